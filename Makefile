@@ -1,0 +1,103 @@
+# teltop: `make` builds ./teltop; `make test` installs what it needs and runs
+# every test; `make asan` runs the unit and integration tests under
+# AddressSanitizer/UBSan; `make bench` runs the ingest benchmark.
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
+PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c
+B	?= build
+SANITIZE ?=
+
+-include config.mk
+
+DEPS_OK	:= $(shell scripts/deps.sh >&2 && echo ok)
+ifneq ($(DEPS_OK),ok)
+$(error missing build dependencies, see above)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
+ifneq ($(SANITIZE),)
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+endif
+ALL_CFLAGS = $(CFLAGS) $(SANFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -I. -I$(B)/gen \
+	     $(PKG_CFLAGS) -MMD -MP
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+CORE_SRC  = $(wildcard core/*.c core/formats/*.c)
+WS_SRC    = $(wildcard ws/*.c)
+STORE_SRC = $(wildcard store/*.c)
+TUI_SRC   = $(wildcard tui/*.c)
+MAIN_SRC  = main.c $(wildcard cli/*.c)
+GEN_SRC   = $(B)/gen/otlp.pb-c.c
+
+CORE_OBJ  = $(CORE_SRC:%.c=$(B)/%.o) $(B)/gen/otlp.pb-c.o
+APP_OBJ   = $(CORE_OBJ) $(WS_SRC:%.c=$(B)/%.o) $(STORE_SRC:%.c=$(B)/%.o) \
+	    $(TUI_SRC:%.c=$(B)/%.o) $(MAIN_SRC:%.c=$(B)/%.o)
+
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+ifeq ($(V),)
+Q = @
+QUIET_CC = @echo "  CC      $@";
+QUIET_LD = @echo "  LINK    $@";
+QUIET_GEN = @echo "  GEN     $@";
+endif
+
+.PHONY: all run test test-unit test-integration asan bench clean deps
+all: teltop
+
+teltop: $(APP_OBJ)
+	$(QUIET_LD)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(B)/gen/otlp.pb-c.c $(B)/gen/otlp.pb-c.h: proto/otlp.proto
+	@mkdir -p $(B)/gen
+	$(QUIET_GEN)protoc-c --c_out=$(B)/gen -Iproto $<
+
+# Generated code gets the compiler's defaults, not our warning list.
+$(B)/gen/otlp.pb-c.o: $(B)/gen/otlp.pb-c.c
+	$(QUIET_CC)$(CC) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c $(B)/gen/otlp.pb-c.h
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Unit tests: each links core/ (and store/ when it asks for it).
+$(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -Icore -o $@ $< $(CORE_OBJ) \
+		$(STORE_SRC:%.c=$(B)/%.o) $(PKG_LIBS) -lcmocka
+
+run: teltop
+	./teltop
+
+deps:
+	scripts/deps.sh test
+
+test-unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
+
+test-integration: teltop
+	@scripts/deps.sh test
+	tests/integration/run.sh ./teltop
+
+test: deps test-unit test-integration
+
+asan:
+	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" \
+		teltop test-unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		tests/integration/run.sh ./teltop
+
+bench: teltop
+	$(Q)$(CC) -O2 $(WARN) -o bench/load bench/load.c
+	$(Q)$(CC) -O2 $(WARN) -o bench/rawinsert bench/rawinsert.c -lsqlite3
+	bench/run.sh ./teltop
+
+clean:
+	rm -rf build build-asan teltop bench/load bench/rawinsert
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
