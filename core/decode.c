@@ -1,0 +1,257 @@
+/*
+ * tt_decode(): route and shape -> decoder.  Each route has its own wire
+ * format, but real senders stray (Devsy's early body on the PostHog host,
+ * werf's flat JSON on /v1/traces), so within JSON the shape of each item
+ * decides, and the route only breaks ties.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "formats/formats.h"
+#include "formats/json.h"
+#include "xmalloc.h"
+
+/* Claim an event for a JSON item: size check, then its JSON text. */
+struct tt_event *
+fmt_new_event(struct dctx *d, const cJSON *item, const char *format,
+    enum tt_source src)
+{
+	struct tt_event	*ev;
+	char		*text;
+	size_t		 len;
+
+	text = json_print(item, &len);
+	if (len > d->event_max) {
+		tt_batch_reject_size(d->batch, len, d->event_max);
+		free(text);
+		return NULL;
+	}
+	ev = tt_batch_add(d->batch);
+	ev->format = format;
+	ev->source = src;
+	ev->received_at = d->received_at;
+	ev->ts = d->received_at;
+	ev->data = text;
+	ev->data_len = len;
+	return ev;
+}
+
+void
+fmt_set_ts(struct dctx *d, struct tt_event *ev, const cJSON *o,
+    const char *key, int64_t fallback)
+{
+	int64_t	us;
+
+	if (o != NULL && json_time(o, key, &us) == 0)
+		ev->ts = us;
+	else if (fallback > 0)
+		ev->ts = fallback;
+	else
+		ev->ts = d->received_at;
+}
+
+/* Pick a decoder for one JSON object by its shape. */
+static void
+decode_item(struct dctx *d, const cJSON *o, enum tt_route route)
+{
+	const cJSON	*ev;
+	const char	*type;
+	char		*cause = NULL;
+
+	if (!cJSON_IsObject(o)) {
+		tt_batch_reject(d->batch, "event is not a JSON object");
+		return;
+	}
+	/* Envelopes: recurse into their items. */
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "batch"))) {
+		if (fmt_posthog(d, o, route == TT_ROUTE_POSTHOG_V1,
+		    &cause) != 0) {
+			tt_batch_reject(d->batch, cause);
+			free(cause);
+		}
+		return;
+	}
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "data")) ||
+	    (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "user")) &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event")))) {
+		(void)fmt_devpod_insert(d, o, &cause);
+		free(cause);
+		return;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(o, "resourceSpans") != NULL) {
+		if (fmt_otlp_json(d, o, &cause) != 0) {
+			tt_batch_reject(d->batch, cause);
+			free(cause);
+		}
+		return;
+	}
+	ev = cJSON_GetObjectItemCaseSensitive(o, "event");
+	type = json_str(o, "type");
+	if (cJSON_IsObject(ev) && type != NULL) {
+		fmt_devpod_legacy_item(d, o);
+		return;
+	}
+	if (json_str(o, "eventType") != NULL &&
+	    cJSON_GetObjectItemCaseSensitive(o, "executionID") != NULL) {
+		fmt_werf_flat_item(d, o);
+		return;
+	}
+	if (cJSON_IsString(ev) && (route == TT_ROUTE_POSTHOG ||
+	    route == TT_ROUTE_POSTHOG_V1 ||
+	    cJSON_GetObjectItemCaseSensitive(o, "distinct_id") != NULL ||
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o,
+	    "properties")))) {
+		fmt_posthog_item(d, o, route == TT_ROUTE_POSTHOG_V1 ?
+		    "posthog-v1" : "posthog-event", 0);
+		return;
+	}
+	fmt_generic_item(d, o);
+}
+
+/* A parsed JSON body: an object or an array of them. */
+static int
+decode_json(struct dctx *d, const cJSON *root, enum tt_route route,
+    char **cause)
+{
+	const cJSON	*item;
+
+	switch (route) {
+	case TT_ROUTE_POSTHOG:
+	case TT_ROUTE_POSTHOG_V1:
+		/* posthog-js arrays and single events keep their format. */
+		if (cJSON_IsArray(root) || (cJSON_IsObject(root) &&
+		    json_str(root, "event") != NULL))
+			return fmt_posthog(d, root,
+			    route == TT_ROUTE_POSTHOG_V1, cause);
+		break;
+	case TT_ROUTE_DEVPOD_INSERT:
+		if (cJSON_IsArray(root))
+			return fmt_devpod_insert(d, root, cause);
+		break;
+	case TT_ROUTE_DEVPOD_LEGACY:
+		if (cJSON_IsArray(root)) {
+			cJSON_ArrayForEach(item, root)
+				fmt_devpod_legacy_item(d, item);
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	if (cJSON_IsArray(root)) {
+		cJSON_ArrayForEach(item, root)
+			decode_item(d, item, route);
+		return 0;
+	}
+	if (!cJSON_IsObject(root)) {
+		*cause = xstrdup("body is neither a JSON object nor an array");
+		return -1;
+	}
+	if (route == TT_ROUTE_OTLP_TRACES &&
+	    cJSON_GetObjectItemCaseSensitive(root, "resourceSpans") != NULL)
+		return fmt_otlp_json(d, root, cause);
+	if (route == TT_ROUTE_POSTHOG || route == TT_ROUTE_POSTHOG_V1) {
+		if (cJSON_GetObjectItemCaseSensitive(root, "batch") != NULL)
+			return fmt_posthog(d, root,
+			    route == TT_ROUTE_POSTHOG_V1, cause);
+	}
+	decode_item(d, root, route);
+	return 0;
+}
+
+/* NDJSON: one JSON value a line; a bad line is one refused event. */
+static int
+decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
+    char **cause)
+{
+	const char	*p = s, *end = s + len, *nl;
+	cJSON		*root;
+	char		*why = NULL;
+	size_t		 good = 0, line = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		line++;
+		while (p < nl && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p < nl) {
+			if ((root = json_parse(p, (size_t)(nl - p),
+			    &why)) == NULL) {
+				char *msg = xasprintf("line %zu: %s", line,
+				    why);
+				tt_batch_reject(d->batch, msg);
+				free(msg);
+				free(why);
+				why = NULL;
+			} else {
+				good++;
+				(void)decode_json(d, root, route, &why);
+				if (why != NULL) {
+					tt_batch_reject(d->batch, why);
+					free(why);
+					why = NULL;
+				}
+				cJSON_Delete(root);
+			}
+		}
+		p = nl + 1;
+	}
+	if (good == 0) {
+		*cause = xstrdup(d->batch->first_error != NULL ?
+		    d->batch->first_error : "empty body");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tt_decode(enum tt_route route, const uint8_t *body, size_t len,
+    const struct tt_decode_opts *opts, struct tt_batch *batch, char **cause)
+{
+	static const struct tt_decode_opts	 defaults;
+	struct dctx				 d;
+	cJSON					*root;
+	const char				*s = (const char *)body;
+	size_t					 i;
+	int					 rc;
+
+	*cause = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	d.opts = opts;
+	d.batch = batch;
+	d.event_max = opts->event_max != 0 ? opts->event_max : TT_EVENT_MAX;
+	d.received_at = opts->received_at != 0 ? opts->received_at :
+	    tt_now_us();
+
+	if (route == TT_ROUTE_OTLP_TRACES && opts->protobuf)
+		return fmt_otlp_protobuf(&d, body, len, cause);
+
+	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' ||
+	    s[i] == '\t'); i++)
+		;
+	if (i == len) {
+		*cause = xstrdup("empty body: expected JSON");
+		return -1;
+	}
+	if (s[i] != '{' && s[i] != '[') {
+		*cause = xasprintf("malformed JSON: body starts with byte "
+		    "0x%02x, expected '{' or '['", (unsigned char)s[i]);
+		return -1;
+	}
+	root = json_parse(s, len, cause);
+	if (root == NULL) {
+		/* Several lines may each be a JSON value (NDJSON). */
+		if (memchr(s, '\n', len) == NULL)
+			return -1;
+		free(*cause);
+		*cause = NULL;
+		return decode_ndjson(&d, s, len, route, cause);
+	}
+	rc = decode_json(&d, root, route, cause);
+	cJSON_Delete(root);
+	return rc;
+}

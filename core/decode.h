@@ -1,0 +1,51 @@
+/*
+ * Wire formats -> normalized events.  tt_decode() picks a decoder by route
+ * and by the shape of the body, and appends one tt_event per event found.
+ * The body is the request body after transport decoding (chunked, gzip,
+ * base64 form) and is not modified.
+ *
+ * Return value: 0 when the body was understood (individual items may still
+ * have been refused: batch->rejected counts them); -1 when the body as a
+ * whole is malformed, with *cause set to a malloc'd message (caller frees).
+ */
+#ifndef TT_DECODE_H
+#define TT_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* The routes of design.md's endpoint table that carry events. */
+enum tt_route {
+	TT_ROUTE_EVENTS,	/* POST /v1/events and WebSocket /ws: any shape */
+	TT_ROUTE_POSTHOG,	/* /batch, /capture, /e, /i/v0/e, /track, /engage */
+	TT_ROUTE_POSTHOG_V1,	/* /i/v1/analytics/events */
+	TT_ROUTE_DEVPOD_INSERT,	/* /v1/insert */
+	TT_ROUTE_DEVPOD_LEGACY,	/* /analytics/v1/devpod/v1/events */
+	TT_ROUTE_OTLP_TRACES	/* /v1/traces */
+};
+
+#define TT_EVENT_MAX	(2u * 1024 * 1024)	/* one event, as JSON */
+#define TT_REQUEST_MAX	(20u * 1024 * 1024)	/* one request body */
+#define TT_JSON_DEPTH	64			/* nesting refused beyond */
+
+struct tt_decode_opts {
+	size_t		 event_max;	/* 0: TT_EVENT_MAX */
+	int64_t		 received_at;	/* µs; 0: now */
+	int		 protobuf;	/* body is protobuf (by Content-Type) */
+};
+
+int	tt_decode(enum tt_route, const uint8_t *body, size_t len,
+	    const struct tt_decode_opts *, struct tt_batch *, char **cause);
+
+/* Time helpers (core/timeparse.c). */
+int64_t	tt_now_us(void);
+/* A number in s, ms, µs or ns (by magnitude) -> µs. */
+int64_t	tt_time_from_number(double);
+/* RFC 3339 / ISO 8601 with any fraction and offset, or digits -> µs; -1. */
+int	tt_time_parse(const char *, int64_t *us);
+/* µs -> "2026-01-05T12:00:00.123456Z" into buf (at least 32 bytes). */
+void	tt_time_format(int64_t us, char *buf, size_t len);
+
+#endif

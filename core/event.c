@@ -1,0 +1,140 @@
+/*
+ * The normalized event and the batch that owns a list of them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "xmalloc.h"
+
+static const char *source_names[] = {
+#define TT_SOURCE_NAME(id, name) name,
+	TT_SOURCES(TT_SOURCE_NAME)
+#undef TT_SOURCE_NAME
+};
+
+static const char *phase_names[] = { "point", "start", "finish" };
+
+const char *
+tt_source_name(enum tt_source s)
+{
+	if ((unsigned)s >= TT_SRC_COUNT)
+		return "generic";
+	return source_names[s];
+}
+
+/* Look up a source by name; -1 if it is not one teltop knows. */
+int
+tt_source_parse(const char *name, enum tt_source *out)
+{
+	int	i;
+
+	for (i = 0; i < TT_SRC_COUNT; i++) {
+		if (strcmp(name, source_names[i]) == 0) {
+			*out = (enum tt_source)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+tt_phase_name(enum tt_phase p)
+{
+	if ((unsigned)p > TT_PHASE_FINISH)
+		return "point";
+	return phase_names[p];
+}
+
+int
+tt_phase_parse(const char *name, enum tt_phase *out)
+{
+	int	i;
+
+	for (i = 0; i <= TT_PHASE_FINISH; i++) {
+		if (strcmp(name, phase_names[i]) == 0) {
+			*out = (enum tt_phase)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+tt_event_init(struct tt_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->source = TT_SRC_GENERIC;
+	ev->format = "generic";
+	ev->duration_ms = TT_NONE;
+	ev->exit_code = TT_NONE;
+}
+
+/* Free what the event owns and reset it. */
+void
+tt_event_clear(struct tt_event *ev)
+{
+	free(ev->name);
+	free(ev->client_id);
+	free(ev->execution_id);
+	free(ev->command);
+	free(ev->error);
+	free(ev->version);
+	free(ev->os);
+	free(ev->arch);
+	free(ev->pii);
+	free(ev->data);
+	tt_event_init(ev);
+}
+
+void
+tt_batch_init(struct tt_batch *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+/* Append an empty event and return it; the batch owns it. */
+struct tt_event *
+tt_batch_add(struct tt_batch *b)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap == 0 ? 8 : b->cap * 2;
+		b->ev = xrealloc(b->ev, b->cap * sizeof *b->ev);
+	}
+	tt_event_init(&b->ev[b->n]);
+	return &b->ev[b->n++];
+}
+
+/* Count an item that could not be decoded, keeping the first reason. */
+void
+tt_batch_reject(struct tt_batch *b, const char *why)
+{
+	b->rejected++;
+	if (b->first_error == NULL)
+		b->first_error = xstrdup(why);
+}
+
+/* Count an item refused because it is larger than the limit. */
+void
+tt_batch_reject_size(struct tt_batch *b, size_t size, size_t max)
+{
+	char	why[128];
+
+	snprintf(why, sizeof why, "event of %zu bytes exceeds the limit of %zu "
+	    "bytes", size, max);
+	tt_batch_reject(b, why);
+	b->oversized++;
+}
+
+void
+tt_batch_clear(struct tt_batch *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n; i++)
+		tt_event_clear(&b->ev[i]);
+	free(b->ev);
+	free(b->first_error);
+	tt_batch_init(b);
+}

@@ -1,0 +1,79 @@
+/*
+ * The normalized event of design.md: one record per event, whatever wire
+ * format it came in.  A plain value type: every string is owned by the event
+ * (malloc'd) and freed by tt_event_clear().  NULL means "the format does not
+ * carry this field".
+ */
+#ifndef TT_EVENT_H
+#define TT_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TT_NONE INT64_MIN	/* an absent integer field */
+
+/* Sources: the tools teltop knows, in display order. */
+#define TT_SOURCES(_) \
+	_(DEVTRON, "devtron") \
+	_(DEVPOD, "devpod") \
+	_(DEVSY, "devsy") \
+	_(WERF, "werf") \
+	_(POSTHOG, "posthog") \
+	_(GENERIC, "generic")
+
+enum tt_source {
+#define TT_SOURCE_ENUM(id, name) TT_SRC_##id,
+	TT_SOURCES(TT_SOURCE_ENUM)
+#undef TT_SOURCE_ENUM
+	TT_SRC_COUNT
+};
+
+enum tt_phase { TT_PHASE_POINT, TT_PHASE_START, TT_PHASE_FINISH };
+
+struct tt_event {
+	int64_t		 id;		/* row id once stored, else 0 */
+	int64_t		 received_at;	/* µs since the epoch */
+	int64_t		 ts;		/* the event's own time, µs UTC */
+	enum tt_source	 source;
+	const char	*format;	/* static string: "posthog-batch", ... */
+	enum tt_phase	 phase;
+	char		*name;
+	char		*client_id;
+	char		*execution_id;
+	char		*command;
+	int64_t		 duration_ms;	/* TT_NONE when unknown */
+	int64_t		 exit_code;	/* TT_NONE when unknown */
+	char		*error;
+	char		*version;
+	char		*os;
+	char		*arch;
+	char		*pii;		/* JSON array of findings, or NULL */
+	char		*data;		/* this event as JSON text (decoded form) */
+	size_t		 data_len;
+};
+
+/* A growable array of events; owns them. */
+struct tt_batch {
+	struct tt_event	*ev;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 rejected;	/* items that could not be decoded */
+	size_t		 oversized;	/* of those, refused for their size */
+	char		*first_error;	/* why the first of them was refused */
+};
+
+const char	*tt_source_name(enum tt_source);
+int		 tt_source_parse(const char *, enum tt_source *);
+const char	*tt_phase_name(enum tt_phase);
+int		 tt_phase_parse(const char *, enum tt_phase *);
+
+void		 tt_event_init(struct tt_event *);
+void		 tt_event_clear(struct tt_event *);
+
+void		 tt_batch_init(struct tt_batch *);
+struct tt_event	*tt_batch_add(struct tt_batch *);	/* a zeroed, inited slot */
+void		 tt_batch_reject(struct tt_batch *, const char *why);
+void		 tt_batch_reject_size(struct tt_batch *, size_t, size_t);
+void		 tt_batch_clear(struct tt_batch *);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * Filter expressions: parsing and matching in memory.  store/ turns the same
+ * parsed terms into SQL for history.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "xmalloc.h"
+
+static const struct {
+	const char	*name;
+	int		 numeric;
+} fields[] = {
+#define TT_FIELD_INFO(id, name, numeric) { name, numeric },
+	TT_FIELDS(TT_FIELD_INFO)
+#undef TT_FIELD_INFO
+};
+
+const char *
+tt_field_name(enum tt_field f)
+{
+	return (unsigned)f < TT_FIELD_COUNT ? fields[f].name : "?";
+}
+
+int
+tt_field_numeric(enum tt_field f)
+{
+	return (unsigned)f < TT_FIELD_COUNT && fields[f].numeric;
+}
+
+static int
+field_lookup(const char *name, size_t len, enum tt_field *out)
+{
+	int	i;
+
+	if (len == 6 && strncmp(name, "client", 6) == 0) {
+		*out = TT_FIELD_CLIENT;
+		return 0;
+	}
+	if (len == 9 && strncmp(name, "execution", 9) == 0) {
+		*out = TT_FIELD_EXECUTION;
+		return 0;
+	}
+	for (i = 0; i < TT_FIELD_COUNT; i++)
+		if (strlen(fields[i].name) == len &&
+		    strncmp(fields[i].name, name, len) == 0) {
+			*out = (enum tt_field)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Parse one "field<op>value" term. */
+static int
+parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
+{
+	size_t		 i;
+	const char	*v;
+	char		*end;
+
+	for (i = 0; i < len; i++)
+		if (strchr("=!~<>", s[i]) != NULL)
+			break;
+	if (i == len || i == 0) {
+		*cause = xasprintf("filter term '%.*s' needs field=value, "
+		    "field!=value, field~text, field>N or field<N", (int)len, s);
+		return -1;
+	}
+	if (field_lookup(s, i, &t->field) != 0) {
+		*cause = xasprintf("unknown filter field '%.*s' (fields: "
+		    "source, name, command, client, phase, error, "
+		    "duration_ms, exit_code, ...)", (int)i, s);
+		return -1;
+	}
+	v = s + i;
+	if (v[0] == '!' && i + 1 < len && v[1] == '=') {
+		t->op = TT_F_NE;
+		v += 2;
+	} else if (v[0] == '!' && i + 1 < len && v[1] == '~') {
+		t->op = TT_F_NHAS;
+		v += 2;
+	} else if (v[0] == '=') {
+		t->op = TT_F_EQ;
+		v += 1;
+	} else if (v[0] == '~') {
+		t->op = TT_F_HAS;
+		v += 1;
+	} else if (v[0] == '>') {
+		t->op = TT_F_GT;
+		v += 1;
+	} else if (v[0] == '<') {
+		t->op = TT_F_LT;
+		v += 1;
+	} else {
+		*cause = xasprintf("bad operator in filter term '%.*s'",
+		    (int)len, s);
+		return -1;
+	}
+	t->value = xstrndup(v, (size_t)(s + len - v));
+	t->num = 0;
+	if (t->op == TT_F_GT || t->op == TT_F_LT ||
+	    (tt_field_numeric(t->field) && t->value[0] != '\0')) {
+		t->num = strtoll(t->value, &end, 10);
+		if (t->value[0] == '\0' || *end != '\0') {
+			*cause = xasprintf("filter term '%.*s' needs a number",
+			    (int)len, s);
+			free(t->value);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+tt_filter_parse(const char *s, struct tt_filter *f, char **cause)
+{
+	const char	*p = s, *start;
+
+	memset(f, 0, sizeof *f);
+	*cause = NULL;
+	while (s != NULL && *p != '\0') {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && !isspace((unsigned char)*p))
+			p++;
+		f->terms = xrealloc(f->terms, (f->n + 1) * sizeof *f->terms);
+		if (parse_term(start, (size_t)(p - start), &f->terms[f->n],
+		    cause) != 0) {
+			tt_filter_free(f);
+			return -1;
+		}
+		f->n++;
+	}
+	return 0;
+}
+
+void
+tt_filter_free(struct tt_filter *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->terms[i].value);
+	free(f->terms);
+	memset(f, 0, sizeof *f);
+}
+
+/* The string form of a text field of an event, or NULL. */
+static const char *
+event_text(const struct tt_event *ev, enum tt_field f)
+{
+	switch (f) {
+	case TT_FIELD_SOURCE:
+		return tt_source_name(ev->source);
+	case TT_FIELD_FORMAT:
+		return ev->format;
+	case TT_FIELD_NAME:
+		return ev->name;
+	case TT_FIELD_PHASE:
+		return tt_phase_name(ev->phase);
+	case TT_FIELD_CLIENT:
+		return ev->client_id;
+	case TT_FIELD_EXECUTION:
+		return ev->execution_id;
+	case TT_FIELD_COMMAND:
+		return ev->command;
+	case TT_FIELD_ERROR:
+		return ev->error;
+	case TT_FIELD_VERSION:
+		return ev->version;
+	case TT_FIELD_OS:
+		return ev->os;
+	case TT_FIELD_ARCH:
+		return ev->arch;
+	default:
+		return NULL;
+	}
+}
+
+static int64_t
+event_num(const struct tt_event *ev, enum tt_field f)
+{
+	switch (f) {
+	case TT_FIELD_ID:
+		return ev->id;
+	case TT_FIELD_DURATION:
+		return ev->duration_ms;
+	case TT_FIELD_EXIT:
+		return ev->exit_code;
+	default:
+		return TT_NONE;
+	}
+}
+
+static int
+term_match(const struct tt_filter_term *t, const struct tt_event *ev)
+{
+	const char	*s;
+	int64_t		 n;
+	int		 empty;
+
+	if (tt_field_numeric(t->field)) {
+		n = event_num(ev, t->field);
+		empty = n == TT_NONE;
+		switch (t->op) {
+		case TT_F_EQ:
+			return t->value[0] == '\0' ? empty :
+			    !empty && n == t->num;
+		case TT_F_NE:
+			return t->value[0] == '\0' ? !empty :
+			    empty || n != t->num;
+		case TT_F_GT:
+			return !empty && n > t->num;
+		case TT_F_LT:
+			return !empty && n < t->num;
+		case TT_F_HAS:
+		case TT_F_NHAS:
+			return 0;
+		}
+		return 0;
+	}
+	s = event_text(ev, t->field);
+	empty = s == NULL || *s == '\0';
+	switch (t->op) {
+	case TT_F_EQ:
+		return t->value[0] == '\0' ? empty :
+		    !empty && strcmp(s, t->value) == 0;
+	case TT_F_NE:
+		return t->value[0] == '\0' ? !empty :
+		    empty || strcmp(s, t->value) != 0;
+	case TT_F_HAS:
+		return !empty && strcasestr(s, t->value) != NULL;
+	case TT_F_NHAS:
+		return empty || strcasestr(s, t->value) == NULL;
+	case TT_F_GT:
+	case TT_F_LT:
+		return 0;
+	}
+	return 0;
+}
+
+int
+tt_filter_match(const struct tt_filter *f, const struct tt_event *ev)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (!term_match(&f->terms[i], ev))
+			return 0;
+	return 1;
+}

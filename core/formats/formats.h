@@ -1,0 +1,44 @@
+/*
+ * The decoders behind tt_decode(): one per wire format.  Each appends what it
+ * finds to the batch; an item it cannot use is counted as rejected there and
+ * never stops the others.
+ */
+#ifndef TT_FORMATS_H
+#define TT_FORMATS_H
+
+#include <cJSON.h>
+
+#include "../decode.h"
+
+struct dctx {
+	const struct tt_decode_opts	*opts;
+	struct tt_batch			*batch;
+	size_t				 event_max;
+	int64_t				 received_at;
+};
+
+/* Claim a new event for a JSON item: checks its size, sets data. */
+struct tt_event	*fmt_new_event(struct dctx *, const cJSON *item,
+		    const char *format, enum tt_source);
+/* Set ts from a member, else the fallback, else received_at. */
+void		 fmt_set_ts(struct dctx *, struct tt_event *, const cJSON *,
+		    const char *key, int64_t fallback);
+
+/* PostHog bodies: an envelope, an array, a single event. */
+int	fmt_posthog(struct dctx *, const cJSON *, int v1, char **cause);
+void	fmt_posthog_item(struct dctx *, const cJSON *, const char *format,
+	    int64_t fallback_ts);
+/* DevPod/Devsy {"data":[{"event","user"}]} and the docs' single shape. */
+int	fmt_devpod_insert(struct dctx *, const cJSON *, char **cause);
+void	fmt_devpod_insert_item(struct dctx *, const cJSON *);
+/* Legacy DevPod {"type":"cmdstarted"|"cmdfinished",...}. */
+void	fmt_devpod_legacy_item(struct dctx *, const cJSON *);
+/* OTLP traces as protobuf or JSON, and werf's flat JSON. */
+int	fmt_otlp_protobuf(struct dctx *, const uint8_t *, size_t,
+	    char **cause);
+int	fmt_otlp_json(struct dctx *, const cJSON *, char **cause);
+void	fmt_werf_flat_item(struct dctx *, const cJSON *);
+/* Anything else that looks like an event. */
+void	fmt_generic_item(struct dctx *, const cJSON *);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * cJSON helpers shared by the decoders.  No cJSON pointer leaves core/: a
+ * tree lives for one tt_decode() call.
+ */
+#ifndef TT_JSON_H
+#define TT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+/* Parse len bytes; NULL with *cause set (caller frees) on bad input. */
+cJSON		*json_parse(const char *, size_t, char **cause);
+/* Is the nesting of the text at most max? */
+int		 json_depth_ok(const char *, size_t, int max);
+
+/* A member that is a non-empty string, else NULL. */
+const char	*json_str(const cJSON *, const char *key);
+/* A member that is a number, or a string holding one; -1 if neither. */
+int		 json_int(const cJSON *, const char *key, int64_t *);
+/* xstrdup of json_str(), or of a number member as text; else NULL. */
+char		*json_strdup(const cJSON *, const char *key);
+/*
+ * A member that is an object, or a string holding a JSON object (DevPod,
+ * Devsy and werf send JSON inside strings).  When it had to be parsed,
+ * *owned is set to the new tree and the caller deletes it.
+ */
+const cJSON	*json_obj(const cJSON *, const char *key, cJSON **owned);
+/* A member time: RFC 3339 string or number in any unit -> µs; -1. */
+int		 json_time(const cJSON *, const char *key, int64_t *);
+/* Print unformatted; caller frees. */
+char		*json_print(const cJSON *, size_t *len);
+
+/* The first of several keys that has a non-empty string (or number). */
+char		*json_strdup_any(const cJSON *, const char *const *keys);
+
+#endif

@@ -1,0 +1,435 @@
+/*
+ * OTLP traces (formats.md §6): ExportTraceServiceRequest as protobuf (werf's
+ * exporter, through protobuf-c) or as OTLP/JSON, and werf's documented flat
+ * JSON.  A werf span carries one event in its attributes; "eventData" and
+ * "attributes" are JSON text inside strings.  Any other span becomes a
+ * generic event named after the span.  Spans are grouped by executionID,
+ * never by trace id: werf starts a new trace for every event.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../xmalloc.h"
+#include "formats.h"
+#include "json.h"
+#include "otlp.pb-c.h"
+
+#define ANY_DEPTH	8	/* nested arrays/kvlists kept, deeper dropped */
+
+/* What a span says, in a form shared by protobuf and JSON. */
+struct span_view {
+	cJSON		*attrs;		/* key -> value; owned by the caller */
+	cJSON		*resource;	/* key -> value, or NULL */
+	const char	*name;
+	const char	*scope;
+	char		 trace[33];
+	char		 span[17];
+	uint64_t	 start_ns;
+	uint64_t	 end_ns;
+	int		 status_code;
+	const char	*status_msg;
+};
+
+/* werf's fields, from the flat view (span attributes or the docs' JSON). */
+static void
+werf_fill(struct dctx *d, struct tt_event *ev, const cJSON *o)
+{
+	static const char *const k_err[] = { "errorMessage", "error", NULL };
+	const cJSON	*data, *attrs;
+	cJSON		*downed, *aowned;
+	const char	*type;
+	int64_t		 v;
+
+	type = json_str(o, "eventType");
+	ev->name = xstrdup(type != NULL ? type : "unknown");
+	if (type != NULL && strcmp(type, "CommandStarted") == 0)
+		ev->phase = TT_PHASE_START;
+	else if (type != NULL && strcmp(type, "CommandExited") == 0)
+		ev->phase = TT_PHASE_FINISH;
+	ev->execution_id = json_strdup(o, "executionID");
+	ev->client_id = json_strdup(o, "userID");
+	ev->command = json_strdup(o, "command");
+	if (json_int(o, "ts", &v) == 0 && v > 0)
+		ev->ts = tt_time_from_number((double)v);
+	data = json_obj(o, "eventData", &downed);
+	if (json_int(data, "durationMs", &v) == 0 && v >= 0)
+		ev->duration_ms = v;
+	if (json_int(data, "exitCode", &v) == 0)
+		ev->exit_code = v;
+	ev->error = json_strdup_any(data, k_err);
+	attrs = json_obj(o, "attributes", &aowned);
+	ev->version = json_strdup(attrs, "version");
+	ev->os = json_strdup(attrs, "os");
+	ev->arch = json_strdup(attrs, "arch");
+	cJSON_Delete(downed);
+	cJSON_Delete(aowned);
+	(void)d;
+}
+
+/* Replace a JSON-string member with the object it holds, if it holds one. */
+static void
+unwrap_json_member(cJSON *o, const char *key)
+{
+	const cJSON	*v;
+	cJSON		*owned;
+
+	v = json_obj(o, key, &owned);
+	if (v != NULL && owned != NULL)
+		cJSON_ReplaceItemInObjectCaseSensitive(o, key, owned);
+}
+
+static void
+hex(const uint8_t *p, size_t n, char *out, size_t outlen)
+{
+	static const char	digits[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < n && 2 * i + 2 < outlen; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * i] = '\0';
+}
+
+/* One span -> one event. */
+static void
+span_event(struct dctx *d, struct span_view *sv, const char *format)
+{
+	struct tt_event	*ev;
+	cJSON		*o, *meta, *status;
+	int		 werf;
+
+	werf = json_str(sv->attrs, "eventType") != NULL;
+	if (werf) {
+		/* The flat view werf's own collector stores (its docs). */
+		o = cJSON_Duplicate(sv->attrs, 1);
+		unwrap_json_member(o, "eventData");
+		unwrap_json_member(o, "attributes");
+		meta = cJSON_AddObjectToObject(o, "_span");
+	} else {
+		o = cJSON_CreateObject();
+		meta = o;
+	}
+	cJSON_AddStringToObject(meta, "name", sv->name);
+	if (sv->scope != NULL)
+		cJSON_AddStringToObject(meta, "scope", sv->scope);
+	cJSON_AddStringToObject(meta, "traceId", sv->trace);
+	cJSON_AddStringToObject(meta, "spanId", sv->span);
+	cJSON_AddNumberToObject(meta, "startTimeUnixNano",
+	    (double)sv->start_ns);
+	cJSON_AddNumberToObject(meta, "endTimeUnixNano", (double)sv->end_ns);
+	if (!werf)
+		cJSON_AddItemToObject(o, "attributes",
+		    cJSON_Duplicate(sv->attrs, 1));
+	if (sv->status_code != 0 || sv->status_msg != NULL) {
+		status = cJSON_AddObjectToObject(meta, "status");
+		cJSON_AddNumberToObject(status, "code", sv->status_code);
+		if (sv->status_msg != NULL)
+			cJSON_AddStringToObject(status, "message",
+			    sv->status_msg);
+	}
+	if (sv->resource != NULL && sv->resource->child != NULL)
+		cJSON_AddItemToObject(meta, "resource",
+		    cJSON_Duplicate(sv->resource, 1));
+
+	ev = fmt_new_event(d, o, format, werf ? TT_SRC_WERF : TT_SRC_GENERIC);
+	cJSON_Delete(o);
+	if (ev == NULL)
+		return;
+	if (sv->start_ns > 0)
+		ev->ts = (int64_t)(sv->start_ns / 1000);
+	if (werf) {
+		werf_fill(d, ev, sv->attrs);
+		return;
+	}
+	ev->name = xstrdup(sv->name[0] != '\0' ? sv->name : "span");
+	if (sv->trace[0] != '\0')
+		ev->execution_id = xstrdup(sv->trace);
+	if (sv->end_ns >= sv->start_ns && sv->start_ns > 0)
+		ev->duration_ms = (int64_t)((sv->end_ns - sv->start_ns) /
+		    1000000);
+	if (sv->status_code == 2)
+		ev->error = xstrdup(sv->status_msg != NULL &&
+		    sv->status_msg[0] != '\0' ? sv->status_msg : "error");
+	ev->command = json_strdup(sv->attrs, "command");
+	ev->client_id = json_strdup(sv->attrs, "user.id");
+	if (ev->client_id == NULL)
+		ev->client_id = json_strdup(sv->resource, "service.instance.id");
+	ev->version = json_strdup(sv->resource, "service.version");
+	ev->os = json_strdup(sv->resource, "os.type");
+	ev->arch = json_strdup(sv->resource, "host.arch");
+}
+
+/* ---- protobuf ---- */
+
+static cJSON	*pb_any(const Teltop__Otlp__AnyValue *, int depth);
+
+/* KeyValue list -> JSON object. */
+static cJSON *
+pb_kvs(Teltop__Otlp__KeyValue **kv, size_t n, int depth)
+{
+	cJSON	*o;
+	size_t	 i;
+
+	o = cJSON_CreateObject();
+	for (i = 0; i < n; i++) {
+		if (kv[i]->key == NULL)
+			continue;
+		cJSON_AddItemToObject(o, kv[i]->key,
+		    pb_any(kv[i]->value, depth));
+	}
+	return o;
+}
+
+/* AnyValue -> JSON value; nested lists decoded here, bounded in depth. */
+static cJSON *
+pb_any(const Teltop__Otlp__AnyValue *v, int depth)
+{
+	Teltop__Otlp__ArrayValue	*arr;
+	Teltop__Otlp__KeyValueList	*kvl;
+	cJSON				*o;
+	char				*s;
+	size_t				 i;
+
+	if (v == NULL)
+		return cJSON_CreateNull();
+	switch (v->value_case) {
+	case TELTOP__OTLP__ANY_VALUE__VALUE_STRING_VALUE:
+		return cJSON_CreateString(v->string_value);
+	case TELTOP__OTLP__ANY_VALUE__VALUE_BOOL_VALUE:
+		return cJSON_CreateBool(v->bool_value);
+	case TELTOP__OTLP__ANY_VALUE__VALUE_INT_VALUE:
+		return cJSON_CreateNumber((double)v->int_value);
+	case TELTOP__OTLP__ANY_VALUE__VALUE_DOUBLE_VALUE:
+		return cJSON_CreateNumber(v->double_value);
+	case TELTOP__OTLP__ANY_VALUE__VALUE_BYTES_VALUE:
+		s = xmalloc(v->bytes_value.len * 2 + 1);
+		hex(v->bytes_value.data, v->bytes_value.len, s,
+		    v->bytes_value.len * 2 + 1);
+		o = cJSON_CreateString(s);
+		free(s);
+		return o;
+	case TELTOP__OTLP__ANY_VALUE__VALUE_ARRAY_VALUE:
+		if (depth >= ANY_DEPTH)
+			return cJSON_CreateNull();
+		arr = teltop__otlp__array_value__unpack(NULL,
+		    v->array_value.len, v->array_value.data);
+		if (arr == NULL)
+			return cJSON_CreateNull();
+		o = cJSON_CreateArray();
+		for (i = 0; i < arr->n_values; i++)
+			cJSON_AddItemToArray(o, pb_any(arr->values[i],
+			    depth + 1));
+		teltop__otlp__array_value__free_unpacked(arr, NULL);
+		return o;
+	case TELTOP__OTLP__ANY_VALUE__VALUE_KVLIST_VALUE:
+		if (depth >= ANY_DEPTH)
+			return cJSON_CreateNull();
+		kvl = teltop__otlp__key_value_list__unpack(NULL,
+		    v->kvlist_value.len, v->kvlist_value.data);
+		if (kvl == NULL)
+			return cJSON_CreateNull();
+		o = pb_kvs(kvl->values, kvl->n_values, depth + 1);
+		teltop__otlp__key_value_list__free_unpacked(kvl, NULL);
+		return o;
+	default:
+		return cJSON_CreateNull();
+	}
+}
+
+int
+fmt_otlp_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
+    char **cause)
+{
+	Teltop__Otlp__ExportTraceServiceRequest	*req;
+	Teltop__Otlp__ResourceSpans		*rs;
+	Teltop__Otlp__ScopeSpans		*ss;
+	Teltop__Otlp__Span			*sp;
+	struct span_view			 sv;
+	size_t					 i, j, k;
+
+	req = teltop__otlp__export_trace_service_request__unpack(NULL, len,
+	    buf);
+	if (req == NULL) {
+		*cause = xasprintf("malformed protobuf: not an OTLP "
+		    "ExportTraceServiceRequest (%zu bytes)", len);
+		return -1;
+	}
+	for (i = 0; i < req->n_resource_spans; i++) {
+		rs = req->resource_spans[i];
+		memset(&sv, 0, sizeof sv);
+		sv.resource = rs->resource != NULL ?
+		    pb_kvs(rs->resource->attributes,
+		    rs->resource->n_attributes, 0) : NULL;
+		for (j = 0; j < rs->n_scope_spans; j++) {
+			ss = rs->scope_spans[j];
+			sv.scope = ss->scope != NULL &&
+			    ss->scope->name != NULL &&
+			    ss->scope->name[0] != '\0' ? ss->scope->name : NULL;
+			for (k = 0; k < ss->n_spans; k++) {
+				sp = ss->spans[k];
+				sv.attrs = pb_kvs(sp->attributes,
+				    sp->n_attributes, 0);
+				sv.name = sp->name != NULL ? sp->name : "";
+				hex(sp->trace_id.data, sp->trace_id.len,
+				    sv.trace, sizeof sv.trace);
+				hex(sp->span_id.data, sp->span_id.len,
+				    sv.span, sizeof sv.span);
+				sv.start_ns = sp->start_time_unix_nano;
+				sv.end_ns = sp->end_time_unix_nano;
+				sv.status_code = sp->status != NULL ?
+				    sp->status->code : 0;
+				sv.status_msg = sp->status != NULL &&
+				    sp->status->message != NULL &&
+				    sp->status->message[0] != '\0' ?
+				    sp->status->message : NULL;
+				span_event(d, &sv, "otlp-protobuf");
+				cJSON_Delete(sv.attrs);
+			}
+		}
+		cJSON_Delete(sv.resource);
+	}
+	teltop__otlp__export_trace_service_request__free_unpacked(req, NULL);
+	return 0;
+}
+
+/* ---- OTLP/JSON ---- */
+
+static cJSON	*js_any(const cJSON *);
+
+/* [{"key":k,"value":{...}}] -> {k: value} */
+static cJSON *
+js_kvs(const cJSON *arr)
+{
+	const cJSON	*kv;
+	const char	*key;
+	cJSON		*o;
+
+	o = cJSON_CreateObject();
+	cJSON_ArrayForEach(kv, arr) {
+		if ((key = json_str(kv, "key")) == NULL)
+			continue;
+		cJSON_AddItemToObject(o, key, js_any(
+		    cJSON_GetObjectItemCaseSensitive(kv, "value")));
+	}
+	return o;
+}
+
+/* An OTLP/JSON AnyValue; int64 may be a string or a number. */
+static cJSON *
+js_any(const cJSON *v)
+{
+	const cJSON	*x, *e;
+	cJSON		*o;
+	int64_t		 n;
+
+	if (!cJSON_IsObject(v))
+		return cJSON_CreateNull();
+	if ((x = cJSON_GetObjectItemCaseSensitive(v, "stringValue")) != NULL &&
+	    cJSON_IsString(x))
+		return cJSON_CreateString(x->valuestring);
+	if ((x = cJSON_GetObjectItemCaseSensitive(v, "boolValue")) != NULL)
+		return cJSON_CreateBool(cJSON_IsTrue(x));
+	if (json_int(v, "intValue", &n) == 0)
+		return cJSON_CreateNumber((double)n);
+	if ((x = cJSON_GetObjectItemCaseSensitive(v, "doubleValue")) != NULL &&
+	    cJSON_IsNumber(x))
+		return cJSON_CreateNumber(x->valuedouble);
+	if ((x = cJSON_GetObjectItemCaseSensitive(v, "arrayValue")) != NULL) {
+		o = cJSON_CreateArray();
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(x,
+		    "values"))
+			cJSON_AddItemToArray(o, js_any(e));
+		return o;
+	}
+	if ((x = cJSON_GetObjectItemCaseSensitive(v, "kvlistValue")) != NULL)
+		return js_kvs(cJSON_GetObjectItemCaseSensitive(x, "values"));
+	if ((x = cJSON_GetObjectItemCaseSensitive(v, "bytesValue")) != NULL &&
+	    cJSON_IsString(x))
+		return cJSON_CreateString(x->valuestring);
+	return cJSON_CreateNull();
+}
+
+/* A JSON number or decimal string of nanoseconds. */
+static uint64_t
+js_nanos(const cJSON *o, const char *key)
+{
+	const cJSON	*v;
+
+	v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsString(v))
+		return strtoull(v->valuestring, NULL, 10);
+	if (cJSON_IsNumber(v) && v->valuedouble > 0)
+		return (uint64_t)v->valuedouble;
+	return 0;
+}
+
+int
+fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
+{
+	const cJSON	*rs, *ss, *sp, *res, *scope, *st;
+	const char	*s;
+	struct span_view sv;
+	int64_t		 code;
+
+	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root,
+	    "resourceSpans"))) {
+		*cause = xstrdup("\"resourceSpans\" is not an array");
+		return -1;
+	}
+	cJSON_ArrayForEach(rs, cJSON_GetObjectItemCaseSensitive(root,
+	    "resourceSpans")) {
+		memset(&sv, 0, sizeof sv);
+		res = cJSON_GetObjectItemCaseSensitive(rs, "resource");
+		sv.resource = js_kvs(cJSON_GetObjectItemCaseSensitive(res,
+		    "attributes"));
+		cJSON_ArrayForEach(ss, cJSON_GetObjectItemCaseSensitive(rs,
+		    "scopeSpans")) {
+			scope = cJSON_GetObjectItemCaseSensitive(ss, "scope");
+			sv.scope = json_str(scope, "name");
+			cJSON_ArrayForEach(sp,
+			    cJSON_GetObjectItemCaseSensitive(ss, "spans")) {
+				if (!cJSON_IsObject(sp)) {
+					tt_batch_reject(d->batch,
+					    "OTLP span is not an object");
+					continue;
+				}
+				sv.attrs = js_kvs(
+				    cJSON_GetObjectItemCaseSensitive(sp,
+				    "attributes"));
+				s = json_str(sp, "name");
+				sv.name = s != NULL ? s : "";
+				s = json_str(sp, "traceId");
+				snprintf(sv.trace, sizeof sv.trace, "%s",
+				    s != NULL ? s : "");
+				s = json_str(sp, "spanId");
+				snprintf(sv.span, sizeof sv.span, "%s",
+				    s != NULL ? s : "");
+				sv.start_ns = js_nanos(sp, "startTimeUnixNano");
+				sv.end_ns = js_nanos(sp, "endTimeUnixNano");
+				st = cJSON_GetObjectItemCaseSensitive(sp,
+				    "status");
+				sv.status_code = json_int(st, "code", &code) ==
+				    0 ? (int)code : 0;
+				sv.status_msg = json_str(st, "message");
+				span_event(d, &sv, "otlp-json");
+				cJSON_Delete(sv.attrs);
+			}
+		}
+		cJSON_Delete(sv.resource);
+	}
+	return 0;
+}
+
+/* werf's flat JSON, as its docs show it. */
+void
+fmt_werf_flat_item(struct dctx *d, const cJSON *item)
+{
+	struct tt_event	*ev;
+
+	if ((ev = fmt_new_event(d, item, "werf-json", TT_SRC_WERF)) == NULL)
+		return;
+	werf_fill(d, ev, item);
+}

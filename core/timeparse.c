@@ -1,0 +1,170 @@
+/*
+ * Timestamps: every source's units and strings become µs since the epoch,
+ * UTC.  Sources send seconds (DevPod), milliseconds (werf ts, posthog-node),
+ * microseconds (legacy DevPod), nanoseconds (OTLP) and RFC 3339 strings with
+ * any fraction and offset (posthog-go, in local time).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode.h"
+
+/* Now, in µs since the epoch. */
+int64_t
+tt_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * A number of s, ms, µs or ns -> µs.  The unit is chosen by magnitude: any
+ * time after 1973 in ms exceeds 1e11, in µs 1e14, in ns 1e17.
+ */
+int64_t
+tt_time_from_number(double v)
+{
+	double	a = fabs(v);
+
+	if (a < 1e11)
+		return (int64_t)llround(v * 1e6);
+	if (a < 1e14)
+		return (int64_t)llround(v * 1e3);
+	if (a < 1e17)
+		return (int64_t)llround(v);
+	return (int64_t)llround(v / 1e3);
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Read exactly n digits. */
+static int
+digits(const char **sp, int n, int *out)
+{
+	const char	*s = *sp;
+	int		 v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*sp = s + n;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Parse "2026-01-05T12:00:00.123456789+05:30" (and Z, lowercase, a space for
+ * T, no fraction, a date alone) or a plain number -> µs.  -1 on garbage.
+ */
+int
+tt_time_parse(const char *s, int64_t *us)
+{
+	int		 y, mo, d, h = 0, mi = 0, sec = 0, oh, om, sign;
+	int64_t		 frac = 0, scale = 1000000, t;
+	const char	*p = s;
+	char		*end;
+	double		 v;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0')
+		return -1;
+	/* All digits (maybe with a fraction): a number in some unit. */
+	if (strlen(p) != 10 || p[4] != '-') {
+		v = strtod(p, &end);
+		if (end != p && *end == '\0' && isfinite(v)) {
+			*us = tt_time_from_number(v);
+			return 0;
+		}
+	}
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec))
+				return -1;
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return -1;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return -1;
+			while (isdigit((unsigned char)*p)) {
+				if (scale > 1) {
+					scale /= 10;
+					frac += (*p - '0') * scale;
+				}
+				p++;
+			}
+		}
+	}
+	t = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec);
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if (digits(&p, 2, &oh))
+			return -1;
+		if (*p == ':')
+			p++;
+		if (digits(&p, 2, &om))
+			om = 0;
+		if (oh > 23 || om > 59)
+			return -1;
+		t -= sign * (oh * 3600 + om * 60);
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0')
+		return -1;
+	*us = t * 1000000 + frac;
+	return 0;
+}
+
+/* Format µs as RFC 3339 UTC with microseconds. */
+void
+tt_time_format(int64_t us, char *buf, size_t len)
+{
+	time_t		secs;
+	int64_t		frac;
+	struct tm	tm;
+
+	secs = (time_t)(us / 1000000);
+	frac = us % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	gmtime_r(&secs, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long long)frac);
+}
