@@ -1,0 +1,269 @@
+/*
+ * Reading the store: event history through the filter language, counters,
+ * payloads.  Filter terms become SQL with bound values, never spliced text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "store.h"
+#include "store_int.h"
+
+#define EVENT_COLS "id, received_at, ts, source, format, name, phase, " \
+	"client_id, execution_id, command, duration_ms, exit_code, error, " \
+	"version, os, arch, pii, data"
+
+void
+store_query_close(struct store *st)
+{
+	(void)st;
+}
+
+/* Append to a growing SQL string. */
+static void
+sql_add(char **sql, const char *s)
+{
+	char	*n;
+
+	n = xasprintf("%s%s", *sql, s);
+	free(*sql);
+	*sql = n;
+}
+
+/* The SQL condition of one filter term; values are bound in order. */
+static void
+term_sql(char **sql, const struct tt_filter_term *t)
+{
+	const char	*col = tt_field_name(t->field);
+	char		 buf[256];
+	int		 empty = t->value[0] == '\0';
+
+	switch (t->op) {
+	case TT_F_EQ:
+		if (empty)
+			snprintf(buf, sizeof buf, "(%s IS NULL OR %s = '')",
+			    col, col);
+		else
+			snprintf(buf, sizeof buf, "%s = ?", col);
+		break;
+	case TT_F_NE:
+		if (empty)
+			snprintf(buf, sizeof buf, "(%s IS NOT NULL AND %s != '')",
+			    col, col);
+		else
+			snprintf(buf, sizeof buf, "(%s IS NULL OR %s != ?)",
+			    col, col);
+		break;
+	case TT_F_HAS:
+		snprintf(buf, sizeof buf, "instr(lower(%s), lower(?)) > 0",
+		    col);
+		break;
+	case TT_F_NHAS:
+		snprintf(buf, sizeof buf,
+		    "(%s IS NULL OR instr(lower(%s), lower(?)) = 0)", col, col);
+		break;
+	case TT_F_GT:
+		snprintf(buf, sizeof buf, "%s > ?", col);
+		break;
+	case TT_F_LT:
+		snprintf(buf, sizeof buf, "%s < ?", col);
+		break;
+	}
+	sql_add(sql, buf);
+}
+
+static void
+bind_terms(sqlite3_stmt *s, const struct tt_filter *f)
+{
+	const struct tt_filter_term	*t;
+	size_t				 i;
+	int				 n = 1;
+
+	for (i = 0; f != NULL && i < f->n; i++) {
+		t = &f->terms[i];
+		if ((t->op == TT_F_EQ || t->op == TT_F_NE) &&
+		    t->value[0] == '\0')
+			continue;
+		if (tt_field_numeric(t->field) || t->op == TT_F_GT ||
+		    t->op == TT_F_LT)
+			sqlite3_bind_int64(s, n++, t->num);
+		else
+			sqlite3_bind_text(s, n++, t->value, -1, SQLITE_STATIC);
+	}
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*t;
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_column_text(s, i);
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}
+
+static int64_t
+col_int(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return TT_NONE;
+	return sqlite3_column_int64(s, i);
+}
+
+/* Formats are static strings in events: map stored text back to one. */
+static const char *
+format_static(const char *s)
+{
+	static const char *known[] = { "posthog-batch", "posthog-array",
+	    "posthog-event", "posthog-v1", "devpod-insert", "devpod-legacy",
+	    "otlp-protobuf", "otlp-json", "werf-json", "generic", NULL };
+	int	i;
+
+	for (i = 0; known[i] != NULL; i++)
+		if (s != NULL && strcmp(s, known[i]) == 0)
+			return known[i];
+	return "unknown";
+}
+
+/* A result row -> event (caller clears it). */
+static void
+row_event(sqlite3_stmt *s, struct tt_event *ev)
+{
+	const char	*t;
+
+	tt_event_init(ev);
+	ev->id = sqlite3_column_int64(s, 0);
+	ev->received_at = sqlite3_column_int64(s, 1);
+	ev->ts = sqlite3_column_int64(s, 2);
+	t = (const char *)sqlite3_column_text(s, 3);
+	if (t == NULL || tt_source_parse(t, &ev->source) != 0)
+		ev->source = TT_SRC_GENERIC;
+	ev->format = format_static((const char *)sqlite3_column_text(s, 4));
+	ev->name = col_dup(s, 5);
+	t = (const char *)sqlite3_column_text(s, 6);
+	if (t == NULL || tt_phase_parse(t, &ev->phase) != 0)
+		ev->phase = TT_PHASE_POINT;
+	ev->client_id = col_dup(s, 7);
+	ev->execution_id = col_dup(s, 8);
+	ev->command = col_dup(s, 9);
+	ev->duration_ms = col_int(s, 10);
+	ev->exit_code = col_int(s, 11);
+	ev->error = col_dup(s, 12);
+	ev->version = col_dup(s, 13);
+	ev->os = col_dup(s, 14);
+	ev->arch = col_dup(s, 15);
+	ev->pii = col_dup(s, 16);
+	ev->data = col_dup(s, 17);
+	ev->data_len = ev->data != NULL ? strlen(ev->data) : 0;
+}
+
+int
+store_events(struct store *st, const struct tt_filter *f, int64_t limit,
+    int (*cb)(void *, const struct tt_event *), void *arg, char **cause)
+{
+	sqlite3_stmt	*s;
+	struct tt_event	 ev;
+	char		*sql;
+	size_t		 i;
+	int		 rc, stop = 0;
+
+	*cause = NULL;
+	sql = xstrdup("SELECT " EVENT_COLS " FROM events");
+	for (i = 0; f != NULL && i < f->n; i++) {
+		sql_add(&sql, i == 0 ? " WHERE " : " AND ");
+		term_sql(&sql, &f->terms[i]);
+	}
+	if (limit > 0) {
+		char *outer = xasprintf("SELECT * FROM (%s ORDER BY id DESC "
+		    "LIMIT %lld) ORDER BY id", sql, (long long)limit);
+		free(sql);
+		sql = outer;
+	} else
+		sql_add(&sql, " ORDER BY id");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	bind_terms(s, f);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_event(s, &ev);
+		stop = cb(arg, &ev);
+		tt_event_clear(&ev);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int64_t
+store_event_count(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM events", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+int
+store_counters(struct store *st, struct tt_counters *c)
+{
+	sqlite3_stmt	*s;
+	const char	*name;
+	int		 i;
+
+	memset(c, 0, sizeof *c);
+	if (sqlite3_prepare_v2(st->db, "SELECT name, value FROM counters", -1,
+	    &s, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(s, 0);
+		for (i = 0; name != NULL && i < TT_CTR_COUNT; i++)
+			if (strcmp(name, tt_counter_name(
+			    (enum tt_counter)i)) == 0)
+				c->v[i] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
+    char **route, char **content_type)
+{
+	sqlite3_stmt	*s;
+	const void	*b;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT p.body, p.route, "
+	    "p.content_type FROM events e JOIN payloads p ON "
+	    "p.id = e.payload_id WHERE e.id = ?", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, event_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(s, 0);
+		b = sqlite3_column_blob(s, 0);
+		*body = xmalloc(*len + 1);
+		if (*len > 0)
+			memcpy(*body, b, *len);
+		(*body)[*len] = '\0';
+		*route = col_dup(s, 1);
+		*content_type = col_dup(s, 2);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}

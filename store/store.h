@@ -1,0 +1,62 @@
+/*
+ * The event store: one SQLite database in WAL mode.  Events are queued with
+ * store_submit() and written by store_flush() in one transaction (group
+ * commit); only after COMMIT returns does the store report the tickets as
+ * committed through the callback given to store_open(), and only then may a
+ * sender be told "accepted".
+ */
+#ifndef TT_STORE_H
+#define TT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/counters.h"
+#include "core/event.h"
+#include "core/filter.h"
+
+struct store;
+
+/* Reported after each flush for tickets first..last: ok 1 committed. */
+typedef void	(*store_commit_cb)(void *arg, uint64_t first, uint64_t last,
+		    int ok);
+
+/* The request that carried a batch, kept byte for byte. */
+struct store_payload {
+	const char	*route;
+	const char	*content_type;
+	const void	*body;
+	size_t		 len;
+};
+
+struct store	*store_open(const char *path, char **cause);
+void		 store_close(struct store *);	/* flushes first */
+void		 store_set_commit_cb(struct store *, store_commit_cb, void *);
+
+/*
+ * Queue the batch's events (they move into the store; the batch is left
+ * empty) and their payload (copied).  Returns the ticket the commit
+ * callback will name.  An empty batch still gets a ticket.
+ */
+uint64_t	 store_submit(struct store *, struct tt_batch *,
+		     const struct store_payload *);
+/* Add to a persistent counter with the next commit. */
+void		 store_count(struct store *, enum tt_counter, int64_t);
+size_t		 store_pending(const struct store *);
+/* Commit what is queued.  -1 with *cause (caller frees) on failure. */
+int		 store_flush(struct store *, char **cause);
+
+/* ---- queries (store/query.c) ---- */
+
+/* Events matching the filter, oldest first; the last `limit` if > 0. */
+int		 store_events(struct store *, const struct tt_filter *,
+		     int64_t limit, int (*cb)(void *, const struct tt_event *),
+		     void *arg, char **cause);
+int64_t		 store_event_count(struct store *);
+/* Persistent counters, summed over every process that wrote them. */
+int		 store_counters(struct store *, struct tt_counters *);
+/* The payload row an event came in: caller frees *body. */
+int		 store_payload(struct store *, int64_t event_id, char **body,
+		     size_t *len, char **route, char **content_type);
+
+#endif
