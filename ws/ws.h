@@ -1,0 +1,56 @@
+/*
+ * The collector's network side: one libwebsockets context and port serving
+ * the HTTP routes and the WebSocket ingest of design.md.  It decodes bodies
+ * with core/ and hands batches to a sink; it replies "accepted" only once
+ * ws_committed() says the sink committed them.  Runs on the caller's thread:
+ * ws_service() is the event loop.
+ */
+#ifndef TT_WS_H
+#define TT_WS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/counters.h"
+#include "core/event.h"
+
+struct ws;
+
+struct ws_sink {
+	void		*arg;
+	/* Take the batch's events; returns the ticket committed later. */
+	uint64_t	(*submit)(void *arg, struct tt_batch *,
+			    const char *route, const char *content_type,
+			    const void *body, size_t len);
+	/* Persist a counter change. */
+	void		(*count)(void *arg, enum tt_counter, int64_t);
+	/* A timer asked for with ws_request_flush() fired. */
+	void		(*flush)(void *arg);
+	/* One line worth logging (no newline). */
+	void		(*log)(void *arg, const char *line);
+};
+
+struct ws_config {
+	const char	*host;		/* address to bind */
+	int		 port;		/* 0: any free port */
+	size_t		 request_max;	/* bytes of one body, decoded too */
+	size_t		 event_max;	/* bytes of one event */
+	struct ws_sink	 sink;
+};
+
+struct ws	*ws_create(const struct ws_config *, char **cause);
+void		 ws_destroy(struct ws *);
+int		 ws_port(const struct ws *);
+/* Serve for at most timeout_ms; -1 once the context is done. */
+int		 ws_service(struct ws *, int timeout_ms);
+/* Wake ws_service() from a signal handler. */
+void		 ws_wake(struct ws *);
+/* Call sink.flush after delay_us (sooner if already asked sooner). */
+void		 ws_request_flush(struct ws *, int64_t delay_us);
+/* The sink committed (ok) or failed tickets first..last. */
+void		 ws_committed(struct ws *, uint64_t first, uint64_t last,
+		     int ok);
+const struct tt_counters *ws_counters(const struct ws *);
+int		 ws_connections(const struct ws *);
+
+#endif
