@@ -1,0 +1,23 @@
+/*
+ * The subcommands of design.md's command line, and what they share:
+ * default paths, address parsing, usage errors (exit 2).
+ */
+#ifndef TT_CLI_H
+#define TT_CLI_H
+
+#define TT_DEFAULT_LISTEN	"127.0.0.1:8353"
+
+int	cmd_serve(int, char **, int with_ui);
+int	cmd_events(int, char **);
+int	cmd_send(int, char **);
+
+/* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
+char	*cli_db_path(const char *opt, int create_dir);
+/* The listen address: option, $TELTOP_LISTEN, default. */
+const char *cli_listen(const char *opt);
+/* "host:port" -> parts; -1 on a bad address.  *host: caller frees. */
+int	 cli_split_addr(const char *, char **host, int *port);
+void	 cli_usage_error(const char *usage, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+
+#endif

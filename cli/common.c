@@ -1,0 +1,105 @@
+/*
+ * What the subcommands share.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/xmalloc.h"
+#include "cli.h"
+
+void
+cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("teltop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", usage);
+	exit(2);
+}
+
+/* mkdir -p of the directory part of path. */
+static void
+make_parent(const char *path)
+{
+	char	*dir, *p;
+
+	dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL || p == dir) {
+		free(dir);
+		return;
+	}
+	*p = '\0';
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(dir, 0700);
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		fprintf(stderr, "teltop: cannot create %s: %s\n", dir,
+		    strerror(errno));
+	free(dir);
+}
+
+char *
+cli_db_path(const char *opt, int create_dir)
+{
+	const char	*env, *home;
+	char		*path;
+
+	if (opt != NULL)
+		path = xstrdup(opt);
+	else if ((env = getenv("TELTOP_DB")) != NULL && *env != '\0')
+		path = xstrdup(env);
+	else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env != '\0')
+		path = xasprintf("%s/teltop/events.db", env);
+	else {
+		home = getenv("HOME");
+		path = xasprintf("%s/.local/share/teltop/events.db",
+		    home != NULL ? home : ".");
+	}
+	if (create_dir)
+		make_parent(path);
+	return path;
+}
+
+const char *
+cli_listen(const char *opt)
+{
+	const char	*env;
+
+	if (opt != NULL)
+		return opt;
+	if ((env = getenv("TELTOP_LISTEN")) != NULL && *env != '\0')
+		return env;
+	return TT_DEFAULT_LISTEN;
+}
+
+int
+cli_split_addr(const char *s, char **host, int *port)
+{
+	const char	*colon;
+	char		*end;
+	long		 p;
+
+	if ((colon = strrchr(s, ':')) == NULL || colon == s)
+		return -1;
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || p < 0 || p > 65535)
+		return -1;
+	if (s[0] == '[' && colon[-1] == ']')
+		*host = xstrndup(s + 1, (size_t)(colon - s - 2));
+	else
+		*host = xstrndup(s, (size_t)(colon - s));
+	*port = (int)p;
+	return 0;
+}

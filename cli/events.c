@@ -1,0 +1,249 @@
+/*
+ * `teltop events`: the stored events as JSON lines or CSV.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "core/decode.h"
+#include "core/filter.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "cli.h"
+
+static const char usage[] =
+	"teltop events [--db PATH] [--filter EXPR] [--limit N] "
+	"[--format jsonl|csv]";
+
+enum out_format { OUT_JSONL, OUT_CSV };
+
+static void
+add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+add_int(cJSON *o, const char *k, int64_t v)
+{
+	if (v != TT_NONE)
+		cJSON_AddNumberToObject(o, k, (double)v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+add_time(cJSON *o, const char *k, int64_t us)
+{
+	char	buf[40];
+
+	tt_time_format(us, buf, sizeof buf);
+	cJSON_AddStringToObject(o, k, buf);
+}
+
+/* JSON text member: embedded as JSON, else as a string. */
+static void
+add_json(cJSON *o, const char *k, const char *text, int empty_array)
+{
+	cJSON	*v = NULL;
+
+	if (text != NULL)
+		v = cJSON_Parse(text);
+	if (v == NULL && text != NULL)
+		v = cJSON_CreateString(text);
+	if (v == NULL)
+		v = empty_array ? cJSON_CreateArray() : cJSON_CreateNull();
+	cJSON_AddItemToObject(o, k, v);
+}
+
+static int
+print_jsonl(void *arg, const struct tt_event *ev)
+{
+	cJSON	*o;
+	char	*s;
+
+	(void)arg;
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)ev->id);
+	add_time(o, "received_at", ev->received_at);
+	add_time(o, "ts", ev->ts);
+	add_str(o, "source", tt_source_name(ev->source));
+	add_str(o, "format", ev->format);
+	add_str(o, "name", ev->name);
+	add_str(o, "phase", tt_phase_name(ev->phase));
+	add_str(o, "client_id", ev->client_id);
+	add_str(o, "execution_id", ev->execution_id);
+	add_str(o, "command", ev->command);
+	add_int(o, "duration_ms", ev->duration_ms);
+	add_int(o, "exit_code", ev->exit_code);
+	add_str(o, "error", ev->error);
+	add_str(o, "version", ev->version);
+	add_str(o, "os", ev->os);
+	add_str(o, "arch", ev->arch);
+	add_json(o, "pii", ev->pii, 1);
+	add_json(o, "raw", ev->data, 0);
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		fatal("out of memory");
+	puts(s);
+	free(s);
+	cJSON_Delete(o);
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* One CSV field, quoted when it must be (RFC 4180). */
+static void
+csv_field(const char *s, int last)
+{
+	const char	*p;
+
+	if (s != NULL && strpbrk(s, ",\"\r\n") != NULL) {
+		putchar('"');
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	} else if (s != NULL)
+		fputs(s, stdout);
+	putchar(last ? '\n' : ',');
+}
+
+static void
+csv_int(int64_t v)
+{
+	if (v != TT_NONE)
+		printf("%lld", (long long)v);
+	putchar(',');
+}
+
+static int
+print_csv(void *arg, const struct tt_event *ev)
+{
+	char	buf[40];
+
+	(void)arg;
+	printf("%lld,", (long long)ev->id);
+	tt_time_format(ev->received_at, buf, sizeof buf);
+	csv_field(buf, 0);
+	tt_time_format(ev->ts, buf, sizeof buf);
+	csv_field(buf, 0);
+	csv_field(tt_source_name(ev->source), 0);
+	csv_field(ev->format, 0);
+	csv_field(ev->name, 0);
+	csv_field(tt_phase_name(ev->phase), 0);
+	csv_field(ev->client_id, 0);
+	csv_field(ev->execution_id, 0);
+	csv_field(ev->command, 0);
+	csv_int(ev->duration_ms);
+	csv_int(ev->exit_code);
+	csv_field(ev->error, 0);
+	csv_field(ev->version, 0);
+	csv_field(ev->os, 0);
+	csv_field(ev->arch, 0);
+	csv_field(ev->data, 1);
+	return ferror(stdout) ? 1 : 0;
+}
+
+int
+cmd_events(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tt_filter	 filter;
+	struct store		*st;
+	enum out_format		 fmt = OUT_JSONL;
+	const char		*dbopt = NULL, *fexpr = NULL;
+	char			*db, *cause = NULL, *end;
+	long long		 limit = 0;
+	int			 ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'f':
+			fexpr = optarg;
+			break;
+		case 'n':
+			limit = strtoll(optarg, &end, 10);
+			if (*end != '\0' || limit < 0)
+				cli_usage_error(usage, "--limit needs a "
+				    "non-negative number, not '%s'", optarg);
+			break;
+		case 'F':
+			if (strcmp(optarg, "jsonl") == 0 ||
+			    strcmp(optarg, "json") == 0)
+				fmt = OUT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = OUT_CSV;
+			else
+				cli_usage_error(usage, "unknown format '%s' "
+				    "(jsonl or csv)", optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n\nPrints stored events, oldest "
+			    "first (--limit N: the newest N).\n"
+			    "Filter terms, all of which must hold: "
+			    "source=werf command~converge error!=\n"
+			    "phase=finish client=ID duration_ms>1000 "
+			    "(= equal, != differ, ~ contains, > <).\n", usage);
+			return 0;
+		default:
+			cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind != argc)
+		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (tt_filter_parse(fexpr, &filter, &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		return 2;
+	}
+	db = cli_db_path(dbopt, 0);
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "teltop: no database at %s (start `teltop "
+		    "serve` first, or pass --db PATH)\n", db);
+		free(db);
+		tt_filter_free(&filter);
+		return 1;
+	}
+	if ((st = store_open(db, &cause)) == NULL) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		free(db);
+		tt_filter_free(&filter);
+		return 1;
+	}
+	if (fmt == OUT_CSV)
+		puts("id,received_at,ts,source,format,name,phase,client_id,"
+		    "execution_id,command,duration_ms,exit_code,error,version,"
+		    "os,arch,raw");
+	rc = store_events(st, &filter, limit, fmt == OUT_CSV ? print_csv :
+	    print_jsonl, NULL, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	tt_filter_free(&filter);
+	free(db);
+	if (fflush(stdout) != 0)
+		rc = -1;
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,47 @@
+/*
+ * teltop: a terminal dashboard for live telemetry inspection.  This file
+ * reads the subcommand and hands over; see cli/ for each command.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+	"usage: teltop [--db PATH] [--listen HOST:PORT]   collector (the live UI is not built yet)\n"
+	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
+	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv]\n"
+	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
+	"\n"
+	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
+	"$XDG_DATA_HOME/teltop/events.db\n"
+	"($TELTOP_DB; else ~/.local/share/teltop/events.db).  "
+	"`teltop COMMAND --help` for more.\n";
+
+int
+main(int argc, char **argv)
+{
+	const char	*cmd;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0)) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		return cmd_serve(argc, argv, 1);
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1, 0);
+	if (strcmp(cmd, "events") == 0)
+		return cmd_events(argc - 1, argv + 1);
+	if (strcmp(cmd, "send") == 0)
+		return cmd_send(argc - 1, argv + 1);
+	if (strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fprintf(stderr, "teltop: unknown command '%s'\n%s", cmd, usage);
+	return 2;
+}
