@@ -8,6 +8,7 @@ WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
 PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c
 B	?= build
+BIN	?= teltop
 SANITIZE ?=
 
 -include config.mk
@@ -48,9 +49,9 @@ QUIET_GEN = @echo "  GEN     $@";
 endif
 
 .PHONY: all run test test-unit test-integration asan bench clean deps
-all: teltop
+all: $(BIN)
 
-teltop: $(APP_OBJ)
+$(BIN): $(APP_OBJ)
 	$(QUIET_LD)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(B)/gen/otlp.pb-c.c $(B)/gen/otlp.pb-c.h: proto/otlp.proto
@@ -86,11 +87,16 @@ test-integration: teltop
 
 test: deps test-unit test-integration
 
+# The same tests on a sanitized build (its own objects and binary).
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 asan:
-	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS="-O1 -g" \
-		teltop test-unit
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		tests/integration/run.sh ./teltop
+	@scripts/deps.sh test
+	$(MAKE) B=build-asan BIN=build-asan/teltop \
+		SANITIZE=address,undefined CFLAGS="-O1 -g" build-asan/teltop
+	$(ASAN_ENV) $(MAKE) B=build-asan BIN=build-asan/teltop \
+		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit
+	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
 
 bench: teltop
 	$(Q)$(CC) -O2 $(WARN) -o bench/load bench/load.c
