@@ -51,65 +51,85 @@ fmt_set_ts(struct dctx *d, struct tt_event *ev, const cJSON *o,
 		ev->ts = d->received_at;
 }
 
-/* Pick a decoder for one JSON object by its shape. */
+/* Is o a PostHog envelope: "batch" of events, or envelope keys? */
+static int
+is_posthog_envelope(const cJSON *o)
+{
+	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "batch");
+
+	if (!cJSON_IsArray(b))
+		return 0;
+	if (cJSON_GetObjectItemCaseSensitive(o, "api_key") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(o, "sent_at") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(o, "created_at") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(o, "historical_migration") != NULL)
+		return 1;
+	return b->child != NULL && json_str(b->child, "event") != NULL;
+}
+
+/* Is o a DevPod insert body {"data":[{"event":{..}}]} or one item? */
+static int
+is_devpod_insert(const cJSON *o)
+{
+	const cJSON	*data = cJSON_GetObjectItemCaseSensitive(o, "data");
+
+	if (cJSON_IsArray(data))
+		return data->child != NULL && cJSON_IsObject(
+		    cJSON_GetObjectItemCaseSensitive(data->child, "event"));
+	return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "user")) &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event"));
+}
+
+static int
+is_devpod_legacy(const cJSON *o)
+{
+	const char	*type = json_str(o, "type");
+
+	return type != NULL && (strcmp(type, "cmdstarted") == 0 ||
+	    strcmp(type, "cmdfinished") == 0) &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event"));
+}
+
+/* On /v1/events and the WebSocket: pick a decoder by the item's shape. */
 static void
-decode_item(struct dctx *d, const cJSON *o, enum tt_route route)
+decode_item(struct dctx *d, const cJSON *o)
 {
 	const cJSON	*ev;
-	const char	*type;
 	char		*cause = NULL;
 
 	if (!cJSON_IsObject(o)) {
 		tt_batch_reject(d->batch, "event is not a JSON object");
 		return;
 	}
-	/* Envelopes: recurse into their items. */
-	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "batch"))) {
-		if (fmt_posthog(d, o, route == TT_ROUTE_POSTHOG_V1,
-		    &cause) != 0) {
-			tt_batch_reject(d->batch, cause);
-			free(cause);
-		}
-		return;
-	}
-	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "data")) ||
-	    (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "user")) &&
-	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event")))) {
+	if (is_posthog_envelope(o)) {
+		(void)fmt_posthog(d, o, 0, &cause);
+	} else if (is_devpod_insert(o)) {
 		(void)fmt_devpod_insert(d, o, &cause);
-		free(cause);
-		return;
-	}
-	if (cJSON_GetObjectItemCaseSensitive(o, "resourceSpans") != NULL) {
-		if (fmt_otlp_json(d, o, &cause) != 0) {
-			tt_batch_reject(d->batch, cause);
-			free(cause);
-		}
-		return;
-	}
-	ev = cJSON_GetObjectItemCaseSensitive(o, "event");
-	type = json_str(o, "type");
-	if (cJSON_IsObject(ev) && type != NULL) {
+	} else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o,
+	    "resourceSpans"))) {
+		(void)fmt_otlp_json(d, o, &cause);
+	} else if (is_devpod_legacy(o)) {
 		fmt_devpod_legacy_item(d, o);
-		return;
-	}
-	if (json_str(o, "eventType") != NULL &&
-	    cJSON_GetObjectItemCaseSensitive(o, "executionID") != NULL) {
+	} else if (json_str(o, "eventType") != NULL &&
+	    json_str(o, "executionID") != NULL) {
 		fmt_werf_flat_item(d, o);
-		return;
+	} else if ((ev = cJSON_GetObjectItemCaseSensitive(o, "event")) !=
+	    NULL && cJSON_IsString(ev) && (cJSON_GetObjectItemCaseSensitive(o,
+	    "distinct_id") != NULL || cJSON_IsObject(
+	    cJSON_GetObjectItemCaseSensitive(o, "properties")))) {
+		fmt_posthog_item(d, o, "posthog-event", 0);
+	} else
+		fmt_generic_item(d, o);
+	if (cause != NULL) {
+		tt_batch_reject(d->batch, cause);
+		free(cause);
 	}
-	if (cJSON_IsString(ev) && (route == TT_ROUTE_POSTHOG ||
-	    route == TT_ROUTE_POSTHOG_V1 ||
-	    cJSON_GetObjectItemCaseSensitive(o, "distinct_id") != NULL ||
-	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o,
-	    "properties")))) {
-		fmt_posthog_item(d, o, route == TT_ROUTE_POSTHOG_V1 ?
-		    "posthog-v1" : "posthog-event", 0);
-		return;
-	}
-	fmt_generic_item(d, o);
 }
 
-/* A parsed JSON body: an object or an array of them. */
+/*
+ * A parsed JSON body.  Each vendor route has its decoder; /v1/events, the
+ * WebSocket and JSON on /v1/traces decide by shape.
+ */
 static int
 decode_json(struct dctx *d, const cJSON *root, enum tt_route route,
     char **cause)
@@ -119,44 +139,41 @@ decode_json(struct dctx *d, const cJSON *root, enum tt_route route,
 	switch (route) {
 	case TT_ROUTE_POSTHOG:
 	case TT_ROUTE_POSTHOG_V1:
-		/* posthog-js arrays and single events keep their format. */
-		if (cJSON_IsArray(root) || (cJSON_IsObject(root) &&
-		    json_str(root, "event") != NULL))
-			return fmt_posthog(d, root,
-			    route == TT_ROUTE_POSTHOG_V1, cause);
-		break;
+		return fmt_posthog(d, root, route == TT_ROUTE_POSTHOG_V1,
+		    cause);
 	case TT_ROUTE_DEVPOD_INSERT:
-		if (cJSON_IsArray(root))
-			return fmt_devpod_insert(d, root, cause);
-		break;
+		return fmt_devpod_insert(d, root, cause);
 	case TT_ROUTE_DEVPOD_LEGACY:
 		if (cJSON_IsArray(root)) {
 			cJSON_ArrayForEach(item, root)
 				fmt_devpod_legacy_item(d, item);
 			return 0;
 		}
+		if (!cJSON_IsObject(root)) {
+			*cause = xstrdup("body is not a JSON object");
+			return -1;
+		}
+		fmt_devpod_legacy_item(d, root);
+		return 0;
+	case TT_ROUTE_OTLP_TRACES:
+		if (cJSON_IsObject(root) &&
+		    cJSON_GetObjectItemCaseSensitive(root, "resourceSpans") !=
+		    NULL)
+			return fmt_otlp_json(d, root, cause);
 		break;
-	default:
+	case TT_ROUTE_EVENTS:
 		break;
 	}
 	if (cJSON_IsArray(root)) {
 		cJSON_ArrayForEach(item, root)
-			decode_item(d, item, route);
+			decode_item(d, item);
 		return 0;
 	}
 	if (!cJSON_IsObject(root)) {
 		*cause = xstrdup("body is neither a JSON object nor an array");
 		return -1;
 	}
-	if (route == TT_ROUTE_OTLP_TRACES &&
-	    cJSON_GetObjectItemCaseSensitive(root, "resourceSpans") != NULL)
-		return fmt_otlp_json(d, root, cause);
-	if (route == TT_ROUTE_POSTHOG || route == TT_ROUTE_POSTHOG_V1) {
-		if (cJSON_GetObjectItemCaseSensitive(root, "batch") != NULL)
-			return fmt_posthog(d, root,
-			    route == TT_ROUTE_POSTHOG_V1, cause);
-	}
-	decode_item(d, root, route);
+	decode_item(d, root);
 	return 0;
 }
 
@@ -245,7 +262,7 @@ tt_decode(enum tt_route route, const uint8_t *body, size_t len,
 	root = json_parse(s, len, cause);
 	if (root == NULL) {
 		/* Several lines may each be a JSON value (NDJSON). */
-		if (memchr(s, '\n', len) == NULL)
+		if (route != TT_ROUTE_EVENTS || memchr(s, '\n', len) == NULL)
 			return -1;
 		free(*cause);
 		*cause = NULL;

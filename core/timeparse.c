@@ -55,6 +55,36 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+static int
+days_in_month(int y, int m)
+{
+	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	int			leap = (y % 4 == 0 && y % 100 != 0) ||
+				    y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Plain decimal: [+-]digits[.digits], nothing else (no hex, no inf). */
+static int
+is_decimal(const char *p)
+{
+	int	digits = 0, dot = 0;
+
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p == '.' && !dot)
+			dot = 1;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
 /* Read exactly n digits. */
 static int
 digits(const char **sp, int n, int *out)
@@ -90,7 +120,7 @@ tt_time_parse(const char *s, int64_t *us)
 	if (*p == '\0')
 		return -1;
 	/* All digits (maybe with a fraction): a number in some unit. */
-	if (strlen(p) != 10 || p[4] != '-') {
+	if (is_decimal(p)) {
 		v = strtod(p, &end);
 		if (end != p && *end == '\0' && isfinite(v)) {
 			*us = tt_time_from_number(v);
@@ -100,7 +130,7 @@ tt_time_parse(const char *s, int64_t *us)
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -1;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;

@@ -6,6 +6,7 @@
  * generic event named after the span.  Spans are grouped by executionID,
  * never by trace id: werf starts a new trace for every event.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,7 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 {
 	struct tt_event	*ev;
 	cJSON		*o, *meta, *status;
+	char		 nanos[24];
 	int		 werf;
 
 	werf = json_str(sv->attrs, "eventType") != NULL;
@@ -117,9 +119,10 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 		cJSON_AddStringToObject(meta, "scope", sv->scope);
 	cJSON_AddStringToObject(meta, "traceId", sv->trace);
 	cJSON_AddStringToObject(meta, "spanId", sv->span);
-	cJSON_AddNumberToObject(meta, "startTimeUnixNano",
-	    (double)sv->start_ns);
-	cJSON_AddNumberToObject(meta, "endTimeUnixNano", (double)sv->end_ns);
+	snprintf(nanos, sizeof nanos, "%" PRIu64, sv->start_ns);
+	cJSON_AddStringToObject(meta, "startTimeUnixNano", nanos);
+	snprintf(nanos, sizeof nanos, "%" PRIu64, sv->end_ns);
+	cJSON_AddStringToObject(meta, "endTimeUnixNano", nanos);
 	if (!werf)
 		cJSON_AddItemToObject(o, "attributes",
 		    cJSON_Duplicate(sv->attrs, 1));
@@ -352,6 +355,17 @@ js_any(const cJSON *v)
 	return cJSON_CreateNull();
 }
 
+/* A hex id as OTLP/JSON sends it, in the lowercase protobuf gives. */
+static void
+lower_id(const char *s, char *out, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < len; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[i] = '\0';
+}
+
 /* A JSON number or decimal string of nanoseconds. */
 static uint64_t
 js_nanos(const cJSON *o, const char *key)
@@ -364,6 +378,14 @@ js_nanos(const cJSON *o, const char *key)
 	if (cJSON_IsNumber(v) && v->valuedouble > 0)
 		return (uint64_t)v->valuedouble;
 	return 0;
+}
+
+static int
+array_or_absent(const cJSON *o, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return v == NULL || cJSON_IsArray(v);
 }
 
 int
@@ -381,12 +403,23 @@ fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
 	}
 	cJSON_ArrayForEach(rs, cJSON_GetObjectItemCaseSensitive(root,
 	    "resourceSpans")) {
+		if (!cJSON_IsObject(rs) || !array_or_absent(rs, "scopeSpans")) {
+			tt_batch_reject(d->batch, "OTLP resourceSpans item is "
+			    "not an object with a scopeSpans array");
+			continue;
+		}
 		memset(&sv, 0, sizeof sv);
 		res = cJSON_GetObjectItemCaseSensitive(rs, "resource");
 		sv.resource = js_kvs(cJSON_GetObjectItemCaseSensitive(res,
 		    "attributes"));
 		cJSON_ArrayForEach(ss, cJSON_GetObjectItemCaseSensitive(rs,
 		    "scopeSpans")) {
+			if (!cJSON_IsObject(ss) ||
+			    !array_or_absent(ss, "spans")) {
+				tt_batch_reject(d->batch, "OTLP scopeSpans item "
+				    "is not an object with a spans array");
+				continue;
+			}
 			scope = cJSON_GetObjectItemCaseSensitive(ss, "scope");
 			sv.scope = json_str(scope, "name");
 			cJSON_ArrayForEach(sp,
@@ -401,12 +434,10 @@ fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
 				    "attributes"));
 				s = json_str(sp, "name");
 				sv.name = s != NULL ? s : "";
-				s = json_str(sp, "traceId");
-				snprintf(sv.trace, sizeof sv.trace, "%s",
-				    s != NULL ? s : "");
-				s = json_str(sp, "spanId");
-				snprintf(sv.span, sizeof sv.span, "%s",
-				    s != NULL ? s : "");
+				lower_id(json_str(sp, "traceId"), sv.trace,
+				    sizeof sv.trace);
+				lower_id(json_str(sp, "spanId"), sv.span,
+				    sizeof sv.span);
 				sv.start_ns = js_nanos(sp, "startTimeUnixNano");
 				sv.end_ns = js_nanos(sp, "endTimeUnixNano");
 				st = cJSON_GetObjectItemCaseSensitive(sp,
