@@ -1,0 +1,2415 @@
+/*
+ * Unit tests for tt_decode() (core/decode.h): every wire format of
+ * shared/formats.md, and the shapes the tools' docs (shared/seeds/) show
+ * where they differ from the wire, go through the decoder and the
+ * normalized fields are checked one by one.  Malformed bodies must be
+ * refused with a cause, never crash, and never take good items down.
+ *
+ * JSON bodies are written as templates in which ' stands for " and `
+ * for ', so that JSON inside JSON strings stays readable.  Every body is
+ * copied into a buffer of exactly its length, without a terminating NUL,
+ * so that AddressSanitizer catches any read past the end.  OTLP protobuf
+ * bodies are built by hand with the field numbers of formats.md §6.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "decode.h"
+#include "event.h"
+
+/* opts.received_at of every test: 2026-01-01T00:00:00Z. */
+#define RECV_AT		1767225600000000LL
+
+/* A non-NULL int64 for struct want. */
+#define I64(v)		(&(const int64_t){ (v) })
+
+/* What one decoded event must be.  NULL strings and pointers: absent. */
+struct want {
+	enum tt_source	 source;
+	const char	*format;
+	enum tt_phase	 phase;
+	int64_t		 ts;
+	int		 ts_ns;		/* ts came from ns: ts or ts + 1 */
+	const char	*name;
+	const char	*client_id;
+	const char	*execution_id;
+	const char	*command;
+	const int64_t	*duration_ms;	/* NULL: TT_NONE */
+	const int64_t	*exit_code;	/* NULL: TT_NONE */
+	const char	*error;
+	const char	*version;
+	const char	*os;
+	const char	*arch;
+};
+
+#define EXPECT(ev, ...) \
+	expect_event((ev), &(const struct want){ __VA_ARGS__ }, __FILE__, \
+	    __LINE__)
+
+#define DECODE_OK(route, tmpl, b, n) \
+	decode_ok((route), (tmpl), (b), (n), __FILE__, __LINE__)
+
+/* Compare two int64 values and print both, signed, on mismatch. */
+#define assert_i64(got, want) do {					\
+	int64_t g_ = (got), w_ = (want);				\
+	if (g_ != w_) {							\
+		print_error("%s = %lld, expected %lld\n", #got,		\
+		    (long long)g_, (long long)w_);			\
+		fail();							\
+	}								\
+} while (0)
+
+/* NULL-safe string comparison. */
+#define assert_str(got, want) do {					\
+	const char *g_ = (got), *w_ = (want);				\
+	if ((g_ == NULL) != (w_ == NULL) ||				\
+	    (g_ != NULL && strcmp(g_, w_) != 0)) {			\
+		print_error("%s = %s%s%s, expected %s%s%s\n", #got,	\
+		    g_ ? "\"" : "", g_ ? g_ : "NULL", g_ ? "\"" : "",	\
+		    w_ ? "\"" : "", w_ ? w_ : "NULL", w_ ? "\"" : "");	\
+		fail();							\
+	}								\
+} while (0)
+
+/* A copy of s.  Caller frees. */
+static char *
+dup_str(const char *s)
+{
+	size_t	 len = strlen(s) + 1;
+	char	*d;
+
+	d = malloc(len);
+	assert_non_null(d);
+	memcpy(d, s, len);
+	return d;
+}
+
+/* Template to JSON: ' becomes " and ` becomes '.  Caller frees. */
+static char *
+q(const char *t)
+{
+	char	*s, *p;
+
+	s = dup_str(t);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\'')
+			*p = '"';
+		else if (*p == '`')
+			*p = '\'';
+	}
+	return s;
+}
+
+/* Decode len bytes of body from an exact-size copy. */
+static int
+decode_raw(enum tt_route route, const void *body, size_t len, int protobuf,
+    size_t event_max, int64_t received_at, struct tt_batch *b, char **cause)
+{
+	struct tt_decode_opts	 opts;
+	uint8_t			*copy;
+	int			 rc;
+
+	memset(&opts, 0, sizeof opts);
+	opts.event_max = event_max;
+	opts.received_at = received_at;
+	opts.protobuf = protobuf;
+
+	copy = malloc(len > 0 ? len : 1);
+	assert_non_null(copy);
+	if (len > 0)
+		memcpy(copy, body, len);
+	tt_batch_init(b);
+	*cause = NULL;
+	rc = tt_decode(route, copy, len, &opts, b, cause);
+	free(copy);
+	return rc;
+}
+
+/* Decode a JSON template with default options. */
+static int
+decode_q(enum tt_route route, const char *tmpl, size_t event_max,
+    struct tt_batch *b, char **cause)
+{
+	char	*s;
+	int	 rc;
+
+	s = q(tmpl);
+	rc = decode_raw(route, s, strlen(s), 0, event_max, RECV_AT, b, cause);
+	free(s);
+	return rc;
+}
+
+/* Print a failed string field. */
+static int
+field_str(const char *field, const char *got, const char *want)
+{
+	if ((got == NULL) == (want == NULL) &&
+	    (got == NULL || strcmp(got, want) == 0))
+		return 0;
+	print_error("  %s: got %s%s%s, expected %s%s%s\n", field,
+	    got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",
+	    want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
+	return 1;
+}
+
+/* Print a failed integer field. */
+static int
+field_int(const char *field, int64_t got, int64_t want)
+{
+	if (got == want)
+		return 0;
+	if (got == TT_NONE)
+		print_error("  %s: got TT_NONE, expected %lld\n", field,
+		    (long long)want);
+	else if (want == TT_NONE)
+		print_error("  %s: got %lld, expected TT_NONE\n", field,
+		    (long long)got);
+	else
+		print_error("  %s: got %lld, expected %lld\n", field,
+		    (long long)got, (long long)want);
+	return 1;
+}
+
+/* The checks that hold for every decoded event. */
+static int
+check_invariants(const struct tt_event *ev)
+{
+	cJSON	*j;
+	int	 bad = 0;
+
+	if (ev->format == NULL) {
+		print_error("  format is NULL\n");
+		bad++;
+	}
+	if ((unsigned)ev->source >= TT_SRC_COUNT) {
+		print_error("  source %d out of range\n", (int)ev->source);
+		bad++;
+	}
+	if (ev->data == NULL) {
+		print_error("  data is NULL\n");
+		return bad + 1;
+	}
+	if (ev->data_len != strlen(ev->data)) {
+		print_error("  data_len %zu, strlen(data) %zu\n",
+		    ev->data_len, strlen(ev->data));
+		bad++;
+	}
+	j = cJSON_Parse(ev->data);
+	if (j == NULL) {
+		print_error("  data is not JSON: %.200s\n", ev->data);
+		bad++;
+	}
+	cJSON_Delete(j);
+	return bad;
+}
+
+/* Check every field of ev against w; report all differences. */
+static void
+expect_event(const struct tt_event *ev, const struct want *w,
+    const char *file, int line)
+{
+	int	 bad = 0;
+
+	if (ev == NULL) {
+		print_error("no such event\n");
+		_fail(file, line);
+		return;
+	}
+	bad += check_invariants(ev);
+	bad += field_str("source", tt_source_name(ev->source),
+	    tt_source_name(w->source));
+	bad += field_str("format", ev->format, w->format);
+	bad += field_str("phase", tt_phase_name(ev->phase),
+	    tt_phase_name(w->phase));
+	if (!(w->ts_ns && ev->ts == w->ts + 1))
+		bad += field_int("ts", ev->ts, w->ts);
+	bad += field_int("received_at", ev->received_at, RECV_AT);
+	bad += field_str("name", ev->name, w->name);
+	bad += field_str("client_id", ev->client_id, w->client_id);
+	bad += field_str("execution_id", ev->execution_id, w->execution_id);
+	bad += field_str("command", ev->command, w->command);
+	bad += field_int("duration_ms", ev->duration_ms,
+	    w->duration_ms ? *w->duration_ms : TT_NONE);
+	bad += field_int("exit_code", ev->exit_code,
+	    w->exit_code ? *w->exit_code : TT_NONE);
+	bad += field_str("error", ev->error, w->error);
+	bad += field_str("version", ev->version, w->version);
+	bad += field_str("os", ev->os, w->os);
+	bad += field_str("arch", ev->arch, w->arch);
+	if (bad) {
+		print_error("event \"%s\" (%d fields wrong), data: %.400s\n",
+		    ev->name ? ev->name : "(null)", bad,
+		    ev->data ? ev->data : "(null)");
+		_fail(file, line);
+	}
+}
+
+/* Decode a template that must be accepted whole, into n events. */
+static void
+decode_ok(enum tt_route route, const char *tmpl, struct tt_batch *b,
+    size_t n, const char *file, int line)
+{
+	char	*cause;
+	size_t	 i;
+	int	 rc, bad = 0;
+
+	rc = decode_q(route, tmpl, 0, b, &cause);
+	if (rc != 0) {
+		print_error("tt_decode returned %d: %s\n", rc,
+		    cause ? cause : "(no cause)");
+		free(cause);
+		_fail(file, line);
+		return;
+	}
+	if (cause != NULL) {
+		print_error("cause set on success: %s\n", cause);
+		free(cause);
+		bad++;
+	}
+	if (b->rejected != 0) {
+		print_error("%zu rejected: %s\n", b->rejected,
+		    b->first_error ? b->first_error : "(no first_error)");
+		bad++;
+	}
+	if (b->n != n) {
+		print_error("%zu events, expected %zu\n", b->n, n);
+		bad++;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (check_invariants(&b->ev[i]) != 0) {
+			print_error("event %zu\n", i);
+			bad++;
+		}
+	}
+	if (bad)
+		_fail(file, line);
+}
+
+/* Assert a body was refused: -1 with a cause, or items rejected. */
+#define assert_refused(rc, b, cause) do {				\
+	if ((b)->n != 0) {						\
+		print_error("%zu events decoded from a bad body, first "\
+		    "\"%s\"\n", (b)->n, (b)->ev[0].name ?		\
+		    (b)->ev[0].name : "(null)");			\
+		fail();							\
+	}								\
+	if ((rc) == -1) {						\
+		assert_non_null(cause);					\
+	} else if ((rc) == 0) {						\
+		if ((b)->rejected == 0) {				\
+			print_error("rc 0 and nothing rejected\n");	\
+			fail();						\
+		}							\
+		assert_non_null((b)->first_error);			\
+	} else {							\
+		print_error("tt_decode returned %d\n", (rc));		\
+		fail();							\
+	}								\
+} while (0)
+
+/* Assert tt_decode returned -1 and set a cause. */
+#define assert_malformed(rc, cause) do {				\
+	if ((rc) != -1 || (cause) == NULL) {				\
+		print_error("rc %d, cause %s\n", (rc),			\
+		    (cause) ? (cause) : "NULL");			\
+		fail();							\
+	}								\
+} while (0)
+
+/* Parse ev->data. */
+static cJSON *
+data_of(const struct tt_event *ev)
+{
+	cJSON	*j;
+
+	assert_non_null(ev->data);
+	j = cJSON_Parse(ev->data);
+	assert_non_null(j);
+	return j;
+}
+
+/* The first item named key anywhere under j, depth first. */
+static const cJSON *
+json_find(const cJSON *j, const char *key)
+{
+	const cJSON	*c, *f;
+
+	for (c = j != NULL ? j->child : NULL; c != NULL; c = c->next) {
+		if (c->string != NULL && strcmp(c->string, key) == 0)
+			return c;
+		if ((f = json_find(c, key)) != NULL)
+			return f;
+	}
+	return NULL;
+}
+
+/* ---- Protobuf writer ------------------------------------------------ */
+
+struct pb {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* Append raw bytes. */
+static void
+pb_put(struct pb *b, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	if (b->len + len > b->cap) {
+		b->cap = (b->len + len) * 2 + 64;
+		b->p = realloc(b->p, b->cap);
+		assert_non_null(b->p);
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+}
+
+/* Free a buffer. */
+static void
+pb_free(struct pb *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+/* Append a base-128 varint. */
+static void
+pb_varint(struct pb *b, uint64_t v)
+{
+	uint8_t	c;
+
+	do {
+		c = v & 0x7f;
+		v >>= 7;
+		if (v != 0)
+			c |= 0x80;
+		pb_put(b, &c, 1);
+	} while (v != 0);
+}
+
+/* Append a field key. */
+static void
+pb_key(struct pb *b, unsigned field, unsigned wire)
+{
+	pb_varint(b, (uint64_t)field << 3 | wire);
+}
+
+/* Append a varint field (wire type 0). */
+static void
+pb_uint(struct pb *b, unsigned field, uint64_t v)
+{
+	pb_key(b, field, 0);
+	pb_varint(b, v);
+}
+
+/* Append a fixed64 field (wire type 1), little endian. */
+static void
+pb_fixed64(struct pb *b, unsigned field, uint64_t v)
+{
+	uint8_t	c[8];
+	int	i;
+
+	pb_key(b, field, 1);
+	for (i = 0; i < 8; i++)
+		c[i] = (uint8_t)(v >> (8 * i));
+	pb_put(b, c, sizeof c);
+}
+
+/* Append a fixed32 field (wire type 5), little endian. */
+static void
+pb_fixed32(struct pb *b, unsigned field, uint32_t v)
+{
+	uint8_t	c[4];
+	int	i;
+
+	pb_key(b, field, 5);
+	for (i = 0; i < 4; i++)
+		c[i] = (uint8_t)(v >> (8 * i));
+	pb_put(b, c, sizeof c);
+}
+
+/* Append a length-delimited field (wire type 2). */
+static void
+pb_bytes(struct pb *b, unsigned field, const void *data, size_t len)
+{
+	pb_key(b, field, 2);
+	pb_varint(b, len);
+	pb_put(b, data, len);
+}
+
+/* Append a string field. */
+static void
+pb_string(struct pb *b, unsigned field, const char *s)
+{
+	pb_bytes(b, field, s, strlen(s));
+}
+
+/* Append sub as an embedded message, then free sub. */
+static void
+pb_sub(struct pb *b, unsigned field, struct pb *sub)
+{
+	pb_bytes(b, field, sub->p, sub->len);
+	pb_free(sub);
+}
+
+/* Append a KeyValue{key, AnyValue{string_value}}. */
+static void
+kv_string(struct pb *b, unsigned field, const char *key, const char *val)
+{
+	struct pb	kv = { 0 }, av = { 0 };
+
+	pb_string(&av, 1, val);
+	pb_string(&kv, 1, key);
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+}
+
+/* Append a KeyValue{key, AnyValue{int_value}}. */
+static void
+kv_int(struct pb *b, unsigned field, const char *key, int64_t val)
+{
+	struct pb	kv = { 0 }, av = { 0 };
+
+	pb_uint(&av, 3, (uint64_t)val);
+	pb_string(&kv, 1, key);
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+}
+
+/*
+ * Append attributes of the other AnyValue kinds (bool, double, array,
+ * kvlist, bytes), a KeyValue with an unknown field, and one with no
+ * value: a decoder must step over all of them.
+ */
+static void
+kv_exotic(struct pb *b, unsigned field)
+{
+	struct pb	kv = { 0 }, av = { 0 }, arr = { 0 }, el = { 0 };
+
+	pb_uint(&av, 2, 1);
+	pb_string(&kv, 1, "x.bool");
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+
+	pb_fixed64(&av, 4, 0x400921fb54442d18ULL);	/* 3.14159... */
+	pb_string(&kv, 1, "x.double");
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+
+	pb_string(&el, 1, "a");
+	pb_sub(&arr, 1, &el);
+	pb_uint(&el, 3, 7);
+	pb_sub(&arr, 1, &el);
+	pb_sub(&av, 5, &arr);
+	pb_string(&kv, 1, "x.array");
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+
+	kv_string(&arr, 1, "inner", "v");
+	pb_sub(&av, 6, &arr);
+	pb_string(&kv, 1, "x.kvlist");
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+
+	pb_bytes(&av, 7, "\x00\x01\xff", 3);
+	pb_string(&kv, 1, "x.bytes");
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+
+	pb_string(&av, 1, "v");
+	pb_uint(&av, 99, 5);			/* unknown in AnyValue */
+	pb_string(&kv, 1, "x.unknown");
+	pb_fixed32(&kv, 17, 0xdeadbeef);	/* unknown in KeyValue */
+	pb_sub(&kv, 2, &av);
+	pb_sub(b, field, &kv);
+
+	pb_string(&kv, 1, "x.novalue");
+	pb_sub(b, field, &kv);
+}
+
+/* Append the unknown fields of every wire type. */
+static void
+pb_unknown(struct pb *b, unsigned first)
+{
+	pb_uint(b, first, 300);
+	pb_fixed64(b, first + 1, 0x0102030405060708ULL);
+	pb_bytes(b, first + 2, "\x0a\x03xyz", 5);
+	pb_fixed32(b, first + 3, 0x01020304);
+}
+
+/* One werf event, as telemetrywerfio.go sendEvent makes its span. */
+struct werf_ev {
+	const char	*event_type;
+	int64_t		 ts_ms;		/* 0: no ts attribute */
+	const char	*execution_id;
+	const char	*user_id;
+	const char	*command;
+	const char	*event_data;	/* JSON text */
+	const char	*attributes;	/* JSON text */
+	uint64_t	 start_ns;
+	uint64_t	 end_ns;
+};
+
+/* Append a werf span to ScopeSpans s, with every oddity a span can have. */
+static void
+werf_span(struct pb *s, const struct werf_ev *w, uint8_t seed)
+{
+	struct pb	span = { 0 }, sub = { 0 };
+	uint8_t		id[16];
+	size_t		i;
+
+	for (i = 0; i < sizeof id; i++)
+		id[i] = (uint8_t)(seed + i);
+	pb_bytes(&span, 1, id, 16);
+	pb_bytes(&span, 2, id, 8);
+	pb_string(&span, 3, "");
+	pb_string(&span, 5, "telemetry.werf.io");
+	pb_uint(&span, 6, 1);
+	pb_fixed64(&span, 7, w->start_ns);
+	pb_fixed64(&span, 8, w->end_ns);
+	if (w->ts_ms != 0)
+		kv_int(&span, 9, "ts", w->ts_ms);
+	kv_string(&span, 9, "executionID", w->execution_id);
+	kv_string(&span, 9, "userID", w->user_id);
+	kv_string(&span, 9, "projectID",
+	    "b4c2d019070529344a6967d8c73d578101c6554fcdcae3d00bb93a9692523cb1");
+	kv_string(&span, 9, "command", w->command);
+	kv_string(&span, 9, "eventType", w->event_type);
+	kv_string(&span, 9, "eventData", w->event_data);
+	kv_string(&span, 9, "attributes", w->attributes);
+	kv_int(&span, 9, "schemaVersion", 2);
+	kv_exotic(&span, 9);
+	pb_uint(&span, 10, 0);
+
+	/* A span event and a link carrying misleading attributes. */
+	pb_fixed64(&sub, 1, w->start_ns);
+	pb_string(&sub, 2, "exception");
+	kv_string(&sub, 3, "eventType", "Bogus");
+	kv_int(&sub, 3, "ts", 1);
+	pb_sub(&span, 11, &sub);
+	pb_bytes(&sub, 1, id, 16);
+	pb_bytes(&sub, 2, id, 8);
+	kv_string(&sub, 4, "executionID", "bogus");
+	pb_sub(&span, 13, &sub);
+
+	pb_sub(&span, 15, &sub);		/* Status{}: unset */
+	pb_fixed32(&span, 16, 0x100);
+	pb_unknown(&span, 40);
+	pb_sub(s, 2, &span);
+}
+
+/* A plain OTLP span (no eventType) to ScopeSpans s. */
+static void
+plain_span(struct pb *s, const char *name, uint8_t idbyte, uint64_t start,
+    uint64_t end, int code, const char *message)
+{
+	struct pb	span = { 0 }, st = { 0 };
+	uint8_t		id[16];
+
+	memset(id, idbyte, sizeof id);
+	id[0] = 0x5b;
+	id[15] = 0xC6;
+	pb_bytes(&span, 1, id, 16);
+	pb_bytes(&span, 2, id, 8);
+	pb_string(&span, 5, name);
+	pb_uint(&span, 6, 2);
+	pb_fixed64(&span, 7, start);
+	pb_fixed64(&span, 8, end);
+	kv_string(&span, 9, "http.method", "GET");
+	kv_int(&span, 9, "http.status_code", 500);
+	if (message != NULL)
+		pb_string(&st, 2, message);
+	pb_uint(&st, 3, (uint64_t)code);
+	pb_sub(&span, 15, &st);
+	pb_sub(s, 2, &span);
+}
+
+/* werf's execution of `werf converge`, in three spans. */
+static const struct werf_ev werf_started = {
+	"CommandStarted", 1658231825280LL,
+	"2f75d020-684e-4224-9013-35e95e1b7721",
+	"9f2c1d53a1b0e7c4",
+	"werf converge",
+	"{\"commandOptions\":[{\"name\":\"repo\",\"asCli\":false,"
+	    "\"asEnv\":true,\"count\":0}]}",
+	"{\"arch\":\"amd64\",\"os\":\"linux\",\"version\":\"2.35.0\","
+	    "\"ci\":true,\"ciName\":\"gitlab\",\"extra\":{}}",
+	1658231825280000000ULL, 1658231825280000500ULL
+};
+static const struct werf_ev werf_exited = {
+	"CommandExited", 1658231836102LL,
+	"2f75d020-684e-4224-9013-35e95e1b7721",
+	"",
+	"werf converge",
+	"{\"exitCode\":1,\"durationMs\":10827}",
+	"{\"arch\":\"arm64\",\"os\":\"darwin\",\"version\":\"2.35.0\","
+	    "\"extra\":{\"team\":\"infra\"}}",
+	1658231836102000000ULL, 1658231836102000700ULL
+};
+static const struct werf_ev werf_unshallow = {
+	"UnshallowFailed", 0,
+	"2f75d020-684e-4224-9013-35e95e1b7721",
+	"9f2c1d53a1b0e7c4",
+	"werf converge",
+	"{\"errorMessage\":\"shallow fetch failed\","
+	    "\"gitlabRunnerVersion\":\"16.0\","
+	    "\"gitlabServerVersion\":\"16.1\"}",
+	"{\"arch\":\"amd64\",\"os\":\"linux\",\"version\":\"2.35.0\"}",
+	1658231830000123000ULL, 1658231830000124000ULL
+};
+
+/* The first ResourceSpans: werf's SDK resource, scope and spans. */
+static void
+werf_resource_spans(struct pb *rs)
+{
+	struct pb	res = { 0 }, ss = { 0 }, scope = { 0 };
+
+	kv_string(&res, 1, "service.name", "unknown_service:werf");
+	kv_string(&res, 1, "telemetry.sdk.language", "go");
+	kv_string(&res, 1, "telemetry.sdk.name", "opentelemetry");
+	kv_string(&res, 1, "telemetry.sdk.version", "1.24.0");
+	kv_exotic(&res, 1);
+	pb_uint(&res, 2, 0);
+	pb_unknown(&res, 20);
+	pb_sub(rs, 1, &res);
+
+	pb_string(&scope, 1, "telemetry.werf.io");
+	pb_unknown(&scope, 30);
+	pb_sub(&ss, 1, &scope);
+	werf_span(&ss, &werf_started, 0x10);
+	werf_span(&ss, &werf_exited, 0x20);
+	werf_span(&ss, &werf_unshallow, 0x30);
+	pb_string(&ss, 3, "");
+	pb_unknown(&ss, 50);
+	pb_sub(rs, 2, &ss);
+
+	pb_string(rs, 3, "https://opentelemetry.io/schemas/1.24.0");
+	pb_unknown(rs, 60);
+}
+
+/*
+ * An ExportTraceServiceRequest: werf's ResourceSpans, then (if plain)
+ * one of another service with plain spans, then unknown top-level fields.
+ * *first_end is the size of the first ResourceSpans field.
+ */
+static void
+otlp_request(struct pb *req, int plain, size_t *first_end)
+{
+	struct pb	rs = { 0 }, ss = { 0 }, scope = { 0 };
+
+	werf_resource_spans(&rs);
+	pb_sub(req, 1, &rs);
+	if (first_end != NULL)
+		*first_end = req->len;
+	if (plain) {
+		kv_string(&scope, 1, "service.name", "shop");
+		pb_sub(&rs, 1, &scope);
+		pb_string(&scope, 1, "my.lib");
+		pb_string(&scope, 2, "0.1");
+		pb_sub(&ss, 1, &scope);
+		plain_span(&ss, "GET /healthz", 0x8e,
+		    1736850000000000000ULL, 1736850001500000000ULL, 2,
+		    "boom");
+		plain_span(&ss, "db.query", 0xab,
+		    1736850002000000000ULL, 1736850002250000000ULL, 1,
+		    "fine");
+		pb_sub(&rs, 2, &ss);
+		pb_sub(req, 1, &rs);
+	}
+	pb_unknown(req, 70);
+}
+
+/* ---- event.h ---------------------------------------------------------- */
+
+/* Source and phase names round-trip. */
+static void
+test_names(void **state)
+{
+	static const char	*src[] = {
+		"devtron", "devpod", "devsy", "werf", "posthog", "generic"
+	};
+	static const char	*ph[] = { "point", "start", "finish" };
+	enum tt_source		 s;
+	enum tt_phase		 p;
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(TT_SRC_COUNT, 6);
+	for (i = 0; i < 6; i++) {
+		assert_string_equal(tt_source_name((enum tt_source)i), src[i]);
+		assert_int_equal(tt_source_parse(src[i], &s), 0);
+		assert_int_equal(s, i);
+	}
+	assert_int_not_equal(tt_source_parse("bogus", &s), 0);
+	assert_int_not_equal(tt_source_parse("", &s), 0);
+	assert_string_equal(tt_phase_name(TT_PHASE_POINT), "point");
+	assert_string_equal(tt_phase_name(TT_PHASE_START), "start");
+	assert_string_equal(tt_phase_name(TT_PHASE_FINISH), "finish");
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(tt_phase_parse(ph[i], &p), 0);
+		assert_string_equal(tt_phase_name(p), ph[i]);
+	}
+	assert_int_not_equal(tt_phase_parse("middle", &p), 0);
+}
+
+/* Events start empty; a batch counts rejects and keeps the first why. */
+static void
+test_batch(void **state)
+{
+	struct tt_batch	 b;
+	struct tt_event	 ev, *e;
+
+	(void)state;
+	tt_event_init(&ev);
+	assert_i64(ev.duration_ms, TT_NONE);
+	assert_i64(ev.exit_code, TT_NONE);
+	assert_null(ev.name);
+	assert_null(ev.data);
+	tt_event_clear(&ev);
+
+	tt_batch_init(&b);
+	assert_int_equal(b.n, 0);
+	assert_int_equal(b.rejected, 0);
+	assert_null(b.first_error);
+	e = tt_batch_add(&b);
+	assert_non_null(e);
+	assert_i64(e->duration_ms, TT_NONE);
+	assert_i64(e->exit_code, TT_NONE);
+	e->name = dup_str("x");
+	assert_int_equal(b.n, 1);
+	tt_batch_reject(&b, "first");
+	tt_batch_reject(&b, "second");
+	assert_int_equal(b.rejected, 2);
+	assert_string_equal(b.first_error, "first");
+	tt_batch_clear(&b);
+}
+
+/* ---- PostHog (formats.md §2, §3, §5) ---------------------------------- */
+
+/* Devtron orchestrator through posthog-go 1.5.9: Heartbeat, flat Summary. */
+static void
+test_devtron_orchestrator(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_test','batch':["
+	    "{'type':'capture','uuid':'','library':'posthog-go',"
+	    "'library_version':'1.5.9',"
+	    "'timestamp':'2026-01-05T12:00:00.123456789+05:30',"
+	    "'distinct_id':'qadgrtuxogziz8ak','event':'Heartbeat',"
+	    "'properties':{'$lib':'posthog-go','$lib_version':'1.5.9',"
+	    "'$geoip_disable':true,'ucid':'qadgrtuxogziz8ak',"
+	    "'timestamp':'2026-01-05T06:30:00.1199Z','eventType':'Heartbeat',"
+	    "'serverVersion':'v1.29.3','devtronVersion':'v1',"
+	    "'devtronMode':'FULL','LastLoginTime':'0001-01-01T00:00:00Z',"
+	    "'SkippedOnboarding':false},'send_feature_flags':false},"
+	    "{'type':'capture','uuid':'','library':'posthog-go',"
+	    "'library_version':'1.5.9','timestamp':'2026-01-05T12:00:00Z',"
+	    "'distinct_id':'qadgrtuxogziz8ak','event':'Summary',"
+	    "'properties':{'$lib':'posthog-go','$lib_version':'1.5.9',"
+	    "'ucid':'qadgrtuxogziz8ak','timestamp':'2026-01-05T12:00:00Z',"
+	    "'eventType':'Summary','serverVersion':'v1.29.3',"
+	    "'devtronVersion':'v1','devtronMode':'EA_ONLY','userCount':3,"
+	    "'clusterCount':2,'environmentCount':4,'nonProdAppCount':1,"
+	    "'ciCreatedPerDay':5,'cdCreatedPerDay':6,"
+	    "'LastLoginTime':'2026-01-04T10:00:00Z',"
+	    "'SkippedOnboarding':true},'send_feature_flags':false}]}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVTRON, .format = "posthog-batch",
+	    .phase = TT_PHASE_POINT, .ts = 1767594600123456LL, .ts_ns = 1,
+	    .name = "Heartbeat", .client_id = "qadgrtuxogziz8ak",
+	    .version = "v1.29.3");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVTRON, .format = "posthog-batch",
+	    .phase = TT_PHASE_POINT, .ts = 1767614400000000LL,
+	    .name = "Summary", .client_id = "qadgrtuxogziz8ak",
+	    .version = "v1.29.3");
+	tt_batch_clear(b);
+}
+
+/* Any one of ucid, devtronVersion, devtronMode makes it Devtron. */
+static void
+test_devtron_markers(void **state)
+{
+	struct tt_batch	*b = *state;
+	size_t		i;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'k','batch':["
+	    "{'event':'A','distinct_id':'u','timestamp':'2026-01-05T12:00:00Z',"
+	    "'properties':{'ucid':'u'}},"
+	    "{'event':'B','distinct_id':'u','timestamp':'2026-01-05T12:00:00Z',"
+	    "'properties':{'devtronVersion':'v1'}},"
+	    "{'event':'C','distinct_id':'u','timestamp':'2026-01-05T12:00:00Z',"
+	    "'properties':{'devtronMode':'FULL'}},"
+	    "{'event':'D','distinct_id':'u','timestamp':'2026-01-05T12:00:00Z',"
+	    "'properties':{'eventType':'Heartbeat'}}]}",
+	    b, 4);
+	for (i = 0; i < 3; i++)
+		assert_str(tt_source_name(b->ev[i].source), "devtron");
+	EXPECT(&b->ev[3], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "D", .client_id = "u");
+	tt_batch_clear(b);
+}
+
+/* Devtron inception: the 2021 posthog-go, no uuid field. */
+static void
+test_devtron_inception(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_test','batch':[{'type':'capture',"
+	    "'library':'posthog-go','library_version':'1.0.2',"
+	    "'timestamp':'2021-06-29T07:33:02.001372393Z',"
+	    "'distinct_id':'qadgrtuxogziz8ak','event':'InstallationSuccess',"
+	    "'properties':{'$lib':'posthog-go','$lib_version':'1.0.2',"
+	    "'ucid':'qadgrtuxogziz8ak',"
+	    "'timestamp':'2021-06-29T07:33:02.001372393Z',"
+	    "'eventType':'InstallationSuccess','serverVersion':'v1.20.2',"
+	    "'devtronVersion':'v1','devtronMode':'FULL',"
+	    "'cloudProvider':'aws'}},"
+	    "{'type':'capture','library':'posthog-go',"
+	    "'library_version':'1.0.2','timestamp':'2021-06-29T07:40:00Z',"
+	    "'distinct_id':'qadgrtuxogziz8ak','event':'UpgradeFailure',"
+	    "'properties':{'ucid':'qadgrtuxogziz8ak','eventType':"
+	    "'UpgradeFailure','eventMessage':'helm timeout',"
+	    "'devtronMode':'FULL'}}]}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVTRON, .format = "posthog-batch",
+	    .ts = 1624951982001372LL, .name = "InstallationSuccess",
+	    .client_id = "qadgrtuxogziz8ak", .version = "v1.20.2");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVTRON, .format = "posthog-batch",
+	    .ts = 1624952400000000LL,
+	    .name = "UpgradeFailure", .client_id = "qadgrtuxogziz8ak");
+	tt_batch_clear(b);
+}
+
+/*
+ * The docs sample (seeds 001): an event as PostHog exports it, with id,
+ * $geoip_*, an integer eventType and the nested summary{} of 2021.
+ */
+static void
+test_devtron_docs_summary(void **state)
+{
+	struct tt_batch	*b = *state;
+	const cJSON	*s, *c;
+	cJSON		*d;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'id':'017ah6af-8h60-0000-abfc-a0a25hd823d6',"
+	    "'timestamp':'2021-06-29T07:33:02.001000+00:00',"
+	    "'event':'Summary','distinct_id':'qadgrtuxogziz8ak',"
+	    "'properties':{'$geoip_city_name':'Columbus',"
+	    "'$geoip_latitude':39.9625,'$ip':'18.117.165.2',"
+	    "'$lib':'posthog-go','$lib_version':'1.0.2',"
+	    "'devtronVersion':'v1','eventType':1,'serverVersion':'v1.17.17',"
+	    "'timestamp':'2021-06-29T07:33:02.001372393Z',"
+	    "'ucid':'qadgrtuxogziz8ak',"
+	    "'summary':{'cdCountPerDay':1,'ciCountPerDay':1,'clusterCount':1,"
+	    "'environmentCount':1,'nonProdAppCount':1,'userCount':2}}}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVTRON, .format = "posthog-event",
+	    .ts = 1624951982001000LL, .name = "Summary",
+	    .client_id = "qadgrtuxogziz8ak", .version = "v1.17.17");
+	d = data_of(&b->ev[0]);
+	s = json_find(d, "summary");
+	assert_non_null(s);
+	assert_true(cJSON_IsObject(s));
+	c = cJSON_GetObjectItemCaseSensitive(s, "userCount");
+	assert_true(cJSON_IsNumber(c));
+	assert_int_equal(c->valueint, 2);
+	cJSON_Delete(d);
+	tt_batch_clear(b);
+}
+
+/* posthog-node 5.x (Devsy desktop): sent_at, items without type. */
+static void
+test_posthog_node(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_testkey','batch':["
+	    "{'event':'devsy_app_opened','properties':{'app_version':'1.0.0',"
+	    "'os_name':'linux','os_arch':'x64','$lib':'posthog-node',"
+	    "'$lib_version':'5.70.0','$is_server':true,'$geoip_disable':true},"
+	    "'timestamp':'2026-11-21T07:00:01.798Z',"
+	    "'uuid':'01a1fce7-a486-7e50-8d16-5d50dcc7a042',"
+	    "'distinct_id':'user-1'},"
+	    "{'event':'$identify','properties':{'$set':{'email':"
+	    "'x@example.invalid'},'$set_once':{},'$lib':'posthog-node',"
+	    "'$lib_version':'5.70.0'},"
+	    "'uuid':'01a1fce7-a486-7e50-8d16-5d50dcc7a043',"
+	    "'distinct_id':'user-1'},"
+	    "{'event':'deploy','properties':{'command':'app deploy',"
+	    "'version':'2.0.0','app_version':'1.0.0','error':'denied',"
+	    "'error_code':'E_DENIED','os_name':'linux','$os':'Mac OS X',"
+	    "'os_arch':'arm64'},'timestamp':'2026-11-21T07:00:01Z',"
+	    "'distinct_id':'user-2'},"
+	    "{'event':'checkout','properties':{'distinct_id':'user-3',"
+	    "'$os':'Mac OS X','app_version':'1.0.1','error_code':'E42'},"
+	    "'timestamp':'2026-11-21T07:00:01Z'}],"
+	    "'sent_at':'2026-11-21T07:00:01.800Z'}",
+	    b, 4);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVSY, .format = "posthog-batch",
+	    .phase = TT_PHASE_POINT, .ts = 1795244401798000LL,
+	    .name = "devsy_app_opened", .client_id = "user-1",
+	    .version = "1.0.0", .os = "linux", .arch = "x64");
+	EXPECT(&b->ev[1], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1795244401800000LL, .name = "$identify",
+	    .client_id = "user-1");
+	EXPECT(&b->ev[2], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1795244401000000LL, .name = "deploy", .client_id = "user-2",
+	    .command = "app deploy", .version = "2.0.0", .error = "denied",
+	    .os = "linux", .arch = "arm64");
+	EXPECT(&b->ev[3], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1795244401000000LL, .name = "checkout",
+	    .client_id = "user-3", .version = "1.0.1", .error = "E42",
+	    .os = "Mac OS X");
+	tt_batch_clear(b);
+}
+
+/* posthog-node in v1 mode: {created_at, batch}, key only in a header. */
+static void
+test_posthog_v1(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG_V1,
+	    "{'created_at':'2026-11-21T07:00:01.800Z','batch':["
+	    "{'event':'evt','uuid':'01a1fce7-a486-7e50-8d16-5d50dcc7a044',"
+	    "'distinct_id':'user-1','timestamp':'2026-11-21T07:00:01.798Z',"
+	    "'options':{},'properties':{'a':1,'$is_server':true,"
+	    "'$geoip_disable':true}},"
+	    "{'event':'devsy_cli',"
+	    "'uuid':'01a1fce7-a486-7e50-8d16-5d50dcc7a045',"
+	    "'distinct_id':'user-1','options':{},"
+	    "'properties':{'command':'devsy up','version':'v1.2.0'}}]}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-v1",
+	    .ts = 1795244401798000LL, .name = "evt", .client_id = "user-1");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVSY, .format = "posthog-v1",
+	    .phase = TT_PHASE_FINISH, .ts = 1795244401800000LL,
+	    .name = "devsy_cli", .client_id = "user-1",
+	    .command = "devsy up", .version = "v1.2.0");
+	tt_batch_clear(b);
+}
+
+/* posthog-js batched: a bare JSON array; key and user in properties. */
+static void
+test_posthog_js_array(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "[{'uuid':'0190a1b2-0000-7000-8000-000000000001',"
+	    "'event':'$pageview','properties':{'token':'phc_web',"
+	    "'distinct_id':'anon-1','$lib':'web','$lib_version':'1.300.0',"
+	    "'$os':'Linux','$current_url':'http://localhost/'},"
+	    "'timestamp':'2026-01-05T12:00:00.000Z'},"
+	    "{'uuid':'0190a1b2-0000-7000-8000-000000000002',"
+	    "'event':'$autocapture','properties':{'token':'phc_web',"
+	    "'distinct_id':'anon-1','$lib':'web'}}]",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-array",
+	    .ts = 1767614400000000LL, .name = "$pageview",
+	    .client_id = "anon-1", .os = "Linux");
+	EXPECT(&b->ev[1], .source = TT_SRC_POSTHOG, .format = "posthog-array",
+	    .ts = RECV_AT, .name = "$autocapture", .client_id = "anon-1");
+	tt_batch_clear(b);
+}
+
+/* posthog-js single send, and a /capture body with api_key. */
+static void
+test_posthog_single(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'uuid':'0190a1b2-0000-7000-8000-000000000003','event':'signup',"
+	    "'properties':{'token':'phc_web','distinct_id':'anon-2',"
+	    "'$lib':'web'},'timestamp':'2026-01-05T12:00:00-08:00',"
+	    "'$set':{'plan':'free'}}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
+	    .ts = 1767643200000000LL, .name = "signup",
+	    .client_id = "anon-2");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_x','event':'ping','distinct_id':'d-1',"
+	    "'properties':{'distinct_id':'ignored'}}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
+	    .ts = RECV_AT, .name = "ping", .client_id = "d-1");
+	tt_batch_clear(b);
+}
+
+/* posthog-js HEAD wraps its array: {api_key, batch, sent_at}. */
+static void
+test_posthog_js_wrapped(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_web','batch':[{'uuid':'u1','event':'$pageleave',"
+	    "'properties':{'token':'phc_web','distinct_id':'anon-3',"
+	    "'$lib':'web'}}],'sent_at':'2026-01-05T12:00:00.250Z'}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400250000LL, .name = "$pageleave",
+	    .client_id = "anon-3");
+	tt_batch_clear(b);
+}
+
+/* PostHog shapes posted to /v1/events are recognised. */
+static void
+test_posthog_on_events(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS,
+	    "{'api_key':'phc_test','batch':[{'type':'capture','uuid':'',"
+	    "'library':'posthog-go','library_version':'1.5.9',"
+	    "'timestamp':'2026-01-05T12:00:00Z','distinct_id':'ucid1',"
+	    "'event':'Heartbeat','properties':{'ucid':'ucid1',"
+	    "'serverVersion':'v1.29.3','devtronVersion':'v1'},"
+	    "'send_feature_flags':false}]}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVTRON, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "Heartbeat",
+	    .client_id = "ucid1", .version = "v1.29.3");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_EVENTS,
+	    "{'uuid':'0190a1b2-0000-7000-8000-000000000004','event':'signup',"
+	    "'distinct_id':'anon-4','properties':{'$lib':'web',"
+	    "'$lib_version':'1.300.0'},'timestamp':'2026-01-05T12:00:00Z'}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
+	    .ts = 1767614400000000LL, .name = "signup",
+	    .client_id = "anon-4");
+	tt_batch_clear(b);
+}
+
+/*
+ * Devsy v1.0.0-v1.1.0: posthog-go 1.12.5 whose properties hold the user
+ * properties as a JSON string under "properties".
+ */
+static void
+test_devsy_v1_string_props(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_devsy','batch':["
+	    "{'type':'capture','uuid':'6a0e6f3c-1d9b-4c1a-9a57-3f1c2b7e9d01',"
+	    "'library':'posthog-go','library_version':'1.12.5',"
+	    "'timestamp':'2026-06-01T10:00:00.5Z','distinct_id':'3ed2c7ee',"
+	    "'event':'devsy_cli','properties':{'type':'devsy_cli',"
+	    "'properties':'{\\'os_arch\\':\\'amd64\\',\\'os_name\\':"
+	    "\\'linux\\',\\'timezone\\':\\'UTC\\'}',"
+	    "'$lib':'posthog-go','$lib_version':'1.12.5','$os':'linux',"
+	    "'$os_version':'6.1','$go_version':'go1.22.5',"
+	    "'$geoip_disable':true},'send_feature_flags':null},"
+	    "{'type':'capture','uuid':'6a0e6f3c-1d9b-4c1a-9a57-3f1c2b7e9d02',"
+	    "'library':'posthog-go','library_version':'1.12.5',"
+	    "'timestamp':'2026-06-01T10:00:00.5Z','distinct_id':'3ed2c7ee',"
+	    "'event':'devsy_cli_runner','properties':{"
+	    "'type':'devsy_cli_runner','properties':"
+	    "'{\\'command\\':\\'devsy up\\',\\'version\\':\\'v1.1.0\\',"
+	    "\\'error\\':\\'exit status 1\\',\\'os_name\\':\\'darwin\\',"
+	    "\\'os_arch\\':\\'arm64\\'}','$lib':'posthog-go'},"
+	    "'send_feature_flags':false}]}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVSY, .format = "posthog-batch",
+	    .phase = TT_PHASE_FINISH, .ts = 1780308000500000LL,
+	    .name = "devsy_cli", .client_id = "3ed2c7ee", .os = "linux",
+	    .arch = "amd64");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVSY, .format = "posthog-batch",
+	    .phase = TT_PHASE_FINISH, .ts = 1780308000500000LL,
+	    .name = "devsy_cli_runner", .client_id = "3ed2c7ee",
+	    .command = "devsy up", .version = "v1.1.0",
+	    .error = "exit status 1", .os = "darwin", .arch = "arm64");
+	tt_batch_clear(b);
+}
+
+/* Devsy after v1.1.0: flat properties, error_code, workspace gauge. */
+static void
+test_devsy_flat(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_devsy','batch':["
+	    "{'type':'capture','uuid':'6a0e6f3c-1d9b-4c1a-9a57-3f1c2b7e9d03',"
+	    "'library':'posthog-go','library_version':'1.12.5',"
+	    "'timestamp':'2026-07-01T10:00:00.123456789Z',"
+	    "'distinct_id':'3ed2c7ee','event':'devsy_cli',"
+	    "'properties':{'command':'devsy up','version':'v1.2.0',"
+	    "'desktop':false,'is_ci':false,'is_interactive':true,"
+	    "'provider':'docker','source_type':'git:','ide':'vscode',"
+	    "'error_code':'E_PROVIDER_NOT_FOUND','os_name':'linux',"
+	    "'os_arch':'amd64','timezone':'UTC','$lib':'posthog-go',"
+	    "'$lib_version':'1.12.5','$os':'linux','$go_version':'go1.22.5',"
+	    "'$geoip_disable':true},'send_feature_flags':false},"
+	    "{'type':'capture','uuid':'6a0e6f3c-1d9b-4c1a-9a57-3f1c2b7e9d04',"
+	    "'library':'posthog-go','library_version':'1.12.5',"
+	    "'timestamp':'2026-07-01T10:00:00Z','distinct_id':'3ed2c7ee',"
+	    "'event':'devsy_workspace_count','properties':{'count':3,"
+	    "'version':'v1.2.0','os_name':'linux','os_arch':'amd64',"
+	    "'in_container':false}}]}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVSY, .format = "posthog-batch",
+	    .phase = TT_PHASE_FINISH, .ts = 1782900000123456LL, .ts_ns = 1,
+	    .name = "devsy_cli", .client_id = "3ed2c7ee",
+	    .command = "devsy up", .version = "v1.2.0",
+	    .error = "E_PROVIDER_NOT_FOUND", .os = "linux", .arch = "amd64");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVSY, .format = "posthog-batch",
+	    .phase = TT_PHASE_POINT, .ts = 1782900000000000LL,
+	    .name = "devsy_workspace_count", .client_id = "3ed2c7ee",
+	    .version = "v1.2.0", .os = "linux", .arch = "amd64");
+	tt_batch_clear(b);
+}
+
+/* ---- DevPod / Devsy insert (formats.md §4.1, §5.1) ------------------- */
+
+/* The wire: {data:[...]}, properties as JSON strings, unix seconds. */
+static void
+test_devpod_insert(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT,
+	    "{'data':[{'event':{'machine_id':'3ed2c7ee',"
+	    "'properties':'{\\'command\\':\\'devpod up\\',\\'desktop\\':false,"
+	    "\\'ide\\':\\'vscode\\',\\'is_ci\\':false,"
+	    "\\'is_interactive\\':true,"
+	    "\\'provider\\':\\'docker\\',\\'source_type\\':\\'git:\\',"
+	    "\\'version\\':\\'v0.6.15\\'}',"
+	    "'timestamp':1736850000,'type':'devpod_cli'},"
+	    "'user':{'machine_id':'3ed2c7ee',"
+	    "'properties':'{\\'os_arch\\':\\'amd64\\',"
+	    "\\'os_name\\':\\'linux\\',"
+	    "\\'timezone\\':\\'CET\\'}','timestamp':1736850000}},"
+	    "{'event':{'properties':'{\\'command\\':\\'devpod build\\',"
+	    "\\'version\\':\\'v0.6.15\\',\\'error\\':\\'exit status 2\\'}',"
+	    "'timestamp':1736850001,'type':'devpod_cli_runner'},"
+	    "'user':{'machine_id':'beef01',"
+	    "'properties':{'os_arch':'arm64','os_name':'darwin'},"
+	    "'timestamp':1736850001}}]}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850000000000LL,
+	    .name = "devpod_cli", .client_id = "3ed2c7ee",
+	    .command = "devpod up", .version = "v0.6.15", .os = "linux",
+	    .arch = "amd64");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVPOD, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850001000000LL,
+	    .name = "devpod_cli_runner", .client_id = "beef01",
+	    .command = "devpod build", .version = "v0.6.15",
+	    .error = "exit status 2", .os = "darwin", .arch = "arm64");
+	tt_batch_clear(b);
+}
+
+/* The DevPod docs shape: no data wrapper, µs, object properties. */
+static void
+test_devpod_insert_docs(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT,
+	    "{'event':{'type':'devpod_cli','machine_id':'3ed2c7ee',"
+	    "'timestamp':1683878643781772,'properties':{"
+	    "'command':'devpod provider delete','provider':'kubernetes',"
+	    "'source_type':'git:','ide':'vscode','desktop':'true',"
+	    "'version':'v0.5.29',"
+	    "'error':'provider `docker` does not exist'}},"
+	    "'user':{'machine_id':'3ed2c7ee','arch':'amd64','os':'linux'}}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1683878643781772LL,
+	    .name = "devpod_cli", .client_id = "3ed2c7ee",
+	    .command = "devpod provider delete", .version = "v0.5.29",
+	    .error = "provider 'docker' does not exist", .os = "linux",
+	    .arch = "amd64");
+	tt_batch_clear(b);
+}
+
+/* Devsy Apr-May 2026: the insert wire, and its docs page (seeds 003). */
+static void
+test_devsy_insert(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT,
+	    "{'data':[{'event':{'machine_id':'d5e6',"
+	    "'properties':'{\\'command\\':\\'devsy up\\',"
+	    "\\'version\\':\\'v0.9.0\\',\\'desktop\\':true}',"
+	    "'timestamp':1745136000,'type':'devsy_cli'},"
+	    "'user':{'machine_id':'d5e6',"
+	    "'properties':'{\\'os_arch\\':\\'amd64\\',"
+	    "\\'os_name\\':\\'linux\\'}',"
+	    "'timestamp':1745136000}}]}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVSY, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1745136000000000LL,
+	    .name = "devsy_cli", .client_id = "d5e6", .command = "devsy up",
+	    .version = "v0.9.0", .os = "linux", .arch = "amd64");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT,
+	    "{'event':{'type':'devsy_cli','machine_id':'3ed2c7ee',"
+	    "'timestamp':1683878643781772,'properties':{"
+	    "'command':'devsy provider delete','provider':'kubernetes',"
+	    "'source_type':'git:','ide':'vscode','desktop':'true',"
+	    "'version':'v0.5.29',"
+	    "'error':'provider `docker` does not exist'}},"
+	    "'user':{'machine_id':'3ed2c7ee','arch':'amd64','os':'linux'}}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVSY, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1683878643781772LL,
+	    .name = "devsy_cli", .client_id = "3ed2c7ee",
+	    .command = "devsy provider delete", .version = "v0.5.29",
+	    .error = "provider 'docker' does not exist", .os = "linux",
+	    .arch = "amd64");
+	tt_batch_clear(b);
+}
+
+/* ---- DevPod legacy (formats.md §4.2, seeds 002) ----------------------- */
+
+static const char legacy_finished[] =
+    "{'type':'cmdfinished','event':{'timestamp':1701000000123456,"
+    "'executionID':'5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a',"
+    "'command':'devpod up','provider':'docker','success':true,"
+    "'processingTime':12345678,'errors':'exit status 1'},"
+    "'instanceProperties':{'timestamp':1701000000123456,"
+    "'executionID':'5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a',"
+    "'uid':'3ed2c7ee','arch':'amd64','os':'linux',"
+    "'version':{'major':'0','minor':'5','patch':'29','prerelease':'',"
+    "'build':''},'flags':{'setFlags':['ide']},'ui':false},"
+    "'token':'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJkZXZwb2QifQ.c2ln'}";
+
+/* cmdfinished with every field, cmdstarted with a prerelease. */
+static void
+test_devpod_legacy(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY, legacy_finished, b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-legacy",
+	    .phase = TT_PHASE_FINISH, .ts = 1701000000123456LL,
+	    .name = "cmdfinished",
+	    .execution_id = "5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a",
+	    .client_id = "3ed2c7ee", .command = "devpod up",
+	    .duration_ms = I64(12345), .error = "exit status 1",
+	    .version = "v0.5.29", .os = "linux", .arch = "amd64");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY,
+	    "{'type':'cmdstarted','event':{'timestamp':1701000000000001,"
+	    "'executionID':'e-2','command':'devpod ssh'},"
+	    "'instanceProperties':{'timestamp':1701000000000001,"
+	    "'executionID':'e-2','uid':'3ed2c7ee','arch':'arm64',"
+	    "'os':'darwin','version':{'major':'0','minor':'6','patch':'0',"
+	    "'prerelease':'alpha.3','build':''},'ui':true},"
+	    "'token':'x.y.z'}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-legacy",
+	    .phase = TT_PHASE_START, .ts = 1701000000000001LL,
+	    .name = "cmdstarted", .execution_id = "e-2",
+	    .client_id = "3ed2c7ee", .command = "devpod ssh",
+	    .version = "v0.6.0-alpha.3", .os = "darwin", .arch = "arm64");
+	tt_batch_clear(b);
+}
+
+/* The docs sample of seeds 002: no prerelease key at all. */
+static void
+test_devpod_legacy_docs(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY,
+	    "{'type':'cmdfinished','event':{'timestamp':1683878643781772,"
+	    "'executionID':'23736e5083b3d656a0','command':"
+	    "'devpod provider delete','provider':'kubernetes',"
+	    "'processingTime':71980,"
+	    "'errors':'provider `docker` does not exist'},"
+	    "'instanceProperties':{'uid':'3ed2c7ee308e6','arch':'amd64',"
+	    "'os':'linux','version':{'major':'0','minor':'1','patch':'0'},"
+	    "'flags':{'setFlags':['debug']},'ui':false},"
+	    "'token':'eyJhbG.coNz80'}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-legacy",
+	    .phase = TT_PHASE_FINISH, .ts = 1683878643781772LL,
+	    .name = "cmdfinished", .execution_id = "23736e5083b3d656a0",
+	    .client_id = "3ed2c7ee308e6", .command = "devpod provider delete",
+	    .duration_ms = I64(71), .error = "provider 'docker' does not exist",
+	    .version = "v0.1.0", .os = "linux", .arch = "amd64");
+	tt_batch_clear(b);
+}
+
+/* The legacy shape is recognised on /v1/events too. */
+static void
+test_devpod_legacy_on_events(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS, legacy_finished, b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-legacy",
+	    .phase = TT_PHASE_FINISH, .ts = 1701000000123456LL,
+	    .name = "cmdfinished",
+	    .execution_id = "5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a",
+	    .client_id = "3ed2c7ee", .command = "devpod up",
+	    .duration_ms = I64(12345), .error = "exit status 1",
+	    .version = "v0.5.29", .os = "linux", .arch = "amd64");
+	tt_batch_clear(b);
+}
+
+/* ---- werf / OTLP (formats.md §6) -------------------------------------- */
+
+/* Check the assembled flat JSON of werf's CommandExited. */
+static void
+check_werf_exited_data(const struct tt_event *ev)
+{
+	cJSON		*d;
+	const cJSON	*ed, *at, *v;
+
+	d = data_of(ev);
+	v = cJSON_GetObjectItemCaseSensitive(d, "executionID");
+	assert_true(cJSON_IsString(v));
+	assert_string_equal(v->valuestring,
+	    "2f75d020-684e-4224-9013-35e95e1b7721");
+	v = cJSON_GetObjectItemCaseSensitive(d, "eventType");
+	assert_true(cJSON_IsString(v));
+	assert_string_equal(v->valuestring, "CommandExited");
+	v = cJSON_GetObjectItemCaseSensitive(d, "command");
+	assert_true(cJSON_IsString(v));
+	assert_string_equal(v->valuestring, "werf converge");
+	ed = cJSON_GetObjectItemCaseSensitive(d, "eventData");
+	assert_true(cJSON_IsObject(ed));
+	v = cJSON_GetObjectItemCaseSensitive(ed, "exitCode");
+	assert_true(cJSON_IsNumber(v));
+	assert_int_equal(v->valueint, 1);
+	v = cJSON_GetObjectItemCaseSensitive(ed, "durationMs");
+	assert_true(cJSON_IsNumber(v));
+	assert_int_equal(v->valueint, 10827);
+	at = cJSON_GetObjectItemCaseSensitive(d, "attributes");
+	assert_true(cJSON_IsObject(at));
+	v = cJSON_GetObjectItemCaseSensitive(at, "os");
+	assert_true(cJSON_IsString(v));
+	assert_string_equal(v->valuestring, "darwin");
+	v = cJSON_GetObjectItemCaseSensitive(at, "extra");
+	assert_true(cJSON_IsObject(v));
+	cJSON_Delete(d);
+}
+
+/* werf's spans and plain spans in protobuf, with unknown fields. */
+static void
+test_otlp_protobuf(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 };
+	char		*cause;
+	size_t		 i;
+	int		 rc;
+
+	otlp_request(&req, 1, NULL);
+	rc = decode_raw(TT_ROUTE_OTLP_TRACES, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	pb_free(&req);
+	if (rc != 0)
+		print_error("cause: %s\n", cause ? cause : "(none)");
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	assert_int_equal(b->rejected, 0);
+	assert_int_equal(b->n, 5);
+	for (i = 0; i < b->n; i++)
+		assert_int_equal(check_invariants(&b->ev[i]), 0);
+
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_START, .ts = 1658231825280000LL,
+	    .name = "CommandStarted",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .client_id = "9f2c1d53a1b0e7c4", .command = "werf converge",
+	    .version = "2.35.0", .os = "linux", .arch = "amd64");
+	EXPECT(&b->ev[1], .source = TT_SRC_WERF, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
+	    .name = "CommandExited",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .command = "werf converge", .duration_ms = I64(10827),
+	    .exit_code = I64(1), .version = "2.35.0", .os = "darwin",
+	    .arch = "arm64");
+	check_werf_exited_data(&b->ev[1]);
+	EXPECT(&b->ev[2], .source = TT_SRC_WERF, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_POINT, .ts = 1658231830000123LL,
+	    .name = "UnshallowFailed",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .client_id = "9f2c1d53a1b0e7c4", .command = "werf converge",
+	    .error = "shallow fetch failed", .version = "2.35.0",
+	    .os = "linux", .arch = "amd64");
+	EXPECT(&b->ev[3], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_POINT, .ts = 1736850000000000LL,
+	    .name = "GET /healthz",
+	    .execution_id = "5b8e8e8e8e8e8e8e8e8e8e8e8e8e8ec6",
+	    .duration_ms = I64(1500), .error = "boom");
+	EXPECT(&b->ev[4], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_POINT, .ts = 1736850002000000LL,
+	    .name = "db.query",
+	    .execution_id = "5bababababababababababababababc6",
+	    .duration_ms = I64(250));
+	tt_batch_clear(b);
+}
+
+/* OTLP/JSON: intValue as a string and as a number, hex ids. */
+static void
+test_otlp_json(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES,
+	    "{'resourceSpans':[{'resource':{'attributes':["
+	    "{'key':'service.name','value':{'stringValue':"
+	    "'unknown_service:werf'}}]},"
+	    "'scopeSpans':[{'scope':{'name':'telemetry.werf.io'},'spans':["
+	    "{'traceId':'101112131415161718191a1b1c1d1e1f',"
+	    "'spanId':'1011121314151617','name':'telemetry.werf.io',"
+	    "'kind':1,'startTimeUnixNano':'1658231825280000000',"
+	    "'endTimeUnixNano':'1658231825280000500','attributes':["
+	    "{'key':'ts','value':{'intValue':'1658231825280'}},"
+	    "{'key':'executionID','value':{'stringValue':"
+	    "'2f75d020-684e-4224-9013-35e95e1b7721'}},"
+	    "{'key':'userID','value':{'stringValue':'9f2c1d53a1b0e7c4'}},"
+	    "{'key':'projectID','value':{'stringValue':'b4c2d019'}},"
+	    "{'key':'command','value':{'stringValue':'werf converge'}},"
+	    "{'key':'eventType','value':{'stringValue':'CommandStarted'}},"
+	    "{'key':'eventData','value':{'stringValue':"
+	    "'{\\'commandOptions\\':[]}'}},"
+	    "{'key':'attributes','value':{'stringValue':'{\\'arch\\':"
+	    "\\'amd64\\',\\'os\\':\\'linux\\',\\'version\\':\\'2.35.0\\'}'}},"
+	    "{'key':'schemaVersion','value':{'intValue':'2'}},"
+	    "{'key':'x.bool','value':{'boolValue':true}},"
+	    "{'key':'x.array','value':{'arrayValue':{'values':["
+	    "{'stringValue':'a'}]}}}],'status':{}},"
+	    "{'traceId':'202122232425262728292a2b2c2d2e2f',"
+	    "'spanId':'2021222324252627',"
+	    "'name':'telemetry.werf.io','kind':1,"
+	    "'startTimeUnixNano':'1658231836102000000',"
+	    "'endTimeUnixNano':'1658231836102000700','attributes':["
+	    "{'key':'ts','value':{'intValue':1658231836102}},"
+	    "{'key':'executionID','value':{'stringValue':"
+	    "'2f75d020-684e-4224-9013-35e95e1b7721'}},"
+	    "{'key':'userID','value':{'stringValue':''}},"
+	    "{'key':'command','value':{'stringValue':'werf converge'}},"
+	    "{'key':'eventType','value':{'stringValue':'CommandExited'}},"
+	    "{'key':'eventData','value':{'stringValue':"
+	    "'{\\'exitCode\\':1,\\'durationMs\\':10827}'}},"
+	    "{'key':'attributes','value':{'stringValue':'{\\'arch\\':"
+	    "\\'arm64\\',\\'os\\':\\'darwin\\',\\'version\\':\\'2.35.0\\',"
+	    "\\'extra\\':{}}'}},"
+	    "{'key':'schemaVersion','value':{'intValue':2}}]}]}]},"
+	    "{'resource':{},'scopeSpans':[{'scope':{'name':'my.lib'},'spans':["
+	    "{'traceId':'5b8efff798038103d269b633813fc60c',"
+	    "'spanId':'eee19b7ec3c1b174','name':'GET /healthz','kind':2,"
+	    "'startTimeUnixNano':'1736850000000000000',"
+	    "'endTimeUnixNano':'1736850001500000000',"
+	    "'attributes':[],'status':{'code':2,'message':'boom'}}]}]}]}",
+	    b, 3);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "otlp-json",
+	    .phase = TT_PHASE_START, .ts = 1658231825280000LL,
+	    .name = "CommandStarted",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .client_id = "9f2c1d53a1b0e7c4", .command = "werf converge",
+	    .version = "2.35.0", .os = "linux", .arch = "amd64");
+	EXPECT(&b->ev[1], .source = TT_SRC_WERF, .format = "otlp-json",
+	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
+	    .name = "CommandExited",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .command = "werf converge", .duration_ms = I64(10827),
+	    .exit_code = I64(1), .version = "2.35.0", .os = "darwin",
+	    .arch = "arm64");
+	check_werf_exited_data(&b->ev[1]);
+	EXPECT(&b->ev[2], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .phase = TT_PHASE_POINT, .ts = 1736850000000000LL,
+	    .name = "GET /healthz",
+	    .execution_id = "5b8efff798038103d269b633813fc60c",
+	    .duration_ms = I64(1500), .error = "boom");
+	tt_batch_clear(b);
+}
+
+/* OTLP/JSON trace ids in upper case come out in lower case. */
+static void
+test_otlp_json_trace_case(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES,
+	    "{'resourceSpans':[{'scopeSpans':[{'spans':["
+	    "{'traceId':'5B8EFFF798038103D269B633813FC60C',"
+	    "'spanId':'EEE19B7EC3C1B174','name':'job',"
+	    "'startTimeUnixNano':'1736850000000000000',"
+	    "'endTimeUnixNano':'1736850000002000000'}]}]}]}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .ts = 1736850000000000LL, .name = "job",
+	    .execution_id = "5b8efff798038103d269b633813fc60c",
+	    .duration_ms = I64(2));
+	tt_batch_clear(b);
+}
+
+/* werf's documented flat JSON (seeds 004). */
+static void
+test_werf_flat_json(void **state)
+{
+	struct tt_batch	*b = *state;
+	cJSON		*d;
+	const cJSON	*v;
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES,
+	    "{'ts':1658231825280,"
+	    "'executionID':'2f75d020-684e-4224-9013-35e95e1b7721',"
+	    "'projectID':"
+	    "'b4c2d019070529344a6967d8c73d57810"
+	    "1c6554fcdcae3d00bb93a9692523cb1',"
+	    "'command':'werf converge','attributes':{'arch':'amd64',"
+	    "'os':'linux','version':'dev','CI':true,'ciName':'gitlab'},"
+	    "'eventType':'CommandStarted','eventData':{'commandOptions':["
+	    "{'name':'repo','asCli':false,'asEnv':false,'count':0}]},"
+	    "'schemaVersion':1}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "werf-json",
+	    .phase = TT_PHASE_START, .ts = 1658231825280000LL,
+	    .name = "CommandStarted",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .command = "werf converge", .version = "dev", .os = "linux",
+	    .arch = "amd64");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES,
+	    "{'ts':1658231836102,"
+	    "'executionID':'2f75d020-684e-4224-9013-35e95e1b7721',"
+	    "'userID':'','projectID':'b4c2d019','command':'werf converge',"
+	    "'attributes':{'arch':'amd64','os':'linux','version':'dev',"
+	    "'ci':true,'ciName':'gitlab'},'eventType':'CommandExited',"
+	    "'eventData':{'exitCode':0,'durationMs':10827},"
+	    "'schemaVersion':1}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "werf-json",
+	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
+	    .name = "CommandExited",
+	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
+	    .command = "werf converge", .duration_ms = I64(10827),
+	    .exit_code = I64(0), .version = "dev", .os = "linux",
+	    .arch = "amd64");
+	d = data_of(&b->ev[0]);
+	v = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(d, "eventData"), "durationMs");
+	assert_true(cJSON_IsNumber(v));
+	assert_int_equal(v->valueint, 10827);
+	cJSON_Delete(d);
+	tt_batch_clear(b);
+}
+
+/* ---- Generic (/v1/events) --------------------------------------------- */
+
+/* One object with every field. */
+static void
+test_generic_full(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS,
+	    "{'name':'deploy','client_id':'c-1','ts':1736850000123,"
+	    "'command':'deploy prod','duration_ms':1500,'exit_code':2,"
+	    "'error':'boom','version':'1.2.3','os':'linux','arch':'arm64',"
+	    "'phase':'finish','execution_id':'x-1','source':'werf',"
+	    "'extra':{'k':[1,2,3]}}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "generic",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850000123000LL,
+	    .name = "deploy", .client_id = "c-1", .execution_id = "x-1",
+	    .command = "deploy prod", .duration_ms = I64(1500),
+	    .exit_code = I64(2), .error = "boom", .version = "1.2.3",
+	    .os = "linux", .arch = "arm64");
+	tt_batch_clear(b);
+}
+
+/* The other spellings, and precedence name > event > type. */
+static void
+test_generic_aliases(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS,
+	    "[{'event':'build','user_id':'u-2',"
+	    "'timestamp':'2026-01-05T12:00:00+05:30','durationMs':250,"
+	    "'exitCode':0,'executionID':'x-2','phase':'start',"
+	    "'source':'nonsense'},"
+	    "{'type':'sync','uid':'u-3','time':1736850000},"
+	    "{'name':'n','event':'e','type':'t','ts':1736850000123456,"
+	    "'source':'devpod'},"
+	    "{'name':'nano','ts':1736850000123456000,'phase':'point',"
+	    "'source':'posthog'}]",
+	    b, 4);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .phase = TT_PHASE_START, .ts = 1767594600000000LL,
+	    .name = "build", .client_id = "u-2", .execution_id = "x-2",
+	    .duration_ms = I64(250), .exit_code = I64(0));
+	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "generic",
+	    .ts = 1736850000000000LL, .name = "sync", .client_id = "u-3");
+	EXPECT(&b->ev[2], .source = TT_SRC_DEVPOD, .format = "generic",
+	    .ts = 1736850000123456LL, .name = "n");
+	EXPECT(&b->ev[3], .source = TT_SRC_POSTHOG, .format = "generic",
+	    .ts = 1736850000123456LL, .name = "nano");
+	tt_batch_clear(b);
+}
+
+/* NDJSON: one object a line, blank lines and a final newline. */
+static void
+test_generic_ndjson(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS,
+	    "{'name':'a','client_id':'c','ts':1736850000,'phase':'start',"
+	    "'execution_id':'e'}\n"
+	    "{'name':'b','client_id':'c','ts':1736850001,'phase':'finish',"
+	    "'execution_id':'e','exit_code':1}\n"
+	    "\n"
+	    "{'name':'c','distinct_id':'d'}\n",
+	    b, 3);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .phase = TT_PHASE_START, .ts = 1736850000000000LL, .name = "a",
+	    .client_id = "c", .execution_id = "e");
+	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "generic",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850001000000LL, .name = "b",
+	    .client_id = "c", .execution_id = "e", .exit_code = I64(1));
+	EXPECT(&b->ev[2], .source = TT_SRC_GENERIC, .format = "generic",
+	    .ts = RECV_AT, .name = "c", .client_id = "d");
+	tt_batch_clear(b);
+}
+
+/*
+ * Generic objects that merely carry a field named like another format's
+ * envelope ("data", "batch", or "type" beside an "event" object) are not
+ * that format: each is one generic event.
+ */
+static void
+test_generic_lookalikes(void **state)
+{
+	static const char	*bodies[] = {
+		"{'name':'upload','client_id':'c','data':[1,2,3]}",
+		"{'name':'import','client_id':'c','batch':[{'id':1}]}",
+		"{'type':'deploy','client_id':'c','event':{'env':'prod'}}",
+	};
+	static const char	*names[] = { "upload", "import", "deploy" };
+	struct tt_batch		*b = *state;
+	char			*cause;
+	size_t			 i;
+	int			 rc, bad = 0;
+
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		rc = decode_q(TT_ROUTE_EVENTS, bodies[i], 0, b, &cause);
+		if (rc != 0 || b->n != 1 || b->rejected != 0 ||
+		    b->ev[0].name == NULL ||
+		    strcmp(b->ev[0].name, names[i]) != 0 ||
+		    strcmp(b->ev[0].format, "generic") != 0 ||
+		    b->ev[0].source != TT_SRC_GENERIC ||
+		    b->ev[0].client_id == NULL ||
+		    strcmp(b->ev[0].client_id, "c") != 0) {
+			print_error("%s: rc %d, %zu events, %zu rejected "
+			    "(%s); first: name %s format %s source %s\n",
+			    bodies[i], rc, b->n, b->rejected,
+			    b->first_error ? b->first_error : "-",
+			    b->n && b->ev[0].name ? b->ev[0].name : "-",
+			    b->n ? b->ev[0].format : "-",
+			    b->n ? tt_source_name(b->ev[0].source) : "-");
+			bad++;
+		}
+		free(cause);
+		tt_batch_clear(b);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* A batch of 10000 items: all of them, in order. */
+static void
+test_many_items(void **state)
+{
+	struct tt_batch	*b = *state;
+	char		*body, *cause, name[16];
+	size_t		 i, len = 0, cap = 10000 * 64 + 64;
+	int		 rc;
+
+	body = malloc(cap);
+	assert_non_null(body);
+	len += (size_t)snprintf(body + len, cap - len,
+	    "{\"api_key\":\"k\",\"batch\":[");
+	for (i = 0; i < 10000; i++)
+		len += (size_t)snprintf(body + len, cap - len,
+		    "%s{\"event\":\"e%zu\",\"distinct_id\":\"d\"}",
+		    i ? "," : "", i);
+	len += (size_t)snprintf(body + len, cap - len, "]}");
+	rc = decode_raw(TT_ROUTE_POSTHOG, body, len, 0, 0, RECV_AT, b,
+	    &cause);
+	free(body);
+	free(cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 10000);
+	assert_int_equal(b->rejected, 0);
+	for (i = 0; i < 10000; i += 997) {
+		snprintf(name, sizeof name, "e%zu", i);
+		assert_str(b->ev[i].name, name);
+	}
+}
+
+/* An item timestamp that is no time falls back to sent_at. */
+static void
+test_bad_item_timestamp(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'k','batch':[{'event':'a','distinct_id':'d',"
+	    "'timestamp':'yesterday'},{'event':'b','distinct_id':'d',"
+	    "'timestamp':true}],'sent_at':'2026-01-05T12:00:00Z'}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "a", .client_id = "d");
+	EXPECT(&b->ev[1], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "b", .client_id = "d");
+}
+
+/* received_at is now when opts.received_at is 0. */
+static void
+test_received_now(void **state)
+{
+	struct tt_batch	*b = *state;
+	const char	 body[] = "{\"name\":\"x\"}";
+	char		*cause;
+	int64_t		 before, after;
+
+	before = tt_now_us();
+	assert_int_equal(decode_raw(TT_ROUTE_EVENTS, body, strlen(body), 0,
+	    0, 0, b, &cause), 0);
+	after = tt_now_us();
+	assert_int_equal(b->n, 1);
+	assert_true(b->ev[0].received_at >= before);
+	assert_true(b->ev[0].received_at <= after);
+	tt_batch_clear(b);
+}
+
+/* ---- Bad input -------------------------------------------------------- */
+
+/* Every proper prefix of a JSON body is malformed. */
+static void
+test_truncated_json(void **state)
+{
+	static const struct {
+		enum tt_route	 route;
+		const char	*tmpl;
+	} bodies[] = {
+		{ TT_ROUTE_POSTHOG, "{'api_key':'k','batch':[{'event':'e',"
+		    "'distinct_id':'d','properties':{'a':[1,2.5e3,true,null]},"
+		    "'timestamp':'2026-01-05T12:00:00Z'}],"
+		    "'sent_at':'2026-01-05T12:00:00Z'}" },
+		{ TT_ROUTE_POSTHOG, "[{'event':'e','properties':"
+		    "{'distinct_id':'d'}}]" },
+		{ TT_ROUTE_POSTHOG_V1, "{'created_at':'2026-01-05T12:00:00Z',"
+		    "'batch':[{'event':'e','distinct_id':'d'}]}" },
+		{ TT_ROUTE_DEVPOD_INSERT, "{'data':[{'event':{'type':"
+		    "'devpod_cli','properties':'{\\'command\\':\\'up\\'}',"
+		    "'timestamp':1736850000},'user':{'machine_id':'m'}}]}" },
+		{ TT_ROUTE_DEVPOD_LEGACY, "{'type':'cmdstarted','event':{"
+		    "'timestamp':1701000000000001,'executionID':'e'},"
+		    "'instanceProperties':{'uid':'u',"
+		    "'version':{'major':'0'}}}" },
+		{ TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[{'scopeSpans':[{"
+		    "'spans':[{'traceId':'5b8efff798038103d269b633813fc60c',"
+		    "'name':'s','startTimeUnixNano':'1736850000000000000',"
+		    "'endTimeUnixNano':'1736850000000000000'}]}]}]}" },
+		{ TT_ROUTE_OTLP_TRACES, "{'ts':1658231825280,'eventType':"
+		    "'CommandStarted','eventData':{}}" },
+		{ TT_ROUTE_EVENTS, "{'name':'x','ts':1736850000,'error':"
+		    "'a \\\\ b \\u00e9'}" },
+		/* Pretty-printed: some lines are whole objects. */
+		{ TT_ROUTE_POSTHOG, "[\n {'event':'e','properties':"
+		    "{'distinct_id':'d'}}\n]" },
+		{ TT_ROUTE_DEVPOD_LEGACY, "[\n{'type':'cmdstarted','event':"
+		    "{'timestamp':1701000000000001}}\n]" },
+	};
+	struct tt_batch	*b = *state;
+	char		*s, *cause;
+	size_t		 i, cut, len;
+	int		 rc, bad = 0;
+
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		s = q(bodies[i].tmpl);
+		len = strlen(s);
+		/* The whole body is fine. */
+		rc = decode_raw(bodies[i].route, s, len, 0, 0, RECV_AT, b,
+		    &cause);
+		if (rc != 0 || b->n != 1)
+			print_error("body %zu: rc %d, %zu events: %s\n", i, rc,
+			    b->n, cause ? cause : "");
+		assert_int_equal(rc, 0);
+		assert_int_equal(b->n, 1);
+		tt_batch_clear(b);
+		for (cut = 1; cut < len; cut++) {
+			rc = decode_raw(bodies[i].route, s, cut, 0, 0,
+			    RECV_AT, b, &cause);
+			if (rc != -1 || cause == NULL) {
+				print_error("body %zu cut at %zu (%.*s): rc "
+				    "%d, %zu events, %zu rejected\n", i, cut,
+				    (int)cut, s, rc, b->n, b->rejected);
+				bad++;
+				cut = len;	/* one report a body */
+			}
+			free(cause);
+			tt_batch_clear(b);
+		}
+		free(s);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* An empty body is not JSON; for protobuf it is an empty request. */
+static void
+test_empty_body(void **state)
+{
+	static const enum tt_route	 routes[] = {
+		TT_ROUTE_EVENTS, TT_ROUTE_POSTHOG, TT_ROUTE_POSTHOG_V1,
+		TT_ROUTE_DEVPOD_INSERT, TT_ROUTE_DEVPOD_LEGACY,
+		TT_ROUTE_OTLP_TRACES
+	};
+	struct tt_batch			*b = *state;
+	char				*cause;
+	size_t				 i;
+	int				 rc;
+
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		rc = decode_raw(routes[i], "", 0, 0, 0, RECV_AT, b, &cause);
+		if (rc != -1 || cause == NULL) {
+			print_error("route %d: rc %d\n", (int)routes[i], rc);
+			fail();
+		}
+		free(cause);
+		tt_batch_clear(b);
+	}
+	rc = decode_raw(TT_ROUTE_OTLP_TRACES, "", 0, 1, 0, RECV_AT, b,
+	    &cause);
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	assert_int_equal(b->n, 0);
+	tt_batch_clear(b);
+}
+
+/* Bodies of the right syntax but the wrong types. */
+static void
+test_wrong_types(void **state)
+{
+	static const struct {
+		enum tt_route	 route;
+		const char	*tmpl;
+	} bodies[] = {
+		{ TT_ROUTE_POSTHOG, "{'api_key':'k','batch':5}" },
+		{ TT_ROUTE_POSTHOG, "{'api_key':'k','batch':'[]x'}" },
+		{ TT_ROUTE_POSTHOG, "{'event':7,'distinct_id':'d'}" },
+		{ TT_ROUTE_POSTHOG, "{'event':null,'distinct_id':'d'}" },
+		{ TT_ROUTE_POSTHOG, "5" },
+		{ TT_ROUTE_POSTHOG, "'batch'" },
+		{ TT_ROUTE_POSTHOG_V1, "{'created_at':'x','batch':{}}" },
+		{ TT_ROUTE_DEVPOD_INSERT, "{'data':5}" },
+		{ TT_ROUTE_DEVPOD_INSERT, "{'data':[{'event':7,'user':{}}]}" },
+		{ TT_ROUTE_DEVPOD_INSERT, "{'event':'x','user':3}" },
+		{ TT_ROUTE_DEVPOD_LEGACY, "{'type':'cmdfinished','event':7}" },
+		{ TT_ROUTE_DEVPOD_LEGACY, "{'type':7,'event':{}}" },
+		{ TT_ROUTE_DEVPOD_LEGACY, "[]x" },
+		{ TT_ROUTE_OTLP_TRACES, "{'resourceSpans':5}" },
+		{ TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[{'scopeSpans':"
+		    "[{'spans':[5]}]}]}" },
+		{ TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[5]}" },
+		{ TT_ROUTE_OTLP_TRACES,
+		    "{'resourceSpans':[{'scopeSpans':5}]}" },
+		{ TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[{'scopeSpans':"
+		    "[{'spans':'x'}]}]}" },
+		{ TT_ROUTE_EVENTS, "5" },
+		{ TT_ROUTE_EVENTS, "null" },
+		{ TT_ROUTE_EVENTS, "'name'" },
+		{ TT_ROUTE_EVENTS, "[1,'a',null,[]]" },
+	};
+	struct tt_batch	*b = *state;
+	char		*cause;
+	size_t		 i;
+	int		 rc, bad = 0;
+
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		rc = decode_q(bodies[i].route, bodies[i].tmpl, 0, b, &cause);
+		if (b->n != 0 || !((rc == -1 && cause != NULL) ||
+		    (rc == 0 && b->rejected > 0 && b->first_error != NULL))) {
+			print_error("route %d body %zu (%s): rc %d, %zu "
+			    "events, %zu rejected, first event \"%s\" "
+			    "source %s\n",
+			    (int)bodies[i].route, i, bodies[i].tmpl, rc, b->n,
+			    b->rejected, b->n > 0 && b->ev[0].name ?
+			    b->ev[0].name : "-", b->n > 0 ?
+			    tt_source_name(b->ev[0].source) : "-");
+			bad++;
+		}
+		free(cause);
+		tt_batch_clear(b);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Items that are not objects are counted, the others decoded. */
+static void
+test_mixed_items(void **state)
+{
+	struct tt_batch	*b = *state;
+	char		*cause;
+	int		 rc;
+
+	rc = decode_q(TT_ROUTE_POSTHOG,
+	    "{'api_key':'k','batch':[{'event':'a','distinct_id':'d'},5,"
+	    "'str',null,{'event':'b','distinct_id':'d'},[]]}",
+	    0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	assert_int_equal(b->n, 2);
+	assert_int_equal(b->rejected, 4);
+	assert_non_null(b->first_error);
+	assert_str(b->ev[0].name, "a");
+	assert_str(b->ev[1].name, "b");
+	tt_batch_clear(b);
+
+	rc = decode_q(TT_ROUTE_POSTHOG,
+	    "[{'event':'a','properties':{'distinct_id':'d'}},true]",
+	    0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	assert_int_equal(b->rejected, 1);
+	assert_non_null(b->first_error);
+	assert_str(b->ev[0].format, "posthog-array");
+	tt_batch_clear(b);
+
+	rc = decode_q(TT_ROUTE_EVENTS, "[{'name':'a'},3,{'name':'b'}]",
+	    0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 2);
+	assert_int_equal(b->rejected, 1);
+	assert_non_null(b->first_error);
+	tt_batch_clear(b);
+
+	rc = decode_q(TT_ROUTE_DEVPOD_INSERT,
+	    "{'data':[{'event':{'type':'devpod_cli','machine_id':'m',"
+	    "'timestamp':1736850000},'user':{}},'x']}",
+	    0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	assert_int_equal(b->rejected, 1);
+	assert_non_null(b->first_error);
+	assert_str(b->ev[0].name, "devpod_cli");
+	tt_batch_clear(b);
+}
+
+/* A batch item whose event name is not a string is refused alone. */
+static void
+test_bad_item_type(void **state)
+{
+	struct tt_batch	*b = *state;
+	char		*cause;
+	int		 rc;
+
+	rc = decode_q(TT_ROUTE_POSTHOG,
+	    "{'api_key':'k','batch':[{'event':7,'distinct_id':'d'},"
+	    "{'event':'ok','distinct_id':'d'}]}",
+	    0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	if (b->n != 1 || b->rejected != 1) {
+		print_error("%zu events (first \"%s\"), %zu rejected\n", b->n,
+		    b->n && b->ev[0].name ? b->ev[0].name : "-", b->rejected);
+		fail();
+	}
+	assert_str(b->ev[0].name, "ok");
+	assert_non_null(b->first_error);
+	tt_batch_clear(b);
+}
+
+/* Items larger than event_max are refused; their neighbours are not. */
+static void
+test_huge_item(void **state)
+{
+	struct tt_batch	*b = *state;
+	char		*body, *cause;
+	size_t		 big, len;
+	int		 rc;
+
+	/* A small limit. */
+	body = malloc(4096);
+	assert_non_null(body);
+	len = (size_t)snprintf(body, 4096,
+	    "{\"api_key\":\"k\",\"batch\":[{\"event\":\"small\","
+	    "\"distinct_id\":\"d\"},{\"event\":\"big\",\"distinct_id\":\"d\","
+	    "\"properties\":{\"blob\":\"%0*d\"}}]}", 2000, 0);
+	rc = decode_raw(TT_ROUTE_POSTHOG, body, len, 0, 512, RECV_AT, b,
+	    &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	assert_str(b->ev[0].name, "small");
+	assert_int_equal(b->rejected, 1);
+	assert_non_null(b->first_error);
+	tt_batch_clear(b);
+
+	len = (size_t)snprintf(body, 4096,
+	    "{\"name\":\"a\"}\n{\"name\":\"big\",\"x\":\"%0*d\"}\n"
+	    "{\"name\":\"c\"}\n", 2000, 0);
+	rc = decode_raw(TT_ROUTE_EVENTS, body, len, 0, 512, RECV_AT, b,
+	    &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 2);
+	assert_int_equal(b->rejected, 1);
+	tt_batch_clear(b);
+
+	/* A single object over the limit is refused one way or the other. */
+	len = (size_t)snprintf(body, 4096,
+	    "{\"event\":\"big\",\"distinct_id\":\"d\",\"properties\":"
+	    "{\"blob\":\"%0*d\"}}", 2000, 0);
+	rc = decode_raw(TT_ROUTE_POSTHOG, body, len, 0, 512, RECV_AT, b,
+	    &cause);
+	assert_refused(rc, b, cause);
+	free(cause);
+	tt_batch_clear(b);
+	free(body);
+
+	/* The default limit, TT_EVENT_MAX. */
+	big = TT_EVENT_MAX + 1024;
+	body = malloc(big + 256);
+	assert_non_null(body);
+	len = (size_t)sprintf(body, "{\"api_key\":\"k\",\"batch\":["
+	    "{\"event\":\"small\",\"distinct_id\":\"d\"},{\"event\":\"big\","
+	    "\"distinct_id\":\"d\",\"properties\":{\"blob\":\"");
+	memset(body + len, 'a', big);
+	len += big;
+	len += (size_t)sprintf(body + len, "\"}}]}");
+	rc = decode_raw(TT_ROUTE_POSTHOG, body, len, 0, 0, RECV_AT, b,
+	    &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	assert_str(b->ev[0].name, "small");
+	assert_int_equal(b->rejected, 1);
+	tt_batch_clear(b);
+	free(body);
+}
+
+/* levels nested objects {"name":"deep","x":{"x":...}}; caller frees. */
+static char *
+deep_object(int levels)
+{
+	char	*s, *p;
+	int	 i;
+
+	s = malloc((size_t)levels * 8 + 64);
+	assert_non_null(s);
+	p = s + sprintf(s, "{\"name\":\"deep\",\"x\":");
+	for (i = 2; i < levels; i++)
+		p += sprintf(p, "{\"x\":");
+	p += sprintf(p, "{}");
+	for (i = 1; i < levels; i++)
+		*p++ = '}';
+	*p = '\0';
+	return s;
+}
+
+/* Nesting beyond TT_JSON_DEPTH is refused whole; below it is fine. */
+static void
+test_deep_nesting(void **state)
+{
+	struct tt_batch	*b = *state;
+	char		*s, *cause;
+	int		 rc, i, j;
+
+	s = deep_object(TT_JSON_DEPTH - 1);
+	rc = decode_raw(TT_ROUTE_EVENTS, s, strlen(s), 0, 0, RECV_AT, b,
+	    &cause);
+	free(s);
+	if (rc != 0)
+		print_error("depth %d refused: %s\n", TT_JSON_DEPTH - 1,
+		    cause ? cause : "");
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	tt_batch_clear(b);
+
+	s = deep_object(TT_JSON_DEPTH + 2);
+	rc = decode_raw(TT_ROUTE_EVENTS, s, strlen(s), 0, 0, RECV_AT, b,
+	    &cause);
+	free(s);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+
+	s = deep_object(100000);
+	rc = decode_raw(TT_ROUTE_EVENTS, s, strlen(s), 0, 0, RECV_AT, b,
+	    &cause);
+	free(s);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+
+	/* Deep inside PostHog properties. */
+	s = malloc(64 + 200 * 6);
+	assert_non_null(s);
+	i = sprintf(s, "{\"api_key\":\"k\",\"batch\":[{\"event\":\"e\","
+	    "\"properties\":");
+	for (j = 0; j < 200; j++)
+		i += sprintf(s + i, "[");
+	for (j = 0; j < 200; j++)
+		i += sprintf(s + i, "]");
+	i += sprintf(s + i, "}]}");
+	rc = decode_raw(TT_ROUTE_POSTHOG, s, (size_t)i, 0, 0, RECV_AT, b,
+	    &cause);
+	free(s);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+}
+
+/* Every cut inside the first ResourceSpans is malformed protobuf. */
+static void
+test_truncated_protobuf(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 };
+	char		*cause;
+	size_t		 cut, end;
+	int		 rc, bad = 0;
+
+	otlp_request(&req, 0, &end);
+	assert_true(end > 100);
+	for (cut = 1; cut < end; cut++) {
+		rc = decode_raw(TT_ROUTE_OTLP_TRACES, req.p, cut, 1, 0,
+		    RECV_AT, b, &cause);
+		if (rc != -1 || cause == NULL) {
+			print_error("cut at %zu of %zu: rc %d, %zu events\n",
+			    cut, end, rc, b->n);
+			bad++;
+		}
+		free(cause);
+		tt_batch_clear(b);
+	}
+	/* The whole thing decodes. */
+	rc = decode_raw(TT_ROUTE_OTLP_TRACES, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	pb_free(&req);
+	free(cause);
+	assert_int_equal(bad, 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 3);
+}
+
+/* The size of varint v. */
+static size_t
+varint_len(uint64_t v)
+{
+	size_t	n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A werf span whose extra attribute is an AnyValue of arrays nested
+ * levels deep: valid protobuf that must not make the decoder recurse
+ * without bound.  Built outside-in from precomputed lengths.
+ */
+static void
+deep_any_request(struct pb *req, size_t levels)
+{
+	struct pb	 deep = { 0 }, kv = { 0 }, span = { 0 }, ss = { 0 };
+	struct pb	 rs = { 0 };
+	size_t		*av, *arr, i;
+
+	av = calloc(levels + 1, sizeof *av);
+	arr = calloc(levels + 1, sizeof *arr);
+	assert_non_null(av);
+	assert_non_null(arr);
+	av[levels] = 3;				/* {1: "x"} */
+	for (i = levels; i-- > 0;) {
+		arr[i] = 1 + varint_len(av[i + 1]) + av[i + 1];
+		av[i] = 1 + varint_len(arr[i]) + arr[i];
+	}
+	for (i = 0; i < levels; i++) {
+		pb_key(&deep, 5, 2);		/* AnyValue.array_value */
+		pb_varint(&deep, arr[i]);
+		pb_key(&deep, 1, 2);		/* ArrayValue.values */
+		pb_varint(&deep, av[i + 1]);
+	}
+	pb_string(&deep, 1, "x");
+	assert_int_equal(deep.len, av[0]);
+	free(av);
+	free(arr);
+
+	pb_string(&kv, 1, "x.deep");
+	pb_sub(&kv, 2, &deep);
+	pb_string(&span, 5, "telemetry.werf.io");
+	pb_fixed64(&span, 7, 1658231825280000000ULL);
+	kv_int(&span, 9, "ts", 1658231825280LL);
+	kv_string(&span, 9, "executionID", "x-deep");
+	kv_string(&span, 9, "eventType", "CommandStarted");
+	pb_sub(&span, 9, &kv);
+	pb_sub(&ss, 2, &span);
+	pb_sub(&rs, 2, &ss);
+	pb_sub(req, 1, &rs);
+}
+
+/* Deeply nested AnyValues decode (bounded), they do not crash. */
+static void
+test_deep_protobuf(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 };
+	char		*cause;
+	int		 rc;
+
+	deep_any_request(&req, 100000);
+	rc = decode_raw(TT_ROUTE_OTLP_TRACES, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	pb_free(&req);
+	if (rc != 0)
+		print_error("rc %d: %s\n", rc, cause ? cause : "");
+	free(cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_START, .ts = 1658231825280000LL,
+	    .name = "CommandStarted", .execution_id = "x-deep");
+}
+
+/* Bytes that are no protobuf at all. */
+static void
+test_bad_protobuf(void **state)
+{
+	static const struct {
+		const char	*bytes;
+		size_t		 len;
+	} bodies[] = {
+		/* Length varint of 10 bytes, far beyond the body. */
+		{ "\x0a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11 },
+		/* A varint that never ends. */
+		{ "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 12 },
+		/* Wire type 7 does not exist. */
+		{ "\x0f\x00", 2 },
+		/* Field number 0. */
+		{ "\x02\x00", 2 },
+		/* A nested length past its parent's end. */
+		{ "\x0a\x04\x12\x10\x0a\x00", 6 },
+		/* A JSON body sent as protobuf. */
+		{ "{\"resourceSpans\":[]}", 20 },
+	};
+	struct tt_batch	*b = *state;
+	char		*cause;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		rc = decode_raw(TT_ROUTE_OTLP_TRACES, bodies[i].bytes,
+		    bodies[i].len, 1, 0, RECV_AT, b, &cause);
+		if (rc != -1 || cause == NULL) {
+			print_error("body %zu: rc %d, %zu events\n", i, rc,
+			    b->n);
+			fail();
+		}
+		free(cause);
+		tt_batch_clear(b);
+	}
+}
+
+/* Each test decodes into a batch that is freed even when it fails. */
+static int
+setup(void **state)
+{
+	struct tt_batch	*b;
+
+	if ((b = malloc(sizeof *b)) == NULL)
+		return -1;
+	tt_batch_init(b);
+	*state = b;
+	return 0;
+}
+
+/* Free the test's batch. */
+static int
+teardown(void **state)
+{
+	tt_batch_clear(*state);
+	free(*state);
+	return 0;
+}
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_names),
+		T(test_batch),
+		T(test_devtron_orchestrator),
+		T(test_devtron_markers),
+		T(test_devtron_inception),
+		T(test_devtron_docs_summary),
+		T(test_posthog_node),
+		T(test_posthog_v1),
+		T(test_posthog_js_array),
+		T(test_posthog_single),
+		T(test_posthog_js_wrapped),
+		T(test_posthog_on_events),
+		T(test_devsy_v1_string_props),
+		T(test_devsy_flat),
+		T(test_devpod_insert),
+		T(test_devpod_insert_docs),
+		T(test_devsy_insert),
+		T(test_devpod_legacy),
+		T(test_devpod_legacy_docs),
+		T(test_devpod_legacy_on_events),
+		T(test_otlp_protobuf),
+		T(test_otlp_json),
+		T(test_otlp_json_trace_case),
+		T(test_werf_flat_json),
+		T(test_generic_full),
+		T(test_generic_aliases),
+		T(test_generic_ndjson),
+		T(test_generic_lookalikes),
+		T(test_many_items),
+		T(test_bad_item_timestamp),
+		T(test_received_now),
+		T(test_truncated_json),
+		T(test_empty_body),
+		T(test_wrong_types),
+		T(test_mixed_items),
+		T(test_bad_item_type),
+		T(test_huge_item),
+		T(test_deep_nesting),
+		T(test_truncated_protobuf),
+		T(test_deep_protobuf),
+		T(test_bad_protobuf),
+	};
+
+	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
+}
