@@ -185,8 +185,10 @@ cmd_serve(int argc, char **argv, int with_ui)
 
 	/* Commit what is queued and let the replies go out. */
 	sink_flush(&a);
-	for (i = 0; i < 20; i++)
+	for (i = 0; i < 20; i++) {
+		ws_wake(a.ws);	/* lws 4.1 ignores the timeout: do not block */
 		ws_service(a.ws, 10);
+	}
 	fprintf(stderr, "teltop: stopped; %lld events accepted, %lld "
 	    "rejected\n", (long long)ws_counters(a.ws)->v[TT_CTR_ACCEPTED],
 	    (long long)tt_counters_rejected(ws_counters(a.ws)));
