@@ -473,9 +473,8 @@ metrics_text(struct ws *ws)
 		free(s);
 		s = t;
 	}
-	t = xasprintf("%s# TYPE teltop_rejected_total counter\n"
-	    "teltop_rejected_total %lld\n", s,
-	    (long long)tt_counters_rejected(&ws->counters));
+	/* One sample per reason; their sum is the total. */
+	t = xasprintf("%s# TYPE teltop_rejected_total counter\n", s);
 	free(s);
 	s = t;
 	for (i = 0; i < TT_CTR_COUNT; i++) {
