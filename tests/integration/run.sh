@@ -1,0 +1,788 @@
+#!/usr/bin/env bash
+# Integration tests: a real `teltop serve` on 127.0.0.1 fed by the real
+# client libraries (posthog-node, the OpenTelemetry JS OTLP exporters, ws),
+# by curl replaying every wire body of shared/formats.md §7, and by
+# `teltop send`; then checked through `teltop events`, /metrics and SIGTERM.
+#
+#   tests/integration/run.sh [PATH/TO/teltop]      (default ./teltop)
+#
+# Needs bash, curl, gzip and node (>= 20.20); the npm clients are installed
+# into tests/clients/node_modules on first use.  Prints "ok - NAME" or
+# "not ok - NAME" (with "#" lines saying why) per case, then
+# "N passed, M failed"; exits 1 when anything failed.
+# KEEP=1 keeps the temporary directory (database, server log) for a look.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+TELTOP=${1:-./teltop}
+case $TELTOP in
+/*) ;;
+*) TELTOP=$PWD/$TELTOP ;;
+esac
+cd "$root"
+
+CLIENTS=$root/tests/clients
+FIX=$here/fixtures
+T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-it.XXXXXX")
+DB=$T/events.db
+ADDR=
+SERVER_PID=
+PASS=0
+FAIL=0
+
+cleanup() {
+	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill -KILL "$SERVER_PID" 2>/dev/null || true
+	fi
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+check() { node "$here/check.mjs" "$@"; }
+
+# ---------------------------------------------------------------- reporting
+
+# run_case NAME FUNCTION [ARG...]: run FUNCTION in a subshell with set -e;
+# its output is shown only when it fails.
+run_case() {
+	local name=$1 rc
+	shift
+	set +e
+	(set -e; "$@") >"$T/case.log" 2>&1
+	rc=$?
+	set -e
+	record "$name" "$rc" "$T/case.log"
+}
+
+# record NAME RC [LOGFILE]
+record() {
+	if [ "$2" -eq 0 ]; then
+		PASS=$((PASS + 1))
+		echo "ok - $1"
+	else
+		FAIL=$((FAIL + 1))
+		echo "not ok - $1"
+		if [ -n "${3:-}" ] && [ -s "$3" ]; then
+			head -c 4000 "$3" | sed 's/^/#   /'
+			echo
+		fi
+		if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			echo "#   (the server is no longer running; end of its log:)"
+			tail -n 15 "$T/serve.log" 2>/dev/null | sed 's/^/#   | /'
+		fi
+	fi
+}
+
+fail() {
+	echo "$*" >&2
+	exit 1
+}
+
+# ---------------------------------------------------------------- helpers
+
+# http METHOD PATH [CURL-ARG...]: prints the status; the body goes to $T/body.
+# No "Expect: 100-continue": the real clients never send it.
+http() {
+	local method=$1 path=$2
+	shift 2
+	curl -sS -o "$T/body" -w '%{http_code}' --max-time 30 -H 'Expect:' \
+	    -X "$method" "$@" "http://$ADDR$path"
+}
+
+# want_status WANT GOT: fail with the body when they differ.
+want_status() {
+	[ "$1" = "$2" ] || fail "status $2, want $1; body: $(head -c 300 "$T/body" 2>/dev/null)"
+}
+
+# want_body STRING: the last reply body is exactly STRING.
+want_body() {
+	local got
+	got=$(cat "$T/body"; echo x)
+	got=${got%x}
+	[ "$got" = "$1" ] || fail "body $(printf %q "$got"), want $(printf %q "$1")"
+}
+
+# want_json SPEC: the last reply body is JSON matching SPEC (see check.mjs).
+want_json() {
+	check json "$T/body" "$1"
+}
+
+dump_events() {
+	"$TELTOP" events --db "$DB" --format jsonl "$@" >"$T/events.jsonl"
+}
+
+# expect_events SPEC: poll `teltop events` (up to ~3 s) until SPEC matches.
+expect_events() {
+	local i
+	for i in $(seq 30); do
+		dump_events
+		if check match "$T/events.jsonl" "$1" 2>"$T/match.err"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$T/match.err" >&2
+	exit 1
+}
+
+# expect_events_now SPEC: no polling (an acknowledged event is committed).
+expect_events_now() {
+	dump_events
+	check match "$T/events.jsonl" "$1"
+}
+
+start_server() {
+	local i
+	# keep the log of an earlier run of the server
+	if [ -s "$T/serve.log" ]; then
+		mv "$T/serve.log" "$T/serve.$(date +%s%N).log"
+	fi
+	"$TELTOP" serve --db "$DB" --listen 127.0.0.1:0 >"$T/serve.out" 2>"$T/serve.log" &
+	SERVER_PID=$!
+	ADDR=
+	for i in $(seq 100); do
+		ADDR=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$T/serve.log" | head -n 1 | sed 's/^listening on //') || true
+		[ -n "$ADDR" ] && break
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$ADDR" ]; then
+		echo "no 'listening on ADDR:PORT' on stderr within 10 s; log:"
+		tail -n 20 "$T/serve.log"
+		return 1
+	fi
+	for i in $(seq 50); do
+		curl -sf --max-time 2 "http://$ADDR/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "listening on $ADDR but /healthz does not answer"
+	return 1
+}
+
+# stop_server: SIGTERM, wait up to 10 s; fails unless the exit status is 0.
+stop_server() {
+	local i rc
+	kill -TERM "$SERVER_PID"
+	for i in $(seq 100); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill -KILL "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+		SERVER_PID=
+		echo "still running 10 s after SIGTERM (killed)"
+		return 1
+	fi
+	set +e
+	wait "$SERVER_PID"
+	rc=$?
+	set -e
+	SERVER_PID=
+	if [ "$rc" -ne 0 ]; then
+		echo "exit status $rc after SIGTERM; end of log:"
+		tail -n 10 "$T/serve.log"
+		return 1
+	fi
+}
+
+ensure_clients() {
+	local m
+	for m in posthog-node ws @opentelemetry/sdk-trace-base @opentelemetry/resources \
+	    @opentelemetry/exporter-trace-otlp-proto @opentelemetry/exporter-trace-otlp-http \
+	    @opentelemetry/otlp-transformer @opentelemetry/api; do
+		if [ ! -f "$CLIENTS/node_modules/$m/package.json" ]; then
+			echo "# installing the npm test clients into tests/clients/node_modules"
+			npm install --no-audit --no-fund --no-package-lock --loglevel=error \
+			    --prefix "$CLIENTS" >"$T/npm.log" 2>&1 || {
+				cat "$T/npm.log"
+				return 1
+			}
+			return 0
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- cases
+
+case_healthz() {
+	want_status 200 "$(http GET /healthz)"
+	[ "$(tr -d '\r\n' <"$T/body")" = ok ] || fail "body: $(head -c 100 "$T/body")"
+}
+
+case_metrics_baseline() {
+	want_status 200 "$(http GET /metrics)"
+	cp "$T/body" "$T/metrics0.prom"
+	local m
+	for m in teltop_received_total teltop_accepted_total teltop_connections; do
+		check metric "$T/metrics0.prom" "$m" >/dev/null
+	done
+}
+
+case_events_empty() {
+	dump_events
+	[ ! -s "$T/events.jsonl" ] || fail "a fresh database lists events: $(head -c 300 "$T/events.jsonl")"
+}
+
+# posthog-node, real client (formats.md §2.2).
+case_posthog_node() {
+	local tag=$1 fmt=$2 route=$3 enc=$4
+	shift 4
+	node "$CLIENTS/posthog.mjs" "http://$ADDR" --tag "$tag" "$@" >"$T/ph.out" ||
+	    fail "posthog.mjs failed: $(cat "$T/ph.out")"
+	check lines "$T/ph.out" '{"expect":[{"url":{"$re":"'"$route"'$"},"status":200,"body":"{\"status\":1}","encoding":'"$enc"'}]}'
+	expect_events '{"where":{"$text":"\"'"$tag"'-user-"},"count":3,"expect":[
+	  {"source":"posthog","format":"'"$fmt"'","name":"test_opened","client_id":"'"$tag"'-user-1","ts":"2026-01-05T12:00:00.123Z"},
+	  {"source":"devsy","format":"'"$fmt"'","name":"devsy_app_opened","client_id":"'"$tag"'-user-2","ts":"2026-01-05T12:00:01.456Z"},
+	  {"source":"posthog","format":"'"$fmt"'","name":"$identify","client_id":"'"$tag"'-user-1"}]}'
+}
+
+# The werf-shaped spans of otlp.mjs, stored with format FMT.
+expect_werf_spans() {
+	local tag=$1 fmt=$2
+	expect_events '{"where":{"$text":"'"$tag"'"},"count":3,"expect":[
+	  {"source":"werf","format":"'"$fmt"'","name":"CommandStarted","phase":"start",
+	   "client_id":"user-'"$tag"'","execution_id":"exec-'"$tag"'","command":"werf converge",
+	   "version":"2.35.0","os":"linux","arch":"amd64","ts":"2026-01-05T12:00:00Z"},
+	  {"source":"werf","format":"'"$fmt"'","name":"CommandExited","phase":"finish",
+	   "duration_ms":1234,"exit_code":3,
+	   "client_id":"user-'"$tag"'","execution_id":"exec-'"$tag"'","command":"werf converge",
+	   "version":"2.35.0","os":"linux","arch":"amd64","ts":"2026-01-05T12:00:01.234Z"},
+	  {"source":"generic","format":"'"$fmt"'","name":"plain-span-'"$tag"'","duration_ms":250}]}'
+}
+
+case_otlp() {
+	local tag=$1 mode=$2 fmt=$3
+	shift 3
+	node "$CLIENTS/otlp.mjs" "http://$ADDR/v1/traces" "$mode" --tag "$tag" "$@" >"$T/otlp.out" 2>&1 ||
+	    fail "otlp.mjs failed: $(cat "$T/otlp.out")"
+	expect_werf_spans "$tag" "$fmt"
+}
+
+case_otlp_curl_proto() {
+	node "$CLIENTS/otlp.mjs" --dump "$T/otlp.pb" --tag otlpdump >/dev/null
+	want_status 200 "$(http POST /v1/traces -H 'Content-Type: application/x-protobuf' \
+	    -H 'User-Agent: OTel OTLP Exporter Go/1.24.0' --data-binary @"$T/otlp.pb")"
+	[ ! -s "$T/body" ] || fail "reply body is not empty: $(head -c 200 "$T/body" | od -c | head -n 3)"
+	expect_werf_spans otlpdump otlp-protobuf
+}
+
+case_otlp_curl_json() {
+	want_status 200 "$(http POST /v1/traces -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/otlp_werf.json")"
+	[ ! -s "$T/body" ] || fail "reply body is not empty: $(head -c 200 "$T/body")"
+	expect_events '{"where":{"$text":"exec-otlp-curl-json"},"count":1,"expect":[
+	  {"source":"werf","format":"otlp-json","name":"CommandExited","phase":"finish",
+	   "duration_ms":10827,"exit_code":0,"client_id":"user-otlp-curl-json",
+	   "execution_id":"exec-otlp-curl-json","command":"werf build","version":"2.35.0",
+	   "os":"darwin","arch":"arm64","ts":"2026-01-05T12:00:10Z"}]}'
+}
+
+case_devpod_insert() {
+	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' \
+	    -H 'User-Agent: Go-http-client/1.1' --data-binary @"$FIX/devpod_insert.json")"
+	expect_events '{"where":{"$text":"it-devpod-machine"},"count":2,"expect":[
+	  {"source":"devpod","format":"devpod-insert","name":"devpod_cli","phase":"finish",
+	   "client_id":"it-devpod-machine","command":"devpod up","version":"v0.6.15",
+	   "error":null,"os":"linux","arch":"amd64","ts":"2025-01-14T10:20:00Z"},
+	  {"source":"devpod","format":"devpod-insert","name":"devpod_cli","phase":"finish",
+	   "client_id":"it-devpod-machine","command":"devpod delete","version":"v0.6.15",
+	   "error":"workspace it-ws not found","os":"darwin","arch":"arm64","ts":"2025-01-14T10:21:00Z"}]}'
+}
+
+case_devpod_legacy() {
+	local f
+	for f in devpod_legacy_started devpod_legacy_finished; do
+		want_status 200 "$(http POST /analytics/v1/devpod/v1/events \
+		    -H 'Content-Type: multipart/form-data' --data-binary @"$FIX/$f.json")"
+	done
+	expect_events '{"where":{"$text":"it-legacy-uid"},"count":2,"expect":[
+	  {"source":"devpod","format":"devpod-legacy","name":"cmdstarted","phase":"start",
+	   "execution_id":"it-legacy-exec-1","client_id":"it-legacy-uid","command":"devpod up",
+	   "version":"v0.5.29","os":"linux","arch":"amd64","ts":"2023-11-26T11:59:47.778456Z"},
+	  {"source":"devpod","format":"devpod-legacy","name":"cmdfinished","phase":"finish",
+	   "execution_id":"it-legacy-exec-1","client_id":"it-legacy-uid","command":"devpod up",
+	   "duration_ms":12345,"error":"it legacy failure: exit status 1",
+	   "version":"v0.5.29","os":"linux","arch":"amd64","ts":"2023-11-26T12:00:00.123456Z"}]}'
+}
+
+case_devsy_era1() {
+	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/devsy_insert_era1.json")"
+	expect_events '{"where":{"$text":"it-devsy-era1-machine"},"count":1,"expect":[
+	  {"source":"devsy","format":"devpod-insert","name":"devsy_cli","phase":"finish",
+	   "client_id":"it-devsy-era1-machine","command":"devsy up","version":"v0.9.0",
+	   "os":"linux","arch":"amd64","ts":"2026-04-18T08:13:20Z"}]}'
+}
+
+# posthog_post PATH FILE [CURL-ARG...]: a PostHog route answers exactly 200 {"status":1}.
+posthog_post() {
+	local path=$1 file=$2
+	shift 2
+	want_status 200 "$(http POST "$path" "$@" --data-binary @"$file")"
+	want_body '{"status":1}'
+}
+
+case_devsy_era3() {
+	posthog_post /batch/ "$FIX/devsy_posthog_go_era3.json" -H 'Content-Type: application/json' \
+	    -H 'User-Agent: posthog-go/1.12.5'
+	expect_events '{"where":{"$text":"it-devsy-era3-distinct"},"count":1,"expect":[
+	  {"source":"devsy","format":"posthog-batch","name":"devsy_cli","phase":"finish",
+	   "command":"devsy up","client_id":"it-devsy-era3-distinct","ts":"2026-07-01T10:00:00.123456Z"}]}'
+}
+
+case_devtron_159() {
+	posthog_post /batch/ "$FIX/devtron_heartbeat_summary.json" -H 'Content-Type: application/json' \
+	    -H 'User-Agent: posthog-go/1.5.9'
+	expect_events '{"where":{"$text":"itdevtronucid001"},"count":2,"expect":[
+	  {"source":"devtron","format":"posthog-batch","name":"Heartbeat","client_id":"itdevtronucid001",
+	   "version":"v1.29.3","ts":"2026-01-05T12:00:00.123456Z"},
+	  {"source":"devtron","format":"posthog-batch","name":"Summary","client_id":"itdevtronucid001",
+	   "version":"v1.29.3","ts":"2026-01-06T00:00:00.5Z"}]}'
+}
+
+case_devtron_inception() {
+	posthog_post /batch "$FIX/devtron_inception_2021.json" -H 'Content-Type: application/json' \
+	    -H 'User-Agent: posthog-go (version: 1.0.2)'
+	expect_events '{"where":{"$text":"itinceptionucid1"},"count":1,"expect":[
+	  {"source":"devtron","format":"posthog-batch","name":"InstallationSuccess",
+	   "client_id":"itinceptionucid1","version":"v0.6.0","ts":"2026-01-05T12:00:00.5Z"}]}'
+}
+
+case_posthogjs_base64() {
+	node -e 'const fs=require("fs");
+	    fs.writeFileSync(process.argv[2], "data=" + encodeURIComponent(fs.readFileSync(process.argv[1]).toString("base64")))' \
+	    "$FIX/posthogjs_event.json" "$T/form.txt"
+	posthog_post '/e/?ip=1&_=1767614402000&ver=1.300.0&compression=base64' "$T/form.txt" \
+	    -H 'Content-Type: application/x-www-form-urlencoded'
+	expect_events '{"where":{"$text":"it-js-b64-user"},"count":1,"expect":[
+	  {"source":"posthog","format":"posthog-event","name":"$pageview","client_id":"it-js-b64-user",
+	   "ts":"2026-01-05T12:00:02Z"}]}'
+}
+
+case_posthogjs_gzip_magic() {
+	gzip -c "$FIX/posthogjs_batch_head.json" >"$T/js.gz"
+	posthog_post '/i/v0/e/?ip=0&_=1767614406000&ver=1.418.10' "$T/js.gz" -H 'Content-Type: text/plain'
+	expect_events '{"where":{"$text":"it-js-gzip-user"},"count":2,"expect":[
+	  {"source":"posthog","format":"posthog-batch","name":"$pageview","client_id":"it-js-gzip-user",
+	   "ts":"2026-01-05T12:00:04Z"},
+	  {"source":"posthog","format":"posthog-batch","name":"it_js_click","client_id":"it-js-gzip-user",
+	   "ts":"2026-01-05T12:00:05Z"}]}'
+}
+
+case_posthogjs_gzipjs() {
+	gzip -c "$FIX/posthogjs_array.json" >"$T/jsarr.gz"
+	posthog_post '/e/?compression=gzip-js&ip=1&_=1767614408000&ver=1.300.0' "$T/jsarr.gz" \
+	    -H 'Content-Type: text/plain'
+	expect_events '{"where":{"$text":"it-js-gzipjs-user"},"count":2,"expect":[
+	  {"source":"posthog","format":"posthog-array","name":"$pageleave","client_id":"it-js-gzipjs-user",
+	   "ts":"2026-01-05T12:00:07Z"},
+	  {"source":"posthog","format":"posthog-array","name":"$autocapture","client_id":"it-js-gzipjs-user",
+	   "ts":"2026-01-05T12:00:08Z"}]}'
+}
+
+case_posthog_v1_curl() {
+	posthog_post /i/v1/analytics/events "$FIX/posthog_v1.json" -H 'Content-Type: application/json' \
+	    -H 'Authorization: Bearer phc_v1_it' -H 'PostHog-Sdk-Info: posthog-node/5.70.0' \
+	    -H 'PostHog-Attempt: 1'
+	expect_events '{"where":{"$text":"it-v1-user"},"count":1,"expect":[
+	  {"source":"posthog","format":"posthog-v1","name":"it_v1_event","client_id":"it-v1-user",
+	   "ts":"2026-01-05T12:00:09Z"}]}'
+}
+
+case_posthog_routes() {
+	local r st n=0
+	for r in /batch/ /batch /capture/ /capture /e/ /e /i/v0/e/ /i/v0/e /track/ /track /engage/ /engage; do
+		n=$((n + 1))
+		printf '{"api_key":"phc_route","batch":[{"event":"it_route","distinct_id":"it-route-%s","timestamp":"2026-01-05T12:00:00Z","properties":{"route":"%s"}}]}' \
+		    "$n" "$r" >"$T/route.json"
+		st=$(http POST "$r" -H 'Content-Type: application/json' --data-binary @"$T/route.json") || true
+		[ "$st" = 200 ] || fail "POST $r: status $st, body $(head -c 200 "$T/body")"
+		printf '{"status":1}' | cmp -s - "$T/body" || fail "POST $r: body $(head -c 200 "$T/body" | od -c | head -n 3)"
+	done
+	expect_events '{"where":{"$text":"it-route-"},"count":'"$n"'}'
+}
+
+case_events_reply_committed() {
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary '[{"name":"it-v1events-1","client_id":"it-v1events"},{"name":"it-v1events-2","client_id":"it-v1events"}]')"
+	want_json '{"accepted":2,"dropped":0}'
+	# "accepted" is a promise: the events are already in the database.
+	expect_events_now '{"where":{"$text":"it-v1events-"},"count":2,"expect":[
+	  {"source":"generic","format":"generic","name":"it-v1events-1","client_id":"it-v1events"},
+	  {"source":"generic","format":"generic","name":"it-v1events-2","client_id":"it-v1events"}]}'
+}
+
+case_chunked() {
+	printf '[{"name":"it-chunked-1"},{"name":"it-chunked-2"},{"name":"it-chunked-3"}]' >"$T/chunked.json"
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    -H 'Transfer-Encoding: chunked' --data-binary @"$T/chunked.json")"
+	want_json '{"accepted":3,"dropped":0}'
+	printf '{"api_key":"phc_x","batch":[{"event":"it_chunked_ph","distinct_id":"it-chunked-ph","timestamp":"2026-01-05T12:00:00Z","properties":{}}]}' >"$T/chunked_ph.json"
+	gzip -c "$T/chunked_ph.json" >"$T/chunked_ph.gz"
+	posthog_post /batch/ "$T/chunked_ph.gz" -H 'Content-Type: application/json' \
+	    -H 'Content-Encoding: gzip' -H 'Transfer-Encoding: chunked'
+	expect_events '{"where":{"$text":"it-chunked-"},"count":4}'
+}
+
+case_keepalive() {
+	# Three POSTs on one connection, as the Go and Node clients do.
+	local n
+	sed 's/it-devpod-machine/it-keepalive-3/g' "$FIX/devpod_insert.json" >"$T/ka.json"
+	n=$(curl -sS --max-time 30 -o /dev/null -w '%{http_code} %{num_connects}\n' -H 'Expect:' \
+	    -H 'Content-Type: application/json' --data-binary '{"name":"it-keepalive-1"}' "http://$ADDR/v1/events" \
+	    --next -o /dev/null -w '%{http_code} %{num_connects}\n' -H 'Expect:' -H 'Content-Type: application/json' \
+	    --data-binary '{"api_key":"k","batch":[{"event":"it-keepalive-2","distinct_id":"it-keepalive","properties":{}}]}' \
+	    "http://$ADDR/batch/" \
+	    --next -o /dev/null -w '%{http_code} %{num_connects}\n' -H 'Expect:' -H 'Content-Type: application/json' --data-binary @"$T/ka.json" \
+	    "http://$ADDR/v1/insert")
+	[ "$(echo "$n" | awk '{print $1}' | tr '\n' ' ')" = "200 200 200 " ] || fail "statuses: $(echo "$n" | awk '{print $1}' | tr '\n' ' ')"
+	[ "$(echo "$n" | awk '{s+=$2} END {print s}')" = 1 ] ||
+	    fail "curl opened $(echo "$n" | awk '{s+=$2} END {print s}') connections for 3 requests (keep-alive not kept)"
+	expect_events '{"where":{"$text":"it-keepalive-"},"count":4}'
+}
+
+case_malformed_400() {
+	want_status 400 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary '{"name": "it-malformed", "ts": ')"
+	want_json '{"error":{"$re":"."}}'
+	expect_events_now '{"where":{"$text":"it-malformed"},"none":true}'
+}
+
+server_still_answers() {
+	want_status 200 "$(http GET /healthz)"
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary "{\"name\":\"it-after-$1\"}")"
+	want_json '{"accepted":1,"dropped":0}'
+}
+
+case_oversized_body() {
+	# ~21 MiB of small events: only the 20 MiB request limit refuses it.
+	node -e 'const fs=require("fs"); const pad="p".repeat(1000); const parts=[];
+	    let n=0, size=2; while (size < 21*1024*1024) { const s=JSON.stringify({name:"it-oversize-body-"+n++, pad});
+	    parts.push(s); size += s.length+1; } fs.writeFileSync(process.argv[1], "["+parts.join(",")+"]");' "$T/big.json"
+	local st
+	st=$(http POST /v1/events -H 'Content-Type: application/json' --data-binary @"$T/big.json") || true
+	want_status 413 "$st"
+	want_json '{"error":{"$re":"."}}'
+	server_still_answers oversized-body
+	expect_events_now '{"where":{"$text":"it-oversize-body-"},"none":true}'
+}
+
+case_oversized_event() {
+	node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({name:"it-oversize-event", pad:"e".repeat(3*1024*1024)}))' "$T/bigev.json"
+	local st
+	st=$(http POST /v1/events -H 'Content-Type: application/json' --data-binary @"$T/bigev.json") || true
+	want_status 413 "$st"
+	want_json '{"error":{"$re":"."}}'
+	server_still_answers oversized-event
+	expect_events_now '{"where":{"$text":"it-oversize-event"},"none":true}'
+}
+
+case_gzip_bomb() {
+	# 30 MiB of valid JSON (an empty array full of spaces) in ~30 KiB of gzip.
+	{ printf '['; head -c $((30 * 1024 * 1024)) /dev/zero | tr '\0' ' '; printf ']'; } | gzip -9 -c >"$T/bomb.gz"
+	local st
+	st=$(http POST /v1/events -H 'Content-Type: application/json' -H 'Content-Encoding: gzip' \
+	    --data-binary @"$T/bomb.gz") || true
+	want_status 413 "$st"
+	want_json '{"error":{"$re":"."}}'
+	server_still_answers gzip-bomb
+}
+
+case_truncated_gzip() {
+	printf '[{"name":"it-truncated-gzip-1","pad":"%s"},{"name":"it-truncated-gzip-2"}]' \
+	    "$(head -c 3000 /dev/urandom | base64 -w0)" | gzip -c >"$T/whole.gz"
+	head -c $(($(wc -c <"$T/whole.gz") / 2)) "$T/whole.gz" >"$T/trunc.gz"
+	want_status 400 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    -H 'Content-Encoding: gzip' --data-binary @"$T/trunc.gz")"
+	want_json '{"error":{"$re":"."}}'
+	server_still_answers truncated-gzip
+	expect_events_now '{"where":{"$text":"it-truncated-gzip-"},"none":true}'
+}
+
+case_send_file() {
+	local rc=0
+	"$TELTOP" send --url "ws://$ADDR/ws" "$FIX/send_werf.json" >"$T/send.out" 2>"$T/send.err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "exit $rc; stdout: $(cat "$T/send.out"); stderr: $(cat "$T/send.err")"
+	check lines "$T/send.out" '{"count":1,"expect":[{"ok":true,"accepted":1,"dropped":0}]}'
+	expect_events_now '{"where":{"$text":"it-send-werf-exec"},"count":1,"expect":[
+	  {"source":"werf","format":"werf-json","name":"CommandExited","phase":"finish",
+	   "duration_ms":4321,"exit_code":0,"client_id":"it-send-werf-user",
+	   "execution_id":"it-send-werf-exec","command":"werf build","version":"2.35.1",
+	   "os":"linux","arch":"amd64","ts":"2022-07-19T11:57:05.280Z"}]}'
+}
+
+case_send_stdin() {
+	local rc=0
+	"$TELTOP" send --url "ws://$ADDR/ws" <"$FIX/send_generic.ndjson" >"$T/send.out" 2>"$T/send.err" || rc=$?
+	[ "$rc" -eq 0 ] || fail "exit $rc; stdout: $(cat "$T/send.out"); stderr: $(cat "$T/send.err")"
+	check lines "$T/send.out" '{"count":1,"expect":[{"ok":true,"accepted":3,"dropped":0}]}'
+	expect_events_now '{"where":{"$text":"it-send-nd-"},"count":3,"expect":[
+	  {"name":"it-send-nd-1","client_id":"it-send-nd","command":"teltop send test","ts":"2026-01-05T12:00:00Z"},
+	  {"name":"it-send-nd-2"},{"name":"it-send-nd-3"}]}'
+}
+
+case_send_refused() {
+	local rc=0
+	"$TELTOP" send --url "ws://$ADDR/ws" "$FIX/send_refused.json" >"$T/send.out" 2>"$T/send.err" || rc=$?
+	[ "$rc" -ne 0 ] || fail "exit 0 although an item was refused; stdout: $(cat "$T/send.out")"
+	check lines "$T/send.out" '{"count":1,"expect":[{"ok":true,"accepted":1,"rejected":1,"errors":{"$type":"array"}}]}'
+	expect_events_now '{"where":{"$text":"it-send-partial-good"},"count":1}'
+}
+
+case_send_malformed() {
+	local rc=0
+	printf '{"name": "it-send-malformed", ' >"$T/bad.json"
+	"$TELTOP" send --url "ws://$ADDR/ws" "$FIX/send_werf.json" "$T/bad.json" >"$T/send.out" 2>"$T/send.err" || rc=$?
+	[ "$rc" -ne 0 ] || fail "exit 0 although the server answered ok:false; stdout: $(cat "$T/send.out")"
+	check lines "$T/send.out" '{"count":2,"expect":[{"ok":true,"accepted":1},{"ok":false,"error":{"$re":"."}}]}'
+}
+
+case_send_unreachable() {
+	local rc=0 port
+	port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+	timeout 20 "$TELTOP" send --url "ws://127.0.0.1:$port/ws" "$FIX/send_werf.json" >"$T/send.out" 2>"$T/send.err" || rc=$?
+	[ "$rc" -ne 124 ] || fail "still running after 20 s"
+	[ "$rc" -ne 0 ] || fail "exit 0 with nothing listening"
+	[ -s "$T/send.err" ] || fail "exit $rc but no message on stderr"
+}
+
+run_ws_client() {
+	local rc=0 line
+	node "$CLIENTS/wsclient.mjs" "ws://$ADDR/ws" --tag wsc >"$T/ws.out" 2>"$T/ws.err" || rc=$?
+	if [ ! -s "$T/ws.out" ]; then
+		{ echo "wsclient.mjs exit $rc, no output"; cat "$T/ws.err"; } >"$T/case.log"
+		record "ws: client ran" 1 "$T/case.log"
+		return
+	fi
+	node -e 'for (const l of require("fs").readFileSync(process.argv[1],"utf8").split("\n")) {
+	    if (!l.trim()) continue; let o; try { o = JSON.parse(l) } catch { console.log("bad\t1\t" + l); continue }
+	    console.log(o.case + "\t" + (o.ok ? 0 : 1) + "\t" + (o.why || "") + (o.ok ? "" : " reply: " + JSON.stringify(o.reply)));
+	}' "$T/ws.out" >"$T/ws.tsv"
+	while IFS=$'\t' read -r name bad why; do
+		printf '%s\n' "$why" >"$T/case.log"
+		record "ws: $name" "$bad" "$T/case.log"
+	done <"$T/ws.tsv"
+	if [ "$rc" -ne 0 ] && ! grep -q $'\t1\t' "$T/ws.tsv"; then
+		cat "$T/ws.err" >"$T/case.log"
+		record "ws: client exit status" 1 "$T/case.log"
+	fi
+}
+
+case_ws_stored() {
+	local exp='' n
+	for n in single-1 array-1 array-2 array-3 ndjson-1 ndjson-2 fragmented-1 fragmented-2 \
+	    partial-1 after-binary-1 noproto-1 after-oversized-1; do
+		exp="$exp${exp:+,}{\"\$text\":\"\\\"ws-$n-wsc\\\"\",\"name\":\"ws-$n-wsc\",\"client_id\":\"ws-wsc\"}"
+	done
+	# every reply came after its commit: no polling
+	expect_events_now '{"where":{"$text":"\"ws-wsc\""},"expect":['"$exp"']}'
+	expect_events_now '{"where":{"$text":"ws-malformed-1"},"none":true}'
+	expect_events_now '{"where":{"$text":"ws-oversized-1"},"none":true}'
+	expect_events_now '{"where":{"$text":"\"ws-partial-1-wsc\""},"count":1}'
+}
+
+case_metrics_rising() {
+	want_status 200 "$(http GET /metrics)"
+	cp "$T/body" "$T/metrics1.prom"
+	local m a b
+	for m in teltop_received_total teltop_accepted_total; do
+		a=$(check metric "$T/metrics0.prom" "$m")
+		b=$(check metric "$T/metrics1.prom" "$m")
+		node -e 'process.exit(Number(process.argv[2]) >= Number(process.argv[1]) + 40 ? 0 : 1)' "$a" "$b" ||
+		    fail "$m went from $a to $b; expected it to rise by at least 40"
+	done
+	b=$(check metric "$T/metrics1.prom" teltop_rejected_total) || fail "no teltop_rejected_total"
+	node -e 'process.exit(Number(process.argv[1]) > 0 ? 0 : 1)' "$b" || fail "teltop_rejected_total is $b"
+	grep -qE '^teltop_rejected_total\{[^}]*reason="[^"]+"[^}]*\} [0-9]' "$T/metrics1.prom" ||
+	    fail "no teltop_rejected_total{reason=\"…\"} sample: $(grep teltop_rejected "$T/metrics1.prom" | head -n 5)"
+	check metric "$T/metrics1.prom" teltop_connections >/dev/null
+}
+
+case_schema() {
+	dump_events
+	check schema "$T/events.jsonl" >/dev/null
+}
+
+case_filter() {
+	local expr=$1
+	dump_events
+	cp "$T/events.jsonl" "$T/all.jsonl"
+	check filter "$T/all.jsonl" "$expr" >"$T/want.ids"
+	[ -s "$T/want.ids" ] || fail "test bug: no stored event matches $expr"
+	"$TELTOP" events --db "$DB" --format jsonl --filter "$expr" >"$T/filtered.jsonl"
+	check ids "$T/filtered.jsonl" >"$T/got.ids"
+	diff "$T/want.ids" "$T/got.ids" >"$T/ids.diff" ||
+	    fail "ids differ (< expected by our reading of the filter, > printed by teltop):
+$(head -n 20 "$T/ids.diff")"
+}
+
+case_limit() {
+	dump_events
+	check ids "$T/events.jsonl" >"$T/all.ids"
+	"$TELTOP" events --db "$DB" --format jsonl --limit 3 >"$T/lim.jsonl"
+	check ids "$T/lim.jsonl" >"$T/lim.ids"
+	[ "$(wc -l <"$T/lim.ids")" -eq 3 ] || fail "--limit 3 printed $(wc -l <"$T/lim.ids") events"
+	# oldest first: either the oldest 3 or the newest 3, in ascending order
+	if ! cmp -s "$T/lim.ids" <(head -n 3 "$T/all.ids") && ! cmp -s "$T/lim.ids" <(tail -n 3 "$T/all.ids"); then
+		fail "--limit 3 printed ids $(tr '\n' ' ' <"$T/lim.ids"), neither the first nor the last 3 of all"
+	fi
+	"$TELTOP" events --db "$DB" --format jsonl --filter source=werf --limit 2 >"$T/lim2.jsonl"
+	check lines "$T/lim2.jsonl" '{"count":2,"expect":[{"source":"werf"},{"source":"werf"}]}'
+}
+
+case_csv() {
+	"$TELTOP" events --db "$DB" --format csv --limit 3 >"$T/ev.csv"
+	check csv "$T/ev.csv" >"$T/csv.json"
+	check json "$T/csv.json" '{"rows":3,"header":{"$contains":"\"source\""}}'
+	local col
+	for col in id ts source name phase client_id; do
+		check json "$T/csv.json" '{"header":{"$contains":"\"'"$col"'\""}}' || fail "header lacks $col"
+	done
+	"$TELTOP" events --db "$DB" --format jsonl --limit 3 >"$T/lim.jsonl"
+	check ids "$T/lim.jsonl" | node -e 'const want=require("fs").readFileSync(0,"utf8").trim().split("\n").map(Number);
+	    const got=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).ids;
+	    if (JSON.stringify(want)!==JSON.stringify(got)) { console.error("csv ids "+JSON.stringify(got)+" != jsonl ids "+JSON.stringify(want)); process.exit(1) }' "$T/csv.json"
+	"$TELTOP" events --db "$DB" --format csv >"$T/all.csv"
+	dump_events
+	check csv "$T/all.csv" >"$T/csvall.json"
+	check json "$T/csvall.json" '{"rows":'"$(wc -l <"$T/events.jsonl")"'}'
+}
+
+
+case_events_after_stop() {
+	dump_events
+	check ids "$T/before.jsonl" >"$T/a.ids"
+	check ids "$T/events.jsonl" >"$T/b.ids"
+	[ -s "$T/a.ids" ] || fail "no events before the stop"
+	diff "$T/a.ids" "$T/b.ids" >/dev/null || fail "events differ after SIGTERM: $(wc -l <"$T/a.ids") before, $(wc -l <"$T/b.ids") after"
+}
+
+case_restart() {
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary '{"name":"it-after-restart"}')"
+	want_json '{"accepted":1,"dropped":0}'
+	dump_events
+	check ids "$T/events.jsonl" >"$T/c.ids"
+	[ "$(wc -l <"$T/c.ids")" -eq $(($(wc -l <"$T/a.ids") + 1)) ] ||
+	    fail "$(wc -l <"$T/c.ids") events after restart + 1 insert, want $(($(wc -l <"$T/a.ids") + 1))"
+	head -n "$(wc -l <"$T/a.ids")" "$T/c.ids" | cmp -s - "$T/a.ids" || fail "old events changed after restart"
+	[ "$(tail -n 1 "$T/c.ids")" -gt "$(tail -n 1 "$T/a.ids")" ] || fail "new id not above the old ones"
+}
+
+# ---------------------------------------------------------------- main
+
+if [ ! -x "$TELTOP" ]; then
+	echo "not ok - teltop binary at $TELTOP"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+command -v node >/dev/null || { echo "not ok - node is installed"; echo "0 passed, 1 failed"; exit 1; }
+command -v curl >/dev/null || { echo "not ok - curl is installed"; echo "0 passed, 1 failed"; exit 1; }
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=20)?0:1)' ||
+    echo "# note: node $(node --version) is older than posthog-node 5.70 wants (^20.20.0)"
+
+set +e
+ensure_clients >"$T/case.log" 2>&1
+rc=$?
+set -e
+if [ "$rc" -ne 0 ]; then
+	record "npm test clients install" 1 "$T/case.log"
+	echo "$PASS passed, $FAIL failed"
+	exit 1
+fi
+
+set +e
+start_server >"$T/case.log" 2>&1
+rc=$?
+set -e
+record "serve starts and prints its address" "$rc" "$T/case.log"
+if [ "$rc" -ne 0 ]; then
+	echo "$PASS passed, $FAIL failed"
+	exit 1
+fi
+
+run_case "GET /healthz answers ok" case_healthz
+run_case "GET /metrics has the counters" case_metrics_baseline
+run_case "events on an empty database" case_events_empty
+
+run_case "posthog-node, gzip (/batch/)" case_posthog_node ph-gzip posthog-batch /batch/ '"gzip"'
+run_case "posthog-node, plain JSON (/batch/)" case_posthog_node ph-plain posthog-batch /batch/ null --plain
+POSTHOG_CAPTURE_MODE=v1 run_case "posthog-node, v1 capture mode (/i/v1/analytics/events)" \
+    case_posthog_node ph-v1 posthog-v1 /i/v1/analytics/events '"gzip"'
+
+run_case "OTLP exporter, protobuf, chunked" case_otlp otlpproto proto otlp-protobuf
+run_case "OTLP exporter, JSON" case_otlp otlpjson json otlp-json
+run_case "OTLP exporter, protobuf, gzip" case_otlp otlpgzip proto otlp-protobuf --gzip
+run_case "OTLP exporter, JSON, gzip, batch processor" case_otlp otlpjgz json otlp-json --gzip --batch
+run_case "OTLP protobuf with Content-Length (curl), empty 200" case_otlp_curl_proto
+run_case "OTLP JSON werf span (curl), empty 200" case_otlp_curl_json
+
+run_case "DevPod /v1/insert" case_devpod_insert
+run_case "DevPod legacy events, multipart/form-data header" case_devpod_legacy
+run_case "Devsy era 1 /v1/insert devsy_cli" case_devsy_era1
+run_case "Devsy era 3 posthog-go 1.12.5 /batch/" case_devsy_era3
+run_case "Devtron Heartbeat + Summary, posthog-go 1.5.9" case_devtron_159
+run_case "Devtron inception 2021 body, no uuid, /batch" case_devtron_inception
+run_case "posthog-js /e/ base64 form body" case_posthogjs_base64
+run_case "posthog-js gzip text/plain by magic bytes (/i/v0/e/)" case_posthogjs_gzip_magic
+run_case "posthog-js ?compression=gzip-js array (/e/)" case_posthogjs_gzipjs
+run_case "/i/v1/analytics/events with Bearer" case_posthog_v1_curl
+run_case "every PostHog route replies exactly 200 {\"status\":1}" case_posthog_routes
+run_case "POST /v1/events replies accepted after commit" case_events_reply_committed
+run_case "chunked uploads (/v1/events, gzip /batch/)" case_chunked
+run_case "keep-alive: three requests on one connection" case_keepalive
+
+run_case "400 + JSON error on malformed JSON" case_malformed_400
+run_case "413 on a 21 MiB body, server still answers" case_oversized_body
+run_case "413 on a single 3 MiB event" case_oversized_event
+run_case "413 on a gzip bomb (30 MiB inflated)" case_gzip_bomb
+run_case "400 on truncated gzip" case_truncated_gzip
+
+run_case "teltop send FILE (werf JSON) exits 0" case_send_file
+run_case "teltop send NDJSON on stdin exits 0" case_send_stdin
+run_case "teltop send exits non-zero on a refused item" case_send_refused
+run_case "teltop send exits non-zero on ok:false" case_send_malformed
+run_case "teltop send exits non-zero when nothing listens" case_send_unreachable
+
+run_ws_client
+run_case "ws: events stored" case_ws_stored
+
+run_case "/metrics counters rose" case_metrics_rising
+run_case "events jsonl: every field, ids increasing" case_schema
+for expr in 'source=werf' 'source=werf phase=finish' 'command~converge' 'error!=' \
+    'source=devpod name=devpod_cli' 'source!=posthog format~posthog' 'client_id=itdevtronucid001'; do
+	run_case "events --filter '$expr'" case_filter "$expr"
+done
+run_case "events --limit" case_limit
+run_case "events --format csv" case_csv
+
+# The server is a child of this shell, so these run here, not in a subshell.
+set +e
+{ dump_events && cp "$T/events.jsonl" "$T/before.jsonl" && stop_server; } >"$T/case.log" 2>&1
+rc=$?
+set -e
+record "SIGTERM exits 0" "$rc" "$T/case.log"
+run_case "events still there after shutdown" case_events_after_stop
+set +e
+start_server >"$T/case.log" 2>&1
+rc=$?
+set -e
+record "serve restarts on the same database" "$rc" "$T/case.log"
+if [ "$rc" -eq 0 ]; then
+	run_case "after restart: old events kept, new ones stored" case_restart
+	set +e
+	stop_server >"$T/case.log" 2>&1
+	rc=$?
+	set -e
+	record "second SIGTERM exits 0" "$rc" "$T/case.log"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
