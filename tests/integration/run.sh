@@ -676,6 +676,27 @@ case_restart() {
 	[ "$(tail -n 1 "$T/c.ids")" -gt "$(tail -n 1 "$T/a.ids")" ] || fail "new id not above the old ones"
 }
 
+# Acknowledged events survive a crash: ack 200 over the WebSocket and 50
+# over HTTP, SIGKILL the server (no flush, no clean close), count them.
+case_crash_keeps_acked() {
+	local i
+	for i in $(seq 200); do
+		printf '{"name":"it-crash-ws","client_id":"crash","n":%d}\n' "$i"
+	done >"$T/crash.ndjson"
+	"$TELTOP" send --url "ws://$ADDR/ws" "$T/crash.ndjson" >"$T/crash.reply"
+	grep -q '"accepted":200' "$T/crash.reply" || fail "ws reply: $(cat "$T/crash.reply")"
+	for i in $(seq 50); do
+		want_status 200 "$(http POST /v1/events --data-binary \
+		    '{"name":"it-crash-http","client_id":"crash"}')"
+	done
+	kill -KILL "$SERVER_PID"
+	while kill -0 "$SERVER_PID" 2>/dev/null; do sleep 0.05; done
+	[ "$("$TELTOP" events --db "$DB" --filter 'name=it-crash-ws' | wc -l)" -eq 200 ] ||
+	    fail "acked WebSocket events lost in the crash"
+	[ "$("$TELTOP" events --db "$DB" --filter 'name=it-crash-http' | wc -l)" -eq 50 ] ||
+	    fail "acked HTTP events lost in the crash"
+}
+
 # ---------------------------------------------------------------- main
 
 if [ ! -x "$TELTOP" ]; then
@@ -783,6 +804,12 @@ if [ "$rc" -eq 0 ]; then
 	set -e
 	record "second SIGTERM exits 0" "$rc" "$T/case.log"
 fi
+set +e
+start_server >"$T/case.log" 2>&1 && (set -e; case_crash_keeps_acked) >>"$T/case.log" 2>&1
+rc=$?
+SERVER_PID=
+set -e
+record "SIGKILL after the ack loses nothing acked" "$rc" "$T/case.log"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
