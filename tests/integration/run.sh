@@ -690,7 +690,7 @@ case_crash_keeps_acked() {
 		    '{"name":"it-crash-http","client_id":"crash"}')"
 	done
 	kill -KILL "$SERVER_PID"
-	while kill -0 "$SERVER_PID" 2>/dev/null; do sleep 0.05; done
+	for i in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
 	[ "$("$TELTOP" events --db "$DB" --filter 'name=it-crash-ws' | wc -l)" -eq 200 ] ||
 	    fail "acked WebSocket events lost in the crash"
 	[ "$("$TELTOP" events --db "$DB" --filter 'name=it-crash-http' | wc -l)" -eq 50 ] ||
