@@ -66,11 +66,12 @@ $(B)/%.o: %.c $(B)/gen/otlp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Unit tests: each links core/ (and store/ when it asks for it).
-$(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o)
+# Unit tests: each links core/, store/ and ws/body.o (no lws in it).
+UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o
+$(B)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
-	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -Icore -o $@ $< $(CORE_OBJ) \
-		$(STORE_SRC:%.c=$(B)/%.o) $(PKG_LIBS) -lcmocka
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -Icore -o $@ $< $(UNIT_LINK) \
+		$(PKG_LIBS) -lcmocka
 
 run: teltop
 	./teltop

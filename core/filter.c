@@ -3,6 +3,7 @@
  * parsed terms into SQL for history.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,12 +100,25 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 		    (int)len, s);
 		return -1;
 	}
+	if (tt_field_numeric(t->field) && (t->op == TT_F_HAS ||
+	    t->op == TT_F_NHAS)) {
+		*cause = xasprintf("'%.*s': %s is a number; use =, !=, > or <",
+		    (int)len, s, tt_field_name(t->field));
+		return -1;
+	}
+	if (!tt_field_numeric(t->field) && (t->op == TT_F_GT ||
+	    t->op == TT_F_LT)) {
+		*cause = xasprintf("'%.*s': > and < compare numbers; %s is "
+		    "text (use = != ~)", (int)len, s, tt_field_name(t->field));
+		return -1;
+	}
 	t->value = xstrndup(v, (size_t)(s + len - v));
 	t->num = 0;
 	if (t->op == TT_F_GT || t->op == TT_F_LT ||
 	    (tt_field_numeric(t->field) && t->value[0] != '\0')) {
+		errno = 0;
 		t->num = strtoll(t->value, &end, 10);
-		if (t->value[0] == '\0' || *end != '\0') {
+		if (t->value[0] == '\0' || *end != '\0' || errno == ERANGE) {
 			*cause = xasprintf("filter term '%.*s' needs a number",
 			    (int)len, s);
 			free(t->value);

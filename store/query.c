@@ -56,12 +56,12 @@ term_sql(char **sql, const struct tt_filter_term *t)
 			    col, col);
 		break;
 	case TT_F_HAS:
-		snprintf(buf, sizeof buf, "instr(lower(%s), lower(?)) > 0",
-		    col);
+		snprintf(buf, sizeof buf, "(%s != '' AND "
+		    "instr(lower(%s), lower(?)) > 0)", col, col);
 		break;
 	case TT_F_NHAS:
-		snprintf(buf, sizeof buf,
-		    "(%s IS NULL OR instr(lower(%s), lower(?)) = 0)", col, col);
+		snprintf(buf, sizeof buf, "(%s IS NULL OR %s = '' OR "
+		    "instr(lower(%s), lower(?)) = 0)", col, col, col);
 		break;
 	case TT_F_GT:
 		snprintf(buf, sizeof buf, "%s > ?", col);

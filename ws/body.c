@@ -89,6 +89,8 @@ chunked_feed(struct chunked *c, const uint8_t *p, size_t n,
 			i++;
 			break;
 		case CH_EXT:
+			if (p[i] == '\n')
+				return -1;
 			if (p[i++] == '\r')
 				c->state = CH_SIZE_LF;
 			break;
@@ -193,6 +195,13 @@ body_inflate(const uint8_t *in, size_t n, struct tt_buf *out, char **cause)
 			ret = BODY_BAD;
 			break;
 		}
+		/* Concatenated gzip members make one body (RFC 1952 2.2). */
+		if (rc == Z_STREAM_END && z.avail_in >= 2 &&
+		    body_is_gzip(z.next_in, z.avail_in)) {
+			if (inflateReset(&z) != Z_OK)
+				break;
+			rc = Z_OK;
+		}
 	} while (rc != Z_STREAM_END);
 	inflateEnd(&z);
 	return ret;
@@ -219,14 +228,18 @@ static int
 base64_decode(const uint8_t *p, size_t n, struct tt_buf *out, char **cause)
 {
 	uint32_t	acc = 0;
-	int		bits = 0, v;
+	int		bits = 0, v, pad = 0;
 	uint8_t		byte;
 	size_t		i;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] == '=' || p[i] == '\r' || p[i] == '\n' || p[i] == ' ')
+		if (p[i] == '\r' || p[i] == '\n' || p[i] == ' ')
 			continue;
-		if ((v = b64val(p[i])) < 0) {
+		if (p[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0 || (v = b64val(p[i])) < 0) {
 			*cause = xasprintf("bad base64 at byte %zu", i);
 			return BODY_BAD;
 		}
@@ -241,6 +254,11 @@ base64_decode(const uint8_t *p, size_t n, struct tt_buf *out, char **cause)
 				return BODY_TOO_LARGE;
 			}
 		}
+	}
+	/* 6 leftover bits: one character too many; more padding than fits. */
+	if (bits >= 6 || pad > 2) {
+		*cause = xstrdup("bad base64: impossible length");
+		return BODY_BAD;
 	}
 	return BODY_OK;
 }
