@@ -1,0 +1,1131 @@
+/*
+ * Unit tests for the request body helpers of ws/body.h: the bounded
+ * buffer, the chunked transfer decoder (fed across every possible split of
+ * its input), gzip/zlib inflation with its limit (truncated streams, corrupt
+ * data, a gzip bomb) and posthog-js "data=<base64>" form bodies.
+ *
+ * Every input is copied into a buffer of exactly its length, without a
+ * terminating NUL, so that AddressSanitizer catches any read past the end.
+ * Compressed inputs are made here with zlib; base64 is encoded here too, so
+ * that the expected bytes do not come from the code under test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zlib.h>
+
+#include "ws/body.h"
+
+#define MiB	(1024 * 1024)
+
+/* A copy of n bytes of p in a buffer of exactly n bytes.  Caller frees. */
+static uint8_t *
+exact(const void *p, size_t n)
+{
+	uint8_t	*c;
+
+	c = malloc(n > 0 ? n : 1);
+	assert_non_null(c);
+	if (n > 0)
+		memcpy(c, p, n);
+	return c;
+}
+
+/* Does the cause mention one of two words? */
+static int
+mentions(const char *cause, const char *a, const char *b)
+{
+	return cause != NULL && (strstr(cause, a) != NULL ||
+	    (b != NULL && strstr(cause, b) != NULL));
+}
+
+/* A small deterministic generator, so that failures can be replayed. */
+static uint32_t
+rnd(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7fff;
+}
+
+/* ---- buf ---- */
+
+/* Filling to exactly max works; one byte more fails and changes nothing. */
+static void
+test_buf_bounds(void **state)
+{
+	struct tt_buf	b;
+
+	(void)state;
+	buf_init(&b, 10);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(buf_append(&b, "0123", 4), 0);
+	assert_int_equal(buf_append(&b, "456789", 6), 0);
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.p, "0123456789", 10);
+
+	assert_int_equal(buf_append(&b, "x", 1), -1);
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.p, "0123456789", 10);
+	assert_int_equal(buf_append(&b, "", 0), 0);
+	assert_int_equal(b.len, 10);
+
+	/* Reset empties it but keeps the limit. */
+	buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(buf_append(&b, "0123456789x", 11), -1);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(buf_append(&b, "abcdefghij", 10), 0);
+	assert_memory_equal(b.p, "abcdefghij", 10);
+	buf_free(&b);
+	assert_null(b.p);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.max, 10);
+
+	/* One past max in a single append on an empty buffer. */
+	buf_init(&b, 3);
+	assert_int_equal(buf_append(&b, "abcd", 4), -1);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(buf_append(&b, "abc", 3), 0);
+	assert_int_equal(b.len, 3);
+	buf_free(&b);
+
+	/* max 0: nothing fits. */
+	buf_init(&b, 0);
+	assert_int_equal(buf_append(&b, "a", 1), -1);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
+/* Growing a byte at a time past the first allocation keeps the contents. */
+static void
+test_buf_grow(void **state)
+{
+	struct tt_buf	 b;
+	size_t		 i, max = 100000;
+	uint8_t		 c;
+
+	(void)state;
+	buf_init(&b, max);
+	for (i = 0; i < max; i++) {
+		c = (uint8_t)(i * 7);
+		assert_int_equal(buf_append(&b, &c, 1), 0);
+	}
+	assert_int_equal(b.len, max);
+	assert_true(b.cap >= b.len);
+	c = 0;
+	assert_int_equal(buf_append(&b, &c, 1), -1);
+	assert_int_equal(b.len, max);
+	for (i = 0; i < max; i++)
+		if (b.p[i] != (uint8_t)(i * 7))
+			fail_msg("byte %zu changed", i);
+	buf_free(&b);
+}
+
+/* ---- chunked ---- */
+
+/* 5 + 26 data bytes, with an extension, uppercase hex and a trailer. */
+static const char chunked_body[] =
+	"5;foo=bar\r\n"
+	"hello\r\n"
+	"1A\r\n"
+	"abcdefghijklmnopqrstuvwxyz\r\n"
+	"0\r\n"
+	"X-Checksum: 1234\r\n"
+	"X-Other: a;b\r\n"
+	"\r\n";
+static const char chunked_data[] = "helloabcdefghijklmnopqrstuvwxyz";
+
+/*
+ * Feed enc in the pieces that cuts[0..ncuts) (increasing offsets) make,
+ * each from an exact-size copy.  Every piece that ends before the end of
+ * enc must return 0 (more wanted).  Returns what the last piece returned:
+ * 1 if enc is a whole body (an empty piece after the end returns 1 too).
+ */
+static int
+feed_split(const char *enc, size_t len, const size_t *cuts, size_t ncuts,
+    struct tt_buf *out, int *overflow)
+{
+	struct chunked	 c;
+	uint8_t		*piece;
+	size_t		 from = 0, to, k;
+	int		 rc = 0;
+
+	memset(&c, 0, sizeof c);
+	*overflow = 0;
+	for (k = 0; k <= ncuts; k++) {
+		to = k < ncuts ? cuts[k] : len;
+		piece = exact(enc + from, to - from);
+		rc = chunked_feed(&c, piece, to - from, out, overflow);
+		free(piece);
+		if (rc == -1)
+			return -1;
+		if (to < len && rc != 0) {
+			print_error("feed of [%zu, %zu) returned %d before "
+			    "the end\n", from, to, rc);
+			return 99;
+		}
+		from = to;
+	}
+	return rc;
+}
+
+/* Decode the whole body at once and check the data. */
+static void
+test_chunked_whole(void **state)
+{
+	struct tt_buf	b;
+	int		overflow;
+
+	(void)state;
+	buf_init(&b, 1024);
+	assert_int_equal(feed_split(chunked_body, sizeof chunked_body - 1,
+	    NULL, 0, &b, &overflow), 1);
+	assert_int_equal(overflow, 0);
+	assert_int_equal(b.len, sizeof chunked_data - 1);
+	assert_memory_equal(b.p, chunked_data, b.len);
+	buf_free(&b);
+}
+
+/* One byte per call. */
+static void
+test_chunked_bytewise(void **state)
+{
+	size_t		 len = sizeof chunked_body - 1, i;
+	size_t		*cuts;
+	struct tt_buf	 b;
+	int		 overflow;
+
+	(void)state;
+	cuts = calloc(len, sizeof *cuts);
+	assert_non_null(cuts);
+	for (i = 1; i < len; i++)
+		cuts[i - 1] = i;
+	buf_init(&b, 1024);
+	assert_int_equal(feed_split(chunked_body, len, cuts, len - 1, &b,
+	    &overflow), 1);
+	assert_int_equal(overflow, 0);
+	assert_int_equal(b.len, sizeof chunked_data - 1);
+	assert_memory_equal(b.p, chunked_data, b.len);
+	buf_free(&b);
+	free(cuts);
+}
+
+/* Every split into two and into three pieces (empty pieces included). */
+static void
+test_chunked_every_split(void **state)
+{
+	size_t		len = sizeof chunked_body - 1, i, j, cuts[2];
+	struct tt_buf	b;
+	int		overflow, rc;
+
+	(void)state;
+	buf_init(&b, 1024);
+	for (i = 0; i <= len; i++) {
+		for (j = i; j <= len; j++) {
+			cuts[0] = i;
+			cuts[1] = j;
+			buf_reset(&b);
+			rc = feed_split(chunked_body, len, cuts, 2, &b,
+			    &overflow);
+			if (rc != 1 || overflow != 0 ||
+			    b.len != sizeof chunked_data - 1 ||
+			    memcmp(b.p, chunked_data, b.len) != 0)
+				fail_msg("split at %zu, %zu: rc %d, overflow "
+				    "%d, %zu bytes", i, j, rc, overflow, b.len);
+		}
+	}
+	buf_free(&b);
+}
+
+static int
+cmp_size(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Random splits into many pieces. */
+static void
+test_chunked_random_splits(void **state)
+{
+	size_t		len = sizeof chunked_body - 1, cuts[64], n, k;
+	uint32_t	seed = 42;
+	struct tt_buf	b;
+	int		overflow, rc, round;
+
+	(void)state;
+	buf_init(&b, 1024);
+	for (round = 0; round < 2000; round++) {
+		/* Random increasing offsets in [0, len]. */
+		n = rnd(&seed) % 20;
+		for (k = 0; k < n; k++)
+			cuts[k] = rnd(&seed) % (len + 1);
+		qsort(cuts, n, sizeof cuts[0], cmp_size);
+		buf_reset(&b);
+		rc = feed_split(chunked_body, len, cuts, n, &b, &overflow);
+		if (rc != 1 || overflow != 0 ||
+		    b.len != sizeof chunked_data - 1 ||
+		    memcmp(b.p, chunked_data, b.len) != 0)
+			fail_msg("round %d: rc %d, overflow %d, %zu bytes",
+			    round, rc, overflow, b.len);
+	}
+	buf_free(&b);
+}
+
+/* Feed s whole (exact copy); the return value. */
+static int
+feed_str(const char *s, struct tt_buf *out, int *overflow)
+{
+	return feed_split(s, strlen(s), NULL, 0, out, overflow);
+}
+
+/* Lowercase hex, several extensions, a bare last chunk, no trailer. */
+static void
+test_chunked_forms(void **state)
+{
+	struct tt_buf	b;
+	int		overflow;
+
+	(void)state;
+	buf_init(&b, 1024);
+	assert_int_equal(feed_str("a\r\n0123456789\r\n0\r\n\r\n", &b,
+	    &overflow), 1);
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.p, "0123456789", 10);
+
+	buf_reset(&b);
+	assert_int_equal(feed_str("1a\r\nabcdefghijklmnopqrstuvwxyz\r\n"
+	    "0\r\n\r\n", &b, &overflow), 1);
+	assert_int_equal(b.len, 26);
+
+	buf_reset(&b);
+	assert_int_equal(feed_str("3;a=1;b=\"x y\"\r\nabc\r\n"
+	    "0;last\r\n\r\n", &b, &overflow), 1);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.p, "abc", 3);
+
+	/* Leading zeros are fine. */
+	buf_reset(&b);
+	assert_int_equal(feed_str("0003\r\nabc\r\n000\r\n\r\n", &b,
+	    &overflow), 1);
+	assert_int_equal(b.len, 3);
+
+	/* An empty body. */
+	buf_reset(&b);
+	assert_int_equal(feed_str("0\r\n\r\n", &b, &overflow), 1);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(overflow, 0);
+
+	/* Not yet at the end: 0, more wanted. */
+	buf_reset(&b);
+	assert_int_equal(feed_str("3\r\nabc\r\n0\r\n", &b, &overflow), 0);
+	assert_int_equal(feed_str("3\r\nabc\r\n0\r\nX-A: b\r\n", &b,
+	    &overflow), 0);
+	assert_int_equal(feed_str("3\r\nab", &b, &overflow), 0);
+	buf_free(&b);
+}
+
+/* Data bytes that look like chunk syntax are data. */
+static void
+test_chunked_binary_data(void **state)
+{
+	static const char	enc[] = "9\r\n\r\n0\r\n\r\n\0\xff\r\n0\r\n\r\n";
+	struct tt_buf		b;
+	int			overflow;
+
+	(void)state;
+	buf_init(&b, 1024);
+	assert_int_equal(feed_split(enc, sizeof enc - 1, NULL, 0, &b,
+	    &overflow), 1);
+	assert_int_equal(b.len, 9);
+	assert_memory_equal(b.p, enc + 3, 9);
+	buf_free(&b);
+}
+
+/* Malformed framing: -1. */
+static void
+test_chunked_malformed(void **state)
+{
+	static const char	*bad[] = {
+		"zz\r\n",			/* not hex */
+		"5\r\nhelloX\r\n0\r\n\r\n",	/* no CRLF after the data */
+		"5\r\nhello\rX0\r\n\r\n",	/* CR without LF */
+		"5\r\nhello\n0\r\n\r\n",	/* LF without CR */
+		"5\nhello\r\n0\r\n\r\n",	/* size line ends in LF */
+		"5\rhello\r\n0\r\n\r\n",	/* size line CR without LF */
+		"\r\n",				/* no size at all */
+		";ext\r\n",			/* an extension, no size */
+		"-5\r\n",			/* a sign */
+		"0x5\r\nhello\r\n0\r\n\r\n",	/* a prefix */
+		"1000000000000000\r\n",		/* 16 hex digits */
+		"0\r\nX-A: b\rZ",		/* trailer CR without LF */
+		"0\r\n\rZ",			/* last CR without LF */
+	};
+	struct tt_buf	b;
+	size_t		i;
+	int		overflow, rc;
+
+	(void)state;
+	buf_init(&b, 1024);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		buf_reset(&b);
+		rc = feed_str(bad[i], &b, &overflow);
+		if (rc != -1)
+			fail_msg("bad[%zu] returned %d, expected -1", i, rc);
+	}
+	buf_free(&b);
+}
+
+/* A malformed body fed a byte at a time still fails. */
+static void
+test_chunked_malformed_bytewise(void **state)
+{
+	static const char	 enc[] = "5\r\nhelloXY0\r\n\r\n";
+	struct chunked		 c;
+	struct tt_buf		 b;
+	size_t			 i;
+	uint8_t			*one;
+	int			 overflow = 0, rc = 0;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	buf_init(&b, 1024);
+	for (i = 0; i < sizeof enc - 1; i++) {
+		one = exact(enc + i, 1);
+		rc = chunked_feed(&c, one, 1, &b, &overflow);
+		free(one);
+		if (rc != 0)
+			break;
+	}
+	assert_int_equal(rc, -1);
+	assert_int_equal(i, 8);		/* at the X */
+	buf_free(&b);
+}
+
+/* With a small out->max the data is dropped but the end is still found. */
+static void
+test_chunked_oversize(void **state)
+{
+	size_t		len = sizeof chunked_body - 1, i, cuts[256];
+	struct tt_buf	b;
+	int		overflow;
+
+	(void)state;
+	buf_init(&b, 8);
+	assert_int_equal(feed_split(chunked_body, len, NULL, 0, &b,
+	    &overflow), 1);
+	assert_int_equal(overflow, 1);
+	assert_true(b.len <= 8);
+
+	/* Byte by byte. */
+	buf_free(&b);
+	for (i = 1; i < len; i++)
+		cuts[i - 1] = i;
+	assert_int_equal(feed_split(chunked_body, len, cuts, len - 1, &b,
+	    &overflow), 1);
+	assert_int_equal(overflow, 1);
+	assert_true(b.len <= 8);
+	buf_free(&b);
+
+	/* Exactly max is not an overflow. */
+	buf_init(&b, sizeof chunked_data - 1);
+	assert_int_equal(feed_split(chunked_body, len, NULL, 0, &b,
+	    &overflow), 1);
+	assert_int_equal(overflow, 0);
+	assert_int_equal(b.len, sizeof chunked_data - 1);
+	assert_memory_equal(b.p, chunked_data, b.len);
+	buf_free(&b);
+
+	/* One byte less is. */
+	buf_init(&b, sizeof chunked_data - 2);
+	assert_int_equal(feed_split(chunked_body, len, NULL, 0, &b,
+	    &overflow), 1);
+	assert_int_equal(overflow, 1);
+	buf_free(&b);
+}
+
+/* One chunk much larger than out->max, then a trailer. */
+static void
+test_chunked_oversize_large(void **state)
+{
+	char		enc[4096 + 64];
+	size_t		n;
+	struct tt_buf	b;
+	int		overflow;
+
+	(void)state;
+	n = (size_t)snprintf(enc, sizeof enc, "1000\r\n");
+	memset(enc + n, 'x', 4096);
+	n += 4096;
+	memcpy(enc + n, "\r\n0\r\nT: 1\r\n\r\n", 13);
+	n += 13;
+	buf_init(&b, 100);
+	assert_int_equal(feed_split(enc, n, NULL, 0, &b, &overflow), 1);
+	assert_int_equal(overflow, 1);
+	assert_true(b.len <= 100);
+	buf_free(&b);
+}
+
+/* ---- inflate ---- */
+
+/* Compress with deflateInit2 (windowBits 31: gzip, 15: zlib). */
+static uint8_t *
+zip(const void *p, size_t n, int wbits, size_t *outlen)
+{
+	z_stream	 z;
+	uint8_t		*out;
+	uLong		 cap;
+
+	memset(&z, 0, sizeof z);
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, wbits, 8,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	cap = deflateBound(&z, (uLong)n) + 32;
+	out = malloc(cap);
+	assert_non_null(out);
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* Some text that does not compress to nothing. */
+static uint8_t *
+sample(size_t n)
+{
+	uint8_t		*p;
+	size_t		 i;
+	uint32_t	 seed = 7;
+
+	p = malloc(n);
+	assert_non_null(p);
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)("{\"event\":\"x\"} ,abc"[rnd(&seed) % 18]);
+	return p;
+}
+
+/* Inflate an exact-size copy of in; the return value. */
+static int
+inflate_exact(const uint8_t *in, size_t n, struct tt_buf *out, char **cause)
+{
+	uint8_t	*c;
+	int	 rc;
+
+	c = exact(in, n);
+	*cause = NULL;
+	rc = body_inflate(c, n, out, cause);
+	free(c);
+	return rc;
+}
+
+/* gzip made with deflateInit2(31) and zlib made with compress2. */
+static void
+test_inflate_ok(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*data, *gz, zl[4096];
+	size_t		 n = 3000, gzlen;
+	uLongf		 zllen = sizeof zl;
+	char		*cause;
+
+	(void)state;
+	data = sample(n);
+	gz = zip(data, n, 31, &gzlen);
+	assert_true(body_is_gzip(gz, gzlen));
+	buf_init(&b, MiB);
+	assert_int_equal(inflate_exact(gz, gzlen, &b, &cause), BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, n);
+	assert_memory_equal(b.p, data, n);
+	buf_free(&b);
+
+	assert_int_equal(compress2(zl, &zllen, data, n, 6), Z_OK);
+	assert_false(body_is_gzip(zl, zllen));
+	buf_init(&b, MiB);
+	assert_int_equal(inflate_exact(zl, zllen, &b, &cause), BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, n);
+	assert_memory_equal(b.p, data, n);
+	buf_free(&b);
+
+	/* A body larger than one 64 KiB output chunk. */
+	free(gz);
+	free(data);
+	n = 300000;
+	data = sample(n);
+	gz = zip(data, n, 31, &gzlen);
+	buf_init(&b, MiB);
+	assert_int_equal(inflate_exact(gz, gzlen, &b, &cause), BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, n);
+	assert_memory_equal(b.p, data, n);
+	buf_free(&b);
+
+	free(gz);
+	free(data);
+}
+
+/* An empty gzip stream inflates to nothing. */
+static void
+test_inflate_empty(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*gz;
+	size_t		 gzlen;
+	char		*cause;
+
+	(void)state;
+	gz = zip("", 0, 31, &gzlen);
+	buf_init(&b, 100);
+	assert_int_equal(inflate_exact(gz, gzlen, &b, &cause), BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+	free(gz);
+}
+
+/* Exactly max decompressed bytes is fine, one more is too large. */
+static void
+test_inflate_limit(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*data, *gz;
+	size_t		 n = 100000, gzlen;
+	char		*cause;
+
+	(void)state;
+	data = sample(n);
+	gz = zip(data, n, 31, &gzlen);
+
+	buf_init(&b, n);
+	assert_int_equal(inflate_exact(gz, gzlen, &b, &cause), BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, n);
+	assert_memory_equal(b.p, data, n);
+	buf_free(&b);
+
+	buf_init(&b, n - 1);
+	assert_int_equal(inflate_exact(gz, gzlen, &b, &cause),
+	    BODY_TOO_LARGE);
+	assert_non_null(cause);
+	assert_true(b.len <= n - 1);
+	free(cause);
+	buf_free(&b);
+
+	free(gz);
+	free(data);
+}
+
+/* Every proper prefix of a gzip or zlib stream is refused as truncated. */
+static void
+test_inflate_truncated(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*data, *gz;
+	size_t		 n = 2000, gzlen, cut;
+	char		*cause;
+	int		 wbits[] = { 31, 15 }, w, rc;
+
+	(void)state;
+	data = sample(n);
+	for (w = 0; w < 2; w++) {
+		gz = zip(data, n, wbits[w], &gzlen);
+		for (cut = 0; cut < gzlen; cut++) {
+			buf_init(&b, MiB);
+			rc = inflate_exact(gz, cut, &b, &cause);
+			if (rc != BODY_BAD)
+				fail_msg("windowBits %d, %zu of %zu bytes: "
+				    "rc %d", wbits[w], cut, gzlen, rc);
+			if (!mentions(cause, "truncated", "bad gzip"))
+				fail_msg("windowBits %d, %zu of %zu bytes: "
+				    "cause \"%s\"", wbits[w], cut, gzlen,
+				    cause != NULL ? cause : "(null)");
+			assert_true(b.len <= n);
+			free(cause);
+			buf_free(&b);
+		}
+		free(gz);
+	}
+	free(data);
+}
+
+/* The cause of a cut in the trailer says it is truncated. */
+static void
+test_inflate_truncated_cause(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*data, *gz;
+	size_t		 n = 2000, gzlen;
+	char		*cause;
+
+	(void)state;
+	data = sample(n);
+	gz = zip(data, n, 31, &gzlen);
+	buf_init(&b, MiB);
+	assert_int_equal(inflate_exact(gz, gzlen - 4, &b, &cause), BODY_BAD);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "truncated"));
+	free(cause);
+	buf_free(&b);
+	free(gz);
+	free(data);
+}
+
+/* 50 MiB of zeros with a 1 MiB limit: too large, and fast. */
+static void
+test_inflate_bomb(void **state)
+{
+	struct tt_buf	 b;
+	z_stream	 z;
+	uint8_t		*zeros, *gz;
+	size_t		 cap = 1 * MiB, gzlen;
+	struct timespec	 t0, t1;
+	double		 secs;
+	char		*cause;
+	int		 i;
+
+	(void)state;
+	zeros = calloc(1, MiB);
+	assert_non_null(zeros);
+	gz = malloc(cap);
+	assert_non_null(gz);
+	memset(&z, 0, sizeof z);
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 9,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_out = gz;
+	z.avail_out = (uInt)cap;
+	for (i = 0; i < 50; i++) {
+		z.next_in = zeros;
+		z.avail_in = MiB;
+		assert_int_equal(deflate(&z, i == 49 ? Z_FINISH : Z_NO_FLUSH),
+		    i == 49 ? Z_STREAM_END : Z_OK);
+		assert_int_equal(z.avail_in, 0);
+	}
+	gzlen = z.total_out;
+	deflateEnd(&z);
+	free(zeros);
+	assert_true(gzlen < 200 * 1024);
+
+	buf_init(&b, MiB);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(inflate_exact(gz, gzlen, &b, &cause),
+	    BODY_TOO_LARGE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "limit"));
+	assert_true(b.len <= MiB);
+	assert_true(b.cap <= MiB + 1);
+	if (secs > 2.0)
+		fail_msg("the bomb took %.2f s to refuse", secs);
+	free(cause);
+	buf_free(&b);
+	free(gz);
+}
+
+/* Not compressed at all, a broken header, flipped bytes: BODY_BAD. */
+static void
+test_inflate_corrupt(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*data, *gz, *bad;
+	size_t		 n = 2000, gzlen, i;
+	char		*cause;
+	int		 rc;
+
+	(void)state;
+	buf_init(&b, MiB);
+	assert_int_equal(inflate_exact((const uint8_t *)"hello, world", 12,
+	    &b, &cause), BODY_BAD);
+	assert_non_null(cause);
+	free(cause);
+	buf_free(&b);
+
+	data = sample(n);
+	gz = zip(data, n, 31, &gzlen);
+
+	/* Wrong compression method in the gzip header. */
+	bad = exact(gz, gzlen);
+	bad[2] = 7;
+	buf_init(&b, MiB);
+	assert_int_equal(inflate_exact(bad, gzlen, &b, &cause), BODY_BAD);
+	assert_non_null(cause);
+	free(cause);
+	buf_free(&b);
+	free(bad);
+
+	/* Each byte after the 10-byte header, inverted. */
+	for (i = 10; i < gzlen; i++) {
+		bad = exact(gz, gzlen);
+		bad[i] ^= 0xff;
+		buf_init(&b, MiB);
+		rc = inflate_exact(bad, gzlen, &b, &cause);
+		if (rc != BODY_BAD || cause == NULL)
+			fail_msg("byte %zu inverted: rc %d", i, rc);
+		free(cause);
+		buf_free(&b);
+		free(bad);
+	}
+	free(gz);
+	free(data);
+}
+
+/* The 1f 8b magic. */
+static void
+test_is_gzip(void **state)
+{
+	uint8_t	*p;
+
+	(void)state;
+	p = exact("\x1f\x8b", 2);
+	assert_true(body_is_gzip(p, 2));
+	assert_false(body_is_gzip(p, 1));	/* only 1f */
+	assert_false(body_is_gzip(p, 0));
+	free(p);
+	p = exact("\x1f\x8b\x08\x00", 4);
+	assert_true(body_is_gzip(p, 4));
+	free(p);
+	p = exact("\x78\x9c", 2);		/* zlib */
+	assert_false(body_is_gzip(p, 2));
+	free(p);
+	p = exact("\x8b\x1f", 2);
+	assert_false(body_is_gzip(p, 2));
+	free(p);
+	p = exact("{}", 2);
+	assert_false(body_is_gzip(p, 2));
+	free(p);
+	assert_false(body_is_gzip(NULL, 0));
+}
+
+/* ---- form base64 ---- */
+
+/* Standard base64 with padding.  Caller frees. */
+static char *
+b64(const uint8_t *p, size_t n)
+{
+	static const char	 al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	char			*s, *o;
+	size_t			 i;
+	uint32_t		 v;
+
+	s = o = malloc((n + 2) / 3 * 4 + 1);
+	assert_non_null(s);
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		*o++ = al[v >> 18 & 63];
+		*o++ = al[v >> 12 & 63];
+		*o++ = al[v >> 6 & 63];
+		*o++ = al[v & 63];
+	}
+	if (n - i == 1) {
+		v = (uint32_t)p[i] << 16;
+		*o++ = al[v >> 18 & 63];
+		*o++ = al[v >> 12 & 63];
+		*o++ = '=';
+		*o++ = '=';
+	} else if (n - i == 2) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		*o++ = al[v >> 18 & 63];
+		*o++ = al[v >> 12 & 63];
+		*o++ = al[v >> 6 & 63];
+		*o++ = '=';
+	}
+	*o = '\0';
+	return s;
+}
+
+/* s with +, / and = percent-encoded (upper or lower hex).  Caller frees. */
+static char *
+urlenc(const char *s, int lower)
+{
+	char	*r, *o;
+
+	r = o = malloc(strlen(s) * 3 + 1);
+	assert_non_null(r);
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '+':
+			o += sprintf(o, lower ? "%%2b" : "%%2B");
+			break;
+		case '/':
+			o += sprintf(o, lower ? "%%2f" : "%%2F");
+			break;
+		case '=':
+			o += sprintf(o, lower ? "%%3d" : "%%3D");
+			break;
+		default:
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	return r;
+}
+
+/* Replace every a in s by b. */
+static void
+tr(char *s, char a, char b)
+{
+	for (; *s != '\0'; s++)
+		if (*s == a)
+			*s = b;
+}
+
+/* Drop the = padding of s. */
+static void
+unpad(char *s)
+{
+	char	*e = strchr(s, '=');
+
+	if (e != NULL)
+		*e = '\0';
+}
+
+/* Decode a form body from an exact copy of s into out (max 1 MiB). */
+static int
+form(const char *s, struct tt_buf *out, char **cause)
+{
+	uint8_t	*c;
+	size_t	 n = strlen(s);
+	int	 rc;
+
+	c = exact(s, n);
+	buf_init(out, MiB);
+	*cause = NULL;
+	rc = body_form_base64(c, n, out, cause);
+	free(c);
+	return rc;
+}
+
+/* Decode body (a printf format around one %s) and expect the payload. */
+#define FORM_OK(want, wantlen, fmt, enc) do {				\
+	struct tt_buf	 b_;						\
+	char		*body_, *cause_;				\
+	int		 rc_;						\
+	assert_true(asprintf(&body_, (fmt), (enc)) >= 0);		\
+	rc_ = form(body_, &b_, &cause_);				\
+	if (rc_ != BODY_OK)						\
+		fail_msg("\"%s\": rc %d, %s", body_, rc_,		\
+		    cause_ != NULL ? cause_ : "(no cause)");		\
+	assert_null(cause_);						\
+	if (b_.len != (wantlen) ||					\
+	    memcmp(b_.p, (want), (wantlen)) != 0)			\
+		fail_msg("\"%s\": decoded %zu bytes, expected %zu",	\
+		    body_, b_.len, (size_t)(wantlen));			\
+	buf_free(&b_);							\
+	free(body_);							\
+} while (0)
+
+/* Expect s to be refused as BODY_BAD with a cause. */
+#define FORM_BAD(s) do {						\
+	struct tt_buf	 b_;						\
+	char		*cause_;					\
+	int		 rc_;						\
+	rc_ = form((s), &b_, &cause_);					\
+	if (rc_ != BODY_BAD)						\
+		fail_msg("\"%s\": rc %d, expected BODY_BAD", (s), rc_);	\
+	assert_non_null(cause_);					\
+	free(cause_);							\
+	buf_free(&b_);							\
+} while (0)
+
+/*
+ * A payload whose base64 has +, / and padding: JSON then fb ff bf (which
+ * encodes as "+/+/") and one more byte.
+ */
+static const uint8_t payload[] =
+	"[{\"event\":\"$pageview\",\"properties\":{\"x\":\"\xc3\xa9\"}}]"
+	"\xfb\xff\xbf\x3e\xfb\xff\x00\x01";
+#define PAYLOAD_LEN	(sizeof payload - 1)
+
+/* data= among other fields, percent-escaped, upper and lower hex. */
+static void
+test_form_fields(void **state)
+{
+	char	*enc, *u;
+
+	(void)state;
+	enc = b64(payload, PAYLOAD_LEN);
+	assert_non_null(strchr(enc, '+'));
+	assert_non_null(strchr(enc, '/'));
+	assert_non_null(strchr(enc, '='));
+
+	u = urlenc(enc, 0);
+	FORM_OK(payload, PAYLOAD_LEN, "ver=1&data=%s&x=2", u);
+	FORM_OK(payload, PAYLOAD_LEN, "data=%s", u);
+	FORM_OK(payload, PAYLOAD_LEN, "data=%s&compression=base64", u);
+	FORM_OK(payload, PAYLOAD_LEN, "ver=1&_=1700000000&data=%s", u);
+	/* Fields whose names end in "data" are not data. */
+	FORM_OK(payload, PAYLOAD_LEN, "xdata=QUJD&data=%s&mydata=REVG", u);
+	free(u);
+
+	u = urlenc(enc, 1);
+	FORM_OK(payload, PAYLOAD_LEN, "ver=1&data=%s&x=2", u);
+	free(u);
+	free(enc);
+}
+
+/* A raw + is the base64 +, not a space. */
+static void
+test_form_raw_plus(void **state)
+{
+	static const uint8_t	 want[] = { 0xfb, 0xff, 0xbf, 0xfb, 0xff,
+	    0xbf };
+	char			*enc;
+
+	(void)state;
+	FORM_OK(want, sizeof want, "data=%s", "+/+/+/+/");
+	FORM_OK(want, sizeof want, "ver=1&data=%s&x=2", "+/+/%2B%2F+/");
+
+	/* Not urlencoded at all, with the padding: still fine. */
+	enc = b64(payload, PAYLOAD_LEN);
+	FORM_OK(payload, PAYLOAD_LEN, "ver=1&data=%s&x=2", enc);
+	free(enc);
+}
+
+/* The URL-safe alphabet, with and without padding. */
+static void
+test_form_urlsafe(void **state)
+{
+	char	*enc;
+
+	(void)state;
+	enc = b64(payload, PAYLOAD_LEN);
+	tr(enc, '+', '-');
+	tr(enc, '/', '_');
+	FORM_OK(payload, PAYLOAD_LEN, "data=%s", enc);
+	FORM_OK(payload, PAYLOAD_LEN, "ver=1&data=%s&x=2", enc);
+	unpad(enc);
+	FORM_OK(payload, PAYLOAD_LEN, "data=%s", enc);
+	free(enc);
+}
+
+/* Missing padding, for both lengths that need it. */
+static void
+test_form_no_padding(void **state)
+{
+	char	*enc;
+	size_t	 n;
+
+	(void)state;
+	for (n = 1; n <= 6; n++) {
+		enc = b64(payload, n);
+		unpad(enc);
+		FORM_OK(payload, n, "data=%s", enc);
+		FORM_OK(payload, n, "%s", enc);
+		free(enc);
+	}
+	FORM_OK("A", 1, "data=%s", "QQ%3D%3D");	/* escapes at the end */
+	FORM_OK("A", 1, "data=%s", "QQ");
+	FORM_OK("AB", 2, "data=%s", "QUI");
+}
+
+/* A bare base64 body, as sent when the form is not used. */
+static void
+test_form_bare(void **state)
+{
+	char	*enc;
+
+	(void)state;
+	enc = b64(payload, PAYLOAD_LEN);
+	FORM_OK(payload, PAYLOAD_LEN, "%s", enc);
+	unpad(enc);
+	FORM_OK(payload, PAYLOAD_LEN, "%s", enc);
+	free(enc);
+	FORM_OK("{\"a\":1}", 7, "%s", "eyJhIjoxfQ==");
+}
+
+/* Characters outside both alphabets, broken escapes, no data field. */
+static void
+test_form_invalid(void **state)
+{
+	(void)state;
+	FORM_BAD("data=ab!d");
+	FORM_BAD("ver=1&data=eyJh*IjoxfQ&x=2");
+	FORM_BAD("data=eyJhIjoxfQ%ZZ");
+	FORM_BAD("data=eyJhIjoxfQ%");		/* escape cut at the end */
+	FORM_BAD("data=eyJhIjoxfQ%4");
+	FORM_BAD("data=eyJhIjoxfQ%00");		/* a NUL */
+	FORM_BAD("data=eyJh.IjoxfQ");
+	FORM_BAD("{\"event\":\"x\"}");		/* JSON, not base64 */
+	FORM_BAD("ver=1&x=2");			/* no data field, not base64 */
+	FORM_BAD("data=\xc3\xa9");
+}
+
+/* The decoded size is bounded by out->max. */
+static void
+test_form_too_large(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*c;
+	char		*cause = NULL;
+	const char	*s = "data=QUJDREVG";	/* ABCDEF */
+
+	(void)state;
+	c = exact(s, strlen(s));
+	buf_init(&b, 5);
+	assert_int_equal(body_form_base64(c, strlen(s), &b, &cause),
+	    BODY_TOO_LARGE);
+	assert_non_null(cause);
+	assert_true(b.len <= 5);
+	free(cause);
+	buf_free(&b);
+
+	cause = NULL;
+	buf_init(&b, 6);
+	assert_int_equal(body_form_base64(c, strlen(s), &b, &cause), BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, 6);
+	assert_memory_equal(b.p, "ABCDEF", 6);
+	buf_free(&b);
+	free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_bounds),
+		cmocka_unit_test(test_buf_grow),
+		cmocka_unit_test(test_chunked_whole),
+		cmocka_unit_test(test_chunked_bytewise),
+		cmocka_unit_test(test_chunked_every_split),
+		cmocka_unit_test(test_chunked_random_splits),
+		cmocka_unit_test(test_chunked_forms),
+		cmocka_unit_test(test_chunked_binary_data),
+		cmocka_unit_test(test_chunked_malformed),
+		cmocka_unit_test(test_chunked_malformed_bytewise),
+		cmocka_unit_test(test_chunked_oversize),
+		cmocka_unit_test(test_chunked_oversize_large),
+		cmocka_unit_test(test_inflate_ok),
+		cmocka_unit_test(test_inflate_empty),
+		cmocka_unit_test(test_inflate_limit),
+		cmocka_unit_test(test_inflate_truncated),
+		cmocka_unit_test(test_inflate_truncated_cause),
+		cmocka_unit_test(test_inflate_bomb),
+		cmocka_unit_test(test_inflate_corrupt),
+		cmocka_unit_test(test_is_gzip),
+		cmocka_unit_test(test_form_fields),
+		cmocka_unit_test(test_form_raw_plus),
+		cmocka_unit_test(test_form_urlsafe),
+		cmocka_unit_test(test_form_no_padding),
+		cmocka_unit_test(test_form_bare),
+		cmocka_unit_test(test_form_invalid),
+		cmocka_unit_test(test_form_too_large),
+	};
+
+	return cmocka_run_group_tests_name("body", tests, NULL, NULL);
+}

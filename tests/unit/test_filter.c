@@ -1,0 +1,650 @@
+/*
+ * Unit tests for the filter language of core/filter.h: parsing of every
+ * operator, field names and their aliases, the causes given for bad terms,
+ * and tt_filter_match() on hand-built events (the stream view's side; the
+ * SQL side is checked against it in test_store.c).
+ *
+ * Filter strings are parsed from exact-size copies (with their NUL, since
+ * the parser takes a C string) so that AddressSanitizer catches overreads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "filter.h"
+
+/* A copy of s, or NULL.  Caller frees. */
+static char *
+dup_str(const char *s)
+{
+	char	*d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	assert_non_null(d);
+	return d;
+}
+
+/* Parse s, which must be accepted. */
+static void
+parse_ok(const char *s, struct tt_filter *f)
+{
+	char	*copy, *cause = NULL;
+
+	copy = dup_str(s);
+	if (tt_filter_parse(copy, f, &cause) != 0)
+		fail_msg("\"%s\" refused: %s", s,
+		    cause != NULL ? cause : "(no cause)");
+	assert_null(cause);
+	free(copy);
+}
+
+/* Parse s, which must be refused with a cause; returns it (caller frees). */
+static char *
+parse_bad(const char *s)
+{
+	struct tt_filter	 f;
+	char			*copy, *cause = NULL;
+
+	copy = dup_str(s);
+	if (tt_filter_parse(copy, &f, &cause) != -1) {
+		tt_filter_free(&f);
+		fail_msg("\"%s\" accepted", s);
+	}
+	if (cause == NULL)
+		fail_msg("\"%s\" refused without a cause", s);
+	/* Nothing is left for the caller to free. */
+	assert_int_equal(f.n, 0);
+	assert_null(f.terms);
+	free(copy);
+	return cause;
+}
+
+/* Check one parsed term. */
+static void
+expect_term(const struct tt_filter *f, size_t i, enum tt_field field,
+    enum tt_filter_op op, const char *value)
+{
+	assert_true(i < f->n);
+	assert_int_equal(f->terms[i].field, field);
+	assert_int_equal(f->terms[i].op, op);
+	assert_non_null(f->terms[i].value);
+	assert_string_equal(f->terms[i].value, value);
+}
+
+/* ---- parsing ---- */
+
+static void
+test_parse_ops(void **state)
+{
+	struct tt_filter	f;
+
+	(void)state;
+	parse_ok("name=build", &f);
+	assert_int_equal(f.n, 1);
+	expect_term(&f, 0, TT_FIELD_NAME, TT_F_EQ, "build");
+	tt_filter_free(&f);
+
+	parse_ok("name!=build", &f);
+	expect_term(&f, 0, TT_FIELD_NAME, TT_F_NE, "build");
+	tt_filter_free(&f);
+
+	parse_ok("command~converge", &f);
+	expect_term(&f, 0, TT_FIELD_COMMAND, TT_F_HAS, "converge");
+	tt_filter_free(&f);
+
+	parse_ok("command!~converge", &f);
+	expect_term(&f, 0, TT_FIELD_COMMAND, TT_F_NHAS, "converge");
+	tt_filter_free(&f);
+
+	parse_ok("duration_ms>1000", &f);
+	expect_term(&f, 0, TT_FIELD_DURATION, TT_F_GT, "1000");
+	assert_int_equal(f.terms[0].num, 1000);
+	tt_filter_free(&f);
+
+	parse_ok("duration_ms<250", &f);
+	expect_term(&f, 0, TT_FIELD_DURATION, TT_F_LT, "250");
+	assert_int_equal(f.terms[0].num, 250);
+	tt_filter_free(&f);
+
+	parse_ok("exit_code!=0", &f);
+	expect_term(&f, 0, TT_FIELD_EXIT, TT_F_NE, "0");
+	assert_int_equal(f.terms[0].num, 0);
+	tt_filter_free(&f);
+
+	parse_ok("exit_code=-1", &f);
+	expect_term(&f, 0, TT_FIELD_EXIT, TT_F_EQ, "-1");
+	assert_int_equal(f.terms[0].num, -1);
+	tt_filter_free(&f);
+
+	parse_ok("id>42", &f);
+	expect_term(&f, 0, TT_FIELD_ID, TT_F_GT, "42");
+	assert_int_equal(f.terms[0].num, 42);
+	tt_filter_free(&f);
+}
+
+/* Empty values: "is empty" and "is set". */
+static void
+test_parse_empty_values(void **state)
+{
+	struct tt_filter	f;
+
+	(void)state;
+	parse_ok("error=", &f);
+	expect_term(&f, 0, TT_FIELD_ERROR, TT_F_EQ, "");
+	tt_filter_free(&f);
+
+	parse_ok("error!=", &f);
+	expect_term(&f, 0, TT_FIELD_ERROR, TT_F_NE, "");
+	tt_filter_free(&f);
+
+	/* Numeric fields too: no number needed for "empty". */
+	parse_ok("exit_code=", &f);
+	expect_term(&f, 0, TT_FIELD_EXIT, TT_F_EQ, "");
+	tt_filter_free(&f);
+	parse_ok("duration_ms!=", &f);
+	expect_term(&f, 0, TT_FIELD_DURATION, TT_F_NE, "");
+	tt_filter_free(&f);
+}
+
+/* The value is everything after the operator, = included. */
+static void
+test_parse_value_chars(void **state)
+{
+	struct tt_filter	f;
+
+	(void)state;
+	parse_ok("name=a=b", &f);
+	expect_term(&f, 0, TT_FIELD_NAME, TT_F_EQ, "a=b");
+	tt_filter_free(&f);
+	parse_ok("command~--env=prod", &f);
+	expect_term(&f, 0, TT_FIELD_COMMAND, TT_F_HAS, "--env=prod");
+	tt_filter_free(&f);
+	parse_ok("name!=x!=y", &f);
+	expect_term(&f, 0, TT_FIELD_NAME, TT_F_NE, "x!=y");
+	tt_filter_free(&f);
+}
+
+/* Every field by its own name, and client for client_id. */
+static void
+test_parse_fields(void **state)
+{
+	struct tt_filter	 f;
+	char			 s[64];
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < TT_FIELD_COUNT; i++) {
+		snprintf(s, sizeof s, "%s=%s", tt_field_name((enum tt_field)i),
+		    tt_field_numeric((enum tt_field)i) ? "7" : "x");
+		parse_ok(s, &f);
+		assert_int_equal(f.n, 1);
+		assert_int_equal(f.terms[0].field, i);
+		tt_filter_free(&f);
+	}
+
+	parse_ok("client=abc", &f);
+	expect_term(&f, 0, TT_FIELD_CLIENT, TT_F_EQ, "abc");
+	tt_filter_free(&f);
+	parse_ok("client_id=abc", &f);
+	expect_term(&f, 0, TT_FIELD_CLIENT, TT_F_EQ, "abc");
+	tt_filter_free(&f);
+	parse_ok("client~AB", &f);
+	expect_term(&f, 0, TT_FIELD_CLIENT, TT_F_HAS, "AB");
+	tt_filter_free(&f);
+}
+
+static void
+test_field_names(void **state)
+{
+	(void)state;
+	assert_string_equal(tt_field_name(TT_FIELD_CLIENT), "client_id");
+	assert_string_equal(tt_field_name(TT_FIELD_DURATION), "duration_ms");
+	assert_string_equal(tt_field_name(TT_FIELD_EXIT), "exit_code");
+	assert_string_equal(tt_field_name(TT_FIELD_SOURCE), "source");
+	assert_string_equal(tt_field_name(TT_FIELD_COUNT), "?");
+	assert_true(tt_field_numeric(TT_FIELD_ID));
+	assert_true(tt_field_numeric(TT_FIELD_DURATION));
+	assert_true(tt_field_numeric(TT_FIELD_EXIT));
+	assert_false(tt_field_numeric(TT_FIELD_SOURCE));
+	assert_false(tt_field_numeric(TT_FIELD_COMMAND));
+	assert_false(tt_field_numeric(TT_FIELD_ERROR));
+	assert_false(tt_field_numeric(TT_FIELD_COUNT));
+}
+
+/* Terms are separated by any run of spaces or tabs. */
+static void
+test_parse_terms(void **state)
+{
+	struct tt_filter	f;
+
+	(void)state;
+	parse_ok("  source=werf \t command~CONVERGE   phase=finish ", &f);
+	assert_int_equal(f.n, 3);
+	expect_term(&f, 0, TT_FIELD_SOURCE, TT_F_EQ, "werf");
+	expect_term(&f, 1, TT_FIELD_COMMAND, TT_F_HAS, "CONVERGE");
+	expect_term(&f, 2, TT_FIELD_PHASE, TT_F_EQ, "finish");
+	tt_filter_free(&f);
+	assert_int_equal(f.n, 0);
+	assert_null(f.terms);
+
+	parse_ok("", &f);
+	assert_int_equal(f.n, 0);
+	tt_filter_free(&f);
+	parse_ok("   \t ", &f);
+	assert_int_equal(f.n, 0);
+	tt_filter_free(&f);
+}
+
+/* Unknown fields are named in the cause. */
+static void
+test_parse_unknown_field(void **state)
+{
+	char	*cause;
+
+	(void)state;
+	cause = parse_bad("nope=1");
+	assert_non_null(strstr(cause, "nope"));
+	free(cause);
+	cause = parse_bad("Source=werf");	/* names are lowercase */
+	free(cause);
+	cause = parse_bad("client_=x");
+	free(cause);
+	cause = parse_bad("clientid=x");
+	free(cause);
+	cause = parse_bad("duration=5");
+	free(cause);
+	/* A bad term after good ones: nothing is kept (no leak). */
+	cause = parse_bad("source=werf command~x bogus~y");
+	assert_non_null(strstr(cause, "bogus"));
+	free(cause);
+}
+
+/* Terms without an operator or a field, and unknown operators. */
+static void
+test_parse_bad_operator(void **state)
+{
+	static const char	*bad[] = {
+		"name",		/* no operator */
+		"=werf",	/* no field */
+		"~x",
+		"!=x",
+		"name!",	/* ! alone */
+		"name!x",
+		"name!<x",
+		"source=werf phase",
+	};
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		free(parse_bad(bad[i]));
+}
+
+/* Numeric fields and > < need numbers. */
+static void
+test_parse_numbers(void **state)
+{
+	static const char	*bad[] = {
+		"exit_code=abc",
+		"exit_code!=one",
+		"duration_ms>abc",
+		"duration_ms>",		/* > needs a number even when empty */
+		"duration_ms<",
+		"duration_ms>10ms",
+		"duration_ms>1.5",
+		"duration_ms>=5",	/* no >= operator: "=5" is the value */
+		"duration_ms<>5",
+		"id=x",
+		"exit_code~abc",
+	};
+	struct tt_filter	 f;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		free(parse_bad(bad[i]));
+
+	parse_ok("duration_ms>-5", &f);
+	assert_int_equal(f.terms[0].num, -5);
+	tt_filter_free(&f);
+	parse_ok("duration_ms<9000000000", &f);
+	assert_true(f.terms[0].num == 9000000000LL);
+	tt_filter_free(&f);
+}
+
+/* ---- matching ---- */
+
+/* An event with the given fields; NULL strings stay NULL. */
+static void
+mk(struct tt_event *ev, enum tt_source src, enum tt_phase phase,
+    const char *name, const char *command, const char *error,
+    int64_t exit_code, int64_t duration_ms)
+{
+	tt_event_init(ev);
+	ev->source = src;
+	ev->phase = phase;
+	ev->name = dup_str(name);
+	ev->command = dup_str(command);
+	ev->error = dup_str(error);
+	ev->exit_code = exit_code;
+	ev->duration_ms = duration_ms;
+}
+
+/* Does filter string s match ev? */
+static int
+matches(const char *s, const struct tt_event *ev)
+{
+	struct tt_filter	f;
+	int			m;
+
+	parse_ok(s, &f);
+	m = tt_filter_match(&f, ev);
+	tt_filter_free(&f);
+	return m;
+}
+
+#define MATCH(s, ev)	do {						\
+	if (!matches((s), (ev)))					\
+		fail_msg("\"%s\" does not match %s", (s), #ev);	\
+} while (0)
+#define NO_MATCH(s, ev)	do {						\
+	if (matches((s), (ev)))						\
+		fail_msg("\"%s\" matches %s", (s), #ev);		\
+} while (0)
+
+/* source=werf command~CONVERGE: equal source, contains ignoring case. */
+static void
+test_match_source_command(void **state)
+{
+	struct tt_event	werf_conv, werf_conv2, werf_build, werf_null,
+			devpod_conv;
+	const char	*f = "source=werf command~CONVERGE";
+
+	(void)state;
+	mk(&werf_conv, TT_SRC_WERF, TT_PHASE_POINT, NULL, "converge", NULL,
+	    TT_NONE, TT_NONE);
+	mk(&werf_conv2, TT_SRC_WERF, TT_PHASE_POINT, NULL,
+	    "werf Converge --env prod", NULL, TT_NONE, TT_NONE);
+	mk(&werf_build, TT_SRC_WERF, TT_PHASE_POINT, NULL, "build", NULL,
+	    TT_NONE, TT_NONE);
+	mk(&werf_null, TT_SRC_WERF, TT_PHASE_POINT, NULL, NULL, NULL,
+	    TT_NONE, TT_NONE);
+	mk(&devpod_conv, TT_SRC_DEVPOD, TT_PHASE_POINT, NULL, "converge",
+	    NULL, TT_NONE, TT_NONE);
+
+	MATCH(f, &werf_conv);
+	MATCH(f, &werf_conv2);
+	NO_MATCH(f, &werf_build);
+	NO_MATCH(f, &werf_null);
+	NO_MATCH(f, &devpod_conv);
+
+	/* = is exact. */
+	NO_MATCH("source=WERF", &werf_conv);
+	NO_MATCH("command=Converge", &werf_conv);
+	MATCH("command=converge", &werf_conv);
+	/* !~: a NULL command does not contain anything. */
+	MATCH("command!~converge", &werf_build);
+	MATCH("command!~converge", &werf_null);
+	NO_MATCH("command!~CONVERGE", &werf_conv2);
+	MATCH("source!=werf", &devpod_conv);
+	NO_MATCH("source!=werf", &werf_conv);
+
+	tt_event_clear(&werf_conv);
+	tt_event_clear(&werf_conv2);
+	tt_event_clear(&werf_build);
+	tt_event_clear(&werf_null);
+	tt_event_clear(&devpod_conv);
+}
+
+/* error!= (set) and error= (empty or NULL). */
+static void
+test_match_error(void **state)
+{
+	struct tt_event	err, noerr, emptyerr;
+
+	(void)state;
+	mk(&err, TT_SRC_WERF, TT_PHASE_FINISH, NULL, NULL, "exit status 1",
+	    1, 5);
+	mk(&noerr, TT_SRC_WERF, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 5);
+	mk(&emptyerr, TT_SRC_WERF, TT_PHASE_FINISH, NULL, NULL, "", 0, 5);
+
+	MATCH("error!=", &err);
+	NO_MATCH("error!=", &noerr);
+	NO_MATCH("error!=", &emptyerr);
+	NO_MATCH("error=", &err);
+	MATCH("error=", &noerr);
+	MATCH("error=", &emptyerr);
+	MATCH("error~STATUS", &err);
+	NO_MATCH("error~status", &noerr);
+	NO_MATCH("error~status", &emptyerr);
+
+	tt_event_clear(&err);
+	tt_event_clear(&noerr);
+	tt_event_clear(&emptyerr);
+}
+
+/* exit_code!=0, exit_code=, exit_code!=. */
+static void
+test_match_exit_code(void **state)
+{
+	struct tt_event	ok, fail1, neg, none;
+
+	(void)state;
+	mk(&ok, TT_SRC_WERF, TT_PHASE_FINISH, NULL, NULL, NULL, 0, TT_NONE);
+	mk(&fail1, TT_SRC_WERF, TT_PHASE_FINISH, NULL, NULL, NULL, 1,
+	    TT_NONE);
+	mk(&neg, TT_SRC_WERF, TT_PHASE_FINISH, NULL, NULL, NULL, -1, TT_NONE);
+	mk(&none, TT_SRC_WERF, TT_PHASE_START, NULL, NULL, NULL, TT_NONE,
+	    TT_NONE);
+
+	NO_MATCH("exit_code!=0", &ok);
+	MATCH("exit_code!=0", &fail1);
+	MATCH("exit_code!=0", &neg);
+	/* An absent exit code is not 0 (the SQL form agrees). */
+	MATCH("exit_code!=0", &none);
+	MATCH("exit_code=0", &ok);
+	NO_MATCH("exit_code=0", &none);
+	MATCH("exit_code=-1", &neg);
+	MATCH("exit_code=", &none);
+	NO_MATCH("exit_code=", &ok);
+	MATCH("exit_code!=", &ok);
+	NO_MATCH("exit_code!=", &none);
+	MATCH("exit_code>0", &fail1);
+	NO_MATCH("exit_code>0", &ok);
+	NO_MATCH("exit_code>0", &none);
+	MATCH("exit_code<0", &neg);
+	NO_MATCH("exit_code<0", &none);
+
+	tt_event_clear(&ok);
+	tt_event_clear(&fail1);
+	tt_event_clear(&neg);
+	tt_event_clear(&none);
+}
+
+/* duration_ms>1000 and <1000: strict, and never for an absent value. */
+static void
+test_match_duration(void **state)
+{
+	struct tt_event	d999, d1000, d1001, dnone;
+
+	(void)state;
+	mk(&d999, TT_SRC_DEVTRON, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 999);
+	mk(&d1000, TT_SRC_DEVTRON, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 1000);
+	mk(&d1001, TT_SRC_DEVTRON, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 1001);
+	mk(&dnone, TT_SRC_DEVTRON, TT_PHASE_POINT, NULL, NULL, NULL, TT_NONE,
+	    TT_NONE);
+
+	NO_MATCH("duration_ms>1000", &d999);
+	NO_MATCH("duration_ms>1000", &d1000);
+	MATCH("duration_ms>1000", &d1001);
+	NO_MATCH("duration_ms>1000", &dnone);
+	MATCH("duration_ms<1000", &d999);
+	NO_MATCH("duration_ms<1000", &d1000);
+	NO_MATCH("duration_ms<1000", &dnone);
+	MATCH("duration_ms=1000", &d1000);
+	NO_MATCH("duration_ms=1000", &d1001);
+	MATCH("duration_ms>-1", &d999);
+	/* A range. */
+	MATCH("duration_ms>998 duration_ms<1001", &d999);
+	MATCH("duration_ms>998 duration_ms<1001", &d1000);
+	NO_MATCH("duration_ms>998 duration_ms<1001", &d1001);
+
+	tt_event_clear(&d999);
+	tt_event_clear(&d1000);
+	tt_event_clear(&d1001);
+	tt_event_clear(&dnone);
+}
+
+/* phase=finish against each phase; phase names are the stored ones. */
+static void
+test_match_phase(void **state)
+{
+	struct tt_event	point, start, finish;
+
+	(void)state;
+	mk(&point, TT_SRC_DEVSY, TT_PHASE_POINT, NULL, NULL, NULL, TT_NONE,
+	    TT_NONE);
+	mk(&start, TT_SRC_DEVSY, TT_PHASE_START, NULL, NULL, NULL, TT_NONE,
+	    TT_NONE);
+	mk(&finish, TT_SRC_DEVSY, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 10);
+
+	NO_MATCH("phase=finish", &point);
+	NO_MATCH("phase=finish", &start);
+	MATCH("phase=finish", &finish);
+	MATCH("phase=start", &start);
+	MATCH("phase=point", &point);
+	MATCH("phase!=point", &finish);
+	NO_MATCH("phase!=point", &point);
+
+	tt_event_clear(&point);
+	tt_event_clear(&start);
+	tt_event_clear(&finish);
+}
+
+/* The other text fields, client through its alias, the id. */
+static void
+test_match_other_fields(void **state)
+{
+	struct tt_event	ev;
+
+	(void)state;
+	mk(&ev, TT_SRC_POSTHOG, TT_PHASE_POINT, "$pageview", NULL, NULL,
+	    TT_NONE, TT_NONE);
+	ev.id = 17;
+	ev.format = "posthog-batch";
+	ev.client_id = dup_str("Client-ABC");
+	ev.execution_id = dup_str("exec-1");
+	ev.version = dup_str("1.2.3");
+	ev.os = dup_str("linux");
+	ev.arch = dup_str("amd64");
+
+	MATCH("client=Client-ABC", &ev);
+	MATCH("client_id=Client-ABC", &ev);
+	MATCH("client~abc", &ev);
+	NO_MATCH("client=client-abc", &ev);
+	MATCH("execution_id=exec-1", &ev);
+	MATCH("format=posthog-batch", &ev);
+	MATCH("format~POSTHOG", &ev);
+	MATCH("name=$pageview", &ev);
+	MATCH("version=1.2.3", &ev);
+	MATCH("os=linux arch=amd64", &ev);
+	NO_MATCH("os=darwin", &ev);
+	MATCH("source=posthog", &ev);
+	MATCH("id=17", &ev);
+	MATCH("id>16", &ev);
+	NO_MATCH("id>17", &ev);
+	MATCH("id<18", &ev);
+	/* Unset fields. */
+	MATCH("command=", &ev);
+	MATCH("error=", &ev);
+	NO_MATCH("command!=", &ev);
+
+	tt_event_clear(&ev);
+}
+
+/* The empty filter matches everything, even a bare event. */
+static void
+test_match_empty(void **state)
+{
+	struct tt_event		bare, full;
+	struct tt_filter	f;
+
+	(void)state;
+	tt_event_init(&bare);
+	mk(&full, TT_SRC_WERF, TT_PHASE_FINISH, "n", "c", "e", 1, 2);
+	parse_ok("", &f);
+	assert_true(tt_filter_match(&f, &bare));
+	assert_true(tt_filter_match(&f, &full));
+	tt_filter_free(&f);
+	parse_ok("  ", &f);
+	assert_true(tt_filter_match(&f, &bare));
+	tt_filter_free(&f);
+	tt_event_clear(&bare);
+	tt_event_clear(&full);
+}
+
+/* Several terms: all must hold. */
+static void
+test_match_and(void **state)
+{
+	struct tt_event	 evs[8];
+	const char	*f = "source=werf phase=finish exit_code!=0";
+	int		 i, src, ph, ex, want;
+
+	(void)state;
+	/* Every combination of the three terms holding or not. */
+	for (i = 0; i < 8; i++) {
+		src = i & 1;
+		ph = (i >> 1) & 1;
+		ex = (i >> 2) & 1;
+		mk(&evs[i], src ? TT_SRC_WERF : TT_SRC_DEVPOD,
+		    ph ? TT_PHASE_FINISH : TT_PHASE_START, NULL, "converge",
+		    NULL, ex ? 2 : 0, 100);
+		want = src && ph && ex;
+		if (matches(f, &evs[i]) != want)
+			fail_msg("combination %d: match %d, expected %d", i,
+			    !want, want);
+	}
+	MATCH("command~conv source=werf phase=finish exit_code!=0", &evs[7]);
+	NO_MATCH("command~nope source=werf phase=finish exit_code!=0",
+	    &evs[7]);
+	/* The same term twice, contradicting itself. */
+	NO_MATCH("source=werf source=devpod", &evs[7]);
+	for (i = 0; i < 8; i++)
+		tt_event_clear(&evs[i]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_ops),
+		cmocka_unit_test(test_parse_empty_values),
+		cmocka_unit_test(test_parse_value_chars),
+		cmocka_unit_test(test_parse_fields),
+		cmocka_unit_test(test_field_names),
+		cmocka_unit_test(test_parse_terms),
+		cmocka_unit_test(test_parse_unknown_field),
+		cmocka_unit_test(test_parse_bad_operator),
+		cmocka_unit_test(test_parse_numbers),
+		cmocka_unit_test(test_match_source_command),
+		cmocka_unit_test(test_match_error),
+		cmocka_unit_test(test_match_exit_code),
+		cmocka_unit_test(test_match_duration),
+		cmocka_unit_test(test_match_phase),
+		cmocka_unit_test(test_match_other_fields),
+		cmocka_unit_test(test_match_empty),
+		cmocka_unit_test(test_match_and),
+	};
+
+	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);
+}

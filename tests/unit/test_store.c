@@ -1,0 +1,1187 @@
+/*
+ * Unit tests for the event store (store/store.h) on a real SQLite file in
+ * /tmp: group commit and the commit callback's ticket ranges, every event
+ * field through a write and a read, --limit, the filter language turned
+ * into SQL (checked against tt_filter_match() on the same rows), persistent
+ * counters, payloads kept byte for byte, reopening (the user_version
+ * migration runs once) and open failures.
+ *
+ * Each test gets its own database file from mkstemp(); the teardown closes
+ * the store and removes the file and its -wal, -shm and -journal.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Compare two int64 values and print both, signed, on mismatch. */
+#define assert_i64(got, want) do {					\
+	int64_t g_ = (got), w_ = (want);				\
+	if (g_ != w_) {							\
+		print_error("%s = %lld, expected %lld\n", #got,		\
+		    (long long)g_, (long long)w_);			\
+		fail();							\
+	}								\
+} while (0)
+
+/* NULL-safe string comparison. */
+#define assert_str(got, want) do {					\
+	const char *g_ = (got), *w_ = (want);				\
+	if ((g_ == NULL) != (w_ == NULL) ||				\
+	    (g_ != NULL && strcmp(g_, w_) != 0)) {			\
+		print_error("%s = %s%s%s, expected %s%s%s\n", #got,	\
+		    g_ ? "\"" : "", g_ ? g_ : "NULL", g_ ? "\"" : "",	\
+		    w_ ? "\"" : "", w_ ? w_ : "NULL", w_ ? "\"" : "");	\
+		fail();							\
+	}								\
+} while (0)
+
+/* 2026-01-01T00:00:00Z in µs. */
+#define T0	1767225600000000LL
+
+#define MAX_CALLS	16
+#define MAX_EVENTS	64
+
+/* One call of the commit callback. */
+struct commit {
+	uint64_t	first;
+	uint64_t	last;
+	int		ok;
+};
+
+/* A test's database and what the callbacks saw. */
+struct fixture {
+	char		 path[64];
+	struct store	*st;
+	struct commit	 calls[MAX_CALLS];
+	int		 ncalls;
+	/* store_events results, as copies. */
+	struct tt_event	 got[MAX_EVENTS];
+	int		 ngot;
+	int		 stop_after;	/* > 0: the callback stops there */
+};
+
+/* A copy of s, or NULL.  Caller frees. */
+static char *
+dup_str(const char *s)
+{
+	char	*d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	assert_non_null(d);
+	return d;
+}
+
+static void
+on_commit(void *arg, uint64_t first, uint64_t last, int ok)
+{
+	struct fixture	*fx = arg;
+
+	assert_true(fx->ncalls < MAX_CALLS);
+	fx->calls[fx->ncalls].first = first;
+	fx->calls[fx->ncalls].last = last;
+	fx->calls[fx->ncalls].ok = ok;
+	fx->ncalls++;
+}
+
+/* Open (or reopen) the fixture's store. */
+static void
+open_store(struct fixture *fx)
+{
+	char	*cause = NULL;
+
+	fx->st = store_open(fx->path, &cause);
+	if (fx->st == NULL)
+		fail_msg("store_open: %s", cause != NULL ? cause : "?");
+	assert_null(cause);
+	store_set_commit_cb(fx->st, on_commit, fx);
+}
+
+static void
+close_store(struct fixture *fx)
+{
+	store_close(fx->st);
+	fx->st = NULL;
+}
+
+static void
+unlink_db(const char *path)
+{
+	static const char	*sfx[] = { "", "-wal", "-shm", "-journal" };
+	char			 p[96];
+	size_t			 i;
+
+	for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+		(void)unlink(p);
+	}
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*fx;
+	int		 fd;
+
+	fx = calloc(1, sizeof *fx);
+	if (fx == NULL)
+		return -1;
+	snprintf(fx->path, sizeof fx->path, "/tmp/teltop-test-store-XXXXXX");
+	if ((fd = mkstemp(fx->path)) < 0) {
+		free(fx);
+		return -1;
+	}
+	close(fd);
+	*state = fx;
+	open_store(fx);
+	return 0;
+}
+
+static void
+clear_got(struct fixture *fx)
+{
+	int	i;
+
+	for (i = 0; i < fx->ngot; i++)
+		tt_event_clear(&fx->got[i]);
+	fx->ngot = 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*fx = *state;
+
+	if (fx->st != NULL)
+		store_close(fx->st);
+	clear_got(fx);
+	unlink_db(fx->path);
+	free(fx);
+	return 0;
+}
+
+/* Add an event with a name, a source and a few fields to b. */
+static struct tt_event *
+add(struct tt_batch *b, int64_t i, enum tt_source src, enum tt_phase phase,
+    const char *name, const char *command, const char *error,
+    int64_t exit_code, int64_t duration_ms)
+{
+	struct tt_event	*ev;
+	char		 data[128];
+
+	ev = tt_batch_add(b);
+	ev->received_at = T0 + i * 1000;
+	ev->ts = T0 + i;
+	ev->source = src;
+	ev->format = src == TT_SRC_WERF ? "werf-json" : "generic";
+	ev->phase = phase;
+	ev->name = dup_str(name);
+	ev->command = dup_str(command);
+	ev->error = dup_str(error);
+	ev->exit_code = exit_code;
+	ev->duration_ms = duration_ms;
+	snprintf(data, sizeof data, "{\"name\":\"%s\",\"i\":%lld}",
+	    name != NULL ? name : "", (long long)i);
+	ev->data = dup_str(data);
+	ev->data_len = strlen(data);
+	return ev;
+}
+
+/* Add a plain named event. */
+static struct tt_event *
+add_named(struct tt_batch *b, int64_t i, const char *name)
+{
+	return add(b, i, TT_SRC_GENERIC, TT_PHASE_POINT, name, NULL, NULL,
+	    TT_NONE, TT_NONE);
+}
+
+/* Submit b without a payload and check it is left empty. */
+static uint64_t
+submit(struct fixture *fx, struct tt_batch *b)
+{
+	uint64_t	t;
+
+	t = store_submit(fx->st, b, NULL);
+	assert_int_equal(b->n, 0);
+	assert_null(b->ev);
+	tt_batch_clear(b);
+	return t;
+}
+
+static void
+flush(struct fixture *fx)
+{
+	char	*cause = NULL;
+
+	if (store_flush(fx->st, &cause) != 0)
+		fail_msg("store_flush: %s", cause != NULL ? cause : "?");
+	assert_null(cause);
+}
+
+/* Keep a deep copy of each event store_events gives. */
+static int
+collect(void *arg, const struct tt_event *ev)
+{
+	struct fixture	*fx = arg;
+	struct tt_event	*c;
+
+	assert_true(fx->ngot < MAX_EVENTS);
+	c = &fx->got[fx->ngot++];
+	*c = *ev;
+	c->name = dup_str(ev->name);
+	c->client_id = dup_str(ev->client_id);
+	c->execution_id = dup_str(ev->execution_id);
+	c->command = dup_str(ev->command);
+	c->error = dup_str(ev->error);
+	c->version = dup_str(ev->version);
+	c->os = dup_str(ev->os);
+	c->arch = dup_str(ev->arch);
+	c->pii = dup_str(ev->pii);
+	c->data = NULL;
+	if (ev->data != NULL) {
+		c->data = malloc(ev->data_len + 1);
+		assert_non_null(c->data);
+		memcpy(c->data, ev->data, ev->data_len);
+		c->data[ev->data_len] = '\0';
+	}
+	return fx->stop_after > 0 && fx->ngot >= fx->stop_after;
+}
+
+/* Read the events matching filter string s (NULL: no filter). */
+static void
+query(struct fixture *fx, const char *s, int64_t limit)
+{
+	struct tt_filter	 f;
+	char			*cause = NULL;
+	int			 rc;
+
+	clear_got(fx);
+	if (s != NULL && tt_filter_parse(s, &f, &cause) != 0)
+		fail_msg("filter \"%s\": %s", s, cause);
+	rc = store_events(fx->st, s != NULL ? &f : NULL, limit, collect, fx,
+	    &cause);
+	if (rc != 0)
+		fail_msg("store_events \"%s\": %s", s != NULL ? s : "",
+		    cause != NULL ? cause : "?");
+	assert_null(cause);
+	if (s != NULL)
+		tt_filter_free(&f);
+}
+
+/* The names of fx->got, space-separated, into buf. */
+static const char *
+got_names(const struct fixture *fx, char *buf, size_t len)
+{
+	size_t	o = 0;
+	int	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < fx->ngot && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s",
+		    i > 0 ? " " : "", fx->got[i].name != NULL ?
+		    fx->got[i].name : "(null)");
+	return buf;
+}
+
+/* The query gives exactly these names, in this order. */
+#define QUERY(fx, s, limit, want) do {					\
+	char	b_[512];						\
+	query((fx), (s), (limit));					\
+	if (strcmp(got_names((fx), b_, sizeof b_), (want)) != 0)	\
+		fail_msg("\"%s\" limit %d: got \"%s\", expected \"%s\"",\
+		    (s) != NULL ? (s) : "(none)", (int)(limit), b_,	\
+		    (want));						\
+} while (0)
+
+/* ---- commit ---- */
+
+/* Tickets are reported committed only by a flush, as one range. */
+static void
+test_commit_cb(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	uint64_t	 t1, t2, t3, t4;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "a");
+	add_named(&b, 2, "b");
+	t1 = submit(fx, &b);
+	add_named(&b, 3, "c");
+	t2 = submit(fx, &b);
+	t3 = submit(fx, &b);	/* empty */
+	assert_true(t2 == t1 + 1);
+	assert_true(t3 == t2 + 1);
+	assert_int_equal(store_pending(fx->st), 3);
+
+	/* Nothing reported, nothing visible, before the flush. */
+	assert_int_equal(fx->ncalls, 0);
+	assert_i64(store_event_count(fx->st), 0);
+	QUERY(fx, NULL, 0, "");
+
+	flush(fx);
+	assert_int_equal(fx->ncalls, 1);
+	assert_true(fx->calls[0].first == t1);
+	assert_true(fx->calls[0].last == t3);
+	assert_int_equal(fx->calls[0].ok, 1);
+	assert_int_equal(store_pending(fx->st), 0);
+	assert_i64(store_event_count(fx->st), 3);
+	QUERY(fx, NULL, 0, "a b c");
+
+	/* A flush with nothing queued reports nothing. */
+	flush(fx);
+	assert_int_equal(fx->ncalls, 1);
+
+	add_named(&b, 4, "d");
+	t4 = submit(fx, &b);
+	assert_true(t4 == t3 + 1);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 2);
+	assert_true(fx->calls[1].first == t4);
+	assert_true(fx->calls[1].last == t4);
+	assert_int_equal(fx->calls[1].ok, 1);
+	QUERY(fx, NULL, 0, "a b c d");
+}
+
+/* An empty batch still gets a ticket, reported by the next flush. */
+static void
+test_empty_batch(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_batch		 b;
+	struct store_payload	 pl = { "/e/", "application/json", "[]", 2 };
+	uint64_t		 t;
+
+	tt_batch_init(&b);
+	t = store_submit(fx->st, &b, &pl);
+	assert_true(t > 0);
+	tt_batch_clear(&b);
+	assert_int_equal(store_pending(fx->st), 1);
+	assert_int_equal(fx->ncalls, 0);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 1);
+	assert_true(fx->calls[0].first == t);
+	assert_true(fx->calls[0].last == t);
+	assert_int_equal(fx->calls[0].ok, 1);
+	assert_i64(store_event_count(fx->st), 0);
+}
+
+/* ---- round trip ---- */
+
+/* Every field written comes back; absent ones come back absent. */
+static void
+test_roundtrip(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	struct tt_event	*ev, *g;
+	static const char data[] = "{\"event\":\"deploy\",\"properties\":"
+	    "{\"x\":\"\xc3\xa9\xe2\x82\xac\",\"n\":[1,2,3]}}";
+
+	tt_batch_init(&b);
+	ev = tt_batch_add(&b);
+	ev->received_at = T0 + 5;
+	ev->ts = T0 - 123456;
+	ev->source = TT_SRC_DEVTRON;
+	ev->format = "otlp-json";
+	ev->phase = TT_PHASE_FINISH;
+	ev->name = dup_str("deploy");
+	ev->client_id = dup_str("client-1");
+	ev->execution_id = dup_str("exec-9");
+	ev->command = dup_str("devtron deploy --env prod");
+	ev->duration_ms = 12345;
+	ev->exit_code = 0;
+	ev->error = dup_str("it's \"quoted\"");
+	ev->version = dup_str("2.0.1");
+	ev->os = dup_str("linux");
+	ev->arch = dup_str("arm64");
+	ev->pii = dup_str("[{\"field\":\"email\"}]");
+	ev->data = dup_str(data);
+	ev->data_len = sizeof data - 1;
+
+	/* All optional fields absent. */
+	ev = tt_batch_add(&b);
+	ev->received_at = T0 + 6;
+	ev->ts = T0 + 6;
+	ev->source = TT_SRC_POSTHOG;
+	ev->format = "posthog-batch";
+	ev->phase = TT_PHASE_START;
+
+	/* Negative numbers survive too. */
+	ev = tt_batch_add(&b);
+	ev->received_at = T0 + 7;
+	ev->ts = 0;
+	ev->source = TT_SRC_WERF;
+	ev->format = "werf-json";
+	ev->exit_code = -1;
+	ev->duration_ms = 0;
+	ev->name = dup_str("");
+	submit(fx, &b);
+	flush(fx);
+
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 3);
+
+	g = &fx->got[0];
+	assert_true(g->id > 0);
+	assert_i64(g->received_at, T0 + 5);
+	assert_i64(g->ts, T0 - 123456);
+	assert_int_equal(g->source, TT_SRC_DEVTRON);
+	assert_str(g->format, "otlp-json");
+	assert_int_equal(g->phase, TT_PHASE_FINISH);
+	assert_str(g->name, "deploy");
+	assert_str(g->client_id, "client-1");
+	assert_str(g->execution_id, "exec-9");
+	assert_str(g->command, "devtron deploy --env prod");
+	assert_i64(g->duration_ms, 12345);
+	assert_i64(g->exit_code, 0);
+	assert_str(g->error, "it's \"quoted\"");
+	assert_str(g->version, "2.0.1");
+	assert_str(g->os, "linux");
+	assert_str(g->arch, "arm64");
+	assert_str(g->pii, "[{\"field\":\"email\"}]");
+	assert_int_equal(g->data_len, sizeof data - 1);
+	assert_memory_equal(g->data, data, sizeof data - 1);
+
+	g = &fx->got[1];
+	assert_true(g->id > fx->got[0].id);
+	assert_i64(g->received_at, T0 + 6);
+	assert_i64(g->ts, T0 + 6);
+	assert_int_equal(g->source, TT_SRC_POSTHOG);
+	assert_str(g->format, "posthog-batch");
+	assert_int_equal(g->phase, TT_PHASE_START);
+	assert_null(g->name);
+	assert_null(g->client_id);
+	assert_null(g->execution_id);
+	assert_null(g->command);
+	assert_i64(g->duration_ms, TT_NONE);
+	assert_i64(g->exit_code, TT_NONE);
+	assert_null(g->error);
+	assert_null(g->version);
+	assert_null(g->os);
+	assert_null(g->arch);
+	assert_null(g->pii);
+	assert_null(g->data);
+	assert_int_equal(g->data_len, 0);
+
+	g = &fx->got[2];
+	assert_true(g->id > fx->got[1].id);
+	assert_i64(g->ts, 0);
+	assert_int_equal(g->source, TT_SRC_WERF);
+	assert_str(g->format, "werf-json");
+	assert_int_equal(g->phase, TT_PHASE_POINT);
+	assert_i64(g->exit_code, -1);
+	assert_i64(g->duration_ms, 0);
+	assert_str(g->name, "");
+}
+
+/* Each source and phase, and every format the decoders produce. */
+static void
+test_roundtrip_enums(void **state)
+{
+	static const char	*formats[] = { "posthog-batch",
+	    "posthog-array", "posthog-event", "posthog-v1", "devpod-insert",
+	    "devpod-legacy", "otlp-protobuf", "otlp-json", "werf-json",
+	    "generic" };
+	struct fixture		*fx = *state;
+	struct tt_batch		 b;
+	struct tt_event		*ev;
+	int			 i, n = 10;
+
+	tt_batch_init(&b);
+	for (i = 0; i < n; i++) {
+		ev = tt_batch_add(&b);
+		ev->received_at = T0;
+		ev->ts = T0 + i;
+		ev->source = (enum tt_source)(i % TT_SRC_COUNT);
+		ev->phase = (enum tt_phase)(i % 3);
+		ev->format = formats[i];
+	}
+	submit(fx, &b);
+	flush(fx);
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(fx->got[i].source, i % TT_SRC_COUNT);
+		assert_int_equal(fx->got[i].phase, i % 3);
+		assert_str(fx->got[i].format, formats[i]);
+		assert_i64(fx->got[i].ts, T0 + i);
+	}
+}
+
+/* ---- limit ---- */
+
+static void
+test_limit(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	char		 name[16];
+	int		 i;
+
+	/* e0..e9 over several flushes; werf for even i. */
+	tt_batch_init(&b);
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof name, "e%d", i);
+		add(&b, i, i % 2 == 0 ? TT_SRC_WERF : TT_SRC_DEVPOD,
+		    TT_PHASE_POINT, name, NULL, NULL, TT_NONE, TT_NONE);
+		if (i % 3 == 2) {
+			submit(fx, &b);
+			flush(fx);
+		}
+	}
+	submit(fx, &b);
+	flush(fx);
+
+	QUERY(fx, NULL, 0, "e0 e1 e2 e3 e4 e5 e6 e7 e8 e9");
+	QUERY(fx, NULL, -1, "e0 e1 e2 e3 e4 e5 e6 e7 e8 e9");
+	QUERY(fx, NULL, 3, "e7 e8 e9");
+	QUERY(fx, NULL, 1, "e9");
+	QUERY(fx, NULL, 10, "e0 e1 e2 e3 e4 e5 e6 e7 e8 e9");
+	QUERY(fx, NULL, 100, "e0 e1 e2 e3 e4 e5 e6 e7 e8 e9");
+	/* With a filter: the newest N that match. */
+	QUERY(fx, "source=werf", 2, "e6 e8");
+	QUERY(fx, "source=devpod", 0, "e1 e3 e5 e7 e9");
+	QUERY(fx, "source=devpod", 4, "e3 e5 e7 e9");
+	QUERY(fx, "source=devsy", 3, "");
+}
+
+/* The callback stops the query by returning non-zero. */
+static void
+test_stop(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "a");
+	add_named(&b, 2, "b");
+	add_named(&b, 3, "c");
+	submit(fx, &b);
+	flush(fx);
+	fx->stop_after = 2;
+	QUERY(fx, NULL, 0, "a b");
+	QUERY(fx, NULL, 2, "b c");
+	fx->stop_after = 0;
+}
+
+/*
+ * A flush that cannot write (another connection holds the write lock past
+ * the busy timeout) reports the tickets with ok 0 and keeps nothing of
+ * them; the counters wait for the next commit.
+ */
+static void
+test_flush_failure(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_counters	 c;
+	struct tt_batch		 b;
+	sqlite3			*db;
+	uint64_t		 t1, t2;
+	char			*cause = NULL;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "lost1");
+	t1 = submit(fx, &b);
+	add_named(&b, 2, "lost2");
+	t2 = submit(fx, &b);
+	store_count(fx->st, TT_CTR_RECEIVED, 2);
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(store_flush(fx->st, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(fx->ncalls, 1);
+	assert_true(fx->calls[0].first == t1);
+	assert_true(fx->calls[0].last == t2);
+	assert_int_equal(fx->calls[0].ok, 0);
+	assert_int_equal(store_pending(fx->st), 0);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_i64(store_event_count(fx->st), 0);
+	add_named(&b, 3, "kept");
+	submit(fx, &b);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 2);
+	assert_int_equal(fx->calls[1].ok, 1);
+	assert_true(fx->calls[1].first == t2 + 1);
+	QUERY(fx, NULL, 0, "kept");
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 2);
+}
+
+/* ---- filters ---- */
+
+/*
+ * The rows of the filter tests:
+ *   name  source  phase   command                 error    exit  dur
+ *   w1    werf    finish  converge                NULL     0     1500
+ *   w2    werf    finish  "werf Converge --x"     "boom"   1     999
+ *   w3    werf    start   converge                NULL     NONE  NONE
+ *   w4    werf    finish  build                   ""       0     1000
+ *   w5    werf    point   NULL                    NULL     NONE  NONE
+ *   d1    devpod  finish  converge                "fail"   2     1001
+ *   d2    devpod  point   up                      NULL     NONE  5
+ *   g1    generic finish  "CONVERGE"              NULL     -1    NONE
+ */
+static void
+add_filter_rows(struct fixture *fx)
+{
+	struct tt_batch	 b;
+	struct tt_event	*ev;
+
+	tt_batch_init(&b);
+	add(&b, 1, TT_SRC_WERF, TT_PHASE_FINISH, "w1", "converge", NULL, 0,
+	    1500);
+	add(&b, 2, TT_SRC_WERF, TT_PHASE_FINISH, "w2", "werf Converge --x",
+	    "boom", 1, 999);
+	add(&b, 3, TT_SRC_WERF, TT_PHASE_START, "w3", "converge", NULL,
+	    TT_NONE, TT_NONE);
+	add(&b, 4, TT_SRC_WERF, TT_PHASE_FINISH, "w4", "build", "", 0, 1000);
+	submit(fx, &b);
+	add(&b, 5, TT_SRC_WERF, TT_PHASE_POINT, "w5", NULL, NULL, TT_NONE,
+	    TT_NONE);
+	ev = add(&b, 6, TT_SRC_DEVPOD, TT_PHASE_FINISH, "d1", "converge",
+	    "fail", 2, 1001);
+	ev->client_id = dup_str("abc");
+	ev = add(&b, 7, TT_SRC_DEVPOD, TT_PHASE_POINT, "d2", "up", NULL,
+	    TT_NONE, 5);
+	ev->client_id = dup_str("ABC-2");
+	add(&b, 8, TT_SRC_GENERIC, TT_PHASE_FINISH, "g1", "CONVERGE", NULL,
+	    -1, TT_NONE);
+	submit(fx, &b);
+	flush(fx);
+}
+
+/* The filters of the stream view, through SQL. */
+static void
+test_filter_sql(void **state)
+{
+	struct fixture	*fx = *state;
+
+	add_filter_rows(fx);
+	QUERY(fx, "", 0, "w1 w2 w3 w4 w5 d1 d2 g1");
+	QUERY(fx, "source=werf command~CONVERGE", 0, "w1 w2 w3");
+	QUERY(fx, "command~CONVERGE", 0, "w1 w2 w3 d1 g1");
+	QUERY(fx, "command!~converge", 0, "w4 w5 d2");
+	QUERY(fx, "error!=", 0, "w2 d1");
+	QUERY(fx, "error=", 0, "w1 w3 w4 w5 d2 g1");
+	QUERY(fx, "error=boom", 0, "w2");
+	QUERY(fx, "error!=boom", 0, "w1 w3 w4 w5 d1 d2 g1");
+	QUERY(fx, "exit_code!=0", 0, "w2 w3 w5 d1 d2 g1");
+	QUERY(fx, "exit_code=0", 0, "w1 w4");
+	QUERY(fx, "exit_code=", 0, "w3 w5 d2");
+	QUERY(fx, "exit_code!=", 0, "w1 w2 w4 d1 g1");
+	QUERY(fx, "exit_code<0", 0, "g1");
+	QUERY(fx, "duration_ms>1000", 0, "w1 d1");
+	QUERY(fx, "duration_ms<1000", 0, "w2 d2");
+	QUERY(fx, "duration_ms=1000", 0, "w4");
+	QUERY(fx, "phase=finish", 0, "w1 w2 w4 d1 g1");
+	QUERY(fx, "phase!=finish", 0, "w3 w5 d2");
+	QUERY(fx, "client=abc", 0, "d1");
+	QUERY(fx, "client~abc", 0, "d1 d2");
+	QUERY(fx, "client_id!=", 0, "d1 d2");
+	QUERY(fx, "format=werf-json", 0, "w1 w2 w3 w4 w5");
+	QUERY(fx, "name=w2", 0, "w2");
+	QUERY(fx, "source=werf phase=finish exit_code!=0", 0, "w2");
+	QUERY(fx, "source=werf phase=finish exit_code=0 duration_ms>999", 0,
+	    "w1 w4");
+	QUERY(fx, "source=devpod command~conv error!=", 0, "d1");
+	QUERY(fx, "source=nope", 0, "");
+}
+
+/*
+ * The same filters in SQL and in memory (tt_filter_match on the rows read
+ * back) select the same events, so history and the live view agree.
+ */
+static void
+test_filter_sql_vs_memory(void **state)
+{
+	static const char	*filters[] = {
+		"", "source=werf command~CONVERGE", "command~CONVERGE",
+		"command!~converge", "error!=", "error=", "error=boom",
+		"error!=boom", "error~BOO", "error!~boo", "exit_code!=0",
+		"exit_code=0", "exit_code=", "exit_code!=", "exit_code>0",
+		"exit_code<0", "duration_ms>1000", "duration_ms<1000",
+		"duration_ms=1000", "duration_ms!=1000", "phase=finish",
+		"phase!=finish", "phase=point", "client=abc", "client~abc",
+		"client!~abc", "client=", "client!=", "format=werf-json",
+		"format~JSON", "name=w2", "name!=w2", "name~W", "id>3",
+		"id<3", "id=2", "source!=werf", "source~DEV",
+		"source=werf phase=finish exit_code!=0",
+		"command~conv duration_ms>998 duration_ms<1501",
+	};
+	struct fixture		*fx = *state;
+	struct tt_event		 all[MAX_EVENTS];
+	struct tt_filter	 f;
+	char			*cause = NULL, sqlset[256], memset_[256];
+	size_t			 k, o;
+	int			 nall, i, j;
+
+	add_filter_rows(fx);
+	query(fx, NULL, 0);
+	nall = fx->ngot;
+	memcpy(all, fx->got, (size_t)nall * sizeof all[0]);
+	fx->ngot = 0;	/* all[] owns the copies now */
+
+	for (k = 0; k < sizeof filters / sizeof filters[0]; k++) {
+		query(fx, filters[k], 0);
+		(void)got_names(fx, sqlset, sizeof sqlset);
+		assert_int_equal(tt_filter_parse(filters[k], &f, &cause), 0);
+		o = 0;
+		memset_[0] = '\0';
+		for (i = 0, j = 0; i < nall; i++) {
+			if (!tt_filter_match(&f, &all[i]))
+				continue;
+			o += (size_t)snprintf(memset_ + o, sizeof memset_ - o,
+			    "%s%s", j++ > 0 ? " " : "", all[i].name);
+		}
+		tt_filter_free(&f);
+		if (strcmp(sqlset, memset_) != 0)
+			fail_msg("\"%s\": SQL gives \"%s\", memory \"%s\"",
+			    filters[k], sqlset, memset_);
+	}
+	for (i = 0; i < nall; i++)
+		tt_event_clear(&all[i]);
+}
+
+/*
+ * Terms whose operator does not fit the field (contains on a number, > and
+ * < on text), and contains with an empty text: if the parser accepts them,
+ * SQL and memory must still agree on them.
+ */
+static void
+test_filter_sql_vs_memory_odd(void **state)
+{
+	static const char	*filters[] = {
+		"duration_ms~5", "duration_ms!~5", "exit_code~1", "id~1",
+		"source>5", "name<5", "command>0",
+		"name~", "command!~", "error~", "error!~",
+	};
+	struct fixture		*fx = *state;
+	struct tt_event		 all[MAX_EVENTS];
+	struct tt_filter	 f;
+	char			*cause = NULL, sqlset[256], memset_[256];
+	char			 report[2048];
+	size_t			 k, o, r = 0;
+	int			 nall, i, j;
+
+	add_filter_rows(fx);
+	query(fx, NULL, 0);
+	nall = fx->ngot;
+	memcpy(all, fx->got, (size_t)nall * sizeof all[0]);
+	fx->ngot = 0;
+
+	report[0] = '\0';
+	for (k = 0; k < sizeof filters / sizeof filters[0]; k++) {
+		/* Refusing such a term (with a cause) is fine too. */
+		if (tt_filter_parse(filters[k], &f, &cause) != 0) {
+			assert_non_null(cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		query(fx, filters[k], 0);
+		(void)got_names(fx, sqlset, sizeof sqlset);
+		o = 0;
+		memset_[0] = '\0';
+		for (i = 0, j = 0; i < nall; i++) {
+			if (!tt_filter_match(&f, &all[i]))
+				continue;
+			o += (size_t)snprintf(memset_ + o, sizeof memset_ - o,
+			    "%s%s", j++ > 0 ? " " : "", all[i].name);
+		}
+		tt_filter_free(&f);
+		if (strcmp(sqlset, memset_) != 0 && r < sizeof report)
+			r += (size_t)snprintf(report + r, sizeof report - r,
+			    "\"%s\": SQL gives \"%s\", memory \"%s\"\n",
+			    filters[k], sqlset, memset_);
+	}
+	for (i = 0; i < nall; i++)
+		tt_event_clear(&all[i]);
+	if (r > 0)
+		fail_msg("SQL and memory disagree:\n%s", report);
+}
+
+/* Filter values are bound, not spliced into the SQL. */
+static void
+test_filter_injection(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "a'b");
+	add_named(&b, 2, "x");
+	submit(fx, &b);
+	flush(fx);
+	QUERY(fx, "name=a'b", 0, "a'b");
+	QUERY(fx, "name~'", 0, "a'b");
+	QUERY(fx, "name='--", 0, "");
+	QUERY(fx, "name!=x'OR'1'='1", 0, "a'b x");
+	assert_i64(store_event_count(fx->st), 2);
+}
+
+/* ---- counters ---- */
+
+static void
+test_counters(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_counters	 c;
+	struct tt_batch		 b;
+	int			 i;
+
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	for (i = 0; i < TT_CTR_COUNT; i++)
+		assert_i64(c.v[i], 0);
+
+	store_count(fx->st, TT_CTR_RECEIVED, 5);
+	store_count(fx->st, TT_CTR_ACCEPTED, 4);
+	store_count(fx->st, TT_CTR_BYTES, 1000);
+	store_count(fx->st, TT_CTR_RECEIVED, 1);
+	/* Not written before the flush. */
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 0);
+
+	/* A flush with counters but no batches writes them, reports none. */
+	flush(fx);
+	assert_int_equal(fx->ncalls, 0);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 6);
+	assert_i64(c.v[TT_CTR_ACCEPTED], 4);
+	assert_i64(c.v[TT_CTR_BYTES], 1000);
+	assert_i64(c.v[TT_CTR_REJ_MALFORMED], 0);
+
+	/* A second flush, with a batch: the deltas add up. */
+	store_count(fx->st, TT_CTR_RECEIVED, 3);
+	store_count(fx->st, TT_CTR_REJ_MALFORMED, 2);
+	store_count(fx->st, TT_CTR_REJ_TOO_LARGE, 1);
+	store_count(fx->st, TT_CTR_BYTES, 24);
+	tt_batch_init(&b);
+	add_named(&b, 1, "a");
+	submit(fx, &b);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 1);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 9);
+	assert_i64(c.v[TT_CTR_ACCEPTED], 4);
+	assert_i64(c.v[TT_CTR_BYTES], 1024);
+	assert_i64(c.v[TT_CTR_REJ_MALFORMED], 2);
+	assert_i64(c.v[TT_CTR_REJ_TOO_LARGE], 1);
+	assert_i64(c.v[TT_CTR_EVICTED], 0);
+	assert_i64(tt_counters_rejected(&c), 3);
+
+	/* Flushed deltas are not written twice. */
+	flush(fx);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 9);
+
+	/* A delta that cancels out changes nothing. */
+	store_count(fx->st, TT_CTR_EVICTED, 0);
+	flush(fx);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_EVICTED], 0);
+}
+
+/* ---- payloads ---- */
+
+static void
+test_payload(void **state)
+{
+	static const char	 body[] = "{\"a\":\"\0\"}\0\xff\x00tail\0";
+	struct fixture		*fx = *state;
+	struct store_payload	 pl = { "/batch/", "application/json", NULL,
+	    sizeof body - 1 };
+	struct tt_batch		 b;
+	char			*got, *route, *ctype, *copy;
+	size_t			 len;
+	int			 i;
+
+	/* The payload is copied: the caller's buffer may go away. */
+	copy = malloc(sizeof body - 1);
+	assert_non_null(copy);
+	memcpy(copy, body, sizeof body - 1);
+	pl.body = copy;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "p1");
+	add_named(&b, 2, "p2");
+	assert_true(store_submit(fx->st, &b, &pl) > 0);
+	tt_batch_clear(&b);
+	memset(copy, 'X', sizeof body - 1);
+	free(copy);
+
+	/* Without a payload; and one with no content type. */
+	add_named(&b, 3, "nopayload");
+	submit(fx, &b);
+	pl.route = "/v1/traces";
+	pl.content_type = NULL;
+	pl.body = "\x0a\x00\x01";
+	pl.len = 3;
+	add_named(&b, 4, "p3");
+	assert_true(store_submit(fx->st, &b, &pl) > 0);
+	tt_batch_clear(&b);
+	flush(fx);
+
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 4);
+	for (i = 0; i < 2; i++) {
+		got = route = ctype = NULL;
+		len = 0;
+		assert_int_equal(store_payload(fx->st, fx->got[i].id, &got,
+		    &len, &route, &ctype), 0);
+		assert_int_equal(len, sizeof body - 1);
+		assert_memory_equal(got, body, sizeof body - 1);
+		assert_str(route, "/batch/");
+		assert_str(ctype, "application/json");
+		free(got);
+		free(route);
+		free(ctype);
+	}
+
+	got = route = ctype = NULL;
+	assert_int_equal(store_payload(fx->st, fx->got[2].id, &got, &len,
+	    &route, &ctype), -1);
+	assert_null(got);
+
+	got = route = ctype = NULL;
+	assert_int_equal(store_payload(fx->st, fx->got[3].id, &got, &len,
+	    &route, &ctype), 0);
+	assert_int_equal(len, 3);
+	assert_memory_equal(got, "\x0a\x00\x01", 3);
+	assert_str(route, "/v1/traces");
+	assert_null(ctype);
+	free(got);
+	free(route);
+
+	/* No such event. */
+	got = NULL;
+	assert_int_equal(store_payload(fx->st, 999999, &got, &len, &route,
+	    &ctype), -1);
+	assert_null(got);
+}
+
+/* A zero-length payload is kept as zero bytes. */
+static void
+test_payload_empty(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_payload	 pl = { "/e/", "text/plain", "", 0 };
+	struct tt_batch		 b;
+	char			*got = NULL, *route = NULL, *ctype = NULL;
+	size_t			 len = 99;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "e");
+	store_submit(fx->st, &b, &pl);
+	tt_batch_clear(&b);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 1);
+	assert_int_equal(fx->calls[0].ok, 1);
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 1);
+	assert_int_equal(store_payload(fx->st, fx->got[0].id, &got, &len,
+	    &route, &ctype), 0);
+	assert_int_equal(len, 0);
+	assert_str(route, "/e/");
+	assert_str(ctype, "text/plain");
+	free(got);
+	free(route);
+	free(ctype);
+}
+
+/* ---- reopening ---- */
+
+/* The schema version, read with SQLite directly. */
+static int
+schema_version(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+test_reopen(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_counters	 c;
+	struct store_payload	 pl = { "/r/", NULL, "a\0b", 3 };
+	struct tt_batch		 b;
+	char			*got = NULL, *route = NULL, *ctype = NULL;
+	size_t			 len = 0;
+	int64_t			 last_id;
+	int			 v, round;
+
+	tt_batch_init(&b);
+	add(&b, 1, TT_SRC_WERF, TT_PHASE_FINISH, "r1", "converge", "boom", 1,
+	    2000);
+	add_named(&b, 2, "r2");
+	store_submit(fx->st, &b, &pl);
+	tt_batch_clear(&b);
+	store_count(fx->st, TT_CTR_RECEIVED, 2);
+	flush(fx);
+	close_store(fx);
+
+	v = schema_version(fx->path);
+	assert_true(v >= 1);
+
+	/* Reopening runs no migration twice and loses nothing. */
+	for (round = 0; round < 3; round++) {
+		open_store(fx);
+		assert_int_equal(schema_version(fx->path), v);
+		assert_i64(store_event_count(fx->st), 2);
+		QUERY(fx, NULL, 0, "r1 r2");
+		QUERY(fx, "error!= duration_ms>1999", 0, "r1");
+		assert_int_equal(store_counters(fx->st, &c), 0);
+		assert_i64(c.v[TT_CTR_RECEIVED], 2);
+		close_store(fx);
+	}
+
+	/* New rows after a reopen get later ids; the payload is there. */
+	open_store(fx);
+	query(fx, NULL, 0);
+	last_id = fx->got[1].id;
+	assert_int_equal(store_payload(fx->st, fx->got[0].id, &got, &len,
+	    &route, &ctype), 0);
+	assert_int_equal(len, 3);
+	assert_memory_equal(got, "a\0b", 3);
+	assert_str(route, "/r/");
+	assert_null(ctype);
+	free(got);
+	free(route);
+	add_named(&b, 3, "r3");
+	submit(fx, &b);
+	store_count(fx->st, TT_CTR_RECEIVED, 1);
+	flush(fx);
+	QUERY(fx, NULL, 0, "r1 r2 r3");
+	assert_true(fx->got[2].id > last_id);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 3);
+}
+
+/* Closing commits what is queued, and says so. */
+static void
+test_close_flushes(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_counters	 c;
+	struct tt_batch		 b;
+	uint64_t		 t;
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "q1");
+	t = submit(fx, &b);
+	store_count(fx->st, TT_CTR_ACCEPTED, 1);
+	close_store(fx);
+	assert_int_equal(fx->ncalls, 1);
+	assert_true(fx->calls[0].first == t);
+	assert_true(fx->calls[0].last == t);
+	assert_int_equal(fx->calls[0].ok, 1);
+
+	open_store(fx);
+	QUERY(fx, NULL, 0, "q1");
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_ACCEPTED], 1);
+}
+
+/* A database from a newer teltop is refused, not downgraded. */
+static void
+test_newer_schema(void **state)
+{
+	struct fixture	*fx = *state;
+	struct store	*st;
+	sqlite3		*db;
+	char		*cause = NULL;
+
+	close_store(fx);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = store_open(fx->path, &cause);
+	assert_null(st);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "999"));
+	free(cause);
+	assert_int_equal(schema_version(fx->path), 999);
+}
+
+/* A path in a directory that does not exist: NULL and a cause. */
+static void
+test_open_missing_dir(void **state)
+{
+	struct store	*st;
+	char		 dir[64], path[96], *cause = NULL;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/teltop-test-nodir-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(rmdir(dir), 0);	/* now it does not exist */
+	snprintf(path, sizeof path, "%s/sub/events.db", dir);
+
+	st = store_open(path, &cause);
+	assert_null(st);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+	assert_int_equal(access(dir, F_OK), -1);
+}
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_commit_cb),
+		T(test_empty_batch),
+		T(test_roundtrip),
+		T(test_roundtrip_enums),
+		T(test_limit),
+		T(test_stop),
+		T(test_flush_failure),
+		T(test_filter_sql),
+		T(test_filter_sql_vs_memory),
+		T(test_filter_sql_vs_memory_odd),
+		T(test_filter_injection),
+		T(test_counters),
+		T(test_payload),
+		T(test_payload_empty),
+		T(test_reopen),
+		T(test_close_flushes),
+		T(test_newer_schema),
+		cmocka_unit_test(test_open_missing_dir),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
