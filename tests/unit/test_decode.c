@@ -17,6 +17,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tt_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,41 +59,6 @@ struct want {
 
 #define DECODE_OK(route, tmpl, b, n) \
 	decode_ok((route), (tmpl), (b), (n), __FILE__, __LINE__)
-
-/* Compare two int64 values and print both, signed, on mismatch. */
-#define assert_i64(got, want) do {					\
-	int64_t g_ = (got), w_ = (want);				\
-	if (g_ != w_) {							\
-		print_error("%s = %lld, expected %lld\n", #got,		\
-		    (long long)g_, (long long)w_);			\
-		fail();							\
-	}								\
-} while (0)
-
-/* NULL-safe string comparison. */
-#define assert_str(got, want) do {					\
-	const char *g_ = (got), *w_ = (want);				\
-	if ((g_ == NULL) != (w_ == NULL) ||				\
-	    (g_ != NULL && strcmp(g_, w_) != 0)) {			\
-		print_error("%s = %s%s%s, expected %s%s%s\n", #got,	\
-		    g_ ? "\"" : "", g_ ? g_ : "NULL", g_ ? "\"" : "",	\
-		    w_ ? "\"" : "", w_ ? w_ : "NULL", w_ ? "\"" : "");	\
-		fail();							\
-	}								\
-} while (0)
-
-/* A copy of s.  Caller frees. */
-static char *
-dup_str(const char *s)
-{
-	size_t	 len = strlen(s) + 1;
-	char	*d;
-
-	d = malloc(len);
-	assert_non_null(d);
-	memcpy(d, s, len);
-	return d;
-}
 
 /* Template to JSON: ' becomes " and ` becomes '.  Caller frees. */
 static char *

@@ -13,25 +13,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tt_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "event.h"
 #include "filter.h"
-
-/* A copy of s, or NULL.  Caller frees. */
-static char *
-dup_str(const char *s)
-{
-	char	*d;
-
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	assert_non_null(d);
-	return d;
-}
 
 /* Parse s, which must be accepted. */
 static void

@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tt_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,28 +25,6 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-
-/* Compare two int64 values and print both, signed, on mismatch. */
-#define assert_i64(got, want) do {					\
-	int64_t g_ = (got), w_ = (want);				\
-	if (g_ != w_) {							\
-		print_error("%s = %lld, expected %lld\n", #got,		\
-		    (long long)g_, (long long)w_);			\
-		fail();							\
-	}								\
-} while (0)
-
-/* NULL-safe string comparison. */
-#define assert_str(got, want) do {					\
-	const char *g_ = (got), *w_ = (want);				\
-	if ((g_ == NULL) != (w_ == NULL) ||				\
-	    (g_ != NULL && strcmp(g_, w_) != 0)) {			\
-		print_error("%s = %s%s%s, expected %s%s%s\n", #got,	\
-		    g_ ? "\"" : "", g_ ? g_ : "NULL", g_ ? "\"" : "",	\
-		    w_ ? "\"" : "", w_ ? w_ : "NULL", w_ ? "\"" : "");	\
-		fail();							\
-	}								\
-} while (0)
 
 /* 2026-01-01T00:00:00Z in µs. */
 #define T0	1767225600000000LL
@@ -70,19 +50,6 @@ struct fixture {
 	int		 ngot;
 	int		 stop_after;	/* > 0: the callback stops there */
 };
-
-/* A copy of s, or NULL.  Caller frees. */
-static char *
-dup_str(const char *s)
-{
-	char	*d;
-
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	assert_non_null(d);
-	return d;
-}
 
 static void
 on_commit(void *arg, uint64_t first, uint64_t last, int ok)

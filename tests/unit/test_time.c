@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tt_test.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +22,6 @@
 
 /* 2026-01-05T12:00:00Z in µs. */
 #define NOON	1767614400000000LL
-
-/* Compare two int64 values and print both, signed, on mismatch. */
-#define assert_i64(got, want) do {					\
-	int64_t g_ = (got), w_ = (want);				\
-	if (g_ != w_) {							\
-		print_error("%s = %lld, expected %lld\n", #got,		\
-		    (long long)g_, (long long)w_);			\
-		fail();							\
-	}								\
-} while (0)
 
 /* Parse s, which must be accepted, and check the result. */
 #define assert_parses(s, want) do {					\
