@@ -29,11 +29,11 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
-		return cmd_serve(argc, argv, 1);
+		return cmd_serve(argc, argv);
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "serve") == 0)
-		return cmd_serve(argc - 1, argv + 1, 0);
+		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "events") == 0)
 		return cmd_events(argc - 1, argv + 1);
 	if (strcmp(cmd, "send") == 0)

@@ -7,7 +7,7 @@
 
 #define TT_DEFAULT_LISTEN	"127.0.0.1:8353"
 
-int	cmd_serve(int, char **, int with_ui);
+int	cmd_serve(int, char **);
 int	cmd_events(int, char **);
 int	cmd_send(int, char **);
 

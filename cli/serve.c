@@ -96,12 +96,11 @@ on_commit(void *arg, uint64_t first, uint64_t last, int ok)
 
 /* Run the collector until SIGINT/SIGTERM. */
 int
-cmd_serve(int argc, char **argv, int with_ui)
+cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
-		{ "theme", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -121,8 +120,6 @@ cmd_serve(int argc, char **argv, int with_ui)
 		case 'l':
 			listen = optarg;
 			break;
-		case 't':
-			break;	/* themes belong to the UI */
 		case 'h':
 			printf("usage: %s\n\nRuns the collector: every route of "
 			    "design.md on one port, events committed to the "
@@ -139,7 +136,6 @@ cmd_serve(int argc, char **argv, int with_ui)
 	if (cli_split_addr(listen, &host, &port) != 0)
 		cli_usage_error(usage, "bad listen address '%s': expected "
 		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)", listen);
-	(void)with_ui;
 
 	db = cli_db_path(dbopt, 1);
 	memset(&a, 0, sizeof a);

@@ -14,12 +14,6 @@
 	"client_id, execution_id, command, duration_ms, exit_code, error, " \
 	"version, os, arch, pii, data"
 
-void
-store_query_close(struct store *st)
-{
-	(void)st;
-}
-
 /* Append to a growing SQL string. */
 static void
 sql_add(char **sql, const char *s)

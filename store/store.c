@@ -230,7 +230,6 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_payload);
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ins_counter);
-	store_query_close(st);
 	sqlite3_close(st->db);
 	free(st);
 }

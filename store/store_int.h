@@ -26,6 +26,5 @@ struct store {
 };
 
 int	store_exec(struct store *, const char *, char **cause);
-void	store_query_close(struct store *);
 
 #endif

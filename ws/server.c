@@ -560,7 +560,6 @@ http_request(struct conn *c, const char *uri)
 		snprintf(c->compression, sizeof c->compression, "%s", v);
 	c->chunked = strstr(te, "chunked") != NULL;
 	buf_init(&c->body, c->ws->cfg.request_max);
-	count(c->ws, TT_CTR_BYTES, 0);
 	n = clen[0] != '\0' ? atoll(clen) : 0;
 	if (!c->chunked && n > (long long)c->ws->cfg.request_max)
 		c->overflow = 1;

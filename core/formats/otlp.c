@@ -35,7 +35,7 @@ struct span_view {
 
 /* werf's fields, from the flat view (span attributes or the docs' JSON). */
 static void
-werf_fill(struct dctx *d, struct tt_event *ev, const cJSON *o)
+werf_fill(struct tt_event *ev, const cJSON *o)
 {
 	static const char *const k_err[] = { "errorMessage", "error", NULL };
 	const cJSON	*data, *attrs;
@@ -66,7 +66,6 @@ werf_fill(struct dctx *d, struct tt_event *ev, const cJSON *o)
 	ev->arch = json_strdup(attrs, "arch");
 	cJSON_Delete(downed);
 	cJSON_Delete(aowned);
-	(void)d;
 }
 
 /* Replace a JSON-string member with the object it holds, if it holds one. */
@@ -144,7 +143,7 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 	if (sv->start_ns > 0)
 		ev->ts = (int64_t)(sv->start_ns / 1000);
 	if (werf) {
-		werf_fill(d, ev, sv->attrs);
+		werf_fill(ev, sv->attrs);
 		return;
 	}
 	ev->name = xstrdup(sv->name[0] != '\0' ? sv->name : "span");
@@ -462,5 +461,5 @@ fmt_werf_flat_item(struct dctx *d, const cJSON *item)
 
 	if ((ev = fmt_new_event(d, item, "werf-json", TT_SRC_WERF)) == NULL)
 		return;
-	werf_fill(d, ev, item);
+	werf_fill(ev, item);
 }
