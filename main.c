@@ -10,6 +10,7 @@
 static const char usage[] =
 	"usage: teltop [--db PATH] [--listen HOST:PORT]   collector (the live UI is not built yet)\n"
 	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
+	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts\n"
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"\n"
@@ -36,6 +37,8 @@ main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "events") == 0)
 		return cmd_events(argc - 1, argv + 1);
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(argc - 1, argv + 1);
 	if (strcmp(cmd, "send") == 0)
 		return cmd_send(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0) {

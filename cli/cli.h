@@ -9,6 +9,7 @@
 
 int	cmd_serve(int, char **);
 int	cmd_events(int, char **);
+int	cmd_stats(int, char **);
 int	cmd_send(int, char **);
 
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */

@@ -2,6 +2,7 @@
  * Reading the store: event history through the filter language, counters,
  * payloads.  Filter terms become SQL with bound values, never spliced text.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,57 @@ store_events(struct store *st, const struct tt_filter *f, int64_t limit,
 		tt_event_clear(&ev);
 	}
 	if (!stop && rc != SQLITE_DONE) {
+		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+store_scan(struct store *st, int64_t since_us, const char *source,
+    void (*cb)(void *, const struct tt_event *), void *arg, char **cause)
+{
+	sqlite3_stmt	*s;
+	struct tt_event	 ev;
+	const char	*t;
+	int		 rc;
+
+	*cause = NULL;
+	rc = sqlite3_prepare_v2(st->db, "SELECT ts, source, name, phase, "
+	    "client_id, execution_id, command, duration_ms, exit_code, error, "
+	    "CASE WHEN source = 'devtron' AND name = 'Summary' THEN data END "
+	    "FROM events WHERE ts >= ?1 AND (?2 IS NULL OR source = ?2) "
+	    "ORDER BY id", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, since_us);
+	if (source != NULL)
+		sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		tt_event_init(&ev);
+		ev.ts = sqlite3_column_int64(s, 0);
+		t = (const char *)sqlite3_column_text(s, 1);
+		if (t == NULL || tt_source_parse(t, &ev.source) != 0)
+			ev.source = TT_SRC_GENERIC;
+		ev.name = (char *)(uintptr_t)sqlite3_column_text(s, 2);
+		t = (const char *)sqlite3_column_text(s, 3);
+		if (t == NULL || tt_phase_parse(t, &ev.phase) != 0)
+			ev.phase = TT_PHASE_POINT;
+		ev.client_id = (char *)(uintptr_t)sqlite3_column_text(s, 4);
+		ev.execution_id = (char *)(uintptr_t)sqlite3_column_text(s, 5);
+		ev.command = (char *)(uintptr_t)sqlite3_column_text(s, 6);
+		ev.duration_ms = col_int(s, 7);
+		ev.exit_code = col_int(s, 8);
+		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 9);
+		ev.data = (char *)(uintptr_t)sqlite3_column_text(s, 10);
+		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
+		cb(arg, &ev);	/* borrowed strings: not cleared */
+	}
+	if (rc != SQLITE_DONE) {
 		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
 		sqlite3_finalize(s);
 		return -1;

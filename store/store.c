@@ -196,6 +196,14 @@ store_set_commit_cb(struct store *st, store_commit_cb cb, void *arg)
 	st->commit_arg = arg;
 }
 
+void
+store_set_event_cb(struct store *st, void (*cb)(void *,
+    const struct tt_event *), void *arg)
+{
+	st->event_cb = cb;
+	st->event_arg = arg;
+}
+
 static void
 pending_free(struct pending *p)
 {
@@ -414,6 +422,14 @@ store_flush(struct store *st, char **cause)
 	else
 		memset(&st->counts, 0, sizeof st->counts);
 done:
+	if (ok && st->event_cb != NULL)
+		for (i = 0; i < n; i++) {
+			size_t	k;
+
+			for (k = 0; k < st->pending[i].n; k++)
+				st->event_cb(st->event_arg,
+				    &st->pending[i].ev[k]);
+		}
 	if (n > 0) {
 		first = st->pending[0].ticket;
 		last = st->pending[n - 1].ticket;

@@ -32,6 +32,10 @@ struct store_payload {
 struct store	*store_open(const char *path, char **cause);
 void		 store_close(struct store *);	/* flushes first */
 void		 store_set_commit_cb(struct store *, store_commit_cb, void *);
+/* Called for each event once it is committed (ids set), before the
+ * commit callback: how live aggregates follow the database. */
+void		 store_set_event_cb(struct store *,
+		     void (*)(void *, const struct tt_event *), void *);
 
 /*
  * Queue the batch's events (they move into the store; the batch is left
@@ -53,6 +57,15 @@ int		 store_events(struct store *, const struct tt_filter *,
 		     int64_t limit, int (*cb)(void *, const struct tt_event *),
 		     void *arg, char **cause);
 int64_t		 store_event_count(struct store *);
+/*
+ * Every event since since_us (0: all) of one source (NULL: all), oldest
+ * first, with only what the aggregates read (data only for Devtron's
+ * Summary): how tt_stats is rebuilt.
+ */
+int		 store_scan(struct store *, int64_t since_us,
+		     const char *source,
+		     void (*cb)(void *, const struct tt_event *), void *arg,
+		     char **cause);
 /* Persistent counters, summed over every process that wrote them. */
 int		 store_counters(struct store *, struct tt_counters *);
 /* The payload row an event came in: caller frees *body. */

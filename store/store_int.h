@@ -23,6 +23,8 @@ struct store {
 	struct tt_counters	 counts;	/* deltas not yet written */
 	store_commit_cb		 commit_cb;
 	void			*commit_arg;
+	void			(*event_cb)(void *, const struct tt_event *);
+	void			*event_arg;
 };
 
 int	store_exec(struct store *, const char *, char **cause);

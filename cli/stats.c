@@ -1,0 +1,348 @@
+/*
+ * `teltop stats`: per-command timings, daily counts, Devtron Summary counts
+ * and the collector's counters, from everything in the database: the
+ * aggregate model (core/stats) rebuilt by one scan, then printed as tables
+ * or as one JSON object.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "core/counters.h"
+#include "core/decode.h"
+#include "core/stats.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "cli.h"
+
+static const char usage[] =
+	"teltop stats [--db PATH] [--json] [--since YYYY-MM-DD] [--source S] "
+	"[--orphan-after DURATION]";
+
+struct report {
+	struct tt_cmd_stats	*cmds;
+	size_t			 ncmds;
+	struct tt_day_stats	*days;
+	size_t			 ndays;
+	struct tt_summary	*sums;
+	size_t			 nsums;
+	struct tt_counters	 counters;
+	int64_t			 events;
+};
+
+/* "90", "90s", "15m", "1h", "2d" -> µs; -1 if bad. */
+static int64_t
+parse_duration(const char *s)
+{
+	char		*end;
+	double		 v;
+	int64_t		 unit = 1000000;
+
+	v = strtod(s, &end);
+	if (end == s || v <= 0)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		unit = 1000;
+	else if (strcmp(end, "m") == 0)
+		unit = 60LL * 1000000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600LL * 1000000;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400LL * 1000000;
+	else if (*end != '\0' && strcmp(end, "s") != 0)
+		return -1;
+	return (int64_t)(v * (double)unit);
+}
+
+/* Local midnight of YYYY-MM-DD, in µs; -1 if bad. */
+static int64_t
+parse_day(const char *s)
+{
+	struct tm	tm;
+	char		*end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000000;
+}
+
+static void
+feed(void *arg, const struct tt_event *ev)
+{
+	tt_stats_add(arg, ev);
+}
+
+static void
+json_int_or_null(cJSON *o, const char *k, int64_t v)
+{
+	if (v == TT_NONE)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void
+print_json(const struct report *r)
+{
+	cJSON	*root, *o, *a, *item, *counts;
+	char	 buf[40], *s;
+	size_t	 i, k;
+
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "events", (double)r->events);
+	o = cJSON_AddObjectToObject(root, "counters");
+	cJSON_AddNumberToObject(o, "received",
+	    (double)r->counters.v[TT_CTR_RECEIVED]);
+	cJSON_AddNumberToObject(o, "accepted",
+	    (double)r->counters.v[TT_CTR_ACCEPTED]);
+	cJSON_AddNumberToObject(o, "rejected",
+	    (double)tt_counters_rejected(&r->counters));
+	cJSON_AddNumberToObject(o, "dropped_optout",
+	    (double)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+
+	a = cJSON_AddArrayToObject(root, "commands");
+	for (i = 0; i < r->ncmds; i++) {
+		const struct tt_cmd_stats *c = &r->cmds[i];
+
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "source",
+		    tt_source_name(c->source));
+		cJSON_AddStringToObject(item, "command", c->command);
+		cJSON_AddNumberToObject(item, "count", (double)c->count);
+		cJSON_AddNumberToObject(item, "failures", (double)c->failures);
+		json_int_or_null(item, "p50_ms", c->p50_ms);
+		json_int_or_null(item, "p95_ms", c->p95_ms);
+		json_int_or_null(item, "p99_ms", c->p99_ms);
+		json_int_or_null(item, "max_ms", c->max_ms);
+		cJSON_AddNumberToObject(item, "running", (double)c->running);
+		cJSON_AddNumberToObject(item, "orphans", (double)c->orphans);
+		tt_time_format(c->last_seen, buf, sizeof buf);
+		cJSON_AddStringToObject(item, "last_seen", buf);
+		cJSON_AddItemToArray(a, item);
+	}
+	a = cJSON_AddArrayToObject(root, "daily");
+	for (i = 0; i < r->ndays; i++) {
+		const struct tt_day_stats *d = &r->days[i];
+
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "day", d->day);
+		cJSON_AddStringToObject(item, "source",
+		    tt_source_name(d->source));
+		cJSON_AddNumberToObject(item, "events", (double)d->events);
+		cJSON_AddNumberToObject(item, "commands", (double)d->commands);
+		cJSON_AddNumberToObject(item, "failures", (double)d->failures);
+		cJSON_AddNumberToObject(item, "clients", (double)d->clients);
+		cJSON_AddItemToArray(a, item);
+	}
+	a = cJSON_AddArrayToObject(root, "summaries");
+	for (i = 0; i < r->nsums; i++) {
+		const struct tt_summary *s_ = &r->sums[i];
+
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "day", s_->day);
+		cJSON_AddStringToObject(item, "source",
+		    tt_source_name(s_->source));
+		cJSON_AddStringToObject(item, "client_id", s_->client_id);
+		counts = cJSON_AddObjectToObject(item, "counts");
+		for (k = 0; k < s_->ncounts; k++)
+			cJSON_AddNumberToObject(counts, s_->counts[k].key,
+			    s_->counts[k].value);
+		cJSON_AddItemToArray(a, item);
+	}
+	cJSON_AddArrayToObject(root, "optout");
+	cJSON_AddArrayToObject(root, "privacy");
+	if ((s = cJSON_Print(root)) == NULL)
+		fatal("out of memory");
+	puts(s);
+	free(s);
+	cJSON_Delete(root);
+}
+
+/* A duration for people: 850ms, 12.3s, 4m05s, 2h10m. */
+static void
+human_ms(int64_t ms, char *buf, size_t len)
+{
+	if (ms == TT_NONE)
+		snprintf(buf, len, "-");
+	else if (ms < 1000)
+		snprintf(buf, len, "%lldms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%.1fs", (double)ms / 1000);
+	else if (ms < 3600000)
+		snprintf(buf, len, "%lldm%02llds", (long long)(ms / 60000),
+		    (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, len, "%lldh%02lldm", (long long)(ms / 3600000),
+		    (long long)(ms / 60000 % 60));
+}
+
+static void
+print_text(const struct report *r)
+{
+	char	p50[32], p95[32], p99[32], mx[32], seen[40];
+	size_t	i, k;
+	int	w = 7;
+
+	printf("%lld events stored; received %lld, accepted %lld, rejected "
+	    "%lld, dropped by opt-out %lld\n\n", (long long)r->events,
+	    (long long)r->counters.v[TT_CTR_RECEIVED],
+	    (long long)r->counters.v[TT_CTR_ACCEPTED],
+	    (long long)tt_counters_rejected(&r->counters),
+	    (long long)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+
+	for (i = 0; i < r->ncmds; i++)
+		if ((int)strlen(r->cmds[i].command) > w)
+			w = (int)strlen(r->cmds[i].command);
+	if (w > 40)
+		w = 40;
+	printf("Commands\n%-8s %-*s %6s %6s %7s %7s %7s %7s %5s %6s  %s\n",
+	    "SOURCE", w, "COMMAND", "RUNS", "FAILED", "P50", "P95", "P99",
+	    "MAX", "RUN", "ORPHAN", "LAST SEEN");
+	if (r->ncmds == 0)
+		printf("  (no commands yet)\n");
+	for (i = 0; i < r->ncmds; i++) {
+		const struct tt_cmd_stats *c = &r->cmds[i];
+
+		human_ms(c->p50_ms, p50, sizeof p50);
+		human_ms(c->p95_ms, p95, sizeof p95);
+		human_ms(c->p99_ms, p99, sizeof p99);
+		human_ms(c->max_ms, mx, sizeof mx);
+		tt_time_format(c->last_seen, seen, sizeof seen);
+		seen[19] = '\0';
+		printf("%-8s %-*.*s %6lld %6lld %7s %7s %7s %7s %5lld %6lld  "
+		    "%s\n", tt_source_name(c->source), w, w, c->command,
+		    (long long)c->count, (long long)c->failures, p50, p95, p99,
+		    mx, (long long)c->running, (long long)c->orphans, seen);
+	}
+	printf("\nDaily (local time)\n%-10s %-8s %8s %8s %8s %8s\n", "DAY",
+	    "SOURCE", "EVENTS", "COMMANDS", "FAILED", "CLIENTS");
+	if (r->ndays == 0)
+		printf("  (no events yet)\n");
+	for (i = 0; i < r->ndays; i++)
+		printf("%-10s %-8s %8lld %8lld %8lld %8lld\n", r->days[i].day,
+		    tt_source_name(r->days[i].source),
+		    (long long)r->days[i].events,
+		    (long long)r->days[i].commands,
+		    (long long)r->days[i].failures,
+		    (long long)r->days[i].clients);
+	if (r->nsums > 0)
+		printf("\nDevtron Summary counts (latest per client and day)\n");
+	for (i = 0; i < r->nsums; i++) {
+		printf("%s %s", r->sums[i].day, r->sums[i].client_id);
+		for (k = 0; k < r->sums[i].ncounts; k++)
+			printf(" %s=%g", r->sums[i].counts[k].key,
+			    r->sums[i].counts[k].value);
+		putchar('\n');
+	}
+}
+
+int
+cmd_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "since", required_argument, NULL, 's' },
+		{ "source", required_argument, NULL, 'S' },
+		{ "orphan-after", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct report	 r;
+	struct tt_stats	*stats;
+	struct store	*st;
+	enum tt_source	 src;
+	const char	*dbopt = NULL, *source = NULL;
+	char		*db, *cause = NULL;
+	int64_t		 since = 0, orphan_after = TT_ORPHAN_AFTER_US;
+	int		 ch, json = 0, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			if ((since = parse_day(optarg)) < 0)
+				cli_usage_error(usage, "--since needs a day "
+				    "like 2026-11-21, not '%s'", optarg);
+			break;
+		case 'S':
+			if (tt_source_parse(optarg, &src) != 0)
+				cli_usage_error(usage, "unknown source '%s' "
+				    "(devtron, devpod, devsy, werf, posthog, "
+				    "generic)", optarg);
+			source = optarg;
+			break;
+		case 'o':
+			if ((orphan_after = parse_duration(optarg)) <= 0)
+				cli_usage_error(usage, "--orphan-after needs "
+				    "a duration like 30m, 1h or 3600, not '%s'",
+				    optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n\nPer source and command: runs, "
+			    "failures, p50/p95/p99/max duration, running and\n"
+			    "orphaned starts (older than --orphan-after, "
+			    "default 1h); per local day (TZ)\nand source: "
+			    "events, commands, failures, distinct clients; "
+			    "Devtron Summary counts.\n", usage);
+			return 0;
+		default:
+			cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind != argc)
+		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	db = cli_db_path(dbopt, 0);
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "teltop: no database at %s (start `teltop "
+		    "serve` first, or pass --db PATH)\n", db);
+		free(db);
+		return 1;
+	}
+	if ((st = store_open(db, &cause)) == NULL) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		free(db);
+		return 1;
+	}
+	stats = tt_stats_create(orphan_after);
+	memset(&r, 0, sizeof r);
+	rc = store_scan(st, since, source, feed, stats, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+	} else {
+		r.ncmds = tt_stats_commands(stats, tt_now_us(), &r.cmds);
+		r.ndays = tt_stats_days(stats, &r.days);
+		r.nsums = tt_stats_summaries(stats, &r.sums);
+		(void)store_counters(st, &r.counters);
+		for (size_t i = 0; i < r.ndays; i++)
+			r.events += r.days[i].events;
+		if (json)
+			print_json(&r);
+		else
+			print_text(&r);
+	}
+	free(r.cmds);
+	free(r.days);
+	free(r.sums);
+	tt_stats_free(stats);
+	store_close(st);
+	free(db);
+	return rc == 0 ? 0 : 1;
+}

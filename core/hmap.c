@@ -1,0 +1,108 @@
+/*
+ * String-keyed hash map.  The load factor stays below 3/4.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+#include "xmalloc.h"
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+hash(const char *k, size_t n)
+{
+	uint64_t	h = 14695981039346656037ULL;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)k[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+hmap_init(struct hmap *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void
+hmap_clear(struct hmap *m, void (*free_value)(void *))
+{
+	size_t	i;
+
+	for (i = 0; i < m->cap; i++) {
+		if (m->slots[i].key == NULL)
+			continue;
+		free(m->slots[i].key);
+		if (free_value != NULL)
+			free_value(m->slots[i].value);
+	}
+	free(m->slots);
+	hmap_init(m);
+}
+
+static struct hmap_slot *
+find(const struct hmap *m, const char *key, size_t klen)
+{
+	size_t	i;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = hash(key, klen) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (m->slots[i].key == NULL)
+			return &m->slots[i];
+		if (m->slots[i].klen == klen &&
+		    memcmp(m->slots[i].key, key, klen) == 0)
+			return &m->slots[i];
+	}
+}
+
+void *
+hmap_get(const struct hmap *m, const char *key, size_t klen)
+{
+	struct hmap_slot	*s = find(m, key, klen);
+
+	return s != NULL && s->key != NULL ? s->value : NULL;
+}
+
+static void
+grow(struct hmap *m)
+{
+	struct hmap	 big;
+	struct hmap_slot *s;
+	size_t		 i;
+
+	big.cap = m->cap == 0 ? 64 : m->cap * 2;
+	big.n = m->n;
+	big.slots = xcalloc(big.cap, sizeof *big.slots);
+	for (i = 0; i < m->cap; i++) {
+		if (m->slots[i].key == NULL)
+			continue;
+		s = find(&big, m->slots[i].key, m->slots[i].klen);
+		*s = m->slots[i];
+	}
+	free(m->slots);
+	*m = big;
+}
+
+void **
+hmap_put(struct hmap *m, const char *key, size_t klen)
+{
+	struct hmap_slot	*s;
+
+	if ((m->n + 1) * 4 > m->cap * 3)
+		grow(m);
+	s = find(m, key, klen);
+	if (s->key == NULL) {
+		s->key = xmalloc(klen + 1);
+		memcpy(s->key, key, klen);
+		s->key[klen] = '\0';
+		s->klen = klen;
+		s->value = NULL;
+		m->n++;
+	}
+	return &s->value;
+}
