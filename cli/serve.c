@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/decode.h"
+#include "core/stats.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "ws/ws.h"
@@ -25,6 +26,7 @@ static const char usage[] =
 struct app {
 	struct store	*store;
 	struct ws	*ws;
+	struct tt_stats	*stats;		/* what the live UI reads */
 };
 
 static volatile sig_atomic_t	 stopping;
@@ -86,6 +88,15 @@ sink_flush(void *arg)
 	}
 }
 
+/* A committed event joins the live aggregates. */
+static void
+on_event(void *arg, const struct tt_event *ev)
+{
+	struct app	*a = arg;
+
+	tt_stats_add(a->stats, ev);
+}
+
 static void
 on_commit(void *arg, uint64_t first, uint64_t last, int ok)
 {
@@ -109,6 +120,7 @@ cmd_serve(int argc, char **argv)
 	struct sigaction	 sa;
 	const char		*listen = NULL, *dbopt = NULL;
 	char			*db, *host, *cause = NULL;
+	int64_t			 t0;
 	int			 ch, port, i;
 
 	optind = 1;
@@ -148,6 +160,22 @@ cmd_serve(int argc, char **argv)
 	}
 	store_set_commit_cb(a.store, on_commit, &a);
 
+	/* Rebuild the aggregates from the database, then keep them live. */
+	t0 = tt_now_us();
+	a.stats = tt_stats_create(TT_ORPHAN_AFTER_US);
+	if (store_scan(a.store, 0, NULL, on_event, &a, &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		tt_stats_free(a.stats);
+		store_close(a.store);
+		free(db);
+		free(host);
+		return 1;
+	}
+	store_set_event_cb(a.store, on_event, &a);
+	fprintf(stderr, "teltop: aggregates rebuilt from the database in "
+	    "%lld ms\n", (long long)((tt_now_us() - t0) / 1000));
+
 	memset(&cfg, 0, sizeof cfg);
 	cfg.host = host;
 	cfg.port = port;
@@ -161,6 +189,7 @@ cmd_serve(int argc, char **argv)
 	if ((a.ws = ws_create(&cfg, &cause)) == NULL) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);
+		tt_stats_free(a.stats);
 		store_close(a.store);
 		free(db);
 		free(host);
@@ -191,6 +220,7 @@ cmd_serve(int argc, char **argv)
 	signal_ws = NULL;
 	ws_destroy(a.ws);
 	store_close(a.store);
+	tt_stats_free(a.stats);
 	free(db);
 	free(host);
 	return 0;
