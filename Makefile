@@ -99,12 +99,14 @@ asan:
 		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit
 	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
 
-bench: teltop
+bench: teltop $(UNIT_LINK)
 	$(Q)$(CC) -O2 $(WARN) -o bench/load bench/load.c
 	$(Q)$(CC) -O2 $(WARN) -o bench/rawinsert bench/rawinsert.c -lsqlite3
+	$(Q)$(CC) $(ALL_CFLAGS) -o bench/statsbench bench/statsbench.c \
+		$(UNIT_LINK) $(PKG_LIBS)
 	bench/run.sh ./teltop
 
 clean:
-	rm -rf build build-asan teltop bench/load bench/rawinsert
+	rm -rf build build-asan teltop bench/load bench/rawinsert bench/statsbench
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -180,6 +180,32 @@ tt_hist_max(const struct tt_hist *h)
 	return h->max;
 }
 
+/* ---- keys ---- */
+
+/*
+ * A map key "<source byte>a\0b" built without printf (this runs for every
+ * event).  Returns its length; *heap is set when it did not fit in buf.
+ */
+static size_t
+key_make(char *buf, size_t cap, enum tt_source src, const char *a,
+    const char *b, char **heap)
+{
+	size_t	la = strlen(a), lb = b != NULL ? strlen(b) : 0;
+	size_t	n = 1 + la + (b != NULL ? 1 + lb : 0);
+	char	*k = buf;
+
+	*heap = NULL;
+	if (n > cap)
+		k = *heap = xmalloc(n);
+	k[0] = (char)('A' + (int)src);
+	memcpy(k + 1, a, la);
+	if (b != NULL) {
+		k[1 + la] = '\0';
+		memcpy(k + 2 + la, b, lb);
+	}
+	return n;
+}
+
 /* ---- days ---- */
 
 static void
@@ -227,12 +253,14 @@ stats_day(struct tt_stats *st, int64_t us)
 static struct day *
 day_get(struct tt_stats *st, const char *day, enum tt_source src)
 {
-	char		  key[32];
+	char		  key[32], *heap;
 	size_t		  n;
 	struct day	**slot, *d;
 
-	n = (size_t)snprintf(key, sizeof key, "%s/%d", day, (int)src);
-	slot = (struct day **)hmap_put(&st->days, key, n);
+	n = key_make(key, sizeof key, src, day, NULL, &heap);
+	slot = (struct day **)hmap_put(&st->days, heap != NULL ? heap : key,
+	    n);
+	free(heap);
 	if ((d = *slot) == NULL) {
 		d = *slot = xcalloc(1, sizeof *d);
 		memcpy(d->day, day, 11);
@@ -248,13 +276,13 @@ static struct cmd *
 cmd_get(struct tt_stats *st, enum tt_source src, const char *command)
 {
 	struct cmd	**slot, *c;
-	char		 *key;
+	char		  key[256], *heap;
 	size_t		  n;
 
-	key = xasprintf("%d/%s", (int)src, command);
-	n = strlen(key);
-	slot = (struct cmd **)hmap_put(&st->cmds, key, n);
-	free(key);
+	n = key_make(key, sizeof key, src, command, NULL, &heap);
+	slot = (struct cmd **)hmap_put(&st->cmds, heap != NULL ? heap : key,
+	    n);
+	free(heap);
 	if ((c = *slot) == NULL) {
 		c = *slot = xcalloc(1, sizeof *c);
 		c->source = src;
@@ -369,11 +397,14 @@ static void
 execution(struct tt_stats *st, const struct tt_event *ev, struct cmd *c)
 {
 	struct exec	**slot, *x;
-	char		 *key;
+	char		  key[128], *heap;
+	size_t		  n;
 
-	key = xasprintf("%d/%s", (int)ev->source, ev->execution_id);
-	slot = (struct exec **)hmap_put(&st->execs, key, strlen(key));
-	free(key);
+	n = key_make(key, sizeof key, ev->source, ev->execution_id, NULL,
+	    &heap);
+	slot = (struct exec **)hmap_put(&st->execs, heap != NULL ? heap : key,
+	    n);
+	free(heap);
 	if ((x = *slot) == NULL) {
 		x = *slot = xcalloc(1, sizeof *x);
 		x->cmd = c;
@@ -458,7 +489,8 @@ summary_add(struct tt_stats *st, const struct tt_event *ev)
 	cJSON		 *root;
 	const cJSON	 *props, *nested;
 	const char	 *day, *client;
-	char		 *key;
+	char		  key[256], *heap;
+	size_t		  n;
 
 	if (ev->data == NULL ||
 	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) == NULL)
@@ -470,9 +502,10 @@ summary_add(struct tt_stats *st, const struct tt_event *ev)
 	}
 	day = stats_day(st, ev->ts);
 	client = ev->client_id != NULL ? ev->client_id : "";
-	key = xasprintf("%s/%d/%s", day, (int)ev->source, client);
-	slot = (struct summary **)hmap_put(&st->summaries, key, strlen(key));
-	free(key);
+	n = key_make(key, sizeof key, ev->source, day, client, &heap);
+	slot = (struct summary **)hmap_put(&st->summaries,
+	    heap != NULL ? heap : key, n);
+	free(heap);
 	if ((s = *slot) == NULL) {
 		s = *slot = xcalloc(1, sizeof *s);
 		memcpy(s->day, day, 11);
