@@ -254,4 +254,33 @@ if [ -s "$tmp/ws100.out" ] && [ -s "$tmp/raw.out" ]; then
 else
 	echo "ratio ws100/raw = n/a (floor 0.50)"
 fi
+
+# The aggregates: their cost per event in memory, against the cost of one
+# acked event at the ws100 rate; and `teltop stats` on a 1M-event database.
+stats_events=${BENCH_STATS_EVENTS:-1000000}
+statsbench=$(dirname "$0")/statsbench
+if [ -x "$statsbench" ]; then
+	echo
+	echo "bench: writing $stats_events events for teltop stats..."
+	if "$statsbench" --events "$stats_events" --db "$tmp/stats.db" \
+	    >"$tmp/stats.out" 2>&1; then
+		ns=$(field "$(head -n 1 "$tmp/stats.out")" ns_per_event)
+		start=$(date +%s%N)
+		"$teltop" stats --db "$tmp/stats.db" --json >/dev/null ||
+		    fail "teltop stats failed"
+		end=$(date +%s%N)
+		awk -v ns="$ns" -v ws="${ws:-0}" -v n="$stats_events" \
+		    -v ms="$(( (end - start) / 1000000 ))" 'BEGIN {
+			printf "aggregates: %d ns per event in memory", ns
+			if (ws > 0)
+				printf " (%.1f%% of the %.0f ns an acked ws100 " \
+				    "event costs)", 100 * ns / (1e9 / ws), 1e9 / ws
+			printf "\nteltop stats on %d events: %d ms " \
+			    "(target: well under 1000)\n", n, ms
+		}'
+	else
+		fail "bench/statsbench failed"
+		sed 's/^/    /' "$tmp/stats.out" >&2
+	fi
+fi
 exit $failed
