@@ -697,6 +697,326 @@ case_crash_keeps_acked() {
 	    fail "acked HTTP events lost in the crash"
 }
 
+# ---------------------------------------------------------------- stats
+#
+# Known executions through the real endpoints, then `teltop stats` compared
+# with a hand computation.  Everything here but the "hang" start happens on
+# 2024-02-29 (UTC), a day no other case uses, and every command name is
+# unique to these cases.
+
+ST_DAY=2024-02-29
+ST_D0=1709164800	# 2024-02-29T00:00:00Z, s
+
+# st_s OFFSET: seconds since the epoch, OFFSET seconds into ST_DAY (UTC).
+st_s() { echo $((ST_D0 + $1)); }
+
+# nrank P V...: the exact nearest-rank P-th percentile of the values.
+nrank() {
+	local p=$1
+	shift
+	printf '%s\n' "$@" | sort -n | awk -v p="$p" '{ v[NR] = $1 }
+	    END { r = int((p * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'
+}
+
+# bound OP V: a check.mjs pattern for "OP 2% off V" (OP: gte or lte).
+bound() {
+	awk -v op="$1" -v v="$2" 'BEGIN { printf "{\"$%s\":%.3f}", op, op == "gte" ? v * 0.98 : v * 1.02 }'
+}
+
+# check_pct FILE WHERE V...: the command row WHERE selects has p50/p95/p99
+# within 2% of the exact nearest-rank values of durations V and max_ms
+# exactly their largest (check.mjs takes one bound at a time).
+check_pct() {
+	local file=$1 where=$2 op p50 p95 p99
+	shift 2
+	p50=$(nrank 50 "$@")
+	p95=$(nrank 95 "$@")
+	p99=$(nrank 99 "$@")
+	for op in gte lte; do
+		check match "$file" '{"where":'"$where"',"count":1,"expect":[{"p50_ms":'"$(bound $op "$p50")"',
+		  "p95_ms":'"$(bound $op "$p95")"',"p99_ms":'"$(bound $op "$p99")"',"max_ms":'"$(nrank 100 "$@")"'}]}'
+	done
+}
+
+# stats_json [ARG...]: `teltop stats --json` (TZ=$STATS_TZ, default UTC)
+# into $T/stats.json, and its arrays one object a line into
+# $T/stats.{commands,daily,summaries}.jsonl for `check match`; a summary
+# gets "keys", its count names sorted.
+stats_json() {
+	TZ=${STATS_TZ:-UTC} "$TELTOP" stats --db "$DB" --json "$@" >"$T/stats.json" ||
+	    fail "teltop stats --json $* failed"
+	check json "$T/stats.json" '{"events":{"$type":"integer"},
+	  "counters":{"received":{"$type":"integer"},"accepted":{"$type":"integer"},
+	    "rejected":{"$type":"integer"},"dropped_optout":{"$type":"integer"}},
+	  "commands":{"$type":"array"},"daily":{"$type":"array"},
+	  "summaries":{"$type":"array"},"optout":[],"privacy":[]}'
+	node -e 'const fs = require("fs");
+	    const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+	    for (const k of ["commands", "daily", "summaries"])
+	        fs.writeFileSync(process.argv[2] + "." + k + ".jsonl", s[k].map((o) =>
+	            JSON.stringify(k === "summaries" ? { ...o, keys: Object.keys(o.counts).sort() } : o) + "\n").join(""));' \
+	    "$T/stats.json" "$T/stats"
+}
+
+# werf_otlp SPECS: an OTLP/JSON body of werf spans into $T/werf.json.  SPECS
+# is a JSON array of {type, exec, user, command, at (RFC 3339) or ms, data}.
+werf_otlp() {
+	node -e 'const specs = JSON.parse(process.argv[1]);
+	    const crypto = require("crypto");
+	    const a = (key, v) => ({ key, value: typeof v === "number" ? { intValue: String(v) } : { stringValue: v } });
+	    const spans = specs.map((s) => {
+	        const ms = s.ms !== undefined ? s.ms : Date.parse(s.at);
+	        const ns = String(BigInt(ms) * 1000000n);
+	        return { traceId: crypto.randomBytes(16).toString("hex"), spanId: crypto.randomBytes(8).toString("hex"),
+	            name: "telemetry.werf.io", kind: 1, startTimeUnixNano: ns, endTimeUnixNano: ns,
+	            attributes: [a("ts", ms), a("executionID", s.exec), a("userID", s.user), a("projectID", ""),
+	                a("command", s.command), a("eventType", s.type), a("eventData", JSON.stringify(s.data || {})),
+	                a("attributes", JSON.stringify({ arch: "amd64", os: "linux", version: "2.35.0", extra: {} })),
+	                a("schemaVersion", 2)] };
+	    });
+	    process.stdout.write(JSON.stringify({ resourceSpans: [{ resource: { attributes: [a("service.name", "unknown_service:werf")] },
+	        scopeSpans: [{ scope: { name: "telemetry.werf.io" }, spans }] }] }));' "$1" >"$T/werf.json"
+}
+
+post_werf() {
+	werf_otlp "$1"
+	want_status 200 "$(http POST /v1/traces -H 'Content-Type: application/json' --data-binary @"$T/werf.json")"
+}
+
+# DevPod legacy body: TYPE EXEC TS_US [EXTRA ,"key":value members of event].
+devpod_legacy() {
+	printf '{"type":"%s","event":{"timestamp":%s,"executionID":"%s","command":"devpod it-stats-up","provider":"docker"%s},"instanceProperties":{"timestamp":%s,"executionID":"%s","uid":"it-stats-dp-uid","arch":"amd64","os":"linux","version":{"major":"0","minor":"5","patch":"29","prerelease":"","build":""},"ui":false}}' \
+	    "$1" "$3" "$2" "${4:-}" "$3" "$2" >"$T/legacy.json"
+	want_status 200 "$(http POST /analytics/v1/devpod/v1/events \
+	    -H 'Content-Type: multipart/form-data' --data-binary @"$T/legacy.json")"
+}
+
+case_stats_send() {
+	# werf, command "werf it-stats-build": four executions.
+	#   e1 own durationMs 1200 wins over the pair (1500); e2 exit code 1,
+	#   3000; e3 no durationMs: the pair, 250; e4 an exit with no start, 800.
+	post_werf '[
+	  {"type":"CommandStarted","exec":"it-stats-e1","user":"it-stats-u1","command":"werf it-stats-build","at":"2024-02-29T10:00:00Z"},
+	  {"type":"CommandExited","exec":"it-stats-e1","user":"it-stats-u1","command":"werf it-stats-build","at":"2024-02-29T10:00:01.500Z","data":{"exitCode":0,"durationMs":1200}},
+	  {"type":"CommandStarted","exec":"it-stats-e2","user":"it-stats-u1","command":"werf it-stats-build","at":"2024-02-29T10:01:00Z"},
+	  {"type":"CommandExited","exec":"it-stats-e2","user":"it-stats-u1","command":"werf it-stats-build","at":"2024-02-29T10:01:03Z","data":{"exitCode":1,"durationMs":3000}},
+	  {"type":"CommandStarted","exec":"it-stats-e3","user":"it-stats-u2","command":"werf it-stats-build","at":"2024-02-29T10:02:00Z"},
+	  {"type":"CommandExited","exec":"it-stats-e3","user":"it-stats-u2","command":"werf it-stats-build","at":"2024-02-29T10:02:00.250Z","data":{"exitCode":0}},
+	  {"type":"CommandExited","exec":"it-stats-e4","user":"it-stats-u2","command":"werf it-stats-build","at":"2024-02-29T10:03:00Z","data":{"exitCode":0,"durationMs":800}}]'
+	# werf, command "werf it-stats-hang": a start two minutes ago, no exit.
+	local hang_ms
+	hang_ms=$(( $(date +%s) * 1000 - 120000 ))
+	echo "$hang_ms" >"$T/hang.ms"
+	post_werf '[{"type":"CommandStarted","exec":"it-stats-hang1","user":"it-stats-u3","command":"werf it-stats-hang","ms":'"$hang_ms"'}]'
+
+	# DevPod legacy, "devpod it-stats-up": L1 started twice, processingTime
+	# 4.5 s (the pair says 5 s); L2 failed, 2 s, its finish sent twice; L3
+	# a finish alone, 100 ms.
+	devpod_legacy cmdstarted it-stats-l1 "$(st_s 39600)000000"
+	devpod_legacy cmdstarted it-stats-l1 "$(st_s 39600)000000"
+	devpod_legacy cmdfinished it-stats-l1 "$(st_s 39605)000000" ',"processingTime":4500000'
+	devpod_legacy cmdstarted it-stats-l2 "$(st_s 40200)000000"
+	devpod_legacy cmdfinished it-stats-l2 "$(st_s 40202)000000" ',"processingTime":2000000,"errors":"it stats failure: exit status 1"'
+	devpod_legacy cmdfinished it-stats-l2 "$(st_s 40202)000000" ',"processingTime":2000000,"errors":"it stats failure: exit status 1"'
+	devpod_legacy cmdfinished it-stats-l3 "$(st_s 40800)000000" ',"processingTime":100000'
+
+	# DevPod current, "devpod it-stats-delete": one-shot devpod_cli, one with an error.
+	printf '{"data":[%s,%s]}' \
+	    '{"event":{"machine_id":"it-stats-dp-machine","properties":"{\"command\":\"devpod it-stats-delete\",\"version\":\"v0.6.15\"}","timestamp":'"$(st_s 41400)"',"type":"devpod_cli"},"user":{"machine_id":"it-stats-dp-machine","properties":"{\"os_arch\":\"amd64\",\"os_name\":\"linux\"}","timestamp":'"$(st_s 41400)"'}}' \
+	    '{"event":{"machine_id":"it-stats-dp-machine","properties":"{\"command\":\"devpod it-stats-delete\",\"error\":\"it stats workspace not found\",\"version\":\"v0.6.15\"}","timestamp":'"$(st_s 41460)"',"type":"devpod_cli"},"user":{"machine_id":"it-stats-dp-machine","properties":"{\"os_arch\":\"amd64\",\"os_name\":\"linux\"}","timestamp":'"$(st_s 41460)"'}}' \
+	    >"$T/insert.json"
+	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' --data-binary @"$T/insert.json")"
+
+	# Generic, "it-stats-generic", every finish before its start: G1 the
+	# pair, 10 s; G2 exit code 2, the pair, 750 ms; G3 its own 5 s (the
+	# pair says 10 s), at 19:00Z (00:30 on 03-01 in Kolkata).
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' --data-binary '[
+	  {"name":"it-stats-finish","phase":"finish","execution_id":"it-stats-g1","command":"it-stats-generic","client_id":"it-stats-gen-a","exit_code":0,"ts":"2024-02-29T12:00:10Z"},
+	  {"name":"it-stats-finish","phase":"finish","execution_id":"it-stats-g2","command":"it-stats-generic","client_id":"it-stats-gen-b","exit_code":2,"ts":"2024-02-29T12:05:00.750Z"},
+	  {"name":"it-stats-finish","phase":"finish","execution_id":"it-stats-g3","command":"it-stats-generic","client_id":"it-stats-gen-b","exit_code":0,"duration_ms":5000,"ts":"2024-02-29T19:00:10Z"}]')"
+	want_json '{"accepted":3,"dropped":0}'
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' --data-binary '[
+	  {"name":"it-stats-start","phase":"start","execution_id":"it-stats-g1","command":"it-stats-generic","client_id":"it-stats-gen-a","ts":"2024-02-29T12:00:00Z"},
+	  {"name":"it-stats-start","phase":"start","execution_id":"it-stats-g2","command":"it-stats-generic","client_id":"it-stats-gen-b","ts":"2024-02-29T12:05:00Z"},
+	  {"name":"it-stats-start","phase":"start","execution_id":"it-stats-g3","command":"it-stats-generic","client_id":"it-stats-gen-b","ts":"2024-02-29T19:00:00Z"}]')"
+	want_json '{"accepted":3,"dropped":0}'
+
+	# Devtron Summary: client c1 in the documented nested shape, twice
+	# (the later one wins); client c2 in the flat shape Devtron sends.
+	posthog_post /batch/ /dev/stdin -H 'Content-Type: application/json' -H 'User-Agent: posthog-go/1.5.9' <<'JSON'
+{"api_key":"phc_it_stats","batch":[
+ {"type":"capture","timestamp":"2024-02-29T09:00:00Z","distinct_id":"it-stats-dt-c1","event":"Summary","properties":{"$lib":"posthog-go","ucid":"it-stats-dt-c1","devtronVersion":"v1","serverVersion":"v1.29.3","summary":{"cdCountPerDay":1,"ciCountPerDay":2,"clusterCount":3,"environmentCount":4,"nonProdAppCount":5,"userCount":6}}},
+ {"type":"capture","timestamp":"2024-02-29T10:00:00Z","distinct_id":"it-stats-dt-c2","event":"Summary","properties":{"$lib":"posthog-go","$lib_version":"1.5.9","$geoip_disable":true,"$it_number":42,"ucid":"it-stats-dt-c2","timestamp":"2024-02-29T09:59:59.9Z","eventType":"Summary","serverVersion":"v1.29.3","devtronVersion":"v1","devtronMode":"FULL","userCount":3,"clusterCount":2,"environmentCount":4,"nonProdAppCount":7,"ciCreatedPerDay":1,"cdCreatedPerDay":2,"LastLoginTime":"2024-02-29T09:00:00Z","SkippedOnboarding":false}}]}
+JSON
+	posthog_post /batch/ /dev/stdin -H 'Content-Type: application/json' -H 'User-Agent: posthog-go/1.5.9' <<'JSON'
+{"api_key":"phc_it_stats","batch":[
+ {"type":"capture","timestamp":"2024-02-29T15:00:00Z","distinct_id":"it-stats-dt-c1","event":"Summary","properties":{"$lib":"posthog-go","ucid":"it-stats-dt-c1","devtronVersion":"v1","serverVersion":"v1.29.3","summary":{"cdCountPerDay":10,"ciCountPerDay":20,"clusterCount":30,"environmentCount":40,"nonProdAppCount":50,"userCount":60}}}]}
+JSON
+	# werf 7 + 1, DevPod 7 + 2, generic 6, Devtron 3
+	expect_events '{"where":{"$text":"it-stats-"},"count":26}'
+	expect_events_now '{"where":{"$text":"it-stats-dt-"},"count":3,"expect":[{"source":"devtron","name":"Summary"},
+	  {"source":"devtron","name":"Summary"},{"source":"devtron","name":"Summary"}]}'
+}
+
+case_stats_commands() {
+	stats_json
+	local c=$T/stats.commands.jsonl
+	# durations 1200 3000 250 800: p50 800 (rank 2 of 4), p95 p99 max 3000
+	check_pct "$c" '{"command":"werf it-stats-build"}' 1200 3000 250 800
+	check match "$c" '{"where":{"command":"werf it-stats-build"},"count":1,"expect":[
+	  {"source":"werf","count":4,"failures":1,
+	   "running":0,"orphans":0,"last_seen":{"$re":"^2024-02-29T10:03:00(\\.0+)?Z$"}}]}'
+	# 4500 2000 100: p50 2000 (rank 2 of 3), p95 p99 max 4500
+	check_pct "$c" '{"command":"devpod it-stats-up"}' 4500 2000 100
+	check match "$c" '{"where":{"command":"devpod it-stats-up"},"count":1,"expect":[
+	  {"source":"devpod","count":3,"failures":1,
+	   "running":0,"orphans":0,"last_seen":{"$re":"^2024-02-29T11:20:00(\\.0+)?Z$"}}]}'
+	check match "$c" '{"where":{"command":"devpod it-stats-delete"},"count":1,"expect":[
+	  {"source":"devpod","count":2,"failures":1,"p50_ms":null,"p95_ms":null,"p99_ms":null,
+	   "max_ms":null,"running":0,"orphans":0,"last_seen":{"$re":"^2024-02-29T11:31:00(\\.0+)?Z$"}}]}'
+	# 10000 750 5000: p50 5000, p95 p99 max 10000
+	check_pct "$c" '{"command":"it-stats-generic"}' 10000 750 5000
+	check match "$c" '{"where":{"command":"it-stats-generic"},"count":1,"expect":[
+	  {"source":"generic","count":3,"failures":1,
+	   "running":0,"orphans":0,"last_seen":{"$re":"^2024-02-29T19:00:10(\\.0+)?Z$"}}]}'
+	# the event name does not stand in for a command that is there
+	check match "$c" '{"where":{"command":{"$re":"^it-stats-(start|finish)$"}},"none":true}'
+	# "events" is every stored event
+	dump_events
+	check json "$T/stats.json" '{"events":'"$(wc -l <"$T/events.jsonl")"'}'
+}
+
+case_stats_running_orphan() {
+	local c=$T/stats.commands.jsonl
+	stats_json
+	check match "$c" '{"where":{"command":"werf it-stats-hang"},"count":1,"expect":[
+	  {"source":"werf","count":0,"failures":0,"p50_ms":null,"max_ms":null,"running":1,"orphans":0}]}'
+	stats_json --orphan-after 1h
+	check match "$c" '{"where":{"command":"werf it-stats-hang"},"count":1,"expect":[{"running":1,"orphans":0}]}'
+	stats_json --orphan-after 1s
+	check match "$c" '{"where":{"command":"werf it-stats-hang"},"count":1,"expect":[{"count":0,"running":0,"orphans":1}]}'
+	stats_json --orphan-after 90
+	check match "$c" '{"where":{"command":"werf it-stats-hang"},"count":1,"expect":[{"running":0,"orphans":1}]}'
+	# the finished ones are neither, however short the timeout
+	check match "$c" '{"where":{"command":{"$re":"it-stats-(build|up|generic)$"}},"count":3,"expect":[
+	  {"running":0,"orphans":0},{"running":0,"orphans":0},{"running":0,"orphans":0}]}'
+	local rc=0
+	"$TELTOP" stats --db "$DB" --orphan-after soon >/dev/null 2>"$T/err" || rc=$?
+	[ "$rc" -ne 0 ] || fail "--orphan-after soon: exit 0"
+}
+
+case_stats_orphan_finishes() {
+	local start_ms c=$T/stats.commands.jsonl
+	start_ms=$(cat "$T/hang.ms")
+	post_werf '[{"type":"CommandExited","exec":"it-stats-hang1","user":"it-stats-u3","command":"werf it-stats-hang","ms":'"$((start_ms + 45000))"',"data":{"exitCode":0}}]'
+	expect_events '{"where":{"$text":"it-stats-hang1"},"count":2}'
+	stats_json --orphan-after 1s
+	check match "$c" '{"where":{"command":"werf it-stats-hang"},"count":1,"expect":[
+	  {"count":1,"failures":0,"running":0,"orphans":0}]}'
+	check_pct "$c" '{"command":"werf it-stats-hang"}' 45000
+}
+
+case_stats_daily() {
+	local d=$T/stats.daily.jsonl
+	stats_json
+	# by hand: werf 7 events (4 runs, 1 failed, users u1 u2); DevPod 7
+	# legacy + 2 current (5 runs: L1 L2 L3 and two devpod_cli; L2 and the
+	# error failed; uid + machine); generic 6 (3 runs, G2 failed, a b);
+	# Devtron 3 Summary events from c1 and c2.
+	check match "$d" '{"where":{"day":"'$ST_DAY'"},"count":4,"expect":[
+	  {"source":"werf","events":7,"commands":4,"failures":1,"clients":2},
+	  {"source":"devpod","events":9,"commands":5,"failures":2,"clients":2},
+	  {"source":"generic","events":6,"commands":3,"failures":1,"clients":2},
+	  {"source":"devtron","events":3,"commands":0,"failures":0,"clients":2}]}'
+	# sorted by day, then source
+	node -e 'const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+	    const order = ["devtron", "devpod", "devsy", "werf", "posthog", "generic"];
+	    for (let i = 1; i < rows.length; i++) {
+	        const a = rows[i - 1], b = rows[i];
+	        if (a.day > b.day || (a.day === b.day && order.indexOf(a.source) >= order.indexOf(b.source))) {
+	            console.error("daily rows out of order: " + JSON.stringify(a) + " then " + JSON.stringify(b)); process.exit(1) }
+	    }' "$d"
+	# Kolkata (+05:30): G3 (19:00Z) is 00:30 on 03-01 there
+	STATS_TZ=Asia/Kolkata stats_json
+	check match "$d" '{"where":{"day":"'$ST_DAY'"},"count":4,"expect":[
+	  {"source":"werf","events":7,"commands":4,"failures":1,"clients":2},
+	  {"source":"devpod","events":9,"commands":5,"failures":2,"clients":2},
+	  {"source":"generic","events":4,"commands":2,"failures":1,"clients":2},
+	  {"source":"devtron","events":3,"commands":0,"failures":0,"clients":2}]}'
+	check match "$d" '{"where":{"day":"2024-03-01"},"count":1,"expect":[
+	  {"source":"generic","events":2,"commands":1,"failures":0,"clients":1}]}'
+	# New York (-05:00): all of it is still 02-29 there, but no 03-01 row
+	STATS_TZ=America/New_York stats_json
+	check match "$d" '{"where":{"day":"'$ST_DAY'","source":"generic"},"count":1,"expect":[{"events":6,"commands":3}]}'
+	check match "$d" '{"where":{"day":"2024-03-01"},"none":true}'
+}
+
+case_stats_summaries() {
+	local s=$T/stats.summaries.jsonl
+	stats_json
+	check match "$s" '{"where":{"client_id":"it-stats-dt-c1"},"count":1,"expect":[
+	  {"day":"'$ST_DAY'","source":"devtron",
+	   "counts":{"cdCountPerDay":10,"ciCountPerDay":20,"clusterCount":30,"environmentCount":40,"nonProdAppCount":50,"userCount":60},
+	   "keys":["cdCountPerDay","ciCountPerDay","clusterCount","environmentCount","nonProdAppCount","userCount"]}]}'
+	check match "$s" '{"where":{"client_id":"it-stats-dt-c2"},"count":1,"expect":[
+	  {"day":"'$ST_DAY'","source":"devtron",
+	   "counts":{"userCount":3,"clusterCount":2,"environmentCount":4,"nonProdAppCount":7,"ciCreatedPerDay":1,"cdCreatedPerDay":2},
+	   "keys":["cdCreatedPerDay","ciCreatedPerDay","clusterCount","environmentCount","nonProdAppCount","userCount"]}]}'
+	# the fixture's flat Summary of case_devtron_159 (2026-01-06)
+	check match "$s" '{"where":{"client_id":"itdevtronucid001"},"count":1,"expect":[
+	  {"day":"2026-01-06","source":"devtron",
+	   "keys":["cdCreatedPerDay","ciCreatedPerDay","clusterCount","environmentCount","nonProdAppCount","userCount"]}]}'
+}
+
+case_stats_text() {
+	TZ=UTC "$TELTOP" stats --db "$DB" >"$T/stats.txt" || fail "teltop stats failed"
+	local re
+	for re in \
+	    '^werf +werf it-stats-build +4 +1 +[0-9.]+m?s +[0-9.]+m?s +[0-9.]+m?s +3\.0s +0 +0 +2024-02-29T10:03:00$' \
+	    '^werf +werf it-stats-hang +1 +0 +[^ ]+ +[^ ]+ +[^ ]+ +45\.0s +0 +0 ' \
+	    '^devpod +devpod it-stats-up +3 +1 +[0-9.]+m?s +[0-9.]+m?s +[0-9.]+m?s +4\.5s +0 +0 +2024-02-29T11:20:00$' \
+	    '^devpod +devpod it-stats-delete +2 +1 +- +- +- +- +0 +0 +2024-02-29T11:31:00$' \
+	    '^generic +it-stats-generic +3 +1 +[0-9.]+m?s +[0-9.]+m?s +[0-9.]+m?s +10\.0s +0 +0 +2024-02-29T19:00:10$' \
+	    '^2024-02-29 +werf +7 +4 +1 +2$' \
+	    '^2024-02-29 +devpod +9 +5 +2 +2$' \
+	    '^2024-02-29 +generic +6 +3 +1 +2$' \
+	    '^2024-02-29 +devtron +3 +0 +0 +2$' \
+	    '^2024-02-29 it-stats-dt-c2 userCount=3 clusterCount=2 environmentCount=4 nonProdAppCount=7 ciCreatedPerDay=1 cdCreatedPerDay=2$'; do
+		grep -Eq "$re" "$T/stats.txt" || fail "no line matches /$re/ in:
+$(grep -E 'it-stats|2024-02-29|^[A-Z]' "$T/stats.txt")"
+	done
+	grep -q '^2024-02-29 it-stats-dt-c1 .*userCount=60' "$T/stats.txt" || fail "no Summary line for c1: $(grep it-stats-dt "$T/stats.txt")"
+}
+
+case_stats_source() {
+	stats_json --source werf
+	check match "$T/stats.commands.jsonl" '{"where":{"source":{"$not":"werf"}},"none":true}'
+	check match "$T/stats.commands.jsonl" '{"where":{"command":{"$re":"it-stats-"}},"count":2,"expect":[
+	  {"command":"werf it-stats-build","count":4,"failures":1},{"command":"werf it-stats-hang"}]}'
+	check match "$T/stats.daily.jsonl" '{"where":{"source":{"$not":"werf"}},"none":true}'
+	check match "$T/stats.daily.jsonl" '{"where":{"day":"'$ST_DAY'"},"count":1,"expect":[
+	  {"source":"werf","events":7,"commands":4,"failures":1,"clients":2}]}'
+	[ ! -s "$T/stats.summaries.jsonl" ] || fail "summaries with --source werf: $(cat "$T/stats.summaries.jsonl")"
+	"$TELTOP" events --db "$DB" --format jsonl --filter source=werf >"$T/werf.jsonl"
+	check json "$T/stats.json" '{"events":'"$(wc -l <"$T/werf.jsonl")"'}'
+	stats_json --source devtron
+	check match "$T/stats.summaries.jsonl" '{"where":{"client_id":{"$re":"^it-stats-dt-"}},"count":2}'
+	check match "$T/stats.commands.jsonl" '{"where":{"command":{"$re":"it-stats-"}},"none":true}'
+	local rc=0
+	"$TELTOP" stats --db "$DB" --source nosuch >/dev/null 2>&1 || rc=$?
+	[ "$rc" -ne 0 ] || fail "--source nosuch: exit 0"
+}
+
+case_stats_since() {
+	stats_json --since 2024-03-01
+	check match "$T/stats.daily.jsonl" '{"where":{"day":"'$ST_DAY'"},"none":true}'
+	check match "$T/stats.commands.jsonl" '{"where":{"command":{"$re":"it-stats-(build|up|delete|generic)$"}},"none":true}'
+	check match "$T/stats.commands.jsonl" '{"where":{"command":"werf it-stats-hang"},"count":1}'
+	check match "$T/stats.summaries.jsonl" '{"where":{"day":"'$ST_DAY'"},"none":true}'
+	stats_json --since "$ST_DAY"
+	check match "$T/stats.daily.jsonl" '{"where":{"day":"'$ST_DAY'"},"count":4}'
+}
+
 # ---------------------------------------------------------------- main
 
 if [ ! -x "$TELTOP" ]; then
@@ -783,6 +1103,16 @@ for expr in 'source=werf' 'source=werf phase=finish' 'command~converge' 'error!=
 done
 run_case "events --limit" case_limit
 run_case "events --format csv" case_csv
+
+run_case "stats: send known executions (werf OTLP, DevPod, generic, Devtron)" case_stats_send
+run_case "stats --json: counts, failures, percentiles per command" case_stats_commands
+run_case "stats: a start alone is running, an orphan with --orphan-after 1s" case_stats_running_orphan
+run_case "stats: the orphan's late finish makes it a run" case_stats_orphan_finishes
+run_case "stats: daily rows (UTC, Asia/Kolkata, America/New_York)" case_stats_daily
+run_case "stats: Devtron Summary counts, nested and flat" case_stats_summaries
+run_case "stats: text form" case_stats_text
+run_case "stats --source" case_stats_source
+run_case "stats --since" case_stats_since
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e

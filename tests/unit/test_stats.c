@@ -1,0 +1,1447 @@
+/*
+ * Unit tests for the statistics model (core/stats.h): executions paired by
+ * execution_id whatever the order and however often their start and finish
+ * arrive, durations (the event's own first, else finish - start), running
+ * and orphaned starts against the orphan timeout, one-shot finishes,
+ * failures, commands kept per source; the percentile histogram against
+ * exact nearest-rank values on random data; local days across time zones
+ * (TZ honoured, the model's day cache agreeing with tt_local_day); distinct
+ * clients per day; Devtron Summary counts in both shapes.
+ *
+ * Events are built by hand and fed one at a time.  Every test runs with
+ * TZ=UTC unless it sets a zone itself; the teardown puts UTC back.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "tt_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "event.h"
+#include "stats.h"
+
+#define SEC	1000000LL
+#define MIN	(60 * SEC)
+#define HOUR	(60 * MIN)
+#define DAY	(24 * HOUR)
+
+/* 2026-01-05T12:00:00Z in µs. */
+#define T0	1767614400000000LL
+
+/* A non-NULL int64 for struct spec. */
+#define I64(v)	(&(const int64_t){ (v) })
+
+/* One event to feed.  NULL strings: absent; NULL dur/code: TT_NONE. */
+struct spec {
+	enum tt_source	 source;
+	enum tt_phase	 phase;
+	const char	*name;
+	const char	*command;
+	const char	*exec;
+	const char	*client;
+	const char	*error;
+	const char	*data;
+	int64_t		 ts;
+	const int64_t	*dur;
+	const int64_t	*code;
+};
+
+#define ADD(st, ...) add_event((st), &(const struct spec){ __VA_ARGS__ })
+
+static void
+add_event(struct tt_stats *st, const struct spec *s)
+{
+	struct tt_event	ev;
+
+	tt_event_init(&ev);
+	ev.source = s->source;
+	ev.phase = s->phase;
+	ev.ts = s->ts;
+	ev.received_at = s->ts;
+	ev.name = dup_str(s->name);
+	ev.command = dup_str(s->command);
+	ev.execution_id = dup_str(s->exec);
+	ev.client_id = dup_str(s->client);
+	ev.error = dup_str(s->error);
+	ev.data = dup_str(s->data);
+	ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
+	if (s->dur != NULL)
+		ev.duration_ms = *s->dur;
+	if (s->code != NULL)
+		ev.exit_code = *s->code;
+	tt_stats_add(st, &ev);
+	tt_event_clear(&ev);
+}
+
+/* A werf-like start / finish of command "build" (source werf). */
+#define START(st, x, t) \
+	ADD((st), .source = TT_SRC_WERF, .phase = TT_PHASE_START, \
+	    .name = "CommandStarted", .command = "build", .exec = (x), \
+	    .ts = (t))
+#define FINISH(st, x, t, ...) \
+	ADD((st), .source = TT_SRC_WERF, .phase = TT_PHASE_FINISH, \
+	    .name = "CommandExited", .command = "build", .exec = (x), \
+	    .ts = (t), __VA_ARGS__)
+
+/* The row of one command; fails unless there is exactly one. */
+static struct tt_cmd_stats
+cmd_at(struct tt_stats *st, int64_t now, enum tt_source src,
+    const char *command)
+{
+	struct tt_cmd_stats	*a, r;
+	size_t			 n, i;
+	int			 found = 0;
+
+	memset(&r, 0, sizeof r);
+	n = tt_stats_commands(st, now, &a);
+	for (i = 0; i < n; i++) {
+		if (a[i].source != src || strcmp(a[i].command, command) != 0)
+			continue;
+		r = a[i];
+		found++;
+	}
+	free(a);
+	if (found != 1)
+		fail_msg("%d rows for %s/%s, expected 1", found,
+		    tt_source_name(src), command);
+	return r;
+}
+
+static size_t
+ncommands(struct tt_stats *st, int64_t now)
+{
+	struct tt_cmd_stats	*a;
+	size_t			 n;
+
+	n = tt_stats_commands(st, now, &a);
+	free(a);
+	return n;
+}
+
+/* Counts of a command row, then its timings (TT_NONE: none). */
+#define CMD_IS(c, cnt, fails, run, orph) do {				\
+	assert_i64((c).count, (cnt));					\
+	assert_i64((c).failures, (fails));				\
+	assert_i64((c).running, (run));					\
+	assert_i64((c).orphans, (orph));				\
+} while (0)
+
+/*
+ * A percentile: TT_NONE exactly when none is wanted, else within 2% of
+ * the exact nearest-rank value (what the issue allows).
+ */
+static void
+pct_is(int64_t got, int64_t want, const char *what, const char *file,
+    int line)
+{
+	int64_t	d;
+
+	if (want == TT_NONE || got == TT_NONE) {
+		if (got != want) {
+			print_error("%s:%d: %s = %lld, expected %lld\n", file,
+			    line, what, (long long)got, (long long)want);
+			fail();
+		}
+		return;
+	}
+	d = got > want ? got - want : want - got;
+	if (d * 100 > want * 2) {
+		print_error("%s:%d: %s = %lld, not within 2%% of %lld\n",
+		    file, line, what, (long long)got, (long long)want);
+		fail();
+	}
+}
+
+/* Timings of a command row; max exact, percentiles within 2%. */
+#define TIMED_IS(c, n, p50, p95, p99, mx) do {				\
+	struct tt_cmd_stats c_ = (c);					\
+	assert_i64(c_.with_duration, (n));				\
+	pct_is(c_.p50_ms, (p50), "p50_ms", __FILE__, __LINE__);		\
+	pct_is(c_.p95_ms, (p95), "p95_ms", __FILE__, __LINE__);		\
+	pct_is(c_.p99_ms, (p99), "p99_ms", __FILE__, __LINE__);		\
+	assert_i64(c_.max_ms, (mx));					\
+} while (0)
+
+/* The row of a day and source; found 0 if there is none. */
+static struct tt_day_stats
+day_at(struct tt_stats *st, const char *day, enum tt_source src, int *found)
+{
+	struct tt_day_stats	*a, r;
+	size_t			 n, i;
+
+	memset(&r, 0, sizeof r);
+	*found = 0;
+	n = tt_stats_days(st, &a);
+	for (i = 0; i < n; i++) {
+		if (a[i].source != src || strcmp(a[i].day, day) != 0)
+			continue;
+		r = a[i];
+		(*found)++;
+	}
+	free(a);
+	if (*found > 1)
+		fail_msg("%d rows for %s/%s", *found, day,
+		    tt_source_name(src));
+	return r;
+}
+
+#define DAY_IS(st, day, src, ev, cmds, fails, cl) do {			\
+	int			 f_;					\
+	struct tt_day_stats	 d_ = day_at((st), (day), (src), &f_);	\
+	if (f_ != 1)							\
+		fail_msg("no daily row %s/%s", (day),			\
+		    tt_source_name(src));				\
+	assert_i64(d_.events, (ev));					\
+	assert_i64(d_.commands, (cmds));				\
+	assert_i64(d_.failures, (fails));				\
+	assert_i64(d_.clients, (cl));					\
+} while (0)
+
+static size_t
+ndays(struct tt_stats *st)
+{
+	struct tt_day_stats	*a;
+	size_t			 n;
+
+	n = tt_stats_days(st, &a);
+	free(a);
+	return n;
+}
+
+static void
+set_tz(const char *tz)
+{
+	assert_int_equal(setenv("TZ", tz, 1), 0);
+	tzset();
+}
+
+static int
+tz_utc(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	return 0;
+}
+
+/* ---- pairing ---- */
+
+/* Start, then finish: running until the finish, then one timed run. */
+static void
+test_start_then_finish(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", T0);
+	c = cmd_at(st, T0 + SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 1, 0);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+	assert_i64(c.last_seen, T0);
+
+	FINISH(st, "x1", T0 + 1500 * 1000, .code = I64(0));
+	c = cmd_at(st, T0 + 2 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 1, 1500, 1500, 1500, 1500);
+	assert_i64(c.last_seen, T0 + 1500 * 1000);
+	assert_int_equal(ncommands(st, T0), 1);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 2, 1, 0, 0);
+	tt_stats_free(st);
+}
+
+/* Finish first: counted at once, timed when its start arrives. */
+static void
+test_finish_then_start(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	FINISH(st, "x1", T0 + 2 * SEC);
+	c = cmd_at(st, T0 + 3 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+
+	START(st, "x1", T0);
+	c = cmd_at(st, T0 + 3 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 1, 2000, 2000, 2000, 2000);
+	assert_i64(c.last_seen, T0 + 2 * SEC);
+
+	/* long after: the late start is not an orphan */
+	c = cmd_at(st, T0 + 30 * DAY, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 2, 1, 0, 0);
+	tt_stats_free(st);
+}
+
+/* A start sent twice counts once; the first one's time is kept. */
+static void
+test_duplicate_start(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", T0);
+	START(st, "x1", T0 + 5 * SEC);
+	c = cmd_at(st, T0 + 6 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 1, 0);
+	FINISH(st, "x1", T0 + 10 * SEC);
+	c = cmd_at(st, T0 + 11 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 1, 10000, 10000, 10000, 10000);
+
+	/* a duplicate after the finish changes nothing either */
+	START(st, "x1", T0 + 7 * SEC);
+	c = cmd_at(st, T0 + 11 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 1, 10000, 10000, 10000, 10000);
+	c = cmd_at(st, T0 + 30 * DAY, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	tt_stats_free(st);
+}
+
+/* A finish sent twice counts once, with the first one's outcome. */
+static void
+test_duplicate_finish(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", T0);
+	FINISH(st, "x1", T0 + SEC, .code = I64(0));
+	FINISH(st, "x1", T0 + 3 * SEC, .code = I64(1), .dur = I64(3000));
+	c = cmd_at(st, T0 + 4 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 1, 1000, 1000, 1000, 1000);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 3, 1, 0, 0);
+
+	/* the same when the finishes come before the start */
+	FINISH(st, "x2", T0 + 2 * SEC, .code = I64(1));
+	FINISH(st, "x2", T0 + 2 * SEC, .code = I64(1));
+	START(st, "x2", T0);
+	START(st, "x2", T0);
+	c = cmd_at(st, T0 + 4 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 2, 1, 0, 0);
+	TIMED_IS(c, 2, 1000, 2000, 2000, 2000);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 7, 2, 1, 0);
+	tt_stats_free(st);
+}
+
+/* A finish whose start never comes: counted, without a duration. */
+static void
+test_finish_without_start(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	FINISH(st, "lonely", T0, .code = I64(0));
+	c = cmd_at(st, T0 + 30 * DAY, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+	/* unless it carries its own */
+	FINISH(st, "lonely2", T0, .code = I64(0), .dur = I64(700));
+	c = cmd_at(st, T0 + 30 * DAY, TT_SRC_WERF, "build");
+	CMD_IS(c, 2, 0, 0, 0);
+	TIMED_IS(c, 1, 700, 700, 700, 700);
+	tt_stats_free(st);
+}
+
+/* The event's own duration wins over finish - start, in either order. */
+static void
+test_own_duration_wins(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", T0);
+	FINISH(st, "x1", T0 + 5 * SEC, .dur = I64(1234), .code = I64(0));
+	c = cmd_at(st, T0 + 6 * SEC, TT_SRC_WERF, "build");
+	TIMED_IS(c, 1, 1234, 1234, 1234, 1234);
+
+	FINISH(st, "x2", T0 + 9 * SEC, .dur = I64(77), .code = I64(0));
+	START(st, "x2", T0);
+	c = cmd_at(st, T0 + 10 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 2, 0, 0, 0);
+	TIMED_IS(c, 2, 77, 1234, 1234, 1234);
+
+	/* a zero duration is a duration */
+	FINISH(st, "x3", T0 + 9 * SEC, .dur = I64(0));
+	START(st, "x3", T0);
+	c = cmd_at(st, T0 + 10 * SEC, TT_SRC_WERF, "build");
+	TIMED_IS(c, 3, 77, 1234, 1234, 1234);
+	assert_int_equal(c.nrecent, 3);
+	assert_i64(c.recent[0], 1234);
+	assert_i64(c.recent[1], 77);
+	assert_i64(c.recent[2], 0);
+	tt_stats_free(st);
+}
+
+/* A start alone: running, an orphan after the timeout, counted on finish. */
+static void
+test_orphan_lifecycle(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(10 * SEC);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", T0);
+	c = cmd_at(st, T0 + 10 * SEC - 1, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 1, 0);
+	c = cmd_at(st, T0 + 10 * SEC + 1, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 0, 1);
+	c = cmd_at(st, T0 + 20 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 0, 1);
+	/* the finish turns the orphan into a run, timed by the pair */
+	FINISH(st, "x1", T0 + 20 * SEC, .code = I64(2));
+	c = cmd_at(st, T0 + 21 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 1, 0, 0);
+	TIMED_IS(c, 1, 20000, 20000, 20000, 20000);
+	c = cmd_at(st, T0 + 30 * DAY, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 1, 0, 0);
+	tt_stats_free(st);
+
+	/* the default timeout is one hour */
+	st = tt_stats_create(0);
+	START(st, "x1", T0);
+	c = cmd_at(st, T0 + 59 * MIN, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 1, 0);
+	c = cmd_at(st, T0 + 61 * MIN, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 0, 1);
+	tt_stats_free(st);
+	st = tt_stats_create(TT_ORPHAN_AFTER_US);
+	START(st, "x1", T0);
+	c = cmd_at(st, T0 + HOUR - SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 1, 0);
+	c = cmd_at(st, T0 + HOUR + SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 0, 1);
+	tt_stats_free(st);
+}
+
+static uint64_t	rng;
+
+/* splitmix64 */
+static uint64_t
+rnd(void)
+{
+	uint64_t	z = (rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double
+unif(void)
+{
+	return (double)(rnd() >> 11) * 0x1.0p-53;
+}
+
+/*
+ * Many starts at random times, some finished, against a clock that moves
+ * forward: running and orphans always match a count by hand.
+ */
+static void
+test_orphans_many(void **state)
+{
+	enum { N = 900, FIRST = 500 };
+	struct tt_stats		*st = tt_stats_create(HOUR);
+	struct tt_cmd_stats	 c;
+	int64_t			 start[N], now;
+	int			 done[N], i, n, step, want_run, want_orph, fin;
+	char			 id[32];
+
+	(void)state;
+	rng = 42;
+	for (i = 0; i < N; i++) {
+		start[i] = T0 + (int64_t)(rnd() % (10 * 3600)) * SEC;
+		done[i] = 0;
+		if (i >= FIRST)
+			continue;
+		snprintf(id, sizeof id, "m%d", i);
+		START(st, id, start[i]);
+	}
+	fin = 0;
+	n = FIRST;
+	for (step = 0; step < 40; step++) {
+		now = T0 + HOUR + step * 15 * MIN + SEC / 2;
+		/* late starts, some older than the clock already passed */
+		for (; n < FIRST + (step + 1) * 10; n++) {
+			snprintf(id, sizeof id, "m%d", n);
+			START(st, id, start[n]);
+		}
+		/* finish a few, some of them orphans by now */
+		for (i = 0; i < n; i++) {
+			if (done[i] || rnd() % 20 != 0)
+				continue;
+			done[i] = 1;
+			fin++;
+			snprintf(id, sizeof id, "m%d", i);
+			FINISH(st, id, start[i] + 90 * MIN, .code = I64(0));
+		}
+		want_run = want_orph = 0;
+		for (i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			if (start[i] + HOUR < now)
+				want_orph++;
+			else
+				want_run++;
+		}
+		c = cmd_at(st, now, TT_SRC_WERF, "build");
+		assert_i64(c.count, fin);
+		assert_i64(c.running, want_run);
+		assert_i64(c.orphans, want_orph);
+		assert_i64(c.with_duration, fin);
+	}
+	tt_stats_free(st);
+}
+
+/* devpod_cli / devsy_cli: a finish without id is a whole execution. */
+static void
+test_one_shot(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	ADD(st, .source = TT_SRC_DEVPOD, .phase = TT_PHASE_FINISH,
+	    .name = "devpod_cli", .command = "devpod up", .client = "m1",
+	    .ts = T0);
+	ADD(st, .source = TT_SRC_DEVPOD, .phase = TT_PHASE_FINISH,
+	    .name = "devpod_cli", .command = "devpod up", .client = "m1",
+	    .ts = T0 + SEC, .error = "workspace not found");
+	ADD(st, .source = TT_SRC_DEVPOD, .phase = TT_PHASE_FINISH,
+	    .name = "devpod_cli", .command = "devpod up", .client = "m2",
+	    .exec = "", .ts = T0 + 2 * SEC);
+	ADD(st, .source = TT_SRC_DEVSY, .phase = TT_PHASE_FINISH,
+	    .name = "devsy_cli", .command = "devsy up", .client = "m3",
+	    .ts = T0 + 3 * SEC);
+	/* no command: the event's name stands in */
+	ADD(st, .source = TT_SRC_DEVSY, .phase = TT_PHASE_FINISH,
+	    .name = "devsy_cli", .client = "m3", .ts = T0 + 4 * SEC);
+	c = cmd_at(st, T0 + 30 * DAY, TT_SRC_DEVPOD, "devpod up");
+	CMD_IS(c, 3, 1, 0, 0);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+	assert_i64(c.last_seen, T0 + 2 * SEC);
+	c = cmd_at(st, T0, TT_SRC_DEVSY, "devsy up");
+	CMD_IS(c, 1, 0, 0, 0);
+	c = cmd_at(st, T0, TT_SRC_DEVSY, "devsy_cli");
+	CMD_IS(c, 1, 0, 0, 0);
+	assert_int_equal(ncommands(st, T0), 3);
+	DAY_IS(st, "2026-01-05", TT_SRC_DEVPOD, 3, 3, 1, 2);
+	DAY_IS(st, "2026-01-05", TT_SRC_DEVSY, 2, 2, 0, 1);
+	tt_stats_free(st);
+}
+
+/* Point events are counted per day but are no executions. */
+static void
+test_point_events(void **state)
+{
+	struct tt_stats	*st = tt_stats_create(0);
+
+	(void)state;
+	ADD(st, .source = TT_SRC_POSTHOG, .phase = TT_PHASE_POINT,
+	    .name = "$pageview", .client = "u1", .ts = T0);
+	ADD(st, .source = TT_SRC_WERF, .phase = TT_PHASE_POINT,
+	    .name = "SomethingElse", .command = "build", .exec = "x1",
+	    .ts = T0, .code = I64(1));
+	assert_int_equal(ncommands(st, T0), 0);
+	DAY_IS(st, "2026-01-05", TT_SRC_POSTHOG, 1, 0, 0, 1);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 1, 0, 0, 0);
+	/* the point event did not start or finish x1 */
+	START(st, "x1", T0);
+	FINISH(st, "x1", T0 + SEC);
+	CMD_IS(cmd_at(st, T0, TT_SRC_WERF, "build"), 1, 0, 0, 0);
+	tt_stats_free(st);
+}
+
+/* Failures: a non-zero exit code or a non-empty error. */
+static void
+test_failures(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	FINISH(st, "ok0", T0, .code = I64(0));
+	FINISH(st, "ok1", T0);
+	FINISH(st, "ok2", T0, .code = I64(0), .error = "");
+	FINISH(st, "bad1", T0, .code = I64(1));
+	FINISH(st, "bad2", T0, .code = I64(-1));
+	FINISH(st, "bad3", T0, .code = I64(255));
+	FINISH(st, "bad4", T0, .error = "exit status 1");
+	FINISH(st, "bad5", T0, .code = I64(0), .error = "boom");
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_FINISH,
+	    .name = "job", .command = "job", .ts = T0, .code = I64(3));
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 8, 5, 0, 0);
+	CMD_IS(cmd_at(st, T0, TT_SRC_GENERIC, "job"), 1, 1, 0, 0);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 8, 8, 5, 0);
+	DAY_IS(st, "2026-01-05", TT_SRC_GENERIC, 1, 1, 1, 0);
+	tt_stats_free(st);
+}
+
+/* The same command or execution id on two sources stays apart. */
+static void
+test_per_source(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	*a;
+	size_t			 n;
+
+	(void)state;
+	START(st, "same", T0);
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_FINISH,
+	    .name = "x", .command = "build", .exec = "same", .ts = T0 + SEC,
+	    .code = I64(1));
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_START,
+	    .name = "x", .command = "build", .exec = "g2", .ts = T0);
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_FINISH,
+	    .name = "x", .command = "build", .exec = "g2", .ts = T0 + 4 * SEC);
+	CMD_IS(cmd_at(st, T0 + SEC, TT_SRC_WERF, "build"), 0, 0, 1, 0);
+	TIMED_IS(cmd_at(st, T0 + SEC, TT_SRC_WERF, "build"), 0, TT_NONE,
+	    TT_NONE, TT_NONE, TT_NONE);
+	CMD_IS(cmd_at(st, T0 + SEC, TT_SRC_GENERIC, "build"), 2, 1, 0, 0);
+	TIMED_IS(cmd_at(st, T0 + SEC, TT_SRC_GENERIC, "build"), 1, 4000,
+	    4000, 4000, 4000);
+	FINISH(st, "same", T0 + 2 * SEC);
+	CMD_IS(cmd_at(st, T0 + SEC, TT_SRC_WERF, "build"), 1, 0, 0, 0);
+	TIMED_IS(cmd_at(st, T0 + SEC, TT_SRC_WERF, "build"), 1, 2000, 2000,
+	    2000, 2000);
+	CMD_IS(cmd_at(st, T0 + SEC, TT_SRC_GENERIC, "build"), 2, 1, 0, 0);
+
+	/* sorted by source (display order), then command */
+	ADD(st, .source = TT_SRC_WERF, .phase = TT_PHASE_FINISH,
+	    .name = "x", .command = "apply", .ts = T0);
+	ADD(st, .source = TT_SRC_DEVTRON, .phase = TT_PHASE_FINISH,
+	    .name = "x", .command = "zzz", .ts = T0);
+	n = tt_stats_commands(st, T0, &a);
+	assert_int_equal(n, 4);
+	assert_int_equal(a[0].source, TT_SRC_DEVTRON);
+	assert_int_equal(a[1].source, TT_SRC_WERF);
+	assert_str(a[1].command, "apply");
+	assert_int_equal(a[2].source, TT_SRC_WERF);
+	assert_str(a[2].command, "build");
+	assert_int_equal(a[3].source, TT_SRC_GENERIC);
+	free(a);
+	tt_stats_free(st);
+}
+
+/* ---- the histogram ---- */
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The exact nearest-rank p-th percentile of sorted v[0..n). */
+static int64_t
+nearest_rank(const int64_t *sorted, size_t n, int p)
+{
+	size_t	rank = ((size_t)p * n + 99) / 100;
+
+	if (rank < 1)
+		rank = 1;
+	return sorted[rank - 1];
+}
+
+/* got within 2% of want. */
+#define NEAR(got, want, what) do {					\
+	int64_t g_ = (got), w_ = (want);				\
+	int64_t d_ = g_ > w_ ? g_ - w_ : w_ - g_;			\
+	if (d_ * 100 > w_ * 2) {					\
+		print_error("%s: got %lld, exact %lld (n %zu)\n",	\
+		    (what), (long long)g_, (long long)w_, n);		\
+		fail();							\
+	}								\
+} while (0)
+
+/* Check a histogram holding v[0..n) against the exact values. */
+static void
+check_hist(const struct tt_hist *h, int64_t *v, size_t n, const char *dist)
+{
+	static const int	ps[] = { 1, 10, 50, 90, 95, 99, 100 };
+	char			what[96];
+	size_t			i;
+
+	qsort(v, n, sizeof *v, cmp_i64);
+	assert_i64(tt_hist_count(h), (int64_t)n);
+	assert_i64(tt_hist_max(h), v[n - 1]);
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		snprintf(what, sizeof what, "%s p%d", dist, ps[i]);
+		NEAR(tt_hist_percentile(h, ps[i]),
+		    nearest_rank(v, n, ps[i]), what);
+	}
+}
+
+enum dist { D_UNIFORM, D_LOGUNIFORM, D_PARETO, D_EXP, D_LOGNORMAL,
+	D_SMALL, D_BIMODAL, D_CONST, D_EDGES, D_COUNT };
+static const char *dist_names[] = { "uniform", "log-uniform", "pareto",
+	"exponential", "lognormal", "small", "bimodal", "constant",
+	"bucket-edges" };
+
+#define VMAX	1000000000LL
+
+static int64_t
+clip(double x)
+{
+	if (!(x >= 0))
+		return 0;
+	if (x > (double)VMAX)
+		return VMAX;
+	return (int64_t)x;
+}
+
+static int64_t
+draw(enum dist d)
+{
+	double	u, z;
+	int	k;
+
+	switch (d) {
+	case D_UNIFORM:
+		return (int64_t)(rnd() % (uint64_t)(VMAX + 1));
+	case D_LOGUNIFORM:
+		return clip(exp(unif() * log((double)VMAX + 1)) - 1);
+	case D_PARETO:		/* heavy-tailed: alpha 1.1 from 5 ms */
+		u = unif();
+		return clip(5.0 / pow(1.0 - u, 1.0 / 1.1));
+	case D_EXP:
+		return clip(-2000.0 * log(1.0 - unif()));
+	case D_LOGNORMAL:
+		z = sqrt(-2.0 * log(1.0 - unif())) *
+		    cos(2.0 * M_PI * unif());
+		return clip(exp(8.0 + 2.5 * z));
+	case D_SMALL:
+		return (int64_t)(rnd() % 300);
+	case D_BIMODAL:
+		if (rnd() % 10 != 0)
+			return 90 + (int64_t)(rnd() % 21);
+		return 500000000 + (int64_t)(rnd() % 1000000);
+	case D_CONST:
+		return 123457;
+	case D_EDGES:
+		k = 6 + (int)(rnd() % 24);
+		return ((int64_t)1 << k) - 1 + (int64_t)(rnd() % 3);
+	default:
+		return 0;
+	}
+}
+
+static void
+test_hist_random(void **state)
+{
+	static const size_t	sizes[] = { 1, 2, 3, 7, 99, 100, 101, 1000,
+	    20000 };
+	struct tt_hist		*h;
+	int64_t			*v;
+	size_t			 si, i, n;
+	int			 d;
+	char			 what[64];
+
+	(void)state;
+	rng = 1;
+	for (d = 0; d < D_COUNT; d++)
+		for (si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+			n = sizes[si];
+			v = malloc(n * sizeof *v);
+			assert_non_null(v);
+			h = tt_hist_create();
+			for (i = 0; i < n; i++) {
+				v[i] = draw((enum dist)d);
+				tt_hist_add(h, v[i]);
+			}
+			snprintf(what, sizeof what, "%s n=%zu", dist_names[d],
+			    n);
+			check_hist(h, v, n, what);
+			tt_hist_free(h);
+			free(v);
+		}
+}
+
+/* Every value up to 4096 alone, and 0 and 1e9. */
+static void
+test_hist_single_values(void **state)
+{
+	struct tt_hist	*h;
+	int64_t		 v, got;
+	size_t		 n = 1;
+
+	(void)state;
+	for (v = 0; v <= 4096; v++) {
+		h = tt_hist_create();
+		tt_hist_add(h, v);
+		got = tt_hist_percentile(h, 50);
+		NEAR(got, v, "single p50");
+		assert_i64(tt_hist_percentile(h, 99), got);
+		assert_i64(tt_hist_max(h), v);
+		tt_hist_free(h);
+	}
+	h = tt_hist_create();
+	tt_hist_add(h, VMAX);
+	NEAR(tt_hist_percentile(h, 50), VMAX, "1e9 p50");
+	assert_i64(tt_hist_max(h), VMAX);
+	tt_hist_free(h);
+}
+
+/* Small counts: empty, one value, two values, exactly. */
+static void
+test_hist_small(void **state)
+{
+	struct tt_hist	*h;
+	size_t		 n = 2;
+
+	(void)state;
+	h = tt_hist_create();
+	assert_i64(tt_hist_count(h), 0);
+	assert_i64(tt_hist_percentile(h, 50), TT_NONE);
+	assert_i64(tt_hist_percentile(h, 99), TT_NONE);
+	assert_i64(tt_hist_max(h), TT_NONE);
+	tt_hist_add(h, 777);
+	NEAR(tt_hist_percentile(h, 50), 777, "one p50");
+	NEAR(tt_hist_percentile(h, 95), 777, "one p95");
+	NEAR(tt_hist_percentile(h, 99), 777, "one p99");
+	assert_i64(tt_hist_max(h), 777);
+	tt_hist_free(h);
+
+	/* two values: p50 is the smaller (rank 1), p95 and p99 the larger */
+	h = tt_hist_create();
+	tt_hist_add(h, 5000);
+	tt_hist_add(h, 100);
+	assert_i64(tt_hist_percentile(h, 50), 100);
+	NEAR(tt_hist_percentile(h, 95), 5000, "two p95");
+	NEAR(tt_hist_percentile(h, 99), 5000, "two p99");
+	assert_i64(tt_hist_max(h), 5000);
+	tt_hist_free(h);
+
+	h = tt_hist_create();
+	tt_hist_add(h, 0);
+	tt_hist_add(h, 0);
+	assert_i64(tt_hist_percentile(h, 50), 0);
+	assert_i64(tt_hist_percentile(h, 99), 0);
+	assert_i64(tt_hist_max(h), 0);
+	tt_hist_free(h);
+}
+
+/* The percentiles of a command row, through events (pairs and own). */
+static void
+test_stats_percentiles(void **state)
+{
+	enum { N = 5000 };
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+	int64_t			*v;
+	size_t			 i, n = N;
+	char			 id[32];
+
+	(void)state;
+	rng = 7;
+	v = malloc(N * sizeof *v);
+	assert_non_null(v);
+	for (i = 0; i < N; i++) {
+		v[i] = draw(i % 2 ? D_PARETO : D_LOGNORMAL);
+		snprintf(id, sizeof id, "p%zu", i);
+		switch (i % 3) {
+		case 0:		/* the pair's difference */
+			START(st, id, T0);
+			FINISH(st, id, T0 + v[i] * 1000 + 999);
+			break;
+		case 1:		/* finish first, own duration */
+			FINISH(st, id, T0 + 5 * SEC, .dur = I64(v[i]));
+			START(st, id, T0);
+			break;
+		default:	/* one-shot with a duration */
+			FINISH(st, NULL, T0, .dur = I64(v[i]));
+			break;
+		}
+	}
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, N, 0, 0, 0);
+	qsort(v, n, sizeof *v, cmp_i64);
+	assert_i64(c.with_duration, N);
+	NEAR(c.p50_ms, nearest_rank(v, n, 50), "p50");
+	NEAR(c.p95_ms, nearest_rank(v, n, 95), "p95");
+	NEAR(c.p99_ms, nearest_rank(v, n, 99), "p99");
+	assert_i64(c.max_ms, v[n - 1]);
+	free(v);
+	tt_stats_free(st);
+}
+
+/* ---- days ---- */
+
+/* A one-shot finish of command "c" (generic) at ts, from client cl. */
+#define AT(st, t, cl) \
+	ADD((st), .source = TT_SRC_GENERIC, .phase = TT_PHASE_FINISH, \
+	    .name = "c", .command = "c", .client = (cl), .ts = (t))
+
+static void
+check_local_day(int64_t us, const char *want)
+{
+	char	day[11];
+
+	memset(day, 'x', sizeof day);
+	tt_local_day(us, day);
+	assert_str(day, want);
+}
+
+/* New York: local midnight of 2026-01-06 is 05:00Z (EST), of 07-01 04:00Z. */
+static void
+test_days_new_york(void **state)
+{
+	const int64_t	 m = 1767675600LL * SEC;	/* 2026-01-06 00:00 EST */
+	const int64_t	 ms = 1782878400LL * SEC;	/* 2026-07-01 00:00 EDT */
+	struct tt_stats	*st;
+
+	(void)state;
+	set_tz("America/New_York");
+	check_local_day(m - 1, "2026-01-05");
+	check_local_day(m, "2026-01-06");
+	check_local_day(ms - 1, "2026-06-30");
+	check_local_day(ms, "2026-07-01");
+	check_local_day(T0, "2026-01-05");		/* 07:00 EST */
+
+	st = tt_stats_create(0);
+	AT(st, m - 1, "a");
+	AT(st, m, "b");
+	AT(st, m - HOUR, "c");		/* back across midnight */
+	AT(st, m + DAY - MIN, "b");	/* 23:59 local, 04:59Z */
+	AT(st, m + DAY, "d");		/* 2026-01-07 00:00 local */
+	AT(st, ms - 1, "a");
+	AT(st, ms, "a");
+	assert_int_equal(ndays(st), 5);
+	DAY_IS(st, "2026-01-05", TT_SRC_GENERIC, 2, 2, 0, 2);
+	DAY_IS(st, "2026-01-06", TT_SRC_GENERIC, 2, 2, 0, 1);
+	DAY_IS(st, "2026-01-07", TT_SRC_GENERIC, 1, 1, 0, 1);
+	DAY_IS(st, "2026-06-30", TT_SRC_GENERIC, 1, 1, 0, 1);
+	DAY_IS(st, "2026-07-01", TT_SRC_GENERIC, 1, 1, 0, 1);
+	tt_stats_free(st);
+
+	/* the same instants under UTC fall elsewhere */
+	set_tz("UTC");
+	check_local_day(m - 1, "2026-01-06");
+	check_local_day(ms - 1, "2026-07-01");
+	st = tt_stats_create(0);
+	AT(st, m - 1, "a");
+	AT(st, m, "b");
+	assert_int_equal(ndays(st), 1);
+	DAY_IS(st, "2026-01-06", TT_SRC_GENERIC, 2, 2, 0, 2);
+	tt_stats_free(st);
+}
+
+/* Kolkata (+05:30): midnight of 2026-01-06 is 2026-01-05T18:30Z. */
+static void
+test_days_kolkata(void **state)
+{
+	const int64_t	 m = 1767637800LL * SEC;
+	struct tt_stats	*st;
+
+	(void)state;
+	set_tz("Asia/Kolkata");
+	check_local_day(m - 1, "2026-01-05");
+	check_local_day(m, "2026-01-06");
+	check_local_day(m - 30 * MIN, "2026-01-05");	/* 18:00Z */
+	check_local_day(m + 5 * HOUR + 29 * MIN, "2026-01-06");	/* 23:59Z */
+
+	st = tt_stats_create(0);
+	AT(st, m - 1, "a");
+	AT(st, m, "a");
+	AT(st, m + 1, "b");
+	AT(st, m - 30 * MIN, "b");
+	AT(st, m + DAY - 1, "c");
+	AT(st, m + DAY, "c");
+	/* starts and finishes count on the finish's day */
+	ADD(st, .source = TT_SRC_WERF, .phase = TT_PHASE_START,
+	    .command = "build", .exec = "k1", .client = "w", .ts = m - MIN);
+	ADD(st, .source = TT_SRC_WERF, .phase = TT_PHASE_FINISH,
+	    .command = "build", .exec = "k1", .client = "w", .ts = m + MIN,
+	    .code = I64(1));
+	DAY_IS(st, "2026-01-05", TT_SRC_GENERIC, 2, 2, 0, 2);
+	DAY_IS(st, "2026-01-06", TT_SRC_GENERIC, 3, 3, 0, 3);
+	DAY_IS(st, "2026-01-07", TT_SRC_GENERIC, 1, 1, 0, 1);
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 1, 0, 0, 1);
+	DAY_IS(st, "2026-01-06", TT_SRC_WERF, 1, 1, 1, 1);
+	assert_int_equal(ndays(st), 5);
+	tt_stats_free(st);
+}
+
+/* Days and their event counts, by tt_local_day. */
+struct daycount {
+	char	day[11];
+	int64_t	n;
+};
+
+/*
+ * A year of events every ~10 minutes (with jumps back) in zones with
+ * unusual days: the model's days agree with tt_local_day for every event.
+ */
+static void
+test_days_agree(void **state)
+{
+	static const struct {
+		const char	*tz;
+		int64_t		 from, to;	/* s */
+	} zones[] = {
+		{ "America/New_York", 1767225600, 1798761600 },
+		{ "Asia/Kolkata", 1767225600, 1798761600 },
+		{ "Australia/Lord_Howe", 1767225600, 1798761600 },
+		{ "America/Santiago", 1767225600, 1798761600 },
+		{ "Asia/Beirut", 1767225600, 1798761600 },
+		{ "America/Havana", 1767225600, 1798761600 },
+		{ "Pacific/Apia", 1306886400, 1338508800 },	/* 2011-12-30 */
+	};
+	struct daycount		*want;
+	struct tt_day_stats	*got;
+	struct tt_stats		*st;
+	size_t			 zi, nwant, cap, ngot, i, bad;
+	int64_t			 t, ev;
+	char			 day[11];
+
+	(void)state;
+	for (zi = 0; zi < sizeof zones / sizeof zones[0]; zi++) {
+		set_tz(zones[zi].tz);
+		rng = 99;
+		st = tt_stats_create(0);
+		cap = 512;
+		want = calloc(cap, sizeof *want);
+		assert_non_null(want);
+		nwant = 0;
+		for (t = zones[zi].from * SEC; t < zones[zi].to * SEC;
+		    t += 599 * SEC + 1) {
+			ev = t;
+			if (rnd() % 50 == 0)	/* an event from the past */
+				ev = t - (int64_t)(rnd() % (3 * DAY));
+			AT(st, ev, NULL);
+			tt_local_day(ev, day);
+			for (i = 0; i < nwant; i++)
+				if (strcmp(want[i].day, day) == 0)
+					break;
+			if (i == nwant) {
+				assert_true(nwant < cap);
+				memcpy(want[nwant++].day, day, 11);
+			}
+			want[i].n++;
+		}
+		ngot = tt_stats_days(st, &got);
+		bad = 0;
+		for (i = 0; i < nwant; i++) {
+			int		 f;
+			struct tt_day_stats d = day_at(st, want[i].day,
+			    TT_SRC_GENERIC, &f);
+
+			if (f == 1 && d.events == want[i].n)
+				continue;
+			if (bad++ < 5)
+				print_error("%s: day %s: %lld events, "
+				    "tt_local_day says %lld\n", zones[zi].tz,
+				    want[i].day, f ? (long long)d.events : 0LL,
+				    (long long)want[i].n);
+		}
+		for (i = 0; i < ngot; i++) {
+			size_t	k;
+
+			for (k = 0; k < nwant; k++)
+				if (strcmp(want[k].day, got[i].day) == 0)
+					break;
+			if (k == nwant && bad++ < 5)
+				print_error("%s: day %s (%lld events) is no "
+				    "event's local day\n", zones[zi].tz,
+				    got[i].day, (long long)got[i].events);
+		}
+		free(got);
+		free(want);
+		tt_stats_free(st);
+		if (bad > 0)
+			fail_msg("%zu days differ in %s", bad, zones[zi].tz);
+	}
+}
+
+/* Day rows are sorted by day, then source; negative times work. */
+static void
+test_days_sorted(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_day_stats	*a;
+	size_t			 n;
+
+	(void)state;
+	check_local_day(-1, "1969-12-31");
+	check_local_day(0, "1970-01-01");
+	AT(st, T0 + DAY, "a");
+	ADD(st, .source = TT_SRC_DEVTRON, .name = "Heartbeat", .client = "z",
+	    .ts = T0 + DAY);
+	AT(st, T0, "a");
+	AT(st, -1, "a");
+	n = tt_stats_days(st, &a);
+	assert_int_equal(n, 4);
+	assert_str(a[0].day, "1969-12-31");
+	assert_str(a[1].day, "2026-01-05");
+	assert_str(a[2].day, "2026-01-06");
+	assert_int_equal(a[2].source, TT_SRC_DEVTRON);
+	assert_str(a[3].day, "2026-01-06");
+	assert_int_equal(a[3].source, TT_SRC_GENERIC);
+	free(a);
+	tt_stats_free(st);
+}
+
+/* Distinct clients per day and source; no id is no client. */
+static void
+test_clients_per_day(void **state)
+{
+	struct tt_stats	*st = tt_stats_create(0);
+	int		 f;
+
+	(void)state;
+	AT(st, T0, "c1");
+	AT(st, T0 + MIN, "c2");
+	AT(st, T0 + 2 * MIN, "c1");
+	AT(st, T0 + 3 * MIN, NULL);
+	AT(st, T0 + 4 * MIN, "");
+	AT(st, T0 + DAY, "c1");
+	ADD(st, .source = TT_SRC_POSTHOG, .name = "e", .client = "c1",
+	    .ts = T0);
+	ADD(st, .source = TT_SRC_POSTHOG, .name = "e", .client = "c3",
+	    .ts = T0);
+	ADD(st, .source = TT_SRC_POSTHOG, .name = "e", .client = "C1",
+	    .ts = T0);
+	DAY_IS(st, "2026-01-05", TT_SRC_GENERIC, 5, 5, 0, 2);
+	DAY_IS(st, "2026-01-06", TT_SRC_GENERIC, 1, 1, 0, 1);
+	DAY_IS(st, "2026-01-05", TT_SRC_POSTHOG, 3, 0, 0, 3);
+	(void)day_at(st, "2026-01-06", TT_SRC_POSTHOG, &f);
+	assert_int_equal(f, 0);
+	tt_stats_free(st);
+}
+
+/* ---- Devtron Summary ---- */
+
+static void
+summary(struct tt_stats *st, enum tt_source src, const char *name,
+    const char *client, int64_t ts, const char *props)
+{
+	char	*data;
+	int	 n;
+
+	n = asprintf(&data, "{\"event\":\"%s\",\"distinct_id\":\"%s\","
+	    "\"properties\":%s}", name, client, props);
+	assert_true(n > 0);
+	ADD(st, .source = src, .phase = TT_PHASE_POINT, .name = name,
+	    .client = client, .ts = ts, .data = data);
+	free(data);
+}
+
+/* The summary of a day, source and client; NULL if none. */
+static const struct tt_summary *
+find_summary(const struct tt_summary *a, size_t n, const char *day,
+    const char *client)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a[i].day, day) == 0 &&
+		    a[i].source == TT_SRC_DEVTRON &&
+		    strcmp(a[i].client_id, client) == 0)
+			return &a[i];
+	return NULL;
+}
+
+/*
+ * A summary's counts are exactly want ("key=value key=value ...", in the
+ * order the event sent them).
+ */
+static void
+counts_are(const struct tt_summary *s, const char *want)
+{
+	char	got[512], one[96];
+	size_t	i;
+
+	assert_non_null(s);
+	got[0] = '\0';
+	for (i = 0; i < s->ncounts; i++) {
+		snprintf(one, sizeof one, "%s%s=%g", i ? " " : "",
+		    s->counts[i].key, s->counts[i].value);
+		strncat(got, one, sizeof got - strlen(got) - 1);
+	}
+	assert_str(got, want);
+}
+
+#define NESTED(a, b, c, d, e, f) \
+	"{\"ucid\":\"x\",\"$lib\":\"posthog-go\",\"$lib_version_n\":5," \
+	"\"summary\":{\"cdCountPerDay\":" #a ",\"ciCountPerDay\":" #b \
+	",\"clusterCount\":" #c ",\"environmentCount\":" #d \
+	",\"nonProdAppCount\":" #e ",\"userCount\":" #f "}}"
+
+static void
+test_summary_nested(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_summary	*a;
+	size_t			 n;
+
+	(void)state;
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", T0, NESTED(1, 2, 3, 4, 5, 6));
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 1);
+	assert_str(a[0].day, "2026-01-05");
+	assert_int_equal(a[0].source, TT_SRC_DEVTRON);
+	assert_str(a[0].client_id, "c1");
+	counts_are(&a[0], "cdCountPerDay=1 ciCountPerDay=2 clusterCount=3 "
+	    "environmentCount=4 nonProdAppCount=5 userCount=6");
+	free(a);
+	/* a Summary is an event of the day, not a command */
+	DAY_IS(st, "2026-01-05", TT_SRC_DEVTRON, 1, 0, 0, 1);
+	assert_int_equal(ncommands(st, T0), 0);
+	tt_stats_free(st);
+}
+
+static void
+test_summary_flat(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_summary	*a;
+	size_t			 n;
+
+	(void)state;
+	summary(st, TT_SRC_DEVTRON, "Summary", "c2", T0,
+	    "{\"$lib\":\"posthog-go\",\"$lib_version\":\"1.5.9\","
+	    "\"$geoip_disable\":true,\"$sent\":17,\"ucid\":\"c2\","
+	    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"eventType\":\"Summary\","
+	    "\"serverVersion\":\"v1.29.3\",\"devtronVersion\":\"v1\","
+	    "\"devtronMode\":\"FULL\",\"userCount\":3,\"clusterCount\":2,"
+	    "\"environmentCount\":4,\"nonProdAppCount\":7,"
+	    "\"ciCreatedPerDay\":1,\"cdCreatedPerDay\":2.5,"
+	    "\"LastLoginTime\":\"2026-01-05T09:00:00Z\","
+	    "\"SkippedOnboarding\":false,\"helmAppCount\":0}");
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 1);
+	assert_str(a[0].client_id, "c2");
+	counts_are(&a[0], "userCount=3 clusterCount=2 environmentCount=4 "
+	    "nonProdAppCount=7 ciCreatedPerDay=1 cdCreatedPerDay=2.5 "
+	    "helmAppCount=0");
+	free(a);
+	tt_stats_free(st);
+}
+
+/* The latest per client and day wins; clients and days stay apart. */
+static void
+test_summary_latest(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_summary	*a;
+	size_t			 n;
+
+	(void)state;
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", T0 - 2 * HOUR,
+	    NESTED(1, 1, 1, 1, 1, 1));
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", T0,
+	    NESTED(2, 2, 2, 2, 2, 2));
+	/* an older one arriving late does not replace it */
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", T0 - HOUR,
+	    NESTED(3, 3, 3, 3, 3, 3));
+	/* the other shape for another client, the same day */
+	summary(st, TT_SRC_DEVTRON, "Summary", "c0", T0 + HOUR,
+	    "{\"userCount\":9,\"clusterCount\":8}");
+	summary(st, TT_SRC_DEVTRON, "Summary", "c0", T0 + 2 * HOUR,
+	    "{\"userCount\":10}");
+	/* the next day */
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", T0 + DAY,
+	    NESTED(4, 4, 4, 4, 4, 4));
+	/* not Devtron's Summary: no summary */
+	summary(st, TT_SRC_POSTHOG, "Summary", "c9", T0, "{\"userCount\":1}");
+	summary(st, TT_SRC_DEVTRON, "Heartbeat", "c9", T0,
+	    "{\"userCount\":1}");
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 3);
+	assert_str(a[0].day, "2026-01-05");
+	assert_str(a[0].client_id, "c0");
+	assert_str(a[1].day, "2026-01-05");
+	assert_str(a[1].client_id, "c1");
+	assert_str(a[2].day, "2026-01-06");
+	assert_str(a[2].client_id, "c1");
+	counts_are(find_summary(a, n, "2026-01-05", "c0"), "userCount=10");
+	counts_are(find_summary(a, n, "2026-01-05", "c1"),
+	    "cdCountPerDay=2 ciCountPerDay=2 clusterCount=2 "
+	    "environmentCount=2 nonProdAppCount=2 userCount=2");
+	counts_are(find_summary(a, n, "2026-01-06", "c1"),
+	    "cdCountPerDay=4 ciCountPerDay=4 clusterCount=4 "
+	    "environmentCount=4 nonProdAppCount=4 userCount=4");
+	free(a);
+	DAY_IS(st, "2026-01-05", TT_SRC_DEVTRON, 6, 0, 0, 3);
+	tt_stats_free(st);
+}
+
+/* Day of a Summary is the local day too. */
+static void
+test_summary_local_day(void **state)
+{
+	const int64_t		 m = 1767637800LL * SEC; /* Kolkata midnight */
+	struct tt_stats		*st;
+	struct tt_summary	*a;
+	size_t			 n;
+
+	(void)state;
+	set_tz("Asia/Kolkata");
+	st = tt_stats_create(0);
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", m - SEC,
+	    "{\"userCount\":1}");
+	summary(st, TT_SRC_DEVTRON, "Summary", "c1", m + SEC,
+	    "{\"userCount\":2}");
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 2);
+	assert_str(a[0].day, "2026-01-05");
+	counts_are(&a[0], "userCount=1");
+	assert_str(a[1].day, "2026-01-06");
+	counts_are(&a[1], "userCount=2");
+	free(a);
+	tt_stats_free(st);
+}
+
+/* Malformed Summary data is an event and nothing else. */
+static void
+test_summary_malformed(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_summary	*a;
+	size_t			 n;
+
+	(void)state;
+	ADD(st, .source = TT_SRC_DEVTRON, .name = "Summary", .client = "c1",
+	    .ts = T0);
+	ADD(st, .source = TT_SRC_DEVTRON, .name = "Summary", .client = "c1",
+	    .ts = T0, .data = "{\"event\":\"Summary\",\"properties\":");
+	ADD(st, .source = TT_SRC_DEVTRON, .name = "Summary", .client = "c1",
+	    .ts = T0, .data = "{\"event\":\"Summary\",\"properties\":[1,2]}");
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 0);
+	free(a);
+	DAY_IS(st, "2026-01-05", TT_SRC_DEVTRON, 3, 0, 0, 1);
+	tt_stats_free(st);
+}
+
+/*
+ * Commands, execution ids and clients longer than the keys' stack
+ * buffers: still kept apart when they differ only at the end.
+ */
+static void
+test_long_keys(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+	struct tt_summary	*a;
+	char			 cmd1[400], cmd2[400], x1[300], x2[300];
+	char			 cl1[400], cl2[400], props[64];
+	size_t			 n;
+
+	(void)state;
+	memset(cmd1, 'c', sizeof cmd1 - 1);
+	cmd1[sizeof cmd1 - 1] = '\0';
+	memcpy(cmd2, cmd1, sizeof cmd2);
+	cmd2[sizeof cmd2 - 2] = 'd';
+	memset(x1, 'x', sizeof x1 - 1);
+	x1[sizeof x1 - 1] = '\0';
+	memcpy(x2, x1, sizeof x2);
+	x2[sizeof x2 - 2] = 'y';
+	memset(cl1, 'k', sizeof cl1 - 1);
+	cl1[sizeof cl1 - 1] = '\0';
+	memcpy(cl2, cl1, sizeof cl2);
+	cl2[sizeof cl2 - 2] = 'l';
+
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_START,
+	    .command = cmd1, .exec = x1, .client = cl1, .ts = T0);
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_START,
+	    .command = cmd2, .exec = x2, .client = cl2, .ts = T0);
+	ADD(st, .source = TT_SRC_GENERIC, .phase = TT_PHASE_FINISH,
+	    .command = cmd1, .exec = x1, .client = cl1, .ts = T0 + 3 * SEC);
+	c = cmd_at(st, T0 + SEC, TT_SRC_GENERIC, cmd1);
+	CMD_IS(c, 1, 0, 0, 0);
+	TIMED_IS(c, 1, 3000, 3000, 3000, 3000);
+	c = cmd_at(st, T0 + SEC, TT_SRC_GENERIC, cmd2);
+	CMD_IS(c, 0, 0, 1, 0);
+	DAY_IS(st, "2026-01-05", TT_SRC_GENERIC, 3, 1, 0, 2);
+
+	snprintf(props, sizeof props, "{\"userCount\":1}");
+	summary(st, TT_SRC_DEVTRON, "Summary", cl1, T0, props);
+	snprintf(props, sizeof props, "{\"userCount\":2}");
+	summary(st, TT_SRC_DEVTRON, "Summary", cl2, T0, props);
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 2);
+	assert_str(a[0].client_id, cl1);
+	counts_are(&a[0], "userCount=1");
+	assert_str(a[1].client_id, cl2);
+	counts_are(&a[1], "userCount=2");
+	free(a);
+	tt_stats_free(st);
+}
+
+/* An empty model has empty snapshots. */
+static void
+test_empty(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	*c;
+	struct tt_day_stats	*d;
+	struct tt_summary	*s;
+
+	(void)state;
+	assert_int_equal(tt_stats_commands(st, T0, &c), 0);
+	assert_int_equal(tt_stats_days(st, &d), 0);
+	assert_int_equal(tt_stats_summaries(st, &s), 0);
+	free(c);
+	free(d);
+	free(s);
+	tt_stats_free(st);
+	tt_stats_free(NULL);
+}
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, tz_utc, tz_utc)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_start_then_finish),
+		T(test_finish_then_start),
+		T(test_duplicate_start),
+		T(test_duplicate_finish),
+		T(test_finish_without_start),
+		T(test_own_duration_wins),
+		T(test_orphan_lifecycle),
+		T(test_orphans_many),
+		T(test_one_shot),
+		T(test_point_events),
+		T(test_failures),
+		T(test_per_source),
+		T(test_hist_random),
+		T(test_hist_single_values),
+		T(test_hist_small),
+		T(test_stats_percentiles),
+		T(test_days_new_york),
+		T(test_days_kolkata),
+		T(test_days_agree),
+		T(test_days_sorted),
+		T(test_clients_per_day),
+		T(test_summary_nested),
+		T(test_summary_flat),
+		T(test_summary_latest),
+		T(test_summary_local_day),
+		T(test_summary_malformed),
+		T(test_long_keys),
+		T(test_empty),
+	};
+
+	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}
