@@ -163,7 +163,8 @@ cmd_serve(int argc, char **argv)
 	/* Rebuild the aggregates from the database, then keep them live. */
 	t0 = tt_now_us();
 	a.stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_scan(a.store, 0, NULL, on_event, &a, &cause) != 0) {
+	if (store_scan(a.store, TT_NONE, NULL, on_event, &a,
+	    &cause) != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);
 		tt_stats_free(a.stats);

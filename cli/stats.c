@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ parse_duration(const char *s)
 	int64_t		 unit = 1000000;
 
 	v = strtod(s, &end);
-	if (end == s || v <= 0)
+	if (end == s || !isfinite(v) || v <= 0)
 		return -1;
 	if (strcmp(end, "ms") == 0)
 		unit = 1000;
@@ -57,12 +58,14 @@ parse_duration(const char *s)
 		unit = 86400LL * 1000000;
 	else if (*end != '\0' && strcmp(end, "s") != 0)
 		return -1;
+	if (v * (double)unit > 9e18)
+		return -1;
 	return (int64_t)(v * (double)unit);
 }
 
-/* Local midnight of YYYY-MM-DD, in µs; -1 if bad. */
-static int64_t
-parse_day(const char *s)
+/* Local midnight of YYYY-MM-DD, in µs (before 1970 too); -1 if bad. */
+static int
+parse_day(const char *s, int64_t *us)
 {
 	struct tm	tm;
 	char		*end;
@@ -72,7 +75,8 @@ parse_day(const char *s)
 	if (end == NULL || *end != '\0')
 		return -1;
 	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm) * 1000000;
+	*us = (int64_t)mktime(&tm) * 1000000;
+	return 0;
 }
 
 static void
@@ -263,7 +267,7 @@ cmd_stats(int argc, char **argv)
 	enum tt_source	 src;
 	const char	*dbopt = NULL, *source = NULL;
 	char		*db, *cause = NULL;
-	int64_t		 since = 0, orphan_after = TT_ORPHAN_AFTER_US;
+	int64_t		 since = TT_NONE, orphan_after = TT_ORPHAN_AFTER_US;
 	int		 ch, json = 0, rc;
 
 	optind = 1;
@@ -276,7 +280,7 @@ cmd_stats(int argc, char **argv)
 			json = 1;
 			break;
 		case 's':
-			if ((since = parse_day(optarg)) < 0)
+			if (parse_day(optarg, &since) != 0)
 				cli_usage_error(usage, "--since needs a day "
 				    "like 2026-11-21, not '%s'", optarg);
 			break;

@@ -288,6 +288,7 @@ cmd_get(struct tt_stats *st, enum tt_source src, const char *command)
 		c->source = src;
 		c->command = xstrdup(command);
 		c->hist = tt_hist_create();
+		c->last_seen = TT_NONE;
 	}
 	return c;
 }
@@ -394,7 +395,7 @@ finished(struct tt_stats *st, struct cmd *c, const struct tt_event *ev)
 }
 
 static void
-execution(struct tt_stats *st, const struct tt_event *ev, struct cmd *c)
+execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 {
 	struct exec	**slot, *x;
 	char		  key[128], *heap;
@@ -405,10 +406,13 @@ execution(struct tt_stats *st, const struct tt_event *ev, struct cmd *c)
 	slot = (struct exec **)hmap_put(&st->execs, heap != NULL ? heap : key,
 	    n);
 	free(heap);
+	/* An execution belongs to the command its first event named. */
 	if ((x = *slot) == NULL) {
 		x = *slot = xcalloc(1, sizeof *x);
-		x->cmd = c;
+		x->cmd = cmd_get(st, ev->source, command);
 	}
+	if (ev->ts > x->cmd->last_seen)
+		x->cmd->last_seen = ev->ts;
 	if (ev->phase == TT_PHASE_START) {
 		if (x->started)
 			return;		/* a duplicate */
@@ -599,13 +603,13 @@ tt_stats_add(struct tt_stats *st, const struct tt_event *ev)
 		return;
 	command = ev->command != NULL ? ev->command :
 	    ev->name != NULL ? ev->name : "(unnamed)";
+	if (ev->execution_id != NULL && ev->execution_id[0] != '\0') {
+		execution(st, ev, command);
+		return;
+	}
 	c = cmd_get(st, ev->source, command);
 	if (ev->ts > c->last_seen)
 		c->last_seen = ev->ts;
-	if (ev->execution_id != NULL && ev->execution_id[0] != '\0') {
-		execution(st, ev, c);
-		return;
-	}
 	/* No id to pair by: a finish is a whole execution, a start is not. */
 	if (ev->phase == TT_PHASE_FINISH) {
 		finished(st, c, ev);

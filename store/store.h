@@ -58,7 +58,7 @@ int		 store_events(struct store *, const struct tt_filter *,
 		     void *arg, char **cause);
 int64_t		 store_event_count(struct store *);
 /*
- * Every event since since_us (0: all) of one source (NULL: all), oldest
+ * Every event since since_us (TT_NONE: all) of one source (NULL: all), oldest
  * first, with only what the aggregates read (data only for Devtron's
  * Summary): how tt_stats is rebuilt.
  */
