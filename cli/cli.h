@@ -14,6 +14,9 @@ int	cmd_send(int, char **);
 
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
 char	*cli_db_path(const char *opt, int create_dir);
+struct store;
+/* Open the database an existing collector wrote; NULL after saying why. */
+struct store *cli_open_existing(const char *dbopt);
 /* The listen address: option, $TELTOP_LISTEN, default. */
 const char *cli_listen(const char *opt);
 /* "host:port" -> parts; -1 on a bad address.  *host: caller frees. */

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/xmalloc.h"
+#include "store/store.h"
 #include "cli.h"
 
 void
@@ -70,6 +72,27 @@ cli_db_path(const char *opt, int create_dir)
 	if (create_dir)
 		make_parent(path);
 	return path;
+}
+
+struct store *
+cli_open_existing(const char *dbopt)
+{
+	struct store	*st;
+	char		*db, *cause = NULL;
+
+	db = cli_db_path(dbopt, 0);
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "teltop: no database at %s (start `teltop "
+		    "serve` first, or pass --db PATH)\n", db);
+		free(db);
+		return NULL;
+	}
+	if ((st = store_open(db, &cause)) == NULL) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+	}
+	free(db);
+	return st;
 }
 
 const char *

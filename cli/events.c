@@ -167,7 +167,7 @@ cmd_events(int argc, char **argv)
 	struct store		*st;
 	enum out_format		 fmt = OUT_JSONL;
 	const char		*dbopt = NULL, *fexpr = NULL;
-	char			*db, *cause = NULL, *end;
+	char			*cause = NULL, *end;
 	long long		 limit = 0;
 	int			 ch, rc;
 
@@ -215,18 +215,7 @@ cmd_events(int argc, char **argv)
 		free(cause);
 		return 2;
 	}
-	db = cli_db_path(dbopt, 0);
-	if (access(db, F_OK) != 0) {
-		fprintf(stderr, "teltop: no database at %s (start `teltop "
-		    "serve` first, or pass --db PATH)\n", db);
-		free(db);
-		tt_filter_free(&filter);
-		return 1;
-	}
-	if ((st = store_open(db, &cause)) == NULL) {
-		fprintf(stderr, "teltop: %s\n", cause);
-		free(cause);
-		free(db);
+	if ((st = cli_open_existing(dbopt)) == NULL) {
 		tt_filter_free(&filter);
 		return 1;
 	}
@@ -242,7 +231,6 @@ cmd_events(int argc, char **argv)
 	}
 	store_close(st);
 	tt_filter_free(&filter);
-	free(db);
 	if (fflush(stdout) != 0)
 		rc = -1;
 	return rc == 0 ? 0 : 1;

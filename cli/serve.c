@@ -151,28 +151,15 @@ cmd_serve(int argc, char **argv)
 
 	db = cli_db_path(dbopt, 1);
 	memset(&a, 0, sizeof a);
-	if ((a.store = store_open(db, &cause)) == NULL) {
-		fprintf(stderr, "teltop: %s\n", cause);
-		free(cause);
-		free(db);
-		free(host);
-		return 1;
-	}
+	if ((a.store = store_open(db, &cause)) == NULL)
+		goto error;
 	store_set_commit_cb(a.store, on_commit, &a);
 
 	/* Rebuild the aggregates from the database, then keep them live. */
 	t0 = tt_now_us();
 	a.stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_scan(a.store, TT_NONE, NULL, on_event, &a,
-	    &cause) != 0) {
-		fprintf(stderr, "teltop: %s\n", cause);
-		free(cause);
-		tt_stats_free(a.stats);
-		store_close(a.store);
-		free(db);
-		free(host);
-		return 1;
-	}
+	if (store_scan(a.store, TT_NONE, NULL, on_event, &a, &cause) != 0)
+		goto error;
 	store_set_event_cb(a.store, on_event, &a);
 	fprintf(stderr, "teltop: aggregates rebuilt from the database in "
 	    "%lld ms\n", (long long)((tt_now_us() - t0) / 1000));
@@ -187,15 +174,8 @@ cmd_serve(int argc, char **argv)
 	cfg.sink.count = sink_count;
 	cfg.sink.flush = sink_flush;
 	cfg.sink.log = log_line;
-	if ((a.ws = ws_create(&cfg, &cause)) == NULL) {
-		fprintf(stderr, "teltop: %s\n", cause);
-		free(cause);
-		tt_stats_free(a.stats);
-		store_close(a.store);
-		free(db);
-		free(host);
-		return 1;
-	}
+	if ((a.ws = ws_create(&cfg, &cause)) == NULL)
+		goto error;
 	signal_ws = a.ws;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -225,4 +205,13 @@ cmd_serve(int argc, char **argv)
 	free(db);
 	free(host);
 	return 0;
+
+error:
+	fprintf(stderr, "teltop: %s\n", cause);
+	free(cause);
+	store_close(a.store);	/* NULL-safe */
+	tt_stats_free(a.stats);
+	free(db);
+	free(host);
+	return 1;
 }

@@ -266,7 +266,7 @@ cmd_stats(int argc, char **argv)
 	struct store	*st;
 	enum tt_source	 src;
 	const char	*dbopt = NULL, *source = NULL;
-	char		*db, *cause = NULL;
+	char		*cause = NULL;
 	int64_t		 since = TT_NONE, orphan_after = TT_ORPHAN_AFTER_US;
 	int		 ch, json = 0, rc;
 
@@ -311,19 +311,8 @@ cmd_stats(int argc, char **argv)
 	}
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	db = cli_db_path(dbopt, 0);
-	if (access(db, F_OK) != 0) {
-		fprintf(stderr, "teltop: no database at %s (start `teltop "
-		    "serve` first, or pass --db PATH)\n", db);
-		free(db);
+	if ((st = cli_open_existing(dbopt)) == NULL)
 		return 1;
-	}
-	if ((st = store_open(db, &cause)) == NULL) {
-		fprintf(stderr, "teltop: %s\n", cause);
-		free(cause);
-		free(db);
-		return 1;
-	}
 	stats = tt_stats_create(orphan_after);
 	memset(&r, 0, sizeof r);
 	rc = store_scan(st, since, source, feed, stats, &cause);
@@ -347,6 +336,5 @@ cmd_stats(int argc, char **argv)
 	free(r.sums);
 	tt_stats_free(stats);
 	store_close(st);
-	free(db);
 	return rc == 0 ? 0 : 1;
 }
