@@ -5,6 +5,8 @@
 #ifndef TT_CLI_H
 #define TT_CLI_H
 
+#include <stdint.h>
+
 #define TT_DEFAULT_LISTEN	"127.0.0.1:8353"
 
 int	cmd_serve(int, char **);
@@ -15,6 +17,9 @@ int	cmd_send(int, char **);
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
 char	*cli_db_path(const char *opt, int create_dir);
 struct store;
+struct cJSON;
+/* Add an integer member, or null for TT_NONE. */
+void	 cli_json_int(struct cJSON *, const char *key, int64_t);
 /* Open the database an existing collector wrote; NULL after saying why. */
 struct store *cli_open_existing(const char *dbopt);
 /* The listen address: option, $TELTOP_LISTEN, default. */

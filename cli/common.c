@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
+#include "core/event.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "cli.h"
@@ -93,6 +96,15 @@ cli_open_existing(const char *dbopt)
 	}
 	free(db);
 	return st;
+}
+
+void
+cli_json_int(cJSON *o, const char *key, int64_t v)
+{
+	if (v == TT_NONE)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, (double)v);
 }
 
 const char *

@@ -31,15 +31,6 @@ add_str(cJSON *o, const char *k, const char *v)
 }
 
 static void
-add_int(cJSON *o, const char *k, int64_t v)
-{
-	if (v != TT_NONE)
-		cJSON_AddNumberToObject(o, k, (double)v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-static void
 add_time(cJSON *o, const char *k, int64_t us)
 {
 	char	buf[40];
@@ -81,8 +72,8 @@ print_jsonl(void *arg, const struct tt_event *ev)
 	add_str(o, "client_id", ev->client_id);
 	add_str(o, "execution_id", ev->execution_id);
 	add_str(o, "command", ev->command);
-	add_int(o, "duration_ms", ev->duration_ms);
-	add_int(o, "exit_code", ev->exit_code);
+	cli_json_int(o, "duration_ms", ev->duration_ms);
+	cli_json_int(o, "exit_code", ev->exit_code);
 	add_str(o, "error", ev->error);
 	add_str(o, "version", ev->version);
 	add_str(o, "os", ev->os);

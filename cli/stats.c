@@ -86,15 +86,6 @@ feed(void *arg, const struct tt_event *ev)
 }
 
 static void
-json_int_or_null(cJSON *o, const char *k, int64_t v)
-{
-	if (v == TT_NONE)
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)v);
-}
-
-static void
 print_json(const struct report *r)
 {
 	cJSON	*root, *o, *a, *item, *counts;
@@ -123,10 +114,10 @@ print_json(const struct report *r)
 		cJSON_AddStringToObject(item, "command", c->command);
 		cJSON_AddNumberToObject(item, "count", (double)c->count);
 		cJSON_AddNumberToObject(item, "failures", (double)c->failures);
-		json_int_or_null(item, "p50_ms", c->p50_ms);
-		json_int_or_null(item, "p95_ms", c->p95_ms);
-		json_int_or_null(item, "p99_ms", c->p99_ms);
-		json_int_or_null(item, "max_ms", c->max_ms);
+		cli_json_int(item, "p50_ms", c->p50_ms);
+		cli_json_int(item, "p95_ms", c->p95_ms);
+		cli_json_int(item, "p99_ms", c->p99_ms);
+		cli_json_int(item, "max_ms", c->max_ms);
 		cJSON_AddNumberToObject(item, "running", (double)c->running);
 		cJSON_AddNumberToObject(item, "orphans", (double)c->orphans);
 		tt_time_format(c->last_seen, buf, sizeof buf);
