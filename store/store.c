@@ -53,6 +53,19 @@ static const char *migrations[] = {
 	"CREATE TABLE counters("
 	"  name TEXT PRIMARY KEY,"
 	"  value INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+	/*
+	 * 1 -> 2: the opt-out registry.  client '' is the whole source (a
+	 * NULL could not be part of the key).  since_id is the last event id
+	 * when it was set: the proof query reads only the rows after it.
+	 */
+	"CREATE TABLE optout("
+	"  source TEXT NOT NULL,"
+	"  client TEXT NOT NULL DEFAULT '',"
+	"  since INTEGER NOT NULL,"
+	"  since_id INTEGER NOT NULL DEFAULT 0,"
+	"  set_by TEXT NOT NULL,"
+	"  dropped INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(source, client)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -226,7 +239,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	if (st->db != NULL && st->npending > 0 &&
+	if (st->db != NULL && st->ins_counter != NULL &&
 	    store_flush(st, &cause) != 0) {
 		fprintf(stderr, "teltop: store: final flush failed: %s\n",
 		    cause);
@@ -238,6 +251,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_payload);
 	sqlite3_finalize(st->ins_event);
 	sqlite3_finalize(st->ins_counter);
+	sqlite3_finalize(st->data_version);
+	store_free_drops(st);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -403,7 +418,7 @@ store_flush(struct store *st, char **cause)
 		for (i_c = 0; i_c < TT_CTR_COUNT; i_c++)
 			if (st->counts.v[i_c] != 0)
 				break;
-		if (i_c == TT_CTR_COUNT)
+		if (i_c == TT_CTR_COUNT && st->ndrops == 0)
 			return 0;
 	}
 	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0) {
@@ -413,14 +428,17 @@ store_flush(struct store *st, char **cause)
 	for (i = 0; i < n && ok; i++)
 		if (write_pending(st, &st->pending[i], cause) != 0)
 			ok = 0;
-	if (ok && write_counters(st, cause) != 0)
+	if (ok && (write_counters(st, cause) != 0 ||
+	    store_write_drops(st, cause) != 0))
 		ok = 0;
 	if (ok && store_exec(st, "COMMIT", cause) != 0)
 		ok = 0;
 	if (!ok)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	else
+	else {
 		memset(&st->counts, 0, sizeof st->counts);
+		store_free_drops(st);
+	}
 done:
 	if (ok && st->event_cb != NULL)
 		for (i = 0; i < n; i++) {

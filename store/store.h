@@ -14,6 +14,7 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "core/filter.h"
+#include "core/optout.h"
 
 struct store;
 
@@ -71,5 +72,26 @@ int		 store_counters(struct store *, struct tt_counters *);
 /* The payload row an event came in: caller frees *body. */
 int		 store_payload(struct store *, int64_t event_id, char **body,
 		     size_t *len, char **route, char **content_type);
+
+/* ---- the opt-out registry (store/optout.c) ---- */
+
+/* Read the registry into reg (emptied first); with proof, also count the
+ * events stored since each entry was set (stored_since). */
+int		 store_optout_load(struct store *, struct tt_optout *,
+		     int proof, char **cause);
+/* Opt (source, client) out now; 1 if new, 0 if it already was. */
+int		 store_optout_set(struct store *, const char *source,
+		     const char *client, const char *set_by, char **cause);
+/* Opt back in; 1 if there was an entry, 0 if not. */
+int		 store_optout_clear(struct store *, const char *source,
+		     const char *client, char **cause);
+/* Add n to the entry's dropped count with the next commit. */
+void		 store_optout_dropped(struct store *, const char *source,
+		     const char *client, int64_t n);
+/*
+ * A number that changes when another connection commits to the database
+ * (PRAGMA data_version): how a collector notices `teltop optout set`.
+ */
+int64_t		 store_data_version(struct store *);
 
 #endif
