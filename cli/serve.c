@@ -1,7 +1,6 @@
 /*
- * `teltop serve`: the collector alone.  Wires ws/ to store/: batches go
- * from ws to the store's queue, the store commits on a timer or when enough
- * is queued, and the commit callback releases the replies.
+ * `teltop serve`: the collector alone, logging to stderr, until SIGINT or
+ * SIGTERM.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -10,24 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/decode.h"
-#include "core/stats.h"
-#include "core/xmalloc.h"
-#include "store/store.h"
+#include "core/counters.h"
 #include "ws/ws.h"
 #include "cli.h"
-
-#define FLUSH_DELAY_US	2000	/* group commit window */
-#define FLUSH_NOW_AT	64	/* queued requests that flush at once */
+#include "collector.h"
 
 static const char usage[] =
 	"teltop serve [--db PATH] [--listen HOST:PORT]";
-
-struct app {
-	struct store	*store;
-	struct ws	*ws;
-	struct tt_stats	*stats;		/* what the live UI reads */
-};
 
 static volatile sig_atomic_t	 stopping;
 static struct ws		*signal_ws;
@@ -54,57 +42,6 @@ log_line(void *arg, const char *line)
 	fprintf(stderr, "%s teltop: %s\n", buf, line);
 }
 
-static uint64_t
-sink_submit(void *arg, struct tt_batch *b, const char *route,
-    const char *ctype, const void *body, size_t len)
-{
-	struct app		*a = arg;
-	struct store_payload	 pl = { route, ctype, body, len };
-	uint64_t		 ticket;
-
-	ticket = store_submit(a->store, b, &pl);
-	ws_request_flush(a->ws, store_pending(a->store) >= FLUSH_NOW_AT ? 0 :
-	    FLUSH_DELAY_US);
-	return ticket;
-}
-
-static void
-sink_count(void *arg, enum tt_counter c, int64_t n)
-{
-	struct app	*a = arg;
-
-	store_count(a->store, c, n);
-}
-
-static void
-sink_flush(void *arg)
-{
-	struct app	*a = arg;
-	char		*cause = NULL;
-
-	if (store_flush(a->store, &cause) != 0) {
-		log_line(NULL, cause);
-		free(cause);
-	}
-}
-
-/* A committed event joins the live aggregates. */
-static void
-on_event(void *arg, const struct tt_event *ev)
-{
-	struct app	*a = arg;
-
-	tt_stats_add(a->stats, ev);
-}
-
-static void
-on_commit(void *arg, uint64_t first, uint64_t last, int ok)
-{
-	struct app	*a = arg;
-
-	ws_committed(a->ws, first, last, ok);
-}
-
 /* Run the collector until SIGINT/SIGTERM. */
 int
 cmd_serve(int argc, char **argv)
@@ -115,13 +52,12 @@ cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ws_config	 cfg;
-	struct app		 a;
+	struct collector	 co;
 	struct sigaction	 sa;
 	const char		*listen = NULL, *dbopt = NULL;
-	char			*db, *host, *cause = NULL;
-	int64_t			 t0;
-	int			 ch, port, i;
+	char			*cause = NULL, *host;
+	int64_t			 accepted, rejected;
+	int			 ch, port;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -148,70 +84,34 @@ cmd_serve(int argc, char **argv)
 	if (cli_split_addr(listen, &host, &port) != 0)
 		cli_usage_error(usage, "bad listen address '%s': expected "
 		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)", listen);
+	free(host);
 
-	db = cli_db_path(dbopt, 1);
-	memset(&a, 0, sizeof a);
-	if ((a.store = store_open(db, &cause)) == NULL)
-		goto error;
-	store_set_commit_cb(a.store, on_commit, &a);
-
-	/* Rebuild the aggregates from the database, then keep them live. */
-	t0 = tt_now_us();
-	a.stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_scan(a.store, TT_NONE, NULL, on_event, &a, &cause) != 0)
-		goto error;
-	store_set_event_cb(a.store, on_event, &a);
-	fprintf(stderr, "teltop: aggregates rebuilt from the database in "
-	    "%lld ms\n", (long long)((tt_now_us() - t0) / 1000));
-
-	memset(&cfg, 0, sizeof cfg);
-	cfg.host = host;
-	cfg.port = port;
-	cfg.request_max = TT_REQUEST_MAX;
-	cfg.event_max = TT_EVENT_MAX;
-	cfg.sink.arg = &a;
-	cfg.sink.submit = sink_submit;
-	cfg.sink.count = sink_count;
-	cfg.sink.flush = sink_flush;
-	cfg.sink.log = log_line;
-	if ((a.ws = ws_create(&cfg, &cause)) == NULL)
-		goto error;
-	signal_ws = a.ws;
+	memset(&co, 0, sizeof co);
+	co.log = log_line;
+	if (collector_open(&co, dbopt, listen, &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		collector_close(&co);
+		return 1;
+	}
+	signal_ws = co.ws;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	fprintf(stderr, "teltop: listening on %s:%d, database %s\n", host,
-	    ws_port(a.ws), db);
+	fprintf(stderr, "teltop: listening on %s:%d, database %s\n", co.host,
+	    collector_port(&co), co.db);
 	while (!stopping)
-		if (ws_service(a.ws, 1000) < 0)
+		if (ws_service(co.ws, 1000) < 0)
 			break;
 
-	/* Commit what is queued and let the replies go out. */
-	sink_flush(&a);
-	for (i = 0; i < 20; i++) {
-		ws_wake(a.ws);	/* lws 4.1 ignores the timeout: do not block */
-		ws_service(a.ws, 10);
-	}
-	fprintf(stderr, "teltop: stopped; %lld events accepted, %lld "
-	    "rejected\n", (long long)ws_counters(a.ws)->v[TT_CTR_ACCEPTED],
-	    (long long)tt_counters_rejected(ws_counters(a.ws)));
 	signal_ws = NULL;
-	ws_destroy(a.ws);
-	store_close(a.store);
-	tt_stats_free(a.stats);
-	free(db);
-	free(host);
+	collector_close(&co);
+	accepted = co.final.v[TT_CTR_ACCEPTED];
+	rejected = tt_counters_rejected(&co.final);
+	fprintf(stderr, "teltop: stopped; %lld events accepted, %lld "
+	    "rejected\n", (long long)accepted, (long long)rejected);
 	return 0;
-
-error:
-	fprintf(stderr, "teltop: %s\n", cause);
-	free(cause);
-	store_close(a.store);	/* NULL-safe */
-	tt_stats_free(a.stats);
-	free(db);
-	free(host);
-	return 1;
 }

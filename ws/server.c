@@ -17,6 +17,8 @@
 #include <libwebsockets.h>
 
 #include "core/decode.h"
+#include "core/hmap.h"
+#include "core/optout.h"
 #include "core/xmalloc.h"
 #include "body.h"
 #include "ws.h"
@@ -24,16 +26,26 @@
 #define WS_PROTOCOL	"teltop-ingest"
 #define REPLY_QUEUE_MAX	256	/* unanswered WS messages before we stop reading */
 #define REPLY_QUEUE_LOW	64
+#define SEEN_MAX	4096	/* (source, client) pairs remembered per sender */
+#define DEVTRON_OPTOUT	"/devtron/telemetry/opt-out/"
+/* base64 of the PostHog key Devtron is given: any key works (§3.3) */
+#define DEVTRON_KEY	"teltop-local-collector"
 
 enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
-	RK_DEVPOD_LEGACY, RK_OTLP, RK_HEALTHZ, RK_METRICS
+	RK_DEVPOD_LEGACY, RK_OTLP, RK_HEALTHZ, RK_METRICS, RK_OPTOUT,
+	RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO
 };
 
+#define GET	0
+#define POST	1
+#define BOTH	2
+
+/* prefix 1: path + "/" also matches; 2: path + anything (a parameter) */
 static const struct route {
 	const char	*path;
-	int		 prefix;	/* path + "/" also matches */
-	int		 post;
+	int		 prefix;
+	int		 method;
 	enum route_kind	 kind;
 } routes[] = {
 	{ "/v1/events", 0, 1, RK_EVENTS },
@@ -47,8 +59,11 @@ static const struct route {
 	{ "/v1/insert", 1, 1, RK_DEVPOD_INSERT },
 	{ "/analytics/v1/devpod/v1/events", 1, 1, RK_DEVPOD_LEGACY },
 	{ "/v1/traces", 1, 1, RK_OTLP },
-	{ "/healthz", 0, 0, RK_HEALTHZ },
-	{ "/metrics", 0, 0, RK_METRICS },
+	{ "/healthz", 0, GET, RK_HEALTHZ },
+	{ "/metrics", 0, GET, RK_METRICS },
+	{ "/v1/optout", 1, BOTH, RK_OPTOUT },
+	{ DEVTRON_OPTOUT, 2, GET, RK_DEVTRON_OPTOUT },
+	{ "/devtron/telemetry/posthogInfo", 1, GET, RK_DEVTRON_INFO },
 };
 
 /* One WebSocket reply, in message order. */
@@ -58,6 +73,7 @@ struct reply {
 	int		 done;
 	char		*text;
 	size_t		 accepted;
+	size_t		 dropped;
 	size_t		 rejected;
 	char		*error;		/* first refused item's reason */
 };
@@ -71,6 +87,7 @@ struct conn {
 	struct conn	*wnext, *wprev;	/* on ws->waiting */
 	int		 on_wait_list;
 	int		 is_ws;
+	struct conn	*snext, *sprev;	/* on ws->senders (WebSocket) */
 
 	/* HTTP request */
 	enum route_kind	 kind;
@@ -91,6 +108,7 @@ struct conn {
 	const char	*resp_ctype;
 	char		*resp_body;
 	size_t		 accepted;
+	size_t		 dropped;
 	size_t		 rejected;
 	char		*first_error;
 	int		 close_after;
@@ -101,6 +119,8 @@ struct conn {
 	struct reply	*rhead, *rtail;
 	int		 nreplies;
 	int		 rx_paused;
+	unsigned	 sources_seen;	/* bit per enum tt_source */
+	struct hmap	 seen;		/* "source\x1fclient" keys */
 };
 
 struct ws {
@@ -108,6 +128,7 @@ struct ws {
 	struct lws_vhost	*vh;
 	struct ws_config	 cfg;
 	struct conn		*waiting;
+	struct conn		*senders;	/* open WebSockets */
 	struct tt_counters	 counters;
 	int			 connections;
 	lws_sorted_usec_list_t	 flush_sul;
@@ -194,19 +215,20 @@ json_quote(const char *s)
 	return q;
 }
 
-/* {"ok":…,"accepted":N,"dropped":0[,"rejected":K,"errors":[…]]} */
+/* {"ok":…,"accepted":N,"dropped":M[,"rejected":K,"errors":[…]]} */
 static char *
-result_json(int with_ok, size_t accepted, size_t rejected, const char *err)
+result_json(int with_ok, size_t accepted, size_t dropped, size_t rejected,
+    const char *err)
 {
 	char	*q, *s;
 
 	if (rejected == 0 || err == NULL)
-		return xasprintf("{%s\"accepted\":%zu,\"dropped\":0}",
-		    with_ok ? "\"ok\":true," : "", accepted);
+		return xasprintf("{%s\"accepted\":%zu,\"dropped\":%zu}",
+		    with_ok ? "\"ok\":true," : "", accepted, dropped);
 	q = json_quote(err);
-	s = xasprintf("{%s\"accepted\":%zu,\"dropped\":0,\"rejected\":%zu,"
+	s = xasprintf("{%s\"accepted\":%zu,\"dropped\":%zu,\"rejected\":%zu,"
 	    "\"errors\":[%s]}", with_ok ? "\"ok\":true," : "", accepted,
-	    rejected, q);
+	    dropped, rejected, q);
 	free(q);
 	return s;
 }
@@ -264,7 +286,7 @@ http_success(struct conn *c)
 		break;
 	default:
 		http_respond(c, 200, "application/json", result_json(0,
-		    c->accepted, c->rejected, c->first_error));
+		    c->accepted, c->dropped, c->rejected, c->first_error));
 		break;
 	}
 }
@@ -277,6 +299,7 @@ struct outcome {
 	char	*error;		/* malloc'd */
 	uint64_t ticket;
 	size_t	 accepted;
+	size_t	 dropped;
 	size_t	 rejected;
 	char	*first_error;	/* malloc'd */
 };
@@ -300,9 +323,33 @@ route_of(enum route_kind k)
 	}
 }
 
-/* Decode bytes (already transport-decoded) and submit what they hold. */
+/* Remember which sources and clients a WebSocket sender sends. */
 static void
-ingest(struct ws *ws, enum route_kind kind, const char *path,
+note_senders(struct conn *c, const struct tt_batch *b)
+{
+	const struct tt_event	*ev;
+	char			 key[2 * 256 + 2];
+	int			 n;
+	size_t			 i;
+
+	for (i = 0; i < b->n; i++) {
+		ev = &b->ev[i];
+		c->sources_seen |= 1u << ev->source;
+		if (ev->client_id == NULL || c->seen.n >= SEEN_MAX)
+			continue;
+		n = snprintf(key, sizeof key, "%s\x1f%s",
+		    tt_source_name(ev->source), ev->client_id);
+		if (n > 0 && (size_t)n < sizeof key)
+			hmap_put(&c->seen, key, (size_t)n);
+	}
+}
+
+/*
+ * Decode bytes (already transport-decoded) and submit what they hold; c
+ * is the WebSocket sender, or NULL.
+ */
+static void
+ingest(struct ws *ws, struct conn *c, enum route_kind kind, const char *path,
     const char *ctype, const uint8_t *p, size_t len, struct outcome *o)
 {
 	struct tt_decode_opts	 opts;
@@ -341,8 +388,13 @@ ingest(struct ws *ws, enum route_kind kind, const char *path,
 	o->accepted = b.n;
 	o->rejected = b.rejected;
 	o->first_error = b.first_error != NULL ? xstrdup(b.first_error) : NULL;
+	if (c != NULL)
+		note_senders(c, &b);
 	o->ticket = ws->cfg.sink.submit(ws->cfg.sink.arg, &b, path, ctype, p,
-	    len);
+	    len, &o->dropped);
+	o->accepted -= o->dropped;
+	if (o->dropped > 0)
+		count(ws, TT_CTR_DROPPED_OPTOUT, (int64_t)o->dropped);
 	tt_batch_clear(&b);
 }
 
@@ -384,6 +436,114 @@ transport_decode(struct conn *c, struct tt_buf *out, const uint8_t **p,
 	return BODY_OK;
 }
 
+/* A request header into buf, "" when absent. */
+static void
+hdr(struct lws *wsi, enum lws_token_indexes t, char *buf, int len)
+{
+	if (lws_hdr_total_length(wsi, t) <= 0 ||
+	    lws_hdr_copy(wsi, buf, len, t) < 0)
+		buf[0] = '\0';
+}
+
+/* Query argument name ("name=") into buf, or NULL when absent. */
+static const char *
+url_arg(struct conn *c, const char *name, char *buf, int len)
+{
+	const char	*v;
+
+	v = lws_get_urlarg_by_name(c->wsi, name, buf, len);
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* GET /v1/optout and Devtron's two routes: answers from the registry. */
+static void
+optout_get(struct conn *c)
+{
+	struct ws	*ws = c->ws;
+	char		 src[300], cli[300], host[256], key[64];
+	const char	*source, *client;
+
+	if (ws->cfg.sink.optout_json == NULL) {
+		http_respond(c, 503, "application/json", error_json(0,
+		    "this collector has no opt-out registry"));
+		return;
+	}
+	switch (c->kind) {
+	case RK_OPTOUT:
+		source = url_arg(c, "source=", src, sizeof src);
+		client = url_arg(c, "client=", cli, sizeof cli);
+		http_respond(c, 200, "application/json",
+		    ws->cfg.sink.optout_json(ws->cfg.sink.arg, source, client));
+		break;
+	case RK_DEVTRON_OPTOUT:
+		client = c->path + strlen(DEVTRON_OPTOUT);
+		http_respond(c, 200, "application/json", xasprintf(
+		    "{\"result\":%s}", ws->cfg.sink.optout_match(
+		    ws->cfg.sink.arg, "devtron", client) ? "true" : "false"));
+		break;
+	default:
+		hdr(c->wsi, WSI_TOKEN_HOST, host, sizeof host);
+		if (host[0] == '\0' || strpbrk(host, "\"\\") != NULL)
+			snprintf(host, sizeof host, "%s:%d", ws->cfg.host,
+			    ws_port(ws));
+		lws_b64_encode_string(DEVTRON_KEY, (int)strlen(DEVTRON_KEY),
+		    key, sizeof key);
+		http_respond(c, 200, "application/json", xasprintf(
+		    "{\"result\":{\"PosthogApiKey\":\"%s\","
+		    "\"PosthogEndpoint\":\"http://%s\"}}", key, host));
+		break;
+	}
+}
+
+/* POST /v1/optout: {"source","client","enabled"} or the same as query. */
+static void
+optout_post(struct conn *c, const uint8_t *p, size_t len)
+{
+	struct ws	*ws = c->ws;
+	char		 src[300], cli[300], en[16];
+	char		*source = NULL, *client = NULL, *cause = NULL, *q, *r;
+	const char	*v, *why;
+	int		 enabled = 1, rc;
+
+	if (len == 0 && (v = url_arg(c, "source=", src, sizeof src)) != NULL) {
+		source = xstrdup(v);
+		if ((v = url_arg(c, "client=", cli, sizeof cli)) != NULL)
+			client = xstrdup(v);
+		if ((v = url_arg(c, "enabled=", en, sizeof en)) != NULL)
+			enabled = strcmp(v, "false") != 0 &&
+			    strcmp(v, "0") != 0;
+		if (tt_optout_check_name(source, &why) != 0 ||
+		    (client != NULL && tt_optout_check_name(client,
+		    &why) != 0))
+			cause = xasprintf("source and client: %s", why);
+	} else
+		tt_optout_parse_request(p, len, &source, &client, &enabled,
+		    &cause);
+	if (cause == NULL && ws->cfg.sink.optout_change == NULL)
+		cause = xstrdup("this collector has no opt-out registry");
+	if (cause != NULL) {
+		http_respond(c, 400, "application/json", error_json(0, cause));
+		goto done;
+	}
+	rc = ws->cfg.sink.optout_change(ws->cfg.sink.arg, source, client,
+	    enabled, &cause);
+	if (rc != 0) {
+		http_respond(c, 503, "application/json", error_json(0, cause));
+		goto done;
+	}
+	q = json_quote(source);
+	r = client != NULL ? json_quote(client) : xstrdup("null");
+	http_respond(c, 200, "application/json", xasprintf("{\"ok\":true,"
+	    "\"source\":%s,\"client\":%s,\"enabled\":%s}", q, r,
+	    enabled ? "true" : "false"));
+	free(q);
+	free(r);
+done:
+	free(cause);
+	free(source);
+	free(client);
+}
+
 /* The whole HTTP body is here: decode, submit, and reply or wait. */
 static void
 http_body_done(struct conn *c)
@@ -416,9 +576,14 @@ http_body_done(struct conn *c)
 		buf_free(&dec);
 		return;
 	}
+	if (c->kind == RK_OPTOUT) {
+		optout_post(c, p, len);
+		buf_free(&dec);
+		return;
+	}
 	memset(&o, 0, sizeof o);
-	ingest(c->ws, c->kind, c->path, c->ctype[0] != '\0' ? c->ctype : NULL,
-	    p, len, &o);
+	ingest(c->ws, NULL, c->kind, c->path, c->ctype[0] != '\0' ?
+	    c->ctype : NULL, p, len, &o);
 	buf_free(&dec);
 	if (o.status != 0) {
 		http_error(c, o.status, o.reason, o.error);
@@ -427,6 +592,7 @@ http_body_done(struct conn *c)
 	}
 	c->ticket = o.ticket;
 	c->accepted = o.accepted;
+	c->dropped = o.dropped;
 	c->rejected = o.rejected;
 	free(c->first_error);
 	c->first_error = o.first_error;
@@ -445,8 +611,11 @@ route_find(const char *path)
 		n = strlen(routes[i].path);
 		if (strcmp(path, routes[i].path) == 0)
 			return &routes[i];
-		if (routes[i].prefix && strncmp(path, routes[i].path, n) == 0 &&
-		    strcmp(path + n, "/") == 0)
+		if (routes[i].prefix == 1 && strncmp(path, routes[i].path,
+		    n) == 0 && strcmp(path + n, "/") == 0)
+			return &routes[i];
+		if (routes[i].prefix == 2 && strncmp(path, routes[i].path,
+		    n) == 0 && path[n] != '\0')
 			return &routes[i];
 	}
 	return NULL;
@@ -506,14 +675,6 @@ http_reset(struct conn *c)
 	c->ctype[0] = c->cenc[0] = c->compression[0] = '\0';
 }
 
-static void
-hdr(struct lws *wsi, enum lws_token_indexes t, char *buf, int len)
-{
-	if (lws_hdr_total_length(wsi, t) <= 0 ||
-	    lws_hdr_copy(wsi, buf, len, t) < 0)
-		buf[0] = '\0';
-}
-
 static int
 http_request(struct conn *c, const char *uri)
 {
@@ -534,14 +695,20 @@ http_request(struct conn *c, const char *uri)
 		c->close_after = post;
 		return 0;
 	}
-	if (r->post != post) {
+	if (r->method != BOTH && r->method != post) {
 		count(c->ws, TT_CTR_REJ_ROUTE, 1);
 		http_respond(c, 405, "application/json", error_json(0,
-		    r->post ? "this route takes POST" : "this route takes GET"));
+		    r->method == POST ? "this route takes POST" :
+		    "this route takes GET"));
 		c->close_after = post;
 		return 0;
 	}
 	c->kind = r->kind;
+	if (!post && (r->kind == RK_OPTOUT || r->kind == RK_DEVTRON_OPTOUT ||
+	    r->kind == RK_DEVTRON_INFO)) {
+		optout_get(c);
+		return 0;
+	}
 	if (r->kind == RK_HEALTHZ) {
 		http_respond(c, 200, "text/plain", xstrdup("ok\n"));
 		return 0;
@@ -689,7 +856,7 @@ ws_message(struct conn *c)
 		return;
 	}
 	memset(&o, 0, sizeof o);
-	ingest(c->ws, RK_EVENTS, "/ws", NULL, c->msg.p, c->msg.len, &o);
+	ingest(c->ws, c, RK_EVENTS, "/ws", NULL, c->msg.p, c->msg.len, &o);
 	if (o.status != 0) {
 		count(c->ws, TT_CTR_RECEIVED, 1);
 		count(c->ws, o.reason, 1);
@@ -700,6 +867,7 @@ ws_message(struct conn *c)
 	ws_reply_push(c, o.ticket, NULL);
 	r = c->rtail;
 	r->accepted = o.accepted;
+	r->dropped = o.dropped;
 	r->rejected = o.rejected;
 	r->error = o.first_error;
 }
@@ -770,6 +938,43 @@ ws_close(struct conn *c)
 	}
 	c->rhead = c->rtail = NULL;
 	buf_free(&c->msg);
+	hmap_clear(&c->seen, NULL);
+	if (c->sprev != NULL)
+		c->sprev->snext = c->snext;
+	else if (c->ws->senders == c)
+		c->ws->senders = c->snext;
+	if (c->snext != NULL)
+		c->snext->sprev = c->sprev;
+	c->snext = c->sprev = NULL;
+}
+
+void
+ws_optout_notify(struct ws *ws, const char *source, const char *client,
+    int enabled)
+{
+	struct conn	*c;
+	enum tt_source	 src;
+	char		 key[2 * 256 + 2], *q, *r;
+	int		 n = 0;
+
+	if (tt_source_parse(source, &src) != 0)
+		return;		/* no sender can have sent it */
+	if (client != NULL)
+		n = snprintf(key, sizeof key, "%s\x1f%s", source, client);
+	q = json_quote(source);
+	r = client != NULL ? json_quote(client) : xstrdup("null");
+	for (c = ws->senders; c != NULL; c = c->snext) {
+		if ((c->sources_seen & (1u << src)) == 0)
+			continue;
+		if (client != NULL && (n <= 0 || (size_t)n >= sizeof key ||
+		    hmap_get(&c->seen, key, (size_t)n) == NULL))
+			continue;
+		ws_reply_push(c, 0, xasprintf("{\"type\":\"optout\","
+		    "\"source\":%s,\"client\":%s,\"enabled\":%s}", q, r,
+		    enabled ? "true" : "false"));
+	}
+	free(q);
+	free(r);
 }
 
 /* ---- commits ---- */
@@ -814,7 +1019,7 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last, int ok)
 				count(ws, TT_CTR_ACCEPTED,
 				    (int64_t)r->accepted);
 				r->text = result_json(1, r->accepted,
-				    r->rejected, r->error);
+				    r->dropped, r->rejected, r->error);
 			} else {
 				count(ws, TT_CTR_REJ_STORE,
 				    (int64_t)r->accepted);
@@ -884,6 +1089,11 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->wsi = wsi;
 		c->is_ws = 1;
 		buf_init(&c->msg, ws->cfg.request_max);
+		hmap_init(&c->seen);
+		c->snext = ws->senders;
+		if (ws->senders != NULL)
+			ws->senders->sprev = c;
+		ws->senders = c;
 		ws->connections++;
 		break;
 	case LWS_CALLBACK_RECEIVE:
@@ -1011,6 +1221,47 @@ ws_request_flush(struct ws *ws, int64_t delay_us)
 		return;
 	ws->flush_at = at;
 	lws_sul_schedule(ws->ctx, 0, &ws->flush_sul, flush_cb, delay_us);
+}
+
+struct ws_timer {
+	lws_sorted_usec_list_t	 sul;	/* first: the callback gets it */
+	struct ws		*ws;
+	void			(*cb)(void *);
+	void			*arg;
+};
+
+struct ws_timer *
+ws_timer_create(struct ws *ws, void (*cb)(void *), void *arg)
+{
+	struct ws_timer	*t = xcalloc(1, sizeof *t);
+
+	t->ws = ws;
+	t->cb = cb;
+	t->arg = arg;
+	return t;
+}
+
+static void
+timer_cb(lws_sorted_usec_list_t *sul)
+{
+	struct ws_timer	*t = lws_container_of(sul, struct ws_timer, sul);
+
+	t->cb(t->arg);
+}
+
+void
+ws_timer_schedule(struct ws_timer *t, int64_t delay_us)
+{
+	lws_sul_schedule(t->ws->ctx, 0, &t->sul, timer_cb, delay_us);
+}
+
+void
+ws_timer_free(struct ws_timer *t)
+{
+	if (t == NULL)
+		return;
+	lws_sul_cancel(&t->sul);
+	free(t);
 }
 
 const struct tt_counters *

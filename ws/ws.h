@@ -18,14 +18,26 @@ struct ws;
 
 struct ws_sink {
 	void		*arg;
-	/* Take the batch's events; returns the ticket committed later. */
+	/*
+	 * Drop the batch's opted-out events (*dropped says how many) and
+	 * take the rest; returns the ticket committed later.
+	 */
 	uint64_t	(*submit)(void *arg, struct tt_batch *,
 			    const char *route, const char *content_type,
-			    const void *body, size_t len);
+			    const void *body, size_t len, size_t *dropped);
 	/* Persist a counter change. */
 	void		(*count)(void *arg, enum tt_counter, int64_t);
 	/* A timer asked for with ws_request_flush() fired. */
 	void		(*flush)(void *arg);
+	/* The opt-out registry as JSON for GET /v1/optout; caller frees. */
+	char		*(*optout_json)(void *arg, const char *source,
+			    const char *client);
+	/* 1 if events of (source, client) are dropped. */
+	int		(*optout_match)(void *arg, const char *source,
+			    const char *client);
+	/* Opt (source, client) out (enabled 1) or back in, set by HTTP. */
+	int		(*optout_change)(void *arg, const char *source,
+			    const char *client, int enabled, char **cause);
 	/* One line worth logging (no newline). */
 	void		(*log)(void *arg, const char *line);
 };
@@ -50,6 +62,19 @@ void		 ws_request_flush(struct ws *, int64_t delay_us);
 /* The sink committed (ok) or failed tickets first..last. */
 void		 ws_committed(struct ws *, uint64_t first, uint64_t last,
 		     int ok);
+/*
+ * Tell the WebSocket senders of (source, client) (client NULL: of the
+ * source) that it was opted out (enabled 1) or back in.
+ */
+void		 ws_optout_notify(struct ws *, const char *source,
+		     const char *client, int enabled);
+
+/* A one-shot timer on the service loop. */
+struct ws_timer;
+struct ws_timer	*ws_timer_create(struct ws *, void (*)(void *), void *);
+/* (Re)arm it to fire once after delay_us. */
+void		 ws_timer_schedule(struct ws_timer *, int64_t delay_us);
+void		 ws_timer_free(struct ws_timer *);
 const struct tt_counters *ws_counters(const struct ws *);
 int		 ws_connections(const struct ws *);
 
