@@ -12,6 +12,7 @@ static const char usage[] =
 	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
 	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts\n"
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv]\n"
+	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
@@ -39,6 +40,8 @@ main(int argc, char **argv)
 		return cmd_events(argc - 1, argv + 1);
 	if (strcmp(cmd, "stats") == 0)
 		return cmd_stats(argc - 1, argv + 1);
+	if (strcmp(cmd, "optout") == 0)
+		return cmd_optout(argc - 1, argv + 1);
 	if (strcmp(cmd, "send") == 0)
 		return cmd_send(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0) {

@@ -13,6 +13,11 @@ int	cmd_serve(int, char **);
 int	cmd_events(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_send(int, char **);
+int	cmd_optout(int, char **);
+
+struct tt_optout;
+/* The registry as a text table, with the proof column. */
+void	cli_optout_print(const struct tt_optout *);
 
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
 char	*cli_db_path(const char *opt, int create_dir);

@@ -35,6 +35,8 @@ struct report {
 	size_t			 nsums;
 	struct tt_counters	 counters;
 	int64_t			 events;
+	struct tt_optout	 optout;
+	char			*optout_json;
 };
 
 /* "90", "90s", "15m", "1h", "2d" -> µs; -1 if bad. */
@@ -153,7 +155,7 @@ print_json(const struct report *r)
 			    s_->counts[k].value);
 		cJSON_AddItemToArray(a, item);
 	}
-	cJSON_AddArrayToObject(root, "optout");
+	cJSON_AddItemToObject(root, "optout", cJSON_Parse(r->optout_json));
 	cJSON_AddArrayToObject(root, "privacy");
 	if ((s = cJSON_Print(root)) == NULL)
 		fatal("out of memory");
@@ -229,6 +231,8 @@ print_text(const struct report *r)
 		    (long long)r->days[i].commands,
 		    (long long)r->days[i].failures,
 		    (long long)r->days[i].clients);
+	printf("\nOpt-out\n");
+	cli_optout_print(&r->optout);
 	if (r->nsums > 0)
 		printf("\nDevtron Summary counts (latest per client and day)\n");
 	for (i = 0; i < r->nsums; i++) {
@@ -315,6 +319,12 @@ cmd_stats(int argc, char **argv)
 		r.ndays = tt_stats_days(stats, &r.days);
 		r.nsums = tt_stats_summaries(stats, &r.sums);
 		(void)store_counters(st, &r.counters);
+		tt_optout_init(&r.optout);
+		if (store_optout_load(st, &r.optout, 1, &cause) != 0) {
+			fprintf(stderr, "teltop: %s\n", cause);
+			free(cause);
+		}
+		r.optout_json = tt_optout_json(&r.optout, NULL, NULL);
 		for (size_t i = 0; i < r.ndays; i++)
 			r.events += r.days[i].events;
 		if (json)
@@ -325,6 +335,8 @@ cmd_stats(int argc, char **argv)
 	free(r.cmds);
 	free(r.days);
 	free(r.sums);
+	free(r.optout_json);
+	tt_optout_clear(&r.optout);
 	tt_stats_free(stats);
 	store_close(st);
 	return rc == 0 ? 0 : 1;
