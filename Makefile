@@ -66,8 +66,10 @@ $(B)/%.o: %.c $(B)/gen/otlp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Unit tests: each links core/, store/ and ws/body.o (no lws in it).
-UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o
+# Unit tests: each links core/, store/, ws/body.o (no lws in it) and
+# tui/theme.o.
+UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o \
+	    $(B)/tui/theme.o
 $(B)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -Icore -o $@ $< $(UNIT_LINK) \
