@@ -88,6 +88,37 @@ tt_event_clear(struct tt_event *ev)
 	tt_event_init(ev);
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A deep copy of src; with_data also copies data and pii. */
+void
+tt_event_copy(struct tt_event *dst, const struct tt_event *src,
+    int with_data)
+{
+	*dst = *src;
+	dst->name = dup_or_null(src->name);
+	dst->client_id = dup_or_null(src->client_id);
+	dst->execution_id = dup_or_null(src->execution_id);
+	dst->command = dup_or_null(src->command);
+	dst->error = dup_or_null(src->error);
+	dst->version = dup_or_null(src->version);
+	dst->os = dup_or_null(src->os);
+	dst->arch = dup_or_null(src->arch);
+	dst->pii = with_data ? dup_or_null(src->pii) : NULL;
+	dst->data = NULL;
+	dst->data_len = 0;
+	if (with_data && src->data != NULL) {
+		dst->data = xmalloc(src->data_len + 1);
+		memcpy(dst->data, src->data, src->data_len);
+		dst->data[src->data_len] = '\0';
+		dst->data_len = src->data_len;
+	}
+}
+
 void
 tt_batch_init(struct tt_batch *b)
 {

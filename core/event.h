@@ -69,6 +69,10 @@ int		 tt_phase_parse(const char *, enum tt_phase *);
 
 void		 tt_event_init(struct tt_event *);
 void		 tt_event_clear(struct tt_event *);
+/* A deep copy (dst's old contents are not freed); data and pii only
+ * with with_data. */
+void		 tt_event_copy(struct tt_event *dst, const struct tt_event *src,
+		     int with_data);
 
 void		 tt_batch_init(struct tt_batch *);
 struct tt_event	*tt_batch_add(struct tt_batch *);	/* a zeroed, inited slot */

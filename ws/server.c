@@ -132,6 +132,8 @@ struct ws {
 	struct tt_counters	 counters;
 	int			 connections;
 	lws_sorted_usec_list_t	 flush_sul;
+	void			(*fd_cb)(void *);	/* ws_watch_fd() */
+	void			*fd_arg;
 	lws_usec_t		 flush_at;	/* 0: not scheduled */
 };
 
@@ -340,7 +342,7 @@ note_senders(struct conn *c, const struct tt_batch *b)
 		n = snprintf(key, sizeof key, "%s\x1f%s",
 		    tt_source_name(ev->source), ev->client_id);
 		if (n > 0 && (size_t)n < sizeof key)
-			hmap_put(&c->seen, key, (size_t)n);
+			*hmap_put(&c->seen, key, (size_t)n) = c;
 	}
 }
 
@@ -1111,8 +1113,24 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
+/* The watched descriptor (the terminal) is readable. */
+static int
+fd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct ws	*ws = lws_context_user(lws_get_context(wsi));
+
+	(void)user;
+	(void)in;
+	(void)len;
+	if (reason == LWS_CALLBACK_RAW_RX_FILE && ws->fd_cb != NULL)
+		ws->fd_cb(ws->fd_arg);
+	return 0;
+}
+
 static const struct lws_protocols protocols[] = {
 	{ WS_PROTOCOL, callback, sizeof(struct conn), 65536, 0, NULL, 0 },
+	{ "teltop-fd", fd_callback, 0, 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
@@ -1221,6 +1239,18 @@ ws_request_flush(struct ws *ws, int64_t delay_us)
 		return;
 	ws->flush_at = at;
 	lws_sul_schedule(ws->ctx, 0, &ws->flush_sul, flush_cb, delay_us);
+}
+
+int
+ws_watch_fd(struct ws *ws, int fd, void (*cb)(void *), void *arg)
+{
+	lws_sock_file_fd_type	u;
+
+	ws->fd_cb = cb;
+	ws->fd_arg = arg;
+	u.filefd = (lws_filefd_type)fd;
+	return lws_adopt_descriptor_vhost(ws->vh, LWS_ADOPT_RAW_FILE_DESC, u,
+	    "teltop-fd", NULL) != NULL ? 0 : -1;
 }
 
 struct ws_timer {

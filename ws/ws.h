@@ -69,6 +69,9 @@ void		 ws_committed(struct ws *, uint64_t first, uint64_t last,
 void		 ws_optout_notify(struct ws *, const char *source,
 		     const char *client, int enabled);
 
+/* Call cb whenever fd (the terminal) is readable; one fd at a time. */
+int		 ws_watch_fd(struct ws *, int fd, void (*cb)(void *), void *);
+
 /* A one-shot timer on the service loop. */
 struct ws_timer;
 struct ws_timer	*ws_timer_create(struct ws *, void (*)(void *), void *);
