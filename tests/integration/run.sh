@@ -749,7 +749,7 @@ stats_json() {
 	  "counters":{"received":{"$type":"integer"},"accepted":{"$type":"integer"},
 	    "rejected":{"$type":"integer"},"dropped_optout":{"$type":"integer"}},
 	  "commands":{"$type":"array"},"daily":{"$type":"array"},
-	  "summaries":{"$type":"array"},"optout":[],"privacy":[]}'
+	  "summaries":{"$type":"array"},"optout":{"$type":"array"},"privacy":{"$type":"array"}}'
 	node -e 'const fs = require("fs");
 	    const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
 	    for (const k of ["commands", "daily", "summaries"])
@@ -1017,6 +1017,8 @@ case_stats_since() {
 	check match "$T/stats.daily.jsonl" '{"where":{"day":"'$ST_DAY'"},"count":4}'
 }
 
+source "$here/optout.sh"
+
 # ---------------------------------------------------------------- main
 
 if [ ! -x "$TELTOP" ]; then
@@ -1113,6 +1115,7 @@ run_case "stats: Devtron Summary counts, nested and flat" case_stats_summaries
 run_case "stats: text form" case_stats_text
 run_case "stats --source" case_stats_source
 run_case "stats --since" case_stats_since
+run_optout_cases
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e
