@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/decode.h"
+#include "core/privacy.h"
 #include "core/stats.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
@@ -28,6 +29,23 @@ say(struct collector *co, const char *line)
 		co->log(co->log_arg, line);
 }
 
+/* Record each event's privacy findings with it (on the ingest path). */
+static void
+privacy(struct tt_batch *b)
+{
+	struct tt_findings	f;
+	size_t			i;
+
+	tt_findings_init(&f);
+	for (i = 0; i < b->n; i++) {
+		if (b->ev[i].data == NULL || b->ev[i].pii != NULL)
+			continue;
+		tt_privacy_scan(b->ev[i].data, b->ev[i].data_len, &f);
+		b->ev[i].pii = tt_privacy_json(&f);
+		tt_findings_clear(&f);
+	}
+}
+
 static uint64_t
 sink_submit(void *arg, struct tt_batch *b, const char *route,
     const char *ctype, const void *body, size_t len, size_t *dropped)
@@ -41,6 +59,7 @@ sink_submit(void *arg, struct tt_batch *b, const char *route,
 	 * dropped, keep only the kept events' own JSON, not the body.
 	 */
 	*dropped = tt_optout_filter(&co->optout, b);
+	privacy(b);
 	ticket = store_submit(co->store, b, *dropped == 0 ? &pl : NULL);
 	ws_request_flush(co->ws, store_pending(co->store) >= FLUSH_NOW_AT ?
 	    0 : FLUSH_DELAY_US);
@@ -84,12 +103,39 @@ sink_log(void *arg, const char *line)
 	say(arg, line);
 }
 
+void
+collector_optout_snapshot(struct collector *co, struct tt_optout *out)
+{
+	struct tt_optout_entry	*e, *live;
+	char			*cause = NULL;
+	size_t			 i;
+
+	if (store_optout_load(co->store, out, 1, &cause) != 0) {
+		say(co, cause);
+		free(cause);
+		return;
+	}
+	/* what was dropped since the last commit */
+	for (i = 0; i < out->n; i++) {
+		e = &out->v[i];
+		live = tt_optout_find(&co->optout, e->source, e->client);
+		if (live != NULL)
+			e->pending = live->pending;
+	}
+}
+
 static char *
 sink_optout_json(void *arg, const char *source, const char *client)
 {
 	struct collector	*co = arg;
+	struct tt_optout	 reg;
+	char			*s;
 
-	return tt_optout_json(&co->optout, source, client);
+	tt_optout_init(&reg);
+	collector_optout_snapshot(co, &reg);
+	s = tt_optout_json(&reg, source, client);
+	tt_optout_clear(&reg);
+	return s;
 }
 
 static int
