@@ -1,5 +1,8 @@
 /*
- * `teltop events`: the stored events as JSON lines or CSV.
+ * `teltop events`: the stored events as JSON lines or CSV.  With
+ * --explain, each JSON line is followed by the event's fields, one per
+ * line, with what the tool's documentation says each means (core/fields)
+ * and its privacy grade (core/privacy).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,14 +13,16 @@
 #include <cJSON.h>
 
 #include "core/decode.h"
+#include "core/fields.h"
 #include "core/filter.h"
+#include "core/privacy.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "cli.h"
 
 static const char usage[] =
 	"teltop events [--db PATH] [--filter EXPR] [--limit N] "
-	"[--format jsonl|csv]";
+	"[--format jsonl|csv] [--explain]";
 
 enum out_format { OUT_JSONL, OUT_CSV };
 
@@ -143,6 +148,101 @@ print_csv(void *arg, const struct tt_event *ev)
 	return ferror(stdout) ? 1 : 0;
 }
 
+struct explain {
+	const struct tt_event		*ev;
+	const struct tt_findings	*f;
+};
+
+/* One field: its value, then its meaning and privacy findings. */
+static void
+explain_field(const struct explain *x, const char *path, const cJSON *v)
+{
+	const struct tt_field_doc	*doc;
+	char				*text;
+	size_t				 i;
+
+	text = cJSON_PrintUnformatted(v);
+	if (text != NULL && strlen(text) > 200)
+		strcpy(text + 196, "...");
+	printf("  %s = %s\n", path, text != NULL ? text : "?");
+	free(text);
+	/* a generic event naming a tool still has generic's keys */
+	doc = strcmp(x->ev->format, "generic") == 0 ?
+	    tt_field_doc("generic", path) : NULL;
+	if (doc == NULL)
+		doc = tt_field_doc(tt_source_name(x->ev->source), path);
+	if (doc != NULL)
+		printf("      meaning: %s [%s]\n", doc->meaning, doc->ref);
+	for (i = 0; i < x->f->n; i++)
+		if (strcmp(x->f->v[i].field, path) == 0)
+			printf("      privacy: %s, %s\n", x->f->v[i].red ?
+			    "red (personal)" : "yellow (pseudonymous)",
+			    tt_privacy_kind_text(x->f->v[i].kind));
+}
+
+/* Walk every leaf; JSON carried in a string is walked after '>'. */
+static void
+explain_walk(const struct explain *x, const char *path, const cJSON *v,
+    int depth)
+{
+	const cJSON	*c;
+	cJSON		*inner;
+	char		*p;
+	int		 i = 0;
+
+	if (depth > 64)
+		return;
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		cJSON_ArrayForEach(c, v) {
+			if (cJSON_IsObject(v))
+				p = *path == '\0' ? xstrdup(c->string) :
+				    xasprintf("%s%s%s", path,
+				    path[strlen(path) - 1] == '>' ? "" : ".",
+				    c->string);
+			else
+				p = xasprintf("%s[%d]", path, i);
+			explain_walk(x, p, c, depth + 1);
+			free(p);
+			i++;
+		}
+		return;
+	}
+	explain_field(x, path, v);
+	if (cJSON_IsString(v) && (v->valuestring[0] == '{' ||
+	    v->valuestring[0] == '[') && (inner = cJSON_Parse(
+	    v->valuestring)) != NULL) {
+		p = xasprintf("%s>", path);
+		explain_walk(x, p, inner, depth + 1);
+		free(p);
+		cJSON_Delete(inner);
+	}
+}
+
+static int
+print_explained(void *arg, const struct tt_event *ev)
+{
+	struct tt_findings	 f;
+	struct explain		 x;
+	cJSON			*root;
+
+	if (print_jsonl(arg, ev) != 0)
+		return 1;
+	tt_findings_init(&f);
+	if (ev->data != NULL)
+		tt_privacy_scan(ev->data, ev->data_len, &f);
+	x.ev = ev;
+	x.f = &f;
+	root = ev->data != NULL ? cJSON_ParseWithLength(ev->data,
+	    ev->data_len) : NULL;
+	if (root != NULL)
+		explain_walk(&x, "", root, 0);
+	else
+		printf("  (the payload is not JSON)\n");
+	cJSON_Delete(root);
+	tt_findings_clear(&f);
+	return ferror(stdout) ? 1 : 0;
+}
+
 int
 cmd_events(int argc, char **argv)
 {
@@ -151,6 +251,7 @@ cmd_events(int argc, char **argv)
 		{ "filter", required_argument, NULL, 'f' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "explain", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -160,7 +261,7 @@ cmd_events(int argc, char **argv)
 	const char		*dbopt = NULL, *fexpr = NULL;
 	char			*cause = NULL, *end;
 	long long		 limit = 0;
-	int			 ch, rc;
+	int			 ch, rc, explain = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -187,13 +288,18 @@ cmd_events(int argc, char **argv)
 				cli_usage_error(usage, "unknown format '%s' "
 				    "(jsonl or csv)", optarg);
 			break;
+		case 'x':
+			explain = 1;
+			break;
 		case 'h':
 			printf("usage: %s\n\nPrints stored events, oldest "
 			    "first (--limit N: the newest N).\n"
 			    "Filter terms, all of which must hold: "
 			    "source=werf command~converge error!=\n"
 			    "phase=finish client=ID duration_ms>1000 "
-			    "(= equal, != differ, ~ contains, > <).\n", usage);
+			    "(= equal, != differ, ~ contains, > <).\n"
+			    "--explain follows each event with its fields, "
+			    "what each means and its privacy grade.\n", usage);
 			return 0;
 		default:
 			cli_usage_error(usage, "unknown option");
@@ -201,6 +307,8 @@ cmd_events(int argc, char **argv)
 	}
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (explain && fmt == OUT_CSV)
+		cli_usage_error(usage, "--explain goes with jsonl");
 	if (tt_filter_parse(fexpr, &filter, &cause) != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);
@@ -215,7 +323,7 @@ cmd_events(int argc, char **argv)
 		    "execution_id,command,duration_ms,exit_code,error,version,"
 		    "os,arch,raw");
 	rc = store_events(st, &filter, limit, fmt == OUT_CSV ? print_csv :
-	    print_jsonl, NULL, &cause);
+	    explain ? print_explained : print_jsonl, NULL, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);

@@ -17,6 +17,7 @@
 
 #include "core/counters.h"
 #include "core/decode.h"
+#include "core/privacy.h"
 #include "core/stats.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
@@ -37,7 +38,29 @@ struct report {
 	int64_t			 events;
 	struct tt_optout	 optout;
 	char			*optout_json;
+	struct priv {
+		char	*source, *field, *kind;
+		int	 red;
+		int64_t	 events;
+	}			*priv;
+	size_t			 npriv;
 };
+
+/* Keep one row of the privacy summary. */
+static void
+add_priv(void *arg, const struct store_privacy_row *row)
+{
+	struct report	*r = arg;
+	struct priv	*p;
+
+	r->priv = xrealloc(r->priv, (r->npriv + 1) * sizeof *r->priv);
+	p = &r->priv[r->npriv++];
+	p->source = xstrdup(row->source);
+	p->field = xstrdup(row->field);
+	p->kind = xstrdup(row->kind);
+	p->red = row->red;
+	p->events = row->events;
+}
 
 /* "90", "90s", "15m", "1h", "2d" -> µs; -1 if bad. */
 static int64_t
@@ -156,7 +179,18 @@ print_json(const struct report *r)
 		cJSON_AddItemToArray(a, item);
 	}
 	cJSON_AddItemToObject(root, "optout", cJSON_Parse(r->optout_json));
-	cJSON_AddArrayToObject(root, "privacy");
+	a = cJSON_AddArrayToObject(root, "privacy");
+	for (i = 0; i < r->npriv; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "source", r->priv[i].source);
+		cJSON_AddStringToObject(item, "field", r->priv[i].field);
+		cJSON_AddStringToObject(item, "kind", r->priv[i].kind);
+		cJSON_AddStringToObject(item, "grade", r->priv[i].red ? "red" :
+		    "yellow");
+		cJSON_AddNumberToObject(item, "events",
+		    (double)r->priv[i].events);
+		cJSON_AddItemToArray(a, item);
+	}
 	if ((s = cJSON_Print(root)) == NULL)
 		fatal("out of memory");
 	puts(s);
@@ -231,6 +265,18 @@ print_text(const struct report *r)
 		    (long long)r->days[i].commands,
 		    (long long)r->days[i].failures,
 		    (long long)r->days[i].clients);
+	printf("\nPrivacy: what in the stored payloads could identify a "
+	    "person\n");
+	if (r->npriv == 0)
+		printf("  nothing found: no payload carries personal or "
+		    "pseudonymous data\n");
+	for (i = 0; i < r->npriv; i++)
+		printf("  %-8s %s is %s (%s) in %lld event%s\n",
+		    r->priv[i].source, r->priv[i].field,
+		    tt_privacy_kind_text(r->priv[i].kind), r->priv[i].red ?
+		    "red: personal" : "yellow: pseudonymous",
+		    (long long)r->priv[i].events, r->priv[i].events == 1 ? "" :
+		    "s");
 	printf("\nOpt-out\n");
 	cli_optout_print(&r->optout);
 	if (r->nsums > 0)
@@ -325,6 +371,11 @@ cmd_stats(int argc, char **argv)
 			free(cause);
 		}
 		r.optout_json = tt_optout_json(&r.optout, NULL, NULL);
+		if (store_privacy(st, since, source, add_priv, &r,
+		    &cause) != 0) {
+			fprintf(stderr, "teltop: %s\n", cause);
+			free(cause);
+		}
 		for (size_t i = 0; i < r.ndays; i++)
 			r.events += r.days[i].events;
 		if (json)
@@ -336,6 +387,12 @@ cmd_stats(int argc, char **argv)
 	free(r.days);
 	free(r.sums);
 	free(r.optout_json);
+	for (size_t i = 0; i < r.npriv; i++) {
+		free(r.priv[i].source);
+		free(r.priv[i].field);
+		free(r.priv[i].kind);
+	}
+	free(r.priv);
 	tt_optout_clear(&r.optout);
 	tt_stats_free(stats);
 	store_close(st);

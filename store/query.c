@@ -313,3 +313,48 @@ store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
 	sqlite3_finalize(s);
 	return rc;
 }
+
+int
+store_privacy(struct store *st, int64_t since_us, const char *source,
+    void (*cb)(void *, const struct store_privacy_row *), void *arg,
+    char **cause)
+{
+	struct store_privacy_row	 r;
+	sqlite3_stmt			*s;
+	const char			*grade;
+	int				 rc;
+
+	*cause = NULL;
+	rc = sqlite3_prepare_v2(st->db, "SELECT e.source, "
+	    "json_extract(j.value, '$.field'), json_extract(j.value, '$.kind'), "
+	    "json_extract(j.value, '$.grade'), count(*) "
+	    "FROM events e, json_each(e.pii) j "
+	    "WHERE e.pii IS NOT NULL AND e.pii <> '[]' AND json_valid(e.pii) "
+	    "AND e.ts >= ?1 AND (?2 IS NULL OR e.source = ?2) "
+	    "GROUP BY 1, 2, 3, 4 ORDER BY 1, 5 DESC, 2, 3", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, since_us);
+	if (source != NULL)
+		sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.source = (const char *)sqlite3_column_text(s, 0);
+		r.field = (const char *)sqlite3_column_text(s, 1);
+		r.kind = (const char *)sqlite3_column_text(s, 2);
+		grade = (const char *)sqlite3_column_text(s, 3);
+		r.red = grade != NULL && strcmp(grade, "red") == 0;
+		r.events = sqlite3_column_int64(s, 4);
+		if (r.source == NULL || r.field == NULL || r.kind == NULL)
+			continue;
+		cb(arg, &r);
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}

@@ -73,6 +73,21 @@ int		 store_counters(struct store *, struct tt_counters *);
 int		 store_payload(struct store *, int64_t event_id, char **body,
 		     size_t *len, char **route, char **content_type);
 
+/* How many events carry one privacy finding (field, kind) of a source. */
+struct store_privacy_row {
+	const char	*source;
+	const char	*field;
+	const char	*kind;
+	int		 red;
+	int64_t		 events;
+};
+/* The privacy findings of the events since since_us (TT_NONE: all) of a
+ * source (NULL: all), grouped; most frequent first within a source. */
+int		 store_privacy(struct store *, int64_t since_us,
+		     const char *source,
+		     void (*)(void *, const struct store_privacy_row *),
+		     void *, char **cause);
+
 /* ---- the opt-out registry (store/optout.c) ---- */
 
 /* Read the registry into reg (emptied first); with proof, also count the
