@@ -8,7 +8,7 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: teltop [--db PATH] [--listen HOST:PORT]   collector (the live UI is not built yet)\n"
+	"usage: teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo]   collector + live UI\n"
 	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
 	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts\n"
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv]\n"
@@ -31,7 +31,7 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
-		return cmd_serve(argc, argv);
+		return cmd_ui(argc, argv);
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "serve") == 0)

@@ -283,4 +283,67 @@ if [ -x "$statsbench" ]; then
 		sed 's/^/    /' "$tmp/stats.out" >&2
 	fi
 fi
+# The UI attached: the same ws100 load against `teltop` (collector + UI)
+# running in a private tmux server at 120x40, against `serve` alone above;
+# and how long a key takes to show on screen while that load runs.
+if command -v tmux >/dev/null 2>&1 && [ -s "$tmp/ws100.out" ]; then
+	echo
+	sock=teltop-bench-$$
+	port=
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		p=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }')
+		if ! bash -c "echo >/dev/tcp/127.0.0.1/$p" 2>/dev/null; then
+			port=$p
+			break
+		fi
+	done
+	tmux -L "$sock" new-session -d -s ui -x 120 -y 40 \
+	    "$teltop --db $tmp/ui.db --listen 127.0.0.1:$port; sleep 5"
+	i=0
+	until tmux -L "$sock" capture-pane -p -t ui 2>/dev/null |
+	    grep -q "127.0.0.1:$port"; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			fail "the UI did not start under tmux"
+			break
+		fi
+		sleep 0.1
+	done
+	url=127.0.0.1:$port
+	"$load" --url "$url" --mode ws100 --events "$ws100_events" \
+	    --conns "$ws100_conns" --timeout "$timeout_s" \
+	    >"$tmp/ui.out" 2>"$tmp/ui.err" &
+	loadpid=$!
+	# a key while the load runs: Commands view, then back to Stream
+	sleep 1
+	keyms=
+	if kill -0 "$loadpid" 2>/dev/null; then
+		t0=$(date +%s%N)
+		tmux -L "$sock" send-keys -t ui 2
+		i=0
+		until tmux -L "$sock" capture-pane -p -t ui | grep -q "RUNS FAIL"; do
+			i=$((i + 1))
+			[ $i -gt 500 ] && break
+			sleep 0.005
+		done
+		t1=$(date +%s%N)
+		keyms=$(( (t1 - t0) / 1000000 ))
+		tmux -L "$sock" send-keys -t ui 1
+	fi
+	wait "$loadpid" || fail "ui: bench/load exited with status $?"
+	tmux -L "$sock" send-keys -t ui q
+	sleep 1
+	tmux -L "$sock" kill-server 2>/dev/null
+	if [ -s "$tmp/ui.out" ]; then
+		wsui=$(field "$(cat "$tmp/ui.out")" acked_per_s)
+		awk -v ui="$wsui" -v ws="$ws" -v k="${keyms:-?}" 'BEGIN {
+			printf "ws100 with the UI attached (tmux 120x40): %s " \
+			    "events/s; serve alone: %s; ratio ui/serve = %.2f\n",
+			    ui, ws, ws > 0 ? ui / ws : 0
+			printf "a key (2: Commands) on screen %s ms after it " \
+			    "was sent, under that load (tmux polling " \
+			    "included)\n", k
+		}'
+	fi
+fi
 exit $failed

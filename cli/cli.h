@@ -14,6 +14,7 @@ int	cmd_events(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_send(int, char **);
 int	cmd_optout(int, char **);
+int	cmd_ui(int, char **);
 
 struct tt_optout;
 /* The registry as a text table, with the proof column. */

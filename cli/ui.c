@@ -1,0 +1,341 @@
+/*
+ * `teltop` with no subcommand: the collector and the live UI in one
+ * process and one loop.  lws runs the loop; the terminal is adopted into
+ * it (ws_watch_fd) so keys wake it, a signal (SIGWINCH) interrupts its
+ * poll, and a timer paces the frames.  This file gives tui/ what it reads
+ * through struct tui_host: history and single events from the store, the
+ * opt-out registry with its proof, and the header's numbers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/decode.h"
+#include "core/filter.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "tui/tui.h"
+#include "ws/ws.h"
+#include "cli.h"
+#include "collector.h"
+
+static const char usage[] =
+	"teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo]";
+
+struct ui {
+	struct collector	 co;
+	struct tui		*tui;
+	struct ws_timer		*frame;
+	char			 listen[300];
+	int64_t			 stored0;	/* rows when we started */
+	pid_t			 demo;
+};
+
+static volatile sig_atomic_t	 stopping;
+static struct ws		*signal_ws;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	if (signal_ws != NULL)
+		ws_wake(signal_ws);
+}
+
+/* Collector log lines go to the UI (and its log file) once it runs. */
+static void
+log_line(void *arg, const char *line)
+{
+	struct ui	*u = arg;
+
+	if (u->tui != NULL)
+		tui_log(u->tui, line);
+}
+
+static void
+on_event(void *arg, const struct tt_event *ev)
+{
+	struct ui	*u = arg;
+
+	if (u->tui != NULL)
+		tui_event(u->tui, ev);
+}
+
+struct relay {
+	void	(*cb)(void *, const struct tt_event *);
+	void	*arg;
+};
+
+static int
+relay(void *arg, const struct tt_event *ev)
+{
+	struct relay	*r = arg;
+
+	r->cb(r->arg, ev);
+	return 0;
+}
+
+static int
+host_history(void *arg, const char *filter, int64_t before, int n,
+    void (*cb)(void *, const struct tt_event *), void *cbarg, char **cause)
+{
+	struct ui		*u = arg;
+	struct tt_filter	 f;
+	struct relay		 r = { cb, cbarg };
+	char			*text;
+	int			 rc;
+
+	text = before > 0 ? xasprintf("%s id<%lld", filter,
+	    (long long)before) : xstrdup(filter);
+	memset(&f, 0, sizeof f);
+	rc = tt_filter_parse(text, &f, cause);
+	free(text);
+	if (rc != 0)
+		return -1;
+	rc = store_events(u->co.store, &f, n, relay, &r, cause);
+	tt_filter_free(&f);
+	return rc;
+}
+
+static int
+copy_one(void *arg, const struct tt_event *ev)
+{
+	struct tt_event	*out = arg;
+
+	tt_event_copy(out, ev, 1);
+	out->id = ev->id;
+	return 1;
+}
+
+static int
+host_event(void *arg, int64_t id, struct tt_event *out)
+{
+	struct ui		*u = arg;
+	struct tt_filter	 f;
+	char			 text[64], *cause = NULL;
+	int			 rc;
+
+	tt_event_init(out);
+	snprintf(text, sizeof text, "id=%lld", (long long)id);
+	memset(&f, 0, sizeof f);
+	if (tt_filter_parse(text, &f, &cause) != 0) {
+		free(cause);
+		return -1;
+	}
+	rc = store_events(u->co.store, &f, 1, copy_one, out, &cause);
+	tt_filter_free(&f);
+	free(cause);
+	return rc == 0 && out->id == id ? 0 : -1;
+}
+
+static void
+host_optout(void *arg, struct tt_optout *out)
+{
+	struct ui	*u = arg;
+
+	collector_optout_snapshot(&u->co, out);
+}
+
+static int
+host_optout_change(void *arg, const char *source, const char *client,
+    int enabled, char **cause)
+{
+	struct ui	*u = arg;
+
+	return collector_optout(&u->co, source, client, enabled, "ui", cause);
+}
+
+static void
+host_status(void *arg, struct tui_status *st)
+{
+	struct ui			*u = arg;
+	const struct tt_counters	*c = ws_counters(u->co.ws);
+
+	st->listen = u->listen;
+	st->received = c->v[TT_CTR_RECEIVED];
+	st->accepted = c->v[TT_CTR_ACCEPTED];
+	st->stored = u->stored0 + c->v[TT_CTR_ACCEPTED];
+	st->dropped = c->v[TT_CTR_DROPPED_OPTOUT];
+	st->rejected = tt_counters_rejected(c);
+	st->connections = ws_connections(u->co.ws);
+}
+
+static void
+on_stdin(void *arg)
+{
+	struct ui	*u = arg;
+
+	tui_input(u->tui);
+}
+
+static void
+on_frame(void *arg)
+{
+	(void)arg;	/* the loop below draws after every wake-up */
+}
+
+/* Start `teltop demo` against our own address, quietly. */
+static pid_t
+start_demo(const char *url)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	execl("/proc/self/exe", "teltop", "demo", "--url", url, (char *)NULL);
+	_exit(127);
+}
+
+static char *
+log_path(const char *db)
+{
+	char	*copy = xstrdup(db), *p;
+
+	p = xasprintf("%s/teltop.log", dirname(copy));
+	free(copy);
+	return p;
+}
+
+int
+cmd_ui(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "demo", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ui		 u;
+	struct tui_config	 tc;
+	struct sigaction	 sa;
+	const char		*listen = NULL, *dbopt = NULL, *theme = NULL;
+	char			*cause = NULL, *host, *logpath = NULL, url[320];
+	int			 ch, port, demo = 0, rc = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 't':
+			theme = optarg;
+			break;
+		case 'D':
+			demo = 1;
+			break;
+		case 'h':
+			printf("usage: %s\n\nThe collector and the live UI: "
+			    "the stream, commands, opt-out and daily views.\n"
+			    "--demo feeds it `teltop demo` traffic.  Press ? "
+			    "in the UI for its keys.\n", usage);
+			return 0;
+		default:
+			cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind != argc)
+		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	listen = cli_listen(listen);
+	if (cli_split_addr(listen, &host, &port) != 0)
+		cli_usage_error(usage, "bad listen address '%s': expected "
+		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)", listen);
+	free(host);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "teltop: the UI needs a terminal; run `teltop "
+		    "serve` for the collector alone\n");
+		return 2;
+	}
+
+	memset(&u, 0, sizeof u);
+	u.co.log = log_line;
+	u.co.log_arg = &u;
+	u.co.on_event = on_event;
+	u.co.on_event_arg = &u;
+	if (collector_open(&u.co, dbopt, listen, &cause) != 0)
+		goto error;
+	snprintf(u.listen, sizeof u.listen, "%s:%d", u.co.host,
+	    collector_port(&u.co));
+	u.stored0 = store_event_count(u.co.store);
+	logpath = log_path(u.co.db);
+
+	memset(&tc, 0, sizeof tc);
+	tc.host.arg = &u;
+	tc.host.history = host_history;
+	tc.host.event = host_event;
+	tc.host.optout = host_optout;
+	tc.host.optout_change = host_optout_change;
+	tc.host.status = host_status;
+	tc.host.stats = u.co.stats;
+	tc.theme = theme;
+	tc.logpath = logpath;
+	if ((u.tui = tui_create(&tc, &cause)) == NULL)
+		goto error;
+	tui_log(u.tui, "listening; press ? for keys");
+	if (ws_watch_fd(u.co.ws, STDIN_FILENO, on_stdin, &u) != 0) {
+		cause = xstrdup("cannot watch the terminal");
+		goto error;
+	}
+	u.frame = ws_timer_create(u.co.ws, on_frame, &u);
+
+	signal_ws = u.co.ws;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (demo) {
+		snprintf(url, sizeof url, "http://%s", u.listen);
+		u.demo = start_demo(url);
+		tui_log(u.tui, "demo traffic from every known tool is flowing "
+		    "in (teltop demo)");
+	}
+
+	while (!stopping && !tui_done(u.tui)) {
+		if (ws_service(u.co.ws, 0) < 0)
+			break;
+		tui_input(u.tui);
+		ws_timer_schedule(u.frame, tui_frame(u.tui, tt_now_us()));
+	}
+	goto done;
+
+error:
+	rc = 1;
+done:
+	if (u.demo > 0) {
+		kill(u.demo, SIGTERM);
+		while (waitpid(u.demo, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	signal_ws = NULL;
+	ws_timer_free(u.frame);
+	tui_destroy(u.tui);
+	u.tui = NULL;
+	collector_close(&u.co);
+	if (cause != NULL) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+	}
+	free(logpath);
+	return rc;
+}

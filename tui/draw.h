@@ -1,0 +1,55 @@
+/*
+ * Drawing helpers the views share: clipped text, bars, sparklines, and
+ * JSON turned into coloured, indented lines.  They take theme roles,
+ * never colours.  Widths are in terminal columns; text is UTF-8.
+ */
+#ifndef TT_DRAW_H
+#define TT_DRAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "theme.h"
+
+/* Whether the terminal takes UTF-8 (block characters for bars). */
+void	draw_init(void);
+/* Columns text takes (UTF-8 aware, one column per character). */
+int	draw_width(const char *);
+/* Text at (y, x), clipped to width columns and padded with spaces. */
+void	draw_text(int y, int x, int width, enum tui_role, const char *);
+void	draw_fmt(int y, int x, int width, enum tui_role, const char *, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* A horizontal bar of value/max over width columns. */
+void	draw_bar(int y, int x, int width, double value, double max,
+	    enum tui_role);
+/* A sparkline of v[0..n) (oldest first), scaled to its maximum. */
+void	draw_spark(int y, int x, int width, const int64_t *v, int n,
+	    enum tui_role);
+
+/* One line of pretty JSON: text and a role per byte. */
+struct jline {
+	char		*text;
+	unsigned char	*roles;
+	size_t		 len;
+	char		*path;		/* the key path this line shows, or NULL */
+};
+
+struct jlines {
+	struct jline	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/*
+ * Pretty-print JSON text (any validity: bad input is shown as it is) into
+ * lines, indenting by 2.  Each line whose first token is a key gets its
+ * path ("a.b[2].c").  A string holding JSON is shown expanded below its
+ * key with path "key>inner".
+ */
+void	jlines_build(struct jlines *, const char *json, size_t len);
+void	jlines_add_text(struct jlines *, enum tui_role, const char *);
+void	jlines_free(struct jlines *);
+/* Draw line l at (y, x) within width, from column hscroll. */
+void	draw_jline(int y, int x, int width, const struct jline *l);
+
+#endif

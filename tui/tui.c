@@ -1,0 +1,654 @@
+/*
+ * The UI frame: curses set-up and teardown, the header (address, rates,
+ * counters), the tabs, the footer and log line, the prompt (filter and
+ * y/n), the help overlay, global keys and the mouse, and frame pacing:
+ * handlers only mark the UI dirty, tui_frame() draws at most every
+ * FRAME_US and at least every IDLE_US (the clock and rates move).
+ * Nothing is written to stdout or stderr while curses owns the terminal.
+ */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "core/decode.h"
+#include "core/xmalloc.h"
+#include "theme.h"
+#include "tui_int.h"
+
+#define FRAME_US	33333		/* at most ~30 frames a second */
+#define IDLE_US		1000000		/* redraw the clock and rates */
+
+static const struct view_ops *views[V_COUNT] = {
+	[V_STREAM] = &view_stream,
+	[V_COMMANDS] = &view_commands,
+	[V_OPTOUT] = &view_optout,
+	[V_DAILY] = &view_daily,
+	[V_DETAIL] = &view_detail,
+};
+
+static const char help_text[] =
+	"Views      1 Stream  2 Commands  3 Opt-out  4 Daily   Tab cycles\n"
+	"Move       Up/Down j/k  PgUp/PgDn  g/G first/last  mouse wheel, click\n"
+	"Stream     Enter detail  p pause  / filter  o opt out source\n"
+	"           O opt out client  G follow again\n"
+	"Filter     source=werf command~converge error!= phase=finish\n"
+	"           client=ID name!~Heart duration_ms>1000 (space = AND)\n"
+	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
+	"Commands   s sort (name, runs, failures, p95, last seen)\n"
+	"Opt-out    Space toggle the row (asks y/n)\n"
+	"Anywhere   t next theme  ? this help  q quit\n"
+	"\n"
+	"Press any key to close.";
+
+static struct tui	*the_tui;	/* for the xmalloc exit hook */
+
+static void
+end_curses(void)
+{
+	if (the_tui != NULL && !isendwin())
+		endwin();
+}
+
+void
+tui_dirty(struct tui *t)
+{
+	t->dirty = 1;
+}
+
+void
+tui_set_log(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->logline, sizeof t->logline, fmt, ap);
+	va_end(ap);
+	t->log_error = error;
+	if (t->logf != NULL) {
+		fprintf(t->logf, "%s\n", t->logline);
+		fflush(t->logf);
+	}
+	t->dirty = 1;
+}
+
+void
+tui_log(struct tui *t, const char *line)
+{
+	char		buf[16];
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	localtime_r(&now, &tm);
+	strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+	tui_set_log(t, 0, "%s %s", buf, line);
+}
+
+void
+tui_clock(int64_t us, char *buf, size_t len)
+{
+	time_t		s = (time_t)(us / 1000000);
+	struct tm	tm;
+
+	if (us <= 0 || localtime_r(&s, &tm) == NULL) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	strftime(buf, len, "%H:%M:%S", &tm);
+}
+
+void
+tui_duration(int64_t ms, char *buf, size_t len)
+{
+	if (ms == TT_NONE || ms < 0)
+		snprintf(buf, len, "-");
+	else if (ms < 1000)
+		snprintf(buf, len, "%lldms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%.1fs", (double)ms / 1000);
+	else if (ms < 3600000)
+		snprintf(buf, len, "%lldm%02lld", (long long)(ms / 60000),
+		    (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, len, "%lldh%02lld", (long long)(ms / 3600000),
+		    (long long)(ms / 60000 % 60));
+}
+
+enum tui_role
+tui_source_role(enum tt_source s)
+{
+	switch (s) {
+	case TT_SRC_DEVTRON:
+		return TUI_ROLE_SRC_DEVTRON;
+	case TT_SRC_DEVPOD:
+		return TUI_ROLE_SRC_DEVPOD;
+	case TT_SRC_DEVSY:
+		return TUI_ROLE_SRC_DEVSY;
+	case TT_SRC_WERF:
+		return TUI_ROLE_SRC_WERF;
+	case TT_SRC_POSTHOG:
+		return TUI_ROLE_SRC_POSTHOG;
+	default:
+		return TUI_ROLE_SRC_GENERIC;
+	}
+}
+
+size_t
+tui_move(size_t cur, int ch, size_t n, int page)
+{
+	if (n == 0)
+		return 0;
+	if (page < 1)
+		page = 1;
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		return cur > 0 ? cur - 1 : 0;
+	case KEY_DOWN:
+	case 'j':
+		return cur + 1 < n ? cur + 1 : n - 1;
+	case KEY_PPAGE:
+		return cur > (size_t)page ? cur - (size_t)page : 0;
+	case KEY_NPAGE:
+		return cur + (size_t)page < n ? cur + (size_t)page : n - 1;
+	case KEY_HOME:
+	case 'g':
+		return 0;
+	case KEY_END:
+	case 'G':
+		return n - 1;
+	default:
+		return cur < n ? cur : n - 1;
+	}
+}
+
+size_t
+tui_scroll(size_t top, size_t cur, int rows)
+{
+	if (rows < 1)
+		rows = 1;
+	if (cur < top)
+		return cur;
+	if (cur >= top + (size_t)rows)
+		return cur - (size_t)rows + 1;
+	return top;
+}
+
+void
+tui_show(struct tui *t, enum view_id v)
+{
+	if (v == V_DETAIL && t->view != V_DETAIL)
+		t->detail.back = t->view;
+	t->view = v;
+	if (views[v]->enter != NULL)
+		views[v]->enter(t);
+	t->dirty = 1;
+}
+
+void
+tui_confirm_optout(struct tui *t, const char *source, const char *client,
+    int enable)
+{
+	free(t->confirm_source);
+	free(t->confirm_client);
+	t->confirm_source = xstrdup(source);
+	t->confirm_client = client != NULL ? xstrdup(client) : NULL;
+	t->confirm_enable = enable;
+	snprintf(t->question, sizeof t->question, "%s %s%s%s? Events will "
+	    "%s. (y/n)", enable ? "Opt out" : "Opt back in", source,
+	    client != NULL ? " client " : "", client != NULL ? client : "",
+	    enable ? "be dropped, not stored" : "be stored again");
+	t->prompt = P_CONFIRM;
+	t->dirty = 1;
+}
+
+/* ---- drawing ---- */
+
+static void
+draw_header(struct tui *t)
+{
+	static const char *tabs[] = { "1 Stream", "2 Commands", "3 Opt-out",
+	    "4 Daily" };
+	char	line[512];
+	int	x, i;
+	size_t	k;
+
+	snprintf(line, sizeof line, " teltop  %s  %.1f ev/s  conn %d  "
+	    "stored %lld  dropped %lld  rejected %lld", t->st.listen,
+	    t->rate, t->st.connections, (long long)t->st.stored,
+	    (long long)t->st.dropped, (long long)t->st.rejected);
+	draw_text(0, 0, t->cols, TUI_ROLE_HEADER, line);
+	move(1, 0);
+	attrset(tui_attr(TUI_ROLE_TAB));
+	for (i = 0; i < t->cols; i++)
+		addch(' ');
+	x = 0;
+	for (k = 0; k < sizeof tabs / sizeof tabs[0]; k++) {
+		enum view_id v = (enum view_id)k;
+		int active = t->view == v || (t->view == V_DETAIL &&
+		    t->detail.back == v);
+
+		draw_fmt(1, x, draw_width(tabs[k]) + 2, active ?
+		    TUI_ROLE_TAB_ACTIVE : TUI_ROLE_TAB, " %s ", tabs[k]);
+		x += draw_width(tabs[k]) + 3;
+	}
+	if (t->view == V_DETAIL) {
+		draw_text(1, x, 10, TUI_ROLE_TAB_ACTIVE, " Detail ");
+		x += 11;
+	}
+	if (t->stream.paused) {
+		snprintf(line, sizeof line, " PAUSED +%lld ",
+		    (long long)t->stream.arrived);
+		if (x + draw_width(line) <= t->cols)
+			draw_text(1, t->cols - draw_width(line), draw_width(line),
+			    TUI_ROLE_PAUSED, line);
+	}
+}
+
+static void
+draw_footer(struct tui *t)
+{
+	char	buf[300];
+
+	if (t->prompt == P_FILTER) {
+		snprintf(buf, sizeof buf, "filter: %s", t->input);
+		draw_text(t->rows - 2, 0, t->cols, TUI_ROLE_PROMPT, buf);
+		draw_text(t->rows - 1, 0, t->cols, TUI_ROLE_FOOTER,
+		    " Enter apply  Esc cancel  empty clears   e.g. "
+		    "source=werf command~converge error!=");
+		move(t->rows - 2, draw_width(buf) < t->cols ? draw_width(buf) :
+		    t->cols - 1);
+		return;
+	}
+	if (t->prompt == P_CONFIRM) {
+		draw_text(t->rows - 2, 0, t->cols, TUI_ROLE_PROMPT, t->question);
+		draw_text(t->rows - 1, 0, t->cols, TUI_ROLE_FOOTER,
+		    " y yes  n no");
+		return;
+	}
+	draw_text(t->rows - 2, 0, t->cols, t->log_error ? TUI_ROLE_ERROR :
+	    TUI_ROLE_LOG, t->logline);
+	draw_fmt(t->rows - 1, 0, t->cols, TUI_ROLE_FOOTER, " %s  ? help  "
+	    "q quit", views[t->view]->keys);
+}
+
+static void
+draw_help(struct tui *t)
+{
+	const char	*p = help_text, *nl;
+	int		 w = 76, h = 14, y0, x0, y = 0;
+	char		 line[128];
+
+	if (w > t->cols - 2)
+		w = t->cols - 2;
+	if (h > t->rows - 2)
+		h = t->rows - 2;
+	y0 = (t->rows - h) / 2;
+	x0 = (t->cols - w) / 2;
+	draw_text(y0, x0, w, TUI_ROLE_HEADER, " teltop keys");
+	for (y = 1; y < h; y++) {
+		line[0] = '\0';
+		if (p != NULL && *p != '\0') {
+			nl = strchr(p, '\n');
+			snprintf(line, sizeof line, " %.*s", nl != NULL ?
+			    (int)(nl - p) : (int)strlen(p), p);
+			p = nl != NULL ? nl + 1 : NULL;
+		}
+		draw_text(y0 + y, x0, w, TUI_ROLE_PROMPT, line);
+	}
+}
+
+static void
+draw_all(struct tui *t)
+{
+	int	body = t->rows - 4;
+
+	erase();
+	if (t->rows < 6 || t->cols < 20) {
+		draw_text(0, 0, t->cols, TUI_ROLE_WARN, "terminal too small");
+		refresh();
+		return;
+	}
+	draw_header(t);
+	views[t->view]->draw(t, 2, body);
+	draw_footer(t);
+	if (t->help)
+		draw_help(t);
+	curs_set(t->prompt == P_FILTER ? 1 : 0);
+	refresh();
+}
+
+/* Refresh the header's numbers; the rate over the last second or more. */
+static void
+update_status(struct tui *t, int64_t now)
+{
+	t->host.status(t->host.arg, &t->st);
+	if (t->rate_t0 == 0) {
+		t->rate_t0 = now;
+		t->rate_a0 = t->st.accepted;
+	} else if (now - t->rate_t0 >= 1000000) {
+		t->rate = (double)(t->st.accepted - t->rate_a0) * 1e6 /
+		    (double)(now - t->rate_t0);
+		t->rate_t0 = now;
+		t->rate_a0 = t->st.accepted;
+	}
+}
+
+int64_t
+tui_frame(struct tui *t, int64_t now)
+{
+	int64_t	since = now - t->last_frame;
+
+	if (!t->dirty && since < IDLE_US)
+		return IDLE_US - since;
+	if (since < FRAME_US)
+		return FRAME_US - since;
+	update_status(t, now);
+	draw_all(t);
+	t->dirty = 0;
+	t->last_frame = now;
+	return IDLE_US;
+}
+
+/* ---- input ---- */
+
+static void
+next_theme(struct tui *t)
+{
+	struct tui_theme	 th;
+	char			*cause = NULL;
+
+	t->nthemes = tui_theme_list(t->themes, 16);
+	if (t->nthemes == 0)
+		return;
+	t->theme_i = (t->theme_i + 1) % t->nthemes;
+	if (tui_theme_load(t->themes[t->theme_i], &th, &cause) != 0) {
+		tui_set_log(t, 1, "theme %s: %s (using the built-in default)",
+		    t->themes[t->theme_i], cause);
+		free(cause);
+	} else
+		tui_set_log(t, 0, "theme: %s", t->themes[t->theme_i]);
+	tui_theme_apply(&th, t->no_color);
+	bkgd(tui_attr(TUI_ROLE_DEFAULT));
+	clear();
+}
+
+static void
+prompt_key(struct tui *t, int ch)
+{
+	char	*cause = NULL;
+
+	if (t->prompt == P_CONFIRM) {
+		if (ch == 'y' || ch == 'Y') {
+			if (t->host.optout_change(t->host.arg,
+			    t->confirm_source, t->confirm_client,
+			    t->confirm_enable, &cause) != 0) {
+				tui_set_log(t, 1, "opt-out failed: %s", cause);
+				free(cause);
+			}
+			t->opt.loaded_at = 0;	/* reload the view */
+		} else
+			tui_set_log(t, 0, "cancelled");
+		t->prompt = P_NONE;
+		return;
+	}
+	switch (ch) {
+	case 27:
+		t->prompt = P_NONE;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		t->input[t->inlen] = '\0';
+		if (stream_set_filter(t, t->input, &cause) != 0) {
+			tui_set_log(t, 1, "filter: %s", cause);
+			free(cause);
+		} else if (t->inlen > 0)
+			tui_set_log(t, 0, "filter: %s", t->input);
+		else
+			tui_set_log(t, 0, "filter cleared");
+		t->prompt = P_NONE;
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (t->inlen > 0)
+			t->input[--t->inlen] = '\0';
+		break;
+	case 21:	/* ^U */
+		t->inlen = 0;
+		t->input[0] = '\0';
+		break;
+	default:
+		if (ch >= 32 && ch < 256 && t->inlen + 1 < sizeof t->input) {
+			t->input[t->inlen++] = (char)ch;
+			t->input[t->inlen] = '\0';
+		}
+		break;
+	}
+}
+
+static void
+mouse_key(struct tui *t)
+{
+	MEVENT	me;
+	int	ch;
+
+	if (getmouse(&me) != OK)
+		return;
+	if (me.bstate & BUTTON4_PRESSED) {
+		for (ch = 0; ch < 3; ch++)
+			views[t->view]->key(t, KEY_UP);
+		return;
+	}
+#ifdef BUTTON5_PRESSED
+	if (me.bstate & BUTTON5_PRESSED) {
+		for (ch = 0; ch < 3; ch++)
+			views[t->view]->key(t, KEY_DOWN);
+		return;
+	}
+#endif
+	if ((me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
+	    BUTTON1_DOUBLE_CLICKED)) == 0)
+		return;
+	if (me.y == 1) {
+		/* the tabs: " 1 Stream " and so on, 3 columns apart */
+		if (me.x < 11)
+			tui_show(t, V_STREAM);
+		else if (me.x < 24)
+			tui_show(t, V_COMMANDS);
+		else if (me.x < 36)
+			tui_show(t, V_OPTOUT);
+		else if (me.x < 46)
+			tui_show(t, V_DAILY);
+		return;
+	}
+	if (me.y >= 2 && me.y < t->rows - 2 && views[t->view]->click != NULL)
+		views[t->view]->click(t, me.y - 2,
+		    (me.bstate & BUTTON1_DOUBLE_CLICKED) != 0);
+}
+
+static void
+key(struct tui *t, int ch)
+{
+	t->dirty = 1;
+	if (ch == KEY_RESIZE) {
+		getmaxyx(stdscr, t->rows, t->cols);
+		clear();
+		return;
+	}
+	if (t->help) {
+		t->help = 0;
+		return;
+	}
+	if (t->prompt != P_NONE) {
+		prompt_key(t, ch);
+		return;
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_key(t);
+		return;
+	}
+	if (views[t->view]->key(t, ch) == KEY_USED)
+		return;
+	switch (ch) {
+	case 'q':
+		t->done = 1;
+		break;
+	case '?':
+		t->help = 1;
+		break;
+	case '1':
+		tui_show(t, V_STREAM);
+		break;
+	case '2':
+		tui_show(t, V_COMMANDS);
+		break;
+	case '3':
+		tui_show(t, V_OPTOUT);
+		break;
+	case '4':
+		tui_show(t, V_DAILY);
+		break;
+	case '\t':
+		tui_show(t, t->view == V_DETAIL ? t->detail.back :
+		    (enum view_id)((t->view + 1) % V_DETAIL));
+		break;
+	case KEY_BTAB:
+		tui_show(t, t->view == V_DETAIL ? t->detail.back :
+		    (enum view_id)((t->view + V_DETAIL - 1) % V_DETAIL));
+		break;
+	case 't':
+		next_theme(t);
+		break;
+	case '/':
+		if (t->view == V_STREAM || t->view == V_DETAIL) {
+			tui_show(t, V_STREAM);
+			t->prompt = P_FILTER;
+			snprintf(t->input, sizeof t->input, "%s",
+			    t->stream.filter_text);
+			t->inlen = strlen(t->input);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void
+tui_input(struct tui *t)
+{
+	int	ch;
+
+	while ((ch = getch()) != ERR)
+		key(t, ch);
+}
+
+/* ---- life ---- */
+
+struct tui *
+tui_create(const struct tui_config *cfg, char **cause)
+{
+	struct tui		*t;
+	struct tui_theme	 th;
+	const char		*nc;
+	char			*tcause = NULL;
+	size_t			 i;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*cause = xstrdup("the UI needs a terminal (use `teltop serve` "
+		    "for the collector alone)");
+		return NULL;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->cfg = *cfg;
+	t->host = cfg->host;
+	if (cfg->logpath != NULL)
+		t->logf = fopen(cfg->logpath, "a");
+	setlocale(LC_ALL, "");
+	if (initscr() == NULL) {
+		*cause = xstrdup("cannot start curses: is TERM set?");
+		free(t);
+		return NULL;
+	}
+	the_tui = t;
+	xmalloc_set_exit_hook(end_curses);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED |
+	    BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+	    | BUTTON5_PRESSED
+#endif
+	    , NULL);
+	mouseinterval(200);
+	nc = getenv("NO_COLOR");
+	t->no_color = (nc != NULL && *nc != '\0') || !has_colors();
+	if (!t->no_color) {
+		start_color();
+		use_default_colors();
+	}
+	draw_init();
+	getmaxyx(stdscr, t->rows, t->cols);
+
+	if (tui_theme_load(cfg->theme != NULL ? cfg->theme : "default", &th,
+	    &tcause) != 0) {
+		tui_set_log(t, 1, "theme: %s; using the built-in default",
+		    tcause);
+		free(tcause);
+	}
+	tui_theme_apply(&th, t->no_color);
+	bkgd(tui_attr(TUI_ROLE_DEFAULT));
+	t->nthemes = tui_theme_list(t->themes, 16);
+	for (i = 0; i < t->nthemes; i++)
+		if (strcmp(t->themes[i], th.name) == 0)
+			t->theme_i = i;
+
+	stream_init(t);
+	t->view = V_STREAM;
+	t->dirty = 1;
+	if (t->logline[0] == '\0')
+		tui_set_log(t, 0, "listening; press ? for keys");
+	return t;
+}
+
+int
+tui_done(const struct tui *t)
+{
+	return t->done;
+}
+
+void
+tui_event(struct tui *t, const struct tt_event *ev)
+{
+	stream_event(t, ev);
+	t->dirty = 1;
+}
+
+void
+tui_destroy(struct tui *t)
+{
+	if (t == NULL)
+		return;
+	endwin();
+	the_tui = NULL;
+	xmalloc_set_exit_hook(NULL);
+	stream_free(t);
+	detail_free(t);
+	commands_free(t);
+	optview_free(t);
+	free(t->confirm_source);
+	free(t->confirm_client);
+	if (t->logf != NULL)
+		fclose(t->logf);
+	free(t);
+}

@@ -1,0 +1,77 @@
+/*
+ * The live UI: curses set-up and teardown, the views, key dispatch, and
+ * frame pacing.  It draws what core/ computes (events, tt_stats, the
+ * opt-out registry) and reaches the database and the network only through
+ * the host callbacks below, which cli/ wires to store/ and ws/.  Runs on
+ * the one service thread: the host calls tui_input() when the terminal is
+ * readable (or a signal woke the loop) and tui_frame() on its timer.
+ */
+#ifndef TT_TUI_H
+#define TT_TUI_H
+
+#include <stdint.h>
+
+#include "core/event.h"
+#include "core/optout.h"
+
+struct tt_stats;
+struct tui;
+
+/* The numbers of the header. */
+struct tui_status {
+	const char	*listen;	/* "127.0.0.1:8353" */
+	int64_t		 received;
+	int64_t		 accepted;
+	int64_t		 stored;	/* rows in the database */
+	int64_t		 dropped;
+	int64_t		 rejected;
+	int		 connections;
+};
+
+struct tui_host {
+	void		*arg;
+	/*
+	 * History for the stream: at most n events matching the filter text
+	 * with id < before (0: no bound), oldest first, to cb.  -1 with
+	 * *cause on failure (bad filter, database).
+	 */
+	int		(*history)(void *arg, const char *filter,
+			    int64_t before, int n,
+			    void (*cb)(void *, const struct tt_event *),
+			    void *cbarg, char **cause);
+	/* One stored event with its data and pii; 0 if found. */
+	int		(*event)(void *arg, int64_t id, struct tt_event *out);
+	/* The registry, with the proof counts (stored_since). */
+	void		(*optout)(void *arg, struct tt_optout *out);
+	/* Opt (source, client) out or back in; set_by "ui". */
+	int		(*optout_change)(void *arg, const char *source,
+			    const char *client, int enabled, char **cause);
+	void		(*status)(void *arg, struct tui_status *);
+	struct tt_stats	*stats;
+};
+
+struct tui_config {
+	struct tui_host	 host;
+	const char	*theme;		/* NULL: "default" */
+	const char	*logpath;	/* where log lines also go */
+};
+
+/* Take the terminal; NULL with *cause if it cannot (not a terminal). */
+struct tui	*tui_create(const struct tui_config *, char **cause);
+/* Give the terminal back as it was. */
+void		 tui_destroy(struct tui *);
+/* A committed event (the UI copies what it keeps). */
+void		 tui_event(struct tui *, const struct tt_event *);
+/* Read and handle the keys waiting (and a resize). */
+void		 tui_input(struct tui *);
+/* A line for the log line and the log file. */
+void		 tui_log(struct tui *, const char *);
+/*
+ * Draw if something changed and the last frame is old enough; returns the
+ * µs until a frame is due (the host arms its timer), or -1 for none.
+ */
+int64_t		 tui_frame(struct tui *, int64_t now_us);
+/* The user asked to quit. */
+int		 tui_done(const struct tui *);
+
+#endif

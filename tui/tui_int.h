@@ -1,0 +1,165 @@
+/*
+ * What tui.c and the views share: the UI state and the view table.  A
+ * view draws the body rows it is given and handles the keys it knows;
+ * key handlers change state and mark the UI dirty, drawing happens once
+ * per frame in tui_frame().
+ */
+#ifndef TT_TUI_INT_H
+#define TT_TUI_INT_H
+
+#include <stdio.h>
+
+#include "core/filter.h"
+#include "core/stats.h"
+#include "core/switches.h"
+#include "draw.h"
+#include "tui.h"
+
+#define STREAM_MAX	20000	/* rows kept in the stream */
+#define STREAM_TRIM	5000	/* rows dropped from the top past the max */
+#define HISTORY_PAGE	500	/* rows read from the database at a time */
+#define HELD_MAX	100000	/* events kept while paused */
+
+enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_DETAIL, V_COUNT };
+
+/* Key handling result. */
+#define KEY_UNUSED	0
+#define KEY_USED	1
+
+struct tui;
+
+struct view_ops {
+	const char	*name;
+	const char	*keys;		/* the footer */
+	void		(*draw)(struct tui *, int y, int rows);
+	int		(*key)(struct tui *, int ch);
+	void		(*enter)(struct tui *);
+	/* A mouse click on body row `row` (0-based); double 1 for a double. */
+	void		(*click)(struct tui *, int row, int dbl);
+};
+
+struct stream {
+	struct tt_event	*v;		/* rows, oldest first, without data */
+	size_t		 n, cap;
+	size_t		 top, cur;
+	int		 follow;	/* the newest row stays in sight */
+	int		 paused;
+	struct tt_event	*held;		/* arrived while paused */
+	size_t		 nheld, capheld;
+	int64_t		 arrived;	/* while paused, held or not */
+	int64_t		 unseen;	/* arrived below while scrolled up */
+	int		 history_done;	/* nothing older in the database */
+	char		 filter_text[256];
+	struct tt_filter filter;
+	int		 rows;		/* body rows at the last draw */
+};
+
+struct detail {
+	struct tt_event	 ev;		/* with data */
+	int		 have;
+	struct jlines	 lines;
+	size_t		 top;
+	enum view_id	 back;
+};
+
+struct commands {
+	struct tt_cmd_stats *v;
+	size_t		 n;
+	size_t		 top, cur;
+	int		 sort;
+	int		 rows;
+};
+
+struct optview {
+	struct tt_optout reg;
+	int64_t		 loaded_at;
+	struct row {
+		char	*source;
+		char	*client;	/* NULL: the source row */
+	}		*rows;
+	size_t		 nrows;
+	size_t		 top, cur;
+	struct tt_switch sw[TT_SWITCHES_MAX];
+	size_t		 nsw;
+	int		 body;
+};
+
+struct daily {
+	size_t		 top;
+	int		 rows;
+	int		 lines;		/* total lines at the last draw */
+};
+
+enum prompt { P_NONE, P_FILTER, P_CONFIRM };
+
+struct tui {
+	struct tui_config	 cfg;
+	struct tui_host		 host;
+	FILE			*logf;
+	char			 logline[256];
+	int			 log_error;	/* the log line is an error */
+	int			 done;
+	int			 dirty;
+	int64_t			 last_frame;
+	int			 rows, cols;
+	enum view_id		 view;
+	int			 help;
+	int			 no_color;
+
+	enum prompt		 prompt;
+	char			 input[256];
+	size_t			 inlen;
+	char			 question[256];
+	char			*confirm_source;	/* what y confirms */
+	char			*confirm_client;
+	int			 confirm_enable;
+
+	char			 themes[16][64];
+	size_t			 nthemes;
+	size_t			 theme_i;
+
+	struct tui_status	 st;
+	int64_t			 rate_t0, rate_a0;
+	double			 rate;
+
+	struct stream		 stream;
+	struct detail		 detail;
+	struct commands		 commands;
+	struct optview		 opt;
+	struct daily		 daily;
+};
+
+extern const struct view_ops	view_stream, view_detail, view_commands,
+				view_optout, view_daily;
+
+void	tui_dirty(struct tui *);
+void	tui_set_log(struct tui *, int error, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Ask "question (y/n)"; y opts (source, client) out (enable) or in. */
+void	tui_confirm_optout(struct tui *, const char *source,
+	    const char *client, int enable);
+void	tui_open_detail(struct tui *, int64_t id);
+void	tui_show(struct tui *, enum view_id);
+/* Move a cursor: returns the new index within [0, n). */
+size_t	tui_move(size_t cur, int ch, size_t n, int page);
+/* Keep cur within [top, top + rows). */
+size_t	tui_scroll(size_t top, size_t cur, int rows);
+/* HH:MM:SS (local) of µs. */
+void	tui_clock(int64_t us, char *buf, size_t len);
+/* A compact duration: 850ms, 12.3s, 4m05s, 2h10m. */
+void	tui_duration(int64_t ms, char *buf, size_t len);
+enum tui_role tui_source_role(enum tt_source);
+
+/* view_stream.c */
+void	stream_init(struct tui *);
+void	stream_free(struct tui *);
+void	stream_event(struct tui *, const struct tt_event *);
+int	stream_set_filter(struct tui *, const char *, char **cause);
+/* view_optout.c */
+void	optview_free(struct tui *);
+/* view_detail.c */
+void	detail_free(struct tui *);
+/* view_commands.c */
+void	commands_free(struct tui *);
+
+#endif

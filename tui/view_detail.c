@@ -1,0 +1,242 @@
+/*
+ * Detail: one stored event, read back from the database with its data:
+ * the normalized fields, the privacy findings, and the payload pretty
+ * printed and coloured, each documented field followed by what it means
+ * (core/fields) and each flagged field marked with its grade.  Built once
+ * into lines when the event is opened; drawing only scrolls them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "core/fields.h"
+#include "core/privacy.h"
+#include "core/xmalloc.h"
+#include "core/decode.h"
+#include "tui_int.h"
+
+void
+detail_free(struct tui *t)
+{
+	struct detail	*d = &t->detail;
+
+	tt_event_clear(&d->ev);
+	jlines_free(&d->lines);
+	d->have = 0;
+	d->top = 0;
+}
+
+static void
+add(struct jlines *jl, enum tui_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+add(struct jlines *jl, enum tui_role role, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	jlines_add_text(jl, role, s);
+	free(s);
+}
+
+static void
+field(struct jlines *jl, const char *name, const char *value)
+{
+	if (value != NULL && *value != '\0')
+		add(jl, TUI_ROLE_DEFAULT, "  %-13s %s", name, value);
+}
+
+static void
+field_int(struct jlines *jl, const char *name, int64_t v)
+{
+	if (v != TT_NONE)
+		add(jl, TUI_ROLE_DEFAULT, "  %-13s %lld", name, (long long)v);
+}
+
+/* The finding for a payload path, if any (the worst grade). */
+static const struct tt_finding *
+finding_at(const struct tt_findings *f, const char *path)
+{
+	const struct tt_finding	*best = NULL;
+	size_t			 i;
+
+	if (path == NULL)
+		return NULL;
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].field, path) == 0 &&
+		    (best == NULL || (f->v[i].red && !best->red)))
+			best = &f->v[i];
+	return best;
+}
+
+/* Build the lines of the open event. */
+static void
+build(struct tui *t)
+{
+	struct detail			*d = &t->detail;
+	struct tt_event			*ev = &d->ev;
+	struct jlines			 payload, *jl = &d->lines;
+	struct tt_findings		 f;
+	const struct tt_field_doc	*doc;
+	const struct tt_finding		*fd;
+	struct jline			*l;
+	char				 ts[64], recv[64];
+	size_t				 i;
+
+	jlines_free(jl);
+	tt_time_format(ev->ts, ts, sizeof ts);
+	tt_time_format(ev->received_at, recv, sizeof recv);
+	add(jl, TUI_ROLE_TITLE, "Event #%lld  %s  %s  %s", (long long)ev->id,
+	    tt_source_name(ev->source), ev->format,
+	    ev->name != NULL ? ev->name : "");
+	add(jl, TUI_ROLE_TITLE, "Normalized fields");
+	field(jl, "ts", ts);
+	field(jl, "received_at", recv);
+	field(jl, "source", tt_source_name(ev->source));
+	field(jl, "format", ev->format);
+	field(jl, "name", ev->name);
+	field(jl, "phase", tt_phase_name(ev->phase));
+	field(jl, "client_id", ev->client_id);
+	field(jl, "execution_id", ev->execution_id);
+	field(jl, "command", ev->command);
+	field_int(jl, "duration_ms", ev->duration_ms);
+	field_int(jl, "exit_code", ev->exit_code);
+	field(jl, "error", ev->error);
+	field(jl, "version", ev->version);
+	field(jl, "os", ev->os);
+	field(jl, "arch", ev->arch);
+
+	tt_findings_init(&f);
+	if (ev->data != NULL)
+		tt_privacy_scan(ev->data, ev->data_len, &f);
+	add(jl, TUI_ROLE_TITLE, "Privacy");
+	if (f.n == 0)
+		add(jl, TUI_ROLE_OK, "  nothing here looks personal or "
+		    "pseudonymous");
+	for (i = 0; i < f.n; i++)
+		add(jl, f.v[i].red ? TUI_ROLE_PII_RED : TUI_ROLE_PII_YELLOW,
+		    "  %-6s %s: %s", f.v[i].red ? "red" : "yellow",
+		    f.v[i].field, tt_privacy_kind_text(f.v[i].kind));
+
+	add(jl, TUI_ROLE_TITLE, "Payload (as stored; ? lines say what a field "
+	    "means)");
+	memset(&payload, 0, sizeof payload);
+	if (ev->data != NULL)
+		jlines_build(&payload, ev->data, ev->data_len);
+	else
+		jlines_add_text(&payload, TUI_ROLE_DIM, "(no payload)");
+	for (i = 0; i < payload.n; i++) {
+		/* a two-column gutter: the privacy grade of the line */
+		fd = finding_at(&f, payload.v[i].path);
+		add(jl, fd == NULL ? TUI_ROLE_DEFAULT : fd->red ?
+		    TUI_ROLE_PII_RED : TUI_ROLE_PII_YELLOW, "%s",
+		    fd == NULL ? "  " : fd->red ? "R " : "Y ");
+		l = &jl->v[jl->n - 1];
+		l->text = xrealloc(l->text, l->len + payload.v[i].len + 1);
+		l->roles = xrealloc(l->roles, l->len + payload.v[i].len + 1);
+		memcpy(l->text + l->len, payload.v[i].text, payload.v[i].len);
+		memcpy(l->roles + l->len, payload.v[i].roles,
+		    payload.v[i].len);
+		l->len += payload.v[i].len;
+		l->text[l->len] = '\0';
+		l->path = payload.v[i].path != NULL ?
+		    xstrdup(payload.v[i].path) : NULL;
+		/* a generic event naming a tool still has generic's keys */
+		doc = strcmp(ev->format, "generic") == 0 ?
+		    tt_field_doc("generic", payload.v[i].path) : NULL;
+		if (doc == NULL)
+			doc = tt_field_doc(tt_source_name(ev->source),
+			    payload.v[i].path);
+		if (doc != NULL)
+			add(jl, TUI_ROLE_DIM, "      ? %s", doc->meaning);
+	}
+	jlines_free(&payload);
+	tt_findings_clear(&f);
+}
+
+void
+tui_open_detail(struct tui *t, int64_t id)
+{
+	struct detail	*d = &t->detail;
+
+	detail_free(t);
+	if (t->host.event(t->host.arg, id, &d->ev) != 0) {
+		tui_set_log(t, 1, "event #%lld is not in the database",
+		    (long long)id);
+		return;
+	}
+	d->have = 1;
+	build(t);
+	tui_show(t, V_DETAIL);
+}
+
+static void
+detail_draw(struct tui *t, int y, int rows)
+{
+	struct detail	*d = &t->detail;
+	size_t		 i;
+	int		 r;
+
+	if (!d->have) {
+		draw_text(y, 0, t->cols, TUI_ROLE_DIM, "No event selected.");
+		return;
+	}
+	if (d->lines.n > (size_t)rows && d->top > d->lines.n - (size_t)rows)
+		d->top = d->lines.n - (size_t)rows;
+	for (r = 0, i = d->top; r < rows && i < d->lines.n; r++, i++)
+		draw_jline(y + r, 0, t->cols, &d->lines.v[i]);
+}
+
+static int
+detail_key(struct tui *t, int ch)
+{
+	struct detail	*d = &t->detail;
+	int		 page = t->rows - 4;
+	size_t		 max = d->lines.n > (size_t)page ?
+			     d->lines.n - (size_t)page : 0;
+
+	switch (ch) {
+	case 27:
+	case KEY_BACKSPACE:
+	case KEY_LEFT:
+		tui_show(t, d->back);
+		return KEY_USED;
+	case 'o':
+	case 'O':
+		if (!d->have)
+			return KEY_USED;
+		if (ch == 'O' && d->ev.client_id == NULL) {
+			tui_set_log(t, 1, "this event names no client");
+			return KEY_USED;
+		}
+		tui_confirm_optout(t, tt_source_name(d->ev.source),
+		    ch == 'O' ? d->ev.client_id : NULL, 1);
+		return KEY_USED;
+	case KEY_UP:
+	case 'k':
+	case KEY_DOWN:
+	case 'j':
+	case KEY_PPAGE:
+	case KEY_NPAGE:
+	case 'g':
+	case 'G':
+	case KEY_HOME:
+	case KEY_END:
+		d->top = tui_move(d->top, ch, max + 1, page);
+		return KEY_USED;
+	default:
+		return KEY_UNUSED;
+	}
+}
+
+const struct view_ops view_detail = {
+	"Detail",
+	"Esc back  Up/Down scroll  o/O opt out source/client",
+	detail_draw, detail_key, NULL, NULL
+};

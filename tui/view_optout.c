@@ -1,0 +1,270 @@
+/*
+ * Opt-out: one row per source (every known one, and any other the
+ * registry names) and one per opted-out client, with the collector-side
+ * state, when and by whom it was set, events dropped since, and the proof
+ * read from the database: how many events of it were stored since.  Below
+ * the table, the selected tool's own switches and whether they are set on
+ * this machine.  The registry (with its proof query) is read at most once
+ * a second while the view is shown; Space toggles after a y/n.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "core/xmalloc.h"
+#include "core/decode.h"
+#include "tui_int.h"
+
+#define RELOAD_US	1000000
+
+static void
+rows_clear(struct optview *o)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nrows; i++) {
+		free(o->rows[i].source);
+		free(o->rows[i].client);
+	}
+	free(o->rows);
+	o->rows = NULL;
+	o->nrows = 0;
+}
+
+void
+optview_free(struct tui *t)
+{
+	struct optview	*o = &t->opt;
+
+	rows_clear(o);
+	tt_optout_clear(&o->reg);
+	tt_switches_free(o->sw, o->nsw);
+	o->nsw = 0;
+}
+
+static void
+add_row(struct optview *o, const char *source, const char *client)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nrows; i++)
+		if (strcmp(o->rows[i].source, source) == 0 &&
+		    ((client == NULL && o->rows[i].client == NULL) ||
+		    (client != NULL && o->rows[i].client != NULL &&
+		    strcmp(client, o->rows[i].client) == 0)))
+			return;
+	o->rows = xrealloc(o->rows, (o->nrows + 1) * sizeof *o->rows);
+	o->rows[o->nrows].source = xstrdup(source);
+	o->rows[o->nrows].client = client != NULL ? xstrdup(client) : NULL;
+	o->nrows++;
+}
+
+/* Read the registry and the switches again, and rebuild the rows. */
+static void
+reload(struct tui *t, int64_t now)
+{
+	struct optview	*o = &t->opt;
+	size_t		 i, k;
+	int		 s;
+
+	t->host.optout(t->host.arg, &o->reg);
+	tt_switches_free(o->sw, o->nsw);
+	o->nsw = tt_switches_detect(o->sw, TT_SWITCHES_MAX);
+	o->loaded_at = now;
+	rows_clear(o);
+	/* each known source, its clients under it, then unknown sources */
+	for (s = 0; s < TT_SRC_COUNT; s++) {
+		add_row(o, tt_source_name((enum tt_source)s), NULL);
+		for (k = 0; k < o->reg.n; k++)
+			if (o->reg.v[k].client != NULL && strcmp(
+			    o->reg.v[k].source, tt_source_name(
+			    (enum tt_source)s)) == 0)
+				add_row(o, o->reg.v[k].source,
+				    o->reg.v[k].client);
+	}
+	for (i = 0; i < o->reg.n; i++) {
+		add_row(o, o->reg.v[i].source, NULL);
+		if (o->reg.v[i].client != NULL)
+			add_row(o, o->reg.v[i].source, o->reg.v[i].client);
+	}
+	if (o->cur >= o->nrows)
+		o->cur = o->nrows > 0 ? o->nrows - 1 : 0;
+}
+
+static void
+optout_enter(struct tui *t)
+{
+	t->opt.loaded_at = 0;
+}
+
+/* The tool's own switch summary for a source: "off", "unset", ... */
+static const char *
+switch_summary(const struct optview *o, const char *source,
+    enum tui_role *role)
+{
+	size_t		 i;
+	const char	*res = "none known";
+
+	*role = TUI_ROLE_DIM;
+	for (i = 0; i < o->nsw; i++) {
+		if (strcmp(o->sw[i].source, source) != 0)
+			continue;
+		if (o->sw[i].state == TT_SWITCH_OFF) {
+			*role = TUI_ROLE_OPTOUT_ON;
+			return "set here: off";
+		}
+		if (o->sw[i].state == TT_SWITCH_FORCED_ON) {
+			*role = TUI_ROLE_WARN;
+			return "forced on here";
+		}
+		res = "not set here";
+	}
+	return res;
+}
+
+static enum tui_role
+label_role(const struct row *rw)
+{
+	enum tt_source	src;
+
+	if (rw->client != NULL || tt_source_parse(rw->source, &src) != 0)
+		return TUI_ROLE_DEFAULT;
+	return tui_source_role(src);
+}
+
+static void
+optout_draw(struct tui *t, int y, int rows)
+{
+	struct optview			*o = &t->opt;
+	const struct tt_optout_entry	*e;
+	const struct row		*rw;
+	char				 since[16], proof[64], label[64];
+	const char			*sw;
+	enum tui_role			 swrole;
+	int64_t				 now = tt_now_us();
+	int				 r, table, x;
+	size_t				 i;
+
+	if (o->loaded_at == 0 || now - o->loaded_at >= RELOAD_US)
+		reload(t, now);
+	table = rows - 7;
+	if (table < 3)
+		table = rows - 1;
+	o->body = table - 1;
+	o->top = tui_scroll(o->top, o->cur, o->body);
+	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-20s %-7s %-8s %-4s %7s  "
+	    "%-25s %s", "SOURCE / CLIENT", "OPT-OUT", "SINCE", "BY",
+	    "DROPPED", "PROOF (from the database)", "TOOL'S OWN SWITCH");
+	for (r = 0, i = o->top; r < o->body && i < o->nrows; r++, i++) {
+		rw = &o->rows[i];
+		e = tt_optout_find(&o->reg, rw->source, rw->client);
+		snprintf(label, sizeof label, "%s%s", rw->client != NULL ?
+		    "  client " : "", rw->client != NULL ? rw->client :
+		    rw->source);
+		sw = rw->client == NULL ? switch_summary(o, rw->source,
+		    &swrole) : "";
+		swrole = rw->client == NULL ? swrole : TUI_ROLE_DIM;
+		if (e != NULL) {
+			tui_clock(e->since, since, sizeof since);
+			if (e->stored_since == TT_NONE)
+				snprintf(proof, sizeof proof, "-");
+			else
+				snprintf(proof, sizeof proof, "%lld stored "
+				    "since %s", (long long)e->stored_since,
+				    since);
+		}
+		if (i == o->cur) {
+			char	 dropped[24] = "";
+
+			if (e != NULL)
+				snprintf(dropped, sizeof dropped, "%lld",
+				    (long long)(e->dropped + e->pending));
+			draw_fmt(y + 1 + r, 0, t->cols, TUI_ROLE_SELECTED,
+			    "%-20.20s %-7s %-8s %-4s %7s  %-26s %s", label,
+			    e != NULL ? "ON" : "off", e != NULL ? since : "",
+			    e != NULL ? e->set_by : "", dropped,
+			    e != NULL ? proof : "", sw);
+			continue;
+		}
+		draw_text(y + 1 + r, 0, 21, label_role(rw), label);
+		draw_text(y + 1 + r, 21, 8, e != NULL ? TUI_ROLE_OPTOUT_ON :
+		    TUI_ROLE_OPTOUT_OFF, e != NULL ? "ON" : "off");
+		x = 29;
+		if (e != NULL) {
+			draw_fmt(y + 1 + r, x, 23, TUI_ROLE_DEFAULT,
+			    "%-8s %-4s %7lld", since, e->set_by,
+			    (long long)(e->dropped + e->pending));
+			draw_text(y + 1 + r, x + 23, 27, e->stored_since == 0 ?
+			    TUI_ROLE_OK : TUI_ROLE_FAIL, proof);
+		}
+		draw_text(y + 1 + r, x + 50, t->cols - x - 50, swrole, sw);
+	}
+	if (table == rows - 1 || o->nrows == 0)
+		return;
+	/* the selected tool's own switches */
+	rw = &o->rows[o->cur];
+	draw_fmt(y + table, 0, t->cols, TUI_ROLE_TITLE, "What %s itself "
+	    "offers, and whether it is set on this machine:", rw->source);
+	r = 1;
+	for (i = 0; i < o->nsw && r < rows - table; i++) {
+		if (strcmp(o->sw[i].source, rw->source) != 0 &&
+		    strcmp(o->sw[i].source, "*") != 0)
+			continue;
+		draw_fmt(y + table + r, 0, t->cols, o->sw[i].state ==
+		    TT_SWITCH_OFF ? TUI_ROLE_OPTOUT_ON : TUI_ROLE_DEFAULT,
+		    "  %-9s %s: %s", tt_switch_state_name(o->sw[i].state),
+		    o->sw[i].what, o->sw[i].detail);
+		r++;
+	}
+	if (r == 1)
+		draw_text(y + table + 1, 0, t->cols, TUI_ROLE_DIM, "  no "
+		    "switch of its own is known; teltop's opt-out drops its "
+		    "events here");
+}
+
+static int
+optout_key(struct tui *t, int ch)
+{
+	struct optview			*o = &t->opt;
+	const struct tt_optout_entry	*e;
+
+	switch (ch) {
+	case ' ':
+		if (o->cur >= o->nrows)
+			return KEY_USED;
+		e = tt_optout_find(&o->reg, o->rows[o->cur].source,
+		    o->rows[o->cur].client);
+		tui_confirm_optout(t, o->rows[o->cur].source,
+		    o->rows[o->cur].client, e == NULL);
+		return KEY_USED;
+	case KEY_UP:
+	case 'k':
+	case KEY_DOWN:
+	case 'j':
+	case KEY_PPAGE:
+	case KEY_NPAGE:
+	case 'g':
+	case 'G':
+	case KEY_HOME:
+	case KEY_END:
+		o->cur = tui_move(o->cur, ch, o->nrows, o->body);
+		return KEY_USED;
+	default:
+		return KEY_UNUSED;
+	}
+}
+
+static void
+optout_click(struct tui *t, int row, int dbl)
+{
+	(void)dbl;
+	if (row >= 1 && t->opt.top + (size_t)row - 1 < t->opt.nrows)
+		t->opt.cur = t->opt.top + (size_t)row - 1;
+}
+
+const struct view_ops view_optout = {
+	"Opt-out",
+	"Space toggle (y/n)  Up/Down move",
+	optout_draw, optout_key, optout_enter, optout_click
+};
