@@ -283,6 +283,26 @@ if [ -x "$statsbench" ]; then
 		sed 's/^/    /' "$tmp/stats.out" >&2
 	fi
 fi
+# The privacy findings, run for every event before it is queued.
+privbench=$(dirname "$0")/privbench
+if [ -x "$privbench" ]; then
+	if "$privbench" "$here/../tests/integration/fixtures" >"$tmp/priv.out" \
+	    2>&1; then
+		pns=$(field "$(cat "$tmp/priv.out")" ns_per_event)
+		awk -v ns="$pns" -v ws="${ws:-0}" 'BEGIN {
+			printf "privacy findings: %d ns per event (recorded " \
+			    "tool payloads)", ns
+			if (ws > 0)
+				printf ", %.1f%% of the %.0f ns an acked ws100 " \
+				    "event costs", 100 * ns / (1e9 / ws), 1e9 / ws
+			printf "\n"
+		}'
+	else
+		fail "bench/privbench failed"
+		sed 's/^/    /' "$tmp/priv.out" >&2
+	fi
+fi
+
 # The UI attached: the same ws100 load against `teltop` (collector + UI)
 # running in a private tmux server at 120x40, against `serve` alone above;
 # and how long a key takes to show on screen while that load runs.
