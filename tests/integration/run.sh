@@ -1019,6 +1019,62 @@ case_stats_since() {
 
 source "$here/optout.sh"
 
+# ---------------------------------------------------------------- privacy
+
+# A posthog-node style event carrying personal data, and a DevPod event
+# whose JSON-string properties hide a home path: the findings are stored
+# with each event, explained by --explain and summed up by stats.
+case_privacy_explain() {
+	local tag=priv-$RANDOM
+	printf '{"api_key":"phc_x","batch":[{"event":"signup-%s","distinct_id":"u-%s","timestamp":"2026-11-20T10:00:00Z","properties":{"$ip":"203.0.113.7","email":"alice@example.org","$lib":"posthog-node","$lib_version":"5.9.0","version":"1.2.3.4","$timezone":"Europe/Berlin"}}]}' \
+	    "$tag" "$tag" >"$T/priv.json"
+	want_status 200 "$(http POST /batch/ -H 'Content-Type: application/json' --data-binary @"$T/priv.json")"
+	want_body '{"status":1}'
+	printf '{"data":[{"event":{"machine_id":"%s","properties":"{\\"command\\":\\"devpod up\\",\\"error\\":\\"open /home/alice/ws-%s/devcontainer.json: no such file\\",\\"version\\":\\"v0.6.15\\"}","timestamp":1763632800,"type":"devpod_cli"},"user":{"machine_id":"%s","properties":"{\\"os_name\\":\\"linux\\"}","timestamp":1763632800}}]}' \
+	    "3ed2c7aa$tag" "$tag" "3ed2c7aa$tag" >"$T/privdp.json"
+	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' --data-binary @"$T/privdp.json")"
+
+	# pii on the stored event
+	"$TELTOP" events --db "$DB" --filter "name=signup-$tag" >"$T/ev.jsonl"
+	node -e 'const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	    const has = (field, kind, grade) => e.pii.some((p) => p.field === field && p.kind === kind && p.grade === grade);
+	    if (!has("properties.$ip", "ip", "red") || !has("properties.email", "email", "red") ||
+	        !has("distinct_id", "install_id", "yellow") || !has("properties.$timezone", "timezone", "yellow"))
+	        throw new Error("pii: " + JSON.stringify(e.pii));' "$T/ev.jsonl"
+	# a version with four numbers is not an IP address
+	! grep -q '"field":"properties.version"' "$T/ev.jsonl" ||
+	    fail "properties.version flagged: $(cat "$T/ev.jsonl")"
+
+	# --explain: each field, its meaning, its grade
+	"$TELTOP" events --db "$DB" --filter "name=signup-$tag" --explain >"$T/explain.txt"
+	grep -q '^  properties.\$ip = "203.0.113.7"$' "$T/explain.txt" ||
+	    fail "no \$ip line: $(cat "$T/explain.txt")"
+	grep -A3 '^  properties.\$ip = ' "$T/explain.txt" | grep -q 'privacy: red (personal), an IP address' ||
+	    fail "no grade under \$ip: $(cat "$T/explain.txt")"
+	grep -A2 '^  properties.\$lib = ' "$T/explain.txt" | grep -q 'meaning: ' ||
+	    fail "no meaning under \$lib: $(cat "$T/explain.txt")"
+	"$TELTOP" events --db "$DB" --filter "client_id=3ed2c7aa$tag" --explain >"$T/explain2.txt"
+	grep -q '^  event.properties>error = ' "$T/explain2.txt" ||
+	    fail "JSON inside the properties string not walked: $(cat "$T/explain2.txt")"
+	grep -A3 '^  event.properties>error = ' "$T/explain2.txt" | grep -q 'a home directory with a user name' ||
+	    fail "home path not flagged: $(cat "$T/explain2.txt")"
+	grep -A3 '^  event.properties>command = ' "$T/explain2.txt" | grep -q 'meaning: ' ||
+	    fail "no meaning for the DevPod command: $(cat "$T/explain2.txt")"
+	"$TELTOP" events --db "$DB" --format csv --explain >/dev/null 2>&1 && fail "csv --explain accepted"
+
+	# stats: per source and field, with counts
+	"$TELTOP" stats --db "$DB" --json >"$T/st.json"
+	node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	    const f = (src, field, kind) => s.privacy.find((p) => p.source === src && p.field === field && p.kind === kind);
+	    const ip = f("posthog", "properties.$ip", "ip");
+	    if (!ip || ip.grade !== "red" || !(ip.events >= 1)) throw new Error("no posthog $ip row: " + JSON.stringify(s.privacy));
+	    const hp = f("devpod", "event.properties>error", "home_path");
+	    if (!hp || hp.grade !== "red") throw new Error("no devpod home_path row: " + JSON.stringify(s.privacy));' "$T/st.json"
+	"$TELTOP" stats --db "$DB" >"$T/st.txt"
+	grep -q 'posthog  properties.\$ip is an IP address (red: personal) in [0-9]* event' "$T/st.txt" ||
+	    fail "stats text: $(grep -A5 Privacy "$T/st.txt")"
+}
+
 # ---------------------------------------------------------------- main
 
 if [ ! -x "$TELTOP" ]; then
@@ -1116,6 +1172,7 @@ run_case "stats: text form" case_stats_text
 run_case "stats --source" case_stats_source
 run_case "stats --since" case_stats_since
 run_optout_cases
+run_case "privacy: findings stored, --explain, stats summary" case_privacy_explain
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e
