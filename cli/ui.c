@@ -290,7 +290,6 @@ cmd_ui(int argc, char **argv)
 	tc.logpath = logpath;
 	if ((u.tui = tui_create(&tc, &cause)) == NULL)
 		goto error;
-	tui_log(u.tui, "listening; press ? for keys");
 	if (ws_watch_fd(u.co.ws, STDIN_FILENO, on_stdin, &u) != 0) {
 		cause = xstrdup("cannot watch the terminal");
 		goto error;

@@ -60,6 +60,10 @@ draw_text(int y, int x, int width, enum tui_role role, const char *s)
 	size_t	n;
 	int	w;
 
+	if (x >= COLS || y >= LINES)
+		return;
+	if (x + width > COLS)
+		width = COLS - x;
 	if (width <= 0)
 		return;
 	if (s == NULL)
@@ -94,6 +98,8 @@ draw_bar(int y, int x, int width, double value, double max,
 	double	cells;
 	int	full, i, part;
 
+	if (x + width > COLS)
+		width = COLS - x;
 	if (width <= 0)
 		return;
 	cells = max > 0 ? value / max * width : 0;
@@ -124,6 +130,10 @@ draw_spark(int y, int x, int width, const int64_t *v, int n,
 	int64_t	max = 0;
 	int	i, first, k;
 
+	if (x + width > COLS)
+		width = COLS - x;
+	if (width <= 0)
+		return;
 	first = n > width ? n - width : 0;
 	for (i = first; i < n; i++)
 		if (v[i] > max)
@@ -459,6 +469,10 @@ draw_jline(int y, int x, int width, const struct jline *l)
 	size_t	i = 0, j, n;
 	int	used = 0, w;
 
+	if (x + width > COLS)
+		width = COLS - x;
+	if (width <= 0)
+		return;
 	move(y, x);
 	while (i < l->len && used < width) {
 		for (j = i; j < l->len && l->roles[j] == l->roles[i]; j++)

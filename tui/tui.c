@@ -617,7 +617,7 @@ tui_create(const struct tui_config *cfg, char **cause)
 	t->view = V_STREAM;
 	t->dirty = 1;
 	if (t->logline[0] == '\0')
-		tui_set_log(t, 0, "listening; press ? for keys");
+		tui_log(t, "listening; press ? for keys");
 	return t;
 }
 

@@ -81,12 +81,12 @@ commands_draw(struct tui *t, int y, int rows)
 	c->top = tui_scroll(c->top, c->cur, c->rows);
 
 	/* source 7, command w, then fixed columns, then the sparkline */
-	spark = t->cols >= 100 ? 20 : 8;
-	w = t->cols - (9 + 53 + spark);
+	spark = t->cols >= 100 ? 20 : 6;
+	w = t->cols - (9 + 50 + spark);
 	if (w < 10)
 		w = 10;
 	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-7s %-*s %5s %4s %5s %5s "
-	    "%5s %5s %3s %4s %-8s %s", "SOURCE", w, "COMMAND", "RUNS", "FAIL",
+	    "%5s %5s %3s %4s %-5s %s", "SOURCE", w, "COMMAND", "RUNS", "FAIL",
 	    "P50", "P95", "P99", "MAX", "RUN", "ORPH", "LAST", "RECENT");
 	if (c->n == 0)
 		draw_text(y + 2, 2, t->cols - 2, TUI_ROLE_DIM, "No commands "
@@ -98,18 +98,19 @@ commands_draw(struct tui *t, int y, int rows)
 		tui_duration(s->p99_ms, p99, sizeof p99);
 		tui_duration(s->max_ms, mx, sizeof mx);
 		tui_clock(s->last_seen, last, sizeof last);
+		last[5] = '\0';	/* HH:MM */
 		if (i == c->cur) {
-			draw_fmt(y + 1 + r, 0, 9 + w + 53, TUI_ROLE_SELECTED,
+			draw_fmt(y + 1 + r, 0, 9 + w + 50, TUI_ROLE_SELECTED,
 			    "%-7s %-*.*s %5lld %4lld %5s %5s %5s %5s %3lld "
-			    "%4lld %-8s", tt_source_name(s->source), w, w,
+			    "%4lld %-5s", tt_source_name(s->source), w, w,
 			    s->command, (long long)s->count,
 			    (long long)s->failures, p50, p95, p99, mx,
 			    (long long)s->running, (long long)s->orphans,
 			    last);
 		} else {
-			draw_text(y + 1 + r, 0, 8, tui_source_role(s->source),
+			draw_text(y + 1 + r, 0, 7, tui_source_role(s->source),
 			    tt_source_name(s->source));
-			draw_fmt(y + 1 + r, 8, w + 1, TUI_ROLE_DEFAULT, "%s",
+			draw_fmt(y + 1 + r, 8, w, TUI_ROLE_DEFAULT, "%s",
 			    s->command);
 			x = 9 + w;
 			draw_fmt(y + 1 + r, x, 6, TUI_ROLE_DEFAULT, "%5lld",
@@ -125,15 +126,24 @@ commands_draw(struct tui *t, int y, int rows)
 			draw_fmt(y + 1 + r, x + 39, 5, s->orphans > 0 ?
 			    TUI_ROLE_WARN : TUI_ROLE_DIM, "%4lld",
 			    (long long)s->orphans);
-			draw_fmt(y + 1 + r, x + 44, 9, TUI_ROLE_DIM, "%-8s",
+			draw_fmt(y + 1 + r, x + 44, 6, TUI_ROLE_DIM, "%-5s",
 			    last);
 		}
-		draw_spark(y + 1 + r, 9 + w + 53, spark, s->recent,
+		draw_spark(y + 1 + r, 9 + w + 50, spark, s->recent,
 		    s->nrecent, TUI_ROLE_SPARK);
 	}
 	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu commands, "
 	    "sorted by %s; durations are the tools' own or finish minus "
 	    "start", c->n, sort_names[c->sort]);
+}
+
+/* Take a snapshot so keys pressed before the first draw have rows. */
+static void
+commands_enter(struct tui *t)
+{
+	commands_free(t);
+	t->commands.n = tt_stats_commands(t->host.stats, tt_now_us(),
+	    &t->commands.v);
 }
 
 static int
@@ -175,5 +185,5 @@ commands_click(struct tui *t, int row, int dbl)
 const struct view_ops view_commands = {
 	"Commands",
 	"s sort  Up/Down move",
-	commands_draw, commands_key, NULL, commands_click
+	commands_draw, commands_key, commands_enter, commands_click
 };

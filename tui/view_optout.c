@@ -92,10 +92,11 @@ reload(struct tui *t, int64_t now)
 		o->cur = o->nrows > 0 ? o->nrows - 1 : 0;
 }
 
+/* Load at once, so keys pressed before the first draw find the rows. */
 static void
 optout_enter(struct tui *t)
 {
-	t->opt.loaded_at = 0;
+	reload(t, tt_now_us());
 }
 
 /* The tool's own switch summary for a source: "off", "unset", ... */
@@ -153,9 +154,9 @@ optout_draw(struct tui *t, int y, int rows)
 		table = rows - 1;
 	o->body = table - 1;
 	o->top = tui_scroll(o->top, o->cur, o->body);
-	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-20s %-7s %-8s %-4s %7s  "
-	    "%-25s %s", "SOURCE / CLIENT", "OPT-OUT", "SINCE", "BY",
-	    "DROPPED", "PROOF (from the database)", "TOOL'S OWN SWITCH");
+	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-20s %-7s %-4s %7s  %-26s "
+	    "%s", "SOURCE / CLIENT", "OPT-OUT", "BY", "DROPPED",
+	    "PROOF (from the database)", "TOOL'S OWN SWITCH");
 	for (r = 0, i = o->top; r < o->body && i < o->nrows; r++, i++) {
 		rw = &o->rows[i];
 		e = tt_optout_find(&o->reg, rw->source, rw->client);
@@ -181,24 +182,24 @@ optout_draw(struct tui *t, int y, int rows)
 				snprintf(dropped, sizeof dropped, "%lld",
 				    (long long)(e->dropped + e->pending));
 			draw_fmt(y + 1 + r, 0, t->cols, TUI_ROLE_SELECTED,
-			    "%-20.20s %-7s %-8s %-4s %7s  %-26s %s", label,
-			    e != NULL ? "ON" : "off", e != NULL ? since : "",
+			    "%-20.20s %-7s %-4s %7s  %-26s %s", label,
+			    e != NULL ? "ON" : "off",
 			    e != NULL ? e->set_by : "", dropped,
 			    e != NULL ? proof : "", sw);
 			continue;
 		}
-		draw_text(y + 1 + r, 0, 21, label_role(rw), label);
-		draw_text(y + 1 + r, 21, 8, e != NULL ? TUI_ROLE_OPTOUT_ON :
+		draw_text(y + 1 + r, 0, 20, label_role(rw), label);
+		draw_text(y + 1 + r, 21, 7, e != NULL ? TUI_ROLE_OPTOUT_ON :
 		    TUI_ROLE_OPTOUT_OFF, e != NULL ? "ON" : "off");
 		x = 29;
 		if (e != NULL) {
-			draw_fmt(y + 1 + r, x, 23, TUI_ROLE_DEFAULT,
-			    "%-8s %-4s %7lld", since, e->set_by,
+			draw_fmt(y + 1 + r, x, 12, TUI_ROLE_DEFAULT,
+			    "%-4s %7lld", e->set_by,
 			    (long long)(e->dropped + e->pending));
-			draw_text(y + 1 + r, x + 23, 27, e->stored_since == 0 ?
+			draw_text(y + 1 + r, x + 14, 26, e->stored_since == 0 ?
 			    TUI_ROLE_OK : TUI_ROLE_FAIL, proof);
 		}
-		draw_text(y + 1 + r, x + 50, t->cols - x - 50, swrole, sw);
+		draw_text(y + 1 + r, x + 41, t->cols - x - 41, swrole, sw);
 	}
 	if (table == rows - 1 || o->nrows == 0)
 		return;

@@ -260,8 +260,10 @@ layout(int width, struct cols *c)
 	c->dur = 7;
 	c->out = 7;
 	rest = width - (c->time + c->source + c->dur + c->out + 6);
+	if (rest < 12)
+		rest = 12;	/* narrower than that: the right is cut */
 	c->name = rest * 30 / 100;
-	c->client = rest * 22 / 100;
+	c->client = rest * 26 / 100;
 	c->command = rest - c->name - c->client;
 }
 
@@ -290,18 +292,19 @@ draw_row(struct tui *t, int y, const struct tt_event *ev, int selected,
 		draw_text(y, 0, t->cols, TUI_ROLE_SELECTED, line);
 		return;
 	}
-	draw_text(y, x, c->time + 1, TUI_ROLE_DIM, clock);
+	/* each cell keeps the column after it blank */
+	draw_text(y, x, c->time, TUI_ROLE_DIM, clock);
 	x += c->time + 1;
-	draw_text(y, x, c->source + 1, tui_source_role(ev->source),
+	draw_text(y, x, c->source, tui_source_role(ev->source),
 	    tt_source_name(ev->source));
 	x += c->source + 1;
-	draw_text(y, x, c->name + 1, TUI_ROLE_DEFAULT, ev->name);
+	draw_text(y, x, c->name, TUI_ROLE_DEFAULT, ev->name);
 	x += c->name + 1;
-	draw_text(y, x, c->command + 1, TUI_ROLE_DEFAULT, ev->command);
+	draw_text(y, x, c->command, TUI_ROLE_DEFAULT, ev->command);
 	x += c->command + 1;
-	draw_text(y, x, c->client + 1, TUI_ROLE_DIM, ev->client_id);
+	draw_text(y, x, c->client, TUI_ROLE_DIM, ev->client_id);
 	x += c->client + 1;
-	draw_fmt(y, x, c->dur + 1, TUI_ROLE_DEFAULT, "%*s", c->dur, dur);
+	draw_fmt(y, x, c->dur, TUI_ROLE_DEFAULT, "%*s", c->dur, dur);
 	x += c->dur + 1;
 	draw_text(y, x, t->cols - x, orole, o);
 }
@@ -322,6 +325,9 @@ stream_draw(struct tui *t, int y, int rows)
 	    "OUTCOME");
 	if (s->follow && !s->paused && s->n > 0)
 		s->cur = s->n - 1;
+	/* use the room a taller window gives before scrolling */
+	if (s->top + (size_t)list > s->n)
+		s->top = s->n > (size_t)list ? s->n - (size_t)list : 0;
 	s->top = tui_scroll(s->top, s->cur, list);
 	if (s->follow && s->n > (size_t)list)
 		s->top = s->n - (size_t)list;
