@@ -48,7 +48,8 @@ QUIET_LD = @echo "  LINK    $@";
 QUIET_GEN = @echo "  GEN     $@";
 endif
 
-.PHONY: all run test test-unit test-integration asan bench clean deps
+.PHONY: all run test test-unit test-integration test-screen asan bench \
+	clean deps
 all: $(BIN)
 
 $(BIN): $(APP_OBJ)
@@ -75,8 +76,9 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -Icore -o $@ $< $(UNIT_LINK) \
 		$(PKG_LIBS) -lcmocka
 
+# The collector and the live UI, with demo traffic from every known tool.
 run: teltop
-	./teltop
+	./teltop --demo
 
 deps:
 	scripts/deps.sh test
@@ -88,7 +90,11 @@ test-integration: teltop
 	@scripts/deps.sh test
 	tests/integration/run.sh ./teltop
 
-test: deps test-unit test-integration
+test-screen: teltop
+	@scripts/deps.sh test
+	tests/screen/run.sh ./teltop
+
+test: deps test-unit test-integration test-screen
 
 # The same tests on a sanitized build (its own objects and binary).
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -100,15 +106,19 @@ asan:
 	$(ASAN_ENV) $(MAKE) B=build-asan BIN=build-asan/teltop \
 		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit
 	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
+	$(ASAN_ENV) tests/screen/run.sh build-asan/teltop
 
 bench: teltop $(UNIT_LINK)
 	$(Q)$(CC) -O2 $(WARN) -o bench/load bench/load.c
 	$(Q)$(CC) -O2 $(WARN) -o bench/rawinsert bench/rawinsert.c -lsqlite3
 	$(Q)$(CC) $(ALL_CFLAGS) -o bench/statsbench bench/statsbench.c \
 		$(UNIT_LINK) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o bench/privbench bench/privbench.c \
+		$(UNIT_LINK) $(PKG_LIBS)
 	bench/run.sh ./teltop
 
 clean:
-	rm -rf build build-asan teltop bench/load bench/rawinsert bench/statsbench
+	rm -rf build build-asan teltop bench/load bench/rawinsert \
+		bench/statsbench bench/privbench
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,1163 @@
+#!/usr/bin/env bash
+# Screen tests: the UI (`teltop` with no subcommand) runs at a fixed size
+# inside tmux on a private server (-L), is fed events over HTTP with curl
+# (generic JSON on /v1/events, real tool bodies on their own routes) and
+# driven with `tmux send-keys`; then `tmux capture-pane -p` is polled until
+# what the screen must show is there (frames are paced, so every check
+# polls, up to ~3 s).  Each case runs its own UI on its own database in
+# its own directory.
+#
+#   tests/screen/run.sh [PATH/TO/teltop]      (default ./teltop)
+#
+# Needs bash, tmux (>= 3.1) and curl.  Prints "ok - NAME" or "not ok - NAME"
+# (with "#" lines saying why, and the screen as it was) per case, then
+# "N passed, M failed"; exits 1 when anything failed.
+# KEEP=1 keeps the temporary directory (databases, screens, UI logs);
+# ONLY=REGEX runs only the cases whose name matches.
+set -euo pipefail
+unset TMUX
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+TELTOP=${1:-./teltop}
+case $TELTOP in
+/*) ;;
+*) TELTOP=$PWD/$TELTOP ;;
+esac
+cd "$root"
+
+FIX=$root/tests/integration/fixtures
+T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-screen.XXXXXX")
+SOCK=teltop-screen-$$
+PASS=0
+FAIL=0
+NCASE=0
+D=$T		# the directory of the case running
+W=80		# the size of the UI's window
+H=24
+ADDR=		# the collector's address, read from the header
+
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+
+cleanup() {
+	tm kill-server >/dev/null 2>&1 || true
+	# the server leaves its socket behind
+	if [ -S "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" ]; then
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+	fi
+	for f in "$T"/*/serve.pid; do
+		if [ -f "$f" ]; then
+			kill -KILL "$(cat "$f")" 2>/dev/null || true
+		fi
+	done
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# kept $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- reporting
+
+# run_case NAME FUNCTION [ARG...]: run FUNCTION in a subshell with set -e,
+# in a fresh directory $D; its output is shown only when it fails.  The
+# UI it started is ended afterwards.
+run_case() {
+	local name=$1 rc
+	shift
+	if [ -n "${ONLY:-}" ] && ! grep -Eq -e "$ONLY" <<<"$name"; then
+		return 0
+	fi
+	NCASE=$((NCASE + 1))
+	D=$T/$(printf %02d "$NCASE")
+	mkdir -p "$D"
+	W=80
+	H=24
+	set +e
+	(set -e; "$@") >"$D/case.log" 2>&1
+	rc=$?
+	set -e
+	record "$name" "$rc" "$D/case.log"
+	stop_case
+}
+
+# record NAME RC [LOGFILE]
+record() {
+	if [ "$2" -eq 0 ]; then
+		PASS=$((PASS + 1))
+		echo "ok - $1"
+	else
+		FAIL=$((FAIL + 1))
+		echo "not ok - $1"
+		if [ -n "${3:-}" ] && [ -s "$3" ]; then
+			head -c 6000 "$3" | sed 's/^/#   /'
+		fi
+		if [ -s "$D/ui.stderr" ]; then
+			echo "#   (the UI's stderr:)"
+			tail -n 10 "$D/ui.stderr" | sed 's/^/#   | /'
+		fi
+		if [ -s "$D/exit" ]; then
+			echo "#   (the UI has exited: $(cat "$D/exit"))"
+		fi
+	fi
+}
+
+fail() {
+	echo "$*" >&2
+	exit 1
+}
+
+stop_case() {
+	tm kill-session -t ui >/dev/null 2>&1 || true
+	if [ -f "$D/serve.pid" ]; then
+		kill -KILL "$(cat "$D/serve.pid")" 2>/dev/null || true
+		rm -f "$D/serve.pid"
+	fi
+}
+
+# ---------------------------------------------------------------- the UI
+
+# start_ui [NAME=VALUE...] [ARG...]: run the UI in tmux session "ui" at
+# W x H on $D/events.db, listening on a port the kernel picks; wait for
+# the header and read the address from it into ADDR.  It runs in the top
+# of the tree, so that ./themes is found as it is by hand.  When the UI ends,
+# the pane shows "UI-EXITED status=N" and $D/exit holds "EXIT=N".
+start_ui() {
+	local envs=() cmd i
+	while [ $# -gt 0 ] && [[ $1 == [A-Z_]*=* ]]; do
+		envs+=("$1")
+		shift
+	done
+	cmd=(env LC_ALL=C.UTF-8 "TELTOP_DB=$D/events.db" "${envs[@]}"
+	    "$TELTOP" --listen 127.0.0.1:0 "$@")
+	{
+		echo 'unset NO_COLOR TELTOP_LISTEN'
+		printf 'cd %q || exit 1\n' "$root"
+		printf '%q ' "${cmd[@]}"
+		printf '2>%q\n' "$D/ui.stderr"
+		echo 'st=$?'
+		printf 'echo "EXIT=$st" >%q\n' "$D/exit"
+		echo 'echo "UI-EXITED status=$st"'
+		echo 'exec sleep 600'
+	} >"$D/ui.sh"
+	rm -f "$D/exit"
+	tm new-session -d -s ui -x "$W" -y "$H" "bash $(printf %q "$D/ui.sh")"
+	ADDR=
+	for i in $(seq 100); do
+		cap
+		ADDR=$(sed -n '1s/^ teltop  \(127\.0\.0\.1:[1-9][0-9]*\)  .*/\1/p' "$D/screen")
+		[ -n "$ADDR" ] && return 0
+		[ -s "$D/exit" ] && break
+		sleep 0.1
+	done
+	screen_fail "no header ' teltop  127.0.0.1:PORT  ...' within 10 s"
+}
+
+# keys KEY...: tmux key names (Enter, Escape, Space, C-u, BTab, NPage...)
+keys() { tm send-keys -t ui "$@"; }
+# type TEXT: literal text
+type_text() { tm send-keys -t ui -l "$1"; }
+
+# resize W H
+resize() {
+	W=$1
+	H=$2
+	tm resize-window -t ui -x "$W" -y "$H"
+}
+
+# ---------------------------------------------------------------- the screen
+
+cap() { tm capture-pane -p -t ui >"$D/screen"; }
+
+show_screen() {
+	echo "--- screen (${W}x${H}) ---"
+	awk '{ printf "%2d|%s\n", NR, $0 }' "$D/screen"
+	echo "---"
+}
+
+screen_fail() {
+	echo "$1"
+	show_screen
+	exit 1
+}
+
+# line N: line N of the last capture (N < 0 counts from the bottom).
+line() {
+	local n=$1
+	[ "$n" -lt 0 ] && n=$((H + 1 + n))
+	sed -n "${n}p" "$D/screen"
+}
+
+# line_no REGEX: the number of the first line matching, 0 if none.
+line_no() {
+	local n
+	n=$(grep -nE -e "$1" "$D/screen" | head -n 1 | cut -d: -f1)
+	echo "${n:-0}"
+}
+
+# count_lines REGEX: how many lines of the last capture match.
+count_lines() { grep -Ec -e "$1" "$D/screen" || true; }
+
+# expect_screen REGEX: poll until a line matches.
+expect_screen() {
+	local i
+	for i in $(seq 30); do
+		cap
+		grep -Eq -e "$1" "$D/screen" && return 0
+		sleep 0.1
+	done
+	screen_fail "expected a line matching /$1/ within 3 s"
+}
+
+# expect_no_screen REGEX: poll until no line matches.
+expect_no_screen() {
+	local i
+	for i in $(seq 30); do
+		cap
+		grep -Eq -e "$1" "$D/screen" || return 0
+		sleep 0.1
+	done
+	screen_fail "expected no line matching /$1/ within 3 s"
+}
+
+# expect_line N REGEX: poll until line N matches.
+expect_line() {
+	local i
+	for i in $(seq 30); do
+		cap
+		line "$1" | grep -Eq -e "$2" && return 0
+		sleep 0.1
+	done
+	screen_fail "expected line $1 to match /$2/ within 3 s"
+}
+
+# stays_absent REGEX: no line matches over half a second of frames.
+stays_absent() {
+	local i
+	for i in 1 2 3 4 5 6; do
+		cap
+		if grep -Eq -e "$1" "$D/screen"; then
+			screen_fail "a line matches /$1/ and should not"
+		fi
+		sleep 0.1
+	done
+}
+
+# screen_has REGEX / screen_lacks REGEX: on the last capture, no polling.
+screen_has() {
+	grep -Eq -e "$1" "$D/screen" || screen_fail "no line matches /$1/"
+}
+screen_lacks() {
+	if grep -Eq -e "$1" "$D/screen"; then
+		screen_fail "a line matches /$1/ and should not"
+	fi
+}
+
+# above RE1 RE2: on the last capture, a line matching RE1 is above one
+# matching RE2.
+above() {
+	local a b
+	a=$(line_no "$1")
+	b=$(line_no "$2")
+	[ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ] ||
+	    screen_fail "expected /$1/ (line $a) above /$2/ (line $b)"
+}
+
+# sync_keys: wait until every key sent so far is handled (the help overlay
+# opened by one more key shows, then closes again).
+sync_keys() {
+	keys '?'
+	expect_screen "$HELP_TITLE"
+	keys x
+	expect_no_screen "$HELP_TITLE"
+}
+
+# frame_ok: the frame fills W x H: the header on line 1 (once), the footer
+# (of any view or prompt) on the last line (once), no line wider than W.
+frame_ok() {
+	local n wide
+	n=$(wc -l <"$D/screen")
+	[ "$n" -eq "$H" ] || screen_fail "the capture has $n lines, want $H"
+	wide=$(awk -v w="$W" 'length($0) > w { print NR }' "$D/screen" | head -n 1)
+	[ -z "$wide" ] || screen_fail "line $wide is wider than $W columns"
+	line 1 | grep -Eq "^ teltop  $ADDR( |\$)" || screen_fail "line 1 is not the header"
+	line -1 | grep -Eq "$FOOTER" || screen_fail "line $H is not the footer"
+	[ "$(count_lines '^ teltop  127\.0\.0\.1:')" -eq 1 ] || screen_fail "more than one header"
+	[ "$(count_lines "$FOOTER")" -eq 1 ] || screen_fail "more than one footer"
+}
+
+# expect_frame: poll until frame_ok holds (a resize takes a frame or two).
+expect_frame() {
+	local i
+	for i in $(seq 30); do
+		cap
+		(frame_ok) >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	frame_ok
+}
+
+# has_colour: the last `capture-pane -e` ($D/screen.e) sets a colour.
+has_colour() {
+	grep -oE $'\e\\[[0-9;]*m' "$D/screen.e" | tr -d '\033[m' | tr ';' '\n' |
+	    grep -Eqx '3[0-8]|4[0-8]|9[0-7]|10[0-7]'
+}
+
+# ---------------------------------------------------------------- events
+
+# post ROUTE BODY [CURL-ARG...]: prints the status; the reply goes to $D/reply.
+post() {
+	local route=$1 body=$2
+	shift 2
+	curl -sS -o "$D/reply" -w '%{http_code}' --max-time 10 -H 'Expect:' \
+	    -H 'Content-Type: application/json' --data-binary "$body" "$@" \
+	    "http://$ADDR$route"
+}
+
+# send BODY [ACCEPTED DROPPED]: POST /v1/events, want 200 (and the counts).
+send() {
+	local st
+	st=$(post /v1/events "$1")
+	[ "$st" = 200 ] || fail "POST /v1/events: status $st, reply $(cat "$D/reply")"
+	if [ $# -ge 3 ]; then
+		grep -Eq "\"accepted\": *$2[,}]" "$D/reply" &&
+		    grep -Eq "\"dropped\": *$3[,}]" "$D/reply" ||
+		    fail "POST /v1/events: reply $(cat "$D/reply"), want accepted $2, dropped $3"
+	fi
+}
+
+# ev SOURCE COMMAND EXIT DURATION_MS [CLIENT [EXECUTION]]: a generic finish.
+ev() {
+	printf '{"source":"%s","event":"CommandExited","command":"%s","client_id":"%s","duration_ms":%s,"exit_code":%s,"phase":"finish","execution_id":"%s"}' \
+	    "$1" "$2" "${5:-c1}" "$4" "$3" "${6:-x$RANDOM$RANDOM}"
+}
+
+# devpod_body COMMAND [MACHINE]: a DevPod v0.6.15 /v1/insert body (the shape
+# of fixtures/devpod_insert.json), one event, now.
+devpod_body() {
+	local now
+	now=$(date +%s)
+	printf '{"data":[{"event":{"machine_id":"%s","properties":"{\\"command\\":\\"%s\\",\\"desktop\\":false,\\"ide\\":\\"vscode\\",\\"is_ci\\":false,\\"is_interactive\\":true,\\"provider\\":\\"docker\\",\\"source_type\\":\\"git:\\",\\"version\\":\\"v0.6.15\\"}","timestamp":%s,"type":"devpod_cli"},"user":{"machine_id":"%s","properties":"{\\"os_arch\\":\\"amd64\\",\\"os_name\\":\\"linux\\",\\"timezone\\":\\"CET\\"}","timestamp":%s}}]}' \
+	    "${2:-dpmachine}" "$1" "$now" "${2:-dpmachine}" "$now"
+}
+
+# send_devpod COMMAND [MACHINE]: POST it to /v1/insert, want 200.
+send_devpod() {
+	local st
+	st=$(post /v1/insert "$(devpod_body "$@")")
+	[ "$st" = 200 ] || fail "POST /v1/insert: status $st, reply $(cat "$D/reply")"
+}
+
+# in_db_files TEXT: TEXT is in the database or its WAL (the WAL read first:
+# a checkpoint moves pages from it to the database, then may truncate it).
+in_db_files() {
+	cat "$D/events.db-wal" "$D/events.db" 2>/dev/null | grep -aqF -e "$1"
+}
+
+# expect_in_db_files TEXT: poll a little (against a checkpoint in flight).
+expect_in_db_files() {
+	local i
+	for i in $(seq 10); do
+		in_db_files "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# history_db: fill $D/events.db with `teltop serve` (before any UI runs):
+# the DevPod fixture (devpod up, devpod delete) and two werf events.
+history_db() {
+	local i addr='' pid rc
+	"$TELTOP" serve --db "$D/events.db" --listen 127.0.0.1:0 \
+	    >"$D/serve.out" 2>"$D/serve.log" &
+	pid=$!
+	echo "$pid" >"$D/serve.pid"
+	for i in $(seq 100); do
+		addr=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$D/serve.log" | head -n 1 | sed 's/^listening on //') || true
+		[ -n "$addr" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$addr" ] || fail "teltop serve printed no address; log: $(tail -n 5 "$D/serve.log")"
+	ADDR=$addr
+	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "serve: /v1/insert failed"
+	send "$(ev werf 'werf hist-one' 0 1200)" 1 0
+	send "$(ev werf 'werf hist-two' 3 400)" 1 0
+	kill -TERM "$pid"
+	set +e
+	wait "$pid"
+	rc=$?
+	set -e
+	rm -f "$D/serve.pid"
+	[ "$rc" -eq 0 ] || fail "teltop serve: exit $rc after SIGTERM"
+	ADDR=
+}
+
+# fmt_ms MS: a duration as the UI writes it (850ms, 1.5s, 2m05, 1h10).
+fmt_ms() {
+	local ms=$1
+	if [ "$ms" -lt 1000 ]; then
+		echo "${ms}ms"
+	elif [ "$ms" -lt 60000 ]; then
+		LC_ALL=C printf '%.1fs\n' "$(LC_ALL=C awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+	elif [ "$ms" -lt 3600000 ]; then
+		printf '%dm%02d\n' $((ms / 60000)) $((ms / 1000 % 60))
+	else
+		printf '%dh%02d\n' $((ms / 3600000)) $((ms / 60000 % 60))
+	fi
+}
+
+# stats_cmd COMMAND KEY: KEY (p50_ms, ...) of COMMAND in `teltop stats --json`.
+stats_cmd() {
+	"$TELTOP" stats --db "$D/events.db" --json >"$D/stats.json"
+	awk -v cmd="$1" -v key="$2" '
+	    $0 ~ "\"command\":[ \t]*\"" cmd "\"" { on = 1 }
+	    on && $0 ~ "\"" key "\":" { gsub(/[^0-9]/, "", $2); print $2; exit }' "$D/stats.json"
+}
+
+# ---------------------------------------------------------------- cases
+
+TITLE_STREAM='^TIME +SOURCE +EVENT +COMMAND +CLIENT +DUR OUTCOME$'
+TITLE_COMMANDS='^SOURCE +COMMAND +RUNS +FAIL +P50 +P95 +P99 +MAX +RUN +ORPH +LAST +RECENT$'
+TITLE_OPTOUT='^SOURCE / CLIENT +OPT-OUT +BY +DROPPED +PROOF \(from the database\)'
+TITLE_DAILY='^DAY +SOURCE +EVENTS +COMMANDS +FAILED +CLIENTS +EVENTS$'
+TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily'
+CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
+HELP_TITLE=' teltop keys'	# the overlay's first line
+FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
+
+case_start() {
+	start_ui
+	expect_line 3 "$TITLE_STREAM"
+	line 1 | grep -Eq "^ teltop  $ADDR  [0-9]+\.[0-9] ev/s  conn [0-9]+  stored 0  dropped 0  rejected 0$" ||
+	    screen_fail "header"
+	line 2 | grep -Eq "$TABS\$" || screen_fail "tabs line"
+	line 3 | grep -Eq '^TIME     SOURCE  EVENT +COMMAND' || screen_fail "title columns"
+	screen_has '^  No events yet\. Point a tool at this collector, or run `teltop demo`\.$'
+	line -2 | grep -Eq "^$CLOCK listening; press \? for keys$" || screen_fail "log line"
+	line -1 | grep -Eq '^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$' ||
+	    screen_fail "footer"
+	frame_ok
+	# the address in the header is the one the collector listens on
+	[ "$(curl -sS --max-time 5 "http://$ADDR/healthz" | tr -d '\r\n')" = ok ] ||
+	    fail "GET http://$ADDR/healthz does not answer ok"
+}
+
+case_stream() {
+	start_ui
+	send "$(ev werf 'werf converge' 0 1500)" 1 0
+	send "$(ev werf 'werf converge' 1 850)" 1 0
+	send "$(ev werf 'werf converge' 2 125000 c2)" 1 0
+	send_devpod 'devpod up' dpmachine
+	expect_screen "^$CLOCK devpod +devpod_cli +devpod up +dpmachin"
+	expect_line 1 '  stored 4  '
+	local r="^$CLOCK werf +CommandExited +werf converge +"
+	screen_has "${r}c1 +1\.5s ok$"
+	screen_has "${r}c1 +850ms exit 1$"
+	screen_has "${r}c2 +2m05 exit 2$"
+	# newest at the bottom, in the order they came
+	above "${r}c1 +1\.5s ok$" "${r}c1 +850ms exit 1$"
+	above "${r}c1 +850ms exit 1$" "${r}c2 +2m05 exit 2$"
+	above "${r}c2 +2m05 exit 2$" "devpod_cli +devpod up"
+	[ "$(line_no "$TITLE_STREAM")" -eq 3 ] || screen_fail "the titles moved"
+	[ "$(line_no "${r}c1 +1\.5s ok$")" -eq 4 ] || screen_fail "the first row is not under the titles"
+	screen_lacks 'No events yet'
+	frame_ok
+}
+
+case_follow() {
+	local i body=
+	start_ui
+	for i in $(seq -w 1 40); do
+		body=$body${body:+,}$(ev werf "werf step-$i" 0 100)
+	done
+	send "[$body]" 40 0
+	# 19 rows fit (lines 4..22): step-22 .. step-40, newest on the last
+	expect_line 22 ' werf step-40 '
+	line 4 | grep -q ' werf step-22 ' || screen_fail "line 4 is not step-22"
+	screen_lacks ' werf step-21 '
+	# scrolled up, the view stays where it is
+	keys k k k
+	sync_keys
+	body=
+	for i in 41 42 43 44 45; do
+		body=$body${body:+,}$(ev werf "werf step-$i" 0 100)
+	done
+	send "[$body]" 5 0
+	expect_line 22 ' 5 new below \(G\) *$'
+	screen_lacks ' werf step-4[1-5] '
+	line 4 | grep -q ' werf step-22 ' || screen_fail "the view moved while scrolled up"
+	line 22 | grep -q ' werf step-40 ' || screen_fail "step-40 left the last row"
+	# G follows again
+	keys G
+	expect_line 22 ' werf step-45 '
+	screen_lacks 'new below'
+	line 4 | grep -q ' werf step-27 ' || screen_fail "line 4 is not step-27 after G"
+}
+
+# A value as long as its column or longer is cut so that a space still
+# separates it from the next column, selected or not.
+case_long_cells() {
+	start_ui
+	send '{"source":"devsy","event":"devsy_app_opened","command":"devsy up","client_id":"0123456789abcdef","phase":"finish","exit_code":0,"duration_ms":1200}' 1 0
+	send "$(ev werf 'werf converge' 0 100)" 1 0
+	expect_screen 'werf converge'
+	# not selected (the werf row below is)
+	screen_has "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$"
+	# selected
+	keys k
+	keys Enter Escape
+	expect_line 3 "$TITLE_STREAM"
+	screen_has "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$"
+}
+
+case_pause() {
+	start_ui
+	send "$(ev werf 'werf before-pause' 0 100)" 1 0
+	expect_screen ' werf before-pause '
+	keys p
+	expect_line 2 "$TABS +PAUSED \\+0\$"
+	expect_line -2 '^paused: new events are held; p resumes$'
+	send "$(ev werf 'werf held-one' 0 100)" 1 0
+	send "$(ev werf 'werf held-two' 1 100)" 1 0
+	expect_line 2 ' PAUSED \+2$'
+	stays_absent 'werf held-'
+	screen_has ' werf before-pause '
+	expect_line 1 '  stored 3  '
+	keys p
+	expect_screen ' werf held-two .* exit 1$'
+	screen_has ' werf held-one .* ok$'
+	above ' werf before-pause ' ' werf held-one '
+	above ' werf held-one ' ' werf held-two '
+	expect_line 2 "$TABS\$"
+	expect_line -2 '^resumed: 2 arrived while paused$'
+}
+
+case_history() {
+	history_db
+	start_ui
+	expect_line 1 '  stored 4  '
+	expect_screen "^$CLOCK devpod +devpod_cli +devpod up +it-devpod-"
+	screen_has "^$CLOCK devpod +devpod_cli +devpod delete +it-devpod-.* error$"
+	screen_has "^$CLOCK werf +CommandExited +werf hist-one +c1 +1\.2s ok$"
+	screen_has "^$CLOCK werf +CommandExited +werf hist-two +c1 +400ms exit 3$"
+	above 'devpod up' 'devpod delete'
+	above 'devpod delete' 'werf hist-one'
+	above 'werf hist-one' 'werf hist-two'
+	# and live events come below them
+	send "$(ev werf 'werf live-one' 0 100)" 1 0
+	expect_screen 'werf live-one'
+	above 'werf hist-two' 'werf live-one'
+}
+
+case_filter() {
+	history_db
+	start_ui
+	expect_screen 'werf hist-two'
+	keys /
+	expect_line -2 '^filter:$'
+	line -1 | grep -q '^ Enter apply  Esc cancel' || screen_fail "the footer is not the filter's"
+	type_text 'source=devpod'
+	expect_line -2 '^filter: source=devpod$'
+	keys Enter
+	expect_no_screen 'werf hist-'
+	screen_has 'devpod up'
+	screen_has 'devpod delete'
+	expect_line -3 '^ filter: source=devpod *$'
+	expect_line -2 '^filter: source=devpod$'
+	# live events go through the filter
+	send "$(ev werf 'werf live-werf' 0 100)" 1 0
+	send_devpod 'devpod live-devpod'
+	expect_screen 'devpod_cli +devpod live-devpod'
+	stays_absent 'werf live-werf'
+	# a bad filter says why and keeps the one in force
+	keys /
+	expect_line -2 '^filter: source=devpod$'
+	keys C-u
+	type_text 'bogus=1'
+	expect_line -2 '^filter: bogus=1$'
+	keys Enter
+	expect_line -2 "^filter: .*bogus"
+	screen_lacks 'werf hist-'
+	line -3 | grep -Eq '^ filter: source=devpod *$' || screen_fail "the filter bar changed"
+	# Esc leaves the prompt without applying
+	keys /
+	type_text ' name=nothing'
+	expect_line -2 '^filter: source=devpod name=nothing$'
+	keys Escape
+	expect_no_screen '^filter: source=devpod name=nothing$'
+	screen_has 'devpod live-devpod'
+	# cleared: every row again
+	keys / C-u Enter
+	expect_line -2 '^filter cleared$'
+	expect_screen 'werf hist-one'
+	screen_has 'werf hist-two'
+	screen_has 'werf live-werf'
+	screen_has 'devpod live-devpod'
+	screen_lacks '^ filter: '
+}
+
+case_detail() {
+	start_ui
+	send "$(ev werf 'werf converge' 2 1500 c1 exec-d1)" 1 0
+	send_devpod 'devpod up' dpmachine
+	expect_screen 'devpod_cli +devpod up'
+	# the werf row, one above the newest
+	keys k Enter
+	expect_line 3 '^Event #1  werf  generic  CommandExited$'
+	expect_line 2 "$TABS +Detail\$"
+	screen_has '^Normalized fields$'
+	screen_has '^  command +werf converge$'
+	screen_has '^  exit_code +2$'
+	screen_has '^  execution_id +exec-d1$'
+	screen_has '^Privacy$'
+	screen_has '^  yellow client_id: '
+	screen_has '^Payload \(as stored; \? lines say what a field means\)$'
+	line -1 | grep -q '^ Esc back  Up/Down scroll' || screen_fail "the footer is not the detail's"
+	keys NPage
+	expect_screen '"command": "werf converge",$'
+	# each documented field is followed by what it means
+	local n
+	n=$(line_no '"command": "werf converge",$')
+	sed -n "$((n + 1))p" "$D/screen" | grep -Eq '^ +\? .*[Cc]ommand' ||
+	    screen_fail "no '? ...' meaning under \"command\""
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+	line 2 | grep -Eq "$TABS\$" || screen_fail "the tabs still show Detail"
+	# a DevPod /v1/insert body: properties are JSON in a string, expanded
+	keys G Enter
+	expect_line 3 '^Event #2  devpod  devpod-insert  devpod_cli$'
+	screen_has '^  client_id +dpmachine$'
+	screen_has '^  yellow event\.machine_id: '
+	keys NPage
+	expect_screen '^ +"command": "devpod up",$'
+	n=$(line_no '^ +"command": "devpod up",$')
+	sed -n "$((n + 1))p" "$D/screen" | grep -Eq '^ +\? .*[Cc]ommand' ||
+	    screen_fail "no '? ...' meaning under the DevPod command"
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+}
+
+case_commands() {
+	start_ui
+	send "$(ev werf 'werf converge' 0 850)" 1 0
+	send "$(ev werf 'werf converge' 1 1500)" 1 0
+	send "$(ev werf 'werf converge' 0 2000)" 1 0
+	send "$(ev werf 'werf converge' 2 125000)" 1 0
+	send '{"source":"werf","event":"CommandStarted","command":"werf build","client_id":"c1","phase":"start","execution_id":"b1"}' 1 0
+	expect_screen 'werf build'
+	local p50 p95 p99 mx
+	p50=$(fmt_ms "$(stats_cmd 'werf converge' p50_ms)")
+	p95=$(fmt_ms "$(stats_cmd 'werf converge' p95_ms)")
+	p99=$(fmt_ms "$(stats_cmd 'werf converge' p99_ms)")
+	mx=$(fmt_ms "$(stats_cmd 'werf converge' max_ms)")
+	echo "# teltop stats: p50 $p50 p95 $p95 p99 $p99 max $mx"
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	expect_screen "^werf +werf conve[a-z]* +4 +2 +$p50 +$p95 +$p99 +$mx +0 +0 +[0-9]{2}:[0-9]{2}( |$)"
+	screen_has '^werf +werf build +0 +0 +- +- +- +- +1 +0 '
+	screen_has '^2 commands, sorted by source and command'
+	line -1 | grep -q '^ s sort  Up/Down move  ? help  q quit$' || screen_fail "the footer is not the commands'"
+	keys s
+	expect_line -2 '^commands sorted by runs$'
+	expect_screen '^2 commands, sorted by runs;'
+	above 'werf conve' 'werf build'
+	keys s
+	expect_line -2 '^commands sorted by failures$'
+	# wide enough, the whole command shows
+	resize 120 30
+	expect_screen "^werf +werf converge +4 +2 +$p50 +$p95 "
+}
+
+case_optout_prompt() {
+	start_ui
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	local i=4 s
+	for s in devtron devpod devsy werf posthog generic; do
+		line "$i" | grep -Eq "^$s +off( |$)" || screen_fail "line $i is not '$s off'"
+		i=$((i + 1))
+	done
+	screen_lacks ' ON '
+	expect_screen '^What devtron itself offers'
+	keys j
+	expect_screen '^What devpod itself offers'
+	keys Space
+	expect_line -2 '^Opt out devpod\? Events will be dropped, not stored\. \(y/n\)$'
+	expect_line -1 '^ y yes  n no$'
+	keys n
+	expect_line -2 '^cancelled$'
+	line -1 | grep -q '^ Space toggle (y/n)  Up/Down move' || screen_fail "the footer is not the opt-out's"
+	stays_absent ' ON '
+	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
+	if grep -q devpod "$D/optout.json"; then
+		fail "n opted out anyway: $(cat "$D/optout.json")"
+	fi
+}
+
+# Keys typed ahead (as a paste or a fast typist sends them) all count:
+# "3jj" on the first visit selects the third row, devsy.
+case_optout_typeahead() {
+	start_ui
+	expect_line 3 "$TITLE_STREAM"
+	keys 3 j j
+	expect_line 3 "$TITLE_OPTOUT"
+	expect_screen '^What devsy itself offers'
+}
+
+case_optout_toggle() {
+	local tag=k$RANDOM
+	start_ui
+	# stored while opted in (and the files show it)
+	send "$(ev devpod "devpod $tag-before" 0 100)" 1 0
+	expect_in_db_files "$tag-before" || fail "a stored event's text is not in events.db or -wal: the check below means nothing"
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	keys j
+	expect_screen '^What devpod itself offers'
+	keys Space
+	expect_line -2 '^Opt out devpod\? '
+	keys y
+	expect_screen "^devpod +ON +ui +0 +0 stored since $CLOCK"
+	expect_line -2 "^$CLOCK opt-out set: devpod$"
+	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
+	grep -Eq '"source": *"devpod"' "$D/optout.json" && grep -Eq '"set_by": *"ui"' "$D/optout.json" ||
+	    fail "optout list --json: $(cat "$D/optout.json")"
+	# dropped, counted, and nowhere in the database
+	send "$(ev devpod "devpod $tag-generic" 0 100)" 0 1
+	send_devpod "devpod $tag-insert"
+	send "[$(ev werf "werf $tag-kept" 0 100),$(ev devpod "devpod $tag-mixed" 0 100)]" 1 1
+	expect_screen "^devpod +ON +ui +3 +0 stored since $CLOCK"
+	expect_line 1 '  dropped 3  '
+	local m
+	for m in "$tag-generic" "$tag-insert" "$tag-mixed"; do
+		if in_db_files "$m"; then
+			fail "an opted-out event's text ($m) is in the database files"
+		fi
+	done
+	expect_in_db_files "werf $tag-kept" || fail "the werf event sent with the dropped one was not stored"
+	# opt back in: storage resumes
+	keys Space
+	expect_line -2 '^Opt back in devpod\? Events will be stored again\. \(y/n\)$'
+	keys y
+	expect_screen '^devpod +off( |$)'
+	expect_line -2 "^$CLOCK opt-out cleared: devpod$"
+	send "$(ev devpod "devpod $tag-after" 0 100)" 1 0
+	expect_in_db_files "$tag-after" || fail "after opting back in, the event is not stored"
+	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
+	if grep -q devpod "$D/optout.json"; then
+		fail "still opted out: $(cat "$D/optout.json")"
+	fi
+	keys 1
+	expect_screen "devpod $tag-after"
+	screen_lacks "$tag-(generic|insert|mixed)"
+}
+
+case_optout_from_stream() {
+	start_ui
+	send_devpod 'devpod up' dpmachine
+	send "$(ev werf 'werf converge' 0 100)" 1 0
+	expect_screen 'werf converge'
+	keys k
+	sync_keys
+	keys o
+	expect_line -2 '^Opt out devpod\? Events will be dropped, not stored\. \(y/n\)$'
+	keys n
+	expect_line -2 '^cancelled$'
+	keys O
+	expect_line -2 '^Opt out devpod client dpmachine\? Events will be dropped, not stored\. \(y/n\)$'
+	keys n
+	expect_line -2 '^cancelled$'
+	# and from the detail view, for the werf row
+	keys G Enter
+	expect_line 3 '^Event #2  werf '
+	keys o
+	expect_line -2 '^Opt out werf\? '
+	keys y
+	expect_line -2 "^$CLOCK opt-out set: werf$"
+	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
+	grep -Eq '"source": *"werf"' "$D/optout.json" || fail "optout list: $(cat "$D/optout.json")"
+}
+
+case_daily() {
+	start_ui
+	send "$(ev werf 'werf converge' 0 1500 c1)" 1 0
+	send "$(ev werf 'werf converge' 1 1500 c1)" 1 0
+	send "$(ev werf 'werf render' 2 800 c2)" 1 0
+	[ "$(post /batch/ "@$FIX/devtron_heartbeat_summary.json")" = 200 ] ||
+	    fail "/batch/: $(cat "$D/reply")"
+	expect_screen 'devtron +Summary'
+	keys 4
+	expect_line 3 "$TITLE_DAILY"
+	expect_screen "^$(date +%F) +werf +3 +3 +2 +2 "
+	screen_has '^Devtron Summary counts \(latest per client and day, keys as sent\)$'
+	screen_has '^20[0-9]{2}-[0-9]{2}-[0-9]{2} itdevtronucid001 .*userCount=3'
+	screen_has ' clusterCount=2'
+	screen_has ' environmentCount=4'
+	screen_lacks 'none yet'
+	screen_has '^20[0-9]{2}-[0-9]{2}-[0-9]{2} devtron +1 '
+	line -1 | grep -q '^ Up/Down scroll  ? help  q quit$' || screen_fail "the footer is not the daily's"
+}
+
+case_help() {
+	start_ui
+	keys '?'
+	expect_line 6 '^   teltop keys$'
+	screen_has '^ +Views +1 Stream  2 Commands  3 Opt-out  4 Daily   Tab cycles'
+	screen_has '^ +Press any key to close\.'
+	keys x
+	expect_no_screen 'teltop keys'
+	expect_line 3 "$TITLE_STREAM"
+	screen_has 'No events yet'
+	# q closes the overlay, it does not quit
+	keys '?'
+	expect_screen 'teltop keys'
+	keys q
+	expect_no_screen 'teltop keys'
+	sleep 0.3
+	[ ! -s "$D/exit" ] || fail "q on the help overlay quit: $(cat "$D/exit")"
+	expect_line 3 "$TITLE_STREAM"
+	# another view: the overlay over Commands, closed by Tab (not acted on)
+	keys 2 '?'
+	expect_screen 'teltop keys'
+	keys Tab
+	expect_no_screen 'teltop keys'
+	expect_line 3 "$TITLE_COMMANDS"
+}
+
+case_theme() {
+	start_ui
+	expect_line 3 "$TITLE_STREAM"
+	tm capture-pane -e -p -t ui >"$D/screen.e"
+	has_colour || fail "no colour on the screen without NO_COLOR (so the NO_COLOR case means nothing)"
+	keys t
+	expect_line -2 '^theme: [A-Za-z0-9_.-]+$'
+	local first second
+	first=$(line -2)
+	keys t
+	expect_no_screen "^$first\$"
+	expect_line -2 '^theme: [A-Za-z0-9_.-]+$'
+	second=$(line -2)
+	[ "$first" != "$second" ] || fail "t did not change the theme"
+	frame_ok
+}
+
+case_theme_missing() {
+	start_ui --theme nosuchtheme
+	expect_line 3 "$TITLE_STREAM"
+	frame_ok
+	if ! line -2 | grep -q '^theme:.*nosuchtheme'; then
+		echo "the log line does not say the theme was not found"
+		echo "(teltop.log has: $(tr '\n' '|' <"$D/teltop.log" 2>/dev/null))"
+		show_screen
+		exit 1
+	fi
+}
+
+case_no_color() {
+	start_ui NO_COLOR=1
+	expect_line 3 "$TITLE_STREAM"
+	frame_ok
+	tm capture-pane -e -p -t ui >"$D/screen.e"
+	if has_colour; then
+		fail "NO_COLOR=1, yet the screen has colour: $(grep -m 3 $'\e' "$D/screen.e" | cat -v)"
+	fi
+	send_devpod 'devpod up'
+	expect_screen 'devpod up'
+	keys t
+	expect_line -2 '^theme: '
+	tm capture-pane -e -p -t ui >"$D/screen.e"
+	if has_colour; then
+		fail "NO_COLOR=1, a theme switch brought colour: $(grep -m 3 $'\e' "$D/screen.e" | cat -v)"
+	fi
+}
+
+case_resize_stream() {
+	start_ui
+	send_devpod 'devpod up' it-devpod-machine
+	send "$(ev werf 'werf converge' 1 1500)" 1 0
+	expect_screen 'werf converge'
+	resize 120 35
+	expect_frame
+	expect_line 3 "$TITLE_STREAM"
+	# the columns widen: the titles fill 120 columns, the client shows whole
+	[ "$(line 3 | awk '{ print length($0) }')" -eq 120 ] || screen_fail "the titles are not 120 wide"
+	expect_screen 'devpod up +it-devpod-machine +- *$'
+	expect_line -2 "$CLOCK listening; press \\? for keys$"
+	resize 80 24
+	expect_frame
+	expect_line 3 "$TITLE_STREAM"
+	[ "$(line 3 | awk '{ print length($0) }')" -eq 80 ] || screen_fail "the titles are not 80 wide"
+	screen_lacks 'it-devpod-machine'
+	above 'devpod up' 'werf converge'
+	# too small, then back
+	resize 30 5
+	expect_line 1 '^terminal too small$'
+	resize 100 30
+	expect_frame
+	expect_line 3 "$TITLE_STREAM"
+	[ "$(line 3 | awk '{ print length($0) }')" -eq 100 ] || screen_fail "the titles are not 100 wide"
+	screen_has 'werf converge'
+}
+
+# Shrunk and grown again, the stream uses the room it has again.
+case_resize_grow() {
+	local i body=
+	start_ui
+	for i in 1 2 3 4 5; do
+		body=$body${body:+,}$(ev werf "werf grow-$i" 0 100)
+	done
+	send "[$body]" 5 0
+	expect_screen 'werf grow-5'
+	screen_has 'werf grow-1'
+	resize 80 7
+	expect_frame
+	expect_line 5 'werf grow-5'
+	screen_lacks 'werf grow-1'
+	resize 80 24
+	expect_frame
+	expect_line 4 'werf grow-1'
+	line 8 | grep -q 'werf grow-5' || screen_fail "grow-5 is not on line 8"
+}
+
+# At 60 columns every row stays on its own line (nothing wraps onto the
+# next one) in the stream, the commands and the daily view.
+case_resize_narrow() {
+	local i body='' n
+	start_ui
+	for i in 1 2 3 4 5 6 7 8 9; do
+		body=$body${body:+,}$(ev werf "werf narrow-$((i % 3))" $((i % 2)) $((i * 300)))
+	done
+	send "[$body]" 9 0
+	expect_screen 'werf narrow-0'
+	resize 60 16
+	expect_frame
+	# body lines 4..13: rows start with a clock, or are empty
+	for n in $(seq 4 $((H - 3))); do
+		line "$n" | grep -Eq "^($CLOCK |\$)" || screen_fail "stream: line $n is not a row"
+	done
+	keys 2
+	expect_line 3 '^SOURCE +COMMAND +RUNS'
+	expect_screen '^3 commands, sorted by'
+	for n in $(seq 4 $((H - 4))); do
+		line "$n" | grep -Eq '^(werf +werf narr[a-z0-9-]* +3 +[12] |$)' || screen_fail "commands: line $n is not a row"
+	done
+	keys 4
+	expect_line 3 '^DAY +SOURCE +EVENTS'
+	line 4 | grep -Eq "^$(date +%F) +werf +9 +9 +5 +1 " || screen_fail "daily: line 4"
+	line 5 | grep -Eq '^$' || screen_fail "daily: line 5 is not empty"
+	keys 3
+	expect_line 3 '^SOURCE / CLIENT'
+	frame_ok
+}
+
+case_resize_help() {
+	start_ui
+	keys '?'
+	expect_line 6 '^   teltop keys$'
+	resize 120 35
+	# centred again: (120 - 76) / 2 columns in, (35 - 14) / 2 lines down
+	expect_line 11 '^ {23}teltop keys$'
+	expect_frame
+	screen_has '^ {23}Press any key to close\.'
+	resize 80 24
+	expect_line 6 '^   teltop keys$'
+	expect_frame
+	keys x
+	expect_no_screen 'teltop keys'
+	expect_line 3 "$TITLE_STREAM"
+}
+
+case_resize_detail() {
+	start_ui
+	send_devpod 'devpod up' dpmachine
+	expect_screen 'devpod up'
+	keys Enter
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	resize 120 35
+	expect_frame
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	line -1 | grep -q '^ Esc back  Up/Down scroll' || screen_fail "the footer is not the detail's"
+	line 2 | grep -Eq "$TABS +Detail\$" || screen_fail "tabs"
+	resize 80 24
+	expect_frame
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+	frame_ok
+}
+
+case_tabs() {
+	start_ui
+	expect_line 3 "$TITLE_STREAM"
+	keys Tab
+	expect_line 3 "$TITLE_COMMANDS"
+	keys Tab
+	expect_line 3 "$TITLE_OPTOUT"
+	keys Tab
+	expect_line 3 "$TITLE_DAILY"
+	keys Tab
+	expect_line 3 "$TITLE_STREAM"
+	keys BTab
+	expect_line 3 "$TITLE_DAILY"
+	keys BTab
+	expect_line 3 "$TITLE_OPTOUT"
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	keys 1
+	expect_line 3 "$TITLE_STREAM"
+}
+
+# after_exit: the UI has ended with status 0 and left the terminal as it
+# found it: normal screen, cursor shown, no mouse reporting, no keypad mode.
+after_exit() {
+	local i
+	for i in $(seq 50); do
+		[ -s "$D/exit" ] && break
+		sleep 0.1
+	done
+	[ -s "$D/exit" ] || screen_fail "the UI did not exit within 5 s"
+	[ "$(cat "$D/exit")" = EXIT=0 ] || fail "exit status: $(cat "$D/exit")"
+	expect_screen '^UI-EXITED status=0$'
+	screen_lacks 'teltop  127\.0\.0\.1'
+	screen_lacks '1 Stream   2 Commands'
+	local modes
+	modes=$(tm display -p -t ui '#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag}')
+	[ "$modes" = "0 1 0 0" ] ||
+	    fail "terminal modes after exit (alternate screen, cursor, mouse, keypad): $modes, want 0 1 0 0"
+	[ ! -s "$D/ui.stderr" ] || fail "stderr: $(cat "$D/ui.stderr")"
+}
+
+case_quit() {
+	start_ui
+	expect_line 3 "$TITLE_STREAM"
+	keys q
+	after_exit
+}
+
+case_sigint() {
+	start_ui
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	keys C-c
+	after_exit
+}
+
+# An xterm (X10) mouse report: button B at 0-based column X, line Y,
+# written to the UI as a terminal would.  ncurses takes up to its
+# mouseinterval (200 ms) to tell a click from a double click, and a key
+# arriving within it loses the click: hence the pauses after each.
+mouse_bytes() {
+	printf '1b 5b 4d %x %x %x ' $((32 + $1)) $((32 + $2 + 1)) $((32 + $3 + 1))
+}
+# click X Y: press and release; dblclick X Y: twice.
+click() {
+	# shellcheck disable=SC2046
+	tm send-keys -t ui -H $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2")
+	sleep 0.3
+}
+dblclick() {
+	# shellcheck disable=SC2046
+	tm send-keys -t ui -H $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2") \
+	    $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2")
+	sleep 0.3
+}
+# wheel 64|65: up or down
+wheel() {
+	# shellcheck disable=SC2046
+	tm send-keys -t ui -H $(mouse_bytes "$1" 10 10)
+	sleep 0.3
+}
+
+case_mouse() {
+	start_ui
+	[ "$(tm display -p -t ui '#{mouse_any_flag}')" = 1 ] ||
+	    fail "the UI did not ask the terminal for mouse reports"
+	send "$(ev werf 'werf mouse-one' 0 100)" 1 0
+	send "$(ev werf 'werf mouse-two' 0 100)" 1 0
+	send "$(ev werf 'werf mouse-three' 0 100)" 1 0
+	expect_screen 'werf mouse-three'
+	# a click on the first row (line 4) selects it: Enter opens it
+	click 20 3
+	keys Enter
+	expect_line 3 '^Event #1  werf  generic  CommandExited$'
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+	# a double click on a row opens it
+	dblclick 20 4
+	expect_line 3 '^Event #2  werf  generic  CommandExited$'
+	# the wheel scrolls the detail (down 3 lines, then back up)
+	wheel 65
+	expect_no_screen '^Event #2  '
+	wheel 64
+	expect_line 3 '^Event #2  '
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+	# a click on a tab shows that view
+	click 15 1
+	expect_line 3 "$TITLE_COMMANDS"
+	click 40 1
+	expect_line 3 "$TITLE_DAILY"
+	click 27 1
+	expect_line 3 "$TITLE_OPTOUT"
+	click 3 1
+	expect_line 3 "$TITLE_STREAM"
+}
+
+case_not_a_terminal() {
+	local rc=0
+	"$TELTOP" --db "$D/x.db" </dev/null >/dev/null 2>"$D/err" || rc=$?
+	[ "$rc" -eq 2 ] || fail "exit $rc, want 2; stderr: $(cat "$D/err")"
+	grep -q 'terminal' "$D/err" || fail "stderr does not say a terminal is needed: $(cat "$D/err")"
+	rc=0
+	"$TELTOP" --db "$D/x.db" --no-such-option </dev/null >/dev/null 2>"$D/err" || rc=$?
+	[ "$rc" -eq 2 ] || fail "--no-such-option: exit $rc, want 2"
+	grep -q '^usage: ' "$D/err" || fail "--no-such-option: no usage on stderr: $(cat "$D/err")"
+}
+
+# ---------------------------------------------------------------- main
+
+if [ ! -x "$TELTOP" ]; then
+	echo "not ok - teltop binary at $TELTOP"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if ! command -v tmux >/dev/null; then
+	echo "not ok - tmux is installed (the screen tests run the UI inside tmux; apt-get install tmux)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+command -v curl >/dev/null || { echo "not ok - curl is installed"; echo "0 passed, 1 failed"; exit 1; }
+
+run_case "start at 80x24: header with the address, tabs, Stream titles, empty hint, log line, footer" case_start
+run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
+run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
+run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
+run_case "pause holds new events (PAUSED +N); p shows them" case_pause
+run_case "history: events stored before the UI started are listed, oldest first" case_history
+run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
+run_case "detail: normalized fields, privacy, payload with meanings; Esc back" case_detail
+run_case "commands: runs, failures, p50/p95/p99/max as teltop stats has them; s sorts" case_commands
+run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
+run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
+run_case "opt-out toggled from the UI: ON by ui, dropped counted, proof, nothing stored; back off" case_optout_toggle
+run_case "o / O on a stream row and o in the detail ask to opt that source / client out" case_optout_from_stream
+run_case "daily: today's werf row with counts; Devtron Summary counts" case_daily
+run_case "help: ? shows the keys; any key (q too) closes it" case_help
+run_case "theme: t switches, the log line names it" case_theme
+run_case "--theme nosuchtheme: the UI starts and the log line says so" case_theme_missing
+run_case "NO_COLOR=1: the UI starts without colour" case_no_color
+run_case "resize 80x24 -> 120x35 -> 80x24 -> 30x5 -> 100x30 in the stream" case_resize_stream
+run_case "resize: shrunk to 80x7 and grown back, the stream shows every row again" case_resize_grow
+run_case "resize to 60x16: stream, commands and daily rows stay on their own lines" case_resize_narrow
+run_case "resize while the help overlay is shown" case_resize_help
+run_case "resize while the detail view is shown" case_resize_detail
+run_case "Tab and Shift-Tab cycle the views, number keys pick one" case_tabs
+run_case "q exits 0 and restores the terminal" case_quit
+run_case "Ctrl-C exits 0 and restores the terminal" case_sigint
+run_case "mouse: click a row, double click, wheel, click the tabs" case_mouse
+run_case "not a terminal: exit 2 with a message on stderr" case_not_a_terminal
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
