@@ -13,6 +13,8 @@ int	cmd_serve(int, char **);
 int	cmd_events(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_send(int, char **);
+int	cmd_wrap(int, char **);
+int	cmd_demo(int, char **);
 
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
 char	*cli_db_path(const char *opt, int create_dir);
