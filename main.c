@@ -14,6 +14,8 @@ static const char usage[] =
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv]\n"
 	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
+	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
+	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
@@ -44,6 +46,10 @@ main(int argc, char **argv)
 		return cmd_optout(argc - 1, argv + 1);
 	if (strcmp(cmd, "send") == 0)
 		return cmd_send(argc - 1, argv + 1);
+	if (strcmp(cmd, "wrap") == 0)
+		return cmd_wrap(argc - 1, argv + 1);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
 		return 0;

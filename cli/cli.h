@@ -13,6 +13,8 @@ int	cmd_serve(int, char **);
 int	cmd_events(int, char **);
 int	cmd_stats(int, char **);
 int	cmd_send(int, char **);
+int	cmd_wrap(int, char **);
+int	cmd_demo(int, char **);
 int	cmd_optout(int, char **);
 int	cmd_ui(int, char **);
 

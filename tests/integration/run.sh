@@ -2,7 +2,9 @@
 # Integration tests: a real `teltop serve` on 127.0.0.1 fed by the real
 # client libraries (posthog-node, the OpenTelemetry JS OTLP exporters, ws),
 # by curl replaying every wire body of shared/formats.md §7, and by
-# `teltop send`; then checked through `teltop events`, /metrics and SIGTERM.
+# `teltop send`, `teltop wrap` and `teltop demo` (these two on collectors of
+# their own); then checked through `teltop events`, `teltop stats`, /metrics
+# and SIGTERM.
 #
 #   tests/integration/run.sh [PATH/TO/teltop]      (default ./teltop)
 #
@@ -28,12 +30,18 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-it.XXXXXX")
 DB=$T/events.db
 ADDR=
 SERVER_PID=
+AUX_ADDR=
+AUX_DB=
+AUX_PID=
 PASS=0
 FAIL=0
 
 cleanup() {
 	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
 		kill -KILL "$SERVER_PID" 2>/dev/null || true
+	fi
+	if [ -n "$AUX_PID" ] && kill -0 "$AUX_PID" 2>/dev/null; then
+		kill -KILL "$AUX_PID" 2>/dev/null || true
 	fi
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# kept $T"
@@ -1075,6 +1083,316 @@ case_privacy_explain() {
 	    fail "stats text: $(grep -A5 Privacy "$T/st.txt")"
 }
 
+# ---------------------------------------------------------------- wrap, demo
+#
+# These count everything a collector stored, so each group has a collector
+# of its own (start_aux): $AUX_ADDR, its database $AUX_DB.
+
+# start_aux NAME: `teltop serve` on $T/NAME.db and a free port.
+start_aux() {
+	local i
+	AUX_DB=$T/$1.db
+	"$TELTOP" serve --db "$AUX_DB" --listen 127.0.0.1:0 >"$T/$1.out" 2>"$T/$1.log" &
+	AUX_PID=$!
+	AUX_ADDR=
+	for i in $(seq 100); do
+		AUX_ADDR=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$T/$1.log" | head -n 1 | sed 's/^listening on //') || true
+		[ -n "$AUX_ADDR" ] && break
+		kill -0 "$AUX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$AUX_ADDR" ] || { echo "no address on stderr; log:"; tail -n 20 "$T/$1.log"; return 1; }
+	for i in $(seq 50); do
+		curl -sf --max-time 2 "http://$AUX_ADDR/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "listening on $AUX_ADDR but /healthz does not answer"
+	return 1
+}
+
+# stop_aux: SIGTERM; fails unless it exits 0 within 10 s.
+stop_aux() {
+	local i rc
+	kill -TERM "$AUX_PID"
+	for i in $(seq 100); do
+		kill -0 "$AUX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$AUX_PID" 2>/dev/null; then
+		kill -KILL "$AUX_PID" 2>/dev/null || true
+		wait "$AUX_PID" 2>/dev/null || true
+		AUX_PID=
+		echo "still running 10 s after SIGTERM (killed)"
+		return 1
+	fi
+	set +e
+	wait "$AUX_PID"
+	rc=$?
+	set -e
+	AUX_PID=
+	[ "$rc" -eq 0 ] || { echo "exit status $rc after SIGTERM"; return 1; }
+}
+
+aux_events() {
+	"$TELTOP" events --db "$AUX_DB" --format jsonl "$@" >"$T/aux.jsonl"
+}
+
+# wrap_run WANT_RC [WRAP-ARG...] -- CMD...: run teltop wrap against the
+# wrap collector; its exit status must be WANT_RC and its stderr empty.
+wrap_run() {
+	local want=$1 rc=0
+	shift
+	"$TELTOP" wrap --url "http://$AUX_ADDR" "$@" >"$T/wrap.out" 2>"$T/wrap.err" || rc=$?
+	[ "$rc" -eq "$want" ] || fail "exit status $rc, want $want; stderr: $(head -c 500 "$T/wrap.err")"
+	[ ! -s "$T/wrap.err" ] || fail "stderr: $(head -c 500 "$T/wrap.err")"
+}
+
+# one_execution COMMAND: the events of COMMAND share one execution id.
+one_execution() {
+	node -e 'const want = process.argv[2];
+	    const evs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").filter(Boolean)
+	        .map(JSON.parse).filter((e) => e.command === want);
+	    const ids = new Set(evs.map((e) => e.execution_id));
+	    if (evs.length < 2 || ids.size !== 1 || !/^[0-9a-f-]{36}$/.test([...ids][0])) {
+	        console.error(`${evs.length} events of ${want}, execution ids ${JSON.stringify([...ids])}`); process.exit(1) }' \
+	    "$T/aux.jsonl" "$1"
+}
+
+case_wrap_exit_status() {
+	wrap_run 3 -- sh -c 'exit 3' it-wrap-exit
+	# the reply to each report came after its commit: no polling
+	aux_events
+	check match "$T/aux.jsonl" '{"where":{"command":"sh -c exit 3 it-wrap-exit"},"count":2,"expect":[
+	  {"source":"generic","format":"generic","name":"command_started","phase":"start",
+	   "exit_code":null,"duration_ms":null,"client_id":{"$re":"^[0-9a-f]{64}$"}},
+	  {"source":"generic","format":"generic","name":"command_finished","phase":"finish",
+	   "exit_code":3,"duration_ms":{"$gte":0},"error":null,"client_id":{"$re":"^[0-9a-f]{64}$"}}]}'
+	one_execution "sh -c exit 3 it-wrap-exit"
+	wrap_run 0 -- true
+}
+
+case_wrap_signal() {
+	local rc=0
+	# the command kills itself: wrap dies of the same signal (143 in sh)
+	"$TELTOP" wrap --url "http://$AUX_ADDR" -- sh -c 'kill -TERM $$' it-wrap-signal 2>"$T/wrap.err" || rc=$?
+	[ "$rc" -eq 143 ] || fail "exit status $rc, want 143 (SIGTERM); stderr: $(cat "$T/wrap.err")"
+	aux_events
+	check match "$T/aux.jsonl" '{"where":{"command":"sh -c kill -TERM $$ it-wrap-signal"},"count":2,"expect":[
+	  {"phase":"start"},{"phase":"finish","exit_code":143,"error":"signal: terminated"}]}'
+	# SIGTERM to wrap reaches the command, and comes back as its status
+	local w t0
+	t0=$(date +%s%N)
+	"$TELTOP" wrap --url "http://$AUX_ADDR" -- sleep 30 &
+	w=$!
+	sleep 0.5
+	kill -TERM "$w"
+	rc=0
+	wait "$w" || rc=$?
+	[ "$rc" -eq 143 ] || fail "wrap sleep 30, SIGTERM: exit status $rc, want 143"
+	[ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 10000 ] || fail "sleep was not interrupted"
+	aux_events
+	check match "$T/aux.jsonl" '{"where":{"command":"sleep 30"},"count":2,"expect":[
+	  {"phase":"start"},{"phase":"finish","exit_code":143,"duration_ms":{"$lte":5000}}]}'
+}
+
+case_wrap_duration() {
+	wrap_run 0 -- sleep 0.3
+	aux_events
+	check match "$T/aux.jsonl" '{"where":{"command":"sleep 0.3"},"count":2,"expect":[
+	  {"phase":"start","duration_ms":null},
+	  {"phase":"finish","exit_code":0,"duration_ms":{"$gte":250}}]}'
+	check match "$T/aux.jsonl" '{"where":{"command":"sleep 0.3","phase":"finish"},"count":1,"expect":[
+	  {"duration_ms":{"$lte":2000}}]}'
+}
+
+case_wrap_formats() {
+	local as
+	for as in werf devpod posthog generic; do
+		wrap_run 2 --as "$as" -- sh -c 'sleep 0.1; exit 2' "it-wrap-as-$as"
+	done
+	aux_events
+	check match "$T/aux.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-werf"},"count":2,"expect":[
+	  {"source":"werf","format":"otlp-protobuf","name":"CommandStarted","phase":"start",
+	   "client_id":{"$re":"^[0-9a-f]{64}$"},"os":{"$type":"string"},"arch":{"$type":"string"}},
+	  {"source":"werf","format":"otlp-protobuf","name":"CommandExited","phase":"finish",
+	   "exit_code":2,"duration_ms":{"$gte":50}}]}'
+	check match "$T/aux.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-devpod"},"count":2,"expect":[
+	  {"source":"devpod","format":"devpod-legacy","name":"cmdstarted","phase":"start",
+	   "client_id":{"$re":"^[0-9a-f]{64}$"}},
+	  {"source":"devpod","format":"devpod-legacy","name":"cmdfinished","phase":"finish",
+	   "error":"exit status 2","duration_ms":{"$gte":50}}]}'
+	# PostHog has no phases: two points, the outcome in the properties
+	check match "$T/aux.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-posthog"},"count":2,"expect":[
+	  {"source":"posthog","format":"posthog-batch","name":"command_started","phase":"point"},
+	  {"source":"posthog","format":"posthog-batch","name":"command_finished","phase":"point",
+	   "exit_code":2,"duration_ms":{"$gte":50}}]}'
+	check match "$T/aux.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-generic"},"count":2,"expect":[
+	  {"source":"generic","format":"generic","name":"command_started","phase":"start"},
+	  {"source":"generic","format":"generic","name":"command_finished","phase":"finish","exit_code":2}]}'
+	for as in werf devpod posthog generic; do
+		one_execution "sh -c sleep 0.1; exit 2 it-wrap-as-$as"
+	done
+	# start and finish paired into one failed run
+	TZ=UTC "$TELTOP" stats --db "$AUX_DB" --json >"$T/wstats.json"
+	node -e 'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).commands)
+	    console.log(JSON.stringify(c))' "$T/wstats.json" >"$T/wstats.jsonl"
+	for as in werf devpod generic; do
+		check match "$T/wstats.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-'"$as"'"},"count":1,"expect":[
+		  {"source":"'"$as"'","count":1,"failures":1,"running":0,"orphans":0,"max_ms":{"$gte":50}}]}'
+	done
+}
+
+case_wrap_stdio() {
+	printf 'it-wrap-stdin\n' | "$TELTOP" wrap --url "http://$AUX_ADDR" -- cat >"$T/wrap.out" 2>"$T/wrap.err"
+	[ "$(cat "$T/wrap.out")" = it-wrap-stdin ] || fail "stdout: $(cat "$T/wrap.out")"
+	"$TELTOP" wrap --url "http://$AUX_ADDR" -- sh -c 'echo it-wrap-err >&2' >"$T/wrap.out" 2>"$T/wrap.err"
+	[ "$(cat "$T/wrap.err")" = it-wrap-err ] || fail "stderr: $(cat "$T/wrap.err")"
+}
+
+case_wrap_dnt() {
+	local before after rc
+	aux_events
+	before=$(wc -l <"$T/aux.jsonl")
+	rm -f "$T/dnt.flag"
+	rc=0
+	DO_NOT_TRACK=1 "$TELTOP" wrap --url "http://$AUX_ADDR" -- sh -c 'touch "$1"; exit 4' it-wrap-dnt "$T/dnt.flag" \
+	    2>"$T/wrap.err" || rc=$?
+	[ "$rc" -eq 4 ] || fail "DO_NOT_TRACK=1: exit status $rc, want 4"
+	[ -f "$T/dnt.flag" ] || fail "DO_NOT_TRACK=1: the command did not run"
+	rc=0
+	WERF_TELEMETRY=0 "$TELTOP" wrap --url "http://$AUX_ADDR" --as werf -- true || rc=$?
+	[ "$rc" -eq 0 ] || fail "WERF_TELEMETRY=0: exit status $rc"
+	aux_events
+	after=$(wc -l <"$T/aux.jsonl")
+	[ "$before" -eq "$after" ] || fail "$((after - before)) event(s) stored although tracking was off"
+	curl -sS --max-time 5 "http://$AUX_ADDR/metrics" >"$T/wrap.prom"
+	[ "$(check metric "$T/wrap.prom" teltop_received_total)" -eq "$after" ] ||
+	    fail "the collector received something: $(grep received "$T/wrap.prom")"
+}
+
+case_wrap_unreachable() {
+	local rc=0 t0 ms port lpid
+	t0=$(date +%s%N)
+	"$TELTOP" wrap --url http://127.0.0.1:1 -- sh -c 'exit 5' >"$T/wrap.out" 2>"$T/wrap.err" || rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$rc" -eq 5 ] || fail "connection refused: exit status $rc, want 5"
+	[ "$ms" -lt 2000 ] || fail "connection refused: took $ms ms"
+	[ "$(wc -l <"$T/wrap.err")" -le 1 ] || fail "more than one line on stderr: $(cat "$T/wrap.err")"
+	grep -q '^teltop wrap: ' "$T/wrap.err" || fail "stderr does not say teltop wrap: $(cat "$T/wrap.err")"
+	# a listener that accepts and never answers
+	node -e 'const s = require("net").createServer(() => {}).listen(0, "127.0.0.1", () => console.log(s.address().port));
+	    setTimeout(() => process.exit(0), 20000)' >"$T/mute.port" &
+	lpid=$!
+	for port in $(seq 50); do [ -s "$T/mute.port" ] && break; sleep 0.1; done
+	port=$(cat "$T/mute.port")
+	t0=$(date +%s%N)
+	rc=0
+	"$TELTOP" wrap --url "http://127.0.0.1:$port" -- sh -c 'exit 6' >"$T/wrap.out" 2>"$T/wrap.err" || rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	kill "$lpid" 2>/dev/null || true
+	[ "$rc" -eq 6 ] || fail "silent collector: exit status $rc, want 6"
+	[ "$ms" -lt 2500 ] || fail "silent collector: took $ms ms"
+	[ "$(wc -l <"$T/wrap.err")" -le 1 ] || fail "more than one line on stderr: $(cat "$T/wrap.err")"
+}
+
+case_wrap_usage() {
+	local rc=0
+	"$TELTOP" wrap --url "http://$AUX_ADDR" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || fail "no command: exit status $rc, want 2"
+	rc=0
+	"$TELTOP" wrap --as nosuch -- true >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 2 ] || fail "--as nosuch: exit status $rc, want 2"
+	rc=0
+	"$TELTOP" wrap --url "http://$AUX_ADDR" -- it-wrap-no-such-command >/dev/null 2>"$T/wrap.err" || rc=$?
+	[ "$rc" -eq 127 ] || fail "a command that does not exist: exit status $rc, want 127"
+}
+
+case_demo() {
+	local sent stored
+	"$TELTOP" demo --url "http://$AUX_ADDR" --duration 2 --rate 200 --seed 1 >"$T/demo.out" 2>"$T/demo.err" ||
+	    fail "exit status $?; $(cat "$T/demo.out" "$T/demo.err")"
+	grep -qE '^teltop demo: [0-9]+ events sent in [0-9.]+ s .*devtron [0-9]+, devpod [0-9]+, devsy [0-9]+, werf [0-9]+, posthog [0-9]+; 0 failed' "$T/demo.out" ||
+	    fail "summary: $(cat "$T/demo.out")"
+	sent=$(sed -nE 's/^teltop demo: ([0-9]+) events sent.*/\1/p' "$T/demo.out")
+	[ "$sent" -ge 360 ] && [ "$sent" -le 440 ] || fail "$sent events sent in 2 s at 200/s"
+	aux_events
+	stored=$(wc -l <"$T/aux.jsonl")
+	[ "$stored" -eq "$sent" ] || fail "$sent sent, $stored stored"
+	check schema "$T/aux.jsonl" >/dev/null
+	node -e 'const evs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+	    const has = (f) => new Set(evs.map(f));
+	    const need = { source: ["devtron", "devpod", "devsy", "werf", "posthog"],
+	        format: ["posthog-batch", "devpod-insert", "devpod-legacy", "otlp-protobuf"],
+	        name: ["Heartbeat", "devpod_cli", "cmdstarted", "devsy_cli", "CommandStarted", "CommandExited"] };
+	    for (const [k, want] of Object.entries(need)) {
+	        const got = has((e) => e[k]);
+	        for (const w of want) if (!got.has(w)) { console.error(`no event with ${k} ${w}`); process.exit(1) } }
+	    // werf: some execution has its start and its exit, with the same command
+	    const runs = {};
+	    for (const e of evs.filter((e) => e.source === "werf" && e.phase !== "point"))
+	        (runs[e.execution_id] = runs[e.execution_id] || []).push(e);
+	    const paired = Object.values(runs).filter((r) => r.length === 2 && r[0].command === r[1].command &&
+	        new Set(r.map((e) => e.phase)).size === 2);
+	    if (!paired.length) { console.error("no werf execution with both CommandStarted and CommandExited"); process.exit(1) }
+	    for (const r of paired) { const f = r.find((e) => e.phase === "finish");
+	        if (!(f.duration_ms >= 0 && f.exit_code !== null)) { console.error("exit without duration: " + JSON.stringify(f)); process.exit(1) } }
+	    // the payloads with personal data are there
+	    const text = JSON.stringify(evs);
+	    for (const re of [/"\$ip":"203\.0\.113\./, /@example\.com/]) if (!re.test(text)) { console.error(`nothing matches ${re}`); process.exit(1) }' \
+	    "$T/aux.jsonl"
+	TZ=UTC "$TELTOP" stats --db "$AUX_DB" --json >"$T/dstats.json"
+	node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	    const werf = s.commands.filter((c) => c.source === "werf" && c.count > 0 && c.max_ms !== null);
+	    if (!werf.length) { console.error("no werf command with a finished, timed run: " + JSON.stringify(s.commands)); process.exit(1) }' \
+	    "$T/dstats.json"
+	curl -sS --max-time 5 "http://$AUX_ADDR/metrics" >"$T/demo.prom"
+	[ "$(check metric "$T/demo.prom" teltop_rejected_total)" -eq 0 ] ||
+	    fail "rejected: $(grep rejected "$T/demo.prom")"
+	[ "$(check metric "$T/demo.prom" teltop_accepted_total)" -eq "$sent" ] ||
+	    fail "accepted $(check metric "$T/demo.prom" teltop_accepted_total), sent $sent"
+}
+
+case_demo_unreachable() {
+	local rc=0
+	timeout 20 "$TELTOP" demo --url http://127.0.0.1:1 --duration 1 >"$T/demo.out" 2>"$T/demo.err" || rc=$?
+	[ "$rc" -eq 1 ] || fail "exit status $rc, want 1"
+	grep -q 'cannot reach the collector' "$T/demo.err" || fail "stderr: $(cat "$T/demo.err")"
+}
+
+# Run the cases of one group on a collector of their own.
+with_aux() {
+	local name=$1 rc
+	shift
+	set +e
+	start_aux "$name" >"$T/case.log" 2>&1
+	rc=$?
+	set -e
+	record "$name: its own collector starts" "$rc" "$T/case.log"
+	[ "$rc" -eq 0 ] || return 0
+	"$@"
+	set +e
+	stop_aux >"$T/case.log" 2>&1
+	rc=$?
+	set -e
+	record "$name: its collector exits 0 on SIGTERM" "$rc" "$T/case.log"
+}
+
+wrap_cases() {
+	run_case "wrap: exit status passes through (sh -c 'exit 3')" case_wrap_exit_status
+	run_case "wrap: a death by signal passes through (143), SIGTERM is forwarded" case_wrap_signal
+	run_case "wrap: duration recorded (sleep 0.3)" case_wrap_duration
+	run_case "wrap --as werf|devpod|posthog|generic: source, format, phase, pairing" case_wrap_formats
+	run_case "wrap: stdin, stdout, stderr untouched" case_wrap_stdio
+	run_case "wrap: DO_NOT_TRACK=1 and WERF_TELEMETRY=0 send nothing" case_wrap_dnt
+	run_case "wrap: unreachable or silent collector, CMD's status within 2 s, one line" case_wrap_unreachable
+	run_case "wrap: usage errors exit 2, a missing command 127" case_wrap_usage
+}
+
+demo_cases() {
+	run_case "demo --duration 2 --rate 200 --seed 1: every tool, werf paired, nothing rejected" case_demo
+	run_case "demo: unreachable collector, exit 1" case_demo_unreachable
+}
+
 # ---------------------------------------------------------------- main
 
 if [ ! -x "$TELTOP" ]; then
@@ -1173,6 +1491,9 @@ run_case "stats --source" case_stats_source
 run_case "stats --since" case_stats_since
 run_optout_cases
 run_case "privacy: findings stored, --explain, stats summary" case_privacy_explain
+
+with_aux wrap wrap_cases
+with_aux demo demo_cases
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e

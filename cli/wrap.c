@@ -1,0 +1,889 @@
+/*
+ * `teltop wrap`: run a command and report its start and its exit to the
+ * collector in the wire format of one tool (--as werf|devpod|posthog|
+ * generic).  What stays true, whatever the collector does:
+ *
+ * - the command keeps the terminal and its stdin/stdout/stderr, and its
+ *   exit status is ours (a death by signal is passed on as the same signal);
+ * - the command starts at once: the start report is sent after fork(), while
+ *   the command runs;
+ * - reporting costs at most a short timeout per report, never fails the
+ *   command, and says at most one line on stderr;
+ * - DO_NOT_TRACK (and the tool's own opt-out variable) turn reporting off:
+ *   nothing is sent, the command is simply exec'd.
+ *
+ * Formats (formats.md): werf -> OTLP protobuf on /v1/traces, CommandStarted
+ * and CommandExited spans (§6); devpod -> the legacy route
+ * /analytics/v1/devpod/v1/events, cmdstarted and cmdfinished with an
+ * executionID and processingTime in µs (§4.2; the current /v1/insert format
+ * has one event per run and no duration, so it could not report a start);
+ * posthog -> a posthog batch on /batch/ with command_started and
+ * command_finished captures (§2); generic -> teltop's own events on
+ * /v1/events with phases start and finish.
+ *
+ * The client id is pseudonymous and stable: HMAC-SHA256 keyed with the
+ * machine id over "teltop-wrap:" and $HOME, in hex, as DevPod derives its
+ * own; no user or host name goes out in clear.
+ */
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "core/decode.h"
+#include "core/xmalloc.h"
+#include "cli.h"
+#include "httpc.h"
+#include "werfpb.h"
+
+#define WRAP_VERSION		"0.1.0"
+#define WRAP_AGENT		"teltop-wrap/" WRAP_VERSION
+#define WRAP_CONNECT_MS		300
+#define WRAP_TIMEOUT_MS		1000
+#define WRAP_POSTHOG_KEY	"phc_teltop_wrap"
+
+static const char usage[] =
+	"teltop wrap [--url URL] [--as werf|devpod|posthog|generic] "
+	"-- CMD [ARG...]";
+
+enum wrap_as { AS_GENERIC, AS_WERF, AS_DEVPOD, AS_POSTHOG };
+
+static const char *const as_names[] = { "generic", "werf", "devpod",
+    "posthog" };
+
+struct wrap {
+	enum wrap_as	 as;
+	struct httpc	*h;
+	const char	*url;
+	char		*command;	/* CMD and its arguments, joined */
+	char		 client[65];	/* pseudonymous id, hex */
+	char		 exec_id[37];	/* UUIDv4 */
+	int64_t		 start_us;	/* wall clock */
+	const char	*os;
+	const char	*arch;
+	int		 said;		/* the stderr line is out */
+	int		 down;		/* a report failed: no more */
+};
+
+/* The command's pid, for the signal handler; 0 before the fork. */
+static volatile sig_atomic_t	child_pid;
+
+/* ---- SHA-256 (FIPS 180-4), for the client id ---- */
+
+struct sha256 {
+	uint32_t	h[8];
+	uint8_t		buf[64];
+	uint64_t	len;
+};
+
+static const uint32_t	sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
+
+/* Process one 64-byte block. */
+static void
+sha256_block(struct sha256 *s, const uint8_t *p)
+{
+	uint32_t	w[64], a, b, c, d, e, f, g, h, t1, t2;
+	int		i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^
+		    (w[i - 2] >> 10)) + w[i - 7] + (ROR(w[i - 15], 7) ^
+		    ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 16];
+	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
+	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		    ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		    ((a & b) ^ (a & c) ^ (b & c));
+		h = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
+	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+/* Start a hash. */
+static void
+sha256_init(struct sha256 *s)
+{
+	static const uint32_t	iv[8] = { 0x6a09e667, 0xbb67ae85,
+	    0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+	    0x5be0cd19 };
+
+	memcpy(s->h, iv, sizeof iv);
+	s->len = 0;
+}
+
+/* Hash n more bytes. */
+static void
+sha256_update(struct sha256 *s, const void *data, size_t n)
+{
+	const uint8_t	*p = data;
+	size_t		 used = s->len % 64;
+
+	s->len += n;
+	while (n > 0) {
+		size_t	take = 64 - used < n ? 64 - used : n;
+
+		memcpy(s->buf + used, p, take);
+		used += take;
+		p += take;
+		n -= take;
+		if (used == 64) {
+			sha256_block(s, s->buf);
+			used = 0;
+		}
+	}
+}
+
+/* Pad, and write the digest. */
+static void
+sha256_final(struct sha256 *s, uint8_t out[32])
+{
+	uint64_t	bits = s->len * 8;
+	uint8_t		pad = 0x80, zero = 0, len[8];
+	int		i;
+
+	sha256_update(s, &pad, 1);
+	while (s->len % 64 != 56)
+		sha256_update(s, &zero, 1);
+	for (i = 0; i < 8; i++)
+		len[i] = (uint8_t)(bits >> (56 - 8 * i));
+	sha256_update(s, len, 8);
+	for (i = 0; i < 32; i++)
+		out[i] = (uint8_t)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
+/* HMAC-SHA256(key, msg) as 64 hex digits into out[65]. */
+static void
+hmac_sha256_hex(const char *key, const char *msg, char out[65])
+{
+	struct sha256	s;
+	uint8_t		k[64], pad[64], inner[32], mac[32];
+	size_t		klen = strlen(key);
+	int		i;
+
+	memset(k, 0, sizeof k);
+	if (klen > 64) {
+		sha256_init(&s);
+		sha256_update(&s, key, klen);
+		sha256_final(&s, k);
+	} else
+		memcpy(k, key, klen);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	sha256_init(&s);
+	sha256_update(&s, pad, 64);
+	sha256_update(&s, msg, strlen(msg));
+	sha256_final(&s, inner);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha256_init(&s);
+	sha256_update(&s, pad, 64);
+	sha256_update(&s, inner, 32);
+	sha256_final(&s, mac);
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+/* ---- who and where ---- */
+
+/* The first line of a small file, or NULL.  Caller frees. */
+static char *
+read_line(const char *path)
+{
+	FILE	*f;
+	char	 buf[256];
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fgets(buf, sizeof buf, f) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	return n > 0 ? xstrdup(buf) : NULL;
+}
+
+/* The pseudonymous client id: stable per machine and home directory. */
+static void
+client_id(char out[65])
+{
+	const char	*home = getenv("HOME");
+	char		*key, *msg, host[256];
+
+	if ((key = read_line("/etc/machine-id")) == NULL &&
+	    (key = read_line("/var/lib/dbus/machine-id")) == NULL) {
+		if (gethostname(host, sizeof host) != 0)
+			strcpy(host, "localhost");
+		host[sizeof host - 1] = '\0';
+		key = xstrdup(host);
+	}
+	msg = xasprintf("teltop-wrap:%s", home != NULL ? home : "");
+	hmac_sha256_hex(key, msg, out);
+	free(msg);
+	free(key);
+}
+
+/* Random bytes; never fails (falls back to the clock and pid). */
+static void
+random_bytes(void *p, size_t n)
+{
+	uint8_t		*b = p;
+	uint64_t	 x;
+	size_t		 i;
+
+	if (getrandom(p, n, GRND_NONBLOCK) == (ssize_t)n)
+		return;
+	x = (uint64_t)tt_now_us() ^ ((uint64_t)getpid() << 32);
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		b[i] = (uint8_t)x;
+	}
+}
+
+/* A UUIDv4 into out[37]. */
+static void
+uuid4(char out[37])
+{
+	uint8_t	b[16];
+
+	random_bytes(b, sizeof b);
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5],
+	    b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/* GOOS/GOARCH-style names of this machine, as the tools send them. */
+static void
+platform(const char **os, const char **arch)
+{
+	static struct utsname	u;
+
+	*os = "linux";
+	*arch = "unknown";
+	if (uname(&u) != 0)
+		return;
+	if (strcmp(u.machine, "x86_64") == 0)
+		*arch = "amd64";
+	else if (strcmp(u.machine, "aarch64") == 0)
+		*arch = "arm64";
+	else if (strncmp(u.machine, "arm", 3) == 0)
+		*arch = "arm";
+	else if (strcmp(u.machine, "i686") == 0 ||
+	    strcmp(u.machine, "i386") == 0)
+		*arch = "386";
+	else
+		*arch = u.machine;
+}
+
+/* Is an opt-out variable set to a value that means yes? */
+static int
+env_yes(const char *name)
+{
+	const char	*v = getenv(name);
+
+	return v != NULL && *v != '\0' && strcmp(v, "0") != 0 &&
+	    strcasecmp(v, "false") != 0 && strcasecmp(v, "no") != 0;
+}
+
+/* Does the user, or the tool's own switch, say "send nothing"? */
+static int
+opted_out(enum wrap_as as)
+{
+	const char	*v;
+
+	if (env_yes("DO_NOT_TRACK"))
+		return 1;
+	switch (as) {
+	case AS_WERF:
+		v = getenv("WERF_TELEMETRY");
+		return v != NULL && (strcmp(v, "0") == 0 ||
+		    strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0);
+	case AS_DEVPOD:
+		v = getenv("DEVPOD_DISABLE_TELEMETRY");
+		return v != NULL && strcmp(v, "true") == 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- the reports ---- */
+
+/* A request body, owned here. */
+struct report {
+	struct httpc_req	 req;
+	char			*text;		/* JSON bodies */
+	uint8_t			*bin;		/* protobuf */
+};
+
+/* How the command ended, as the tools say it. */
+struct outcome {
+	int	 exit_code;	/* 128 + signal for a death by signal */
+	int	 signo;		/* 0: it exited */
+	int64_t	 duration_ms;
+};
+
+/* Go's exec.ExitError text: "exit status 3", "signal: terminated". */
+static char *
+go_error(const struct outcome *o)
+{
+	char		*s, *p;
+	const char	*name;
+
+	if (o->signo == 0)
+		return xasprintf("exit status %d", o->exit_code);
+	name = strsignal(o->signo);
+	s = xasprintf("signal: %s", name != NULL ? name : "unknown");
+	for (p = s + 8; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+/* Print o as the body of r and free it. */
+static void
+json_body(struct report *r, cJSON *o)
+{
+	r->text = cJSON_PrintUnformatted(o);
+	if (r->text == NULL)
+		fatal("out of memory printing JSON");
+	cJSON_Delete(o);
+	r->req.body = r->text;
+	r->req.len = strlen(r->text);
+	r->req.ctype = "application/json";
+}
+
+/* generic: teltop's own event on /v1/events. */
+static void
+build_generic(struct wrap *w, const struct outcome *o, struct report *r)
+{
+	cJSON	*e;
+	char	 ts[40], *err;
+
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "name", o == NULL ? "command_started" :
+	    "command_finished");
+	cJSON_AddStringToObject(e, "phase", o == NULL ? "start" : "finish");
+	tt_time_format(o == NULL ? w->start_us : tt_now_us(), ts, sizeof ts);
+	cJSON_AddStringToObject(e, "ts", ts);
+	cJSON_AddStringToObject(e, "execution_id", w->exec_id);
+	cJSON_AddStringToObject(e, "client_id", w->client);
+	cJSON_AddStringToObject(e, "command", w->command);
+	if (o != NULL) {
+		cJSON_AddNumberToObject(e, "exit_code", o->exit_code);
+		cJSON_AddNumberToObject(e, "duration_ms",
+		    (double)o->duration_ms);
+		if (o->signo != 0) {
+			err = go_error(o);
+			cJSON_AddStringToObject(e, "error", err);
+			free(err);
+			cJSON_AddNumberToObject(e, "signal", o->signo);
+		}
+	}
+	cJSON_AddStringToObject(e, "os", w->os);
+	cJSON_AddStringToObject(e, "arch", w->arch);
+	cJSON_AddStringToObject(e, "version", WRAP_VERSION);
+	cJSON_AddStringToObject(e, "tool", "teltop-wrap");
+	r->req.path = "/v1/events";
+	json_body(r, e);
+}
+
+/* werf's "attributes" JSON text, with CI detection as werf does it. */
+static char *
+werf_attributes(const struct wrap *w)
+{
+	static const struct {
+		const char	*env;
+		const char	*name;
+	} ci[] = {
+		{ "GITLAB_CI", "gitlab" }, { "GITHUB_ACTIONS", "github" },
+		{ "JENKINS_URL", "jenkins" },
+		{ "TEAMCITY_VERSION", "teamcity" },
+		{ "CIRCLECI", "circleci" }, { "TRAVIS", "travis" },
+		{ "BUILDKITE", "buildkite" },
+	};
+	cJSON	*a;
+	char	*s;
+	size_t	 i;
+
+	a = cJSON_CreateObject();
+	cJSON_AddStringToObject(a, "arch", w->arch);
+	cJSON_AddStringToObject(a, "os", w->os);
+	cJSON_AddStringToObject(a, "version", WRAP_VERSION);
+	cJSON_AddObjectToObject(a, "extra");
+	if (env_yes("CI")) {
+		cJSON_AddTrueToObject(a, "ci");
+		for (i = 0; i < sizeof ci / sizeof ci[0]; i++)
+			if (getenv(ci[i].env) != NULL) {
+				cJSON_AddStringToObject(a, "ciName",
+				    ci[i].name);
+				break;
+			}
+	}
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	if (s == NULL)
+		fatal("out of memory printing JSON");
+	return s;
+}
+
+/* werf: one span, CommandStarted or CommandExited, on /v1/traces. */
+static void
+build_werf(struct wrap *w, const struct outcome *o, struct report *r)
+{
+	struct werf_span	 sp;
+	char			*data, *attrs;
+	size_t			 len;
+
+	if (o == NULL)
+		data = xstrdup("{}");
+	else
+		data = xasprintf("{\"exitCode\":%d,\"durationMs\":%lld}",
+		    o->exit_code, (long long)o->duration_ms);
+	attrs = werf_attributes(w);
+	memset(&sp, 0, sizeof sp);
+	sp.ts_ms = (o == NULL ? w->start_us : tt_now_us()) / 1000;
+	sp.execution_id = w->exec_id;
+	sp.user_id = w->client;
+	sp.project_id = "";
+	sp.command = w->command;
+	sp.event_type = o == NULL ? "CommandStarted" : "CommandExited";
+	sp.event_data = data;
+	sp.attributes = attrs;
+	random_bytes(sp.trace_id, sizeof sp.trace_id);
+	random_bytes(sp.span_id, sizeof sp.span_id);
+	r->bin = werf_pack(&sp, 1, "teltop", &len);
+	r->req.path = "/v1/traces";
+	r->req.ctype = "application/x-protobuf";
+	r->req.body = r->bin;
+	r->req.len = len;
+	free(data);
+	free(attrs);
+}
+
+/* devpod: a legacy cmdstarted or cmdfinished body. */
+static void
+build_devpod(struct wrap *w, const struct outcome *o, struct report *r)
+{
+	cJSON	*b, *ev, *ip, *v;
+	int64_t	 now = o == NULL ? w->start_us : tt_now_us();
+	char	*err;
+
+	b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "type", o == NULL ? "cmdstarted" :
+	    "cmdfinished");
+	ev = cJSON_AddObjectToObject(b, "event");
+	cJSON_AddNumberToObject(ev, "timestamp", (double)now);
+	cJSON_AddStringToObject(ev, "executionID", w->exec_id);
+	cJSON_AddStringToObject(ev, "command", w->command);
+	if (o != NULL) {
+		if (o->exit_code == 0)
+			cJSON_AddTrueToObject(ev, "success");
+		cJSON_AddNumberToObject(ev, "processingTime",
+		    (double)(o->duration_ms * 1000));
+		if (o->exit_code != 0) {
+			err = go_error(o);
+			cJSON_AddStringToObject(ev, "errors", err);
+			free(err);
+		}
+	}
+	ip = cJSON_AddObjectToObject(b, "instanceProperties");
+	cJSON_AddNumberToObject(ip, "timestamp", (double)now);
+	cJSON_AddStringToObject(ip, "executionID", w->exec_id);
+	cJSON_AddStringToObject(ip, "uid", w->client);
+	cJSON_AddStringToObject(ip, "arch", w->arch);
+	cJSON_AddStringToObject(ip, "os", w->os);
+	v = cJSON_AddObjectToObject(ip, "version");
+	cJSON_AddStringToObject(v, "major", "0");
+	cJSON_AddStringToObject(v, "minor", "1");
+	cJSON_AddStringToObject(v, "patch", "0");
+	cJSON_AddStringToObject(v, "prerelease", "");
+	cJSON_AddStringToObject(v, "build", "");
+	cJSON_AddFalseToObject(ip, "ui");
+	r->req.path = "/analytics/v1/devpod/v1/events";
+	json_body(r, b);
+	r->req.ctype = "multipart/form-data";	/* sic, formats.md §4.2 */
+}
+
+/* posthog: a /batch/ envelope with one capture. */
+static void
+build_posthog(struct wrap *w, const struct outcome *o, struct report *r)
+{
+	cJSON	*b, *batch, *e, *p;
+	char	 ts[40], uuid[37], *err;
+
+	b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "api_key", WRAP_POSTHOG_KEY);
+	batch = cJSON_AddArrayToObject(b, "batch");
+	e = cJSON_CreateObject();
+	cJSON_AddItemToArray(batch, e);
+	cJSON_AddStringToObject(e, "event", o == NULL ? "command_started" :
+	    "command_finished");
+	p = cJSON_AddObjectToObject(e, "properties");
+	cJSON_AddStringToObject(p, "command", w->command);
+	cJSON_AddStringToObject(p, "execution_id", w->exec_id);
+	if (o != NULL) {
+		cJSON_AddNumberToObject(p, "exit_code", o->exit_code);
+		cJSON_AddNumberToObject(p, "duration_ms",
+		    (double)o->duration_ms);
+		if (o->signo != 0) {
+			err = go_error(o);
+			cJSON_AddStringToObject(p, "error", err);
+			free(err);
+		}
+	}
+	cJSON_AddStringToObject(p, "os_name", w->os);
+	cJSON_AddStringToObject(p, "os_arch", w->arch);
+	cJSON_AddStringToObject(p, "$lib", "teltop-wrap");
+	cJSON_AddStringToObject(p, "$lib_version", WRAP_VERSION);
+	cJSON_AddTrueToObject(p, "$geoip_disable");
+	tt_time_format(o == NULL ? w->start_us : tt_now_us(), ts, sizeof ts);
+	cJSON_AddStringToObject(e, "timestamp", ts);
+	uuid4(uuid);
+	cJSON_AddStringToObject(e, "uuid", uuid);
+	cJSON_AddStringToObject(e, "distinct_id", w->client);
+	tt_time_format(tt_now_us(), ts, sizeof ts);
+	cJSON_AddStringToObject(b, "sent_at", ts);
+	r->req.path = "/batch/";
+	json_body(r, b);
+}
+
+/* Say the one stderr line, once. */
+static void
+say(struct wrap *w, const char *what, const char *why)
+{
+	if (w->said)
+		return;
+	w->said = 1;
+	fprintf(stderr, "teltop wrap: cannot report the %s to %s (%s); "
+	    "the command is not affected\n", what, w->url, why);
+}
+
+/* Build and send one report (o NULL: the start); failures are said once. */
+static void
+report(struct wrap *w, const struct outcome *o)
+{
+	struct report	 r;
+	char		*cause = NULL, *why;
+	int		 status;
+
+	if (w->h == NULL || w->down)
+		return;
+	memset(&r, 0, sizeof r);
+	r.req.agent = WRAP_AGENT;
+	switch (w->as) {
+	case AS_WERF:
+		build_werf(w, o, &r);
+		break;
+	case AS_DEVPOD:
+		build_devpod(w, o, &r);
+		break;
+	case AS_POSTHOG:
+		build_posthog(w, o, &r);
+		break;
+	default:
+		build_generic(w, o, &r);
+		break;
+	}
+	status = httpc_request(w->h, &r.req, WRAP_TIMEOUT_MS, &cause);
+	if (status < 0) {
+		w->down = 1;
+		say(w, o == NULL ? "start" : "exit", cause);
+	} else if (status < 200 || status > 299) {
+		why = xasprintf("the collector answered %d %.200s", status,
+		    httpc_body(w->h));
+		say(w, o == NULL ? "start" : "exit", why);
+		free(why);
+	}
+	free(cause);
+	free(r.text);
+	free(r.bin);
+}
+
+/* ---- running the command ---- */
+
+static const int	forwarded[] = { SIGINT, SIGTERM, SIGHUP };
+#define NFORWARDED	((int)(sizeof forwarded / sizeof forwarded[0]))
+
+/*
+ * Pass a signal on to the command.  One from the terminal (si_code
+ * SI_KERNEL) went to the whole foreground process group, the command
+ * included, so it is not sent twice.  Runs in signal context: kill() only.
+ */
+static void
+on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (si != NULL && si->si_code == SI_KERNEL)
+		return;
+	if (child_pid > 0)
+		(void)kill((pid_t)child_pid, sig);
+}
+
+/* Die of sig the way the command did, so the shell sees the same status. */
+static void
+die_like(int sig)
+{
+	struct sigaction	sa;
+	struct rlimit		rl;
+	sigset_t		set;
+
+	rl.rlim_cur = rl.rlim_max = 0;
+	/* the command's core dump, if any, is enough */
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	fflush(NULL);
+	(void)raise(sig);
+}
+
+/* exec the command in this process; returns only if that failed. */
+static int
+exec_command(char **argv)
+{
+	int	err;
+
+	execvp(argv[0], argv);
+	err = errno;
+	fprintf(stderr, "teltop wrap: %s: %s\n", argv[0], strerror(err));
+	return err == ENOENT ? 127 : 126;
+}
+
+/* CMD and its arguments joined by spaces, as given. */
+static char *
+join_args(char **argv, int argc)
+{
+	char	*s, *p;
+	size_t	 n = 1;
+	int	 i;
+
+	for (i = 0; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	p = s = xmalloc(n);
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		n = strlen(argv[i]);
+		memcpy(p, argv[i], n);
+		p += n;
+	}
+	*p = '\0';
+	return s;
+}
+
+/* Microseconds on the monotonic clock. */
+static int64_t
+mono_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The --help text. */
+static void
+help(void)
+{
+	printf("usage: %s\n\n"
+	    "Runs CMD with the terminal and stdio it would have had, reports "
+	    "its start and\nits exit (exit code, duration) to the collector "
+	    "in the wire format of one\ntool, and exits with CMD's status.  "
+	    "A command killed by a signal kills\nteltop wrap with the same "
+	    "signal.  SIGINT, SIGTERM and SIGHUP sent to\nteltop wrap are "
+	    "passed on to CMD.\n\n"
+	    "  --url URL   the collector (default: http://<TELTOP_LISTEN,\n"
+	    "              else %s>)\n"
+	    "  --as F      generic (default): teltop events, /v1/events\n"
+	    "              werf: OTLP CommandStarted/CommandExited, "
+	    "/v1/traces\n"
+	    "              devpod: legacy cmdstarted/cmdfinished,\n"
+	    "                /analytics/v1/devpod/v1/events\n"
+	    "              posthog: command_started/command_finished, "
+	    "/batch/\n\n"
+	    "Nothing is sent when DO_NOT_TRACK is set (to anything but 0 or "
+	    "false), nor with\nWERF_TELEMETRY=0 (werf) or "
+	    "DEVPOD_DISABLE_TELEMETRY=true (devpod).  An\nunreachable "
+	    "collector costs at most %d ms and one line on stderr.  The "
+	    "client\nid is HMAC-SHA256(machine id, $HOME) in hex: stable, "
+	    "and no name in clear.\n", usage, TT_DEFAULT_LISTEN, WRAP_TIMEOUT_MS);
+}
+
+/* `teltop wrap`: run the command, report it, pass its status on. */
+int
+cmd_wrap(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sigaction	 sa, old[NFORWARDED], oldchld;
+	struct wrap		 w;
+	struct outcome		 o;
+	sigset_t		 set, oset;
+	const char		*url = NULL;
+	char			*defurl = NULL, *cause = NULL;
+	pid_t			 pid;
+	int64_t			 t0;
+	int			 ch, i, st, rc;
+	size_t			 k;
+
+	memset(&w, 0, sizeof w);
+	w.as = AS_GENERIC;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			url = optarg;
+			break;
+		case 'a':
+			for (k = 0; k < sizeof as_names / sizeof as_names[0];
+			    k++)
+				if (strcmp(optarg, as_names[k]) == 0)
+					break;
+			if (k == sizeof as_names / sizeof as_names[0])
+				cli_usage_error(usage, "--as %s: not one of "
+				    "werf, devpod, posthog, generic", optarg);
+			w.as = (enum wrap_as)k;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind >= argc)
+		cli_usage_error(usage, "no command to run");
+	argv += optind;
+	argc -= optind;
+
+	if (opted_out(w.as))
+		return exec_command(argv);
+
+	if (url == NULL)
+		url = defurl = xasprintf("http://%s", cli_listen(NULL));
+	w.url = url;
+	if ((w.h = httpc_new(url, WRAP_CONNECT_MS, &cause)) == NULL)
+		cli_usage_error(usage, "--url %s", cause);
+	w.command = join_args(argv, argc);
+	client_id(w.client);
+	uuid4(w.exec_id);
+	platform(&w.os, &w.arch);
+
+	/* No signal may reach the handler before child_pid is set. */
+	sigemptyset(&set);
+	for (i = 0; i < NFORWARDED; i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, &oset);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NFORWARDED; i++) {
+		(void)sigaction(forwarded[i], NULL, &old[i]);
+		/* A signal ignored by whoever started us stays ignored. */
+		if (old[i].sa_handler != SIG_IGN)
+			(void)sigaction(forwarded[i], &sa, NULL);
+	}
+	/* An inherited SIGCHLD SIG_IGN would reap the command for us. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGCHLD, &sa, &oldchld);
+
+	w.start_us = tt_now_us();
+	t0 = mono_us();
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "teltop wrap: cannot fork: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		for (i = 0; i < NFORWARDED; i++)
+			(void)sigaction(forwarded[i], &old[i], NULL);
+		(void)sigaction(SIGCHLD, &oldchld, NULL);
+		sigprocmask(SIG_SETMASK, &oset, NULL);
+		_exit(exec_command(argv));
+	}
+	child_pid = pid;
+	sigprocmask(SIG_SETMASK, &oset, NULL);
+
+	report(&w, NULL);		/* while the command runs */
+
+	while (waitpid(pid, &st, 0) == -1) {
+		if (errno != EINTR) {
+			fprintf(stderr, "teltop wrap: waitpid: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+	}
+	memset(&o, 0, sizeof o);
+	o.duration_ms = (mono_us() - t0) / 1000;
+	if (WIFSIGNALED(st)) {
+		o.signo = WTERMSIG(st);
+		o.exit_code = 128 + o.signo;
+	} else
+		o.exit_code = WEXITSTATUS(st);
+
+	report(&w, &o);
+
+	child_pid = 0;
+	for (i = 0; i < NFORWARDED; i++)
+		(void)sigaction(forwarded[i], &old[i], NULL);
+	(void)sigaction(SIGCHLD, &oldchld, NULL);
+	httpc_free(w.h);
+	free(w.command);
+	free(defurl);
+	rc = o.exit_code;
+	if (o.signo != 0)
+		die_like(o.signo);
+	return rc;
+}
