@@ -351,18 +351,42 @@ if command -v tmux >/dev/null 2>&1 && [ -s "$tmp/ws100.out" ]; then
 		tmux -L "$sock" send-keys -t ui 1
 	fi
 	wait "$loadpid" || fail "ui: bench/load exited with status $?"
+	# the same with `teltop demo --rate 20000` feeding it: Opt-out view
+	"$teltop" demo --url "http://$url" --rate 20000 --duration 6 \
+	    >"$tmp/demo.out" 2>&1 &
+	demopid=$!
+	sleep 2
+	demoms=
+	if kill -0 "$demopid" 2>/dev/null; then
+		t0=$(date +%s%N)
+		tmux -L "$sock" send-keys -t ui 3
+		i=0
+		until tmux -L "$sock" capture-pane -p -t ui |
+		    grep -q "SOURCE / CLIENT"; do
+			i=$((i + 1))
+			[ $i -gt 500 ] && break
+			sleep 0.005
+		done
+		t1=$(date +%s%N)
+		demoms=$(( (t1 - t0) / 1000000 ))
+	fi
+	wait "$demopid" || fail "ui: teltop demo exited with status $?"
 	tmux -L "$sock" send-keys -t ui q
 	sleep 1
 	tmux -L "$sock" kill-server 2>/dev/null
 	if [ -s "$tmp/ui.out" ]; then
 		wsui=$(field "$(cat "$tmp/ui.out")" acked_per_s)
-		awk -v ui="$wsui" -v ws="$ws" -v k="${keyms:-?}" 'BEGIN {
+		awk -v ui="$wsui" -v ws="$ws" -v k="${keyms:-?}" \
+		    -v d="${demoms:-?}" 'BEGIN {
 			printf "ws100 with the UI attached (tmux 120x40): %s " \
 			    "events/s; serve alone: %s; ratio ui/serve = %.2f\n",
-			    ui, ws, ws > 0 ? ui / ws : 0
+			    ui, ws, (ws > 0 ? ui / ws : 0)
 			printf "a key (2: Commands) on screen %s ms after it " \
 			    "was sent, under that load (tmux polling " \
 			    "included)\n", k
+			printf "a key (3: Opt-out) on screen %s ms after it " \
+			    "was sent, with teltop demo --rate 20000 feeding " \
+			    "the UI\n", d
 		}'
 	fi
 fi
