@@ -103,6 +103,10 @@ sink_log(void *arg, const char *line)
 	say(arg, line);
 }
 
+/*
+ * What this collector enforces (its in-memory copy, with the counts not
+ * yet committed), with the proof read from the database.
+ */
 void
 collector_optout_snapshot(struct collector *co, struct tt_optout *out)
 {
@@ -110,17 +114,18 @@ collector_optout_snapshot(struct collector *co, struct tt_optout *out)
 	char			*cause = NULL;
 	size_t			 i;
 
-	if (store_optout_load(co->store, out, 1, &cause) != 0) {
+	tt_optout_clear(out);
+	for (i = 0; i < co->optout.n; i++) {
+		live = &co->optout.v[i];
+		e = tt_optout_put(out, live->source, live->client, live->since,
+		    live->set_by);
+		e->since_id = live->since_id;
+		e->dropped = live->dropped;
+		e->pending = live->pending;
+	}
+	if (store_optout_proof(co->store, out, &cause) != 0) {
 		say(co, cause);
 		free(cause);
-		return;
-	}
-	/* what was dropped since the last commit */
-	for (i = 0; i < out->n; i++) {
-		e = &out->v[i];
-		live = tt_optout_find(&co->optout, e->source, e->client);
-		if (live != NULL)
-			e->pending = live->pending;
 	}
 }
 

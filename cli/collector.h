@@ -44,7 +44,7 @@ int	collector_port(const struct collector *);
 int	collector_optout(struct collector *, const char *source,
 	    const char *client, int enabled, const char *set_by, char **cause);
 
-/* The registry as stored, with the proof counts and what is pending. */
+/* The registry as enforced here, with the proof counts from the database. */
 void	collector_optout_snapshot(struct collector *, struct tt_optout *);
 
 #endif

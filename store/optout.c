@@ -60,9 +60,8 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
     char **cause)
 {
 	struct tt_optout_entry	*e;
-	sqlite3_stmt		*s, *p = NULL;
+	sqlite3_stmt		*s;
 	const char		*client;
-	size_t			 i;
 	int			 rc;
 
 	tt_optout_clear(reg);
@@ -80,7 +79,16 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
 	if (rc != SQLITE_DONE)
 		return fail(st, s, cause);
 	sqlite3_finalize(s);
-	if (!with_proof || reg->n == 0)
+	return with_proof ? store_optout_proof(st, reg, cause) : 0;
+}
+
+int
+store_optout_proof(struct store *st, struct tt_optout *reg, char **cause)
+{
+	sqlite3_stmt	*p;
+	size_t		 i;
+
+	if (reg->n == 0)
 		return 0;
 	if (sqlite3_prepare_v2(st->db, sql_proof, -1, &p, NULL) != SQLITE_OK)
 		return fail(st, NULL, cause);

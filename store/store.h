@@ -94,6 +94,9 @@ int		 store_privacy(struct store *, int64_t since_us,
  * events stored since each entry was set (stored_since). */
 int		 store_optout_load(struct store *, struct tt_optout *,
 		     int proof, char **cause);
+/* Fill each entry's stored_since: events stored since it was set. */
+int		 store_optout_proof(struct store *, struct tt_optout *,
+		     char **cause);
 /* Opt (source, client) out now; 1 if new, 0 if it already was. */
 int		 store_optout_set(struct store *, const char *source,
 		     const char *client, const char *set_by, char **cause);
