@@ -10,8 +10,8 @@
 static const char usage[] =
 	"usage: teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo]   collector + live UI\n"
 	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
-	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts\n"
-	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv]\n"
+	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts, opt-outs, privacy\n"
+	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv] [--explain]\n"
 	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
