@@ -5,6 +5,7 @@
  * the replies.  A tick watches PRAGMA data_version, so an opt-out set by
  * another process (`teltop optout set`) is picked up within TICK_US.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,39 @@
 #define FLUSH_DELAY_US	2000	/* group commit window */
 #define FLUSH_NOW_AT	64	/* queued requests that flush at once */
 #define TICK_US		100000	/* how often the registry is checked */
+
+static volatile sig_atomic_t	 stopping;
+static struct ws		*signal_ws;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	if (signal_ws != NULL)
+		ws_wake(signal_ws);
+}
+
+void
+collector_catch_signals(struct collector *co, int hup)
+{
+	struct sigaction	sa;
+
+	signal_ws = co->ws;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (hup)
+		sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+collector_stopping(void)
+{
+	return stopping;
+}
 
 static void
 say(struct collector *co, const char *line)
@@ -40,10 +74,11 @@ privacy(struct tt_batch *b)
 	for (i = 0; i < b->n; i++) {
 		if (b->ev[i].data == NULL || b->ev[i].pii != NULL)
 			continue;
+		/* each scan replaces the findings, reusing their memory */
 		tt_privacy_scan(b->ev[i].data, b->ev[i].data_len, &f);
 		b->ev[i].pii = tt_privacy_json(&f);
-		tt_findings_clear(&f);
 	}
+	tt_findings_clear(&f);
 }
 
 static uint64_t
@@ -300,6 +335,8 @@ collector_close(struct collector *co)
 	int	i;
 
 	if (co->ws != NULL) {
+		if (signal_ws == co->ws)
+			signal_ws = NULL;
 		/* Commit what is queued and let the replies go out. */
 		sink_flush(co);
 		for (i = 0; i < 20; i++) {

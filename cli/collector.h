@@ -47,4 +47,11 @@ int	collector_optout(struct collector *, const char *source,
 /* The registry as enforced here, with the proof counts from the database. */
 void	collector_optout_snapshot(struct collector *, struct tt_optout *);
 
+/*
+ * SIGINT and SIGTERM (and SIGHUP with hup) end the run:
+ * collector_stopping() turns 1 and the loop is woken.  SIGPIPE is ignored.
+ */
+void	collector_catch_signals(struct collector *, int hup);
+int	collector_stopping(void);
+
 #endif

@@ -3,7 +3,6 @@
  * SIGTERM.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +15,6 @@
 
 static const char usage[] =
 	"teltop serve [--db PATH] [--listen HOST:PORT]";
-
-static volatile sig_atomic_t	 stopping;
-static struct ws		*signal_ws;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-	if (signal_ws != NULL)
-		ws_wake(signal_ws);
-}
 
 static void
 log_line(void *arg, const char *line)
@@ -53,7 +40,6 @@ cmd_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct collector	 co;
-	struct sigaction	 sa;
 	const char		*listen = NULL, *dbopt = NULL;
 	char			*cause = NULL, *host;
 	int64_t			 accepted, rejected;
@@ -94,20 +80,14 @@ cmd_serve(int argc, char **argv)
 		collector_close(&co);
 		return 1;
 	}
-	signal_ws = co.ws;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	collector_catch_signals(&co, 0);
 
 	fprintf(stderr, "teltop: listening on %s:%d, database %s\n", co.host,
 	    collector_port(&co), co.db);
-	while (!stopping)
+	while (!collector_stopping())
 		if (ws_service(co.ws, 1000) < 0)
 			break;
 
-	signal_ws = NULL;
 	collector_close(&co);
 	accepted = co.final.v[TT_CTR_ACCEPTED];
 	rejected = tt_counters_rejected(&co.final);

@@ -38,18 +38,6 @@ struct ui {
 	pid_t			 demo;
 };
 
-static volatile sig_atomic_t	 stopping;
-static struct ws		*signal_ws;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-	if (signal_ws != NULL)
-		ws_wake(signal_ws);
-}
-
 /* Collector log lines go to the UI (and its log file) once it runs. */
 static void
 log_line(void *arg, const char *line)
@@ -223,7 +211,6 @@ cmd_ui(int argc, char **argv)
 	};
 	struct ui		 u;
 	struct tui_config	 tc;
-	struct sigaction	 sa;
 	const char		*listen = NULL, *dbopt = NULL, *theme = NULL;
 	char			*cause = NULL, *host, *logpath = NULL, url[320];
 	int			 ch, port, demo = 0, rc = 0;
@@ -296,13 +283,7 @@ cmd_ui(int argc, char **argv)
 	}
 	u.frame = ws_timer_create(u.co.ws, on_frame, &u);
 
-	signal_ws = u.co.ws;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	collector_catch_signals(&u.co, 1);
 	if (demo) {
 		snprintf(url, sizeof url, "http://%s", u.listen);
 		u.demo = start_demo(url);
@@ -310,7 +291,7 @@ cmd_ui(int argc, char **argv)
 		    "in (teltop demo)");
 	}
 
-	while (!stopping && !tui_done(u.tui)) {
+	while (!collector_stopping() && !tui_done(u.tui)) {
 		if (ws_service(u.co.ws, 0) < 0)
 			break;
 		tui_input(u.tui);
@@ -326,7 +307,6 @@ done:
 		while (waitpid(u.demo, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	signal_ws = NULL;
 	ws_timer_free(u.frame);
 	tui_destroy(u.tui);
 	u.tui = NULL;
