@@ -166,11 +166,8 @@ explain_field(const struct explain *x, const char *path, const cJSON *v)
 		strcpy(text + 196, "...");
 	printf("  %s = %s\n", path, text != NULL ? text : "?");
 	free(text);
-	/* a generic event naming a tool still has generic's keys */
-	doc = strcmp(x->ev->format, "generic") == 0 ?
-	    tt_field_doc("generic", path) : NULL;
-	if (doc == NULL)
-		doc = tt_field_doc(tt_source_name(x->ev->source), path);
+	doc = tt_field_doc_event(tt_source_name(x->ev->source), x->ev->format,
+	    path);
 	if (doc != NULL)
 		printf("      meaning: %s [%s]\n", doc->meaning, doc->ref);
 	for (i = 0; i < x->f->n; i++)

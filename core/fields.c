@@ -1435,6 +1435,16 @@ tt_field_doc(const char *source, const char *path)
 	return best;
 }
 
+const struct tt_field_doc *
+tt_field_doc_event(const char *source, const char *format, const char *path)
+{
+	const struct tt_field_doc	*doc = NULL;
+
+	if (format != NULL && strcmp(format, "generic") == 0)
+		doc = tt_field_doc("generic", path);
+	return doc != NULL ? doc : tt_field_doc(source, path);
+}
+
 size_t
 tt_field_docs(const struct tt_field_doc **out)
 {

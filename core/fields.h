@@ -50,5 +50,11 @@ const struct tt_field_doc *tt_field_doc(const char *source, const char *path);
 
 /* The whole table, for tests and the UI: sets *out, returns its length. */
 size_t	tt_field_docs(const struct tt_field_doc **out);
+/*
+ * The meaning of a field of one stored event: an event in teltop's generic
+ * format that names a tool as its source keeps generic's keys first.
+ */
+const struct tt_field_doc *tt_field_doc_event(const char *source,
+	    const char *format, const char *path);
 
 #endif

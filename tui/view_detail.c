@@ -147,12 +147,8 @@ build(struct tui *t)
 		l->text[l->len] = '\0';
 		l->path = payload.v[i].path != NULL ?
 		    xstrdup(payload.v[i].path) : NULL;
-		/* a generic event naming a tool still has generic's keys */
-		doc = strcmp(ev->format, "generic") == 0 ?
-		    tt_field_doc("generic", payload.v[i].path) : NULL;
-		if (doc == NULL)
-			doc = tt_field_doc(tt_source_name(ev->source),
-			    payload.v[i].path);
+		doc = tt_field_doc_event(tt_source_name(ev->source),
+		    ev->format, payload.v[i].path);
 		if (doc != NULL)
 			add(jl, TUI_ROLE_DIM, "      ? %s", doc->meaning);
 	}
