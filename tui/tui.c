@@ -166,6 +166,27 @@ tui_move(size_t cur, int ch, size_t n, int page)
 	}
 }
 
+int
+tui_move_key(size_t *cur, int ch, size_t n, int page)
+{
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+	case KEY_DOWN:
+	case 'j':
+	case KEY_PPAGE:
+	case KEY_NPAGE:
+	case 'g':
+	case 'G':
+	case KEY_HOME:
+	case KEY_END:
+		*cur = tui_move(*cur, ch, n, page);
+		return KEY_USED;
+	default:
+		return KEY_UNUSED;
+	}
+}
+
 size_t
 tui_scroll(size_t top, size_t cur, int rows)
 {

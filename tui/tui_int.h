@@ -142,6 +142,9 @@ void	tui_open_detail(struct tui *, int64_t id);
 void	tui_show(struct tui *, enum view_id);
 /* Move a cursor: returns the new index within [0, n). */
 size_t	tui_move(size_t cur, int ch, size_t n, int page);
+/* A movement key moves *cur (as tui_move) and is KEY_USED; else
+ * KEY_UNUSED. */
+int	tui_move_key(size_t *cur, int ch, size_t n, int page);
 /* Keep cur within [top, top + rows). */
 size_t	tui_scroll(size_t top, size_t cur, int rows);
 /* HH:MM:SS (local) of µs. */

@@ -157,20 +157,8 @@ commands_key(struct tui *t, int ch)
 		tui_set_log(t, 0, "commands sorted by %s",
 		    sort_names[c->sort]);
 		return KEY_USED;
-	case KEY_UP:
-	case 'k':
-	case KEY_DOWN:
-	case 'j':
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case 'g':
-	case 'G':
-	case KEY_HOME:
-	case KEY_END:
-		c->cur = tui_move(c->cur, ch, c->n, c->rows);
-		return KEY_USED;
 	default:
-		return KEY_UNUSED;
+		return tui_move_key(&c->cur, ch, c->n, c->rows);
 	}
 }
 

@@ -91,22 +91,7 @@ daily_key(struct tui *t, int ch)
 	size_t		 max = dv->lines > dv->rows ?
 			     (size_t)(dv->lines - dv->rows) : 0;
 
-	switch (ch) {
-	case KEY_UP:
-	case 'k':
-	case KEY_DOWN:
-	case 'j':
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case 'g':
-	case 'G':
-	case KEY_HOME:
-	case KEY_END:
-		dv->top = tui_move(dv->top, ch, max + 1, dv->rows);
-		return KEY_USED;
-	default:
-		return KEY_UNUSED;
-	}
+	return tui_move_key(&dv->top, ch, max + 1, dv->rows);
 }
 
 const struct view_ops view_daily = {

@@ -214,20 +214,8 @@ detail_key(struct tui *t, int ch)
 		tui_confirm_optout(t, tt_source_name(d->ev.source),
 		    ch == 'O' ? d->ev.client_id : NULL, 1);
 		return KEY_USED;
-	case KEY_UP:
-	case 'k':
-	case KEY_DOWN:
-	case 'j':
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case 'g':
-	case 'G':
-	case KEY_HOME:
-	case KEY_END:
-		d->top = tui_move(d->top, ch, max + 1, page);
-		return KEY_USED;
 	default:
-		return KEY_UNUSED;
+		return tui_move_key(&d->top, ch, max + 1, page);
 	}
 }
 

@@ -239,20 +239,8 @@ optout_key(struct tui *t, int ch)
 		tui_confirm_optout(t, o->rows[o->cur].source,
 		    o->rows[o->cur].client, e == NULL);
 		return KEY_USED;
-	case KEY_UP:
-	case 'k':
-	case KEY_DOWN:
-	case 'j':
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case 'g':
-	case 'G':
-	case KEY_HOME:
-	case KEY_END:
-		o->cur = tui_move(o->cur, ch, o->nrows, o->body);
-		return KEY_USED;
 	default:
-		return KEY_UNUSED;
+		return tui_move_key(&o->cur, ch, o->nrows, o->body);
 	}
 }
 
