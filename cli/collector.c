@@ -186,11 +186,17 @@ sink_optout_match(void *arg, const char *source, const char *client)
 	return tt_optout_match(&co->optout, source, client) != NULL;
 }
 
-static int
+static void
 sink_optout_change(void *arg, const char *source, const char *client,
-    int enabled, char **cause)
+    int enabled, uint64_t op)
 {
-	return collector_optout(arg, source, client, enabled, "http", cause);
+	struct collector	*co = arg;
+	char			*cause = NULL;
+	int			 rc;
+
+	rc = collector_optout(co, source, client, enabled, "http", &cause);
+	ws_optout_done(co->ws, op, rc, cause);
+	free(cause);
 }
 
 /* A committed event joins the live aggregates. */
@@ -205,11 +211,11 @@ on_event(void *arg, const struct tt_event *ev)
 }
 
 static void
-on_commit(void *arg, uint64_t first, uint64_t last, int ok)
+on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
 {
 	struct collector	*co = arg;
 
-	ws_committed(co->ws, first, last, ok);
+	ws_committed(co->ws, first, last, how);
 }
 
 /* An opt-out appeared or went away: log it and tell the senders. */

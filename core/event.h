@@ -62,6 +62,13 @@ struct tt_batch {
 	char		*first_error;	/* why the first of them was refused */
 };
 
+/* How a commit of queued events ended (store -> ws replies). */
+enum tt_commit {
+	TT_COMMIT_OK,		/* committed: the senders may be told so */
+	TT_COMMIT_FAILED,	/* not written; the senders should retry */
+	TT_COMMIT_DISK_FULL	/* not written: no space left */
+};
+
 const char	*tt_source_name(enum tt_source);
 int		 tt_source_parse(const char *, enum tt_source *);
 const char	*tt_phase_name(enum tt_phase);

@@ -403,7 +403,8 @@ write_counters(struct store *st, char **cause)
 
 /*
  * One transaction for everything queued.  On failure nothing queued is
- * kept: the senders are told (ok = 0) and may retry.
+ * kept: the senders are told (why: failed, or the disk is full) and may
+ * retry.
  */
 int
 store_flush(struct store *st, char **cause)
@@ -412,6 +413,7 @@ store_flush(struct store *st, char **cause)
 	size_t		 i, n = st->npending;
 	int		 ok = 1;
 	int		 i_c;
+	enum tt_commit	 how = TT_COMMIT_OK;
 
 	*cause = NULL;
 	if (n == 0) {
@@ -433,13 +435,18 @@ store_flush(struct store *st, char **cause)
 		ok = 0;
 	if (ok && store_exec(st, "COMMIT", cause) != 0)
 		ok = 0;
-	if (!ok)
+	if (!ok) {
+		if (sqlite3_errcode(st->db) == SQLITE_FULL)
+			how = TT_COMMIT_DISK_FULL;
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	else {
+	} else {
 		memset(&st->counts, 0, sizeof st->counts);
 		store_free_drops(st);
 	}
 done:
+	if (!ok && how == TT_COMMIT_OK)
+		how = sqlite3_errcode(st->db) == SQLITE_FULL ?
+		    TT_COMMIT_DISK_FULL : TT_COMMIT_FAILED;
 	if (ok && st->event_cb != NULL)
 		for (i = 0; i < n; i++) {
 			size_t	k;
@@ -456,7 +463,7 @@ done:
 		st->npending = 0;
 		st->pending_events = 0;
 		if (st->commit_cb != NULL)
-			st->commit_cb(st->commit_arg, first, last, ok);
+			st->commit_cb(st->commit_arg, first, last, how);
 	}
 	return ok ? 0 : -1;
 }

@@ -18,9 +18,9 @@
 
 struct store;
 
-/* Reported after each flush for tickets first..last: ok 1 committed. */
+/* Reported after each flush for tickets first..last. */
 typedef void	(*store_commit_cb)(void *arg, uint64_t first, uint64_t last,
-		    int ok);
+		    enum tt_commit);
 
 /* The request that carried a batch, kept byte for byte. */
 struct store_payload {

@@ -9,6 +9,7 @@
  * connection takes it off the list, so the store never holds a pointer to
  * a connection.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,13 @@ struct reply {
 
 enum resp_state { RESP_NONE, RESP_WAIT, RESP_HEADERS, RESP_BODY };
 
+/* A ws_post() call waiting for the service thread. */
+struct posted {
+	struct posted	*next;
+	void		(*fn)(void *);
+	void		*arg;
+};
+
 /* Per connection (lws per-session data): HTTP or WebSocket. */
 struct conn {
 	struct ws	*ws;
@@ -112,6 +120,8 @@ struct conn {
 	size_t		 rejected;
 	char		*first_error;
 	int		 close_after;
+	uint64_t	 optout_op;	/* waiting for this opt-out change */
+	char		*optout_reply;	/* its reply once done */
 
 	/* WebSocket */
 	struct tt_buf	 msg;
@@ -135,6 +145,9 @@ struct ws {
 	void			(*fd_cb)(void *);	/* ws_watch_fd() */
 	void			*fd_arg;
 	lws_usec_t		 flush_at;	/* 0: not scheduled */
+	uint64_t		 next_op;
+	pthread_mutex_t		 post_lock;	/* guards posted */
+	struct posted		*posted;	/* ws_post() calls to run */
 };
 
 static void
@@ -505,7 +518,7 @@ optout_post(struct conn *c, const uint8_t *p, size_t len)
 	char		 src[300], cli[300], en[16];
 	char		*source = NULL, *client = NULL, *cause = NULL, *q, *r;
 	const char	*v, *why;
-	int		 enabled = 1, rc;
+	int		 enabled = 1;
 
 	if (len == 0 && (v = url_arg(c, "source=", src, sizeof src)) != NULL) {
 		source = xstrdup(v);
@@ -527,19 +540,20 @@ optout_post(struct conn *c, const uint8_t *p, size_t len)
 		http_respond(c, 400, "application/json", error_json(0, cause));
 		goto done;
 	}
-	rc = ws->cfg.sink.optout_change(ws->cfg.sink.arg, source, client,
-	    enabled, &cause);
-	if (rc != 0) {
-		http_respond(c, 503, "application/json", error_json(0, cause));
-		goto done;
-	}
 	q = json_quote(source);
 	r = client != NULL ? json_quote(client) : xstrdup("null");
-	http_respond(c, 200, "application/json", xasprintf("{\"ok\":true,"
-	    "\"source\":%s,\"client\":%s,\"enabled\":%s}", q, r,
-	    enabled ? "true" : "false"));
+	free(c->optout_reply);
+	c->optout_reply = xasprintf("{\"ok\":true,\"source\":%s,"
+	    "\"client\":%s,\"enabled\":%s}", q, r,
+	    enabled ? "true" : "false");
 	free(q);
 	free(r);
+	c->optout_op = ++ws->next_op;
+	c->ticket = 0;
+	c->resp = RESP_WAIT;
+	wait_add(c);
+	ws->cfg.sink.optout_change(ws->cfg.sink.arg, source, client, enabled,
+	    c->optout_op);
 done:
 	free(cause);
 	free(source);
@@ -668,8 +682,11 @@ http_reset(struct conn *c)
 	buf_free(&c->body);
 	free(c->resp_body);
 	free(c->first_error);
+	free(c->optout_reply);
 	c->resp_body = NULL;
 	c->first_error = NULL;
+	c->optout_reply = NULL;
+	c->optout_op = 0;
 	c->resp = RESP_NONE;
 	c->kind = RK_NONE;
 	c->chunked = c->overflow = c->bad_framing = c->close_after = 0;
@@ -981,18 +998,28 @@ ws_optout_notify(struct ws *ws, const char *source, const char *client,
 
 /* ---- commits ---- */
 
+/* The reply text of a failed commit. */
+static const char *
+commit_error(enum tt_commit how)
+{
+	return how == TT_COMMIT_DISK_FULL ? "disk full: the database could "
+	    "not commit the events; free space and retry" :
+	    "the database could not commit the events; retry";
+}
+
 void
-ws_committed(struct ws *ws, uint64_t first, uint64_t last, int ok)
+ws_committed(struct ws *ws, uint64_t first, uint64_t last,
+    enum tt_commit how)
 {
 	struct conn	*c, *next;
 	struct reply	*r;
-	int		 pending;
+	int		 pending, ok = how == TT_COMMIT_OK;
 
 	for (c = ws->waiting; c != NULL; c = next) {
 		next = c->wnext;
 		if (!c->is_ws) {
-			if (c->resp != RESP_WAIT || c->ticket < first ||
-			    c->ticket > last)
+			if (c->resp != RESP_WAIT || c->ticket == 0 ||
+			    c->ticket < first || c->ticket > last)
 				continue;
 			wait_remove(c);
 			if (ok) {
@@ -1002,9 +1029,9 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last, int ok)
 			} else {
 				count(ws, TT_CTR_REJ_STORE,
 				    (int64_t)c->accepted);
-				http_respond(c, 503, "application/json",
-				    error_json(0, "the database could not "
-				    "commit the events; retry"));
+				http_respond(c, how == TT_COMMIT_DISK_FULL ?
+				    507 : 503, "application/json",
+				    error_json(0, commit_error(how)));
 			}
 			continue;
 		}
@@ -1025,14 +1052,69 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last, int ok)
 			} else {
 				count(ws, TT_CTR_REJ_STORE,
 				    (int64_t)r->accepted);
-				r->text = error_json(1, "the database could "
-				    "not commit the events; resend");
+				r->text = error_json(1, commit_error(how));
 			}
 		}
 		if (!pending)
 			wait_remove(c);
 		if (c->rhead != NULL && c->rhead->done)
 			lws_callback_on_writable(c->wsi);
+	}
+}
+
+void
+ws_optout_done(struct ws *ws, uint64_t op, int rc, const char *why)
+{
+	struct conn	*c;
+
+	for (c = ws->waiting; c != NULL; c = c->wnext) {
+		if (c->is_ws || c->resp != RESP_WAIT || c->optout_op != op)
+			continue;
+		wait_remove(c);
+		if (rc == 0) {
+			http_respond(c, 200, "application/json",
+			    c->optout_reply);
+			c->optout_reply = NULL;
+		} else
+			http_respond(c, 503, "application/json", error_json(0,
+			    why != NULL ? why : "the registry could not be "
+			    "written"));
+		return;
+	}
+}
+
+/* ---- calls posted from other threads ---- */
+
+void
+ws_post(struct ws *ws, void (*fn)(void *), void *arg)
+{
+	struct posted	*p = xmalloc(sizeof *p), **tail;
+
+	p->next = NULL;
+	p->fn = fn;
+	p->arg = arg;
+	pthread_mutex_lock(&ws->post_lock);
+	for (tail = &ws->posted; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = p;
+	pthread_mutex_unlock(&ws->post_lock);
+	lws_cancel_service(ws->ctx);
+}
+
+/* Run what other threads posted, in order (service thread). */
+static void
+run_posted(struct ws *ws)
+{
+	struct posted	*p, *next;
+
+	pthread_mutex_lock(&ws->post_lock);
+	p = ws->posted;
+	ws->posted = NULL;
+	pthread_mutex_unlock(&ws->post_lock);
+	for (; p != NULL; p = next) {
+		next = p->next;
+		p->fn(p->arg);
+		free(p);
 	}
 }
 
@@ -1047,6 +1129,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	char		 uri[128];
 
 	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (ws != NULL)
+			run_posted(ws);
+		return 0;
 	case LWS_CALLBACK_HTTP_BIND_PROTOCOL:
 		if (c != NULL && c->ws == NULL) {
 			c->ws = ws;
@@ -1163,6 +1249,7 @@ ws_create(const struct ws_config *cfg, char **cause)
 	*cause = NULL;
 	ws = xcalloc(1, sizeof *ws);
 	ws->cfg = *cfg;
+	pthread_mutex_init(&ws->post_lock, NULL);
 	log_ws = ws;
 	lws_set_log_level(LLL_ERR, lws_log_emit);
 	memset(&info, 0, sizeof info);
@@ -1192,12 +1279,20 @@ ws_create(const struct ws_config *cfg, char **cause)
 void
 ws_destroy(struct ws *ws)
 {
+	struct posted	*p, *next;
+
 	if (ws == NULL)
 		return;
 	lws_sul_cancel(&ws->flush_sul);
 	lws_context_destroy(ws->ctx);
 	if (log_ws == ws)
 		log_ws = NULL;
+	/* Too late to run: whoever posted must be stopped by now. */
+	for (p = ws->posted; p != NULL; p = next) {
+		next = p->next;
+		free(p);
+	}
+	pthread_mutex_destroy(&ws->post_lock);
 	free(ws);
 }
 

@@ -35,9 +35,13 @@ struct ws_sink {
 	/* 1 if events of (source, client) are dropped. */
 	int		(*optout_match)(void *arg, const char *source,
 			    const char *client);
-	/* Opt (source, client) out (enabled 1) or back in, set by HTTP. */
-	int		(*optout_change)(void *arg, const char *source,
-			    const char *client, int enabled, char **cause);
+	/*
+	 * Opt (source, client) out (enabled 1) or back in, set by HTTP.  The
+	 * sink answers with ws_optout_done(op, ...) once it is written (on
+	 * the service thread; perhaps before this returns).
+	 */
+	void		(*optout_change)(void *arg, const char *source,
+			    const char *client, int enabled, uint64_t op);
 	/* One line worth logging (no newline). */
 	void		(*log)(void *arg, const char *line);
 };
@@ -59,9 +63,18 @@ int		 ws_service(struct ws *, int timeout_ms);
 void		 ws_wake(struct ws *);
 /* Call sink.flush after delay_us (sooner if already asked sooner). */
 void		 ws_request_flush(struct ws *, int64_t delay_us);
-/* The sink committed (ok) or failed tickets first..last. */
+/* The sink committed (or failed: how) tickets first..last. */
 void		 ws_committed(struct ws *, uint64_t first, uint64_t last,
-		     int ok);
+		     enum tt_commit how);
+/* The opt-out change op asked for with sink.optout_change is done:
+ * rc 0, or -1 with why. */
+void		 ws_optout_done(struct ws *, uint64_t op, int rc,
+		     const char *why);
+/*
+ * Run fn(arg) on the service thread at its next turn.  The one call that
+ * is safe from any thread (a store writer hands results back with it).
+ */
+void		 ws_post(struct ws *, void (*fn)(void *), void *arg);
 /*
  * Tell the WebSocket senders of (source, client) (client NULL: of the
  * source) that it was opted out (enabled 1) or back in.

@@ -52,14 +52,14 @@ struct fixture {
 };
 
 static void
-on_commit(void *arg, uint64_t first, uint64_t last, int ok)
+on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
 {
 	struct fixture	*fx = arg;
 
 	assert_true(fx->ncalls < MAX_CALLS);
 	fx->calls[fx->ncalls].first = first;
 	fx->calls[fx->ncalls].last = last;
-	fx->calls[fx->ncalls].ok = ok;
+	fx->calls[fx->ncalls].ok = how == TT_COMMIT_OK;
 	fx->ncalls++;
 }
 
