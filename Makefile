@@ -19,7 +19,7 @@ $(error missing build dependencies, see above)
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm -pthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lhttp_parser -lm -pthread
 ifneq ($(SANITIZE),)
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif

@@ -19,6 +19,8 @@
 	_(REJ_DECOMPRESS, "rejected_decompress", "decompress") \
 	_(REJ_PROTOBUF, "rejected_protobuf", "protobuf") \
 	_(REJ_ROUTE, "rejected_route", "route") \
+	_(REJ_BUSY, "rejected_busy", "busy") \
+	_(REJ_AUTH, "rejected_auth", "auth") \
 	_(REJ_STORE, "rejected_store", "store")
 
 enum tt_counter {

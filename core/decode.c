@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "formats/formats.h"
 #include "formats/json.h"
+#include "jsonscan.h"
 #include "xmalloc.h"
 
 /* Claim an event for a JSON item: size check, then its JSON text. */
@@ -258,6 +259,12 @@ tt_decode(enum tt_route route, const uint8_t *body, size_t len,
 		*cause = xasprintf("malformed JSON: body starts with byte "
 		    "0x%02x, expected '{' or '['", (unsigned char)s[i]);
 		return -1;
+	}
+	/* Refuse a body whose tree would be too big before building it. */
+	if (tt_json_tokens(s, len, TT_VALUES_MAX) > TT_VALUES_MAX) {
+		*cause = xasprintf("body holds more than %u JSON values",
+		    TT_VALUES_MAX);
+		return TT_DECODE_TOO_LARGE;
 	}
 	root = json_parse(s, len, cause);
 	if (root == NULL) {

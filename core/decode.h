@@ -6,7 +6,8 @@
  *
  * Return value: 0 when the body was understood (individual items may still
  * have been refused: batch->rejected counts them); -1 when the body as a
- * whole is malformed, with *cause set to a malloc'd message (caller frees).
+ * whole is malformed, TT_DECODE_TOO_LARGE when it holds more than the
+ * limits allow, both with *cause set to a malloc'd message (caller frees).
  */
 #ifndef TT_DECODE_H
 #define TT_DECODE_H
@@ -30,8 +31,13 @@ enum tt_route {
 #define TT_REQUEST_MAX	(20u * 1024 * 1024)	/* one request body */
 #define TT_JSON_DEPTH	64			/* nesting refused beyond */
 
+#define TT_DECODE_TOO_LARGE (-2)
+#define TT_EVENTS_MAX	100000			/* events in one request */
+#define TT_VALUES_MAX	(1u << 20)		/* JSON values in one body */
+
 struct tt_decode_opts {
 	size_t		 event_max;	/* 0: TT_EVENT_MAX */
+	size_t		 events_max;	/* 0: TT_EVENTS_MAX */
 	int64_t		 received_at;	/* µs; 0: now */
 	int		 protobuf;	/* body is protobuf (by Content-Type) */
 };

@@ -1,13 +1,16 @@
 /*
- * The lws context, the route table, and request handling: body assembly,
- * transport decoding, core decoding, the sink, and replies that are sent
- * only after commit.  Everything here runs under the lws service thread
- * (the program's only thread).
+ * The lws context, the route table, and what each route does: decoding,
+ * the sink, and replies that are sent only after commit.  HTTP/1.1
+ * connections are parsed in http.c; WebSocket connections are lws's own,
+ * on a vhost of their own that http.c hands upgrades to.  Everything here
+ * runs under the lws service thread (the program's only thread but for
+ * the decode worker and the store's writer, which reach it through
+ * ws_post()).
  *
- * A connection waiting for a commit sits on ws->waiting; ws_committed()
- * marks its tickets done and asks for a writeable callback.  Closing a
- * connection takes it off the list, so the store never holds a pointer to
- * a connection.
+ * A connection waiting for a decode, a commit or an opt-out change sits
+ * on a wait list (ws->hwaiting, ws->waiting); the answer finds it there
+ * by its job, ticket or op number.  Closing a connection takes it off the
+ * list, so nothing else ever holds a pointer to a connection.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -23,11 +26,13 @@
 #include "core/xmalloc.h"
 #include "body.h"
 #include "ws.h"
+#include "ws_int.h"
 
 #define WS_PROTOCOL	"teltop-ingest"
 #define REPLY_QUEUE_MAX	256	/* unanswered WS messages before we stop reading */
 #define REPLY_QUEUE_LOW	64
 #define SEEN_MAX	4096	/* (source, client) pairs remembered per sender */
+#define WS_MSG_KEEP	65536	/* a bigger message buffer is freed after use */
 #define DEVTRON_OPTOUT	"/devtron/telemetry/opt-out/"
 /* base64 of the PostHog key Devtron is given: any key works (§3.3) */
 #define DEVTRON_KEY	"teltop-local-collector"
@@ -35,125 +40,71 @@
 enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
 	RK_DEVPOD_LEGACY, RK_OTLP, RK_HEALTHZ, RK_METRICS, RK_OPTOUT,
-	RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO
+	RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO, RK_WS
 };
 
-#define GET	0
-#define POST	1
-#define BOTH	2
+#define M_GET	(1u << H1_GET | 1u << H1_HEAD)
+#define M_POST	(1u << H1_POST)
 
 /* prefix 1: path + "/" also matches; 2: path + anything (a parameter) */
 static const struct route {
 	const char	*path;
 	int		 prefix;
-	int		 method;
+	unsigned	 methods;
 	enum route_kind	 kind;
 } routes[] = {
-	{ "/v1/events", 0, 1, RK_EVENTS },
-	{ "/batch", 1, 1, RK_POSTHOG },
-	{ "/capture", 1, 1, RK_POSTHOG },
-	{ "/e", 1, 1, RK_POSTHOG },
-	{ "/i/v0/e", 1, 1, RK_POSTHOG },
-	{ "/track", 1, 1, RK_POSTHOG },
-	{ "/engage", 1, 1, RK_POSTHOG },
-	{ "/i/v1/analytics/events", 1, 1, RK_POSTHOG_V1 },
-	{ "/v1/insert", 1, 1, RK_DEVPOD_INSERT },
-	{ "/analytics/v1/devpod/v1/events", 1, 1, RK_DEVPOD_LEGACY },
-	{ "/v1/traces", 1, 1, RK_OTLP },
-	{ "/healthz", 0, GET, RK_HEALTHZ },
-	{ "/metrics", 0, GET, RK_METRICS },
-	{ "/v1/optout", 1, BOTH, RK_OPTOUT },
-	{ DEVTRON_OPTOUT, 2, GET, RK_DEVTRON_OPTOUT },
-	{ "/devtron/telemetry/posthogInfo", 1, GET, RK_DEVTRON_INFO },
+	{ "/v1/events", 0, M_POST, RK_EVENTS },
+	{ "/batch", 1, M_POST, RK_POSTHOG },
+	{ "/capture", 1, M_POST, RK_POSTHOG },
+	{ "/e", 1, M_POST, RK_POSTHOG },
+	{ "/i/v0/e", 1, M_POST, RK_POSTHOG },
+	{ "/track", 1, M_POST, RK_POSTHOG },
+	{ "/engage", 1, M_POST, RK_POSTHOG },
+	{ "/i/v1/analytics/events", 1, M_POST, RK_POSTHOG_V1 },
+	{ "/v1/insert", 1, M_POST, RK_DEVPOD_INSERT },
+	{ "/analytics/v1/devpod/v1/events", 1, M_POST, RK_DEVPOD_LEGACY },
+	{ "/v1/traces", 1, M_POST, RK_OTLP },
+	{ "/healthz", 0, M_GET, RK_HEALTHZ },
+	{ "/metrics", 0, M_GET, RK_METRICS },
+	{ "/v1/optout", 1, M_GET | M_POST, RK_OPTOUT },
+	{ DEVTRON_OPTOUT, 2, M_GET, RK_DEVTRON_OPTOUT },
+	{ "/devtron/telemetry/posthogInfo", 1, M_GET, RK_DEVTRON_INFO },
+	{ "/ws", 1, M_GET, RK_WS },
 };
 
 /* One WebSocket reply, in message order. */
 struct reply {
 	struct reply	*next;
-	uint64_t	 ticket;	/* 0: not waiting for a commit */
+	uint64_t	 job;		/* waiting for this decode */
+	uint64_t	 ticket;	/* waiting for this commit */
 	int		 done;
 	char		*text;
+	char		*push_key;	/* an opt-out push: coalesced by key */
 	size_t		 accepted;
 	size_t		 dropped;
 	size_t		 rejected;
 	char		*error;		/* first refused item's reason */
 };
 
-enum resp_state { RESP_NONE, RESP_WAIT, RESP_HEADERS, RESP_BODY };
-
-/* A ws_post() call waiting for the service thread. */
-struct posted {
-	struct posted	*next;
-	void		(*fn)(void *);
-	void		*arg;
-};
-
-/* Per connection (lws per-session data): HTTP or WebSocket. */
+/* Per WebSocket connection (lws per-session data). */
 struct conn {
 	struct ws	*ws;
 	struct lws	*wsi;
 	struct conn	*wnext, *wprev;	/* on ws->waiting */
 	int		 on_wait_list;
-	int		 is_ws;
-	struct conn	*snext, *sprev;	/* on ws->senders (WebSocket) */
-
-	/* HTTP request */
-	enum route_kind	 kind;
-	char		 path[128];
-	char		 ctype[128];
-	char		 cenc[64];
-	char		 compression[32];
-	int		 chunked;
-	struct chunked	 ch;
-	int		 overflow;
-	int		 bad_framing;
-	struct tt_buf	 body;
-
-	/* HTTP response */
-	enum resp_state	 resp;
-	uint64_t	 ticket;
-	int		 status;
-	const char	*resp_ctype;
-	char		*resp_body;
-	size_t		 accepted;
-	size_t		 dropped;
-	size_t		 rejected;
-	char		*first_error;
-	int		 close_after;
-	uint64_t	 optout_op;	/* waiting for this opt-out change */
-	char		*optout_reply;	/* its reply once done */
-
-	/* WebSocket */
+	struct conn	*snext, *sprev;	/* on ws->senders */
 	struct tt_buf	 msg;
 	int		 msg_bad;	/* binary or too large */
+	size_t		 msg_reserved;	/* of ws->buffered */
 	struct reply	*rhead, *rtail;
 	int		 nreplies;
 	int		 rx_paused;
 	unsigned	 sources_seen;	/* bit per enum tt_source */
 	struct hmap	 seen;		/* "source\x1fclient" keys */
+	struct hmap	 told;		/* opt-out entries pushed on contact */
 };
 
-struct ws {
-	struct lws_context	*ctx;
-	struct lws_vhost	*vh;
-	struct ws_config	 cfg;
-	struct conn		*waiting;
-	struct conn		*senders;	/* open WebSockets */
-	struct tt_counters	 counters;
-	int			 connections;
-	lws_sorted_usec_list_t	 flush_sul;
-	void			(*fd_cb)(void *);	/* ws_watch_fd() */
-	void			*fd_arg;
-	lws_usec_t		 flush_at;	/* 0: not scheduled */
-	uint64_t		 next_op;
-	pthread_mutex_t		 post_lock;	/* guards posted */
-	struct posted		*posted;	/* ws_post() calls to run */
-};
-
-static void
-wlog(struct ws *ws, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
+void
 wlog(struct ws *ws, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -166,7 +117,7 @@ wlog(struct ws *ws, const char *fmt, ...)
 		ws->cfg.sink.log(ws->cfg.sink.arg, line);
 }
 
-static void
+void
 count(struct ws *ws, enum tt_counter c, int64_t n)
 {
 	if (n == 0)
@@ -176,7 +127,7 @@ count(struct ws *ws, enum tt_counter c, int64_t n)
 		ws->cfg.sink.count(ws->cfg.sink.arg, c, n);
 }
 
-/* ---- the commit wait list ---- */
+/* ---- the WebSocket wait list ---- */
 
 static void
 wait_add(struct conn *c)
@@ -248,7 +199,7 @@ result_json(int with_ok, size_t accepted, size_t dropped, size_t rejected,
 	return s;
 }
 
-static char *
+char *
 error_json(int with_ok, const char *err)
 {
 	char	*q, *s;
@@ -259,59 +210,45 @@ error_json(int with_ok, const char *err)
 	return s;
 }
 
-/* Set the HTTP response and ask to write it. */
+/* Refuse the current request, counted and logged. */
 static void
-http_respond(struct conn *c, int status, const char *ctype, char *body)
-{
-	free(c->resp_body);
-	c->status = status;
-	c->resp_ctype = ctype;
-	c->resp_body = body;
-	c->resp = RESP_HEADERS;
-	lws_callback_on_writable(c->wsi);
-}
-
-static void
-http_error(struct conn *c, int status, enum tt_counter reason,
+http_error(struct hconn *c, int status, enum tt_counter reason,
     const char *err)
 {
-	char	peer[64];
-
 	count(c->ws, TT_CTR_RECEIVED, 1);
 	count(c->ws, reason, 1);
-	lws_get_peer_simple(c->wsi, peer, sizeof peer);
-	wlog(c->ws, "%s POST %s: %d %s", peer, c->path, status, err);
-	http_respond(c, status, "application/json", error_json(0, err));
+	wlog(c->ws, "%s %s %s: %d %s", c->peer, c->req->method_name,
+	    c->req->path, status, err);
+	http_reply(c, status, "application/json", error_json(0, err), NULL);
 }
 
 /* The success reply a route's real clients expect (formats.md §7). */
 static void
-http_success(struct conn *c)
+http_success(struct hconn *c)
 {
 	switch (c->kind) {
 	case RK_POSTHOG:
 	case RK_POSTHOG_V1:
-		http_respond(c, 200, "application/json",
-		    xstrdup("{\"status\":1}"));
+		http_reply(c, 200, "application/json",
+		    xstrdup("{\"status\":1}"), NULL);
 		break;
 	case RK_DEVPOD_INSERT:
 	case RK_DEVPOD_LEGACY:
 	case RK_OTLP:
-		http_respond(c, 200, NULL, NULL);
+		http_reply(c, 200, NULL, NULL, NULL);
 		break;
 	default:
-		http_respond(c, 200, "application/json", result_json(0,
-		    c->accepted, c->dropped, c->rejected, c->first_error));
+		http_reply(c, 200, "application/json", result_json(0,
+		    c->accepted, c->dropped, c->rejected, c->first_error),
+		    NULL);
 		break;
 	}
 }
 
-/* ---- decoding a body or a message ---- */
+/* ---- the sink: what decoded batches become ---- */
 
+/* What became of a decoded body. */
 struct outcome {
-	int	 status;	/* 0: submitted; else HTTP status of refusal */
-	enum tt_counter reason;
-	char	*error;		/* malloc'd */
 	uint64_t ticket;
 	size_t	 accepted;
 	size_t	 dropped;
@@ -338,285 +275,133 @@ route_of(enum route_kind k)
 	}
 }
 
-/* Remember which sources and clients a WebSocket sender sends. */
+static int
+seen_key(char *key, size_t size, const char *source, const char *client)
+{
+	int	n;
+
+	n = snprintf(key, size, "%s\x1f%s", source, client != NULL ? client :
+	    "");
+	return n > 0 && (size_t)n < size ? n : -1;
+}
+
+static void ws_reply_push(struct conn *, uint64_t, char *);
+
+/* An opt-out push for (source, client), replacing one not yet sent. */
 static void
-note_senders(struct conn *c, const struct tt_batch *b)
+push_optout(struct conn *c, const char *source, const char *client,
+    int enabled)
+{
+	struct reply	*r;
+	char		 key[2 * 256 + 2], *q, *v, *text;
+
+	if (seen_key(key, sizeof key, source, client) < 0)
+		return;
+	q = json_quote(source);
+	v = client != NULL ? json_quote(client) : xstrdup("null");
+	text = xasprintf("{\"type\":\"optout\",\"source\":%s,\"client\":%s,"
+	    "\"enabled\":%s}", q, v, enabled ? "true" : "false");
+	free(q);
+	free(v);
+	/* Only the latest state matters to a sender that is not reading. */
+	for (r = c->rhead; r != NULL; r = r->next)
+		if (r->push_key != NULL && strcmp(r->push_key, key) == 0) {
+			free(r->text);
+			r->text = text;
+			return;
+		}
+	ws_reply_push(c, 0, text);
+	c->rtail->push_key = xstrdup(key);
+}
+
+/*
+ * Remember which sources and clients a WebSocket sender sends, and tell it
+ * on first contact about an opt-out that drops what it sent.
+ */
+static void
+note_senders(struct ws *ws, struct conn *c, const struct tt_batch *b)
 {
 	const struct tt_event	*ev;
+	const char		*src;
 	char			 key[2 * 256 + 2];
 	int			 n;
 	size_t			 i;
 
 	for (i = 0; i < b->n; i++) {
 		ev = &b->ev[i];
+		src = tt_source_name(ev->source);
 		c->sources_seen |= 1u << ev->source;
-		if (ev->client_id == NULL || c->seen.n >= SEEN_MAX)
-			continue;
-		n = snprintf(key, sizeof key, "%s\x1f%s",
-		    tt_source_name(ev->source), ev->client_id);
-		if (n > 0 && (size_t)n < sizeof key)
+		if (ev->client_id != NULL && c->seen.n < SEEN_MAX &&
+		    (n = seen_key(key, sizeof key, src, ev->client_id)) > 0)
 			*hmap_put(&c->seen, key, (size_t)n) = c;
+		if (ws->cfg.sink.optout_match == NULL ||
+		    !ws->cfg.sink.optout_match(ws->cfg.sink.arg, src,
+		    ev->client_id))
+			continue;
+		/* The whole source, or only this client? */
+		if (ws->cfg.sink.optout_match(ws->cfg.sink.arg, src, NULL))
+			n = seen_key(key, sizeof key, src, NULL);
+		else
+			n = seen_key(key, sizeof key, src, ev->client_id);
+		if (n < 0 || hmap_get(&c->told, key, (size_t)n) != NULL ||
+		    c->told.n >= SEEN_MAX)
+			continue;
+		*hmap_put(&c->told, key, (size_t)n) = c;
+		push_optout(c, src, key[strlen(src) + 1] != '\0' ?
+		    ev->client_id : NULL, 1);
 	}
 }
 
-/*
- * Decode bytes (already transport-decoded) and submit what they hold; c
- * is the WebSocket sender, or NULL.
- */
+/* Submit a decoded batch (it is emptied); c is the WebSocket sender. */
 static void
-ingest(struct ws *ws, struct conn *c, enum route_kind kind, const char *path,
-    const char *ctype, const uint8_t *p, size_t len, struct outcome *o)
+submit(struct ws *ws, struct conn *c, const char *path, const char *ctype,
+    const uint8_t *p, size_t len, struct tt_batch *b, struct outcome *o)
 {
-	struct tt_decode_opts	 opts;
-	struct tt_batch		 b;
-	char			*cause = NULL;
-
-	memset(&opts, 0, sizeof opts);
-	opts.event_max = ws->cfg.event_max;
-	opts.received_at = tt_now_us();
-	opts.protobuf = kind == RK_OTLP && ((ctype != NULL &&
-	    strstr(ctype, "protobuf") != NULL) || (len > 0 && p[0] != '{' &&
-	    (ctype == NULL || strstr(ctype, "json") == NULL)));
-	tt_batch_init(&b);
-	if (tt_decode(route_of(kind), p, len, &opts, &b, &cause) != 0) {
-		o->status = 400;
-		o->reason = opts.protobuf ? TT_CTR_REJ_PROTOBUF :
-		    TT_CTR_REJ_MALFORMED;
-		o->error = cause;
-		tt_batch_clear(&b);
-		return;
-	}
-	if (b.n == 0 && b.rejected > 0) {
-		o->status = b.oversized == b.rejected ? 413 : 400;
-		o->reason = b.oversized == b.rejected ? TT_CTR_REJ_TOO_LARGE :
-		    TT_CTR_REJ_MALFORMED;
-		o->error = xstrdup(b.first_error);
-		count(ws, TT_CTR_RECEIVED, (int64_t)b.rejected - 1);
-		count(ws, o->reason, (int64_t)b.rejected - 1);
-		tt_batch_clear(&b);
-		return;
-	}
-	count(ws, TT_CTR_RECEIVED, (int64_t)(b.n + b.rejected));
-	count(ws, TT_CTR_REJ_TOO_LARGE, (int64_t)b.oversized);
-	count(ws, TT_CTR_REJ_MALFORMED, (int64_t)(b.rejected - b.oversized));
-	o->status = 0;
-	o->accepted = b.n;
-	o->rejected = b.rejected;
-	o->first_error = b.first_error != NULL ? xstrdup(b.first_error) : NULL;
+	count(ws, TT_CTR_RECEIVED, (int64_t)(b->n + b->rejected));
+	count(ws, TT_CTR_REJ_TOO_LARGE, (int64_t)b->oversized);
+	count(ws, TT_CTR_REJ_MALFORMED, (int64_t)(b->rejected - b->oversized));
+	o->accepted = b->n;
+	o->rejected = b->rejected;
+	o->first_error = b->first_error != NULL ? xstrdup(b->first_error) :
+	    NULL;
 	if (c != NULL)
-		note_senders(c, &b);
-	o->ticket = ws->cfg.sink.submit(ws->cfg.sink.arg, &b, path, ctype, p,
+		note_senders(ws, c, b);
+	o->ticket = ws->cfg.sink.submit(ws->cfg.sink.arg, b, path, ctype, p,
 	    len, &o->dropped);
 	o->accepted -= o->dropped;
 	if (o->dropped > 0)
 		count(ws, TT_CTR_DROPPED_OPTOUT, (int64_t)o->dropped);
-	tt_batch_clear(&b);
 }
 
-/* Undo transport encodings of an HTTP body into out. */
-static int
-transport_decode(struct conn *c, struct tt_buf *out, const uint8_t **p,
-    size_t *len, char **cause)
+/* A decode job for bytes of the given route (body moved in). */
+static struct decode_job *
+job_new(struct ws *ws, enum route_kind kind, struct tt_buf *body)
 {
-	int	rc, form;
+	struct decode_job	*j = xcalloc(1, sizeof *j);
 
-	/* posthog-js: data=<base64>; curl's default form type on JSON is not */
-	form = strcmp(c->compression, "base64") == 0 ||
-	    (strstr(c->ctype, "x-www-form-urlencoded") != NULL && *len >= 5 &&
-	    memcmp(*p, "data=", 5) == 0);
-
-	if (form) {
-		rc = body_form_base64(*p, *len, out, cause);
-		if (rc != BODY_OK)
-			return rc;
-		*p = out->p;
-		*len = out->len;
-	}
-	if (body_is_gzip(*p, *len) || strstr(c->cenc, "gzip") != NULL ||
-	    strstr(c->cenc, "deflate") != NULL ||
-	    strncmp(c->compression, "gzip", 4) == 0) {
-		struct tt_buf	z;
-
-		buf_init(&z, c->ws->cfg.request_max);
-		rc = body_inflate(*p, *len, &z, cause);
-		if (rc != BODY_OK) {
-			buf_free(&z);
-			return rc;
-		}
-		buf_free(out);
-		*out = z;
-		*p = out->p;
-		*len = out->len;
-	}
-	return BODY_OK;
+	j->id = ++ws->next_op;
+	j->ws = ws;
+	j->kind = kind;
+	j->route = (int)route_of(kind);
+	j->body = *body;
+	buf_init(body, body->max);
+	buf_init(&j->decoded, 0);
+	tt_batch_init(&j->batch);
+	return j;
 }
 
-/* A request header into buf, "" when absent. */
+/* Decode now (small bodies) or on the worker; done runs either way. */
 static void
-hdr(struct lws *wsi, enum lws_token_indexes t, char *buf, int len)
+job_start(struct ws *ws, struct decode_job *j)
 {
-	if (lws_hdr_total_length(wsi, t) <= 0 ||
-	    lws_hdr_copy(wsi, buf, len, t) < 0)
-		buf[0] = '\0';
-}
-
-/* Query argument name ("name=") into buf, or NULL when absent. */
-static const char *
-url_arg(struct conn *c, const char *name, char *buf, int len)
-{
-	const char	*v;
-
-	v = lws_get_urlarg_by_name(c->wsi, name, buf, len);
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
-/* GET /v1/optout and Devtron's two routes: answers from the registry. */
-static void
-optout_get(struct conn *c)
-{
-	struct ws	*ws = c->ws;
-	char		 src[300], cli[300], host[256], key[64];
-	const char	*source, *client;
-
-	if (ws->cfg.sink.optout_json == NULL) {
-		http_respond(c, 503, "application/json", error_json(0,
-		    "this collector has no opt-out registry"));
-		return;
-	}
-	switch (c->kind) {
-	case RK_OPTOUT:
-		source = url_arg(c, "source=", src, sizeof src);
-		client = url_arg(c, "client=", cli, sizeof cli);
-		http_respond(c, 200, "application/json",
-		    ws->cfg.sink.optout_json(ws->cfg.sink.arg, source, client));
-		break;
-	case RK_DEVTRON_OPTOUT:
-		client = c->path + strlen(DEVTRON_OPTOUT);
-		http_respond(c, 200, "application/json", xasprintf(
-		    "{\"result\":%s}", ws->cfg.sink.optout_match(
-		    ws->cfg.sink.arg, "devtron", client) ? "true" : "false"));
-		break;
-	default:
-		hdr(c->wsi, WSI_TOKEN_HOST, host, sizeof host);
-		if (host[0] == '\0' || strpbrk(host, "\"\\") != NULL)
-			snprintf(host, sizeof host, "%s:%d", ws->cfg.host,
-			    ws_port(ws));
-		lws_b64_encode_string(DEVTRON_KEY, (int)strlen(DEVTRON_KEY),
-		    key, sizeof key);
-		http_respond(c, 200, "application/json", xasprintf(
-		    "{\"result\":{\"PosthogApiKey\":\"%s\","
-		    "\"PosthogEndpoint\":\"http://%s\"}}", key, host));
-		break;
-	}
-}
-
-/* POST /v1/optout: {"source","client","enabled"} or the same as query. */
-static void
-optout_post(struct conn *c, const uint8_t *p, size_t len)
-{
-	struct ws	*ws = c->ws;
-	char		 src[300], cli[300], en[16];
-	char		*source = NULL, *client = NULL, *cause = NULL, *q, *r;
-	const char	*v, *why;
-	int		 enabled = 1;
-
-	if (len == 0 && (v = url_arg(c, "source=", src, sizeof src)) != NULL) {
-		source = xstrdup(v);
-		if ((v = url_arg(c, "client=", cli, sizeof cli)) != NULL)
-			client = xstrdup(v);
-		if ((v = url_arg(c, "enabled=", en, sizeof en)) != NULL)
-			enabled = strcmp(v, "false") != 0 &&
-			    strcmp(v, "0") != 0;
-		if (tt_optout_check_name(source, &why) != 0 ||
-		    (client != NULL && tt_optout_check_name(client,
-		    &why) != 0))
-			cause = xasprintf("source and client: %s", why);
+	if (j->body.len <= INLINE_DECODE_MAX || ws->worker == NULL) {
+		decode_job_run(j);
+		j->done(j);
 	} else
-		tt_optout_parse_request(p, len, &source, &client, &enabled,
-		    &cause);
-	if (cause == NULL && ws->cfg.sink.optout_change == NULL)
-		cause = xstrdup("this collector has no opt-out registry");
-	if (cause != NULL) {
-		http_respond(c, 400, "application/json", error_json(0, cause));
-		goto done;
-	}
-	q = json_quote(source);
-	r = client != NULL ? json_quote(client) : xstrdup("null");
-	free(c->optout_reply);
-	c->optout_reply = xasprintf("{\"ok\":true,\"source\":%s,"
-	    "\"client\":%s,\"enabled\":%s}", q, r,
-	    enabled ? "true" : "false");
-	free(q);
-	free(r);
-	c->optout_op = ++ws->next_op;
-	c->ticket = 0;
-	c->resp = RESP_WAIT;
-	wait_add(c);
-	ws->cfg.sink.optout_change(ws->cfg.sink.arg, source, client, enabled,
-	    c->optout_op);
-done:
-	free(cause);
-	free(source);
-	free(client);
+		worker_submit(ws->worker, j);
 }
 
-/* The whole HTTP body is here: decode, submit, and reply or wait. */
-static void
-http_body_done(struct conn *c)
-{
-	struct outcome	 o;
-	struct tt_buf	 dec;
-	const uint8_t	*p = c->body.p;
-	size_t		 len = c->body.len;
-	char		*cause = NULL, msg[160];
-	int		 rc;
-
-	if (c->bad_framing) {
-		c->close_after = 1;
-		http_error(c, 400, TT_CTR_REJ_MALFORMED,
-		    "malformed chunked transfer encoding");
-		return;
-	}
-	if (c->overflow) {
-		snprintf(msg, sizeof msg, "request body exceeds the limit of "
-		    "%zu bytes", c->ws->cfg.request_max);
-		http_error(c, 413, TT_CTR_REJ_TOO_LARGE, msg);
-		return;
-	}
-	buf_init(&dec, c->ws->cfg.request_max);
-	if ((rc = transport_decode(c, &dec, &p, &len, &cause)) != BODY_OK) {
-		http_error(c, rc == BODY_TOO_LARGE ? 413 : 400,
-		    rc == BODY_TOO_LARGE ? TT_CTR_REJ_TOO_LARGE :
-		    TT_CTR_REJ_DECOMPRESS, cause);
-		free(cause);
-		buf_free(&dec);
-		return;
-	}
-	if (c->kind == RK_OPTOUT) {
-		optout_post(c, p, len);
-		buf_free(&dec);
-		return;
-	}
-	memset(&o, 0, sizeof o);
-	ingest(c->ws, NULL, c->kind, c->path, c->ctype[0] != '\0' ?
-	    c->ctype : NULL, p, len, &o);
-	buf_free(&dec);
-	if (o.status != 0) {
-		http_error(c, o.status, o.reason, o.error);
-		free(o.error);
-		return;
-	}
-	c->ticket = o.ticket;
-	c->accepted = o.accepted;
-	c->dropped = o.dropped;
-	c->rejected = o.rejected;
-	free(c->first_error);
-	c->first_error = o.first_error;
-	c->resp = RESP_WAIT;
-	wait_add(c);
-}
-
-/* ---- HTTP ---- */
+/* ---- HTTP routes ---- */
 
 static const struct route *
 route_find(const char *path)
@@ -637,6 +422,35 @@ route_find(const char *path)
 	return NULL;
 }
 
+/* "Allow: GET, HEAD, POST\r\n" for a route's methods. */
+static char *
+allow_header(unsigned methods)
+{
+	return xasprintf("Allow: %s%s%s\r\n", methods & M_GET ? "GET, HEAD" :
+	    "", (methods & M_GET) && (methods & M_POST) ? ", " : "",
+	    methods & M_POST ? "POST" : "");
+}
+
+/* The 404 body: which routes exist. */
+static char *
+routes_json(void)
+{
+	char	*s = xstrdup("{\"error\":\"no such route\",\"routes\":["), *t;
+	size_t	 i;
+
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		t = xasprintf("%s%s\"%s%s%s%s\"", s, i > 0 ? "," : "",
+		    routes[i].methods & M_GET ? "GET " : "",
+		    routes[i].methods & M_POST ? "POST " : "",
+		    routes[i].path, routes[i].prefix == 2 ? "…" : "");
+		free(s);
+		s = t;
+	}
+	t = xasprintf("%s]}", s);
+	free(s);
+	return t;
+}
+
 static char *
 metrics_text(struct ws *ws)
 {
@@ -644,8 +458,10 @@ metrics_text(struct ws *ws)
 	int	 i;
 
 	s = xasprintf("# HELP teltop_connections Open connections.\n"
-	    "# TYPE teltop_connections gauge\nteltop_connections %d\n",
-	    ws->connections);
+	    "# TYPE teltop_connections gauge\nteltop_connections %d\n"
+	    "# HELP teltop_buffered_bytes Request bytes held in memory.\n"
+	    "# TYPE teltop_buffered_bytes gauge\nteltop_buffered_bytes %zu\n",
+	    ws->connections, ws->buffered);
 	for (i = 0; i < TT_CTR_COUNT; i++) {
 		const char *reason = tt_counter_reason((enum tt_counter)i);
 		if (reason != NULL)
@@ -674,156 +490,264 @@ metrics_text(struct ws *ws)
 	return s;
 }
 
-/* Reset per-request state (keep-alive reuses the connection). */
+/* GET /v1/optout and Devtron's two routes: answers from the registry. */
 static void
-http_reset(struct conn *c)
+optout_get(struct hconn *c)
 {
-	wait_remove(c);
-	buf_free(&c->body);
-	free(c->resp_body);
-	free(c->first_error);
-	free(c->optout_reply);
-	c->resp_body = NULL;
-	c->first_error = NULL;
-	c->optout_reply = NULL;
-	c->optout_op = 0;
-	c->resp = RESP_NONE;
-	c->kind = RK_NONE;
-	c->chunked = c->overflow = c->bad_framing = c->close_after = 0;
-	memset(&c->ch, 0, sizeof c->ch);
-	c->ctype[0] = c->cenc[0] = c->compression[0] = '\0';
-}
+	struct ws	*ws = c->ws;
+	char		 src[300], cli[300], host[256], key[64];
+	const char	*source, *client, *h;
 
-static int
-http_request(struct conn *c, const char *uri)
-{
-	const struct route	*r;
-	char			 te[64], clen[32], arg[64];
-	const char		*v;
-	int			 post;
-	long long		 n;
-
-	http_reset(c);
-	snprintf(c->path, sizeof c->path, "%s", uri);
-	post = lws_hdr_total_length(c->wsi, WSI_TOKEN_POST_URI) > 0;
-	r = route_find(c->path);
-	if (r == NULL) {
-		count(c->ws, TT_CTR_REJ_ROUTE, 1);
-		http_respond(c, 404, "application/json", error_json(0,
-		    "no such route; see design.md for the endpoints"));
-		c->close_after = post;
-		return 0;
-	}
-	if (r->method != BOTH && r->method != post) {
-		count(c->ws, TT_CTR_REJ_ROUTE, 1);
-		http_respond(c, 405, "application/json", error_json(0,
-		    r->method == POST ? "this route takes POST" :
-		    "this route takes GET"));
-		c->close_after = post;
-		return 0;
-	}
-	c->kind = r->kind;
-	if (!post && (r->kind == RK_OPTOUT || r->kind == RK_DEVTRON_OPTOUT ||
-	    r->kind == RK_DEVTRON_INFO)) {
-		optout_get(c);
-		return 0;
-	}
-	if (r->kind == RK_HEALTHZ) {
-		http_respond(c, 200, "text/plain", xstrdup("ok\n"));
-		return 0;
-	}
-	if (r->kind == RK_METRICS) {
-		http_respond(c, 200, "text/plain; version=0.0.4",
-		    metrics_text(c->ws));
-		return 0;
-	}
-	hdr(c->wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, c->ctype, sizeof c->ctype);
-	hdr(c->wsi, WSI_TOKEN_HTTP_CONTENT_ENCODING, c->cenc, sizeof c->cenc);
-	hdr(c->wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING, te, sizeof te);
-	hdr(c->wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, clen, sizeof clen);
-	if ((v = lws_get_urlarg_by_name(c->wsi, "compression=", arg,
-	    sizeof arg)) != NULL)
-		snprintf(c->compression, sizeof c->compression, "%s", v);
-	c->chunked = strstr(te, "chunked") != NULL;
-	buf_init(&c->body, c->ws->cfg.request_max);
-	n = clen[0] != '\0' ? atoll(clen) : 0;
-	if (!c->chunked && n > (long long)c->ws->cfg.request_max)
-		c->overflow = 1;
-	if (!c->chunked && n == 0)
-		http_body_done(c);	/* no body will come */
-	return 0;
-}
-
-static void
-http_body(struct conn *c, const uint8_t *p, size_t len)
-{
-	int	rc;
-
-	count(c->ws, TT_CTR_BYTES, (int64_t)len);
-	if (c->resp != RESP_NONE)
-		return;		/* answered already (route error) */
-	if (!c->chunked) {
-		if (!c->overflow && buf_append(&c->body, p, len) != 0)
-			c->overflow = 1;
+	if (ws->cfg.sink.optout_json == NULL) {
+		http_reply(c, 503, "application/json", error_json(0,
+		    "this collector has no opt-out registry"), NULL);
 		return;
 	}
-	rc = chunked_feed(&c->ch, p, len, &c->body, &c->overflow);
-	if (rc < 0) {
-		c->bad_framing = 1;
-		http_body_done(c);
-	} else if (rc == 1) {
-		/* lws cannot keep a chunked request's connection in step */
-		c->close_after = 1;
-		http_body_done(c);
+	switch (c->kind) {
+	case RK_OPTOUT:
+		source = h1_query(c->req, "source", src, sizeof src);
+		client = h1_query(c->req, "client", cli, sizeof cli);
+		http_reply(c, 200, "application/json",
+		    ws->cfg.sink.optout_json(ws->cfg.sink.arg, source, client),
+		    NULL);
+		break;
+	case RK_DEVTRON_OPTOUT:
+		client = c->req->path + strlen(DEVTRON_OPTOUT);
+		http_reply(c, 200, "application/json", xasprintf(
+		    "{\"result\":%s}", ws->cfg.sink.optout_match(
+		    ws->cfg.sink.arg, "devtron", client) ? "true" : "false"),
+		    NULL);
+		break;
+	default:
+		h = h1_header(c->req, "host");
+		if (h == NULL || *h == '\0' || strpbrk(h, "\"\\") != NULL ||
+		    strlen(h) >= sizeof host)
+			snprintf(host, sizeof host, "%s:%d", ws->cfg.host,
+			    ws_port(ws));
+		else
+			snprintf(host, sizeof host, "%s", h);
+		lws_b64_encode_string(DEVTRON_KEY, (int)strlen(DEVTRON_KEY),
+		    key, sizeof key);
+		http_reply(c, 200, "application/json", xasprintf(
+		    "{\"result\":{\"PosthogApiKey\":\"%s\","
+		    "\"PosthogEndpoint\":\"http://%s\"}}", key, host), NULL);
+		break;
 	}
 }
 
-static int
-http_writeable(struct conn *c)
+/* POST /v1/optout: {"source","client","enabled"} or the same as query. */
+static void
+optout_post(struct hconn *c, const uint8_t *p, size_t len)
 {
-	unsigned char	 hbuf[LWS_PRE + 1024], *start = hbuf + LWS_PRE;
-	unsigned char	*p = start, *end = hbuf + sizeof hbuf - 1;
-	unsigned char	*out;
-	size_t		 blen;
+	struct ws	*ws = c->ws;
+	char		 src[300], cli[300], en[16];
+	char		*source = NULL, *client = NULL, *cause = NULL, *q, *r;
+	const char	*v, *why;
+	int		 enabled = 1;
 
-	switch (c->resp) {
-	case RESP_HEADERS:
-		blen = c->resp_body != NULL ? strlen(c->resp_body) : 0;
-		if (lws_add_http_common_headers(c->wsi, (unsigned)c->status,
-		    c->resp_ctype, blen, &p, end))
-			return -1;
-		if (c->close_after && lws_add_http_header_by_token(c->wsi,
-		    WSI_TOKEN_CONNECTION, (const unsigned char *)"close", 5,
-		    &p, end))
-			return -1;
-		if (lws_finalize_write_http_header(c->wsi, start, &p, end))
-			return -1;
-		if (blen > 0) {
-			c->resp = RESP_BODY;
-			lws_callback_on_writable(c->wsi);
-			return 0;
-		}
-		break;
-	case RESP_BODY:
-		blen = strlen(c->resp_body);
-		out = xmalloc(LWS_PRE + blen);
-		memcpy(out + LWS_PRE, c->resp_body, blen);
-		if (lws_write(c->wsi, out + LWS_PRE, blen,
-		    LWS_WRITE_HTTP_FINAL) != (int)blen) {
-			free(out);
-			return -1;
-		}
-		free(out);
-		break;
-	default:
-		return 0;
+	if (len == 0 && (v = h1_query(c->req, "source", src, sizeof src)) !=
+	    NULL) {
+		source = xstrdup(v);
+		if ((v = h1_query(c->req, "client", cli, sizeof cli)) != NULL)
+			client = xstrdup(v);
+		if ((v = h1_query(c->req, "enabled", en, sizeof en)) != NULL)
+			enabled = strcmp(v, "false") != 0 &&
+			    strcmp(v, "0") != 0;
+		if (tt_optout_check_name(source, &why) != 0 ||
+		    (client != NULL && tt_optout_check_name(client,
+		    &why) != 0))
+			cause = xasprintf("source and client: %s", why);
+	} else
+		tt_optout_parse_request(p, len, &source, &client, &enabled,
+		    &cause);
+	if (cause == NULL && ws->cfg.sink.optout_change == NULL)
+		cause = xstrdup("this collector has no opt-out registry");
+	if (cause != NULL) {
+		http_reply(c, 400, "application/json", error_json(0, cause),
+		    NULL);
+		goto done;
 	}
-	c->resp = RESP_NONE;
-	if (c->close_after)
-		return -1;
-	if (lws_http_transaction_completed(c->wsi))
-		return -1;
+	q = json_quote(source);
+	r = client != NULL ? json_quote(client) : xstrdup("null");
+	free(c->optout_reply);
+	c->optout_reply = xasprintf("{\"ok\":true,\"source\":%s,"
+	    "\"client\":%s,\"enabled\":%s}", q, r,
+	    enabled ? "true" : "false");
+	free(q);
+	free(r);
+	c->optout_op = ++ws->next_op;
+	http_wait_add(c);
+	ws->cfg.sink.optout_change(ws->cfg.sink.arg, source, client, enabled,
+	    c->optout_op);
+done:
+	free(cause);
+	free(source);
+	free(client);
+}
+
+/* Service thread: an HTTP body is decoded; submit it and wait. */
+static void
+http_job_done(struct decode_job *j)
+{
+	struct hconn	*c;
+	struct outcome	 o;
+
+	for (c = j->ws->hwaiting; c != NULL; c = c->wnext)
+		if (c->job == j->id)
+			break;
+	if (c == NULL) {	/* the connection went away */
+		decode_job_free(j);
+		return;
+	}
+	c->job = 0;
+	if (j->status != 0) {
+		count(j->ws, TT_CTR_RECEIVED, (int64_t)j->more_refused);
+		count(j->ws, j->reason, (int64_t)j->more_refused);
+		http_error(c, j->status, j->reason, j->error);
+		decode_job_free(j);
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	submit(j->ws, NULL, c->req->path, c->ctype[0] != '\0' ? c->ctype : NULL,
+	    j->p, j->len, &j->batch, &o);
+	decode_job_free(j);
+	c->ticket = o.ticket;
+	c->accepted = o.accepted;
+	c->dropped = o.dropped;
+	c->rejected = o.rejected;
+	free(c->first_error);
+	c->first_error = o.first_error;
+}
+
+int
+route_is_websocket(const struct hconn *c)
+{
+	const struct route	*r = route_find(c->req->path);
+	const char		*up = h1_header(c->req, "upgrade");
+
+	return r != NULL && r->kind == RK_WS && c->req->method == H1_GET &&
+	    up != NULL && strcasecmp(up, "websocket") == 0;
+}
+
+int
+route_headers(struct hconn *c)
+{
+	struct ws		*ws = c->ws;
+	const struct route	*r;
+	const char		*v;
+	char			*allow, msg[160];
+	uint64_t		 clen = 0;
+
+	r = route_find(c->req->path);
+	if (r == NULL) {
+		count(ws, TT_CTR_RECEIVED, 1);
+		count(ws, TT_CTR_REJ_ROUTE, 1);
+		http_reply(c, 404, "application/json", routes_json(), NULL);
+		return 1;
+	}
+	c->kind = r->kind;
+	if ((r->methods & (1u << c->req->method)) == 0) {
+		count(ws, TT_CTR_RECEIVED, 1);
+		count(ws, TT_CTR_REJ_ROUTE, 1);
+		allow = allow_header(r->methods);
+		snprintf(msg, sizeof msg, "%s is not served on %s: %.*s",
+		    c->req->method_name, r->path, (int)strlen(allow) - 2,
+		    allow);
+		http_reply(c, 405, "application/json", error_json(0, msg),
+		    allow);
+		free(allow);
+		return 1;
+	}
+	if (r->kind == RK_WS) {
+		http_reply(c, 426, "application/json", error_json(0,
+		    "this route takes a WebSocket upgrade"),
+		    "Upgrade: websocket\r\n");
+		return 1;
+	}
+	if (c->req->method != H1_POST)
+		return 0;
+	if ((v = h1_header(c->req, "content-type")) != NULL)
+		snprintf(c->ctype, sizeof c->ctype, "%s", v);
+	if (c->req->has_length)
+		clen = c->req->content_length;
+	if (clen > ws->cfg.request_max) {
+		snprintf(msg, sizeof msg, "request body of %llu bytes exceeds "
+		    "the limit of %zu bytes", (unsigned long long)clen,
+		    ws->cfg.request_max);
+		c->close_after = 1;
+		http_error(c, 413, TT_CTR_REJ_TOO_LARGE, msg);
+		return 1;
+	}
+	if (ws->buffered + clen > ws->cfg.buffered_max) {
+		c->close_after = 1;
+		count(ws, TT_CTR_RECEIVED, 1);
+		count(ws, TT_CTR_REJ_BUSY, 1);
+		http_reply(c, 503, "application/json", error_json(0,
+		    "too many request bytes held at once: retry shortly"),
+		    "Retry-After: 1\r\n");
+		return 1;
+	}
+	ws->buffered += clen;
+	c->reserved = clen;
+	if ((v = h1_header(c->req, "expect")) != NULL &&
+	    strcasecmp(v, "100-continue") == 0)
+		http_continue(c);
 	return 0;
+}
+
+void
+route_request(struct hconn *c)
+{
+	struct ws		*ws = c->ws;
+	struct decode_job	*j;
+	const char		*v;
+	char			 arg[32];
+
+	switch (c->kind) {
+	case RK_HEALTHZ:
+		http_reply(c, 200, "text/plain", xstrdup("ok\n"), NULL);
+		return;
+	case RK_METRICS:
+		http_reply(c, 200, "text/plain; version=0.0.4",
+		    metrics_text(ws), NULL);
+		return;
+	case RK_OPTOUT:
+		if (c->req->method == H1_POST) {
+			optout_post(c, c->body.p, c->body.len);
+			return;
+		}
+		/* FALLTHROUGH */
+	case RK_DEVTRON_OPTOUT:
+	case RK_DEVTRON_INFO:
+		optout_get(c);
+		return;
+	default:
+		break;
+	}
+	j = job_new(ws, (enum route_kind)c->kind, &c->body);
+	j->reserved = c->reserved;
+	c->reserved = 0;
+	snprintf(j->ctype, sizeof j->ctype, "%s", c->ctype);
+	if ((v = h1_header(c->req, "content-encoding")) != NULL)
+		snprintf(j->cenc, sizeof j->cenc, "%s", v);
+	if ((v = h1_query(c->req, "compression", arg, sizeof arg)) != NULL)
+		snprintf(j->compression, sizeof j->compression, "%s", v);
+	j->done = http_job_done;
+	c->job = j->id;
+	http_wait_add(c);
+	job_start(ws, j);
+}
+
+void
+route_forget(struct hconn *c)
+{
+	c->job = c->ticket = c->optout_op = 0;
+	c->kind = RK_NONE;
+	c->ctype[0] = '\0';
+	c->accepted = c->dropped = c->rejected = 0;
+	free(c->first_error);
+	free(c->optout_reply);
+	c->first_error = c->optout_reply = NULL;
 }
 
 /* ---- WebSocket ---- */
@@ -834,7 +758,7 @@ ws_reply_push(struct conn *c, uint64_t ticket, char *text)
 	struct reply	*r = xcalloc(1, sizeof *r);
 
 	r->ticket = ticket;
-	r->done = ticket == 0;
+	r->done = ticket == 0 && text != NULL;
 	r->text = text;
 	if (c->rtail != NULL)
 		c->rtail->next = r;
@@ -842,7 +766,7 @@ ws_reply_push(struct conn *c, uint64_t ticket, char *text)
 		c->rhead = r;
 	c->rtail = r;
 	c->nreplies++;
-	if (ticket != 0)
+	if (ticket != 0 || text == NULL)
 		wait_add(c);
 	if (c->nreplies >= REPLY_QUEUE_MAX && !c->rx_paused) {
 		lws_rx_flow_control(c->wsi, 0);
@@ -852,61 +776,110 @@ ws_reply_push(struct conn *c, uint64_t ticket, char *text)
 		lws_callback_on_writable(c->wsi);
 }
 
+/* Service thread: a WebSocket message is decoded; submit it. */
+static void
+ws_job_done(struct decode_job *j)
+{
+	struct conn	*c;
+	struct reply	*r = NULL;
+	struct outcome	 o;
+
+	for (c = j->ws->waiting; c != NULL; c = c->wnext) {
+		for (r = c->rhead; r != NULL; r = r->next)
+			if (r->job == j->id)
+				break;
+		if (r != NULL)
+			break;
+	}
+	if (r == NULL) {	/* the connection went away */
+		decode_job_free(j);
+		return;
+	}
+	r->job = 0;
+	if (j->status != 0) {
+		count(j->ws, TT_CTR_RECEIVED, (int64_t)j->more_refused + 1);
+		count(j->ws, j->reason, (int64_t)j->more_refused + 1);
+		r->text = error_json(1, j->error);
+		r->done = 1;
+	} else {
+		memset(&o, 0, sizeof o);
+		submit(j->ws, c, "/ws", NULL, j->p, j->len, &j->batch, &o);
+		r->ticket = o.ticket;
+		r->accepted = o.accepted;
+		r->dropped = o.dropped;
+		r->rejected = o.rejected;
+		r->error = o.first_error;
+	}
+	decode_job_free(j);
+	if (c->rhead != NULL && c->rhead->done)
+		lws_callback_on_writable(c->wsi);
+}
+
 /* A whole WebSocket message is here. */
 static void
 ws_message(struct conn *c)
 {
-	struct outcome	 o;
-	char		 msg[160];
-	struct reply	*r;
+	struct ws		*ws = c->ws;
+	struct decode_job	*j;
+	char			 msg[160];
 
 	if (c->msg_bad) {
-		count(c->ws, TT_CTR_RECEIVED, 1);
+		count(ws, TT_CTR_RECEIVED, 1);
 		if (c->msg_bad == 1) {
-			count(c->ws, TT_CTR_REJ_MALFORMED, 1);
+			count(ws, TT_CTR_REJ_MALFORMED, 1);
 			ws_reply_push(c, 0, error_json(1, "binary frames are "
 			    "not accepted: send JSON as text frames"));
 		} else {
-			count(c->ws, TT_CTR_REJ_TOO_LARGE, 1);
+			count(ws, TT_CTR_REJ_TOO_LARGE, 1);
 			snprintf(msg, sizeof msg, "message exceeds the limit "
-			    "of %zu bytes", c->ws->cfg.request_max);
+			    "of %zu bytes", ws->cfg.request_max);
 			ws_reply_push(c, 0, error_json(1, msg));
 		}
 		return;
 	}
-	memset(&o, 0, sizeof o);
-	ingest(c->ws, c, RK_EVENTS, "/ws", NULL, c->msg.p, c->msg.len, &o);
-	if (o.status != 0) {
-		count(c->ws, TT_CTR_RECEIVED, 1);
-		count(c->ws, o.reason, 1);
-		ws_reply_push(c, 0, error_json(1, o.error));
-		free(o.error);
-		return;
-	}
-	ws_reply_push(c, o.ticket, NULL);
-	r = c->rtail;
-	r->accepted = o.accepted;
-	r->dropped = o.dropped;
-	r->rejected = o.rejected;
-	r->error = o.first_error;
+	ws_reply_push(c, 0, NULL);	/* its place in the reply order */
+	j = job_new(ws, RK_EVENTS, &c->msg);
+	j->reserved = c->msg_reserved;
+	c->msg_reserved = 0;
+	j->done = ws_job_done;
+	c->rtail->job = j->id;
+	job_start(ws, j);
 }
 
 static void
 ws_receive(struct conn *c, const uint8_t *p, size_t len)
 {
+	struct ws	*ws = c->ws;
+
 	if (lws_is_first_fragment(c->wsi)) {
 		buf_reset(&c->msg);
 		c->msg_bad = lws_frame_is_binary(c->wsi) ? 1 : 0;
 	}
-	count(c->ws, TT_CTR_BYTES, (int64_t)len);
+	count(ws, TT_CTR_BYTES, (int64_t)len);
+	if (!c->msg_bad && c->msg.len + len > c->msg_reserved) {
+		if (ws->buffered + len > ws->cfg.buffered_max)
+			c->msg_bad = 3;
+		else {
+			ws->buffered += len;
+			c->msg_reserved += len;
+		}
+	}
 	if (!c->msg_bad && buf_append(&c->msg, p, len) != 0)
 		c->msg_bad = 2;
 	if (lws_is_final_fragment(c->wsi) &&
 	    lws_remaining_packet_payload(c->wsi) == 0) {
-		ws_message(c);
+		if (c->msg_bad == 3) {
+			count(ws, TT_CTR_RECEIVED, 1);
+			count(ws, TT_CTR_REJ_BUSY, 1);
+			ws_reply_push(c, 0, error_json(1, "too many request "
+			    "bytes held at once: resend shortly"));
+		} else
+			ws_message(c);
 		buf_reset(&c->msg);
-		if (c->msg.cap > 1024 * 1024)
+		if (c->msg.cap > WS_MSG_KEEP)
 			buf_free(&c->msg);
+		ws->buffered -= c->msg_reserved;
+		c->msg_reserved = 0;
 	}
 }
 
@@ -933,6 +906,7 @@ ws_writeable(struct conn *c)
 	c->nreplies--;
 	free(r->text);
 	free(r->error);
+	free(r->push_key);
 	free(r);
 	if (c->rx_paused && c->nreplies <= REPLY_QUEUE_LOW) {
 		lws_rx_flow_control(c->wsi, 1);
@@ -953,11 +927,15 @@ ws_close(struct conn *c)
 		next = r->next;
 		free(r->text);
 		free(r->error);
+		free(r->push_key);
 		free(r);
 	}
 	c->rhead = c->rtail = NULL;
 	buf_free(&c->msg);
+	c->ws->buffered -= c->msg_reserved;
+	c->msg_reserved = 0;
 	hmap_clear(&c->seen, NULL);
+	hmap_clear(&c->told, NULL);
 	if (c->sprev != NULL)
 		c->sprev->snext = c->snext;
 	else if (c->ws->senders == c)
@@ -973,27 +951,25 @@ ws_optout_notify(struct ws *ws, const char *source, const char *client,
 {
 	struct conn	*c;
 	enum tt_source	 src;
-	char		 key[2 * 256 + 2], *q, *r;
-	int		 n = 0;
+	char		 key[2 * 256 + 2];
+	int		 n, k;
 
 	if (tt_source_parse(source, &src) != 0)
 		return;		/* no sender can have sent it */
-	if (client != NULL)
-		n = snprintf(key, sizeof key, "%s\x1f%s", source, client);
-	q = json_quote(source);
-	r = client != NULL ? json_quote(client) : xstrdup("null");
+	n = client != NULL ? seen_key(key, sizeof key, source, client) : 0;
 	for (c = ws->senders; c != NULL; c = c->snext) {
 		if ((c->sources_seen & (1u << src)) == 0)
 			continue;
-		if (client != NULL && (n <= 0 || (size_t)n >= sizeof key ||
+		if (client != NULL && (n <= 0 ||
 		    hmap_get(&c->seen, key, (size_t)n) == NULL))
 			continue;
-		ws_reply_push(c, 0, xasprintf("{\"type\":\"optout\","
-		    "\"source\":%s,\"client\":%s,\"enabled\":%s}", q, r,
-		    enabled ? "true" : "false"));
+		push_optout(c, source, client, enabled);
+		/* told now; a later contact after a clear tells again */
+		if ((k = seen_key(key, sizeof key, source, client)) > 0 &&
+		    (enabled || hmap_get(&c->told, key, (size_t)k) != NULL))
+			*hmap_put(&c->told, key, (size_t)k) = enabled ? c :
+			    NULL;
 	}
-	free(q);
-	free(r);
 }
 
 /* ---- commits ---- */
@@ -1012,34 +988,33 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
     enum tt_commit how)
 {
 	struct conn	*c, *next;
+	struct hconn	*h, *hnext;
 	struct reply	*r;
 	int		 pending, ok = how == TT_COMMIT_OK;
 
+	for (h = ws->hwaiting; h != NULL; h = hnext) {
+		hnext = h->wnext;
+		if (h->ticket == 0 || h->ticket < first || h->ticket > last)
+			continue;
+		h->ticket = 0;
+		if (ok) {
+			count(ws, TT_CTR_ACCEPTED, (int64_t)h->accepted);
+			http_success(h);
+		} else {
+			count(ws, TT_CTR_REJ_STORE, (int64_t)h->accepted);
+			http_reply(h, how == TT_COMMIT_DISK_FULL ? 507 : 503,
+			    "application/json", error_json(0,
+			    commit_error(how)), NULL);
+		}
+	}
 	for (c = ws->waiting; c != NULL; c = next) {
 		next = c->wnext;
-		if (!c->is_ws) {
-			if (c->resp != RESP_WAIT || c->ticket == 0 ||
-			    c->ticket < first || c->ticket > last)
-				continue;
-			wait_remove(c);
-			if (ok) {
-				count(ws, TT_CTR_ACCEPTED,
-				    (int64_t)c->accepted);
-				http_success(c);
-			} else {
-				count(ws, TT_CTR_REJ_STORE,
-				    (int64_t)c->accepted);
-				http_respond(c, how == TT_COMMIT_DISK_FULL ?
-				    507 : 503, "application/json",
-				    error_json(0, commit_error(how)));
-			}
-			continue;
-		}
 		pending = 0;
 		for (r = c->rhead; r != NULL; r = r->next) {
 			if (r->done)
 				continue;
-			if (r->ticket < first || r->ticket > last) {
+			if (r->job != 0 || r->ticket < first ||
+			    r->ticket > last) {
 				pending = 1;
 				continue;
 			}
@@ -1065,20 +1040,20 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 void
 ws_optout_done(struct ws *ws, uint64_t op, int rc, const char *why)
 {
-	struct conn	*c;
+	struct hconn	*c;
 
-	for (c = ws->waiting; c != NULL; c = c->wnext) {
-		if (c->is_ws || c->resp != RESP_WAIT || c->optout_op != op)
+	for (c = ws->hwaiting; c != NULL; c = c->wnext) {
+		if (c->optout_op != op)
 			continue;
-		wait_remove(c);
+		c->optout_op = 0;
 		if (rc == 0) {
-			http_respond(c, 200, "application/json",
-			    c->optout_reply);
+			http_reply(c, 200, "application/json",
+			    c->optout_reply, NULL);
 			c->optout_reply = NULL;
 		} else
-			http_respond(c, 503, "application/json", error_json(0,
+			http_reply(c, 503, "application/json", error_json(0,
 			    why != NULL ? why : "the registry could not be "
-			    "written"));
+			    "written"), NULL);
 		return;
 	}
 }
@@ -1118,7 +1093,7 @@ run_posted(struct ws *ws)
 	}
 }
 
-/* ---- the lws callback ---- */
+/* ---- the lws callback of the WebSocket vhost ---- */
 
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -1133,51 +1108,18 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (ws != NULL)
 			run_posted(ws);
 		return 0;
-	case LWS_CALLBACK_HTTP_BIND_PROTOCOL:
-		if (c != NULL && c->ws == NULL) {
-			c->ws = ws;
-			c->wsi = wsi;
-			ws->connections++;
-		}
-		break;
-	case LWS_CALLBACK_HTTP:
-		c->ws = ws;
-		c->wsi = wsi;
-		return http_request(c, (const char *)in);
-	case LWS_CALLBACK_HTTP_BODY:
-		http_body(c, in, len);
-		return 0;
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (!c->chunked && c->resp == RESP_NONE)
-			http_body_done(c);
-		return 0;
-	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return http_writeable(c);
-	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
-	case LWS_CALLBACK_CLOSED_HTTP:
-		if (c != NULL && c->ws != NULL && !c->is_ws) {
-			http_reset(c);
-			ws->connections--;
-			c->ws = NULL;
-		}
-		break;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0 ||
 		    (strcmp(uri, "/ws") != 0 && strcmp(uri, "/ws/") != 0))
 			return -1;
 		break;
 	case LWS_CALLBACK_ESTABLISHED:
-		/* The upgraded HTTP transaction is never dropped. */
-		if (c->ws != NULL && !c->is_ws) {
-			http_reset(c);
-			ws->connections--;
-		}
 		memset(c, 0, sizeof *c);
 		c->ws = ws;
 		c->wsi = wsi;
-		c->is_ws = 1;
 		buf_init(&c->msg, ws->cfg.request_max);
 		hmap_init(&c->seen);
+		hmap_init(&c->told);
 		c->snext = ws->senders;
 		if (ws->senders != NULL)
 			ws->senders->sprev = c;
@@ -1214,11 +1156,16 @@ fd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return 0;
 }
 
-static const struct lws_protocols protocols[] = {
-	{ WS_PROTOCOL, callback, sizeof(struct conn), 65536, 0, NULL, 0 },
-	{ "teltop-fd", fd_callback, 0, 0, 0, NULL, 0 },
+static const struct lws_protocols ws_protocols[] = {
+	{ WS_PROTOCOL, callback, sizeof(struct conn), 8192, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
+
+static const struct lws_protocols fd_protocol = {
+	"teltop-fd", fd_callback, 0, 0, 0, NULL, 0
+};
+
+static struct lws_protocols http_protocols[3];
 
 /* ---- context ---- */
 
@@ -1233,6 +1180,10 @@ lws_log_emit(int level, const char *line)
 	(void)level;
 	if (log_ws == NULL)
 		return;
+	/* lws 4.1 says this at error level on every hand-over */
+	if (strstr(line, "calling service") != NULL ||
+	    strstr(line, "deferring handling ah") != NULL)
+		return;
 	snprintf(buf, sizeof buf, "lws: %s", line);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
@@ -1245,35 +1196,72 @@ ws_create(const struct ws_config *cfg, char **cause)
 {
 	struct lws_context_creation_info	 info;
 	struct ws				*ws;
+	int					 v6;
 
 	*cause = NULL;
 	ws = xcalloc(1, sizeof *ws);
 	ws->cfg = *cfg;
+	if (ws->cfg.events_max == 0)
+		ws->cfg.events_max = TT_EVENTS_MAX;
+	if (ws->cfg.buffered_max == 0)
+		ws->cfg.buffered_max = WS_BUFFERED_MAX;
 	pthread_mutex_init(&ws->post_lock, NULL);
 	log_ws = ws;
 	lws_set_log_level(LLL_ERR, lws_log_emit);
+	http_protocols[0] = http_protocol;
+	http_protocols[1] = fd_protocol;
+	v6 = strchr(cfg->host, ':') != NULL;
+
 	memset(&info, 0, sizeof info);
-	info.port = cfg->port;
-	info.iface = cfg->host;
-	info.protocols = protocols;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.user = ws;
-	info.options = LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->host,
-	    ':') == NULL) | LWS_SERVER_OPTION_VALIDATE_UTF8;
-	info.keepalive_timeout = 60;
 	info.timeout_secs = 30;
+	info.keepalive_timeout = 60;
 	info.max_http_header_data = 4096;
 	info.pt_serv_buf_size = 65536;
 	ws->ctx = lws_create_context(&info);
 	if (ws->ctx == NULL) {
+		*cause = xstrdup("cannot create the network context");
+		goto error;
+	}
+
+	/* The listener: every connection starts as raw bytes for http.c. */
+	memset(&info, 0, sizeof info);
+	info.vhost_name = "http";
+	info.port = cfg->port;
+	info.iface = cfg->host;
+	info.protocols = http_protocols;
+	info.listen_accept_protocol = "teltop-http";
+	info.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG |
+	    (v6 ? 0 : LWS_SERVER_OPTION_DISABLE_IPV6);
+	info.user = ws;
+	if ((ws->vh = lws_create_vhost(ws->ctx, &info)) == NULL) {
 		*cause = xasprintf("cannot listen on %s:%d (address in use, "
 		    "or not an address of this machine?)", cfg->host,
 		    cfg->port);
-		free(ws);
-		log_ws = NULL;
-		return NULL;
+		goto error;
 	}
-	ws->vh = lws_get_vhost_by_name(ws->ctx, "default");
+
+	/* WebSocket connections, handed over by http.c. */
+	memset(&info, 0, sizeof info);
+	info.vhost_name = "ws";
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	info.protocols = ws_protocols;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	info.user = ws;
+	if ((ws->ws_vh = lws_create_vhost(ws->ctx, &info)) == NULL) {
+		*cause = xstrdup("cannot create the WebSocket vhost");
+		goto error;
+	}
+	ws->worker = worker_start();
 	return ws;
+error:
+	if (ws->ctx != NULL)
+		lws_context_destroy(ws->ctx);
+	pthread_mutex_destroy(&ws->post_lock);
+	free(ws);
+	log_ws = NULL;
+	return NULL;
 }
 
 void
@@ -1283,11 +1271,14 @@ ws_destroy(struct ws *ws)
 
 	if (ws == NULL)
 		return;
+	/* Decodes in flight come back as posted calls: let them finish. */
+	worker_stop(ws->worker);
+	ws->worker = NULL;
+	run_posted(ws);
 	lws_sul_cancel(&ws->flush_sul);
 	lws_context_destroy(ws->ctx);
 	if (log_ws == ws)
 		log_ws = NULL;
-	/* Too late to run: whoever posted must be stopped by now. */
 	for (p = ws->posted; p != NULL; p = next) {
 		next = p->next;
 		free(p);

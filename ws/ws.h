@@ -16,6 +16,8 @@
 
 struct ws;
 
+#define WS_BUFFERED_MAX	(256u * 1024 * 1024)	/* default buffered_max */
+
 struct ws_sink {
 	void		*arg;
 	/*
@@ -25,6 +27,11 @@ struct ws_sink {
 	uint64_t	(*submit)(void *arg, struct tt_batch *,
 			    const char *route, const char *content_type,
 			    const void *body, size_t len, size_t *dropped);
+	/*
+	 * Work on a decoded batch that needs nothing shared (the privacy
+	 * findings): may run on the decode thread, before submit.  NULL: none.
+	 */
+	void		(*prepare)(void *arg, struct tt_batch *);
 	/* Persist a counter change. */
 	void		(*count)(void *arg, enum tt_counter, int64_t);
 	/* A timer asked for with ws_request_flush() fired. */
@@ -51,6 +58,8 @@ struct ws_config {
 	int		 port;		/* 0: any free port */
 	size_t		 request_max;	/* bytes of one body, decoded too */
 	size_t		 event_max;	/* bytes of one event */
+	size_t		 events_max;	/* events in one request (413 beyond) */
+	size_t		 buffered_max;	/* request bytes held at once (503) */
 	struct ws_sink	 sink;
 };
 
