@@ -16,6 +16,7 @@ static const char usage[] =
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
 	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
+	"       teltop token [--db PATH]   the control token, made on first use\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
@@ -34,6 +35,7 @@ static const struct cmd_entry {
 	{ "send", cmd_send },
 	{ "wrap", cmd_wrap },
 	{ "demo", cmd_demo },
+	{ "token", cmd_token },
 };
 
 int
