@@ -18,6 +18,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@
 /* Check one request's verdict and reason. */
 #define assert_auth(pol, rq, want_v, want_r) do {			\
 	enum tt_auth_reason	r_ = TT_AUTH_NREASONS;			\
-	enum tt_auth_verdict	v_ = tt_auth_check((pol), (rq), &r_);	\
+	enum tt_auth_verdict	v_;					\
+	v_ = tt_auth_check((pol), (rq), &r_);				\
 	if (v_ != (want_v) || r_ != (want_r)) {				\
 		print_error("verdict %d \"%s\", expected %d \"%s\"\n",	\
 		    (int)v_, tt_auth_reason_text(r_), (int)(want_v),	\
@@ -84,34 +86,38 @@ plain_request(enum tt_route_class route)
 	return rq;
 }
 
-/* A new private directory; caller frees. */
-static char *
-temp_dir(void)
+/* Unlink one file or directory, for nftw(). */
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	(void)remove(path);
+	return 0;
+}
+
+/* Each token test gets a new private directory in *state. */
+static int
+setup_dir(void **state)
 {
 	char	*d = dup_str("/tmp/teltop-auth-XXXXXX");
 
-	assert_non_null(mkdtemp(d));
-	return d;
+	if (mkdtemp(d) == NULL) {
+		free(d);
+		return -1;
+	}
+	*state = d;
+	return 0;
 }
 
-/* Remove a directory and the files in it; frees dir. */
-static void
-remove_dir(char *dir)
+/* Remove the test's directory and all in it, whatever the test left. */
+static int
+teardown_dir(void **state)
 {
-	DIR		*d;
-	struct dirent	*e;
-	char		 path[512];
-
-	assert_non_null(d = opendir(dir));
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		assert_int_equal(unlink(path), 0);
-	}
-	closedir(d);
-	assert_int_equal(rmdir(dir), 0);
-	free(dir);
+	(void)nftw(*state, remove_one, 8, FTW_DEPTH|FTW_PHYS);
+	free(*state);
+	return 0;
 }
 
 /* How many entries a directory holds besides . and .. */
@@ -185,8 +191,9 @@ test_token_equal(void **state)
 
 	(void)state;
 	assert_true(tt_token_equal(TOK, TT_TOKEN_LEN, TOK));
-	assert_false(tt_token_equal(OTHER, TT_TOKEN_LEN, TOK));	/* first */
-	assert_false(tt_token_equal(TOK, TT_TOKEN_LEN - 1, TOK));	/* prefix */
+	/* the first byte differs; a prefix; one byte more */
+	assert_false(tt_token_equal(OTHER, TT_TOKEN_LEN, TOK));
+	assert_false(tt_token_equal(TOK, TT_TOKEN_LEN - 1, TOK));
 	assert_false(tt_token_equal(TOK "0", TT_TOKEN_LEN + 1, TOK));
 	assert_false(tt_token_equal("", 0, TOK));
 	assert_false(tt_token_equal(NULL, 0, TOK));
@@ -208,15 +215,14 @@ static void
 test_token_create_reuse(void **state)
 {
 	struct stat	 st;
-	char		*dir, *path, a[TT_TOKEN_LEN + 1], b[TT_TOKEN_LEN + 1];
-	char		 buf[128], *cause = NULL, *other;
+	char		*dir, *path, a[TT_TOKEN_LEN + 1];
+	char		 b[TT_TOKEN_LEN + 1], buf[512], *cause = NULL;
 	ssize_t		 n;
 	mode_t		 old;
 	int		 fd;
 
-	(void)state;
 	old = umask(0);		/* the mode must not come from umask */
-	dir = temp_dir();
+	dir = *state;
 	assert_non_null(path = malloc(strlen(dir) + 16));
 	sprintf(path, "%s/token", dir);
 
@@ -248,18 +254,17 @@ test_token_create_reuse(void **state)
 	assert_str(b, a);
 
 	/* another directory, another token */
-	other = temp_dir();
-	sprintf(buf, "%s/token", other);
+	snprintf(buf, sizeof buf, "%s/other", dir);
+	assert_int_equal(mkdir(buf, 0700), 0);
+	snprintf(buf, sizeof buf, "%s/other/token", dir);
 	assert_int_equal(tt_token_load(buf, 1, b, &cause), 0);
 	assert_true(strcmp(a, b) != 0);
-	remove_dir(other);
 
 	/* a missing directory is an error, not a crash */
-	sprintf(buf, "%s/no/such/token", dir);
+	snprintf(buf, sizeof buf, "%s/no/such/token", dir);
 	assert_load_fails(buf, 1, "cannot create");
 
 	free(path);
-	remove_dir(dir);
 	umask(old);
 }
 
@@ -269,8 +274,7 @@ test_token_refused(void **state)
 	char	*dir, path[512], link_path[512], tok[TT_TOKEN_LEN + 1];
 	char	*cause = NULL;
 
-	(void)state;
-	dir = temp_dir();
+	dir = *state;
 	snprintf(path, sizeof path, "%s/token", dir);
 
 	/* readable by others: refused, and left alone */
@@ -323,8 +327,6 @@ test_token_refused(void **state)
 	assert_int_equal(mkdir(path, 0700), 0);
 	assert_load_fails(path, 1, "not a regular file");
 	assert_int_equal(rmdir(path), 0);
-
-	remove_dir(dir);
 }
 
 #define RACERS	6
@@ -334,14 +336,14 @@ test_token_refused(void **state)
 static void
 test_token_race(void **state)
 {
-	char	*dir, path[512], tok[TT_TOKEN_LEN + 1], got[TT_TOKEN_LEN];
-	char	*cause = NULL;
+	char	 dir[512], path[600], tok[TT_TOKEN_LEN + 1];
+	char	 got[TT_TOKEN_LEN], *cause = NULL;
 	pid_t	 pids[RACERS];
 	int	 go[2], out[2], i, round, status;
 
-	(void)state;
 	for (round = 0; round < ROUNDS; round++) {
-		dir = temp_dir();
+		snprintf(dir, sizeof dir, "%s/%d", (char *)*state, round);
+		assert_int_equal(mkdir(dir, 0700), 0);
 		snprintf(path, sizeof path, "%s/token", dir);
 		assert_int_equal(pipe(go), 0);
 		assert_int_equal(pipe(out), 0);
@@ -351,7 +353,8 @@ test_token_race(void **state)
 				continue;
 			close(go[1]);
 			close(out[0]);
-			if (read(go[0], tok, 1) != 0)	/* wait for the start */
+			/* wait for the start */
+			if (read(go[0], tok, 1) != 0)
 				_exit(1);
 			if (tt_token_load(path, 1, tok, &cause) != 0)
 				_exit(1);
@@ -374,7 +377,6 @@ test_token_race(void **state)
 		}
 		close(out[0]);
 		assert_int_equal(count_entries(dir), 1);
-		remove_dir(dir);
 	}
 }
 
@@ -674,7 +676,7 @@ test_upgrade(void **state)
 	(void)state;
 	/* a tool sends no Origin */
 	assert_allow(&pol, &rq);
-	rq.host = "anything:1";		/* Host is not what counts here */
+	rq.host = "anything:1";		/* Host does not count here */
 	assert_allow(&pol, &rq);
 	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
 		rq.origin = good[i];
@@ -847,9 +849,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token_path),
 		cmocka_unit_test(test_token_equal),
-		cmocka_unit_test(test_token_create_reuse),
-		cmocka_unit_test(test_token_refused),
-		cmocka_unit_test(test_token_race),
+		cmocka_unit_test_setup_teardown(test_token_create_reuse,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_token_refused,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_token_race,
+		    setup_dir, teardown_dir),
 		cmocka_unit_test(test_reasons),
 		cmocka_unit_test(test_control_allowed),
 		cmocka_unit_test(test_control_browser),
