@@ -16,16 +16,33 @@ static const char usage[] =
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
 	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
+	"       teltop token [--db PATH]   the control token, made on first use\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
 	"($TELTOP_DB; else ~/.local/share/teltop/events.db).  "
 	"`teltop COMMAND --help` for more.\n";
 
+/* The subcommands after `teltop`; none (or an option) is the live UI. */
+static const struct cmd_entry {
+	const char	*name;
+	int		(*fn)(int, char **);
+} cmd_table[] = {
+	{ "serve", cmd_serve },
+	{ "events", cmd_events },
+	{ "stats", cmd_stats },
+	{ "optout", cmd_optout },
+	{ "send", cmd_send },
+	{ "wrap", cmd_wrap },
+	{ "demo", cmd_demo },
+	{ "token", cmd_token },
+};
+
 int
 main(int argc, char **argv)
 {
 	const char	*cmd;
+	size_t		 i;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
@@ -36,20 +53,9 @@ main(int argc, char **argv)
 		return cmd_ui(argc, argv);
 	}
 	cmd = argv[1];
-	if (strcmp(cmd, "serve") == 0)
-		return cmd_serve(argc - 1, argv + 1);
-	if (strcmp(cmd, "events") == 0)
-		return cmd_events(argc - 1, argv + 1);
-	if (strcmp(cmd, "stats") == 0)
-		return cmd_stats(argc - 1, argv + 1);
-	if (strcmp(cmd, "optout") == 0)
-		return cmd_optout(argc - 1, argv + 1);
-	if (strcmp(cmd, "send") == 0)
-		return cmd_send(argc - 1, argv + 1);
-	if (strcmp(cmd, "wrap") == 0)
-		return cmd_wrap(argc - 1, argv + 1);
-	if (strcmp(cmd, "demo") == 0)
-		return cmd_demo(argc - 1, argv + 1);
+	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
+		if (strcmp(cmd, cmd_table[i].name) == 0)
+			return cmd_table[i].fn(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
 		return 0;

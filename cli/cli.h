@@ -17,6 +17,7 @@ int	cmd_wrap(int, char **);
 int	cmd_demo(int, char **);
 int	cmd_optout(int, char **);
 int	cmd_ui(int, char **);
+int	cmd_token(int, char **);
 
 struct tt_optout;
 /* The registry as a text table, with the proof column. */
@@ -24,6 +25,8 @@ void	cli_optout_print(const struct tt_optout *);
 
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
 char	*cli_db_path(const char *opt, int create_dir);
+/* The token file next to that database (core/auth.h).  Caller frees. */
+char	*cli_token_path(const char *opt, int create_dir);
 struct store;
 struct cJSON;
 /* Add an integer member, or null for TT_NONE. */

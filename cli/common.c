@@ -12,6 +12,7 @@
 
 #include <cJSON.h>
 
+#include "core/auth.h"
 #include "core/event.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
@@ -74,6 +75,17 @@ cli_db_path(const char *opt, int create_dir)
 	}
 	if (create_dir)
 		make_parent(path);
+	return path;
+}
+
+char *
+cli_token_path(const char *opt, int create_dir)
+{
+	char	*db, *path;
+
+	db = cli_db_path(opt, create_dir);
+	path = tt_token_path(db);
+	free(db);
 	return path;
 }
 
