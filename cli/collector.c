@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/decode.h"
 #include "core/privacy.h"
 #include "core/stats.h"
@@ -275,7 +276,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 {
 	struct ws_config	 cfg;
 	int			 port;
-	char			*line;
+	char			*line, *path, *tcause = NULL;
 	int64_t			 t0;
 
 	co->store = NULL;
@@ -309,8 +310,21 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	say(co, line);
 	free(line);
 
+	/* The control token: made on first use, next to the database. */
+	path = tt_token_path(co->db);
+	if (tt_token_load(path, 1, co->token, &tcause) != 0) {
+		line = xasprintf("no control token, so the opt-out registry "
+		    "cannot be changed over HTTP: %s", tcause);
+		say(co, line);
+		free(line);
+		free(tcause);
+		co->token[0] = '\0';
+	}
+	free(path);
+
 	memset(&cfg, 0, sizeof cfg);
 	cfg.host = co->host;
+	cfg.token = co->token[0] != '\0' ? co->token : NULL;
 	cfg.port = port;
 	cfg.request_max = TT_REQUEST_MAX;
 	cfg.event_max = TT_EVENT_MAX;

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "core/auth.h"
 #include "core/counters.h"
 #include "core/optout.h"
 
@@ -22,6 +23,7 @@ struct collector {
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
 	char		*host;
+	char		 token[TT_TOKEN_LEN + 1];	/* "" when none */
 	/* One line worth logging, without newline. */
 	void		(*log)(void *, const char *);
 	void		*log_arg;

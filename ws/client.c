@@ -146,7 +146,6 @@ ws_client_send(const char *url, const struct ws_msg *msgs, size_t n,
 	ci.port = port;
 	ci.path = fullpath;
 	ci.host = addr;
-	ci.origin = addr;
 	ci.protocol = "teltop-ingest";
 	if (lws_client_connect_via_info(&ci) == NULL) {
 		c.failed = 1;

@@ -191,14 +191,8 @@ http_parse(struct hconn *c, const uint8_t *p, size_t n)
 		return 0;
 	case H1_UPGRADE:
 		c->req = h1_request(c->h1);
-		if (route_is_websocket(c))
+		if (route_upgrade(c))
 			return hand_over(c);
-		c->close_after = 1;
-		http_reply(c, c->req->method == H1_CONNECT ? 405 : 400,
-		    "application/json", error_json(0, c->req->method ==
-		    H1_CONNECT ? "CONNECT is not served here" :
-		    "no such upgrade here: WebSocket is served on /ws"),
-		    NULL);
 		start_write(c);
 		return 0;
 	case H1_DONE:

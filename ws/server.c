@@ -20,6 +20,7 @@
 
 #include <libwebsockets.h>
 
+#include "core/auth.h"
 #include "core/decode.h"
 #include "core/hmap.h"
 #include "core/optout.h"
@@ -603,7 +604,14 @@ http_job_done(struct decode_job *j)
 	if (j->status != 0) {
 		count(j->ws, TT_CTR_RECEIVED, (int64_t)j->more_refused);
 		count(j->ws, j->reason, (int64_t)j->more_refused);
-		http_error(c, j->status, j->reason, j->error);
+		if (j->status == 401) {
+			count(j->ws, TT_CTR_RECEIVED, 1);
+			count(j->ws, j->reason, 1);
+			http_reply(c, 401, "application/json", error_json(0,
+			    j->error), "WWW-Authenticate: " TT_AUTH_CHALLENGE
+			    "\r\n");
+		} else
+			http_error(c, j->status, j->reason, j->error);
 		decode_job_free(j);
 		return;
 	}
@@ -619,14 +627,93 @@ http_job_done(struct decode_job *j)
 	c->first_error = o.first_error;
 }
 
+/* Which rules of core/auth a request follows. */
+static enum tt_route_class
+route_class(const struct hconn *c)
+{
+	switch (c->kind) {
+	case RK_OPTOUT:
+		return c->req->method == H1_POST ? TT_ROUTE_CONTROL :
+		    TT_ROUTE_REGISTRY;
+	case RK_HEALTHZ:
+	case RK_METRICS:
+	case RK_DEVTRON_OPTOUT:
+	case RK_DEVTRON_INFO:
+		return TT_ROUTE_READ;
+	case RK_WS:
+		return TT_ROUTE_UPGRADE;
+	default:
+		return TT_ROUTE_INGEST;
+	}
+}
+
+/*
+ * May this request go on?  0: yes; 1: refused, the reply is queued.  A
+ * PostHog sender may carry the token as api_key in its body: then the
+ * check waits for the body (c->need_key).
+ */
+static int
+authorize(struct hconn *c)
+{
+	struct ws		*ws = c->ws;
+	struct tt_auth_request	 a;
+	struct tt_auth_policy	 pol;
+	enum tt_auth_reason	 why;
+	enum tt_auth_verdict	 v;
+	char			 tok[128];
+
+	memset(&a, 0, sizeof a);
+	a.route = route_class(c);
+	a.host = h1_header(c->req, "host");
+	a.origin = h1_header(c->req, "origin");
+	a.fetch_site = h1_header(c->req, "sec-fetch-site");
+	a.content_type = h1_header(c->req, "content-type");
+	a.authorization = h1_header(c->req, "authorization");
+	a.query_token = h1_query(c->req, "token", tok, sizeof tok);
+	memset(&pol, 0, sizeof pol);
+	pol.token = ws->cfg.token;
+	pol.token_required = ws->cfg.token_required;
+	pol.listen_host = ws->cfg.host;
+	pol.listen_port = ws_port(ws);
+	v = tt_auth_check(&pol, &a, &why);
+	if (v == TT_AUTH_ALLOW)
+		return 0;
+	if (v == TT_AUTH_UNAUTHORIZED && why == TT_AUTH_R_TOKEN &&
+	    (c->kind == RK_POSTHOG || c->kind == RK_POSTHOG_V1)) {
+		c->need_key = 1;
+		return 0;
+	}
+	count(ws, TT_CTR_RECEIVED, 1);
+	count(ws, TT_CTR_REJ_AUTH, 1);
+	wlog(ws, "%s %s %s: %d %s", c->peer, c->req->method_name,
+	    c->req->path, (int)v, tt_auth_reason_text(why));
+	http_reply(c, (int)v, "application/json", error_json(0,
+	    tt_auth_reason_text(why)), v == TT_AUTH_UNAUTHORIZED ?
+	    "WWW-Authenticate: " TT_AUTH_CHALLENGE "\r\n" : NULL);
+	return 1;
+}
+
 int
-route_is_websocket(const struct hconn *c)
+route_upgrade(struct hconn *c)
 {
 	const struct route	*r = route_find(c->req->path);
 	const char		*up = h1_header(c->req, "upgrade");
 
-	return r != NULL && r->kind == RK_WS && c->req->method == H1_GET &&
-	    up != NULL && strcasecmp(up, "websocket") == 0;
+	c->close_after = 1;
+	if (r == NULL || r->kind != RK_WS || c->req->method != H1_GET ||
+	    up == NULL || strcasecmp(up, "websocket") != 0) {
+		http_reply(c, c->req->method == H1_CONNECT ? 405 : 400,
+		    "application/json", error_json(0, c->req->method ==
+		    H1_CONNECT ? "CONNECT is not served here" :
+		    "no such upgrade here: WebSocket is served on /ws"),
+		    NULL);
+		return 0;
+	}
+	c->kind = r->kind;
+	if (authorize(c) != 0)
+		return 0;
+	c->close_after = 0;
+	return 1;
 }
 
 int
@@ -664,6 +751,8 @@ route_headers(struct hconn *c)
 		    "Upgrade: websocket\r\n");
 		return 1;
 	}
+	if (authorize(c) != 0)
+		return 1;
 	if (c->req->method != H1_POST)
 		return 0;
 	if ((v = h1_header(c->req, "content-type")) != NULL)
@@ -733,6 +822,7 @@ route_request(struct hconn *c)
 	if ((v = h1_query(c->req, "compression", arg, sizeof arg)) != NULL)
 		snprintf(j->compression, sizeof j->compression, "%s", v);
 	j->done = http_job_done;
+	j->need_key = c->need_key ? ws->cfg.token : NULL;
 	c->job = j->id;
 	http_wait_add(c);
 	job_start(ws, j);
@@ -742,6 +832,7 @@ void
 route_forget(struct hconn *c)
 {
 	c->job = c->ticket = c->optout_op = 0;
+	c->need_key = 0;
 	c->kind = RK_NONE;
 	c->ctype[0] = '\0';
 	c->accepted = c->dropped = c->rejected = 0;

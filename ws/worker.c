@@ -9,9 +9,11 @@
  * decoders, and the sink's prepare() (documented as safe on any thread).
  * Jobs are created and freed on the service thread only.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/decode.h"
 #include "core/xmalloc.h"
 #include "ws_int.h"
@@ -64,6 +66,27 @@ transport_decode(struct decode_job *j, char **cause)
 	return BODY_OK;
 }
 
+/* Does the JSON body carry "api_key": "<token>" (PostHog's key)? */
+static int
+names_key(const uint8_t *p, size_t len, const char *token)
+{
+	const char	*s = (const char *)p, *end = s + len, *k;
+	size_t		 tlen = strlen(token);
+
+	for (k = s; (k = memmem(k, (size_t)(end - k), "\"api_key\"", 9)) !=
+	    NULL; k += 9) {
+		const char *v = k + 9;
+
+		while (v < end && (*v == ' ' || *v == ':' || *v == '\t' ||
+		    *v == '\n' || *v == '\r'))
+			v++;
+		if (end - v >= (ptrdiff_t)tlen + 2 && v[0] == '"' &&
+		    v[tlen + 1] == '"' && tt_token_equal(v + 1, tlen, token))
+			return 1;
+	}
+	return 0;
+}
+
 /* Decode the job's body into its batch (any thread). */
 void
 decode_job_run(struct decode_job *j)
@@ -79,6 +102,13 @@ decode_job_run(struct decode_job *j)
 		j->reason = rc == BODY_TOO_LARGE ? TT_CTR_REJ_TOO_LARGE :
 		    TT_CTR_REJ_DECOMPRESS;
 		j->error = cause;
+		return;
+	}
+	if (j->need_key != NULL && !names_key(j->p, j->len, j->need_key)) {
+		j->status = 401;
+		j->reason = TT_CTR_REJ_AUTH;
+		j->error = xstrdup("missing or wrong token: see `teltop "
+		    "token` (send it as Bearer, ?token= or api_key)");
 		return;
 	}
 	memset(&opts, 0, sizeof opts);

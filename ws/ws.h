@@ -60,6 +60,8 @@ struct ws_config {
 	size_t		 event_max;	/* bytes of one event */
 	size_t		 events_max;	/* events in one request (413 beyond) */
 	size_t		 buffered_max;	/* request bytes held at once (503) */
+	const char	*token;		/* the control token, or NULL */
+	int		 token_required; /* ingest needs the token too */
 	struct ws_sink	 sink;
 };
 

@@ -91,6 +91,7 @@ struct hconn {
 	uint64_t	 job;		/* waiting for this decode */
 	uint64_t	 optout_op;	/* waiting for this opt-out change */
 	char		*optout_reply;
+	int		 need_key;	/* the token must be the body's api_key */
 	size_t		 accepted;
 	size_t		 dropped;
 	size_t		 rejected;
@@ -121,8 +122,11 @@ int	 route_headers(struct hconn *);
 void	 route_request(struct hconn *);
 /* The connection goes away: forget what it waited for. */
 void	 route_forget(struct hconn *);
-/* The WebSocket vhost takes over the connection at its first request. */
-int	 route_is_websocket(const struct hconn *);
+/*
+ * An upgrade request's headers are in: 1 to hand the connection to the
+ * WebSocket vhost, 0 when a refusal is queued (then close).
+ */
+int	 route_upgrade(struct hconn *);
 void	 wlog(struct ws *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 count(struct ws *, enum tt_counter, int64_t);
@@ -137,6 +141,7 @@ struct decode_job {
 	char		 ctype[128];
 	char		 cenc[64];
 	char		 compression[32];
+	const char	*need_key;	/* the body's api_key must be this */
 	struct tt_buf	 body;		/* moved in from the request */
 	size_t		 reserved;	/* of ws->buffered, released at free */
 	/* results */

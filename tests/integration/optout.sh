@@ -51,6 +51,9 @@ oo_list() {
 	    fail "teltop optout list --json failed"
 }
 
+# ctl_token: the control token of the database (POST /v1/optout needs it).
+ctl_token() { "$TELTOP" token --db "$DB"; }
+
 # oo_wait_get QUERY EXPR [MS]: poll GET /v1/optout?QUERY (the collector's
 # registry) until EXPR holds over the array v; fail after MS ms (1000).
 # Prints how long it took, in ms.
@@ -400,7 +403,7 @@ case_optout_ws_push() {
 # sender never sent is not pushed to it.
 case_optout_ws_push_http() {
 	oo_begin
-	local m post='["curl","-sS","-XPOST","-H","Content-Type: application/json","--data-binary"'
+	local m post='["curl","-sS","-XPOST","-H","Authorization: Bearer '"$(ctl_token)"'","-H","Content-Type: application/json","--data-binary"'
 	m=$(oo_marker wsh)
 	oo_ws \
 	    'send={"name":"'"$m"'-1","source":"devpod","client_id":"oo-ws-http"}' \
@@ -435,7 +438,7 @@ case_optout_ws_push_http() {
 # the CLI, cleared over HTTP), and not to one that sent only other clients.
 case_optout_ws_push_client() {
 	oo_begin
-	local m x z post='["curl","-sS","-XPOST","-H","Content-Type: application/json","--data-binary"'
+	local m x z post='["curl","-sS","-XPOST","-H","Authorization: Bearer '"$(ctl_token)"'","-H","Content-Type: application/json","--data-binary"'
 	m=$(oo_marker wsc)
 	x=oo-ws-x-$(oo_marker x)
 	z=oo-ws-z-$(oo_marker z)
@@ -498,11 +501,11 @@ case_optout_http_registry() {
 	oo_begin
 	local c=oo-http-client m body
 	m=$(oo_marker http)
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devsy","client":null,"enabled":true}')"
 	want_json '{"ok":true,"source":"devsy","client":null,"enabled":true}'
 	oo_js "$T/body" 'Object.keys(v).sort().join() === "client,enabled,ok,source"'
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devsy","client":"'"$c"'","enabled":true}')"
 	want_json '{"ok":true,"source":"devsy","client":"'"$c"'","enabled":true}'
 	# in the database, for every process
@@ -528,16 +531,16 @@ case_optout_http_registry() {
 
 	for body in '{"client":"x","enabled":true}' 'not json' '{"source":""}' '{"source":42}' \
 	    '{"source":"werf","enabled":"yes"}' '{"source":"werf","client":7}' '[]' '"werf"'; do
-		want_status 400 "$(http POST /v1/optout -H 'Content-Type: application/json' --data-binary "$body")"
+		want_status 400 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' --data-binary "$body")"
 		want_json '{"error":{"$re":"."}}'
 	done
 	oo_list
 	oo_js "$T/oo.list.json" 'v.length === 2 && v.every((e) => e.source === "devsy")'
 
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devsy","client":"'"$c"'","enabled":false}')"
 	want_json '{"ok":true,"source":"devsy","client":"'"$c"'","enabled":false}'
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devsy","client":null,"enabled":false}')"
 	want_json '{"ok":true,"source":"devsy","client":null,"enabled":false}'
 	oo_list
@@ -554,7 +557,7 @@ case_optout_devtron_routes() {
 	u2=oo-ucid-$(oo_marker u2)
 	want_status 200 "$(http GET "/devtron/telemetry/opt-out/$u1")"
 	want_body '{"result":false}'
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devtron","client":"'"$u1"'"}')"
 	want_json '{"ok":true,"source":"devtron","client":"'"$u1"'","enabled":true}'
 	want_status 200 "$(http GET "/devtron/telemetry/opt-out/$u1")"
@@ -575,7 +578,7 @@ case_optout_devtron_routes() {
 	want_body '{"result":false}'
 	want_status 200 "$(http GET "/devtron/telemetry/opt-out/$u1")"
 	want_body '{"result":true}'
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devtron","client":"'"$u1"'","enabled":false}')"
 	want_status 200 "$(http GET "/devtron/telemetry/opt-out/$u1")"
 	want_body '{"result":false}'
@@ -686,7 +689,7 @@ case_optout_stats() {
 	oo_js "$T/oo.stats.json" 'Array.isArray(v.optout) && v.optout.length === 0'
 
 	oo_cli set werf --client "$w"
-	want_status 200 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $(ctl_token)" -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"devsy","client":null,"enabled":true}')"
 	oo_wait_get '' 'v.length === 2' >/dev/null
 	# werf's own JSON (formats.md §6), twice from the opted-out user, once from another
