@@ -82,6 +82,14 @@ privacy(struct tt_batch *b)
 	tt_findings_clear(&f);
 }
 
+/* Decode thread or service thread: work that needs nothing shared. */
+static void
+sink_prepare(void *arg, struct tt_batch *b)
+{
+	(void)arg;
+	privacy(b);
+}
+
 static uint64_t
 sink_submit(void *arg, struct tt_batch *b, const char *route,
     const char *ctype, const void *body, size_t len, size_t *dropped)
@@ -89,14 +97,19 @@ sink_submit(void *arg, struct tt_batch *b, const char *route,
 	struct collector	*co = arg;
 	struct store_payload	 pl = { route, ctype, body, len };
 	uint64_t		 ticket;
+	int			 keep_body;
 
 	/*
 	 * The raw body holds the dropped events' bytes too: when any was
-	 * dropped, keep only the kept events' own JSON, not the body.
+	 * dropped, keep only the kept events' own JSON, not the body.  An
+	 * item its decoder refused cannot be told kept or dropped, so while
+	 * any opt-out is set its body is not kept either.
 	 */
+	keep_body = b->rejected == 0 || co->optout.n == 0;
 	*dropped = tt_optout_filter(&co->optout, b);
 	privacy(b);
-	ticket = store_submit(co->store, b, *dropped == 0 ? &pl : NULL);
+	ticket = store_submit(co->store, b, *dropped == 0 && keep_body ?
+	    &pl : NULL);
 	ws_request_flush(co->ws, store_pending(co->store) >= FLUSH_NOW_AT ?
 	    0 : FLUSH_DELAY_US);
 	return ticket;
@@ -330,6 +343,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.event_max = TT_EVENT_MAX;
 	cfg.sink.arg = co;
 	cfg.sink.submit = sink_submit;
+	cfg.sink.prepare = sink_prepare;
 	cfg.sink.count = sink_count;
 	cfg.sink.flush = sink_flush;
 	cfg.sink.optout_json = sink_optout_json;

@@ -203,6 +203,11 @@ body_inflate(const uint8_t *in, size_t n, struct tt_buf *out, char **cause)
 			rc = Z_OK;
 		}
 	} while (rc != Z_STREAM_END);
+	if (ret == BODY_OK && z.avail_in > 0) {
+		*cause = xasprintf("bad gzip body: %u bytes of trailing data "
+		    "after the end of the compressed stream", z.avail_in);
+		ret = BODY_BAD;
+	}
 	inflateEnd(&z);
 	return ret;
 }
