@@ -165,6 +165,29 @@ class Conn {
 		});
 	}
 
+	// Has the server said anything (or closed)?  A server may answer a
+	// body it refuses before the body is all there, then close.
+	answered() {
+		return this.buf.length > 0 || this.replies.length > 0 || this.eof || this.closed || this.error !== null;
+	}
+
+	// writeUntilAnswered(BYTES, PIECE): write BYTES in pieces, each after
+	// the one before is with the kernel and after one turn of the event
+	// loop (so that a reply already there is read first); stop at the
+	// first sign of an answer, as a client that sends
+	// "Expect: 100-continue" would.  Resolves to the bytes written.
+	async writeUntilAnswered(bytes, piece = 16 * 1024) {
+		let at = 0;
+		while (at < bytes.length) {
+			await new Promise(setImmediate);
+			if (this.answered())
+				break;
+			await this.write(bytes.subarray(at, at + piece));
+			at += piece;
+		}
+		return Math.min(at, bytes.length);
+	}
+
 	end() {
 		this.sock.end();
 	}
@@ -597,7 +620,7 @@ async function framing(kind, m) {
 	}
 	const c = await Conn.open();
 	c.expect(method);
-	await c.write(bytes);
+	await c.writeUntilAnswered(bytes);
 	const r = await c.reply(0, PROMPT);
 	wantStatus(r, want, what);
 	if (errRe)
@@ -764,13 +787,8 @@ async function buffered(n, mib, m) {
 	}
 	for (let k = 0; k < n; k++)
 		conns.push((await Conn.open()).expect('POST'));
-	const PIECE = 64 * 1024;
-	const max = Math.max(...bodies.map((b) => b.length));
-	const writes = [];
-	for (let at = 0; at < max; at += PIECE)
-		for (let k = 0; k < n; k++)
-			if (at < bodies[k].length)
-				writes.push(conns[k].write(bodies[k].subarray(at, at + PIECE)));
+	// every connection writes at once, 64 KiB at a time
+	const writes = conns.map((c, k) => c.writeUntilAnswered(bodies[k], 64 * 1024));
 	const replies = conns.map((c) => c.reply(0));
 	let settled = 0;
 	replies.forEach((p) => p.then(() => settled++, () => settled++));
@@ -790,7 +808,10 @@ async function buffered(n, mib, m) {
 		try {
 			rs.push(await replies[k]);
 		} catch (e) {
-			fail(`upload ${k}: ${e.message}`);
+			const sent = await writes[k];
+			fail(`upload ${k} (${sent} of ${bodies[k].length} bytes sent): ${e.message}` +
+			    (conns[k].error ? ' (the collector closed the connection under the upload without a reply the' +
+			    ' client could read: refuse, then drain or linger before closing)' : ''));
 		}
 	}
 	const refused = [];
@@ -824,7 +845,7 @@ async function manyEvents(n, m) {
 	const body = '[' + Array(n).fill(one).join(',') + ']';
 	const c = await Conn.open();
 	c.expect('POST');
-	await c.write(req('POST', '/v1/events', { body }));
+	await c.writeUntilAnswered(req('POST', '/v1/events', { body }), 64 * 1024);
 	const r = await c.reply(0);
 	const what = `one body of ${n} events (${(body.length / 1048576).toFixed(1)} MiB)`;
 	wantStatus(r, 413, what);
