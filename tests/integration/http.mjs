@@ -33,7 +33,8 @@
 //                       "accepted K" / "refused K" per upload
 //   many-events N M     one body of N tiny events: 413 + error
 //   leak VARIANT KEPT REFUSED   a kept event + a DevPod legacy item the decoder
-//                       refuses (VARIANT undecodable|oversized): 200, accepted 1
+//                       refuses (VARIANT undecodable|oversized|insert-untyped):
+//                       200, accepted 1
 import net from 'node:net';
 import zlib from 'node:zlib';
 
@@ -864,6 +865,11 @@ async function leak(variant, kept, refused) {
 		item = { type: 'cmdfinished', event: { timestamp: 1701000000123456, executionID: `exec-${refused}`,
 		    command: 'devpod up', errors: refused, pad: 'o'.repeat(2 * 1024 * 1024 + 1024) },
 		instanceProperties: { timestamp: 1701000000123456, uid: 'ht-leak-uid', os: 'linux', arch: 'amd64' } };
+	} else if (variant === 'insert-untyped') {
+		// a current DevPod item (formats.md §4.1) without its "type"
+		item = { event: { machine_id: 'ht-leak-machine', timestamp: 1736850000,
+		    properties: JSON.stringify({ command: `devpod up ${refused}`, version: 'v0.6.15' }) },
+		user: { machine_id: 'ht-leak-machine', timestamp: 1736850000, properties: '{"os_name":"linux"}' } };
 	} else {
 		fail(`unknown leak variant ${variant}`);
 	}

@@ -194,8 +194,12 @@ ht_absent() {
 		for f in "$HT_DB" "$HT_DB-wal" "$HT_DB-shm" "$HT_LOG"; do
 			[ -e "$f" ] || continue
 			n=$(grep -a -c -F -- "$m" "$f") || true
-			[ "$n" = 0 ] || fail "$m (refused or opted out) is in $(basename "$f") ($n line(s))$(
-			    [ "$f" = "$HT_LOG" ] && printf ': %s' "$(grep -a -F -- "$m" "$f" | head -c 300)")"
+			if [ "$n" != 0 ]; then
+				ht_events
+				fail "$m (refused or opted out) is in $(basename "$f") ($n line(s))$(
+				    [ "$f" = "$HT_LOG" ] && printf ': %s' "$(grep -a -F -- "$m" "$f" | head -c 300)"
+				); $(grep -c -F -- "$m" "$T/ht.events.jsonl" || true) event(s) of teltop events carry it"
+			fi
 		done
 	done
 }
@@ -516,6 +520,7 @@ run_http_cases() {
 	ht_run "http: 100001 events in one body: 413, nothing stored" ht_case_many_events
 	ht_run "http: opt-out: an undecodable DevPod legacy item leaves no trace" ht_case_optout_leak undecodable
 	ht_run "http: opt-out: a DevPod legacy item over 2 MiB leaves no trace" ht_case_optout_leak oversized
+	ht_run "http: opt-out: a DevPod item without its type leaves no trace" ht_case_optout_leak insert-untyped
 	ht_run "http: WebSocket: first event of an opted-out source gets the optout push" ht_case_ws_optout_first
 }
 
