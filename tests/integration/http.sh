@@ -94,7 +94,7 @@ ht_stop() {
 	local i
 	[ -n "${HT_PID:-}" ] || return 0
 	kill -TERM "$HT_PID" 2>/dev/null || true
-	for i in $(seq 40); do
+	for _ in $(seq 40); do
 		kill -0 "$HT_PID" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -320,7 +320,8 @@ ht_case_framing() {
 	ht_alive
 }
 
-# 4. POST then shutdown(SHUT_WR): the reply comes, the event is stored.
+# 4. POST then shutdown(SHUT_WR), ten clients at once: every reply comes,
+# every event is stored once.
 ht_case_halfclose() {
 	ht_start
 	ht_node halfclose "$(ht_marker halfclose)"
@@ -357,7 +358,7 @@ ht_case_auth_token() {
 
 # ht_case_auth_refused STATUS HEADER...: the token plus HEADER(s) is refused.
 ht_case_auth_refused() {
-	local want=$1 tok a=()
+	local want=$1 tok h a=()
 	shift
 	ht_start
 	tok=$(ht_token)
@@ -502,7 +503,7 @@ run_http_cases() {
 	for f in cl-negative cl-nonnumeric cl-conflict cl-te cl-huge headers-431 uri-414 gzip-trailing; do
 		ht_run "http: framing error $f answered at once" ht_case_framing "$f"
 	done
-	ht_run "http: POST then half-close: the reply comes, the event is stored" ht_case_halfclose
+	ht_run "http: POST then half-close (10 clients): every reply comes, every event stored" ht_case_halfclose
 	ht_run "http: POST /v1/optout without a token: 401, registry unchanged" ht_case_auth_none
 	ht_run "http: POST /v1/optout with the token: 200; a wrong token refused" ht_case_auth_token
 	ht_run "http: token + Origin: https://evil.example: 403" ht_case_auth_refused 403 'Origin: https://evil.example'
