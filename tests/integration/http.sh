@@ -91,7 +91,6 @@ ht_start() {
 # ht_stop: SIGTERM, then SIGKILL if it is still there after 2 s (a frozen
 # collector does not get to exit by itself).
 ht_stop() {
-	local i
 	[ -n "${HT_PID:-}" ] || return 0
 	kill -TERM "$HT_PID" 2>/dev/null || true
 	for _ in $(seq 40); do
