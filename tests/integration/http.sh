@@ -72,10 +72,12 @@ ht_run() {
 # ends.
 ht_start() {
 	HT_N=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
-	HT_DB=$T/ht-$HT_N.db
-	HT_LOG=$T/ht-$HT_N.log
+	# a directory of its own: the token file is made next to the database
+	mkdir "$T/ht-$HT_N"
+	HT_DB=$T/ht-$HT_N/events.db
+	HT_LOG=$T/ht-$HT_N/serve.log
 	: >"$HT_LOG"
-	"$TELTOP" serve --db "$HT_DB" --listen 127.0.0.1:0 "$@" >"$T/ht-$HT_N.out" 2>"$HT_LOG" &
+	"$TELTOP" serve --db "$HT_DB" --listen 127.0.0.1:0 "$@" >"$T/ht-$HT_N/serve.out" 2>"$HT_LOG" &
 	HT_PID=$!
 	trap ht_stop EXIT
 	HT_ADDR=
@@ -219,6 +221,7 @@ ht_present() {
 # ht_req METHOD PATH [-H "K: V"]... [--data S]: one request on a fresh
 # connection; the reply as JSON {"status","headers","body"} in $T/ht.reply.json.
 ht_req() {
+	HT_LAST_REQ="$1 $2"
 	ht_node request "$@"
 	cp "$T/ht.out" "$T/ht.reply.json"
 }
@@ -226,7 +229,7 @@ ht_req() {
 # ht_want SPEC: the last reply matches SPEC (check.mjs json).
 ht_want() {
 	node "$ht_here/check.mjs" json "$T/ht.reply.json" "$1" 2>"$T/ht.want.err" ||
-	    fail "reply $(head -c 400 "$T/ht.reply.json"): $(cat "$T/ht.want.err")"
+	    fail "reply to ${HT_LAST_REQ:-the request}: $(cat "$T/ht.want.err")"
 }
 
 # ht_js FILE EXPR: EXPR (JavaScript, the JSON of FILE as v) holds.
@@ -341,6 +344,8 @@ ht_case_auth_token() {
 	local tok
 	ht_start
 	tok=$(ht_token)
+	# the token file is next to the database
+	grep -rlqF -- "$tok" "$(dirname "$HT_DB")" || fail "no file next to $HT_DB holds the token teltop token printed"
 	ht_req POST /v1/optout -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' --data "$HT_OPTOUT_BODY"
 	ht_want '{"status":200,"body":{"$re":"\"enabled\":true"}}'
 	ht_registry_is 'v.length === 1 && v[0].source === "devpod" && v[0].client === null'
