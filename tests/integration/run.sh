@@ -1026,6 +1026,7 @@ case_stats_since() {
 }
 
 source "$here/optout.sh"
+source "$here/http.sh"
 
 # ---------------------------------------------------------------- privacy
 
@@ -1490,6 +1491,7 @@ run_case "stats: text form" case_stats_text
 run_case "stats --source" case_stats_source
 run_case "stats --since" case_stats_since
 run_optout_cases
+run_http_cases
 run_case "privacy: findings stored, --explain, stats summary" case_privacy_explain
 
 with_aux wrap wrap_cases
