@@ -37,8 +37,8 @@ check_clean(const char *name, const char *in, size_t n, const char *want)
 	got = tt_utf8_clean(in, n, &len);
 	if (len != strlen(want) || memcmp(got, want, len) != 0 ||
 	    got[len] != '\0') {
-		print_error("%s: cleaned to %zu bytes \"%s\", expected \"%s\"\n",
-		    name, len, got, want);
+		print_error("%s: cleaned to %zu bytes \"%s\", expected "
+		    "\"%s\"\n", name, len, got, want);
 		fail();
 	}
 	assert_true(tt_utf8_valid(got, len));
@@ -265,7 +265,8 @@ static void
 test_escapes(void **state)
 {
 	(void)state;
-	check_escapes("{\"name\":\"a\\u0000b\"}", "{\"name\":\"a\\ufffdb\"}", 1);
+	check_escapes("{\"name\":\"a\\u0000b\"}",
+	    "{\"name\":\"a\\ufffdb\"}", 1);
 	check_escapes("\"\\u0000\\u0000\"", "\"\\ufffd\\ufffd\"", 2);
 	check_escapes("\"\\\\u0000\"", "\"\\\\u0000\"", 0);
 	check_escapes("\"\\\\\\u0000\"", "\"\\\\\\ufffd\"", 1);
