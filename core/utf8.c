@@ -54,6 +54,7 @@ seq_len(const unsigned char *s, size_t n, size_t *bad)
 	return need + 1;
 }
 
+/* Valid UTF-8 without NUL?  ASCII goes a byte at a time, quickly. */
 int
 tt_utf8_valid(const char *s, size_t len)
 {
@@ -94,6 +95,7 @@ clean_into(const unsigned char *p, size_t len, char *out)
 	return o;
 }
 
+/* A repaired copy: measured first, then written. */
 char *
 tt_utf8_clean(const char *s, size_t len, size_t *outlen)
 {
@@ -110,6 +112,7 @@ tt_utf8_clean(const char *s, size_t len, size_t *outlen)
 	return out;
 }
 
+/* A repaired copy of a C string; valid ones are copied as they are. */
 char *
 tt_utf8_dup(const char *s)
 {
@@ -175,6 +178,7 @@ json_into(const unsigned char *p, size_t len, char *out, int *changed)
 	return o;
 }
 
+/* JSON text repaired and its controls escaped, in a new string if need be. */
 char *
 tt_utf8_json(char *s, size_t *len)
 {
@@ -194,6 +198,7 @@ tt_utf8_json(char *s, size_t *len)
 	return out;
 }
 
+/* The value of a hex digit, or -1. */
 static int
 hexval(unsigned char c)
 {
@@ -259,6 +264,7 @@ escapes(char *s, const char *r, size_t len, int fix)
 	return n;
 }
 
+/* No escape to fix?  Text without "\u" needs no walk. */
 int
 tt_utf8_escapes_ok(const char *s, size_t len)
 {
@@ -267,6 +273,7 @@ tt_utf8_escapes_ok(const char *s, size_t len)
 	return escapes(NULL, s, len, 0) == 0;
 }
 
+/* Rewrite the bad escapes to \ufffd in place. */
 size_t
 tt_utf8_fix_escapes(char *s, size_t len)
 {

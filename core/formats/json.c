@@ -215,6 +215,7 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	return parsed;
 }
 
+/* A member time; 1 for none, the tt_time_parse() codes otherwise. */
 int
 json_time(const cJSON *o, const char *key, int64_t *us)
 {
@@ -261,6 +262,7 @@ value_text(const cJSON *v, char *buf, size_t len)
 	free(t);
 }
 
+/* Set ev->ts from a member, or note why it is not used. */
 int
 json_event_ts(struct tt_event *ev, const cJSON *o, const char *key)
 {
@@ -284,6 +286,7 @@ json_event_ts(struct tt_event *ev, const cJSON *o, const char *key)
 	return -1;
 }
 
+/* An integer member in [min, max], or a note why it is not used. */
 int
 json_event_int(struct tt_event *ev, const cJSON *o, const char *key,
     int64_t min, int64_t max, int64_t *out)

@@ -31,22 +31,27 @@ props_strdup(const struct props *pr, const char *const *keys)
 }
 
 /*
- * The first of keys that any properties object has, as an integer in
- * [min, max]: 0 and *out; 1 when none has one; -1 when the value found is
- * no such integer (noted on the event).
+ * The first of keys in the properties that is an integer in [min, max]:
+ * 0 and *out; 1 when there is none; -1 when there were only values that
+ * are no such integer (each noted on the event).
  */
 static int
 props_int(struct tt_event *ev, const struct props *pr,
     const char *const *keys, int64_t min, int64_t max, int64_t *out)
 {
-	int	i, rc;
+	int	i, rc, found = 1;
 
 	for (; *keys != NULL; keys++)
-		for (i = 0; i < 3; i++)
-			if (pr->p[i] != NULL && (rc = json_event_int(ev,
-			    pr->p[i], *keys, min, max, out)) != 1)
-				return rc;
-	return 1;
+		for (i = 0; i < 3; i++) {
+			if (pr->p[i] == NULL)
+				continue;
+			if ((rc = json_event_int(ev, pr->p[i], *keys, min, max,
+			    out)) == 0)
+				return 0;
+			if (rc == -1)
+				found = -1;
+		}
+	return found;
 }
 
 static int

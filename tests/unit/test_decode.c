@@ -2592,6 +2592,15 @@ test_range_posthog(void **state)
 	NOTES(&b->ev[1], "sent_at 1e+300 is out of range");
 	tt_batch_clear(b);
 
+	/* A bad spelling is noted, the next good one used. */
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'event':'a','distinct_id':'d',"
+	    "'properties':{'duration_ms':'slow','durationMs':5}}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
+	    .ts = RECV_AT, .name = "a", .client_id = "d",
+	    .duration_ms = I64(5));
+	NOTES(&b->ev[0], "duration_ms \"slow\" is not a number");
+	tt_batch_clear(b);
+
 	/* A bad sent_at, a good created_at: the good one. */
 	DECODE_OK(TT_ROUTE_POSTHOG_V1, "{'sent_at':'x','created_at':"
 	    "'2026-01-05T12:00:00Z','batch':[{'event':'a','distinct_id':'d'}]}",
