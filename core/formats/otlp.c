@@ -195,9 +195,8 @@ static cJSON *
 pb_kvs(Teltop__Otlp__KeyValue **kv, size_t n, int depth)
 {
 	cJSON	*o;
-	size_t	 i;
-
 	char	*key;
+	size_t	 i;
 
 	o = cJSON_CreateObject();
 	for (i = 0; i < n; i++) {
