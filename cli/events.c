@@ -16,6 +16,7 @@
 #include "core/fields.h"
 #include "core/filter.h"
 #include "core/privacy.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "cli.h"
@@ -35,13 +36,31 @@ add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
+/* A time as RFC 3339, or null when it has none a date can show. */
 static void
 add_time(cJSON *o, const char *k, int64_t us)
 {
 	char	buf[40];
 
-	tt_time_format(us, buf, sizeof buf);
-	cJSON_AddStringToObject(o, k, buf);
+	if (tt_time_format(us, buf, sizeof buf) == 0)
+		cJSON_AddStringToObject(o, k, buf);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+/* Print a cJSON tree as one line of valid UTF-8 (core/utf8.h). */
+static void
+put_json(const cJSON *o)
+{
+	char	*s;
+	size_t	 len;
+
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		fatal("out of memory");
+	len = strlen(s);
+	s = tt_utf8_json(s, &len);
+	puts(s);
+	free(s);
 }
 
 /* JSON text member: embedded as JSON, else as a string. */
@@ -63,7 +82,6 @@ static int
 print_jsonl(void *arg, const struct tt_event *ev)
 {
 	cJSON	*o;
-	char	*s;
 
 	(void)arg;
 	o = cJSON_CreateObject();
@@ -85,21 +103,30 @@ print_jsonl(void *arg, const struct tt_event *ev)
 	add_str(o, "arch", ev->arch);
 	add_json(o, "pii", ev->pii, 1);
 	add_json(o, "raw", ev->data, 0);
-	if ((s = cJSON_PrintUnformatted(o)) == NULL)
-		fatal("out of memory");
-	puts(s);
-	free(s);
+	put_json(o);
 	cJSON_Delete(o);
 	return ferror(stdout) ? 1 : 0;
 }
 
-/* One CSV field, quoted when it must be (RFC 4180). */
+/* Does a CSV field need quotes: a separator, a quote, any control? */
+static int
+csv_quoted(const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p == ',' || *p == '"' || *p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* One CSV field, quoted when it must be (RFC 4180); s is valid UTF-8. */
 static void
 csv_field(const char *s, int last)
 {
 	const char	*p;
 
-	if (s != NULL && strpbrk(s, ",\"\r\n") != NULL) {
+	if (s != NULL && csv_quoted(s)) {
 		putchar('"');
 		for (p = s; *p != '\0'; p++) {
 			if (*p == '"')
@@ -127,9 +154,9 @@ print_csv(void *arg, const struct tt_event *ev)
 
 	(void)arg;
 	printf("%lld,", (long long)ev->id);
-	tt_time_format(ev->received_at, buf, sizeof buf);
+	(void)tt_time_format(ev->received_at, buf, sizeof buf);
 	csv_field(buf, 0);
-	tt_time_format(ev->ts, buf, sizeof buf);
+	(void)tt_time_format(ev->ts, buf, sizeof buf);
 	csv_field(buf, 0);
 	csv_field(tt_source_name(ev->source), 0);
 	csv_field(ev->format, 0);
@@ -159,11 +186,20 @@ explain_field(const struct explain *x, const char *path, const cJSON *v)
 {
 	const struct tt_field_doc	*doc;
 	char				*text;
-	size_t				 i;
+	size_t				 i, len;
 
-	text = cJSON_PrintUnformatted(v);
-	if (text != NULL && strlen(text) > 200)
-		strcpy(text + 196, "...");
+	if ((text = cJSON_PrintUnformatted(v)) != NULL) {
+		len = strlen(text);
+		text = tt_utf8_json(text, &len);
+		if (len > 200) {
+			/* Cut at a character boundary. */
+			len = 196;
+			while (len > 0 && ((unsigned char)text[len] & 0xc0) ==
+			    0x80)
+				len--;
+			strcpy(text + len, "...");
+		}
+	}
 	printf("  %s = %s\n", path, text != NULL ? text : "?");
 	free(text);
 	doc = tt_field_doc_event(tt_source_name(x->ev->source), x->ev->format,

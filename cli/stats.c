@@ -19,6 +19,7 @@
 #include "core/decode.h"
 #include "core/privacy.h"
 #include "core/stats.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "cli.h"
@@ -115,7 +116,7 @@ print_json(const struct report *r)
 {
 	cJSON	*root, *o, *a, *item, *counts;
 	char	 buf[40], *s;
-	size_t	 i, k;
+	size_t	 i, k, len;
 
 	root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "events", (double)r->events);
@@ -145,8 +146,10 @@ print_json(const struct report *r)
 		cli_json_int(item, "max_ms", c->max_ms);
 		cJSON_AddNumberToObject(item, "running", (double)c->running);
 		cJSON_AddNumberToObject(item, "orphans", (double)c->orphans);
-		tt_time_format(c->last_seen, buf, sizeof buf);
-		cJSON_AddStringToObject(item, "last_seen", buf);
+		if (tt_time_format(c->last_seen, buf, sizeof buf) == 0)
+			cJSON_AddStringToObject(item, "last_seen", buf);
+		else
+			cJSON_AddNullToObject(item, "last_seen");
 		cJSON_AddItemToArray(a, item);
 	}
 	a = cJSON_AddArrayToObject(root, "daily");
@@ -193,6 +196,9 @@ print_json(const struct report *r)
 	}
 	if ((s = cJSON_Print(root)) == NULL)
 		fatal("out of memory");
+	/* Strings from an older database may not be valid UTF-8. */
+	len = strlen(s);
+	s = tt_utf8_json(s, &len);
 	puts(s);
 	free(s);
 	cJSON_Delete(root);
@@ -247,8 +253,10 @@ print_text(const struct report *r)
 		human_ms(c->p95_ms, p95, sizeof p95);
 		human_ms(c->p99_ms, p99, sizeof p99);
 		human_ms(c->max_ms, mx, sizeof mx);
-		tt_time_format(c->last_seen, seen, sizeof seen);
-		seen[19] = '\0';
+		if (tt_time_format(c->last_seen, seen, sizeof seen) == 0)
+			seen[19] = '\0';
+		else
+			strcpy(seen, "-");
 		printf("%-8s %-*.*s %6lld %6lld %7s %7s %7s %7s %5lld %6lld  "
 		    "%s\n", tt_source_name(c->source), w, w, c->command,
 		    (long long)c->count, (long long)c->failures, p50, p95, p99,

@@ -45,13 +45,31 @@ struct tt_decode_opts {
 int	tt_decode(enum tt_route, const uint8_t *body, size_t len,
 	    const struct tt_decode_opts *, struct tt_batch *, char **cause);
 
-/* Time helpers (core/timeparse.c). */
+/*
+ * Time helpers (core/timeparse.c).  An event's own time is accepted from
+ * the wire when it falls in the years 1970-2200 (UTC); outside them it is
+ * refused as out of range, and never wraps into another value.
+ */
+#define TT_TIME_MIN_US	0LL		/* 1970-01-01T00:00:00Z */
+#define TT_TIME_MAX_US	7289654399999999LL /* 2200-12-31T23:59:59.999999Z */
+#define TT_TIME_RANGE_TEXT "years 1970–2200"
+
+#define TT_TIME_OK	 0
+#define TT_TIME_BAD	-1	/* not a time */
+#define TT_TIME_RANGE	-2	/* a time, but outside the range above */
+
 int64_t	tt_now_us(void);
-/* A number in s, ms, µs or ns (by magnitude) -> µs. */
-int64_t	tt_time_from_number(double);
-/* RFC 3339 / ISO 8601 with any fraction and offset, or digits -> µs; -1. */
+/* A number in s, ms, µs or ns (by magnitude) -> µs; TT_TIME_OK, or
+ * TT_TIME_BAD (not finite), TT_TIME_RANGE. */
+int	tt_time_number(double, int64_t *us);
+/* RFC 3339 / ISO 8601 with any fraction and offset, or digits -> µs;
+ * TT_TIME_OK, TT_TIME_BAD or TT_TIME_RANGE. */
 int	tt_time_parse(const char *, int64_t *us);
-/* µs -> "2026-01-05T12:00:00.123456Z" into buf (at least 32 bytes). */
-void	tt_time_format(int64_t us, char *buf, size_t len);
+/*
+ * µs -> "2026-01-05T12:00:00.123456Z" into buf (at least 32 bytes): 0.
+ * A time RFC 3339 cannot show (before year 0000 or after 9999, TT_NONE
+ * among them) gives "" and -1.
+ */
+int	tt_time_format(int64_t us, char *buf, size_t len);
 
 #endif

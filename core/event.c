@@ -1,11 +1,15 @@
 /*
  * The normalized event and the batch that owns a list of them.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "event.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const char *source_names[] = {
@@ -117,6 +121,53 @@ tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 		dst->data[src->data_len] = '\0';
 		dst->data_len = src->data_len;
 	}
+}
+
+/* Add a note to data's "_teltop".notes (a rare path: parse and reprint). */
+void
+tt_event_note(struct tt_event *ev, const char *fmt, ...)
+{
+	cJSON	*root, *meta, *notes;
+	char	*msg, *clean, *text;
+	va_list	 ap;
+	size_t	 len;
+	int	 n;
+
+	if (ev->data == NULL || (root = cJSON_ParseWithLength(ev->data,
+	    ev->data_len)) == NULL)
+		return;
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("out of memory");
+	clean = tt_utf8_dup(msg);
+	free(msg);
+	meta = cJSON_GetObjectItemCaseSensitive(root, "_teltop");
+	if (!cJSON_IsObject(meta)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "_teltop");
+		meta = cJSON_AddObjectToObject(root, "_teltop");
+	}
+	notes = cJSON_GetObjectItemCaseSensitive(meta, "notes");
+	if (!cJSON_IsArray(notes)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(meta, "notes");
+		notes = cJSON_AddArrayToObject(meta, "notes");
+	}
+	if (meta == NULL || notes == NULL ||
+	    !cJSON_AddItemToArray(notes, cJSON_CreateString(clean)) ||
+	    (text = cJSON_PrintUnformatted(root)) == NULL)
+		fatal("out of memory");
+	free(clean);
+	cJSON_Delete(root);
+	len = strlen(text);
+	text = tt_utf8_json(text, &len);
+	free(ev->data);
+	ev->data = text;
+	ev->data_len = len;
 }
 
 void

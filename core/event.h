@@ -81,6 +81,15 @@ void		 tt_event_clear(struct tt_event *);
 void		 tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 		     int with_data);
 
+/*
+ * Say in the event's JSON text why part of it was not used (a time out of
+ * range, a number too large): the message goes into the array
+ * "_teltop":{"notes":[...]} of data, which --explain and the detail view
+ * show.  data must be a JSON object; otherwise nothing happens.
+ */
+void		 tt_event_note(struct tt_event *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+
 void		 tt_batch_init(struct tt_batch *);
 struct tt_event	*tt_batch_add(struct tt_batch *);	/* a zeroed, inited slot */
 void		 tt_batch_reject(struct tt_batch *, const char *why);

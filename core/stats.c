@@ -208,16 +208,31 @@ key_make(char *buf, size_t cap, enum tt_source src, const char *a,
 
 /* ---- days ---- */
 
+/* Times whose local day has four digits of year, with a day to spare. */
+#define DAY_SECS_MIN	(-62167219200LL + 2 * 86400)	/* 0000-01-03 */
+#define DAY_SECS_MAX	(253402300799LL - 2 * 86400)	/* 9999-12-29 */
+
+/*
+ * The local day of a time, and the µs range [*start, *end) it covers.  Any
+ * int64 is safe (an old database may hold anything): a time no four-digit
+ * year can show is the day "0000-00-00", with an empty range so that it is
+ * never cached.
+ */
 static void
 day_string(int64_t us, char day[11], int64_t *start, int64_t *end)
 {
-	time_t		t = (time_t)(us >= 0 ? us / 1000000 :
-			    (us - 999999) / 1000000);
+	int64_t		secs = us / 1000000 - (us % 1000000 < 0);
+	time_t		t = (time_t)secs, s, e;
 	struct tm	tm, b;
 
-	localtime_r(&t, &tm);
-	if (strftime(day, 11, "%Y-%m-%d", &tm) == 0)
-		memcpy(day, "0000-00-00", 11);	/* a year past 9999 */
+	if (start != NULL)
+		*start = *end = 0;
+	if (secs < DAY_SECS_MIN || secs > DAY_SECS_MAX ||
+	    localtime_r(&t, &tm) == NULL ||
+	    strftime(day, 11, "%Y-%m-%d", &tm) == 0) {
+		memcpy(day, "0000-00-00", 11);
+		return;
+	}
 	if (start == NULL)
 		return;
 	memset(&b, 0, sizeof b);
@@ -225,13 +240,18 @@ day_string(int64_t us, char day[11], int64_t *start, int64_t *end)
 	b.tm_mon = tm.tm_mon;
 	b.tm_mday = tm.tm_mday;
 	b.tm_isdst = -1;
-	*start = (int64_t)mktime(&b) * 1000000;
+	s = mktime(&b);
 	memset(&b, 0, sizeof b);
 	b.tm_year = tm.tm_year;
 	b.tm_mon = tm.tm_mon;
 	b.tm_mday = tm.tm_mday + 1;
 	b.tm_isdst = -1;
-	*end = (int64_t)mktime(&b) * 1000000;
+	e = mktime(&b);
+	/* Within four-digit years, s * 1000000 cannot wrap. */
+	if (s != (time_t)-1 && e != (time_t)-1 && s <= t && t < e) {
+		*start = (int64_t)s * 1000000;
+		*end = (int64_t)e * 1000000;
+	}
 }
 
 void
@@ -354,14 +374,28 @@ heap_pop(struct tt_stats *st)
 	}
 }
 
+/* b - a in µs as ms; -1 when b < a or it does not fit. */
+static int64_t
+span_ms(int64_t a, int64_t b)
+{
+	int64_t	d;
+
+	if (b < a || __builtin_sub_overflow(b, a, &d))
+		return -1;
+	return d / 1000;
+}
+
 /* Starts older than the orphan timeout become orphans. */
 static void
 age(struct tt_stats *st, int64_t now)
 {
 	struct exec	*x;
+	int64_t		 limit;
 
-	while (st->nheap > 0 &&
-	    st->heap[0]->start_ts <= now - st->orphan_after) {
+	/* orphan_after > 0: now - it only wraps below every start. */
+	if (__builtin_sub_overflow(now, st->orphan_after, &limit))
+		return;
+	while (st->nheap > 0 && st->heap[0]->start_ts <= limit) {
 		x = st->heap[0];
 		heap_pop(st);
 		if (x->finished || x->orphaned)
@@ -419,9 +453,10 @@ execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 		x->started = 1;
 		x->start_ts = ev->ts;
 		if (x->finished) {	/* the finish came first */
-			if (!x->timed && x->finish_ts >= x->start_ts) {
-				add_duration(x->cmd, (x->finish_ts -
-				    x->start_ts) / 1000);
+			if (!x->timed &&
+			    span_ms(x->start_ts, x->finish_ts) >= 0) {
+				add_duration(x->cmd, span_ms(x->start_ts,
+				    x->finish_ts));
 				x->timed = 1;
 			}
 			return;
@@ -444,8 +479,8 @@ execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 	if (ev->duration_ms != TT_NONE) {
 		add_duration(x->cmd, ev->duration_ms);
 		x->timed = 1;
-	} else if (x->started && ev->ts >= x->start_ts) {
-		add_duration(x->cmd, (ev->ts - x->start_ts) / 1000);
+	} else if (x->started && span_ms(x->start_ts, ev->ts) >= 0) {
+		add_duration(x->cmd, span_ms(x->start_ts, ev->ts));
 		x->timed = 1;
 	}
 }

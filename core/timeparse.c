@@ -23,22 +23,38 @@ tt_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Is a time in µs (as a double, which cannot overflow) in the range? */
+static int
+in_range(double us)
+{
+	return us >= (double)TT_TIME_MIN_US && us <= (double)TT_TIME_MAX_US;
+}
+
 /*
  * A number of s, ms, µs or ns -> µs.  The unit is chosen by magnitude: any
- * time after 1973 in ms exceeds 1e11, in µs 1e14, in ns 1e17.
+ * time after 1973 in ms exceeds 1e11, in µs 1e14, in ns 1e17.  The range
+ * is checked before the conversion to an integer, so no value can wrap.
  */
-int64_t
-tt_time_from_number(double v)
+int
+tt_time_number(double v, int64_t *us)
 {
-	double	a = fabs(v);
+	double	a = fabs(v), t;
 
+	if (!isfinite(v))
+		return TT_TIME_BAD;
 	if (a < 1e11)
-		return (int64_t)llround(v * 1e6);
-	if (a < 1e14)
-		return (int64_t)llround(v * 1e3);
-	if (a < 1e17)
-		return (int64_t)llround(v);
-	return (int64_t)llround(v / 1e3);
+		t = v * 1e6;
+	else if (a < 1e14)
+		t = v * 1e3;
+	else if (a < 1e17)
+		t = v;
+	else
+		t = v / 1e3;
+	t = round(t);
+	if (!in_range(t))
+		return TT_TIME_RANGE;
+	*us = (int64_t)t;
+	return TT_TIME_OK;
 }
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
@@ -104,7 +120,8 @@ digits(const char **sp, int n, int *out)
 
 /*
  * Parse "2026-01-05T12:00:00.123456789+05:30" (and Z, lowercase, a space for
- * T, no fraction, a date alone) or a plain number -> µs.  -1 on garbage.
+ * T, no fraction, a date alone) or a plain number -> µs.  TT_TIME_BAD on
+ * garbage, TT_TIME_RANGE for a time outside the years 1970-2200.
  */
 int
 tt_time_parse(const char *s, int64_t *us)
@@ -118,35 +135,34 @@ tt_time_parse(const char *s, int64_t *us)
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '\0')
-		return -1;
+		return TT_TIME_BAD;
 	/* All digits (maybe with a fraction): a number in some unit. */
 	if (is_decimal(p)) {
 		v = strtod(p, &end);
-		if (end != p && *end == '\0' && isfinite(v)) {
-			*us = tt_time_from_number(v);
-			return 0;
-		}
+		if (end != p && *end == '\0')
+			return isfinite(v) ? tt_time_number(v, us) :
+			    TT_TIME_RANGE;
 	}
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
-		return -1;
+		return TT_TIME_BAD;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-		return -1;
+		return TT_TIME_BAD;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
 		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
-			return -1;
+			return TT_TIME_BAD;
 		if (*p == ':') {
 			p++;
 			if (digits(&p, 2, &sec))
-				return -1;
+				return TT_TIME_BAD;
 		}
 		if (h > 23 || mi > 59 || sec > 60)
-			return -1;
+			return TT_TIME_BAD;
 		if (*p == '.' || *p == ',') {
 			p++;
 			if (!isdigit((unsigned char)*p))
-				return -1;
+				return TT_TIME_BAD;
 			while (isdigit((unsigned char)*p)) {
 				if (scale > 1) {
 					scale /= 10;
@@ -162,39 +178,49 @@ tt_time_parse(const char *s, int64_t *us)
 	else if (*p == '+' || *p == '-') {
 		sign = *p++ == '-' ? -1 : 1;
 		if (digits(&p, 2, &oh))
-			return -1;
+			return TT_TIME_BAD;
 		if (*p == ':')
 			p++;
 		if (digits(&p, 2, &om))
 			om = 0;
 		if (oh > 23 || om > 59)
-			return -1;
+			return TT_TIME_BAD;
 		t -= sign * (oh * 3600 + om * 60);
 	}
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p != '\0')
-		return -1;
-	*us = t * 1000000 + frac;
-	return 0;
+		return TT_TIME_BAD;
+	/* Four digits of year: t is within ±3e11 s, t * 1e6 cannot wrap. */
+	t = t * 1000000 + frac;
+	if (t < TT_TIME_MIN_US || t > TT_TIME_MAX_US)
+		return TT_TIME_RANGE;
+	*us = t;
+	return TT_TIME_OK;
 }
 
-/* Format µs as RFC 3339 UTC with microseconds. */
-void
+/* Format µs as RFC 3339 UTC with microseconds; "" and -1 past 0000-9999. */
+int
 tt_time_format(int64_t us, char *buf, size_t len)
 {
 	time_t		secs;
 	int64_t		frac;
 	struct tm	tm;
 
+	if (len > 0)
+		buf[0] = '\0';
+	/* us / 1000000 is far from the int64 limits: no step below wraps. */
 	secs = (time_t)(us / 1000000);
 	frac = us % 1000000;
 	if (frac < 0) {
 		frac += 1000000;
 		secs--;
 	}
-	gmtime_r(&secs, &tm);
+	if (secs < -62167219200LL || secs > 253402300799LL ||
+	    gmtime_r(&secs, &tm) == NULL)
+		return -1;
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (long long)frac);
+	return 0;
 }

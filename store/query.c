@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "store.h"
 #include "store_int.h"
@@ -88,15 +89,24 @@ bind_terms(sqlite3_stmt *s, const struct tt_filter *f)
 	}
 }
 
+/*
+ * A text column, as valid UTF-8 without NUL whatever an older teltop
+ * stored (invalid sequences and NUL become U+FFFD).  Caller frees.
+ */
 static char *
 col_dup(sqlite3_stmt *s, int i)
 {
-	const unsigned char	*t;
+	const char	*t;
+	size_t		 n;
 
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return NULL;
-	t = sqlite3_column_text(s, i);
-	return t != NULL ? xstrdup((const char *)t) : NULL;
+	if ((t = (const char *)sqlite3_column_text(s, i)) == NULL)
+		return NULL;
+	n = (size_t)sqlite3_column_bytes(s, i);
+	if (tt_utf8_valid(t, n))
+		return xstrndup(t, n);
+	return tt_utf8_clean(t, n, NULL);
 }
 
 static int64_t
@@ -122,7 +132,11 @@ format_static(const char *s)
 	return "unknown";
 }
 
-/* A result row -> event (caller clears it). */
+/*
+ * A result row -> event (caller clears it).  A time that is NULL, or the
+ * TT_NONE an older teltop stored for a time out of range, reads as TT_NONE,
+ * which no output shows as a date.
+ */
 static void
 row_event(sqlite3_stmt *s, struct tt_event *ev)
 {
@@ -130,8 +144,8 @@ row_event(sqlite3_stmt *s, struct tt_event *ev)
 
 	tt_event_init(ev);
 	ev->id = sqlite3_column_int64(s, 0);
-	ev->received_at = sqlite3_column_int64(s, 1);
-	ev->ts = sqlite3_column_int64(s, 2);
+	ev->received_at = col_int(s, 1);
+	ev->ts = col_int(s, 2);
 	t = (const char *)sqlite3_column_text(s, 3);
 	if (t == NULL || tt_source_parse(t, &ev->source) != 0)
 		ev->source = TT_SRC_GENERIC;
@@ -222,7 +236,7 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 		sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&ev);
-		ev.ts = sqlite3_column_int64(s, 0);
+		ev.ts = col_int(s, 0);
 		t = (const char *)sqlite3_column_text(s, 1);
 		if (t == NULL || tt_source_parse(t, &ev.source) != 0)
 			ev.source = TT_SRC_GENERIC;

@@ -48,9 +48,8 @@ fmt_devpod_insert_item(struct dctx *d, const cJSON *item)
 	ev->phase = TT_PHASE_FINISH;
 	if ((ev->client_id = json_strdup(event, "machine_id")) == NULL)
 		ev->client_id = json_strdup(user, "machine_id");
-	fmt_set_ts(d, ev, event, "timestamp", 0);
-	if (ev->ts == d->received_at)
-		fmt_set_ts(d, ev, user, "timestamp", 0);
+	if (json_event_ts(ev, event, "timestamp") != 0)
+		(void)json_event_ts(ev, user, "timestamp");
 	ev->command = json_strdup(eprops, "command");
 	ev->version = json_strdup(eprops, "version");
 	ev->error = json_strdup_any(eprops, k_error);
@@ -147,14 +146,14 @@ fmt_devpod_legacy_item(struct dctx *d, const cJSON *item)
 		ev->phase = TT_PHASE_START;
 	else if (strcmp(type, "cmdfinished") == 0)
 		ev->phase = TT_PHASE_FINISH;
-	fmt_set_ts(d, ev, event, "timestamp", 0);
-	if (ev->ts == d->received_at)
-		fmt_set_ts(d, ev, inst, "timestamp", 0);
+	if (json_event_ts(ev, event, "timestamp") != 0)
+		(void)json_event_ts(ev, inst, "timestamp");
 	if ((ev->execution_id = json_strdup(event, "executionID")) == NULL)
 		ev->execution_id = json_strdup(inst, "executionID");
 	ev->command = json_strdup(event, "command");
 	ev->error = json_strdup(event, "errors");
-	if (json_int(event, "processingTime", &us) == 0 && us >= 0)
+	if (json_event_int(ev, event, "processingTime", 0, JSON_INT_MAX,
+	    &us) == 0)
 		ev->duration_ms = us / 1000;
 	ev->client_id = json_strdup(inst, "uid");
 	ev->os = json_strdup(inst, "os");

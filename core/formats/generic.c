@@ -56,21 +56,21 @@ fmt_generic_item(struct dctx *d, const cJSON *item)
 	ev->version = json_strdup(item, "version");
 	ev->os = json_strdup_any(item, k_os);
 	ev->arch = json_strdup_any(item, k_arch);
+	/* The first good spelling wins; a bad one is noted and skipped. */
 	for (k = k_dur; *k != NULL; k++)
-		if (json_int(item, *k, &v) == 0 && v >= 0) {
+		if (json_event_int(ev, item, *k, 0, JSON_INT_MAX, &v) == 0) {
 			ev->duration_ms = v;
 			break;
 		}
 	for (k = k_exit; *k != NULL; k++)
-		if (json_int(item, *k, &v) == 0) {
+		if (json_event_int(ev, item, *k, -JSON_INT_MAX, JSON_INT_MAX,
+		    &v) == 0) {
 			ev->exit_code = v;
 			break;
 		}
 	for (k = k_ts; *k != NULL; k++)
-		if (json_time(item, *k, &v) == 0) {
-			ev->ts = v;
+		if (json_event_ts(ev, item, *k) == 0)
 			break;
-		}
 	if ((s = json_str(item, "phase")) != NULL &&
 	    tt_phase_parse(s, &phase) == 0)
 		ev->phase = phase;

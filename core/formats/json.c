@@ -1,12 +1,18 @@
 /*
  * cJSON helpers: bounded parsing with a clear error, typed member access.
+ * Every tree parsed here holds valid UTF-8 and no NUL in its strings: the
+ * text is repaired in a private copy first (core/utf8.h), so the decoders,
+ * the normalized fields they copy and the JSON printed from the tree are
+ * all valid.  The caller's bytes are never modified.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../decode.h"
+#include "../utf8.h"
 #include "../xmalloc.h"
 #include "json.h"
 
@@ -41,12 +47,54 @@ json_depth_ok(const char *s, size_t len, int max)
 	return 1;
 }
 
+/*
+ * Parse len bytes (not NUL-terminated) after repairing them: invalid UTF-8
+ * and NUL become U+FFFD, and so do the \u0000 and lone-surrogate escapes
+ * that cJSON would cut a string at or refuse.  On failure *off is where
+ * parsing stopped (len at the end of the input); on success it is where
+ * anything but whitespace follows the value, or len.  Offsets are into the
+ * repaired text, which differs from the input only where it was invalid.
+ */
+static cJSON *
+parse_repaired(const char *s, size_t len, size_t *off)
+{
+	cJSON		*root;
+	const char	*end = NULL, *text = s;
+	char		*copy = NULL;
+	size_t		 n = len, o;
+
+	if (!tt_utf8_valid(s, len))
+		text = copy = tt_utf8_clean(s, len, &n);
+	if (!tt_utf8_escapes_ok(text, n)) {
+		if (copy == NULL) {
+			copy = xmalloc(n + 1);
+			memcpy(copy, s, n);
+			copy[n] = '\0';
+			text = copy;
+		}
+		(void)tt_utf8_fix_escapes(copy, n);
+	}
+	root = cJSON_ParseWithLengthOpts(text, n, &end, 0);
+	if (root == NULL)
+		end = cJSON_GetErrorPtr();
+	o = (end != NULL && end >= text && end <= text + n) ?
+	    (size_t)(end - text) : 0;
+	if (root == NULL && (n == 0 || o >= n))
+		o = n;
+	while (root != NULL && o < n && (text[o] == ' ' || text[o] == '\n' ||
+	    text[o] == '\r' || text[o] == '\t'))
+		o++;
+	/* Repairs lengthen the text: keep a place before the end there. */
+	*off = o >= n ? len : o < len ? o : len - 1;
+	free(copy);
+	return root;
+}
+
 /* Parse JSON text; on failure say where and why.  Caller deletes. */
 cJSON *
 json_parse(const char *s, size_t len, char **cause)
 {
 	cJSON		*root;
-	const char	*end = NULL;
 	size_t		 off;
 
 	if (!json_depth_ok(s, len, TT_JSON_DEPTH)) {
@@ -54,12 +102,9 @@ json_parse(const char *s, size_t len, char **cause)
 		    TT_JSON_DEPTH);
 		return NULL;
 	}
-	root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+	root = parse_repaired(s, len, &off);
 	if (root == NULL) {
-		end = cJSON_GetErrorPtr();
-		off = (end != NULL && end >= s && end <= s + len) ?
-		    (size_t)(end - s) : 0;
-		if (len == 0 || off >= len)
+		if (off >= len)
 			*cause = xasprintf("malformed JSON: unexpected end of "
 			    "input after %zu bytes", len);
 		else
@@ -67,10 +112,6 @@ json_parse(const char *s, size_t len, char **cause)
 		return NULL;
 	}
 	/* Only whitespace may follow the value. */
-	off = (size_t)(end - s);
-	while (off < len && (s[off] == ' ' || s[off] == '\n' ||
-	    s[off] == '\r' || s[off] == '\t'))
-		off++;
 	if (off < len) {
 		cJSON_Delete(root);
 		*cause = xasprintf("malformed JSON: unexpected data at byte "
@@ -150,7 +191,7 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 {
 	const cJSON	*v;
 	cJSON		*parsed;
-	size_t		 len;
+	size_t		 len, off;
 
 	*owned = NULL;
 	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
@@ -162,7 +203,8 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	len = strlen(v->valuestring);
 	if (!json_depth_ok(v->valuestring, len, TT_JSON_DEPTH))
 		return NULL;
-	parsed = cJSON_ParseWithLength(v->valuestring, len);
+	/* Its text may hold \u0000 too: repaired like any body. */
+	parsed = parse_repaired(v->valuestring, len, &off);
 	if (parsed == NULL)
 		return NULL;
 	if (!cJSON_IsObject(parsed)) {
@@ -173,32 +215,135 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	return parsed;
 }
 
+/* A member time; 1 for none, the tt_time_parse() codes otherwise. */
 int
 json_time(const cJSON *o, const char *key, int64_t *us)
 {
 	const cJSON	*v;
 
-	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
-		return -1;
+	if (o == NULL ||
+	    (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL ||
+	    cJSON_IsNull(v))
+		return 1;
 	if (cJSON_IsNumber(v)) {
-		if (!isfinite(v->valuedouble) || v->valuedouble <= 0)
-			return -1;
-		*us = tt_time_from_number(v->valuedouble);
+		/* 0 is what senders put where they have no time. */
+		if (v->valuedouble == 0)
+			return 1;
+		return tt_time_number(v->valuedouble, us);
+	}
+	if (cJSON_IsString(v)) {
+		if (v->valuestring[0] == '\0')
+			return 1;
+		return tt_time_parse(v->valuestring, us);
+	}
+	return TT_TIME_BAD;
+}
+
+/* A member's value as a short JSON text for a note: into buf. */
+static void
+value_text(const cJSON *v, char *buf, size_t len)
+{
+	char	*t;
+	size_t	 n;
+
+	if ((t = cJSON_PrintUnformatted(v)) == NULL)
+		fatal("out of memory printing JSON");
+	n = strlen(t);
+	if (n < len)
+		memcpy(buf, t, n + 1);
+	else {
+		/* Cut at a character boundary, then mark the cut. */
+		n = len - 4;
+		while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf, t, n);
+		memcpy(buf + n, "...", 4);
+	}
+	free(t);
+}
+
+/* Set ev->ts from a member, or note why it is not used. */
+int
+json_event_ts(struct tt_event *ev, const cJSON *o, const char *key)
+{
+	char	text[72];
+	int64_t	us;
+	int	rc;
+
+	if ((rc = json_time(o, key, &us)) == 1)
+		return 1;
+	if (rc == TT_TIME_OK) {
+		ev->ts = us;
 		return 0;
 	}
-	if (cJSON_IsString(v))
-		return tt_time_parse(v->valuestring, us);
+	value_text(cJSON_GetObjectItemCaseSensitive(o, key), text,
+	    sizeof text);
+	if (rc == TT_TIME_RANGE)
+		tt_event_note(ev, "%s %s is out of range (%s), ignored", key,
+		    text, TT_TIME_RANGE_TEXT);
+	else
+		tt_event_note(ev, "%s %s is not a time, ignored", key, text);
 	return -1;
 }
 
+/* An integer member in [min, max], or a note why it is not used. */
+int
+json_event_int(struct tt_event *ev, const cJSON *o, const char *key,
+    int64_t min, int64_t max, int64_t *out)
+{
+	const cJSON	*v;
+	char		 text[72], *end;
+	double		 d;
+	int64_t		 n;
+
+	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) ==
+	    NULL || cJSON_IsNull(v) ||
+	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
+		return 1;
+	value_text(v, text, sizeof text);
+	if (json_int(o, key, &n) != 0) {
+		/* A number too large for int64, or no number at all? */
+		d = NAN;
+		if (cJSON_IsNumber(v))
+			d = v->valuedouble;
+		else if (cJSON_IsString(v)) {
+			d = strtod(v->valuestring, &end);
+			if (*end != '\0')
+				d = NAN;
+		}
+		if (isnan(d))
+			tt_event_note(ev, "%s %s is not a number, ignored",
+			    key, text);
+		else
+			tt_event_note(ev, "%s %s is out of range (%lld to "
+			    "%lld), ignored", key, text, (long long)min,
+			    (long long)max);
+		return -1;
+	}
+	if (n < min || n > max) {
+		tt_event_note(ev, "%s %s is out of range (%lld to %lld), "
+		    "ignored", key, text, (long long)min, (long long)max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/*
+ * Print unformatted: valid UTF-8 (the tree is), every control character
+ * escaped.  Caller frees.
+ */
 char *
 json_print(const cJSON *o, size_t *len)
 {
 	char	*s;
+	size_t	 n;
 
 	if ((s = cJSON_PrintUnformatted(o)) == NULL)
 		fatal("out of memory printing JSON");
+	n = strlen(s);
+	s = tt_utf8_json(s, &n);
 	if (len != NULL)
-		*len = strlen(s);
+		*len = n;
 	return s;
 }

@@ -10,6 +10,11 @@
 
 #include <cJSON.h>
 
+#include "../event.h"
+
+/* The integers a JSON reader holds exactly (2^53 - 1), either sign. */
+#define JSON_INT_MAX	9007199254740991LL
+
 /* Parse len bytes; NULL with *cause set (caller frees) on bad input. */
 cJSON		*json_parse(const char *, size_t, char **cause);
 /* Is the nesting of the text at most max? */
@@ -27,9 +32,27 @@ char		*json_strdup(const cJSON *, const char *key);
  * *owned is set to the new tree and the caller deletes it.
  */
 const cJSON	*json_obj(const cJSON *, const char *key, cJSON **owned);
-/* A member time: RFC 3339 string or number in any unit -> µs; -1. */
+/*
+ * A member time: RFC 3339 string or number in any unit -> µs.  TT_TIME_OK;
+ * 1 when there is none (absent, null, "" or 0); TT_TIME_BAD or
+ * TT_TIME_RANGE (core/decode.h) for a value that is no time in range.
+ */
 int		 json_time(const cJSON *, const char *key, int64_t *);
-/* Print unformatted; caller frees. */
+/*
+ * Set ev->ts from json_time(): 0 when set; 1 when there is none; -1 when
+ * the value is no time in range, with a note on the event naming the member
+ * and its value (ev->ts untouched: the caller's fallback stands).
+ */
+int		 json_event_ts(struct tt_event *, const cJSON *,
+		     const char *key);
+/*
+ * An integer member in [min, max] -> *out: 0; 1 when absent (or null, "");
+ * -1 when it is not such an integer, with a note on the event.
+ */
+int		 json_event_int(struct tt_event *, const cJSON *,
+		     const char *key, int64_t min, int64_t max, int64_t *out);
+/* Print unformatted, valid UTF-8 with every control character escaped;
+ * caller frees. */
 char		*json_print(const cJSON *, size_t *len);
 
 /* The first of several keys that has a non-empty string (or number). */

@@ -8,10 +8,13 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../utf8.h"
 #include "../xmalloc.h"
 #include "formats.h"
 #include "json.h"
@@ -27,8 +30,9 @@ struct span_view {
 	const char	*scope;
 	char		 trace[33];
 	char		 span[17];
-	uint64_t	 start_ns;
+	uint64_t	 start_ns;	/* 0: none, or not usable */
 	uint64_t	 end_ns;
+	char		 bad[2][96];	/* why start, end were not usable */
 	int		 status_code;
 	const char	*status_msg;
 };
@@ -52,12 +56,12 @@ werf_fill(struct tt_event *ev, const cJSON *o)
 	ev->execution_id = json_strdup(o, "executionID");
 	ev->client_id = json_strdup(o, "userID");
 	ev->command = json_strdup(o, "command");
-	if (json_int(o, "ts", &v) == 0 && v > 0)
-		ev->ts = tt_time_from_number((double)v);
+	(void)json_event_ts(ev, o, "ts");
 	data = json_obj(o, "eventData", &downed);
-	if (json_int(data, "durationMs", &v) == 0 && v >= 0)
+	if (json_event_int(ev, data, "durationMs", 0, JSON_INT_MAX, &v) == 0)
 		ev->duration_ms = v;
-	if (json_int(data, "exitCode", &v) == 0)
+	if (json_event_int(ev, data, "exitCode", -JSON_INT_MAX, JSON_INT_MAX,
+	    &v) == 0)
 		ev->exit_code = v;
 	ev->error = json_strdup_any(data, k_err);
 	attrs = json_obj(o, "attributes", &aowned);
@@ -93,6 +97,21 @@ hex(const uint8_t *p, size_t n, char *out, size_t outlen)
 	out[2 * i] = '\0';
 }
 
+/*
+ * A span time in ns, kept when it is in the range; otherwise 0, with why in
+ * bad (the member's name and text, as a note for the event).
+ */
+static uint64_t
+span_ns(uint64_t ns, const char *key, const char *text, char *bad,
+    size_t len)
+{
+	if (ns == 0 || ns / 1000 <= (uint64_t)TT_TIME_MAX_US)
+		return ns;
+	snprintf(bad, len, "%s %s is out of range (%s), ignored", key, text,
+	    TT_TIME_RANGE_TEXT);
+	return 0;
+}
+
 /* One span -> one event. */
 static void
 span_event(struct dctx *d, struct span_view *sv, const char *format)
@@ -100,7 +119,7 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 	struct tt_event	*ev;
 	cJSON		*o, *meta, *status;
 	char		 nanos[24];
-	int		 werf;
+	int		 werf, i;
 
 	werf = json_str(sv->attrs, "eventType") != NULL;
 	if (werf) {
@@ -140,6 +159,9 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 	cJSON_Delete(o);
 	if (ev == NULL)
 		return;
+	for (i = 0; i < 2; i++)
+		if (sv->bad[i][0] != '\0')
+			tt_event_note(ev, "%s", sv->bad[i]);
 	if (sv->start_ns > 0)
 		ev->ts = (int64_t)(sv->start_ns / 1000);
 	if (werf) {
@@ -173,14 +195,16 @@ static cJSON *
 pb_kvs(Teltop__Otlp__KeyValue **kv, size_t n, int depth)
 {
 	cJSON	*o;
+	char	*key;
 	size_t	 i;
 
 	o = cJSON_CreateObject();
 	for (i = 0; i < n; i++) {
 		if (kv[i]->key == NULL)
 			continue;
-		cJSON_AddItemToObject(o, kv[i]->key,
-		    pb_any(kv[i]->value, depth));
+		key = tt_utf8_dup(kv[i]->key);
+		cJSON_AddItemToObject(o, key, pb_any(kv[i]->value, depth));
+		free(key);
 	}
 	return o;
 }
@@ -199,7 +223,11 @@ pb_any(const Teltop__Otlp__AnyValue *v, int depth)
 		return cJSON_CreateNull();
 	switch (v->value_case) {
 	case TELTOP__OTLP__ANY_VALUE__VALUE_STRING_VALUE:
-		return cJSON_CreateString(v->string_value);
+		/* protobuf-c does not check UTF-8: repair it here. */
+		s = tt_utf8_dup(v->string_value != NULL ? v->string_value : "");
+		o = cJSON_CreateString(s);
+		free(s);
+		return o;
 	case TELTOP__OTLP__ANY_VALUE__VALUE_BOOL_VALUE:
 		return cJSON_CreateBool(v->bool_value);
 	case TELTOP__OTLP__ANY_VALUE__VALUE_INT_VALUE:
@@ -250,6 +278,8 @@ fmt_otlp_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 	Teltop__Otlp__ScopeSpans		*ss;
 	Teltop__Otlp__Span			*sp;
 	struct span_view			 sv;
+	char					*scope, *name, *msg;
+	char					 text[24];
 	size_t					 i, j, k;
 
 	req = teltop__otlp__export_trace_service_request__unpack(NULL, len,
@@ -267,29 +297,46 @@ fmt_otlp_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 		    rs->resource->n_attributes, 0) : NULL;
 		for (j = 0; j < rs->n_scope_spans; j++) {
 			ss = rs->scope_spans[j];
-			sv.scope = ss->scope != NULL &&
+			scope = ss->scope != NULL &&
 			    ss->scope->name != NULL &&
-			    ss->scope->name[0] != '\0' ? ss->scope->name : NULL;
+			    ss->scope->name[0] != '\0' ?
+			    tt_utf8_dup(ss->scope->name) : NULL;
+			sv.scope = scope;
 			for (k = 0; k < ss->n_spans; k++) {
 				sp = ss->spans[k];
 				sv.attrs = pb_kvs(sp->attributes,
 				    sp->n_attributes, 0);
-				sv.name = sp->name != NULL ? sp->name : "";
+				name = tt_utf8_dup(sp->name != NULL ?
+				    sp->name : "");
+				sv.name = name;
 				hex(sp->trace_id.data, sp->trace_id.len,
 				    sv.trace, sizeof sv.trace);
 				hex(sp->span_id.data, sp->span_id.len,
 				    sv.span, sizeof sv.span);
-				sv.start_ns = sp->start_time_unix_nano;
-				sv.end_ns = sp->end_time_unix_nano;
+				memset(sv.bad, 0, sizeof sv.bad);
+				snprintf(text, sizeof text, "%" PRIu64,
+				    sp->start_time_unix_nano);
+				sv.start_ns = span_ns(sp->start_time_unix_nano,
+				    "startTimeUnixNano", text, sv.bad[0],
+				    sizeof sv.bad[0]);
+				snprintf(text, sizeof text, "%" PRIu64,
+				    sp->end_time_unix_nano);
+				sv.end_ns = span_ns(sp->end_time_unix_nano,
+				    "endTimeUnixNano", text, sv.bad[1],
+				    sizeof sv.bad[1]);
 				sv.status_code = sp->status != NULL ?
 				    sp->status->code : 0;
-				sv.status_msg = sp->status != NULL &&
+				msg = sp->status != NULL &&
 				    sp->status->message != NULL &&
 				    sp->status->message[0] != '\0' ?
-				    sp->status->message : NULL;
+				    tt_utf8_dup(sp->status->message) : NULL;
+				sv.status_msg = msg;
 				span_event(d, &sv, "otlp-protobuf");
 				cJSON_Delete(sv.attrs);
+				free(name);
+				free(msg);
 			}
+			free(scope);
 		}
 		cJSON_Delete(sv.resource);
 	}
@@ -365,17 +412,53 @@ lower_id(const char *s, char *out, size_t len)
 	out[i] = '\0';
 }
 
-/* A JSON number or decimal string of nanoseconds. */
+/*
+ * A JSON number or decimal string of nanoseconds, 0 when absent.  A value
+ * that is no time in range gives 0 and says why in bad.
+ */
 static uint64_t
-js_nanos(const cJSON *o, const char *key)
+js_nanos(const cJSON *o, const char *key, char *bad, size_t len)
 {
 	const cJSON	*v;
+	const char	*p;
+	char		*text;
+	uint64_t	 ns = 0, digit;
+	int		 state = 0;	/* 0 good, 1 too large, 2 no number */
 
 	v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (cJSON_IsString(v))
-		return strtoull(v->valuestring, NULL, 10);
-	if (cJSON_IsNumber(v) && v->valuedouble > 0)
-		return (uint64_t)v->valuedouble;
+	if (v == NULL || cJSON_IsNull(v) ||
+	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
+		return 0;
+	if (cJSON_IsString(v)) {
+		/* Digits only: strtoull would take "-1" for 2^64 - 1. */
+		for (p = v->valuestring; *p >= '0' && *p <= '9'; p++) {
+			digit = (uint64_t)(*p - '0');
+			if (ns > (UINT64_MAX - digit) / 10)
+				state = 1;
+			else
+				ns = ns * 10 + digit;
+		}
+		if (*p != '\0')
+			state = 2;
+	} else if (!cJSON_IsNumber(v) || isnan(v->valuedouble) ||
+	    v->valuedouble < 0)
+		state = 2;
+	else if (v->valuedouble >= 1.8e19)
+		state = 1;
+	else
+		ns = (uint64_t)v->valuedouble;
+	if (state == 0 && ns / 1000 <= (uint64_t)TT_TIME_MAX_US)
+		return ns;
+	if ((text = cJSON_PrintUnformatted(v)) == NULL)
+		fatal("out of memory printing JSON");
+	if (strlen(text) > 40)
+		memcpy(text + 37, "...", 4);
+	if (state == 2)
+		snprintf(bad, len, "%s %s is not a time, ignored", key, text);
+	else
+		snprintf(bad, len, "%s %s is out of range (%s), ignored", key,
+		    text, TT_TIME_RANGE_TEXT);
+	free(text);
 	return 0;
 }
 
@@ -437,12 +520,16 @@ fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
 				    sizeof sv.trace);
 				lower_id(json_str(sp, "spanId"), sv.span,
 				    sizeof sv.span);
-				sv.start_ns = js_nanos(sp, "startTimeUnixNano");
-				sv.end_ns = js_nanos(sp, "endTimeUnixNano");
+				memset(sv.bad, 0, sizeof sv.bad);
+				sv.start_ns = js_nanos(sp, "startTimeUnixNano",
+				    sv.bad[0], sizeof sv.bad[0]);
+				sv.end_ns = js_nanos(sp, "endTimeUnixNano",
+				    sv.bad[1], sizeof sv.bad[1]);
 				st = cJSON_GetObjectItemCaseSensitive(sp,
 				    "status");
 				sv.status_code = json_int(st, "code", &code) ==
-				    0 ? (int)code : 0;
+				    0 && code >= INT_MIN && code <= INT_MAX ?
+				    (int)code : 0;
 				sv.status_msg = json_str(st, "message");
 				span_event(d, &sv, "otlp-json");
 				cJSON_Delete(sv.attrs);

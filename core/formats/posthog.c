@@ -30,17 +30,28 @@ props_strdup(const struct props *pr, const char *const *keys)
 	return NULL;
 }
 
+/*
+ * The first of keys in the properties that is an integer in [min, max]:
+ * 0 and *out; 1 when there is none; -1 when there were only values that
+ * are no such integer (each noted on the event).
+ */
 static int
-props_int(const struct props *pr, const char *const *keys, int64_t *out)
+props_int(struct tt_event *ev, const struct props *pr,
+    const char *const *keys, int64_t min, int64_t max, int64_t *out)
 {
-	int	i;
+	int	i, rc, found = 1;
 
 	for (; *keys != NULL; keys++)
-		for (i = 0; i < 3; i++)
-			if (pr->p[i] != NULL &&
-			    json_int(pr->p[i], *keys, out) == 0)
+		for (i = 0; i < 3; i++) {
+			if (pr->p[i] == NULL)
+				continue;
+			if ((rc = json_event_int(ev, pr->p[i], *keys, min, max,
+			    out)) == 0)
 				return 0;
-	return -1;
+			if (rc == -1)
+				found = -1;
+		}
+	return found;
 }
 
 static int
@@ -67,10 +78,14 @@ posthog_source(const char *event, const struct props *pr)
 	return TT_SRC_POSTHOG;
 }
 
-/* One PostHog event object. */
-void
-fmt_posthog_item(struct dctx *d, const cJSON *item, const char *format,
-    int64_t fallback_ts)
+/*
+ * One PostHog event object.  Without a timestamp of its own, its time is
+ * fallback_ts if set, else the envelope's member env_key (sent_at,
+ * created_at) if good, else received_at.
+ */
+static void
+posthog_item(struct dctx *d, const cJSON *item, const char *format,
+    int64_t fallback_ts, const cJSON *env, const char *env_key)
 {
 	static const char *const k_command[] = { "command", NULL };
 	static const char *const k_version[] = { "version", "app_version",
@@ -116,16 +131,22 @@ fmt_posthog_item(struct dctx *d, const cJSON *item, const char *format,
 		static const char *const k_ucid[] = { "ucid", NULL };
 		ev->client_id = props_strdup(&pr, k_ucid);
 	}
-	fmt_set_ts(d, ev, item, "timestamp", fallback_ts);
+	if (json_event_ts(ev, item, "timestamp") != 0) {
+		if (fallback_ts > 0)
+			ev->ts = fallback_ts;
+		else if (env_key == NULL ||
+		    json_event_ts(ev, env, env_key) != 0)
+			ev->ts = d->received_at;
+	}
 	ev->command = props_strdup(&pr, k_command);
 	ev->version = props_strdup(&pr, k_version);
 	ev->os = props_strdup(&pr, k_os);
 	ev->arch = props_strdup(&pr, k_arch);
 	ev->error = props_strdup(&pr, k_error);
 	ev->execution_id = props_strdup(&pr, k_exec);
-	if (props_int(&pr, k_dur, &v) == 0 && v >= 0)
+	if (props_int(ev, &pr, k_dur, 0, JSON_INT_MAX, &v) == 0)
 		ev->duration_ms = v;
-	if (props_int(&pr, k_exit, &v) == 0)
+	if (props_int(ev, &pr, k_exit, -JSON_INT_MAX, JSON_INT_MAX, &v) == 0)
 		ev->exit_code = v;
 	if (strcmp(event, "devsy_cli") == 0 ||
 	    strcmp(event, "devsy_cli_runner") == 0)
@@ -134,17 +155,28 @@ out:
 	cJSON_Delete(inner);
 }
 
+/* One PostHog event object, its time falling back to fallback_ts. */
+void
+fmt_posthog_item(struct dctx *d, const cJSON *item, const char *format,
+    int64_t fallback_ts)
+{
+	posthog_item(d, item, format, fallback_ts, NULL, NULL);
+}
+
 /* A PostHog body on any PostHog route. */
 int
 fmt_posthog(struct dctx *d, const cJSON *root, int v1, char **cause)
 {
-	const cJSON	*batch, *item;
-	const char	*format;
-	int64_t		 sent = 0;
+	static const char *const k_sent[] = { "sent_at", "created_at", NULL };
+	const char *const	*k;
+	const cJSON		*batch, *item;
+	const char		*format, *key = NULL;
+	int64_t			 sent;
+	int			 rc;
 
 	if (cJSON_IsArray(root)) {
 		cJSON_ArrayForEach(item, root)
-			fmt_posthog_item(d, item, "posthog-array", 0);
+			posthog_item(d, item, "posthog-array", 0, NULL, NULL);
 		return 0;
 	}
 	if (!cJSON_IsObject(root)) {
@@ -153,19 +185,25 @@ fmt_posthog(struct dctx *d, const cJSON *root, int v1, char **cause)
 	}
 	batch = cJSON_GetObjectItemCaseSensitive(root, "batch");
 	if (batch == NULL) {
-		fmt_posthog_item(d, root, v1 ? "posthog-v1" : "posthog-event",
-		    0);
+		posthog_item(d, root, v1 ? "posthog-v1" : "posthog-event",
+		    0, NULL, NULL);
 		return 0;
 	}
 	if (!cJSON_IsArray(batch)) {
 		*cause = xstrdup("\"batch\" is not an array");
 		return -1;
 	}
-	if (json_time(root, "sent_at", &sent) != 0 &&
-	    json_time(root, "created_at", &sent) != 0)
-		sent = 0;
+	/* The first envelope time that is good, else the first one sent. */
+	for (k = k_sent; *k != NULL; k++) {
+		if ((rc = json_time(root, *k, &sent)) == TT_TIME_OK) {
+			key = *k;
+			break;
+		}
+		if (rc != 1 && key == NULL)
+			key = *k;
+	}
 	format = v1 ? "posthog-v1" : "posthog-batch";
 	cJSON_ArrayForEach(item, batch)
-		fmt_posthog_item(d, item, format, sent);
+		posthog_item(d, item, format, 0, root, key);
 	return 0;
 }

@@ -1027,6 +1027,7 @@ case_stats_since() {
 
 source "$here/optout.sh"
 source "$here/http.sh"
+source "$here/input.sh"
 
 # ---------------------------------------------------------------- privacy
 
@@ -1496,6 +1497,7 @@ run_case "privacy: findings stored, --explain, stats summary" case_privacy_expla
 
 with_aux wrap wrap_cases
 with_aux demo demo_cases
+run_input_cases
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e

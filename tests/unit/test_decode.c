@@ -27,6 +27,7 @@
 
 #include "decode.h"
 #include "event.h"
+#include "utf8.h"
 
 /* opts.received_at of every test: 2026-01-01T00:00:00Z. */
 #define RECV_AT		1767225600000000LL
@@ -146,12 +147,57 @@ field_int(const char *field, int64_t got, int64_t want)
 	return 1;
 }
 
+/* A normalized string field must be valid UTF-8 (core/utf8.h). */
+static int
+field_utf8(const char *field, const char *s)
+{
+	if (s == NULL || tt_utf8_valid(s, strlen(s)))
+		return 0;
+	print_error("  %s is not valid UTF-8: %s\n", field, s);
+	return 1;
+}
+
+/* The event's JSON text: valid UTF-8, no control character raw. */
+static int
+data_utf8(const struct tt_event *ev)
+{
+	const unsigned char	*p = (const unsigned char *)ev->data;
+	size_t			 i;
+
+	if (!tt_utf8_valid(ev->data, ev->data_len)) {
+		print_error("  data is not valid UTF-8: %.200s\n", ev->data);
+		return 1;
+	}
+	for (i = 0; i < ev->data_len; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 &&
+		    p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)) {
+			print_error("  data has control 0x%02x raw at %zu\n",
+			    p[i], i);
+			return 1;
+		}
+	return 0;
+}
+
 /* The checks that hold for every decoded event. */
 static int
 check_invariants(const struct tt_event *ev)
 {
 	cJSON	*j;
 	int	 bad = 0;
+
+	/* Never a sentinel or a wrapped value for a time. */
+	if (ev->ts < TT_TIME_MIN_US || ev->ts > TT_TIME_MAX_US) {
+		print_error("  ts %lld is out of range\n", (long long)ev->ts);
+		bad++;
+	}
+	bad += field_utf8("name", ev->name);
+	bad += field_utf8("client_id", ev->client_id);
+	bad += field_utf8("execution_id", ev->execution_id);
+	bad += field_utf8("command", ev->command);
+	bad += field_utf8("error", ev->error);
+	bad += field_utf8("version", ev->version);
+	bad += field_utf8("os", ev->os);
+	bad += field_utf8("arch", ev->arch);
 
 	if (ev->format == NULL) {
 		print_error("  format is NULL\n");
@@ -169,7 +215,8 @@ check_invariants(const struct tt_event *ev)
 		print_error("  data_len %zu, strlen(data) %zu\n",
 		    ev->data_len, strlen(ev->data));
 		bad++;
-	}
+	} else
+		bad += data_utf8(ev);
 	j = cJSON_Parse(ev->data);
 	if (j == NULL) {
 		print_error("  data is not JSON: %.200s\n", ev->data);
@@ -2307,6 +2354,565 @@ test_bad_protobuf(void **state)
 	}
 }
 
+/* ---- Out-of-range numbers and invalid text (the hardening issue) ---- */
+
+#define R	"\xef\xbf\xbd"		/* U+FFFD */
+#define Y2201	7289654400000000LL	/* the first µs out of range */
+
+/* The i-th note of "_teltop".notes in ev->data, or NULL.  Caller frees. */
+static char *
+note_of(const struct tt_event *ev, int i)
+{
+	const cJSON	*meta, *n;
+	cJSON		*j;
+	char		*s = NULL;
+
+	j = data_of(ev);
+	meta = cJSON_GetObjectItemCaseSensitive(j, "_teltop");
+	n = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(meta, "notes"),
+	    i);
+	if (cJSON_IsString(n))
+		s = dup_str(n->valuestring);
+	cJSON_Delete(j);
+	return s;
+}
+
+/* ev's notes (and no more): each must contain its string. */
+static void
+expect_notes(const struct tt_event *ev, const char *const *want, int n,
+    const char *file, int line)
+{
+	char	*got;
+	int	 i, bad = 0;
+
+	for (i = 0; i <= n; i++) {
+		got = note_of(ev, i);
+		if (i == n ? got != NULL : got == NULL ||
+		    strstr(got, want[i]) == NULL) {
+			print_error("note %d: %s, expected %s%s%s\n", i,
+			    got ? got : "none", i < n ? "one with \"" : "none",
+			    i < n ? want[i] : "", i < n ? "\"" : "");
+			bad++;
+		}
+		free(got);
+	}
+	if (bad) {
+		print_error("data: %.400s\n", ev->data);
+		_fail(file, line);
+	}
+}
+
+#define NOTES(ev, ...) expect_notes((ev),				\
+	(const char *const[]){ __VA_ARGS__ },				\
+	(int)(sizeof (const char *const[]){ __VA_ARGS__ } /		\
+	sizeof (const char *)), __FILE__, __LINE__)
+#define NO_NOTES(ev) expect_notes((ev), NULL, 0, __FILE__, __LINE__)
+
+/*
+ * A generic ts out of range or no time at all: the event is kept with
+ * received_at and a note naming the member and the value; the limits of
+ * the years 1970-2200 on both sides, in s, ms, µs and as strings.  Before,
+ * 1e300 and a 23-digit string were stored as INT64_MIN.
+ */
+static void
+test_range_generic_ts(void **state)
+{
+	static const struct {
+		const char	*ts;		/* JSON text */
+		int64_t		 want;		/* 0: received_at, noted */
+		const char	*note;
+	} c[] = {
+		{ "1e300", 0, "ts 1e+300 is out of range (years 1970\u2013"
+		    "2200)" },
+		{ "-1e300", 0, "out of range" },
+		{ "'12345678901234567890123'", 0,
+		    "ts \"12345678901234567890123\" is out of range" },
+		{ "-5", 0, "ts -5 is out of range" },
+		{ "'-1736850000'", 0, "out of range" },
+		{ "'NaN'", 0, "ts \"NaN\" is not a time" },
+		{ "'Infinity'", 0, "is not a time" },
+		{ "'-Infinity'", 0, "is not a time" },
+		{ "'99999-01-01T00:00:00Z'", 0, "is not a time" },
+		{ "'+275760-09-13T00:00:00Z'", 0, "is not a time" },
+		{ "'2201-01-01T00:00:00Z'", 0, "out of range" },
+		{ "'1969-12-31T23:59:59Z'", 0, "out of range" },
+		{ "'9999-12-31T23:59:59Z'", 0, "out of range" },
+		{ "7289654400", 0, "out of range" },		/* s */
+		{ "7289654400000000", 0, "out of range" },	/* µs */
+		{ "9223372036854775807", 0, "out of range" },	/* ns */
+		{ "'9223372036854775808'", 0, "out of range" },
+		{ "true", 0, "ts true is not a time" },
+		{ "{}", 0, "ts {} is not a time" },
+		{ "'2200-12-31T23:59:59.999999Z'", Y2201 - 1, NULL },
+		{ "'1970-01-01T00:00:00.000001Z'", 1, NULL },
+		{ "7289654399", Y2201 - 1000000, NULL },
+		{ "7289654399999", Y2201 - 1000, NULL },
+		{ "7289654399999999", Y2201 - 1, NULL },
+		{ "7289654399999998000", Y2201 - 2, NULL },
+		{ "0", RECV_AT, NULL },		/* unset, as senders mean it */
+		{ "null", RECV_AT, NULL },
+		{ "''", RECV_AT, NULL },
+	};
+	struct tt_batch	*b = *state;
+	char		 tmpl[160];
+	size_t		 i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(tmpl, sizeof tmpl, "{'name':'r%zu','ts':%s}", i,
+		    c[i].ts);
+		DECODE_OK(TT_ROUTE_EVENTS, tmpl, b, 1);
+		if (b->ev[0].ts != (c[i].want != 0 ? c[i].want : RECV_AT))
+			print_error("case %zu, ts %s\n", i, c[i].ts);
+		EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+		    .name = b->ev[0].name,
+		    .ts = c[i].want != 0 ? c[i].want : RECV_AT);
+		if (c[i].note != NULL)
+			NOTES(&b->ev[0], c[i].note);
+		else
+			NO_NOTES(&b->ev[0]);
+		tt_batch_clear(b);
+	}
+}
+
+/* A bad spelling is noted and the next good one used. */
+static void
+test_range_generic_fallbacks(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS, "{'name':'f','ts':1e300,"
+	    "'timestamp':'2026-01-05T12:00:00Z','duration_ms':1e300,"
+	    "'durationMs':250,'exit_code':'x','exitCode':3}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "f",
+	    .ts = 1767614400000000LL, .duration_ms = I64(250),
+	    .exit_code = I64(3));
+	NOTES(&b->ev[0],
+	    "duration_ms 1e+300 is out of range (0 to 9007199254740991)",
+	    "exit_code \"x\" is not a number", "ts 1e+300 is out of range");
+	tt_batch_clear(b);
+}
+
+/*
+ * Durations and exit codes from the wire: what does not fit (1e300,
+ * 23 digits, past 2^53 that JSON readers hold exactly, negative
+ * durations, NaN) is unknown and noted, never a sentinel or wrapped.
+ */
+static void
+test_range_generic_ints(void **state)
+{
+	static const struct {
+		const char	*dur, *exit;
+		int64_t		 want_dur, want_exit;	/* TT_NONE: noted */
+	} c[] = {
+		{ "1e300", "-1e300", TT_NONE, TT_NONE },
+		{ "'12345678901234567890123'", "'-9223372036854775808'",
+		    TT_NONE, TT_NONE },
+		{ "9223372036854775807", "9223372036854775807", TT_NONE,
+		    TT_NONE },
+		{ "9007199254740992", "-9007199254740992", TT_NONE, TT_NONE },
+		{ "-1", "'NaN'", TT_NONE, TT_NONE },
+		{ "'Infinity'", "[]", TT_NONE, TT_NONE },
+		{ "9007199254740991", "-9007199254740991", 9007199254740991LL,
+		    -9007199254740991LL },
+		{ "0", "0", 0, 0 },
+		{ "'1500'", "'-2'", 1500, -2 },
+	};
+	struct tt_batch	*b = *state;
+	char		 tmpl[200];
+	size_t		 i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(tmpl, sizeof tmpl, "{'name':'i%zu','ts':1736850000,"
+		    "'duration_ms':%s,'exit_code':%s}", i, c[i].dur,
+		    c[i].exit);
+		DECODE_OK(TT_ROUTE_EVENTS, tmpl, b, 1);
+		if (b->ev[0].duration_ms != c[i].want_dur ||
+		    b->ev[0].exit_code != c[i].want_exit)
+			print_error("case %zu: duration %s exit %s\n", i,
+			    c[i].dur, c[i].exit);
+		EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+		    .name = b->ev[0].name,
+		    .ts = 1736850000000000LL,
+		    .duration_ms = c[i].want_dur == TT_NONE ? NULL :
+		    I64(c[i].want_dur),
+		    .exit_code = c[i].want_exit == TT_NONE ? NULL :
+		    I64(c[i].want_exit));
+		if (c[i].want_dur == TT_NONE && c[i].want_exit == TT_NONE)
+			NOTES(&b->ev[0], "duration_ms", "exit_code");
+		else
+			NO_NOTES(&b->ev[0]);
+		tt_batch_clear(b);
+	}
+}
+
+/*
+ * PostHog: a timestamp out of range falls back to sent_at (a good one) or
+ * received_at, each bad member noted; durations in properties too.
+ */
+static void
+test_range_posthog(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'api_key':'k','batch':["
+	    "{'event':'a','distinct_id':'d','timestamp':1e300},"
+	    "{'event':'b','distinct_id':'d',"
+	    "'timestamp':'12345678901234567890123'},"
+	    "{'event':'c','distinct_id':'d','timestamp':'-0001-01-01T00:00Z'},"
+	    "{'event':'d','distinct_id':'d','properties':{'durationMs':1e300,"
+	    "'exitCode':1e19}}],"
+	    "'sent_at':'2026-01-05T12:00:00Z'}", b, 4);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "a", .client_id = "d");
+	NOTES(&b->ev[0], "timestamp 1e+300 is out of range");
+	EXPECT(&b->ev[1], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "b", .client_id = "d");
+	NOTES(&b->ev[1], "timestamp \"12345678901234567890123\" is out of "
+	    "range");
+	EXPECT(&b->ev[2], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "c", .client_id = "d");
+	NOTES(&b->ev[2], "is not a time");
+	EXPECT(&b->ev[3], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = 1767614400000000LL, .name = "d", .client_id = "d");
+	NOTES(&b->ev[3], "durationMs 1e+300 is out of range",
+	    "exitCode 1e+19 is out of range");
+	tt_batch_clear(b);
+
+	/* sent_at out of range too: received_at, both noted. */
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'api_key':'k','batch':["
+	    "{'event':'a','distinct_id':'d','timestamp':'NaN'},"
+	    "{'event':'b','distinct_id':'d'}],'sent_at':1e300}", b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = RECV_AT, .name = "a", .client_id = "d");
+	NOTES(&b->ev[0], "timestamp \"NaN\" is not a time",
+	    "sent_at 1e+300 is out of range");
+	EXPECT(&b->ev[1], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .ts = RECV_AT, .name = "b", .client_id = "d");
+	NOTES(&b->ev[1], "sent_at 1e+300 is out of range");
+	tt_batch_clear(b);
+
+	/* A bad spelling is noted, the next good one used. */
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'event':'a','distinct_id':'d',"
+	    "'properties':{'duration_ms':'slow','durationMs':5}}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
+	    .ts = RECV_AT, .name = "a", .client_id = "d",
+	    .duration_ms = I64(5));
+	NOTES(&b->ev[0], "duration_ms \"slow\" is not a number");
+	tt_batch_clear(b);
+
+	/* A bad sent_at, a good created_at: the good one. */
+	DECODE_OK(TT_ROUTE_POSTHOG_V1, "{'sent_at':'x','created_at':"
+	    "'2026-01-05T12:00:00Z','batch':[{'event':'a','distinct_id':'d'}]}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-v1",
+	    .ts = 1767614400000000LL, .name = "a", .client_id = "d");
+	NO_NOTES(&b->ev[0]);
+	tt_batch_clear(b);
+
+	/* posthog-js single events and arrays: received_at. */
+	DECODE_OK(TT_ROUTE_POSTHOG, "[{'event':'a','properties':"
+	    "{'distinct_id':'d'},'timestamp':-1}]", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-array",
+	    .ts = RECV_AT, .name = "a", .client_id = "d");
+	NOTES(&b->ev[0], "timestamp -1 is out of range");
+	tt_batch_clear(b);
+}
+
+/* DevPod/Devsy: s in insert bodies, µs in legacy ones; processingTime. */
+static void
+test_range_devpod(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT, "{'data':["
+	    "{'event':{'type':'devpod_cli','timestamp':1e300},"
+	    "'user':{'machine_id':'m','timestamp':1736850000}},"
+	    "{'event':{'type':'devsy_cli','timestamp':7289654400},"
+	    "'user':{'machine_id':'m','timestamp':'1e300'}}]}", b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850000000000LL,
+	    .name = "devpod_cli", .client_id = "m");
+	NOTES(&b->ev[0], "timestamp 1e+300 is out of range");
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVSY, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = RECV_AT, .name = "devsy_cli",
+	    .client_id = "m");
+	NOTES(&b->ev[1], "timestamp 7289654400 is out of range",
+	    "timestamp \"1e300\" is not a time");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY, "{'type':'cmdfinished','event':{"
+	    "'timestamp':1e300,'executionID':'e','processingTime':1e300},"
+	    "'instanceProperties':{'uid':'u'}}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-legacy",
+	    .phase = TT_PHASE_FINISH, .ts = RECV_AT, .name = "cmdfinished",
+	    .execution_id = "e", .client_id = "u");
+	NOTES(&b->ev[0], "timestamp 1e+300 is out of range",
+	    "processingTime 1e+300 is out of range");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY, "{'type':'cmdstarted','event':{"
+	    "'timestamp':'99999999999999999999999','executionID':'e'},"
+	    "'instanceProperties':{'uid':'u',"
+	    "'timestamp':1701000000000001}}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-legacy",
+	    .phase = TT_PHASE_START, .ts = 1701000000000001LL,
+	    .name = "cmdstarted", .execution_id = "e", .client_id = "u");
+	NOTES(&b->ev[0], "out of range");
+	tt_batch_clear(b);
+}
+
+/* werf flat JSON and OTLP/JSON spans: ms ts, ns start times. */
+static void
+test_range_werf_otlp_json(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES, "{'ts':1e300,'eventType':"
+	    "'CommandExited','executionID':'x','eventData':"
+	    "{'durationMs':1e300,'exitCode':'99999999999999999999999'}}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "werf-json",
+	    .phase = TT_PHASE_FINISH, .ts = RECV_AT, .name = "CommandExited",
+	    .execution_id = "x");
+	NOTES(&b->ev[0], "ts 1e+300 is out of range",
+	    "durationMs 1e+300 is out of range",
+	    "exitCode \"99999999999999999999999\" is out of range");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[{'scopeSpans':[{"
+	    "'spans':[{'name':'big','startTimeUnixNano':"
+	    "'99999999999999999999999','endTimeUnixNano':'-1'},"
+	    "{'name':'num','startTimeUnixNano':1e300,"
+	    "'endTimeUnixNano':1e300},"
+	    "{'name':'edge','startTimeUnixNano':'7289654399999999999',"
+	    "'endTimeUnixNano':'7289654400000000000'},"
+	    "{'name':'ok','startTimeUnixNano':'1736850000000000000',"
+	    "'endTimeUnixNano':'1736850001500000000'}]}]}]}", b, 4);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .ts = RECV_AT,
+	    .name = "big");
+	NOTES(&b->ev[0], "startTimeUnixNano \"99999999999999999999999\" is "
+	    "out of range", "endTimeUnixNano \"-1\" is not a time");
+	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .ts = RECV_AT,
+	    .name = "num");
+	NOTES(&b->ev[1], "startTimeUnixNano 1e+300 is out of range",
+	    "endTimeUnixNano 1e+300 is out of range");
+	EXPECT(&b->ev[2], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .ts = Y2201 - 1,
+	    .name = "edge");
+	NOTES(&b->ev[2], "endTimeUnixNano \"7289654400000000000\" is out of "
+	    "range");
+	EXPECT(&b->ev[3], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .ts = 1736850000000000LL,
+	    .name = "ok", .duration_ms = I64(1500));
+	NO_NOTES(&b->ev[3]);
+	tt_batch_clear(b);
+}
+
+/* OTLP protobuf: a start past 2200 (up to 2^64 - 1 ns) and werf's ts. */
+static void
+test_range_otlp_protobuf(void **state)
+{
+	static const struct werf_ev	 w = {
+		"CommandExited", 0, "exec-1", "user-1", "werf converge",
+		"{\"exitCode\":1e300,\"durationMs\":-5}", "{}",
+		UINT64_MAX, UINT64_MAX
+	};
+	struct tt_batch			*b = *state;
+	struct pb			 req = { 0 }, rs = { 0 }, ss = { 0 };
+	char				*cause;
+	int				 rc;
+
+	werf_span(&ss, &w, 0x40);
+	plain_span(&ss, "late", 0x11, 7289654400000000000ULL,
+	    7289654400000000000ULL + 2000000, 0, NULL);
+	plain_span(&ss, "edge", 0x12, 7289654399999999000ULL,
+	    7289654399999999000ULL, 0, NULL);
+	pb_sub(&rs, 2, &ss);
+	pb_sub(&req, 1, &rs);
+	rc = decode_raw(TT_ROUTE_OTLP_TRACES, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	pb_free(&req);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 3);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "otlp-protobuf",
+	    .phase = TT_PHASE_FINISH, .ts = RECV_AT, .name = "CommandExited",
+	    .execution_id = "exec-1", .client_id = "user-1",
+	    .command = "werf converge");
+	NOTES(&b->ev[0], "startTimeUnixNano 18446744073709551615 is out of "
+	    "range", "endTimeUnixNano 18446744073709551615 is out of range",
+	    "durationMs -5 is out of range", "exitCode 1e+300 is out of range");
+	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
+	    .ts = RECV_AT,
+	    .name = "late", .execution_id = b->ev[1].execution_id);
+	NOTES(&b->ev[1], "startTimeUnixNano 7289654400000000000 is out of "
+	    "range", "endTimeUnixNano");
+	EXPECT(&b->ev[2], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
+	    .ts = Y2201 - 1,
+	    .name = "edge", .execution_id = b->ev[2].execution_id,
+	    .duration_ms = I64(0));
+	NO_NOTES(&b->ev[2]);
+	tt_batch_clear(b);
+}
+
+/*
+ * Invalid UTF-8 in every format: the normalized fields and data are valid
+ * (check_invariants), each bad sequence one U+FFFD.  Before, the bytes
+ * went through as they came.
+ */
+static void
+test_utf8_fields(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS, "{'name':'bad\xff\xfe','client_id':"
+	    "'c\xc0\xaf','command':'x\xed\xa0\x80y','error':'e\xf8\x88\x80"
+	    "\x80\x80','version':'v\xe2\x82','os':'o\xf4\x90\x80\x80',"
+	    "'arch':'\x80','execution_id':'caf\xc3\xa9','k\xff':1}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "bad" R R,
+	    .client_id = "c" R R, .command = "x" R R R "y",
+	    .error = "e" R R R R R, .version = "v" R, .os = "o" R R R R,
+	    .arch = R, .execution_id = "caf\xc3\xa9", .ts = RECV_AT);
+	assert_non_null(strstr(b->ev[0].data, "\"k" R "\":1"));
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'api_key':'k','batch':[{'event':"
+	    "'ev\xff','distinct_id':'d\xfe','properties':{'command':'c\xc3',"
+	    "'properties':'{\\'os\\':\\'o\xff\\'}'}}]}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .name = "ev" R, .client_id = "d" R, .command = "c" R, .os = "o" R,
+	    .ts = RECV_AT);
+	tt_batch_clear(b);
+
+	/* JSON inside JSON strings (DevPod properties): repaired too. */
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT, "{'data':[{'event':{'type':"
+	    "'devpod_cli','properties':'{\\'command\\':\\'up\xff\\'}',"
+	    "'timestamp':1736850000},'user':{'machine_id':'m\xff'}}]}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850000000000LL,
+	    .name = "devpod_cli", .client_id = "m" R, .command = "up" R);
+	tt_batch_clear(b);
+}
+
+/*
+ * \u0000 does not cut a string: it reads as U+FFFD (so "a\u0000b" is 3
+ * characters), at any depth of JSON in strings; "\\u0000" is a backslash
+ * and "u0000"; lone surrogates, which cJSON refused, are U+FFFD too.
+ */
+static void
+test_nul_escapes(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS, "{'name':'a\\u0000b','command':"
+	    "'x\\\\u0000y','error':'\\u0000','os':'\\\\\\u0000'}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "a" R "b",
+	    .command = "x\\u0000y", .error = R, .os = "\\" R, .ts = RECV_AT);
+	assert_null(strstr(b->ev[0].data, "\\u0000\""));
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_EVENTS, "{'name':'s\\ud800','client_id':"
+	    "'\\udc00t','command':'\\ud83d\\ude00'}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "s" R,
+	    .client_id = R "t", .command = "\xf0\x9f\x98\x80", .ts = RECV_AT);
+	tt_batch_clear(b);
+
+	/* Level 2: "\\u0000" in the body is \u0000 in the inner JSON. */
+	DECODE_OK(TT_ROUTE_DEVPOD_INSERT, "{'data':[{'event':{'type':"
+	    "'devpod_cli','properties':'{\\'command\\':\\'up\\\\u0000x\\'}',"
+	    "'timestamp':1736850000},'user':{'machine_id':'m\\u0000n'}}]}",
+	    b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "devpod-insert",
+	    .phase = TT_PHASE_FINISH, .ts = 1736850000000000LL,
+	    .name = "devpod_cli", .client_id = "m" R "n",
+	    .command = "up" R "x");
+	tt_batch_clear(b);
+
+	/* NDJSON lines are parsed one by one: the same. */
+	DECODE_OK(TT_ROUTE_EVENTS, "{'name':'l1\\u0000'}\n{'name':'l2\xff'}",
+	    b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "l1" R, .ts = RECV_AT);
+	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "l2" R, .ts = RECV_AT);
+	tt_batch_clear(b);
+}
+
+/* A raw NUL byte in a body: U+FFFD, and the rest of the string stays. */
+static void
+test_nul_raw(void **state)
+{
+	static const char	 body[] =
+	    "{\"name\":\"a\0b\",\"os\":\"linux\"}";
+	struct tt_batch		*b = *state;
+	char			*cause;
+	int			 rc;
+
+	rc = decode_raw(TT_ROUTE_EVENTS, body, sizeof body - 1, 0, 0, RECV_AT,
+	    b, &cause);
+	if (rc != 0)
+		print_error("cause: %s\n", cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "a" R "b",
+	    .os = "linux", .ts = RECV_AT);
+	tt_batch_clear(b);
+}
+
+/* Control characters: kept in the fields, escaped in data. */
+static void
+test_controls_in_data(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_EVENTS, "{'name':'a\\u007fb\\u0085c\\u0001d\\n',"
+	    "'x':'\x7f\xc2\x9b'}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
+	    .name = "a\x7f" "b\xc2\x85" "c\x01" "d\n", .ts = RECV_AT);
+	assert_non_null(strstr(b->ev[0].data, "\\u007f"));
+	assert_non_null(strstr(b->ev[0].data, "\\u0085"));
+	assert_non_null(strstr(b->ev[0].data, "\"x\":\"\\u007f\\u009b\""));
+	tt_batch_clear(b);
+}
+
+/* Protobuf strings are not checked by protobuf-c: repaired here. */
+static void
+test_utf8_protobuf(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 }, rs = { 0 }, ss = { 0 }, res = { 0 };
+	struct pb	 scope = { 0 };
+	char		*cause;
+	int		 rc;
+
+	kv_string(&res, 1, "service.version", "1.\xff");
+	kv_string(&res, 1, "os.type", "li\xc0\x80nux");
+	pb_sub(&rs, 1, &res);
+	pb_string(&scope, 1, "lib\xfe");
+	pb_sub(&ss, 1, &scope);
+	plain_span(&ss, "GET \xff\xfe", 0x21, 1736850000000000000ULL,
+	    1736850001000000000ULL, 2, "bo\xedom");
+	pb_sub(&rs, 2, &ss);
+	pb_sub(&req, 1, &rs);
+	rc = decode_raw(TT_ROUTE_OTLP_TRACES, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	pb_free(&req);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
+	    .ts = 1736850000000000LL,
+	    .name = "GET " R R, .execution_id = b->ev[0].execution_id,
+	    .duration_ms = I64(1000), .error = "bo" R "om",
+	    .version = "1." R, .os = "li" R R "nux");
+	assert_non_null(strstr(b->ev[0].data, "lib" R));
+	tt_batch_clear(b);
+}
+
 /* Each test decodes into a batch that is freed even when it fails. */
 static int
 setup(void **state)
@@ -2376,6 +2982,18 @@ main(void)
 		T(test_truncated_protobuf),
 		T(test_deep_protobuf),
 		T(test_bad_protobuf),
+		T(test_range_generic_ts),
+		T(test_range_generic_fallbacks),
+		T(test_range_generic_ints),
+		T(test_range_posthog),
+		T(test_range_devpod),
+		T(test_range_werf_otlp_json),
+		T(test_range_otlp_protobuf),
+		T(test_utf8_fields),
+		T(test_nul_escapes),
+		T(test_nul_raw),
+		T(test_controls_in_data),
+		T(test_utf8_protobuf),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

@@ -1387,6 +1387,128 @@ test_long_keys(void **state)
 	tt_stats_free(st);
 }
 
+/* ---- any int64 an old database may hold ---- */
+
+/*
+ * Times no four-digit year shows (INT64_MIN, the TT_NONE an older teltop
+ * stored for "ts":1e300, INT64_MAX, years past 9999) count on the day
+ * "0000-00-00" in every zone, and the day cache still gives the right day
+ * around them.  Before, day_string() overflowed on INT64_MIN (UBSan ended
+ * the collector, on ingest and on every restart).
+ */
+static void
+test_extreme_days(void **state)
+{
+	static const char	*zones[] = { "UTC", "America/New_York",
+	    "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago" };
+	static const int64_t	 odd[] = {
+		INT64_MIN, INT64_MIN + 1, INT64_MIN + 999999,
+		-1000000000000000000LL,
+		INT64_MAX, INT64_MAX - 1, 1000000000000000000LL,
+		253402300800000000LL,		/* 10000-01-01T00:00Z */
+	};
+	struct tt_stats		*st;
+	size_t			 z, i;
+
+	(void)state;
+	for (z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+		set_tz(zones[z]);
+		st = tt_stats_create(0);
+		for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+			check_local_day(odd[i], "0000-00-00");
+			AT(st, odd[i], "x");
+			AT(st, T0, "y");	/* the cache is not fooled */
+		}
+		DAY_IS(st, "0000-00-00", TT_SRC_GENERIC,
+		    (int64_t)(sizeof odd / sizeof odd[0]),
+		    (int64_t)(sizeof odd / sizeof odd[0]), 0, 1);
+		assert_int_equal(ndays(st), 2);
+		tt_stats_free(st);
+	}
+	set_tz("UTC");
+	check_local_day(4102444800LL * SEC, "2100-01-01");
+	check_local_day(253402300799LL * SEC - 3 * DAY, "9999-12-28");
+}
+
+/*
+ * Pairs whose finish - start does not fit in an int64 give no duration
+ * (before: a wrapped one), own durations up to INT64_MAX are kept, and
+ * queries at any "now" against any orphan timeout do not overflow.
+ */
+static void
+test_extreme_durations(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "a", INT64_MIN);
+	FINISH(st, "a", INT64_MAX);
+	FINISH(st, "b", INT64_MAX);		/* finish first */
+	START(st, "b", INT64_MIN + 1);
+	START(st, "c", INT64_MAX);		/* finish before start */
+	FINISH(st, "c", INT64_MIN);
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 3, 0, 0, 0);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+
+	/* The event's own duration: TT_NONE is none, INT64_MAX is one. */
+	FINISH(st, "d", T0, .dur = I64(INT64_MAX));
+	FINISH(st, "e", T0, .dur = I64(TT_NONE));
+	FINISH(st, "f", T0, .dur = I64(INT64_MIN + 1));
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 6, 0, 0, 0);
+	assert_i64(c.with_duration, 1);
+	assert_i64(c.max_ms, INT64_MAX);
+	assert_true(c.p50_ms >= INT64_MAX - INT64_MAX / 100);	/* 1% */
+	tt_stats_free(st);
+
+	/* Running starts aged at the extremes of "now" and the timeout. */
+	st = tt_stats_create(INT64_MAX);
+	START(st, "g", INT64_MIN);
+	START(st, "h", INT64_MAX);
+	START(st, "i", T0);
+	c = cmd_at(st, INT64_MIN, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 3, 0);
+	c = cmd_at(st, INT64_MAX, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 2, 1);		/* INT64_MIN <= INT64_MAX - INT64_MAX */
+	tt_stats_free(st);
+	st = tt_stats_create(1);
+	START(st, "g", INT64_MIN);
+	START(st, "h", INT64_MAX);
+	c = cmd_at(st, INT64_MIN, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 2, 0);		/* nothing is before INT64_MIN - 1 */
+	c = cmd_at(st, INT64_MAX, TT_SRC_WERF, "build");
+	CMD_IS(c, 0, 0, 1, 1);
+	FINISH(st, "h", INT64_MIN);
+	c = cmd_at(st, INT64_MAX, TT_SRC_WERF, "build");
+	CMD_IS(c, 1, 0, 0, 1);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+	tt_stats_free(st);
+}
+
+/* A Devtron Summary at an extreme time: counted on "0000-00-00". */
+static void
+test_extreme_summary(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_summary	*a;
+	size_t			 n;
+
+	(void)state;
+	ADD(st, .source = TT_SRC_DEVTRON, .name = "Summary", .client = "u",
+	    .ts = INT64_MIN, .data = "{\"properties\":{\"userCount\":3}}");
+	ADD(st, .source = TT_SRC_DEVTRON, .name = "Summary", .client = "u",
+	    .ts = INT64_MAX, .data = "{\"properties\":{\"userCount\":4}}");
+	n = tt_stats_summaries(st, &a);
+	assert_int_equal(n, 1);
+	assert_str(a[0].day, "0000-00-00");
+	assert_int_equal(a[0].ncounts, 1);
+	assert_true(a[0].counts[0].value == 4);
+	free(a);
+	tt_stats_free(st);
+}
+
 /* An empty model has empty snapshots. */
 static void
 test_empty(void **state)
@@ -1441,6 +1563,9 @@ main(void)
 		T(test_summary_malformed),
 		T(test_long_keys),
 		T(test_empty),
+		T(test_extreme_days),
+		T(test_extreme_durations),
+		T(test_extreme_summary),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

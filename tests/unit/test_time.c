@@ -1,9 +1,11 @@
 /*
  * Unit tests for the time helpers of core/decode.h (core/timeparse.c):
  * tt_time_parse() (RFC 3339 / ISO 8601 with any fraction and offset, or
- * digits), tt_time_from_number() (s, ms, µs or ns chosen by magnitude),
- * tt_time_format() and tt_now_us().  Every expected value is µs since the
- * epoch, UTC, computed independently of the code under test.
+ * digits), tt_time_number() (s, ms, µs or ns chosen by magnitude), the
+ * range both accept (years 1970-2200, nothing that wraps), tt_time_format()
+ * (never a date for what it cannot show) and tt_now_us().  Every expected
+ * value is µs since the epoch, UTC, computed independently of the code
+ * under test.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 
 #include "tt_test.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,20 @@
 
 /* 2026-01-05T12:00:00Z in µs. */
 #define NOON	1767614400000000LL
+/* 2201-01-01T00:00:00Z in µs: the first time out of range. */
+#define Y2201	7289654400000000LL
+
+/* tt_time_number(v) must give want µs. */
+#define assert_number(v, want) do {					\
+	int64_t n_ = -12345;						\
+	int rc_ = tt_time_number((v), &n_);				\
+	if (rc_ != TT_TIME_OK || n_ != (int64_t)(want)) {		\
+		print_error("tt_time_number(%.17g) = %d, %lld; expected "	\
+		    "%lld\n", (double)(v), rc_, (long long)n_,		\
+		    (long long)(want));					\
+		fail();							\
+	}								\
+} while (0)
 
 /* Parse s, which must be accepted, and check the result. */
 #define assert_parses(s, want) do {					\
@@ -183,40 +201,132 @@ test_from_number(void **state)
 {
 	(void)state;
 	/* DevPod insert: unix seconds. */
-	assert_i64(tt_time_from_number(1736850000), 1736850000000000LL);
-	assert_i64(tt_time_from_number(1736850000.5), 1736850000500000LL);
+	assert_number(1736850000, 1736850000000000LL);
+	assert_number(1736850000.5, 1736850000500000LL);
 	/* werf ts: ms. */
-	assert_i64(tt_time_from_number(1658231825280.0),
-	    1658231825280000LL);
-	assert_i64(tt_time_from_number(1736850000123.5),
-	    1736850000123500LL);
+	assert_number(1658231825280.0, 1658231825280000LL);
+	assert_number(1736850000123.5, 1736850000123500LL);
 	/* DevPod legacy: µs. */
-	assert_i64(tt_time_from_number(1683878643781772.0),
-	    1683878643781772LL);
+	assert_number(1683878643781772.0, 1683878643781772LL);
 	/* OTLP: ns (1736850000123456000 is exact in a double). */
-	assert_i64(tt_time_from_number(1736850000123456000.0),
-	    1736850000123456LL);
-	assert_i64(tt_time_from_number(0), 0);
+	assert_number(1736850000123456000.0, 1736850000123456LL);
+	assert_number(0, 0);
 }
 
-/* The magnitude boundaries themselves. */
+/*
+ * The magnitude boundaries themselves: the smallest value of each unit is
+ * in range (1973), the largest of s, ms and µs is out of it (year 5138).
+ */
 static void
 test_from_number_bounds(void **state)
 {
+	int64_t	us = -1;
+
 	(void)state;
-	assert_i64(tt_time_from_number(99999999999.0),
-	    99999999999000000LL);			/* s */
-	assert_i64(tt_time_from_number(100000000000.0),
-	    100000000000000LL);				/* ms */
-	/* (even, so that its µs are exact in a double) */
-	assert_i64(tt_time_from_number(99999999999998.0),
-	    99999999999998000LL);			/* ms */
-	assert_i64(tt_time_from_number(100000000000000.0),
-	    100000000000000LL);				/* µs */
-	assert_i64(tt_time_from_number(90000000000000000.0),
-	    90000000000000000LL);			/* µs */
-	assert_i64(tt_time_from_number(100000000000000000.0),
-	    100000000000000LL);				/* ns */
+	assert_int_equal(tt_time_number(99999999999.0, &us), TT_TIME_RANGE);
+	assert_number(100000000000.0, 100000000000000LL);	/* ms */
+	assert_int_equal(tt_time_number(99999999999998.0, &us),
+	    TT_TIME_RANGE);
+	assert_number(100000000000000.0, 100000000000000LL);	/* µs */
+	assert_int_equal(tt_time_number(90000000000000000.0, &us),
+	    TT_TIME_RANGE);
+	assert_number(100000000000000000.0, 100000000000000LL);	/* ns */
+	assert_i64(us, -1);		/* untouched by the refusals */
+}
+
+/*
+ * Years 1970-2200 in every unit, on both sides of each limit; what is
+ * outside is TT_TIME_RANGE and leaves *us alone; NaN and infinities are
+ * not times.  Before the range, 1e300 came back as INT64_MIN (TT_NONE).
+ */
+static void
+test_number_range(void **state)
+{
+	static const double	 out[] = {
+		-1, -0.5, -1736850000.0, -1e300, 1e300, 1e20, 9.3e18,
+		9223372036854775807.0, 1.8446744073709552e19,
+		7289654400.0,			/* 2201 in s */
+		7289654400000.0,		/* in ms */
+		7289654400000000.0,		/* in µs */
+		7289654400000000000.0,		/* in ns */
+		-DBL_MAX, DBL_MAX,
+	};
+	int64_t			 us;
+	size_t			 i;
+
+	(void)state;
+	assert_number(7289654399.0, Y2201 - 1000000);		/* s */
+	assert_number(7289654399999.0, Y2201 - 1000);		/* ms */
+	assert_number(7289654399999999.0, Y2201 - 1);		/* µs */
+	assert_number(7289654399999998000.0, Y2201 - 2);	/* ns */
+	assert_number(0.000001, 1);
+	for (i = 0; i < sizeof out / sizeof out[0]; i++) {
+		us = 42;
+		if (tt_time_number(out[i], &us) != TT_TIME_RANGE || us != 42) {
+			print_error("tt_time_number(%.17g) took it as %lld\n",
+			    out[i], (long long)us);
+			fail();
+		}
+	}
+	us = 42;
+	assert_int_equal(tt_time_number(NAN, &us), TT_TIME_BAD);
+	assert_int_equal(tt_time_number(INFINITY, &us), TT_TIME_BAD);
+	assert_int_equal(tt_time_number(-INFINITY, &us), TT_TIME_BAD);
+	assert_i64(us, 42);
+}
+
+/*
+ * Strings: the same range, and a number too long for any unit (a 23-digit
+ * string overflowed llround before) is out of range, not garbage, not a
+ * wrapped value.
+ */
+static void
+test_parse_range(void **state)
+{
+	static const char	*out[] = {
+		"12345678901234567890123",
+		"99999999999999999999999999999999999999999999999999999999999"
+		"99999999999999999999999999999999999999999999999999999999999"
+		"99999999999999999999999999999999999999999999999999999999999"
+		"99999999999999999999999999999999999999999999999999999999999"
+		"99999999999999999999999999999999999999999999999999999999999"
+		"99999999999999999999999999999999999999999999999999999999999",
+		"9223372036854775807",
+		"18446744073709551616",
+		"-1",
+		"-1736850000",
+		"7289654400",
+		"1969-12-31T23:59:59.999999Z",
+		"1970-01-01T00:00:00+00:01",
+		"0000-01-01T00:00:00Z",
+		"2201-01-01T00:00:00Z",
+		"2200-12-31T23:59:59-00:01",
+		"9999-12-31T23:59:59.999999Z",
+	};
+	int64_t			 us;
+	size_t			 i;
+
+	(void)state;
+	assert_parses("2200-12-31T23:59:59.999999Z", Y2201 - 1);
+	assert_parses("2200-12-31T23:59:59.999999+00:00", Y2201 - 1);
+	assert_parses("1970-01-01T00:00:00.000001Z", 1);
+	assert_parses("1970-01-01T05:30:00+05:30", 0);
+	assert_parses("7289654399", Y2201 - 1000000);
+	assert_parses("7289654399999999", Y2201 - 1);
+	for (i = 0; i < sizeof out / sizeof out[0]; i++) {
+		us = 42;
+		if (tt_time_parse(out[i], &us) != TT_TIME_RANGE || us != 42) {
+			print_error("tt_time_parse(\"%.40s\") did not refuse "
+			    "it as out of range (us %lld)\n", out[i],
+			    (long long)us);
+			fail();
+		}
+	}
+	/* NaN and infinities as text are garbage, as before. */
+	assert_int_equal(tt_time_parse("NaN", &us), TT_TIME_BAD);
+	assert_int_equal(tt_time_parse("Infinity", &us), TT_TIME_BAD);
+	assert_int_equal(tt_time_parse("-Infinity", &us), TT_TIME_BAD);
+	assert_int_equal(tt_time_parse("1e300", &us), TT_TIME_BAD);
 }
 
 /* µs -> RFC 3339 with six fraction digits and Z. */
@@ -232,6 +342,42 @@ test_format(void **state)
 	assert_string_equal(buf, "2026-01-05T06:30:00.000001Z");
 	tt_time_format(951782400999999LL, buf, sizeof buf);
 	assert_string_equal(buf, "2000-02-29T00:00:00.999999Z");
+}
+
+/*
+ * A time RFC 3339 cannot show is "" and -1, never a date: TT_NONE (which
+ * an older teltop stored for 1e300 and printed as year -290308), INT64_MAX,
+ * years past 9999 or before 0000.  The edges of 0000-9999 still show.
+ */
+static void
+test_format_unshowable(void **state)
+{
+	static const int64_t	 bad[] = {
+		INT64_MIN, INT64_MIN + 1, INT64_MAX, INT64_MAX - 999999,
+		253402300800000000LL,		/* 10000-01-01 */
+		-62167219200000001LL,		/* before 0000-01-01 */
+	};
+	char			 buf[64];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(buf, 'X', sizeof buf);
+		if (tt_time_format(bad[i], buf, sizeof buf) != -1 ||
+		    buf[0] != '\0') {
+			print_error("tt_time_format(%lld) = \"%.40s\"\n",
+			    (long long)bad[i], buf);
+			fail();
+		}
+	}
+	assert_int_equal(tt_time_format(253402300799999999LL, buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "9999-12-31T23:59:59.999999Z");
+	assert_int_equal(tt_time_format(-62167219200000000LL, buf,
+	    sizeof buf), 0);
+	assert_string_equal(buf, "0000-01-01T00:00:00.000000Z");
+	assert_int_equal(tt_time_format(-1, buf, sizeof buf), 0);
+	assert_string_equal(buf, "1969-12-31T23:59:59.999999Z");
 }
 
 /* A 32 byte buffer is enough, and nothing is written past it. */
@@ -302,7 +448,10 @@ main(void)
 		cmocka_unit_test(test_parse_garbage),
 		cmocka_unit_test(test_from_number),
 		cmocka_unit_test(test_from_number_bounds),
+		cmocka_unit_test(test_number_range),
+		cmocka_unit_test(test_parse_range),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format_unshowable),
 		cmocka_unit_test(test_format_bounds),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_now),
