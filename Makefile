@@ -98,8 +98,8 @@ test: deps test-unit test-integration test-screen
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,
 # a full disk, another process holding the write lock.  `make test-fault`
-# runs the loop FAULT_N times (5, part of `make test`), `make soak` SOAK_N
-# times (100).
+# (part of `make test`) runs all three, the loop FAULT_N times (5); `make
+# soak` runs the loop alone, SOAK_N times (100).
 FAULT_N	?= 5
 SOAK_N	?= 100
 FAULT_HELPERS = $(B)/fault/faultload $(B)/fault/faultdb
@@ -119,7 +119,7 @@ test-fault: $(BIN) $(FAULT_HELPERS)
 	FAULT_BIN=$(B)/fault tests/fault/run.sh -n $(FAULT_N) $(BIN)
 soak: $(BIN) $(FAULT_HELPERS)
 	@scripts/deps.sh test
-	FAULT_BIN=$(B)/fault tests/fault/run.sh -n $(SOAK_N) $(BIN)
+	FAULT_BIN=$(B)/fault tests/fault/run.sh -n $(SOAK_N) --only kill $(BIN)
 test: test-fault
 
 # The same tests on a sanitized build (its own objects and binary).
