@@ -96,6 +96,32 @@ test-screen: teltop
 
 test: deps test-unit test-integration test-screen
 
+# Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,
+# a full disk, another process holding the write lock.  `make test-fault`
+# (part of `make test`) runs all three, the loop FAULT_N times (5); `make
+# soak` runs the loop alone, SOAK_N times (100).
+FAULT_N	?= 5
+SOAK_N	?= 100
+FAULT_HELPERS = $(B)/fault/faultload $(B)/fault/faultdb
+.PHONY: test-fault soak
+$(B)/fault/faultload: tests/fault/faultload.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+		$(shell pkg-config --cflags zlib) -o $@ $< \
+		$(shell pkg-config --libs zlib)
+$(B)/fault/faultdb: tests/fault/faultdb.c
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(CFLAGS) $(WARN) -std=gnu11 \
+		$(shell pkg-config --cflags sqlite3) -o $@ $< \
+		$(shell pkg-config --libs sqlite3)
+test-fault: $(BIN) $(FAULT_HELPERS)
+	@scripts/deps.sh test
+	FAULT_BIN=$(B)/fault tests/fault/run.sh -n $(FAULT_N) $(BIN)
+soak: $(BIN) $(FAULT_HELPERS)
+	@scripts/deps.sh test
+	FAULT_BIN=$(B)/fault tests/fault/run.sh -n $(SOAK_N) --only kill $(BIN)
+test: test-fault
+
 # The same tests on a sanitized build (its own objects and binary).
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
