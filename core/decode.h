@@ -33,7 +33,7 @@ enum tt_route {
 
 #define TT_DECODE_TOO_LARGE (-2)
 #define TT_EVENTS_MAX	100000			/* events in one request */
-#define TT_VALUES_MAX	(1u << 20)		/* JSON values in one body */
+#define TT_VALUES_MAX	(4u << 20)		/* JSON values in one body */
 
 struct tt_decode_opts {
 	size_t		 event_max;	/* 0: TT_EVENT_MAX */

@@ -2,7 +2,7 @@
 # Make sure the Debian packages teltop builds and tests with are installed.
 # As root it installs what is missing with apt-get; otherwise it names them.
 set -u
-need="pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
+need="gcc make pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
 zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl"
 [ "${1:-}" = test ] && need="$need tmux nodejs npm"
 missing=
