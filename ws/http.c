@@ -128,6 +128,8 @@ start_write(struct hconn *c)
 {
 	c->state = HS_WRITE;
 	http_wait_remove(c);
+	/* a peer that never reads its reply does not keep it forever */
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, HTTP_READ_SECS);
 	lws_callback_on_writable(c->wsi);
 }
 
