@@ -132,13 +132,60 @@ host_optout(void *arg, struct tt_optout *out)
 	collector_optout_snapshot(&u->co, out);
 }
 
+/* An opt-out change from the UI, being written. */
+struct uiop {
+	struct ui	*u;
+	char		*who;		/* "devpod" or "devpod client m1" */
+	int		 enabled;
+};
+
+/* The UI's opt-out change is written (or failed): say so in the log line
+ * (loop thread). */
+static void
+ui_optout_done(void *arg, int rc, const char *cause)
+{
+	struct uiop	*o = arg;
+	char		*line;
+
+	if (rc < 0)
+		line = xasprintf("opt-%s of %s failed: %s", o->enabled ? "out" :
+		    "in", o->who, cause != NULL ? cause : "?");
+	else if (rc == 0)
+		line = xasprintf("%s was %s", o->who, o->enabled ?
+		    "already opted out" : "not opted out");
+	else if (o->enabled)
+		line = xasprintf("%s is opted out: nothing of it is stored",
+		    o->who);
+	else
+		line = xasprintf("%s is opted back in: its events are stored "
+		    "again", o->who);
+	if (o->u->tui != NULL)
+		tui_log(o->u->tui, line);
+	free(line);
+	free(o->who);
+	free(o);
+}
+
+/* The opt-out view's toggle: start the change, report it when written. */
 static int
 host_optout_change(void *arg, const char *source, const char *client,
     int enabled, char **cause)
 {
 	struct ui	*u = arg;
+	struct uiop	*o;
 
-	return collector_optout(&u->co, source, client, enabled, "ui", cause);
+	o = xmalloc(sizeof *o);
+	o->u = u;
+	o->who = xasprintf("%s%s%s", source, client != NULL ? " client " : "",
+	    client != NULL ? client : "");
+	o->enabled = enabled;
+	if (collector_optout(&u->co, source, client, enabled, "ui",
+	    ui_optout_done, o, cause) != 0) {
+		free(o->who);
+		free(o);
+		return -1;
+	}
+	return 0;
 }
 
 static void

@@ -101,6 +101,8 @@ int		 store_events(struct store *, const struct tt_filter *,
 		     int64_t limit, int (*cb)(void *, const struct tt_event *),
 		     void *arg, char **cause);
 int64_t		 store_event_count(struct store *);
+/* The highest event id stored; 0 if none. */
+int64_t		 store_last_id(struct store *);
 /*
  * Every event since since_us (TT_NONE: all) of one source (NULL: all), oldest
  * first, with only what the aggregates read (data only for Devtron's

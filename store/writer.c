@@ -568,7 +568,14 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 	    "PRAGMA journal_size_limit=" WAL_SIZE_LIMIT, &cause) != 0 ||
 	    store_wconn_prepare(&w->wc, &cause) != 0)
 		goto error;
-	(void)open_conn(path, &w->ck_db);
+	/* A connection sees the WAL only once it has read through it. */
+	if (open_conn(path, &w->ck_db) == 0 && store_exec(w->ck_db,
+	    "SELECT count(*) FROM sqlite_master", &cause) != 0) {
+		free(cause);
+		cause = NULL;
+		sqlite3_close(w->ck_db);
+		w->ck_db = NULL;
+	}
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
