@@ -35,7 +35,6 @@
 #define FLUSH_NOW_AT	64	/* queued requests that flush at once */
 #define TICK_US		100000	/* how often the registry is checked */
 #define LOG_REPEAT_US	2000000	/* identical log lines counted this long */
-#define CLOSE_WAIT_US	5000000	/* closing: how long replies may wait */
 
 /* An opt-out change being written by the store's writer. */
 struct optop {
@@ -453,19 +452,17 @@ void
 collector_close(struct collector *co)
 {
 	struct optop	*op;
-	int64_t		 until;
 	int		 i;
 
 	if (co->ws != NULL) {
 		if (signal_ws == co->ws)
 			signal_ws = NULL;
-		/* Commit what is queued; replies go out as commits end. */
+		/*
+		 * Commit what is queued and stop the writer: this waits for
+		 * it (2 s at most for another process's lock) and reports
+		 * its results here, before ws goes; the replies go out below.
+		 */
 		sink_flush(co);
-		until = tt_now_us() + CLOSE_WAIT_US;
-		while ((store_pending(co->store) > 0 ||
-		    store_inflight(co->store) > 0) && tt_now_us() < until)
-			ws_service(co->ws, 10);
-		/* Stop the writer: what it still has is reported here. */
 		store_set_poster(co->store, NULL, NULL);
 		for (i = 0; i < 20; i++) {
 			ws_wake(co->ws);  /* lws 4.1 ignores the timeout */
@@ -512,13 +509,18 @@ optout_written(void *arg, int rc, const char *cause)
 		}
 	if (rc < 0 && op->added)	/* never written: never enforced */
 		tt_optout_remove(&co->optout, op->source, op->client);
+	/*
+	 * Enforced since the request, so the reload will not see it appear:
+	 * tell of it here, before the reload tells of a clear that may have
+	 * followed it.
+	 */
+	if (rc > 0 && op->enabled && op->added)
+		optout_changed(co, op->source, op->client, 1);
 	/* Our own write may not move data_version: reload here. */
 	if ((rc > 0 || op->added) && reload(co, &rcause) != 0) {
 		say(co, rcause);
 		free(rcause);
 	}
-	if (rc > 0 && op->enabled && op->added)
-		optout_changed(co, op->source, op->client, 1);
 	if (op->done != NULL)
 		op->done(op->arg, rc, cause);
 	free(op->source);

@@ -278,6 +278,20 @@ store_job_free(struct job *j)
 	free(j);
 }
 
+/* Something to commit: requests, counter deltas or drop counts. */
+static int
+have_work(const struct store *st)
+{
+	int	i;
+
+	if (st->npending > 0 || st->ndrops > 0)
+		return 1;
+	for (i = 0; i < TT_CTR_COUNT; i++)
+		if (st->counts.v[i] != 0)
+			return 1;
+	return 0;
+}
+
 /* Close: commit what is queued (the writer's last), then free everything. */
 void
 store_close(struct store *st)
@@ -289,7 +303,10 @@ store_close(struct store *st)
 		return;
 	if (st->writer != NULL)
 		store_writer_stop(st);
-	if (st->db != NULL && st->wc.ins_counter != NULL &&
+	if (st->locked_out && have_work(st))	/* do not wait again */
+		fprintf(stderr, "teltop: store: the database stayed locked by "
+		    "another process; the last counter updates are lost\n");
+	else if (st->db != NULL && st->wc.ins_counter != NULL &&
 	    store_flush(st, &cause) != 0) {
 		fprintf(stderr, "teltop: store: final flush failed: %s\n",
 		    cause);
@@ -514,20 +531,6 @@ fail:
 	j->rc = -1;
 	j->how = (rc & 0xff) == SQLITE_FULL ? TT_COMMIT_DISK_FULL :
 	    TT_COMMIT_FAILED;
-}
-
-/* Something to commit: requests, counter deltas or drop counts. */
-static int
-have_work(const struct store *st)
-{
-	int	i;
-
-	if (st->npending > 0 || st->ndrops > 0)
-		return 1;
-	for (i = 0; i < TT_CTR_COUNT; i++)
-		if (st->counts.v[i] != 0)
-			return 1;
-	return 0;
 }
 
 /* Move everything queued into a commit job. */

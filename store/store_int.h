@@ -107,6 +107,7 @@ struct store {
 	int			 committing;	/* a commit job is out */
 	int			 flush_wanted;	/* flush asked for meanwhile */
 	size_t			 jobs;		/* jobs out, not delivered */
+	int			 locked_out;	/* the writer stopped waiting */
 };
 
 int	store_exec(sqlite3 *, const char *, char **cause);

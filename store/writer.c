@@ -37,7 +37,7 @@
 #include "store.h"
 #include "store_int.h"
 
-#define STOP_WAIT_US		5000000	/* stopping: wait this long for a lock */
+#define STOP_WAIT_US		2000000	/* stopping: wait this long for a lock */
 #define LOCK_NOTICE_US		1000000	/* a wait this long is logged */
 #define BUSY_SLEEP_MAX_US	20000	/* between two tries for the lock */
 #define CKPT_PAGES		1000	/* WAL pages that call a checkpoint */
@@ -66,6 +66,7 @@ struct writer {
 	/* The writer thread's own. */
 	int64_t			 busy_since;	/* 0: not waiting */
 	int			 busy_told;
+	int			 gave_up;	/* a lock wait ended in failure */
 	int			 wal_pages;	/* after its last commit */
 
 	/* The checkpointer: its thread and connection; under lock. */
@@ -259,8 +260,10 @@ on_busy(void *arg, int count)
 		if (w->busy_since == 0)
 			w->busy_since = now;
 	}
-	if (store_writer_give_up(w))
+	if (store_writer_give_up(w)) {
+		w->gave_up = 1;
 		return 0;
+	}
 	if (!w->busy_told && now - w->busy_since >= LOCK_NOTICE_US) {
 		w->busy_told = 1;
 		notice(w, xstrdup("the database is locked by another "
@@ -271,14 +274,18 @@ on_busy(void *arg, int count)
 	return 1;
 }
 
-/* The job got the lock (or failed): end a wait that was told of. */
+/* The job got the lock (or gave up): end a wait that was told of. */
 static void
 busy_end(struct writer *w)
 {
-	if (w->busy_told)
+	double	s = (double)(mono_us() - w->busy_since) / 1e6;
+
+	if (w->busy_told && w->gave_up)
+		notice(w, xasprintf("stopping: gave up waiting for the "
+		    "database lock after %.1f s", s));
+	else if (w->busy_told)
 		notice(w, xasprintf("the database lock was released after "
-		    "%.1f s; commits go on", (double)(mono_us() -
-		    w->busy_since) / 1e6));
+		    "%.1f s; commits go on", s));
 	w->busy_since = 0;
 	w->busy_told = 0;
 }
@@ -498,6 +505,8 @@ store_writer_stop(struct store *st)
 	pthread_join(w->thread, NULL);
 	if (w->ck_started)
 		pthread_join(w->ck_thread, NULL);
+	if (w->gave_up)
+		st->locked_out = 1;
 	list = take_done(w);		/* notices only: no jobs are out */
 	st->writer = NULL;
 	writer_free(w);
