@@ -139,27 +139,24 @@ struct uiop {
 	int		 enabled;
 };
 
-/* The UI's opt-out change is written (or failed): say so in the log line
- * (loop thread). */
+/*
+ * The UI's opt-out change is written (or failed): say so in the log line
+ * (loop thread).  A change that went through needs no line of its own: the
+ * collector has just logged "opt-out set: ..." or "opt-out cleared: ...".
+ */
 static void
 ui_optout_done(void *arg, int rc, const char *cause)
 {
 	struct uiop	*o = arg;
-	char		*line;
+	char		*line = NULL;
 
 	if (rc < 0)
-		line = xasprintf("opt-%s of %s failed: %s", o->enabled ? "out" :
-		    "in", o->who, cause != NULL ? cause : "?");
+		line = xasprintf("opt-out failed: %s: %s", o->who,
+		    cause != NULL ? cause : "?");
 	else if (rc == 0)
 		line = xasprintf("%s was %s", o->who, o->enabled ?
 		    "already opted out" : "not opted out");
-	else if (o->enabled)
-		line = xasprintf("%s is opted out: nothing of it is stored",
-		    o->who);
-	else
-		line = xasprintf("%s is opted back in: its events are stored "
-		    "again", o->who);
-	if (o->u->tui != NULL)
+	if (line != NULL && o->u->tui != NULL)
 		tui_log(o->u->tui, line);
 	free(line);
 	free(o->who);
