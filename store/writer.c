@@ -121,7 +121,7 @@ store_lock_waits(const struct store *st)
 	return w != NULL ? atomic_load(&w->lock_waits) : 0;
 }
 
-/* Append j to the writer's queue; lock held. */
+/* Append j to the writer's queue (loop thread, lock held). */
 static void
 enqueue(struct writer *w, struct job *j)
 {
@@ -131,7 +131,7 @@ enqueue(struct writer *w, struct job *j)
 	pthread_cond_signal(&w->wake);
 }
 
-/* Take the done list; lock held. */
+/* Take the done list (loop thread, lock held). */
 static struct job *
 take_done(struct writer *w)
 {
@@ -274,7 +274,8 @@ on_busy(void *arg, int count)
 	return 1;
 }
 
-/* The job got the lock (or gave up): end a wait that was told of. */
+/* The job got the lock (or gave up): end a wait that was told of
+ * (writer thread). */
 static void
 busy_end(struct writer *w)
 {
@@ -513,7 +514,8 @@ store_writer_stop(struct store *st)
 	deliver_list(st, list);
 }
 
-/* Open one more connection to st's database for a thread of the writer. */
+/* Open one more connection to the database for a thread of the writer
+ * (loop thread; the connection then belongs to that thread). */
 static int
 open_conn(const char *path, sqlite3 **db)
 {
