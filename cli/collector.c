@@ -476,7 +476,8 @@ collector_close(struct collector *co)
 	store_close(co->store);		/* NULL-safe */
 	log_repeat_count(&co->logrep, 0, emit, co);
 	log_repeat_clear(&co->logrep);
-	while ((op = co->ops) != NULL) {	/* none once the writer stopped */
+	/* None are left once the writer stopped; to be sure. */
+	while ((op = co->ops) != NULL) {
 		co->ops = op->next;
 		free(op->source);
 		free(op->client);

@@ -77,9 +77,9 @@ struct job {
 
 	/* JOB_EXEC, JOB_NOTICE */
 	char			*text;
-	int			 finished;	/* JOB_EXEC: the caller may go on */
+	int			 finished;	/* JOB_EXEC: done */
 
-	int			 rc;		/* COMMIT/EXEC 0 or -1, OPTOUT 1/0/-1 */
+	int			 rc;		/* 0/-1; OPTOUT 1/0/-1 */
 	char			*cause;		/* when failed; owned */
 };
 

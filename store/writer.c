@@ -37,11 +37,11 @@
 #include "store.h"
 #include "store_int.h"
 
-#define STOP_WAIT_US		2000000	/* stopping: wait this long for a lock */
+#define STOP_WAIT_US		2000000	/* stopping: longest wait for a lock */
 #define LOCK_NOTICE_US		1000000	/* a wait this long is logged */
 #define BUSY_SLEEP_MAX_US	20000	/* between two tries for the lock */
 #define CKPT_PAGES		1000	/* WAL pages that call a checkpoint */
-#define CKPT_HARD_PAGES		4000	/* ... that make the writer wait for one */
+#define CKPT_HARD_PAGES		4000	/* ... that make the writer wait */
 #define CKPT_INTERVAL_US	100000	/* at most one PASSIVE run this often */
 #define WAL_SIZE_LIMIT		"16777216" /* bytes a reset WAL keeps */
 
@@ -66,7 +66,7 @@ struct writer {
 	/* The writer thread's own. */
 	int64_t			 busy_since;	/* 0: not waiting */
 	int			 busy_told;
-	int			 gave_up;	/* a lock wait ended in failure */
+	int			 gave_up;	/* a lock wait failed */
 	int			 wal_pages;	/* after its last commit */
 
 	/* The checkpointer: its thread and connection; under lock. */
