@@ -151,8 +151,8 @@ int		 store_optout_clear(struct store *, const char *source,
 /*
  * The same without blocking the loop: set (enabled 1, since µs, set_by) or
  * clear on the writer thread; cb runs on the loop thread when written (at
- * once, before this returns, without a writer).  Waits behind the commits
- * queued before it.
+ * once, before this returns, without a writer).  It runs after the
+ * commits already handed to the writer, not those still queued here.
  */
 void		 store_optout_change(struct store *, const char *source,
 		     const char *client, int enabled, int64_t since,
@@ -162,7 +162,9 @@ void		 store_optout_dropped(struct store *, const char *source,
 		     const char *client, int64_t n);
 /*
  * A number that changes when another connection commits to the database
- * (PRAGMA data_version): how a collector notices `teltop optout set`.
+ * (PRAGMA data_version): how a collector notices `teltop optout set`.  The
+ * writer thread's connection is another connection: its commits move it
+ * too.
  */
 int64_t		 store_data_version(struct store *);
 
