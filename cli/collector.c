@@ -4,6 +4,18 @@
  * on a timer or when enough is queued, and its commit callback releases
  * the replies.  A tick watches PRAGMA data_version, so an opt-out set by
  * another process (`teltop optout set`) is picked up within TICK_US.
+ *
+ * Threads: every function here runs on the loop thread.  The store commits
+ * on its writer thread and hands results back through ws_post() (post()
+ * below is the one function called from there); opt-out changes from the
+ * UI and HTTP are writer jobs too, so the loop never waits for the disk or
+ * for another process's lock.  An opt-out asked for here is enforced at
+ * once, before it is written (the ops list), so nothing of that source is
+ * stored after the request; the proof stays "0 stored since".
+ *
+ * Our own commits move data_version now (the writer has a connection of
+ * its own), so under load the tick reloads the registry each time: one
+ * cached SELECT of a table of a few rows, at most every TICK_US.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +35,21 @@
 #define FLUSH_DELAY_US	2000	/* group commit window */
 #define FLUSH_NOW_AT	64	/* queued requests that flush at once */
 #define TICK_US		100000	/* how often the registry is checked */
+#define LOG_REPEAT_US	2000000	/* identical log lines counted this long */
+
+/* An opt-out change being written by the store's writer. */
+struct optop {
+	struct optop	*next;
+	struct collector *co;
+	char		*source;
+	char		*client;	/* NULL: the whole source */
+	char		*set_by;
+	int64_t		 since;
+	int		 enabled;
+	int		 added;		/* enforced here before written */
+	void		(*done)(void *, int, const char *);
+	void		*arg;
+};
 
 static volatile sig_atomic_t	 stopping;
 static struct ws		*signal_ws;
@@ -57,11 +84,21 @@ collector_stopping(void)
 	return stopping;
 }
 
+/* Hand a line to the log (log_repeat's emit). */
+static void
+emit(void *arg, const char *line)
+{
+	struct collector	*co = arg;
+
+	if (co->log != NULL)
+		co->log(co->log_arg, line);
+}
+
+/* Log a line; repeats of the same line are counted (log_repeat). */
 static void
 say(struct collector *co, const char *line)
 {
-	if (co->log != NULL)
-		co->log(co->log_arg, line);
+	log_repeat_line(&co->logrep, line, tt_now_us(), emit, co);
 }
 
 /* Record each event's privacy findings with it (on the ingest path). */
@@ -200,17 +237,40 @@ sink_optout_match(void *arg, const char *source, const char *client)
 	return tt_optout_match(&co->optout, source, client) != NULL;
 }
 
+/* An HTTP opt-out change in progress: its ws op. */
+struct httpop {
+	struct collector	*co;
+	uint64_t		 op;
+};
+
+/* POST /v1/optout is written: answer it. */
+static void
+http_optout_done(void *arg, int rc, const char *cause)
+{
+	struct httpop	*h = arg;
+
+	ws_optout_done(h->co->ws, h->op, rc < 0 ? -1 : 0, cause);
+	free(h);
+}
+
+/* POST /v1/optout: start the change; ws_optout_done() when written. */
 static void
 sink_optout_change(void *arg, const char *source, const char *client,
     int enabled, uint64_t op)
 {
 	struct collector	*co = arg;
+	struct httpop		*h;
 	char			*cause = NULL;
-	int			 rc;
 
-	rc = collector_optout(co, source, client, enabled, "http", &cause);
-	ws_optout_done(co->ws, op, rc, cause);
-	free(cause);
+	h = xmalloc(sizeof *h);
+	h->co = co;
+	h->op = op;
+	if (collector_optout(co, source, client, enabled, "http",
+	    http_optout_done, h, &cause) != 0) {
+		ws_optout_done(co->ws, op, -1, cause);
+		free(cause);
+		free(h);
+	}
 }
 
 /* A committed event joins the live aggregates. */
@@ -219,6 +279,8 @@ on_event(void *arg, const struct tt_event *ev)
 {
 	struct collector	*co = arg;
 
+	if (ev->id > co->last_id)
+		co->last_id = ev->id;
 	tt_stats_add(co->stats, ev);
 	if (co->on_event != NULL)
 		co->on_event(co->on_event_arg, ev);
@@ -230,6 +292,21 @@ on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
 	struct collector	*co = arg;
 
 	ws_committed(co->ws, first, last, how);
+}
+
+/* The store's line worth logging (a failed commit, a lock wait). */
+static void
+on_store_log(void *arg, const char *line)
+{
+	say(arg, line);
+}
+
+/* The store's poster, called on its writer thread: ws_post() is safe
+ * from any thread. */
+static void
+post(void *arg, void (*fn)(void *), void *fnarg)
+{
+	ws_post(arg, fn, fnarg);
 }
 
 /* An opt-out appeared or went away: log it and tell the senders. */
@@ -248,16 +325,41 @@ optout_changed(void *arg, const char *source, const char *client,
 	ws_optout_notify(co->ws, source, client, enabled);
 }
 
-/* Read the registry again and report what changed. */
+/*
+ * Read the registry again and report what changed.  Opt-outs asked for here
+ * and not yet written stay enforced; drop counts on their way to the
+ * database (moved out of pending by sink_flush) are not lost from view.
+ */
 static int
 reload(struct collector *co, char **cause)
 {
-	struct tt_optout	fresh;
+	struct tt_optout	 fresh;
+	struct tt_optout_entry	*e, *old;
+	struct optop		*op;
+	size_t			 i;
 
 	tt_optout_init(&fresh);
 	if (store_optout_load(co->store, &fresh, 0, cause) != 0) {
 		tt_optout_clear(&fresh);
 		return -1;
+	}
+	for (op = co->ops; op != NULL; op = op->next) {
+		if (!op->added || tt_optout_find(&fresh, op->source,
+		    op->client) != NULL ||
+		    (old = tt_optout_find(&co->optout, op->source,
+		    op->client)) == NULL)
+			continue;
+		e = tt_optout_put(&fresh, old->source, old->client,
+		    old->since, old->set_by);
+		e->since_id = old->since_id;
+		e->dropped = old->dropped;
+	}
+	for (i = 0; i < fresh.n; i++) {
+		e = &fresh.v[i];
+		old = tt_optout_find(&co->optout, e->source, e->client);
+		if (old != NULL && old->since == e->since &&
+		    old->dropped > e->dropped)
+			e->dropped = old->dropped;
 	}
 	tt_optout_sync(&co->optout, &fresh, optout_changed, co);
 	return 0;
@@ -271,6 +373,7 @@ tick(void *arg)
 	int64_t			 v;
 	char			*cause = NULL;
 
+	log_repeat_tick(&co->logrep, tt_now_us(), emit, co);
 	v = store_data_version(co->store);
 	if (v != co->data_version) {
 		if (reload(co, &cause) == 0)
@@ -296,6 +399,9 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	co->ws = NULL;
 	co->stats = NULL;
 	co->tick = NULL;
+	co->ops = NULL;
+	co->last_id = 0;
+	log_repeat_init(&co->logrep, LOG_REPEAT_US);
 	tt_optout_init(&co->optout);
 	co->db = cli_db_path(dbopt, 1);
 	co->host = NULL;
@@ -308,7 +414,9 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	if ((co->store = store_open(co->db, cause)) == NULL)
 		return -1;
 	store_set_commit_cb(co->store, on_commit, co);
+	store_set_log_cb(co->store, on_store_log, co);
 	co->data_version = store_data_version(co->store);
+	co->last_id = store_last_id(co->store);
 	if (store_optout_load(co->store, &co->optout, 0, cause) != 0)
 		return -1;
 
@@ -352,6 +460,10 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.sink.log = sink_log;
 	if ((co->ws = ws_create(&cfg, cause)) == NULL)
 		return -1;
+	/* From here on the store commits on its writer thread. */
+	if (store_set_poster(co->store, post, co->ws) != 0)
+		say(co, "the store's writer thread did not start: commits "
+		    "run on the loop");
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
 	return 0;
@@ -363,25 +475,43 @@ collector_port(const struct collector *co)
 	return ws_port(co->ws);
 }
 
+/* Commit what is queued, let the replies go out, close everything. */
 void
 collector_close(struct collector *co)
 {
-	int	i;
+	struct optop	*op;
+	int		 i;
 
 	if (co->ws != NULL) {
 		if (signal_ws == co->ws)
 			signal_ws = NULL;
-		/* Commit what is queued and let the replies go out. */
+		/*
+		 * Commit what is queued and stop the writer: this waits for
+		 * it (2 s at most for another process's lock) and reports
+		 * its results here, before ws goes; the replies go out below.
+		 */
 		sink_flush(co);
+		store_set_poster(co->store, NULL, NULL);
 		for (i = 0; i < 20; i++) {
 			ws_wake(co->ws);  /* lws 4.1 ignores the timeout */
 			ws_service(co->ws, 10);
 		}
 		co->final = *ws_counters(co->ws);
+		store_set_commit_cb(co->store, NULL, NULL);
 		ws_timer_free(co->tick);
 		ws_destroy(co->ws);
 	}
 	store_close(co->store);		/* NULL-safe */
+	log_repeat_count(&co->logrep, 0, emit, co);
+	log_repeat_clear(&co->logrep);
+	/* None are left once the writer stopped; to be sure. */
+	while ((op = co->ops) != NULL) {
+		co->ops = op->next;
+		free(op->source);
+		free(op->client);
+		free(op->set_by);
+		free(op);
+	}
 	tt_stats_free(co->stats);
 	tt_optout_clear(&co->optout);
 	free(co->db);
@@ -392,26 +522,78 @@ collector_close(struct collector *co)
 	co->db = co->host = NULL;
 }
 
+/* An opt-out change is written (or failed): bring the registry here in
+ * line, tell the senders, then whoever asked. */
+static void
+optout_written(void *arg, int rc, const char *cause)
+{
+	struct optop		*op = arg, **pp;
+	struct collector	*co = op->co;
+	char			*rcause = NULL;
+
+	for (pp = &co->ops; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == op) {
+			*pp = op->next;
+			break;
+		}
+	if (rc < 0 && op->added)	/* never written: never enforced */
+		tt_optout_remove(&co->optout, op->source, op->client);
+	/*
+	 * Enforced since the request, so the reload will not see it appear:
+	 * tell of it here, before the reload tells of a clear that may have
+	 * followed it.
+	 */
+	if (rc > 0 && op->enabled && op->added)
+		optout_changed(co, op->source, op->client, 1);
+	/* Our own write may not move data_version: reload here. */
+	if ((rc > 0 || op->added) && reload(co, &rcause) != 0) {
+		say(co, rcause);
+		free(rcause);
+	}
+	if (op->done != NULL)
+		op->done(op->arg, rc, cause);
+	free(op->source);
+	free(op->client);
+	free(op->set_by);
+	free(op);
+}
+
 int
 collector_optout(struct collector *co, const char *source,
-    const char *client, int enabled, const char *set_by, char **cause)
+    const char *client, int enabled, const char *set_by,
+    void (*done)(void *, int, const char *), void *arg, char **cause)
 {
-	const char	*why;
-	int		 rc;
+	struct tt_optout_entry	*e;
+	struct optop		*op, **pp;
+	const char		*why;
 
 	if (tt_optout_check_name(source, &why) != 0 ||
 	    (client != NULL && tt_optout_check_name(client, &why) != 0)) {
 		*cause = xasprintf("source and client: %s", why);
 		return -1;
 	}
-	if (enabled)
-		rc = store_optout_set(co->store, source, client, set_by, cause);
-	else
-		rc = store_optout_clear(co->store, source, client, cause);
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		return 0;	/* already so */
-	/* Our own write does not move data_version: reload here. */
-	return reload(co, cause);
+	op = xcalloc(1, sizeof *op);
+	op->co = co;
+	op->source = xstrdup(source);
+	op->client = client != NULL ? xstrdup(client) : NULL;
+	op->set_by = xstrdup(set_by);
+	op->since = tt_now_us();
+	op->enabled = enabled;
+	op->done = done;
+	op->arg = arg;
+	/* Enforce an opt-out now: nothing received from here on is stored. */
+	if (enabled && tt_optout_find(&co->optout, source, client) == NULL) {
+		e = tt_optout_put(&co->optout, source, client, op->since,
+		    set_by);
+		e->since_id = co->last_id;
+		op->added = 1;
+	}
+	for (pp = &co->ops; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = op;
+	/* Without a writer (not yet started) this completes before it
+	 * returns. */
+	store_optout_change(co->store, source, client, enabled, op->since,
+	    set_by, optout_written, op);
+	return 0;
 }

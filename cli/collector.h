@@ -1,29 +1,111 @@
 /*
  * The collector as one object: the store, the network side, the live
  * aggregates and the opt-out registry, wired together.  `teltop serve`
- * runs it alone; the UI runs it in the same loop.  Everything runs on the
- * lws service thread.
+ * runs it alone; the UI runs it in the same loop.  Everything here runs on
+ * the lws service thread (the loop); only the store's writer thread works
+ * elsewhere, and its results come back to the loop through ws_post().
  */
 #ifndef TT_COLLECTOR_H
 #define TT_COLLECTOR_H
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core/auth.h"
 #include "core/counters.h"
 #include "core/optout.h"
+#include "core/xmalloc.h"
+
+/*
+ * Repeated log lines: a line identical to the one printed before it,
+ * within `window` µs of that, is counted, not printed; the count comes out
+ * once as "<line> (repeated N times)" when a different line comes or the
+ * window has ended (seen by the next line or tick), and a new window
+ * starts.  Static inline here so that the unit tests, which link no cli/
+ * object, can reach it.
+ */
+struct log_repeat {
+	char	*last;		/* owned; NULL before the first line */
+	int64_t	 since;		/* when the window began */
+	int64_t	 window;
+	int	 n;		/* repeats counted in it */
+};
+
+/* An empty filter with a window of window_us. */
+static inline void
+log_repeat_init(struct log_repeat *lr, int64_t window_us)
+{
+	memset(lr, 0, sizeof *lr);
+	lr->window = window_us;
+}
+
+/* Print the count of the window, if any, and start a new one at now. */
+static inline void
+log_repeat_count(struct log_repeat *lr, int64_t now,
+    void (*emit)(void *, const char *), void *arg)
+{
+	char	*s;
+
+	if (lr->n > 0) {
+		s = xasprintf("%s (repeated %d times)", lr->last, lr->n);
+		emit(arg, s);
+		free(s);
+	}
+	lr->n = 0;
+	lr->since = now;
+}
+
+/* The clock moved to now: the window's count comes out if it ended. */
+static inline void
+log_repeat_tick(struct log_repeat *lr, int64_t now,
+    void (*emit)(void *, const char *), void *arg)
+{
+	if (lr->n > 0 && now - lr->since >= lr->window)
+		log_repeat_count(lr, now, emit, arg);
+}
+
+/* Say line at now through emit, or count it. */
+static inline void
+log_repeat_line(struct log_repeat *lr, const char *line, int64_t now,
+    void (*emit)(void *, const char *), void *arg)
+{
+	if (lr->last != NULL && strcmp(lr->last, line) == 0 &&
+	    now - lr->since < lr->window) {
+		lr->n++;
+		return;
+	}
+	log_repeat_count(lr, now, emit, arg);
+	emit(arg, line);
+	free(lr->last);
+	lr->last = xstrdup(line);
+}
+
+/* Forget the last line (its count is not printed). */
+static inline void
+log_repeat_clear(struct log_repeat *lr)
+{
+	free(lr->last);
+	lr->last = NULL;
+	lr->n = 0;
+}
+
+struct optop;
 
 struct collector {
 	struct store	*store;
 	struct ws	*ws;
 	struct tt_stats	*stats;		/* what the live UI reads */
 	struct tt_optout optout;	/* a copy of the database's registry */
+	struct optop	*ops;		/* opt-out changes being written */
 	struct ws_timer	*tick;
 	int64_t		 data_version;
+	int64_t		 last_id;	/* highest event id seen */
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
 	char		*host;
 	char		 token[TT_TOKEN_LEN + 1];	/* "" when none */
+	struct log_repeat logrep;
 	/* One line worth logging, without newline. */
 	void		(*log)(void *, const char *);
 	void		*log_arg;
@@ -39,12 +121,17 @@ int	collector_open(struct collector *, const char *dbopt,
 void	collector_close(struct collector *);
 int	collector_port(const struct collector *);
 /*
- * Opt (source, client) out (enabled 1) or back in, in the database and
- * at once in this collector; WebSocket senders are told.  set_by: "cli",
- * "ui", "http".  -1 with *cause (caller frees).
+ * Opt (source, client) out (enabled 1) or back in, without blocking the
+ * loop: an opt-out is enforced here at once; the store's writer thread
+ * writes the change; then the registry is reloaded, WebSocket senders are
+ * told, and done(arg, rc, cause) runs on the loop thread (rc 1 changed, 0
+ * already so, -1 failed with cause; cause valid during the call).  set_by:
+ * "ui", "http".  -1 with *cause (caller frees) when the request is not
+ * valid: done is not called then.
  */
 int	collector_optout(struct collector *, const char *source,
-	    const char *client, int enabled, const char *set_by, char **cause);
+	    const char *client, int enabled, const char *set_by,
+	    void (*done)(void *, int, const char *), void *arg, char **cause);
 
 /* The registry as enforced here, with the proof counts from the database. */
 void	collector_optout_snapshot(struct collector *, struct tt_optout *);

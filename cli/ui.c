@@ -132,13 +132,57 @@ host_optout(void *arg, struct tt_optout *out)
 	collector_optout_snapshot(&u->co, out);
 }
 
+/* An opt-out change from the UI, being written. */
+struct uiop {
+	struct ui	*u;
+	char		*who;		/* "devpod" or "devpod client m1" */
+	int		 enabled;
+};
+
+/*
+ * The UI's opt-out change is written (or failed): say so in the log line
+ * (loop thread).  A change that went through needs no line of its own: the
+ * collector has just logged "opt-out set: ..." or "opt-out cleared: ...".
+ */
+static void
+ui_optout_done(void *arg, int rc, const char *cause)
+{
+	struct uiop	*o = arg;
+	char		*line = NULL;
+
+	if (rc < 0)
+		line = xasprintf("opt-out failed: %s: %s", o->who,
+		    cause != NULL ? cause : "?");
+	else if (rc == 0)
+		line = xasprintf("%s was %s", o->who, o->enabled ?
+		    "already opted out" : "not opted out");
+	if (line != NULL && o->u->tui != NULL)
+		tui_log(o->u->tui, line);
+	free(line);
+	free(o->who);
+	free(o);
+}
+
+/* The opt-out view's toggle: start the change, report it when written. */
 static int
 host_optout_change(void *arg, const char *source, const char *client,
     int enabled, char **cause)
 {
 	struct ui	*u = arg;
+	struct uiop	*o;
 
-	return collector_optout(&u->co, source, client, enabled, "ui", cause);
+	o = xmalloc(sizeof *o);
+	o->u = u;
+	o->who = xasprintf("%s%s%s", source, client != NULL ? " client " : "",
+	    client != NULL ? client : "");
+	o->enabled = enabled;
+	if (collector_optout(&u->co, source, client, enabled, "ui",
+	    ui_optout_done, o, cause) != 0) {
+		free(o->who);
+		free(o);
+		return -1;
+	}
+	return 0;
 }
 
 static void

@@ -1,8 +1,11 @@
 /*
  * The opt-out registry in the database, shared by every process that opens
- * it.  Setting and clearing are single statements (their own transaction);
- * dropped counts ride along with the collector's next group commit.  The
- * proof ("0 stored since") reads only the event rows after since_id.
+ * it.  Setting and clearing are single statements (their own transaction):
+ * on the loop's connection (store_optout_set/clear, for the CLI) or as a
+ * job on the writer thread (store_optout_change).  Dropped counts ride
+ * along with the collector's next group commit.  The proof ("0 stored
+ * since") reads only the event rows after since_id.  Loading and the proof
+ * run on the loop thread, on its connection.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +33,18 @@ static const char sql_drop[] =
 	"UPDATE optout SET dropped = dropped + ?3 "
 	"WHERE source = ?1 AND client = ?2";
 
+/* Say why a registry statement failed; finalize it. */
 static int
-fail(struct store *st, sqlite3_stmt *s, char **cause)
+fail(sqlite3 *db, sqlite3_stmt *s, char **cause)
 {
-	*cause = xasprintf("opt-out registry: %s", sqlite3_errmsg(st->db));
+	*cause = xasprintf("opt-out registry: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(s);
 	return -1;
 }
 
+/* Count the events stored since the entry was set. */
 static int64_t
-proof(struct store *st, sqlite3_stmt *s, const struct tt_optout_entry *e)
+proof(sqlite3_stmt *s, const struct tt_optout_entry *e)
 {
 	int64_t	n = TT_NONE;
 
@@ -51,10 +56,11 @@ proof(struct store *st, sqlite3_stmt *s, const struct tt_optout_entry *e)
 	    SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
-	(void)st;
 	return n;
 }
 
+/* Read the registry (its statement is kept: the collector's tick reloads
+ * it whenever the database changed). */
 int
 store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
     char **cause)
@@ -65,8 +71,11 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
 	int			 rc;
 
 	tt_optout_clear(reg);
-	if (sqlite3_prepare_v2(st->db, sql_load, -1, &s, NULL) != SQLITE_OK)
-		return fail(st, NULL, cause);
+	if (st->optout_load == NULL && sqlite3_prepare_v3(st->db, sql_load,
+	    -1, SQLITE_PREPARE_PERSISTENT, &st->optout_load, NULL) !=
+	    SQLITE_OK)
+		return fail(st->db, NULL, cause);
+	s = st->optout_load;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		client = (const char *)sqlite3_column_text(s, 1);
 		e = tt_optout_put(reg, (const char *)sqlite3_column_text(s, 0),
@@ -76,12 +85,17 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
 		e->since_id = sqlite3_column_int64(s, 3);
 		e->dropped = sqlite3_column_int64(s, 5);
 	}
-	if (rc != SQLITE_DONE)
-		return fail(st, s, cause);
-	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("opt-out registry: %s",
+		    sqlite3_errmsg(st->db));
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
 	return with_proof ? store_optout_proof(st, reg, cause) : 0;
 }
 
+/* Count, for each entry, the events stored since it was set. */
 int
 store_optout_proof(struct store *st, struct tt_optout *reg, char **cause)
 {
@@ -91,49 +105,94 @@ store_optout_proof(struct store *st, struct tt_optout *reg, char **cause)
 	if (reg->n == 0)
 		return 0;
 	if (sqlite3_prepare_v2(st->db, sql_proof, -1, &p, NULL) != SQLITE_OK)
-		return fail(st, NULL, cause);
+		return fail(st->db, NULL, cause);
 	for (i = 0; i < reg->n; i++)
-		reg->v[i].stored_since = proof(st, p, &reg->v[i]);
+		reg->v[i].stored_since = proof(p, &reg->v[i]);
 	sqlite3_finalize(p);
 	return 0;
 }
 
-/* Run one registry statement on (source, client); rows changed or -1. */
-static int
-change(struct store *st, const char *sql, const char *source,
-    const char *client, const char *set_by, char **cause)
+/*
+ * Set (set_by not NULL) or clear one entry in a statement of its own, on
+ * db, by the thread that owns db.  Rows changed (0 or 1), or -1.
+ */
+int
+store_optout_write(sqlite3 *db, const char *source, const char *client,
+    const char *set_by, int64_t since, int *rc, char **cause)
 {
 	sqlite3_stmt	*s;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return fail(st, NULL, cause);
+	if ((*rc = sqlite3_prepare_v2(db, set_by != NULL ? sql_set :
+	    sql_clear, -1, &s, NULL)) != SQLITE_OK)
+		return fail(db, NULL, cause);
 	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, client != NULL ? client : "", -1,
 	    SQLITE_STATIC);
 	if (set_by != NULL) {
-		sqlite3_bind_int64(s, 3, tt_now_us());
+		sqlite3_bind_int64(s, 3, since);
 		sqlite3_bind_text(s, 4, set_by, -1, SQLITE_STATIC);
 	}
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return fail(st, s, cause);
+	if ((*rc = sqlite3_step(s)) != SQLITE_DONE)
+		return fail(db, s, cause);
 	sqlite3_finalize(s);
-	return sqlite3_changes(st->db) > 0;
+	return sqlite3_changes(db) > 0;
 }
 
+/* Set an entry on the loop's connection (the CLI). */
 int
 store_optout_set(struct store *st, const char *source, const char *client,
     const char *set_by, char **cause)
 {
-	return change(st, sql_set, source, client, set_by, cause);
+	int	rc;
+
+	return store_optout_write(st->db, source, client, set_by,
+	    tt_now_us(), &rc, cause);
 }
 
+/* Clear an entry on the loop's connection (the CLI). */
 int
 store_optout_clear(struct store *st, const char *source, const char *client,
     char **cause)
 {
-	return change(st, sql_clear, source, client, NULL, cause);
+	int	rc;
+
+	return store_optout_write(st->db, source, client, NULL, 0, &rc,
+	    cause);
 }
 
+/* Set or clear on the writer thread; cb on the loop thread when done. */
+void
+store_optout_change(struct store *st, const char *source, const char *client,
+    int enabled, int64_t since, const char *set_by, store_optout_cb cb,
+    void *arg)
+{
+	struct job	*j;
+	char		*cause = NULL;
+	int		 rc, code;
+
+	if (enabled && set_by == NULL)
+		set_by = "?";
+	if (st->writer == NULL) {
+		rc = store_optout_write(st->db, source, client,
+		    enabled ? set_by : NULL, since, &code, &cause);
+		if (cb != NULL)
+			cb(arg, rc, cause);
+		free(cause);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->type = JOB_OPTOUT;
+	j->source = xstrdup(source);
+	j->client = client != NULL ? xstrdup(client) : NULL;
+	j->set_by = enabled ? xstrdup(set_by) : NULL;
+	j->since = since;
+	j->enabled = enabled;
+	j->cb = cb;
+	j->cb_arg = arg;
+	store_writer_send(st, j);
+}
+
+/* Queue drop counts for the next commit (loop thread). */
 void
 store_optout_dropped(struct store *st, const char *source,
     const char *client, int64_t n)
@@ -155,42 +214,45 @@ store_optout_dropped(struct store *st, const char *source,
 	d->n = n;
 }
 
+/* Write drop counts inside the caller's transaction (db's thread). */
 int
-store_write_drops(struct store *st, char **cause)
+store_write_drops(sqlite3 *db, const struct drop_delta *drops, size_t n,
+    int *rc, char **cause)
 {
 	sqlite3_stmt	*s;
 	size_t		 i;
 
-	if (st->ndrops == 0)
+	if (n == 0)
 		return 0;
-	if (sqlite3_prepare_v2(st->db, sql_drop, -1, &s, NULL) != SQLITE_OK)
-		return fail(st, NULL, cause);
-	for (i = 0; i < st->ndrops; i++) {
+	if ((*rc = sqlite3_prepare_v2(db, sql_drop, -1, &s, NULL)) !=
+	    SQLITE_OK)
+		return fail(db, NULL, cause);
+	for (i = 0; i < n; i++) {
 		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, st->drops[i].source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, st->drops[i].client, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, st->drops[i].n);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return fail(st, s, cause);
+		sqlite3_bind_text(s, 1, drops[i].source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, drops[i].client, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, drops[i].n);
+		if ((*rc = sqlite3_step(s)) != SQLITE_DONE)
+			return fail(db, s, cause);
 	}
 	sqlite3_finalize(s);
 	return 0;
 }
 
+/* Free drop counts. */
 void
-store_free_drops(struct store *st)
+store_free_drops(struct drop_delta *drops, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < st->ndrops; i++) {
-		free(st->drops[i].source);
-		free(st->drops[i].client);
+	for (i = 0; i < n; i++) {
+		free(drops[i].source);
+		free(drops[i].client);
 	}
-	free(st->drops);
-	st->drops = NULL;
-	st->ndrops = 0;
+	free(drops);
 }
 
+/* PRAGMA data_version of the loop's connection. */
 int64_t
 store_data_version(struct store *st)
 {

@@ -278,6 +278,22 @@ store_event_count(struct store *st)
 	return n;
 }
 
+/* The highest event id stored (by any process); 0 if none, -1 on error. */
+int64_t
+store_last_id(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM "
+	    "events", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 int
 store_counters(struct store *st, struct tt_counters *c)
 {

@@ -2,13 +2,18 @@
  * SQLite storage: schema and migrations (PRAGMA user_version), cached
  * statements, batched commit.  What stays true: a ticket is reported
  * committed only after the COMMIT that wrote its rows returned SQLITE_OK,
- * with synchronous=FULL, so an acknowledged event survives a crash.
- * Runs on the collector's single thread.
+ * with synchronous=FULL, so an acknowledged event survives a crash; and
+ * tickets are reported in order, each once.
+ *
+ * Everything here runs on the loop thread, except store_txn(), which runs
+ * on whichever thread owns the connection it is given: the writer thread
+ * (writer.c) or, without one, the loop thread.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -81,32 +86,22 @@ static const char sql_counter[] =
 	"INSERT INTO counters(name, value) VALUES (?, ?) "
 	"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value";
 
-/* One queued request: its payload and its events. */
-struct pending {
-	uint64_t		 ticket;
-	char			*route;		/* the payload, owned */
-	char			*content_type;
-	void			*body;
-	size_t			 len;
-	struct tt_event		*ev;		/* owned */
-	size_t			 n;
-};
-
 /* Run a statement that returns no rows. */
 int
-store_exec(struct store *st, const char *sql, char **cause)
+store_exec(sqlite3 *db, const char *sql, char **cause)
 {
 	char	*err = NULL;
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		*cause = xasprintf("%s", err != NULL ? err :
-		    sqlite3_errmsg(st->db));
+		    sqlite3_errmsg(db));
 		sqlite3_free(err);
 		return -1;
 	}
 	return 0;
 }
 
+/* The schema version the database says it has; -1 on error. */
 static int
 user_version(struct store *st)
 {
@@ -129,7 +124,7 @@ migrate(struct store *st, char **cause)
 	char	*sql;
 	int	 v;
 
-	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0)
+	if (store_exec(st->db, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
 	if ((v = user_version(st)) < 0) {
 		*cause = xstrdup(sqlite3_errmsg(st->db));
@@ -141,31 +136,53 @@ migrate(struct store *st, char **cause)
 		goto error;
 	}
 	for (; v < SCHEMA_VERSION; v++) {
-		if (store_exec(st, migrations[v], cause) != 0)
+		if (store_exec(st->db, migrations[v], cause) != 0)
 			goto error;
 		sql = xasprintf("PRAGMA user_version = %d", v + 1);
-		if (store_exec(st, sql, cause) != 0) {
+		if (store_exec(st->db, sql, cause) != 0) {
 			free(sql);
 			goto error;
 		}
 		free(sql);
 	}
-	return store_exec(st, "COMMIT", cause);
+	return store_exec(st->db, "COMMIT", cause);
 error:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
+/* Prepare a statement kept for the connection's life. */
 static int
-prepare(struct store *st, const char *sql, sqlite3_stmt **out, char **cause)
+prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, char **cause)
 {
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
 	    NULL) != SQLITE_OK) {
 		*cause = xasprintf("preparing statement: %s",
-		    sqlite3_errmsg(st->db));
+		    sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
+}
+
+/* Prepare the statements a commit uses on c->db (any thread: c's). */
+int
+store_wconn_prepare(struct wconn *c, char **cause)
+{
+	if (prepare(c->db, sql_payload, &c->ins_payload, cause) != 0 ||
+	    prepare(c->db, sql_event, &c->ins_event, cause) != 0 ||
+	    prepare(c->db, sql_counter, &c->ins_counter, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Finalize them; the connection stays open. */
+void
+store_wconn_finalize(struct wconn *c)
+{
+	sqlite3_finalize(c->ins_payload);
+	sqlite3_finalize(c->ins_event);
+	sqlite3_finalize(c->ins_counter);
+	c->ins_payload = c->ins_event = c->ins_counter = NULL;
 }
 
 /* Open (creating if needed) the database at path. */
@@ -182,14 +199,13 @@ store_open(const char *path, char **cause)
 		    st->db != NULL ? sqlite3_errmsg(st->db) : strerror(errno));
 		goto error;
 	}
+	st->wc.db = st->db;
 	sqlite3_busy_timeout(st->db, 2000);
-	if (store_exec(st, "PRAGMA journal_mode=WAL; "
+	if (store_exec(st->db, "PRAGMA journal_mode=WAL; "
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF", cause) != 0 ||
 	    migrate(st, cause) != 0)
 		goto error;
-	if (prepare(st, sql_payload, &st->ins_payload, cause) != 0 ||
-	    prepare(st, sql_event, &st->ins_event, cause) != 0 ||
-	    prepare(st, sql_counter, &st->ins_counter, cause) != 0)
+	if (store_wconn_prepare(&st->wc, cause) != 0)
 		goto error;
 	return st;
 error:
@@ -202,6 +218,7 @@ error:
 	return NULL;
 }
 
+/* Who hears of committed (or failed) tickets. */
 void
 store_set_commit_cb(struct store *st, store_commit_cb cb, void *arg)
 {
@@ -209,6 +226,7 @@ store_set_commit_cb(struct store *st, store_commit_cb cb, void *arg)
 	st->commit_arg = arg;
 }
 
+/* Who sees each committed event. */
 void
 store_set_event_cb(struct store *st, void (*cb)(void *,
     const struct tt_event *), void *arg)
@@ -217,6 +235,16 @@ store_set_event_cb(struct store *st, void (*cb)(void *,
 	st->event_arg = arg;
 }
 
+/* Who logs what the writer has to say. */
+void
+store_set_log_cb(struct store *st, void (*cb)(void *, const char *),
+    void *arg)
+{
+	st->log_cb = cb;
+	st->log_arg = arg;
+}
+
+/* Free one request's copies. */
 static void
 pending_free(struct pending *p)
 {
@@ -230,7 +258,41 @@ pending_free(struct pending *p)
 	free(p->body);
 }
 
-/* Close: commit what is queued, then free everything. */
+/* Free a job and everything it owns (any thread). */
+void
+store_job_free(struct job *j)
+{
+	size_t	i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < j->n; i++)
+		pending_free(&j->p[i]);
+	free(j->p);
+	store_free_drops(j->drops, j->ndrops);
+	free(j->source);
+	free(j->client);
+	free(j->set_by);
+	free(j->text);
+	free(j->cause);
+	free(j);
+}
+
+/* Something to commit: requests, counter deltas or drop counts. */
+static int
+have_work(const struct store *st)
+{
+	int	i;
+
+	if (st->npending > 0 || st->ndrops > 0)
+		return 1;
+	for (i = 0; i < TT_CTR_COUNT; i++)
+		if (st->counts.v[i] != 0)
+			return 1;
+	return 0;
+}
+
+/* Close: commit what is queued (the writer's last), then free everything. */
 void
 store_close(struct store *st)
 {
@@ -239,7 +301,12 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	if (st->db != NULL && st->ins_counter != NULL &&
+	if (st->writer != NULL)
+		store_writer_stop(st);
+	if (st->locked_out && have_work(st))	/* do not wait again */
+		fprintf(stderr, "teltop: store: the database stayed locked by "
+		    "another process; the last counter updates are lost\n");
+	else if (st->db != NULL && st->wc.ins_counter != NULL &&
 	    store_flush(st, &cause) != 0) {
 		fprintf(stderr, "teltop: store: final flush failed: %s\n",
 		    cause);
@@ -248,15 +315,15 @@ store_close(struct store *st)
 	for (i = 0; i < st->npending; i++)
 		pending_free(&st->pending[i]);
 	free(st->pending);
-	sqlite3_finalize(st->ins_payload);
-	sqlite3_finalize(st->ins_event);
-	sqlite3_finalize(st->ins_counter);
+	store_wconn_finalize(&st->wc);
 	sqlite3_finalize(st->data_version);
-	store_free_drops(st);
+	sqlite3_finalize(st->optout_load);
+	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
 	free(st);
 }
 
+/* Queue a batch; its ticket (loop thread). */
 uint64_t
 store_submit(struct store *st, struct tt_batch *b,
     const struct store_payload *pl)
@@ -274,7 +341,6 @@ store_submit(struct store *st, struct tt_batch *b,
 	p->ticket = ++st->next_ticket;
 	p->ev = b->ev;
 	p->n = b->n;
-	st->pending_events += b->n;
 	b->ev = NULL;
 	b->n = b->cap = 0;
 	if (pl != NULL && p->n > 0) {
@@ -288,6 +354,7 @@ store_submit(struct store *st, struct tt_batch *b,
 	return p->ticket;
 }
 
+/* Add to a counter with the next commit. */
 void
 store_count(struct store *st, enum tt_counter c, int64_t delta)
 {
@@ -295,12 +362,21 @@ store_count(struct store *st, enum tt_counter c, int64_t delta)
 		st->counts.v[c] += delta;
 }
 
+/* Requests queued for the next commit. */
 size_t
 store_pending(const struct store *st)
 {
 	return st->npending;
 }
 
+/* Jobs out with the writer, results not yet delivered. */
+size_t
+store_inflight(const struct store *st)
+{
+	return st->jobs;
+}
+
+/* Bind a string, NULL as NULL. */
 static void
 bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -310,6 +386,7 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
+/* Bind an integer, TT_NONE as NULL. */
 static void
 bind_int(sqlite3_stmt *s, int i, int64_t v)
 {
@@ -319,25 +396,21 @@ bind_int(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
-/* Step a bound insert statement and reset it. */
+/* Step a bound insert statement and reset it; its result code in *rc. */
 static int
-step(struct store *st, sqlite3_stmt *s, char **cause)
+step(struct wconn *c, sqlite3_stmt *s, int *rc, char **cause)
 {
-	int	rc;
-
-	rc = sqlite3_step(s);
+	*rc = sqlite3_step(s);
+	if (*rc != SQLITE_DONE)
+		*cause = xasprintf("insert failed: %s", sqlite3_errmsg(c->db));
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("insert failed: %s",
-		    sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return 0;
+	return *rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Insert one request's payload and events; sets the events' ids. */
 static int
-write_pending(struct store *st, struct pending *p, char **cause)
+write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 {
 	sqlite3_stmt	*s;
 	struct tt_event	*ev;
@@ -345,16 +418,16 @@ write_pending(struct store *st, struct pending *p, char **cause)
 	size_t		 i;
 
 	if (p->body != NULL) {
-		s = st->ins_payload;
+		s = c->ins_payload;
 		sqlite3_bind_int64(s, 1, p->ev[0].received_at);
 		bind_text(s, 2, p->route);
 		bind_text(s, 3, p->content_type);
 		sqlite3_bind_blob64(s, 4, p->body, p->len, SQLITE_STATIC);
-		if (step(st, s, cause) != 0)
+		if (step(c, s, rc, cause) != 0)
 			return -1;
-		payload_id = sqlite3_last_insert_rowid(st->db);
+		payload_id = sqlite3_last_insert_rowid(c->db);
 	}
-	s = st->ins_event;
+	s = c->ins_event;
 	for (i = 0; i < p->n; i++) {
 		ev = &p->ev[i];
 		sqlite3_bind_int64(s, 1, ev->received_at);
@@ -377,93 +450,177 @@ write_pending(struct store *st, struct pending *p, char **cause)
 		if (ev->data != NULL)
 			sqlite3_bind_text64(s, 18, ev->data, ev->data_len,
 			    SQLITE_STATIC, SQLITE_UTF8);
-		if (step(st, s, cause) != 0)
+		if (step(c, s, rc, cause) != 0)
 			return -1;
-		ev->id = sqlite3_last_insert_rowid(st->db);
+		ev->id = sqlite3_last_insert_rowid(c->db);
 	}
 	return 0;
 }
 
+/* Add the counter deltas to their rows. */
 static int
-write_counters(struct store *st, char **cause)
+write_counters(struct wconn *c, const struct tt_counters *counts, int *rc,
+    char **cause)
 {
-	sqlite3_stmt	*s = st->ins_counter;
+	sqlite3_stmt	*s = c->ins_counter;
 	int		 i;
 
 	for (i = 0; i < TT_CTR_COUNT; i++) {
-		if (st->counts.v[i] == 0)
+		if (counts->v[i] == 0)
 			continue;
 		bind_text(s, 1, tt_counter_name((enum tt_counter)i));
-		sqlite3_bind_int64(s, 2, st->counts.v[i]);
-		if (step(st, s, cause) != 0)
+		sqlite3_bind_int64(s, 2, counts->v[i]);
+		if (step(c, s, rc, cause) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 /*
- * One transaction for everything queued.  On failure nothing queued is
- * kept: the senders are told (why: failed, or the disk is full) and may
- * retry.
+ * BEGIN or COMMIT.  While another process holds the write lock (SQLITE_BUSY)
+ * the writer keeps trying (its busy handler sleeps between tries) until it
+ * is told to give up; without a writer, the busy timeout decides.
+ */
+static int
+txn_exec(struct wconn *c, struct writer *w, const char *sql, int *rc,
+    char **cause)
+{
+	struct timespec	ts = { 0, 1000000 };
+
+	for (;;) {
+		*rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+		if (*rc == SQLITE_OK)
+			return 0;
+		if ((*rc & 0xff) != SQLITE_BUSY || w == NULL ||
+		    store_writer_give_up(w))
+			break;
+		nanosleep(&ts, NULL);
+	}
+	*cause = xasprintf("%s: %s", sql, sqlite3_errmsg(c->db));
+	return -1;
+}
+
+/*
+ * One transaction for the job's batches, counters and drop counts, on c
+ * (the thread that owns c runs it).  On failure nothing of it is kept.
+ */
+void
+store_txn(struct wconn *c, struct writer *w, struct job *j)
+{
+	size_t	i;
+	int	rc = SQLITE_OK;
+
+	j->cause = NULL;
+	if (txn_exec(c, w, "BEGIN IMMEDIATE", &rc, &j->cause) != 0)
+		goto fail;
+	for (i = 0; i < j->n; i++)
+		if (write_pending(c, &j->p[i], &rc, &j->cause) != 0)
+			goto rollback;
+	if (write_counters(c, &j->counts, &rc, &j->cause) != 0 ||
+	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
+	    &j->cause) != 0)
+		goto rollback;
+	if (txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
+		goto rollback;
+	j->rc = 0;
+	j->how = TT_COMMIT_OK;
+	return;
+rollback:
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+	j->rc = -1;
+	j->how = (rc & 0xff) == SQLITE_FULL ? TT_COMMIT_DISK_FULL :
+	    TT_COMMIT_FAILED;
+}
+
+/* Move everything queued into a commit job. */
+struct job *
+store_commit_job(struct store *st)
+{
+	struct job	*j;
+
+	j = xcalloc(1, sizeof *j);
+	j->type = JOB_COMMIT;
+	j->p = st->pending;
+	j->n = st->npending;
+	st->pending = NULL;
+	st->npending = st->cappending = 0;
+	j->counts = st->counts;
+	memset(&st->counts, 0, sizeof st->counts);
+	j->drops = st->drops;
+	j->ndrops = st->ndrops;
+	st->drops = NULL;
+	st->ndrops = 0;
+	return j;
+}
+
+/*
+ * A commit job came back: committed events go to the event callback, then
+ * the tickets to the commit callback.  A failed job's counter deltas and
+ * drop counts go back in the queue for the next commit; its events are
+ * lost (the senders are told and may retry).
+ */
+void
+store_commit_done(struct store *st, struct job *j)
+{
+	uint64_t	first, last;
+	size_t		i, k;
+
+	if (j->how == TT_COMMIT_OK && st->event_cb != NULL) {
+		for (i = 0; i < j->n; i++)
+			for (k = 0; k < j->p[i].n; k++)
+				st->event_cb(st->event_arg, &j->p[i].ev[k]);
+	}
+	if (j->how != TT_COMMIT_OK) {
+		for (i = 0; i < TT_CTR_COUNT; i++)
+			st->counts.v[i] += j->counts.v[i];
+		for (i = 0; i < j->ndrops; i++)
+			store_optout_dropped(st, j->drops[i].source,
+			    *j->drops[i].client != '\0' ? j->drops[i].client :
+			    NULL, j->drops[i].n);
+	}
+	if (j->n > 0) {
+		first = j->p[0].ticket;
+		last = j->p[j->n - 1].ticket;
+		for (i = 0; i < j->n; i++)
+			pending_free(&j->p[i]);
+		j->n = 0;
+		if (st->commit_cb != NULL)
+			st->commit_cb(st->commit_arg, first, last, j->how);
+	}
+	store_job_free(j);
+}
+
+/*
+ * Commit everything queued in one transaction.  Without a writer, here and
+ * now; with one, the commit is handed to it (or, while one runs, the next
+ * starts when it ends: one transaction at a time).
  */
 int
 store_flush(struct store *st, char **cause)
 {
-	uint64_t	 first, last;
-	size_t		 i, n = st->npending;
-	int		 ok = 1;
-	int		 i_c;
-	enum tt_commit	 how = TT_COMMIT_OK;
+	struct job	*j;
+	int		 rc;
 
 	*cause = NULL;
-	if (n == 0) {
-		for (i_c = 0; i_c < TT_CTR_COUNT; i_c++)
-			if (st->counts.v[i_c] != 0)
-				break;
-		if (i_c == TT_CTR_COUNT && st->ndrops == 0)
+	if (!have_work(st))
+		return 0;
+	if (st->writer != NULL) {
+		if (st->committing) {
+			st->flush_wanted = 1;
 			return 0;
-	}
-	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0) {
-		ok = 0;
-		goto done;
-	}
-	for (i = 0; i < n && ok; i++)
-		if (write_pending(st, &st->pending[i], cause) != 0)
-			ok = 0;
-	if (ok && (write_counters(st, cause) != 0 ||
-	    store_write_drops(st, cause) != 0))
-		ok = 0;
-	if (ok && store_exec(st, "COMMIT", cause) != 0)
-		ok = 0;
-	if (!ok) {
-		if (sqlite3_errcode(st->db) == SQLITE_FULL)
-			how = TT_COMMIT_DISK_FULL;
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	} else {
-		memset(&st->counts, 0, sizeof st->counts);
-		store_free_drops(st);
-	}
-done:
-	if (!ok && how == TT_COMMIT_OK)
-		how = sqlite3_errcode(st->db) == SQLITE_FULL ?
-		    TT_COMMIT_DISK_FULL : TT_COMMIT_FAILED;
-	if (ok && st->event_cb != NULL)
-		for (i = 0; i < n; i++) {
-			size_t	k;
-
-			for (k = 0; k < st->pending[i].n; k++)
-				st->event_cb(st->event_arg,
-				    &st->pending[i].ev[k]);
 		}
-	if (n > 0) {
-		first = st->pending[0].ticket;
-		last = st->pending[n - 1].ticket;
-		for (i = 0; i < n; i++)
-			pending_free(&st->pending[i]);
-		st->npending = 0;
-		st->pending_events = 0;
-		if (st->commit_cb != NULL)
-			st->commit_cb(st->commit_arg, first, last, how);
+		st->committing = 1;
+		st->flush_wanted = 0;
+		store_writer_send(st, store_commit_job(st));
+		return 0;
 	}
-	return ok ? 0 : -1;
+	j = store_commit_job(st);
+	store_txn(&st->wc, NULL, j);
+	if ((rc = j->rc) != 0) {
+		*cause = j->cause;
+		j->cause = NULL;
+	}
+	store_commit_done(st, j);
+	return rc;
 }

@@ -4,6 +4,14 @@
  * commit); only after COMMIT returns does the store report the tickets as
  * committed through the callback given to store_open(), and only then may a
  * sender be told "accepted".
+ *
+ * Threads: the store belongs to the thread that opened it (the loop
+ * thread); every function here runs there and so do all callbacks.  By
+ * default the store is synchronous: store_flush() commits before it
+ * returns.  With a poster (store_set_poster()) a writer thread with its own
+ * connection commits instead, one transaction at a time, tickets in order;
+ * the results come back to the loop through the poster and the callbacks
+ * run then.  Reads always use the loop's connection.
  */
 #ifndef TT_STORE_H
 #define TT_STORE_H
@@ -21,6 +29,15 @@ struct store;
 /* Reported after each flush for tickets first..last. */
 typedef void	(*store_commit_cb)(void *arg, uint64_t first, uint64_t last,
 		    enum tt_commit);
+/*
+ * Runs fn(fn_arg) on the loop thread at its next turn; called from the
+ * writer thread, so it must be thread-safe (ws_post() is one).
+ */
+typedef void	(*store_poster)(void *post_arg, void (*fn)(void *),
+		    void *fn_arg);
+/* An opt-out change is written: rc 1 changed, 0 already so, -1 failed
+ * (cause, valid during the call). */
+typedef void	(*store_optout_cb)(void *arg, int rc, const char *cause);
 
 /* The request that carried a batch, kept byte for byte. */
 struct store_payload {
@@ -31,12 +48,27 @@ struct store_payload {
 };
 
 struct store	*store_open(const char *path, char **cause);
-void		 store_close(struct store *);	/* flushes first */
+/* Flush what is queued, wait for the writer and join it, free. */
+void		 store_close(struct store *);
 void		 store_set_commit_cb(struct store *, store_commit_cb, void *);
 /* Called for each event once it is committed (ids set), before the
  * commit callback: how live aggregates follow the database. */
 void		 store_set_event_cb(struct store *,
 		     void (*)(void *, const struct tt_event *), void *);
+
+/*
+ * Commit on a writer thread from now on, handing results back through
+ * post.  NULL post stops the writer (what it still has is committed and
+ * reported before this returns) and the store is synchronous again.  -1
+ * when no writer can start (a memory database, no connection): the store
+ * stays synchronous.  Fns posted and not run when the writer is stopped may
+ * still run, until store_close(); after it they must not.
+ */
+int		 store_set_poster(struct store *, store_poster, void *post_arg);
+/* Lines worth logging from the writer: failed commits, waits for the
+ * lock of another process. */
+void		 store_set_log_cb(struct store *,
+		     void (*)(void *, const char *), void *);
 
 /*
  * Queue the batch's events (they move into the store; the batch is left
@@ -47,8 +79,19 @@ uint64_t	 store_submit(struct store *, struct tt_batch *,
 		     const struct store_payload *);
 /* Add to a persistent counter with the next commit. */
 void		 store_count(struct store *, enum tt_counter, int64_t);
+/* Requests queued, not yet handed to a commit. */
 size_t		 store_pending(const struct store *);
-/* Commit what is queued.  -1 with *cause (caller frees) on failure. */
+/* Jobs (commits, opt-out changes) handed to the writer whose results are
+ * not yet delivered: 0 when the store is idle. */
+size_t		 store_inflight(const struct store *);
+/* How often the writer found the database locked by another process. */
+uint64_t	 store_lock_waits(const struct store *);
+/*
+ * Commit what is queued.  Synchronous: -1 with *cause (caller frees) on
+ * failure.  With a writer: starts the commit, or, while one runs, has the
+ * next start as soon as it ends, and returns 0; failures are reported to
+ * the commit callback and logged.
+ */
 int		 store_flush(struct store *, char **cause);
 
 /* ---- queries (store/query.c) ---- */
@@ -58,6 +101,8 @@ int		 store_events(struct store *, const struct tt_filter *,
 		     int64_t limit, int (*cb)(void *, const struct tt_event *),
 		     void *arg, char **cause);
 int64_t		 store_event_count(struct store *);
+/* The highest event id stored; 0 if none. */
+int64_t		 store_last_id(struct store *);
 /*
  * Every event since since_us (TT_NONE: all) of one source (NULL: all), oldest
  * first, with only what the aggregates read (data only for Devtron's
@@ -103,12 +148,23 @@ int		 store_optout_set(struct store *, const char *source,
 /* Opt back in; 1 if there was an entry, 0 if not. */
 int		 store_optout_clear(struct store *, const char *source,
 		     const char *client, char **cause);
+/*
+ * The same without blocking the loop: set (enabled 1, since µs, set_by) or
+ * clear on the writer thread; cb runs on the loop thread when written (at
+ * once, before this returns, without a writer).  It runs after the
+ * commits already handed to the writer, not those still queued here.
+ */
+void		 store_optout_change(struct store *, const char *source,
+		     const char *client, int enabled, int64_t since,
+		     const char *set_by, store_optout_cb, void *);
 /* Add n to the entry's dropped count with the next commit. */
 void		 store_optout_dropped(struct store *, const char *source,
 		     const char *client, int64_t n);
 /*
  * A number that changes when another connection commits to the database
- * (PRAGMA data_version): how a collector notices `teltop optout set`.
+ * (PRAGMA data_version): how a collector notices `teltop optout set`.  The
+ * writer thread's connection is another connection: its commits move it
+ * too.
  */
 int64_t		 store_data_version(struct store *);
 

@@ -1,5 +1,10 @@
 /*
- * What store.c and query.c share; not for other modules.
+ * What store.c, query.c and optout.c share; not for other modules (the
+ * unit tests excepted: store_writer_exec() is theirs).
+ *
+ * Threads: everything in struct store belongs to the loop thread (the
+ * thread that opened it) except struct writer, whose queues are guarded by
+ * its lock; the writer thread touches only that and its own connection.
  */
 #ifndef TT_STORE_INT_H
 #define TT_STORE_INT_H
@@ -9,6 +14,18 @@
 #include "store.h"
 
 struct pending;
+struct writer;
+
+/* One queued request: its payload and its events. */
+struct pending {
+	uint64_t		 ticket;
+	char			*route;		/* the payload, owned */
+	char			*content_type;
+	void			*body;
+	size_t			 len;
+	struct tt_event		*ev;		/* owned */
+	size_t			 n;
+};
 
 /* Events dropped under an opt-out entry, written with the next commit. */
 struct drop_delta {
@@ -17,29 +34,120 @@ struct drop_delta {
 	int64_t	 n;
 };
 
+/* A connection that commits batches, with its cached statements. */
+struct wconn {
+	sqlite3		*db;
+	sqlite3_stmt	*ins_payload;
+	sqlite3_stmt	*ins_event;
+	sqlite3_stmt	*ins_counter;
+};
+
+enum job_type {
+	JOB_COMMIT,	/* one transaction of queued batches */
+	JOB_OPTOUT,	/* one opt-out registry change */
+	JOB_EXEC,	/* SQL for the tests; its caller waits */
+	JOB_NOTICE	/* writer -> loop: a line worth logging */
+};
+
+/*
+ * Work for the writer thread and, once done, its result for the loop.  The
+ * job owns everything it points to.  Between being queued and being
+ * delivered only the writer thread touches it.
+ */
+struct job {
+	struct job		*next;
+	enum job_type		 type;
+
+	/* JOB_COMMIT: the batches, counter deltas and drop counts. */
+	struct pending		*p;
+	size_t			 n;
+	struct tt_counters	 counts;
+	struct drop_delta	*drops;
+	size_t			 ndrops;
+	enum tt_commit		 how;
+
+	/* JOB_OPTOUT: set (enabled) or clear an entry; then cb. */
+	char			*source;
+	char			*client;	/* NULL: the whole source */
+	char			*set_by;
+	int64_t			 since;
+	int			 enabled;
+	store_optout_cb		 cb;
+	void			*cb_arg;
+
+	/* JOB_EXEC, JOB_NOTICE */
+	char			*text;
+	int			 finished;	/* JOB_EXEC: done */
+
+	int			 rc;		/* 0/-1; OPTOUT 1/0/-1 */
+	char			*cause;		/* when failed; owned */
+};
+
 struct store {
-	sqlite3			*db;
-	sqlite3_stmt		*ins_payload;
-	sqlite3_stmt		*ins_event;
-	sqlite3_stmt		*ins_counter;
+	sqlite3			*db;	/* the loop's: reads, and writes when
+					   there is no writer */
+	struct wconn		 wc;	/* db's insert statements */
 	struct pending		*pending;
 	size_t			 npending;
 	size_t			 cappending;
-	size_t			 pending_events;
 	uint64_t		 next_ticket;
 	struct tt_counters	 counts;	/* deltas not yet written */
 	struct drop_delta	*drops;
 	size_t			 ndrops;
 	sqlite3_stmt		*data_version;
+	sqlite3_stmt		*optout_load;
 	store_commit_cb		 commit_cb;
 	void			*commit_arg;
 	void			(*event_cb)(void *, const struct tt_event *);
 	void			*event_arg;
+	void			(*log_cb)(void *, const char *);
+	void			*log_arg;
+
+	struct writer		*writer;	/* NULL: synchronous */
+	int			 committing;	/* a commit job is out */
+	int			 flush_wanted;	/* flush asked for meanwhile */
+	size_t			 jobs;		/* jobs out, not delivered */
+	int			 locked_out;	/* the writer stopped waiting */
 };
 
-int	store_exec(struct store *, const char *, char **cause);
-/* Write the queued drop counts (inside the commit's transaction). */
-int	store_write_drops(struct store *, char **cause);
-void	store_free_drops(struct store *);
+int	store_exec(sqlite3 *, const char *, char **cause);
+
+/* store.c: one commit job on connection c; w (NULL: none) says how long
+ * to wait for another process's lock.  Sets j->how, j->rc, j->cause. */
+void	store_txn(struct wconn *, struct writer *, struct job *);
+/* store.c: a finished commit job's results, on the loop thread; frees j. */
+void	store_commit_done(struct store *, struct job *);
+/* store.c: the commit job of everything queued (queue left empty). */
+struct job *store_commit_job(struct store *);
+void	store_job_free(struct job *);
+/* Prepare c's insert statements; -1 with *cause. */
+int	store_wconn_prepare(struct wconn *, char **cause);
+void	store_wconn_finalize(struct wconn *);
+
+/* writer.c: 1 while the writer waits for a lock past its deadline:
+ * give up (SQLITE_BUSY is then an error). */
+int	store_writer_give_up(struct writer *);
+/* writer.c: hand a job to the writer (loop thread). */
+void	store_writer_send(struct store *, struct job *);
+/* writer.c: stop and join the writer, delivering what it finishes. */
+void	store_writer_stop(struct store *);
+/* Write drop counts (inside the caller's transaction); the primary
+ * SQLite result code of a failure in *rc. */
+int	store_write_drops(sqlite3 *, const struct drop_delta *, size_t,
+	    int *rc, char **cause);
+void	store_free_drops(struct drop_delta *, size_t);
+/*
+ * Set (set_by not NULL, since µs) or clear one registry entry on db in a
+ * statement of its own; 1 if it changed, 0 if not, -1 with *cause and the
+ * SQLite code in *rc.  Any thread, on its own connection.
+ */
+int	store_optout_write(sqlite3 *, const char *source, const char *client,
+	    const char *set_by, int64_t since, int *rc, char **cause);
+
+/*
+ * For the unit tests: run sql on the writer's connection (on its thread)
+ * and wait for it.  -1 with *cause; without a writer, on the loop's.
+ */
+int	store_writer_exec(struct store *, const char *sql, char **cause);
 
 #endif

@@ -6,8 +6,15 @@
  * counters, payloads kept byte for byte, reopening (the user_version
  * migration runs once) and open failures.
  *
+ * With a writer thread (store_set_poster): commits off the caller's thread,
+ * results only when the test runs what the writer posted, a lock held by
+ * another connection waited out, disk full, tickets in order over several
+ * flushes, opt-out changes as jobs, closing with work out, a bounded WAL.
+ * And the collector's filter of repeated log lines (cli/collector.h).
+ *
  * Each test gets its own database file from mkstemp(); the teardown closes
- * the store and removes the file and its -wal, -shm and -journal.
+ * the store and removes the file and its -wal, -shm and -journal.  Waits
+ * are for a state (with a 10 s limit), never for a fixed time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,19 +24,24 @@
 
 #include "tt_test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "cli/collector.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 /* 2026-01-01T00:00:00Z in µs. */
 #define T0	1767225600000000LL
 
-#define MAX_CALLS	16
+#define MAX_CALLS	64
 #define MAX_EVENTS	64
 
 /* One call of the commit callback. */
@@ -37,6 +49,23 @@ struct commit {
 	uint64_t	first;
 	uint64_t	last;
 	int		ok;
+	enum tt_commit	how;
+};
+
+/* A call the writer posted, waiting for the test's thread. */
+struct posted {
+	void		(*fn)(void *);
+	void		*arg;
+	struct posted	*next;
+};
+
+/* The test's poster: a locked list the test thread runs. */
+struct poster {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct posted	*head;
+	struct posted	**tail;
+	int		 nposted;	/* ever */
 };
 
 /* A test's database and what the callbacks saw. */
@@ -49,6 +78,13 @@ struct fixture {
 	struct tt_event	 got[MAX_EVENTS];
 	int		 ngot;
 	int		 stop_after;	/* > 0: the callback stops there */
+	struct poster	 pq;
+	int64_t		 ids[MAX_EVENTS];	/* from the event callback */
+	int		 nids;
+	char		*logs[MAX_CALLS];	/* from the log callback */
+	int		 nlogs;
+	int		 optout_rc[MAX_CALLS];	/* from store_optout_change */
+	int		 noptout;
 };
 
 static void
@@ -60,7 +96,115 @@ on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
 	fx->calls[fx->ncalls].first = first;
 	fx->calls[fx->ncalls].last = last;
 	fx->calls[fx->ncalls].ok = how == TT_COMMIT_OK;
+	fx->calls[fx->ncalls].how = how;
 	fx->ncalls++;
+}
+
+static void
+on_event(void *arg, const struct tt_event *ev)
+{
+	struct fixture	*fx = arg;
+
+	assert_true(fx->nids < MAX_EVENTS);
+	fx->ids[fx->nids++] = ev->id;
+}
+
+static void
+on_log(void *arg, const char *line)
+{
+	struct fixture	*fx = arg;
+
+	if (fx->nlogs < MAX_CALLS)
+		fx->logs[fx->nlogs++] = dup_str(line);
+}
+
+/* The poster (writer thread): queue fn for the test's thread. */
+static void
+test_post(void *arg, void (*fn)(void *), void *fnarg)
+{
+	struct poster	*pq = arg;
+	struct posted	*p;
+
+	p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	p->fn = fn;
+	p->arg = fnarg;
+	pthread_mutex_lock(&pq->lock);
+	*pq->tail = p;
+	pq->tail = &p->next;
+	pq->nposted++;
+	pthread_cond_broadcast(&pq->cond);
+	pthread_mutex_unlock(&pq->lock);
+}
+
+/* Take what was posted; wait up to wait_ms for something first. */
+static struct posted *
+take_posted(struct poster *pq, int wait_ms)
+{
+	struct posted	*list;
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)wait_ms * 1000000;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	pthread_mutex_lock(&pq->lock);
+	if (pq->head == NULL && wait_ms > 0)
+		pthread_cond_timedwait(&pq->cond, &pq->lock, &ts);
+	list = pq->head;
+	pq->head = NULL;
+	pq->tail = &pq->head;
+	pthread_mutex_unlock(&pq->lock);
+	return list;
+}
+
+/* Run (or with run 0, drop) what was posted, on the test's thread. */
+static int
+run_posted(struct fixture *fx, int wait_ms, int run)
+{
+	struct posted	*p, *next;
+	int		 n = 0;
+
+	for (p = take_posted(&fx->pq, wait_ms); p != NULL; p = next) {
+		next = p->next;
+		if (run)
+			p->fn(p->arg);
+		free(p);
+		n++;
+	}
+	return n;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Run what the writer posts until cond holds; fail after 10 s.  Between
+ * two looks it waits for the next post, or 5 ms for states that come
+ * without one (a lock wait).
+ */
+#define WAIT_FOR(fx, cond) do {						\
+	int64_t	t_ = now_ms() + 10000;					\
+	while (!(cond)) {						\
+		if (now_ms() > t_)					\
+			fail_msg("timed out waiting for %s", #cond);	\
+		run_posted((fx), 5, 1);					\
+	}								\
+} while (0)
+
+/* Commit on a writer thread from now on. */
+static void
+use_writer(struct fixture *fx)
+{
+	assert_int_equal(store_set_poster(fx->st, test_post, &fx->pq), 0);
+	store_set_event_cb(fx->st, on_event, fx);
+	store_set_log_cb(fx->st, on_log, fx);
 }
 
 /* Open (or reopen) the fixture's store. */
@@ -105,6 +249,9 @@ setup(void **state)
 	fx = calloc(1, sizeof *fx);
 	if (fx == NULL)
 		return -1;
+	pthread_mutex_init(&fx->pq.lock, NULL);
+	pthread_cond_init(&fx->pq.cond, NULL);
+	fx->pq.tail = &fx->pq.head;
 	snprintf(fx->path, sizeof fx->path, "/tmp/teltop-test-store-XXXXXX");
 	if ((fd = mkstemp(fx->path)) < 0) {
 		free(fx);
@@ -130,9 +277,16 @@ static int
 teardown(void **state)
 {
 	struct fixture	*fx = *state;
+	int		 i;
 
 	if (fx->st != NULL)
 		store_close(fx->st);
+	/* Posted and not run before the store closed: never run. */
+	run_posted(fx, 0, 0);
+	pthread_cond_destroy(&fx->pq.cond);
+	pthread_mutex_destroy(&fx->pq.lock);
+	for (i = 0; i < fx->nlogs; i++)
+		free(fx->logs[i]);
 	clear_got(fx);
 	unlink_db(fx->path);
 	free(fx);
@@ -1124,6 +1278,426 @@ test_open_missing_dir(void **state)
 	assert_int_equal(access(dir, F_OK), -1);
 }
 
+/* ---- the writer thread ---- */
+
+/* A payload of n bytes, all x. */
+static struct store_payload
+big_payload(size_t n)
+{
+	struct store_payload	 pl = { "/v1/events", "application/json", NULL,
+	    n };
+	char			*b;
+
+	b = malloc(n);
+	assert_non_null(b);
+	memset(b, 'x', n);
+	pl.body = b;
+	return pl;
+}
+
+/*
+ * Commits happen on the writer: flush hands over and returns, nothing is
+ * reported until the test runs what was posted, then the events (ids set)
+ * and the tickets, as without a writer.
+ */
+static void
+test_writer_commit(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	uint64_t	 t1, t2;
+
+	use_writer(fx);
+	tt_batch_init(&b);
+	add_named(&b, 1, "a");
+	add_named(&b, 2, "b");
+	t1 = submit(fx, &b);
+	add_named(&b, 3, "c");
+	t2 = submit(fx, &b);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 0);	/* only run_posted reports */
+	assert_int_equal(store_pending(fx->st), 0);
+	assert_int_equal(store_inflight(fx->st), 1);
+	WAIT_FOR(fx, fx->ncalls == 1);
+	assert_true(fx->calls[0].first == t1);
+	assert_true(fx->calls[0].last == t2);
+	assert_int_equal(fx->calls[0].how, TT_COMMIT_OK);
+	assert_int_equal(store_inflight(fx->st), 0);
+	/* the events came first, with their ids */
+	assert_int_equal(fx->nids, 3);
+	assert_true(fx->ids[0] > 0);
+	assert_i64(fx->ids[1], fx->ids[0] + 1);
+	assert_i64(fx->ids[2], fx->ids[0] + 2);
+	/* the loop's connection reads what the writer's committed */
+	QUERY(fx, NULL, 0, "a b c");
+	assert_i64(store_event_count(fx->st), 3);
+}
+
+/*
+ * Another connection holds the write lock: flush returns at once, the
+ * commit waits (no failure, no callback) while more queues, and goes
+ * through once the holder commits.
+ */
+static void
+test_writer_waits_for_lock(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	sqlite3		*db;
+	uint64_t	 t1, t2, t3;
+	int64_t		 t0;
+
+	use_writer(fx);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO "
+	    "counters(name, value) VALUES ('holder', 1)", NULL, NULL, NULL),
+	    SQLITE_OK);
+
+	tt_batch_init(&b);
+	add_named(&b, 1, "w1");
+	t1 = submit(fx, &b);
+	t0 = now_ms();
+	flush(fx);
+	assert_true(now_ms() - t0 < 500);	/* the busy timeout is 2 s */
+	WAIT_FOR(fx, store_lock_waits(fx->st) > 0);
+	assert_int_equal(run_posted(fx, 0, 1), 0);
+	assert_int_equal(fx->ncalls, 0);
+
+	/* more comes and queues behind the waiting commit */
+	add_named(&b, 2, "w2");
+	t2 = submit(fx, &b);
+	flush(fx);
+	add_named(&b, 3, "w3");
+	t3 = submit(fx, &b);
+	flush(fx);
+	assert_int_equal(store_pending(fx->st), 2);
+	assert_int_equal(run_posted(fx, 0, 1), 0);
+	assert_int_equal(fx->ncalls, 0);
+
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	WAIT_FOR(fx, fx->ncalls == 2);
+	assert_true(fx->calls[0].first == t1 && fx->calls[0].last == t1);
+	assert_int_equal(fx->calls[0].how, TT_COMMIT_OK);
+	assert_true(fx->calls[1].first == t2 && fx->calls[1].last == t3);
+	assert_int_equal(fx->calls[1].how, TT_COMMIT_OK);
+	QUERY(fx, NULL, 0, "w1 w2 w3");
+}
+
+/* A full database fails the commit as DISK_FULL and keeps none of it;
+ * the counters wait for the next commit, which works once there is room. */
+static void
+test_writer_disk_full(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_payload	 pl;
+	struct tt_counters	 c;
+	struct tt_batch		 b;
+	char			*cause = NULL;
+
+	use_writer(fx);
+	assert_int_equal(store_writer_exec(fx->st, "PRAGMA max_page_count = 1",
+	    &cause), 0);
+	tt_batch_init(&b);
+	add_named(&b, 1, "big");
+	pl = big_payload(256 * 1024);
+	store_submit(fx->st, &b, &pl);
+	tt_batch_clear(&b);
+	store_count(fx->st, TT_CTR_RECEIVED, 1);
+	flush(fx);
+	WAIT_FOR(fx, fx->ncalls == 1);
+	assert_int_equal(fx->calls[0].how, TT_COMMIT_DISK_FULL);
+	assert_int_equal(fx->nids, 0);
+	assert_i64(store_event_count(fx->st), 0);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 0);
+	assert_int_equal(fx->nlogs, 1);
+	assert_non_null(strstr(fx->logs[0], "commit failed"));
+
+	assert_int_equal(store_writer_exec(fx->st,
+	    "PRAGMA max_page_count = 1073741823", &cause), 0);
+	store_submit(fx->st, &b, &pl);		/* an empty batch */
+	flush(fx);
+	WAIT_FOR(fx, fx->ncalls == 2);
+	assert_int_equal(fx->calls[1].how, TT_COMMIT_OK);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_RECEIVED], 1);
+	free((void *)(uintptr_t)pl.body);
+}
+
+/*
+ * One commit at a time, tickets in order: what is flushed while a commit
+ * is out goes in the next one, which starts as soon as it ends.
+ */
+static void
+test_writer_ticket_order(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	uint64_t	 last = 0;
+	char		 name[16];
+	int		 i, j, k = 0;
+
+	use_writer(fx);
+	tt_batch_init(&b);
+	for (i = 0; i < 5; i++) {
+		for (j = 0; j <= i; j++) {
+			snprintf(name, sizeof name, "e%d", k);
+			add_named(&b, k++, name);
+			submit(fx, &b);
+			flush(fx);
+		}
+		if (i % 2 == 0)
+			run_posted(fx, 0, 1);
+	}
+	WAIT_FOR(fx, store_inflight(fx->st) == 0 &&
+	    store_pending(fx->st) == 0);
+	assert_true(fx->ncalls >= 2);
+	for (i = 0; i < fx->ncalls; i++) {
+		assert_true(fx->calls[i].first == last + 1);
+		assert_true(fx->calls[i].last >= fx->calls[i].first);
+		assert_int_equal(fx->calls[i].how, TT_COMMIT_OK);
+		last = fx->calls[i].last;
+	}
+	assert_i64(last, k);
+	assert_int_equal(fx->nids, k);
+	for (i = 1; i < fx->nids; i++)
+		assert_i64(fx->ids[i], fx->ids[i - 1] + 1);
+	QUERY(fx, NULL, 0, "e0 e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12 e13 "
+	    "e14");
+}
+
+static void
+on_optout(void *arg, int rc, const char *cause)
+{
+	struct fixture	*fx = arg;
+
+	assert_true(rc >= 0 || cause != NULL);
+	assert_true(fx->noptout < MAX_CALLS);
+	fx->optout_rc[fx->noptout++] = rc;
+}
+
+/*
+ * Opt-out changes run on the writer, after the commits queued before
+ * them, and complete on the test's thread.
+ */
+static void
+test_writer_optout(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_optout	 reg;
+	struct tt_batch		 b;
+	char			*cause = NULL;
+
+	use_writer(fx);
+	tt_optout_init(&reg);
+	tt_batch_init(&b);
+	add(&b, 1, TT_SRC_WERF, TT_PHASE_POINT, "w", NULL, NULL, TT_NONE,
+	    TT_NONE);
+	submit(fx, &b);
+	flush(fx);
+	store_optout_change(fx->st, "werf", NULL, 1, T0, "ui", on_optout, fx);
+	store_optout_change(fx->st, "werf", NULL, 1, T0 + 1, "http",
+	    on_optout, fx);
+	store_optout_change(fx->st, "devpod", "m1", 1, T0, "http", on_optout,
+	    fx);
+	store_optout_change(fx->st, "devpod", "m1", 0, 0, NULL, on_optout, fx);
+	store_optout_change(fx->st, "devpod", "m1", 0, 0, NULL, on_optout, fx);
+	assert_int_equal(fx->noptout, 0);
+	WAIT_FOR(fx, fx->noptout == 5);
+	assert_int_equal(fx->ncalls, 1);	/* the commit came first */
+	assert_int_equal(fx->optout_rc[0], 1);
+	assert_int_equal(fx->optout_rc[1], 0);	/* already so */
+	assert_int_equal(fx->optout_rc[2], 1);
+	assert_int_equal(fx->optout_rc[3], 1);
+	assert_int_equal(fx->optout_rc[4], 0);	/* nothing to clear */
+	assert_int_equal(store_optout_load(fx->st, &reg, 1, &cause), 0);
+	assert_int_equal(reg.n, 1);
+	assert_str(reg.v[0].source, "werf");
+	assert_str(reg.v[0].set_by, "ui");
+	assert_i64(reg.v[0].since, T0);
+	assert_i64(reg.v[0].since_id, fx->ids[0]);
+	tt_optout_clear(&reg);
+
+	/* without a writer, at once */
+	assert_int_equal(store_set_poster(fx->st, NULL, NULL), 0);
+	store_optout_change(fx->st, "werf", NULL, 0, 0, NULL, on_optout, fx);
+	assert_int_equal(fx->noptout, 6);
+	assert_int_equal(fx->optout_rc[5], 1);
+}
+
+/*
+ * Closing with a commit out, more queued and an opt-out change waiting:
+ * all of it is written and reported before store_close() returns, without
+ * running anything posted.
+ */
+static void
+test_writer_close_in_flight(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	uint64_t	 t1, t2;
+
+	use_writer(fx);
+	tt_batch_init(&b);
+	add_named(&b, 1, "f1");
+	t1 = submit(fx, &b);
+	flush(fx);
+	add_named(&b, 2, "f2");
+	t2 = submit(fx, &b);		/* queued, not flushed */
+	store_count(fx->st, TT_CTR_ACCEPTED, 2);
+	store_optout_change(fx->st, "werf", NULL, 1, T0, "ui", on_optout, fx);
+	close_store(fx);
+	assert_int_equal(fx->noptout, 1);
+	assert_int_equal(fx->optout_rc[0], 1);
+	assert_int_equal(fx->ncalls, 2);
+	assert_true(fx->calls[0].first == t1 && fx->calls[0].last == t1);
+	assert_true(fx->calls[1].first == t2 && fx->calls[1].last == t2);
+	assert_int_equal(fx->calls[1].how, TT_COMMIT_OK);
+	run_posted(fx, 0, 0);		/* st is gone: never run these */
+
+	open_store(fx);
+	QUERY(fx, NULL, 0, "f1 f2");
+}
+
+/* No poster: the writer stops, what it had is reported, flush is
+ * synchronous again.  A memory database gets no writer. */
+static void
+test_writer_stop(void **state)
+{
+	struct fixture	*fx = *state;
+	struct store	*mem;
+	struct tt_batch	 b;
+	char		*cause = NULL;
+
+	use_writer(fx);
+	tt_batch_init(&b);
+	add_named(&b, 1, "s1");
+	submit(fx, &b);
+	flush(fx);
+	assert_int_equal(store_set_poster(fx->st, NULL, NULL), 0);
+	assert_int_equal(fx->ncalls, 1);
+	assert_int_equal(store_inflight(fx->st), 0);
+	run_posted(fx, 0, 1);		/* a stale deliver is harmless */
+	add_named(&b, 2, "s2");
+	submit(fx, &b);
+	flush(fx);
+	assert_int_equal(fx->ncalls, 2);
+	QUERY(fx, NULL, 0, "s1 s2");
+
+	mem = store_open(":memory:", &cause);
+	assert_non_null(mem);
+	assert_int_equal(store_set_poster(mem, test_post, &fx->pq), -1);
+	store_close(mem);
+}
+
+/* The writer does not checkpoint; the checkpointer keeps the WAL short
+ * while 48 MiB go through it. */
+static void
+test_writer_wal_bounded(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_payload	 pl;
+	struct tt_batch		 b;
+	struct stat		 sb;
+	char			 wal[96];
+	off_t			 most = 0;
+	int			 i;
+
+	use_writer(fx);
+	snprintf(wal, sizeof wal, "%s-wal", fx->path);
+	pl = big_payload(1024 * 1024);
+	tt_batch_init(&b);
+	for (i = 0; i < 48; i++) {
+		add_named(&b, i, "big");
+		store_submit(fx->st, &b, &pl);
+		tt_batch_clear(&b);
+		flush(fx);
+		WAIT_FOR(fx, fx->ncalls == i + 1);
+		assert_int_equal(fx->calls[i].how, TT_COMMIT_OK);
+		assert_int_equal(stat(wal, &sb), 0);
+		if (sb.st_size > most)
+			most = sb.st_size;
+	}
+	free((void *)(uintptr_t)pl.body);
+	/* 4000 pages and one more transaction */
+	if (most > 20 * 1024 * 1024)
+		fail_msg("the WAL grew to %lld bytes", (long long)most);
+	assert_i64(store_event_count(fx->st), 48);
+}
+
+/* ---- the collector's filter of repeated log lines ---- */
+
+struct printed {
+	char	*v[16];
+	int	 n;
+};
+
+static void
+print_line(void *arg, const char *line)
+{
+	struct printed	*p = arg;
+
+	assert_true(p->n < 16);
+	p->v[p->n++] = dup_str(line);
+}
+
+static void
+printed_clear(struct printed *p)
+{
+	while (p->n > 0)
+		free(p->v[--p->n]);
+}
+
+/* A line said again within the window is counted; a different one (or
+ * the window's end) prints the count once. */
+static void
+test_log_repeat(void **state)
+{
+	struct log_repeat	lr;
+	struct printed		p = { { NULL }, 0 };
+	int64_t			t = 1000000;
+
+	(void)state;
+	log_repeat_init(&lr, 1000000);
+	log_repeat_line(&lr, "disk full", t, print_line, &p);
+	log_repeat_line(&lr, "disk full", t + 1, print_line, &p);
+	log_repeat_line(&lr, "disk full", t + 2, print_line, &p);
+	assert_int_equal(p.n, 1);
+	assert_str(p.v[0], "disk full");
+	log_repeat_line(&lr, "other", t + 3, print_line, &p);
+	assert_int_equal(p.n, 3);
+	assert_str(p.v[1], "disk full (repeated 2 times)");
+	assert_str(p.v[2], "other");
+	printed_clear(&p);
+
+	/* the window ends on a tick: the count comes out then */
+	log_repeat_line(&lr, "other", t + 4, print_line, &p);
+	log_repeat_tick(&lr, t + 500000, print_line, &p);
+	assert_int_equal(p.n, 0);
+	log_repeat_tick(&lr, t + 1000003, print_line, &p);
+	assert_int_equal(p.n, 1);
+	assert_str(p.v[0], "other (repeated 1 times)");
+	log_repeat_tick(&lr, t + 3000000, print_line, &p);
+	assert_int_equal(p.n, 1);
+	/* the same line in the next window: counted again */
+	log_repeat_line(&lr, "other", t + 1000004, print_line, &p);
+	assert_int_equal(p.n, 1);
+	/* ... and the window's end seen by the next line */
+	log_repeat_line(&lr, "other", t + 2500000, print_line, &p);
+	assert_int_equal(p.n, 3);
+	assert_str(p.v[1], "other (repeated 1 times)");
+	assert_str(p.v[2], "other");
+	/* a line once is printed once, nothing more */
+	log_repeat_line(&lr, "third", t + 2500001, print_line, &p);
+	log_repeat_tick(&lr, t + 9000000, print_line, &p);
+	assert_int_equal(p.n, 4);
+	assert_str(p.v[3], "third");
+	printed_clear(&p);
+	log_repeat_clear(&lr);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1148,6 +1722,15 @@ main(void)
 		T(test_close_flushes),
 		T(test_newer_schema),
 		cmocka_unit_test(test_open_missing_dir),
+		T(test_writer_commit),
+		T(test_writer_waits_for_lock),
+		T(test_writer_disk_full),
+		T(test_writer_ticket_order),
+		T(test_writer_optout),
+		T(test_writer_close_in_flight),
+		T(test_writer_stop),
+		T(test_writer_wal_bounded),
+		cmocka_unit_test(test_log_repeat),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
