@@ -35,6 +35,8 @@ void	 cli_json_int(struct cJSON *, const char *key, int64_t);
 struct store *cli_open_existing(const char *dbopt);
 /* The listen address: option, $TELTOP_LISTEN, default. */
 const char *cli_listen(const char *opt);
+/* "256MiB", "4M", "512k", "1048576" -> bytes; -1 if not a size. */
+int	 cli_parse_size(const char *, size_t *);
 /* "host:port" -> parts; -1 on a bad address.  *host: caller frees. */
 int	 cli_split_addr(const char *, char **host, int *port);
 void	 cli_usage_error(const char *usage, const char *fmt, ...)

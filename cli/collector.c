@@ -411,6 +411,17 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 		    listen);
 		return -1;
 	}
+	/* Beyond loopback, ingest is open to the network: only if asked. */
+	if (tt_auth_listen_check(co->host, co->opts.token_required,
+	    co->opts.insecure_public, &line) != 0) {
+		if (line != NULL && co->opts.insecure_public)
+			say(co, line);
+		else if (line != NULL) {
+			*cause = line;
+			return -1;
+		}
+		free(line);
+	}
 	if ((co->store = store_open(co->db, cause)) == NULL)
 		return -1;
 	store_set_commit_cb(co->store, on_commit, co);
@@ -444,6 +455,8 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	free(path);
 
 	memset(&cfg, 0, sizeof cfg);
+	cfg.buffered_max = co->opts.max_buffered;
+	cfg.token_required = co->opts.token_required;
 	cfg.host = co->host;
 	cfg.token = co->token[0] != '\0' ? co->token : NULL;
 	cfg.port = port;
@@ -467,6 +480,47 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
 	return 0;
+}
+
+int
+collector_option(struct collector_opts *o, int ch, const char *arg,
+    const char *usage)
+{
+	switch (ch) {
+	case 0x100:
+		if (cli_parse_size(arg, &o->max_buffered) != 0 ||
+		    o->max_buffered < 65536)
+			cli_usage_error(usage, "bad --max-buffered '%s': a size "
+			    "of at least 64KiB, e.g. 256MiB", arg);
+		return 1;
+	case 0x101:
+		o->token_required = 1;
+		return 1;
+	case 0x102:
+		o->insecure_public = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+collector_check_listen(const struct collector_opts *o, const char *listen,
+    const char *usage)
+{
+	char	*host, *msg = NULL;
+	int	 port;
+
+	if (cli_split_addr(listen, &host, &port) != 0)
+		cli_usage_error(usage, "bad listen address '%s': expected "
+		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)", listen);
+	if (tt_auth_listen_check(host, o->token_required, o->insecure_public,
+	    &msg) < 0) {
+		free(host);
+		cli_usage_error(usage, "%s", msg);
+	}
+	free(msg);
+	free(host);
 }
 
 int

@@ -92,7 +92,32 @@ log_repeat_clear(struct log_repeat *lr)
 
 struct optop;
 
+/* What the collector's own options set (serve and the UI share them). */
+struct collector_opts {
+	size_t		 max_buffered;	/* 0: WS_BUFFERED_MAX */
+	int		 token_required;
+	int		 insecure_public;
+};
+
+/* Their getopt_long entries, and the usage words for them. */
+#define COLLECTOR_LONGOPTS \
+	{ "max-buffered", required_argument, NULL, 0x100 }, \
+	{ "token-required", no_argument, NULL, 0x101 }, \
+	{ "insecure-public", no_argument, NULL, 0x102 }
+#define COLLECTOR_USAGE \
+	"[--max-buffered SIZE] [--token-required | --insecure-public]"
+#define COLLECTOR_HELP \
+	"  --max-buffered SIZE  request bytes held in memory at once, e.g. " \
+	"256MiB (the\n                       default); beyond it new bodies " \
+	"get 503 + Retry-After\n" \
+	"  --token-required     ingest needs the token too (`teltop token`): " \
+	"as Bearer,\n                       ?token= or PostHog's api_key; " \
+	"needed to listen beyond loopback\n" \
+	"  --insecure-public    listen beyond loopback with ingest open to " \
+	"anyone (warned)\n"
+
 struct collector {
+	struct collector_opts opts;	/* set before collector_open() */
 	struct store	*store;
 	struct ws	*ws;
 	struct tt_stats	*stats;		/* what the live UI reads */
@@ -114,6 +139,16 @@ struct collector {
 	void		*on_event_arg;
 };
 
+/*
+ * One of COLLECTOR_LONGOPTS (getopt's ch and optarg): 1 when it was one,
+ * 0 when not; a bad value is a usage error.
+ */
+int	collector_option(struct collector_opts *, int ch, const char *arg,
+	    const char *usage);
+/* A usage error (exit 2) unless listen is an address these options
+ * allow (beyond loopback: --token-required or --insecure-public). */
+void	collector_check_listen(const struct collector_opts *,
+	    const char *listen, const char *usage);
 /* Open the database, rebuild the aggregates, start listening. */
 int	collector_open(struct collector *, const char *dbopt,
 	    const char *listen, char **cause);

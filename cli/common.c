@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +131,38 @@ cli_listen(const char *opt)
 	if ((env = getenv("TELTOP_LISTEN")) != NULL && *env != '\0')
 		return env;
 	return TT_DEFAULT_LISTEN;
+}
+
+int
+cli_parse_size(const char *s, size_t *out)
+{
+	static const struct {
+		const char	*suffix;
+		unsigned	 shift;
+	} units[] = {
+		{ "", 0 }, { "b", 0 }, { "k", 10 }, { "kib", 10 }, { "kb", 10 },
+		{ "m", 20 }, { "mib", 20 }, { "mb", 20 }, { "g", 30 },
+		{ "gib", 30 }, { "gb", 30 },
+	};
+	unsigned long long	 v;
+	char			*end;
+	size_t			 i;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcasecmp(end, units[i].suffix) != 0)
+			continue;
+		if (v > (SIZE_MAX >> units[i].shift))
+			return -1;
+		*out = (size_t)v << units[i].shift;
+		return 0;
+	}
+	return -1;
 }
 
 int

@@ -14,7 +14,7 @@
 #include "collector.h"
 
 static const char usage[] =
-	"teltop serve [--db PATH] [--listen HOST:PORT]";
+	"teltop serve [--db PATH] [--listen HOST:PORT] " COLLECTOR_USAGE;
 
 static void
 log_line(void *arg, const char *line)
@@ -37,16 +37,21 @@ cmd_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
+		COLLECTOR_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct collector_opts	 opts;
 	struct collector	 co;
 	const char		*listen = NULL, *dbopt = NULL;
-	char			*cause = NULL, *host;
+	char			*cause = NULL;
 	int64_t			 accepted, rejected;
-	int			 ch, port;
+	int			 ch;
 
+	memset(&opts, 0, sizeof opts);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (collector_option(&opts, ch, optarg, usage))
+			continue;
 		switch (ch) {
 		case 'd':
 			dbopt = optarg;
@@ -55,10 +60,11 @@ cmd_serve(int argc, char **argv)
 			listen = optarg;
 			break;
 		case 'h':
-			printf("usage: %s\n\nRuns the collector: every route of "
-			    "design.md on one port, events committed to the "
-			    "database\nbefore they are acknowledged.  Logs to "
-			    "stderr; SIGINT/SIGTERM flush and exit 0.\n", usage);
+			printf("usage: %s\n\nRuns the collector: every route on "
+			    "one port, events committed to the database\nbefore "
+			    "they are acknowledged.  Logs to stderr; "
+			    "SIGINT/SIGTERM flush and exit 0.\n\n%s", usage,
+			    COLLECTOR_HELP);
 			return 0;
 		default:
 			cli_usage_error(usage, "unknown option");
@@ -67,12 +73,10 @@ cmd_serve(int argc, char **argv)
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	listen = cli_listen(listen);
-	if (cli_split_addr(listen, &host, &port) != 0)
-		cli_usage_error(usage, "bad listen address '%s': expected "
-		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)", listen);
-	free(host);
+	collector_check_listen(&opts, listen, usage);
 
 	memset(&co, 0, sizeof co);
+	co.opts = opts;
 	co.log = log_line;
 	if (collector_open(&co, dbopt, listen, &cause) != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);

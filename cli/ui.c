@@ -27,7 +27,8 @@
 #include "collector.h"
 
 static const char usage[] =
-	"teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo]";
+	"teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo] "
+	    COLLECTOR_USAGE;
 
 struct ui {
 	struct collector	 co;
@@ -251,16 +252,21 @@ cmd_ui(int argc, char **argv)
 		{ "theme", required_argument, NULL, 't' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
+		COLLECTOR_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	struct collector_opts	 opts;
 	struct ui		 u;
 	struct tui_config	 tc;
 	const char		*listen = NULL, *dbopt = NULL, *theme = NULL;
-	char			*cause = NULL, *host, *logpath = NULL, url[320];
-	int			 ch, port, demo = 0, rc = 0;
+	char			*cause = NULL, *logpath = NULL, url[320];
+	int			 ch, demo = 0, rc = 0;
 
+	memset(&opts, 0, sizeof opts);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (collector_option(&opts, ch, optarg, usage))
+			continue;
 		switch (ch) {
 		case 'd':
 			dbopt = optarg;
@@ -278,7 +284,8 @@ cmd_ui(int argc, char **argv)
 			printf("usage: %s\n\nThe collector and the live UI: "
 			    "the stream, commands, opt-out and daily views.\n"
 			    "--demo feeds it `teltop demo` traffic.  Press ? "
-			    "in the UI for its keys.\n", usage);
+			    "in the UI for its keys.\n\n%s", usage,
+			    COLLECTOR_HELP);
 			return 0;
 		default:
 			cli_usage_error(usage, "unknown option");
@@ -287,10 +294,7 @@ cmd_ui(int argc, char **argv)
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	listen = cli_listen(listen);
-	if (cli_split_addr(listen, &host, &port) != 0)
-		cli_usage_error(usage, "bad listen address '%s': expected "
-		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)", listen);
-	free(host);
+	collector_check_listen(&opts, listen, usage);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "teltop: the UI needs a terminal; run `teltop "
 		    "serve` for the collector alone\n");
@@ -298,6 +302,7 @@ cmd_ui(int argc, char **argv)
 	}
 
 	memset(&u, 0, sizeof u);
+	u.co.opts = opts;
 	u.co.log = log_line;
 	u.co.log_arg = &u;
 	u.co.on_event = on_event;

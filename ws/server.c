@@ -12,11 +12,15 @@
  * by its job, ticket or op number.  Closing a connection takes it off the
  * list, so nothing else ever holds a pointer to a connection.
  */
+#include <sys/socket.h>
+
+#include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libwebsockets.h>
 
@@ -1260,6 +1264,28 @@ static struct lws_protocols http_protocols[3];
 
 /* ---- context ---- */
 
+/* Is host an address of this machine (can a socket be bound to it)? */
+static int
+addr_is_here(const char *host)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd, ok = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	if (getaddrinfo(host, "0", &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai != NULL && !ok; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) < 0)
+			continue;
+		ok = bind(fd, ai->ai_addr, ai->ai_addrlen) == 0;
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return ok;
+}
+
 static struct ws	*log_ws;
 
 static void
@@ -1326,7 +1352,10 @@ ws_create(const struct ws_config *cfg, char **cause)
 	info.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG |
 	    (v6 ? 0 : LWS_SERVER_OPTION_DISABLE_IPV6);
 	info.user = ws;
-	if ((ws->vh = lws_create_vhost(ws->ctx, &info)) == NULL) {
+	/* lws keeps a vhost whose address is not (yet) here, and retries */
+	if (!addr_is_here(cfg->host) ||
+	    (ws->vh = lws_create_vhost(ws->ctx, &info)) == NULL ||
+	    lws_get_vhost_listen_port(ws->vh) <= 0) {
 		*cause = xasprintf("cannot listen on %s:%d (address in use, "
 		    "or not an address of this machine?)", cfg->host,
 		    cfg->port);
