@@ -162,6 +162,35 @@ test_parse_value_chars(void **state)
 	tt_filter_free(&f);
 }
 
+/*
+ * A value must be UTF-8: SQL finds text only at character boundaries, so
+ * "client~\xa9" matched "\xc3\xa9t\xc3\xa9" in memory and nothing in
+ * history (found by tests/fuzz/fuzz_filter).
+ */
+static void
+test_parse_utf8(void **state)
+{
+	static const char	*bad[] = {
+		"client~\xa9", "name=\xff", "command~caf\xc3", "error=\xc0\xaf",
+		"os=\xed\xa0\x80", "arch=\xf4\x90\x80\x80", "name=a\xe2\x82",
+	};
+	struct tt_filter	 f;
+	char			*cause;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = parse_bad(bad[i]);
+		assert_non_null(strstr(cause, "UTF-8"));
+		free(cause);
+	}
+	parse_ok("client~\xc3\xa9t\xc3\xa9 command=\xe2\x80\x94 "
+	    "name=\xf0\x9f\x98\x80", &f);
+	expect_term(&f, 0, TT_FIELD_CLIENT, TT_F_HAS, "\xc3\xa9t\xc3\xa9");
+	expect_term(&f, 2, TT_FIELD_NAME, TT_F_EQ, "\xf0\x9f\x98\x80");
+	tt_filter_free(&f);
+}
+
 /* Every field by its own name, and client for client_id. */
 static void
 test_parse_fields(void **state)
@@ -619,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_parse_ops),
 		cmocka_unit_test(test_parse_empty_values),
 		cmocka_unit_test(test_parse_value_chars),
+		cmocka_unit_test(test_parse_utf8),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_field_names),
 		cmocka_unit_test(test_parse_terms),
