@@ -208,16 +208,41 @@ key_make(char *buf, size_t cap, enum tt_source src, const char *a,
 
 /* ---- days ---- */
 
+/* Seconds to µs, saturated: the ends of a day at the ends of int64. */
+static int64_t
+secs_us(time_t t)
+{
+	if (t > INT64_MAX / 1000000)
+		return INT64_MAX;
+	if (t < INT64_MIN / 1000000)
+		return INT64_MIN;
+	return (int64_t)t * 1000000;
+}
+
+/*
+ * The local day of us as "YYYY-MM-DD", and the µs it starts and ends at.
+ * Days sort as text, so only years 0000-9999 are written; any other (a
+ * garbage time, which any int64 may be) is "0000-00-00".
+ */
 static void
 day_string(int64_t us, char day[11], int64_t *start, int64_t *end)
 {
-	time_t		t = (time_t)(us >= 0 ? us / 1000000 :
-			    (us - 999999) / 1000000);
+	time_t		t = (time_t)(us / 1000000 - (us % 1000000 < 0));
 	struct tm	tm, b;
 
-	localtime_r(&t, &tm);
-	if (strftime(day, 11, "%Y-%m-%d", &tm) == 0)
-		memcpy(day, "0000-00-00", 11);	/* a year past 9999 */
+	if (localtime_r(&t, &tm) == NULL) {
+		memcpy(day, "0000-00-00", 11);
+		if (start != NULL)
+			*start = *end = us;	/* no cache: asked again */
+		return;
+	}
+	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+		memcpy(day, "0000-00-00", 11);
+	else
+		snprintf(day, 11, "%04u-%02u-%02u",
+		    (unsigned)(tm.tm_year + 1900) % 10000u,
+		    (unsigned)(tm.tm_mon + 1) % 100u,
+		    (unsigned)tm.tm_mday % 100u);
 	if (start == NULL)
 		return;
 	memset(&b, 0, sizeof b);
@@ -225,13 +250,13 @@ day_string(int64_t us, char day[11], int64_t *start, int64_t *end)
 	b.tm_mon = tm.tm_mon;
 	b.tm_mday = tm.tm_mday;
 	b.tm_isdst = -1;
-	*start = (int64_t)mktime(&b) * 1000000;
+	*start = secs_us(mktime(&b));
 	memset(&b, 0, sizeof b);
 	b.tm_year = tm.tm_year;
 	b.tm_mon = tm.tm_mon;
 	b.tm_mday = tm.tm_mday + 1;
 	b.tm_isdst = -1;
-	*end = (int64_t)mktime(&b) * 1000000;
+	*end = secs_us(mktime(&b));
 }
 
 void

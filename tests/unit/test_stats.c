@@ -1099,6 +1099,44 @@ test_days_sorted(void **state)
 	tt_stats_free(st);
 }
 
+/*
+ * Days of any int64 time, found by tests/fuzz/fuzz_ingest: a year below
+ * 1000 is zero-padded so that days still sort as text, a year outside
+ * 0000-9999 is "0000-00-00", and times at the ends of int64 (a decoder's
+ * garbage timestamp) no longer overflow computing their day (UBSan).
+ */
+static void
+test_days_extreme(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_day_stats	*a;
+	size_t			 n;
+
+	(void)state;
+	check_local_day(-53898868800LL * SEC, "0262-01-05");
+	check_local_day(-62135596800LL * SEC, "0001-01-01");
+	check_local_day(253402300799LL * SEC, "9999-12-31");
+	check_local_day(253402300800LL * SEC, "0000-00-00");
+	check_local_day(INT64_MIN, "0000-00-00");
+	check_local_day(INT64_MIN + 1, "0000-00-00");
+	check_local_day(INT64_MAX, "0000-00-00");
+	AT(st, INT64_MIN, "a");
+	AT(st, INT64_MAX, "b");
+	AT(st, INT64_MAX - 1, "c");
+	AT(st, INT64_MIN + 999999, "d");
+	AT(st, -53898868800LL * SEC, "e");
+	AT(st, T0, "f");
+	n = tt_stats_days(st, &a);
+	assert_int_equal(n, 3);
+	assert_str(a[0].day, "0000-00-00");
+	assert_i64(a[0].events, 4);
+	assert_i64(a[0].clients, 4);
+	assert_str(a[1].day, "0262-01-05");
+	assert_str(a[2].day, "2026-01-05");
+	free(a);
+	tt_stats_free(st);
+}
+
 /* Distinct clients per day and source; no id is no client. */
 static void
 test_clients_per_day(void **state)
@@ -1433,6 +1471,7 @@ main(void)
 		T(test_days_kolkata),
 		T(test_days_agree),
 		T(test_days_sorted),
+		T(test_days_extreme),
 		T(test_clients_per_day),
 		T(test_summary_nested),
 		T(test_summary_flat),
