@@ -330,6 +330,13 @@ add_duration(struct cmd *c, int64_t ms)
 		c->nrecent++;
 }
 
+/* finish - start in ms, for finish >= start: exact for any int64 times. */
+static int64_t
+span_ms(int64_t start, int64_t finish)
+{
+	return (int64_t)(((uint64_t)finish - (uint64_t)start) / 1000);
+}
+
 static void
 heap_push(struct tt_stats *st, struct exec *x)
 {
@@ -445,8 +452,8 @@ execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 		x->start_ts = ev->ts;
 		if (x->finished) {	/* the finish came first */
 			if (!x->timed && x->finish_ts >= x->start_ts) {
-				add_duration(x->cmd, (x->finish_ts -
-				    x->start_ts) / 1000);
+				add_duration(x->cmd, span_ms(x->start_ts,
+				    x->finish_ts));
 				x->timed = 1;
 			}
 			return;
@@ -470,7 +477,7 @@ execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 		add_duration(x->cmd, ev->duration_ms);
 		x->timed = 1;
 	} else if (x->started && ev->ts >= x->start_ts) {
-		add_duration(x->cmd, (ev->ts - x->start_ts) / 1000);
+		add_duration(x->cmd, span_ms(x->start_ts, ev->ts));
 		x->timed = 1;
 	}
 }

@@ -283,6 +283,31 @@ test_finish_then_start(void **state)
 	tt_stats_free(st);
 }
 
+/*
+ * finish - start over the whole int64 range, in either order (found by
+ * tests/fuzz/fuzz_ingest: the subtraction overflowed, UBSan).
+ */
+static void
+test_extreme_span(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", INT64_MIN + 1);
+	FINISH(st, "x1", INT64_MAX);
+	FINISH(st, "x2", INT64_MAX);
+	START(st, "x2", INT64_MIN);
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 2, 0, 0, 0);
+	assert_i64(c.with_duration, 2);
+	assert_i64(c.max_ms, 18446744073709551LL);
+	assert_int_equal(c.nrecent, 2);
+	assert_i64(c.recent[0], 18446744073709551LL);
+	assert_i64(c.recent[1], 18446744073709551LL);
+	tt_stats_free(st);
+}
+
 /* A start sent twice counts once; the first one's time is kept. */
 static void
 test_duplicate_start(void **state)
@@ -1453,6 +1478,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_start_then_finish),
 		T(test_finish_then_start),
+		T(test_extreme_span),
 		T(test_duplicate_start),
 		T(test_duplicate_finish),
 		T(test_finish_without_start),
