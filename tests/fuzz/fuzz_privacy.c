@@ -89,7 +89,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char	 other[] = "{\"email\":\"a@b.example.org\","
-				     "\"ip\":\"10.1.2.3\",\"x\":[\"/home/alice/src\"]}";
+				     "\"ip\":\"10.1.2.3\","
+				     "\"x\":[\"/home/alice/src\"]}";
 	struct tt_findings	 f, g;
 	size_t			 i;
 	int			 rc, again;
