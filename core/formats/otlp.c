@@ -365,7 +365,10 @@ lower_id(const char *s, char *out, size_t len)
 	out[i] = '\0';
 }
 
-/* A JSON number or decimal string of nanoseconds. */
+/*
+ * A JSON number or decimal string of nanoseconds.  Past 2^64 both saturate
+ * (strtoull does so for strings; converting such a double is undefined).
+ */
 static uint64_t
 js_nanos(const cJSON *o, const char *key)
 {
@@ -374,6 +377,8 @@ js_nanos(const cJSON *o, const char *key)
 	v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (cJSON_IsString(v))
 		return strtoull(v->valuestring, NULL, 10);
+	if (cJSON_IsNumber(v) && v->valuedouble >= 18446744073709551616.0)
+		return UINT64_MAX;
 	if (cJSON_IsNumber(v) && v->valuedouble > 0)
 		return (uint64_t)v->valuedouble;
 	return 0;
