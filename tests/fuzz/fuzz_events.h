@@ -16,7 +16,7 @@
 #include "core/decode.h"
 #include "fuzz.h"
 
-#define FUZZ_ROUTES	6	/* enum tt_route has six values */
+#define FUZZ_ROUTES	(TT_ROUTE_OTLP_TRACES + 1)	/* how many */
 
 /* Options and route from the first byte. */
 static inline enum tt_route

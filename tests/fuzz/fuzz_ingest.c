@@ -27,6 +27,7 @@
 #define REOPEN_EVERY	4096
 #define MAX_KEPT	4096	/* events compared after the round trip */
 
+/* The paths ws/server.c maps to each route. */
 static const char *const route_path[FUZZ_ROUTES] = {
 	"/v1/events", "/batch/", "/i/v1/analytics/events", "/v1/insert",
 	"/analytics/v1/devpod/v1/events", "/v1/traces"

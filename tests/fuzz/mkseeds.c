@@ -32,9 +32,8 @@
 #include "core/xmalloc.h"
 #include "ws/body.h"
 
-#define ROUTES		6
-#define ROUTE_OTLP	5
-#define SEL_PROTOBUF	8
+#define ROUTES		(TT_ROUTE_OTLP_TRACES + 1)
+#define SEL_PROTOBUF	8	/* fuzz_events.h: bit 3 of the first byte */
 
 static const char	*outdir;
 static size_t		 written;
@@ -246,7 +245,7 @@ body(const uint8_t *p, size_t n)
 static void
 protobuf(const uint8_t *p, size_t n)
 {
-	uint8_t	sel = ROUTE_OTLP | SEL_PROTOBUF;
+	uint8_t	sel = TT_ROUTE_OTLP_TRACES | SEL_PROTOBUF;
 
 	seed("fuzz_otlp", NULL, 0, p, n);
 	seed("fuzz_decode", &sel, 1, p, n);
