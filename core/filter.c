@@ -190,6 +190,12 @@ tt_filter_parse(const char *s, struct tt_filter *f, char **cause)
 		start = p;
 		while (*p != '\0' && !isspace((unsigned char)*p))
 			p++;
+		if (f->n == TT_FILTER_TERMS_MAX) {
+			*cause = xasprintf("a filter has at most %d terms",
+			    TT_FILTER_TERMS_MAX);
+			tt_filter_free(f);
+			return -1;
+		}
 		f->terms = xrealloc(f->terms, (f->n + 1) * sizeof *f->terms);
 		if (parse_term(start, (size_t)(p - start), &f->terms[f->n],
 		    cause) != 0) {

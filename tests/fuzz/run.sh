@@ -19,7 +19,7 @@ summary=
 # Options per target: the dictionary and the longest input.
 opts() {
 	case $1 in
-	fuzz_filter)	echo "-dict=$here/filter.dict -max_len=512" ;;
+	fuzz_filter)	echo "-dict=$here/filter.dict -max_len=2048" ;;
 	fuzz_time)	echo "-dict=$here/time.dict -max_len=128" ;;
 	fuzz_theme)	echo "-dict=$here/theme.dict -max_len=4096" ;;
 	fuzz_body)	echo "-dict=$here/body.dict -max_len=16384" ;;

@@ -191,6 +191,34 @@ test_parse_utf8(void **state)
 	tt_filter_free(&f);
 }
 
+/*
+ * At most TT_FILTER_TERMS_MAX terms: 1100 terms worked in memory while
+ * store_events() failed with "Expression tree is too large (maximum depth
+ * 1000)" (a hand-made input run through tests/fuzz/fuzz_filter).
+ */
+static void
+test_parse_too_many_terms(void **state)
+{
+	struct tt_filter	 f;
+	char			*s, *cause;
+	size_t			 i;
+
+	(void)state;
+	s = malloc(5 * (TT_FILTER_TERMS_MAX + 1) + 1);
+	assert_non_null(s);
+	for (i = 0; i < TT_FILTER_TERMS_MAX; i++)
+		memcpy(s + 5 * i, "id>0 ", 5);
+	s[5 * i] = '\0';
+	parse_ok(s, &f);
+	assert_int_equal(f.n, TT_FILTER_TERMS_MAX);
+	tt_filter_free(&f);
+	memcpy(s + 5 * i, "id>1", 5);
+	cause = parse_bad(s);
+	assert_non_null(strstr(cause, "at most"));
+	free(cause);
+	free(s);
+}
+
 /* Every field by its own name, and client for client_id. */
 static void
 test_parse_fields(void **state)
@@ -649,6 +677,7 @@ main(void)
 		cmocka_unit_test(test_parse_empty_values),
 		cmocka_unit_test(test_parse_value_chars),
 		cmocka_unit_test(test_parse_utf8),
+		cmocka_unit_test(test_parse_too_many_terms),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_field_names),
 		cmocka_unit_test(test_parse_terms),
