@@ -147,4 +147,53 @@ clean:
 	rm -rf build build-asan teltop bench/load bench/rawinsert \
 		bench/statsbench bench/privbench
 
+# ---- fuzz: one libFuzzer target per input parser (tests/fuzz/fuzz_*.c) ----
+# `make fuzz` installs clang if needed (scripts/deps.sh fuzz), builds every
+# target with libFuzzer, ASan and UBSan into build-fuzz/ (its own objects),
+# makes the seed corpora from the fixtures and runs the targets one after the
+# other for FUZZ_SECONDS each; any crash, leak, timeout or broken check fails.
+# FUZZ_TARGETS="fuzz_body fuzz_time" runs some; SHARED is ../shared.
+FUZZ_SECONDS ?= 60
+FUZZ_CC	?= clang
+FUZZ_B	 = build-fuzz
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_ALL = $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+SHARED	?= ../shared
+FUZZ_LINK = $(UNIT_LINK) $(B)/cli/werfpb.o
+FUZZ_MAKE = $(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) \
+	    SANITIZE=fuzzer-no-link,address,undefined \
+	    CFLAGS="-O1 -g -fno-sanitize-recover=all"
+
+.PHONY: fuzz fuzz-build fuzz-bins clean-fuzz
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build:
+	@scripts/deps.sh fuzz
+	+$(Q)$(FUZZ_MAKE) fuzz-bins
+	$(Q)rm -rf $(FUZZ_B)/seeds
+	$(Q)ASAN_OPTIONS=detect_leaks=1 $(FUZZ_B)/fuzz/mkseeds $(FUZZ_B)/seeds \
+		tests/integration/fixtures/* themes/*.theme \
+		$(wildcard $(SHARED)/fixtures/real-clients/*.http \
+		$(SHARED)/fixtures/real-clients/*.jsonl \
+		$(SHARED)/bench/*.json $(SHARED)/formats.md)
+
+# Run inside $(FUZZ_MAKE): B is build-fuzz, CC clang, objects instrumented.
+fuzz-bins: $(FUZZ_ALL:%=$(B)/fuzz/%) $(B)/fuzz/mkseeds
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_events.h \
+    $(FUZZ_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_LINK) $(PKG_LIBS)
+
+$(B)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(FUZZ_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(FUZZ_LINK) $(PKG_LIBS)
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf $(FUZZ_B)
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -54,6 +54,47 @@ field_lookup(const char *name, size_t len, enum tt_field *out)
 	return -1;
 }
 
+/*
+ * Is s well-formed UTF-8?  SQL's instr() only finds text at character
+ * boundaries while matching in memory compares bytes, so a value that is
+ * not UTF-8 (one starting with a continuation byte) could select
+ * differently in history and in the live view.
+ */
+static int
+utf8_valid(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned int		 c, n, i;
+	uint32_t		 cp, min;
+
+	while ((c = *p++) != '\0') {
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else
+			return 0;
+		for (i = 0; i < n; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
 /* Parse one "field<op>value" term. */
 static int
 parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
@@ -114,6 +155,12 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 	}
 	t->value = xstrndup(v, (size_t)(s + len - v));
 	t->num = 0;
+	if (!utf8_valid(t->value)) {
+		*cause = xasprintf("filter term '%.*s': the value is not "
+		    "UTF-8 text", (int)len, s);
+		free(t->value);
+		return -1;
+	}
 	if (t->op == TT_F_GT || t->op == TT_F_LT ||
 	    (tt_field_numeric(t->field) && t->value[0] != '\0')) {
 		errno = 0;
@@ -143,6 +190,12 @@ tt_filter_parse(const char *s, struct tt_filter *f, char **cause)
 		start = p;
 		while (*p != '\0' && !isspace((unsigned char)*p))
 			p++;
+		if (f->n == TT_FILTER_TERMS_MAX) {
+			*cause = xasprintf("a filter has at most %d terms",
+			    TT_FILTER_TERMS_MAX);
+			tt_filter_free(f);
+			return -1;
+		}
 		f->terms = xrealloc(f->terms, (f->n + 1) * sizeof *f->terms);
 		if (parse_term(start, (size_t)(p - start), &f->terms[f->n],
 		    cause) != 0) {

@@ -50,6 +50,13 @@ struct tt_filter {
 	size_t			 n;
 };
 
+/*
+ * Terms a filter may have: SQLite refuses expressions nested deeper than
+ * 1000 and store/ joins the terms with AND, so a longer filter would work
+ * in the live view and fail for history.
+ */
+#define TT_FILTER_TERMS_MAX	256
+
 /* Parse; -1 with *cause (caller frees).  An empty string matches all. */
 int		 tt_filter_parse(const char *, struct tt_filter *, char **cause);
 void		 tt_filter_free(struct tt_filter *);

@@ -1539,6 +1539,60 @@ tt_findings_clear(struct tt_findings *f)
 	tt_findings_init(f);
 }
 
+/* Order findings by field, kind, then place in the array. */
+static int
+finding_cmp(const void *a, const void *b)
+{
+	const struct tt_finding	*x = *(const struct tt_finding *const *)a;
+	const struct tt_finding	*y = *(const struct tt_finding *const *)b;
+	int			 c;
+
+	if ((c = strcmp(x->field, y->field)) != 0)
+		return c;
+	if ((c = strcmp(x->kind, y->kind)) != 0)
+		return c;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A key twice in one object ({"ip":"10.1.2.3","ip":"10.4.5.6"}) is one
+ * field found twice: keep the first finding of each (field, kind), in
+ * order.  Sorting keeps this O(n log n) however many findings there are.
+ */
+static void
+findings_dedupe(struct tt_findings *f)
+{
+	struct tt_finding	*stack[32], **p, *head;
+	size_t			 i, j;
+	int			 dup = 0;
+
+	if (f->n < 2)
+		return;
+	p = f->n <= sizeof stack / sizeof stack[0] ? stack :
+	    xcalloc(f->n, sizeof *p);
+	for (i = 0; i < f->n; i++)
+		p[i] = &f->v[i];
+	qsort(p, f->n, sizeof *p, finding_cmp);
+	for (head = p[0], i = 1; i < f->n; i++) {
+		if (strcmp(p[i]->field, head->field) != 0 ||
+		    strcmp(p[i]->kind, head->kind) != 0) {
+			head = p[i];
+			continue;
+		}
+		free(p[i]->field);
+		p[i]->field = NULL;
+		dup = 1;
+	}
+	if (p != stack)
+		free(p);
+	if (!dup)
+		return;
+	for (i = j = 0; i < f->n; i++)
+		if (f->v[i].field != NULL)
+			f->v[j++] = f->v[i];
+	f->n = j;
+}
+
 /* Scan one event's JSON text into *f. */
 int
 tt_privacy_scan(const char *json, size_t len, struct tt_findings *f)
@@ -1570,6 +1624,7 @@ tt_privacy_scan(const char *json, size_t len, struct tt_findings *f)
 		scan_container(&sc, root, R_NONE, 0, 0);
 	else
 		scan_item(&sc, root, &mask, R_NONE, 0);
+	findings_dedupe(f);
 	if (sc.path != buf)
 		free(sc.path);
 	cJSON_Delete(root);

@@ -228,11 +228,15 @@ day_string(int64_t us, char day[11], int64_t *start, int64_t *end)
 	if (start != NULL)
 		*start = *end = 0;
 	if (secs < DAY_SECS_MIN || secs > DAY_SECS_MAX ||
-	    localtime_r(&t, &tm) == NULL ||
-	    strftime(day, 11, "%Y-%m-%d", &tm) == 0) {
+	    localtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900) {
 		memcpy(day, "0000-00-00", 11);
 		return;
 	}
+	/* Days sort as text: four digits of year, always (strftime: "262") */
+	snprintf(day, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) %
+	    10000u, (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday %
+	    100u);
 	if (start == NULL)
 		return;
 	memset(&b, 0, sizeof b);

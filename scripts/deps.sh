@@ -5,6 +5,9 @@ set -u
 need="gcc make pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
 zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl"
 [ "${1:-}" = test ] && need="$need tmux nodejs npm"
+# make fuzz: clang with libFuzzer and the sanitizer runtimes, and
+# llvm-symbolizer (llvm-14) for readable stacks.
+[ "${1:-}" = fuzz ] && need="$need clang libclang-rt-14-dev llvm-14"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

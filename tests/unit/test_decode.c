@@ -1563,6 +1563,31 @@ test_otlp_json(void **state)
 	tt_batch_clear(b);
 }
 
+/*
+ * Span times past 2^64 ns as JSON numbers saturate as strings do (found by
+ * tests/fuzz/fuzz_decode: converting 1e30 to uint64 was undefined, UBSan).
+ */
+static void
+test_otlp_json_huge_nanos(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES,
+	    "{'resourceSpans':[{'scopeSpans':[{'spans':["
+	    "{'name':'a','startTimeUnixNano':1e30,'endTimeUnixNano':2e30},"
+	    "{'name':'b','startTimeUnixNano':'99999999999999999999999',"
+	    "'endTimeUnixNano':1.8446744073709552e19},"
+	    "{'name':'c','startTimeUnixNano':1e18,'endTimeUnixNano':-5}"
+	    "]}]}]}", b, 3);
+	/* out of range: the arrival time, no duration (notes: see below) */
+	assert_i64(b->ev[0].ts, RECV_AT);
+	assert_i64(b->ev[0].duration_ms, TT_NONE);
+	assert_i64(b->ev[1].ts, RECV_AT);
+	assert_i64(b->ev[1].duration_ms, TT_NONE);
+	assert_i64(b->ev[2].ts, 1000000000000000LL);
+	assert_i64(b->ev[2].duration_ms, TT_NONE);
+}
+
 /* OTLP/JSON trace ids in upper case come out in lower case. */
 static void
 test_otlp_json_trace_case(void **state)
@@ -2963,6 +2988,7 @@ main(void)
 		T(test_devpod_legacy_on_events),
 		T(test_otlp_protobuf),
 		T(test_otlp_json),
+		T(test_otlp_json_huge_nanos),
 		T(test_otlp_json_trace_case),
 		T(test_werf_flat_json),
 		T(test_generic_full),

@@ -162,6 +162,63 @@ test_parse_value_chars(void **state)
 	tt_filter_free(&f);
 }
 
+/*
+ * A value must be UTF-8: SQL finds text only at character boundaries, so
+ * "client~\xa9" matched "\xc3\xa9t\xc3\xa9" in memory and nothing in
+ * history (found by tests/fuzz/fuzz_filter).
+ */
+static void
+test_parse_utf8(void **state)
+{
+	static const char	*bad[] = {
+		"client~\xa9", "name=\xff", "command~caf\xc3", "error=\xc0\xaf",
+		"os=\xed\xa0\x80", "arch=\xf4\x90\x80\x80", "name=a\xe2\x82",
+	};
+	struct tt_filter	 f;
+	char			*cause;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = parse_bad(bad[i]);
+		assert_non_null(strstr(cause, "UTF-8"));
+		free(cause);
+	}
+	parse_ok("client~\xc3\xa9t\xc3\xa9 command=\xe2\x80\x94 "
+	    "name=\xf0\x9f\x98\x80", &f);
+	expect_term(&f, 0, TT_FIELD_CLIENT, TT_F_HAS, "\xc3\xa9t\xc3\xa9");
+	expect_term(&f, 2, TT_FIELD_NAME, TT_F_EQ, "\xf0\x9f\x98\x80");
+	tt_filter_free(&f);
+}
+
+/*
+ * At most TT_FILTER_TERMS_MAX terms: 1100 terms worked in memory while
+ * store_events() failed with "Expression tree is too large (maximum depth
+ * 1000)" (a hand-made input run through tests/fuzz/fuzz_filter).
+ */
+static void
+test_parse_too_many_terms(void **state)
+{
+	struct tt_filter	 f;
+	char			*s, *cause;
+	size_t			 i;
+
+	(void)state;
+	s = malloc(5 * (TT_FILTER_TERMS_MAX + 1) + 1);
+	assert_non_null(s);
+	for (i = 0; i < TT_FILTER_TERMS_MAX; i++)
+		memcpy(s + 5 * i, "id>0 ", 5);
+	s[5 * i] = '\0';
+	parse_ok(s, &f);
+	assert_int_equal(f.n, TT_FILTER_TERMS_MAX);
+	tt_filter_free(&f);
+	memcpy(s + 5 * i, "id>1", 5);
+	cause = parse_bad(s);
+	assert_non_null(strstr(cause, "at most"));
+	free(cause);
+	free(s);
+}
+
 /* Every field by its own name, and client for client_id. */
 static void
 test_parse_fields(void **state)
@@ -619,6 +676,8 @@ main(void)
 		cmocka_unit_test(test_parse_ops),
 		cmocka_unit_test(test_parse_empty_values),
 		cmocka_unit_test(test_parse_value_chars),
+		cmocka_unit_test(test_parse_utf8),
+		cmocka_unit_test(test_parse_too_many_terms),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_field_names),
 		cmocka_unit_test(test_parse_terms),

@@ -222,6 +222,44 @@ test_reuse(void **state)
 	tt_findings_clear(&f);
 }
 
+/*
+ * A key twice in one object is one field: each (field, kind) is still
+ * recorded once, the first time (found by tests/fuzz/fuzz_privacy; the
+ * stats counted such an event twice for the field).
+ */
+static void
+test_duplicate_keys(void **state)
+{
+	struct tt_findings	 f;
+	char			 json[2048];
+	size_t			 i, off;
+
+	(void)state;
+	EXPECT("{\"timezone\":\"UTC\",\"ip\":\"10.1.2.3\","
+	    "\"timezone\":\"CET\",\"p\":{\"e\":\"a@b.org\"},"
+	    "\"p\":{\"e\":\"c@d.org\",\"timezone\":\"UTC\"},"
+	    "\"ip\":\"at 10.4.5.6\"}",
+	    "timezone=timezone, ip=ip, p.e=email, p.timezone=timezone");
+	/* More than fit the sort's stack array, twice over. */
+	off = (size_t)snprintf(json, sizeof json, "{\"a\":[");
+	for (i = 0; i < 40; i++)
+		off += (size_t)snprintf(json + off, sizeof json - off,
+		    "%s\"10.0.0.%zu\"", i > 0 ? "," : "", i + 1);
+	off += (size_t)snprintf(json + off, sizeof json - off, "]");
+	for (i = 0; i < 40; i++)
+		off += (size_t)snprintf(json + off, sizeof json - off,
+		    ",\"ip\":\"10.0.1.%zu\"", i + 1);
+	(void)snprintf(json + off, sizeof json - off, "}");
+	tt_findings_init(&f);
+	assert_int_equal(scan_copy(json, strlen(json), &f), 0);
+	assert_int_equal(f.n, 41);
+	for (i = 0; i < 40; i++)
+		assert_true(strncmp(f.v[i].field, "a[", 2) == 0);
+	assert_str(f.v[40].field, "ip");
+	assert_str(f.v[40].kind, "ip");
+	tt_findings_clear(&f);
+}
+
 /* ---- kinds, flagged and not ---- */
 
 /* IPv4 in values, keys and free text; versions and numbers are not. */
@@ -835,6 +873,7 @@ main(void)
 		cmocka_unit_test(test_json_output),
 		cmocka_unit_test(test_not_json),
 		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_duplicate_keys),
 		cmocka_unit_test(test_ipv4),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_email),

@@ -283,6 +283,29 @@ test_finish_then_start(void **state)
 	tt_stats_free(st);
 }
 
+/*
+ * finish - start over the whole int64 range, in either order (found by
+ * tests/fuzz/fuzz_ingest: the subtraction overflowed, UBSan).
+ */
+static void
+test_extreme_span(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_cmd_stats	 c;
+
+	(void)state;
+	START(st, "x1", INT64_MIN + 1);
+	FINISH(st, "x1", INT64_MAX);
+	FINISH(st, "x2", INT64_MAX);
+	START(st, "x2", INT64_MIN);
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 2, 0, 0, 0);
+	/* a span that no int64 holds is no duration, in either order */
+	assert_i64(c.with_duration, 0);
+	assert_int_equal(c.nrecent, 0);
+	tt_stats_free(st);
+}
+
 /* A start sent twice counts once; the first one's time is kept. */
 static void
 test_duplicate_start(void **state)
@@ -1099,6 +1122,46 @@ test_days_sorted(void **state)
 	tt_stats_free(st);
 }
 
+/*
+ * Days of any int64 time, found by tests/fuzz/fuzz_ingest: a year below
+ * 1000 is zero-padded so that days still sort as text, a year outside
+ * 0000-9999 is "0000-00-00", and times at the ends of int64 (a decoder's
+ * garbage timestamp) no longer overflow computing their day (UBSan).
+ */
+static void
+test_days_extreme(void **state)
+{
+	struct tt_stats		*st = tt_stats_create(0);
+	struct tt_day_stats	*a;
+	size_t			 n;
+
+	(void)state;
+	check_local_day(-53898868800LL * SEC, "0262-01-05");
+	check_local_day(-62135596800LL * SEC, "0001-01-01");
+	/* the last days keep a margin for the time zone and mktime */
+	check_local_day((253402300799LL - 3 * 86400) * SEC, "9999-12-28");
+	check_local_day(253402300799LL * SEC, "0000-00-00");
+	check_local_day(253402300800LL * SEC, "0000-00-00");
+	check_local_day(INT64_MIN, "0000-00-00");
+	check_local_day(INT64_MIN + 1, "0000-00-00");
+	check_local_day(INT64_MAX, "0000-00-00");
+	AT(st, INT64_MIN, "a");
+	AT(st, INT64_MAX, "b");
+	AT(st, INT64_MAX - 1, "c");
+	AT(st, INT64_MIN + 999999, "d");
+	AT(st, -53898868800LL * SEC, "e");
+	AT(st, T0, "f");
+	n = tt_stats_days(st, &a);
+	assert_int_equal(n, 3);
+	assert_str(a[0].day, "0000-00-00");
+	assert_i64(a[0].events, 4);
+	assert_i64(a[0].clients, 4);
+	assert_str(a[1].day, "0262-01-05");
+	assert_str(a[2].day, "2026-01-05");
+	free(a);
+	tt_stats_free(st);
+}
+
 /* Distinct clients per day and source; no id is no client. */
 static void
 test_clients_per_day(void **state)
@@ -1537,6 +1600,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_start_then_finish),
 		T(test_finish_then_start),
+		T(test_extreme_span),
 		T(test_duplicate_start),
 		T(test_duplicate_finish),
 		T(test_finish_without_start),
@@ -1555,6 +1619,7 @@ main(void)
 		T(test_days_kolkata),
 		T(test_days_agree),
 		T(test_days_sorted),
+		T(test_days_extreme),
 		T(test_clients_per_day),
 		T(test_summary_nested),
 		T(test_summary_flat),

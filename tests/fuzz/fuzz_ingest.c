@@ -1,0 +1,268 @@
+/*
+ * libFuzzer target: the whole ingest path as cli/collector.c runs it for a
+ * request: tt_decode() -> tt_optout_filter() with a small fixed registry ->
+ * the privacy findings of each event -> store_submit() and store_flush() on
+ * a ":memory:" store -> tt_stats_add() for each committed event.  The input
+ * is read as in fuzz_decode (first byte: route and options).
+ *
+ * The store is opened once, in LLVMFuzzerInitialize, and reopened empty
+ * every REOPEN_EVERY inputs so that memory stays bounded; nothing checked
+ * here depends on earlier inputs but the row ids.  The aggregates are fresh
+ * for each input.  Since the store keeps what each input adds, run.sh turns
+ * libFuzzer's leak check after each input off (-detect_leaks=0): LeakSanitizer
+ * still reports leaks when the run ends.
+ *
+ * Properties beyond not crashing: no kept event matches the registry; every
+ * kept event's data scans as JSON; the flush succeeds and commits exactly the
+ * kept events; each reads back from the store (store_events) as it was
+ * committed; the snapshots of the aggregates are consistent.
+ */
+#include "fuzz_events.h"
+#include "core/optout.h"
+#include "core/privacy.h"
+#include "core/stats.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+
+#define REOPEN_EVERY	4096
+#define MAX_KEPT	4096	/* events compared after the round trip */
+
+/* The paths ws/server.c maps to each route. */
+static const char *const route_path[FUZZ_ROUTES] = {
+	"/v1/events", "/batch/", "/i/v1/analytics/events", "/v1/insert",
+	"/analytics/v1/devpod/v1/events", "/v1/traces"
+};
+
+static struct store	*st;
+static struct tt_optout	 reg;
+static unsigned		 runs;
+static int64_t		 last_id;	/* ids above it are this input's */
+static int64_t		 top_id;	/* the highest id committed */
+
+/* This input's committed events, as the store reported them. */
+static struct tt_event	 committed[MAX_KEPT];
+static size_t		 ncommitted, nback;
+static struct tt_stats	*live;
+
+static void
+store_start(void)
+{
+	char	*cause = NULL;
+
+	if ((st = store_open(":memory:", &cause)) == NULL) {
+		fprintf(stderr, "store_open: %s\n", cause);
+		abort();
+	}
+	last_id = top_id = 0;
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	store_start();
+	tt_optout_init(&reg);
+	(void)tt_optout_put(&reg, "devsy", NULL, 1, "cli");
+	(void)tt_optout_put(&reg, "devtron", "ucidprobe0000001", 1, "ui");
+	(void)tt_optout_put(&reg, "werf", "user-otlp-curl-json", 1, "http");
+	(void)tt_optout_put(&reg, "generic", "opted-out", 1, "http");
+	return 0;
+}
+
+/* The store's per-event callback: the live aggregates, and a copy. */
+static void
+on_event(void *arg, const struct tt_event *ev)
+{
+	(void)arg;
+	FUZZ_CHECK(ev->id > last_id, "id %lld after %lld", (long long)ev->id,
+	    (long long)last_id);
+	if (ev->id > top_id)
+		top_id = ev->id;
+	tt_stats_add(live, ev);
+	if (ncommitted < MAX_KEPT)
+		tt_event_copy(&committed[ncommitted], ev, 1);
+	ncommitted++;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* An event read back from the store must be the one committed. */
+static int
+read_back(void *arg, const struct tt_event *ev)
+{
+	const struct tt_event	*c;
+
+	(void)arg;
+	FUZZ_CHECK(nback < ncommitted, "more rows than committed");
+	if (nback >= MAX_KEPT) {
+		nback++;
+		return 0;
+	}
+	c = &committed[nback++];
+#define SAME_INT(f) FUZZ_CHECK(ev->f == c->f, "event %lld: " #f " %lld, "   \
+	"committed %lld", (long long)c->id, (long long)ev->f, (long long)c->f)
+#define SAME_STR(f) FUZZ_CHECK(same_str(ev->f, c->f), "event %lld: " #f	    \
+	" \"%.100s\", committed \"%.100s\"", (long long)c->id,		    \
+	ev->f != NULL ? ev->f : "(null)", c->f != NULL ? c->f : "(null)")
+	SAME_INT(id);
+	SAME_INT(received_at);
+	SAME_INT(ts);
+	SAME_INT(source);
+	SAME_INT(phase);
+	SAME_INT(duration_ms);
+	SAME_INT(exit_code);
+	SAME_INT(data_len);
+	SAME_STR(format);
+	SAME_STR(name);
+	SAME_STR(client_id);
+	SAME_STR(execution_id);
+	SAME_STR(command);
+	SAME_STR(error);
+	SAME_STR(version);
+	SAME_STR(os);
+	SAME_STR(arch);
+	SAME_STR(pii);
+	SAME_STR(data);
+#undef SAME_INT
+#undef SAME_STR
+	return 0;
+}
+
+/* The snapshots of the aggregates hang together. */
+static void
+check_stats(struct tt_stats *s, size_t nevents)
+{
+	struct tt_cmd_stats	*c;
+	struct tt_day_stats	*d;
+	struct tt_summary	*m;
+	size_t			 nc, nd, nm, i;
+	int64_t			 events = 0;
+
+	nc = tt_stats_commands(s, 1767225600000000LL, &c);
+	for (i = 0; i < nc; i++) {
+		FUZZ_CHECK(c[i].command != NULL, "command %zu: no name", i);
+		FUZZ_CHECK(c[i].failures >= 0 && c[i].failures <= c[i].count,
+		    "%s: %lld failures of %lld", c[i].command,
+		    (long long)c[i].failures, (long long)c[i].count);
+		FUZZ_CHECK(c[i].running >= 0 && c[i].orphans >= 0,
+		    "%s: running %lld, orphans %lld", c[i].command,
+		    (long long)c[i].running, (long long)c[i].orphans);
+		FUZZ_CHECK(c[i].nrecent >= 0 && c[i].nrecent <= TT_RECENT,
+		    "%s: %d recent", c[i].command, c[i].nrecent);
+		if (c[i].with_duration > 0)
+			FUZZ_CHECK(c[i].p50_ms <= c[i].p95_ms &&
+			    c[i].p95_ms <= c[i].p99_ms &&
+			    c[i].p99_ms <= c[i].max_ms,
+			    "%s: p50 %lld p95 %lld p99 %lld max %lld",
+			    c[i].command, (long long)c[i].p50_ms,
+			    (long long)c[i].p95_ms, (long long)c[i].p99_ms,
+			    (long long)c[i].max_ms);
+		else
+			FUZZ_CHECK(c[i].p50_ms == TT_NONE &&
+			    c[i].max_ms == TT_NONE, "%s: percentiles of "
+			    "nothing", c[i].command);
+	}
+	nd = tt_stats_days(s, &d);
+	for (i = 0; i < nd; i++) {
+		FUZZ_CHECK(strlen(d[i].day) == 10, "day \"%s\"", d[i].day);
+		FUZZ_CHECK(d[i].events > 0 && d[i].failures <= d[i].commands,
+		    "%s: %lld events, %lld failures of %lld commands",
+		    d[i].day, (long long)d[i].events,
+		    (long long)d[i].failures, (long long)d[i].commands);
+		events += d[i].events;
+	}
+	FUZZ_CHECK(events == (int64_t)nevents, "days count %lld events of "
+	    "%zu", (long long)events, nevents);
+	nm = tt_stats_summaries(s, &m);
+	for (i = 0; i < nm; i++)
+		FUZZ_CHECK(m[i].client_id != NULL && (m[i].ncounts == 0 ||
+		    m[i].counts != NULL), "summary %zu incomplete", i);
+	free(c);
+	free(d);
+	free(m);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tt_decode_opts	 opts;
+	struct tt_batch		 b;
+	struct tt_findings	 f;
+	struct tt_filter	 flt;
+	struct store_payload	 pl;
+	enum tt_route		 route;
+	char			*cause = NULL, expr[32];
+	size_t			 i, decoded, dropped, kept;
+	int			 rc;
+
+	if (size < 1)
+		return 0;
+	if (++runs % REOPEN_EVERY == 0) {
+		store_close(st);
+		store_start();
+	}
+	route = fuzz_route(data[0], &opts);
+	tt_batch_init(&b);
+	rc = tt_decode(route, data + 1, size - 1, &opts, &b, &cause);
+	fuzz_check_batch(rc, cause, &b, &opts);
+	if (rc != 0 || (b.n == 0 && b.rejected > 0)) {
+		/* ws/server.c answers 400 or 413 and stores nothing. */
+		free(cause);
+		tt_batch_clear(&b);
+		return 0;
+	}
+
+	/* cli/collector.c's sink_submit(). */
+	decoded = b.n;
+	dropped = tt_optout_filter(&reg, &b);
+	FUZZ_CHECK(b.n + dropped == decoded, "%zu kept + %zu dropped of %zu",
+	    b.n, dropped, decoded);
+	tt_findings_init(&f);
+	for (i = 0; i < b.n; i++) {
+		FUZZ_CHECK(tt_optout_match(&reg, tt_source_name(b.ev[i].source),
+		    b.ev[i].client_id) == NULL, "event %zu is opted out", i);
+		FUZZ_CHECK(tt_privacy_scan(b.ev[i].data, b.ev[i].data_len,
+		    &f) == 0, "event %zu: data does not scan", i);
+		b.ev[i].pii = tt_privacy_json(&f);
+	}
+	tt_findings_clear(&f);
+	kept = b.n;
+	pl.route = route_path[route];
+	pl.content_type = opts.protobuf ? "application/x-protobuf" :
+	    "application/json";
+	pl.body = data + 1;
+	pl.len = size - 1;
+	(void)store_submit(st, &b, dropped == 0 ? &pl : NULL);
+	FUZZ_CHECK(b.n == 0, "store_submit left %zu events", b.n);
+	tt_batch_clear(&b);
+
+	live = tt_stats_create(TT_ORPHAN_AFTER_US);
+	ncommitted = nback = 0;
+	store_set_event_cb(st, on_event, NULL);
+	rc = store_flush(st, &cause);
+	FUZZ_CHECK(rc == 0, "store_flush: %s", cause != NULL ? cause : "?");
+	FUZZ_CHECK(ncommitted == kept, "%zu committed of %zu", ncommitted,
+	    kept);
+	check_stats(live, kept);
+
+	/* The same events come back from the store. */
+	snprintf(expr, sizeof expr, "id>%lld", (long long)last_id);
+	FUZZ_CHECK(tt_filter_parse(expr, &flt, &cause) == 0, "%s", cause);
+	rc = store_events(st, &flt, 0, read_back, NULL, &cause);
+	FUZZ_CHECK(rc == 0, "store_events: %s", cause != NULL ? cause : "?");
+	FUZZ_CHECK(nback == ncommitted, "%zu rows back of %zu", nback,
+	    ncommitted);
+	tt_filter_free(&flt);
+	for (i = 0; i < ncommitted && i < MAX_KEPT; i++)
+		tt_event_clear(&committed[i]);
+	last_id = top_id;
+	tt_stats_free(live);
+	live = NULL;
+	return 0;
+}
