@@ -3,7 +3,8 @@
  * its first NUL, goes to tt_time_parse(); a time it accepts within years
  * 0001-9999 must come back unchanged through tt_time_format() and
  * tt_time_parse() again.  An input of exactly eight bytes is also read as a
- * double for tt_time_from_number() and as µs for tt_time_format().
+ * double for tt_time_number() (a time it accepts is in range) and as µs
+ * for tt_time_format().
  */
 #include "fuzz.h"
 #include "core/decode.h"
@@ -20,13 +21,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 8) {
 		memcpy(&v, data, sizeof v);
-		(void)tt_time_from_number(v);
+		if (tt_time_number(v, &us) == TT_TIME_OK)
+			FUZZ_CHECK(us >= TT_TIME_MIN_US && us <= TT_TIME_MAX_US,
+			    "%g accepted as %lld, out of range", v,
+			    (long long)us);
 		memcpy(&raw, data, sizeof raw);
 		tt_time_format(raw, buf, sizeof buf);
 		FUZZ_CHECK(strlen(buf) < sizeof buf, "unterminated");
 	}
 	s = fuzz_str(data, size);
-	if (tt_time_parse(s, &us) == 0 && us >= YEAR_1_US &&
+	us = 0;
+	if (tt_time_parse(s, &us) == TT_TIME_OK && us >= YEAR_1_US &&
 	    us < YEAR_10000_US) {
 		tt_time_format(us, buf, sizeof buf);
 		FUZZ_CHECK(tt_time_parse(buf, &again) == 0,
