@@ -28,7 +28,9 @@ cd "$root"
 
 FIX=$root/tests/integration/fixtures
 T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-screen.XXXXXX")
-SOCK=teltop-screen-$$
+SOCK=		# the tmux server of the case running (tmux -L), set per case
+SOCKS=()	# every server started, for the EXIT trap
+SOCKDIR=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
 PASS=0
 FAIL=0
 NCASE=0
@@ -37,17 +39,24 @@ W=80		# the size of the UI's window
 H=24
 ADDR=		# the collector's address, read from the header
 
+# Each case has a tmux server of its own: when one case's server goes
+# (tmux exits when its last session ends), the next case does not race it.
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 
+# kill_server SOCKET: end that server and remove the socket it leaves.
+kill_server() {
+	tmux -L "$1" -f /dev/null kill-server >/dev/null 2>&1 || true
+	rm -f "$SOCKDIR/$1"
+}
+
 cleanup() {
-	tm kill-server >/dev/null 2>&1 || true
-	# the server leaves its socket behind
-	if [ -S "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" ]; then
-		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-	fi
-	for f in "$T"/*/serve.pid; do
+	local s f
+	for s in "${SOCKS[@]}"; do
+		kill_server "$s"
+	done
+	for f in "$T"/*/serve.pid "$T"/*/ui.pids; do
 		if [ -f "$f" ]; then
-			kill -KILL "$(cat "$f")" 2>/dev/null || true
+			kill -KILL $(cat "$f") 2>/dev/null || true
 		fi
 	done
 	if [ "${KEEP:-0}" = 1 ]; then
@@ -57,6 +66,8 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # ---------------------------------------------------------------- reporting
 
@@ -72,6 +83,8 @@ run_case() {
 	NCASE=$((NCASE + 1))
 	D=$T/$(printf %02d "$NCASE")
 	mkdir -p "$D"
+	SOCK=teltop-screen-$$-$NCASE
+	SOCKS+=("$SOCK")
 	W=80
 	H=24
 	set +e
@@ -108,12 +121,32 @@ fail() {
 	exit 1
 }
 
+# stop_case: end the case's tmux server (and with it the UI: SIGHUP), wait
+# for the UI to be gone (so that it does not load the next case), and end
+# the case's `teltop serve`.
 stop_case() {
-	tm kill-session -t ui >/dev/null 2>&1 || true
+	local pid end
+	kill_server "$SOCK"
+	if [ -f "$D/ui.pids" ]; then
+		end=$(($(now_us) + 5000000))
+		for pid in $(cat "$D/ui.pids"); do
+			while kill -0 "$pid" 2>/dev/null && [ "$(now_us)" -lt "$end" ]; do
+				sleep 0.05
+			done
+			kill -KILL "$pid" 2>/dev/null || true
+		done
+		rm -f "$D/ui.pids"
+	fi
 	if [ -f "$D/serve.pid" ]; then
 		kill -KILL "$(cat "$D/serve.pid")" 2>/dev/null || true
 		rm -f "$D/serve.pid"
 	fi
+}
+
+# now_us: the time in microseconds (for deadlines).
+now_us() {
+	local t=${EPOCHREALTIME/[.,]/}
+	echo "$t"
 }
 
 # ---------------------------------------------------------------- the UI
@@ -134,6 +167,9 @@ start_ui() {
 	{
 		echo 'unset NO_COLOR TELTOP_LISTEN'
 		printf 'cd %q || exit 1\n' "$root"
+		# the pane's shell (later the sleep) and the UI, for stop_case
+		printf 'echo $$ >>%q\n' "$D/ui.pids"
+		printf 'sh -c %q %q ' 'echo $$ >>"$0"; exec "$@"' "$D/ui.pids"
 		printf '%q ' "${cmd[@]}"
 		printf '2>%q\n' "$D/ui.stderr"
 		echo 'st=$?'
@@ -141,7 +177,7 @@ start_ui() {
 		echo 'echo "UI-EXITED status=$st"'
 		echo 'exec sleep 600'
 	} >"$D/ui.sh"
-	rm -f "$D/exit"
+	rm -f "$D/exit" "$D/ui.pids"
 	tm new-session -d -s ui -x "$W" -y "$H" "bash $(printf %q "$D/ui.sh")"
 	ADDR=
 	for i in $(seq 100); do
