@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Screen tests: the UI (`teltop` with no subcommand) runs at a fixed size
-# inside tmux on a private server (-L), is fed events over HTTP with curl
-# (generic JSON on /v1/events, real tool bodies on their own routes) and
-# driven with `tmux send-keys`; then `tmux capture-pane -p` is polled until
-# what the screen must show is there (frames are paced, so every check
-# polls, up to ~3 s).  Each case runs its own UI on its own database in
-# its own directory.
+# inside tmux, is fed events over HTTP with curl (generic JSON on
+# /v1/events, real tool bodies on their own routes) and driven with `tmux
+# send-keys`; then `tmux capture-pane -p` is polled until what the screen
+# must show is there.  Each case runs its own UI on its own database in its
+# own directory, on a tmux server of its own (-L, ended with the case).
+# Nothing waits for a fixed time: every wait is for a state, up to
+# SCREEN_WAIT seconds (default 20) before the case fails with the screen;
+# to check that something is not shown, a case first waits for a sign that
+# the action was handled.
 #
 #   tests/screen/run.sh [PATH/TO/teltop]      (default ./teltop)
 #
@@ -13,7 +16,8 @@
 # (with "#" lines saying why, and the screen as it was) per case, then
 # "N passed, M failed"; exits 1 when anything failed.
 # KEEP=1 keeps the temporary directory (databases, screens, UI logs);
-# ONLY=REGEX runs only the cases whose name matches.
+# ONLY=REGEX runs only the cases whose name matches; SCREEN_WAIT=S sets how
+# long a wait may take.
 set -euo pipefail
 unset TMUX
 
@@ -130,7 +134,7 @@ stop_case() {
 	if [ -f "$D/ui.pids" ]; then
 		end=$(($(now_us) + 5000000))
 		for pid in $(cat "$D/ui.pids"); do
-			while kill -0 "$pid" 2>/dev/null && [ "$(now_us)" -lt "$end" ]; do
+			while alive "$pid" && [ "$(now_us)" -lt "$end" ]; do
 				sleep 0.05
 			done
 			kill -KILL "$pid" 2>/dev/null || true
@@ -143,21 +147,65 @@ stop_case() {
 	fi
 }
 
+# alive PID: the process runs (a zombie, not yet reaped by init, is gone).
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	[[ $st != Z* ]]
+}
+
 # now_us: the time in microseconds (for deadlines).
 now_us() {
 	local t=${EPOCHREALTIME/[.,]/}
 	echo "$t"
 }
 
+# ---------------------------------------------------------------- waiting
+
+# A case waits for the state it checks, never for a time: it polls until
+# the state holds and fails after WAIT seconds (SCREEN_WAIT, default 20),
+# saying what it waited for and showing the last screen.  The limit only
+# matters when something is wrong: a loaded or sanitized run waits longer.
+WAIT=${SCREEN_WAIT:-20}
+
+# until_ok CMD [ARG...]: run CMD until it succeeds (return 0) or WAIT
+# seconds have passed (return 1).
+until_ok() {
+	local end
+	end=$(($(now_us) + WAIT * 1000000))
+	until "$@"; do
+		[ "$(now_us)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# until_screen WHAT PRED [ARG...]: capture the screen until PRED holds on
+# it; after WAIT seconds fail with "waited N s for WHAT" and the screen.
+# PRED returns a status (set -e does not apply inside it).
+until_screen() {
+	local what=$1 end
+	shift
+	end=$(($(now_us) + WAIT * 1000000))
+	while :; do
+		cap
+		"$@" && return 0
+		[ "$(now_us)" -lt "$end" ] || break
+		sleep 0.05
+	done
+	screen_fail "waited $WAIT s for $what"
+}
+
 # ---------------------------------------------------------------- the UI
 
 # start_ui [NAME=VALUE...] [ARG...]: run the UI in tmux session "ui" at
 # W x H on $D/events.db, listening on a port the kernel picks; wait for
-# the header and read the address from it into ADDR.  It runs in the top
-# of the tree, so that ./themes is found as it is by hand.  When the UI ends,
-# the pane shows "UI-EXITED status=N" and $D/exit holds "EXIT=N".
+# its first whole frame (the header on line 1, a footer on line H: curses
+# is set up and the keys sent next are read) and read the address from the
+# header into ADDR.  It runs in the top of the tree, so that ./themes is
+# found as it is by hand.  When the UI ends, the pane shows
+# "UI-EXITED status=N" and $D/exit holds "EXIT=N".
 start_ui() {
-	local envs=() cmd i
+	local envs=() cmd
 	while [ $# -gt 0 ] && [[ $1 == [A-Z_]*=* ]]; do
 		envs+=("$1")
 		shift
@@ -180,14 +228,16 @@ start_ui() {
 	rm -f "$D/exit" "$D/ui.pids"
 	tm new-session -d -s ui -x "$W" -y "$H" "bash $(printf %q "$D/ui.sh")"
 	ADDR=
-	for i in $(seq 100); do
-		cap
-		ADDR=$(sed -n '1s/^ teltop  \(127\.0\.0\.1:[1-9][0-9]*\)  .*/\1/p' "$D/screen")
-		[ -n "$ADDR" ] && return 0
-		[ -s "$D/exit" ] && break
-		sleep 0.1
-	done
-	screen_fail "no header ' teltop  127.0.0.1:PORT  ...' within 10 s"
+	until_screen "the first frame: ' teltop  127.0.0.1:PORT  ...' on line 1, a footer on line $H" \
+	    first_frame
+}
+
+first_frame() {
+	if [ -s "$D/exit" ]; then
+		screen_fail "the UI exited before its first frame"
+	fi
+	ADDR=$(sed -n '1s/^ teltop  \(127\.0\.0\.1:[1-9][0-9]*\)  .*/\1/p' "$D/screen")
+	[ -n "$ADDR" ] && line -1 | grep -Eq -e "$FOOTER"
 }
 
 # keys KEY...: tmux key names (Enter, Escape, Space, C-u, BTab, NPage...)
@@ -195,16 +245,51 @@ keys() { tm send-keys -t ui "$@"; }
 # type TEXT: literal text
 type_text() { tm send-keys -t ui -l "$1"; }
 
-# resize W H
+# resize W H: resize the window and wait until tmux has the pane at W x H.
+# The UI redraws later (at its SIGWINCH): the caller then waits for that
+# redraw (expect_frame, or what the new size must show).
 resize() {
 	W=$1
 	H=$2
 	tm resize-window -t ui -x "$W" -y "$H"
+	until_screen "tmux to show the pane at ${W}x${H} (it has $(pane_size))" \
+	    pane_is "${W}x${H}"
 }
+
+pane_size() { tm display -p -t ui '#{pane_width}x#{pane_height}'; }
+pane_is() { [ "$(pane_size)" = "$1" ]; }
 
 # ---------------------------------------------------------------- the screen
 
-cap() { tm capture-pane -p -t ui >"$D/screen"; }
+# cap: capture the pane into $D/screen once it is still.  The UI writes a
+# frame in more than one write and tmux may be asked between two of them;
+# two captures 30 ms apart that agree (of up to 10) count as still.
+cap() {
+	local i
+	tm capture-pane -p -t ui >"$D/screen" ||
+	    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.03
+		tm capture-pane -p -t ui >"$D/screen.next" ||
+		    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+		cmp -s "$D/screen" "$D/screen.next" && return 0
+		mv -f "$D/screen.next" "$D/screen"
+	done
+}
+
+# cap_e: the same with attributes (capture-pane -e) into $D/screen.e.
+cap_e() {
+	local i
+	tm capture-pane -e -p -t ui >"$D/screen.e" ||
+	    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.03
+		tm capture-pane -e -p -t ui >"$D/screen.e.next" ||
+		    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+		cmp -s "$D/screen.e" "$D/screen.e.next" && return 0
+		mv -f "$D/screen.e.next" "$D/screen.e"
+	done
+}
 
 show_screen() {
 	echo "--- screen (${W}x${H}) ---"
@@ -235,40 +320,25 @@ line_no() {
 # count_lines REGEX: how many lines of the last capture match.
 count_lines() { grep -Ec -e "$1" "$D/screen" || true; }
 
-# expect_screen REGEX: poll until a line matches.
-expect_screen() {
-	local i
-	for i in $(seq 30); do
-		cap
-		grep -Eq -e "$1" "$D/screen" && return 0
-		sleep 0.1
-	done
-	screen_fail "expected a line matching /$1/ within 3 s"
-}
+# Predicates on the last capture, for until_screen.
+has() { grep -Eq -e "$1" "$D/screen"; }
+lacks() { ! grep -Eq -e "$1" "$D/screen"; }
+line_has() { line "$1" | grep -Eq -e "$2"; }
 
-# expect_no_screen REGEX: poll until no line matches.
-expect_no_screen() {
-	local i
-	for i in $(seq 30); do
-		cap
-		grep -Eq -e "$1" "$D/screen" || return 0
-		sleep 0.1
-	done
-	screen_fail "expected no line matching /$1/ within 3 s"
-}
+# expect_screen REGEX: wait until a line matches.
+expect_screen() { until_screen "a line matching /$1/" has "$1"; }
 
-# expect_line N REGEX: poll until line N matches.
-expect_line() {
-	local i
-	for i in $(seq 30); do
-		cap
-		line "$1" | grep -Eq -e "$2" && return 0
-		sleep 0.1
-	done
-	screen_fail "expected line $1 to match /$2/ within 3 s"
-}
+# expect_no_screen REGEX: wait until no line matches.  Only a wait when a
+# line matches before the action: to check that something is NOT shown,
+# wait for a positive sign that the action was handled, then screen_lacks.
+expect_no_screen() { until_screen "no line matching /$1/" lacks "$1"; }
 
-# stays_absent REGEX: no line matches over half a second of frames.
+# expect_line N REGEX: wait until line N matches.
+expect_line() { until_screen "line $1 to match /$2/" line_has "$1" "$2"; }
+
+# stays_absent REGEX: no line matches over half a second of frames (more
+# frames than it takes to draw).  Use it after a positive sign that what
+# could bring REGEX on screen has been handled: it is a check, not a wait.
 stays_absent() {
 	local i
 	for i in 1 2 3 4 5 6; do
@@ -323,16 +393,25 @@ frame_ok() {
 	[ "$(count_lines "$FOOTER")" -eq 1 ] || screen_fail "more than one footer"
 }
 
-# expect_frame: poll until frame_ok holds (a resize takes a frame or two).
+# expect_frame: wait until frame_ok holds: after a resize, the UI's own
+# redraw at the new size (a frame of the old size fails frame_ok).
 expect_frame() {
-	local i
-	for i in $(seq 30); do
-		cap
-		(frame_ok) >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	frame_ok
+	until_screen "a whole ${W}x${H} frame (header on line 1, footer on line $H)" \
+	    eval '(frame_ok) >/dev/null 2>&1'
 }
+
+# is_selected N: on the last cap_e, line N is drawn reverse (the selection).
+is_selected() {
+	local l re=$'^(\e\\[[0-9;]*m)+'
+	l=$(sed -n "${1}p" "$D/screen.e")
+	[[ $l =~ $re ]] || return 1
+	l=${BASH_REMATCH[0]//[$'\e'[m]/;}
+	[[ ";$l;" == *";7;"* ]]
+}
+selected_now() { cap_e && is_selected "$1"; }
+
+# expect_selected N: wait until line N is the selected row.
+expect_selected() { until_screen "line $1 to be the selected (reverse) row" selected_now "$1"; }
 
 # has_colour: the last `capture-pane -e` ($D/screen.e) sets a colour.
 has_colour() {
@@ -391,29 +470,24 @@ in_db_files() {
 	cat "$D/events.db-wal" "$D/events.db" 2>/dev/null | grep -aqF -e "$1"
 }
 
-# expect_in_db_files TEXT: poll a little (against a checkpoint in flight).
-expect_in_db_files() {
-	local i
-	for i in $(seq 10); do
-		in_db_files "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# expect_in_db_files TEXT: wait for it (against a checkpoint in flight);
+# 1 if it is not there within WAIT seconds.
+expect_in_db_files() { until_ok in_db_files "$1"; }
 
 # history_db: fill $D/events.db with `teltop serve` (before any UI runs):
 # the DevPod fixture (devpod up, devpod delete) and two werf events.
 history_db() {
-	local i addr='' pid rc
+	local addr='' pid rc end
 	"$TELTOP" serve --db "$D/events.db" --listen 127.0.0.1:0 \
 	    >"$D/serve.out" 2>"$D/serve.log" &
 	pid=$!
 	echo "$pid" >"$D/serve.pid"
-	for i in $(seq 100); do
+	end=$(($(now_us) + WAIT * 1000000))
+	while [ "$(now_us)" -lt "$end" ]; do
 		addr=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$D/serve.log" | head -n 1 | sed 's/^listening on //') || true
 		[ -n "$addr" ] && break
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		sleep 0.05
 	done
 	[ -n "$addr" ] || fail "teltop serve printed no address; log: $(tail -n 5 "$D/serve.log")"
 	ADDR=$addr
@@ -1048,12 +1122,10 @@ case_tabs() {
 # after_exit: the UI has ended with status 0 and left the terminal as it
 # found it: normal screen, cursor shown, no mouse reporting, no keypad mode.
 after_exit() {
-	local i
-	for i in $(seq 50); do
-		[ -s "$D/exit" ] && break
-		sleep 0.1
-	done
-	[ -s "$D/exit" ] || screen_fail "the UI did not exit within 5 s"
+	if ! until_ok test -s "$D/exit"; then
+		cap
+		screen_fail "the UI did not exit within $WAIT s"
+	fi
 	[ "$(cat "$D/exit")" = EXIT=0 ] || fail "exit status: $(cat "$D/exit")"
 	expect_screen '^UI-EXITED status=0$'
 	screen_lacks 'teltop  127\.0\.0\.1'
