@@ -535,6 +535,8 @@ TITLE_DAILY='^DAY +SOURCE +EVENTS +COMMANDS +FAILED +CLIENTS +EVENTS$'
 TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily'
 CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 HELP_TITLE=' teltop keys'	# the overlay's first line
+FOOTER_STREAM='^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$'
+FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
 FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
 
 case_start() {
@@ -667,10 +669,12 @@ case_filter() {
 	expect_screen 'werf hist-two'
 	keys /
 	expect_line -2 '^filter:$'
-	line -1 | grep -q '^ Enter apply  Esc cancel' || screen_fail "the footer is not the filter's"
+	expect_line -1 "$FOOTER_PROMPT"
 	type_text 'source=devpod'
 	expect_line -2 '^filter: source=devpod$'
 	keys Enter
+	# handled: the prompt has closed, the werf rows have gone
+	expect_line -1 "$FOOTER_STREAM"
 	expect_no_screen 'werf hist-'
 	screen_has 'devpod up'
 	screen_has 'devpod delete'
@@ -681,23 +685,35 @@ case_filter() {
 	send_devpod 'devpod live-devpod'
 	expect_screen 'devpod_cli +devpod live-devpod'
 	stays_absent 'werf live-werf'
-	# a bad filter says why and keeps the one in force
+	# a bad filter says why and keeps the one in force.  The log line
+	# already reads "filter: source=devpod": the prompt is open when its
+	# footer shows.
 	keys /
+	expect_line -1 "$FOOTER_PROMPT"
 	expect_line -2 '^filter: source=devpod$'
 	keys C-u
+	expect_line -2 '^filter:$'
 	type_text 'bogus=1'
 	expect_line -2 '^filter: bogus=1$'
 	keys Enter
-	expect_line -2 "^filter: .*bogus"
+	# handled: the prompt has closed and the log line explains (the prompt
+	# itself read "filter: bogus=1", so only then are the checks below
+	# about the filter in force)
+	expect_line -1 "$FOOTER_STREAM"
+	expect_line -2 "^filter: unknown filter field 'bogus'"
 	screen_lacks 'werf hist-'
+	screen_has 'devpod live-devpod'
 	line -3 | grep -Eq '^ filter: source=devpod *$' || screen_fail "the filter bar changed"
 	# Esc leaves the prompt without applying
 	keys /
+	expect_line -1 "$FOOTER_PROMPT"
 	type_text ' name=nothing'
 	expect_line -2 '^filter: source=devpod name=nothing$'
 	keys Escape
-	expect_no_screen '^filter: source=devpod name=nothing$'
+	expect_line -1 "$FOOTER_STREAM"
+	screen_lacks '^filter: source=devpod name=nothing$'
 	screen_has 'devpod live-devpod'
+	line -3 | grep -Eq '^ filter: source=devpod *$' || screen_fail "Esc changed the filter bar"
 	# cleared: every row again
 	keys / C-u Enter
 	expect_line -2 '^filter cleared$'
