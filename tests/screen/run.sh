@@ -617,11 +617,16 @@ case_long_cells() {
 	expect_screen 'werf converge'
 	# not selected (the werf row below is)
 	screen_has "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$"
-	# selected
+	# selected (and still so after a visit to its detail)
 	keys k
-	keys Enter Escape
+	expect_selected 4
+	keys Enter
+	expect_line 3 '^Event #1  devsy  '
+	keys Escape
 	expect_line 3 "$TITLE_STREAM"
-	screen_has "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$"
+	expect_selected 4
+	line 4 | grep -Eq "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$" ||
+	    screen_fail "the selected devsy row (line 4) is not cut at its columns"
 }
 
 case_pause() {
@@ -941,7 +946,9 @@ case_help() {
 	expect_screen 'teltop keys'
 	keys q
 	expect_no_screen 'teltop keys'
-	sleep 0.3
+	# the overlay also goes when the UI quits: a key handled after q is the
+	# sign that it did not
+	sync_keys
 	[ ! -s "$D/exit" ] || fail "q on the help overlay quit: $(cat "$D/exit")"
 	expect_line 3 "$TITLE_STREAM"
 	# another view: the overlay over Commands, closed by Tab (not acted on)
@@ -1169,9 +1176,10 @@ case_sigint() {
 }
 
 # An xterm (X10) mouse report: button B at 0-based column X, line Y,
-# written to the UI as a terminal would.  ncurses takes up to its
-# mouseinterval (200 ms) to tell a click from a double click, and a key
-# arriving within it loses the click: hence the pauses after each.
+# written to the UI as a terminal would.  ncurses gathers reports for up
+# to its mouseinterval (200 ms) to tell a click from a double click, and a
+# key arriving within it loses the click: after each, a case waits for
+# its effect before it sends anything else.
 mouse_bytes() {
 	printf '1b 5b 4d %x %x %x ' $((32 + $1)) $((32 + $2 + 1)) $((32 + $3 + 1))
 }
@@ -1179,19 +1187,16 @@ mouse_bytes() {
 click() {
 	# shellcheck disable=SC2046
 	tm send-keys -t ui -H $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2")
-	sleep 0.3
 }
 dblclick() {
 	# shellcheck disable=SC2046
 	tm send-keys -t ui -H $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2") \
 	    $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2")
-	sleep 0.3
 }
 # wheel 64|65: up or down
 wheel() {
 	# shellcheck disable=SC2046
 	tm send-keys -t ui -H $(mouse_bytes "$1" 10 10)
-	sleep 0.3
 }
 
 case_mouse() {
@@ -1203,7 +1208,9 @@ case_mouse() {
 	send "$(ev werf 'werf mouse-three' 0 100)" 1 0
 	expect_screen 'werf mouse-three'
 	# a click on the first row (line 4) selects it: Enter opens it
+	expect_selected 6
 	click 20 3
+	expect_selected 4
 	keys Enter
 	expect_line 3 '^Event #1  werf  generic  CommandExited$'
 	keys Escape
