@@ -324,6 +324,13 @@ count_lines() { grep -Ec -e "$1" "$D/screen" || true; }
 has() { grep -Eq -e "$1" "$D/screen"; }
 lacks() { ! grep -Eq -e "$1" "$D/screen"; }
 line_has() { line "$1" | grep -Eq -e "$2"; }
+# followed_by RE1 RE2: the first line matching RE1 has one matching RE2
+# under it.
+followed_by() {
+	local n
+	n=$(line_no "$1")
+	[ "$n" -gt 0 ] && sed -n "$((n + 1))p" "$D/screen" | grep -Eq -e "$2"
+}
 
 # expect_screen REGEX: wait until a line matches.
 expect_screen() { until_screen "a line matching /$1/" has "$1"; }
@@ -747,12 +754,10 @@ case_detail() {
 	screen_has '^Payload \(as stored; \? lines say what a field means\)$'
 	line -1 | grep -q '^ Esc back  Up/Down scroll' || screen_fail "the footer is not the detail's"
 	keys NPage
-	expect_screen '"command": "werf converge",$'
-	# each documented field is followed by what it means
-	local n
-	n=$(line_no '"command": "werf converge",$')
-	sed -n "$((n + 1))p" "$D/screen" | grep -Eq '^ +\? .*[Cc]ommand' ||
-	    screen_fail "no '? ...' meaning under \"command\""
+	# each documented field is followed by what it means (both lines of
+	# one frame: the wait is for the pair)
+	until_screen "'\"command\": \"werf converge\",' with a '? ...' meaning under it" \
+	    followed_by '"command": "werf converge",$' '^ +\? .*[Cc]ommand'
 	keys Escape
 	expect_line 3 "$TITLE_STREAM"
 	line 2 | grep -Eq "$TABS\$" || screen_fail "the tabs still show Detail"
@@ -762,10 +767,8 @@ case_detail() {
 	screen_has '^  client_id +dpmachine$'
 	screen_has '^  yellow event\.machine_id: '
 	keys NPage
-	expect_screen '^ +"command": "devpod up",$'
-	n=$(line_no '^ +"command": "devpod up",$')
-	sed -n "$((n + 1))p" "$D/screen" | grep -Eq '^ +\? .*[Cc]ommand' ||
-	    screen_fail "no '? ...' meaning under the DevPod command"
+	until_screen "'\"command\": \"devpod up\",' with a '? ...' meaning under it" \
+	    followed_by '^ +"command": "devpod up",$' '^ +\? .*[Cc]ommand'
 	keys Escape
 	expect_line 3 "$TITLE_STREAM"
 }
@@ -805,6 +808,7 @@ case_optout_prompt() {
 	start_ui
 	keys 3
 	expect_line 3 "$TITLE_OPTOUT"
+	expect_line 9 '^generic +off( |$)'	# the last row: the table is drawn
 	local i=4 s
 	for s in devtron devpod devsy werf posthog generic; do
 		line "$i" | grep -Eq "^$s +off( |$)" || screen_fail "line $i is not '$s off'"
@@ -962,7 +966,7 @@ case_help() {
 case_theme() {
 	start_ui
 	expect_line 3 "$TITLE_STREAM"
-	tm capture-pane -e -p -t ui >"$D/screen.e"
+	cap_e
 	has_colour || fail "no colour on the screen without NO_COLOR (so the NO_COLOR case means nothing)"
 	keys t
 	expect_line -2 '^theme: [A-Za-z0-9_.-]+$'
@@ -992,7 +996,7 @@ case_no_color() {
 	start_ui NO_COLOR=1
 	expect_line 3 "$TITLE_STREAM"
 	frame_ok
-	tm capture-pane -e -p -t ui >"$D/screen.e"
+	cap_e
 	if has_colour; then
 		fail "NO_COLOR=1, yet the screen has colour: $(grep -m 3 $'\e' "$D/screen.e" | cat -v)"
 	fi
@@ -1000,7 +1004,7 @@ case_no_color() {
 	expect_screen 'devpod up'
 	keys t
 	expect_line -2 '^theme: '
-	tm capture-pane -e -p -t ui >"$D/screen.e"
+	cap_e
 	if has_colour; then
 		fail "NO_COLOR=1, a theme switch brought colour: $(grep -m 3 $'\e' "$D/screen.e" | cat -v)"
 	fi
