@@ -421,9 +421,11 @@ selected_now() { cap_e && is_selected "$1"; }
 expect_selected() { until_screen "line $1 to be the selected (reverse) row" selected_now "$1"; }
 
 # has_colour: the last `capture-pane -e` ($D/screen.e) sets a colour.
+# (The last grep reads all its input: with -q it could end the pipeline
+# early, and a SIGPIPE upstream fails it under pipefail.)
 has_colour() {
 	grep -oE $'\e\\[[0-9;]*m' "$D/screen.e" | tr -d '\033[m' | tr ';' '\n' |
-	    grep -Eqx '3[0-8]|4[0-8]|9[0-7]|10[0-7]'
+	    grep -Ex '3[0-8]|4[0-8]|9[0-7]|10[0-7]' >/dev/null
 }
 
 # ---------------------------------------------------------------- events
@@ -473,8 +475,11 @@ send_devpod() {
 
 # in_db_files TEXT: TEXT is in the database or its WAL (the WAL read first:
 # a checkpoint moves pages from it to the database, then may truncate it).
+# One grep over both files, not `cat | grep -q`: under pipefail, grep -q
+# ending at a match while cat still writes made the pipeline fail (SIGPIPE,
+# 141) once the WAL outgrew the pipe buffer.
 in_db_files() {
-	cat "$D/events.db-wal" "$D/events.db" 2>/dev/null | grep -aqF -e "$1"
+	grep -aqsF -e "$1" "$D/events.db-wal" "$D/events.db"
 }
 
 # expect_in_db_files TEXT: wait for it (against a checkpoint in flight);
