@@ -483,8 +483,13 @@ in_db_files() {
 }
 
 # expect_in_db_files TEXT: wait for it (against a checkpoint in flight);
-# 1 if it is not there within WAIT seconds.
-expect_in_db_files() { until_ok in_db_files "$1"; }
+# 1 if it is not there within WAIT seconds (and what the files are, for
+# the failure's message, on stderr).
+expect_in_db_files() {
+	until_ok in_db_files "$1" && return 0
+	echo "# not in the database files within $WAIT s: $(cd "$D" && ls -l --time-style=+%T events.db* 2>&1 | awk '{ printf "%s %s %s; ", $NF, $5, $6 }')" >&2
+	return 1
+}
 
 # history_db: fill $D/events.db with `teltop serve` (before any UI runs):
 # the DevPod fixture (devpod up, devpod delete) and two werf events.
