@@ -60,6 +60,7 @@ cleanup() {
 	done
 	for f in "$T"/*/serve.pid "$T"/*/ui.pids; do
 		if [ -f "$f" ]; then
+			# shellcheck disable=SC2046 # one pid a line
 			kill -KILL $(cat "$f") 2>/dev/null || true
 		fi
 	done
