@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Screen tests: the UI (`teltop` with no subcommand) runs at a fixed size
-# inside tmux on a private server (-L), is fed events over HTTP with curl
-# (generic JSON on /v1/events, real tool bodies on their own routes) and
-# driven with `tmux send-keys`; then `tmux capture-pane -p` is polled until
-# what the screen must show is there (frames are paced, so every check
-# polls, up to ~3 s).  Each case runs its own UI on its own database in
-# its own directory.
+# inside tmux, is fed events over HTTP with curl (generic JSON on
+# /v1/events, real tool bodies on their own routes) and driven with `tmux
+# send-keys`; then `tmux capture-pane -p` is polled until what the screen
+# must show is there.  Each case runs its own UI on its own database in its
+# own directory, on a tmux server of its own (-L, ended with the case).
+# Nothing waits for a fixed time: every wait is for a state, up to
+# SCREEN_WAIT seconds (default 20) before the case fails with the screen;
+# to check that something is not shown, a case first waits for a sign that
+# the action was handled.
 #
 #   tests/screen/run.sh [PATH/TO/teltop]      (default ./teltop)
 #
@@ -13,7 +16,8 @@
 # (with "#" lines saying why, and the screen as it was) per case, then
 # "N passed, M failed"; exits 1 when anything failed.
 # KEEP=1 keeps the temporary directory (databases, screens, UI logs);
-# ONLY=REGEX runs only the cases whose name matches.
+# ONLY=REGEX runs only the cases whose name matches; SCREEN_WAIT=S sets how
+# long a wait may take.
 set -euo pipefail
 unset TMUX
 
@@ -28,7 +32,9 @@ cd "$root"
 
 FIX=$root/tests/integration/fixtures
 T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-screen.XXXXXX")
-SOCK=teltop-screen-$$
+SOCK=		# the tmux server of the case running (tmux -L), set per case
+SOCKS=()	# every server started, for the EXIT trap
+SOCKDIR=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)
 PASS=0
 FAIL=0
 NCASE=0
@@ -37,17 +43,25 @@ W=80		# the size of the UI's window
 H=24
 ADDR=		# the collector's address, read from the header
 
+# Each case has a tmux server of its own: when one case's server goes
+# (tmux exits when its last session ends), the next case does not race it.
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 
+# kill_server SOCKET: end that server and remove the socket it leaves.
+kill_server() {
+	tmux -L "$1" -f /dev/null kill-server >/dev/null 2>&1 || true
+	rm -f "$SOCKDIR/$1"
+}
+
 cleanup() {
-	tm kill-server >/dev/null 2>&1 || true
-	# the server leaves its socket behind
-	if [ -S "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" ]; then
-		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-	fi
-	for f in "$T"/*/serve.pid; do
+	local s f
+	for s in "${SOCKS[@]}"; do
+		kill_server "$s"
+	done
+	for f in "$T"/*/serve.pid "$T"/*/ui.pids; do
 		if [ -f "$f" ]; then
-			kill -KILL "$(cat "$f")" 2>/dev/null || true
+			# shellcheck disable=SC2046 # one pid a line
+			kill -KILL $(cat "$f") 2>/dev/null || true
 		fi
 	done
 	if [ "${KEEP:-0}" = 1 ]; then
@@ -57,6 +71,8 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # ---------------------------------------------------------------- reporting
 
@@ -72,6 +88,8 @@ run_case() {
 	NCASE=$((NCASE + 1))
 	D=$T/$(printf %02d "$NCASE")
 	mkdir -p "$D"
+	SOCK=teltop-screen-$$-$NCASE
+	SOCKS+=("$SOCK")
 	W=80
 	H=24
 	set +e
@@ -108,23 +126,87 @@ fail() {
 	exit 1
 }
 
+# stop_case: end the case's tmux server (and with it the UI: SIGHUP), wait
+# for the UI to be gone (so that it does not load the next case), and end
+# the case's `teltop serve`.
 stop_case() {
-	tm kill-session -t ui >/dev/null 2>&1 || true
+	local pid end
+	kill_server "$SOCK"
+	if [ -f "$D/ui.pids" ]; then
+		end=$(($(now_us) + 5000000))
+		for pid in $(cat "$D/ui.pids"); do
+			while alive "$pid" && [ "$(now_us)" -lt "$end" ]; do
+				sleep 0.05
+			done
+			kill -KILL "$pid" 2>/dev/null || true
+		done
+		rm -f "$D/ui.pids"
+	fi
 	if [ -f "$D/serve.pid" ]; then
 		kill -KILL "$(cat "$D/serve.pid")" 2>/dev/null || true
 		rm -f "$D/serve.pid"
 	fi
 }
 
+# alive PID: the process runs (a zombie, not yet reaped by init, is gone).
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	[[ $st != Z* ]]
+}
+
+# now_us: the time in microseconds (for deadlines).
+now_us() {
+	local t=${EPOCHREALTIME/[.,]/}
+	echo "$t"
+}
+
+# ---------------------------------------------------------------- waiting
+
+# A case waits for the state it checks, never for a time: it polls until
+# the state holds and fails after WAIT seconds (SCREEN_WAIT, default 20),
+# saying what it waited for and showing the last screen.  The limit only
+# matters when something is wrong: a loaded or sanitized run waits longer.
+WAIT=${SCREEN_WAIT:-20}
+
+# until_ok CMD [ARG...]: run CMD until it succeeds (return 0) or WAIT
+# seconds have passed (return 1).
+until_ok() {
+	local end
+	end=$(($(now_us) + WAIT * 1000000))
+	until "$@"; do
+		[ "$(now_us)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# until_screen WHAT PRED [ARG...]: capture the screen until PRED holds on
+# it; after WAIT seconds fail with "waited N s for WHAT" and the screen.
+# PRED returns a status (set -e does not apply inside it).
+until_screen() {
+	local what=$1 end
+	shift
+	end=$(($(now_us) + WAIT * 1000000))
+	while :; do
+		cap
+		"$@" && return 0
+		[ "$(now_us)" -lt "$end" ] || break
+		sleep 0.05
+	done
+	screen_fail "waited $WAIT s for $what"
+}
+
 # ---------------------------------------------------------------- the UI
 
 # start_ui [NAME=VALUE...] [ARG...]: run the UI in tmux session "ui" at
 # W x H on $D/events.db, listening on a port the kernel picks; wait for
-# the header and read the address from it into ADDR.  It runs in the top
-# of the tree, so that ./themes is found as it is by hand.  When the UI ends,
-# the pane shows "UI-EXITED status=N" and $D/exit holds "EXIT=N".
+# its first whole frame (the header on line 1, a footer on line H: curses
+# is set up and the keys sent next are read) and read the address from the
+# header into ADDR.  It runs in the top of the tree, so that ./themes is
+# found as it is by hand.  When the UI ends, the pane shows
+# "UI-EXITED status=N" and $D/exit holds "EXIT=N".
 start_ui() {
-	local envs=() cmd i
+	local envs=() cmd
 	while [ $# -gt 0 ] && [[ $1 == [A-Z_]*=* ]]; do
 		envs+=("$1")
 		shift
@@ -134,6 +216,9 @@ start_ui() {
 	{
 		echo 'unset NO_COLOR TELTOP_LISTEN'
 		printf 'cd %q || exit 1\n' "$root"
+		# the pane's shell (later the sleep) and the UI, for stop_case
+		printf 'echo $$ >>%q\n' "$D/ui.pids"
+		printf 'sh -c %q %q ' 'echo $$ >>"$0"; exec "$@"' "$D/ui.pids"
 		printf '%q ' "${cmd[@]}"
 		printf '2>%q\n' "$D/ui.stderr"
 		echo 'st=$?'
@@ -141,17 +226,19 @@ start_ui() {
 		echo 'echo "UI-EXITED status=$st"'
 		echo 'exec sleep 600'
 	} >"$D/ui.sh"
-	rm -f "$D/exit"
+	rm -f "$D/exit" "$D/ui.pids"
 	tm new-session -d -s ui -x "$W" -y "$H" "bash $(printf %q "$D/ui.sh")"
 	ADDR=
-	for i in $(seq 100); do
-		cap
-		ADDR=$(sed -n '1s/^ teltop  \(127\.0\.0\.1:[1-9][0-9]*\)  .*/\1/p' "$D/screen")
-		[ -n "$ADDR" ] && return 0
-		[ -s "$D/exit" ] && break
-		sleep 0.1
-	done
-	screen_fail "no header ' teltop  127.0.0.1:PORT  ...' within 10 s"
+	until_screen "the first frame: ' teltop  127.0.0.1:PORT  ...' on line 1, a footer on line $H" \
+	    first_frame
+}
+
+first_frame() {
+	if [ -s "$D/exit" ]; then
+		screen_fail "the UI exited before its first frame"
+	fi
+	ADDR=$(sed -n '1s/^ teltop  \(127\.0\.0\.1:[1-9][0-9]*\)  .*/\1/p' "$D/screen")
+	[ -n "$ADDR" ] && line -1 | grep -Eq -e "$FOOTER"
 }
 
 # keys KEY...: tmux key names (Enter, Escape, Space, C-u, BTab, NPage...)
@@ -159,16 +246,51 @@ keys() { tm send-keys -t ui "$@"; }
 # type TEXT: literal text
 type_text() { tm send-keys -t ui -l "$1"; }
 
-# resize W H
+# resize W H: resize the window and wait until tmux has the pane at W x H.
+# The UI redraws later (at its SIGWINCH): the caller then waits for that
+# redraw (expect_frame, or what the new size must show).
 resize() {
 	W=$1
 	H=$2
 	tm resize-window -t ui -x "$W" -y "$H"
+	until_screen "tmux to show the pane at ${W}x${H} (it has $(pane_size))" \
+	    pane_is "${W}x${H}"
 }
+
+pane_size() { tm display -p -t ui '#{pane_width}x#{pane_height}'; }
+pane_is() { [ "$(pane_size)" = "$1" ]; }
 
 # ---------------------------------------------------------------- the screen
 
-cap() { tm capture-pane -p -t ui >"$D/screen"; }
+# cap: capture the pane into $D/screen once it is still.  The UI writes a
+# frame in more than one write and tmux may be asked between two of them;
+# two captures 30 ms apart that agree (of up to 10) count as still.
+cap() {
+	local i
+	tm capture-pane -p -t ui >"$D/screen" ||
+	    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.03
+		tm capture-pane -p -t ui >"$D/screen.next" ||
+		    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+		cmp -s "$D/screen" "$D/screen.next" && return 0
+		mv -f "$D/screen.next" "$D/screen"
+	done
+}
+
+# cap_e: the same with attributes (capture-pane -e) into $D/screen.e.
+cap_e() {
+	local i
+	tm capture-pane -e -p -t ui >"$D/screen.e" ||
+	    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.03
+		tm capture-pane -e -p -t ui >"$D/screen.e.next" ||
+		    screen_fail "tmux capture-pane failed: the case's tmux server is gone"
+		cmp -s "$D/screen.e" "$D/screen.e.next" && return 0
+		mv -f "$D/screen.e.next" "$D/screen.e"
+	done
+}
 
 show_screen() {
 	echo "--- screen (${W}x${H}) ---"
@@ -199,40 +321,32 @@ line_no() {
 # count_lines REGEX: how many lines of the last capture match.
 count_lines() { grep -Ec -e "$1" "$D/screen" || true; }
 
-# expect_screen REGEX: poll until a line matches.
-expect_screen() {
-	local i
-	for i in $(seq 30); do
-		cap
-		grep -Eq -e "$1" "$D/screen" && return 0
-		sleep 0.1
-	done
-	screen_fail "expected a line matching /$1/ within 3 s"
+# Predicates on the last capture, for until_screen.
+has() { grep -Eq -e "$1" "$D/screen"; }
+lacks() { ! grep -Eq -e "$1" "$D/screen"; }
+line_has() { line "$1" | grep -Eq -e "$2"; }
+# followed_by RE1 RE2: the first line matching RE1 has one matching RE2
+# under it.
+followed_by() {
+	local n
+	n=$(line_no "$1")
+	[ "$n" -gt 0 ] && sed -n "$((n + 1))p" "$D/screen" | grep -Eq -e "$2"
 }
 
-# expect_no_screen REGEX: poll until no line matches.
-expect_no_screen() {
-	local i
-	for i in $(seq 30); do
-		cap
-		grep -Eq -e "$1" "$D/screen" || return 0
-		sleep 0.1
-	done
-	screen_fail "expected no line matching /$1/ within 3 s"
-}
+# expect_screen REGEX: wait until a line matches.
+expect_screen() { until_screen "a line matching /$1/" has "$1"; }
 
-# expect_line N REGEX: poll until line N matches.
-expect_line() {
-	local i
-	for i in $(seq 30); do
-		cap
-		line "$1" | grep -Eq -e "$2" && return 0
-		sleep 0.1
-	done
-	screen_fail "expected line $1 to match /$2/ within 3 s"
-}
+# expect_no_screen REGEX: wait until no line matches.  Only a wait when a
+# line matches before the action: to check that something is NOT shown,
+# wait for a positive sign that the action was handled, then screen_lacks.
+expect_no_screen() { until_screen "no line matching /$1/" lacks "$1"; }
 
-# stays_absent REGEX: no line matches over half a second of frames.
+# expect_line N REGEX: wait until line N matches.
+expect_line() { until_screen "line $1 to match /$2/" line_has "$1" "$2"; }
+
+# stays_absent REGEX: no line matches over half a second of frames (more
+# frames than it takes to draw).  Use it after a positive sign that what
+# could bring REGEX on screen has been handled: it is a check, not a wait.
 stays_absent() {
 	local i
 	for i in 1 2 3 4 5 6; do
@@ -287,21 +401,32 @@ frame_ok() {
 	[ "$(count_lines "$FOOTER")" -eq 1 ] || screen_fail "more than one footer"
 }
 
-# expect_frame: poll until frame_ok holds (a resize takes a frame or two).
+# expect_frame: wait until frame_ok holds: after a resize, the UI's own
+# redraw at the new size (a frame of the old size fails frame_ok).
 expect_frame() {
-	local i
-	for i in $(seq 30); do
-		cap
-		(frame_ok) >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	frame_ok
+	until_screen "a whole ${W}x${H} frame (header on line 1, footer on line $H)" \
+	    eval '(frame_ok) >/dev/null 2>&1'
 }
 
+# is_selected N: on the last cap_e, line N is drawn reverse (the selection).
+is_selected() {
+	local l re=$'^(\e\\[[0-9;]*m)+'
+	l=$(sed -n "${1}p" "$D/screen.e")
+	[[ $l =~ $re ]] || return 1
+	l=${BASH_REMATCH[0]//[$'\e'[m]/;}
+	[[ ";$l;" == *";7;"* ]]
+}
+selected_now() { cap_e && is_selected "$1"; }
+
+# expect_selected N: wait until line N is the selected row.
+expect_selected() { until_screen "line $1 to be the selected (reverse) row" selected_now "$1"; }
+
 # has_colour: the last `capture-pane -e` ($D/screen.e) sets a colour.
+# (The last grep reads all its input: with -q it could end the pipeline
+# early, and a SIGPIPE upstream fails it under pipefail.)
 has_colour() {
 	grep -oE $'\e\\[[0-9;]*m' "$D/screen.e" | tr -d '\033[m' | tr ';' '\n' |
-	    grep -Eqx '3[0-8]|4[0-8]|9[0-7]|10[0-7]'
+	    grep -Ex '3[0-8]|4[0-8]|9[0-7]|10[0-7]' >/dev/null
 }
 
 # ---------------------------------------------------------------- events
@@ -351,33 +476,36 @@ send_devpod() {
 
 # in_db_files TEXT: TEXT is in the database or its WAL (the WAL read first:
 # a checkpoint moves pages from it to the database, then may truncate it).
+# One grep over both files, not `cat | grep -q`: under pipefail, grep -q
+# ending at a match while cat still writes made the pipeline fail (SIGPIPE,
+# 141) once the WAL outgrew the pipe buffer.
 in_db_files() {
-	cat "$D/events.db-wal" "$D/events.db" 2>/dev/null | grep -aqF -e "$1"
+	grep -aqsF -e "$1" "$D/events.db-wal" "$D/events.db"
 }
 
-# expect_in_db_files TEXT: poll a little (against a checkpoint in flight).
+# expect_in_db_files TEXT: wait for it (against a checkpoint in flight);
+# 1 if it is not there within WAIT seconds (and what the files are, for
+# the failure's message, on stderr).
 expect_in_db_files() {
-	local i
-	for i in $(seq 10); do
-		in_db_files "$1" && return 0
-		sleep 0.1
-	done
+	until_ok in_db_files "$1" && return 0
+	echo "# not in the database files within $WAIT s: $(cd "$D" && ls -l --time-style=+%T events.db* 2>&1 | awk '{ printf "%s %s %s; ", $NF, $5, $6 }')" >&2
 	return 1
 }
 
 # history_db: fill $D/events.db with `teltop serve` (before any UI runs):
 # the DevPod fixture (devpod up, devpod delete) and two werf events.
 history_db() {
-	local i addr='' pid rc
+	local addr='' pid rc end
 	"$TELTOP" serve --db "$D/events.db" --listen 127.0.0.1:0 \
 	    >"$D/serve.out" 2>"$D/serve.log" &
 	pid=$!
 	echo "$pid" >"$D/serve.pid"
-	for i in $(seq 100); do
+	end=$(($(now_us) + WAIT * 1000000))
+	while [ "$(now_us)" -lt "$end" ]; do
 		addr=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$D/serve.log" | head -n 1 | sed 's/^listening on //') || true
 		[ -n "$addr" ] && break
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		sleep 0.05
 	done
 	[ -n "$addr" ] || fail "teltop serve printed no address; log: $(tail -n 5 "$D/serve.log")"
 	ADDR=$addr
@@ -425,6 +553,8 @@ TITLE_DAILY='^DAY +SOURCE +EVENTS +COMMANDS +FAILED +CLIENTS +EVENTS$'
 TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily'
 CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 HELP_TITLE=' teltop keys'	# the overlay's first line
+FOOTER_STREAM='^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$'
+FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
 FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
 
 case_start() {
@@ -505,11 +635,16 @@ case_long_cells() {
 	expect_screen 'werf converge'
 	# not selected (the werf row below is)
 	screen_has "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$"
-	# selected
+	# selected (and still so after a visit to its detail)
 	keys k
-	keys Enter Escape
+	expect_selected 4
+	keys Enter
+	expect_line 3 '^Event #1  devsy  '
+	keys Escape
 	expect_line 3 "$TITLE_STREAM"
-	screen_has "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$"
+	expect_selected 4
+	line 4 | grep -Eq "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$" ||
+	    screen_fail "the selected devsy row (line 4) is not cut at its columns"
 }
 
 case_pause() {
@@ -557,10 +692,12 @@ case_filter() {
 	expect_screen 'werf hist-two'
 	keys /
 	expect_line -2 '^filter:$'
-	line -1 | grep -q '^ Enter apply  Esc cancel' || screen_fail "the footer is not the filter's"
+	expect_line -1 "$FOOTER_PROMPT"
 	type_text 'source=devpod'
 	expect_line -2 '^filter: source=devpod$'
 	keys Enter
+	# handled: the prompt has closed, the werf rows have gone
+	expect_line -1 "$FOOTER_STREAM"
 	expect_no_screen 'werf hist-'
 	screen_has 'devpod up'
 	screen_has 'devpod delete'
@@ -571,23 +708,35 @@ case_filter() {
 	send_devpod 'devpod live-devpod'
 	expect_screen 'devpod_cli +devpod live-devpod'
 	stays_absent 'werf live-werf'
-	# a bad filter says why and keeps the one in force
+	# a bad filter says why and keeps the one in force.  The log line
+	# already reads "filter: source=devpod": the prompt is open when its
+	# footer shows.
 	keys /
+	expect_line -1 "$FOOTER_PROMPT"
 	expect_line -2 '^filter: source=devpod$'
 	keys C-u
+	expect_line -2 '^filter:$'
 	type_text 'bogus=1'
 	expect_line -2 '^filter: bogus=1$'
 	keys Enter
-	expect_line -2 "^filter: .*bogus"
+	# handled: the prompt has closed and the log line explains (the prompt
+	# itself read "filter: bogus=1", so only then are the checks below
+	# about the filter in force)
+	expect_line -1 "$FOOTER_STREAM"
+	expect_line -2 "^filter: unknown filter field 'bogus'"
 	screen_lacks 'werf hist-'
+	screen_has 'devpod live-devpod'
 	line -3 | grep -Eq '^ filter: source=devpod *$' || screen_fail "the filter bar changed"
 	# Esc leaves the prompt without applying
 	keys /
+	expect_line -1 "$FOOTER_PROMPT"
 	type_text ' name=nothing'
 	expect_line -2 '^filter: source=devpod name=nothing$'
 	keys Escape
-	expect_no_screen '^filter: source=devpod name=nothing$'
+	expect_line -1 "$FOOTER_STREAM"
+	screen_lacks '^filter: source=devpod name=nothing$'
 	screen_has 'devpod live-devpod'
+	line -3 | grep -Eq '^ filter: source=devpod *$' || screen_fail "Esc changed the filter bar"
 	# cleared: every row again
 	keys / C-u Enter
 	expect_line -2 '^filter cleared$'
@@ -616,12 +765,10 @@ case_detail() {
 	screen_has '^Payload \(as stored; \? lines say what a field means\)$'
 	line -1 | grep -q '^ Esc back  Up/Down scroll' || screen_fail "the footer is not the detail's"
 	keys NPage
-	expect_screen '"command": "werf converge",$'
-	# each documented field is followed by what it means
-	local n
-	n=$(line_no '"command": "werf converge",$')
-	sed -n "$((n + 1))p" "$D/screen" | grep -Eq '^ +\? .*[Cc]ommand' ||
-	    screen_fail "no '? ...' meaning under \"command\""
+	# each documented field is followed by what it means (both lines of
+	# one frame: the wait is for the pair)
+	until_screen "'\"command\": \"werf converge\",' with a '? ...' meaning under it" \
+	    followed_by '"command": "werf converge",$' '^ +\? .*[Cc]ommand'
 	keys Escape
 	expect_line 3 "$TITLE_STREAM"
 	line 2 | grep -Eq "$TABS\$" || screen_fail "the tabs still show Detail"
@@ -631,10 +778,8 @@ case_detail() {
 	screen_has '^  client_id +dpmachine$'
 	screen_has '^  yellow event\.machine_id: '
 	keys NPage
-	expect_screen '^ +"command": "devpod up",$'
-	n=$(line_no '^ +"command": "devpod up",$')
-	sed -n "$((n + 1))p" "$D/screen" | grep -Eq '^ +\? .*[Cc]ommand' ||
-	    screen_fail "no '? ...' meaning under the DevPod command"
+	until_screen "'\"command\": \"devpod up\",' with a '? ...' meaning under it" \
+	    followed_by '^ +"command": "devpod up",$' '^ +\? .*[Cc]ommand'
 	keys Escape
 	expect_line 3 "$TITLE_STREAM"
 }
@@ -674,6 +819,7 @@ case_optout_prompt() {
 	start_ui
 	keys 3
 	expect_line 3 "$TITLE_OPTOUT"
+	expect_line 9 '^generic +off( |$)'	# the last row: the table is drawn
 	local i=4 s
 	for s in devtron devpod devsy werf posthog generic; do
 		line "$i" | grep -Eq "^$s +off( |$)" || screen_fail "line $i is not '$s off'"
@@ -815,7 +961,9 @@ case_help() {
 	expect_screen 'teltop keys'
 	keys q
 	expect_no_screen 'teltop keys'
-	sleep 0.3
+	# the overlay also goes when the UI quits: a key handled after q is the
+	# sign that it did not
+	sync_keys
 	[ ! -s "$D/exit" ] || fail "q on the help overlay quit: $(cat "$D/exit")"
 	expect_line 3 "$TITLE_STREAM"
 	# another view: the overlay over Commands, closed by Tab (not acted on)
@@ -829,7 +977,7 @@ case_help() {
 case_theme() {
 	start_ui
 	expect_line 3 "$TITLE_STREAM"
-	tm capture-pane -e -p -t ui >"$D/screen.e"
+	cap_e
 	has_colour || fail "no colour on the screen without NO_COLOR (so the NO_COLOR case means nothing)"
 	keys t
 	expect_line -2 '^theme: [A-Za-z0-9_.-]+$'
@@ -859,7 +1007,7 @@ case_no_color() {
 	start_ui NO_COLOR=1
 	expect_line 3 "$TITLE_STREAM"
 	frame_ok
-	tm capture-pane -e -p -t ui >"$D/screen.e"
+	cap_e
 	if has_colour; then
 		fail "NO_COLOR=1, yet the screen has colour: $(grep -m 3 $'\e' "$D/screen.e" | cat -v)"
 	fi
@@ -867,7 +1015,7 @@ case_no_color() {
 	expect_screen 'devpod up'
 	keys t
 	expect_line -2 '^theme: '
-	tm capture-pane -e -p -t ui >"$D/screen.e"
+	cap_e
 	if has_colour; then
 		fail "NO_COLOR=1, a theme switch brought colour: $(grep -m 3 $'\e' "$D/screen.e" | cat -v)"
 	fi
@@ -1012,12 +1160,10 @@ case_tabs() {
 # after_exit: the UI has ended with status 0 and left the terminal as it
 # found it: normal screen, cursor shown, no mouse reporting, no keypad mode.
 after_exit() {
-	local i
-	for i in $(seq 50); do
-		[ -s "$D/exit" ] && break
-		sleep 0.1
-	done
-	[ -s "$D/exit" ] || screen_fail "the UI did not exit within 5 s"
+	if ! until_ok test -s "$D/exit"; then
+		cap
+		screen_fail "the UI did not exit within $WAIT s"
+	fi
 	[ "$(cat "$D/exit")" = EXIT=0 ] || fail "exit status: $(cat "$D/exit")"
 	expect_screen '^UI-EXITED status=0$'
 	screen_lacks 'teltop  127\.0\.0\.1'
@@ -1045,9 +1191,10 @@ case_sigint() {
 }
 
 # An xterm (X10) mouse report: button B at 0-based column X, line Y,
-# written to the UI as a terminal would.  ncurses takes up to its
-# mouseinterval (200 ms) to tell a click from a double click, and a key
-# arriving within it loses the click: hence the pauses after each.
+# written to the UI as a terminal would.  ncurses gathers reports for up
+# to its mouseinterval (200 ms) to tell a click from a double click, and a
+# key arriving within it loses the click: after each, a case waits for
+# its effect before it sends anything else.
 mouse_bytes() {
 	printf '1b 5b 4d %x %x %x ' $((32 + $1)) $((32 + $2 + 1)) $((32 + $3 + 1))
 }
@@ -1055,19 +1202,16 @@ mouse_bytes() {
 click() {
 	# shellcheck disable=SC2046
 	tm send-keys -t ui -H $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2")
-	sleep 0.3
 }
 dblclick() {
 	# shellcheck disable=SC2046
 	tm send-keys -t ui -H $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2") \
 	    $(mouse_bytes 0 "$1" "$2") $(mouse_bytes 3 "$1" "$2")
-	sleep 0.3
 }
 # wheel 64|65: up or down
 wheel() {
 	# shellcheck disable=SC2046
 	tm send-keys -t ui -H $(mouse_bytes "$1" 10 10)
-	sleep 0.3
 }
 
 case_mouse() {
@@ -1079,7 +1223,9 @@ case_mouse() {
 	send "$(ev werf 'werf mouse-three' 0 100)" 1 0
 	expect_screen 'werf mouse-three'
 	# a click on the first row (line 4) selects it: Enter opens it
+	expect_selected 6
 	click 20 3
+	expect_selected 4
 	keys Enter
 	expect_line 3 '^Event #1  werf  generic  CommandExited$'
 	keys Escape
