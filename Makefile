@@ -69,7 +69,7 @@ $(B)/%.o: %.c $(B)/gen/otlp.pb-c.h
 
 # Unit tests: each links core/, store/, ws/body.o (no lws in it) and
 # tui/theme.o.
-UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o \
+UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o $(B)/ws/h1.o \
 	    $(B)/tui/theme.o
 $(B)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
@@ -178,6 +178,9 @@ fuzz-build:
 		$(wildcard $(SHARED)/fixtures/real-clients/*.http \
 		$(SHARED)/fixtures/real-clients/*.jsonl \
 		$(SHARED)/bench/*.json $(SHARED)/formats.md)
+	$(Q)mkdir -p $(FUZZ_B)/seeds/fuzz_h1
+	$(Q)for f in $(wildcard $(SHARED)/fixtures/real-clients/*.http); do \
+		cp "$$f" $(FUZZ_B)/seeds/fuzz_h1/; done
 
 # Run inside $(FUZZ_MAKE): B is build-fuzz, CC clang, objects instrumented.
 fuzz-bins: $(FUZZ_ALL:%=$(B)/fuzz/%) $(B)/fuzz/mkseeds

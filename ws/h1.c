@@ -24,7 +24,7 @@ struct h1 {
 };
 
 /* Why one of our callbacks stopped the parser. */
-enum { STOP_NONE, STOP_URI, STOP_HEADERS, STOP_CALLER };
+enum { STOP_NONE, STOP_URI, STOP_HEADERS, STOP_NUL, STOP_CALLER };
 
 static int	on_url(http_parser *, const char *, size_t);
 static int	on_header_field(http_parser *, const char *, size_t);
@@ -89,6 +89,10 @@ on_header_field(http_parser *hp, const char *p, size_t n)
 	size_t		 len;
 
 	r->hdr_bytes += n;
+	if (memchr(p, '\0', n) != NULL) {
+		h->stop = STOP_NUL;
+		return 1;
+	}
 	if (r->hdr_bytes > H1_HEADER_MAX)
 		goto too_big;
 	if (r->in_value || r->nhdr == 0) {
@@ -115,6 +119,10 @@ on_header_value(http_parser *hp, const char *p, size_t n)
 	size_t		 len;
 
 	r->hdr_bytes += n;
+	if (memchr(p, '\0', n) != NULL) {
+		h->stop = STOP_NUL;
+		return 1;
+	}
 	if (r->hdr_bytes > H1_HEADER_MAX || r->nhdr == 0) {
 		h->stop = STOP_HEADERS;
 		return 1;
@@ -170,8 +178,11 @@ on_headers_complete(http_parser *hp)
 		*q = '\0';
 		r->query = r->url + (q - r->path) + 1;
 	}
-	if (hp->upgrade)
-		return 0;	/* h1_feed() reports it */
+	if (hp->upgrade) {
+		/* h1_feed() reports it once whole; a body is not ours */
+		h->discard = 1;
+		return 0;
+	}
 	rc = h->ops->headers(h->arg, r);
 	if (rc == H1_STOP) {
 		h->stop = STOP_CALLER;
@@ -255,6 +266,8 @@ describe(struct h1 *h, enum http_errno e, struct h1_error *err)
 		snprintf(err->why, sizeof err->why, "request header section "
 		    "over %d bytes or %d lines", H1_HEADER_MAX,
 		    H1_HEADERS_MAX);
+	} else if (h->stop == STOP_NUL) {
+		snprintf(err->why, sizeof err->why, "a NUL byte in a header");
 	} else if (e == HPE_INVALID_METHOD) {
 		err->status = 405;
 		snprintf(err->why, sizeof err->why, "unknown method");
@@ -277,7 +290,9 @@ h1_feed(struct h1 *h, const uint8_t *p, size_t n, size_t *used,
 
 	*used = http_parser_execute(&h->hp, &settings, (const char *)p, n);
 	e = HTTP_PARSER_ERRNO(&h->hp);
-	if (h->hp.upgrade && (e == HPE_OK || e == HPE_PAUSED))
+	/* upgrade is set at the headers, but the parser goes on through a
+	 * body, if any: only a paused parser has finished the request */
+	if (h->hp.upgrade && e == HPE_PAUSED)
 		return H1_UPGRADE;
 	if (e == HPE_PAUSED)
 		return H1_DONE;

@@ -23,6 +23,7 @@ opts() {
 	fuzz_time)	echo "-dict=$here/time.dict -max_len=128" ;;
 	fuzz_theme)	echo "-dict=$here/theme.dict -max_len=4096" ;;
 	fuzz_body)	echo "-dict=$here/body.dict -max_len=16384" ;;
+	fuzz_h1)	echo "-dict=$here/http.dict -max_len=32768" ;;
 	fuzz_otlp)	echo "-max_len=8192" ;;
 	# The store keeps what each input adds, so every input would look
 	# like a leak and get a full leak scan (15x slower); leaks are still
