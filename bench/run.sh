@@ -303,6 +303,17 @@ if [ -x "$privbench" ]; then
 	fi
 fi
 
+# The loop while a 20 MiB body is decoded: GET /healthz, back to back on
+# one connection, for as long as the big POST takes (bench/healthz.mjs).
+if command -v node >/dev/null 2>&1; then
+	echo
+	rm -f "$tmp/teltop.db" "$tmp/teltop.db-wal" "$tmp/teltop.db-shm"
+	if start_server; then
+		node "$here/healthz.mjs" "$url" || fail "bench/healthz.mjs failed"
+		stop_server
+	fi
+fi
+
 # The UI attached: the same ws100 load against `teltop` (collector + UI)
 # running in a private tmux server at 120x40, against `serve` alone above;
 # and how long a key takes to show on screen while that load runs.
