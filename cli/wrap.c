@@ -715,16 +715,6 @@ join_args(char **argv, int argc)
 	return s;
 }
 
-/* Microseconds on the monotonic clock. */
-static int64_t
-mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* The --help text. */
 static void
 help(void)
@@ -839,7 +829,7 @@ cmd_wrap(int argc, char **argv)
 	(void)sigaction(SIGCHLD, &sa, &oldchld);
 
 	w.start_us = tt_now_us();
-	t0 = mono_us();
+	t0 = tt_mono_us();
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "teltop wrap: cannot fork: %s\n",
@@ -866,7 +856,7 @@ cmd_wrap(int argc, char **argv)
 		}
 	}
 	memset(&o, 0, sizeof o);
-	o.duration_ms = (mono_us() - t0) / 1000;
+	o.duration_ms = (tt_mono_us() - t0) / 1000;
 	if (WIFSIGNALED(st)) {
 		o.signo = WTERMSIG(st);
 		o.exit_code = 128 + o.signo;

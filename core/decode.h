@@ -59,6 +59,8 @@ int	tt_decode(enum tt_route, const uint8_t *body, size_t len,
 #define TT_TIME_RANGE	-2	/* a time, but outside the range above */
 
 int64_t	tt_now_us(void);
+/* µs on the monotonic clock (for intervals; any thread). */
+int64_t	tt_mono_us(void);
 /* A number in s, ms, µs or ns (by magnitude) -> µs; TT_TIME_OK, or
  * TT_TIME_BAD (not finite), TT_TIME_RANGE. */
 int	tt_time_number(double, int64_t *us);

@@ -15,6 +15,15 @@
 
 /* Now, in µs since the epoch. */
 int64_t
+tt_mono_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
 tt_now_us(void)
 {
 	struct timespec	ts;

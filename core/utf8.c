@@ -198,9 +198,8 @@ tt_utf8_json(char *s, size_t *len)
 	return out;
 }
 
-/* The value of a hex digit, or -1. */
-static int
-hexval(unsigned char c)
+int
+tt_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -221,7 +220,7 @@ escape_at(const char *s, size_t len, size_t i)
 	if (i + 6 > len || s[i] != '\\' || s[i + 1] != 'u')
 		return -1;
 	for (k = 2; k < 6; k++) {
-		if ((h = hexval((unsigned char)s[i + k])) < 0)
+		if ((h = tt_hexval((unsigned char)s[i + k])) < 0)
 			return -1;
 		v = v * 16 + h;
 	}

@@ -40,4 +40,7 @@ char	*tt_utf8_json(char *s, size_t *len);
 int	 tt_utf8_escapes_ok(const char *, size_t);
 size_t	 tt_utf8_fix_escapes(char *, size_t);
 
+/* The value of a hex digit, or -1. */
+int	 tt_hexval(int);
+
 #endif

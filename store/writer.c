@@ -33,6 +33,7 @@
 
 #include <sqlite3.h>
 
+#include "core/decode.h"
 #include "core/xmalloc.h"
 #include "store.h"
 #include "store_int.h"
@@ -82,16 +83,6 @@ struct writer {
 	uint64_t		 ck_ended;
 };
 
-/* Monotonic µs (any thread). */
-static int64_t
-mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Sleep on the calling thread. */
 static void
 sleep_us(int64_t us)
@@ -109,7 +100,7 @@ store_writer_give_up(struct writer *w)
 {
 	int64_t	d = atomic_load(&w->deadline);
 
-	return d != 0 && mono_us() >= d;
+	return d != 0 && tt_mono_us() >= d;
 }
 
 /* Times the writer found the database locked (loop thread). */
@@ -253,7 +244,7 @@ static int
 on_busy(void *arg, int count)
 {
 	struct writer	*w = arg;
-	int64_t		 now = mono_us(), us;
+	int64_t		 now = tt_mono_us(), us;
 
 	if (count == 0) {
 		atomic_fetch_add(&w->lock_waits, 1);
@@ -279,7 +270,7 @@ on_busy(void *arg, int count)
 static void
 busy_end(struct writer *w)
 {
-	double	s = (double)(mono_us() - w->busy_since) / 1e6;
+	double	s = (double)(tt_mono_us() - w->busy_since) / 1e6;
 
 	if (w->busy_told && w->gave_up)
 		notice(w, xasprintf("stopping: gave up waiting for the "
@@ -343,7 +334,7 @@ checkpointer_main(void *arg)
 		if (w->ck_quit)
 			break;
 		at = last + CKPT_INTERVAL_US;
-		if (!w->ck_hard && mono_us() < at) {
+		if (!w->ck_hard && tt_mono_us() < at) {
 			ts.tv_sec = (time_t)(at / 1000000);
 			ts.tv_nsec = (long)(at % 1000000) * 1000;
 			pthread_cond_timedwait(&w->ck_wake, &w->lock, &ts);
@@ -354,7 +345,7 @@ checkpointer_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		sqlite3_wal_checkpoint_v2(w->ck_db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-		last = mono_us();
+		last = tt_mono_us();
 		pthread_mutex_lock(&w->lock);
 		w->ck_ended++;
 		pthread_cond_broadcast(&w->ck_cond);
@@ -486,7 +477,7 @@ store_writer_stop(struct store *st)
 	struct job	*list;
 	char		*cause = NULL;
 
-	atomic_store(&w->deadline, mono_us() + STOP_WAIT_US);
+	atomic_store(&w->deadline, tt_mono_us() + STOP_WAIT_US);
 	(void)store_flush(st, &cause);
 	while (st->jobs > 0) {
 		pthread_mutex_lock(&w->lock);

@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "body.h"
 
@@ -51,18 +52,6 @@ buf_free(struct tt_buf *b)
 	buf_init(b, b->max);
 }
 
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 chunked_feed(struct chunked *c, const uint8_t *p, size_t n,
     struct tt_buf *out, int *overflow)
@@ -73,7 +62,7 @@ chunked_feed(struct chunked *c, const uint8_t *p, size_t n,
 	while (i < n) {
 		switch (c->state) {
 		case CH_SIZE:
-			h = hexval(p[i]);
+			h = tt_hexval(p[i]);
 			if (h >= 0) {
 				if (++c->digits > 15)
 					return -1;
@@ -299,8 +288,8 @@ body_form_base64(const uint8_t *p, size_t n, struct tt_buf *out,
 	for (i = 0; i < vlen; i++) {
 		c = v[i];
 		/* A '+' stays '+': in base64 a space means nothing. */
-		if (c == '%' && i + 2 < vlen && (hi = hexval(v[i + 1])) >= 0 &&
-		    (lo = hexval(v[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < vlen && (hi = tt_hexval(v[i + 1])) >= 0 &&
+		    (lo = tt_hexval(v[i + 2])) >= 0) {
 			c = (uint8_t)(hi * 16 + lo);
 			i += 2;
 		}

@@ -11,6 +11,7 @@
 
 #include <http_parser.h>
 
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "h1.h"
 
@@ -316,18 +317,6 @@ h1_header(const struct h1_req *r, const char *name)
 	return NULL;
 }
 
-static int
-hexdigit(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 const char *
 h1_query(const struct h1_req *r, const char *name, char *buf, size_t len)
 {
@@ -343,8 +332,8 @@ h1_query(const struct h1_req *r, const char *name, char *buf, size_t len)
 		    q[nlen] == '=') {
 			for (v = q + nlen + 1; v < end && o + 1 < len; v++) {
 				if (*v == '%' && end - v >= 3 &&
-				    (hi = hexdigit(v[1])) >= 0 &&
-				    (lo = hexdigit(v[2])) >= 0) {
+				    (hi = tt_hexval(v[1])) >= 0 &&
+				    (lo = tt_hexval(v[2])) >= 0) {
 					buf[o++] = (char)(hi * 16 + lo);
 					v += 2;
 				} else
