@@ -152,6 +152,14 @@ sink_submit(void *arg, struct tt_batch *b, const char *route,
 	return ticket;
 }
 
+static size_t
+sink_held(void *arg)
+{
+	struct collector	*co = arg;
+
+	return store_held(co->store);
+}
+
 static void
 sink_count(void *arg, enum tt_counter c, int64_t n)
 {
@@ -465,6 +473,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.sink.arg = co;
 	cfg.sink.submit = sink_submit;
 	cfg.sink.prepare = sink_prepare;
+	cfg.sink.held = sink_held;
 	cfg.sink.count = sink_count;
 	cfg.sink.flush = sink_flush;
 	cfg.sink.optout_json = sink_optout_json;

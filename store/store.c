@@ -329,6 +329,7 @@ store_submit(struct store *st, struct tt_batch *b,
     const struct store_payload *pl)
 {
 	struct pending	*p;
+	size_t		 i;
 
 	if (st->npending == st->cappending) {
 		st->cappending = st->cappending == 0 ? 64 :
@@ -343,6 +344,8 @@ store_submit(struct store *st, struct tt_batch *b,
 	p->n = b->n;
 	b->ev = NULL;
 	b->n = b->cap = 0;
+	for (i = 0; i < p->n; i++)
+		p->bytes += sizeof p->ev[i] + p->ev[i].data_len;
 	if (pl != NULL && p->n > 0) {
 		p->route = xstrdup(pl->route != NULL ? pl->route : "");
 		p->content_type = pl->content_type != NULL ?
@@ -350,7 +353,9 @@ store_submit(struct store *st, struct tt_batch *b,
 		p->body = xmalloc(pl->len);
 		memcpy(p->body, pl->body, pl->len);
 		p->len = pl->len;
+		p->bytes += pl->len;
 	}
+	st->held += p->bytes;
 	return p->ticket;
 }
 
@@ -367,6 +372,13 @@ size_t
 store_pending(const struct store *st)
 {
 	return st->npending;
+}
+
+/* Bytes of events and payloads queued or being committed (loop thread). */
+size_t
+store_held(const struct store *st)
+{
+	return st->held;
 }
 
 /* Jobs out with the writer, results not yet delivered. */
@@ -582,8 +594,10 @@ store_commit_done(struct store *st, struct job *j)
 	if (j->n > 0) {
 		first = j->p[0].ticket;
 		last = j->p[j->n - 1].ticket;
-		for (i = 0; i < j->n; i++)
+		for (i = 0; i < j->n; i++) {
+			st->held -= j->p[i].bytes;
 			pending_free(&j->p[i]);
+		}
 		j->n = 0;
 		if (st->commit_cb != NULL)
 			st->commit_cb(st->commit_arg, first, last, j->how);

@@ -81,6 +81,9 @@ uint64_t	 store_submit(struct store *, struct tt_batch *,
 void		 store_count(struct store *, enum tt_counter, int64_t);
 /* Requests queued, not yet handed to a commit. */
 size_t		 store_pending(const struct store *);
+/* Bytes of events and payloads queued or being committed: what a held
+ * write lock makes grow. */
+size_t		 store_held(const struct store *);
 /* Jobs (commits, opt-out changes) handed to the writer whose results are
  * not yet delivered: 0 when the store is idle. */
 size_t		 store_inflight(const struct store *);

@@ -25,6 +25,7 @@ struct pending {
 	size_t			 len;
 	struct tt_event		*ev;		/* owned */
 	size_t			 n;
+	size_t			 bytes;		/* what it holds, about */
 };
 
 /* Events dropped under an opt-out entry, written with the next commit. */
@@ -88,6 +89,7 @@ struct store {
 					   there is no writer */
 	struct wconn		 wc;	/* db's insert statements */
 	struct pending		*pending;
+	size_t			 held;		/* bytes queued, not yet done */
 	size_t			 npending;
 	size_t			 cappending;
 	uint64_t		 next_ticket;

@@ -95,7 +95,7 @@ on_body(void *arg, const uint8_t *p, size_t n)
 	/* Bodies without a length take from the budget as they grow. */
 	if (c->body.len + n > c->reserved) {
 		grow = c->body.len + n - c->reserved;
-		if (ws->buffered + grow > ws->cfg.buffered_max) {
+		if (budget_used(ws) + grow > ws->cfg.buffered_max) {
 			count(ws, TT_CTR_RECEIVED, 1);
 			count(ws, TT_CTR_REJ_BUSY, 1);
 			c->close_after = 1;

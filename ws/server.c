@@ -132,6 +132,13 @@ count(struct ws *ws, enum tt_counter c, int64_t n)
 		ws->cfg.sink.count(ws->cfg.sink.arg, c, n);
 }
 
+size_t
+budget_used(struct ws *ws)
+{
+	return ws->buffered + (ws->cfg.sink.held != NULL ?
+	    ws->cfg.sink.held(ws->cfg.sink.arg) : 0);
+}
+
 /* ---- the WebSocket wait list ---- */
 
 static void
@@ -464,9 +471,10 @@ metrics_text(struct ws *ws)
 
 	s = xasprintf("# HELP teltop_connections Open connections.\n"
 	    "# TYPE teltop_connections gauge\nteltop_connections %d\n"
-	    "# HELP teltop_buffered_bytes Request bytes held in memory.\n"
+	    "# HELP teltop_buffered_bytes Request bytes held in memory "
+	    "(bodies, and events waiting for their commit).\n"
 	    "# TYPE teltop_buffered_bytes gauge\nteltop_buffered_bytes %zu\n",
-	    ws->connections, ws->buffered);
+	    ws->connections, budget_used(ws));
 	for (i = 0; i < TT_CTR_COUNT; i++) {
 		const char *reason = tt_counter_reason((enum tt_counter)i);
 		if (reason != NULL)
@@ -771,7 +779,7 @@ route_headers(struct hconn *c)
 		http_error(c, 413, TT_CTR_REJ_TOO_LARGE, msg);
 		return 1;
 	}
-	if (ws->buffered + clen > ws->cfg.buffered_max) {
+	if (budget_used(ws) + clen > ws->cfg.buffered_max) {
 		c->close_after = 1;
 		count(ws, TT_CTR_RECEIVED, 1);
 		count(ws, TT_CTR_REJ_BUSY, 1);
@@ -952,7 +960,7 @@ ws_receive(struct conn *c, const uint8_t *p, size_t len)
 	}
 	count(ws, TT_CTR_BYTES, (int64_t)len);
 	if (!c->msg_bad && c->msg.len + len > c->msg_reserved) {
-		if (ws->buffered + len > ws->cfg.buffered_max)
+		if (budget_used(ws) + len > ws->cfg.buffered_max)
 			c->msg_bad = 3;
 		else {
 			ws->buffered += len;

@@ -32,6 +32,8 @@ struct ws_sink {
 	 * findings): may run on the decode thread, before submit.  NULL: none.
 	 */
 	void		(*prepare)(void *arg, struct tt_batch *);
+	/* Bytes the sink holds for commits not done yet (the budget). */
+	size_t		(*held)(void *arg);
 	/* Persist a counter change. */
 	void		(*count)(void *arg, enum tt_counter, int64_t);
 	/* A timer asked for with ws_request_flush() fired. */

@@ -130,6 +130,8 @@ int	 route_upgrade(struct hconn *);
 void	 wlog(struct ws *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 count(struct ws *, enum tt_counter, int64_t);
+/* Bytes held now against cfg.buffered_max: bodies, and the sink's queue. */
+size_t	 budget_used(struct ws *);
 char	*error_json(int with_ok, const char *err);
 
 /* ---- worker.c: decoding big bodies off the service thread ---- */

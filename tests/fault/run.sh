@@ -138,9 +138,10 @@ healthz() { [ "$(curl -s --max-time 2 "http://$ADDR/healthz")" = ok ]; }
 # prints its address and /healthz answers ok.
 start_server() {
 	local db=$1 log=$2 off
+	shift 2
 	[ -z "$SERVER_PID" ] || kill_server	# a failed case may leave one
 	off=$(log_size "$log")
-	"$TELTOP" serve --db "$db" --listen 127.0.0.1:0 >>"$log" 2>&1 &
+	"$TELTOP" serve --db "$db" --listen 127.0.0.1:0 "$@" >>"$log" 2>&1 &
 	SERVER_PID=$!
 	ADDR=
 	wait_for "'listening on ADDR:PORT' in $log" 10 server_addr "$log" "$off" || return 1
@@ -501,11 +502,61 @@ lock_events() {
 	return $ok
 }
 
+# lock_budget: while another process holds the lock, what waits for its
+# commit counts against --max-buffered: new bodies get 503 + Retry-After
+# instead of memory growing; those taken are acked after the release.
+lock_budget() {
+	local d=$T/lockb i pids= n200=0 n503=0 body
+	mkdir -p "$d"
+	start_server "$d/events.db" "$d/serve.log" --max-buffered 1MiB ||
+	    return 1
+	curl -s --max-time 10 -X POST --data-binary '{"name":"lb-first"}' \
+	    "http://$ADDR/v1/events" >/dev/null
+	mkfifo "$d/lock.in"
+	"$DBTOOL" lock "$d/events.db" <"$d/lock.in" >"$d/lock.out" 2>&1 &
+	LOCK_PID=$!
+	exec 8>"$d/lock.in"
+	wait_for "faultdb to take the write lock" 15 grep -qx locked \
+	    "$d/lock.out" || return 1
+	# 12 bodies of ~200 KiB: about six fit in 1 MiB
+	body=$(node -e 'const e=[];for(let i=0;i<800;i++)e.push({name:"lb-"+i,pad:"x".repeat(220)});process.stdout.write(JSON.stringify(e))')
+	printf '%s' "$body" >"$d/body.json"
+	for i in $(seq 1 12); do
+		curl -s -o "$d/r$i.body" -D "$d/r$i.head" -w '%{http_code}' \
+		    --max-time 60 -H 'Content-Type: application/json' \
+		    --data-binary @"$d/body.json" "http://$ADDR/v1/events" \
+		    >"$d/r$i.code" &
+		pids="$pids $!"
+	done
+	have503() { grep -lx 503 "$d"/r*.code >/dev/null 2>&1; }
+	wait_for "a 503 while the lock is held" 20 have503 || { echo "release" >&8; return 1; }
+	grep -il '^retry-after: [0-9]' "$d"/r*.head >/dev/null ||
+	    { echo "a 503 without Retry-After:"; cat "$d"/r*.head; echo release >&8; return 1; }
+	grep -qx 200 "$d"/r*.code 2>/dev/null &&
+	    { echo "a body was acked while the lock was held"; echo release >&8; return 1; }
+	echo release >&8
+	exec 8>&-
+	wait "$LOCK_PID"
+	LOCK_PID=
+	for i in $pids; do wait "$i"; done
+	for i in $(seq 1 12); do
+		case $(cat "$d/r$i.code") in
+		200) n200=$((n200 + 1)) ;;
+		503) n503=$((n503 + 1)) ;;
+		*) echo "request $i: status $(cat "$d/r$i.code")"; return 1 ;;
+		esac
+	done
+	echo "$n200 acked after the release, $n503 refused with 503 while it was held"
+	[ "$n200" -ge 1 ] && [ "$n503" -ge 1 ] || return 1
+	stop_server "$d/serve.log"
+}
+
 lock_cases() {
 	run "write lock: another process holds BEGIN IMMEDIATE" lock_take || return
 	lock_hold >"$T/case.log" 2>&1 || { record "write lock: held ${HOLD_S} s, then released" 1 "$T/case.log"; return; }
 	run "write lock: /healthz answers within 500 ms while it is held ($HOLD_S s)" lock_healthz
 	run "write lock: events sent meanwhile wait (none refused, none acked early), all acked and stored after the release" lock_events
+	run "write lock: what waits for the commit counts against --max-buffered (503 + Retry-After, the rest acked after)" lock_budget
 }
 
 # ---------------------------------------------------------------- main
