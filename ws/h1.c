@@ -163,6 +163,7 @@ on_headers_complete(http_parser *hp)
 {
 	struct h1	*h = hp->data;
 	struct h1_req	*r = &h->req;
+	const char	*up;
 	char		*q;
 	int		 rc;
 
@@ -179,6 +180,12 @@ on_headers_complete(http_parser *hp)
 		*q = '\0';
 		r->query = r->url + (q - r->path) + 1;
 	}
+	/* Only WebSocket (and CONNECT) are upgrades here: RFC 7230 6.7 lets a
+	 * server ignore any other offer (curl --http2's h2c) and answer. */
+	up = h1_header(r, "upgrade");
+	if (hp->upgrade && hp->method != HTTP_CONNECT && (up == NULL ||
+	    strcasecmp(up, "websocket") != 0))
+		hp->upgrade = 0;
 	if (hp->upgrade) {
 		/* h1_feed() reports it once whole; a body is not ours */
 		h->discard = 1;

@@ -126,6 +126,13 @@ rx_pause(struct hconn *c, int pause)
 static void
 start_write(struct hconn *c)
 {
+	/*
+	 * Nothing more is read until the reply is out: a peer that closed its
+	 * side must not be seen to close (lws would drop us) before that.
+	 */
+	rx_pause(c, 1);
+	if (c->close_after)
+		buf_free(&c->rest);
 	c->state = HS_WRITE;
 	http_wait_remove(c);
 	/* a peer that never reads its reply does not keep it forever */

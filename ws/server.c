@@ -406,7 +406,12 @@ job_new(struct ws *ws, enum route_kind kind, struct tt_buf *body)
 static void
 job_start(struct ws *ws, struct decode_job *j)
 {
-	if (j->body.len <= INLINE_DECODE_MAX || ws->worker == NULL) {
+	/* Compressed or encoded bodies may grow to request_max: the worker. */
+	int	plain = !body_is_gzip(j->body.p, j->body.len) &&
+		    j->cenc[0] == '\0' && j->compression[0] == '\0' &&
+		    strstr(j->ctype, "x-www-form-urlencoded") == NULL;
+
+	if ((plain && j->body.len <= INLINE_DECODE_MAX) || ws->worker == NULL) {
 		decode_job_run(j);
 		j->done(j);
 	} else

@@ -22,6 +22,8 @@
 //                       cl-negative, cl-nonnumeric, cl-conflict, cl-te, cl-huge,
 //                       headers-431, uri-414, gzip-trailing
 //   halfclose M         10 clients: POST then shutdown(SHUT_WR): each gets its reply
+//   halfclose-refused   requests answered with an error and a close, each sent
+//                       then half-closed, 3 times each: every reply comes
 //   request METHOD PATH [-H "K: V"]... [--data S] [--no-host]
 //                       one request on a fresh socket; prints the reply as JSON
 //                       {"status":N,"headers":{lowercase:value},"body":S}
@@ -662,6 +664,31 @@ async function halfclose(m) {
 		console.log(`stored ${m}-${i}`);
 }
 
+async function halfcloseRefused() {
+	const cases = [
+		['GET /nope HTTP/1.0\r\n\r\n', 404],
+		['GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 404],
+		['POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
+		['PUT /v1/events HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}', 405],
+		['GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: h2c\r\n\r\n', 200],
+	];
+	const bad = [];
+	for (let round = 0; round < 3; round++)
+		for (const [text, want] of cases) {
+			const c = (await Conn.open()).expect(text.split(' ')[0]);
+			c.sock.end(Buffer.from(text, 'latin1'));
+			try {
+				wantStatus(await c.reply(0), want, `${show(text, 60)} then half-close`);
+			} catch (e) {
+				bad.push(e.message);
+			}
+			c.destroy();
+		}
+	if (bad.length)
+		fail(bad.join('\n'));
+	console.log(`${3 * cases.length} refused requests, each half-closed, each answered`);
+}
+
 async function request(method, path, rest) {
 	const headers = {};
 	let body = null, host;
@@ -917,6 +944,7 @@ async function main() {
 	case 'methods': return methods(args[0]);
 	case 'framing': return framing(args[0], args[1]);
 	case 'halfclose': return halfclose(args[0]);
+	case 'halfclose-refused': return halfcloseRefused();
 	case 'request': return request(args[0], args[1], args.slice(2));
 	case 'healthz': {
 		const ms = await healthz();

@@ -331,6 +331,29 @@ ht_case_halfclose() {
 	ht_alive
 }
 
+# 4b. A refusal that closes the connection reaches a client that
+# half-closed (each sent and half-closed at once, three rounds).
+ht_case_halfclose_refused() {
+	ht_start
+	ht_node halfclose-refused
+	ht_alive
+}
+
+# 4c. An Upgrade teltop does not serve (curl --http2 offers h2c) is
+# ignored, as RFC 7230 6.7 allows: the request is answered as HTTP/1.1.
+ht_case_h2c_ignored() {
+	local m
+	ht_start
+	m=$(ht_marker h2c)
+	curl -sS --http2 -o "$T/h2c.body" -w '%{http_code}' --max-time 10 \
+	    -H 'Content-Type: application/json' --data-binary "{\"name\":\"$m\"}" \
+	    "http://$HT_ADDR/v1/events" >"$T/h2c.code"
+	[ "$(cat "$T/h2c.code")" = 200 ] ||
+	    fail "curl --http2: status $(cat "$T/h2c.code"): $(cat "$T/h2c.body")"
+	ht_stored_once "$m"
+	ht_alive
+}
+
 # 5. Control routes need the token; refusals change nothing.
 ht_case_auth_none() {
 	ht_start
@@ -508,6 +531,8 @@ run_http_cases() {
 		ht_run "http: framing error $f answered at once" ht_case_framing "$f"
 	done
 	ht_run "http: POST then half-close (10 clients): every reply comes, every event stored" ht_case_halfclose
+	ht_run "http: refused requests then half-close: every refusal reaches its client" ht_case_halfclose_refused
+	ht_run "http: an Upgrade other than WebSocket (curl --http2, h2c) is ignored and answered" ht_case_h2c_ignored
 	ht_run "http: POST /v1/optout without a token: 401, registry unchanged" ht_case_auth_none
 	ht_run "http: POST /v1/optout with the token: 200; a wrong token refused" ht_case_auth_token
 	ht_run "http: token + Origin: https://evil.example: 403" ht_case_auth_refused 403 'Origin: https://evil.example'
