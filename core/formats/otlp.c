@@ -405,10 +405,20 @@ js_any(const cJSON *v)
 static void
 lower_id(const char *s, char *out, size_t len)
 {
-	size_t	i;
+	size_t		i, n;
+	unsigned char	c;
 
-	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < len; i++)
-		out[i] = (char)tolower((unsigned char)s[i]);
+	/* s is valid UTF-8: cut it between characters, never inside one */
+	for (i = 0; s != NULL && s[i] != '\0'; i += n) {
+		c = (unsigned char)s[i];
+		n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (i + n + 1 > len)
+			break;
+		if (n == 1)
+			out[i] = (char)tolower(c);
+		else
+			memcpy(out + i, s + i, n);
+	}
 	out[i] = '\0';
 }
 

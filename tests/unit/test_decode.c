@@ -1608,6 +1608,26 @@ test_otlp_json_trace_case(void **state)
 	tt_batch_clear(b);
 }
 
+/*
+ * Regression (fuzz_ingest): a trace id of non-hex text was cut at 32 bytes
+ * inside a UTF-8 character, and read back repaired.
+ */
+static void
+test_otlp_json_trace_utf8_cut(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_OTLP_TRACES,
+	    "{'resourceSpans':[{'scopeSpans':[{'spans':["
+	    "{'traceId':'5B8EFFF798038103D269B633AAAA\u20ac\u20ac',"
+	    "'name':'job'}]}]}]}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-json",
+	    .ts = RECV_AT, .name = "job",
+	    .execution_id = "5b8efff798038103d269b633aaaa"
+	    "\xe2\x82\xac");
+	tt_batch_clear(b);
+}
+
 /* werf's documented flat JSON (seeds 004). */
 static void
 test_werf_flat_json(void **state)
@@ -2990,6 +3010,7 @@ main(void)
 		T(test_otlp_json),
 		T(test_otlp_json_huge_nanos),
 		T(test_otlp_json_trace_case),
+		T(test_otlp_json_trace_utf8_cut),
 		T(test_werf_flat_json),
 		T(test_generic_full),
 		T(test_generic_aliases),
