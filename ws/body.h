@@ -1,6 +1,5 @@
 /*
- * Request bodies: a bounded buffer, the chunked transfer decoder lws 4.1
- * leaves to us for server requests, gzip/zlib inflation stopped at a limit
+ * Request bodies: a bounded buffer, gzip/zlib inflation stopped at a limit
  * (a gzip bomb ends at the limit, not in memory), and posthog-js
  * "data=<base64>" form bodies.  No lws types: these are plain functions.
  */
@@ -22,27 +21,6 @@ void	buf_init(struct tt_buf *, size_t max);
 int	buf_append(struct tt_buf *, const void *, size_t);
 void	buf_reset(struct tt_buf *);
 void	buf_free(struct tt_buf *);
-
-enum chunked_state {
-	CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
-	CH_TRAILER, CH_TRAILER_LF, CH_DONE
-};
-
-struct chunked {
-	enum chunked_state	state;
-	uint64_t		remain;
-	int			digits;
-	int			line_empty;
-};
-
-/*
- * Feed bytes of a chunked body.  Data goes to out unless it is full (then
- * *overflow is set and the rest is skipped, so the end is still found).
- * Returns 1 when the last chunk and trailer are done, 0 for more, -1 on a
- * malformed encoding.
- */
-int	chunked_feed(struct chunked *, const uint8_t *, size_t,
-	    struct tt_buf *out, int *overflow);
 
 enum { BODY_OK = 0, BODY_BAD = -1, BODY_TOO_LARGE = -2 };
 

@@ -2,14 +2,16 @@
  * mkseeds OUTDIR FILE...: the seed corpora of the fuzz targets, made at
  * build time from the fixtures (nothing generated is committed).
  *
- * FILE is a recorded request (*.http: headers stripped; chunked and gzip
- * undone), a capture of requests (*.jsonl: each line's "body"), a body
- * (*.json, *.ndjson), a markdown file (its ```json blocks) or a theme
- * (*.theme).  Each body becomes:
+ * FILE is a recorded request (*.http: parsed by ws/h1.c, its body with
+ * chunked and gzip undone), a capture of requests (*.jsonl: each line's
+ * "body"), a body (*.json, *.ndjson), a markdown file (its ```json blocks)
+ * or a theme (*.theme).  Each body becomes:
  *   fuzz_decode, fuzz_ingest	the body behind each route's first byte
- *   fuzz_body			its chunked, gzip, zlib, base64 form and
+ *   fuzz_body			its gzip, zlib, base64 form and
  *				base64-of-gzip wire forms, with fuzz_body's
  *				four-byte header
+ *   fuzz_h1			a chunked POST of it (pieces of 1, 7 and
+ *				the rest, an extension, a trailer)
  *   fuzz_privacy		the body and every event it decodes to
  *   fuzz_time			every string in it that tt_time_parse takes
  * fuzz_otlp (and the protobuf route of fuzz_decode and fuzz_ingest) gets
@@ -31,6 +33,7 @@
 #include "core/decode.h"
 #include "core/xmalloc.h"
 #include "ws/body.h"
+#include "ws/h1.h"
 
 #define ROUTES		(TT_ROUTE_OTLP_TRACES + 1)
 #define SEL_PROTOBUF	8	/* fuzz_events.h: bit 3 of the first byte */
@@ -111,11 +114,18 @@ times_of(const cJSON *j)
 		times_of(c);
 }
 
-/* The wire forms of fuzz_body: mode, limit (0: 1 MiB), two cuts. */
+/*
+ * The wire forms of fuzz_body (mode, limit (0: 1 MiB), two unused bytes)
+ * and a chunked request of fuzz_h1 (its first byte: take the body, cut at
+ * 64).
+ */
 static void
 body_forms(const uint8_t *p, size_t n)
 {
-	static const uint8_t	 h_chunked[4] = { 0, 0, 0x40, 0x80 };
+	static const uint8_t	 h_h1 = 0x80;
+	static const char	 post[] = "POST /v1/events HTTP/1.1\r\n"
+				     "Host: x\r\n"
+				     "Transfer-Encoding: chunked\r\n\r\n";
 	static const uint8_t	 h_inflate[4] = { 1, 0, 0, 0 };
 	static const uint8_t	 h_form[4] = { 2, 0, 0, 0 };
 	static const uint8_t	 h_form_gz[4] = { 3, 0, 0, 0 };
@@ -130,6 +140,7 @@ body_forms(const uint8_t *p, size_t n)
 
 	/* chunked: pieces of 1, 7 and the rest, an extension, a trailer */
 	buf_init(&w, SIZE_MAX / 2);
+	(void)buf_append(&w, post, sizeof post - 1);
 	for (i = 0, k = 0; i < n; i += step, k++) {
 		step = k == 0 ? 1 : k == 1 ? 7 : n - i;
 		if (step > n - i)
@@ -141,7 +152,7 @@ body_forms(const uint8_t *p, size_t n)
 		(void)buf_append(&w, "\r\n", 2);
 	}
 	(void)buf_append(&w, "0\r\nX-T: 1\r\n\r\n", 13);
-	seed("fuzz_body", h_chunked, 4, w.p, w.len);
+	seed("fuzz_h1", &h_h1, 1, w.p, w.len);
 	buf_free(&w);
 
 	/* gzip and zlib */
@@ -425,36 +436,42 @@ ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+static int
+http_on_headers(void *arg, struct h1_req *r)
+{
+	(void)arg;
+	(void)r;
+	return H1_BODY;
+}
+
+/* Collect the body (de-chunked by h1); past TT_REQUEST_MAX, stop. */
+static int
+http_on_body(void *arg, const uint8_t *p, size_t n)
+{
+	return buf_append(arg, p, n) == 0 ? 0 : H1_STOP;
+}
+
+static const struct h1_ops http_ops = { http_on_headers, http_on_body };
+
 /* A recorded HTTP request: the body, with chunked and gzip undone. */
 static void
 http_file(const uint8_t *p, size_t n)
 {
-	static const uint8_t	 h_chunked[4] = { 0, 0, 0x55, 0xaa };
-	const uint8_t		*end;
-	const char		*hdrs = (const char *)p, *te;
-	struct chunked		 c;
-	struct tt_buf		 out, z;
-	char			*cause = NULL;
-	size_t			 off;
-	int			 overflow = 0;
+	struct h1	*h;
+	struct h1_error	 err;
+	struct tt_buf	 out, z;
+	char		*cause = NULL;
+	size_t		 used;
 
-	if ((end = memmem(p, n, "\r\n\r\n", 4)) != NULL)
-		off = (size_t)(end - p) + 4;
-	else if ((end = memmem(p, n, "\n\n", 2)) != NULL)
-		off = (size_t)(end - p) + 2;
-	else
-		return;
 	buf_init(&out, TT_REQUEST_MAX);
-	te = strcasestr(hdrs, "transfer-encoding: chunked");
-	if (te != NULL && te < (const char *)end) {
-		seed("fuzz_body", h_chunked, 4, p + off, n - off);
-		memset(&c, 0, sizeof c);
-		if (chunked_feed(&c, p + off, n - off, &out, &overflow) != 1) {
-			buf_free(&out);
-			return;
-		}
-	} else
-		(void)buf_append(&out, p + off, n - off);
+	h = h1_new(&http_ops, &out);
+	if (h1_feed(h, p, n, &used, &err) != H1_DONE) {
+		h1_free(h);
+		buf_free(&out);
+		return;
+	}
+	h1_next(h);
+	h1_free(h);
 	if (body_is_gzip(out.p, out.len)) {
 		buf_init(&z, TT_REQUEST_MAX);
 		if (body_inflate(out.p, out.len, &z, &cause) == BODY_OK)
