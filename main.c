@@ -10,6 +10,7 @@
 static const char usage[] =
 	"usage: teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo]   collector + live UI\n"
 	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
+	"              [--max-buffered SIZE] [--token-required | --insecure-public]   (the UI takes them too)\n"
 	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts, opt-outs, privacy\n"
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv] [--explain]\n"
 	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
