@@ -333,6 +333,20 @@ optout_changed(void *arg, const char *source, const char *client,
 	ws_optout_notify(co->ws, source, client, enabled);
 }
 
+/* The last change asked for (source, client) not yet written, or NULL. */
+static struct optop *
+latest_op(struct collector *co, const char *source, const char *client)
+{
+	struct optop	*op, *last = NULL;
+
+	for (op = co->ops; op != NULL; op = op->next)
+		if (strcmp(op->source, source) == 0 && ((op->client == NULL &&
+		    client == NULL) || (op->client != NULL && client != NULL &&
+		    strcmp(op->client, client) == 0)))
+			last = op;
+	return last;
+}
+
 /*
  * Read the registry again and report what changed.  Opt-outs asked for here
  * and not yet written stay enforced; drop counts on their way to the
@@ -351,16 +365,18 @@ reload(struct collector *co, char **cause)
 		tt_optout_clear(&fresh);
 		return -1;
 	}
+	/* An opt-out asked for last, and not yet written, stays enforced. */
 	for (op = co->ops; op != NULL; op = op->next) {
-		if (!op->added || tt_optout_find(&fresh, op->source,
-		    op->client) != NULL ||
-		    (old = tt_optout_find(&co->optout, op->source,
-		    op->client)) == NULL)
+		if (!op->enabled || latest_op(co, op->source, op->client) !=
+		    op || tt_optout_find(&fresh, op->source, op->client) !=
+		    NULL)
 			continue;
-		e = tt_optout_put(&fresh, old->source, old->client,
-		    old->since, old->set_by);
-		e->since_id = old->since_id;
-		e->dropped = old->dropped;
+		old = tt_optout_find(&co->optout, op->source, op->client);
+		e = tt_optout_put(&fresh, op->source, op->client,
+		    old != NULL ? old->since : op->since,
+		    old != NULL ? old->set_by : op->set_by);
+		e->since_id = old != NULL ? old->since_id : co->last_id;
+		e->dropped = old != NULL ? old->dropped : 0;
 	}
 	for (i = 0; i < fresh.n; i++) {
 		e = &fresh.v[i];
@@ -590,7 +606,7 @@ collector_close(struct collector *co)
 static void
 optout_written(void *arg, int rc, const char *cause)
 {
-	struct optop		*op = arg, **pp;
+	struct optop		*op = arg, **pp, *later;
 	struct collector	*co = op->co;
 	char			*rcause = NULL;
 
@@ -599,7 +615,9 @@ optout_written(void *arg, int rc, const char *cause)
 			*pp = op->next;
 			break;
 		}
-	if (rc < 0 && op->added)	/* never written: never enforced */
+	/* never written: not enforced, unless asked for again since */
+	if (rc < 0 && op->added && ((later = latest_op(co, op->source,
+	    op->client)) == NULL || !later->enabled))
 		tt_optout_remove(&co->optout, op->source, op->client);
 	/*
 	 * Enforced since the request, so the reload will not see it appear:
@@ -644,11 +662,17 @@ collector_optout(struct collector *co, const char *source,
 	op->enabled = enabled;
 	op->done = done;
 	op->arg = arg;
-	/* Enforce an opt-out now: nothing received from here on is stored. */
-	if (enabled && tt_optout_find(&co->optout, source, client) == NULL) {
-		e = tt_optout_put(&co->optout, source, client, op->since,
-		    set_by);
-		e->since_id = co->last_id;
+	/*
+	 * Enforce an opt-out now: nothing received from here on is stored.
+	 * (It may be in memory already while an earlier clear is written:
+	 * it stays, and reload() keeps it while this op is the last.)
+	 */
+	if (enabled) {
+		if (tt_optout_find(&co->optout, source, client) == NULL) {
+			e = tt_optout_put(&co->optout, source, client,
+			    op->since, set_by);
+			e->since_id = co->last_id;
+		}
 		op->added = 1;
 	}
 	for (pp = &co->ops; *pp != NULL; pp = &(*pp)->next)
