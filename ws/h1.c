@@ -81,6 +81,23 @@ on_url(http_parser *hp, const char *p, size_t n)
 	return 0;
 }
 
+/* Count n more bytes of the header section: 1 (stopped) past its bound or
+ * on a NUL byte. */
+static int
+header_bytes(struct h1 *h, const char *p, size_t n)
+{
+	h->req.hdr_bytes += n;
+	if (memchr(p, '\0', n) != NULL) {
+		h->stop = STOP_NUL;
+		return 1;
+	}
+	if (h->req.hdr_bytes > H1_HEADER_MAX) {
+		h->stop = STOP_HEADERS;
+		return 1;
+	}
+	return 0;
+}
+
 static int
 on_header_field(http_parser *hp, const char *p, size_t n)
 {
@@ -89,13 +106,8 @@ on_header_field(http_parser *hp, const char *p, size_t n)
 	struct h1_hdr	*x;
 	size_t		 len;
 
-	r->hdr_bytes += n;
-	if (memchr(p, '\0', n) != NULL) {
-		h->stop = STOP_NUL;
+	if (header_bytes(h, p, n) != 0)
 		return 1;
-	}
-	if (r->hdr_bytes > H1_HEADER_MAX)
-		goto too_big;
 	if (r->in_value || r->nhdr == 0) {
 		if (r->nhdr == H1_HEADERS_MAX)
 			goto too_big;
@@ -119,12 +131,9 @@ on_header_value(http_parser *hp, const char *p, size_t n)
 	struct h1_hdr	*x;
 	size_t		 len;
 
-	r->hdr_bytes += n;
-	if (memchr(p, '\0', n) != NULL) {
-		h->stop = STOP_NUL;
+	if (header_bytes(h, p, n) != 0)
 		return 1;
-	}
-	if (r->hdr_bytes > H1_HEADER_MAX || r->nhdr == 0) {
+	if (r->nhdr == 0) {
 		h->stop = STOP_HEADERS;
 		return 1;
 	}
