@@ -26,13 +26,9 @@
  * own; no user or host name goes out in clear.
  */
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +41,7 @@
 
 #include "core/decode.h"
 #include "core/xmalloc.h"
+#include "child.h"
 #include "cli.h"
 #include "httpc.h"
 #include "werfpb.h"
@@ -77,9 +74,6 @@ struct wrap {
 	int		 said;		/* the stderr line is out */
 	int		 down;		/* a report failed: no more */
 };
-
-/* The command's pid, for the signal handler; 0 before the fork. */
-static volatile sig_atomic_t	child_pid;
 
 /* ---- SHA-256 (FIPS 180-4), for the client id ---- */
 
@@ -641,56 +635,11 @@ report(struct wrap *w, const struct outcome *o)
 
 /* ---- running the command ---- */
 
-static const int	forwarded[] = { SIGINT, SIGTERM, SIGHUP };
-#define NFORWARDED	((int)(sizeof forwarded / sizeof forwarded[0]))
-
-/*
- * Pass a signal on to the command.  One from the terminal (si_code
- * SI_KERNEL) went to the whole foreground process group, the command
- * included, so it is not sent twice.  Runs in signal context: kill() only.
- */
+/* The start report, sent while the command runs. */
 static void
-on_signal(int sig, siginfo_t *si, void *uc)
+report_start(void *arg)
 {
-	(void)uc;
-	if (si != NULL && si->si_code == SI_KERNEL)
-		return;
-	if (child_pid > 0)
-		(void)kill((pid_t)child_pid, sig);
-}
-
-/* Die of sig the way the command did, so the shell sees the same status. */
-static void
-die_like(int sig)
-{
-	struct sigaction	sa;
-	struct rlimit		rl;
-	sigset_t		set;
-
-	rl.rlim_cur = rl.rlim_max = 0;
-	/* the command's core dump, if any, is enough */
-	(void)setrlimit(RLIMIT_CORE, &rl);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(sig, &sa, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
-	fflush(NULL);
-	(void)raise(sig);
-}
-
-/* exec the command in this process; returns only if that failed. */
-static int
-exec_command(char **argv)
-{
-	int	err;
-
-	execvp(argv[0], argv);
-	err = errno;
-	fprintf(stderr, "teltop wrap: %s: %s\n", argv[0], strerror(err));
-	return err == ENOENT ? 127 : 126;
+	report(arg, NULL);
 }
 
 /* CMD and its arguments joined by spaces, as given. */
@@ -753,15 +702,13 @@ cmd_wrap(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sigaction	 sa, old[NFORWARDED], oldchld;
 	struct wrap		 w;
 	struct outcome		 o;
-	sigset_t		 set, oset;
+	struct child_status	 cs;
 	const char		*url = NULL;
 	char			*defurl = NULL, *cause = NULL;
-	pid_t			 pid;
 	int64_t			 t0;
-	int			 ch, i, st, rc;
+	int			 ch;
 	size_t			 k;
 
 	memset(&w, 0, sizeof w);
@@ -795,7 +742,7 @@ cmd_wrap(int argc, char **argv)
 	argc -= optind;
 
 	if (opted_out(w.as))
-		return exec_command(argv);
+		return child_exec("teltop wrap", argv);
 
 	if (url == NULL)
 		url = defurl = xasprintf("http://%s", cli_listen(NULL));
@@ -807,73 +754,20 @@ cmd_wrap(int argc, char **argv)
 	uuid4(w.exec_id);
 	platform(&w.os, &w.arch);
 
-	/* No signal may reach the handler before child_pid is set. */
-	sigemptyset(&set);
-	for (i = 0; i < NFORWARDED; i++)
-		sigaddset(&set, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &set, &oset);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NFORWARDED; i++) {
-		(void)sigaction(forwarded[i], NULL, &old[i]);
-		/* A signal ignored by whoever started us stays ignored. */
-		if (old[i].sa_handler != SIG_IGN)
-			(void)sigaction(forwarded[i], &sa, NULL);
-	}
-	/* An inherited SIGCHLD SIG_IGN would reap the command for us. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGCHLD, &sa, &oldchld);
-
 	w.start_us = tt_now_us();
 	t0 = tt_mono_us();
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		fprintf(stderr, "teltop wrap: cannot fork: %s\n",
-		    strerror(errno));
+	/* the start report goes out while the command runs */
+	if (child_run("teltop wrap", argv, report_start, &w, &cs) != 0)
 		return 1;
-	}
-	if (pid == 0) {
-		for (i = 0; i < NFORWARDED; i++)
-			(void)sigaction(forwarded[i], &old[i], NULL);
-		(void)sigaction(SIGCHLD, &oldchld, NULL);
-		sigprocmask(SIG_SETMASK, &oset, NULL);
-		_exit(exec_command(argv));
-	}
-	child_pid = pid;
-	sigprocmask(SIG_SETMASK, &oset, NULL);
-
-	report(&w, NULL);		/* while the command runs */
-
-	while (waitpid(pid, &st, 0) == -1) {
-		if (errno != EINTR) {
-			fprintf(stderr, "teltop wrap: waitpid: %s\n",
-			    strerror(errno));
-			return 1;
-		}
-	}
 	memset(&o, 0, sizeof o);
 	o.duration_ms = (tt_mono_us() - t0) / 1000;
-	if (WIFSIGNALED(st)) {
-		o.signo = WTERMSIG(st);
-		o.exit_code = 128 + o.signo;
-	} else
-		o.exit_code = WEXITSTATUS(st);
+	o.exit_code = cs.exit_code;
+	o.signo = cs.signo;
 
 	report(&w, &o);
 
-	child_pid = 0;
-	for (i = 0; i < NFORWARDED; i++)
-		(void)sigaction(forwarded[i], &old[i], NULL);
-	(void)sigaction(SIGCHLD, &oldchld, NULL);
 	httpc_free(w.h);
 	free(w.command);
 	free(defurl);
-	rc = o.exit_code;
-	if (o.signo != 0)
-		die_like(o.signo);
-	return rc;
+	return child_pass(&cs);
 }
