@@ -28,7 +28,6 @@
 
 #define HTTPC_AGENT	"teltop"
 #define HTTPC_REPLY_MAX	(16 * 1024 * 1024)	/* larger: an error */
-#define HTTPC_BODY_KEEP	1024
 
 struct httpc {
 	char		*host;		/* for getaddrinfo() */
@@ -48,7 +47,9 @@ struct httpc {
 	char		*in;		/* the reply so far */
 	size_t		 inlen;
 	size_t		 incap;
-	char		 body[HTTPC_BODY_KEEP + 1];
+	char		*body;		/* the last reply's body, NUL ended */
+	size_t		 bodylen;
+	size_t		 bodycap;
 };
 
 /* Milliseconds on the monotonic clock. */
@@ -168,14 +169,22 @@ httpc_free(struct httpc *h)
 	free(h->where);
 	free(h->head);
 	free(h->in);
+	free(h->body);
 	free(h);
 }
 
-/* The kept start of the last reply's body. */
+/* The last reply's body. */
 const char *
 httpc_body(const struct httpc *h)
 {
-	return h->body;
+	return h->body != NULL ? h->body : "";
+}
+
+/* Its length. */
+size_t
+httpc_body_len(const struct httpc *h)
+{
+	return h->bodylen;
 }
 
 /* "host:port", for messages. */
@@ -399,20 +408,27 @@ has_token(const char *p, const char *end, const char *word)
 	return 0;
 }
 
-/* Keep the first HTTPC_BODY_KEEP bytes of the body. */
+/* Append len bytes to the body (the reply is bounded: so is the body). */
 static void
-keep_body(struct httpc *h, size_t *kept, const char *p, size_t len)
+keep_body(struct httpc *h, const char *p, size_t len)
 {
-	size_t	n;
+	if (h->bodycap - h->bodylen < len + 1) {
+		while (h->bodycap - h->bodylen < len + 1)
+			h->bodycap = h->bodycap == 0 ? 1024 : h->bodycap * 2;
+		h->body = xrealloc(h->body, h->bodycap);
+	}
+	memcpy(h->body + h->bodylen, p, len);
+	h->bodylen += len;
+	h->body[h->bodylen] = '\0';
+}
 
-	if (*kept >= HTTPC_BODY_KEEP)
-		return;
-	n = HTTPC_BODY_KEEP - *kept;
-	if (n > len)
-		n = len;
-	memcpy(h->body + *kept, p, n);
-	*kept += n;
-	h->body[*kept] = '\0';
+/* Forget the body of an earlier reply (or of a 1xx head). */
+static void
+clear_body(struct httpc *h)
+{
+	h->bodylen = 0;
+	if (h->body != NULL)
+		h->body[0] = '\0';
 }
 
 /*
@@ -424,12 +440,12 @@ parse_reply(struct httpc *h, int eof, int head_only, int *status, int *close,
     char **cause)
 {
 	const char	*in = h->in, *end, *line, *eol, *v, *p;
-	size_t		 hlen, kept = 0, clen = 0, csize;
+	size_t		 hlen, clen = 0, csize;
 	int		 minor, code, chunked = 0, has_len = 0;
 	char		*num_end;
 
 again:
-	h->body[0] = '\0';
+	clear_body(h);
 	end = memmem(in, h->inlen - (size_t)(in - h->in), "\r\n\r\n", 4);
 	if (end == NULL)
 		goto short_read;
@@ -489,20 +505,20 @@ again:
 			}
 			if ((size_t)(end - p) < csize + 2)
 				goto short_read;
-			keep_body(h, &kept, p, csize);
+			keep_body(h, p, csize);
 			p += csize + 2;
 		}
 	}
 	if (has_len) {
 		if ((size_t)(end - p) < clen)
 			goto short_read;
-		keep_body(h, &kept, p, clen);
+		keep_body(h, p, clen);
 		return 1;
 	}
 	/* no length: the body runs to the end of the connection */
 	if (!eof)
 		return 0;
-	keep_body(h, &kept, p, (size_t)(end - p));
+	keep_body(h, p, (size_t)(end - p));
 	*close = 1;
 	return 1;
 short_read:

@@ -1,10 +1,10 @@
 /*
- * A small blocking HTTP/1.1 client for `teltop wrap` and `teltop demo`.
- * Plain http:// only, plain sockets and poll(): no libwebsockets.  A handle
- * is one keep-alive connection to one host, opened on first use and
- * reopened when the server has closed it.  Every call is bounded by a total
- * timeout, and a signal never cuts a call short (the caller checks its own
- * flags between calls).
+ * A small blocking HTTP/1.1 client for `teltop wrap`, `teltop demo` and
+ * `teltop capture`.  Plain http:// only, plain sockets and poll(): no
+ * libwebsockets.  A handle is one keep-alive connection to one host, opened
+ * on first use and reopened when the server has closed it.  Every call is
+ * bounded by a total timeout, and a signal never cuts a call short (the
+ * caller checks its own flags between calls).
  */
 #ifndef TT_HTTPC_H
 #define TT_HTTPC_H
@@ -49,8 +49,13 @@ int		 httpc_send(struct httpc *, const struct httpc_req *,
 		    int timeout_ms, char **cause);
 int		 httpc_recv(struct httpc *, int timeout_ms, char **cause);
 
-/* The start of the last reply's body (at most 1 KiB), NUL-terminated. */
+/*
+ * The last reply's body, whole (a reply is at most 16 MiB), with a NUL
+ * after it; "" before any reply.  Valid until the next call on the handle.
+ */
 const char	*httpc_body(const struct httpc *);
+/* Its length in bytes (it may hold NULs). */
+size_t		 httpc_body_len(const struct httpc *);
 /* "host:port" of the handle, for messages. */
 const char	*httpc_where(const struct httpc *);
 
