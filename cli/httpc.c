@@ -354,11 +354,15 @@ do_send(struct httpc *h, const struct httpc_req *req, int64_t deadline,
 	    "Accept: */*\r\n"
 	    "%s%s%s"
 	    "%s%s%s"
+	    "%s%s%s"
 	    "Content-Length: %zu\r\n"
 	    "\r\n",
 	    method, h->base, req->path != NULL ? req->path : "/",
 	    h->hosthdr,
 	    req->agent != NULL ? req->agent : HTTPC_AGENT,
+	    req->auth != NULL ? "Authorization: " : "",
+	    req->auth != NULL ? req->auth : "",
+	    req->auth != NULL ? "\r\n" : "",
 	    req->ctype != NULL ? "Content-Type: " : "",
 	    req->ctype != NULL ? req->ctype : "",
 	    req->ctype != NULL ? "\r\n" : "",

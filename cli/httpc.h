@@ -20,6 +20,7 @@ struct httpc_req {
 	const char	*ctype;		/* Content-Type, or NULL */
 	const char	*cenc;		/* Content-Encoding, or NULL */
 	const char	*agent;		/* User-Agent; NULL: teltop */
+	const char	*auth;		/* Authorization value, or NULL */
 	const void	*body;
 	size_t		 len;
 };
