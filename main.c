@@ -16,6 +16,7 @@ static const char usage[] =
 	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
+	"       teltop capture [--url URL] [--db PATH] [--env] [-- CMD [ARG...]]   CMD's HTTPS through the collector\n"
 	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
 	"       teltop token [--db PATH]   the control token, made on first use\n"
 	"\n"
@@ -35,6 +36,7 @@ static const struct cmd_entry {
 	{ "optout", cmd_optout },
 	{ "send", cmd_send },
 	{ "wrap", cmd_wrap },
+	{ "capture", cmd_capture },
 	{ "demo", cmd_demo },
 	{ "token", cmd_token },
 };

@@ -18,11 +18,14 @@ int	cmd_demo(int, char **);
 int	cmd_optout(int, char **);
 int	cmd_ui(int, char **);
 int	cmd_token(int, char **);
+int	cmd_capture(int, char **);
 
 struct tt_optout;
 /* The registry as a text table, with the proof column. */
 void	cli_optout_print(const struct tt_optout *);
 
+/* mkdir -p, mode 0700, of the directory path is in; says what failed. */
+void	 cli_make_parent(const char *path);
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
 char	*cli_db_path(const char *opt, int create_dir);
 /* The token file next to that database (core/auth.h).  Caller frees. */

@@ -33,9 +33,9 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 	exit(2);
 }
 
-/* mkdir -p of the directory part of path. */
-static void
-make_parent(const char *path)
+/* mkdir -p of the directory part of path (0700), saying what failed. */
+void
+cli_make_parent(const char *path)
 {
 	char	*dir, *p;
 
@@ -76,7 +76,7 @@ cli_db_path(const char *opt, int create_dir)
 		    home != NULL ? home : ".");
 	}
 	if (create_dir)
-		make_parent(path);
+		cli_make_parent(path);
 	return path;
 }
 
