@@ -4,7 +4,9 @@
 set -u
 need="gcc make pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
 zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl"
-[ "${1:-}" = test ] && need="$need tmux nodejs npm"
+# make test: the Go test clients (golang-go, Go 1.19) and openssl for the
+# capture tests' certificates (tests/integration/capture.sh).
+[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go openssl"
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer (llvm-14) for readable stacks.
 [ "${1:-}" = fuzz ] && need="$need clang libclang-rt-14-dev llvm-14"
