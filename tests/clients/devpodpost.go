@@ -9,7 +9,9 @@
 //	devpodpost MACHINE_ID [URL]   (URL: https://analytics.loft.rocks/v1/insert)
 //
 // Prints the status code on the first line, then the reply body; exits 0
-// only for 200 (the client counts anything else as a failure).
+// only for 200 (the client counts anything else as a failure).  With
+// CLIENT_BODY_OUT=FILE it also writes the body it sent there, for tests
+// that compare it with what arrived.
 package main
 
 import (
@@ -31,6 +33,16 @@ func jsonString(v interface{}) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// Write the body to $CLIENT_BODY_OUT, if set.
+func saveBody(body []byte) {
+	if path := os.Getenv("CLIENT_BODY_OUT"); path != "" {
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+	}
 }
 
 func main() {
@@ -78,6 +90,8 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+
+	saveBody(body)
 
 	client := &http.Client{Timeout: 3 * time.Second}
 	resp, err := client.Post(endpoint, "application/json",

@@ -9,7 +9,8 @@
 //	(URL: https://us.i.posthog.com/batch/)
 //
 // Prints the status code on the first line, then the reply body; exits 0
-// only for 200.
+// only for 200.  With CLIENT_BODY_OUT=FILE it also writes the body it sent
+// there.
 package main
 
 import (
@@ -54,6 +55,16 @@ func uuid4() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10],
 		b[10:])
+}
+
+// Write the body to $CLIENT_BODY_OUT, if set.
+func saveBody(body []byte) {
+	if path := os.Getenv("CLIENT_BODY_OUT"); path != "" {
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+	}
 }
 
 func main() {
@@ -134,6 +145,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	saveBody(body)
 	req, err := http.NewRequest("POST", endpoint, bytes.NewReader(body))
 	if err != nil {
 		panic(err)
