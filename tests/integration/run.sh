@@ -3,13 +3,14 @@
 # client libraries (posthog-node, the OpenTelemetry JS OTLP exporters, ws),
 # by curl replaying every wire body of shared/formats.md §7, and by
 # `teltop send`, `teltop wrap` and `teltop demo` (these two on collectors of
-# their own); then checked through `teltop events`, `teltop stats`, /metrics
-# and SIGTERM.
+# their own), and by Go, curl and Node clients under `teltop capture`
+# (capture.sh); then checked through `teltop events`, `teltop stats`,
+# /metrics and SIGTERM.
 #
 #   tests/integration/run.sh [PATH/TO/teltop]      (default ./teltop)
 #
-# Needs bash, curl, gzip and node (>= 20.20); the npm clients are installed
-# into tests/clients/node_modules on first use.  Prints "ok - NAME" or
+# Needs bash, curl, gzip, node (>= 20.20), go and openssl; the npm clients
+# are installed into tests/clients/node_modules on first use.  Prints "ok - NAME" or
 # "not ok - NAME" (with "#" lines saying why) per case, then
 # "N passed, M failed"; exits 1 when anything failed.
 # KEEP=1 keeps the temporary directory (database, server log) for a look.
@@ -27,6 +28,10 @@ cd "$root"
 CLIENTS=$root/tests/clients
 FIX=$here/fixtures
 T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-it.XXXXXX")
+# Whatever a collector or a client keeps under XDG's homes (teltop's CA,
+# capture's bundle, a config file) stays in $T.
+export XDG_DATA_HOME=$T/xdg-data XDG_CONFIG_HOME=$T/xdg-config XDG_RUNTIME_DIR=$T/xdg-run
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 DB=$T/events.db
 ADDR=
 SERVER_PID=
@@ -42,6 +47,9 @@ cleanup() {
 	fi
 	if [ -n "$AUX_PID" ] && kill -0 "$AUX_PID" 2>/dev/null; then
 		kill -KILL "$AUX_PID" 2>/dev/null || true
+	fi
+	if declare -F cap_kill_all >/dev/null; then
+		cap_kill_all
 	fi
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# kept $T"
@@ -201,7 +209,7 @@ stop_server() {
 
 ensure_clients() {
 	local m
-	for m in posthog-node ws @opentelemetry/sdk-trace-base @opentelemetry/resources \
+	for m in posthog-node ws https-proxy-agent @opentelemetry/sdk-trace-base @opentelemetry/resources \
 	    @opentelemetry/exporter-trace-otlp-proto @opentelemetry/exporter-trace-otlp-http \
 	    @opentelemetry/otlp-transformer @opentelemetry/api; do
 		if [ ! -f "$CLIENTS/node_modules/$m/package.json" ]; then
@@ -1028,6 +1036,7 @@ case_stats_since() {
 source "$here/optout.sh"
 source "$here/http.sh"
 source "$here/input.sh"
+source "$here/capture.sh"
 
 # ---------------------------------------------------------------- privacy
 
@@ -1498,6 +1507,7 @@ run_case "privacy: findings stored, --explain, stats summary" case_privacy_expla
 with_aux wrap wrap_cases
 with_aux demo demo_cases
 run_input_cases
+run_capture_cases
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e
