@@ -3,7 +3,8 @@
 # As root it installs what is missing with apt-get; otherwise it names them.
 set -u
 need="gcc make pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
-zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl"
+zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl
+libssl-dev openssl"
 [ "${1:-}" = test ] && need="$need tmux nodejs npm"
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer (llvm-14) for readable stacks.
