@@ -484,6 +484,12 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.host = co->host;
 	cfg.token = co->token[0] != '\0' ? co->token : NULL;
 	cfg.port = port;
+	if (!co->opts.intercept_init) {
+		tt_intercept_init(&co->opts.intercept);
+		co->opts.intercept_init = 1;
+	}
+	cfg.intercept = &co->opts.intercept;
+	cfg.forward = co->opts.forward;
 	cfg.request_max = TT_REQUEST_MAX;
 	cfg.event_max = TT_EVENT_MAX;
 	cfg.sink.arg = co;
@@ -507,6 +513,31 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	return 0;
 }
 
+/* --intercept HOST[=SOURCE] */
+static void
+intercept_option(struct collector_opts *o, const char *arg,
+    const char *usage)
+{
+	enum tt_source	 src = TT_SRC_GENERIC;
+	const char	*eq = strchr(arg, '='), *why;
+	char		 host[TT_HOST_MAX + 1];
+
+	if (!o->intercept_init) {
+		tt_intercept_init(&o->intercept);
+		o->intercept_init = 1;
+	}
+	if ((eq != NULL ? (size_t)(eq - arg) : strlen(arg)) >= sizeof host)
+		cli_usage_error(usage, "bad --intercept '%s': not a host name",
+		    arg);
+	snprintf(host, sizeof host, "%.*s", eq != NULL ? (int)(eq - arg) :
+	    (int)strlen(arg), arg);
+	if (eq != NULL && tt_source_parse(eq + 1, &src) != 0)
+		cli_usage_error(usage, "bad --intercept '%s': unknown source "
+		    "'%s'", arg, eq + 1);
+	if (tt_intercept_add(&o->intercept, host, src, &why) != 0)
+		cli_usage_error(usage, "bad --intercept '%s': %s", arg, why);
+}
+
 int
 collector_option(struct collector_opts *o, int ch, const char *arg,
     const char *usage)
@@ -523,6 +554,12 @@ collector_option(struct collector_opts *o, int ch, const char *arg,
 		return 1;
 	case 0x102:
 		o->insecure_public = 1;
+		return 1;
+	case 0x103:
+		o->forward = (1u << TT_SRC_COUNT) - 1;
+		return 1;
+	case 0x104:
+		intercept_option(o, arg, usage);
 		return 1;
 	default:
 		return 0;
