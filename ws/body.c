@@ -22,6 +22,8 @@ buf_append(struct tt_buf *b, const void *p, size_t n)
 {
 	size_t	want;
 
+	if (n == 0)
+		return 0;
 	if (n > b->max - b->len)
 		return -1;
 	if (b->len + n + 1 > b->cap) {
