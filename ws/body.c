@@ -22,8 +22,6 @@ buf_append(struct tt_buf *b, const void *p, size_t n)
 {
 	size_t	want;
 
-	if (n == 0)
-		return 0;
 	if (n > b->max - b->len)
 		return -1;
 	if (b->len + n + 1 > b->cap) {
@@ -35,7 +33,8 @@ buf_append(struct tt_buf *b, const void *p, size_t n)
 		b->p = xrealloc(b->p, want);
 		b->cap = want;
 	}
-	memcpy(b->p + b->len, p, n);
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';	/* handy for text; not counted */
 	return 0;
