@@ -881,15 +881,46 @@ ca_free(struct ca *ca)
 }
 
 /*
+ * A set of the hosts of set, then those old permits that set does not
+ * cover, as many as fit.  Caller frees.
+ */
+static struct tt_intercept *
+set_merge(const struct tt_intercept *set, const struct ca_pair *old)
+{
+	struct tt_intercept	*out;
+	struct tt_host		*h;
+	size_t			 i, j;
+
+	out = xmalloc(sizeof *out);
+	*out = *set;
+	for (i = 0; i < old->npermitted && out->n < TT_INTERCEPT_MAX; i++) {
+		for (j = 0; j < out->n; j++)
+			if (name_permits(out->host[j].name, old->permitted[i]))
+				break;
+		if (j < out->n)
+			continue;
+		h = &out->host[out->n++];
+		memset(h, 0, sizeof *h);
+		snprintf(h->name, sizeof h->name, "%s", old->permitted[i]);
+		h->source = TT_SRC_GENERIC;
+	}
+	return out;
+}
+
+/*
  * Under the lock: load the CA again (another process may have just made
  * it), make and publish a new one if it is missing or does not fit set,
- * and rewrite ca.pem if it is not the loaded certificate.
+ * and rewrite ca.pem if it is not the loaded certificate.  A new CA that
+ * replaces one also permits the hosts the old one did: two processes with
+ * other sets (a collector with --intercept, `teltop ca show`) then end with
+ * a CA for both, instead of taking it from each other at every start.
  */
 static int
 ca_settle(struct ca *ca, const struct tt_intercept *set, int *remade,
     char **cause)
 {
-	int	lock, rc;
+	struct tt_intercept	*merged;
+	int			 lock, rc;
 
 	if ((lock = dir_lock(ca->lock_path, cause)) < 0)
 		return -1;
@@ -898,8 +929,11 @@ ca_settle(struct ca *ca, const struct tt_intercept *set, int *remade,
 	if (rc == 1 || !pair_fits(&ca->pair, set)) {
 		if (rc == 0 && remade != NULL)
 			*remade = 1;
+		merged = set_merge(set, &ca->pair);
 		pair_clear(&ca->pair);
-		if ((rc = ca_make(set, &ca->pair, cause)) != 0)
+		rc = ca_make(merged, &ca->pair, cause);
+		free(merged);
+		if (rc != 0)
 			goto out;
 		rc = pair_publish(ca->dir, ca->key_path, ca->cert_path,
 		    &ca->pair, cause);

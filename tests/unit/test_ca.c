@@ -630,9 +630,12 @@ test_remade(void **state)
 {
 	static const char *const three[] = { "devpod.sh",
 	    "telemetry.example.net", "new.example.org", NULL };
+	static const char *const other[] = { "devpod.sh", "other.example.com",
+	    "www.new.example.org", NULL };
 	struct tt_intercept	 set;
+	struct ca_facts		 f;
 	struct ca		*ca;
-	char			*dir, fp1[CA_FINGERPRINT_LEN];
+	char			*dir, *cause = NULL, fp1[CA_FINGERPRINT_LEN];
 	char			 fp2[CA_FINGERPRINT_LEN];
 	int			 remade = -1;
 
@@ -660,6 +663,29 @@ test_remade(void **state)
 	assert_int_equal(remade, 0);
 	fingerprint_of(ca, fp1);
 	assert_str(fp1, fp2);
+	ca_free(ca);
+
+	/* another process's set: the new CA keeps the old hosts too */
+	set_fill(&set, other);
+	ca = must_open(dir, &set, &remade);
+	assert_int_equal(remade, 1);
+	ca_facts(ca, &f);
+	assert_int_equal(f.npermitted, 5);
+	assert_str(f.permitted[0], "devpod.sh");
+	assert_str(f.permitted[1], "other.example.com");
+	assert_str(f.permitted[2], "www.new.example.org");
+	assert_str(f.permitted[3], "telemetry.example.net");
+	assert_str(f.permitted[4], "new.example.org");
+	ca_free(ca);
+
+	/* rotation makes it exactly the set given */
+	set_fill(&set, two_hosts);
+	assert_int_equal(ca_rotate(dir, &set, &cause), 0);
+	ca = must_open(dir, &set, &remade);
+	assert_int_equal(remade, 0);
+	ca_facts(ca, &f);
+	assert_int_equal(f.npermitted, 2);
+	assert_false(ca_covers(ca, "new.example.org"));
 	ca_free(ca);
 	free(dir);
 }
