@@ -89,7 +89,8 @@ int		 ca_covers(const struct ca *, const char *host);
  * the CA's.  Its ALPN callback selects "http/1.1" when the client offers
  * it and acknowledges nothing otherwise (the handshake goes on without
  * ALPN), so clients never try h2.  Contexts are cached by host, up to
- * CA_CACHE_MAX; the least recently used is dropped first.
+ * CA_CACHE_MAX; the least recently used is dropped first, and one whose
+ * certificate has less than a day left is made again.
  *
  * The CA owns the context: it stays valid until the next ca_server_ctx,
  * ca_check_reload or ca_free.  An SSL made from it with SSL_new holds its
