@@ -6,7 +6,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
-PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c
+PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl
 B	?= build
 BIN	?= teltop
 SANITIZE ?=
@@ -67,10 +67,10 @@ $(B)/%.o: %.c $(B)/gen/otlp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Unit tests: each links core/, store/, ws/body.o (no lws in it) and
-# tui/theme.o.
+# Unit tests: each links core/, store/, ws/body.o, h1.o and ca.o (no lws in
+# them) and tui/theme.o.
 UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o $(B)/ws/h1.o \
-	    $(B)/tui/theme.o
+	    $(B)/ws/ca.o $(B)/ws/tls.o $(B)/tui/theme.o
 $(B)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -Icore -o $@ $< $(UNIT_LINK) \

@@ -19,6 +19,7 @@ static const char usage[] =
 	"       teltop capture [--url URL] [--db PATH] [--env] [-- CMD [ARG...]]   CMD's HTTPS through the collector\n"
 	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
 	"       teltop token [--db PATH]   the control token, made on first use\n"
+	"       teltop ca show | path | rotate   the local CA that capture's certificates come from\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
@@ -39,6 +40,7 @@ static const struct cmd_entry {
 	{ "capture", cmd_capture },
 	{ "demo", cmd_demo },
 	{ "token", cmd_token },
+	{ "ca", cmd_ca },
 };
 
 int

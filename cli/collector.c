@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/decode.h"
 #include "core/privacy.h"
 #include "core/stats.h"
@@ -410,6 +411,37 @@ tick(void *arg)
 	ws_timer_schedule(co->tick, TICK_US);
 }
 
+/*
+ * What capture intercepts and forwards: the config file, then the
+ * options (--intercept adds hosts, --forward all sources).
+ */
+static int
+capture_config(struct collector *co, char **cause)
+{
+	const struct tt_host	*h;
+	const char		*why;
+	char			*err = NULL;
+	size_t			 i;
+
+	tt_config_init(&co->capture);
+	if (tt_config_load(&co->capture, NULL, &err) != 0) {
+		*cause = xasprintf("%s", err);
+		free(err);
+		return -1;
+	}
+	for (i = 0; co->opts.intercept_init && i < co->opts.intercept.n;
+	    i++) {
+		h = &co->opts.intercept.host[i];
+		if (!h->builtin && tt_intercept_add(&co->capture.intercept,
+		    h->name, h->source, &why) != 0) {
+			*cause = xasprintf("--intercept %s: %s", h->name, why);
+			return -1;
+		}
+	}
+	co->capture.forward |= co->opts.forward;
+	return 0;
+}
+
 int
 collector_open(struct collector *co, const char *dbopt, const char *listen,
     char **cause)
@@ -484,6 +516,10 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.host = co->host;
 	cfg.token = co->token[0] != '\0' ? co->token : NULL;
 	cfg.port = port;
+	if (capture_config(co, cause) != 0)
+		return -1;
+	cfg.intercept = &co->capture.intercept;
+	cfg.forward = co->capture.forward;
 	cfg.request_max = TT_REQUEST_MAX;
 	cfg.event_max = TT_EVENT_MAX;
 	cfg.sink.arg = co;
@@ -507,6 +543,31 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	return 0;
 }
 
+/* --intercept HOST[=SOURCE] */
+static void
+intercept_option(struct collector_opts *o, const char *arg,
+    const char *usage)
+{
+	enum tt_source	 src = TT_SRC_GENERIC;
+	const char	*eq = strchr(arg, '='), *why;
+	char		 host[TT_HOST_MAX + 1];
+
+	if (!o->intercept_init) {
+		tt_intercept_init(&o->intercept);
+		o->intercept_init = 1;
+	}
+	if ((eq != NULL ? (size_t)(eq - arg) : strlen(arg)) >= sizeof host)
+		cli_usage_error(usage, "bad --intercept '%s': not a host name",
+		    arg);
+	snprintf(host, sizeof host, "%.*s", eq != NULL ? (int)(eq - arg) :
+	    (int)strlen(arg), arg);
+	if (eq != NULL && tt_source_parse(eq + 1, &src) != 0)
+		cli_usage_error(usage, "bad --intercept '%s': unknown source "
+		    "'%s'", arg, eq + 1);
+	if (tt_intercept_add(&o->intercept, host, src, &why) != 0)
+		cli_usage_error(usage, "bad --intercept '%s': %s", arg, why);
+}
+
 int
 collector_option(struct collector_opts *o, int ch, const char *arg,
     const char *usage)
@@ -523,6 +584,12 @@ collector_option(struct collector_opts *o, int ch, const char *arg,
 		return 1;
 	case 0x102:
 		o->insecure_public = 1;
+		return 1;
+	case 0x103:
+		o->forward = (1u << TT_SRC_COUNT) - 1;
+		return 1;
+	case 0x104:
+		intercept_option(o, arg, usage);
 		return 1;
 	default:
 		return 0;

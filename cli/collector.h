@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/counters.h"
+#include "core/hosts.h"
 #include "core/optout.h"
 #include "core/xmalloc.h"
 
@@ -97,15 +99,22 @@ struct collector_opts {
 	size_t		 max_buffered;	/* 0: WS_BUFFERED_MAX */
 	int		 token_required;
 	int		 insecure_public;
+	/* capture: hosts intercepted (built-ins + --intercept + config) */
+	struct tt_intercept intercept;
+	int		 intercept_init;
+	unsigned	 forward;	/* bit per enum tt_source */
 };
 
 /* Their getopt_long entries, and the usage words for them. */
 #define COLLECTOR_LONGOPTS \
 	{ "max-buffered", required_argument, NULL, 0x100 }, \
 	{ "token-required", no_argument, NULL, 0x101 }, \
-	{ "insecure-public", no_argument, NULL, 0x102 }
+	{ "insecure-public", no_argument, NULL, 0x102 }, \
+	{ "forward", no_argument, NULL, 0x103 }, \
+	{ "intercept", required_argument, NULL, 0x104 }
 #define COLLECTOR_USAGE \
-	"[--max-buffered SIZE] [--token-required | --insecure-public]"
+	"[--max-buffered SIZE] [--token-required | --insecure-public]\n" \
+	"               [--forward] [--intercept HOST[=SOURCE]]"
 #define COLLECTOR_HELP \
 	"  --max-buffered SIZE  request bytes held in memory at once, e.g. " \
 	"256MiB (the\n                       default); beyond it new bodies " \
@@ -114,10 +123,17 @@ struct collector_opts {
 	"as Bearer,\n                       ?token= or PostHog's api_key; " \
 	"needed to listen beyond loopback\n" \
 	"  --insecure-public    listen beyond loopback with ingest open to " \
-	"anyone (warned)\n"
+	"anyone (warned)\n" \
+	"  --forward            pass captured telemetry that is kept on to " \
+	"its real\n                       vendor (opted-out senders are " \
+	"blocked); without it\n                       nothing captured " \
+	"leaves the machine\n" \
+	"  --intercept HOST[=SOURCE]  capture HOST too (repeatable; SOURCE " \
+	"a tool name)\n"
 
 struct collector {
 	struct collector_opts opts;	/* set before collector_open() */
+	struct tt_config capture;	/* the config file + opts */
 	struct store	*store;
 	struct ws	*ws;
 	struct tt_stats	*stats;		/* what the live UI reads */

@@ -78,6 +78,19 @@ add_json(cJSON *o, const char *k, const char *text, int empty_array)
 	cJSON_AddItemToObject(o, k, v);
 }
 
+/* Captured events: "via":"capture", the host and the request. */
+static void
+add_capture(cJSON *o, const char *capture)
+{
+	cJSON	*req = cJSON_Parse(capture), *host;
+
+	cJSON_AddStringToObject(o, "via", "capture");
+	host = cJSON_GetObjectItemCaseSensitive(req, "host");
+	add_str(o, "host", cJSON_IsString(host) ? host->valuestring : NULL);
+	if (req != NULL)
+		cJSON_AddItemToObject(o, "request", req);
+}
+
 static int
 print_jsonl(void *arg, const struct tt_event *ev)
 {
@@ -103,6 +116,8 @@ print_jsonl(void *arg, const struct tt_event *ev)
 	add_str(o, "arch", ev->arch);
 	add_json(o, "pii", ev->pii, 1);
 	add_json(o, "raw", ev->data, 0);
+	if (ev->capture != NULL)
+		add_capture(o, ev->capture);
 	put_json(o);
 	cJSON_Delete(o);
 	return ferror(stdout) ? 1 : 0;

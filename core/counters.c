@@ -2,8 +2,10 @@
  * Counter names, from the TT_COUNTERS X-macro.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "counters.h"
+#include "event.h"
 
 static const struct {
 	const char	*name;
@@ -38,3 +40,29 @@ tt_counters_rejected(const struct tt_counters *c)
 			sum += c->v[i];
 	return sum;
 }
+
+enum tt_counter
+tt_counter_capture(int source, enum tt_capture_kind k)
+{
+	if (source < 0 || source >= TT_SRC_COUNT)
+		source = TT_SRC_GENERIC;
+	return (enum tt_counter)(TT_CTR_CAPTURED_DEVTRON + 3 * source +
+	    (int)k);
+}
+
+const char *
+tt_counter_family(enum tt_counter c, const char **source)
+{
+	static const char	*families[] = { "captured", "forwarded",
+				    "blocked" };
+	int			 i = (int)c - TT_CTR_CAPTURED_DEVTRON;
+
+	if (i < 0 || (unsigned)c >= TT_CTR_COUNT)
+		return NULL;
+	*source = tt_source_name((enum tt_source)(i / 3));
+	return families[i % 3];
+}
+
+/* One row of TT_CAPTURE_COUNTERS per source, last in the list. */
+_Static_assert(TT_CTR_COUNT - TT_CTR_CAPTURED_DEVTRON == 3 * TT_SRC_COUNT,
+    "TT_COUNTERS needs one TT_CAPTURE_COUNTERS row per source");

@@ -21,7 +21,25 @@
 	_(REJ_ROUTE, "rejected_route", "route") \
 	_(REJ_BUSY, "rejected_busy", "busy") \
 	_(REJ_AUTH, "rejected_auth", "auth") \
-	_(REJ_STORE, "rejected_store", "store")
+	_(REJ_STORE, "rejected_store", "store") \
+	_(TUNNELLED, "tunnelled", NULL) \
+	_(FORWARD_FAILED, "forward_failed", NULL) \
+	TT_CAPTURE_COUNTERS(_, DEVTRON, "devtron") \
+	TT_CAPTURE_COUNTERS(_, DEVPOD, "devpod") \
+	TT_CAPTURE_COUNTERS(_, DEVSY, "devsy") \
+	TT_CAPTURE_COUNTERS(_, WERF, "werf") \
+	TT_CAPTURE_COUNTERS(_, POSTHOG, "posthog") \
+	TT_CAPTURE_COUNTERS(_, GENERIC, "generic")
+
+/*
+ * Per source (the rows of TT_SOURCES, in its order), requests that came
+ * through capture: captured, then forwarded to the vendor or blocked by
+ * the opt-out.  /metrics shows them as one family with a source label.
+ */
+#define TT_CAPTURE_COUNTERS(_, id, name) \
+	_(CAPTURED_##id, "captured_" name, NULL) \
+	_(FORWARDED_##id, "forwarded_" name, NULL) \
+	_(BLOCKED_##id, "blocked_" name, NULL)
 
 enum tt_counter {
 #define TT_COUNTER_ENUM(id, name, reason) TT_CTR_##id,
@@ -38,5 +56,14 @@ const char	*tt_counter_name(enum tt_counter);
 /* The rejection reason of a rejected_* counter, else NULL. */
 const char	*tt_counter_reason(enum tt_counter);
 int64_t		 tt_counters_rejected(const struct tt_counters *);
+
+/* The capture counters of a source (enum tt_source). */
+enum tt_capture_kind { TT_CAP_CAPTURED, TT_CAP_FORWARDED, TT_CAP_BLOCKED };
+enum tt_counter	 tt_counter_capture(int source, enum tt_capture_kind);
+/*
+ * For a per-source capture counter: its family ("captured", "forwarded",
+ * "blocked") and *source the source's name; NULL for any other counter.
+ */
+const char	*tt_counter_family(enum tt_counter, const char **source);
 
 #endif

@@ -89,6 +89,7 @@ tt_event_clear(struct tt_event *ev)
 	free(ev->arch);
 	free(ev->pii);
 	free(ev->data);
+	free(ev->capture);
 	tt_event_init(ev);
 }
 
@@ -113,6 +114,7 @@ tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 	dst->os = dup_or_null(src->os);
 	dst->arch = dup_or_null(src->arch);
 	dst->pii = with_data ? dup_or_null(src->pii) : NULL;
+	dst->capture = dup_or_null(src->capture);
 	dst->data = NULL;
 	dst->data_len = 0;
 	if (with_data && src->data != NULL) {

@@ -50,6 +50,12 @@ struct tt_event {
 	char		*pii;		/* JSON array of findings, or NULL */
 	char		*data;		/* this event as JSON text (decoded form) */
 	size_t		 data_len;
+	/*
+	 * Captured through the proxy: the request as JSON, {"host","method",
+	 * "path","headers":[[name,value]...]} (secrets masked); NULL when
+	 * the event was sent to teltop directly.
+	 */
+	char		*capture;
 };
 
 /* A growable array of events; owns them. */

@@ -37,26 +37,35 @@ struct tt_intercept {
 /* The built-in table only. */
 void		 tt_intercept_init(struct tt_intercept *);
 /*
- * Add a host (any case; validated).  0 added or already there; -1 with
- * *why (static text) when the name is not a host name or the set is full.
+ * Add a host (any case, one dot at the end ignored; validated by
+ * tt_host_valid).  0 added or already there (a host already there keeps
+ * its row and source); -1 with *why (static text; why may be NULL) when
+ * the name is not a host name, the source is not one, or the set is full.
  */
 int		 tt_intercept_add(struct tt_intercept *, const char *host,
 		     enum tt_source, const char **why);
-/* The row of host (any case), or NULL: tunnel it. */
+/* The row of host (any case, one dot at the end ignored), or NULL: tunnel
+ * it. */
 const struct tt_host *tt_intercept_find(const struct tt_intercept *,
 		     const char *host);
 
 /*
  * 1 if s is a DNS host name teltop may intercept: labels of letters,
  * digits and '-' (not at either end), 1-63 bytes each, at least two
- * labels, not all-numeric (no IP addresses), 253 bytes at most.
+ * labels, not all-numeric (no IP addresses: the last label is neither
+ * digits nor 0x-hex), 253 bytes at most.  One dot at the end (the root)
+ * is allowed and not counted.  0 for NULL.
  */
 int		 tt_host_valid(const char *s);
 
 /*
  * A CONNECT request target: "host:port" or "[v6]:port" (RFC 7231 4.3.6:
- * the port is required).  host gets the name (lower-cased, brackets
- * removed), *port the port 1-65535.  0, or -1 with *why.
+ * the port is required, digits only, 1-65535).  The host is checked
+ * loosely, since a tunnel may go anywhere: dot-separated labels of
+ * letters, digits, '-' and '_', so one label and IPv4 literals pass; in
+ * brackets, an IPv6 address (no zone).  One dot at the end is dropped.
+ * host gets the name (lower-cased, brackets removed), *port the port.
+ * 0, or -1 with *why (static text; why may be NULL), host "" and *port 0.
  */
 int		 tt_authority_parse(const char *s, char *host, size_t hostlen,
 		     int *port, const char **why);

@@ -3,10 +3,11 @@
 # As root it installs what is missing with apt-get; otherwise it names them.
 set -u
 need="gcc make pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
-zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl"
-# make test: the Go test clients (golang-go, Go 1.19) and openssl for the
-# capture tests' certificates (tests/integration/capture.sh).
-[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go openssl"
+zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl
+libssl-dev openssl"
+# make test: the Go test clients of tests/clients (golang-go, Go 1.19) and
+# the system CAs that `teltop capture` bundles with teltop's CA.
+[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go ca-certificates"
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer (llvm-14) for readable stacks.
 [ "${1:-}" = fuzz ] && need="$need clang libclang-rt-14-dev llvm-14"

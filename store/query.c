@@ -14,7 +14,7 @@
 
 #define EVENT_COLS "id, received_at, ts, source, format, name, phase, " \
 	"client_id, execution_id, command, duration_ms, exit_code, error, " \
-	"version, os, arch, pii, data"
+	"version, os, arch, pii, data, capture"
 
 /* Append to a growing SQL string. */
 static void
@@ -166,6 +166,7 @@ row_event(sqlite3_stmt *s, struct tt_event *ev)
 	ev->pii = col_dup(s, 16);
 	ev->data = col_dup(s, 17);
 	ev->data_len = ev->data != NULL ? strlen(ev->data) : 0;
+	ev->capture = col_dup(s, 18);
 }
 
 int

@@ -71,6 +71,12 @@ static const char *migrations[] = {
 	"  set_by TEXT NOT NULL,"
 	"  dropped INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY(source, client)) WITHOUT ROWID;",
+	/*
+	 * 2 -> 3: events captured through the proxy keep the request they
+	 * came in (host, method, path, masked headers) as JSON; NULL: sent
+	 * to teltop directly.
+	 */
+	"ALTER TABLE events ADD COLUMN capture TEXT;",
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -80,8 +86,8 @@ static const char sql_payload[] =
 static const char sql_event[] =
 	"INSERT INTO events(received_at, ts, source, format, name, phase, "
 	"client_id, execution_id, command, duration_ms, exit_code, error, "
-	"version, os, arch, pii, payload_id, data) "
-	"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	"version, os, arch, pii, payload_id, data, capture) "
+	"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char sql_counter[] =
 	"INSERT INTO counters(name, value) VALUES (?, ?) "
 	"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value";
@@ -462,6 +468,7 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 		if (ev->data != NULL)
 			sqlite3_bind_text64(s, 18, ev->data, ev->data_len,
 			    SQLITE_STATIC, SQLITE_UTF8);
+		bind_text(s, 19, ev->capture);
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 		ev->id = sqlite3_last_insert_rowid(c->db);

@@ -22,6 +22,8 @@ struct h1 {
 	struct h1_req		 req;
 	int			 stop;		/* why a callback stopped */
 	int			 discard;	/* skip this body */
+	int			 response;	/* parsing replies, not requests */
+	int			 head;		/* the reply is to a HEAD */
 };
 
 /* Why one of our callbacks stopped the parser. */
@@ -177,6 +179,19 @@ on_headers_complete(http_parser *hp)
 	int		 rc;
 
 	r->method = method_of(hp->method);
+	if (h->response) {
+		r->status = (int)hp->status_code;
+		r->keep_alive = http_should_keep_alive(hp);
+		r->has_length = (hp->flags & F_CONTENTLENGTH) != 0;
+		r->content_length = r->has_length ? hp->content_length : 0;
+		r->chunked = (hp->flags & F_CHUNKED) != 0;
+		if (h->ops->headers(h->arg, r) == H1_STOP) {
+			h->stop = STOP_CALLER;
+			return 3;
+		}
+		/* 1: no body (a reply to HEAD) */
+		return h->head ? 1 : 0;
+	}
 	r->method_name = http_method_str((enum http_method)hp->method);
 	r->keep_alive = http_should_keep_alive(hp);
 	r->has_length = (hp->flags & F_CONTENTLENGTH) != 0;
@@ -241,6 +256,27 @@ h1_new(const struct h1_ops *ops, void *arg)
 	h->ops = ops;
 	h->arg = arg;
 	return h;
+}
+
+struct h1 *
+h1_new_response(const struct h1_ops *ops, void *arg, int head)
+{
+	struct h1	*h = h1_new(ops, arg);
+
+	http_parser_init(&h->hp, HTTP_RESPONSE);
+	h->hp.data = h;
+	h->response = 1;
+	h->head = head;
+	return h;
+}
+
+enum h1_result
+h1_eof(struct h1 *h, struct h1_error *err)
+{
+	size_t	used;
+
+	/* a reply without a length ends with the connection */
+	return h1_feed(h, NULL, 0, &used, err);
 }
 
 void

@@ -45,6 +45,7 @@ struct h1_req {
 	int		 has_length;	/* Content-Length was sent */
 	uint64_t	 content_length;
 	int		 chunked;
+	int		 status;	/* of a reply (h1_new_response) */
 };
 
 /* What the parser tells the connection. */
@@ -76,6 +77,14 @@ struct h1_error {
 struct h1;
 
 struct h1	*h1_new(const struct h1_ops *, void *arg);
+/*
+ * A parser of replies instead (what a forward reads back): the headers
+ * callback sees status, headers and framing; head: the reply is to a
+ * HEAD request (no body).  method, url and path are not set.
+ */
+struct h1	*h1_new_response(const struct h1_ops *, void *arg, int head);
+/* The peer closed: H1_DONE if that ended the reply, H1_ERROR if cut. */
+enum h1_result	 h1_eof(struct h1 *, struct h1_error *);
 void		 h1_free(struct h1 *);
 /* Parse; stops after each whole request (then call h1_next()). */
 enum h1_result	 h1_feed(struct h1 *, const uint8_t *, size_t, size_t *used,

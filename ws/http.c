@@ -37,6 +37,7 @@
 #define REST_MAX	(256 * 1024)	/* bytes received ahead of parsing */
 #define WRITE_CHUNK	65536
 #define DRAIN_SECS	2
+#define WIRE_MAX	(1024 * 1024)	/* bytes queued for the socket */
 
 static int	on_headers(void *, struct h1_req *);
 static int	on_body(void *, const uint8_t *, size_t);
@@ -54,6 +55,13 @@ req_done(struct hconn *c)
 		c->ws->buffered -= c->reserved;
 		c->reserved = 0;
 	}
+	buf_free(&c->fwd_body);
+	if (c->fwd_reserved > 0) {
+		c->ws->buffered -= c->fwd_reserved;
+		c->fwd_reserved = 0;
+	}
+	free(c->cap_meta);
+	c->cap_meta = NULL;
 }
 
 static int
@@ -120,6 +128,12 @@ rx_pause(struct hconn *c, int pause)
 		return;
 	c->paused_rx = pause;
 	lws_rx_flow_control(c->wsi, !pause);
+}
+
+void
+http_rx_pause(struct hconn *c, int pause)
+{
+	rx_pause(c, pause);
 }
 
 /* Write the queued reply. */
@@ -200,6 +214,10 @@ http_parse(struct hconn *c, const uint8_t *p, size_t n)
 		return 0;
 	case H1_UPGRADE:
 		c->req = h1_request(c->h1);
+		if (c->req->method == H1_CONNECT) {
+			c->nreq++;
+			return proxy_connect(c, p + used, n - used);
+		}
 		if (route_upgrade(c))
 			return hand_over(c);
 		start_write(c);
@@ -226,6 +244,80 @@ http_parse(struct hconn *c, const uint8_t *p, size_t n)
 	}
 	c->close_after = 1;
 	start_write(c);
+	return 0;
+}
+
+/* ---- TLS inside an intercepted CONNECT ---- */
+
+/*
+ * Decrypt what the session holds and parse it, while the connection
+ * reads requests; send what the session wants sent (handshake, alerts).
+ * -1: close now.
+ */
+static int
+tls_pump(struct hconn *c)
+{
+	uint8_t		 buf[16384];
+	const char	*why = NULL;
+	ssize_t		 n;
+
+	while (c->state == HS_READ && c->tls != NULL) {
+		n = tls_read(c->tls, buf, sizeof buf, &why);
+		if (n == 0)
+			break;
+		if (n == TLS_EOF)
+			return -1;
+		if (n < 0) {
+			wlog(c->ws, "%s: TLS for %s: %s", c->peer,
+			    c->cap != NULL ? c->cap->name : "?", why);
+			(void)http_send(c, NULL, 0);	/* the alert */
+			return -1;
+		}
+		if (http_parse(c, buf, (size_t)n) != 0)
+			return -1;
+	}
+	if (c->tls != NULL && tls_pending(c->tls) > 0)
+		return http_send(c, NULL, 0);
+	return 0;
+}
+
+/* Ciphertext from the peer: keep it (bounded), read it when we may. */
+static int
+tls_rx(struct hconn *c, const uint8_t *p, size_t n)
+{
+	if (tls_buffered(c->tls) + n > REST_MAX) {
+		wlog(c->ws, "%s: more than %d TLS bytes ahead of their "
+		    "requests", c->peer, REST_MAX);
+		return -1;
+	}
+	tls_feed(c->tls, p, n);
+	if (c->state != HS_READ)
+		return 0;
+	return tls_pump(c);
+}
+
+int
+http_restart(struct hconn *c, SSL_CTX *ctx, const uint8_t *rest, size_t n)
+{
+	req_done(c);
+	h1_free(c->h1);
+	c->h1 = h1_new(&ops, c);
+	c->req = NULL;
+	c->nreq = 0;
+	c->has_reply = 0;
+	c->close_after = 0;
+	c->state = HS_READ;
+	buf_free(&c->first);
+	c->first.max = 0;
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, HTTP_READ_SECS);
+	if (ctx != NULL) {
+		c->tls = tls_server(ctx);
+		if (n > 0 && tls_rx(c, rest, n) != 0)
+			return -1;
+	} else if (n > 0 && http_parse(c, rest, n) != 0)
+		return -1;
+	if (c->state == HS_READ)
+		rx_pause(c, 0);
 	return 0;
 }
 
@@ -257,6 +349,8 @@ next_request(struct hconn *c)
 		}
 		buf_free(&rest);
 	}
+	if (c->state == HS_READ && c->tls != NULL && tls_pump(c) != 0)
+		return -1;
 	if (c->state == HS_READ)
 		rx_pause(c, 0);
 	return 0;
@@ -264,18 +358,14 @@ next_request(struct hconn *c)
 
 /* ---- writing ---- */
 
-void
-http_reply(struct hconn *c, int status, const char *ctype, char *body,
-    const char *extra)
+/* Queue a reply: the status line, head lines, the body. */
+static void
+queue_reply(struct hconn *c, int status, const char *ctype,
+    const void *body, size_t blen, const char *extra)
 {
 	char	*head;
-	size_t	 blen = body != NULL ? strlen(body) : 0;
 	int	 head_only = c->req != NULL && c->req->method == H1_HEAD;
 
-	if (c->has_reply) {
-		free(body);
-		return;		/* one reply per request */
-	}
 	if (c->req == NULL || !c->req->keep_alive)
 		c->close_after = 1;
 	head = xasprintf("HTTP/1.1 %d %s\r\n%s%s%scontent-length: %zu\r\n"
@@ -289,7 +379,6 @@ http_reply(struct hconn *c, int status, const char *ctype, char *body,
 	if (body != NULL && !head_only)
 		(void)buf_append(&c->out, body, blen);
 	free(head);
-	free(body);
 	c->out_off = 0;
 	c->has_reply = 1;
 	/* Written once the request is whole (not in the middle of a body). */
@@ -298,12 +387,102 @@ http_reply(struct hconn *c, int status, const char *ctype, char *body,
 }
 
 void
+http_reply(struct hconn *c, int status, const char *ctype, char *body,
+    const char *extra)
+{
+	if (!c->has_reply)	/* one reply per request */
+		queue_reply(c, status, ctype, body, body != NULL ?
+		    strlen(body) : 0, extra);
+	free(body);
+}
+
+void
+http_reply_bytes(struct hconn *c, int status, const char *extra,
+    const void *body, size_t len)
+{
+	if (!c->has_reply)
+		queue_reply(c, status, NULL, body, len, extra);
+}
+
+void
 http_continue(struct hconn *c)
 {
 	static const char	msg[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
-	(void)send(lws_get_socket_fd(c->wsi), msg, sizeof msg - 1,
-	    MSG_NOSIGNAL);
+	(void)http_send(c, msg, sizeof msg - 1);
+}
+
+/* Send c->wire.  1: all sent; 0: more later; -1: gone. */
+static int
+wire_flush(struct hconn *c)
+{
+	lws_sockfd_type	 fd = lws_get_socket_fd(c->wsi);
+	size_t		 left = c->wire.len - c->wire_off;
+	ssize_t		 n;
+
+	while (left > 0) {
+		n = send(fd, c->wire.p + c->wire_off, left > WRITE_CHUNK ?
+		    WRITE_CHUNK : left, MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		c->wire_off += (size_t)n;
+		left -= (size_t)n;
+	}
+	if (left > 0) {
+		lws_callback_on_writable(c->wsi);
+		return 0;
+	}
+	buf_reset(&c->wire);
+	c->wire_off = 0;
+	return 1;
+}
+
+/* Move what the TLS session wants sent to c->wire. */
+static int
+tls_drain(struct hconn *c)
+{
+	uint8_t	buf[16384];
+	size_t	n;
+
+	while ((n = tls_take(c->tls, buf, sizeof buf)) > 0)
+		if (buf_append(&c->wire, buf, n) != 0)
+			return -1;
+	return 0;
+}
+
+int
+http_send(struct hconn *c, const void *p, size_t n)
+{
+	const char	*why;
+
+	if (c->tls != NULL) {
+		if (n > 0 && tls_write(c->tls, p, n, &why) != 0) {
+			wlog(c->ws, "%s: TLS: %s", c->peer, why);
+			return -1;
+		}
+		if (tls_drain(c) != 0)
+			return -1;
+	} else if (n > 0 && buf_append(&c->wire, p, n) != 0)
+		return -1;
+	return wire_flush(c) < 0 ? -1 : 0;
+}
+
+/* Bytes queued for the socket and not sent. */
+static size_t
+wire_pending(const struct hconn *c)
+{
+	return c->wire.len - c->wire_off;
+}
+
+void
+http_close_soon(struct hconn *c)
+{
+	c->tunnel_eof = 1;
+	lws_callback_on_writable(c->wsi);
 }
 
 /* Send what the socket takes.  1: all sent; 0: more later; -1: gone. */
@@ -311,8 +490,21 @@ static int
 write_out(struct hconn *c)
 {
 	lws_sockfd_type	 fd = lws_get_socket_fd(c->wsi);
-	size_t		 left = c->out.len - c->out_off;
+	size_t		 left = c->out.len - c->out_off, k;
 	ssize_t		 n;
+	int		 rc;
+
+	if (c->tls != NULL) {
+		/* encrypt a piece at a time: c->wire stays small */
+		while ((rc = wire_flush(c)) == 1 && left > 0) {
+			k = left > WRITE_CHUNK ? WRITE_CHUNK : left;
+			if (http_send(c, c->out.p + c->out_off, k) != 0)
+				return -1;
+			c->out_off += k;
+			left -= k;
+		}
+		return rc;
+	}
 
 	while (left > 0) {
 		n = send(fd, c->out.p + c->out_off, left > WRITE_CHUNK ?
@@ -338,12 +530,28 @@ writeable(struct hconn *c)
 {
 	int	rc;
 
+	if (wire_pending(c) > 0 && (rc = wire_flush(c)) <= 0)
+		return rc;
+	if (c->state == HS_TUNNEL || c->tunnel_eof) {
+		if (c->tunnel_eof)
+			return -1;	/* all sent: close */
+		proxy_client_drained(c);
+		return 0;
+	}
 	if (c->state != HS_WRITE)
 		return 0;
 	if ((rc = write_out(c)) <= 0)
 		return rc;
 	if (!c->close_after)
 		return next_request(c);
+	if (c->tls != NULL && !c->tls_closed) {
+		c->tls_closed = 1;
+		tls_close(c->tls);
+		if (http_send(c, NULL, 0) != 0)
+			return -1;
+		if (wire_pending(c) > 0)
+			return 0;	/* back here once it is sent */
+	}
 	/* Let the peer read the reply before the socket goes: FIN, drain. */
 	shutdown(lws_get_socket_fd(c->wsi), SHUT_WR);
 	c->state = HS_CLOSING;
@@ -399,6 +607,8 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		buf_init(&c->body, ws->cfg.request_max);
 		buf_init(&c->rest, REST_MAX);
 		buf_init(&c->first, H1_HEADER_MAX + H1_URI_MAX);
+		buf_init(&c->wire, WIRE_MAX);
+		buf_init(&c->fwd_body, ws->cfg.request_max);
 		lws_get_peer_simple(wsi, c->peer, sizeof c->peer);
 		ws->connections++;
 		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, HTTP_READ_SECS);
@@ -406,6 +616,10 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_RAW_RX:
 		if (c->state == HS_CLOSING)
 			return 0;	/* draining */
+		if (c->state == HS_TUNNEL)
+			return proxy_tunnel_rx(c, in, len);
+		if (c->tls != NULL)
+			return tls_rx(c, in, len);
 		if (c->state != HS_READ) {
 			/* read before the pause took effect */
 			if (buf_append(&c->rest, in, len) != 0)
@@ -418,10 +632,14 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_RAW_CLOSE:
 		if (c->ws == NULL)
 			return 0;
+		proxy_client_gone(c);
 		route_forget(c);
 		http_wait_remove(c);
 		req_done(c);
 		h1_free(c->h1);
+		tls_free(c->tls);
+		buf_free(&c->wire);
+		free(c->cap);
 		buf_free(&c->rest);
 		buf_free(&c->first);
 		buf_free(&c->out);

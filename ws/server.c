@@ -45,7 +45,9 @@
 enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
 	RK_DEVPOD_LEGACY, RK_OTLP, RK_HEALTHZ, RK_METRICS, RK_OPTOUT,
-	RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO, RK_WS
+	RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO, RK_WS, RK_CA,
+	RK_RELAY,	/* a plain-HTTP proxy request for another host */
+	RK_PASS		/* captured, not telemetry: forwarded as it is */
 };
 
 #define M_GET	(1u << H1_GET | 1u << H1_HEAD)
@@ -75,6 +77,7 @@ static const struct route {
 	{ DEVTRON_OPTOUT, 2, M_GET, RK_DEVTRON_OPTOUT },
 	{ "/devtron/telemetry/posthogInfo", 1, M_GET, RK_DEVTRON_INFO },
 	{ "/ws", 1, M_GET, RK_WS },
+	{ "/v1/ca", 0, M_GET, RK_CA },
 };
 
 /* One WebSocket reply, in message order. */
@@ -471,8 +474,10 @@ routes_json(void)
 static char *
 metrics_text(struct ws *ws)
 {
-	char	*s, *t;
-	int	 i;
+	const char	*src, *fam;
+	char		*s, *t;
+	enum tt_counter	 c;
+	int		 i, k;
 
 	s = xasprintf("# HELP teltop_connections Open connections.\n"
 	    "# TYPE teltop_connections gauge\nteltop_connections %d\n"
@@ -482,7 +487,8 @@ metrics_text(struct ws *ws)
 	    ws->connections, budget_used(ws));
 	for (i = 0; i < TT_CTR_COUNT; i++) {
 		const char *reason = tt_counter_reason((enum tt_counter)i);
-		if (reason != NULL)
+		if (reason != NULL || tt_counter_family((enum tt_counter)i,
+		    &src) != NULL)
 			continue;
 		t = xasprintf("%s# TYPE teltop_%s_total counter\n"
 		    "teltop_%s_total %lld\n", s,
@@ -505,7 +511,24 @@ metrics_text(struct ws *ws)
 		free(s);
 		s = t;
 	}
-	return s;
+	/* Capture: one family per kind, a sample per source. */
+	for (k = TT_CAP_CAPTURED; k <= TT_CAP_BLOCKED; k++)
+		for (i = 0; i < TT_SRC_COUNT; i++) {
+			c = tt_counter_capture(i, (enum tt_capture_kind)k);
+			fam = tt_counter_family(c, &src);
+			t = xasprintf("%s%s%s%s%steltop_%s_total{source=\"%s\"} "
+			    "%lld\n", s, i == 0 ? "# TYPE teltop_" : "",
+			    i == 0 ? fam : "", i == 0 ? "_total counter" : "",
+			    i == 0 ? "\n" : "", fam, src,
+			    (long long)ws->counters.v[c]);
+			free(s);
+			s = t;
+		}
+	t = xasprintf("%s# HELP teltop_tunnels Tunnels and relays open now.\n"
+	    "# TYPE teltop_tunnels gauge\nteltop_tunnels %d\n", s,
+	    proxy_tunnels(ws));
+	free(s);
+	return t;
 }
 
 /* GET /v1/optout and Devtron's two routes: answers from the registry. */
@@ -537,7 +560,7 @@ optout_get(struct hconn *c)
 		    NULL);
 		break;
 	default:
-		h = h1_header(c->req, "host");
+		h = c->cap != NULL ? NULL : h1_header(c->req, "host");
 		if (h == NULL || *h == '\0' || strpbrk(h, "\"\\") != NULL ||
 		    strlen(h) >= sizeof host)
 			snprintf(host, sizeof host, "%s:%d", ws->cfg.host,
@@ -603,6 +626,21 @@ done:
 	free(client);
 }
 
+/* Events that came through capture carry the request they came in. */
+static void
+mark_captured(struct hconn *c, struct tt_batch *b)
+{
+	size_t	i;
+
+	c->fwd_src = (int)(b->n > 0 ? b->ev[0].source : c->cap->source);
+	count(c->ws, tt_counter_capture(c->fwd_src, TT_CAP_CAPTURED), 1);
+	for (i = 0; i < b->n; i++) {
+		free(b->ev[i].capture);
+		b->ev[i].capture = c->cap_meta != NULL ?
+		    xstrdup(c->cap_meta) : NULL;
+	}
+}
+
 /* Service thread: an HTTP body is decoded; submit it and wait. */
 static void
 http_job_done(struct decode_job *j)
@@ -632,6 +670,8 @@ http_job_done(struct decode_job *j)
 		decode_job_free(j);
 		return;
 	}
+	if (c->cap != NULL)
+		mark_captured(c, &j->batch);
 	memset(&o, 0, sizeof o);
 	submit(j->ws, NULL, c->req->path, c->ctype[0] != '\0' ? c->ctype : NULL,
 	    j->p, j->len, &j->batch, &o);
@@ -679,6 +719,18 @@ authorize(struct hconn *c)
 	enum tt_auth_verdict	 v;
 	char			 tok[128];
 
+	if (c->cap != NULL) {
+		/* came through a CONNECT that was allowed; the Host is the
+		 * vendor's.  Telemetry and reads only. */
+		if (route_class(c) == TT_ROUTE_INGEST ||
+		    route_class(c) == TT_ROUTE_READ)
+			return 0;
+		count(ws, TT_CTR_RECEIVED, 1);
+		count(ws, TT_CTR_REJ_AUTH, 1);
+		http_reply(c, 403, "application/json", error_json(0,
+		    "control routes are not served through capture"), NULL);
+		return 1;
+	}
 	memset(&a, 0, sizeof a);
 	a.route = route_class(c);
 	a.host = h1_header(c->req, "host");
@@ -733,6 +785,107 @@ route_upgrade(struct hconn *c)
 	return 1;
 }
 
+/* Is captured traffic of this source forwarded to its vendor? */
+static int
+forwarding(const struct ws *ws, int src)
+{
+	return src >= 0 && src < TT_SRC_COUNT &&
+	    (ws->cfg.forward & (1u << src)) != 0;
+}
+
+/* Does the opt-out drop events of (source, client)? */
+static int
+opted_out(struct ws *ws, int src, const char *client)
+{
+	return ws->cfg.sink.optout_match != NULL &&
+	    ws->cfg.sink.optout_match(ws->cfg.sink.arg,
+	    tt_source_name((enum tt_source)src), client);
+}
+
+/* The authority of an absolute target "http://host[:port]/...". */
+static int
+absolute_target(const char *url, char *host, size_t len, int *port)
+{
+	const char	*a = url + strlen("http://"), *why, *colon;
+	char		 auth[TT_HOST_MAX + 16];
+	size_t		 n = strcspn(a, "/?#");
+
+	if (n == 0 || n >= sizeof auth - 4 || memchr(a, '@', n) != NULL)
+		return -1;
+	memcpy(auth, a, n);
+	auth[n] = '\0';
+	colon = strrchr(auth, ':');
+	if (colon == NULL || (strchr(auth, ']') != NULL &&
+	    colon < strchr(auth, ']')))
+		strcat(auth, ":80");
+	return tt_authority_parse(auth, host, len, port, &why);
+}
+
+/* Make an absolute target the origin form: "/path?query". */
+static void
+origin_form(struct h1_req *r)
+{
+	char	*p;
+
+	if ((p = strchr(r->path + strlen("http://"), '/')) != NULL)
+		memmove(r->path, p, strlen(p) + 1);
+	else
+		strcpy(r->path, "/");
+	if ((p = strpbrk(r->url + strlen("http://"), "/?")) != NULL)
+		memmove(r->url, p, strlen(p) + 1);
+	else
+		strcpy(r->url, "/");
+	if (r->url[0] == '?') {
+		memmove(r->url + 1, r->url, strlen(r->url) + 1);
+		r->url[0] = '/';
+	}
+	p = strchr(r->url, '?');
+	r->query = p != NULL ? p + 1 : NULL;
+}
+
+/*
+ * A request with an absolute target (we are its HTTP proxy): for this
+ * collector, or an intercepted host (then captured), both routed as
+ * usual (0); for any other host, relayed (1); -1 refused.
+ */
+static int
+proxy_target(struct hconn *c)
+{
+	struct ws		*ws = c->ws;
+	const struct tt_host	*row;
+	char			 host[TT_HOST_MAX + 1];
+	int			 port;
+
+	if (absolute_target(c->req->url, host, sizeof host, &port) != 0) {
+		c->close_after = 1;
+		http_error(c, 400, TT_CTR_REJ_MALFORMED, "a proxy request "
+		    "needs a target http://host[:port]/path");
+		return -1;
+	}
+	if (port == ws_port(ws) && (strcmp(host, ws->cfg.host) == 0 ||
+	    strcmp(host, "localhost") == 0 || strcmp(host, "127.0.0.1") == 0 ||
+	    strcmp(host, "::1") == 0)) {
+		origin_form(c->req);
+		return 0;
+	}
+	if (!proxy_authorized(c)) {
+		count(ws, TT_CTR_RECEIVED, 1);
+		count(ws, TT_CTR_REJ_AUTH, 1);
+		c->close_after = 1;
+		http_reply(c, 407, "application/json", error_json(0,
+		    "the proxy needs Proxy-Authorization with the token"),
+		    "Proxy-Authenticate: Basic realm=\"teltop\"\r\n");
+		return -1;
+	}
+	if (port == 80 && (row = proxy_intercepted(ws, host)) != NULL) {
+		c->cap = xmalloc(sizeof *c->cap);
+		*c->cap = *row;
+		origin_form(c->req);
+		return 0;
+	}
+	return 1;
+}
+
 int
 route_headers(struct hconn *c)
 {
@@ -741,8 +894,28 @@ route_headers(struct hconn *c)
 	const char		*v;
 	char			*allow, msg[160];
 	uint64_t		 clen = 0;
+	int			 rc;
 
+	if (c->cap == NULL && strncasecmp(c->req->url, "http://", 7) == 0) {
+		if ((rc = proxy_target(c)) < 0)
+			return 1;
+		if (rc == 1) {
+			c->kind = RK_RELAY;
+			goto body;
+		}
+	}
 	r = route_find(c->req->path);
+	if (c->cap != NULL && (r == NULL || r->kind == RK_HEALTHZ ||
+	    r->kind == RK_METRICS || r->kind == RK_OPTOUT || r->kind == RK_CA ||
+	    r->kind == RK_WS)) {
+		/* not telemetry: the vendor's, or nobody's */
+		if (forwarding(ws, c->cap->source) &&
+		    !opted_out(ws, c->cap->source, NULL)) {
+			c->kind = RK_PASS;
+			goto body;
+		}
+		r = NULL;
+	}
 	if (r == NULL) {
 		count(ws, TT_CTR_RECEIVED, 1);
 		count(ws, TT_CTR_REJ_ROUTE, 1);
@@ -772,6 +945,7 @@ route_headers(struct hconn *c)
 		return 1;
 	if (c->req->method != H1_POST)
 		return 0;
+body:
 	if ((v = h1_header(c->req, "content-type")) != NULL)
 		snprintf(c->ctype, sizeof c->ctype, "%s", v);
 	if (c->req->has_length)
@@ -801,6 +975,75 @@ route_headers(struct hconn *c)
 	return 0;
 }
 
+/* Keep the body as received, to forward it after the commit. */
+static void
+keep_for_forward(struct hconn *c)
+{
+	struct ws	*ws = c->ws;
+
+	buf_reset(&c->fwd_body);
+	if (budget_used(ws) + c->body.len > ws->cfg.buffered_max)
+		return;		/* then forwarded without it: the fallback */
+	(void)buf_append(&c->fwd_body, c->body.p, c->body.len);
+	ws->buffered += c->body.len;
+	c->fwd_reserved = c->body.len;
+}
+
+/* A forward that was not telemetry failed: say so. */
+static void
+pass_failed(struct hconn *c)
+{
+	http_reply(c, 502, "application/json", error_json(0, "teltop could "
+	    "not reach the vendor"), NULL);
+}
+
+/* A captured request is committed: block, forward, or answer here. */
+static void
+capture_done(struct hconn *c)
+{
+	struct ws	*ws = c->ws;
+
+	if (c->dropped > 0) {
+		/* an opted-out sender: nothing of it leaves the machine */
+		count(ws, tt_counter_capture(c->fwd_src, TT_CAP_BLOCKED), 1);
+		http_success(c);
+	} else if (forwarding(ws, c->fwd_src) && c->fwd_reserved ==
+	    c->fwd_body.len)
+		proxy_forward(c, http_success);
+	else
+		http_success(c);
+}
+
+/* GET /v1/ca: the CA certificate capture's clients trust. */
+static void
+ca_reply(struct hconn *c)
+{
+	const char	*pem;
+	char		*cause = NULL;
+
+	if ((pem = proxy_ca_pem(c->ws, &cause)) == NULL) {
+		http_reply(c, 503, "application/json", error_json(0, cause),
+		    NULL);
+		free(cause);
+		return;
+	}
+	http_reply(c, 200, "application/x-pem-file", xstrdup(pem), NULL);
+}
+
+/* A plain-HTTP proxy request for another host: relay it. */
+static void
+relay(struct hconn *c)
+{
+	char	host[TT_HOST_MAX + 1];
+	int	port;
+
+	if (absolute_target(c->req->url, host, sizeof host, &port) != 0) {
+		http_error(c, 400, TT_CTR_REJ_MALFORMED, "bad proxy target");
+		return;
+	}
+	proxy_relay(c, host, port);
+}
+
 void
 route_request(struct hconn *c)
 {
@@ -825,10 +1068,43 @@ route_request(struct hconn *c)
 		/* FALLTHROUGH */
 	case RK_DEVTRON_OPTOUT:
 	case RK_DEVTRON_INFO:
+		if (c->cap != NULL) {
+			c->fwd_src = TT_SRC_DEVTRON;
+			count(ws, tt_counter_capture(TT_SRC_DEVTRON,
+			    TT_CAP_CAPTURED), 1);
+			if (c->kind == RK_DEVTRON_OPTOUT ? opted_out(ws,
+			    TT_SRC_DEVTRON, c->req->path +
+			    strlen(DEVTRON_OPTOUT)) : opted_out(ws,
+			    TT_SRC_DEVTRON, NULL))
+				/* the UCID does not leave the machine */
+				count(ws, tt_counter_capture(TT_SRC_DEVTRON,
+				    TT_CAP_BLOCKED), 1);
+			else if (forwarding(ws, TT_SRC_DEVTRON)) {
+				proxy_forward(c, optout_get);
+				return;
+			}
+		}
 		optout_get(c);
+		return;
+	case RK_CA:
+		ca_reply(c);
+		return;
+	case RK_RELAY:
+		relay(c);
+		return;
+	case RK_PASS:
+		c->fwd_src = c->cap->source;
+		keep_for_forward(c);
+		proxy_forward(c, pass_failed);
 		return;
 	default:
 		break;
+	}
+	if (c->cap != NULL) {
+		free(c->cap_meta);
+		c->cap_meta = proxy_capture_json(c);
+		if (ws->cfg.forward != 0)
+			keep_for_forward(c);
 	}
 	j = job_new(ws, (enum route_kind)c->kind, &c->body);
 	j->reserved = c->reserved;
@@ -1107,7 +1383,10 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 		h->ticket = 0;
 		if (ok) {
 			count(ws, TT_CTR_ACCEPTED, (int64_t)h->accepted);
-			http_success(h);
+			if (h->cap != NULL)
+				capture_done(h);
+			else
+				http_success(h);
 		} else {
 			count(ws, TT_CTR_REJ_STORE, (int64_t)h->accepted);
 			http_reply(h, how == TT_COMMIT_DISK_FULL ? 507 : 503,
@@ -1273,7 +1552,7 @@ static const struct lws_protocols fd_protocol = {
 	"teltop-fd", fd_callback, 0, 0, 0, NULL, 0
 };
 
-static struct lws_protocols http_protocols[3];
+static struct lws_protocols http_protocols[4];
 
 /* ---- context ---- */
 
@@ -1340,6 +1619,7 @@ ws_create(const struct ws_config *cfg, char **cause)
 	lws_set_log_level(LLL_ERR, lws_log_emit);
 	http_protocols[0] = http_protocol;
 	http_protocols[1] = fd_protocol;
+	http_protocols[2] = upstream_protocol;
 	v6 = strchr(cfg->host, ':') != NULL;
 
 	memset(&info, 0, sizeof info);
@@ -1386,6 +1666,8 @@ ws_create(const struct ws_config *cfg, char **cause)
 		*cause = xstrdup("cannot create the WebSocket vhost");
 		goto error;
 	}
+	if ((ws->proxy = proxy_create(ws, cause)) == NULL)
+		goto error;
 	ws->worker = worker_start();
 	return ws;
 error:
@@ -1407,9 +1689,11 @@ ws_destroy(struct ws *ws)
 	/* Decodes in flight come back as posted calls: let them finish. */
 	worker_stop(ws->worker);
 	ws->worker = NULL;
+	proxy_stop(ws->proxy);
 	run_posted(ws);
 	lws_sul_cancel(&ws->flush_sul);
 	lws_context_destroy(ws->ctx);
+	proxy_destroy(ws->proxy);
 	if (log_ws == ws)
 		log_ws = NULL;
 	for (p = ws->posted; p != NULL; p = next) {

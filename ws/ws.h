@@ -13,6 +13,7 @@
 
 #include "core/counters.h"
 #include "core/event.h"
+#include "core/hosts.h"
 
 struct ws;
 
@@ -64,6 +65,10 @@ struct ws_config {
 	size_t		 buffered_max;	/* request bytes held at once (503) */
 	const char	*token;		/* the control token, or NULL */
 	int		 token_required; /* ingest needs the token too */
+	/* capture: the collector as HTTPS proxy */
+	const struct tt_intercept *intercept;	/* NULL: the built-in table */
+	const char	*ca_dir;	/* NULL: the default (ca.h) */
+	unsigned	 forward;	/* bit per enum tt_source */
 	struct ws_sink	 sink;
 };
 

@@ -19,7 +19,9 @@
 #include "core/counters.h"
 #include "core/event.h"
 #include "body.h"
+#include "core/hosts.h"
 #include "h1.h"
+#include "tls.h"
 #include "ws.h"
 
 #define HTTP_IDLE_SECS	60		/* keep-alive connection idle */
@@ -29,6 +31,8 @@
 struct conn;
 struct hconn;
 struct worker;
+struct proxy;
+struct upstream;
 
 /* A ws_post() call waiting for the service thread. */
 struct posted {
@@ -56,13 +60,15 @@ struct ws {
 	pthread_mutex_t		 post_lock;	/* guards posted */
 	struct posted		*posted;	/* ws_post() calls to run */
 	struct worker		*worker;
+	struct proxy		*proxy;		/* capture: proxy.c */
 };
 
 enum hstate {
 	HS_READ,	/* reading a request */
 	HS_BUSY,	/* a request is being handled */
 	HS_WRITE,	/* its reply is going out */
-	HS_CLOSING	/* reply sent, draining before close */
+	HS_CLOSING,	/* reply sent, draining before close */
+	HS_TUNNEL	/* bytes are relayed to an upstream (proxy.c) */
 };
 
 /* An HTTP connection: lws's per-session data of the raw protocol. */
@@ -98,6 +104,20 @@ struct hconn {
 	char		*first_error;
 	char		 ctype[128];
 	char		 peer[64];
+
+	/* capture (proxy.c) */
+	struct tls	*tls;		/* TLS inside an intercepted CONNECT */
+	int		 tls_closed;	/* close_notify sent */
+	struct tt_buf	 wire;		/* bytes for the socket, not sent yet */
+	size_t		 wire_off;
+	struct tt_host	*cap;		/* the host it was meant for, or NULL */
+	struct upstream	*up;		/* HS_TUNNEL: the far end */
+	int		 tunnel_eof;	/* the far end closed: flush, close */
+	uint64_t	 proxy_op;	/* waiting for this lookup or forward */
+	char		*cap_meta;	/* the request as JSON (tt_event.capture) */
+	struct tt_buf	 fwd_body;	/* the body as received, to forward */
+	size_t		 fwd_reserved;	/* of ws->buffered, for fwd_body */
+	int		 fwd_src;	/* enum tt_source deciding the forward */
 };
 
 /* ---- http.c ---- */
@@ -108,8 +128,53 @@ void	 http_reply(struct hconn *, int status, const char *ctype,
 	    char *body, const char *extra);
 /* Tell a client that sent Expect: 100-continue to go on. */
 void	 http_continue(struct hconn *);
+/* The same with a body of len bytes (copied; may be binary). */
+void	 http_reply_bytes(struct hconn *, int status, const char *extra,
+	    const void *body, size_t len);
 void	 http_wait_add(struct hconn *);
 void	 http_wait_remove(struct hconn *);
+/* Queue bytes for the socket as they are (through TLS if any) and send
+ * what it takes.  -1: the connection is gone. */
+int	 http_send(struct hconn *, const void *, size_t);
+/* Go on reading: TLS with ctx over the connection from now on (ctx NULL:
+ * plain), a new parser; rest: bytes already received after the CONNECT. */
+int	 http_restart(struct hconn *, SSL_CTX *ctx, const uint8_t *rest,
+	    size_t n);
+void	 http_rx_pause(struct hconn *, int pause);
+/* Close after what is queued for the socket is sent. */
+void	 http_close_soon(struct hconn *);
+
+/* ---- proxy.c: capture ---- */
+struct proxy	*proxy_create(struct ws *, char **cause);
+/* Stop the resolver (before the last posted calls run). */
+void		 proxy_stop(struct proxy *);
+void		 proxy_destroy(struct proxy *);
+extern const struct lws_protocols upstream_protocol;
+/* A CONNECT request's headers are in: intercept, tunnel or refuse.
+ * rest: bytes received after them.  -1: close now. */
+int		 proxy_connect(struct hconn *, const uint8_t *rest, size_t n);
+/* Bytes from the client of a tunnel. -1: close. */
+int		 proxy_tunnel_rx(struct hconn *, const uint8_t *, size_t);
+/* The client's queued bytes were sent: the far end may go on. */
+void		 proxy_client_drained(struct hconn *);
+/* The client of a tunnel or forward goes away. */
+void		 proxy_client_gone(struct hconn *);
+/* Relay a plain-HTTP proxy request (absolute target) to its host. */
+void		 proxy_relay(struct hconn *, const char *host, int port);
+/* Forward the current captured request to its host; the reply (the
+ * vendor's, or fallback() on failure) goes to the client. */
+void		 proxy_forward(struct hconn *, void (*fallback)(struct hconn *));
+/* The CA certificate (PEM, the proxy's), making the CA on first use;
+ * NULL with *cause. */
+const char	*proxy_ca_pem(struct ws *, char **cause);
+/* Is the proxy open to this request without Proxy-Authorization? */
+int		 proxy_authorized(struct hconn *);
+int		 proxy_tunnels(const struct ws *);
+/* The intercepted host's row, or NULL. */
+const struct tt_host *proxy_intercepted(struct ws *, const char *host);
+/* The current captured request as JSON for tt_event.capture: host,
+ * method, path, headers with secrets masked.  Caller frees. */
+char		*proxy_capture_json(struct hconn *);
 
 /* ---- server.c: what each route does ---- */
 /*

@@ -1,0 +1,62 @@
+/*
+ * teltop's config file: $XDG_CONFIG_HOME/teltop/config (a relative
+ * XDG_CONFIG_HOME is ignored, as the XDG spec says), else
+ * $HOME/.config/teltop/config.  One setting a line, words separated by
+ * spaces or tabs; a word starting with '#' begins a comment to the end of
+ * the line; blank lines are ignored.  The settings:
+ *   intercept HOST [SOURCE]	also intercept HOST, as SOURCE (a tt_source
+ *				name; generic if left out).  Repeatable.
+ *   forward all		forward what is captured from every source,
+ *   forward SOURCE...		or from these, to the real vendor.
+ *				Repeatable: the union counts.
+ *
+ * What stays true: a file is applied whole or not at all (a parse that
+ * fails leaves the config as it was), and an error names the file and the
+ * line ("config:3: unknown setting 'foo' (known: intercept, forward)").
+ * Files over TT_CONFIG_MAX_SIZE and lines over TT_CONFIG_MAX_LINE bytes
+ * are refused.
+ *
+ * Pure but for tt_config_load() (reads the file) and
+ * tt_config_default_path() (reads the environment).
+ */
+#ifndef TT_CONFIG_H
+#define TT_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/event.h"
+#include "core/hosts.h"
+
+#define TT_CONFIG_MAX_SIZE	(1024 * 1024)	/* bytes of a config file */
+#define TT_CONFIG_MAX_LINE	4096		/* bytes of a line, no \n */
+
+/* Every source's bit in forward. */
+#define TT_CONFIG_FORWARD_ALL	((1u << TT_SRC_COUNT) - 1)
+
+struct tt_config {
+	struct tt_intercept	intercept;	/* built-ins + the file's */
+	unsigned		forward;	/* bit per enum tt_source */
+};
+
+/* The defaults: the built-in hosts, nothing forwarded. */
+void	 tt_config_init(struct tt_config *);
+/*
+ * Apply config text (len bytes, NUL bytes allowed only in comments) over
+ * what cfg holds.  name is the file's name in messages (NULL: "config").
+ * 0, or -1 with *cause (caller frees) and cfg unchanged.
+ */
+int	 tt_config_parse(struct tt_config *, const char *text, size_t len,
+	    const char *name, char **cause);
+/*
+ * Read path (NULL: the default path) and apply it with tt_config_parse().
+ * A missing default file (or no HOME) is no error; a missing explicit
+ * path is.  0, or -1 with *cause (caller frees) and cfg unchanged.
+ */
+int	 tt_config_load(struct tt_config *, const char *path, char **cause);
+/* The default path, or NULL if there is neither XDG_CONFIG_HOME nor HOME.
+ * Caller frees. */
+char	*tt_config_default_path(void);
+/* Whether what is captured from a source is forwarded to its vendor. */
+int	 tt_config_forwards(const struct tt_config *, enum tt_source);
+
+#endif
