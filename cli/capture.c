@@ -21,21 +21,25 @@
  * The token (from the file next to the database) goes into the proxy URL
  * as its password, the form curl, Go and Node turn into
  * Proxy-Authorization: Basic; a collector on loopback does not ask for it.
+ * libcrypto is used for one answer only: which file holds the system CAs
+ * (X509_get_default_cert_file()).
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include <openssl/x509.h>
+
 #include "core/auth.h"
 #include "core/xmalloc.h"
+#include "ws/ca.h"
 #include "child.h"
 #include "cli.h"
 #include "httpc.h"
@@ -187,29 +191,15 @@ load_token(struct capture *c, const char *dbopt)
 }
 
 /*
- * The CA file OpenSSL reads by default, which also holds what Debian's
- * update-ca-certificates trusts.  OpenSSL's X509_get_default_cert_file()
- * names it; libcrypto's home is ws/ (style.md §8), so until ws/ gives that
- * answer this is the same file by its known names: OpenSSL's default on
- * Debian (a link to the bundle), then the bundles Go looks for on Linux.
+ * The CA file OpenSSL reads by default (on Debian a link to the bundle
+ * update-ca-certificates makes), or NULL if it is not there to read.
  */
 static const char *
 system_ca_file(void)
 {
-	static const char *const known[] = {
-		"/usr/lib/ssl/cert.pem",
-		"/etc/ssl/certs/ca-certificates.crt",
-		"/etc/pki/tls/certs/ca-bundle.crt",
-		"/etc/ssl/ca-bundle.pem",
-		"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-		"/etc/ssl/cert.pem",
-	};
-	size_t	i;
+	const char	*path = X509_get_default_cert_file();
 
-	for (i = 0; i < NITEMS(known); i++)
-		if (access(known[i], R_OK) == 0)
-			return known[i];
-	return NULL;
+	return path != NULL && access(path, R_OK) == 0 ? path : NULL;
 }
 
 /* A whole file (at most CAPTURE_FILE_MAX).  NULL with *cause. */
@@ -265,19 +255,23 @@ same_file(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* Where the bundle goes: the runtime dir, else the CA's dir.  Caller frees. */
+/*
+ * Where the bundle goes: $XDG_RUNTIME_DIR/teltop, else the CA's directory
+ * (ws/ca.h).  NULL without a home.  Caller frees.
+ */
 static char *
 bundle_path(void)
 {
-	const char	*env, *home;
+	const char	*env;
+	char		*dir, *path;
 
 	if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
 		return xasprintf("%s/teltop/%s", env, CAPTURE_BUNDLE);
-	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
-		return xasprintf("%s/teltop/ca/%s", env, CAPTURE_BUNDLE);
-	home = getenv("HOME");
-	return xasprintf("%s/.local/share/teltop/ca/%s",
-	    home != NULL && *home != '\0' ? home : ".", CAPTURE_BUNDLE);
+	if ((dir = ca_default_dir()) == NULL)
+		return NULL;
+	path = xasprintf("%s/%s", dir, CAPTURE_BUNDLE);
+	free(dir);
+	return path;
 }
 
 /* Write all of buf to fd.  0, or -1 with errno. */
@@ -322,7 +316,11 @@ write_bundle(struct capture *c, char **cause)
 	size_t		 len = 0, syslen = 0;
 	int		 fd = -1;
 
-	c->bundle = bundle_path();
+	if ((c->bundle = bundle_path()) == NULL) {
+		*cause = xstrdup("cannot write the CA bundle (no "
+		    "XDG_RUNTIME_DIR and no home directory)");
+		return -1;
+	}
 	sys = system_ca_file();
 	if (sys != NULL && (sysdata = read_file(sys, &syslen, &why)) == NULL)
 		goto error;
