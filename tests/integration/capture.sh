@@ -27,6 +27,7 @@ cap_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cap_root=$(cd "$cap_here/../.." && pwd)
 CAP_FIX=${SHARED:-$cap_root/../shared}/fixtures/real-clients
 CAP_PIDS=
+CAP_DEAD_PROXY=http://127.0.0.1:9
 # The hosts every collector intercepts (core/hosts.c, formats.md §3-§5).
 CAP_BUILTIN="admin.loft.sh analytics.loft.rocks app.posthog.com eu.i.posthog.com telemetry.devtron.ai us.i.posthog.com"
 
@@ -164,12 +165,20 @@ cap_alive() {
 	    fail "the collector does not answer GET /healthz"
 }
 
+# cap_guarded CMD...: CMD with the proxy variables naming a port where
+# nothing listens, so that a client capture did not set up fails at once
+# instead of reaching the real host (capture replaces them when it works).
+cap_guarded() {
+	HTTPS_PROXY=$CAP_DEAD_PROXY https_proxy=$CAP_DEAD_PROXY HTTP_PROXY=$CAP_DEAD_PROXY \
+	    http_proxy=$CAP_DEAD_PROXY NO_PROXY= no_proxy= "$@"
+}
+
 # cap_capture OUT ADDR DB CMD...: `teltop capture --url ADDR --db DB -- CMD`
 # (at most 30 s); stdout in OUT, stderr in OUT.err; fails unless it exits 0.
 cap_capture() {
 	local out=$1 addr=$2 db=$3 rc=0
 	shift 3
-	timeout -k 5 30 "$TELTOP" capture --url "$addr" --db "$db" -- "$@" >"$out" 2>"$out.err" || rc=$?
+	cap_guarded timeout -k 5 30 "$TELTOP" capture --url "$addr" --db "$db" -- "$@" >"$out" 2>"$out.err" || rc=$?
 	[ "$rc" -eq 0 ] || fail "teltop capture -- $*: exit $rc; stdout: $(head -c 600 "$out"); stderr: $(head -c 1500 "$out.err")"
 }
 
@@ -254,7 +263,7 @@ cap_case_certs() {
 	cd "$CAP"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	    -keyout tunnel.key -out tunnel.pem -subj "/CN=tunnel.test" \
-	    -addext "subjectAltName=DNS:tunnel.test,DNS:www.example.com,DNS:evil-analytics.loft.rocks,DNS:analytics.loft.rocks.evil.test,IP:127.0.0.1" \
+	    -addext "subjectAltName=DNS:tunnel.test,DNS:www.tunnel.test,DNS:evil-analytics.loft.rocks,DNS:analytics.loft.rocks.evil.test,IP:127.0.0.1" \
 	    2>openssl.err || fail "openssl (tunnel): $(cat openssl.err)"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	    -keyout vendor-ca.key -out vendor-ca.pem -subj "/CN=teltop test vendor CA" \
@@ -262,7 +271,7 @@ cap_case_certs() {
 	    2>openssl.err || fail "openssl (vendor CA): $(cat openssl.err)"
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout vendor.key \
 	    -out vendor.csr -subj "/CN=analytics.loft.rocks" 2>openssl.err || fail "openssl (vendor csr): $(cat openssl.err)"
-	printf 'subjectAltName=DNS:analytics.loft.rocks,DNS:us.i.posthog.com\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >vendor.ext
+	printf 'subjectAltName=DNS:analytics.loft.rocks,DNS:us.i.posthog.com,DNS:www.vendor.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >vendor.ext
 	openssl x509 -req -in vendor.csr -CA vendor-ca.pem -CAkey vendor-ca.key -CAcreateserial \
 	    -days 2 -out vendor.pem -extfile vendor.ext 2>openssl.err || fail "openssl (vendor leaf): $(cat openssl.err)"
 	openssl verify -CAfile vendor-ca.pem vendor.pem >/dev/null || fail "the vendor's leaf does not verify"
@@ -566,14 +575,15 @@ cap_case_node_agent() {
 # A CONNECT to what is not intercepted (an IP address, a name through the
 # resolve override, names that only look like an intercepted one) is a
 # tunnel: the server's own certificate arrives, bytes round-trip, it is
-# counted, nothing is stored.
+# counted, nothing is stored.  The look-alike under loft.rocks comes after
+# a .test name has shown that the override works (it must not reach out).
 cap_case_tunnel() {
 	local fp t0 t1 n0 n1 target sn
 	fp=$(openssl x509 -in "$CAP/tunnel.pem" -noout -fingerprint -sha256 | sed 's/^.*=//')
 	t0=$(cap_metric "$CP_ADDR" teltop_tunnelled_total)
 	cap_events "$CP_DB"
 	n0=$(wc -l <"$T/cap.events.jsonl")
-	for target in "127.0.0.1:$CAP_ECHO_PORT tunnel.test" "www.example.com:443 www.example.com" \
+	for target in "127.0.0.1:$CAP_ECHO_PORT tunnel.test" "www.tunnel.test:443 www.tunnel.test" \
 	    "evil-analytics.loft.rocks:443 evil-analytics.loft.rocks" \
 	    "analytics.loft.rocks.evil.test:443 analytics.loft.rocks.evil.test"; do
 		sn=${target#* }
@@ -613,12 +623,12 @@ cap_case_name_constraints() {
 	mode=$(stat -c %a "$key")
 	[ "$mode" = 600 ] || fail "$key has mode $mode, want 600"
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$CAP/forged.key" \
-	    -out "$CAP/forged.csr" -subj /CN=www.example.com 2>/dev/null
-	printf 'subjectAltName=DNS:www.example.com\n' >"$CAP/forged.ext"
+	    -out "$CAP/forged.csr" -subj /CN=www.tunnel.test 2>/dev/null
+	printf 'subjectAltName=DNS:www.tunnel.test\n' >"$CAP/forged.ext"
 	openssl x509 -req -in "$CAP/forged.csr" -CA "$CAP/ca.pem" -CAkey "$key" -CAcreateserial -days 1 \
 	    -extfile "$CAP/forged.ext" -out "$CAP/forged.pem" 2>"$CAP/forged.err" || fail "forging: $(cat "$CAP/forged.err")"
 	if openssl verify -CAfile "$CAP/ca.pem" "$CAP/forged.pem" >"$CAP/forged.out" 2>&1; then
-		fail "a leaf for www.example.com signed with teltop's CA key verifies: $(cat "$CAP/forged.out")"
+		fail "a leaf for www.tunnel.test signed with teltop's CA key verifies: $(cat "$CAP/forged.out")"
 	fi
 	grep -qi 'subtree' "$CAP/forged.out" || fail "refused, but not for the name constraints: $(cat "$CAP/forged.out")"
 }
@@ -664,7 +674,7 @@ cap_case_garbage() {
 cap_case_stalled() {
 	local m=it-cap-stall-$(cap_rand)
 	cap_proxy "$CAP/stall.json" stall "$CP_ADDR" analytics.loft.rocks 20 \
-	    timeout -k 5 20 "$TELTOP" capture --url "$CP_ADDR" -- "$CAP_BIN/devpodpost" "$m"
+	    env HTTPS_PROXY="$CAP_DEAD_PROXY" timeout -k 5 20 "$TELTOP" capture --url "$CP_ADDR" -- "$CAP_BIN/devpodpost" "$m"
 	cap_js "$CAP/stall.json" 'v.status === 0 && v.stdout.split("\n")[0] === "200"'
 	cap_expect "$CP_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[{"via":"capture"}]}'
 	cap_alive CP
@@ -699,6 +709,11 @@ cap_case_many() {
 # original method, path, Host, SNI and body bytes; the event is stored too.
 cap_case_forward() {
 	local m=it-cap-fwd-$(cap_rand) f0 f1
+	# first, through a tunnel to a name that cannot resolve: the override
+	# reaches the stand-in (else a forward would go to the real vendor)
+	cap_proxy "$CAP/vprobe.json" tunnel "$FW_ADDR" www.vendor.test:443 www.vendor.test "$CAP/vendor-ca.pem"
+	cap_js "$CAP/vprobe.json" 'v.connect === 200 && v.status === 200' ||
+	    fail "TELTOP_TEST_RESOLVE does not lead to the stand-in vendor: not forwarding anything"
 	f0=$(cap_metric "$FW_ADDR" teltop_forwarded_total)
 	CLIENT_BODY_OUT=$CAP/fwd.body cap_capture "$CAP/fwd.out" "$FW_ADDR" "$FW_DB" "$CAP_BIN/devpodpost" "$m"
 	cap_status200 "$CAP/fwd.out"
@@ -762,7 +777,7 @@ cap_case_forward_optout() {
 # --token-required: CONNECT wants the token (407 + Proxy-Authenticate
 # otherwise); the proxy URL capture gives its child carries it.
 cap_case_token() {
-	local tok basic wrong m=it-cap-tok-$(cap_rand)
+	local tok basic wrong st m=it-cap-tok-$(cap_rand)
 	cap_serve TR token --token-required
 	trap 'cap_stop TR >/dev/null 2>&1 || true' EXIT
 	tok=$("$TELTOP" token --db "$TR_DB")
@@ -776,8 +791,6 @@ cap_case_token() {
 	cap_js "$CAP/tok.json" 'v.status === 200'
 	CAP_PROXY_AUTH="Bearer $tok" cap_proxy "$CAP/tok.json" connect "$TR_ADDR" analytics.loft.rocks:443
 	cap_js "$CAP/tok.json" 'v.status === 200'
-	[ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://$TR_ADDR/v1/ca")" = 200 ] ||
-	    fail "GET /v1/ca without the token on loopback is refused"
 	cap_capture "$CAP/tok.out" "$TR_ADDR" "$TR_DB" "$CAP_BIN/devpodpost" "$m"
 	cap_status200 "$CAP/tok.out"
 	cap_devpod_body "$CAP/tok.json" "$m-curl"
@@ -785,6 +798,9 @@ cap_case_token() {
 	    https://analytics.loft.rocks/v1/insert -H 'content-type: application/json' --data-binary @"$CAP/tok.json"
 	cap_expect "$TR_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[{"via":"capture","host":"analytics.loft.rocks"}]}'
 	cap_expect "$TR_DB" '{"where":{"client_id":"'"$m-curl"'"},"count":1,"expect":[{"via":"capture"}]}'
+	# the CA's certificate is public: no token for it on loopback
+	st=$(curl -s --max-time 5 -o "$CAP/tok.body" -w '%{http_code}' "http://$TR_ADDR/v1/ca")
+	[ "$st" = 200 ] || fail "GET /v1/ca without a token on loopback: $st $(head -c 200 "$CAP/tok.body")"
 	cap_stop TR
 }
 
@@ -826,15 +842,15 @@ run_capture_cases() {
 	cap_run_case "capture: a collector that never answers: CMD runs within 2 s, one line" cap_case_silent
 	cap_run_case "capture --env: no collector: exit 1, one line, nothing on stdout" cap_case_env_none
 	cap_run_case "capture: usage errors exit 2, a missing command 127" cap_case_usage
-	cap_run_case "capture: the Go test clients build (go build, stdlib only)" cap_case_go_build
-	cap_run_case "capture: test certificates (openssl): tunnel server, stand-in vendor and its CA" cap_case_certs
+	run_case "capture: the Go test clients build (go build, stdlib only)" cap_case_go_build
+	run_case "capture: test certificates (openssl): tunnel server, stand-in vendor and its CA" cap_case_certs
 
 	set +e
 	{
 		cap_server CAP_ECHO_PORT echo-tls "$CAP/tunnel.key" "$CAP/tunnel.pem" &&
 		cap_server CAP_HTTP_PORT echo-http &&
 		cap_server CAP_TCP_PORT tcp-echo &&
-		TELTOP_TEST_RESOLVE="www.example.com=127.0.0.1:$CAP_ECHO_PORT,evil-analytics.loft.rocks=127.0.0.1:$CAP_ECHO_PORT,analytics.loft.rocks.evil.test=127.0.0.1:$CAP_ECHO_PORT,plain.example.test=127.0.0.1:$CAP_HTTP_PORT" \
+		TELTOP_TEST_RESOLVE="www.tunnel.test=127.0.0.1:$CAP_ECHO_PORT,evil-analytics.loft.rocks=127.0.0.1:$CAP_ECHO_PORT,analytics.loft.rocks.evil.test=127.0.0.1:$CAP_ECHO_PORT,plain.example.test=127.0.0.1:$CAP_HTTP_PORT" \
 		    cap_serve CP main
 	} >"$T/case.log" 2>&1
 	rc=$?
@@ -870,7 +886,7 @@ run_capture_cases() {
 	set +e
 	{
 		cap_server CAP_VENDOR_PORT vendor "$CAP/vendor.key" "$CAP/vendor.pem" "$CAP/vendor.log" &&
-		TELTOP_TEST_RESOLVE="analytics.loft.rocks=127.0.0.1:$CAP_VENDOR_PORT,us.i.posthog.com=127.0.0.1:$CAP_VENDOR_PORT" \
+		TELTOP_TEST_RESOLVE="www.vendor.test=127.0.0.1:$CAP_VENDOR_PORT,analytics.loft.rocks=127.0.0.1:$CAP_VENDOR_PORT,us.i.posthog.com=127.0.0.1:$CAP_VENDOR_PORT" \
 		SSL_CERT_FILE=$CAP/fwd-trust.pem cap_serve FW forward --forward
 	} >"$T/case.log" 2>&1
 	rc=$?
