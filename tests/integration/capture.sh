@@ -65,13 +65,14 @@ cap_rand() {
 }
 
 # cap_server VAR MODE [ARG...]: a capservers.mjs server in the background;
-# its port in VAR.  Its pid joins CAP_PIDS (cap_kill_all ends them).
+# its port in VAR, its pid in VAR_PID and CAP_PIDS (cap_kill_all ends them).
 cap_server() {
 	local var=$1 out i
 	shift
 	out=$T/cap-srv-$1-$(cap_rand)
 	node "$CLIENTS/capservers.mjs" "$@" >"$out.port" 2>"$out.err" &
 	CAP_PIDS="$CAP_PIDS $!"
+	printf -v "${var}_PID" %s "$!"
 	for i in $(seq 200); do
 		grep -qE '^[0-9]+$' "$out.port" 2>/dev/null && break
 		sleep 0.05
@@ -772,6 +773,24 @@ cap_case_forward_optout() {
 	[ "$b1" -eq $((b0 + 1)) ] || fail "teltop_blocked_total went from $b0 to $b1"
 }
 
+# The vendor is gone: the forward fails, is counted, and the tool still
+# gets its 200 within its own timeout (devpodpost gives up after 3 s, as
+# DevPod does); the event is stored.
+cap_case_forward_failed() {
+	local m=it-cap-ffail-$(cap_rand) f0 f1
+	"$TELTOP" optout --db "$FW_DB" clear devpod >"$CAP/oo.out" 2>&1 || fail "teltop optout clear devpod: $(cat "$CAP/oo.out")"
+	cap_until 3000 eval '! cap_fw_optout_has devpod'
+	kill -TERM "$CAP_VENDOR_PORT_PID" 2>/dev/null || true
+	wait "$CAP_VENDOR_PORT_PID" 2>/dev/null || true
+	f0=$(cap_metric "$FW_ADDR" teltop_forward_failed_total)
+	cap_capture "$CAP/ffail.out" "$FW_ADDR" "$FW_DB" "$CAP_BIN/devpodpost" "$m"
+	cap_status200 "$CAP/ffail.out"
+	cap_expect "$FW_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[{"source":"devpod","via":"capture"}]}'
+	f1=$(cap_metric "$FW_ADDR" teltop_forward_failed_total)
+	[ "$f1" -eq $((f0 + 1)) ] || fail "teltop_forward_failed_total went from $f0 to $f1"
+	cap_alive FW
+}
+
 # ---------------------------------------------------------------- token, intercept
 
 # --token-required: CONNECT wants the token (407 + Proxy-Authenticate
@@ -895,6 +914,8 @@ run_capture_cases() {
 	if [ "$rc" -eq 0 ]; then
 		cap_run_case "capture --forward: the client gets the vendor's reply; the vendor got the request as sent" cap_case_forward
 		cap_run_case "capture --forward: DevPod opted out: 200, not forwarded, not stored, blocked counted" cap_case_forward_optout
+		cap_run_case "capture --forward: the vendor is gone: 200 within DevPod's 3 s, counted as failed, stored" \
+		    cap_case_forward_failed
 		set +e
 		cap_stop FW >"$T/case.log" 2>&1
 		rc=$?
