@@ -486,11 +486,12 @@ print_env(const struct capture *c)
 	size_t		 g, i;
 	int		 restore = 0;
 
-	printf("# teltop capture: HTTP(S) of what runs in this shell goes "
-	    "through the collector at\n# %s: the telemetry hosts' requests "
-	    "are recorded, the rest is tunnelled\n# untouched; TLS clients "
-	    "trust teltop's CA through %s.\n# Use: eval \"$(teltop capture "
-	    "--env)\".  Undo: unset", c->where, c->bundle);
+	printf("# teltop capture: HTTP and HTTPS from this shell go through "
+	    "the collector\n# at %s, which records the telemetry hosts' "
+	    "requests and tunnels the\n# rest untouched; TLS clients trust "
+	    "teltop's CA through\n# %s.\n"
+	    "# Use: eval \"$(teltop capture --env)\"\n# Undo: unset",
+	    c->where, c->bundle);
 	for (g = 0; g < NITEMS(groups); g++)
 		for (i = 0; i < groups[g].n; i++) {
 			printf(" %s", groups[g].names[i]);
