@@ -148,6 +148,11 @@ ask_collector(struct capture *c, char **cause)
 		goto error;
 	}
 	body = httpc_body(h);
+	if (status == 401) {
+		*cause = xasprintf("the collector at %s wants its token (pass "
+		    "--db with its database)", c->where);
+		goto error;
+	}
 	if (status != 200) {
 		*cause = xasprintf("the collector at %s has no capture (GET "
 		    "/v1/ca: %d%s)", c->where, status, status == 404 ?
@@ -177,17 +182,31 @@ error:
 	return -1;
 }
 
-/* The token next to the database, if there is one we may read. */
-static void
-load_token(struct capture *c, const char *dbopt)
+/*
+ * The token next to the database, if there is one we may read.  Beyond
+ * loopback the proxy refuses a CONNECT without it (407): then the tool
+ * would fail, so capture is off.  0, or -1 with *cause.
+ */
+static int
+load_token(struct capture *c, const char *dbopt, char **cause)
 {
-	char	*path, *cause = NULL;
+	char	*path, *why = NULL;
 
 	path = cli_token_path(dbopt, 0);
-	if (tt_token_load(path, 0, c->token, &cause) != 0)
+	if (tt_token_load(path, 0, c->token, &why) != 0) {
 		c->token[0] = '\0';
-	free(cause);
+		if (!tt_auth_listen_is_loopback(c->host)) {
+			*cause = xasprintf("the collector at %s is not on "
+			    "loopback and wants the token: %s; pass --db "
+			    "with its database", c->where, why);
+			free(why);
+			free(path);
+			return -1;
+		}
+	}
+	free(why);
 	free(path);
+	return 0;
 }
 
 /*
@@ -609,8 +628,8 @@ cmd_capture(int argc, char **argv)
 	if (parse_url(&c, url, &cause) != 0)
 		cli_usage_error(usage, "--url %s", cause);
 
-	load_token(&c, dbopt);
-	if (ask_collector(&c, &cause) != 0 || write_bundle(&c, &cause) != 0) {
+	if (load_token(&c, dbopt, &cause) != 0 ||
+	    ask_collector(&c, &cause) != 0 || write_bundle(&c, &cause) != 0) {
 		if (env)
 			fprintf(stderr, "teltop capture: %s\n", cause);
 		else
