@@ -846,6 +846,19 @@ cap_case_intercept() {
 	cap_stop IC
 }
 
+# No collector's log holds a sanitizer report (under `make asan`: UBSan
+# goes on after one, so its report is the only trace).
+cap_case_no_ub() {
+	local f
+	for f in "$T"/cap-*/serve.log; do
+		[ -e "$f" ] || continue
+		if grep -q -e 'runtime error' -e 'AddressSanitizer' -e 'LeakSanitizer' "$f"; then
+			grep -m 5 -e 'runtime error' -e 'Sanitizer' -A5 "$f" >&2
+			fail "sanitizer report in $f"
+		fi
+	done
+}
+
 # ---------------------------------------------------------------- the groups
 
 run_capture_cases() {
@@ -925,6 +938,7 @@ run_capture_cases() {
 
 	cap_run_case "capture: --token-required: CONNECT wants the token (407), capture's proxy URL carries it" cap_case_token
 	cap_run_case "capture: --intercept HOST=SOURCE and the config file's intercept lines are captured" cap_case_intercept
+	cap_run_case "capture: no sanitizer report in the collectors' logs" cap_case_no_ub
 	cap_kill_all
 }
 
