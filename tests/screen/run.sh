@@ -474,6 +474,42 @@ send_devpod() {
 	[ "$st" = 200 ] || fail "POST /v1/insert: status $st, reply $(cat "$D/reply")"
 }
 
+# Capture: requests a tool sends to its vendor over HTTPS reach the UI's
+# collector as its proxy (CONNECT, then TLS with a certificate minted from
+# teltop's CA), as `teltop capture` makes them.  A case that captures
+# starts the UI with XDG_DATA_HOME=$D/xdg, so that the CA is made there.
+
+# capture_ca: the collector's CA certificate (GET /v1/ca) into $D/ca.pem.
+capture_ca() {
+	local st
+	st=$(curl -sS -o "$D/ca.pem" -w '%{http_code}' --max-time 10 "http://$ADDR/v1/ca") || st=000
+	[ "$st" = 200 ] && grep -q 'BEGIN CERTIFICATE' "$D/ca.pem" ||
+	    fail "GET /v1/ca: status $st: $(head -c 300 "$D/ca.pem")"
+}
+
+# capture_post URL BODY [CURL-ARG...]: POST BODY to the https URL through
+# the collector's proxy, trusting only its CA (no NO_PROXY exception);
+# prints the status, the reply goes to $D/reply.
+capture_post() {
+	local url=$1 body=$2
+	shift 2
+	[ -s "$D/ca.pem" ] || capture_ca
+	curl -sS -o "$D/reply" -w '%{http_code}' --max-time 10 -H 'Expect:' \
+	    --noproxy '' --proxy "http://$ADDR" --cacert "$D/ca.pem" \
+	    -H 'Content-Type: application/json' --data-binary "$body" "$@" "$url"
+}
+
+# capture_devpod COMMAND [MACHINE [CURL-ARG...]]: DevPod's /v1/insert body
+# to https://analytics.loft.rocks through the proxy, with a bearer token
+# the collector must mask; want 200.
+capture_devpod() {
+	local st cmd=$1 machine=${2:-capmachine}
+	shift $(($# < 2 ? $# : 2))
+	st=$(capture_post https://analytics.loft.rocks/v1/insert "$(devpod_body "$cmd" "$machine")" \
+	    -H 'Authorization: Bearer sekrit-token-1234' -A 'Go-http-client/1.1' "$@") || st=000
+	[ "$st" = 200 ] || fail "captured POST https://analytics.loft.rocks/v1/insert: status $st, reply $(cat "$D/reply" 2>/dev/null)"
+}
+
 # in_db_files TEXT: TEXT is in the database or its WAL (the WAL read first:
 # a checkpoint moves pages from it to the database, then may truncate it).
 # One grep over both files, not `cat | grep -q`: under pipefail, grep -q
@@ -563,7 +599,7 @@ case_start() {
 	line 1 | grep -Eq "^ teltop  $ADDR  [0-9]+\.[0-9] ev/s  conn [0-9]+  stored 0  dropped 0  rejected 0$" ||
 	    screen_fail "header"
 	line 2 | grep -Eq "$TABS\$" || screen_fail "tabs line"
-	line 3 | grep -Eq '^TIME     SOURCE  EVENT +COMMAND' || screen_fail "title columns"
+	line 3 | grep -Eq '^TIME     SOURCE    EVENT +COMMAND' || screen_fail "title columns"
 	screen_has '^  No events yet\. Point a tool at this collector, or run `teltop demo`\.$'
 	line -2 | grep -Eq "^$CLOCK listening; press \? for keys$" || screen_fail "log line"
 	line -1 | grep -Eq '^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$' ||
@@ -645,6 +681,65 @@ case_long_cells() {
 	expect_selected 4
 	line 4 | grep -Eq "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$" ||
 	    screen_fail "the selected devsy row (line 4) is not cut at its columns"
+}
+
+# Captured rows carry a marker after the source, direct ones do not; the
+# columns stay where they are at 80x24; via= and host~ filter them.
+case_capture_stream() {
+	start_ui "XDG_DATA_HOME=$D/xdg"
+	send_devpod 'devpod direct-one' dpdirect
+	expect_screen 'devpod direct-one'
+	capture_devpod 'devpod cap-one' capmachine
+	send "$(ev werf 'werf after' 0 100)" 1 0
+	expect_screen 'werf after'
+	local cap="^$CLOCK devpod  ⇄ devpod_cli +devpod cap-one +capmach[a-z]* +- *\$"
+	screen_has "$cap"
+	screen_has "^$CLOCK devpod    devpod_cli +devpod direct-one +dpdirect +- *\$"
+	# (the exact spaces: the event starts in column 20 on every row)
+	screen_has "^$CLOCK werf      CommandExited +werf after +c1 +100ms ok\$"
+	above 'devpod direct-one' 'devpod cap-one'
+	frame_ok
+	# selected, the marker is still there
+	keys k
+	expect_selected 5
+	screen_has "$cap"
+	# the filter: captured only, then by host
+	keys /
+	expect_line -1 "$FOOTER_PROMPT"
+	type_text 'via=capture'
+	keys Enter
+	expect_line -1 "$FOOTER_STREAM"
+	expect_no_screen 'devpod direct-one'
+	screen_has 'devpod cap-one'
+	screen_lacks 'werf after'
+	keys / C-u
+	type_text 'host~LOFT.rocks'
+	keys Enter
+	expect_line -2 '^filter: host~LOFT\.rocks$'
+	expect_screen 'devpod cap-one'
+	screen_lacks 'devpod direct-one'
+	keys / C-u
+	type_text 'via=direct'
+	keys Enter
+	expect_line -2 '^filter: via=direct$'
+	expect_screen 'devpod direct-one'
+	screen_has 'werf after'
+	screen_lacks 'cap-one'
+	keys / C-u
+	type_text 'via=captured'
+	keys Enter
+	expect_line -2 "^filter: 'via=captured': via is capture or direct"
+}
+
+# Where the terminal does not take UTF-8 the marker is ASCII.
+case_capture_ascii() {
+	start_ui "XDG_DATA_HOME=$D/xdg" LC_ALL=C
+	capture_devpod 'devpod cap-ascii' capmachine
+	send "$(ev werf 'werf after' 0 100)" 1 0
+	expect_screen 'werf after'
+	screen_has "^$CLOCK devpod  C devpod_cli +devpod cap-ascii +capmach"
+	screen_lacks '⇄'
+	frame_ok
 }
 
 case_pause() {
@@ -1280,6 +1375,8 @@ run_case "start at 80x24: header with the address, tabs, Stream titles, empty hi
 run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
 run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
+run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
+run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
 run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
