@@ -731,7 +731,8 @@ case_capture_stream() {
 	expect_line -2 "^filter: 'via=captured': via is capture or direct"
 }
 
-# Where the terminal does not take UTF-8 the marker is ASCII.
+# Where the terminal does not take UTF-8 the marker is ASCII, and so is
+# the dot of the detail's request line.
 case_capture_ascii() {
 	start_ui "XDG_DATA_HOME=$D/xdg" LC_ALL=C
 	capture_devpod 'devpod cap-ascii' capmachine
@@ -740,6 +741,49 @@ case_capture_ascii() {
 	screen_has "^$CLOCK devpod  C devpod_cli +devpod cap-ascii +capmach"
 	screen_lacks '⇄'
 	frame_ok
+	keys k Enter
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	resize 80 40
+	expect_frame
+	expect_screen '^captured - POST https://analytics\.loft\.rocks/v1/insert$'
+}
+
+# Detail of a captured event: via and host with the fields, then above
+# the payload the request as it came: method, URL, headers, the bearer
+# token masked by the collector.  A direct event has none of it.
+case_capture_detail() {
+	H=40
+	start_ui "XDG_DATA_HOME=$D/xdg"
+	send_devpod 'devpod direct-one' dpdirect
+	capture_devpod 'devpod cap-one' capmachine
+	expect_screen 'devpod cap-one'
+	keys Enter
+	expect_line 3 '^Event #2  devpod  devpod-insert  devpod_cli$'
+	expect_screen '^Payload \(as stored'
+	screen_has '^  via +capture$'
+	screen_has '^  host +analytics\.loft\.rocks$'
+	screen_has '^  client_id +capmachine$'
+	screen_has '^captured · POST https://analytics\.loft\.rocks/v1/insert$'
+	screen_has '^  Host: analytics\.loft\.rocks$'
+	screen_has '^  User-Agent: Go-http-client/1\.1$'
+	screen_has '^  Authorization: Bearer •••$'
+	screen_has '^  Content-Type: application/json$'
+	screen_lacks 'sekrit'
+	screen_lacks '^  Proxy-'
+	above '^Privacy$' '^captured · POST '
+	above '^captured · POST ' '^  User-Agent: '
+	above '^  Authorization: ' '^Payload \(as stored'
+	# the request block ends where the payload begins
+	followed_by '^  Content-Length: [0-9]+$' '^Payload \(as stored'
+	frame_ok
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+	keys k Enter
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	expect_screen '^Payload \(as stored'
+	screen_lacks '^captured '
+	screen_lacks '^  via '
+	screen_lacks '^  host '
 }
 
 case_pause() {
@@ -1377,6 +1421,7 @@ run_case "stream follows; scrolled up it stays and counts new rows below; G foll
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
 run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
+run_case "capture: detail shows via, host and the request (POST https://..., headers masked) above the payload" case_capture_detail
 run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
