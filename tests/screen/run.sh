@@ -786,6 +786,37 @@ case_capture_detail() {
 	screen_lacks '^  host '
 }
 
+# The Opt-out view says what capture did per source: captured (kept
+# here: this collector does not --forward), then opted out from another
+# process, the next captured post still gets its 200, is blocked and
+# counted, and not stored.
+case_capture_optout() {
+	local tag=k$RANDOM dot='·'
+	start_ui "XDG_DATA_HOME=$D/xdg"
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	expect_screen '^What devtron itself offers'
+	screen_lacks 'capture proxy'
+	capture_devpod "devpod $tag-kept" capmachine
+	expect_screen "^  devpod   captured 1 $dot forwarded 0 $dot blocked 0\$"
+	above '^generic +off' '^Through the capture proxy \(every collector on this database\):$'
+	above '^Through the capture proxy' '^What devtron itself offers'
+	frame_ok
+	"$TELTOP" optout --db "$D/events.db" set devpod >"$D/optout.out" 2>&1 ||
+	    fail "optout set devpod: $(cat "$D/optout.out")"
+	expect_screen "^devpod +ON +cli +0 +0 stored since $CLOCK"
+	expect_screen "^  devpod   captured 1 $dot forwarded 0 $dot blocked 0  opted out: blocked\$"
+	capture_devpod "devpod $tag-blocked" capmachine
+	expect_screen "^  devpod   captured 2 $dot forwarded 0 $dot blocked 1  opted out: blocked\$"
+	expect_screen "^devpod +ON +cli +1 +0 stored since $CLOCK"
+	expect_line 1 '  stored 1  dropped 1  '
+	expect_in_db_files "$tag-kept" || fail "the captured event before the opt-out was not stored"
+	if in_db_files "$tag-blocked"; then
+		fail "the blocked request's text is in the database files"
+	fi
+	frame_ok
+}
+
 case_pause() {
 	start_ui
 	send "$(ev werf 'werf before-pause' 0 100)" 1 0
@@ -1422,6 +1453,7 @@ run_case "stream: long values are cut at their column, a space still separates t
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
 run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
 run_case "capture: detail shows via, host and the request (POST https://..., headers masked) above the payload" case_capture_detail
+run_case "capture: the opt-out view counts captured and blocked per source; the blocked post got 200, nothing stored" case_capture_optout
 run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter

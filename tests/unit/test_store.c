@@ -1062,14 +1062,23 @@ test_counters(void **state)
 	store_count(fx->st, TT_CTR_ACCEPTED, 4);
 	store_count(fx->st, TT_CTR_BYTES, 1000);
 	store_count(fx->st, TT_CTR_RECEIVED, 1);
-	/* Not written before the flush. */
+	store_count(fx->st, TT_CTR_BLOCKED_DEVPOD, 2);
+	/* Not written before the flush, but queued: the two add up. */
 	assert_int_equal(store_counters(fx->st, &c), 0);
 	assert_i64(c.v[TT_CTR_RECEIVED], 0);
+	store_counters_queued(fx->st, &c);
+	assert_i64(c.v[TT_CTR_RECEIVED], 6);
+	assert_i64(c.v[TT_CTR_BLOCKED_DEVPOD], 2);
+	assert_i64(c.v[TT_CTR_BYTES], 1000);
 
 	/* A flush with counters but no batches writes them, reports none. */
 	flush(fx);
 	assert_int_equal(fx->ncalls, 0);
 	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_BLOCKED_DEVPOD], 2);
+	/* Written, they are no longer queued. */
+	store_counters_queued(fx->st, &c);
+	assert_i64(c.v[TT_CTR_BLOCKED_DEVPOD], 2);
 	assert_i64(c.v[TT_CTR_RECEIVED], 6);
 	assert_i64(c.v[TT_CTR_ACCEPTED], 4);
 	assert_i64(c.v[TT_CTR_BYTES], 1000);
