@@ -789,7 +789,8 @@ case_capture_detail() {
 # The Opt-out view says what capture did per source: captured (kept
 # here: this collector does not --forward), then opted out from another
 # process, the next captured post still gets its 200, is blocked and
-# counted, and not stored.
+# counted, and not stored.  Then `optout list` (text and --json) counts
+# it from the database.
 case_capture_optout() {
 	local tag=k$RANDOM dot='·'
 	start_ui "XDG_DATA_HOME=$D/xdg"
@@ -815,6 +816,17 @@ case_capture_optout() {
 		fail "the blocked request's text is in the database files"
 	fi
 	frame_ok
+	# `optout list` reads the counters from the database: the collector
+	# writes counter deltas with its next commit, which a direct event
+	# makes.
+	send "$(ev werf "werf $tag-commit" 0 100)" 1 0
+	expect_in_db_files "$tag-commit" || fail "the werf event was not stored"
+	until_ok eval '"$TELTOP" optout --db "$D/events.db" list >"$D/optout.txt" 2>&1 &&
+	    grep -Eq "^devpod +captured 2 $dot forwarded 0 $dot blocked 1  opted out: blocked\$" "$D/optout.txt"' ||
+	    fail "optout list: $(cat "$D/optout.txt")"
+	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
+	grep -Eq '"capture": *\{ *"captured": *2, *"forwarded": *0, *"blocked": *1 *\}' "$D/optout.json" ||
+	    fail "optout list --json: $(cat "$D/optout.json")"
 }
 
 case_pause() {
@@ -1453,7 +1465,7 @@ run_case "stream: long values are cut at their column, a space still separates t
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
 run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
 run_case "capture: detail shows via, host and the request (POST https://..., headers masked) above the payload" case_capture_detail
-run_case "capture: the opt-out view counts captured and blocked per source; the blocked post got 200, nothing stored" case_capture_optout
+run_case "capture: opt-out view and optout list count captured and blocked; the blocked post got 200, nothing stored" case_capture_optout
 run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
