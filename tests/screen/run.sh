@@ -789,8 +789,8 @@ case_capture_detail() {
 # The Opt-out view says what capture did per source: captured (kept
 # here: this collector does not --forward), then opted out from another
 # process, the next captured post still gets its 200, is blocked and
-# counted, and not stored.  Then `optout list` (text and --json) counts
-# it from the database.
+# counted, and not stored.  Then `optout list` and `stats` (text and
+# --json) count it from the database, a tunnel too.
 case_capture_optout() {
 	local tag=k$RANDOM dot='·'
 	start_ui "XDG_DATA_HOME=$D/xdg"
@@ -816,9 +816,13 @@ case_capture_optout() {
 		fail "the blocked request's text is in the database files"
 	fi
 	frame_ok
-	# `optout list` reads the counters from the database: the collector
-	# writes counter deltas with its next commit, which a direct event
-	# makes.
+	# a CONNECT to a host capture does not intercept (the collector
+	# itself): relayed as a tunnel, counted
+	[ "$(curl -sS --max-time 10 --noproxy '' --proxytunnel --proxy "http://$ADDR" "http://$ADDR/healthz" | tr -d '\r\n')" = ok ] ||
+	    fail "GET /healthz through a CONNECT tunnel"
+	# `optout list` and `stats` read the counters from the database: the
+	# collector writes counter deltas with its next commit, which a
+	# direct event makes.
 	send "$(ev werf "werf $tag-commit" 0 100)" 1 0
 	expect_in_db_files "$tag-commit" || fail "the werf event was not stored"
 	until_ok eval '"$TELTOP" optout --db "$D/events.db" list >"$D/optout.txt" 2>&1 &&
@@ -827,6 +831,16 @@ case_capture_optout() {
 	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
 	grep -Eq '"capture": *\{ *"captured": *2, *"forwarded": *0, *"blocked": *1 *\}' "$D/optout.json" ||
 	    fail "optout list --json: $(cat "$D/optout.json")"
+	# stats: a line of totals, and the "capture" object
+	"$TELTOP" stats --db "$D/events.db" >"$D/stats.txt"
+	grep -Eq '^capture: 2 requests captured, forwarded 0, blocked 1; tunnelled 1; forwards failed 0$' "$D/stats.txt" ||
+	    fail "stats: $(head -n 3 "$D/stats.txt")"
+	grep -Eq "^devpod +captured 2 $dot forwarded 0 $dot blocked 1  opted out: blocked\$" "$D/stats.txt" ||
+	    fail "stats: no capture line for devpod: $(sed -n '/^Opt-out/,$p' "$D/stats.txt")"
+	"$TELTOP" stats --db "$D/events.db" --json >"$D/stats.json"
+	tr -d ' \t\n' <"$D/stats.json" >"$D/stats.min.json"
+	grep -q '"capture":{"captured":2,"forwarded":0,"blocked":1,"tunnelled":1,"forward_failed":0,"sources":{"devtron":{"captured":0,"forwarded":0,"blocked":0},"devpod":{"captured":2,"forwarded":0,"blocked":1},' "$D/stats.min.json" ||
+	    fail "stats --json capture: $(grep -o '"capture":.\{0,400\}' "$D/stats.min.json")"
 }
 
 case_pause() {
@@ -1465,7 +1479,7 @@ run_case "stream: long values are cut at their column, a space still separates t
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
 run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
 run_case "capture: detail shows via, host and the request (POST https://..., headers masked) above the payload" case_capture_detail
-run_case "capture: opt-out view and optout list count captured and blocked; the blocked post got 200, nothing stored" case_capture_optout
+run_case "capture: opt-out view, optout list and stats count captured, blocked, tunnelled; the blocked post got 200, nothing stored" case_capture_optout
 run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
