@@ -68,10 +68,10 @@ const char	*tt_counter_family(enum tt_counter, const char **source);
 
 /* What capture counted for one source, or for all of them. */
 struct tt_capture_counts {
-	int64_t	captured;	/* requests that came through the proxy */
+	int64_t	captured;	/* requests through the proxy */
 	int64_t	forwarded;	/* of those, passed on to the vendor */
 	int64_t	blocked;	/* of those, from opted-out senders: kept
-				   from the database and from the vendor */
+				   from the database and the vendor */
 };
 
 /* The counts of a source (enum tt_source; -1: the sum of every source). */
