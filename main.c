@@ -18,6 +18,7 @@ static const char usage[] =
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
 	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
 	"       teltop token [--db PATH]   the control token, made on first use\n"
+	"       teltop ca show | path | rotate   the local CA that capture's certificates come from\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
@@ -37,6 +38,7 @@ static const struct cmd_entry {
 	{ "wrap", cmd_wrap },
 	{ "demo", cmd_demo },
 	{ "token", cmd_token },
+	{ "ca", cmd_ca },
 };
 
 int

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/decode.h"
 #include "core/privacy.h"
 #include "core/stats.h"
@@ -410,6 +411,37 @@ tick(void *arg)
 	ws_timer_schedule(co->tick, TICK_US);
 }
 
+/*
+ * What capture intercepts and forwards: the config file, then the
+ * options (--intercept adds hosts, --forward all sources).
+ */
+static int
+capture_config(struct collector *co, char **cause)
+{
+	const struct tt_host	*h;
+	const char		*why;
+	char			*err = NULL;
+	size_t			 i;
+
+	tt_config_init(&co->capture);
+	if (tt_config_load(&co->capture, NULL, &err) != 0) {
+		*cause = xasprintf("%s", err);
+		free(err);
+		return -1;
+	}
+	for (i = 0; co->opts.intercept_init && i < co->opts.intercept.n;
+	    i++) {
+		h = &co->opts.intercept.host[i];
+		if (!h->builtin && tt_intercept_add(&co->capture.intercept,
+		    h->name, h->source, &why) != 0) {
+			*cause = xasprintf("--intercept %s: %s", h->name, why);
+			return -1;
+		}
+	}
+	co->capture.forward |= co->opts.forward;
+	return 0;
+}
+
 int
 collector_open(struct collector *co, const char *dbopt, const char *listen,
     char **cause)
@@ -484,12 +516,10 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.host = co->host;
 	cfg.token = co->token[0] != '\0' ? co->token : NULL;
 	cfg.port = port;
-	if (!co->opts.intercept_init) {
-		tt_intercept_init(&co->opts.intercept);
-		co->opts.intercept_init = 1;
-	}
-	cfg.intercept = &co->opts.intercept;
-	cfg.forward = co->opts.forward;
+	if (capture_config(co, cause) != 0)
+		return -1;
+	cfg.intercept = &co->capture.intercept;
+	cfg.forward = co->capture.forward;
 	cfg.request_max = TT_REQUEST_MAX;
 	cfg.event_max = TT_EVENT_MAX;
 	cfg.sink.arg = co;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/counters.h"
 #include "core/hosts.h"
 #include "core/optout.h"
@@ -132,6 +133,7 @@ struct collector_opts {
 
 struct collector {
 	struct collector_opts opts;	/* set before collector_open() */
+	struct tt_config capture;	/* the config file + opts */
 	struct store	*store;
 	struct ws	*ws;
 	struct tt_stats	*stats;		/* what the live UI reads */

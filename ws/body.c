@@ -33,7 +33,8 @@ buf_append(struct tt_buf *b, const void *p, size_t n)
 		b->p = xrealloc(b->p, want);
 		b->cap = want;
 	}
-	memcpy(b->p + b->len, p, n);
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';	/* handy for text; not counted */
 	return 0;

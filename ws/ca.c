@@ -49,12 +49,13 @@
 #include "ca.h"
 
 #define CA_LOCK_FILE	"lock"
+#define DAY		86400
 #define CA_FILE_MAX	(64 * 1024)	/* bytes of ca.key or ca.pem */
 #define CA_DAYS		3650		/* the CA's life */
 #define CA_RENEW_DAYS	30		/* a CA closer to its end is remade */
 #define LEAF_DAYS	30
 #define LEAF_BACKDATE	3600		/* seconds: clocks that run late */
-#define DAY		86400
+#define LEAF_RENEW	DAY		/* a leaf this close to its end */
 
 /* A CA as loaded from ca.key. */
 struct ca_pair {
@@ -72,6 +73,7 @@ struct ca_pair {
 struct ca_leaf {
 	char		 host[TT_HOST_MAX + 1];
 	SSL_CTX		*ctx;		/* owned */
+	time_t		 renew;		/* mint again from then on */
 	uint64_t	 used;		/* ca->tick when last handed out */
 };
 
@@ -881,15 +883,46 @@ ca_free(struct ca *ca)
 }
 
 /*
+ * A set of the hosts of set, then those old permits that set does not
+ * cover, as many as fit.  Caller frees.
+ */
+static struct tt_intercept *
+set_merge(const struct tt_intercept *set, const struct ca_pair *old)
+{
+	struct tt_intercept	*out;
+	struct tt_host		*h;
+	size_t			 i, j;
+
+	out = xmalloc(sizeof *out);
+	*out = *set;
+	for (i = 0; i < old->npermitted && out->n < TT_INTERCEPT_MAX; i++) {
+		for (j = 0; j < out->n; j++)
+			if (name_permits(out->host[j].name, old->permitted[i]))
+				break;
+		if (j < out->n)
+			continue;
+		h = &out->host[out->n++];
+		memset(h, 0, sizeof *h);
+		snprintf(h->name, sizeof h->name, "%s", old->permitted[i]);
+		h->source = TT_SRC_GENERIC;
+	}
+	return out;
+}
+
+/*
  * Under the lock: load the CA again (another process may have just made
  * it), make and publish a new one if it is missing or does not fit set,
- * and rewrite ca.pem if it is not the loaded certificate.
+ * and rewrite ca.pem if it is not the loaded certificate.  A new CA that
+ * replaces one also permits the hosts the old one did: two processes with
+ * other sets (a collector with --intercept, `teltop ca show`) then end with
+ * a CA for both, instead of taking it from each other at every start.
  */
 static int
 ca_settle(struct ca *ca, const struct tt_intercept *set, int *remade,
     char **cause)
 {
-	int	lock, rc;
+	struct tt_intercept	*merged;
+	int			 lock, rc;
 
 	if ((lock = dir_lock(ca->lock_path, cause)) < 0)
 		return -1;
@@ -898,8 +931,11 @@ ca_settle(struct ca *ca, const struct tt_intercept *set, int *remade,
 	if (rc == 1 || !pair_fits(&ca->pair, set)) {
 		if (rc == 0 && remade != NULL)
 			*remade = 1;
+		merged = set_merge(set, &ca->pair);
 		pair_clear(&ca->pair);
-		if ((rc = ca_make(set, &ca->pair, cause)) != 0)
+		rc = ca_make(merged, &ca->pair, cause);
+		free(merged);
+		if (rc != 0)
 			goto out;
 		rc = pair_publish(ca->dir, ca->key_path, ca->cert_path,
 		    &ca->pair, cause);
@@ -1033,9 +1069,12 @@ add_san(X509 *x, const char *host, int crit)
 	return ok == 1 ? 0 : -1;
 }
 
-/* Mint the certificate for host (normalized, covered) from the CA. */
+/*
+ * Mint the certificate for host (normalized, covered) from the CA; *renew
+ * gets when a new one should replace it.
+ */
 static X509 *
-leaf_make(struct ca *ca, const char *host, char **cause)
+leaf_make(struct ca *ca, const char *host, time_t *renew, char **cause)
 {
 	X509		*x;
 	X509_NAME	*name;
@@ -1048,6 +1087,7 @@ leaf_make(struct ca *ca, const char *host, char **cause)
 	to = now + (time_t)LEAF_DAYS * DAY;
 	if (to > ca->pair.not_after)
 		to = ca->pair.not_after;
+	*renew = to - LEAF_RENEW;
 
 	/* A CN is 64 bytes at most (RFC 5280); the SAN is what counts. */
 	has_cn = strlen(host) <= 64;
@@ -1131,9 +1171,10 @@ ctx_make(struct ca *ca, X509 *leaf, char **cause)
 SSL_CTX *
 ca_server_ctx(struct ca *ca, const char *host, char **cause)
 {
-	struct ca_leaf	*e;
+	struct ca_leaf	*e = NULL;
 	X509		*leaf;
 	SSL_CTX		*ctx;
+	time_t		 renew;
 	char		 name[TT_HOST_MAX + 1];
 	size_t		 i, old;
 
@@ -1149,26 +1190,33 @@ ca_server_ctx(struct ca *ca, const char *host, char **cause)
 		return NULL;
 	}
 	for (i = 0; i < ca->ncache; i++) {
-		if (strcmp(ca->cache[i].host, name) == 0) {
-			ca->cache[i].used = ++ca->tick;
-			return ca->cache[i].ctx;
+		if (strcmp(ca->cache[i].host, name) != 0)
+			continue;
+		e = &ca->cache[i];
+		if (time(NULL) < e->renew) {
+			e->used = ++ca->tick;
+			return e->ctx;
 		}
+		break;		/* near its end: mint again, in its place */
 	}
-	if ((leaf = leaf_make(ca, name, cause)) == NULL ||
+	if ((leaf = leaf_make(ca, name, &renew, cause)) == NULL ||
 	    (ctx = ctx_make(ca, leaf, cause)) == NULL)
 		return NULL;
 
-	if (ca->ncache < CA_CACHE_MAX)
+	if (e == NULL && ca->ncache < CA_CACHE_MAX)
 		e = &ca->cache[ca->ncache++];
 	else {
-		for (old = 0, i = 1; i < ca->ncache; i++)
-			if (ca->cache[i].used < ca->cache[old].used)
-				old = i;
-		e = &ca->cache[old];
+		if (e == NULL) {
+			for (old = 0, i = 1; i < ca->ncache; i++)
+				if (ca->cache[i].used < ca->cache[old].used)
+					old = i;
+			e = &ca->cache[old];
+		}
 		SSL_CTX_free(e->ctx);
 	}
 	memcpy(e->host, name, sizeof e->host);
 	e->ctx = ctx;
+	e->renew = renew;
 	e->used = ++ca->tick;
 	return ctx;
 }

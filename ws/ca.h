@@ -5,7 +5,8 @@
  *
  * What stays true:
  *  - The CA can only vouch for the intercepted hosts: its critical
- *    nameConstraints permit exactly their DNS subtrees and exclude every
+ *    nameConstraints permit their DNS subtrees (those of the set it was
+ *    made for, and of the CA it replaced: see ca_open) and exclude every
  *    IPv4 and IPv6 address, so its key, if it leaks, cannot be used for
  *    any other site, nor for an IP address.
  *  - Its private key lives in DIR/ca.key, mode 0600, owned by the user (a
@@ -62,9 +63,12 @@ char		*ca_default_dir(void);
 
 /*
  * Load the CA in dir, creating dir (0700, with its parents) and the CA on
- * first use.  If the CA's name constraints do not cover every host of set
- * (or it expires within 30 days), a new CA is made for set and replaces it
- * (*remade is set to 1 then, 0 otherwise, if remade is not NULL).  Also
+ * first use, for the hosts of set.  If the CA's name constraints do not
+ * cover every host of set (or it expires within 30 days), a new CA is made
+ * and replaces it (*remade is set to 1 then, 0 otherwise, if remade is
+ * not NULL): it permits the hosts of set and those the old CA permitted,
+ * up to TT_INTERCEPT_MAX, so that processes with other sets agree on one
+ * CA.  Only ca_rotate (or removing dir) narrows it to exactly a set.  Also
  * makes this process's leaf key.  NULL with *cause (caller frees).  Free
  * the result with ca_free.
  */
@@ -85,7 +89,8 @@ int		 ca_covers(const struct ca *, const char *host);
  * the CA's.  Its ALPN callback selects "http/1.1" when the client offers
  * it and acknowledges nothing otherwise (the handshake goes on without
  * ALPN), so clients never try h2.  Contexts are cached by host, up to
- * CA_CACHE_MAX; the least recently used is dropped first.
+ * CA_CACHE_MAX; the least recently used is dropped first, and one whose
+ * certificate has less than a day left is made again.
  *
  * The CA owns the context: it stays valid until the next ca_server_ctx,
  * ca_check_reload or ca_free.  An SSL made from it with SSL_new holds its
@@ -116,10 +121,10 @@ void		 ca_facts(const struct ca *, struct ca_facts *facts);
 int		 ca_check_reload(struct ca *, char **cause);
 
 /*
- * Make a new CA in dir for set and replace the old one (if any): the
- * temporary files are renamed over ca.key, then ca.pem.  Processes that
- * have the CA open pick it up at their next ca_check_reload.  0, or -1
- * with *cause (caller frees).
+ * Make a new CA in dir for exactly the hosts of set and replace the old
+ * one (if any), whatever it permitted: the temporary files are renamed
+ * over ca.key, then ca.pem.  Processes that have the CA open pick it up at
+ * their next ca_check_reload.  0, or -1 with *cause (caller frees).
  */
 int		 ca_rotate(const char *dir, const struct tt_intercept *set,
 		     char **cause);

@@ -27,7 +27,7 @@ struct h1 {
 };
 
 /* Why one of our callbacks stopped the parser. */
-enum { STOP_NONE, STOP_URI, STOP_HEADERS, STOP_NUL, STOP_CALLER };
+enum { STOP_NONE, STOP_URI, STOP_HEADERS, STOP_NUL, STOP_CALLER, STOP_STATUS };
 
 static int	on_url(http_parser *, const char *, size_t);
 static int	on_header_field(http_parser *, const char *, size_t);
@@ -181,6 +181,10 @@ on_headers_complete(http_parser *hp)
 	r->method = method_of(hp->method);
 	if (h->response) {
 		r->status = (int)hp->status_code;
+		if (r->status < 100 || r->status > 599) {
+			h->stop = STOP_STATUS;	/* http-parser takes 0-999 */
+			return 3;
+		}
 		r->keep_alive = http_should_keep_alive(hp);
 		r->has_length = (hp->flags & F_CONTENTLENGTH) != 0;
 		r->content_length = r->has_length ? hp->content_length : 0;
@@ -319,6 +323,9 @@ describe(struct h1 *h, enum http_errno e, struct h1_error *err)
 		snprintf(err->why, sizeof err->why, "request header section "
 		    "over %d bytes or %d lines", H1_HEADER_MAX,
 		    H1_HEADERS_MAX);
+	} else if (h->stop == STOP_STATUS) {
+		snprintf(err->why, sizeof err->why, "a status outside "
+		    "100-599");
 	} else if (h->stop == STOP_NUL) {
 		snprintf(err->why, sizeof err->why, "a NUL byte in a header");
 	} else if (e == HPE_INVALID_METHOD) {

@@ -472,13 +472,19 @@ proxy_client_gone(struct hconn *c)
 	up_close(up);
 }
 
-/* Refuse a CONNECT or relay: reply, then close. */
+/*
+ * Refuse a CONNECT or relay: reply, then close.  Counted as a rejected
+ * request unless reason is TT_CTR_COUNT (the far end's failure, not the
+ * request's).
+ */
 static void
 refuse(struct hconn *c, int status, enum tt_counter reason, const char *why,
     const char *extra)
 {
-	count(c->ws, TT_CTR_RECEIVED, 1);
-	count(c->ws, reason, 1);
+	if (reason != TT_CTR_COUNT) {
+		count(c->ws, TT_CTR_RECEIVED, 1);
+		count(c->ws, reason, 1);
+	}
 	wlog(c->ws, "%s %s %s: %d %s", c->peer, c->req != NULL ?
 	    c->req->method_name : "CONNECT", c->req != NULL ? c->req->url :
 	    "", status, why);
@@ -695,7 +701,7 @@ up_fail(struct upstream *up, const char *why)
 		} else if (c->state != HS_TUNNEL) {
 			c->up = NULL;
 			up->c = NULL;
-			refuse(c, 502, TT_CTR_REJ_ROUTE, why, NULL);
+			refuse(c, 502, TT_CTR_COUNT, why, NULL);
 		}
 	}
 	up_close(up);

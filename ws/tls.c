@@ -48,9 +48,12 @@ struct tls *
 tls_client(SSL_CTX *ctx, const char *host)
 {
 	struct tls	*t = tls_new(ctx);
+	char		 name[256];
 
+	/* the macro casts away const: hand it a copy */
+	snprintf(name, sizeof name, "%s", host);
 	SSL_set_connect_state(t->ssl);
-	SSL_set_tlsext_host_name(t->ssl, host);
+	SSL_set_tlsext_host_name(t->ssl, name);
 	SSL_set_hostflags(t->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 	if (SSL_set1_host(t->ssl, host) != 1)
 		fatal("SSL_set1_host failed");

@@ -14,6 +14,8 @@
  *				the rest, an extension, a trailer)
  *   fuzz_privacy		the body and every event it decodes to
  *   fuzz_time			every string in it that tt_time_parse takes
+ * fuzz_hosts gets the built-in hosts of core/hosts.c as CONNECT targets
+ * and names, and a config file that names each with its source.
  * fuzz_otlp (and the protobuf route of fuzz_decode and fuzz_ingest) gets
  * werf's spans packed by cli/werfpb.c and a generic span with nested arrays
  * and key/value lists written here field by field.  Files are named by a
@@ -31,6 +33,7 @@
 
 #include "cli/werfpb.h"
 #include "core/decode.h"
+#include "core/hosts.h"
 #include "core/xmalloc.h"
 #include "ws/body.h"
 #include "ws/h1.h"
@@ -403,6 +406,33 @@ generic_seed(void)
 	buf_free(&req);
 }
 
+/* ---- the proxy's parsers and the config file ---- */
+
+/* fuzz_hosts (byte 0: 0 target, 3 name, 2 config): the built-in hosts. */
+static void
+hosts_seeds(void)
+{
+	const struct tt_host	*h;
+	struct tt_buf		 cfg;
+	char			 line[TT_HOST_MAX + 64];
+	size_t			 i;
+	int			 n;
+
+	buf_init(&cfg, SIZE_MAX / 2);
+	for (i = 0; i < tt_hosts_builtin_count; i++) {
+		h = &tt_hosts_builtin[i];
+		n = snprintf(line, sizeof line, "%s:443", h->name);
+		seed("fuzz_hosts", "0", 1, line, (size_t)n);
+		seed("fuzz_hosts", "3", 1, h->name, strlen(h->name));
+		n = snprintf(line, sizeof line, "intercept %s %s\n", h->name,
+		    tt_source_name(h->source));
+		(void)buf_append(&cfg, line, (size_t)n);
+	}
+	(void)buf_append(&cfg, "forward all\n", 12);
+	seed("fuzz_hosts", "2", 1, cfg.p, cfg.len);
+	buf_free(&cfg);
+}
+
 /* ---- input files ---- */
 
 static uint8_t *
@@ -547,6 +577,7 @@ main(int argc, char **argv)
 	}
 	werf_seeds();
 	generic_seed();
+	hosts_seeds();
 	printf("mkseeds: %zu seeds in %s from %d files\n", written, outdir,
 	    argc - 2);
 	return 0;

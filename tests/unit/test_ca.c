@@ -630,9 +630,12 @@ test_remade(void **state)
 {
 	static const char *const three[] = { "devpod.sh",
 	    "telemetry.example.net", "new.example.org", NULL };
+	static const char *const other[] = { "devpod.sh", "other.example.com",
+	    "www.new.example.org", NULL };
 	struct tt_intercept	 set;
+	struct ca_facts		 f;
 	struct ca		*ca;
-	char			*dir, fp1[CA_FINGERPRINT_LEN];
+	char			*dir, *cause = NULL, fp1[CA_FINGERPRINT_LEN];
 	char			 fp2[CA_FINGERPRINT_LEN];
 	int			 remade = -1;
 
@@ -660,6 +663,29 @@ test_remade(void **state)
 	assert_int_equal(remade, 0);
 	fingerprint_of(ca, fp1);
 	assert_str(fp1, fp2);
+	ca_free(ca);
+
+	/* another process's set: the new CA keeps the old hosts too */
+	set_fill(&set, other);
+	ca = must_open(dir, &set, &remade);
+	assert_int_equal(remade, 1);
+	ca_facts(ca, &f);
+	assert_int_equal(f.npermitted, 5);
+	assert_str(f.permitted[0], "devpod.sh");
+	assert_str(f.permitted[1], "other.example.com");
+	assert_str(f.permitted[2], "www.new.example.org");
+	assert_str(f.permitted[3], "telemetry.example.net");
+	assert_str(f.permitted[4], "new.example.org");
+	ca_free(ca);
+
+	/* rotation makes it exactly the set given */
+	set_fill(&set, two_hosts);
+	assert_int_equal(ca_rotate(dir, &set, &cause), 0);
+	ca = must_open(dir, &set, &remade);
+	assert_int_equal(remade, 0);
+	ca_facts(ca, &f);
+	assert_int_equal(f.npermitted, 2);
+	assert_false(ca_covers(ca, "new.example.org"));
 	ca_free(ca);
 	free(dir);
 }
@@ -928,6 +954,105 @@ test_cache(void **state)
 	free(dir);
 }
 
+/* Add an extension written as in openssl.cnf to a self-signed x. */
+static void
+add_ext(X509 *x, int nid, const char *value)
+{
+	X509V3_CTX	 v3;
+	X509_EXTENSION	*ext;
+
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	assert_non_null(ext = X509V3_EXT_nconf_nid(NULL, &v3, nid, value));
+	assert_int_equal(X509_add_ext(x, ext, -1), 1);
+	X509_EXTENSION_free(ext);
+}
+
+/*
+ * Put in place of ca.key (by rename, as ca_rotate does) a CA like ours
+ * for devpod.sh that ends in secs seconds.
+ */
+static void
+install_short_ca(const char *key_path, long secs)
+{
+	EVP_PKEY	*key;
+	X509		*x;
+	FILE		*f;
+	char		 tmp[700];
+
+	assert_non_null(key = EVP_EC_gen("P-256"));
+	assert_non_null(x = X509_new());
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 7), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(x),
+	    "CN", MBSTRING_ASC, (const unsigned char *)"short CA", -1, -1, 0),
+	    1);
+	assert_int_equal(X509_set_issuer_name(x, X509_get_subject_name(x)), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -60));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), secs));
+	assert_int_equal(X509_set_pubkey(x, key), 1);
+	add_ext(x, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+	add_ext(x, NID_key_usage, "critical,keyCertSign,cRLSign");
+	add_ext(x, NID_subject_key_identifier, "hash");
+	add_ext(x, NID_name_constraints, "critical,permitted;DNS:devpod.sh,"
+	    "excluded;IP:0.0.0.0/0.0.0.0,excluded;IP:::/::");
+	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
+
+	snprintf(tmp, sizeof tmp, "%s.test", key_path);
+	assert_non_null(f = fopen(tmp, "w"));
+	assert_int_equal(chmod(tmp, 0600), 0);
+	assert_int_equal(PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL,
+	    NULL), 1);
+	assert_int_equal(PEM_write_X509(f, x), 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(rename(tmp, key_path), 0);
+	X509_free(x);
+	EVP_PKEY_free(key);
+}
+
+/* A leaf never outlives its CA, and one near its end is minted again. */
+static void
+test_leaf_renewed(void **state)
+{
+	struct tt_intercept	 set;
+	struct ca		*ca;
+	SSL_CTX			*ctx;
+	BIGNUM			*first, *bn;
+	struct tm		 tm;
+	char			*dir, *cause = NULL;
+	int			 remade = 0;
+
+	dir = ca_dir_of(state);
+	set_fill(&set, two_hosts);
+	ca = must_open(dir, &set, NULL);
+	install_short_ca(ca_key_path(ca), 12 * 3600);
+	assert_int_equal(ca_check_reload(ca, &cause), 1);
+	assert_null(cause);
+	assert_true(ca_covers(ca, "devpod.sh"));
+	assert_false(ca_covers(ca, "telemetry.example.net"));
+
+	assert_int_equal(verify_served(ca, "devpod.sh", ca_pem(ca)), X509_V_OK);
+	/* (that context is gone now: each call makes a new one, see below) */
+	assert_non_null(ctx = ca_server_ctx(ca, "devpod.sh", &cause));
+	assert_int_equal(ASN1_TIME_to_tm(X509_get0_notAfter(
+	    SSL_CTX_get0_certificate(ctx)), &tm), 1);
+	assert_true(timegm(&tm) <= time(NULL) + 12 * 3600);
+	first = served_serial(ctx);
+	/* less than a day left: every call mints anew */
+	assert_non_null(ctx = ca_server_ctx(ca, "devpod.sh", &cause));
+	bn = served_serial(ctx);
+	assert_int_not_equal(BN_cmp(bn, first), 0);
+	BN_free(bn);
+	BN_free(first);
+	ca_free(ca);
+
+	/* a CA this close to its end is replaced by the next ca_open */
+	ca = must_open(dir, &set, &remade);
+	assert_int_equal(remade, 1);
+	assert_true(ca_covers(ca, "telemetry.example.net"));
+	ca_free(ca);
+	free(dir);
+}
+
 /* One handshake step of one end: 1 done, 0 wants more, -1 failed. */
 static int
 step(SSL *ssl)
@@ -969,7 +1094,7 @@ tls_session(struct ca *ca, const char *host, const char *sni,
 	X509			*ca_cert;
 	const unsigned char	*sel;
 	unsigned int		 sellen;
-	char			*cause = NULL, buf[16];
+	char			*cause = NULL, buf[16], name[256];
 	int			 rc = -1;
 
 	assert_non_null(sctx = ca_server_ctx(ca, host, &cause));
@@ -987,7 +1112,9 @@ tls_session(struct ca *ca, const char *host, const char *sni,
 	SSL_set_bio(server, sb, sb);
 	SSL_set_connect_state(client);
 	SSL_set_accept_state(server);
-	assert_int_equal(SSL_set_tlsext_host_name(client, sni), 1);
+	/* a copy: the macro casts its argument to void * */
+	snprintf(name, sizeof name, "%s", sni);
+	assert_int_equal(SSL_set_tlsext_host_name(client, name), 1);
 	assert_int_equal(SSL_set1_host(client, sni), 1);
 	if (alpn != NULL)
 		assert_int_equal(SSL_set_alpn_protos(client, alpn, alpnlen), 0);
@@ -1063,6 +1190,7 @@ main(void)
 		T(test_bad_sets),
 		T(test_race),
 		T(test_cache),
+		T(test_leaf_renewed),
 		T(test_tls),
 	};
 #undef T
