@@ -22,8 +22,17 @@ int	cmd_ca(int, char **);
 int	cmd_capture(int, char **);
 
 struct tt_optout;
+struct tt_counters;
+struct tt_capture_counts;
 /* The registry as a text table, with the proof column. */
 void	cli_optout_print(const struct tt_optout *);
+/*
+ * Per source what capture did (counters c, of the database) and whether
+ * the registry blocks it now: a heading and a line per source with
+ * capture counts or an opt-out entry; nothing while nothing was captured.
+ */
+void	cli_capture_print(const struct tt_optout *,
+	    const struct tt_counters *c);
 
 /* mkdir -p, mode 0700, of the directory path is in; says what failed. */
 void	 cli_make_parent(const char *path);
@@ -35,6 +44,9 @@ struct store;
 struct cJSON;
 /* Add an integer member, or null for TT_NONE. */
 void	 cli_json_int(struct cJSON *, const char *key, int64_t);
+/* Add {"captured":N,"forwarded":N,"blocked":N} as member key. */
+void	 cli_json_capture(struct cJSON *, const char *key,
+	    const struct tt_capture_counts *);
 /* Open the database an existing collector wrote; NULL after saying why. */
 struct store *cli_open_existing(const char *dbopt);
 /* The listen address: option, $TELTOP_LISTEN, default. */

@@ -34,6 +34,7 @@
 #include "collector.h"
 
 #define FLUSH_DELAY_US	2000	/* group commit window */
+#define COUNT_FLUSH_US	250000	/* counters alone wait this long */
 #define FLUSH_NOW_AT	64	/* queued requests that flush at once */
 #define TICK_US		100000	/* how often the registry is checked */
 #define LOG_REPEAT_US	2000000	/* identical log lines counted this long */
@@ -167,6 +168,11 @@ sink_count(void *arg, enum tt_counter c, int64_t n)
 	struct collector	*co = arg;
 
 	store_count(co->store, c, n);
+	/* counted after a commit (accepted, blocked): written soon, so other
+	 * processes (optout list, stats) see them; with the next events'
+	 * commit if that comes first */
+	if (co->ws != NULL)
+		ws_request_flush(co->ws, COUNT_FLUSH_US);
 }
 
 static void

@@ -121,6 +121,17 @@ cli_json_int(cJSON *o, const char *key, int64_t v)
 		cJSON_AddNumberToObject(o, key, (double)v);
 }
 
+void
+cli_json_capture(cJSON *o, const char *key,
+    const struct tt_capture_counts *cc)
+{
+	cJSON	*c = cJSON_AddObjectToObject(o, key);
+
+	cJSON_AddNumberToObject(c, "captured", (double)cc->captured);
+	cJSON_AddNumberToObject(c, "forwarded", (double)cc->forwarded);
+	cJSON_AddNumberToObject(c, "blocked", (double)cc->blocked);
+}
+
 const char *
 cli_listen(const char *opt)
 {

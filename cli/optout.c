@@ -2,6 +2,8 @@
  * `teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] |
  * clear SOURCE [--client ID]`: the opt-out registry in the database, which
  * a running collector on the same database follows within a second.
+ * `list` also says per source what capture did (the database's counters)
+ * and whether the registry blocks its captured requests now.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -9,10 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
+#include "core/counters.h"
 #include "core/decode.h"
 #include "core/event.h"
 #include "core/optout.h"
 #include "core/switches.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
 #include "store/store.h"
 #include "cli.h"
 
@@ -31,14 +38,23 @@ short_time(int64_t us, char *buf, size_t len)
 	}
 }
 
+/*
+ * The registry as a table.  Client ids are never cut (they are copied
+ * from here): the column is as wide as the longest, at least 20.
+ */
 void
 cli_optout_print(const struct tt_optout *reg)
 {
 	const struct tt_optout_entry	*e;
 	char				 since[64], stored[32];
 	size_t				 i;
+	int				 w = 20, cw;
 
-	printf("%-8s %-20s %-19s %-6s %8s  %s\n", "SOURCE", "CLIENT",
+	for (i = 0; i < reg->n; i++)
+		if (reg->v[i].client != NULL &&
+		    (cw = (int)tt_utf8_width(reg->v[i].client)) > w)
+			w = cw;
+	printf("%-8s %-*s %-19s %-6s %8s  %s\n", "SOURCE", w, "CLIENT",
 	    "SINCE (UTC)", "SET BY", "DROPPED", "PROOF");
 	if (reg->n == 0)
 		printf("  (nothing is opted out)\n");
@@ -50,10 +66,70 @@ cli_optout_print(const struct tt_optout *reg)
 		else
 			snprintf(stored, sizeof stored, "%lld",
 			    (long long)e->stored_since);
-		printf("%-8s %-20.20s %-19s %-6s %8lld  %s stored since\n",
-		    e->source, e->client != NULL ? e->client : "(all)", since,
-		    e->set_by, (long long)(e->dropped + e->pending), stored);
+		printf("%-8s %s%*s %-19s %-6s %8lld  %s stored since\n",
+		    e->source, e->client != NULL ? e->client : "(all)",
+		    w - (int)tt_utf8_width(e->client != NULL ? e->client :
+		    "(all)"), "", since, e->set_by,
+		    (long long)(e->dropped + e->pending), stored);
 	}
+}
+
+void
+cli_capture_print(const struct tt_optout *reg, const struct tt_counters *c)
+{
+	struct tt_capture_counts	 cc;
+	const char			*name, *state;
+	char				 text[160], buf[64];
+	int				 s;
+
+	tt_capture_counts(c, -1, &cc);
+	if (tt_capture_none(&cc))
+		return;
+	printf("\nThrough the capture proxy (counters of every collector on "
+	    "this database)\n");
+	for (s = 0; s < TT_SRC_COUNT; s++) {
+		name = tt_source_name((enum tt_source)s);
+		tt_capture_counts(c, s, &cc);
+		state = tt_optout_capture_state(reg, name, buf, sizeof buf);
+		if (tt_capture_none(&cc) && state == NULL)
+			continue;
+		tt_capture_text(&cc, " \u00b7 ", text, sizeof text);
+		printf("%-8s %s%s%s\n", name, text, state != NULL ? "  " : "",
+		    state != NULL ? state : "");
+	}
+}
+
+/*
+ * The registry as JSON (tt_optout_json's array, as GET /v1/optout has
+ * it), each entry with "capture": what capture counted for its source
+ * (the source's, for a client's entry too).  Caller frees.
+ */
+static char *
+list_json(const struct tt_optout *reg, const struct tt_counters *c)
+{
+	struct tt_capture_counts	 cc;
+	cJSON				*a, *e, *src;
+	enum tt_source			 s;
+	char				*text, *out;
+
+	text = tt_optout_json(reg, NULL, NULL);
+	if ((a = cJSON_Parse(text)) == NULL)
+		return text;
+	free(text);
+	cJSON_ArrayForEach(e, a) {
+		src = cJSON_GetObjectItemCaseSensitive(e, "source");
+		memset(&cc, 0, sizeof cc);
+		if (cJSON_IsString(src) &&
+		    tt_source_parse(src->valuestring, &s) == 0)
+			tt_capture_counts(c, (int)s, &cc);
+		cli_json_capture(e, "capture", &cc);
+	}
+	if ((text = cJSON_PrintUnformatted(a)) == NULL)
+		fatal("out of memory");
+	cJSON_Delete(a);
+	out = xstrdup(text);
+	cJSON_free(text);
+	return out;
 }
 
 static void
@@ -75,10 +151,12 @@ static int
 list(const char *dbopt, int json)
 {
 	struct tt_optout	 reg;
+	struct tt_counters	 counters;
 	struct store		*st = NULL;
 	char			*db, *cause = NULL, *s;
 
 	tt_optout_init(&reg);
+	memset(&counters, 0, sizeof counters);
 	db = cli_db_path(dbopt, 0);
 	if (access(db, F_OK) == 0) {
 		if ((st = store_open(db, &cause)) == NULL ||
@@ -89,15 +167,23 @@ list(const char *dbopt, int json)
 			free(db);
 			return 1;
 		}
+		if (store_counters(st, &counters) != 0) {
+			fprintf(stderr, "teltop: cannot read the counters of "
+			    "%s\n", db);
+			store_close(st);
+			free(db);
+			return 1;
+		}
 		store_close(st);
 	}
 	if (json) {
-		s = tt_optout_json(&reg, NULL, NULL);
+		s = list_json(&reg, &counters);
 		puts(s);
 		free(s);
 	} else {
 		printf("Opt-out registry of %s\n", db);
 		cli_optout_print(&reg);
+		cli_capture_print(&reg, &counters);
 		print_switches();
 	}
 	tt_optout_clear(&reg);

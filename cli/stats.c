@@ -1,8 +1,9 @@
 /*
  * `teltop stats`: per-command timings, daily counts, Devtron Summary counts
- * and the collector's counters, from everything in the database: the
- * aggregate model (core/stats) rebuilt by one scan, then printed as tables
- * or as one JSON object.
+ * and the collector's counters (capture's among them: captured, forwarded
+ * and blocked per source, tunnels, failed forwards), from everything in
+ * the database: the aggregate model (core/stats) rebuilt by one scan, then
+ * printed as tables or as one JSON object.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -111,6 +112,34 @@ feed(void *arg, const struct tt_event *ev)
 	tt_stats_add(arg, ev);
 }
 
+/*
+ * "capture": the totals of every source, the tunnels and failed forwards,
+ * and "sources" with each known source's counts (all of them, zeros too,
+ * so that the shape does not depend on the traffic).
+ */
+static void
+capture_json(cJSON *root, const struct tt_counters *c)
+{
+	struct tt_capture_counts	 cc;
+	cJSON				*o, *srcs;
+	int				 s;
+
+	o = cJSON_AddObjectToObject(root, "capture");
+	tt_capture_counts(c, -1, &cc);
+	cJSON_AddNumberToObject(o, "captured", (double)cc.captured);
+	cJSON_AddNumberToObject(o, "forwarded", (double)cc.forwarded);
+	cJSON_AddNumberToObject(o, "blocked", (double)cc.blocked);
+	cJSON_AddNumberToObject(o, "tunnelled",
+	    (double)c->v[TT_CTR_TUNNELLED]);
+	cJSON_AddNumberToObject(o, "forward_failed",
+	    (double)c->v[TT_CTR_FORWARD_FAILED]);
+	srcs = cJSON_AddObjectToObject(o, "sources");
+	for (s = 0; s < TT_SRC_COUNT; s++) {
+		tt_capture_counts(c, s, &cc);
+		cli_json_capture(srcs, tt_source_name((enum tt_source)s), &cc);
+	}
+}
+
 static void
 print_json(const struct report *r)
 {
@@ -129,6 +158,7 @@ print_json(const struct report *r)
 	    (double)tt_counters_rejected(&r->counters));
 	cJSON_AddNumberToObject(o, "dropped_optout",
 	    (double)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+	capture_json(root, &r->counters);
 
 	a = cJSON_AddArrayToObject(root, "commands");
 	for (i = 0; i < r->ncmds; i++) {
@@ -225,16 +255,28 @@ human_ms(int64_t ms, char *buf, size_t len)
 static void
 print_text(const struct report *r)
 {
-	char	p50[32], p95[32], p99[32], mx[32], seen[40];
-	size_t	i, k;
-	int	w = 7;
+	struct tt_capture_counts	cc;
+	char				p50[32], p95[32], p99[32], mx[32];
+	char				seen[40];
+	size_t				i, k;
+	int				w = 7;
 
 	printf("%lld events stored; received %lld, accepted %lld, rejected "
-	    "%lld, dropped by opt-out %lld\n\n", (long long)r->events,
+	    "%lld, dropped by opt-out %lld\n", (long long)r->events,
 	    (long long)r->counters.v[TT_CTR_RECEIVED],
 	    (long long)r->counters.v[TT_CTR_ACCEPTED],
 	    (long long)tt_counters_rejected(&r->counters),
 	    (long long)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+	tt_capture_counts(&r->counters, -1, &cc);
+	if (!tt_capture_none(&cc) || r->counters.v[TT_CTR_TUNNELLED] != 0 ||
+	    r->counters.v[TT_CTR_FORWARD_FAILED] != 0)
+		printf("capture: %lld requests captured, forwarded %lld, "
+		    "blocked %lld; tunnelled %lld; forwards failed %lld\n",
+		    (long long)cc.captured, (long long)cc.forwarded,
+		    (long long)cc.blocked,
+		    (long long)r->counters.v[TT_CTR_TUNNELLED],
+		    (long long)r->counters.v[TT_CTR_FORWARD_FAILED]);
+	putchar('\n');
 
 	for (i = 0; i < r->ncmds; i++)
 		if ((int)strlen(r->cmds[i].command) > w)
@@ -287,6 +329,7 @@ print_text(const struct report *r)
 		    "s");
 	printf("\nOpt-out\n");
 	cli_optout_print(&r->optout);
+	cli_capture_print(&r->optout, &r->counters);
 	if (r->nsums > 0)
 		printf("\nDevtron Summary counts (latest per client and day)\n");
 	for (i = 0; i < r->nsums; i++) {
@@ -351,8 +394,10 @@ cmd_stats(int argc, char **argv)
 			    "failures, p50/p95/p99/max duration, running and\n"
 			    "orphaned starts (older than --orphan-after, "
 			    "default 1h); per local day (TZ)\nand source: "
-			    "events, commands, failures, distinct clients; "
-			    "Devtron Summary counts.\n", usage);
+			    "events, commands, failures, distinct clients;\n"
+			    "Devtron Summary counts; what capture counted "
+			    "(captured, forwarded, blocked\nper source, "
+			    "tunnels).\n", usage);
 			return 0;
 		default:
 			cli_usage_error(usage, "unknown option");

@@ -4,7 +4,8 @@
  * it (ws_watch_fd) so keys wake it, a signal (SIGWINCH) interrupts its
  * poll, and a timer paces the frames.  This file gives tui/ what it reads
  * through struct tui_host: history and single events from the store, the
- * opt-out registry with its proof, and the header's numbers.
+ * opt-out registry with its proof, the header's numbers, and the counters
+ * of the database (every collector on it) for what capture did.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +203,16 @@ host_status(void *arg, struct tui_status *st)
 }
 
 static void
+host_counters(void *arg, struct tt_counters *c)
+{
+	struct ui	*u = arg;
+
+	if (store_counters(u->co.store, c) != 0)
+		memset(c, 0, sizeof *c);
+	store_counters_queued(u->co.store, c);
+}
+
+static void
 on_stdin(void *arg)
 {
 	struct ui	*u = arg;
@@ -321,6 +332,7 @@ cmd_ui(int argc, char **argv)
 	tc.host.optout = host_optout;
 	tc.host.optout_change = host_optout_change;
 	tc.host.status = host_status;
+	tc.host.counters = host_counters;
 	tc.host.stats = u.co.stats;
 	tc.theme = theme;
 	tc.logpath = logpath;

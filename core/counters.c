@@ -2,6 +2,7 @@
  * Counter names, from the TT_COUNTERS X-macro.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "counters.h"
@@ -61,6 +62,38 @@ tt_counter_family(enum tt_counter c, const char **source)
 		return NULL;
 	*source = tt_source_name((enum tt_source)(i / 3));
 	return families[i % 3];
+}
+
+void
+tt_capture_counts(const struct tt_counters *c, int source,
+    struct tt_capture_counts *out)
+{
+	int	s;
+
+	memset(out, 0, sizeof *out);
+	for (s = 0; s < TT_SRC_COUNT; s++) {
+		if (source >= 0 && s != source)
+			continue;
+		out->captured += c->v[tt_counter_capture(s, TT_CAP_CAPTURED)];
+		out->forwarded += c->v[tt_counter_capture(s,
+		    TT_CAP_FORWARDED)];
+		out->blocked += c->v[tt_counter_capture(s, TT_CAP_BLOCKED)];
+	}
+}
+
+int
+tt_capture_none(const struct tt_capture_counts *cc)
+{
+	return cc->captured == 0 && cc->forwarded == 0 && cc->blocked == 0;
+}
+
+void
+tt_capture_text(const struct tt_capture_counts *cc, const char *sep,
+    char *buf, size_t len)
+{
+	snprintf(buf, len, "captured %lld%sforwarded %lld%sblocked %lld",
+	    (long long)cc->captured, sep, (long long)cc->forwarded, sep,
+	    (long long)cc->blocked);
 }
 
 /* One row of TT_CAPTURE_COUNTERS per source, last in the list. */

@@ -66,4 +66,22 @@ enum tt_counter	 tt_counter_capture(int source, enum tt_capture_kind);
  */
 const char	*tt_counter_family(enum tt_counter, const char **source);
 
+/* What capture counted for one source, or for all of them. */
+struct tt_capture_counts {
+	int64_t	captured;	/* requests through the proxy */
+	int64_t	forwarded;	/* of those, passed on to the vendor */
+	int64_t	blocked;	/* of those, from opted-out senders: kept
+				   from the database and the vendor */
+};
+
+/* The counts of a source (enum tt_source; -1: the sum of every source). */
+void		 tt_capture_counts(const struct tt_counters *, int source,
+		     struct tt_capture_counts *);
+/* Whether all three are 0. */
+int		 tt_capture_none(const struct tt_capture_counts *);
+/* "captured 52 · forwarded 12 · blocked 40" into buf, sep between the
+ * three (" · ", or ", " where only ASCII will do). */
+void		 tt_capture_text(const struct tt_capture_counts *,
+		     const char *sep, char *buf, size_t len);
+
 #endif

@@ -125,6 +125,71 @@ tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 	}
 }
 
+/* A string member of a cJSON object, copied; NULL when it is not one. */
+static char *
+json_str(const cJSON *o, const char *name)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+}
+
+/*
+ * Read the request out of capture text.  Only what has the expected shape
+ * is kept: a header that is not a pair of strings is left out.  What a
+ * filter reads (host) must agree with store/query.c's SQL, which takes
+ * $.host only when the text is valid JSON and the value is a string.
+ */
+int
+tt_capture_parse(const char *text, struct tt_capture *c)
+{
+	cJSON		*root;
+	const cJSON	*hs, *h, *n, *v;
+	size_t		 k;
+
+	memset(c, 0, sizeof *c);
+	if (text == NULL || (root = cJSON_ParseWithOpts(text, NULL, 1)) == NULL)
+		return -1;
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return -1;
+	}
+	c->host = json_str(root, "host");
+	c->method = json_str(root, "method");
+	c->path = json_str(root, "path");
+	hs = cJSON_GetObjectItemCaseSensitive(root, "headers");
+	if (cJSON_IsArray(hs) && cJSON_GetArraySize(hs) > 0) {
+		c->headers = xcalloc((size_t)cJSON_GetArraySize(hs) * 2,
+		    sizeof *c->headers);
+		cJSON_ArrayForEach(h, hs) {
+			n = cJSON_GetArrayItem(h, 0);
+			v = cJSON_GetArrayItem(h, 1);
+			if (!cJSON_IsArray(h) || !cJSON_IsString(n) ||
+			    !cJSON_IsString(v))
+				continue;
+			k = 2 * c->nheaders++;
+			c->headers[k] = xstrdup(n->valuestring);
+			c->headers[k + 1] = xstrdup(v->valuestring);
+		}
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+void
+tt_capture_free(struct tt_capture *c)
+{
+	size_t	i;
+
+	free(c->host);
+	free(c->method);
+	free(c->path);
+	for (i = 0; i < 2 * c->nheaders; i++)
+		free(c->headers[i]);
+	free(c->headers);
+	memset(c, 0, sizeof *c);
+}
+
 /* Add a note to data's "_teltop".notes (a rare path: parse and reprint). */
 void
 tt_event_note(struct tt_event *ev, const char *fmt, ...)

@@ -96,6 +96,23 @@ void		 tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 void		 tt_event_note(struct tt_event *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 
+/*
+ * The request of a captured event, read back from its capture text.  The
+ * strings are owned (NULL: absent or not a string); headers holds nheaders
+ * name, value pairs in the order they came (2 * nheaders strings).
+ */
+struct tt_capture {
+	char	*host;
+	char	*method;
+	char	*path;
+	char	**headers;
+	size_t	 nheaders;
+};
+
+/* Parse capture text; -1 (c left empty) when it is not a JSON object. */
+int		 tt_capture_parse(const char *, struct tt_capture *);
+void		 tt_capture_free(struct tt_capture *);
+
 void		 tt_batch_init(struct tt_batch *);
 struct tt_event	*tt_batch_add(struct tt_batch *);	/* a zeroed, inited slot */
 void		 tt_batch_reject(struct tt_batch *, const char *why);

@@ -95,6 +95,14 @@ utf8_valid(const char *s)
 	return 1;
 }
 
+/* Is v (n bytes) one of the values of via? */
+static int
+via_value(const char *v, size_t n)
+{
+	return (n == 7 && strncmp(v, "capture", 7) == 0) ||
+	    (n == 6 && strncmp(v, "direct", 6) == 0);
+}
+
 /* Parse one "field<op>value" term. */
 static int
 parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
@@ -114,7 +122,7 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 	if (field_lookup(s, i, &t->field) != 0) {
 		*cause = xasprintf("unknown filter field '%.*s' (fields: "
 		    "source, name, command, client, phase, error, "
-		    "duration_ms, exit_code, ...)", (int)i, s);
+		    "duration_ms, exit_code, via, host, ...)", (int)i, s);
 		return -1;
 	}
 	v = s + i;
@@ -139,6 +147,12 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 	} else {
 		*cause = xasprintf("bad operator in filter term '%.*s'",
 		    (int)len, s);
+		return -1;
+	}
+	if (t->field == TT_FIELD_VIA && ((t->op != TT_F_EQ &&
+	    t->op != TT_F_NE) || !via_value(v, (size_t)(s + len - v)))) {
+		*cause = xasprintf("'%.*s': via is capture or direct (use "
+		    "via=capture or via=direct)", (int)len, s);
 		return -1;
 	}
 	if (tt_field_numeric(t->field) && (t->op == TT_F_HAS ||
@@ -218,10 +232,16 @@ tt_filter_free(struct tt_filter *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* The string form of a text field of an event, or NULL. */
+/*
+ * The string form of a text field of an event, or NULL.  host is read out
+ * of the capture text into *buf (caller frees).
+ */
 static const char *
-event_text(const struct tt_event *ev, enum tt_field f)
+event_text(const struct tt_event *ev, enum tt_field f, char **buf)
 {
+	struct tt_capture	c;
+
+	*buf = NULL;
 	switch (f) {
 	case TT_FIELD_SOURCE:
 		return tt_source_name(ev->source);
@@ -245,6 +265,15 @@ event_text(const struct tt_event *ev, enum tt_field f)
 		return ev->os;
 	case TT_FIELD_ARCH:
 		return ev->arch;
+	case TT_FIELD_VIA:
+		return ev->capture != NULL ? "capture" : "direct";
+	case TT_FIELD_HOST:
+		if (tt_capture_parse(ev->capture, &c) != 0)
+			return NULL;
+		*buf = c.host;
+		c.host = NULL;
+		tt_capture_free(&c);
+		return *buf;
 	default:
 		return NULL;
 	}
@@ -269,8 +298,9 @@ static int
 term_match(const struct tt_filter_term *t, const struct tt_event *ev)
 {
 	const char	*s;
+	char		*buf;
 	int64_t		 n;
-	int		 empty;
+	int		 empty, m = 0;
 
 	if (tt_field_numeric(t->field)) {
 		n = event_num(ev, t->field);
@@ -292,24 +322,30 @@ term_match(const struct tt_filter_term *t, const struct tt_event *ev)
 		}
 		return 0;
 	}
-	s = event_text(ev, t->field);
+	s = event_text(ev, t->field, &buf);
 	empty = s == NULL || *s == '\0';
 	switch (t->op) {
 	case TT_F_EQ:
-		return t->value[0] == '\0' ? empty :
+		m = t->value[0] == '\0' ? empty :
 		    !empty && strcmp(s, t->value) == 0;
+		break;
 	case TT_F_NE:
-		return t->value[0] == '\0' ? !empty :
+		m = t->value[0] == '\0' ? !empty :
 		    empty || strcmp(s, t->value) != 0;
+		break;
 	case TT_F_HAS:
-		return !empty && strcasestr(s, t->value) != NULL;
+		m = !empty && strcasestr(s, t->value) != NULL;
+		break;
 	case TT_F_NHAS:
-		return empty || strcasestr(s, t->value) == NULL;
+		m = empty || strcasestr(s, t->value) == NULL;
+		break;
 	case TT_F_GT:
 	case TT_F_LT:
-		return 0;
+		m = 0;
+		break;
 	}
-	return 0;
+	free(buf);
+	return m;
 }
 
 int

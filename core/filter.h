@@ -6,7 +6,10 @@
  *   field~text    contains, ignoring case
  *   field!~text   does not contain
  *   field>N field<N   numeric comparison (duration_ms, exit_code, ...)
- * Fields: the normalized event's (client is client_id).
+ * Fields: the normalized event's (client is client_id), and two of how it
+ * came: via (capture or direct; only = and !=) and host, the host a
+ * captured request was meant for (empty for direct events), both read
+ * from the event's capture.
  */
 #ifndef TT_FILTER_H
 #define TT_FILTER_H
@@ -29,7 +32,9 @@ enum tt_filter_op { TT_F_EQ, TT_F_NE, TT_F_HAS, TT_F_NHAS, TT_F_GT, TT_F_LT };
 	_(ERROR, "error", 0) \
 	_(VERSION, "version", 0) \
 	_(OS, "os", 0) \
-	_(ARCH, "arch", 0)
+	_(ARCH, "arch", 0) \
+	_(VIA, "via", 0) \
+	_(HOST, "host", 0)
 
 enum tt_field {
 #define TT_FIELD_ENUM(id, name, numeric) TT_FIELD_##id,

@@ -3,6 +3,7 @@
  * practice), searched linearly.  tt_optout_filter() is on the ingest path:
  * with an empty registry it costs one comparison per batch.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,6 +237,28 @@ tt_optout_json(const struct tt_optout *reg, const char *source,
 		fatal("out of memory");
 	cJSON_Delete(a);
 	return s;
+}
+
+const char *
+tt_optout_capture_state(const struct tt_optout *reg, const char *source,
+    char *buf, size_t len)
+{
+	size_t	i, clients = 0;
+
+	for (i = 0; i < reg->n; i++) {
+		if (strcmp(reg->v[i].source, source) != 0)
+			continue;
+		if (reg->v[i].client == NULL) {
+			snprintf(buf, len, "opted out: blocked");
+			return buf;
+		}
+		clients++;
+	}
+	if (clients == 0)
+		return NULL;
+	snprintf(buf, len, "%zu client%s opted out: theirs blocked", clients,
+	    clients == 1 ? "" : "s");
+	return buf;
 }
 
 int

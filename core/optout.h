@@ -68,6 +68,14 @@ void	tt_optout_sync(struct tt_optout *reg, struct tt_optout *fresh,
 char	*tt_optout_json(const struct tt_optout *, const char *source,
 	    const char *client);
 /*
+ * What the registry means for the captured requests of a source (the
+ * proxy blocks those of opted-out senders): "opted out: blocked" when the
+ * whole source is out, "N client(s) opted out: theirs blocked" when some
+ * of its clients are, into buf; NULL when nothing of it is opted out.
+ */
+const char *tt_optout_capture_state(const struct tt_optout *,
+	    const char *source, char *buf, size_t len);
+/*
  * A request to change the registry: a JSON object {"source": S,
  * "client": C or null, "enabled": bool (default true)}.  -1 with *cause
  * (caller frees) when it is not one.  *source and *client: caller frees.

@@ -126,6 +126,17 @@ tt_utf8_dup(const char *s)
 	return tt_utf8_clean(s, len, NULL);
 }
 
+size_t
+tt_utf8_width(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 /* Is the valid sequence p[0..k) a control character to escape in JSON? */
 static int
 json_ctl(const unsigned char *p, size_t k)

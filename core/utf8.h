@@ -22,6 +22,9 @@ int	 tt_utf8_valid(const char *, size_t);
 char	*tt_utf8_clean(const char *, size_t, size_t *outlen);
 /* tt_utf8_clean() of a C string; NULL gives NULL.  Caller frees. */
 char	*tt_utf8_dup(const char *);
+/* The characters of a C string (its bytes that start one): the columns
+ * it takes where each is one column wide, for aligning tables. */
+size_t	 tt_utf8_width(const char *);
 
 /*
  * JSON text s (malloc'd, *len bytes, as cJSON prints it) made valid UTF-8

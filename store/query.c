@@ -27,46 +27,70 @@ sql_add(char **sql, const char *s)
 	*sql = n;
 }
 
+/*
+ * The SQL of a filter field: its column, or for the fields read from the
+ * capture an expression giving what core/filter.c matches in memory: via
+ * is 'capture' or 'direct'; host is $.host of valid capture JSON when it
+ * is a string, else NULL (json_extract() alone fails a whole query on bad
+ * JSON, and gives numbers and objects too).
+ */
+static const char *
+field_sql(enum tt_field f)
+{
+	switch (f) {
+	case TT_FIELD_VIA:
+		return "(CASE WHEN capture IS NULL THEN 'direct' "
+		    "ELSE 'capture' END)";
+	case TT_FIELD_HOST:
+		return "(CASE WHEN json_valid(capture) AND "
+		    "json_type(capture, '$.host') = 'text' THEN "
+		    "json_extract(capture, '$.host') END)";
+	default:
+		return tt_field_name(f);
+	}
+}
+
 /* The SQL condition of one filter term; values are bound in order. */
 static void
 term_sql(char **sql, const struct tt_filter_term *t)
 {
-	const char	*col = tt_field_name(t->field);
-	char		 buf[256];
+	const char	*col = field_sql(t->field);
+	char		*buf = NULL;
 	int		 empty = t->value[0] == '\0';
 
 	switch (t->op) {
 	case TT_F_EQ:
 		if (empty)
-			snprintf(buf, sizeof buf, "(%s IS NULL OR %s = '')",
-			    col, col);
+			buf = xasprintf("(%s IS NULL OR %s = '')", col, col);
 		else
-			snprintf(buf, sizeof buf, "%s = ?", col);
+			buf = xasprintf("%s = ?", col);
 		break;
 	case TT_F_NE:
 		if (empty)
-			snprintf(buf, sizeof buf, "(%s IS NOT NULL AND %s != '')",
-			    col, col);
+			buf = xasprintf("(%s IS NOT NULL AND %s != '')", col,
+			    col);
 		else
-			snprintf(buf, sizeof buf, "(%s IS NULL OR %s != ?)",
-			    col, col);
+			buf = xasprintf("(%s IS NULL OR %s != ?)", col, col);
 		break;
 	case TT_F_HAS:
-		snprintf(buf, sizeof buf, "(%s != '' AND "
-		    "instr(lower(%s), lower(?)) > 0)", col, col);
+		buf = xasprintf("(%s != '' AND instr(lower(%s), lower(?)) > 0)",
+		    col, col);
 		break;
 	case TT_F_NHAS:
-		snprintf(buf, sizeof buf, "(%s IS NULL OR %s = '' OR "
+		buf = xasprintf("(%s IS NULL OR %s = '' OR "
 		    "instr(lower(%s), lower(?)) = 0)", col, col, col);
 		break;
 	case TT_F_GT:
-		snprintf(buf, sizeof buf, "%s > ?", col);
+		buf = xasprintf("%s > ?", col);
 		break;
 	case TT_F_LT:
-		snprintf(buf, sizeof buf, "%s < ?", col);
+		buf = xasprintf("%s < ?", col);
 		break;
 	}
-	sql_add(sql, buf);
+	if (buf != NULL) {
+		sql_add(sql, buf);
+		free(buf);
+	}
 }
 
 static void

@@ -373,6 +373,16 @@ store_count(struct store *st, enum tt_counter c, int64_t delta)
 		st->counts.v[c] += delta;
 }
 
+/* Counter deltas not yet handed to a commit, added to c (loop thread). */
+void
+store_counters_queued(const struct store *st, struct tt_counters *c)
+{
+	int	i;
+
+	for (i = 0; i < TT_CTR_COUNT; i++)
+		c->v[i] += st->counts.v[i];
+}
+
 /* Requests queued for the next commit. */
 size_t
 store_pending(const struct store *st)

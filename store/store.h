@@ -79,6 +79,14 @@ uint64_t	 store_submit(struct store *, struct tt_batch *,
 		     const struct store_payload *);
 /* Add to a persistent counter with the next commit. */
 void		 store_count(struct store *, enum tt_counter, int64_t);
+/*
+ * Add the counter deltas queued here for the next commit to c: with
+ * store_counters(), what this process has counted that the database does
+ * not hold yet.  Deltas of a commit the writer is busy with are in
+ * neither for the few ms it takes.
+ */
+void		 store_counters_queued(const struct store *,
+		     struct tt_counters *c);
 /* Requests queued, not yet handed to a commit. */
 size_t		 store_pending(const struct store *);
 /* Bytes of events and payloads queued or being committed: what a held

@@ -26,6 +26,12 @@ draw_init(void)
 	utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 }
 
+const char *
+draw_glyph(const char *utf8s, const char *ascii)
+{
+	return utf8 ? utf8s : ascii;
+}
+
 int
 draw_width(const char *s)
 {

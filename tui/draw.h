@@ -13,6 +13,9 @@
 
 /* Whether the terminal takes UTF-8 (block characters for bars). */
 void	draw_init(void);
+/* A symbol as the terminal can show it: utf8s if it takes UTF-8, else
+ * ascii (both one column wide). */
+const char *draw_glyph(const char *utf8s, const char *ascii);
 /* Columns text takes (UTF-8 aware, one column per character). */
 int	draw_width(const char *);
 /* Text at (y, x), clipped to width columns and padded with spaces. */

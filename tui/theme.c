@@ -58,6 +58,7 @@ static const char *mono_styles[TUI_ROLE_COUNT] = {
 	[TUI_ROLE_PII_YELLOW] = "underscore",
 	[TUI_ROLE_BAR] = "bold",
 	[TUI_ROLE_OPTOUT_ON] = "reverse",
+	[TUI_ROLE_CAPTURE] = "bold",
 };
 
 static const struct {

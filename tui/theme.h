@@ -56,7 +56,8 @@
 	_(BAR, "bar", "fg=cyan") \
 	_(SPARK, "spark", "fg=green") \
 	_(OPTOUT_ON, "optout-on", "fg=yellow,bold") \
-	_(OPTOUT_OFF, "optout-off", "fg=colour244")
+	_(OPTOUT_OFF, "optout-off", "fg=colour244") \
+	_(CAPTURE, "capture", "fg=colour81")
 
 enum tui_role {
 #define TUI_ROLE_ENUM(id, name, style) TUI_ROLE_##id,

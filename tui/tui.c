@@ -38,6 +38,7 @@ static const char help_text[] =
 	"           O opt out client  G follow again\n"
 	"Filter     source=werf command~converge error!= phase=finish\n"
 	"           client=ID name!~Heart duration_ms>1000 (space = AND)\n"
+	"           via=capture (the marked rows) via=direct host~loft\n"
 	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
 	"Commands   s sort (name, runs, failures, p95, last seen)\n"
 	"Opt-out    Space toggle the row (asks y/n)\n"

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "core/counters.h"
 #include "core/event.h"
 #include "core/optout.h"
 
@@ -47,6 +48,12 @@ struct tui_host {
 	int		(*optout_change)(void *arg, const char *source,
 			    const char *client, int enabled, char **cause);
 	void		(*status)(void *arg, struct tui_status *);
+	/*
+	 * The persistent counters of every collector on the database, this
+	 * one's not yet written included: what the Opt-out view says
+	 * capture did (captured, forwarded, blocked per source).
+	 */
+	void		(*counters)(void *arg, struct tt_counters *);
 	struct tt_stats	*stats;
 };
 

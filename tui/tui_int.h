@@ -72,6 +72,7 @@ struct commands {
 
 struct optview {
 	struct tt_optout reg;
+	struct tt_counters counters;	/* the database's, for capture */
 	int64_t		 loaded_at;
 	struct row {
 		char	*source;

@@ -1,7 +1,9 @@
 /*
  * Detail: one stored event, read back from the database with its data:
- * the normalized fields, the privacy findings, and the payload pretty
- * printed and coloured, each documented field followed by what it means
+ * the normalized fields, the privacy findings, for an event captured
+ * through the proxy the request it came in (method, URL, headers as the
+ * collector kept them: secrets masked), and the payload pretty printed
+ * and coloured, each documented field followed by what it means
  * (core/fields) and each flagged field marked with its grade.  Built once
  * into lines when the event is opened; drawing only scrolls them.
  */
@@ -75,6 +77,29 @@ finding_at(const struct tt_findings *f, const char *path)
 	return best;
 }
 
+/*
+ * The request of a captured event, as an HTTP request reads: "captured ·
+ * POST https://host/path", then one "Name: value" line per header.
+ */
+static void
+request(struct jlines *jl, const struct tt_capture *c, int ok)
+{
+	const char	*dot = draw_glyph("\u00b7", "-");
+	size_t		 i;
+
+	if (!ok) {
+		add(jl, TUI_ROLE_CAPTURE, "captured %s the request could not "
+		    "be read back", dot);
+		return;
+	}
+	add(jl, TUI_ROLE_CAPTURE, "captured %s %s https://%s%s", dot,
+	    c->method != NULL ? c->method : "?", c->host != NULL ? c->host :
+	    "?", c->path != NULL ? c->path : "");
+	for (i = 0; i < c->nheaders; i++)
+		add(jl, TUI_ROLE_DEFAULT, "  %s: %s", c->headers[2 * i],
+		    c->headers[2 * i + 1]);
+}
+
 /* Build the lines of the open event. */
 static void
 build(struct tui *t)
@@ -86,10 +111,16 @@ build(struct tui *t)
 	const struct tt_field_doc	*doc;
 	const struct tt_finding		*fd;
 	struct jline			*l;
+	struct tt_capture		 cap;
 	char				 ts[64], recv[64];
 	size_t				 i;
+	int				 capok = 0;
 
 	jlines_free(jl);
+	if (ev->capture != NULL)
+		capok = tt_capture_parse(ev->capture, &cap) == 0;
+	else
+		memset(&cap, 0, sizeof cap);
 	tt_time_format(ev->ts, ts, sizeof ts);
 	tt_time_format(ev->received_at, recv, sizeof recv);
 	add(jl, TUI_ROLE_TITLE, "Event #%lld  %s  %s  %s", (long long)ev->id,
@@ -111,6 +142,10 @@ build(struct tui *t)
 	field(jl, "version", ev->version);
 	field(jl, "os", ev->os);
 	field(jl, "arch", ev->arch);
+	if (ev->capture != NULL) {
+		field(jl, "via", "capture");
+		field(jl, "host", cap.host);
+	}
 
 	tt_findings_init(&f);
 	if (ev->data != NULL)
@@ -124,6 +159,9 @@ build(struct tui *t)
 		    "  %-6s %s: %s", f.v[i].red ? "red" : "yellow",
 		    f.v[i].field, tt_privacy_kind_text(f.v[i].kind));
 
+	if (ev->capture != NULL)
+		request(jl, &cap, capok);
+	tt_capture_free(&cap);
 	add(jl, TUI_ROLE_TITLE, "Payload (as stored; ? lines say what a field "
 	    "means)");
 	memset(&payload, 0, sizeof payload);

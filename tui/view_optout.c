@@ -4,8 +4,12 @@
  * state, when and by whom it was set, events dropped since, and the proof
  * read from the database: how many events of it were stored since.  Below
  * the table, the selected tool's own switches and whether they are set on
- * this machine.  The registry (with its proof query) is read at most once
- * a second while the view is shown; Space toggles after a y/n.
+ * this machine.  Once anything came through the capture proxy, a block
+ * between the two says per source what capture did (captured, forwarded,
+ * blocked, from the counters of every collector on the database) and
+ * whether the registry blocks it now.  The registry (with its proof query)
+ * and the counters are read at most once a second while the view is
+ * shown; Space toggles after a y/n.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +73,9 @@ reload(struct tui *t, int64_t now)
 	int		 s;
 
 	t->host.optout(t->host.arg, &o->reg);
+	memset(&o->counters, 0, sizeof o->counters);
+	if (t->host.counters != NULL)
+		t->host.counters(t->host.arg, &o->counters);
 	tt_switches_free(o->sw, o->nsw);
 	o->nsw = tt_switches_detect(o->sw, TT_SWITCHES_MAX);
 	o->loaded_at = now;
@@ -134,6 +141,59 @@ label_role(const struct row *rw)
 	return tui_source_role(src);
 }
 
+/*
+ * The sources with a capture line: any of their capture counts, or an
+ * opt-out entry (which blocks their captured requests); none at all while
+ * nothing was ever captured.  Returns how many went into v.
+ */
+static int
+capture_sources(const struct optview *o, int v[TT_SRC_COUNT])
+{
+	struct tt_capture_counts	cc;
+	char				buf[64];
+	int				s, n = 0;
+
+	tt_capture_counts(&o->counters, -1, &cc);
+	if (tt_capture_none(&cc))
+		return 0;
+	for (s = 0; s < TT_SRC_COUNT; s++) {
+		tt_capture_counts(&o->counters, s, &cc);
+		if (!tt_capture_none(&cc) || tt_optout_capture_state(&o->reg,
+		    tt_source_name((enum tt_source)s), buf, sizeof buf) != NULL)
+			v[n++] = s;
+	}
+	return n;
+}
+
+/* The capture block from line y: a title, then a line per source. */
+static void
+draw_capture(struct tui *t, int y, const int *v, int n)
+{
+	struct tt_capture_counts	 cc;
+	const char			*name, *state;
+	char				 text[160], buf[64];
+	int				 i, x;
+
+	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, "Through the capture proxy "
+	    "(every collector on this database):");
+	for (i = 0; i < n; i++) {
+		name = tt_source_name((enum tt_source)v[i]);
+		tt_capture_counts(&t->opt.counters, v[i], &cc);
+		tt_capture_text(&cc, draw_glyph(" \u00b7 ", ", "), text,
+		    sizeof text);
+		state = tt_optout_capture_state(&t->opt.reg, name, buf,
+		    sizeof buf);
+		/* "  devpod   captured 52 · ... · blocked 40  opted out: ..." */
+		draw_text(y + 1 + i, 2, 9, tui_source_role(
+		    (enum tt_source)v[i]), name);
+		x = 11 + draw_width(text);
+		draw_text(y + 1 + i, 11, x - 11, TUI_ROLE_DEFAULT, text);
+		if (state != NULL)
+			draw_fmt(y + 1 + i, x + 2, t->cols - x - 2,
+			    TUI_ROLE_OPTOUT_ON, "%s", state);
+	}
+}
+
 static void
 optout_draw(struct tui *t, int y, int rows)
 {
@@ -144,14 +204,19 @@ optout_draw(struct tui *t, int y, int rows)
 	const char			*sw;
 	enum tui_role			 swrole;
 	int64_t				 now = tt_now_us();
-	int				 r, table, x;
+	int				 r, table, x, capv[TT_SRC_COUNT], ncap;
+	int				 caplines;
 	size_t				 i;
 
 	if (o->loaded_at == 0 || now - o->loaded_at >= RELOAD_US)
 		reload(t, now);
-	table = rows - 7;
-	if (table < 3)
+	ncap = capture_sources(o, capv);
+	caplines = ncap > 0 ? ncap + 1 : 0;
+	table = rows - 7 - caplines;
+	if (table < 3) {
 		table = rows - 1;
+		caplines = 0;
+	}
 	o->body = table - 1;
 	o->top = tui_scroll(o->top, o->cur, o->body);
 	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-20s %-7s %-4s %7s  %-26s "
@@ -203,6 +268,9 @@ optout_draw(struct tui *t, int y, int rows)
 	}
 	if (table == rows - 1 || o->nrows == 0)
 		return;
+	if (caplines > 0)
+		draw_capture(t, y + table, capv, ncap);
+	table += caplines;
 	/* the selected tool's own switches */
 	rw = &o->rows[o->cur];
 	draw_fmt(y + table, 0, t->cols, TUI_ROLE_TITLE, "What %s itself "

@@ -5,7 +5,9 @@
  * event as it arrives.  Moving above the first row reads the page before
  * it from the database.  While following, the newest row stays in sight;
  * moving up stops following (G resumes).  Pause freezes the rows and
- * holds what arrives, counting it.
+ * holds what arrives, counting it.  Rows of traffic captured through the
+ * proxy carry a marker after the source (MARK_UTF8, or MARK_ASCII where
+ * the terminal does not take UTF-8).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,9 @@
 
 #include "core/xmalloc.h"
 #include "tui_int.h"
+
+#define MARK_UTF8	"\u21c4"	/* ⇄: to the vendor, through teltop */
+#define MARK_ASCII	"C"
 
 static void
 rows_free(struct tt_event *v, size_t n)
@@ -247,9 +252,13 @@ outcome(const struct tt_event *ev, char *buf, size_t len,
 
 /* Column widths for the terminal's width. */
 struct cols {
-	int	time, source, name, command, client, dur, out;
+	int	time, source, mark, name, command, client, dur, out;
 };
 
+/*
+ * The capture marker's column comes out of the command's share, so that
+ * the event and client columns keep the widths they had before it.
+ */
 static void
 layout(int width, struct cols *c)
 {
@@ -259,12 +268,13 @@ layout(int width, struct cols *c)
 	c->source = 7;
 	c->dur = 7;
 	c->out = 7;
+	c->mark = 1;
 	rest = width - (c->time + c->source + c->dur + c->out + 6);
 	if (rest < 12)
 		rest = 12;	/* narrower than that: the right is cut */
 	c->name = rest * 30 / 100;
 	c->client = rest * 26 / 100;
-	c->command = rest - c->name - c->client;
+	c->command = rest - c->name - c->client - (c->mark + 1);
 }
 
 static void
@@ -272,19 +282,20 @@ draw_row(struct tui *t, int y, const struct tt_event *ev, int selected,
     const struct cols *c)
 {
 	char		 clock[16], dur[16], obuf[24];
-	const char	*o;
+	const char	*o, *mark;
 	enum tui_role	 orole;
 	int		 x = 0;
 
 	tui_clock(ev->received_at, clock, sizeof clock);
 	tui_duration(ev->duration_ms, dur, sizeof dur);
 	o = outcome(ev, obuf, sizeof obuf, &orole);
+	mark = ev->capture != NULL ? draw_glyph(MARK_UTF8, MARK_ASCII) : " ";
 	if (selected) {
 		char line[512];
 
-		snprintf(line, sizeof line, "%-*s %-*.*s %-*.*s %-*.*s "
+		snprintf(line, sizeof line, "%-*s %-*.*s %s %-*.*s %-*.*s "
 		    "%-*.*s %*s %s", c->time, clock, c->source, c->source,
-		    tt_source_name(ev->source), c->name, c->name,
+		    tt_source_name(ev->source), mark, c->name, c->name,
 		    ev->name != NULL ? ev->name : "", c->command, c->command,
 		    ev->command != NULL ? ev->command : "", c->client,
 		    c->client, ev->client_id != NULL ? ev->client_id : "",
@@ -298,6 +309,8 @@ draw_row(struct tui *t, int y, const struct tt_event *ev, int selected,
 	draw_text(y, x, c->source, tui_source_role(ev->source),
 	    tt_source_name(ev->source));
 	x += c->source + 1;
+	draw_text(y, x, c->mark, TUI_ROLE_CAPTURE, mark);
+	x += c->mark + 1;
 	draw_text(y, x, c->name, TUI_ROLE_DEFAULT, ev->name);
 	x += c->name + 1;
 	draw_text(y, x, c->command, TUI_ROLE_DEFAULT, ev->command);
@@ -319,8 +332,9 @@ stream_draw(struct tui *t, int y, int rows)
 
 	layout(t->cols, &c);
 	s->rows = list;
-	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-*s %-*s %-*s %-*s %-*s "
-	    "%*s %s", c.time, "TIME", c.source, "SOURCE", c.name, "EVENT",
+	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-*s %-*s %*s %-*s %-*s "
+	    "%-*s %*s %s", c.time, "TIME", c.source, "SOURCE", c.mark, "",
+	    c.name, "EVENT",
 	    c.command, "COMMAND", c.client, "CLIENT", c.dur, "DUR",
 	    "OUTCOME");
 	if (s->follow && !s->paused && s->n > 0)

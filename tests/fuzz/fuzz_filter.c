@@ -2,10 +2,11 @@
  * libFuzzer target: the filter language (core/filter.c) and the SQL that
  * store/query.c makes of it.  The input, up to its first NUL, is a filter
  * expression.  Each expression that parses is matched in memory against a
- * fixed set of events and run through store_events() on a ":memory:" store
- * holding the same events (stored once, in LLVMFuzzerInitialize): both must
- * select the same events, as test_store.c's test_filter_sql_vs_memory
- * requires, so that the live view and history agree.
+ * fixed set of events (some captured, for via and host) and run through
+ * store_events() on a ":memory:" store holding the same events (stored
+ * once, in LLVMFuzzerInitialize): both must select the same events, as
+ * test_store.c's test_filter_sql_vs_memory requires, so that the live view
+ * and history agree.
  */
 #include "fuzz.h"
 #include "core/filter.h"
@@ -45,6 +46,22 @@ static const struct row {
 	    TT_NONE, 42 },
 	{ TT_SRC_GENERIC, TT_PHASE_POINT, "g3", NULL, NULL, NULL, NULL,
 	    1, TT_NONE },
+};
+
+/*
+ * The capture text of some rows (the others came directly): hosts in
+ * either case, a host that is not a string, text that is not JSON.
+ */
+static const char *captures[NROWS] = {
+	[1] = "{\"host\":\"analytics.loft.rocks\",\"method\":\"POST\","
+	    "\"path\":\"/v1/insert\",\"headers\":[[\"User-Agent\","
+	    "\"Go-http-client/1.1\"]]}",
+	[4] = "{\"host\":\"Admin.Loft.sh\",\"method\":\"POST\"}",
+	[5] = "{\"host\":\"us.i.posthog.com\",\"path\":\"/batch/\"}",
+	[7] = "{\"host\":443}",
+	[8] = "{\"host\":\"t\u00e9l\u00e9.example\"",
+	[10] = "{\"host\":\"caf\u00e9.example\"}",
+	[11] = "",
 };
 
 static struct store	*st;
@@ -96,6 +113,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		ev->os = dup_or_null(i % 2 ? "linux" : "Darwin");
 		ev->exit_code = rows[i].exit_code;
 		ev->duration_ms = rows[i].duration_ms;
+		ev->capture = dup_or_null(captures[i]);
 		ev->data = xstrdup("{}");
 		ev->data_len = 2;
 	}

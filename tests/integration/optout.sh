@@ -605,18 +605,24 @@ case_optout_cli_list() {
 	oo_list
 	now=$(date +%s)
 	oo_js "$T/oo.list.json" 'Array.isArray(v) && v.length === 1 &&
-	    Object.keys(v[0]).sort().join() === "client,dropped,set_by,since,source,stored_since" &&
+	    Object.keys(v[0]).sort().join() === "capture,client,dropped,set_by,since,source,stored_since" &&
+	    Object.keys(v[0].capture).join() === "captured,forwarded,blocked" &&
+	    Object.values(v[0].capture).every((n) => Number.isInteger(n) && n >= 0) &&
 	    v[0].source === "devpod" && v[0].client === null && v[0].set_by === "cli" &&
 	    v[0].dropped === 1 && v[0].stored_since === 0 &&
 	    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(v[0].since) &&
 	    Math.abs(Date.parse(v[0].since) / 1000 - '"$now"') < 120'
 	oo_cli set devpod
 	grep -q 'already opted out' "$T/oo.out" || fail "second set says: $(cat "$T/oo.out")"
-	oo_cli set devpod --client oo-list-client
+	oo_cli set devpod --client oo-list-client-with-an-id-longer-than-20
 	oo_cli list --json
-	oo_js "$T/oo.out" 'v.length === 2 && v.some((e) => e.client === "oo-list-client" && e.dropped === 0)'
-	oo_cli clear devpod --client oo-list-client
-	oo_cli clear devpod --client oo-list-client
+	oo_js "$T/oo.out" 'v.length === 2 && v.some((e) => e.client === "oo-list-client-with-an-id-longer-than-20" && e.dropped === 0)'
+	# the text list does not cut a client id (it is copied from there)
+	oo_cli list
+	grep -Eq '^devpod +oo-list-client-with-an-id-longer-than-20 +[0-9]{4}-' "$T/oo.out" ||
+	    fail "the text list cuts the client id: $(head -n 4 "$T/oo.out")"
+	oo_cli clear devpod --client oo-list-client-with-an-id-longer-than-20
+	oo_cli clear devpod --client oo-list-client-with-an-id-longer-than-20
 	grep -q 'was not opted out' "$T/oo.out" || fail "clear of a missing client says: $(cat "$T/oo.out")"
 
 	# the text list: the registry, then the tools' own switches

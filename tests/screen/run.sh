@@ -474,6 +474,42 @@ send_devpod() {
 	[ "$st" = 200 ] || fail "POST /v1/insert: status $st, reply $(cat "$D/reply")"
 }
 
+# Capture: requests a tool sends to its vendor over HTTPS reach the UI's
+# collector as its proxy (CONNECT, then TLS with a certificate minted from
+# teltop's CA), as `teltop capture` makes them.  A case that captures
+# starts the UI with XDG_DATA_HOME=$D/xdg, so that the CA is made there.
+
+# capture_ca: the collector's CA certificate (GET /v1/ca) into $D/ca.pem.
+capture_ca() {
+	local st
+	st=$(curl -sS -o "$D/ca.pem" -w '%{http_code}' --max-time 10 "http://$ADDR/v1/ca") || st=000
+	[ "$st" = 200 ] && grep -q 'BEGIN CERTIFICATE' "$D/ca.pem" ||
+	    fail "GET /v1/ca: status $st: $(head -c 300 "$D/ca.pem")"
+}
+
+# capture_post URL BODY [CURL-ARG...]: POST BODY to the https URL through
+# the collector's proxy, trusting only its CA (no NO_PROXY exception);
+# prints the status, the reply goes to $D/reply.
+capture_post() {
+	local url=$1 body=$2
+	shift 2
+	[ -s "$D/ca.pem" ] || capture_ca
+	curl -sS -o "$D/reply" -w '%{http_code}' --max-time 10 -H 'Expect:' \
+	    --noproxy '' --proxy "http://$ADDR" --cacert "$D/ca.pem" \
+	    -H 'Content-Type: application/json' --data-binary "$body" "$@" "$url"
+}
+
+# capture_devpod COMMAND [MACHINE [CURL-ARG...]]: DevPod's /v1/insert body
+# to https://analytics.loft.rocks through the proxy, with a bearer token
+# the collector must mask; want 200.
+capture_devpod() {
+	local st cmd=$1 machine=${2:-capmachine}
+	shift $(($# < 2 ? $# : 2))
+	st=$(capture_post https://analytics.loft.rocks/v1/insert "$(devpod_body "$cmd" "$machine")" \
+	    -H 'Authorization: Bearer sekrit-token-1234' -A 'Go-http-client/1.1' "$@") || st=000
+	[ "$st" = 200 ] || fail "captured POST https://analytics.loft.rocks/v1/insert: status $st, reply $(cat "$D/reply" 2>/dev/null)"
+}
+
 # in_db_files TEXT: TEXT is in the database or its WAL (the WAL read first:
 # a checkpoint moves pages from it to the database, then may truncate it).
 # One grep over both files, not `cat | grep -q`: under pipefail, grep -q
@@ -563,7 +599,7 @@ case_start() {
 	line 1 | grep -Eq "^ teltop  $ADDR  [0-9]+\.[0-9] ev/s  conn [0-9]+  stored 0  dropped 0  rejected 0$" ||
 	    screen_fail "header"
 	line 2 | grep -Eq "$TABS\$" || screen_fail "tabs line"
-	line 3 | grep -Eq '^TIME     SOURCE  EVENT +COMMAND' || screen_fail "title columns"
+	line 3 | grep -Eq '^TIME     SOURCE    EVENT +COMMAND' || screen_fail "title columns"
 	screen_has '^  No events yet\. Point a tool at this collector, or run `teltop demo`\.$'
 	line -2 | grep -Eq "^$CLOCK listening; press \? for keys$" || screen_fail "log line"
 	line -1 | grep -Eq '^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$' ||
@@ -645,6 +681,166 @@ case_long_cells() {
 	expect_selected 4
 	line 4 | grep -Eq "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]* +1\.2s ok$" ||
 	    screen_fail "the selected devsy row (line 4) is not cut at its columns"
+}
+
+# Captured rows carry a marker after the source, direct ones do not; the
+# columns stay where they are at 80x24; via= and host~ filter them.
+case_capture_stream() {
+	start_ui "XDG_DATA_HOME=$D/xdg"
+	send_devpod 'devpod direct-one' dpdirect
+	expect_screen 'devpod direct-one'
+	capture_devpod 'devpod cap-one' capmachine
+	send "$(ev werf 'werf after' 0 100)" 1 0
+	expect_screen 'werf after'
+	local cap="^$CLOCK devpod  ⇄ devpod_cli +devpod cap-one +capmach[a-z]* +- *\$"
+	screen_has "$cap"
+	screen_has "^$CLOCK devpod    devpod_cli +devpod direct-one +dpdirect +- *\$"
+	# (the exact spaces: the event starts in column 20 on every row)
+	screen_has "^$CLOCK werf      CommandExited +werf after +c1 +100ms ok\$"
+	above 'devpod direct-one' 'devpod cap-one'
+	frame_ok
+	# selected, the marker is still there
+	keys k
+	expect_selected 5
+	screen_has "$cap"
+	# the filter: captured only, then by host
+	keys /
+	expect_line -1 "$FOOTER_PROMPT"
+	type_text 'via=capture'
+	keys Enter
+	expect_line -1 "$FOOTER_STREAM"
+	expect_no_screen 'devpod direct-one'
+	screen_has 'devpod cap-one'
+	screen_lacks 'werf after'
+	keys / C-u
+	type_text 'host~LOFT.rocks'
+	keys Enter
+	expect_line -2 '^filter: host~LOFT\.rocks$'
+	expect_screen 'devpod cap-one'
+	screen_lacks 'devpod direct-one'
+	keys / C-u
+	type_text 'via=direct'
+	keys Enter
+	expect_line -2 '^filter: via=direct$'
+	expect_screen 'devpod direct-one'
+	screen_has 'werf after'
+	screen_lacks 'cap-one'
+	keys / C-u
+	type_text 'via=captured'
+	keys Enter
+	expect_line -2 "^filter: 'via=captured': via is capture or direct"
+}
+
+# Where the terminal does not take UTF-8 the marker is ASCII, and so is
+# the dot of the detail's request line.
+case_capture_ascii() {
+	start_ui "XDG_DATA_HOME=$D/xdg" LC_ALL=C
+	capture_devpod 'devpod cap-ascii' capmachine
+	send "$(ev werf 'werf after' 0 100)" 1 0
+	expect_screen 'werf after'
+	screen_has "^$CLOCK devpod  C devpod_cli +devpod cap-ascii +capmach"
+	screen_lacks '⇄'
+	frame_ok
+	keys k Enter
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	resize 80 40
+	expect_frame
+	expect_screen '^captured - POST https://analytics\.loft\.rocks/v1/insert$'
+}
+
+# Detail of a captured event: via and host with the fields, then above
+# the payload the request as it came: method, URL, headers, the bearer
+# token masked by the collector.  A direct event has none of it.
+case_capture_detail() {
+	H=40
+	start_ui "XDG_DATA_HOME=$D/xdg"
+	send_devpod 'devpod direct-one' dpdirect
+	capture_devpod 'devpod cap-one' capmachine
+	expect_screen 'devpod cap-one'
+	keys Enter
+	expect_line 3 '^Event #2  devpod  devpod-insert  devpod_cli$'
+	expect_screen '^Payload \(as stored'
+	screen_has '^  via +capture$'
+	screen_has '^  host +analytics\.loft\.rocks$'
+	screen_has '^  client_id +capmachine$'
+	screen_has '^captured · POST https://analytics\.loft\.rocks/v1/insert$'
+	screen_has '^  Host: analytics\.loft\.rocks$'
+	screen_has '^  User-Agent: Go-http-client/1\.1$'
+	screen_has '^  Authorization: Bearer •••$'
+	screen_has '^  Content-Type: application/json$'
+	screen_lacks 'sekrit'
+	screen_lacks '^  Proxy-'
+	above '^Privacy$' '^captured · POST '
+	above '^captured · POST ' '^  User-Agent: '
+	above '^  Authorization: ' '^Payload \(as stored'
+	# the request block ends where the payload begins
+	followed_by '^  Content-Length: [0-9]+$' '^Payload \(as stored'
+	frame_ok
+	keys Escape
+	expect_line 3 "$TITLE_STREAM"
+	keys k Enter
+	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
+	expect_screen '^Payload \(as stored'
+	screen_lacks '^captured '
+	screen_lacks '^  via '
+	screen_lacks '^  host '
+}
+
+# The Opt-out view says what capture did per source: captured (kept
+# here: this collector does not --forward), then opted out from another
+# process, the next captured post still gets its 200, is blocked and
+# counted, and not stored.  Then `optout list` and `stats` (text and
+# --json) count it from the database, a tunnel too.
+case_capture_optout() {
+	local tag=k$RANDOM dot='·'
+	start_ui "XDG_DATA_HOME=$D/xdg"
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	expect_screen '^What devtron itself offers'
+	screen_lacks 'capture proxy'
+	capture_devpod "devpod $tag-kept" capmachine
+	expect_screen "^  devpod   captured 1 $dot forwarded 0 $dot blocked 0\$"
+	above '^generic +off' '^Through the capture proxy \(every collector on this database\):$'
+	above '^Through the capture proxy' '^What devtron itself offers'
+	frame_ok
+	"$TELTOP" optout --db "$D/events.db" set devpod >"$D/optout.out" 2>&1 ||
+	    fail "optout set devpod: $(cat "$D/optout.out")"
+	expect_screen "^devpod +ON +cli +0 +0 stored since $CLOCK"
+	expect_screen "^  devpod   captured 1 $dot forwarded 0 $dot blocked 0  opted out: blocked\$"
+	capture_devpod "devpod $tag-blocked" capmachine
+	expect_screen "^  devpod   captured 2 $dot forwarded 0 $dot blocked 1  opted out: blocked\$"
+	expect_screen "^devpod +ON +cli +1 +0 stored since $CLOCK"
+	expect_line 1 '  stored 1  dropped 1  '
+	expect_in_db_files "$tag-kept" || fail "the captured event before the opt-out was not stored"
+	if in_db_files "$tag-blocked"; then
+		fail "the blocked request's text is in the database files"
+	fi
+	frame_ok
+	# a CONNECT to a host capture does not intercept (the collector
+	# itself): relayed as a tunnel, counted
+	[ "$(curl -sS --max-time 10 --noproxy '' --proxytunnel --proxy "http://$ADDR" "http://$ADDR/healthz" | tr -d '\r\n')" = ok ] ||
+	    fail "GET /healthz through a CONNECT tunnel"
+	# `optout list` and `stats` read the counters from the database: the
+	# collector writes counter deltas with its next commit, which a
+	# direct event makes.
+	send "$(ev werf "werf $tag-commit" 0 100)" 1 0
+	expect_in_db_files "$tag-commit" || fail "the werf event was not stored"
+	until_ok eval '"$TELTOP" optout --db "$D/events.db" list >"$D/optout.txt" 2>&1 &&
+	    grep -Eq "^devpod +captured 2 $dot forwarded 0 $dot blocked 1  opted out: blocked\$" "$D/optout.txt"' ||
+	    fail "optout list: $(cat "$D/optout.txt")"
+	"$TELTOP" optout --db "$D/events.db" list --json >"$D/optout.json"
+	grep -Eq '"capture": *\{ *"captured": *2, *"forwarded": *0, *"blocked": *1 *\}' "$D/optout.json" ||
+	    fail "optout list --json: $(cat "$D/optout.json")"
+	# stats: a line of totals, and the "capture" object
+	"$TELTOP" stats --db "$D/events.db" >"$D/stats.txt"
+	grep -Eq '^capture: 2 requests captured, forwarded 0, blocked 1; tunnelled 1; forwards failed 0$' "$D/stats.txt" ||
+	    fail "stats: $(head -n 3 "$D/stats.txt")"
+	grep -Eq "^devpod +captured 2 $dot forwarded 0 $dot blocked 1  opted out: blocked\$" "$D/stats.txt" ||
+	    fail "stats: no capture line for devpod: $(sed -n '/^Opt-out/,$p' "$D/stats.txt")"
+	"$TELTOP" stats --db "$D/events.db" --json >"$D/stats.json"
+	tr -d ' \t\n' <"$D/stats.json" >"$D/stats.min.json"
+	grep -q '"capture":{"captured":2,"forwarded":0,"blocked":1,"tunnelled":1,"forward_failed":0,"sources":{"devtron":{"captured":0,"forwarded":0,"blocked":0},"devpod":{"captured":2,"forwarded":0,"blocked":1},' "$D/stats.min.json" ||
+	    fail "stats --json capture: $(grep -o '"capture":.\{0,400\}' "$D/stats.min.json")"
 }
 
 case_pause() {
@@ -1280,6 +1476,10 @@ run_case "start at 80x24: header with the address, tabs, Stream titles, empty hi
 run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
 run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
+run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
+run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
+run_case "capture: detail shows via, host and the request (POST https://..., headers masked) above the payload" case_capture_detail
+run_case "capture: opt-out view, optout list and stats count captured, blocked, tunnelled; the blocked post got 200, nothing stored" case_capture_optout
 run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter

@@ -1,7 +1,8 @@
 /*
  * Unit tests for the filter language of core/filter.h: parsing of every
  * operator, field names and their aliases, the causes given for bad terms,
- * and tt_filter_match() on hand-built events (the stream view's side; the
+ * and tt_filter_match() on hand-built events, captured ones too (via,
+ * host, and tt_capture_parse() that reads them) (the stream view's side; the
  * SQL side is checked against it in test_store.c).
  *
  * Filter strings are parsed from exact-size copies (with their NUL, since
@@ -230,7 +231,8 @@ test_parse_fields(void **state)
 	(void)state;
 	for (i = 0; i < TT_FIELD_COUNT; i++) {
 		snprintf(s, sizeof s, "%s=%s", tt_field_name((enum tt_field)i),
-		    tt_field_numeric((enum tt_field)i) ? "7" : "x");
+		    tt_field_numeric((enum tt_field)i) ? "7" :
+		    i == TT_FIELD_VIA ? "capture" : "x");
 		parse_ok(s, &f);
 		assert_int_equal(f.n, 1);
 		assert_int_equal(f.terms[0].field, i);
@@ -365,6 +367,52 @@ test_parse_numbers(void **state)
 	parse_ok("duration_ms<9000000000", &f);
 	assert_true(f.terms[0].num == 9000000000LL);
 	tt_filter_free(&f);
+}
+
+/* via takes capture or direct with = or !=; host is a text field. */
+static void
+test_parse_capture_fields(void **state)
+{
+	static const char	*bad[] = {
+		"via=captured", "via=", "via!=", "via=Capture", "via~cap",
+		"via!~direct", "via>1", "via=capture,direct", "host>1",
+	};
+	struct tt_filter	 f;
+	char			*cause;
+	size_t			 i;
+
+	(void)state;
+	parse_ok("via=capture via!=direct host=analytics.loft.rocks "
+	    "host~posthog host!~devtron host= host!=", &f);
+	assert_int_equal(f.n, 7);
+	expect_term(&f, 0, TT_FIELD_VIA, TT_F_EQ, "capture");
+	expect_term(&f, 1, TT_FIELD_VIA, TT_F_NE, "direct");
+	expect_term(&f, 2, TT_FIELD_HOST, TT_F_EQ, "analytics.loft.rocks");
+	expect_term(&f, 3, TT_FIELD_HOST, TT_F_HAS, "posthog");
+	expect_term(&f, 4, TT_FIELD_HOST, TT_F_NHAS, "devtron");
+	expect_term(&f, 5, TT_FIELD_HOST, TT_F_EQ, "");
+	expect_term(&f, 6, TT_FIELD_HOST, TT_F_NE, "");
+	tt_filter_free(&f);
+	parse_ok("via=direct", &f);
+	expect_term(&f, 0, TT_FIELD_VIA, TT_F_EQ, "direct");
+	tt_filter_free(&f);
+	assert_string_equal(tt_field_name(TT_FIELD_VIA), "via");
+	assert_string_equal(tt_field_name(TT_FIELD_HOST), "host");
+	assert_false(tt_field_numeric(TT_FIELD_VIA));
+	assert_false(tt_field_numeric(TT_FIELD_HOST));
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = parse_bad(bad[i]);
+		if (strncmp(bad[i], "via", 3) == 0 &&
+		    strstr(cause, "capture or direct") == NULL)
+			fail_msg("\"%s\": cause \"%s\" does not say what via "
+			    "takes", bad[i], cause);
+		free(cause);
+	}
+	/* The unknown-field cause names them. */
+	cause = parse_bad("vía=capture");
+	assert_non_null(strstr(cause, "via, host"));
+	free(cause);
 }
 
 /* ---- matching ---- */
@@ -617,6 +665,129 @@ test_match_other_fields(void **state)
 	tt_event_clear(&ev);
 }
 
+/*
+ * via and host come from the capture text: direct events (no capture)
+ * are via=direct with an empty host; text that is not a JSON object, or
+ * a host that is not a string, gives an empty host too (as in SQL).
+ */
+static void
+test_match_capture(void **state)
+{
+	struct tt_event	cap, cap2, direct, bad, nohost, numhost, trailing;
+
+	(void)state;
+	mk(&cap, TT_SRC_DEVPOD, TT_PHASE_POINT, "devpod_cli", "devpod up",
+	    NULL, TT_NONE, TT_NONE);
+	cap.capture = dup_str("{\"host\":\"analytics.loft.rocks\","
+	    "\"method\":\"POST\",\"path\":\"/v1/insert\",\"headers\":"
+	    "[[\"User-Agent\",\"Go-http-client/1.1\"]]}");
+	mk(&cap2, TT_SRC_POSTHOG, TT_PHASE_POINT, "$pageview", NULL, NULL,
+	    TT_NONE, TT_NONE);
+	cap2.capture = dup_str("{\"method\":\"POST\",\"host\":"
+	    "\"us.i.posthog.com\",\"path\":\"/batch/\",\"headers\":[]}");
+	mk(&direct, TT_SRC_DEVPOD, TT_PHASE_POINT, "devpod_cli", "devpod up",
+	    NULL, TT_NONE, TT_NONE);
+	mk(&bad, TT_SRC_DEVPOD, TT_PHASE_POINT, "b", NULL, NULL, TT_NONE,
+	    TT_NONE);
+	bad.capture = dup_str("{\"host\":\"analytics.loft.rocks\"");
+	mk(&nohost, TT_SRC_DEVPOD, TT_PHASE_POINT, "n", NULL, NULL, TT_NONE,
+	    TT_NONE);
+	nohost.capture = dup_str("{\"method\":\"POST\"}");
+	mk(&numhost, TT_SRC_DEVPOD, TT_PHASE_POINT, "n", NULL, NULL, TT_NONE,
+	    TT_NONE);
+	numhost.capture = dup_str("{\"host\":443}");
+	mk(&trailing, TT_SRC_DEVPOD, TT_PHASE_POINT, "t", NULL, NULL, TT_NONE,
+	    TT_NONE);
+	trailing.capture = dup_str("{\"host\":\"a.example\"} x");
+
+	MATCH("via=capture", &cap);
+	MATCH("via=capture", &cap2);
+	NO_MATCH("via=capture", &direct);
+	MATCH("via=direct", &direct);
+	NO_MATCH("via=direct", &cap);
+	MATCH("via!=capture", &direct);
+	NO_MATCH("via!=direct", &direct);
+	/* Any capture text, even bad, says it came through the proxy. */
+	MATCH("via=capture", &bad);
+	MATCH("via=capture", &nohost);
+
+	MATCH("host=analytics.loft.rocks", &cap);
+	NO_MATCH("host=analytics.loft.rocks", &cap2);
+	NO_MATCH("host=analytics.loft.rocks", &direct);
+	NO_MATCH("host=ANALYTICS.loft.rocks", &cap);
+	MATCH("host~LOFT", &cap);
+	MATCH("host~posthog", &cap2);
+	MATCH("host!~loft", &cap2);
+	MATCH("host!~loft", &direct);
+	MATCH("host!=analytics.loft.rocks", &direct);
+	MATCH("host=", &direct);
+	NO_MATCH("host=", &cap);
+	MATCH("host!=", &cap);
+	NO_MATCH("host!=", &direct);
+	MATCH("via=capture host~loft source=devpod command~up", &cap);
+	NO_MATCH("via=direct host~loft", &cap);
+
+	/* No host to be read: empty. */
+	MATCH("host=", &bad);
+	NO_MATCH("host~loft", &bad);
+	MATCH("host=", &nohost);
+	MATCH("host=", &numhost);
+	NO_MATCH("host~443", &numhost);
+	MATCH("host=", &trailing);
+
+	tt_event_clear(&cap);
+	tt_event_clear(&cap2);
+	tt_event_clear(&direct);
+	tt_event_clear(&bad);
+	tt_event_clear(&nohost);
+	tt_event_clear(&numhost);
+	tt_event_clear(&trailing);
+}
+
+/* tt_capture_parse(): host, method, path, the headers that are pairs. */
+static void
+test_capture_parse(void **state)
+{
+	struct tt_capture	c;
+
+	(void)state;
+	assert_int_equal(tt_capture_parse("{\"host\":\"analytics.loft."
+	    "rocks\",\"method\":\"POST\",\"path\":\"/v1/insert\","
+	    "\"headers\":[[\"User-Agent\",\"Go-http-client/1.1\"],"
+	    "[\"Authorization\",\"Bearer \u2022\u2022\u2022\"],[\"x\"],"
+	    "\"y\",[1,2],[\"Accept\",\"*/*\",\"extra\"]]}", &c), 0);
+	assert_string_equal(c.host, "analytics.loft.rocks");
+	assert_string_equal(c.method, "POST");
+	assert_string_equal(c.path, "/v1/insert");
+	assert_int_equal(c.nheaders, 3);
+	assert_string_equal(c.headers[0], "User-Agent");
+	assert_string_equal(c.headers[1], "Go-http-client/1.1");
+	assert_string_equal(c.headers[2], "Authorization");
+	assert_string_equal(c.headers[3], "Bearer \xe2\x80\xa2\xe2\x80\xa2"
+	    "\xe2\x80\xa2");
+	assert_string_equal(c.headers[4], "Accept");
+	assert_string_equal(c.headers[5], "*/*");
+	tt_capture_free(&c);
+	assert_null(c.host);
+	assert_int_equal(c.nheaders, 0);
+
+	assert_int_equal(tt_capture_parse("{\"host\":1,\"headers\":{}}",
+	    &c), 0);
+	assert_null(c.host);
+	assert_null(c.method);
+	assert_int_equal(c.nheaders, 0);
+	tt_capture_free(&c);
+
+	assert_int_equal(tt_capture_parse(NULL, &c), -1);
+	assert_null(c.host);
+	assert_int_equal(tt_capture_parse("[]", &c), -1);
+	assert_int_equal(tt_capture_parse("{\"host\":\"a\"", &c), -1);
+	assert_int_equal(tt_capture_parse("{} {}", &c), -1);
+	assert_int_equal(tt_capture_parse("", &c), -1);
+	assert_null(c.host);
+	tt_capture_free(&c);	/* harmless on what -1 left */
+}
+
 /* The empty filter matches everything, even a bare event. */
 static void
 test_match_empty(void **state)
@@ -684,12 +855,15 @@ main(void)
 		cmocka_unit_test(test_parse_unknown_field),
 		cmocka_unit_test(test_parse_bad_operator),
 		cmocka_unit_test(test_parse_numbers),
+		cmocka_unit_test(test_parse_capture_fields),
 		cmocka_unit_test(test_match_source_command),
 		cmocka_unit_test(test_match_error),
 		cmocka_unit_test(test_match_exit_code),
 		cmocka_unit_test(test_match_duration),
 		cmocka_unit_test(test_match_phase),
 		cmocka_unit_test(test_match_other_fields),
+		cmocka_unit_test(test_match_capture),
+		cmocka_unit_test(test_capture_parse),
 		cmocka_unit_test(test_match_empty),
 		cmocka_unit_test(test_match_and),
 	};

@@ -1,6 +1,7 @@
 /*
  * Unit tests for opt-out: the registry in memory (core/optout.c: matching,
- * filtering a batch, syncing with a reload), the registry in the database
+ * filtering a batch, syncing with a reload, what it means for captured
+ * requests), the registry in the database
  * (store/optout.c: set, clear, dropped counts with the commit, the proof
  * query, data_version seen from a second connection) and the tools' own
  * switches (core/switches.c) read from the environment and config files.
@@ -57,6 +58,35 @@ test_match(void **state)
 	assert_non_null(tt_optout_match(&reg, "werf", NULL));
 	/* case matters: client ids are opaque */
 	assert_null(tt_optout_match(&reg, "devpod", "A"));
+	tt_optout_clear(&reg);
+}
+
+/* What the registry means for a source's captured requests. */
+static void
+test_capture_state(void **state)
+{
+	struct tt_optout	reg;
+	char			buf[64];
+
+	(void)state;
+	tt_optout_init(&reg);
+	assert_null(tt_optout_capture_state(&reg, "devpod", buf, sizeof buf));
+	tt_optout_put(&reg, "devpod", "m1", 1, "cli");
+	assert_str(tt_optout_capture_state(&reg, "devpod", buf, sizeof buf),
+	    "1 client opted out: theirs blocked");
+	tt_optout_put(&reg, "devpod", "m2", 1, "ui");
+	assert_str(tt_optout_capture_state(&reg, "devpod", buf, sizeof buf),
+	    "2 clients opted out: theirs blocked");
+	assert_null(tt_optout_capture_state(&reg, "devsy", buf, sizeof buf));
+	/* The whole source: everything of it is blocked. */
+	tt_optout_put(&reg, "devpod", NULL, 2, "ui");
+	assert_str(tt_optout_capture_state(&reg, "devpod", buf, sizeof buf),
+	    "opted out: blocked");
+	/* Any source name, known to teltop or not. */
+	tt_optout_put(&reg, "sometool", NULL, 3, "cli");
+	assert_str(tt_optout_capture_state(&reg, "sometool", buf,
+	    sizeof buf), "opted out: blocked");
+	assert_null(tt_optout_capture_state(&reg, "some", buf, sizeof buf));
 	tt_optout_clear(&reg);
 }
 
@@ -598,6 +628,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_capture_state),
 		cmocka_unit_test(test_put_find_remove_order),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_sync),

@@ -370,6 +370,7 @@ collect(void *arg, const struct tt_event *ev)
 	c->os = dup_str(ev->os);
 	c->arch = dup_str(ev->arch);
 	c->pii = dup_str(ev->pii);
+	c->capture = dup_str(ev->capture);
 	c->data = NULL;
 	if (ev->data != NULL) {
 		c->data = malloc(ev->data_len + 1);
@@ -791,6 +792,81 @@ add_filter_rows(struct fixture *fx)
 	flush(fx);
 }
 
+/*
+ * Captured rows for the filters of via and host, after add_filter_rows():
+ *   name  source   capture
+ *   c1    devpod   {"host":"analytics.loft.rocks",...}
+ *   c2    posthog  {"method":"POST","host":"us.i.posthog.com",...}
+ *   c3    devpod   not JSON (cut short)
+ *   c4    generic  {"host":443}
+ *   c5    generic  {"host":"a.example"} followed by more text
+ *   c6    generic  "" (empty text)
+ */
+static void
+add_capture_rows(struct fixture *fx)
+{
+	static const struct {
+		const char	*name;
+		enum tt_source	 source;
+		const char	*capture;
+	} rows[] = {
+		{ "c1", TT_SRC_DEVPOD, "{\"host\":\"analytics.loft.rocks\","
+		    "\"method\":\"POST\",\"path\":\"/v1/insert\","
+		    "\"headers\":[[\"User-Agent\",\"Go-http-client/1.1\"]]}" },
+		{ "c2", TT_SRC_POSTHOG, "{\"method\":\"POST\",\"host\":"
+		    "\"us.i.posthog.com\",\"path\":\"/batch/\","
+		    "\"headers\":[]}" },
+		{ "c3", TT_SRC_DEVPOD, "{\"host\":\"analytics.loft.rocks\"" },
+		{ "c4", TT_SRC_GENERIC, "{\"host\":443}" },
+		{ "c5", TT_SRC_GENERIC, "{\"host\":\"a.example\"} x" },
+		{ "c6", TT_SRC_GENERIC, "" },
+	};
+	struct tt_batch	 b;
+	struct tt_event	*ev;
+	size_t		 i;
+
+	tt_batch_init(&b);
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		ev = add(&b, 20 + (int64_t)i, rows[i].source, TT_PHASE_POINT,
+		    rows[i].name, "up", NULL, TT_NONE, TT_NONE);
+		ev->capture = dup_str(rows[i].capture);
+	}
+	submit(fx, &b);
+	flush(fx);
+}
+
+/* via and host through SQL; the capture text is read back as stored. */
+static void
+test_filter_sql_capture(void **state)
+{
+	struct fixture	*fx = *state;
+
+	add_filter_rows(fx);
+	add_capture_rows(fx);
+	QUERY(fx, "via=capture", 0, "c1 c2 c3 c4 c5 c6");
+	QUERY(fx, "via!=direct", 0, "c1 c2 c3 c4 c5 c6");
+	QUERY(fx, "via=direct", 0, "w1 w2 w3 w4 w5 d1 d2 g1");
+	QUERY(fx, "via=direct source=devpod", 0, "d1 d2");
+	QUERY(fx, "via=capture source=devpod", 0, "c1 c3");
+	QUERY(fx, "host=analytics.loft.rocks", 0, "c1");
+	QUERY(fx, "host~POSTHOG", 0, "c2");
+	QUERY(fx, "host~.", 0, "c1 c2");
+	QUERY(fx, "host!=", 0, "c1 c2");
+	QUERY(fx, "host!~loft via=capture", 0, "c2 c3 c4 c5 c6");
+	QUERY(fx, "host=", 0, "w1 w2 w3 w4 w5 d1 d2 g1 c3 c4 c5 c6");
+	QUERY(fx, "host=443", 0, "");
+	query(fx, "name=c1", 0);
+	assert_int_equal(fx->ngot, 1);
+	assert_non_null(fx->got[0].capture);
+	assert_non_null(strstr(fx->got[0].capture, "Go-http-client/1.1"));
+	query(fx, "name=c6", 0);
+	assert_int_equal(fx->ngot, 1);
+	assert_string_equal(fx->got[0].capture, "");
+	query(fx, "name=w1", 0);
+	assert_int_equal(fx->ngot, 1);
+	assert_null(fx->got[0].capture);
+}
+
 /* The filters of the stream view, through SQL. */
 static void
 test_filter_sql(void **state)
@@ -848,6 +924,11 @@ test_filter_sql_vs_memory(void **state)
 		"id<3", "id=2", "source!=werf", "source~DEV",
 		"source=werf phase=finish exit_code!=0",
 		"command~conv duration_ms>998 duration_ms<1501",
+		"via=capture", "via=direct", "via!=capture", "via!=direct",
+		"host=analytics.loft.rocks", "host!=analytics.loft.rocks",
+		"host~LOFT", "host!~loft", "host=", "host!=", "host~",
+		"host!~", "host=a.example", "host~443", "host=443",
+		"via=capture source=devpod host~loft",
 	};
 	struct fixture		*fx = *state;
 	struct tt_event		 all[MAX_EVENTS];
@@ -857,6 +938,7 @@ test_filter_sql_vs_memory(void **state)
 	int			 nall, i, j;
 
 	add_filter_rows(fx);
+	add_capture_rows(fx);
 	query(fx, NULL, 0);
 	nall = fx->ngot;
 	memcpy(all, fx->got, (size_t)nall * sizeof all[0]);
@@ -895,6 +977,7 @@ test_filter_sql_vs_memory_odd(void **state)
 		"duration_ms~5", "duration_ms!~5", "exit_code~1", "id~1",
 		"source>5", "name<5", "command>0",
 		"name~", "command!~", "error~", "error!~",
+		"host>1", "host<z", "via~cap", "via>1",
 	};
 	struct fixture		*fx = *state;
 	struct tt_event		 all[MAX_EVENTS];
@@ -905,6 +988,7 @@ test_filter_sql_vs_memory_odd(void **state)
 	int			 nall, i, j;
 
 	add_filter_rows(fx);
+	add_capture_rows(fx);
 	query(fx, NULL, 0);
 	nall = fx->ngot;
 	memcpy(all, fx->got, (size_t)nall * sizeof all[0]);
@@ -978,14 +1062,23 @@ test_counters(void **state)
 	store_count(fx->st, TT_CTR_ACCEPTED, 4);
 	store_count(fx->st, TT_CTR_BYTES, 1000);
 	store_count(fx->st, TT_CTR_RECEIVED, 1);
-	/* Not written before the flush. */
+	store_count(fx->st, TT_CTR_BLOCKED_DEVPOD, 2);
+	/* Not written before the flush, but queued: the two add up. */
 	assert_int_equal(store_counters(fx->st, &c), 0);
 	assert_i64(c.v[TT_CTR_RECEIVED], 0);
+	store_counters_queued(fx->st, &c);
+	assert_i64(c.v[TT_CTR_RECEIVED], 6);
+	assert_i64(c.v[TT_CTR_BLOCKED_DEVPOD], 2);
+	assert_i64(c.v[TT_CTR_BYTES], 1000);
 
 	/* A flush with counters but no batches writes them, reports none. */
 	flush(fx);
 	assert_int_equal(fx->ncalls, 0);
 	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_BLOCKED_DEVPOD], 2);
+	/* Written, they are no longer queued. */
+	store_counters_queued(fx->st, &c);
+	assert_i64(c.v[TT_CTR_BLOCKED_DEVPOD], 2);
 	assert_i64(c.v[TT_CTR_RECEIVED], 6);
 	assert_i64(c.v[TT_CTR_ACCEPTED], 4);
 	assert_i64(c.v[TT_CTR_BYTES], 1000);
@@ -1712,6 +1805,7 @@ main(void)
 		T(test_stop),
 		T(test_flush_failure),
 		T(test_filter_sql),
+		T(test_filter_sql_capture),
 		T(test_filter_sql_vs_memory),
 		T(test_filter_sql_vs_memory_odd),
 		T(test_filter_injection),

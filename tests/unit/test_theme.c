@@ -193,7 +193,7 @@ test_role_names(void **state)
 
 	(void)state;
 	assert_int_equal(TUI_ROLE_DEFAULT, 0);
-	assert_int_equal(TUI_ROLE_COUNT, 33);
+	assert_int_equal(TUI_ROLE_COUNT, 34);
 	for (i = 0; i < TUI_ROLE_COUNT; i++) {
 		a = tui_role_name(i);
 		assert_true(*a != '\0');
@@ -210,6 +210,7 @@ test_role_names(void **state)
 	assert_str(tui_role_name(TUI_ROLE_FAIL), "outcome-fail");
 	assert_str(tui_role_name(TUI_ROLE_SUCCESS), "outcome-ok");
 	assert_str(tui_role_name(TUI_ROLE_OPTOUT_OFF), "optout-off");
+	assert_str(tui_role_name(TUI_ROLE_CAPTURE), "capture");
 	assert_str(tui_role_name(TUI_ROLE_COUNT), "?");
 	assert_str(tui_role_name((enum tui_role)-1), "?");
 }

@@ -309,6 +309,19 @@ test_escapes_parse(void **state)
 	cJSON_Delete(o);
 }
 
+/* Width: one column per character, continuation bytes not counted. */
+static void
+test_width(void **state)
+{
+	(void)state;
+	assert_int_equal(tt_utf8_width(""), 0);
+	assert_int_equal(tt_utf8_width("devpod"), 6);
+	assert_int_equal(tt_utf8_width("\xc3\xa9t\xc3\xa9"), 3);
+	assert_int_equal(tt_utf8_width("\xe2\x87\x84 \xf0\x9f\x98\x80"), 3);
+	/* Not UTF-8: a lone continuation byte starts nothing. */
+	assert_int_equal(tt_utf8_width("a\x80" "b"), 2);
+}
+
 int
 main(void)
 {
@@ -324,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_json_invalid),
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_escapes_parse),
+		cmocka_unit_test(test_width),
 	};
 
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
