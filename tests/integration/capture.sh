@@ -458,6 +458,13 @@ cap_case_go_devpod() {
 	cap_expect "$CP_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[
 	  {"source":"devpod","format":"devpod-insert","name":"devpod_cli","command":"devpod up",
 	   "error":"exit status 1","via":"capture","host":"analytics.loft.rocks"}]}'
+	# the filters pick it: via=capture and host=, not via=direct
+	"$TELTOP" events --db "$CP_DB" --format jsonl --filter "via=capture host=analytics.loft.rocks client_id=$m" \
+	    >"$CAP/filter.jsonl" || fail "events --filter via=capture host=...: exit $?"
+	check lines "$CAP/filter.jsonl" '{"count":1,"expect":[{"client_id":"'"$m"'"}]}'
+	"$TELTOP" events --db "$CP_DB" --format jsonl --filter "via=direct client_id=$m" >"$CAP/filter.jsonl" ||
+	    fail "events --filter via=direct: exit $?"
+	[ ! -s "$CAP/filter.jsonl" ] || fail "via=direct lists the captured event"
 }
 
 # posthog-go's /batch/ from Devsy (1.12.5, us.i.posthog.com) and Devtron
@@ -771,6 +778,15 @@ cap_case_forward_optout() {
 	cap_match "$FW_DB" '{"where":{"$text":"'"$m"'"},"none":true}' || fail "the opted-out DevPod event is stored"
 	b1=$(cap_metric "$FW_ADDR" teltop_blocked_total)
 	[ "$b1" -eq $((b0 + 1)) ] || fail "teltop_blocked_total went from $b0 to $b1"
+	# what `teltop optout list` says of DevPod: forwarded once, blocked once
+	cap_until 3000 cap_optout_capture devpod 'e.capture.forwarded === 1 && e.capture.blocked === 1'
+}
+
+# cap_optout_capture SOURCE EXPR: in `teltop optout list --json` of the
+# forwarding collector's database, SOURCE's entry e satisfies EXPR.
+cap_optout_capture() {
+	"$TELTOP" optout --db "$FW_DB" list --json >"$T/cap.oolist.json" || return 1
+	cap_js "$T/cap.oolist.json" 'v.some((e) => e.source === "'"$1"'" && e.client === null && e.capture && ('"$2"'))'
 }
 
 # The vendor is gone: the forward fails, is counted, and the tool still
