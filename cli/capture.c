@@ -18,9 +18,11 @@
  * - the bundle is replaced by rename(): a reader sees the old file or the
  *   new one, never a part; it holds only public certificates (0644).
  *
- * The token (from the file next to the database) goes into the proxy URL
- * as its password, the form curl, Go and Node turn into
- * Proxy-Authorization: Basic; a collector on loopback does not ask for it.
+ * When the collector's proxy wants the token (beyond loopback, or
+ * --token-required: GET /v1/ca says so), the token from the file next to
+ * the database goes into the proxy URL as its password, the form curl, Go
+ * and Node turn into Proxy-Authorization: Basic; otherwise it stays out of
+ * the tool's environment (a tool may log or report its environment).
  * libcrypto is used for one answer only: which file holds the system CAs
  * (X509_get_default_cert_file()).
  */
@@ -73,6 +75,7 @@ struct capture {
 	char	*where;		/* HOST:PORT, for messages and the proxy */
 	char	*host;		/* without brackets */
 	char	 token[TT_TOKEN_LEN + 1];	/* "" when none */
+	int	 needs_token;	/* the proxy wants it: put it in the URL */
 	char	*pem;		/* teltop's CA, from GET /v1/ca */
 	size_t	 pemlen;
 	char	*bundle;	/* the path written */
@@ -169,6 +172,14 @@ ask_collector(struct capture *c, char **cause)
 	}
 	c->pemlen = httpc_body_len(h);
 	c->pem = xstrdup(body);
+	/* the token goes into the children's environment only if needed */
+	c->needs_token = httpc_proxy_auth(h) ||
+	    !tt_auth_listen_is_loopback(c->host);
+	if (c->needs_token && c->token[0] == '\0') {
+		*cause = xasprintf("the collector at %s wants its token for "
+		    "the proxy (pass --db with its database)", c->where);
+		goto error;
+	}
 	httpc_free(h);
 	free(auth);
 	return 0;
@@ -442,7 +453,7 @@ make_values(struct capture *c)
 {
 	size_t	i;
 
-	if (c->token[0] != '\0')
+	if (c->token[0] != '\0' && c->needs_token)
 		c->proxy = xasprintf("http://teltop:%s@%s", c->token, c->where);
 	else
 		c->proxy = xasprintf("http://%s", c->where);

@@ -50,6 +50,7 @@ struct httpc {
 	char		*body;		/* the last reply's body, NUL ended */
 	size_t		 bodylen;
 	size_t		 bodycap;
+	int		 proxy_auth;	/* the last reply said Teltop-Proxy-Auth */
 };
 
 /* Milliseconds on the monotonic clock. */
@@ -185,6 +186,12 @@ size_t
 httpc_body_len(const struct httpc *h)
 {
 	return h->bodylen;
+}
+
+int
+httpc_proxy_auth(const struct httpc *h)
+{
+	return h->proxy_auth;
 }
 
 /* "host:port", for messages. */
@@ -463,6 +470,7 @@ again:
 		goto again;
 	}
 	*close = minor == 0;
+	h->proxy_auth = 0;
 	for (line = strstr(in, "\r\n") + 2; line < end; line = eol + 2) {
 		eol = strstr(line, "\r\n");
 		if ((v = header_value(line, eol, "content-length")) != NULL) {
@@ -471,6 +479,9 @@ again:
 		} else if ((v = header_value(line, eol,
 		    "transfer-encoding")) != NULL)
 			chunked = has_token(v, eol, "chunked");
+		else if ((v = header_value(line, eol,
+		    "teltop-proxy-auth")) != NULL)
+			h->proxy_auth = has_token(v, eol, "token");
 		else if ((v = header_value(line, eol, "connection")) != NULL) {
 			if (has_token(v, eol, "close"))
 				*close = 1;

@@ -57,6 +57,9 @@ int		 httpc_recv(struct httpc *, int timeout_ms, char **cause);
 const char	*httpc_body(const struct httpc *);
 /* Its length in bytes (it may hold NULs). */
 size_t		 httpc_body_len(const struct httpc *);
+/* Did the last reply say "Teltop-Proxy-Auth: token" (a collector's
+ * proxy that needs the token: GET /v1/ca tells)? */
+int		 httpc_proxy_auth(const struct httpc *);
 /* "host:port" of the handle, for messages. */
 const char	*httpc_where(const struct httpc *);
 

@@ -24,6 +24,7 @@
 	_(REJ_STORE, "rejected_store", "store") \
 	_(TUNNELLED, "tunnelled", NULL) \
 	_(FORWARD_FAILED, "forward_failed", NULL) \
+	_(TUNNEL_REFUSED, "tunnel_refused", NULL) \
 	TT_CAPTURE_COUNTERS(_, DEVTRON, "devtron") \
 	TT_CAPTURE_COUNTERS(_, DEVPOD, "devpod") \
 	TT_CAPTURE_COUNTERS(_, DEVSY, "devsy") \

@@ -558,12 +558,18 @@ cert_for(struct proxy *px, const char *host)
 /* ---- CONNECT ---- */
 
 int
+proxy_needs_token(const struct ws *ws)
+{
+	return !tt_auth_listen_is_loopback(ws->cfg.host) ||
+	    ws->cfg.token_required;
+}
+
+int
 proxy_authorized(struct hconn *c)
 {
 	struct ws	*ws = c->ws;
 
-	if (tt_auth_listen_is_loopback(ws->cfg.host) &&
-	    !ws->cfg.token_required)
+	if (!proxy_needs_token(ws))
 		return 1;
 	return ws->cfg.token != NULL && tt_proxy_auth_ok(h1_header(c->req,
 	    "proxy-authorization"), ws->cfg.token);
@@ -606,7 +612,8 @@ proxy_connect(struct hconn *c, const uint8_t *rest, size_t n)
 		return http_restart(c, ctx, rest, n);
 	}
 	if (px->tunnels >= TUNNELS_MAX) {
-		refuse(c, 503, TT_CTR_REJ_BUSY, "too many tunnels open at "
+		count(c->ws, TT_CTR_TUNNEL_REFUSED, 1);
+		refuse(c, 503, TT_CTR_COUNT, "too many tunnels open at "
 		    "once: retry shortly", "Retry-After: 1\r\n");
 		return 0;
 	}
@@ -630,7 +637,8 @@ proxy_relay(struct hconn *c, const char *host, int port)
 	int			 i;
 
 	if (px->tunnels >= TUNNELS_MAX) {
-		refuse(c, 503, TT_CTR_REJ_BUSY, "too many tunnels open at "
+		count(c->ws, TT_CTR_TUNNEL_REFUSED, 1);
+		refuse(c, 503, TT_CTR_COUNT, "too many tunnels open at "
 		    "once: retry shortly", "Retry-After: 1\r\n");
 		return;
 	}

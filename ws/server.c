@@ -694,6 +694,7 @@ route_class(const struct hconn *c)
 		    TT_ROUTE_REGISTRY;
 	case RK_HEALTHZ:
 	case RK_METRICS:
+	case RK_CA:
 	case RK_DEVTRON_OPTOUT:
 	case RK_DEVTRON_INFO:
 		return TT_ROUTE_READ;
@@ -1027,7 +1028,10 @@ ca_reply(struct hconn *c)
 		free(cause);
 		return;
 	}
-	http_reply(c, 200, "application/x-pem-file", xstrdup(pem), NULL);
+	/* tell teltop capture whether its children need the token */
+	http_reply(c, 200, "application/x-pem-file", xstrdup(pem),
+	    proxy_needs_token(c->ws) ? "Teltop-Proxy-Auth: token\r\n" :
+	    "Teltop-Proxy-Auth: none\r\n");
 }
 
 /* A plain-HTTP proxy request for another host: relay it. */

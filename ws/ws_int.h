@@ -167,6 +167,8 @@ void		 proxy_forward(struct hconn *, void (*fallback)(struct hconn *));
 /* The CA certificate (PEM, the proxy's), making the CA on first use;
  * NULL with *cause. */
 const char	*proxy_ca_pem(struct ws *, char **cause);
+/* Does the proxy ask for the token (beyond loopback, --token-required)? */
+int		 proxy_needs_token(const struct ws *);
 /* Is the proxy open to this request without Proxy-Authorization? */
 int		 proxy_authorized(struct hconn *);
 int		 proxy_tunnels(const struct ws *);

@@ -375,11 +375,14 @@ cap_case_env() {
 	if grep -v '^#' "$CAP/env.sh" | grep -qvE "^export [A-Za-z_]+='[^']*'\$"; then
 		fail "a line is not export NAME='VALUE': $(grep -v '^#' "$CAP/env.sh" | grep -vE "^export [A-Za-z_]+='[^']*'\$")"
 	fi
+	! grep -qF "$tok" "$CAP/env.sh" || fail "the token is in the exports of a collector that does not want it"
 	for sh in sh bash; do
 		vals=$("$sh" -c 'eval "$(cat "$1")"; printf "%s|" "$HTTPS_PROXY" "$https_proxy" "$HTTP_PROXY" "$http_proxy" \
 		    "$NO_PROXY" "$no_proxy" "$SSL_CERT_FILE" "$NODE_EXTRA_CA_CERTS" "$REQUESTS_CA_BUNDLE" "$CURL_CA_BUNDLE"' sh "$CAP/env.sh")
 		bundle=$(echo "$vals" | cut -d'|' -f7)
-		local want="http://teltop:$tok@$CP_ADDR"
+		# a loopback collector's proxy wants no token: it stays out
+		# of the tool's environment (--token-required: cap_case_token)
+		local want="http://$CP_ADDR"
 		[ "$(echo "$vals" | cut -d'|' -f1-4)" = "$want|$want|$want|$want" ] ||
 		    fail "$sh: proxies $(echo "$vals" | cut -d'|' -f1-4), want $want"
 		echo "$vals" | cut -d'|' -f5 | grep -qE '(^|,)localhost(,|$)' || fail "$sh: NO_PROXY $(echo "$vals" | cut -d'|' -f5)"
@@ -810,7 +813,8 @@ cap_case_forward_failed() {
 # ---------------------------------------------------------------- token, intercept
 
 # --token-required: CONNECT wants the token (407 + Proxy-Authenticate
-# otherwise); the proxy URL capture gives its child carries it.
+# otherwise); GET /v1/ca says so, and the proxy URL capture gives its child
+# carries it.
 cap_case_token() {
 	local tok basic wrong st m=it-cap-tok-$(cap_rand)
 	cap_serve TR token --token-required
@@ -833,6 +837,9 @@ cap_case_token() {
 	    https://analytics.loft.rocks/v1/insert -H 'content-type: application/json' --data-binary @"$CAP/tok.json"
 	cap_expect "$TR_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[{"via":"capture","host":"analytics.loft.rocks"}]}'
 	cap_expect "$TR_DB" '{"where":{"client_id":"'"$m-curl"'"},"count":1,"expect":[{"via":"capture"}]}'
+	# the exports carry it, because /v1/ca says this proxy wants it
+	"$TELTOP" capture --env --url "$TR_ADDR" --db "$TR_DB" >"$CAP/tok.env" 2>&1 || fail "capture --env: $(cat "$CAP/tok.env")"
+	grep -qF "export HTTPS_PROXY='http://teltop:$tok@$TR_ADDR'" "$CAP/tok.env" || fail "no token in the exports: $(grep PROXY "$CAP/tok.env")"
 	# the CA's certificate is public: no token for it on loopback
 	st=$(curl -s --max-time 5 -o "$CAP/tok.body" -w '%{http_code}' "http://$TR_ADDR/v1/ca")
 	[ "$st" = 200 ] || fail "GET /v1/ca without a token on loopback: $st $(head -c 200 "$CAP/tok.body")"
