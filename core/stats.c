@@ -319,9 +319,29 @@ tt_local_day(int64_t us, char day[11])
 const char *
 tt_day_cached(struct tt_day_cache *dc, int64_t us)
 {
-	if (dc->day[0] == '\0' || us < dc->start || us >= dc->end)
-		day_string(us, dc->day, &dc->start, &dc->end);
-	return dc->day;
+	int64_t	start, end;
+	int	i;
+
+	if (dc->n > 0 && us >= dc->e[dc->last].start &&
+	    us < dc->e[dc->last].end)
+		return dc->e[dc->last].day;
+	for (i = 0; i < dc->n; i++)
+		if (us >= dc->e[i].start && us < dc->e[i].end) {
+			dc->last = i;
+			return dc->e[i].day;
+		}
+	day_string(us, dc->scratch, &start, &end);
+	if (start == end)		/* not a day to keep */
+		return dc->scratch;
+	i = dc->next;
+	dc->next = (dc->next + 1) % TT_DAY_CACHE;
+	if (dc->n < TT_DAY_CACHE)
+		dc->n++;
+	dc->e[i].start = start;
+	dc->e[i].end = end;
+	memcpy(dc->e[i].day, dc->scratch, 11);
+	dc->last = i;
+	return dc->e[i].day;
 }
 
 /*

@@ -156,10 +156,19 @@ size_t	tt_stats_summaries(struct tt_stats *, struct tt_summary **);
 /* Local day of a time in µs ("YYYY-MM-DD"), honouring TZ. */
 void	tt_local_day(int64_t us, char day[11]);
 
-/* The last local day looked up and the µs range it covers. */
+/*
+ * The local days looked up last and the µs ranges they cover: events of a
+ * few days, in any order, cost no localtime() (which stats the zone file
+ * each time when TZ is unset).  Zeroed is empty.
+ */
+#define TT_DAY_CACHE	64
 struct tt_day_cache {
-	int64_t	start, end;
-	char	day[11];	/* "" when empty */
+	struct {
+		int64_t	start, end;
+		char	day[11];
+	}	e[TT_DAY_CACHE];
+	int	n, last, next;
+	char	scratch[11];	/* a day no range is kept for */
 };
 /* The local day of us, through the cache; valid until the next call. */
 const char *tt_day_cached(struct tt_day_cache *, int64_t us);
