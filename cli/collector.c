@@ -288,15 +288,16 @@ sink_optout_change(void *arg, const char *source, const char *client,
 	}
 }
 
-/* A committed event joins the live aggregates. */
+/* A committed event joins the live aggregates, as the store worked out
+ * (d: what it changed). */
 static void
-on_event(void *arg, const struct tt_event *ev)
+on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
 	struct collector	*co = arg;
 
 	if (ev->id > co->last_id)
 		co->last_id = ev->id;
-	tt_stats_add(co->stats, ev);
+	tt_stats_apply(co->stats, ev, d);
 	if (co->on_event != NULL)
 		co->on_event(co->on_event_arg, ev);
 }
@@ -456,6 +457,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	int			 port;
 	char			*line, *path, *tcause = NULL;
 	int64_t			 t0;
+	int			 rebuilt;
 
 	co->store = NULL;
 	co->ws = NULL;
@@ -493,13 +495,29 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	if (store_optout_load(co->store, &co->optout, 0, cause) != 0)
 		return -1;
 
-	/* Rebuild the aggregates from the database, then keep them live. */
+	/*
+	 * The aggregates from the rollups (their days in our zone: rebuilt
+	 * if they are in another), then kept live by the store's deltas.
+	 */
+	t0 = tt_now_us();
+	if (store_rollup_zone(co->store, &rebuilt, cause) != 0)
+		return -1;
+	if (rebuilt) {
+		line = xasprintf("rollups rebuilt for this time zone in %lld "
+		    "ms", (long long)((tt_now_us() - t0) / 1000));
+		say(co, line);
+		free(line);
+	}
 	t0 = tt_now_us();
 	co->stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_scan(co->store, TT_NONE, NULL, on_event, co, cause) != 0)
+	if (store_rollup_load(co->store, NULL, co->stats, t0, cause) != 0) {
+		if (*cause == NULL)
+			*cause = xstrdup("the rollups are in another time "
+			    "zone");
 		return -1;
+	}
 	store_set_event_cb(co->store, on_event, co);
-	line = xasprintf("aggregates rebuilt from the database in %lld ms",
+	line = xasprintf("aggregates loaded from the rollups in %lld ms",
 	    (long long)((tt_now_us() - t0) / 1000));
 	say(co, line);
 	free(line);

@@ -11,9 +11,11 @@
 
 #include <sqlite3.h>
 
+#include "core/stats.h"
 #include "store.h"
 
 struct pending;
+struct rollup;
 struct writer;
 
 /* One queued request: its payload and its events. */
@@ -24,6 +26,7 @@ struct pending {
 	void			*body;
 	size_t			 len;
 	struct tt_event		*ev;		/* owned */
+	struct tt_stats_delta	*delta;		/* ev's, once written; owned */
 	size_t			 n;
 	size_t			 bytes;		/* what it holds, about */
 };
@@ -41,6 +44,7 @@ struct wconn {
 	sqlite3_stmt	*ins_payload;
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_counter;
+	struct rollup	*ru;		/* its rollups (rollup.c) */
 };
 
 enum job_type {
@@ -100,7 +104,8 @@ struct store {
 	sqlite3_stmt		*optout_load;
 	store_commit_cb		 commit_cb;
 	void			*commit_arg;
-	void			(*event_cb)(void *, const struct tt_event *);
+	void			(*event_cb)(void *, const struct tt_event *,
+				    const struct tt_stats_delta *);
 	void			*event_arg;
 	void			(*log_cb)(void *, const char *);
 	void			*log_arg;
@@ -145,6 +150,28 @@ void	store_free_drops(struct drop_delta *, size_t);
  */
 int	store_optout_write(sqlite3 *, const char *source, const char *client,
 	    const char *set_by, int64_t since, int *rc, char **cause);
+
+/* rollup.c: a connection's rollups, on its thread. */
+struct rollup *store_rollup_new(sqlite3 *, char **cause);
+void	store_rollup_free(struct rollup *);
+/*
+ * ev is inserted (its id set): add what it changes to the transaction's
+ * sums and write its rows that cannot wait (open starts, clients, Devtron
+ * Summary); *d is what it changed (cleared by the caller).
+ */
+int	store_rollup_event(struct rollup *, const struct tt_event *ev,
+	    struct tt_stats_delta *d, int *rc, char **cause);
+/* Write the transaction's sums (before COMMIT). */
+int	store_rollup_flush(struct rollup *, int *rc, char **cause);
+/* The transaction ended (committed or not): forget its sums. */
+void	store_rollup_end(struct rollup *);
+/* store_privacy() of everything, from the rollups. */
+int	store_rollup_privacy(struct store *, const char *source,
+	    void (*)(void *, const struct store_privacy_row *), void *,
+	    char **cause);
+/* Empty the rollups and build them again from the events (in the
+ * caller's transaction; the days in this process's zone). */
+int	store_rollup_build(sqlite3 *, char **cause);
 
 /*
  * For the unit tests: run sql on the writer's connection (on its thread)

@@ -43,6 +43,8 @@ static int64_t		 top_id;	/* the highest id committed */
 static struct tt_event	 committed[MAX_KEPT];
 static size_t		 ncommitted, nback;
 static struct tt_stats	*live;
+/* Every event since the store opened, as the store's deltas say. */
+static struct tt_stats	*applied;
 
 static void
 store_start(void)
@@ -54,6 +56,8 @@ store_start(void)
 		abort();
 	}
 	last_id = top_id = 0;
+	tt_stats_free(applied);
+	applied = tt_stats_create(TT_ORPHAN_AFTER_US);
 }
 
 int
@@ -72,9 +76,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* The store's per-event callback: the live aggregates, and a copy. */
 static void
-on_event(void *arg, const struct tt_event *ev)
+on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
 	(void)arg;
+	tt_stats_apply(applied, ev, d);
 	FUZZ_CHECK(ev->id > last_id, "id %lld after %lld", (long long)ev->id,
 	    (long long)last_id);
 	if (ev->id > top_id)

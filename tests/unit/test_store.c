@@ -101,9 +101,12 @@ on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
 }
 
 static void
-on_event(void *arg, const struct tt_event *ev)
+on_event(void *arg, const struct tt_event *ev,
+    const struct tt_stats_delta *d)
 {
 	struct fixture	*fx = arg;
+
+	(void)d;
 
 	assert_true(fx->nids < MAX_EVENTS);
 	fx->ids[fx->nids++] = ev->id;
