@@ -57,7 +57,8 @@
 /* The statements of a connection's rollups. */
 enum {
 	S_EXEC, S_CLIENT, S_SUMMARY, S_CMD_GET, S_CMD_NEW, S_CMD_SET, S_HIST,
-	S_OPEN, S_CLOSE, S_DAY, S_PRIV, S_ZONE_GET, S_ZONE_SET, S_COUNT
+	S_OPEN, S_CLOSE, S_DAY, S_PRIV, S_ZONE_GET, S_ZONE_SET, S_VERSION,
+	S_COUNT
 };
 
 static const char *const sql[S_COUNT] = {
@@ -101,6 +102,7 @@ static const char *const sql[S_COUNT] = {
 	[S_ZONE_GET] = "SELECT value FROM rollup_meta WHERE key = 'zone'",
 	[S_ZONE_SET] = "INSERT OR REPLACE INTO rollup_meta(key, value) "
 	    "VALUES ('zone', ?)",
+	[S_VERSION] = "PRAGMA data_version",
 };
 
 /* A command's sums in this transaction. */
@@ -134,6 +136,7 @@ struct pii_parsed {
 };
 
 #define PII_CACHE_MAX	256	/* distinct pii texts kept parsed */
+#define KNOWN_MAX	16384	/* (day, source, client) known stored */
 
 /* What one transaction adds up; emptied at its end. */
 struct txn {
@@ -149,6 +152,13 @@ struct rollup {
 	sqlite3_stmt		*s[S_COUNT];
 	struct txn		 t;
 	struct hmap		 pii;	/* pii text -> struct pii_parsed */
+	/*
+	 * The (day, source, client) rows committed, as far as this
+	 * connection knows: no INSERT for those.  Emptied when another
+	 * connection commits (a rebuild may have changed them).
+	 */
+	struct hmap		 known;
+	int64_t			 version;	/* PRAGMA data_version */
 	struct tt_day_cache	 dc;
 	char			*kbuf;	/* keys are built here */
 	size_t			 kcap;
@@ -282,6 +292,8 @@ store_rollup_new(sqlite3 *db, char **cause)
 	hmap_init(&r->t.clients);
 	hmap_init(&r->t.priv);
 	hmap_init(&r->pii);
+	hmap_init(&r->known);
+	r->version = -1;
 	for (i = 0; i < S_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &r->s[i], NULL) != SQLITE_OK) {
@@ -328,12 +340,23 @@ free_pii(void *p)
 	free(pp);
 }
 
-/* Forget what the transaction added up (it committed or rolled back). */
+/* The transaction ended: forget what it added up; what it wrote of the
+ * clients is known to be there if it committed. */
 void
-store_rollup_end(struct rollup *r)
+store_rollup_end(struct rollup *r, int committed)
 {
+	size_t	i;
+
 	if (r == NULL)
 		return;
+	if (committed && r->t.active) {
+		if (r->known.n + r->t.clients.n > KNOWN_MAX)
+			hmap_clear(&r->known, NULL);
+		for (i = 0; i < r->t.clients.cap; i++)
+			if (r->t.clients.slots[i].key != NULL)
+				*hmap_put(&r->known, r->t.clients.slots[i].key,
+				    r->t.clients.slots[i].klen) = r;
+	}
 	hmap_clear(&r->t.cmds, free_acc_cmd);
 	hmap_clear(&r->t.days, free);
 	hmap_clear(&r->t.clients, NULL);
@@ -348,8 +371,9 @@ store_rollup_free(struct rollup *r)
 
 	if (r == NULL)
 		return;
-	store_rollup_end(r);
+	store_rollup_end(r, 0);
 	hmap_clear(&r->pii, free_pii);
+	hmap_clear(&r->known, NULL);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(r->s[i]);
 	free(r->kbuf);
@@ -580,6 +604,12 @@ txn_begin(struct rollup *r, int *rc, char **cause)
 	int		 same = 0, step;
 
 	r->t.active = 1;
+	if (sqlite3_step(r->s[S_VERSION]) == SQLITE_ROW &&
+	    sqlite3_column_int64(r->s[S_VERSION], 0) != r->version) {
+		r->version = sqlite3_column_int64(r->s[S_VERSION], 0);
+		hmap_clear(&r->known, NULL);
+	}
+	sqlite3_reset(r->s[S_VERSION]);
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		z = (const char *)sqlite3_column_text(s, 0);
 		same = z != NULL && (strcmp(z, my_zone()) == 0 || *z == '\0');
@@ -617,7 +647,8 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 	day->events++;
 	if (ev->client_id != NULL && ev->client_id[0] != '\0') {
 		n = key_build(r, ev->source, 2, d->day, ev->client_id);
-		if (hmap_get(&r->t.clients, r->kbuf, n) == NULL) {
+		if (hmap_get(&r->t.clients, r->kbuf, n) == NULL &&
+		    hmap_get(&r->known, r->kbuf, n) == NULL) {
 			*hmap_put(&r->t.clients, r->kbuf, n) = r;
 			s = r->s[S_CLIENT];
 			bind_text(s, 1, d->day);
@@ -892,8 +923,12 @@ store_rollup_zone(struct store *st, int *rebuilt, char **cause)
 	if ((mine = zone_is_mine(st->db, cause)) == 0) {
 		if (store_rollup_build(st->db, cause) != 0)
 			mine = -1;
-		else
+		else {
 			*rebuilt = 1;
+			/* our own rows changed: data_version will not say */
+			if (st->wc.ru != NULL)
+				hmap_clear(&st->wc.ru->known, NULL);
+		}
 	}
 	if (mine < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);

@@ -144,6 +144,18 @@ static const char *migrations[] = {
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
+/* The schema version before the rollups (for the tests). */
+int
+store_rollup_migration(void)
+{
+	int	v;
+
+	for (v = 0; v < SCHEMA_VERSION; v++)
+		if (migrations[v] == migration_rollups)
+			return v;
+	return -1;
+}
+
 static const char sql_payload[] =
 	"INSERT INTO payloads(received_at, route, content_type, body) "
 	"VALUES (?, ?, ?, ?)";
@@ -633,13 +645,13 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 		goto rollback;
 	if (txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
 		goto rollback;
-	store_rollup_end(c->ru);
+	store_rollup_end(c->ru, 1);
 	j->rc = 0;
 	j->how = TT_COMMIT_OK;
 	return;
 rollback:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	store_rollup_end(c->ru);
+	store_rollup_end(c->ru, 0);
 fail:
 	j->rc = -1;
 	j->how = (rc & 0xff) == SQLITE_FULL ? TT_COMMIT_DISK_FULL :

@@ -163,12 +163,14 @@ int	store_rollup_event(struct rollup *, const struct tt_event *ev,
 	    struct tt_stats_delta *d, int *rc, char **cause);
 /* Write the transaction's sums (before COMMIT). */
 int	store_rollup_flush(struct rollup *, int *rc, char **cause);
-/* The transaction ended (committed or not): forget its sums. */
-void	store_rollup_end(struct rollup *);
+/* The transaction ended (committed 1, or not): forget its sums. */
+void	store_rollup_end(struct rollup *, int committed);
 /* store_privacy() of everything, from the rollups. */
 int	store_rollup_privacy(struct store *, const char *source,
 	    void (*)(void *, const struct store_privacy_row *), void *,
 	    char **cause);
+/* store.c: the schema version the rollups' migration starts from. */
+int	store_rollup_migration(void);
 /* Empty the rollups and build them again from the events (in the
  * caller's transaction; the days in this process's zone). */
 int	store_rollup_build(sqlite3 *, char **cause);
