@@ -53,9 +53,10 @@
 #	BENCH_KEEP=1		keep the temporary directory
 # Event counts at scale 1: arrays and raw 200,000; http8 100,000; ws32
 # 50,000; http1 40,000; ws1 20,000; step 2 1,000,000 of each kind.  "teltop
-# stats" runs BENCH_REPEAT times too, but once only when it takes over 5 s.  About 10 minutes on
-# the 2-core development machine, 4 more the first time (the big
-# databases, about 10 GB).
+# stats" runs BENCH_REPEAT times too, but once only when it takes over 5 s.
+# About 9 minutes on the 2-core development machine with today's teltop,
+# 14 the first time (the big databases are built: 10 GB in TOOLS/cache,
+# which make clean removes).
 #
 # Exit status: 0 when every step worked, whatever the figures; 1 when a step
 # failed (a server did not start or exit 0 on SIGTERM, a reply was wrong or
@@ -839,7 +840,7 @@ row "RSS (VmHWM) after $m mix events (MiB)" "$v" "$v" "<=" 32
 v=$(mib "$(median hwm.startup.mix)")
 row "RSS (VmHWM) after start-up on $m mix (MiB)" "$v" "$v" "<=" 32
 v=$(mib "$(median big.hwm)")
-row "RSS (VmHWM) at $b rows (MiB)" "$v" "$v" "<=" 32
+row "RSS (VmHWM) at $b bench rows, after ingest (MiB)" "$v" "$v" "<=" 32
 for kind in $kinds; do
 	for l in arrays ws32; do
 		p99=$(median "paced.$l.$kind.p99")
