@@ -880,6 +880,14 @@ tt_stats_orphan_after(const struct tt_stats *st)
 	return st->orphan_after;
 }
 
+size_t
+tt_stats_held(const struct tt_stats *st, size_t *execs)
+{
+	if (execs != NULL)
+		*execs = st->execs.n;
+	return st->pends.n;
+}
+
 static void
 free_cmd(void *p)
 {

@@ -135,6 +135,9 @@ int		 tt_stats_load_summary(struct tt_stats *, const char *day,
 		     enum tt_source, const char *client, int64_t ts,
 		     const char *counts);
 int64_t		 tt_stats_orphan_after(const struct tt_stats *);
+/* Open starts the model holds (younger than the orphan timeout at the
+ * last snapshot), and executions tt_stats_add() keeps: for the tests. */
+size_t		 tt_stats_held(const struct tt_stats *, size_t *execs);
 
 /*
  * The counts of a Devtron Summary event as JSON, [["key",value],...] in
