@@ -4,6 +4,10 @@
  * on a timer or when enough is queued, and its commit callback releases
  * the replies.  A tick watches PRAGMA data_version, so an opt-out set by
  * another process (`teltop optout set`) is picked up within TICK_US.
+ * The live aggregates (what the UI shows) are loaded from the store's
+ * rollups at start and follow the deltas the store works out for each
+ * committed event, so start-up reads no event and memory holds no
+ * finished execution.
  *
  * Threads: every function here runs on the loop thread.  The store commits
  * on its writer thread and hands results back through ws_post() (post()

@@ -26,7 +26,8 @@
 /*
  * The rollups (store/rollup.c), what start-up and `teltop stats` read.
  * The migration that makes them builds them from the events already
- * stored (store_rollup_build: about 9 s for 1 M mix events).
+ * stored (store_rollup_build), once: 1 M mix events (2 GB) in 2.4 s of
+ * CPU, 7-8 s on the shared 2-core machine; 1 M bench rows in 1.7 s.
  */
 static const char migration_rollups[] =
 	"CREATE TABLE rollup_cmd("
