@@ -164,6 +164,14 @@ struct rollup {
 	size_t			 kcap;
 };
 
+/* The SQL that reads an execution's earlier events (for the tests: it
+ * must find them through an index, not a scan). */
+const char *
+store_rollup_exec_sql(void)
+{
+	return sql[S_EXEC];
+}
+
 static pthread_once_t	zone_once = PTHREAD_ONCE_INIT;
 static char		zone[TT_ZONE_LEN + 1];
 
@@ -1104,6 +1112,21 @@ store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
 		rc = 0;
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
+}
+
+int64_t
+store_rollup_events(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(sum(events), 0) FROM "
+	    "rollup_day", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
 }
 
 int

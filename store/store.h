@@ -165,6 +165,9 @@ int		 store_rollup_zone(struct store *, int *rebuilt, char **cause);
  */
 int		 store_rollup_load(struct store *, const char *source,
 		     struct tt_stats *, int64_t now_us, char **cause);
+/* The events stored, as the rollups count them (every event is in one
+ * day's row, whatever the zone): store_event_count() without a scan. */
+int64_t		 store_rollup_events(struct store *);
 
 /* ---- the opt-out registry (store/optout.c) ---- */
 

@@ -169,6 +169,8 @@ void	store_rollup_end(struct rollup *, int committed);
 int	store_rollup_privacy(struct store *, const char *source,
 	    void (*)(void *, const struct store_privacy_row *), void *,
 	    char **cause);
+/* rollup.c: the query of an execution's earlier events (tests). */
+const char *store_rollup_exec_sql(void);
 /* store.c: the schema version the rollups' migration starts from. */
 int	store_rollup_migration(void);
 /* Empty the rollups and build them again from the events (in the

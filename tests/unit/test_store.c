@@ -2002,6 +2002,7 @@ rollups_agree(struct fixture *fx)
 	    add_priv_line, scanned, &cause), 0);
 	assert_str(rolled, scanned);
 	assert_i64(store_event_count(fx->st), rfx.nevents);
+	assert_i64(store_rollup_events(fx->st), rfx.nevents);
 }
 
 /* The scenario: what commits one to four hold. */
@@ -2297,6 +2298,37 @@ test_rollup_source(void **state)
 	rollup_finish();
 }
 
+/*
+ * A late finish pairs through an index on events(execution_id): the query
+ * of an execution's earlier events is a search, never a scan of events
+ * (which, on every start and finish, would make ingest grow with them).
+ */
+static void
+test_rollup_exec_index(void **state)
+{
+	struct fixture	*fx = *state;
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		*q;
+	const char	*detail;
+	int		 rows = 0;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", store_rollup_exec_sql());
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		detail = (const char *)sqlite3_column_text(s, 3);
+		rows++;
+		if (strstr(detail, "SCAN") != NULL ||
+		    strstr(detail, "INDEX") == NULL)
+			fail_msg("the execution lookup: %s", detail);
+	}
+	assert_true(rows > 0);
+	sqlite3_finalize(s);
+	sqlite3_free(q);
+	sqlite3_close(db);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -2336,6 +2368,7 @@ main(void)
 		T(test_rollup_abort_writer),
 		T(test_rollup_migration),
 		T(test_rollup_source),
+		T(test_rollup_exec_index),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
