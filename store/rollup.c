@@ -643,7 +643,7 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 	sqlite3_stmt	*s;
 	char		*command = NULL, *json;
 	size_t		 n;
-	int		 has_exec;
+	int		 has_exec, step;
 
 	if (!r->t.active && txn_begin(r, rc, cause) != 0)
 		return -1;
@@ -678,9 +678,9 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 		bind_text(s, 3, ev->client_id != NULL ? ev->client_id : "");
 		sqlite3_bind_int64(s, 4, ev->ts);
 		bind_text(s, 5, json);
-		*rc = run(r, s, rc, cause);
+		step = run(r, s, rc, cause);
 		free(json);
-		if (*rc != 0)
+		if (step != 0)
 			return -1;
 	}
 	privacy(r, ev);
