@@ -460,7 +460,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	struct ws_config	 cfg;
 	int			 port;
 	char			*line, *path, *tcause = NULL;
-	int64_t			 t0;
+	int64_t			 t0, rolled;
 	int			 rebuilt;
 
 	co->store = NULL;
@@ -501,14 +501,18 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 
 	/*
 	 * The aggregates from the rollups (their days in our zone: rebuilt
-	 * if they are in another), then kept live by the store's deltas.
+	 * if they are in another; rows stored past them counted), then kept
+	 * live by the store's deltas.
 	 */
 	t0 = tt_now_us();
-	if (store_rollup_zone(co->store, &rebuilt, cause) != 0)
+	if (store_rollup_sync(co->store, &rebuilt, &rolled, cause) != 0)
 		return -1;
-	if (rebuilt) {
-		line = xasprintf("rollups rebuilt for this time zone in %lld "
-		    "ms", (long long)((tt_now_us() - t0) / 1000));
+	if (rebuilt || rolled > 0) {
+		line = rebuilt ? xasprintf("rollups rebuilt for this time zone "
+		    "in %lld ms", (long long)((tt_now_us() - t0) / 1000)) :
+		    xasprintf("%lld events stored without rollups counted in "
+		    "%lld ms", (long long)rolled,
+		    (long long)((tt_now_us() - t0) / 1000));
 		say(co, line);
 		free(line);
 	}

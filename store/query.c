@@ -380,8 +380,9 @@ store_privacy(struct store *st, int64_t since_us, const char *source,
 	int				 rc;
 
 	*cause = NULL;
-	if (since_us == TT_NONE)
-		return store_rollup_privacy(st, source, cb, arg, cause);
+	if (since_us == TT_NONE && (rc = store_rollup_privacy(st, source, cb,
+	    arg, cause)) != 1)
+		return rc;
 	rc = sqlite3_prepare_v2(st->db, "SELECT e.source, "
 	    "json_extract(j.value, '$.field'), json_extract(j.value, '$.kind'), "
 	    "json_extract(j.value, '$.grade'), count(*) "

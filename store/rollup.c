@@ -29,10 +29,16 @@
  * COMMIT; the deltas themselves go back to the loop with the committed
  * events, for the live model.
  *
+ * The rollups count every event up to rollup_meta 'last_id'.  Rows past it
+ * that no teltop commit counted (a teltop of an older schema cannot open
+ * this one, but a sqlite3 shell can write rows) are rolled up from their
+ * rows by the next transaction that stores events, or at a collector's
+ * start (store_rollup_sync); until then readers replay the events.
+ *
  * Days are local days, so they depend on the zone: the rows are in the
  * zone of rollup_meta.  A reader in another zone replays the events
  * instead (store_rollup_load returns 1), and a collector in another zone
- * rebuilds the rollups at start (store_rollup_zone).  A writer that finds
+ * rebuilds the rollups at start (store_rollup_sync).  A writer that finds
  * another zone there (two collectors in two zones on one database) marks
  * the days as in no zone: nobody trusts them until a rebuild.
  *
@@ -58,7 +64,7 @@
 enum {
 	S_EXEC, S_CLIENT, S_SUMMARY, S_CMD_GET, S_CMD_NEW, S_CMD_SET, S_HIST,
 	S_OPEN, S_CLOSE, S_DAY, S_PRIV, S_ZONE_GET, S_ZONE_SET, S_VERSION,
-	S_COUNT
+	S_LAST_GET, S_LAST_SET, S_ROWS, S_COUNT
 };
 
 static const char *const sql[S_COUNT] = {
@@ -103,6 +109,18 @@ static const char *const sql[S_COUNT] = {
 	[S_ZONE_SET] = "INSERT OR REPLACE INTO rollup_meta(key, value) "
 	    "VALUES ('zone', ?)",
 	[S_VERSION] = "PRAGMA data_version",
+	/* ?1: the transaction's first event, not counted here */
+	[S_LAST_GET] = "SELECT (SELECT value FROM rollup_meta WHERE key = "
+	    "'last_id'), (SELECT coalesce(max(id), 0) FROM events "
+	    "WHERE id < ?1)",
+	[S_LAST_SET] = "INSERT INTO rollup_meta(key, value) VALUES "
+	    "('last_id', ?1) ON CONFLICT(key) DO UPDATE SET "
+	    "value = max(value, excluded.value)",
+	/* what an event's rollups read of it, as it is stored */
+	[S_ROWS] = "SELECT id, ts, source, name, phase, client_id, "
+	    "execution_id, command, duration_ms, exit_code, error, "
+	    "CASE WHEN source = 'devtron' AND name = 'Summary' THEN data END, "
+	    "pii FROM events WHERE id > ?1 AND id < ?2 ORDER BY id",
 };
 
 /* A command's sums in this transaction. */
@@ -144,6 +162,8 @@ struct txn {
 	struct hmap	 days;		/* struct acc_day */
 	struct hmap	 clients;	/* (day, source, client) written */
 	struct hmap	 priv;		/* struct acc_priv */
+	int64_t		 last_id;	/* the last event counted */
+	int64_t		 nrolled;	/* events rolled up from their rows */
 	int		 active;
 };
 
@@ -173,12 +193,12 @@ store_rollup_exec_sql(void)
 }
 
 static pthread_once_t	zone_once = PTHREAD_ONCE_INIT;
-static char		zone[TT_ZONE_LEN + 1];
+static char		zone_mine[TT_ZONE_LEN + 1];
 
 static void
 zone_init(void)
 {
-	tt_zone_id(zone);
+	tt_zone_id(zone_mine);
 }
 
 /* This process's zone id. */
@@ -186,7 +206,7 @@ static const char *
 my_zone(void)
 {
 	pthread_once(&zone_once, zone_init);
-	return zone;
+	return zone_mine;
 }
 
 /* ---- keys ---- */
@@ -369,6 +389,7 @@ store_rollup_end(struct rollup *r, int committed)
 	hmap_clear(&r->t.days, free);
 	hmap_clear(&r->t.clients, NULL);
 	hmap_clear(&r->t.priv, free_acc_priv);
+	r->t.last_id = r->t.nrolled = 0;
 	r->t.active = 0;
 }
 
@@ -603,12 +624,19 @@ privacy(struct rollup *r, const struct tt_event *ev)
 	}
 }
 
-/* Start summing a transaction: check the zone the days are in. */
+static int	roll_rows(struct rollup *, int64_t, int64_t, int *, char **);
+
+/*
+ * Start summing a transaction: check the zone the days are in, and count
+ * the events stored past the rollups first (those before first, the
+ * transaction's first event).
+ */
 static int
-txn_begin(struct rollup *r, int *rc, char **cause)
+txn_begin(struct rollup *r, int64_t first, int *rc, char **cause)
 {
 	sqlite3_stmt	*s = r->s[S_ZONE_GET];
 	const char	*z;
+	int64_t		 last;
 	int		 same = 0, step;
 
 	r->t.active = 1;
@@ -625,12 +653,27 @@ txn_begin(struct rollup *r, int *rc, char **cause)
 	sqlite3_reset(s);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return fail(r, rc, cause);
-	if (same)
-		return 0;
-	/* Days of another zone, or none: ours will not agree with them. */
-	s = r->s[S_ZONE_SET];
-	bind_text(s, 1, "");
-	return run(r, s, rc, cause);
+	if (!same) {
+		/* Days of another zone, or none: ours will not agree. */
+		s = r->s[S_ZONE_SET];
+		bind_text(s, 1, "");
+		if (run(r, s, rc, cause) != 0)
+			return -1;
+	}
+	/* Rows no commit counted: count them now, before ours. */
+	s = r->s[S_LAST_GET];
+	sqlite3_bind_int64(s, 1, first);
+	if ((step = sqlite3_step(s)) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL &&
+	    sqlite3_column_int64(s, 1) > sqlite3_column_int64(s, 0)) {
+		last = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		return roll_rows(r, last, first, rc, cause);
+	}
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW)
+		return fail(r, rc, cause);
+	return 0;
 }
 
 int
@@ -645,9 +688,11 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 	size_t		 n;
 	int		 has_exec, step;
 
-	if (!r->t.active && txn_begin(r, rc, cause) != 0)
+	if (!r->t.active && txn_begin(r, ev->id, rc, cause) != 0)
 		return -1;
 	tt_stats_delta_init(d);
+	if (ev->id > r->t.last_id)
+		r->t.last_id = ev->id;
 	d->source = ev->source;
 	d->ts = ev->ts;
 	memcpy(d->day, tt_day_cached(&r->dc, ev->ts), 11);
@@ -807,7 +852,10 @@ store_rollup_flush(struct rollup *r, int *rc, char **cause)
 		if (run(r, s, rc, cause) != 0)
 			return -1;
 	}
-	return 0;
+	if (r->t.last_id == 0)
+		return 0;
+	sqlite3_bind_int64(r->s[S_LAST_SET], 1, r->t.last_id);
+	return run(r, r->s[S_LAST_SET], rc, cause);
 }
 
 /* ---- building them from the events ---- */
@@ -816,37 +864,24 @@ static const char *const rollup_tables[] = { "rollup_cmd", "rollup_hist",
     "rollup_open", "rollup_day", "rollup_client", "rollup_summary",
     "rollup_privacy", "rollup_meta" };
 
-int
-store_rollup_build(sqlite3 *db, char **cause)
+/* Roll up the events after id `after` and before `before` from their
+ * rows, in order (their deltas go nowhere: no live model saw them). */
+static int
+roll_rows(struct rollup *r, int64_t after, int64_t before, int *rc,
+    char **cause)
 {
 	struct tt_stats_delta	 d;
-	struct rollup		*r;
 	struct tt_event		 ev;
-	sqlite3_stmt		*s = NULL;
+	sqlite3_stmt		*s;
 	const char		*t;
-	char			*q;
-	size_t			 i;
-	int			 rc = SQLITE_OK, step;
+	int			 step;
 
-	*cause = NULL;
-	for (i = 0; i < sizeof rollup_tables / sizeof rollup_tables[0]; i++) {
-		q = xasprintf("DELETE FROM %s", rollup_tables[i]);
-		step = store_exec(db, q, cause);
-		free(q);
-		if (step != 0)
-			return -1;
-	}
-	if ((r = store_rollup_new(db, cause)) == NULL)
-		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT id, ts, source, name, phase, "
-	    "client_id, execution_id, command, duration_ms, exit_code, error, "
-	    "CASE WHEN source = 'devtron' AND name = 'Summary' THEN data END, "
-	    "pii FROM events ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
-		fail(r, &rc, cause);
-		goto error;
-	}
-	if (txn_begin(r, &rc, cause) != 0)
-		goto error;
+	/* S_ROWS is its own statement: the events are read while the
+	 * rollup statements run */
+	if (sqlite3_prepare_v2(r->db, sql[S_ROWS], -1, &s, NULL) != SQLITE_OK)
+		return fail(r, rc, cause);
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, before);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&ev);
 		ev.id = sqlite3_column_int64(s, 0);
@@ -865,80 +900,136 @@ store_rollup_build(sqlite3 *db, char **cause)
 		ev.exit_code = col_int(s, 9);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 10);
 		ev.data = (char *)(uintptr_t)sqlite3_column_text(s, 11);
-		ev.pii = (char *)(uintptr_t)sqlite3_column_text(s, 12);
 		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
+		ev.pii = (char *)(uintptr_t)sqlite3_column_text(s, 12);
 		/* borrowed strings: ev is not cleared */
-		step = store_rollup_event(r, &ev, &d, &rc, cause);
+		step = store_rollup_event(r, &ev, &d, rc, cause);
 		tt_stats_delta_clear(&d);
-		if (step != 0)
-			goto error;
+		if (step != 0) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+		r->t.nrolled++;
 	}
 	if (step != SQLITE_DONE) {
-		fail(r, &rc, cause);
-		goto error;
+		fail(r, rc, cause);
+		sqlite3_finalize(s);
+		return -1;
 	}
-	if (store_rollup_flush(r, &rc, cause) != 0)
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+store_rollup_build(sqlite3 *db, char **cause)
+{
+	struct rollup	*r;
+	char		*q;
+	size_t		 i;
+	int		 rc = SQLITE_OK, step;
+
+	*cause = NULL;
+	for (i = 0; i < sizeof rollup_tables / sizeof rollup_tables[0]; i++) {
+		q = xasprintf("DELETE FROM %s", rollup_tables[i]);
+		step = store_exec(db, q, cause);
+		free(q);
+		if (step != 0)
+			return -1;
+	}
+	if ((r = store_rollup_new(db, cause)) == NULL)
+		return -1;
+	r->t.active = 1;	/* no zone yet, nothing counted: no checks */
+	if (roll_rows(r, 0, INT64_MAX, &rc, cause) != 0 ||
+	    store_rollup_flush(r, &rc, cause) != 0)
 		goto error;
 	sqlite3_bind_text(r->s[S_ZONE_SET], 1, my_zone(), -1, SQLITE_STATIC);
 	if (run(r, r->s[S_ZONE_SET], &rc, cause) != 0)
 		goto error;
-	sqlite3_finalize(s);
+	/* nothing stored yet: they count every event up to id 0 */
+	sqlite3_bind_int64(r->s[S_LAST_SET], 1, r->t.last_id);
+	if (run(r, r->s[S_LAST_SET], &rc, cause) != 0)
+		goto error;
 	store_rollup_free(r);
 	return 0;
 error:
-	sqlite3_finalize(s);
 	store_rollup_free(r);
 	return -1;
 }
 
-/* The zone the stored days are in: 1 ours, 0 another or none, -1 error. */
+/*
+ * Can readers take the rollups: 1 when they count every event stored
+ * (and, with zone, their days are in ours), 0 when not, -1 on error.
+ * *rebuild (if not NULL) says whether only a rebuild would do.
+ */
 static int
-zone_is_mine(sqlite3 *db, char **cause)
+usable(sqlite3 *db, int zone, int *rebuild, char **cause)
 {
 	sqlite3_stmt	*s;
 	const char	*z;
-	int		 mine = 0, step;
+	int		 ok = 0, step, mine = 0;
 
-	if (sqlite3_prepare_v2(db, sql[S_ZONE_GET], -1, &s, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT value FROM rollup_meta "
+	    "WHERE key = 'zone'), (SELECT value FROM rollup_meta WHERE key = "
+	    "'last_id'), (SELECT coalesce(max(id), 0) FROM events)", -1, &s,
+	    NULL) != SQLITE_OK) {
 		*cause = xasprintf("rollups: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		z = (const char *)sqlite3_column_text(s, 0);
 		mine = z != NULL && strcmp(z, my_zone()) == 0;
+		ok = sqlite3_column_type(s, 1) != SQLITE_NULL &&
+		    sqlite3_column_int64(s, 1) >= sqlite3_column_int64(s, 2) &&
+		    (mine || !zone);
+		if (rebuild != NULL)
+			*rebuild = !mine || sqlite3_column_type(s, 1) ==
+			    SQLITE_NULL;
 	}
 	sqlite3_finalize(s);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+	if (step != SQLITE_ROW) {
 		*cause = xasprintf("rollups: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	return mine;
+	return ok;
 }
 
 int
-store_rollup_zone(struct store *st, int *rebuilt, char **cause)
+store_rollup_sync(struct store *st, int *rebuilt, int64_t *rolled,
+    char **cause)
 {
-	int	mine;
+	struct rollup	*r;
+	int		 ok, rebuild, rc = SQLITE_OK;
 
 	*cause = NULL;
 	*rebuilt = 0;
-	if ((mine = zone_is_mine(st->db, cause)) != 0)
-		return mine < 0 ? -1 : 0;
+	*rolled = 0;
+	if ((ok = usable(st->db, 1, NULL, cause)) != 0)
+		return ok < 0 ? -1 : 0;
 	if (store_exec(st->db, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
-	/* Another process may have rebuilt them meanwhile. */
-	if ((mine = zone_is_mine(st->db, cause)) == 0) {
-		if (store_rollup_build(st->db, cause) != 0)
-			mine = -1;
-		else {
+	/* Another process may have done it meanwhile. */
+	if ((ok = usable(st->db, 1, &rebuild, cause)) != 0)
+		goto done;
+	if (rebuild) {
+		if ((ok = store_rollup_build(st->db, cause)) == 0) {
 			*rebuilt = 1;
 			/* our own rows changed: data_version will not say */
 			if (st->wc.ru != NULL)
 				hmap_clear(&st->wc.ru->known, NULL);
 		}
+		goto done;
 	}
-	if (mine < 0) {
+	/* a transaction of no event of its own: the rows past last_id */
+	if ((r = store_rollup_new(st->db, cause)) == NULL) {
+		ok = -1;
+		goto done;
+	}
+	if ((ok = txn_begin(r, INT64_MAX, &rc, cause)) == 0 &&
+	    (ok = store_rollup_flush(r, &rc, cause)) == 0)
+		*rolled = r->t.nrolled;
+	store_rollup_free(r);
+done:
+	if (ok < 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -1097,15 +1188,15 @@ int
 store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
     int64_t now, char **cause)
 {
-	int	mine, rc = -1;
+	int	ok, rc = -1;
 
 	*cause = NULL;
 	/* One read transaction: the rows agree with one another. */
 	if (store_exec(st->db, "BEGIN", cause) != 0)
 		return -1;
-	if ((mine = zone_is_mine(st->db, cause)) == 0)
+	if ((ok = usable(st->db, 1, NULL, cause)) == 0)
 		rc = 1;
-	else if (mine > 0 && load_cmds(st, source, out, cause) == 0 &&
+	else if (ok > 0 && load_cmds(st, source, out, cause) == 0 &&
 	    load_open(st, source, out, now, cause) == 0 &&
 	    load_days(st, source, out, cause) == 0 &&
 	    load_summaries(st, source, out, cause) == 0)
@@ -1139,6 +1230,8 @@ store_rollup_privacy(struct store *st, const char *source,
 	int				 step;
 
 	*cause = NULL;
+	if ((step = usable(st->db, 0, NULL, cause)) <= 0)
+		return step < 0 ? -1 : 1;
 	s = reader(st, "SELECT source, field, kind, grade, events FROM "
 	    "rollup_privacy WHERE events > 0 AND (?1 IS NULL OR source = ?1) "
 	    "ORDER BY source, events DESC, field, kind, grade", source, cause);

@@ -82,7 +82,7 @@ static const char migration_rollups[] =
 	"  PRIMARY KEY(source, field, kind, grade)) WITHOUT ROWID;"
 	"CREATE TABLE rollup_meta("
 	"  key TEXT PRIMARY KEY,"
-	"  value TEXT) WITHOUT ROWID;";
+	"  value) WITHOUT ROWID;";
 
 /* Each entry takes the schema from version i to i + 1. */
 static const char *migrations[] = {

@@ -154,14 +154,18 @@ int		 store_privacy(struct store *, int64_t since_us,
 /*
  * A collector calls this before it loads the rollups: when their days are
  * in another time zone than this process's, they are rebuilt from the
- * events (*rebuilt 1; about as long as the migration that made them).
+ * events (*rebuilt 1; about as long as the migration that made them);
+ * events stored past them by something else than teltop are counted
+ * (*rolled of them).
  */
-int		 store_rollup_zone(struct store *, int *rebuilt, char **cause);
+int		 store_rollup_sync(struct store *, int *rebuilt,
+		     int64_t *rolled, char **cause);
 /*
  * Load the rollups of one source (NULL: all) into an empty model: what a
  * replay of every event through tt_stats_add() gives.  Open starts older
  * than the model's orphan timeout at now_us are its orphans.  1 (nothing
- * loaded) when the days are in another time zone: replay (store_scan).
+ * loaded) when the days are in another time zone, or events were stored
+ * past them (store_rollup_sync): replay (store_scan).
  */
 int		 store_rollup_load(struct store *, const char *source,
 		     struct tt_stats *, int64_t now_us, char **cause);

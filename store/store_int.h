@@ -165,7 +165,8 @@ int	store_rollup_event(struct rollup *, const struct tt_event *ev,
 int	store_rollup_flush(struct rollup *, int *rc, char **cause);
 /* The transaction ended (committed 1, or not): forget its sums. */
 void	store_rollup_end(struct rollup *, int committed);
-/* store_privacy() of everything, from the rollups. */
+/* store_privacy() of everything, from the rollups; 1 when they do not
+ * count every event stored (then the events). */
 int	store_rollup_privacy(struct store *, const char *source,
 	    void (*)(void *, const struct store_privacy_row *), void *,
 	    char **cause);

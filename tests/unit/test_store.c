@@ -2211,7 +2211,7 @@ unmigrate(const char *path)
  * An existing database (its events stored before there were rollups)
  * gets them at open, as a replay of its events gives them; and rollups
  * of another time zone are refused by the reader and rebuilt by
- * store_rollup_zone().
+ * store_rollup_sync().
  */
 static void
 test_rollup_migration(void **state)
@@ -2220,6 +2220,7 @@ test_rollup_migration(void **state)
 	struct tt_stats	*loaded;
 	sqlite3		*db;
 	char		*cause = NULL;
+	int64_t		 rolled;
 	int		 v, rebuilt;
 
 	rollup_begin(fx);
@@ -2248,11 +2249,14 @@ test_rollup_migration(void **state)
 	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
 	    &cause), 1);
 	tt_stats_free(loaded);
-	assert_int_equal(store_rollup_zone(fx->st, &rebuilt, &cause), 0);
+	assert_int_equal(store_rollup_sync(fx->st, &rebuilt, &rolled, &cause),
+	    0);
 	assert_int_equal(rebuilt, 1);
 	rollups_agree(fx);
-	assert_int_equal(store_rollup_zone(fx->st, &rebuilt, &cause), 0);
+	assert_int_equal(store_rollup_sync(fx->st, &rebuilt, &rolled, &cause),
+	    0);
 	assert_int_equal(rebuilt, 0);
+	assert_i64(rolled, 0);
 
 	/* and the rollups go on from there */
 	RSUBMIT(fx, rs3);
@@ -2295,6 +2299,97 @@ test_rollup_source(void **state)
 	free(d);
 	tt_stats_free(loaded);
 	tt_stats_free(werf);
+	rollup_finish();
+}
+
+/* The model a replay of every stored event gives. */
+static struct tt_stats *
+replay(struct fixture *fx)
+{
+	struct tt_stats	*m = tt_stats_create(0);
+	char		*cause = NULL;
+
+	assert_int_equal(store_scan(fx->st, TT_NONE, NULL, rollup_feed, m,
+	    &cause), 0);
+	return m;
+}
+
+/* Rows written with sqlite3 into events past the rollups (an old row's
+ * start, then a finish for an execution the rollups have open). */
+static void
+write_behind(struct fixture *fx, const char *name)
+{
+	sqlite3	*db;
+	char	 sql[512];
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql, "INSERT INTO events(received_at, ts, "
+	    "source, format, name, phase, client_id, execution_id, command, "
+	    "duration_ms, exit_code, pii) VALUES (%lld, %lld, 'werf', "
+	    "'werf-json', '%s', 'finish', 'behind', 'e2', 'werf converge', "
+	    "NULL, 3, '" PII_ID "'), (%lld, %lld, 'generic', 'generic', '%s', "
+	    "'point', 'behind2', NULL, NULL, NULL, NULL, NULL)", T0,
+	    T0 + 40 * 1000000LL, name, T0, T0 + 86400 * 3 * 1000000LL, name);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * Events stored past the rollups by something else than a teltop commit:
+ * readers replay until they are counted, which the next commit does, or
+ * store_rollup_sync() at a collector's start; then the rollups are what a
+ * replay gives, late finish included.
+ */
+static void
+test_rollup_behind(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_stats	*loaded, *all;
+	char		*cause = NULL, rolled_rows[1024] = "", scanned[1024] = "";
+	int64_t		 rolled;
+	int		 rebuilt;
+
+	rollup_begin(fx);
+	RSUBMIT(fx, rs1);
+	flush(fx);
+	write_behind(fx, "behind-a");
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 1);
+	tt_stats_free(loaded);
+	/* the privacy summary reads the events meanwhile */
+	assert_int_equal(store_privacy(fx->st, TT_NONE, NULL, add_priv_line,
+	    rolled_rows, &cause), 0);
+	assert_int_equal(store_privacy(fx->st, INT64_MIN + 1, NULL,
+	    add_priv_line, scanned, &cause), 0);
+	assert_str(rolled_rows, scanned);
+	assert_non_null(strstr(rolled_rows, "werf distinct_id install_id"));
+
+	/* the next commit counts them first */
+	RSUBMIT(fx, rs2);
+	flush(fx);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 0);
+	all = replay(fx);
+	models_equal(all, loaded, RNOW);
+	tt_stats_free(loaded);
+	tt_stats_free(all);
+
+	/* as does a collector's start, with nothing of its own to commit */
+	write_behind(fx, "behind-b");
+	assert_int_equal(store_rollup_sync(fx->st, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 0);
+	assert_i64(rolled, 2);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 0);
+	all = replay(fx);
+	models_equal(all, loaded, RNOW);
+	tt_stats_free(loaded);
+	tt_stats_free(all);
+	assert_i64(store_rollup_events(fx->st), store_event_count(fx->st));
 	rollup_finish();
 }
 
@@ -2369,6 +2464,7 @@ main(void)
 		T(test_rollup_migration),
 		T(test_rollup_source),
 		T(test_rollup_exec_index),
+		T(test_rollup_behind),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
