@@ -143,9 +143,13 @@ bench: teltop $(UNIT_LINK)
 		$(UNIT_LINK) $(PKG_LIBS)
 	bench/run.sh ./teltop
 
+# Decoding and privacy findings per event, without network or store.
+bench/decodebench: bench/decodebench.c $(UNIT_LINK)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+
 clean:
 	rm -rf build build-asan teltop bench/load bench/rawinsert \
-		bench/statsbench bench/privbench
+		bench/statsbench bench/privbench bench/decodebench
 
 # ---- fuzz: one libFuzzer target per input parser (tests/fuzz/fuzz_*.c) ----
 # `make fuzz` installs clang if needed (scripts/deps.sh fuzz), builds every
