@@ -1,9 +1,10 @@
 /*
  * decodebench: what decoding and the privacy findings cost per event on the
  * ingest path, without the network or the store.  Each load is a set of
- * request bodies built once; a round runs tt_decode() on every body and then
- * the findings for each event as the collector does (cli/collector.c
- * privacy(): the scan of each event that has none yet, tt_privacy_json()).
+ * request bodies built once; a round runs tt_decode() on every body as
+ * ws/worker.c does (opts.findings: the findings made on the decoder's tree)
+ * and then the findings for each event that has none, as cli/collector.c
+ * privacy() does (tt_privacy_scan() of data, tt_privacy_json()).
  *
  *   decodebench [--rounds N] [--load NAME]
  *
@@ -307,6 +308,7 @@ load_run(struct load *l, long rounds)
 
 	memset(&opts, 0, sizeof opts);
 	opts.received_at = 1767614400000000LL;
+	opts.findings = 1;	/* as ws/worker.c decodes */
 	td = xcalloc((size_t)rounds, sizeof *td);
 	tp = xcalloc((size_t)rounds, sizeof *tp);
 	tt = xcalloc((size_t)rounds, sizeof *tt);

@@ -35,6 +35,10 @@ fmt_new_event(struct dctx *d, const cJSON *item, const char *format,
 	ev->ts = d->received_at;
 	ev->data = text;
 	ev->data_len = len;
+	if (d->opts->findings) {
+		tt_privacy_scan_tree(item, &d->findings);
+		ev->pii = tt_privacy_json(&d->findings);
+	}
 	return ev;
 }
 
@@ -225,28 +229,18 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 	return 0;
 }
 
-int
-tt_decode(enum tt_route route, const uint8_t *body, size_t len,
-    const struct tt_decode_opts *opts, struct tt_batch *batch, char **cause)
+/* tt_decode() with the context set up: the formats, by route and shape. */
+static int
+decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
+    size_t len, char **cause)
 {
-	static const struct tt_decode_opts	 defaults;
-	struct dctx				 d;
-	cJSON					*root;
-	const char				*s = (const char *)body;
-	size_t					 i;
-	int					 rc;
+	cJSON		*root;
+	const char	*s = (const char *)body;
+	size_t		 i;
+	int		 rc;
 
-	*cause = NULL;
-	if (opts == NULL)
-		opts = &defaults;
-	d.opts = opts;
-	d.batch = batch;
-	d.event_max = opts->event_max != 0 ? opts->event_max : TT_EVENT_MAX;
-	d.received_at = opts->received_at != 0 ? opts->received_at :
-	    tt_now_us();
-
-	if (route == TT_ROUTE_OTLP_TRACES && opts->protobuf)
-		return fmt_otlp_protobuf(&d, body, len, cause);
+	if (route == TT_ROUTE_OTLP_TRACES && d->opts->protobuf)
+		return fmt_otlp_protobuf(d, body, len, cause);
 
 	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' ||
 	    s[i] == '\t'); i++)
@@ -273,9 +267,31 @@ tt_decode(enum tt_route route, const uint8_t *body, size_t len,
 			return -1;
 		free(*cause);
 		*cause = NULL;
-		return decode_ndjson(&d, s, len, route, cause);
+		return decode_ndjson(d, s, len, route, cause);
 	}
-	rc = decode_json(&d, root, route, cause);
+	rc = decode_json(d, root, route, cause);
 	cJSON_Delete(root);
+	return rc;
+}
+
+int
+tt_decode(enum tt_route route, const uint8_t *body, size_t len,
+    const struct tt_decode_opts *opts, struct tt_batch *batch, char **cause)
+{
+	static const struct tt_decode_opts	 defaults;
+	struct dctx				 d;
+	int					 rc;
+
+	*cause = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	d.opts = opts;
+	d.batch = batch;
+	d.event_max = opts->event_max != 0 ? opts->event_max : TT_EVENT_MAX;
+	d.received_at = opts->received_at != 0 ? opts->received_at :
+	    tt_now_us();
+	tt_findings_init(&d.findings);
+	rc = decode_body(&d, route, body, len, cause);
+	tt_findings_clear(&d.findings);
 	return rc;
 }

@@ -235,6 +235,9 @@ tt_event_note(struct tt_event *ev, const char *fmt, ...)
 	free(ev->data);
 	ev->data = text;
 	ev->data_len = len;
+	/* Findings of the old text no longer describe it: scan it again. */
+	free(ev->pii);
+	ev->pii = NULL;
 }
 
 void

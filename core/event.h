@@ -91,7 +91,8 @@ void		 tt_event_copy(struct tt_event *dst, const struct tt_event *src,
  * Say in the event's JSON text why part of it was not used (a time out of
  * range, a number too large): the message goes into the array
  * "_teltop":{"notes":[...]} of data, which --explain and the detail view
- * show.  data must be a JSON object; otherwise nothing happens.
+ * show.  data must be a JSON object; otherwise nothing happens.  The
+ * event's pii, if any, is freed and set to NULL: it described the old text.
  */
 void		 tt_event_note(struct tt_event *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

@@ -9,15 +9,18 @@
 #include <cJSON.h>
 
 #include "../decode.h"
+#include "../privacy.h"
 
 struct dctx {
 	const struct tt_decode_opts	*opts;
 	struct tt_batch			*batch;
 	size_t				 event_max;
 	int64_t				 received_at;
+	struct tt_findings		 findings;	/* reused per event */
 };
 
-/* Claim a new event for a JSON item: checks its size, sets data. */
+/* Claim a new event for a JSON item: checks its size, sets data (and pii
+ * with opts->findings). */
 struct tt_event	*fmt_new_event(struct dctx *, const cJSON *item,
 		    const char *format, enum tt_source);
 /* Set ts from a member, else the fallback, else received_at. */

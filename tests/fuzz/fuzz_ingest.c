@@ -227,6 +227,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < b.n; i++) {
 		FUZZ_CHECK(tt_optout_match(&reg, tt_source_name(b.ev[i].source),
 		    b.ev[i].client_id) == NULL, "event %zu is opted out", i);
+		/* the decoder's findings stand (checked above) */
+		if (b.ev[i].pii != NULL)
+			continue;
 		FUZZ_CHECK(tt_privacy_scan(b.ev[i].data, b.ev[i].data_len,
 		    &f) == 0, "event %zu: data does not scan", i);
 		b.ev[i].pii = tt_privacy_json(&f);
