@@ -3,6 +3,9 @@
  * format, but real senders stray (Devsy's early body on the PostHog host,
  * werf's flat JSON on /v1/traces), so within JSON the shape of each item
  * decides, and the route only breaks ties.
+ *
+ * An event's data is the item's own bytes in the body wherever those are
+ * usable as they came (formats/span.h), else cJSON's print of the item.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +23,28 @@ fmt_new_event(struct dctx *d, const cJSON *item, const char *format,
 {
 	struct tt_event	*ev;
 	char		*text;
-	size_t		 len;
+	size_t		 len, off;
 
-	text = json_print(item, &len);
-	if (len > d->event_max) {
-		tt_batch_reject_size(d->batch, len, d->event_max);
-		free(text);
-		return NULL;
+	if (span_get(&d->spans, item, &off, &len)) {
+		/* The bytes as they came: no print, no repair needed. */
+		if (len > d->event_max) {
+			tt_batch_reject_size(d->batch, len, d->event_max);
+			return NULL;
+		}
+		text = xmalloc(len + 1);
+		memcpy(text, d->body + off, len);
+		text[len] = '\0';
+	} else {
+		off = TT_NOT_IN_BODY;
+		text = json_print(item, &len);
+		if (len > d->event_max) {
+			tt_batch_reject_size(d->batch, len, d->event_max);
+			free(text);
+			return NULL;
+		}
 	}
 	ev = tt_batch_add(d->batch);
+	ev->data_off = off;
 	ev->format = format;
 	ev->source = src;
 	ev->received_at = d->received_at;
@@ -191,6 +207,7 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 	cJSON		*root;
 	char		*why = NULL;
 	size_t		 good = 0, line = 0;
+	int		 repaired;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -201,7 +218,7 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 			p++;
 		if (p < nl) {
 			if ((root = json_parse(p, (size_t)(nl - p),
-			    &why)) == NULL) {
+			    &why, &repaired)) == NULL) {
 				char *msg = xasprintf("line %zu: %s", line,
 				    why);
 				tt_batch_reject(d->batch, msg);
@@ -210,12 +227,16 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 				why = NULL;
 			} else {
 				good++;
+				if (!repaired)
+					(void)span_build(&d->spans, root, p,
+					    (size_t)(nl - p), (size_t)(p - s));
 				(void)decode_json(d, root, route, &why);
 				if (why != NULL) {
 					tt_batch_reject(d->batch, why);
 					free(why);
 					why = NULL;
 				}
+				span_reset(&d->spans);
 				cJSON_Delete(root);
 			}
 		}
@@ -237,7 +258,7 @@ decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
 	cJSON		*root;
 	const char	*s = (const char *)body;
 	size_t		 i;
-	int		 rc;
+	int		 rc, repaired;
 
 	if (route == TT_ROUTE_OTLP_TRACES && d->opts->protobuf)
 		return fmt_otlp_protobuf(d, body, len, cause);
@@ -260,7 +281,7 @@ decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
 		    TT_VALUES_MAX);
 		return TT_DECODE_TOO_LARGE;
 	}
-	root = json_parse(s, len, cause);
+	root = json_parse(s, len, cause, &repaired);
 	if (root == NULL) {
 		/* Several lines may each be a JSON value (NDJSON). */
 		if (route != TT_ROUTE_EVENTS || memchr(s, '\n', len) == NULL)
@@ -269,7 +290,10 @@ decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
 		*cause = NULL;
 		return decode_ndjson(d, s, len, route, cause);
 	}
+	if (!repaired)
+		(void)span_build(&d->spans, root, s, len, 0);
 	rc = decode_json(d, root, route, cause);
+	span_reset(&d->spans);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -290,8 +314,11 @@ tt_decode(enum tt_route route, const uint8_t *body, size_t len,
 	d.event_max = opts->event_max != 0 ? opts->event_max : TT_EVENT_MAX;
 	d.received_at = opts->received_at != 0 ? opts->received_at :
 	    tt_now_us();
+	d.body = (const char *)body;
+	span_init(&d.spans);
 	tt_findings_init(&d.findings);
 	rc = decode_body(&d, route, body, len, cause);
 	tt_findings_clear(&d.findings);
+	span_free(&d.spans);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define TT_NONE INT64_MIN	/* an absent integer field */
+#define TT_NOT_IN_BODY SIZE_MAX	/* data_off: data is not the body's bytes */
 
 /* Sources: the tools teltop knows, in display order. */
 #define TT_SOURCES(_) \
@@ -50,6 +51,14 @@ struct tt_event {
 	char		*pii;		/* JSON array of findings, or NULL */
 	char		*data;		/* this event as JSON text (decoded form) */
 	size_t		 data_len;
+	/*
+	 * Where data's bytes are in the body the event came in (after
+	 * transport decoding: chunked, gzip, base64 undone), or
+	 * TT_NOT_IN_BODY when data is not a copy of body bytes but printed by
+	 * teltop (an item that had to be repaired or escaped, one built from
+	 * protobuf or OTLP spans, one with a note) or read back from a store.
+	 */
+	size_t		 data_off;
 	/*
 	 * Captured through the proxy: the request as JSON, {"host","method",
 	 * "path","headers":[[name,value]...]} (secrets masked); NULL when

@@ -10,17 +10,23 @@
 
 #include "../decode.h"
 #include "../privacy.h"
+#include "span.h"
 
 struct dctx {
 	const struct tt_decode_opts	*opts;
 	struct tt_batch			*batch;
 	size_t				 event_max;
 	int64_t				 received_at;
+	const char			*body;		/* the bytes decoded */
+	struct spans			 spans;		/* of the tree in use */
 	struct tt_findings		 findings;	/* reused per event */
 };
 
-/* Claim a new event for a JSON item: checks its size, sets data (and pii
- * with opts->findings). */
+/*
+ * Claim a new event for a JSON item: checks its size, sets data (the
+ * item's bytes in the body when d->spans has them usable, else its print)
+ * and, with opts->findings, pii.
+ */
 struct tt_event	*fmt_new_event(struct dctx *, const cJSON *item,
 		    const char *format, enum tt_source);
 /* Set ts from a member, else the fallback, else received_at. */

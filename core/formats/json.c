@@ -50,13 +50,15 @@ json_depth_ok(const char *s, size_t len, int max)
 /*
  * Parse len bytes (not NUL-terminated) after repairing them: invalid UTF-8
  * and NUL become U+FFFD, and so do the \u0000 and lone-surrogate escapes
- * that cJSON would cut a string at or refuse.  On failure *off is where
+ * that cJSON would cut a string at or refuse (*repaired says whether any
+ * was there: the tree then holds what the text does not).  On failure *off
+ * is where
  * parsing stopped (len at the end of the input); on success it is where
  * anything but whitespace follows the value, or len.  Offsets are into the
  * repaired text, which differs from the input only where it was invalid.
  */
 static cJSON *
-parse_repaired(const char *s, size_t len, size_t *off)
+parse_repaired(const char *s, size_t len, size_t *off, int *repaired)
 {
 	cJSON		*root;
 	const char	*end = NULL, *text = s;
@@ -74,6 +76,7 @@ parse_repaired(const char *s, size_t len, size_t *off)
 		}
 		(void)tt_utf8_fix_escapes(copy, n);
 	}
+	*repaired = copy != NULL;
 	root = cJSON_ParseWithLengthOpts(text, n, &end, 0);
 	if (root == NULL)
 		end = cJSON_GetErrorPtr();
@@ -92,17 +95,20 @@ parse_repaired(const char *s, size_t len, size_t *off)
 
 /* Parse JSON text; on failure say where and why.  Caller deletes. */
 cJSON *
-json_parse(const char *s, size_t len, char **cause)
+json_parse(const char *s, size_t len, char **cause, int *repaired)
 {
 	cJSON		*root;
 	size_t		 off;
+	int		 fixed;
 
 	if (!json_depth_ok(s, len, TT_JSON_DEPTH)) {
 		*cause = xasprintf("JSON nested deeper than %d levels",
 		    TT_JSON_DEPTH);
 		return NULL;
 	}
-	root = parse_repaired(s, len, &off);
+	root = parse_repaired(s, len, &off, &fixed);
+	if (repaired != NULL)
+		*repaired = fixed;
 	if (root == NULL) {
 		if (off >= len)
 			*cause = xasprintf("malformed JSON: unexpected end of "
@@ -192,6 +198,7 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	const cJSON	*v;
 	cJSON		*parsed;
 	size_t		 len, off;
+	int		 repaired;
 
 	*owned = NULL;
 	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
@@ -204,7 +211,7 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	if (!json_depth_ok(v->valuestring, len, TT_JSON_DEPTH))
 		return NULL;
 	/* Its text may hold \u0000 too: repaired like any body. */
-	parsed = parse_repaired(v->valuestring, len, &off);
+	parsed = parse_repaired(v->valuestring, len, &off, &repaired);
 	if (parsed == NULL)
 		return NULL;
 	if (!cJSON_IsObject(parsed)) {

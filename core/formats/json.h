@@ -15,8 +15,12 @@
 /* The integers a JSON reader holds exactly (2^53 - 1), either sign. */
 #define JSON_INT_MAX	9007199254740991LL
 
-/* Parse len bytes; NULL with *cause set (caller frees) on bad input. */
-cJSON		*json_parse(const char *, size_t, char **cause);
+/*
+ * Parse len bytes; NULL with *cause set (caller frees) on bad input.
+ * *repaired (if not NULL) says whether invalid UTF-8 or a bad escape had
+ * to be replaced first (the tree then differs from the text).
+ */
+cJSON		*json_parse(const char *, size_t, char **cause, int *repaired);
 /* Is the nesting of the text at most max? */
 int		 json_depth_ok(const char *, size_t, int max);
 

@@ -58,7 +58,7 @@ fuzz_check_pii(const struct tt_event *ev, size_t i)
 /* The properties of tt_decode()'s result (core/decode.h, event.h). */
 static inline void
 fuzz_check_batch(int rc, const char *cause, const struct tt_batch *b,
-    const struct tt_decode_opts *opts)
+    const struct tt_decode_opts *opts, const uint8_t *body, size_t len)
 {
 	const struct tt_event	*ev;
 	size_t			 i, max;
@@ -92,6 +92,12 @@ fuzz_check_batch(int rc, const char *cause, const struct tt_batch *b,
 		    "event %zu: %zu bytes > %zu", i, ev->data_len, max);
 		FUZZ_CHECK(ev->id == 0, "event %zu: id %lld before storing", i,
 		    (long long)ev->id);
+		/* data_off: data is a copy of the body's bytes there */
+		FUZZ_CHECK(ev->data_off == TT_NOT_IN_BODY ||
+		    (ev->data_off <= len && ev->data_len <= len -
+		    ev->data_off && memcmp(body + ev->data_off, ev->data,
+		    ev->data_len) == 0), "event %zu: data is not the body's "
+		    "bytes at %zu", i, ev->data_off);
 		j = cJSON_ParseWithLength(ev->data, ev->data_len);
 		FUZZ_CHECK(j != NULL, "event %zu: data is not JSON: %.200s", i,
 		    ev->data);

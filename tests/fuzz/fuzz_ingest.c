@@ -210,7 +210,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	route = fuzz_route(data[0], &opts);
 	tt_batch_init(&b);
 	rc = tt_decode(route, data + 1, size - 1, &opts, &b, &cause);
-	fuzz_check_batch(rc, cause, &b, &opts);
+	fuzz_check_batch(rc, cause, &b, &opts, data + 1, size - 1);
 	if (rc != 0 || (b.n == 0 && b.rejected > 0)) {
 		/* ws/server.c answers 400 or 413 and stores nothing. */
 		free(cause);

@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.received_at = 1767225600000000LL;
 	tt_batch_init(&b);
 	rc = tt_decode(TT_ROUTE_OTLP_TRACES, data, size, &opts, &b, &cause);
-	fuzz_check_batch(rc, cause, &b, &opts);
+	fuzz_check_batch(rc, cause, &b, &opts, data, size);
 	free(cause);
 	tt_batch_clear(&b);
 	return 0;

@@ -2958,6 +2958,127 @@ test_utf8_protobuf(void **state)
 	tt_batch_clear(b);
 }
 
+#define IN_BODY	0	/* expect_data(): data is the body's bytes */
+#define PRINTED	1	/* expect_data(): data is printed */
+
+/*
+ * Decode body on route; event i's data must be want, and data_off must be
+ * where want is in the body (IN_BODY) or TT_NOT_IN_BODY (PRINTED).
+ */
+static void
+expect_data(enum tt_route route, const char *body, size_t i,
+    const char *want, int printed)
+{
+	struct tt_batch	 b;
+	const char	*at = strstr(body, want);
+	char		*cause;
+	size_t		 want_off;
+
+	assert_true(printed || at != NULL);
+	want_off = printed ? TT_NOT_IN_BODY : (size_t)(at - body);
+
+	assert_int_equal(decode_raw(route, body, strlen(body), 0, 0, RECV_AT,
+	    &b, &cause), IN_BODY);
+	assert_true(i < b.n);
+	assert_str(b.ev[i].data, want);
+	assert_int_equal(b.ev[i].data_len, strlen(want));
+	if (b.ev[i].data_off != want_off)
+		print_error("data_off %zu, expected %zu\n", b.ev[i].data_off,
+		    want_off);
+	assert_true(b.ev[i].data_off == want_off);
+	if (want_off != TT_NOT_IN_BODY)
+		assert_memory_equal(body + want_off, want, strlen(want));
+	tt_batch_clear(&b);
+}
+
+/* data is the bytes the event came in, wherever they are usable so. */
+static void
+test_data_bytes(void **state)
+{
+	static const char	 legacy[] = "{\"type\":\"cmdfinished\","
+				     "\"event\":{\"timestamp\":1.683878643e15,"
+				     "\"processingTime\":17477},\"x\":1.50}";
+	static const char	 ph[] = "{\"api_key\":\"k\",\"batch\":["
+				     "{\"event\":\"a\",\"properties\":"
+				     "{\"n\":12345678901234567890}} , {\"event\":"
+				     "\"b\",\"properties\":{\"s\":\"\\u00e9\"}}]}";
+	static const char	 dp[] = "{\"data\":[{\"event\":{\"type\":"
+				     "\"devpod_cli\",\"properties\":"
+				     "\"{\\\"command\\\":\\\"up\\\"}\"},\"user\":"
+				     "{}}]}";
+	char			 item[256];
+
+	(void)state;
+	/* A one-event body, whitespace around it: the body, trimmed. */
+	expect_data(TT_ROUTE_EVENTS, " \n{\"name\":\"a\",\"n\":1.0} \r\n",
+	    0, "{\"name\":\"a\",\"n\":1.0}", IN_BODY);
+	expect_data(TT_ROUTE_DEVPOD_LEGACY, legacy, 0, legacy, IN_BODY);
+	/* Array items, spaces between tokens kept; numbers as sent. */
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\"}, { \"name\" : "
+	    "\"b\" , \"v\":-0.5e+3 }]", 1,
+	    "{ \"name\" : \"b\" , \"v\":-0.5e+3 }", IN_BODY);
+	expect_data(TT_ROUTE_POSTHOG, ph, 0, "{\"event\":\"a\","
+	    "\"properties\":{\"n\":12345678901234567890}}", IN_BODY);
+	expect_data(TT_ROUTE_POSTHOG, ph, 1, "{\"event\":\"b\","
+	    "\"properties\":{\"s\":\"\\u00e9\"}}", IN_BODY);
+	/* Envelopes found by shape on /v1/events, inside an array. */
+	snprintf(item, sizeof item, "[%s]", ph);
+	expect_data(TT_ROUTE_EVENTS, item, 1, "{\"event\":\"b\","
+	    "\"properties\":{\"s\":\"\\u00e9\"}}", IN_BODY);
+	/* JSON in strings stays a string, as DevPod sent it. */
+	expect_data(TT_ROUTE_DEVPOD_INSERT, dp, 0, "{\"event\":{\"type\":"
+	    "\"devpod_cli\",\"properties\":\"{\\\"command\\\":"
+	    "\\\"up\\\"}\"},\"user\":{}}", IN_BODY);
+	/* NDJSON: offsets into the whole body. */
+	expect_data(TT_ROUTE_EVENTS, "{\"name\":\"a\"}\n{\"name\":\"b\"}\n",
+	    1, "{\"name\":\"b\"}", IN_BODY);
+
+	/* Bytes data must not hold as sent: printed instead. */
+	expect_data(TT_ROUTE_EVENTS, "{\n\t\"name\": \"a\"\n}", 0,
+	    "{\"name\":\"a\"}", PRINTED);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"n\":01},"
+	    "{\"name\":\"b\",\"n\":1.}]", 1, "{\"name\":\"b\",\"n\":1}",
+	    PRINTED);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"n\":-.5},"
+	    "{\"name\":\"b\"}]", 0, "{\"name\":\"a\",\"n\":-0.5}",
+	    PRINTED);
+	/* ... but only the item that holds them. */
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"n\":01},"
+	    "{\"name\":\"b\"}]", 1, "{\"name\":\"b\"}", IN_BODY);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"c\":\"\x7f\"},"
+	    "{\"name\":\"b\"}]", 0, "{\"name\":\"a\",\"c\":\"\\u007f\"}",
+	    PRINTED);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"c\":\"\xc2\x85\"},"
+	    "{\"name\":\"b\"}]", 1, "{\"name\":\"b\"}", IN_BODY);
+	/* A body that needed repair is printed whole. */
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\\u0000\"},"
+	    "{\"name\":\"b\"}]", 1, "{\"name\":\"b\"}", PRINTED);
+	/* A note rewrites data: no longer the body's bytes. */
+	expect_data(TT_ROUTE_EVENTS, "{\"name\":\"a\",\"ts\":\"soon\"}", 0,
+	    "{\"name\":\"a\",\"ts\":\"soon\",\"_teltop\":{\"notes\":"
+	    "[\"ts \\\"soon\\\" is not a time, ignored\"]}}",
+	    PRINTED);
+}
+
+/* The size limit counts the bytes as sent. */
+static void
+test_data_bytes_limit(void **state)
+{
+	static const char	 body[] = "[{\"name\":\"a\",    \"pad\":1},"
+				     "{\"name\":\"b\",\"pad\":1}]";
+	struct tt_batch		*b = *state;
+	char			*cause;
+
+	/* 24 bytes as sent (20 as cJSON prints them), then 20 */
+	assert_int_equal(decode_raw(TT_ROUTE_EVENTS, body, sizeof body - 1, 0,
+	    20, RECV_AT, b, &cause), 0);
+	assert_int_equal(b->n, 1);
+	assert_int_equal(b->rejected, 1);
+	assert_int_equal(b->oversized, 1);
+	assert_str(b->ev[0].name, "b");
+	tt_batch_clear(b);
+}
+
 /* Each test decodes into a batch that is freed even when it fails. */
 static int
 setup(void **state)
@@ -3041,6 +3162,8 @@ main(void)
 		T(test_nul_raw),
 		T(test_controls_in_data),
 		T(test_utf8_protobuf),
+		T(test_data_bytes),
+		T(test_data_bytes_limit),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
