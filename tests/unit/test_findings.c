@@ -4,9 +4,10 @@
  * on every route, each event's pii must be exactly what tt_privacy_scan()
  * of its data gives, the scan the collector ran on each event before.
  *
- * The fixtures: tests/integration/fixtures/ (bodies, NDJSON) and the
- * recordings of real clients in $TT_SHARED/fixtures/real-clients/ (*.http
- * requests, parsed by ws/h1.c and gunzipped; *.jsonl, each line's "body").
+ * The fixtures: tests/integration/fixtures/ (bodies, NDJSON), its
+ * real-clients/ and the recordings of real clients in
+ * $TT_SHARED/fixtures/real-clients/ (*.http requests, parsed by ws/h1.c and
+ * gunzipped; *.jsonl, each line's "body").
  * TT_SHARED defaults to ../shared, where the repository's neighbours are.
  */
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cJSON.h>
 
@@ -181,6 +183,7 @@ static size_t
 check_dir(const char *dir)
 {
 	struct dirent	*de;
+	struct stat	 st;
 	DIR		*d;
 	uint8_t		*p;
 	char		 path[4096];
@@ -192,7 +195,8 @@ check_dir(const char *dir)
 		if (de->d_name[0] == '.' || ends_with(de->d_name, ".md"))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((p = slurp(path, &n)) == NULL)
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    (p = slurp(path, &n)) == NULL)
 			continue;
 		if (ends_with(path, ".http"))
 			check_http(path, p, n);
@@ -218,6 +222,7 @@ test_fixtures(void **state)
 	(void)state;
 	ours = check_dir("tests/integration/fixtures");
 	assert_true(ours >= 10);
+	ours += check_dir("tests/integration/fixtures/real-clients");
 	snprintf(dir, sizeof dir, "%s/fixtures/real-clients",
 	    shared != NULL ? shared : "../shared");
 	real = check_dir(dir);
