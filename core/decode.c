@@ -72,72 +72,106 @@ fmt_set_ts(struct dctx *d, struct tt_event *ev, const cJSON *o,
 		ev->ts = d->received_at;
 }
 
-/* Is o a PostHog envelope: "batch" of events, or envelope keys? */
+/* The members that tell the shapes of items on /v1/events apart. */
+#define SHAPE_FIELDS(_) \
+	_(API_KEY, "api_key") \
+	_(BATCH, "batch") \
+	_(CREATED_AT, "created_at") \
+	_(DATA, "data") \
+	_(DISTINCT_ID, "distinct_id") \
+	_(EVENT, "event") \
+	_(EVENT_TYPE, "eventType") \
+	_(EXECUTIONID, "executionID") \
+	_(HISTORICAL_MIGRATION, "historical_migration") \
+	_(PROPERTIES, "properties") \
+	_(RESOURCE_SPANS, "resourceSpans") \
+	_(SENT_AT, "sent_at") \
+	_(TYPE, "type") \
+	_(USER, "user")
+
+enum {
+#define SHAPE_ENUM(id, name) SH_##id,
+	SHAPE_FIELDS(SHAPE_ENUM)
+#undef SHAPE_ENUM
+	SH_COUNT
+};
+
+static const char *const shape_names[] = {
+#define SHAPE_NAME(id, name) name,
+	SHAPE_FIELDS(SHAPE_NAME)
+#undef SHAPE_NAME
+};
+
+const struct json_names fmt_shape_names = JSON_NAMES("shape", shape_names);
+
+const struct json_names *const fmt_tables[] = {
+	&fmt_shape_names, &fmt_posthog_names, &fmt_devpod_names,
+	&fmt_otlp_names, &fmt_generic_names, NULL
+};
+
+/* A PostHog envelope: "batch" of events, or envelope keys? */
 static int
-is_posthog_envelope(const cJSON *o)
+is_posthog_envelope(const cJSON *const *f)
 {
-	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "batch");
+	const cJSON	*b = f[SH_BATCH];
 
 	if (!cJSON_IsArray(b))
 		return 0;
-	if (cJSON_GetObjectItemCaseSensitive(o, "api_key") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(o, "sent_at") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(o, "created_at") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(o, "historical_migration") != NULL)
+	if (f[SH_API_KEY] != NULL || f[SH_SENT_AT] != NULL ||
+	    f[SH_CREATED_AT] != NULL || f[SH_HISTORICAL_MIGRATION] != NULL)
 		return 1;
 	return b->child != NULL && json_str(b->child, "event") != NULL;
 }
 
-/* Is o a DevPod insert body {"data":[{"event":{..}}]} or one item? */
+/* A DevPod insert body {"data":[{"event":{..}}]} or one item? */
 static int
-is_devpod_insert(const cJSON *o)
+is_devpod_insert(const cJSON *const *f)
 {
-	const cJSON	*data = cJSON_GetObjectItemCaseSensitive(o, "data");
+	const cJSON	*data = f[SH_DATA];
 
 	if (cJSON_IsArray(data))
 		return data->child != NULL && cJSON_IsObject(
 		    cJSON_GetObjectItemCaseSensitive(data->child, "event"));
-	return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "user")) &&
-	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event"));
+	return cJSON_IsObject(f[SH_USER]) && cJSON_IsObject(f[SH_EVENT]);
 }
 
 static int
-is_devpod_legacy(const cJSON *o)
+is_devpod_legacy(const cJSON *const *f)
 {
-	const char	*type = json_str(o, "type");
+	const char	*type = json_vstr(f[SH_TYPE]);
 
 	return type != NULL && (strcmp(type, "cmdstarted") == 0 ||
-	    strcmp(type, "cmdfinished") == 0) &&
-	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event"));
+	    strcmp(type, "cmdfinished") == 0) && cJSON_IsObject(f[SH_EVENT]);
 }
 
-/* On /v1/events and the WebSocket: pick a decoder by the item's shape. */
+/*
+ * On /v1/events and the WebSocket: pick a decoder by the item's shape,
+ * its members looked up once.
+ */
 static void
 decode_item(struct dctx *d, const cJSON *o)
 {
-	const cJSON	*ev;
+	const cJSON	*f[SH_COUNT];
 	char		*cause = NULL;
 
 	if (!cJSON_IsObject(o)) {
 		tt_batch_reject(d->batch, "event is not a JSON object");
 		return;
 	}
-	if (is_posthog_envelope(o)) {
+	json_fields(o, &fmt_shape_names, f);
+	if (is_posthog_envelope(f)) {
 		(void)fmt_posthog(d, o, 0, &cause);
-	} else if (is_devpod_insert(o)) {
+	} else if (is_devpod_insert(f)) {
 		(void)fmt_devpod_insert(d, o, &cause);
-	} else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o,
-	    "resourceSpans"))) {
+	} else if (cJSON_IsArray(f[SH_RESOURCE_SPANS])) {
 		(void)fmt_otlp_json(d, o, &cause);
-	} else if (is_devpod_legacy(o)) {
+	} else if (is_devpod_legacy(f)) {
 		fmt_devpod_legacy_item(d, o);
-	} else if (json_str(o, "eventType") != NULL &&
-	    json_str(o, "executionID") != NULL) {
+	} else if (json_vstr(f[SH_EVENT_TYPE]) != NULL &&
+	    json_vstr(f[SH_EXECUTIONID]) != NULL) {
 		fmt_werf_flat_item(d, o);
-	} else if ((ev = cJSON_GetObjectItemCaseSensitive(o, "event")) !=
-	    NULL && cJSON_IsString(ev) && (cJSON_GetObjectItemCaseSensitive(o,
-	    "distinct_id") != NULL || cJSON_IsObject(
-	    cJSON_GetObjectItemCaseSensitive(o, "properties")))) {
+	} else if (cJSON_IsString(f[SH_EVENT]) && (f[SH_DISTINCT_ID] !=
+	    NULL || cJSON_IsObject(f[SH_PROPERTIES]))) {
 		fmt_posthog_item(d, o, "posthog-event", 0);
 	} else
 		fmt_generic_item(d, o);

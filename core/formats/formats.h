@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "../decode.h"
+#include "json.h"
 #include "../privacy.h"
 #include "span.h"
 
@@ -49,5 +50,15 @@ int	fmt_otlp_json(struct dctx *, const cJSON *, char **cause);
 void	fmt_werf_flat_item(struct dctx *, const cJSON *);
 /* Anything else that looks like an event. */
 void	fmt_generic_item(struct dctx *, const cJSON *);
+
+/*
+ * The formats' tables of member names (formats/json.h), one per format and
+ * one for telling shapes apart; fmt_tables[] lists them all (NULL-ended),
+ * for the test that they are sorted.
+ */
+extern const struct json_names	 fmt_shape_names, fmt_posthog_names,
+				 fmt_devpod_names, fmt_otlp_names,
+				 fmt_generic_names;
+extern const struct json_names	*const fmt_tables[];
 
 #endif

@@ -27,6 +27,7 @@
 
 #include "decode.h"
 #include "event.h"
+#include "formats/formats.h"
 #include "utf8.h"
 
 /* opts.received_at of every test: 2026-01-01T00:00:00Z. */
@@ -3079,6 +3080,42 @@ test_data_bytes_limit(void **state)
 	tt_batch_clear(b);
 }
 
+/* Each format's table of member names is sorted, and finds each name. */
+static void
+test_field_tables(void **state)
+{
+	const struct json_names	*const *t;
+	const cJSON		*slot[64];
+	cJSON			*o;
+	size_t			 i;
+
+	(void)state;
+	for (t = fmt_tables; *t != NULL; t++) {
+		assert_true((*t)->n > 0 && (*t)->n <= 64);
+		for (i = 0; i < (*t)->n; i++) {
+			if (i > 0 && strcmp((*t)->v[i - 1], (*t)->v[i]) >= 0)
+				fail_msg("%s: \"%s\" before \"%s\"",
+				    (*t)->what, (*t)->v[i - 1], (*t)->v[i]);
+			assert_int_equal(json_name_find(*t, (*t)->v[i]),
+			    (int)i);
+		}
+		assert_int_equal(json_name_find(*t, ""), -1);
+		assert_int_equal(json_name_find(*t, "\x7f"), -1);
+	}
+	/* The first member of a name wins, as cJSON's look-up finds it. */
+	o = cJSON_Parse("{\"event\":\"a\",\"x\":1,\"event\":\"b\"}");
+	json_fields(o, &fmt_posthog_names, slot);
+	assert_string_equal(slot[json_name_find(&fmt_posthog_names,
+	    "event")]->valuestring, "a");
+	cJSON_Delete(o);
+	/* Not an object: nothing. */
+	o = cJSON_Parse("[{\"event\":\"a\"}]");
+	json_fields(o, &fmt_posthog_names, slot);
+	for (i = 0; i < fmt_posthog_names.n; i++)
+		assert_null(slot[i]);
+	cJSON_Delete(o);
+}
+
 /* Each test decodes into a batch that is freed even when it fails. */
 static int
 setup(void **state)
@@ -3164,6 +3201,7 @@ main(void)
 		T(test_utf8_protobuf),
 		T(test_data_bytes),
 		T(test_data_bytes_limit),
+		T(test_field_tables),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
