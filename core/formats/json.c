@@ -387,6 +387,11 @@ json_vevent_int(struct tt_event *ev, const cJSON *v, int64_t min,
 	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
 		return 1;
 	key = v->string != NULL ? v->string : "";
+	if (json_vint(v, &n) == 0 && n >= min && n <= max) {
+		*out = n;
+		return 0;
+	}
+	/* Only a value that is noted is printed. */
 	value_text(v, text, sizeof text);
 	if (json_vint(v, &n) != 0) {
 		/* A number too large for int64, or no number at all? */
@@ -407,13 +412,9 @@ json_vevent_int(struct tt_event *ev, const cJSON *v, int64_t min,
 			    (long long)max);
 		return -1;
 	}
-	if (n < min || n > max) {
-		tt_event_note(ev, "%s %s is out of range (%lld to %lld), "
-		    "ignored", key, text, (long long)min, (long long)max);
-		return -1;
-	}
-	*out = n;
-	return 0;
+	tt_event_note(ev, "%s %s is out of range (%lld to %lld), ignored",
+	    key, text, (long long)min, (long long)max);
+	return -1;
 }
 
 int
