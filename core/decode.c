@@ -309,8 +309,13 @@ decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
 		    "0x%02x, expected '{' or '['", (unsigned char)s[i]);
 		return -1;
 	}
-	/* Refuse a body whose tree would be too big before building it. */
-	if (tt_json_tokens(s, len, TT_VALUES_MAX) > TT_VALUES_MAX) {
+	/*
+	 * Refuse a body whose tree would be too big before building it.  No
+	 * value takes less than a byte, so a body no longer than the limit
+	 * cannot pass it: only longer ones are counted.
+	 */
+	if (len > TT_VALUES_MAX &&
+	    tt_json_tokens(s, len, TT_VALUES_MAX) > TT_VALUES_MAX) {
 		*cause = xasprintf("body holds more than %u JSON values",
 		    TT_VALUES_MAX);
 		return TT_DECODE_TOO_LARGE;

@@ -3080,6 +3080,29 @@ test_data_bytes_limit(void **state)
 	tt_batch_clear(b);
 }
 
+/* More JSON values than TT_VALUES_MAX: refused before cJSON builds them. */
+static void
+test_too_many_values(void **state)
+{
+	struct tt_batch	*b = *state;
+	size_t		 n = TT_VALUES_MAX + 2, len = 2 * n + 1, i;
+	char		*body, *cause;
+
+	body = malloc(len);
+	assert_non_null(body);
+	body[0] = '[';
+	for (i = 0; i < n; i++) {
+		body[1 + 2 * i] = '0';
+		body[2 + 2 * i] = i + 1 < n ? ',' : ']';
+	}
+	assert_int_equal(decode_raw(TT_ROUTE_EVENTS, body, len, 0, 0, RECV_AT,
+	    b, &cause), TT_DECODE_TOO_LARGE);
+	assert_non_null(strstr(cause, "JSON values"));
+	free(cause);
+	free(body);
+	tt_batch_clear(b);
+}
+
 /* Each format's table of member names is sorted, and finds each name. */
 static void
 test_field_tables(void **state)
@@ -3202,6 +3225,7 @@ main(void)
 		T(test_data_bytes),
 		T(test_data_bytes_limit),
 		T(test_field_tables),
+		T(test_too_many_values),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
