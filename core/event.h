@@ -42,7 +42,12 @@ struct tt_event {
 	char		*client_id;
 	char		*execution_id;
 	char		*command;
-	int64_t		 duration_ms;	/* TT_NONE when unknown */
+	/*
+	 * In ms, with the fraction the tool sent (DevPod's 12345678 µs is
+	 * 12345.678).  TT_NONE when unknown: -2^63 is exact in a double, so
+	 * "= TT_NONE" and "!= TT_NONE" mean what they do for the integers.
+	 */
+	double		 duration_ms;
 	int64_t		 exit_code;	/* TT_NONE when unknown */
 	char		*error;
 	char		*version;

@@ -317,6 +317,22 @@ cmd_get(struct tt_stats *st, enum tt_source src, const char *command)
 	return c;
 }
 
+/*
+ * An event's own duration in whole ms, rounded (the histograms count ms);
+ * -1 for none or a negative one.  Past INT64_MAX it is INT64_MAX.
+ */
+static int64_t
+own_ms(const struct tt_event *ev)
+{
+	double	d = ev->duration_ms;
+
+	if (!(d >= 0))
+		return -1;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	return (int64_t)llround(d);
+}
+
 static void
 add_duration(struct cmd *c, int64_t ms)
 {
@@ -481,7 +497,7 @@ execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 			x->cmd->running--;
 	}
 	if (ev->duration_ms != TT_NONE) {
-		add_duration(x->cmd, ev->duration_ms);
+		add_duration(x->cmd, own_ms(ev));
 		x->timed = 1;
 	} else if (x->started && span_ms(x->start_ts, ev->ts) >= 0) {
 		add_duration(x->cmd, span_ms(x->start_ts, ev->ts));
@@ -653,7 +669,7 @@ tt_stats_add(struct tt_stats *st, const struct tt_event *ev)
 	if (ev->phase == TT_PHASE_FINISH) {
 		finished(st, c, ev);
 		if (ev->duration_ms != TT_NONE)
-			add_duration(c, ev->duration_ms);
+			add_duration(c, own_ms(ev));
 	}
 }
 

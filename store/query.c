@@ -141,6 +141,15 @@ col_int(sqlite3_stmt *s, int i)
 	return sqlite3_column_int64(s, i);
 }
 
+/* A column that may hold a fraction (duration_ms: INTEGER or REAL). */
+static double
+col_num(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return TT_NONE;
+	return sqlite3_column_double(s, i);
+}
+
 /* Formats are static strings in events: map stored text back to one. */
 static const char *
 format_static(const char *s)
@@ -181,7 +190,7 @@ row_event(sqlite3_stmt *s, struct tt_event *ev)
 	ev->client_id = col_dup(s, 7);
 	ev->execution_id = col_dup(s, 8);
 	ev->command = col_dup(s, 9);
-	ev->duration_ms = col_int(s, 10);
+	ev->duration_ms = col_num(s, 10);
 	ev->exit_code = col_int(s, 11);
 	ev->error = col_dup(s, 12);
 	ev->version = col_dup(s, 13);

@@ -10,6 +10,7 @@
  * (writer.c) or, without one, the loop thread.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +425,20 @@ bind_int(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
+/*
+ * A number that may have a fraction (duration_ms).  The column's INTEGER
+ * affinity stores a whole one as an integer, as before, and keeps any
+ * other as a REAL: no schema change.
+ */
+static void
+bind_num(sqlite3_stmt *s, int i, double v)
+{
+	if (v == TT_NONE || !isfinite(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
 /* Step a bound insert statement and reset it; its result code in *rc. */
 static int
 step(struct wconn *c, sqlite3_stmt *s, int *rc, char **cause)
@@ -467,7 +482,7 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 		bind_text(s, 7, ev->client_id);
 		bind_text(s, 8, ev->execution_id);
 		bind_text(s, 9, ev->command);
-		bind_int(s, 10, ev->duration_ms);
+		bind_num(s, 10, ev->duration_ms);
 		bind_int(s, 11, ev->exit_code);
 		bind_text(s, 12, ev->error);
 		bind_text(s, 13, ev->version);

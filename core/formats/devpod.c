@@ -173,7 +173,7 @@ fmt_devpod_legacy_item(struct dctx *d, const cJSON *item)
 	const cJSON	*inst;
 	struct tt_event	*ev;
 	const char	*type;
-	int64_t		 us;
+	double		 us;
 
 	json_fields(item, &fmt_devpod_names, fi);
 	if (!cJSON_IsObject(item) || (type = json_vstr(fi[DP_TYPE])) == NULL) {
@@ -204,7 +204,8 @@ fmt_devpod_legacy_item(struct dctx *d, const cJSON *item)
 		ev->execution_id = json_vstrdup(fp[DP_EXECUTIONID]);
 	ev->command = json_vstrdup(fe[DP_COMMAND]);
 	ev->error = json_vstrdup(fe[DP_ERRORS]);
-	if (json_vevent_int(ev, fe[DP_PROCESSING_TIME], 0, JSON_INT_MAX,
+	/* µs: 12345678 is 12345.678 ms, not 12345 */
+	if (json_vevent_num(ev, fe[DP_PROCESSING_TIME], 0, JSON_INT_MAX,
 	    &us) == 0)
 		ev->duration_ms = us / 1000;
 	ev->client_id = json_vstrdup(fp[DP_UID]);

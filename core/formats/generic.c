@@ -79,6 +79,7 @@ fmt_generic_item(struct dctx *d, const cJSON *item)
 	const char		*s;
 	char			*name;
 	int64_t			 v;
+	double			 ms;
 
 	if (!cJSON_IsObject(item)) {
 		tt_batch_reject(d->batch, "event is not a JSON object");
@@ -105,8 +106,8 @@ fmt_generic_item(struct dctx *d, const cJSON *item)
 	ev->arch = json_fields_strdup(f, k_arch);
 	/* The first good spelling wins; a bad one is noted and skipped. */
 	for (k = k_dur; *k >= 0; k++)
-		if (json_vevent_int(ev, f[*k], 0, JSON_INT_MAX, &v) == 0) {
-			ev->duration_ms = v;
+		if (json_vevent_num(ev, f[*k], 0, JSON_INT_MAX, &ms) == 0) {
+			ev->duration_ms = ms;
 			break;
 		}
 	for (k = k_exit; *k >= 0; k++)

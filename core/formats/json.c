@@ -417,6 +417,39 @@ json_vevent_int(struct tt_event *ev, const cJSON *v, int64_t min,
 	return -1;
 }
 
+/* A number member in [min, max], fraction kept, or a note why not used. */
+int
+json_vevent_num(struct tt_event *ev, const cJSON *v, int64_t min,
+    int64_t max, double *out)
+{
+	const char	*key;
+	char		 text[72], *end;
+	double		 d = NAN;
+
+	if (v == NULL || cJSON_IsNull(v) ||
+	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
+		return 1;
+	if (cJSON_IsNumber(v))
+		d = v->valuedouble;
+	else if (cJSON_IsString(v)) {
+		d = strtod(v->valuestring, &end);
+		if (*end != '\0')
+			d = NAN;
+	}
+	if (d >= (double)min && d <= (double)max) {
+		*out = d;
+		return 0;
+	}
+	key = v->string != NULL ? v->string : "";
+	value_text(v, text, sizeof text);
+	if (isnan(d))
+		tt_event_note(ev, "%s %s is not a number, ignored", key, text);
+	else
+		tt_event_note(ev, "%s %s is out of range (%lld to %lld), ignored",
+		    key, text, (long long)min, (long long)max);
+	return -1;
+}
+
 int
 json_event_int(struct tt_event *ev, const cJSON *o, const char *key,
     int64_t min, int64_t max, int64_t *out)

@@ -103,5 +103,8 @@ int		 json_vtime(const cJSON *, int64_t *);
 int		 json_vevent_ts(struct tt_event *, const cJSON *);
 int		 json_vevent_int(struct tt_event *, const cJSON *, int64_t min,
 		     int64_t max, int64_t *out);
+/* json_vevent_int() for a number that may have a fraction: kept as sent. */
+int		 json_vevent_num(struct tt_event *, const cJSON *, int64_t min,
+		     int64_t max, double *out);
 
 #endif

@@ -106,6 +106,7 @@ werf_fill(struct tt_event *ev, const cJSON *o)
 	cJSON		*downed, *aowned;
 	const char	*type;
 	int64_t		 v;
+	double		 ms;
 
 	json_fields(o, &fmt_otlp_names, f);
 	type = json_vstr(f[OT_EVENT_TYPE]);
@@ -120,8 +121,8 @@ werf_fill(struct tt_event *ev, const cJSON *o)
 	(void)json_vevent_ts(ev, f[OT_TS]);
 	json_fields(json_vobj(f[OT_EVENT_DATA], &downed), &fmt_otlp_names,
 	    fd);
-	if (json_vevent_int(ev, fd[OT_DURATION_MS], 0, JSON_INT_MAX, &v) == 0)
-		ev->duration_ms = v;
+	if (json_vevent_num(ev, fd[OT_DURATION_MS], 0, JSON_INT_MAX, &ms) == 0)
+		ev->duration_ms = ms;
 	if (json_vevent_int(ev, fd[OT_EXIT_CODE], -JSON_INT_MAX,
 	    JSON_INT_MAX, &v) == 0)
 		ev->exit_code = v;
@@ -236,8 +237,7 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 	if (sv->trace[0] != '\0')
 		ev->execution_id = xstrdup(sv->trace);
 	if (sv->end_ns >= sv->start_ns && sv->start_ns > 0)
-		ev->duration_ms = (int64_t)((sv->end_ns - sv->start_ns) /
-		    1000000);
+		ev->duration_ms = (double)(sv->end_ns - sv->start_ns) / 1e6;
 	if (sv->status_code == 2)
 		ev->error = xstrdup(sv->status_msg != NULL &&
 		    sv->status_msg[0] != '\0' ? sv->status_msg : "error");

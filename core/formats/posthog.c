@@ -98,6 +98,24 @@ props_int(struct tt_event *ev, const struct props *pr, const int *ids,
 	return found;
 }
 
+/* props_int() for a number whose fraction is kept (durations). */
+static int
+props_num(struct tt_event *ev, const struct props *pr, const int *ids,
+    int64_t min, int64_t max, double *out)
+{
+	int	i, rc, found = 1;
+
+	for (; *ids >= 0; ids++)
+		for (i = 0; i < pr->n; i++) {
+			if ((rc = json_vevent_num(ev, pr->p[i][*ids], min, max,
+			    out)) == 0)
+				return 0;
+			if (rc == -1)
+				found = -1;
+		}
+	return found;
+}
+
 static int
 props_has(const struct props *pr, int id)
 {
@@ -148,6 +166,7 @@ posthog_item(struct dctx *d, const cJSON *item, const char *format,
 	cJSON		*inner = NULL;
 	const char	*event;
 	int64_t		 v;
+	double		 ms;
 
 	if (!cJSON_IsObject(item)) {
 		tt_batch_reject(d->batch, "PostHog event is not a JSON object");
@@ -188,8 +207,8 @@ posthog_item(struct dctx *d, const cJSON *item, const char *format,
 	ev->arch = props_strdup(&pr, k_arch);
 	ev->error = props_strdup(&pr, k_error);
 	ev->execution_id = props_strdup(&pr, k_exec);
-	if (props_int(ev, &pr, k_dur, 0, JSON_INT_MAX, &v) == 0)
-		ev->duration_ms = v;
+	if (props_num(ev, &pr, k_dur, 0, JSON_INT_MAX, &ms) == 0)
+		ev->duration_ms = ms;
 	if (props_int(ev, &pr, k_exit, -JSON_INT_MAX, JSON_INT_MAX, &v) == 0)
 		ev->exit_code = v;
 	if (strcmp(event, "devsy_cli") == 0 ||

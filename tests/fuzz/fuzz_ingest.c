@@ -107,6 +107,8 @@ read_back(void *arg, const struct tt_event *ev)
 	c = &committed[nback++];
 #define SAME_INT(f) FUZZ_CHECK(ev->f == c->f, "event %lld: " #f " %lld, "   \
 	"committed %lld", (long long)c->id, (long long)ev->f, (long long)c->f)
+#define SAME_NUM(f) FUZZ_CHECK(ev->f == c->f, "event %lld: " #f " %.17g, "  \
+	"committed %.17g", (long long)c->id, ev->f, c->f)
 #define SAME_STR(f) FUZZ_CHECK(same_str(ev->f, c->f), "event %lld: " #f	    \
 	" \"%.100s\", committed \"%.100s\"", (long long)c->id,		    \
 	ev->f != NULL ? ev->f : "(null)", c->f != NULL ? c->f : "(null)")
@@ -115,7 +117,7 @@ read_back(void *arg, const struct tt_event *ev)
 	SAME_INT(ts);
 	SAME_INT(source);
 	SAME_INT(phase);
-	SAME_INT(duration_ms);
+	SAME_NUM(duration_ms);
 	SAME_INT(exit_code);
 	SAME_INT(data_len);
 	SAME_STR(format);

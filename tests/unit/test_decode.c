@@ -35,6 +35,8 @@
 
 /* A non-NULL int64 for struct want. */
 #define I64(v)		(&(const int64_t){ (v) })
+/* A non-NULL duration in ms for struct want (a fraction is kept). */
+#define MS(v)		(&(const double){ (v) })
 
 /* What one decoded event must be.  NULL strings and pointers: absent. */
 struct want {
@@ -47,7 +49,7 @@ struct want {
 	const char	*client_id;
 	const char	*execution_id;
 	const char	*command;
-	const int64_t	*duration_ms;	/* NULL: TT_NONE */
+	const double	*duration_ms;	/* NULL: TT_NONE; compared exactly */
 	const int64_t	*exit_code;	/* NULL: TT_NONE */
 	const char	*error;
 	const char	*version;
@@ -145,6 +147,22 @@ field_int(const char *field, int64_t got, int64_t want)
 	else
 		print_error("  %s: got %lld, expected %lld\n", field,
 		    (long long)got, (long long)want);
+	return 1;
+}
+
+/* Print a failed number field (compared exactly). */
+static int
+field_num(const char *field, double got, double want)
+{
+	if (got == want)
+		return 0;
+	if (got == TT_NONE)
+		print_error("  %s: got TT_NONE, expected %.17g\n", field, want);
+	else if (want == TT_NONE)
+		print_error("  %s: got %.17g, expected TT_NONE\n", field, got);
+	else
+		print_error("  %s: got %.17g, expected %.17g\n", field, got,
+		    want);
 	return 1;
 }
 
@@ -252,7 +270,7 @@ expect_event(const struct tt_event *ev, const struct want *w,
 	bad += field_str("client_id", ev->client_id, w->client_id);
 	bad += field_str("execution_id", ev->execution_id, w->execution_id);
 	bad += field_str("command", ev->command, w->command);
-	bad += field_int("duration_ms", ev->duration_ms,
+	bad += field_num("duration_ms", ev->duration_ms,
 	    w->duration_ms ? *w->duration_ms : TT_NONE);
 	bad += field_int("exit_code", ev->exit_code,
 	    w->exit_code ? *w->exit_code : TT_NONE);
@@ -1329,7 +1347,7 @@ test_devpod_legacy(void **state)
 	    .name = "cmdfinished",
 	    .execution_id = "5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a",
 	    .client_id = "3ed2c7ee", .command = "devpod up",
-	    .duration_ms = I64(12345), .error = "exit status 1",
+	    .duration_ms = MS(12345.678), .error = "exit status 1",
 	    .version = "v0.5.29", .os = "linux", .arch = "amd64");
 	tt_batch_clear(b);
 
@@ -1371,7 +1389,7 @@ test_devpod_legacy_docs(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1683878643781772LL,
 	    .name = "cmdfinished", .execution_id = "23736e5083b3d656a0",
 	    .client_id = "3ed2c7ee308e6", .command = "devpod provider delete",
-	    .duration_ms = I64(71), .error = "provider 'docker' does not exist",
+	    .duration_ms = MS(71.98), .error = "provider 'docker' does not exist",
 	    .version = "v0.1.0", .os = "linux", .arch = "amd64");
 	tt_batch_clear(b);
 }
@@ -1388,7 +1406,7 @@ test_devpod_legacy_on_events(void **state)
 	    .name = "cmdfinished",
 	    .execution_id = "5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a",
 	    .client_id = "3ed2c7ee", .command = "devpod up",
-	    .duration_ms = I64(12345), .error = "exit status 1",
+	    .duration_ms = MS(12345.678), .error = "exit status 1",
 	    .version = "v0.5.29", .os = "linux", .arch = "amd64");
 	tt_batch_clear(b);
 }
@@ -1464,7 +1482,7 @@ test_otlp_protobuf(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
 	    .name = "CommandExited",
 	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
-	    .command = "werf converge", .duration_ms = I64(10827),
+	    .command = "werf converge", .duration_ms = MS(10827),
 	    .exit_code = I64(1), .version = "2.35.0", .os = "darwin",
 	    .arch = "arm64");
 	check_werf_exited_data(&b->ev[1]);
@@ -1479,12 +1497,12 @@ test_otlp_protobuf(void **state)
 	    .phase = TT_PHASE_POINT, .ts = 1736850000000000LL,
 	    .name = "GET /healthz",
 	    .execution_id = "5b8e8e8e8e8e8e8e8e8e8e8e8e8e8ec6",
-	    .duration_ms = I64(1500), .error = "boom");
+	    .duration_ms = MS(1500), .error = "boom");
 	EXPECT(&b->ev[4], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
 	    .phase = TT_PHASE_POINT, .ts = 1736850002000000LL,
 	    .name = "db.query",
 	    .execution_id = "5bababababababababababababababc6",
-	    .duration_ms = I64(250));
+	    .duration_ms = MS(250));
 	tt_batch_clear(b);
 }
 
@@ -1552,7 +1570,7 @@ test_otlp_json(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
 	    .name = "CommandExited",
 	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
-	    .command = "werf converge", .duration_ms = I64(10827),
+	    .command = "werf converge", .duration_ms = MS(10827),
 	    .exit_code = I64(1), .version = "2.35.0", .os = "darwin",
 	    .arch = "arm64");
 	check_werf_exited_data(&b->ev[1]);
@@ -1560,7 +1578,7 @@ test_otlp_json(void **state)
 	    .phase = TT_PHASE_POINT, .ts = 1736850000000000LL,
 	    .name = "GET /healthz",
 	    .execution_id = "5b8efff798038103d269b633813fc60c",
-	    .duration_ms = I64(1500), .error = "boom");
+	    .duration_ms = MS(1500), .error = "boom");
 	tt_batch_clear(b);
 }
 
@@ -1605,7 +1623,7 @@ test_otlp_json_trace_case(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-json",
 	    .ts = 1736850000000000LL, .name = "job",
 	    .execution_id = "5b8efff798038103d269b633813fc60c",
-	    .duration_ms = I64(2));
+	    .duration_ms = MS(2));
 	tt_batch_clear(b);
 }
 
@@ -1670,7 +1688,7 @@ test_werf_flat_json(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
 	    .name = "CommandExited",
 	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
-	    .command = "werf converge", .duration_ms = I64(10827),
+	    .command = "werf converge", .duration_ms = MS(10827),
 	    .exit_code = I64(0), .version = "dev", .os = "linux",
 	    .arch = "amd64");
 	d = data_of(&b->ev[0]);
@@ -1700,7 +1718,7 @@ test_generic_full(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "generic",
 	    .phase = TT_PHASE_FINISH, .ts = 1736850000123000LL,
 	    .name = "deploy", .client_id = "c-1", .execution_id = "x-1",
-	    .command = "deploy prod", .duration_ms = I64(1500),
+	    .command = "deploy prod", .duration_ms = MS(1500),
 	    .exit_code = I64(2), .error = "boom", .version = "1.2.3",
 	    .os = "linux", .arch = "arm64");
 	tt_batch_clear(b);
@@ -1726,7 +1744,7 @@ test_generic_aliases(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
 	    .phase = TT_PHASE_START, .ts = 1767594600000000LL,
 	    .name = "build", .client_id = "u-2", .execution_id = "x-2",
-	    .duration_ms = I64(250), .exit_code = I64(0));
+	    .duration_ms = MS(250), .exit_code = I64(0));
 	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "generic",
 	    .ts = 1736850000000000LL, .name = "sync", .client_id = "u-3");
 	EXPECT(&b->ev[2], .source = TT_SRC_DEVPOD, .format = "generic",
@@ -2531,7 +2549,7 @@ test_range_generic_fallbacks(void **state)
 	    "'durationMs':250,'exit_code':'x','exitCode':3}", b, 1);
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
 	    .name = "f",
-	    .ts = 1767614400000000LL, .duration_ms = I64(250),
+	    .ts = 1767614400000000LL, .duration_ms = MS(250),
 	    .exit_code = I64(3));
 	NOTES(&b->ev[0],
 	    "duration_ms 1e+300 is out of range (0 to 9007199254740991)",
@@ -2549,7 +2567,8 @@ test_range_generic_ints(void **state)
 {
 	static const struct {
 		const char	*dur, *exit;
-		int64_t		 want_dur, want_exit;	/* TT_NONE: noted */
+		double		 want_dur;		/* TT_NONE: noted */
+		int64_t		 want_exit;		/* TT_NONE: noted */
 	} c[] = {
 		{ "1e300", "-1e300", TT_NONE, TT_NONE },
 		{ "'12345678901234567890123'", "'-9223372036854775808'",
@@ -2563,6 +2582,9 @@ test_range_generic_ints(void **state)
 		    -9007199254740991LL },
 		{ "0", "0", 0, 0 },
 		{ "'1500'", "'-2'", 1500, -2 },
+		/* a duration keeps its fraction */
+		{ "1.5", "1", 1.5, 1 },
+		{ "'12345.678'", "0", 12345.678, 0 },
 	};
 	struct tt_batch	*b = *state;
 	char		 tmpl[200];
@@ -2581,7 +2603,7 @@ test_range_generic_ints(void **state)
 		    .name = b->ev[0].name,
 		    .ts = 1736850000000000LL,
 		    .duration_ms = c[i].want_dur == TT_NONE ? NULL :
-		    I64(c[i].want_dur),
+		    MS(c[i].want_dur),
 		    .exit_code = c[i].want_exit == TT_NONE ? NULL :
 		    I64(c[i].want_exit));
 		if (c[i].want_dur == TT_NONE && c[i].want_exit == TT_NONE)
@@ -2643,7 +2665,7 @@ test_range_posthog(void **state)
 	    "'properties':{'duration_ms':'slow','durationMs':5}}", b, 1);
 	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
 	    .ts = RECV_AT, .name = "a", .client_id = "d",
-	    .duration_ms = I64(5));
+	    .duration_ms = MS(5));
 	NOTES(&b->ev[0], "duration_ms \"slow\" is not a number");
 	tt_batch_clear(b);
 
@@ -2751,7 +2773,7 @@ test_range_werf_otlp_json(void **state)
 	    "range");
 	EXPECT(&b->ev[3], .source = TT_SRC_GENERIC, .format = "otlp-json",
 	    .ts = 1736850000000000LL,
-	    .name = "ok", .duration_ms = I64(1500));
+	    .name = "ok", .duration_ms = MS(1500));
 	NO_NOTES(&b->ev[3]);
 	tt_batch_clear(b);
 }
@@ -2797,7 +2819,7 @@ test_range_otlp_protobuf(void **state)
 	EXPECT(&b->ev[2], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
 	    .ts = Y2201 - 1,
 	    .name = "edge", .execution_id = b->ev[2].execution_id,
-	    .duration_ms = I64(0));
+	    .duration_ms = MS(0));
 	NO_NOTES(&b->ev[2]);
 	tt_batch_clear(b);
 }
@@ -2953,7 +2975,7 @@ test_utf8_protobuf(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
 	    .ts = 1736850000000000LL,
 	    .name = "GET " R R, .execution_id = b->ev[0].execution_id,
-	    .duration_ms = I64(1000), .error = "bo" R "om",
+	    .duration_ms = MS(1000), .error = "bo" R "om",
 	    .version = "1." R, .os = "li" R R "nux");
 	assert_non_null(strstr(b->ev[0].data, "lib" R));
 	tt_batch_clear(b);
@@ -3077,6 +3099,33 @@ test_data_bytes_limit(void **state)
 	assert_int_equal(b->rejected, 1);
 	assert_int_equal(b->oversized, 1);
 	assert_str(b->ev[0].name, "b");
+	tt_batch_clear(b);
+}
+
+/* Durations keep the precision they were sent with, in every format. */
+static void
+test_duration_fractions(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'api_key':'k','batch':[{'event':'e',"
+	    "'distinct_id':'d','properties':{'durationMs':12.5}}]}", b, 1);
+	assert_true(b->ev[0].duration_ms == 12.5);
+	tt_batch_clear(b);
+	DECODE_OK(TT_ROUTE_EVENTS, "{'eventType':'CommandExited',"
+	    "'executionID':'x','eventData':'{\\'durationMs\\':0.25}'}", b, 1);
+	assert_true(b->ev[0].duration_ms == 0.25);
+	tt_batch_clear(b);
+	/* a span: ns apart */
+	DECODE_OK(TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[{'scopeSpans':[{"
+	    "'spans':[{'name':'s','startTimeUnixNano':'1736850000000000000',"
+	    "'endTimeUnixNano':'1736850000001234567'}]}]}]}", b, 1);
+	assert_true(b->ev[0].duration_ms == 1.234567);
+	tt_batch_clear(b);
+	/* DevPod legacy: µs */
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY, "{'type':'cmdfinished','event':"
+	    "{'executionID':'x','processingTime':1}}", b, 1);
+	assert_true(b->ev[0].duration_ms == 0.001);
 	tt_batch_clear(b);
 }
 
@@ -3226,6 +3275,7 @@ main(void)
 		T(test_data_bytes_limit),
 		T(test_field_tables),
 		T(test_too_many_values),
+		T(test_duration_fractions),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

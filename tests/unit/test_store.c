@@ -297,7 +297,7 @@ teardown(void **state)
 static struct tt_event *
 add(struct tt_batch *b, int64_t i, enum tt_source src, enum tt_phase phase,
     const char *name, const char *command, const char *error,
-    int64_t exit_code, int64_t duration_ms)
+    int64_t exit_code, double duration_ms)
 {
 	struct tt_event	*ev;
 	char		 data[128];
@@ -523,7 +523,7 @@ test_roundtrip(void **state)
 	ev->client_id = dup_str("client-1");
 	ev->execution_id = dup_str("exec-9");
 	ev->command = dup_str("devtron deploy --env prod");
-	ev->duration_ms = 12345;
+	ev->duration_ms = 12345.678;
 	ev->exit_code = 0;
 	ev->error = dup_str("it's \"quoted\"");
 	ev->version = dup_str("2.0.1");
@@ -567,7 +567,7 @@ test_roundtrip(void **state)
 	assert_str(g->client_id, "client-1");
 	assert_str(g->execution_id, "exec-9");
 	assert_str(g->command, "devtron deploy --env prod");
-	assert_i64(g->duration_ms, 12345);
+	assert_true(g->duration_ms == 12345.678);	/* a REAL, exact */
 	assert_i64(g->exit_code, 0);
 	assert_str(g->error, "it's \"quoted\"");
 	assert_str(g->version, "2.0.1");
@@ -773,7 +773,7 @@ add_filter_rows(struct fixture *fx)
 	add(&b, 1, TT_SRC_WERF, TT_PHASE_FINISH, "w1", "converge", NULL, 0,
 	    1500);
 	add(&b, 2, TT_SRC_WERF, TT_PHASE_FINISH, "w2", "werf Converge --x",
-	    "boom", 1, 999);
+	    "boom", 1, 999.5);
 	add(&b, 3, TT_SRC_WERF, TT_PHASE_START, "w3", "converge", NULL,
 	    TT_NONE, TT_NONE);
 	add(&b, 4, TT_SRC_WERF, TT_PHASE_FINISH, "w4", "build", "", 0, 1000);
@@ -781,7 +781,7 @@ add_filter_rows(struct fixture *fx)
 	add(&b, 5, TT_SRC_WERF, TT_PHASE_POINT, "w5", NULL, NULL, TT_NONE,
 	    TT_NONE);
 	ev = add(&b, 6, TT_SRC_DEVPOD, TT_PHASE_FINISH, "d1", "converge",
-	    "fail", 2, 1001);
+	    "fail", 2, 1000.25);
 	ev->client_id = dup_str("abc");
 	ev = add(&b, 7, TT_SRC_DEVPOD, TT_PHASE_POINT, "d2", "up", NULL,
 	    TT_NONE, 5);
@@ -890,6 +890,10 @@ test_filter_sql(void **state)
 	QUERY(fx, "duration_ms>1000", 0, "w1 d1");
 	QUERY(fx, "duration_ms<1000", 0, "w2 d2");
 	QUERY(fx, "duration_ms=1000", 0, "w4");
+	/* fractions (999.5, 1000.25) compare exactly */
+	QUERY(fx, "duration_ms>999", 0, "w1 w2 w4 d1");
+	QUERY(fx, "duration_ms<1001", 0, "w2 w4 d1 d2");
+	QUERY(fx, "duration_ms=999", 0, "");
 	QUERY(fx, "phase=finish", 0, "w1 w2 w4 d1 g1");
 	QUERY(fx, "phase!=finish", 0, "w3 w5 d2");
 	QUERY(fx, "client=abc", 0, "d1");
@@ -917,7 +921,9 @@ test_filter_sql_vs_memory(void **state)
 		"error!=boom", "error~BOO", "error!~boo", "exit_code!=0",
 		"exit_code=0", "exit_code=", "exit_code!=", "exit_code>0",
 		"exit_code<0", "duration_ms>1000", "duration_ms<1000",
-		"duration_ms=1000", "duration_ms!=1000", "phase=finish",
+		"duration_ms=1000", "duration_ms!=1000", "duration_ms>999",
+		"duration_ms<1001", "duration_ms=999", "duration_ms!=",
+		"duration_ms=", "phase=finish",
 		"phase!=finish", "phase=point", "client=abc", "client~abc",
 		"client!~abc", "client=", "client!=", "format=werf-json",
 		"format~JSON", "name=w2", "name!=w2", "name~W", "id>3",
