@@ -143,6 +143,17 @@ bench: teltop $(UNIT_LINK)
 		$(UNIT_LINK) $(PKG_LIBS)
 	bench/run.sh ./teltop
 
+# The store's own cost on the mix: B/event on disk and insert rate
+# (bench/storebench.c); `make storebench STOREBENCH_ARGS="--mode single"`.
+STOREBENCH_ARGS ?=
+.PHONY: storebench
+$(B)/bench/storebench: bench/storebench.c $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+storebench: $(B)/bench/storebench
+	$(B)/bench/storebench --db $(B)/storebench.db $(STOREBENCH_ARGS)
+	@rm -f $(B)/storebench.db $(B)/storebench.db-wal $(B)/storebench.db-shm
+
 clean:
 	rm -rf build build-asan teltop bench/load bench/rawinsert \
 		bench/statsbench bench/privbench
