@@ -6,7 +6,8 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
-PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl
+PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl \
+	   libzstd
 B	?= build
 BIN	?= teltop
 SANITIZE ?=

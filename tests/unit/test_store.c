@@ -1373,17 +1373,24 @@ test_open_missing_dir(void **state)
 
 /* ---- the writer thread ---- */
 
-/* A payload of n bytes, all x. */
+/* A payload of n bytes that do not compress (the store packs bodies). */
 static struct store_payload
 big_payload(size_t n)
 {
 	struct store_payload	 pl = { "/v1/events", "application/json", NULL,
 	    n };
+	uint64_t		 r = 88172645463325252ULL;
 	char			*b;
+	size_t			 i;
 
 	b = malloc(n);
 	assert_non_null(b);
-	memset(b, 'x', n);
+	for (i = 0; i < n; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		b[i] = (char)(r >> 32);
+	}
 	pl.body = b;
 	return pl;
 }
