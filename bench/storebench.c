@@ -8,10 +8,12 @@
  * events) into a fresh database and closes it.
  *
  *   storebench --db PATH [--events N] [--txn N] [--mode array|single]
+ *	       [--sql SQL]
  *
  * array: WebSocket arrays of 100 items on /ws (the payload is the array);
  * single: one event a request (DevPod on its legacy route, Devtron in a
- * posthog-go batch of one on /batch/).  Prints one line:
+ * posthog-go batch of one on /batch/).  --sql runs SQL once the store is
+ * open (an ablation: "DROP INDEX events_ts").  Prints one line:
  *   mode=M events=N store_s=S ev_per_s=R db=B wal=W bytes_per_event=E
  * where store_s is the time in store_submit() + store_flush() +
  * store_close() and the sizes are those after the close.
@@ -26,6 +28,7 @@
 #include "core/privacy.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
+#include "store/store_int.h"
 
 static double
 now(void)
@@ -155,7 +158,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: storebench --db PATH [--events N] "
-	    "[--txn N] [--mode array|single]\n");
+	    "[--txn N] [--mode array|single] [--sql SQL]\n");
 	exit(2);
 }
 
@@ -166,9 +169,9 @@ main(int argc, char **argv)
 	struct store_payload	 pl;
 	struct tt_batch		 b;
 	struct store		*st;
-	const char		*db = NULL, *mode = "array";
+	const char		*db = NULL, *mode = "array", *sql = NULL;
 	char			*body, *cause = NULL, *wal;
-	size_t			 events = 200000, txn = 1000, per, i, k, len;
+	size_t			 events = 200000, txn = 1000, per, k, len;
 	size_t			 done = 0, since = 0;
 	int64_t			 t_us = 1683878643783389LL;
 	double			 t0, tstore = 0;
@@ -184,6 +187,8 @@ main(int argc, char **argv)
 			txn = strtoul(argv[++a], NULL, 10);
 		else if (strcmp(argv[a], "--mode") == 0 && a + 1 < argc)
 			mode = argv[++a];
+		else if (strcmp(argv[a], "--sql") == 0 && a + 1 < argc)
+			sql = argv[++a];
 		else
 			usage();
 	}
@@ -195,6 +200,10 @@ main(int argc, char **argv)
 	remove(wal);
 	t0 = now();
 	if ((st = store_open(db, &cause)) == NULL) {
+		fprintf(stderr, "storebench: %s\n", cause);
+		return 1;
+	}
+	if (sql != NULL && store_writer_exec(st, sql, &cause) != 0) {
 		fprintf(stderr, "storebench: %s\n", cause);
 		return 1;
 	}
@@ -264,12 +273,11 @@ main(int argc, char **argv)
 	t0 = now();
 	store_close(st);
 	tstore += now() - t0;
-	for (i = 0; i < 1; i++)
-		printf("mode=%s events=%zu store_s=%.3f ev_per_s=%.0f db=%lld "
-		    "wal=%lld bytes_per_event=%.0f\n", mode, events, tstore,
-		    (double)events / tstore, (long long)file_size(db),
-		    (long long)file_size(wal), (double)(file_size(db) +
-		    file_size(wal)) / (double)events);
+	printf("mode=%s events=%zu store_s=%.3f ev_per_s=%.0f db=%lld "
+	    "wal=%lld bytes_per_event=%.0f\n", mode, events, tstore,
+	    (double)events / tstore, (long long)file_size(db),
+	    (long long)file_size(wal), (double)(file_size(db) +
+	    file_size(wal)) / (double)events);
 	free(body);
 	free(wal);
 	return 0;
