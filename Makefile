@@ -87,11 +87,17 @@ deps:
 test-unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
-test-integration: teltop
+# What the integration and screen tests grep the database through: every
+# stored event and body unpacked (tests/integration/unpack.c).
+$(B)/tests/unpack: tests/integration/unpack.c $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+
+test-integration: teltop $(B)/tests/unpack
 	@scripts/deps.sh test
 	tests/integration/run.sh ./teltop
 
-test-screen: teltop
+test-screen: teltop $(B)/tests/unpack
 	@scripts/deps.sh test
 	tests/screen/run.sh ./teltop
 
@@ -131,7 +137,8 @@ asan:
 	$(MAKE) B=build-asan BIN=build-asan/teltop \
 		SANITIZE=address,undefined CFLAGS="-O1 -g" build-asan/teltop
 	$(ASAN_ENV) $(MAKE) B=build-asan BIN=build-asan/teltop \
-		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit
+		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit \
+		build-asan/tests/unpack
 	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
 	$(ASAN_ENV) tests/screen/run.sh build-asan/teltop
 
