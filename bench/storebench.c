@@ -14,13 +14,19 @@
  * single: one event a request (DevPod on its legacy route, Devtron in a
  * posthog-go batch of one on /batch/).  --sql runs SQL once the store is
  * open (an ablation: "DROP INDEX events_ts").  Prints one line:
- *   mode=M events=N store_s=S ev_per_s=R db=B wal=W bytes_per_event=E
+ *   mode=M events=N store_s=S ev_per_s=R cpu_us=C written=W db=B wal=W
+ *   bytes_per_event=E
  * where store_s is the time in store_submit() + store_flush() +
- * store_close() and the sizes are those after the close.
+ * store_close(), cpu_us the CPU time (user + system) spent in them per
+ * event (decoding and privacy not included), written the bytes it wrote
+ * per event (write(2) calls: WAL and checkpoints), and the sizes are those
+ * after the close.  On a busy machine the wall-clock rate moves a lot;
+ * cpu_us and written much less.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -146,6 +152,33 @@ privacy(struct tt_batch *b)
 	tt_findings_clear(&f);
 }
 
+/* CPU time so far, user + system, in µs. */
+static double
+cpu_us(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+/* Bytes this process wrote so far (wchar of /proc/self/io). */
+static double
+written(void)
+{
+	FILE		*f = fopen("/proc/self/io", "r");
+	char		 line[128];
+	double		 v = 0;
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "wchar:", 6) == 0)
+			v = strtod(line + 6, NULL);
+	if (f != NULL)
+		fclose(f);
+	return v;
+}
+
 static off_t
 file_size(const char *path)
 {
@@ -174,7 +207,7 @@ main(int argc, char **argv)
 	size_t			 events = 200000, txn = 1000, per, k, len;
 	size_t			 done = 0, since = 0;
 	int64_t			 t_us = 1683878643783389LL;
-	double			 t0, tstore = 0;
+	double			 t0, tstore = 0, c0, cstore = 0, w0 = written();
 	enum tt_route		 route;
 	int			 a;
 
@@ -257,6 +290,7 @@ main(int argc, char **argv)
 		pl.body = body;
 		pl.len = len;
 		t0 = now();
+		c0 = cpu_us();
 		store_submit(st, &b, &pl);
 		done += k;
 		since += k;
@@ -268,14 +302,19 @@ main(int argc, char **argv)
 			since = 0;
 		}
 		tstore += now() - t0;
+		cstore += cpu_us() - c0;
 		tt_batch_clear(&b);
 	}
 	t0 = now();
+	c0 = cpu_us();
 	store_close(st);
 	tstore += now() - t0;
-	printf("mode=%s events=%zu store_s=%.3f ev_per_s=%.0f db=%lld "
-	    "wal=%lld bytes_per_event=%.0f\n", mode, events, tstore,
-	    (double)events / tstore, (long long)file_size(db),
+	cstore += cpu_us() - c0;
+	printf("mode=%s events=%zu store_s=%.3f ev_per_s=%.0f cpu_us=%.1f "
+	    "written=%.0f db=%lld wal=%lld bytes_per_event=%.0f\n", mode,
+	    events, tstore, (double)events / tstore,
+	    cstore / (double)events,
+	    (written() - w0) / (double)events, (long long)file_size(db),
 	    (long long)file_size(wal), (double)(file_size(db) +
 	    file_size(wal)) / (double)events);
 	free(body);

@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "core/hmap.h"
 #include "core/xmalloc.h"
 #include "pack.h"
 #include "store.h"
@@ -95,7 +96,21 @@ static const char *migrations[] = {
 	 * (zstd with the dictionaries of zdicts); an event whose JSON is a
 	 * range of its payload's body keeps only where it is (data_at,
 	 * data_len; data NULL).  teltop_pack_rows() packs the rows an older
-	 * teltop wrote.
+	 * teltop wrote.  Indexes, each for the queries that need it:
+	 *   events_source	the opt-out proof of a source (source, id >
+	 *			since_id) and the history of a source= filter,
+	 *			newest first, without a sort;
+	 *   events_ts		stats --since;
+	 *   events_execution	a late finish's start: starts only, so finishes
+	 *			and one-shot events with an id cost nothing.
+	 * (source, command) went: a command= filter alone could not use it,
+	 * and source= had to sort all the source's rows.  client_id went: its
+	 * keys are spread over the whole index, so a commit of 1000 events
+	 * dirtied hundreds of its pages (3 KB written per event of the mix,
+	 * six times all the rest).  The proof of a client reads instead the
+	 * last id stored for it, in event_clients (a row per source and
+	 * client, written once per commit): nothing after since_id proves it
+	 * at once; otherwise the source's rows since then are counted.
 	 */
 	"CREATE TABLE findings("
 	"  id INTEGER PRIMARY KEY,"
@@ -109,6 +124,19 @@ static const char *migrations[] = {
 	"  dict BLOB NOT NULL);"
 	"ALTER TABLE events ADD COLUMN data_at INTEGER;"
 	"ALTER TABLE events ADD COLUMN data_len INTEGER;"
+	"DROP INDEX events_source_command;"
+	"DROP INDEX events_client;"
+	"DROP INDEX events_execution;"
+	"CREATE TABLE event_clients("
+	"  source TEXT NOT NULL,"
+	"  client_id TEXT NOT NULL,"
+	"  last_id INTEGER NOT NULL,"
+	"  PRIMARY KEY(source, client_id)) WITHOUT ROWID;"
+	"INSERT INTO event_clients SELECT source, client_id, max(id) "
+	"  FROM events WHERE client_id IS NOT NULL GROUP BY 1, 2;"
+	"CREATE INDEX events_source ON events(source);"
+	"CREATE INDEX events_execution ON events(execution_id)"
+	"  WHERE execution_id IS NOT NULL AND phase = 'start';"
 	"SELECT teltop_pack_rows();",
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -121,6 +149,9 @@ static const char sql_event[] =
 	"client_id, execution_id, command, duration_ms, exit_code, error, "
 	"version, os, arch, pii, payload_id, data, capture, data_at, "
 	"data_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char sql_client[] =
+	"INSERT INTO event_clients(source, client_id, last_id) VALUES (?, ?, ?) "
+	"ON CONFLICT DO UPDATE SET last_id = max(last_id, excluded.last_id)";
 static const char sql_counter[] =
 	"INSERT INTO counters(name, value) VALUES (?, ?) "
 	"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value";
@@ -488,7 +519,8 @@ store_wconn_prepare(struct wconn *c, char **cause)
 		c->pack = pack_new(c->db);
 	if (prepare(c->db, sql_payload, &c->ins_payload, cause) != 0 ||
 	    prepare(c->db, sql_event, &c->ins_event, cause) != 0 ||
-	    prepare(c->db, sql_counter, &c->ins_counter, cause) != 0)
+	    prepare(c->db, sql_counter, &c->ins_counter, cause) != 0 ||
+	    prepare(c->db, sql_client, &c->ins_client, cause) != 0)
 		return -1;
 	return 0;
 }
@@ -500,7 +532,8 @@ store_wconn_finalize(struct wconn *c)
 	sqlite3_finalize(c->ins_payload);
 	sqlite3_finalize(c->ins_event);
 	sqlite3_finalize(c->ins_counter);
-	c->ins_payload = c->ins_event = c->ins_counter = NULL;
+	sqlite3_finalize(c->ins_client);
+	c->ins_payload = c->ins_event = c->ins_counter = c->ins_client = NULL;
 	pack_free(c->pack);
 	c->pack = NULL;
 }
@@ -904,6 +937,49 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 	return 0;
 }
 
+/*
+ * The last id of each (source, client) of the job's events into
+ * event_clients: one row each, once a commit, whatever the number of their
+ * events (what the opt-out proof of a client reads).
+ */
+static int
+write_clients(struct wconn *c, struct job *j, int *rc, char **cause)
+{
+	struct hmap		 last;
+	struct hmap_slot	*sl;
+	const struct tt_event	*ev;
+	const char		*src;
+	char			*key;
+	size_t			 i, k, n;
+	int			 ret = 0;
+
+	hmap_init(&last);
+	for (i = 0; i < j->n; i++)
+		for (k = 0; k < j->p[i].n; k++) {
+			ev = &j->p[i].ev[k];
+			if (ev->client_id == NULL)
+				continue;
+			src = tt_source_name(ev->source);
+			n = strlen(src) + 1 + strlen(ev->client_id);
+			key = xasprintf("%s%c%s", src, 0, ev->client_id);
+			*hmap_put(&last, key, n) = (void *)(intptr_t)ev->id;
+			free(key);
+		}
+	for (i = 0; i < last.cap && ret == 0; i++) {
+		sl = &last.slots[i];
+		if (sl->key == NULL)
+			continue;
+		sqlite3_bind_text(c->ins_client, 1, sl->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c->ins_client, 2, sl->key + strlen(sl->key) +
+		    1, (int)(sl->klen - strlen(sl->key) - 1), SQLITE_STATIC);
+		sqlite3_bind_int64(c->ins_client, 3, (int64_t)(intptr_t)
+		    sl->value);
+		ret = step(c, c->ins_client, rc, cause);
+	}
+	hmap_clear(&last, NULL);
+	return ret;
+}
+
 /* Add the counter deltas to their rows. */
 static int
 write_counters(struct wconn *c, const struct tt_counters *counts, int *rc,
@@ -963,6 +1039,8 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 	for (i = 0; i < j->n; i++)
 		if (write_pending(c, &j->p[i], &rc, &j->cause) != 0)
 			goto rollback;
+	if (write_clients(c, j, &rc, &j->cause) != 0)
+		goto rollback;
 	if (write_counters(c, &j->counts, &rc, &j->cause) != 0 ||
 	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
 	    &j->cause) != 0)

@@ -41,6 +41,7 @@ struct wconn {
 	sqlite3_stmt	*ins_payload;
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_counter;
+	sqlite3_stmt	*ins_client;	/* event_clients */
 	struct pack	*pack;		/* its packing caches (pack.h) */
 };
 
