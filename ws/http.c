@@ -412,33 +412,41 @@ http_continue(struct hconn *c)
 	(void)http_send(c, msg, sizeof msg - 1);
 }
 
-/* Send c->wire.  1: all sent; 0: more later; -1: gone. */
-static int
-wire_flush(struct hconn *c)
+int
+sock_send(struct lws *wsi, const uint8_t *p, size_t len, size_t *off)
 {
-	lws_sockfd_type	 fd = lws_get_socket_fd(c->wsi);
-	size_t		 left = c->wire.len - c->wire_off;
+	lws_sockfd_type	 fd = lws_get_socket_fd(wsi);
 	ssize_t		 n;
 
-	while (left > 0) {
-		n = send(fd, c->wire.p + c->wire_off, left > WRITE_CHUNK ?
-		    WRITE_CHUNK : left, MSG_NOSIGNAL);
+	while (*off < len) {
+		n = send(fd, p + *off, len - *off > WRITE_CHUNK ? WRITE_CHUNK :
+		    len - *off, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
-		c->wire_off += (size_t)n;
-		left -= (size_t)n;
+		*off += (size_t)n;
 	}
-	if (left > 0) {
-		lws_callback_on_writable(c->wsi);
+	if (*off < len) {
+		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	buf_reset(&c->wire);
-	c->wire_off = 0;
 	return 1;
+}
+
+/* Send c->wire.  1: all sent; 0: more later; -1: gone. */
+static int
+wire_flush(struct hconn *c)
+{
+	int	rc = sock_send(c->wsi, c->wire.p, c->wire.len, &c->wire_off);
+
+	if (rc == 1) {
+		buf_reset(&c->wire);
+		c->wire_off = 0;
+	}
+	return rc;
 }
 
 /* Move what the TLS session wants sent to c->wire. */
@@ -489,9 +497,7 @@ http_close_soon(struct hconn *c)
 static int
 write_out(struct hconn *c)
 {
-	lws_sockfd_type	 fd = lws_get_socket_fd(c->wsi);
 	size_t		 left = c->out.len - c->out_off, k;
-	ssize_t		 n;
 	int		 rc;
 
 	if (c->tls != NULL) {
@@ -505,24 +511,7 @@ write_out(struct hconn *c)
 		}
 		return rc;
 	}
-
-	while (left > 0) {
-		n = send(fd, c->out.p + c->out_off, left > WRITE_CHUNK ?
-		    WRITE_CHUNK : left, MSG_NOSIGNAL);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		c->out_off += (size_t)n;
-		left -= (size_t)n;
-	}
-	if (left > 0) {
-		lws_callback_on_writable(c->wsi);
-		return 0;
-	}
-	return 1;
+	return sock_send(c->wsi, c->out.p, c->out.len, &c->out_off);
 }
 
 static int

@@ -286,30 +286,16 @@ up_close(struct upstream *up)
 static int
 up_flush(struct upstream *up)
 {
-	size_t	left = up->out.len - up->out_off;
-	ssize_t	n;
+	int	rc;
 
 	if (!up->connected)
 		return 0;
-	while (left > 0) {
-		n = send(lws_get_socket_fd(up->wsi), up->out.p + up->out_off,
-		    left, MSG_NOSIGNAL);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		up->out_off += (size_t)n;
-		left -= (size_t)n;
+	if ((rc = sock_send(up->wsi, up->out.p, up->out.len, &up->out_off)) ==
+	    1) {
+		buf_reset(&up->out);
+		up->out_off = 0;
 	}
-	if (left > 0) {
-		lws_callback_on_writable(up->wsi);
-		return 0;
-	}
-	buf_reset(&up->out);
-	up->out_off = 0;
-	return 1;
+	return rc;
 }
 
 /* A forward ran out of time. */

@@ -121,6 +121,12 @@ struct hconn {
 };
 
 /* ---- http.c ---- */
+/*
+ * Send p[*off..len) on wsi's socket as far as it takes it, moving *off.
+ * 1 all sent; 0 the rest later (a writable callback is asked for); -1
+ * the connection is gone.
+ */
+int	 sock_send(struct lws *, const uint8_t *p, size_t len, size_t *off);
 extern const struct lws_protocols http_protocol;
 /* Queue the reply to the current request; extra: more header lines,
  * each ending in CRLF, or NULL.  body is malloc'd or NULL (taken). */

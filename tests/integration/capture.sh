@@ -25,7 +25,7 @@
 
 cap_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cap_root=$(cd "$cap_here/../.." && pwd)
-CAP_FIX=${SHARED:-$cap_root/../shared}/fixtures/real-clients
+CAP_FIX=$cap_root/tests/integration/fixtures/real-clients
 CAP_PIDS=
 CAP_DEAD_PROXY=http://127.0.0.1:9
 # The hosts every collector intercepts (core/hosts.c, formats.md §3-§5).
@@ -514,7 +514,7 @@ cap_case_go_devtron() {
 # The recorded requests of the real client libraries, byte for byte through
 # the proxy (only the Host line set to the real host).
 cap_case_replay_devpod() {
-	[ -f "$CAP_FIX/devpod-analytics-client-2f4c64b.http" ] || fail "no fixtures at $CAP_FIX (set SHARED=path/to/shared)"
+	[ -f "$CAP_FIX/devpod-analytics-client-2f4c64b.http" ] || fail "no fixtures at $CAP_FIX"
 	curl -sS --max-time 5 "http://$CP_ADDR/v1/ca" >"$CAP/ca.pem"
 	cap_proxy "$CAP/replay.json" replay "$CP_ADDR" analytics.loft.rocks "$CAP/ca.pem" \
 	    "$CAP_FIX/devpod-analytics-client-2f4c64b.http"
@@ -530,7 +530,7 @@ cap_case_replay_devpod() {
 }
 
 cap_case_replay_posthog() {
-	[ -f "$CAP_FIX/devtron-posthog-go-1.5.9.http" ] || fail "no fixtures at $CAP_FIX (set SHARED=path/to/shared)"
+	[ -f "$CAP_FIX/devtron-posthog-go-1.5.9.http" ] || fail "no fixtures at $CAP_FIX"
 	curl -sS --max-time 5 "http://$CP_ADDR/v1/ca" >"$CAP/ca.pem"
 	cap_proxy "$CAP/replay.json" replay "$CP_ADDR" app.posthog.com "$CAP/ca.pem" \
 	    "$CAP_FIX/devtron-posthog-go-1.5.9.http"
