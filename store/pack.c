@@ -29,6 +29,8 @@
 #define SAMPLE_MAX		4096		/* of one sample */
 #define DICT_SIZE		8192
 #define ZSTD_LEVEL		3
+#define ZKEYS_MAX		64		/* keys with a dictionary */
+#define IDS_CACHED_MAX		65536		/* findings cached (write) */
 
 enum { TAG_RAW, TAG_ZSTD, TAG_ZSTD_DICT };
 
@@ -280,8 +282,11 @@ finding_id(struct pack *pk, const char *s, size_t n, char **cause)
 		}
 		sqlite3_reset(pk->add_finding);
 	}
-	if (id > 0)
+	if (id > 0) {
+		if (pk->ids.n >= IDS_CACHED_MAX)
+			hmap_clear(&pk->ids, NULL);	/* found again in SQL */
 		*hmap_put(&pk->ids, s, n) = (void *)(intptr_t)id;
+	}
 out:
 	cJSON_Delete(o);
 	return id;
@@ -430,6 +435,9 @@ zkey_get(struct pack *pk, const char *key)
 	if (*slot != NULL)
 		return *slot;
 	k = *slot = xcalloc(1, sizeof *k);
+	/* routes are few; should they not be, the rest go without */
+	if (pk->zkeys.n > ZKEYS_MAX)
+		k->failed = 1;
 	if (sqlite3_prepare_v2(pk->db, "SELECT id, dict FROM zdicts WHERE "
 	    "key = ? ORDER BY id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return k;
