@@ -393,11 +393,12 @@ char *
 pack_pii_text(struct pack *pk, const void *blob, size_t len)
 {
 	const struct pack_finding	*pf;
-	const uint8_t			*p = blob, *end = p + len;
+	const uint8_t			*p = blob, *end;
 	char				*out;
 	size_t				 n = 1, cap = 64;
 	uint64_t			 id;
 
+	end = p != NULL ? p + len : p;	/* NULL: a zero-length blob, "[]" */
 	out = xmalloc(cap);
 	out[0] = '[';
 	while (p < end) {
@@ -605,14 +606,15 @@ int
 pack_unzip(struct pack *pk, const void *blob, size_t n, char **out,
     size_t *len)
 {
-	const uint8_t	*p = blob, *end = p + n;
+	const uint8_t	*p = blob, *end;
 	ZSTD_DDict	*d = NULL;
 	uint64_t	 id, size;
 	size_t		 z;
 	char		*o;
 
-	if (n == 0)
+	if (p == NULL || n == 0)
 		return -1;
+	end = p + n;
 	if (p[0] == TAG_RAW) {
 		o = xmalloc(n);
 		memcpy(o, p + 1, n - 1);
@@ -622,7 +624,7 @@ pack_unzip(struct pack *pk, const void *blob, size_t n, char **out,
 		return 0;
 	}
 	p++;
-	if (blob == NULL || (p[-1] != TAG_ZSTD && p[-1] != TAG_ZSTD_DICT))
+	if (p[-1] != TAG_ZSTD && p[-1] != TAG_ZSTD_DICT)
 		return -1;
 	if (p[-1] == TAG_ZSTD_DICT && (pack_varint(&p, end, &id) != 0 ||
 	    id > INT64_MAX || (d = ddict(pk, (int64_t)id)) == NULL))
