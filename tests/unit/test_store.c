@@ -2212,7 +2212,7 @@ test_pack_migrate(void **state)
 	assert_int_equal(stat(fx->path, &before), 0);
 
 	open_store(fx);
-	assert_int_equal(schema_version(fx->path), 4);
+	assert_true(schema_version(fx->path) >= 4);	/* and later ones */
 	assert_i64(store_event_count(fx->st), 400);
 	store_writer_exec(fx->st, "UPDATE events SET data = NULL, "
 	    "data_at = NULL, data_len = NULL WHERE id IN (3, 4)", &cause);
