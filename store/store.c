@@ -811,10 +811,18 @@ find_range(const void *body, size_t blen, const char *data, size_t dlen,
     size_t *from)
 {
 	const char	*b = body, *hit;
-	size_t		 span;
+	size_t		 span, at = *from;
 
 	if (dlen == 0 || dlen > blen || *from >= blen)
 		return -1;
+	/* most often it starts after a separator: no search then */
+	while (at < blen && (b[at] == ',' || b[at] == ' ' || b[at] == '\n' ||
+	    b[at] == '\r' || b[at] == '\t' || b[at] == '['))
+		at++;
+	if (blen - at >= dlen && memcmp(b + at, data, dlen) == 0) {
+		*from = at + dlen;
+		return (int64_t)at;
+	}
 	span = blen - *from;
 	if (span > dlen + RANGE_SLACK)
 		span = dlen + RANGE_SLACK;
