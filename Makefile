@@ -142,14 +142,15 @@ asan:
 	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
 	$(ASAN_ENV) tests/screen/run.sh build-asan/teltop
 
-bench: teltop $(UNIT_LINK)
-	$(Q)$(CC) -O2 $(WARN) -o bench/load bench/load.c
-	$(Q)$(CC) -O2 $(WARN) -o bench/rawinsert bench/rawinsert.c -lsqlite3
-	$(Q)$(CC) $(ALL_CFLAGS) -o bench/statsbench bench/statsbench.c \
-		$(UNIT_LINK) $(PKG_LIBS)
-	$(Q)$(CC) $(ALL_CFLAGS) -o bench/privbench bench/privbench.c \
-		$(UNIT_LINK) $(PKG_LIBS)
-	bench/run.sh ./teltop
+# bench: not part of `make test` nor of CI; the tools only need libc and
+# sqlite3, not teltop's objects; the big databases are cached in $(B)/bench.
+BENCH_TOOLS = $(B)/bench/load $(B)/bench/rawinsert $(B)/bench/dbinfo
+bench: $(BIN) $(BENCH_TOOLS)
+	bench/run.sh ./$(BIN) $(B)/bench
+
+$(B)/bench/%: bench/%.c bench/bench_event.h
+	@mkdir -p $(B)/bench
+	$(QUIET_LD)$(CC) -O2 $(WARN) -o $@ $< $(if $(filter load,$*),,-lsqlite3)
 
 # The store's own cost on the mix: B/event on disk and insert rate
 # (bench/storebench.c); `make storebench STOREBENCH_ARGS="--mode single"`.
@@ -163,8 +164,7 @@ storebench: $(B)/bench/storebench
 	@rm -f $(B)/storebench.db $(B)/storebench.db-wal $(B)/storebench.db-shm
 
 clean:
-	rm -rf build build-asan teltop bench/load bench/rawinsert \
-		bench/statsbench bench/privbench
+	rm -rf build build-asan teltop
 
 # ---- fuzz: one libFuzzer target per input parser (tests/fuzz/fuzz_*.c) ----
 # `make fuzz` installs clang if needed (scripts/deps.sh fuzz), builds every

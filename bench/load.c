@@ -1,32 +1,48 @@
 /*
- * bench/load: the ingest load generator of teltop's benchmark.
+ * bench/load: the load generator of teltop's benchmark.
  *
- *	load --url 127.0.0.1:PORT --mode ws1|ws100|http100 --events N
- *	    [--conns C] [--window W] [--timeout S]
+ *	load --url 127.0.0.1:PORT --mode ws|http --events N [--kind bench|mix]
+ *	    [--batch B] [--conns C] [--window W] [--rate EV/S] [--timeout S]
+ *	load --url 127.0.0.1:PORT --mode healthz [--timeout S]
  *
- * It sends exactly N events to a collector on the loopback interface and
- * prints one line, "mode=… events=… seconds=… acked_per_s=…", followed by a
- * few more key=value fields.
+ * It sends exactly N events (bench_event.h: the bench rows, or the mix of
+ * real DevPod and Devtron payloads) to a collector on the loopback
+ * interface and prints one line, "mode=… kind=… events=… seconds=…
+ * acked_per_s=…", followed by a few more key=value fields.
  *
- *	ws1	one generic event per WebSocket text message, on /ws
- *	ws100	JSON arrays of 100 generic events per message, on /ws
- *	http100	posthog-go batches of 100 captures, POST /batch/ (keep-alive)
+ *	ws	B events per WebSocket text message on /ws: the bare event
+ *		when B is 1, else a JSON array (default B = 100)
+ *	http	B events per request on keep-alive connections, each to the
+ *		route its sender uses: posthog-go {"api_key":…,"batch":[…]}
+ *		on POST /batch/ (Devtron), an array on the DevPod legacy
+ *		route, an array on POST /v1/events (the bench rows).  In the
+ *		mix, requests alternate between the first two.
+ *	healthz	GET /healthz until it answers 200, retrying refused
+ *		connections every millisecond: how long a server takes to
+ *		come up (prints mode=healthz seconds=… attempts=…)
+ *
+ * Closed loop by default: each connection keeps up to W messages in flight
+ * (W defaults to 32 for WebSocket, 1 for HTTP, as posthog-go sends) and
+ * latency runs from when a message was written.  With --rate the load is
+ * open: message k is due at start + k * B / rate, handed to connection
+ * k mod C, and its latency runs from that due time, so a server that falls
+ * behind shows it in the figures (no coordinated omission).
  *
  * Libc and POSIX sockets only: a minimal RFC 6455 client (Upgrade handshake
  * with a random key checked against Sec-WebSocket-Accept, masked text
  * frames out, unmasked frames in, ping answered) and a minimal HTTP/1.1
  * client (Content-Length requests; Content-Length or chunked replies).
  *
- * One thread polls every connection.  Each connection keeps up to W messages
- * in flight (W defaults to 32 for WebSocket, 1 for HTTP).  Events are acked
- * only by a reply: {"ok":true,"accepted":N,…} on WebSocket, 200 with
- * {"status":1} on HTTP (a posthog batch counts all of its events).  The run
- * fails (exit 1) if a reply is wrong, the server closes a connection with
- * messages in flight, the sum of accepted differs from N, or nothing is done
- * within the timeout.  Exit 2 is a usage error.
+ * One thread polls every connection.  Events are acked only by a reply:
+ * {"ok":true,"accepted":N,…} on WebSocket; on HTTP 200 with {"status":1}
+ * (PostHog), with {"accepted":N,…} (/v1/events) or any 200 (DevPod, whose
+ * client ignores the body).  The run fails (exit 1) if a reply is wrong,
+ * the server closes a connection with messages in flight, the sum of
+ * accepted differs from N, or nothing is done within the timeout.  Exit 2
+ * is a usage error.
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* ppoll(): open-loop sends to the microsecond */
 #endif
 
 #include <sys/types.h>
@@ -59,9 +75,17 @@
 #define LOAD_TIMEOUT_S	120
 
 enum load_mode {
-	MODE_WS1,
-	MODE_WS100,
-	MODE_HTTP100
+	MODE_WS,
+	MODE_HTTP,
+	MODE_HEALTHZ
+};
+
+/* What a reply must say for the events of its message to count. */
+enum load_reply {
+	REPLY_WS,		/* {"ok":true,"accepted":N} */
+	REPLY_POSTHOG,		/* 200 {"status":1} */
+	REPLY_ACCEPTED,		/* 200 {"accepted":N} */
+	REPLY_STATUS		/* 200, whatever the body */
 };
 
 /* A byte buffer: data[off..len) is pending; the buffer owns data. */
@@ -72,9 +96,13 @@ struct buf {
 	size_t		 cap;
 };
 
-/* One message in flight: how many events it carries and when it was sent. */
+/*
+ * One message in flight: how many events it carries, the reply it expects,
+ * and when it was sent (or was due, in an open-loop run).
+ */
 struct flight {
 	unsigned	 events;
+	enum load_reply	 reply;
 	double		 sent;
 };
 
@@ -96,6 +124,8 @@ struct conn {
 struct load {
 	enum load_mode	 mode;
 	const char	*mode_name;
+	enum bench_kind	 kind;
+	const char	*kind_name;
 	struct sockaddr_in addr;
 	char		 hostport[80];
 	unsigned long	 events;	/* to send */
@@ -103,7 +133,11 @@ struct load {
 	unsigned	 conns;
 	unsigned	 window;
 	unsigned	 timeout;
-	unsigned long	 run_id;
+	double		 rate;		/* events/s offered; 0: closed loop */
+	uint64_t	 seed;		/* varies the events' ids per run */
+	double		 start;		/* when the clock started */
+	double		 seconds;	/* from start to the last reply */
+	int		 status;	/* of the last HTTP reply */
 
 	unsigned long	 next;		/* events handed to a connection */
 	unsigned long	 acked;		/* sum of accepted */
@@ -118,6 +152,7 @@ struct load {
 	size_t		 nlatency;
 
 	struct buf	 scratch;	/* one message payload */
+	struct bench_event ev;		/* one event being added to it */
 	uint64_t	 rng;
 };
 
@@ -148,9 +183,12 @@ fatal(const char *fmt, ...)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: load --url 127.0.0.1:PORT "
-	    "--mode ws1|ws100|http100 --events N\n"
-	    "            [--conns C] [--window W] [--timeout SECONDS]\n");
+	fprintf(stderr, "usage: load --url 127.0.0.1:PORT --mode ws|http "
+	    "--events N [--kind bench|mix]\n"
+	    "            [--batch B] [--conns C] [--window W] "
+	    "[--rate EVENTS/S] [--timeout SECONDS]\n"
+	    "       load --url 127.0.0.1:PORT --mode healthz "
+	    "[--timeout SECONDS]\n");
 	exit(2);
 }
 
@@ -597,59 +635,25 @@ ws_handshake(struct conn *c, double deadline)
 }
 
 /*
- * Write capture number i of a posthog-go 1.5.9 batch (Devtron's Heartbeat)
- * into buf; run_id makes the uuids of one run unique.  Returns the length.
+ * Open a TCP connection to the collector on c->fd.  Returns 0, or -1 when
+ * the connection was refused and refused_ok is set (nobody listens yet).
  */
 static int
-posthog_json(char *buf, size_t size, unsigned long i,
-    unsigned long run_id)
-{
-	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	char		 ucid[17], stamp[32];
-	unsigned long	 h;
-	time_t		 t;
-	struct tm	 tm;
-	int		 k;
-
-	/* 100 installations, each a fixed 16-character UCID. */
-	h = (i % 100) * 2654435761UL + 12345;
-	for (k = 0; k < 16; k++) {
-		ucid[k] = alphabet[h % 36];
-		h = h * 1103515245UL + 12345;
-	}
-	ucid[16] = '\0';
-
-	/* RFC3339Nano, one microsecond apart, as Go's time.Time marshals. */
-	t = (time_t)(BENCH_TS_BASE_S + (long long)(i / 1000000));
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-
-	return snprintf(buf, size,
-	    "{\"type\":\"capture\","
-	    "\"uuid\":\"%08lx-%04lx-4%03lx-a%03lx-%012lx\","
-	    "\"library\":\"posthog-go\",\"library_version\":\"1.5.9\","
-	    "\"timestamp\":\"%s.%06lu789Z\",\"distinct_id\":\"%s\","
-	    "\"event\":\"Heartbeat\",\"properties\":{\"$lib\":\"posthog-go\","
-	    "\"$lib_version\":\"1.5.9\",\"$geoip_disable\":true,"
-	    "\"ucid\":\"%s\",\"eventType\":\"Heartbeat\","
-	    "\"serverVersion\":\"v1.29.3\",\"devtronVersion\":\"v1\","
-	    "\"devtronMode\":\"FULL\"},\"send_feature_flags\":false}",
-	    run_id & 0xffffffffUL, (run_id >> 16) & 0xffffUL,
-	    (i >> 40) & 0xfffUL, (i >> 48) & 0xfffUL, i & 0xffffffffffffUL,
-	    stamp, i % 1000000, ucid, ucid);
-}
-
-/* Open connection c to the collector (and upgrade it for WebSocket modes). */
-static void
-conn_open(struct conn *c, double deadline)
+conn_connect(struct conn *c, int refused_ok)
 {
 	int	one = 1, flags;
 
 	if ((c->fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		fatal("socket: %s", strerror(errno));
-	if (connect(c->fd, (struct sockaddr *)&L.addr, sizeof L.addr) == -1)
+	if (connect(c->fd, (struct sockaddr *)&L.addr, sizeof L.addr) == -1) {
+		if (refused_ok && errno == ECONNREFUSED) {
+			close(c->fd);
+			c->fd = -1;
+			return -1;
+		}
 		fatal("conn %d: connect %s: %s", c->id, L.hostport,
 		    strerror(errno));
+	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if ((flags = fcntl(c->fd, F_GETFL)) == -1 ||
 	    fcntl(c->fd, F_SETFL, flags | O_NONBLOCK) == -1)
@@ -659,7 +663,15 @@ conn_open(struct conn *c, double deadline)
 	buf_clear(&c->msg);
 	c->in_msg = 0;
 	c->reconnect = 0;
-	if (L.mode != MODE_HTTP100)
+	return 0;
+}
+
+/* Open connection c to the collector (and upgrade it in WebSocket mode). */
+static void
+conn_open(struct conn *c, double deadline)
+{
+	(void)conn_connect(c, 0);
+	if (L.mode == MODE_WS)
 		ws_handshake(c, deadline);
 }
 
@@ -698,76 +710,143 @@ ws_frame(struct conn *c, int opcode, const unsigned char *payload,
 	c->out.len += len;
 }
 
-/* Build the payload of the next message (events first .. first+n-1). */
-static void
+/*
+ * Build the body of the message of events first .. first+n-1 into
+ * L.scratch; returns the HTTP route of its events (on HTTP the mix comes
+ * in runs of one route as long as a message, bench_event.h).
+ */
+static enum bench_route
 build_payload(unsigned long first, unsigned n)
 {
-	struct bench_event	 ev;
-	char			 one[BENCH_EVENT_MAX];
-	unsigned		 i;
-	int			 len;
+	struct bench_event	*ev = &L.ev;
+	enum bench_route	 route = BENCH_ROUTE_EVENTS;
+	unsigned		 i, block;
 
+	block = L.mode == MODE_HTTP ? L.batch : 1;
 	buf_clear(&L.scratch);
-	if (L.mode == MODE_HTTP100)
-		buf_adds(&L.scratch, "{\"api_key\":\"phc_bench\",\"batch\":[");
-	else if (L.mode == MODE_WS100)
-		buf_adds(&L.scratch, "[");
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_adds(&L.scratch, ",");
-		if (L.mode == MODE_HTTP100)
-			len = posthog_json(one, sizeof one, first + i,
-			    L.run_id);
-		else {
-			bench_event_make(&ev, first + i);
-			len = bench_event_json(one, sizeof one, &ev);
-		}
-		if (len < 0 || (size_t)len >= sizeof one)
+		bench_event_make(ev, L.kind, L.seed, first + i, block);
+		if (ev->len < 0 || (size_t)ev->len >= sizeof ev->json)
 			fatal("event %lu does not fit %d bytes", first + i,
 			    BENCH_EVENT_MAX);
-		buf_add(&L.scratch, one, (size_t)len);
+		if (i == 0) {
+			route = ev->route;
+			if (route == BENCH_ROUTE_POSTHOG &&
+			    L.mode == MODE_HTTP)
+				buf_adds(&L.scratch, "{\"api_key\":\""
+				    BENCH_POSTHOG_KEY "\",\"batch\":[");
+			else if (L.batch > 1)
+				buf_adds(&L.scratch, "[");
+		} else {
+			if (ev->route != route && L.mode == MODE_HTTP)
+				fatal("event %lu: a message of events for "
+				    "two routes", first + i);
+			buf_adds(&L.scratch, ",");
+		}
+		buf_add(&L.scratch, ev->json, (size_t)ev->len);
 	}
-	if (L.mode == MODE_HTTP100)
+	if (route == BENCH_ROUTE_POSTHOG && L.mode == MODE_HTTP)
 		buf_adds(&L.scratch, "]}");
-	else if (L.mode == MODE_WS100)
+	else if (L.batch > 1)
 		buf_adds(&L.scratch, "]");
+	return route;
 }
 
-/* Queue messages on c until its window is full or every event is handed. */
+/* The request line and headers of an HTTP message, as its sender has them. */
+static const struct http_sender {
+	const char	*path;
+	const char	*user_agent;
+	const char	*content_type;
+	enum load_reply	 reply;
+} http_senders[] = {
+	[BENCH_ROUTE_EVENTS] = { "/v1/events", "teltop-bench-load",
+	    "application/json", REPLY_ACCEPTED },
+	[BENCH_ROUTE_DEVPOD] = { "/analytics/v1/devpod/v1/events",
+	    "Go-http-client/1.1", "multipart/form-data", REPLY_STATUS },
+	[BENCH_ROUTE_POSTHOG] = { "/batch/", "posthog-go/1.5.9",
+	    "application/json", REPLY_POSTHOG },
+};
+
+/* Queue the next message (up to L.batch events) on c; due: its due time. */
+static void
+conn_send(struct conn *c, double due)
+{
+	const struct http_sender *hs;
+	enum bench_route	 route;
+	char			 hdr[512];
+	unsigned		 n;
+	struct flight		*f;
+	size_t			 len;
+	int			 hlen;
+
+	n = L.batch;
+	if (L.events - L.next < n)
+		n = (unsigned)(L.events - L.next);
+	route = build_payload(L.next, n);
+	len = buf_avail(&L.scratch);
+	f = &c->ring[(c->head + c->count) % L.window];
+	if (L.mode == MODE_HTTP) {
+		hs = &http_senders[route];
+		hlen = snprintf(hdr, sizeof hdr,
+		    "POST %s HTTP/1.1\r\n"
+		    "Host: %s\r\n"
+		    "User-Agent: %s\r\n"
+		    "Content-Type: %s\r\n"
+		    "Content-Length: %zu\r\n"
+		    "\r\n", hs->path, L.hostport, hs->user_agent,
+		    hs->content_type, len);
+		buf_add(&c->out, hdr, (size_t)hlen);
+		buf_add(&c->out, L.scratch.data, len);
+		f->reply = hs->reply;
+	} else {
+		ws_frame(c, 0x1, L.scratch.data, len);
+		f->reply = REPLY_WS;
+	}
+	f->events = n;
+	f->sent = due > 0 ? due : now();
+	c->count++;
+	L.next += n;
+	L.messages++;
+}
+
+/* Closed loop: queue messages on c until its window is full or all sent. */
 static void
 conn_fill(struct conn *c)
 {
-	char		 hdr[256];
-	unsigned	 n;
-	struct flight	*f;
-	size_t		 len;
-	int		 hlen;
+	while (c->count < L.window && L.next < L.events && !c->reconnect)
+		conn_send(c, 0);
+}
 
-	while (c->count < L.window && L.next < L.events && !c->reconnect) {
-		n = L.batch;
-		if (L.events - L.next < n)
-			n = (unsigned)(L.events - L.next);
-		build_payload(L.next, n);
-		len = buf_avail(&L.scratch);
-		if (L.mode == MODE_HTTP100) {
-			hlen = snprintf(hdr, sizeof hdr,
-			    "POST /batch/ HTTP/1.1\r\n"
-			    "Host: %s\r\n"
-			    "User-Agent: posthog-go (version: 1.5.9)\r\n"
-			    "Content-Type: application/json\r\n"
-			    "Content-Length: %zu\r\n"
-			    "\r\n", L.hostport, len);
-			buf_add(&c->out, hdr, (size_t)hlen);
-			buf_add(&c->out, L.scratch.data, len);
-		} else
-			ws_frame(c, 0x1, L.scratch.data, len);
-		f = &c->ring[(c->head + c->count) % L.window];
-		f->events = n;
-		f->sent = now();
-		c->count++;
-		L.next += n;
-		L.messages++;
+/* When message k of an open-loop run is due. */
+static double
+due_time(unsigned long k)
+{
+	return L.start + (double)k * (double)L.batch / L.rate;
+}
+
+/*
+ * Open loop: queue every message that is due, each on connection k mod C.
+ * A connection whose window is full holds the ones behind it back; their
+ * latency still runs from their due time.  Returns the seconds until the
+ * next message is due, or -1 when none is (all are out, or the next one
+ * waits for a reply to free its connection's window).
+ */
+static double
+dispatch_due(struct conn *conns)
+{
+	struct conn	*c;
+	double		 due, t = now();
+
+	while (L.next < L.events) {
+		due = due_time(L.messages);
+		if (due > t)
+			return due - t;
+		c = &conns[L.messages % L.conns];
+		if (c->count >= L.window || c->reconnect)
+			return -1;
+		conn_send(c, due);
 	}
+	return -1;
 }
 
 /* Take the oldest message in flight off c; returns it. */
@@ -795,14 +874,35 @@ note_mismatch(const char *what)
 		snprintf(L.mismatch, sizeof L.mismatch, "%s", what);
 }
 
+/*
+ * Count the events of message f from a reply that says how many were
+ * accepted and dropped (text, len: the reply, for the note on a mismatch).
+ */
+static void
+count_accepted(const struct flight *f, const char *text, size_t len)
+{
+	long long	 accepted, dropped;
+	char		 note[256];
+
+	accepted = json_uint(text, "accepted");
+	dropped = json_uint(text, "dropped");
+	if (accepted > 0)
+		L.acked += (unsigned long)accepted;
+	if (dropped > 0)
+		L.dropped += (unsigned long)dropped;
+	if (accepted < 0 || (unsigned long long)accepted != f->events) {
+		snprintf(note, sizeof note, "sent %u events, reply %.*s",
+		    f->events, (int)(len > 200 ? 200 : len), text);
+		note_mismatch(note);
+	}
+}
+
 /* One complete WebSocket text message from the server (NUL-terminated). */
 static void
 ws_message(struct conn *c, const char *text, size_t len)
 {
 	struct flight	 f;
 	const char	*ok;
-	long long	 accepted, dropped;
-	char		 note[256];
 
 	if ((ok = json_value(text, "ok")) == NULL) {
 		/* A push such as {"type":"optout",…}: not a reply. */
@@ -816,18 +916,36 @@ ws_message(struct conn *c, const char *text, size_t len)
 	if (strncmp(ok, "true", 4) != 0)
 		fatal("conn %d: server refused a message: %.*s", c->id,
 		    (int)(len > 300 ? 300 : len), text);
-	if ((accepted = json_uint(text, "accepted")) < 0)
+	if (json_uint(text, "accepted") < 0)
 		fatal("conn %d: reply without \"accepted\": %.*s", c->id,
 		    (int)(len > 300 ? 300 : len), text);
-	dropped = json_uint(text, "dropped");
 	f = conn_pop(c);
-	L.acked += (unsigned long)accepted;
-	if (dropped > 0)
-		L.dropped += (unsigned long)dropped;
-	if ((unsigned long long)accepted != f.events) {
-		snprintf(note, sizeof note, "sent %u events, reply %.*s",
-		    f.events, (int)(len > 200 ? 200 : len), text);
+	count_accepted(&f, text, len);
+}
+
+/* A 200 reply to HTTP message f: count its events as its route says. */
+static void
+http_message(const struct flight *f, const char *body, size_t blen)
+{
+	char	note[256];
+
+	switch (f->reply) {
+	case REPLY_POSTHOG:
+		if (json_uint(body, "status") == 1) {
+			L.acked += f->events;
+			break;
+		}
+		snprintf(note, sizeof note, "200 with body %.*s (expected "
+		    "{\"status\":1})", (int)(blen > 200 ? 200 : blen), body);
 		note_mismatch(note);
+		break;
+	case REPLY_ACCEPTED:
+		count_accepted(f, body, blen);
+		break;
+	case REPLY_STATUS:
+	case REPLY_WS:
+		L.acked += f->events;
+		break;
 	}
 }
 
@@ -968,7 +1086,6 @@ http_parse(struct conn *c)
 	size_t		 avail, hsize, blen, used;
 	long long	 clen;
 	int		 status, chunked, close_after;
-	char		 note[256];
 
 	for (;;) {
 		avail = buf_avail(&c->in);
@@ -1037,18 +1154,12 @@ http_parse(struct conn *c)
 			    "Content-Length nor chunked body", c->id, status);
 		c->in.off += hsize + used;
 
-		if (status != 200)
-			fatal("conn %d: POST /batch/: status %d, body: %.*s",
-			    c->id, status, (int)(blen > 300 ? 300 : blen),
-			    body);
+		L.status = status;
+		if (status != 200 && L.mode != MODE_HEALTHZ)
+			fatal("conn %d: status %d, body: %.*s", c->id, status,
+			    (int)(blen > 300 ? 300 : blen), body);
 		f = conn_pop(c);
-		if (json_uint(body, "status") != 1) {
-			snprintf(note, sizeof note, "200 with body %.*s "
-			    "(expected {\"status\":1})",
-			    (int)(blen > 200 ? 200 : blen), body);
-			note_mismatch(note);
-		} else
-			L.acked += f.events;
+		http_message(&f, body, blen);
 		if (close_after) {
 			if (c->count > 0)
 				fatal("conn %d: server answered "
@@ -1078,13 +1189,13 @@ conn_read(struct conn *c)
 			fatal("conn %d: read: %s", c->id, strerror(errno));
 		}
 		if (n == 0) {
-			if (L.mode == MODE_HTTP100)
+			if (L.mode == MODE_HTTP)
 				http_parse(c);
 			if (c->count > 0 || buf_avail(&c->in) > 0)
 				fatal("conn %d: server closed the connection "
 				    "with %zu messages in flight", c->id,
 				    c->count);
-			if (L.mode != MODE_HTTP100 && L.next < L.events)
+			if (L.mode == MODE_WS && L.next < L.events)
 				fatal("conn %d: server closed the WebSocket "
 				    "connection without a close frame",
 				    c->id);
@@ -1096,10 +1207,10 @@ conn_read(struct conn *c)
 		if ((size_t)n < 65536)
 			break;
 	}
-	if (L.mode == MODE_HTTP100)
-		http_parse(c);
-	else
+	if (L.mode == MODE_WS)
 		ws_parse(c);
+	else
+		http_parse(c);
 }
 
 /* Write what is queued on c. */
@@ -1162,72 +1273,89 @@ parse_count(const char *opt, const char *s, unsigned long max)
 	return v;
 }
 
-int
-main(int argc, char **argv)
+/* Sleep for ms milliseconds. */
+static void
+sleep_ms(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * --mode healthz: GET /healthz until it answers 200.  A refused connection
+ * (nobody listens yet) or another status is tried again 1 ms later.
+ */
+static void
+run_healthz(double deadline)
+{
+	struct conn	 c;
+	struct flight	*f;
+	char		 req[256];
+	unsigned	 attempts = 0;
+	int		 n;
+
+	memset(&c, 0, sizeof c);
+	L.window = 1;
+	if ((c.ring = calloc(1, sizeof *c.ring)) == NULL ||
+	    (L.latency = calloc(1, sizeof *L.latency)) == NULL)
+		fatal("out of memory");
+	n = snprintf(req, sizeof req, "GET /healthz HTTP/1.1\r\n"
+	    "Host: %s\r\nUser-Agent: teltop-bench-load\r\n\r\n", L.hostport);
+	for (;;) {
+		attempts++;
+		if (conn_connect(&c, 1) == 0) {
+			buf_add(&c.out, req, (size_t)n);
+			f = &c.ring[0];
+			f->events = 0;
+			f->reply = REPLY_STATUS;
+			f->sent = now();
+			c.head = 0;
+			c.count = 1;
+			L.nlatency = 0;
+			L.status = 0;
+			while (c.count > 0 && !c.reconnect) {
+				conn_write(&c);
+				wait_fd(c.fd, POLLIN, deadline,
+				    "waiting for GET /healthz");
+				conn_read(&c);
+			}
+			close(c.fd);
+			if (L.status == 200)
+				break;
+		}
+		if (now() >= deadline)
+			fatal("GET /healthz on %s: no 200 after %u attempts "
+			    "in %u s (last status %d)", L.hostport, attempts,
+			    L.timeout, L.status);
+		sleep_ms(1);
+	}
+	printf("mode=healthz seconds=%.3f attempts=%u\n", now() - L.start,
+	    attempts);
+	free(c.ring);
+	free(c.in.data);
+	free(c.out.data);
+	free(c.msg.data);
+	free(L.latency);
+}
+
+/* Send every event over L.conns connections and wait for their replies. */
+static void
+run_load(double deadline)
 {
 	struct conn	*conns;
 	struct pollfd	*pfd;
-	const char	*url = NULL, *mode = NULL, *opt, *val;
-	double		 start, deadline, seconds;
-	unsigned long	 window = 0;
+	struct timespec	 ts;
+	double		 wait_s, left;
 	unsigned	 i, busy;
-	int		 a, ms, r;
-
-	L.events = 0;
-	L.conns = 1;
-	L.timeout = LOAD_TIMEOUT_S;
-	for (a = 1; a + 1 < argc; a += 2) {
-		opt = argv[a];
-		val = argv[a + 1];
-		if (strcmp(opt, "--url") == 0)
-			url = val;
-		else if (strcmp(opt, "--mode") == 0)
-			mode = val;
-		else if (strcmp(opt, "--events") == 0)
-			L.events = parse_count(opt, val, 1000000000UL);
-		else if (strcmp(opt, "--conns") == 0)
-			L.conns = (unsigned)parse_count(opt, val, 256);
-		else if (strcmp(opt, "--window") == 0)
-			window = parse_count(opt, val, 4096);
-		else if (strcmp(opt, "--timeout") == 0)
-			L.timeout = (unsigned)parse_count(opt, val, 3600);
-		else
-			usage();
-	}
-	if (a != argc)
-		usage();
-	if (url == NULL || mode == NULL || L.events == 0)
-		usage();
-	if (strcmp(mode, "ws1") == 0) {
-		L.mode = MODE_WS1;
-		L.batch = 1;
-	} else if (strcmp(mode, "ws100") == 0) {
-		L.mode = MODE_WS100;
-		L.batch = 100;
-	} else if (strcmp(mode, "http100") == 0) {
-		L.mode = MODE_HTTP100;
-		L.batch = 100;
-	} else {
-		fprintf(stderr, "load: --mode %s: expected ws1, ws100 or "
-		    "http100\n", mode);
-		usage();
-	}
-	L.mode_name = mode;
-	L.window = window != 0 ? (unsigned)window :
-	    (L.mode == MODE_HTTP100 ? 1 : 32);
-	parse_url(url);
-	signal(SIGPIPE, SIG_IGN);
-	rng_seed();
-	L.run_id = (unsigned long)rng_next();
+	int		 r;
 
 	if ((conns = calloc(L.conns, sizeof *conns)) == NULL ||
 	    (pfd = calloc(L.conns, sizeof *pfd)) == NULL ||
 	    (L.latency = calloc(L.events / L.batch + 1,
 	    sizeof *L.latency)) == NULL)
 		fatal("out of memory");
-
-	start = now();
-	deadline = start + L.timeout;
 	for (i = 0; i < L.conns; i++) {
 		conns[i].id = (int)i;
 		if ((conns[i].ring = calloc(L.window,
@@ -1236,9 +1364,10 @@ main(int argc, char **argv)
 		conn_open(&conns[i], deadline);
 	}
 	/* The clock starts once every connection is up. */
-	start = now();
+	L.start = now();
 
 	for (;;) {
+		wait_s = L.rate > 0 ? dispatch_due(conns) : -1;
 		busy = 0;
 		for (i = 0; i < L.conns; i++) {
 			struct conn	*c = &conns[i];
@@ -1249,7 +1378,8 @@ main(int argc, char **argv)
 				conn_open(c, deadline);
 				L.reconnects++;
 			}
-			conn_fill(c);
+			if (L.rate == 0)
+				conn_fill(c);
 			if (buf_avail(&c->out) > 0)
 				conn_write(c);
 			pfd[i].fd = c->reconnect && c->count == 0 ? -1 : c->fd;
@@ -1262,12 +1392,16 @@ main(int argc, char **argv)
 		if (busy == 0 && L.next >= L.events)
 			break;
 
-		ms = (int)((deadline - now()) * 1000);
-		if (ms <= 0)
+		left = deadline - now();
+		if (left <= 0)
 			fatal("timeout after %u s: %u messages in flight got "
 			    "no reply (%lu of %lu events handed out)",
 			    L.timeout, busy, L.next, L.events);
-		r = poll(pfd, L.conns, ms);
+		if (wait_s < 0 || wait_s > left)
+			wait_s = left;
+		ts.tv_sec = (time_t)wait_s;
+		ts.tv_nsec = (long)((wait_s - (double)ts.tv_sec) * 1e9);
+		r = ppoll(pfd, L.conns, &ts, NULL);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
@@ -1282,7 +1416,7 @@ main(int argc, char **argv)
 				conn_read(&conns[i]);
 		}
 	}
-	seconds = now() - start;
+	L.seconds = now() - L.start;
 
 	for (i = 0; i < L.conns; i++) {
 		close(conns[i].fd);
@@ -1294,21 +1428,100 @@ main(int argc, char **argv)
 	free(conns);
 	free(pfd);
 	free(L.scratch.data);
+}
 
+/* Print the result line of a load run. */
+static void
+report(void)
+{
 	if (L.mismatches > 0)
 		fprintf(stderr, "load: %lu replies did not accept every event "
 		    "of their message; the first: %s\n", L.mismatches,
 		    L.mismatch);
 	qsort(L.latency, L.nlatency, sizeof *L.latency, cmp_double);
-	printf("mode=%s events=%lu seconds=%.3f acked_per_s=%.0f "
-	    "acked=%lu dropped=%lu messages=%lu conns=%u window=%u "
-	    "reconnects=%lu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-	    L.mode_name, L.events, seconds,
-	    seconds > 0 ? (double)L.acked / seconds : 0.0,
-	    L.acked, L.dropped, L.messages, L.conns, L.window, L.reconnects,
-	    quantile(0.50), quantile(0.99), quantile(1.0));
+	printf("mode=%s kind=%s events=%lu seconds=%.3f acked_per_s=%.0f "
+	    "acked=%lu dropped=%lu messages=%lu batch=%u conns=%u window=%u "
+	    "rate=%.0f reconnects=%lu p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+	    L.mode_name, L.kind_name, L.events, L.seconds,
+	    L.seconds > 0 ? (double)L.acked / L.seconds : 0.0,
+	    L.acked, L.dropped, L.messages, L.batch, L.conns, L.window,
+	    L.rate, L.reconnects, quantile(0.50), quantile(0.99),
+	    quantile(1.0));
 	fflush(stdout);
 	free(L.latency);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*url = NULL, *mode = NULL, *opt, *val;
+	unsigned long	 window = 0, batch = 0;
+
+	L.conns = 1;
+	L.timeout = LOAD_TIMEOUT_S;
+	L.kind_name = "bench";
+	for (int a = 1; a < argc; a += 2) {
+		opt = argv[a];
+		if (a + 1 >= argc)
+			usage();
+		val = argv[a + 1];
+		if (strcmp(opt, "--url") == 0)
+			url = val;
+		else if (strcmp(opt, "--mode") == 0)
+			mode = val;
+		else if (strcmp(opt, "--kind") == 0)
+			L.kind_name = val;
+		else if (strcmp(opt, "--events") == 0)
+			L.events = parse_count(opt, val, 1000000000UL);
+		else if (strcmp(opt, "--batch") == 0)
+			batch = parse_count(opt, val, 10000);
+		else if (strcmp(opt, "--conns") == 0)
+			L.conns = (unsigned)parse_count(opt, val, 256);
+		else if (strcmp(opt, "--window") == 0)
+			window = parse_count(opt, val, 65536);
+		else if (strcmp(opt, "--rate") == 0)
+			L.rate = (double)parse_count(opt, val, 10000000);
+		else if (strcmp(opt, "--timeout") == 0)
+			L.timeout = (unsigned)parse_count(opt, val, 3600);
+		else
+			usage();
+	}
+	if (url == NULL || mode == NULL)
+		usage();
+	if (strcmp(mode, "ws") == 0)
+		L.mode = MODE_WS;
+	else if (strcmp(mode, "http") == 0)
+		L.mode = MODE_HTTP;
+	else if (strcmp(mode, "healthz") == 0)
+		L.mode = MODE_HEALTHZ;
+	else {
+		fprintf(stderr, "load: --mode %s: expected ws, http or "
+		    "healthz\n", mode);
+		usage();
+	}
+	if (bench_kind_parse(L.kind_name, &L.kind) != 0) {
+		fprintf(stderr, "load: --kind %s: expected bench or mix\n",
+		    L.kind_name);
+		usage();
+	}
+	L.mode_name = mode;
+	parse_url(url);
+	signal(SIGPIPE, SIG_IGN);
+	rng_seed();
+	L.seed = rng_next();
+	L.start = now();
+	if (L.mode == MODE_HEALTHZ) {
+		run_healthz(L.start + L.timeout);
+		return 0;
+	}
+	if (L.events == 0)
+		usage();
+	L.batch = batch != 0 ? (unsigned)batch : 100;
+	/* Open loop: room for every message that may be due at once. */
+	L.window = window != 0 ? (unsigned)window : L.rate > 0 ? 16384 :
+	    L.mode == MODE_HTTP ? 1 : 32;
+	run_load(L.start + L.timeout);
+	report();
 	if (L.acked != L.events) {
 		fprintf(stderr, "load: the server accepted %lu of the %lu "
 		    "events sent (%lu dropped)\n", L.acked, L.events,

@@ -1,20 +1,29 @@
 /*
- * bench/rawinsert: the reference point of teltop's ingest benchmark.
+ * bench/rawinsert: the fixed reference of teltop's benchmark (issue 12).
  *
- *	rawinsert --events N [--db PATH] [--batch B]
+ *	rawinsert --kind bench|mix --events N [--db PATH [--append]]
+ *	    [--seed S]
  *
- * How fast can SQLite alone store what the collector stores?  It creates a
- * fresh database (WAL, synchronous=FULL, so a COMMIT is as durable as the
- * collector's "accepted"), the events table and indexes of teltop's store,
- * and inserts the N generic events bench/load sends in ws100 mode: the same
- * fields, data = the event's JSON text, one prepared statement, one
- * transaction per B rows (default 100, one ws100 message).  It prints
+ * How fast does plain SQLite store the events bench/load sends?  One row
+ * an event: its JSON text plus its normalized fields (ts, received_at,
+ * source, kind, name, command, client_id, execution_id, duration_ms,
+ * exit_code, error), one prepared statement, transactions of 1000 rows,
+ * WAL, synchronous=FULL (a COMMIT as durable as the collector's
+ * "accepted"), and three secondary indexes: ts, command, source.
  *
- *	mode=raw events=N seconds=S rows_per_s=R
+ * This schema is its own and stays fixed on purpose: the reference must not
+ * move when teltop's store changes.  It prints one line,
  *
- * The clock covers the inserts and commits only, not the schema.  Without
- * --db it works in a temporary directory and removes it; a --db that exists
- * is refused, so that the figure is always for a fresh file.
+ *	mode=raw kind=K events=N seconds=S rows_per_s=R rows=T bytes=B
+ *	    bytes_per_row=P
+ *
+ * where the clock covers BEGIN … COMMIT only (making the events is left
+ * out), T is the rows in the table at the end, and B the bytes of the
+ * database and its WAL after the connection is closed.  A new --db must not
+ * exist; --append adds to a database an earlier run made (the reference
+ * for a store that already holds many rows).  Without --db it works in a
+ * temporary directory and removes it.  Exit 1 on a failure, 2 on a usage
+ * error.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -34,27 +43,22 @@
 
 #include "bench_event.h"
 
+#define RAW_TXN_ROWS	1000
+
 static const char	schema[] =
-    "CREATE TABLE events(id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL,"
-    " ts INTEGER NOT NULL,\n"
-    "  source TEXT NOT NULL, format TEXT NOT NULL, name TEXT,"
-    " phase TEXT NOT NULL, client_id TEXT,\n"
-    "  execution_id TEXT, command TEXT, duration_ms INTEGER,"
-    " exit_code INTEGER, error TEXT,\n"
-    "  version TEXT, os TEXT, arch TEXT, pii TEXT, payload_id INTEGER,"
-    " data TEXT);\n"
-    "CREATE INDEX events_ts ON events(ts);\n"
-    "CREATE INDEX events_source_command ON events(source, command);\n"
-    "CREATE INDEX events_execution ON events(execution_id)"
-    " WHERE execution_id IS NOT NULL;\n"
-    "CREATE INDEX events_client ON events(client_id);\n";
+    "CREATE TABLE raw_events(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+    " received_at INTEGER NOT NULL, source TEXT NOT NULL,"
+    " kind TEXT NOT NULL, name TEXT, command TEXT, client_id TEXT,"
+    " execution_id TEXT, duration_ms REAL, exit_code INTEGER, error TEXT,"
+    " json TEXT NOT NULL);\n"
+    "CREATE INDEX raw_events_ts ON raw_events(ts);\n"
+    "CREATE INDEX raw_events_command ON raw_events(command);\n"
+    "CREATE INDEX raw_events_source ON raw_events(source);\n";
 
 static const char	insert_sql[] =
-    "INSERT INTO events(received_at, ts, source, format, name, phase,"
-    " client_id, execution_id, command, duration_ms, exit_code, error,"
-    " version, os, arch, pii, payload_id, data)"
-    " VALUES(?1, ?2, 'generic', 'generic', 'bench', 'point', ?3, NULL, ?4,"
-    " ?5, ?6, NULL, '1.2.3', 'linux', 'amd64', NULL, NULL, ?7)";
+    "INSERT INTO raw_events(ts, received_at, source, kind, name, command,"
+    " client_id, execution_id, duration_ms, exit_code, error, json)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 static sqlite3	*db;
 static char	 tmpdir[64];
@@ -75,7 +79,7 @@ cleanup(void)
 
 	if (tmpdir[0] == '\0')
 		return;
-	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+	for (i = 0; i < BENCH_NELEM(suffix); i++) {
 		snprintf(path, sizeof path, "%s%s", dbpath, suffix[i]);
 		unlink(path);
 	}
@@ -104,8 +108,8 @@ fatal(const char *fmt, ...)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: rawinsert --events N [--db PATH] "
-	    "[--batch B]\n");
+	fprintf(stderr, "usage: rawinsert --kind bench|mix --events N "
+	    "[--db PATH [--append]] [--seed S]\n");
 	exit(2);
 }
 
@@ -139,6 +143,71 @@ exec(const char *sql)
 		fatal("%s: %s", sql, err != NULL ? err : sqlite3_errmsg(db));
 }
 
+/* The rows in raw_events. */
+static long long
+count_rows(void)
+{
+	sqlite3_stmt	*st;
+	long long	 n;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM raw_events", -1,
+	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		fatal("count: %s", sqlite3_errmsg(db));
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Bind text, or NULL for a NULL or empty string. */
+static void
+bind_text(sqlite3_stmt *st, int col, const char *s, int len)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_text(st, col, s, len, SQLITE_STATIC);
+}
+
+/* Bind the fields of one event to the insert statement. */
+static void
+bind_event(sqlite3_stmt *st, const struct bench_event *ev)
+{
+	sqlite3_bind_int64(st, 1, ev->ts_us);
+	sqlite3_bind_int64(st, 2, now_us());
+	bind_text(st, 3, ev->source, -1);
+	bind_text(st, 4, ev->kind, -1);
+	bind_text(st, 5, ev->name, -1);
+	bind_text(st, 6, ev->command, -1);
+	bind_text(st, 7, ev->client_id, -1);
+	bind_text(st, 8, ev->execution_id, -1);
+	if (ev->duration_ms >= 0)
+		sqlite3_bind_double(st, 9, ev->duration_ms);
+	else
+		sqlite3_bind_null(st, 9);
+	if (ev->exit_code >= 0)
+		sqlite3_bind_int(st, 10, ev->exit_code);
+	else
+		sqlite3_bind_null(st, 10);
+	bind_text(st, 11, ev->error, -1);
+	bind_text(st, 12, ev->json, ev->len);
+}
+
+/* Bytes of the file at path plus its -wal, after close. */
+static long long
+disk_bytes(const char *path)
+{
+	struct stat	 st;
+	char		 wal[4200];
+	long long	 n = 0;
+
+	if (stat(path, &st) == 0)
+		n += (long long)st.st_size;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (stat(wal, &st) == 0)
+		n += (long long)st.st_size;
+	return n;
+}
+
 /* Parse a positive integer option value. */
 static unsigned long
 parse_count(const char *opt, const char *s)
@@ -160,34 +229,49 @@ parse_count(const char *opt, const char *s)
 int
 main(int argc, char **argv)
 {
-	struct bench_event	 ev;
+	static struct bench_event ev[RAW_TXN_ROWS];
 	struct stat		 st;
 	sqlite3_stmt		*stmt;
-	const char		*opt, *val, *db_arg = NULL;
-	char			 json[BENCH_EVENT_MAX];
-	unsigned long		 events = 0, batch = 100, i;
-	double			 start, seconds;
-	int			 a, len, rc;
+	enum bench_kind		 kind = BENCH_KIND_BENCH;
+	const char		*opt, *db_arg = NULL, *kind_arg = NULL;
+	unsigned long		 events = 0, first = 0, i, n, k;
+	uint64_t		 seed = 1;
+	double			 t0, seconds = 0;
+	long long		 rows, bytes;
+	int			 a, rc, append = 0;
 
-	for (a = 1; a + 1 < argc; a += 2) {
+	for (a = 1; a < argc; a++) {
 		opt = argv[a];
-		val = argv[a + 1];
+		if (strcmp(opt, "--append") == 0) {
+			append = 1;
+			continue;
+		}
+		if (a + 1 >= argc)
+			usage();
 		if (strcmp(opt, "--events") == 0)
-			events = parse_count(opt, val);
-		else if (strcmp(opt, "--batch") == 0)
-			batch = parse_count(opt, val);
+			events = parse_count(opt, argv[++a]);
+		else if (strcmp(opt, "--kind") == 0)
+			kind_arg = argv[++a];
+		else if (strcmp(opt, "--seed") == 0)
+			seed = parse_count(opt, argv[++a]);
 		else if (strcmp(opt, "--db") == 0)
-			db_arg = val;
+			db_arg = argv[++a];
 		else
 			usage();
 	}
-	if (a != argc || events == 0)
+	if (events == 0 || kind_arg == NULL || (append && db_arg == NULL))
 		usage();
+	if (bench_kind_parse(kind_arg, &kind) != 0) {
+		fprintf(stderr, "rawinsert: --kind %s: expected bench or "
+		    "mix\n", kind_arg);
+		usage();
+	}
 
 	if (db_arg != NULL) {
-		if (stat(db_arg, &st) == 0)
-			fatal("%s exists; give a path to a new file",
-			    db_arg);
+		if (!append && stat(db_arg, &st) == 0)
+			fatal("%s exists; give a path to a new file", db_arg);
+		if (append && stat(db_arg, &st) != 0)
+			fatal("%s: %s", db_arg, strerror(errno));
 		snprintf(dbpath, sizeof dbpath, "%s", db_arg);
 	} else {
 		snprintf(tmpdir, sizeof tmpdir, "/tmp/rawinsert.XXXXXX");
@@ -199,48 +283,45 @@ main(int argc, char **argv)
 	}
 
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+	    (append ? 0 : SQLITE_OPEN_CREATE), NULL) != SQLITE_OK)
 		fatal("%s: %s", dbpath, db != NULL ? sqlite3_errmsg(db) :
 		    "out of memory");
 	exec("PRAGMA journal_mode=WAL");
 	exec("PRAGMA synchronous=FULL");
-	exec(schema);
+	if (!append)
+		exec(schema);
+	else
+		first = (unsigned long)count_rows();
 	if (sqlite3_prepare_v2(db, insert_sql, -1, &stmt, NULL) != SQLITE_OK)
 		fatal("prepare: %s", sqlite3_errmsg(db));
 
-	start = now();
-	for (i = 0; i < events; i++) {
-		if (i % batch == 0)
-			exec("BEGIN");
-		bench_event_make(&ev, i);
-		len = bench_event_json(json, sizeof json, &ev);
-		if (len < 0 || (size_t)len >= sizeof json)
-			fatal("event %lu does not fit %d bytes", i,
-			    BENCH_EVENT_MAX);
-		sqlite3_bind_int64(stmt, 1, now_us());
-		sqlite3_bind_int64(stmt, 2, (sqlite3_int64)ev.ts_ms * 1000);
-		sqlite3_bind_text(stmt, 3, ev.client_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, ev.command, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 5, ev.duration_ms);
-		sqlite3_bind_int(stmt, 6, ev.exit_code);
-		sqlite3_bind_text(stmt, 7, json, len, SQLITE_STATIC);
-		if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
-			fatal("insert row %lu: %s (%d)", i,
-			    sqlite3_errmsg(db), rc);
-		sqlite3_reset(stmt);
-		if (i % batch == batch - 1 || i == events - 1)
-			exec("COMMIT");
+	for (i = 0; i < events; i += n) {
+		n = events - i < RAW_TXN_ROWS ? events - i : RAW_TXN_ROWS;
+		for (k = 0; k < n; k++)
+			bench_event_make(&ev[k], kind, seed, first + i + k, 1);
+		t0 = now();
+		exec("BEGIN");
+		for (k = 0; k < n; k++) {
+			bind_event(stmt, &ev[k]);
+			if ((rc = sqlite3_step(stmt)) != SQLITE_DONE)
+				fatal("insert row %lu: %s (%d)", i + k,
+				    sqlite3_errmsg(db), rc);
+			sqlite3_reset(stmt);
+		}
+		exec("COMMIT");
+		seconds += now() - t0;
 	}
-	seconds = now() - start;
-
 	sqlite3_finalize(stmt);
+	rows = count_rows();
 	if (sqlite3_close(db) != SQLITE_OK)
 		fatal("close: %s", sqlite3_errmsg(db));
 	db = NULL;
+	bytes = disk_bytes(dbpath);
 	cleanup();
 
-	printf("mode=raw events=%lu seconds=%.3f rows_per_s=%.0f batch=%lu\n",
-	    events, seconds, seconds > 0 ? (double)events / seconds : 0.0,
-	    batch);
+	printf("mode=raw kind=%s events=%lu seconds=%.3f rows_per_s=%.0f "
+	    "rows=%lld bytes=%lld bytes_per_row=%.0f\n", kind_arg, events,
+	    seconds, seconds > 0 ? (double)events / seconds : 0.0, rows,
+	    bytes, rows > 0 ? (double)bytes / (double)rows : 0.0);
 	return 0;
 }

@@ -1,59 +1,135 @@
-#!/bin/sh
+#!/usr/bin/env bash
 #
-# bench/run.sh: teltop's ingest benchmark.
+# bench/run.sh: teltop's benchmark, as issue 12 ("Performance") defines it.
 #
-#	bench/run.sh [./teltop]
+#	bench/run.sh [TELTOP [TOOLS]]	(make bench: ./teltop build/bench)
 #
-# Starts "teltop serve" on a fresh database in a temporary directory, on a
-# free loopback port, and drives it with bench/load: ws1 (one event per
-# WebSocket message), ws100 (arrays of 100 events, two connections) and
-# http100 (posthog-go batches of 100 on POST /batch/).  Then it stops the
-# server with SIGTERM, checks that every accepted event is in its database,
-# and runs bench/rawinsert, plain SQLite with the same rows and the same
-# transactions of 100, as the reference.  It prints a table and
+# TOOLS is the directory of bench/load, bench/rawinsert and bench/dbinfo as
+# "make bench" builds them; the big databases are cached there too.  Each
+# step uses two kinds of events (bench/bench_event.h): the bench rows
+# (generic, ~190 B) and the mix (DevPod legacy cmdfinished and Devtron
+# posthog-go captures, alternating, ~590 B).
 #
-#	ratio ws100/raw = X.XX (floor 0.50)
+#  1. Rates, min/median/max of BENCH_REPEAT rounds; each round runs each
+#     load once on a fresh database, and the raw reference once per kind:
+#	raw	bench/rawinsert: plain SQLite, the fixed reference (one row an
+#		event, transactions of 1000, WAL, synchronous=FULL, indexes on
+#		ts, command, source)
+#	arrays	WebSocket arrays of 100 events, 2 connections, 32 in flight
+#	ws1	one event a WebSocket message, 1 connection, 32 in flight
+#	ws32	one event a WebSocket message, 32 connections
+#	http1	HTTP requests of 100 events, 1 client, one at a time as
+#		posthog-go sends (Devtron's on /batch/, DevPod's on its legacy
+#		route, the bench rows on /v1/events)
+#	http8	the same with 8 clients
+#  2. 1 M events of each kind ingested (arrays): bytes/event on disk after
+#     close (database + WAL, indexes included), the server's VmHWM,
+#     "teltop stats" on them, "teltop serve" start-up until GET /healthz
+#     answers; rawinsert's bytes/event for the same events.
+#  3. Ack latency p50/p99 at a paced BENCH_PACED_RATE (open loop, from each
+#     message's due time): arrays and one a message (32 connections), both
+#     kinds.
+#  4. The arrays rate into a database already holding BENCH_BIG_ROWS bench
+#     rows, against the empty one of step 1; the same for rawinsert.  Both
+#     big databases are built once (teltop's by ingest) and cached in TOOLS;
+#     teltop's is rebuilt when a fresh database's schema differs from the
+#     one it was built with, or when runs have grown it by a quarter.
+#  5. The arrays rate with the UI attached ("teltop" in tmux, 120x40),
+#     against "serve" alone; and how long a key takes to show meanwhile.
+#  6. GET /healthz latency while a 20 MiB body is decoded (needs node).
+# Then a table: goal | measured | target | ok/FAIL, ratios against the raw
+# reference of the same run.  Targets are reported, not asserted.
 #
-# It builds nothing: "make bench" builds bench/load and bench/rawinsert first.
+# The server runs on CPU BENCH_SERVER_CPU, the load on BENCH_LOAD_CPU
+# (taskset; rawinsert on the server's CPU).  Environment:
+#	BENCH_SCALE=1		scales every event count (0.1: a quick check)
+#	BENCH_REPEAT=3		rounds of the rates
+#	BENCH_PACED_RATE=10000	events/s offered in step 3
+#	BENCH_PACED_SECONDS=8	length of each paced run
+#	BENCH_BIG_ROWS=10000000	rows of step 4's databases (scaled)
+#	BENCH_BIG_REBUILD=1	rebuild them
+#	BENCH_SERVER_CPU=0, BENCH_LOAD_CPU=1
+#	BENCH_TIMEOUT=600	seconds one load run may take
+#	BENCH_KEEP=1		keep the temporary directory
+# Event counts at scale 1: arrays and raw 200,000; http8 100,000; ws32
+# 50,000; http1 40,000; ws1 20,000; step 2 1,000,000 of each kind.  "teltop
+# stats" runs BENCH_REPEAT times too, but once only when it takes over 5 s.
+# About 9 minutes on the 2-core development machine with today's teltop,
+# 14 the first time (the big databases are built: 10 GB in TOOLS/cache,
+# which make clean removes).
+#
 # Exit status: 0 when every step worked, whatever the figures; 1 when a step
-# failed (server did not start, a reply was wrong or missing, the server did
-# not exit 0 on SIGTERM, rows missing); 2 on a usage error.
-#
-# Sizes can be changed from the environment: BENCH_WS1_EVENTS (20000),
-# BENCH_WS100_EVENTS (200000), BENCH_WS100_CONNS (2), BENCH_HTTP100_EVENTS
-# (100000), BENCH_TIMEOUT (120 s for each load run).
+# failed (a server did not start or exit 0 on SIGTERM, a reply was wrong or
+# missing, acked events are missing from the database); 2 on a usage error.
 
 set -u
 
 teltop=${1:-./teltop}
+tools=${2:-build/bench}
+case $teltop in /*) ;; *) teltop=$(pwd)/$teltop ;; esac
+case $tools in /*) ;; *) tools=$(pwd)/$tools ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
-load=$here/load
-rawinsert=$here/rawinsert
+load=$tools/load
+rawinsert=$tools/rawinsert
+dbinfo=$tools/dbinfo
 
-ws1_events=${BENCH_WS1_EVENTS:-20000}
-ws100_events=${BENCH_WS100_EVENTS:-200000}
-ws100_conns=${BENCH_WS100_CONNS:-2}
-http100_events=${BENCH_HTTP100_EVENTS:-100000}
-timeout_s=${BENCH_TIMEOUT:-120}
+scale=${BENCH_SCALE:-1}
+repeat=${BENCH_REPEAT:-3}
+paced_rate=${BENCH_PACED_RATE:-10000}
+paced_s=${BENCH_PACED_SECONDS:-8}
+scpu=${BENCH_SERVER_CPU:-0}
+lcpu=${BENCH_LOAD_CPU:-1}
+timeout_s=${BENCH_TIMEOUT:-600}
+cache=$tools/cache
 
-if [ $# -gt 1 ]; then
-	echo "usage: bench/run.sh [TELTOP]" >&2
+if [ $# -gt 2 ]; then
+	echo "usage: bench/run.sh [TELTOP [TOOLS]]" >&2
 	exit 2
 fi
-for f in "$teltop" "$load" "$rawinsert"; do
+for f in "$teltop" "$load" "$rawinsert" "$dbinfo"; do
 	if [ ! -x "$f" ]; then
 		echo "bench: $f is missing or not executable; run \"make bench\"" >&2
 		exit 2
 	fi
 done
 
+# n * scale, at least min (default 1000).
+scaled() {
+	awk -v n="$1" -v s="$scale" -v m="${2:-1000}" \
+	    'BEGIN { v = int(n * s + 0.5); print (v < m ? m : v) }'
+}
+n_arrays=$(scaled 200000)
+n_ws1=$(scaled 20000)
+n_ws32=$(scaled 50000)
+n_http1=$(scaled 40000)
+n_http8=$(scaled 100000)
+n_raw=$n_arrays
+n_million=$(scaled 1000000)
+n_big=$(scaled "${BENCH_BIG_ROWS:-10000000}")
+paced_s=$(awk -v t="$paced_s" -v s="$scale" \
+    'BEGIN { v = t * s; print (v < 1 ? 1 : v) }')
+n_paced=$(awk -v r="$paced_rate" -v t="$paced_s" 'BEGIN { print int(r * t) }')
+
+# Pinning: the server (and rawinsert) on one CPU, the load on another.
+if [ "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)" -ge 2 ] &&
+    command -v taskset >/dev/null 2>&1; then
+	on_server="taskset -c $scpu"
+	on_load="taskset -c $lcpu"
+	pinning="server on CPU $scpu, load on CPU $lcpu"
+else
+	on_server=
+	on_load=
+	pinning="not pinned (needs 2 CPUs and taskset)"
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/teltop-bench.XXXXXX") || exit 1
+res=$tmp/results
+mkdir -p "$res" "$cache"
 server=
 failed=0
-load_failed=0
-rows=
+tmux_sock=teltop-bench-$$
 
-# Stop the server if it still runs, and remove the temporary directory.
+# Stop what still runs, and remove the temporary directory.
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
@@ -61,7 +137,12 @@ cleanup() {
 		sleep 1
 		kill -0 "$server" 2>/dev/null && kill -KILL "$server"
 	fi
-	rm -rf "$tmp"
+	tmux -L "$tmux_sock" kill-server 2>/dev/null
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: files kept in $tmp" >&2
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -83,322 +164,704 @@ field() {
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
-# Start "teltop serve" and set $server and $url.
+# Add a figure to a result; "get KEY" prints them, "stat3 KEY" summarizes.
+put() {
+	[ -n "$2" ] && echo "$2" >>"$res/$1"
+}
+# min median max of a result's figures, or "-" when it has none.
+stat3() {
+	if [ ! -s "$res/$1" ]; then
+		echo "- - -"
+		return
+	fi
+	sort -g "$res/$1" | awk '{ v[NR] = $1 } END {
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		print v[1], m, v[NR] }'
+}
+median() {
+	stat3 "$1" | awk '{ print $2 }'
+}
+
+# Nanoseconds on the wall clock.
+now_ns() {
+	date +%s%N
+}
+
+# Remove a database and its WAL and shared memory.
+rm_db() {
+	rm -f "$1" "$1-wal" "$1-shm" "$1-journal"
+}
+
+# Bytes of a database and its WAL (after close).
+db_bytes() {
+	local n=0 f
+	for f in "$1" "$1-wal"; do
+		[ -f "$f" ] && n=$((n + $(wc -c <"$f")))
+	done
+	echo $n
+}
+
+# The rows of a teltop database's events table (dbinfo), or "" on failure.
+db_rows() {
+	field "$("$dbinfo" "$1" 2>>"$tmp/dbinfo.err")" rows
+}
+
+# A TCP port on 127.0.0.1 nobody listens on (for a server whose start-up
+# is timed, which cannot print its port first).
+free_port() {
+	local p
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		p=$(awk -v s="$(date +%N)" \
+		    'BEGIN { srand(s + 0); print 20000 + int(rand() * 40000) }')
+		if ! (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	echo 0
+}
+
+# Start "teltop serve" on database $1 (on the server CPU unless $2 is
+# "unpinned"); set $server and $url.
 start_server() {
-	"$teltop" serve --db "$tmp/teltop.db" --listen 127.0.0.1:0 \
+	local pin=$on_server i=0
+	[ "${2:-}" = unpinned ] && pin=
+	# Empty the log here: the child opens it only once it runs, and the
+	# previous server's "listening on" must not be read meanwhile.
+	: >"$tmp/serve.log"
+	# shellcheck disable=SC2086 # $pin is a command prefix or nothing
+	$pin "$teltop" serve --db "$1" --listen 127.0.0.1:0 \
 	    2>"$tmp/serve.log" &
 	server=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		url=$(sed -n 's/.*listening on \(127\.0\.0\.1:[0-9][0-9]*\).*/\1/p' \
+	while [ $i -lt 1200 ]; do
+		url=$(sed -n 's/.*listening on \(127\.0\.0\.1:[0-9][0-9]*\),.*/\1/p' \
 		    "$tmp/serve.log" | head -n 1)
 		[ -n "$url" ] && return 0
 		if ! kill -0 "$server" 2>/dev/null; then
 			wait "$server"
-			echo "bench: teltop serve exited with status $? before listening" >&2
+			fail "teltop serve exited with status $? before listening"
 			server=
 			server_log
 			return 1
 		fi
-		sleep 0.1
+		sleep 0.05
 		i=$((i + 1))
 	done
-	echo "bench: teltop serve printed no \"listening on 127.0.0.1:PORT\" within 10 s" >&2
+	fail "teltop serve printed no \"listening on 127.0.0.1:PORT\" within 60 s"
 	server_log
 	return 1
 }
 
-# Stop the server with SIGTERM; it must exit 0 within 10 s.
+# The server's peak resident set (VmHWM) in KiB.
+server_hwm() {
+	sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$server/status" \
+	    2>/dev/null
+}
+
+# Stop the server with SIGTERM; it must exit 0 within 120 s.
 stop_server() {
+	local i=0 status
+	[ -n "$server" ] || return 0
 	if ! kill -0 "$server" 2>/dev/null; then
 		wait "$server"
 		fail "teltop serve had already exited (status $?)"
 		server_log
 		server=
-		return
+		return 1
 	fi
 	kill -TERM "$server"
-	i=0
-	while kill -0 "$server" 2>/dev/null && [ $i -lt 100 ]; do
+	while kill -0 "$server" 2>/dev/null && [ $i -lt 1200 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	if kill -0 "$server" 2>/dev/null; then
-		fail "teltop serve did not exit within 10 s of SIGTERM"
+		fail "teltop serve did not exit within 120 s of SIGTERM"
 		kill -KILL "$server"
 		wait "$server" 2>/dev/null
 		server_log
-	else
-		wait "$server"
-		status=$?
-		if [ $status -ne 0 ]; then
-			fail "teltop serve exited with status $status on SIGTERM"
-			server_log
-		fi
+		server=
+		return 1
 	fi
+	wait "$server"
+	status=$?
 	server=
+	if [ $status -ne 0 ]; then
+		fail "teltop serve exited with status $status on SIGTERM"
+		server_log
+		return 1
+	fi
+	return 0
 }
 
-# Run one load mode; its result line goes to $tmp/MODE.out.
+# The load options of a named load.
+load_args() {
+	case $1 in
+	arrays) echo "--mode ws --batch 100 --conns 2" ;;
+	ws1) echo "--mode ws --batch 1 --conns 1" ;;
+	ws32) echo "--mode ws --batch 1 --conns 32" ;;
+	http1) echo "--mode http --batch 100 --conns 1" ;;
+	http8) echo "--mode http --batch 100 --conns 8" ;;
+	esac
+}
+load_events() {
+	case $1 in
+	arrays) echo "$n_arrays" ;;
+	ws1) echo "$n_ws1" ;;
+	ws32) echo "$n_ws32" ;;
+	http1) echo "$n_http1" ;;
+	http8) echo "$n_http8" ;;
+	esac
+}
+load_label() {
+	case $1 in
+	arrays) echo "WS arrays of 100, 2 conns" ;;
+	ws1) echo "WS 1 event/message, 1 conn" ;;
+	ws32) echo "WS 1 event/message, 32 conns" ;;
+	http1) echo "HTTP 100/request, 1 client" ;;
+	http8) echo "HTTP 100/request, 8 clients" ;;
+	esac
+}
+
+# Run bench/load against $url: NAME LOAD-OPTIONS...; its result line goes
+# to $tmp/NAME.out.  Returns 1 (and fails the run) when it failed.
 run_load() {
-	mode=$1
+	local name=$1 status
 	shift
-	if ! kill -0 "$server" 2>/dev/null; then
-		fail "$mode: skipped, the server is gone"
-		return
-	fi
-	"$load" --url "$url" --mode "$mode" --timeout "$timeout_s" "$@" \
-	    >"$tmp/$mode.out" 2>"$tmp/$mode.err"
+	# shellcheck disable=SC2086 # $on_load is a command prefix or nothing
+	$on_load "$load" --url "$url" --timeout "$timeout_s" "$@" \
+	    >"$tmp/$name.out" 2>"$tmp/$name.err"
 	status=$?
-	if [ -s "$tmp/$mode.err" ]; then
-		sed 's/^/    /' "$tmp/$mode.err" >&2
+	if [ -s "$tmp/$name.err" ]; then
+		sed 's/^/    /' "$tmp/$name.err" >&2
 	fi
 	if [ $status -ne 0 ]; then
-		fail "$mode: bench/load exited with status $status"
+		fail "$name: bench/load exited with status $status"
 		server_log
-		rm -f "$tmp/$mode.out"
-		# A hung server would hang the next runs too: wait less.
-		[ "$timeout_s" -gt 30 ] && timeout_s=30
-		load_failed=1
+		rm -f "$tmp/$name.out"
+		return 1
 	fi
-	if ! kill -0 "$server" 2>/dev/null; then
-		fail "$mode: teltop serve died during the run"
-		server_log
-	fi
+	return 0
 }
 
-# One row of the table from a result line (or "failed").
-row() {
-	mode=$1
-	if [ ! -s "$tmp/$mode.out" ]; then
-		printf '%-8s %10s\n' "$mode" "failed"
-		return
+# The events table of $1 must hold $2 rows (an ack is a promise).
+check_rows() {
+	local n
+	n=$(db_rows "$1")
+	if [ "$n" != "$2" ]; then
+		fail "$3: the database holds ${n:-no readable} rows; the server acked $2"
+		sed 's/^/    /' "$tmp/dbinfo.err" >&2 2>/dev/null
+		return 1
 	fi
-	line=$(cat "$tmp/$mode.out")
-	if [ "$mode" = raw ]; then
-		rate=$(field "$line" rows_per_s)
-		conns=-
-		window=-
-		p50=-
-		p99=-
-	else
-		rate=$(field "$line" acked_per_s)
-		conns=$(field "$line" conns)
-		window=$(field "$line" window)
-		p50=$(field "$line" p50_ms)
-		p99=$(field "$line" p99_ms)
-	fi
-	printf '%-8s %10s %6s %6s %9s %11s %9s %9s\n' "$mode" \
-	    "$(field "$line" events)" "$conns" "$window" \
-	    "$(field "$line" seconds)" "$rate" "$p50" "$p99"
+	return 0
 }
 
-echo "bench: $teltop on $(uname -sm)," \
-    "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?) CPUs, files in $tmp"
-if start_server; then
-	echo "bench: teltop serve listening on $url"
-	run_load ws1 --events "$ws1_events"
-	run_load ws100 --events "$ws100_events" --conns "$ws100_conns"
-	run_load http100 --events "$http100_events"
-	stop_server
+# One ingest run on a fresh database: NAME KIND LOAD-NAME [options...];
+# puts its rate in results NAME and returns 0 when it all worked.
+fresh_run() {
+	local name=$1 kind=$2 what=$3 db=$tmp/fresh.db line
+	shift 3
+	rm_db "$db"
+	start_server "$db" || return 1
+	# shellcheck disable=SC2046 # load_args gives separate words
+	if ! run_load "$name" $(load_args "$what") --kind "$kind" "$@"; then
+		stop_server
+		rm_db "$db"
+		return 1
+	fi
+	line=$(cat "$tmp/$name.out")
+	put "$name" "$(field "$line" acked_per_s)"
+	stop_server || return 1
+	check_rows "$db" "$(field "$line" acked)" "$name" || return 1
+	return 0
+}
 
-	# Every accepted event must be in the database (design.md: an
-	# "accepted" reply is a promise).
-	expect=0
-	for m in ws1 ws100 http100; do
-		if [ -s "$tmp/$m.out" ]; then
-			expect=$((expect + $(field "$(cat "$tmp/$m.out")" acked)))
-		fi
+# A number with thousands separators.
+big() {
+	awk -v v="$1" 'BEGIN {
+		if (v == "-" || v == "") { print "-"; exit }
+		s = sprintf("%.0f", v); o = ""
+		while (length(s) > 3) {
+			o = "," substr(s, length(s) - 2) o
+			s = substr(s, 1, length(s) - 3)
+		}
+		print s o }'
+}
+
+# Run rawinsert: NAME KIND EVENTS [options]; its rate goes to results NAME.
+run_raw() {
+	local name=$1 kind=$2 events=$3
+	shift 3
+	# shellcheck disable=SC2086 # $on_server is a command prefix or nothing
+	if $on_server "$rawinsert" --kind "$kind" --events "$events" "$@" \
+	    >"$tmp/$name.out" 2>"$tmp/$name.err"; then
+		put "$name" "$(field "$(cat "$tmp/$name.out")" rows_per_s)"
+		return 0
+	fi
+	fail "$name: bench/rawinsert exited with status $?"
+	sed 's/^/    /' "$tmp/$name.err" >&2
+	return 1
+}
+
+# Print one line of progress.
+say() {
+	echo "bench: $*"
+}
+
+# Print how long the step that ends took.
+lap_ns=$(date +%s%N)
+lap() {
+	local t
+	t=$(date +%s%N)
+	say "$1 took $(( (t - lap_ns) / 1000000000 )) s"
+	lap_ns=$t
+}
+
+loads="arrays ws1 ws32 http1 http8"
+kinds="bench mix"
+t_start=$(now_ns)
+say "$teltop on $(uname -sm), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo ?)" \
+    "CPUs, $pinning; files in $tmp"
+say "$(date -u '+%Y-%m-%d %H:%M UTC'); load average at the start:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+say "scale $scale, $repeat rounds; arrays/raw $n_arrays, ws1 $n_ws1, ws32" \
+    "$n_ws32, http1 $n_http1, http8 $n_http8 events; $n_million for step 2;" \
+    "$n_big rows for step 4"
+
+# ---- 1. rates ----
+r=1
+while [ $r -le "$repeat" ]; do
+	progress="round $r/$repeat:"
+	for kind in $kinds; do
+		run_raw "raw.$kind" "$kind" "$n_raw" &&
+		    progress="$progress raw.$kind $(big "$(field "$(cat "$tmp/raw.$kind.out")" rows_per_s)")"
+		for l in $loads; do
+			if fresh_run "$l.$kind" "$kind" "$l" --events \
+			    "$(load_events "$l")"; then
+				progress="$progress $l.$kind $(big "$(field "$(cat "$tmp/$l.$kind.out")" acked_per_s)")"
+			else
+				progress="$progress $l.$kind failed"
+			fi
+		done
 	done
-	if [ $load_failed -ne 0 ]; then
-		echo "bench: a load run failed: stored rows not checked" >&2
-	elif command -v sqlite3 >/dev/null 2>&1; then
-		rows=$(sqlite3 "$tmp/teltop.db" "SELECT count(*) FROM events" 2>&1)
-		if [ "$rows" != "$expect" ]; then
-			fail "the events table holds \"$rows\" rows; the server accepted $expect events"
+	say "$progress (events/s)"
+	r=$((r + 1))
+done
+
+lap "step 1"
+
+# ---- 2. a million events of each kind ----
+for kind in $kinds; do
+	db=$tmp/million.db
+	rm_db "$db"
+	say "step 2: $n_million $kind events (arrays of 100)..."
+	if ! start_server "$db"; then
+		continue
+	fi
+	# shellcheck disable=SC2046 # load_args gives separate words
+	if run_load "million.$kind" $(load_args arrays) --kind "$kind" \
+	    --events "$n_million"; then
+		put "hwm.ingest.$kind" "$(server_hwm)"
+		if stop_server && check_rows "$db" \
+		    "$(field "$(cat "$tmp/million.$kind.out")" acked)" \
+		    "million.$kind"; then
+			put "bytes.$kind" "$(awk -v b="$(db_bytes "$db")" \
+			    -v n="$n_million" 'BEGIN { printf "%.0f", b / n }')"
 		fi
 	else
-		echo "bench: no sqlite3 command: stored rows not checked" >&2
-	fi
-else
-	fail "teltop serve did not start"
-	server=
-fi
-
-if "$rawinsert" --db "$tmp/raw.db" --events "$ws100_events" \
-    >"$tmp/raw.out" 2>"$tmp/raw.err"; then
-	:
-else
-	fail "bench/rawinsert exited with status $?"
-	sed 's/^/    /' "$tmp/raw.err" >&2
-	rm -f "$tmp/raw.out"
-fi
-
-echo
-printf '%-8s %10s %6s %6s %9s %11s %9s %9s\n' mode events conns window \
-    seconds events/s p50_ms p99_ms
-for m in ws1 ws100 http100 raw; do
-	row $m
-done
-if [ -n "$rows" ]; then
-	echo "rows stored by teltop: $rows (expected $expect)"
-fi
-if [ -s "$tmp/ws100.out" ] && [ -s "$tmp/raw.out" ]; then
-	ws=$(field "$(cat "$tmp/ws100.out")" acked_per_s)
-	raw=$(field "$(cat "$tmp/raw.out")" rows_per_s)
-	awk -v ws="$ws" -v raw="$raw" 'BEGIN {
-		r = raw > 0 ? ws / raw : 0
-		printf "ratio ws100/raw = %.2f (floor 0.50)%s\n", r,
-		    r < 0.50 ? "  BELOW FLOOR" : ""
-	}'
-else
-	echo "ratio ws100/raw = n/a (floor 0.50)"
-fi
-
-# The aggregates: their cost per event in memory, against the cost of one
-# acked event at the ws100 rate; and `teltop stats` on a 1M-event database.
-stats_events=${BENCH_STATS_EVENTS:-1000000}
-statsbench=$(dirname "$0")/statsbench
-if [ -x "$statsbench" ]; then
-	echo
-	echo "bench: writing $stats_events events for teltop stats..."
-	if "$statsbench" --events "$stats_events" --db "$tmp/stats.db" \
-	    >"$tmp/stats.out" 2>&1; then
-		ns=$(field "$(head -n 1 "$tmp/stats.out")" ns_per_event)
-		start=$(date +%s%N)
-		"$teltop" stats --db "$tmp/stats.db" --json >/dev/null ||
-		    fail "teltop stats failed"
-		end=$(date +%s%N)
-		awk -v ns="$ns" -v ws="${ws:-0}" -v n="$stats_events" \
-		    -v ms="$(( (end - start) / 1000000 ))" 'BEGIN {
-			printf "aggregates: %d ns per event in memory", ns
-			if (ws > 0)
-				printf " (%.1f%% of the %.0f ns an acked ws100 " \
-				    "event costs)", 100 * ns / (1e9 / ws), 1e9 / ws
-			printf "\nteltop stats on %d events: %d ms " \
-			    "(target: well under 1000)\n", n, ms
-		}'
-	else
-		fail "bench/statsbench failed"
-		sed 's/^/    /' "$tmp/stats.out" >&2
-	fi
-fi
-# The privacy findings, run for every event before it is queued.
-privbench=$(dirname "$0")/privbench
-if [ -x "$privbench" ]; then
-	if "$privbench" "$here/../tests/integration/fixtures" >"$tmp/priv.out" \
-	    2>&1; then
-		pns=$(field "$(cat "$tmp/priv.out")" ns_per_event)
-		awk -v ns="$pns" -v ws="${ws:-0}" 'BEGIN {
-			printf "privacy findings: %d ns per event (recorded " \
-			    "tool payloads)", ns
-			if (ws > 0)
-				printf ", %.1f%% of the %.0f ns an acked ws100 " \
-				    "event costs", 100 * ns / (1e9 / ws), 1e9 / ws
-			printf "\n"
-		}'
-	else
-		fail "bench/privbench failed"
-		sed 's/^/    /' "$tmp/priv.out" >&2
-	fi
-fi
-
-# The loop while a 20 MiB body is decoded: GET /healthz, back to back on
-# one connection, for as long as the big POST takes (bench/healthz.mjs).
-if command -v node >/dev/null 2>&1; then
-	echo
-	rm -f "$tmp/teltop.db" "$tmp/teltop.db-wal" "$tmp/teltop.db-shm"
-	if start_server; then
-		node "$here/healthz.mjs" "$url" || fail "bench/healthz.mjs failed"
 		stop_server
 	fi
+	if [ -s "$res/bytes.$kind" ]; then
+		r=1
+		while [ $r -le "$repeat" ]; do
+			t0=$(now_ns)
+			if [ "$(tail -n 1 "$res/stats.$kind" 2>/dev/null ||
+			    echo 0)" -gt 5000 ]; then
+				:	# far from its target: once is enough
+			elif "$teltop" stats --db "$db" --json >/dev/null \
+			    2>"$tmp/stats.err"; then
+				put "stats.$kind" $((($(now_ns) - t0) / 1000000))
+			else
+				fail "teltop stats on $n_million $kind events failed"
+				sed 's/^/    /' "$tmp/stats.err" >&2
+			fi
+			port=$(free_port)
+			t0=$(now_ns)
+			# shellcheck disable=SC2086
+			$on_server "$teltop" serve --db "$db" \
+			    --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+			server=$!
+			# shellcheck disable=SC2086
+			if $on_load "$load" --mode healthz --url \
+			    "127.0.0.1:$port" --timeout 120 \
+			    >"$tmp/healthz.out" 2>"$tmp/healthz.err"; then
+				put "startup.$kind" $((($(now_ns) - t0) / 1000000))
+				put "hwm.startup.$kind" "$(server_hwm)"
+			else
+				fail "teltop serve on $n_million $kind events: no 200 from /healthz"
+				sed 's/^/    /' "$tmp/healthz.err" >&2
+				server_log
+			fi
+			stop_server
+			r=$((r + 1))
+		done
+	fi
+	rm_db "$db"
+	run_raw "raw1m.$kind" "$kind" "$n_million" &&
+	    put "rawbytes.$kind" "$(field "$(cat "$tmp/raw1m.$kind.out")" bytes_per_row)"
+done
+
+lap "step 2"
+
+# ---- 3. ack latency at a paced rate ----
+for kind in $kinds; do
+	for l in arrays ws32; do
+		name=paced.$l.$kind
+		if fresh_run "$name" "$kind" "$l" --events "$n_paced" \
+		    --rate "$paced_rate"; then
+			line=$(cat "$tmp/$name.out")
+			put "$name.p50" "$(field "$line" p50_ms)"
+			put "$name.p99" "$(field "$line" p99_ms)"
+		fi
+	done
+done
+say "step 3: p50/p99 ms at $paced_rate events/s: arrays bench" \
+    "$(median paced.arrays.bench.p50)/$(median paced.arrays.bench.p99)," \
+    "ws32 bench $(median paced.ws32.bench.p50)/$(median paced.ws32.bench.p99)," \
+    "arrays mix $(median paced.arrays.mix.p50)/$(median paced.arrays.mix.p99)," \
+    "ws32 mix $(median paced.ws32.mix.p50)/$(median paced.ws32.mix.p99)"
+
+lap "step 3"
+
+# ---- 4. into a database that already holds many rows ----
+# The key of teltop's big database: the schema a fresh database gets.
+big_db=$cache/teltop-$n_big.db
+big_key=
+db=$tmp/schema.db
+rm_db "$db"
+if start_server "$db" && stop_server; then
+	big_key=$(field "$("$dbinfo" "$db")" schema)
+fi
+rm_db "$db"
+if [ -n "$big_key" ]; then
+	rows=
+	if [ "${BENCH_BIG_REBUILD:-0}" != 1 ] && [ -f "$big_db" ] &&
+	    [ "$(cat "$big_db.key" 2>/dev/null)" = "$big_key" ]; then
+		rows=$(db_rows "$big_db")
+		if [ -z "$rows" ] || [ "$rows" -gt $((n_big + n_big / 4)) ]; then
+			rows=
+		fi
+	fi
+	if [ -z "$rows" ]; then
+		say "step 4: building teltop's database of $n_big bench rows (by ingest, cached in $cache)..."
+		rm_db "$big_db"
+		rm -f "$big_db.key"
+		if start_server "$big_db" unpinned; then
+			if run_load big.build --mode ws --batch 100 --conns 4 \
+			    --kind bench --events "$n_big"; then
+				stop_server && check_rows "$big_db" \
+				    "$(field "$(cat "$tmp/big.build.out")" acked)" \
+				    big.build && echo "$big_key" \
+				    >"$big_db.key" && rows=$n_big
+			else
+				stop_server
+			fi
+		fi
+	fi
+	if [ -n "$rows" ]; then
+		say "step 4: $(big "$rows") rows in $big_db"
+		put big.rows "$rows"
+		port=$(free_port)
+		t0=$(now_ns)
+		# shellcheck disable=SC2086
+		$on_server "$teltop" serve --db "$big_db" \
+		    --listen "127.0.0.1:$port" 2>"$tmp/serve.log" &
+		server=$!
+		url=127.0.0.1:$port
+		# shellcheck disable=SC2086
+		if $on_load "$load" --mode healthz --url "$url" \
+		    --timeout "$timeout_s" >"$tmp/healthz.out" \
+		    2>"$tmp/healthz.err"; then
+			put big.startup $((($(now_ns) - t0) / 1000000))
+			put big.hwm.startup "$(server_hwm)"
+			acked=0
+			r=1
+			while [ $r -le "$repeat" ]; do
+				# shellcheck disable=SC2046
+				run_load big.$r $(load_args arrays) --kind bench \
+				    --events "$n_arrays" || break
+				line=$(cat "$tmp/big.$r.out")
+				put big "$(field "$line" acked_per_s)"
+				acked=$((acked + $(field "$line" acked)))
+				r=$((r + 1))
+			done
+			put big.hwm "$(server_hwm)"
+			stop_server && check_rows "$big_db" $((rows + acked)) \
+			    "step 4"
+		else
+			fail "teltop serve on $rows rows: no 200 from /healthz"
+			sed 's/^/    /' "$tmp/healthz.err" >&2
+			server_log
+			stop_server
+		fi
+	fi
+fi
+raw_big=$cache/raw-$n_big.db
+if [ ! -f "$raw_big.key" ] || [ "${BENCH_BIG_REBUILD:-0}" = 1 ]; then
+	say "step 4: building the raw database of $n_big bench rows..."
+	rm_db "$raw_big"
+	rm -f "$raw_big.key"
+	run_raw raw.big.build bench "$n_big" --db "$raw_big" &&
+	    echo "rows=$n_big" >"$raw_big.key"
+fi
+if [ -f "$raw_big.key" ]; then
+	r=1
+	while [ $r -le "$repeat" ]; do
+		run_raw raw.big bench "$n_raw" --db "$raw_big" --append || break
+		r=$((r + 1))
+	done
+	# appended rows beyond a quarter more: rebuilt next time
+	if [ "$(field "$(cat "$tmp/raw.big.out" 2>/dev/null)" rows)" -gt \
+	    $((n_big + n_big / 4)) ] 2>/dev/null; then
+		rm -f "$raw_big.key"
+	fi
+fi
+say "step 4: arrays of bench rows into $(big "$(median big.rows)") rows:" \
+    "$(big "$(median big)")/s (empty: $(big "$(median arrays.bench)")/s);" \
+    "raw: $(big "$(median raw.big)")/s (empty: $(big "$(median raw.bench)")/s)"
+
+lap "step 4"
+
+# ---- 5. the UI attached ----
+if command -v tmux >/dev/null 2>&1; then
+	r=1
+	while [ $r -le "$repeat" ]; do
+		db=$tmp/ui.db
+		rm_db "$db"
+		rm -f "$tmp/ui.rc"
+		port=$(free_port)
+		url=127.0.0.1:$port
+		# shellcheck disable=SC2086
+		$on_load tmux -L "$tmux_sock" -f /dev/null new-session -d -s ui \
+		    -x 120 -y 40 "$on_server $teltop --db $db --listen $url; echo \$? >$tmp/ui.rc; sleep 30"
+		i=0
+		until tmux -L "$tmux_sock" capture-pane -p -t ui 2>/dev/null |
+		    grep -q "127.0.0.1:$port"; do
+			i=$((i + 1))
+			if [ $i -gt 200 ]; then
+				fail "the UI did not start under tmux"
+				tmux -L "$tmux_sock" capture-pane -p -t ui 2>/dev/null |
+				    sed 's/^/    /' >&2
+				break
+			fi
+			sleep 0.05
+		done
+		[ $i -gt 200 ] && break
+		# shellcheck disable=SC2046
+		$on_load "$load" --url "$url" --timeout "$timeout_s" \
+		    $(load_args arrays) --kind bench --events "$n_arrays" \
+		    >"$tmp/ui.out" 2>"$tmp/ui.err" &
+		loadpid=$!
+		# a key while the load runs: Commands view, then back to Stream
+		sleep 0.3
+		if kill -0 "$loadpid" 2>/dev/null; then
+			t0=$(now_ns)
+			tmux -L "$tmux_sock" send-keys -t ui 2
+			i=0
+			until tmux -L "$tmux_sock" capture-pane -p -t ui |
+			    grep -q "RUNS FAIL"; do
+				i=$((i + 1))
+				[ $i -gt 1000 ] && break
+				sleep 0.005
+			done
+			[ $i -le 1000 ] && put ui.key $((($(now_ns) - t0) / 1000000))
+			tmux -L "$tmux_sock" send-keys -t ui 1
+		fi
+		if wait "$loadpid"; then
+			line=$(cat "$tmp/ui.out")
+			put ui "$(field "$line" acked_per_s)"
+		else
+			fail "ui: bench/load exited with status $?"
+			sed 's/^/    /' "$tmp/ui.err" >&2
+			line=
+		fi
+		tmux -L "$tmux_sock" send-keys -t ui q
+		i=0
+		while [ ! -s "$tmp/ui.rc" ] && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		tmux -L "$tmux_sock" kill-server 2>/dev/null
+		if [ "$(cat "$tmp/ui.rc" 2>/dev/null)" != 0 ]; then
+			fail "ui: teltop did not exit 0 on q ($(cat "$tmp/ui.rc" 2>/dev/null || echo "still running"))"
+		elif [ -n "$line" ]; then
+			check_rows "$db" "$(field "$line" acked)" ui
+		fi
+		rm_db "$db"
+		r=$((r + 1))
+	done
+	say "step 5: arrays of bench rows with the UI attached:" \
+	    "$(big "$(median ui)")/s (serve alone $(big "$(median arrays.bench)")/s);" \
+	    "a key on screen after $(median ui.key) ms under that load"
+else
+	say "step 5: no tmux, the UI is not measured"
 fi
 
-# The UI attached: the same ws100 load against `teltop` (collector + UI)
-# running in a private tmux server at 120x40, against `serve` alone above;
-# and how long a key takes to show on screen while that load runs.
-if command -v tmux >/dev/null 2>&1 && [ -s "$tmp/ws100.out" ]; then
-	echo
-	sock=teltop-bench-$$
-	port=
-	for try in 1 2 3 4 5 6 7 8 9 10; do
-		p=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }')
-		if ! bash -c "echo >/dev/tcp/127.0.0.1/$p" 2>/dev/null; then
-			port=$p
-			break
+# ---- 6. the loop during a big decode ----
+if command -v node >/dev/null 2>&1; then
+	db=$tmp/healthz.db
+	rm_db "$db"
+	if start_server "$db"; then
+		# shellcheck disable=SC2086
+		if $on_load node "$here/healthz.mjs" "$url" >"$tmp/big.out" \
+		    2>&1; then
+			say "step 6: $(cat "$tmp/big.out")"
+		else
+			fail "bench/healthz.mjs failed"
+			sed 's/^/    /' "$tmp/big.out" >&2
 		fi
-	done
-	tmux -L "$sock" new-session -d -s ui -x 120 -y 40 \
-	    "$teltop --db $tmp/ui.db --listen 127.0.0.1:$port; sleep 5"
-	i=0
-	until tmux -L "$sock" capture-pane -p -t ui 2>/dev/null |
-	    grep -q "127.0.0.1:$port"; do
-		i=$((i + 1))
-		if [ $i -gt 100 ]; then
-			fail "the UI did not start under tmux"
-			break
-		fi
-		sleep 0.1
-	done
-	url=127.0.0.1:$port
-	"$load" --url "$url" --mode ws100 --events "$ws100_events" \
-	    --conns "$ws100_conns" --timeout "$timeout_s" \
-	    >"$tmp/ui.out" 2>"$tmp/ui.err" &
-	loadpid=$!
-	# a key while the load runs: Commands view, then back to Stream
-	sleep 1
-	keyms=
-	if kill -0 "$loadpid" 2>/dev/null; then
-		t0=$(date +%s%N)
-		tmux -L "$sock" send-keys -t ui 2
-		i=0
-		until tmux -L "$sock" capture-pane -p -t ui | grep -q "RUNS FAIL"; do
-			i=$((i + 1))
-			[ $i -gt 500 ] && break
-			sleep 0.005
-		done
-		t1=$(date +%s%N)
-		keyms=$(( (t1 - t0) / 1000000 ))
-		tmux -L "$sock" send-keys -t ui 1
+		stop_server
 	fi
-	wait "$loadpid" || fail "ui: bench/load exited with status $?"
-	# the same with `teltop demo --rate 20000` feeding it: Opt-out view
-	"$teltop" demo --url "http://$url" --rate 20000 --duration 6 \
-	    >"$tmp/demo.out" 2>&1 &
-	demopid=$!
-	sleep 2
-	demoms=
-	if kill -0 "$demopid" 2>/dev/null; then
-		t0=$(date +%s%N)
-		tmux -L "$sock" send-keys -t ui 3
-		i=0
-		until tmux -L "$sock" capture-pane -p -t ui |
-		    grep -q "SOURCE / CLIENT"; do
-			i=$((i + 1))
-			[ $i -gt 500 ] && break
-			sleep 0.005
-		done
-		t1=$(date +%s%N)
-		demoms=$(( (t1 - t0) / 1000000 ))
-	fi
-	wait "$demopid" || fail "ui: teltop demo exited with status $?"
-	tmux -L "$sock" send-keys -t ui q
-	sleep 1
-	tmux -L "$sock" kill-server 2>/dev/null
-	if [ -s "$tmp/ui.out" ]; then
-		wsui=$(field "$(cat "$tmp/ui.out")" acked_per_s)
-		awk -v ui="$wsui" -v ws="$ws" -v k="${keyms:-?}" \
-		    -v d="${demoms:-?}" 'BEGIN {
-			printf "ws100 with the UI attached (tmux 120x40): %s " \
-			    "events/s; serve alone: %s; ratio ui/serve = %.2f\n",
-			    ui, ws, (ws > 0 ? ui / ws : 0)
-			printf "a key (2: Commands) on screen %s ms after it " \
-			    "was sent, under that load (tmux polling " \
-			    "included)\n", k
-			printf "a key (3: Opt-out) on screen %s ms after it " \
-			    "was sent, with teltop demo --rate 20000 feeding " \
-			    "the UI\n", d
-		}'
-	fi
+	rm_db "$db"
 fi
+
+lap "steps 5 and 6"
+
+# ---- the rates ----
+echo
+printf '%-30s %-5s %10s %10s %10s %7s\n' "rate (events/s)" kind min median \
+    max "/ raw"
+# shellcheck disable=SC2046 # stat3 gives three words
+for kind in $kinds; do
+	set -- $(stat3 "raw.$kind")
+	printf '%-30s %-5s %10s %10s %10s %7s\n' "raw SQLite (the reference)" \
+	    "$kind" "$(big "$1")" "$(big "$2")" "$(big "$3")" 1.00
+	raw=$2
+	for l in $loads; do
+		# shellcheck disable=SC2046
+		set -- $(stat3 "$l.$kind")
+		printf '%-30s %-5s %10s %10s %10s %7s\n' "$(load_label "$l")" \
+		    "$kind" "$(big "$1")" "$(big "$2")" "$(big "$3")" \
+		    "$(awk -v a="$2" -v b="$raw" 'BEGIN {
+			if (a == "-" || b == "-" || b == 0) print "-"
+			else printf "%.2f", a / b }')"
+	done
+done
+
+# ---- the table of issue 12 ----
+# row GOAL MEASURED-TEXT VALUE OP TARGET: OP is ">=", "<=" or "<", or "-"
+# for a figure without a target.
+row() {
+	awk -v g="$1" -v m="$2" -v v="$3" -v op="$4" -v t="$5" 'BEGIN {
+		if (op == "-")
+			ok = "-"
+		else if (v == "" || v == "-")
+			ok = "failed"
+		else if (op == ">=")
+			ok = (v + 0 >= t + 0) ? "ok" : "FAIL"
+		else if (op == "<")
+			ok = (v + 0 < t + 0) ? "ok" : "FAIL"
+		else
+			ok = (v + 0 <= t + 0) ? "ok" : "FAIL"
+		printf "| %-50s | %-28s | %-7s | %-6s |\n", g, m,
+		    (op == "-" ? "" : op " " t), ok }'
+}
+# a / b to 2 places, or "-".
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "-" || b == "-" || a == "" || b == "" || b == 0)
+			print "-"
+		else
+			printf "%.2f", a / b }'
+}
+# The ratio of two rates' medians, with the rates: "0.58 (69k/120k)".
+rate_row() {
+	local a b q
+	a=$(median "$2")
+	b=$(median "$3")
+	q=$(ratio "$a" "$b")
+	row "$1" "$q ($(kilo "$a") / $(kilo "$b"))" "$q" "$4" "$5"
+}
+kilo() {
+	awk -v v="$1" 'BEGIN { if (v == "-" || v == "") print "-"
+		else printf "%.1fk", v / 1000 }'
+}
+mib() {
+	awk -v v="$1" 'BEGIN { if (v == "-" || v == "") print "-"
+		else printf "%.1f", v / 1024 }'
+}
+
+# A count as "1M", "200k".
+count() {
+	awk -v n="$1" 'BEGIN {
+		if (n == "-" || n == "") print "-"
+		else if (n >= 1e6) printf "%gM", int(n / 1e5 + 0.5) / 10
+		else if (n >= 1e3) printf "%gk", int(n / 1e2 + 0.5) / 10
+		else print n }'
+}
+
+m=$(count "$n_million")
+b=$(count "$(median big.rows)")
+p=$(count "$paced_rate")
+echo
+printf '| %-50s | %-28s | %-7s | %-6s |\n' goal measured target ok
+echo "|----------------------------------------------------|------------------------------|---------|--------|"
+for kind in $kinds; do
+	rate_row "WS arrays of 100, 2 conns / raw, $kind" "arrays.$kind" \
+	    "raw.$kind" ">=" 0.9
+done
+for kind in $kinds; do
+	rate_row "WS 1/message, 32 conns / raw, $kind" "ws32.$kind" \
+	    "raw.$kind" ">=" 0.6
+	rate_row "WS 1/message, 1 conn / raw, $kind" "ws1.$kind" \
+	    "raw.$kind" - -
+done
+for kind in $kinds; do
+	rate_row "HTTP 100/request, 8 clients / raw, $kind" "http8.$kind" \
+	    "raw.$kind" ">=" 0.6
+	rate_row "HTTP 100/request, 1 client / raw, $kind" "http1.$kind" \
+	    "raw.$kind" - -
+done
+for kind in mix bench; do
+	v=$(median "bytes.$kind")
+	if [ $kind = mix ]; then op="<="; else op=-; fi
+	row "bytes/event on disk after close, $m $kind" \
+	    "$v (raw $(median "rawbytes.$kind"))" "$v" "$op" 400
+done
+for kind in mix bench; do
+	v=$(median "stats.$kind")
+	row "teltop stats on $m $kind (ms)" "$v" "$v" "<" 100
+done
+for kind in mix bench; do
+	v=$(median "startup.$kind")
+	row "serve start-up on $m $kind until /healthz (ms)" "$v" "$v" "<" 200
+done
+v=$(mib "$(median hwm.ingest.mix)")
+row "RSS (VmHWM) after $m mix events (MiB)" "$v" "$v" "<=" 32
+v=$(mib "$(median hwm.startup.mix)")
+row "RSS (VmHWM) after start-up on $m mix (MiB)" "$v" "$v" "<=" 32
+v=$(mib "$(median big.hwm)")
+row "RSS (VmHWM) at $b bench rows, after ingest (MiB)" "$v" "$v" "<=" 32
+for kind in $kinds; do
+	for l in arrays ws32; do
+		p99=$(median "paced.$l.$kind.p99")
+		case $l in
+		arrays) what="arrays" ;;
+		*) what="1/message x32" ;;
+		esac
+		row "ack p50/p99 at $p/s, $what, $kind (ms)" \
+		    "$(median "paced.$l.$kind.p50") / $p99" "$p99" "<=" 10
+	done
+done
+q=$(ratio "$(median big)" "$(median arrays.bench)")
+row "ingest into $b rows / into empty (arrays, bench)" \
+    "$q (raw: $(ratio "$(median raw.big)" "$(median raw.bench)"))" "$q" \
+    ">=" 0.8
+v=$(median big.startup)
+row "serve start-up on $b rows until /healthz (ms)" "$v" "$v" "<" 200
+rate_row "WS arrays with the UI attached / serve alone" ui arrays.bench - -
+echo
+say "$(awk -v t="$(( ($(now_ns) - t_start) / 1000000000 ))" 'BEGIN {
+	printf "%d min %02d s", t / 60, t % 60 }'); load average at the end:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+[ $failed -ne 0 ] && say "some steps FAILED (see above): exit 1"
 exit $failed
