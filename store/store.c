@@ -3,7 +3,9 @@
  * statements, batched commit.  What stays true: a ticket is reported
  * committed only after the COMMIT that wrote its rows returned SQLITE_OK,
  * with synchronous=FULL, so an acknowledged event survives a crash; and
- * tickets are reported in order, each once.
+ * tickets are reported in order, each once.  Rows are written packed
+ * (pack.h): findings as ids, bodies compressed, an event's JSON as a range
+ * of its body when it is one; query.c reads them back byte for byte.
  *
  * Everything here runs on the loop thread, except store_txn(), which runs
  * on whichever thread owns the connection it is given: the writer thread
