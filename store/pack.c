@@ -60,6 +60,8 @@ struct pack {
 
 	struct hmap		 ids;		/* finding JSON -> id (write) */
 	int			 ids_fresh;	/* ids added in this txn */
+	struct hmap		 routes;	/* route, type -> id (write) */
+	int			 routes_fresh;
 	struct hmap		 zkeys;		/* key -> struct zkey (write) */
 
 	struct pack_finding	*found;		/* by id - 1 (read) */
@@ -68,6 +70,7 @@ struct pack {
 	size_t			 nzr;
 
 	sqlite3_stmt		*find_id, *add_finding, *add_dict;
+	sqlite3_stmt		*find_route, *add_route;
 };
 
 struct pack *
@@ -78,6 +81,7 @@ pack_new(sqlite3 *db)
 	pk = xcalloc(1, sizeof *pk);
 	pk->db = db;
 	hmap_init(&pk->ids);
+	hmap_init(&pk->routes);
 	hmap_init(&pk->zkeys);
 	if ((pk->cctx = ZSTD_createCCtx()) == NULL ||
 	    (pk->dctx = ZSTD_createDCtx()) == NULL)
@@ -123,6 +127,7 @@ pack_free(struct pack *pk)
 	if (pk == NULL)
 		return;
 	hmap_clear(&pk->ids, NULL);
+	hmap_clear(&pk->routes, NULL);
 	hmap_clear(&pk->zkeys, zkey_free);
 	findings_free(pk);
 	for (i = 0; i < pk->nzr; i++)
@@ -133,6 +138,8 @@ pack_free(struct pack *pk)
 	sqlite3_finalize(pk->find_id);
 	sqlite3_finalize(pk->add_finding);
 	sqlite3_finalize(pk->add_dict);
+	sqlite3_finalize(pk->find_route);
+	sqlite3_finalize(pk->add_route);
 	free(pk->buf);
 	free(pk);
 }
@@ -421,6 +428,63 @@ pack_pii_text(struct pack *pk, const void *blob, size_t len)
 	return out;
 }
 
+/* ---- routes ---- */
+
+int64_t
+pack_route(struct pack *pk, const char *route, const char *ctype,
+    char **cause)
+{
+	void	**slot;
+	char	 *key;
+	size_t	  n;
+	int64_t	  id = 0;
+
+	/* NUL between the two; a content type of NULL is "\1" */
+	n = strlen(route) + 1 + (ctype != NULL ? strlen(ctype) : 1);
+	key = xasprintf("%s%c%s", route, 0, ctype != NULL ? ctype : "\1");
+	if ((slot = hmap_get(&pk->routes, key, n)) != NULL) {
+		free(key);
+		return (int64_t)(intptr_t)slot;
+	}
+	if (prepare(pk, &pk->find_route, "SELECT id FROM routes WHERE "
+	    "route = ?1 AND content_type IS ?2", cause) != 0 ||
+	    prepare(pk, &pk->add_route, "INSERT INTO routes(route, "
+	    "content_type) VALUES (?1, ?2)", cause) != 0) {
+		free(key);
+		return -1;
+	}
+	sqlite3_bind_text(pk->find_route, 1, route, -1, SQLITE_STATIC);
+	if (ctype != NULL)
+		sqlite3_bind_text(pk->find_route, 2, ctype, -1, SQLITE_STATIC);
+	if (sqlite3_step(pk->find_route) == SQLITE_ROW)
+		id = sqlite3_column_int64(pk->find_route, 0);
+	sqlite3_reset(pk->find_route);
+	sqlite3_clear_bindings(pk->find_route);
+	if (id == 0) {
+		sqlite3_bind_text(pk->add_route, 1, route, -1, SQLITE_STATIC);
+		if (ctype != NULL)
+			sqlite3_bind_text(pk->add_route, 2, ctype, -1,
+			    SQLITE_STATIC);
+		if (sqlite3_step(pk->add_route) != SQLITE_DONE) {
+			*cause = xasprintf("insert failed: %s",
+			    sqlite3_errmsg(pk->db));
+			id = -1;
+		} else {
+			id = sqlite3_last_insert_rowid(pk->db);
+			pk->routes_fresh = 1;
+		}
+		sqlite3_reset(pk->add_route);
+		sqlite3_clear_bindings(pk->add_route);
+	}
+	if (id > 0) {
+		if (pk->routes.n >= ZKEYS_MAX * 16)
+			hmap_clear(&pk->routes, NULL);
+		*hmap_put(&pk->routes, key, n) = (void *)(intptr_t)id;
+	}
+	free(key);
+	return id;
+}
+
 /* ---- compression ---- */
 
 /* Key's write-side state, made if new: its newest dictionary, if any. */
@@ -559,7 +623,9 @@ pack_end(struct pack *pk, int committed)
 
 	if (!committed && pk->ids_fresh)
 		hmap_clear(&pk->ids, NULL);	/* reloaded as needed */
-	pk->ids_fresh = 0;
+	if (!committed && pk->routes_fresh)
+		hmap_clear(&pk->routes, NULL);
+	pk->ids_fresh = pk->routes_fresh = 0;
 	for (i = 0; i < pk->zkeys.cap; i++) {
 		sl = &pk->zkeys.slots[i];
 		if (sl->key == NULL || (k = sl->value) == NULL || !k->fresh)

@@ -1,5 +1,6 @@
 /*
  * How the store packs what it keeps (issue 12), private to store/:
+ *  - a payload's route and content type as an id into routes;
  *  - privacy findings as small ids into the findings table (field, kind,
  *    grade): an events.pii BLOB is a run of LEB128 ids, one a finding, in
  *    their order; a TEXT pii is JSON that was not in tt_privacy_json()'s
@@ -48,6 +49,12 @@ void		 pack_free(struct pack *);
  */
 int		 pack_pii(struct pack *, const char *json, const uint8_t **out,
 		     size_t *len, char **cause);
+/*
+ * The id of (route, content type) in routes, added if new: what a payload
+ * row names instead of the two strings.  -1 with *cause.
+ */
+int64_t		 pack_route(struct pack *, const char *route,
+		     const char *content_type, char **cause);
 /* Offer bytes as a training sample for key's dictionary. */
 void		 pack_sample(struct pack *, const char *key, const void *,
 		     size_t);

@@ -456,9 +456,11 @@ store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
 	sqlite3_stmt	*s;
 	int		 rc = -1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT p.body, p.route, "
-	    "p.content_type FROM events e JOIN payloads p ON "
-	    "p.id = e.payload_id WHERE e.id = ?", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT p.body, coalesce(r.route, "
+	    "p.route), CASE WHEN r.id IS NULL THEN p.content_type ELSE "
+	    "r.content_type END FROM events e JOIN payloads p ON "
+	    "p.id = e.payload_id LEFT JOIN routes r ON r.id = p.route_id "
+	    "WHERE e.id = ?", -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(s, 1, event_id);
 	if (sqlite3_step(s) == SQLITE_ROW && pack_unzip(st->wc.pack,

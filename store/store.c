@@ -94,8 +94,10 @@ static const char *migrations[] = {
 	"ALTER TABLE events ADD COLUMN capture TEXT;",
 	/*
 	 * 3 -> 4: store less (issue 12; the encodings are in pack.h).
-	 * Findings are ids into findings; bodies and event JSON are packed
-	 * (zstd with the dictionaries of zdicts); an event whose JSON is a
+	 * Findings are ids into findings; a payload names its route and
+	 * content type by an id into routes (route '' then); bodies and event
+	 * JSON are packed (zstd with the dictionaries of zdicts); an event
+	 * whose JSON is a
 	 * range of its payload's body keeps only where it is (data_at,
 	 * data_len; data NULL).  teltop_pack_rows() packs the rows an older
 	 * teltop wrote.  Indexes, each for the queries that need it:
@@ -124,6 +126,11 @@ static const char *migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  key TEXT NOT NULL,"
 	"  dict BLOB NOT NULL);"
+	"CREATE TABLE routes("
+	"  id INTEGER PRIMARY KEY,"
+	"  route TEXT NOT NULL,"
+	"  content_type TEXT);"
+	"ALTER TABLE payloads ADD COLUMN route_id INTEGER;"
 	"ALTER TABLE events ADD COLUMN data_at INTEGER;"
 	"ALTER TABLE events ADD COLUMN data_len INTEGER;"
 	"DROP INDEX events_source_command;"
@@ -144,8 +151,8 @@ static const char *migrations[] = {
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
 static const char sql_payload[] =
-	"INSERT INTO payloads(received_at, route, content_type, body) "
-	"VALUES (?, ?, ?, ?)";
+	"INSERT INTO payloads(received_at, route, route_id, body) "
+	"VALUES (?, '', ?, ?)";
 static const char sql_event[] =
 	"INSERT INTO events(received_at, ts, source, format, name, phase, "
 	"client_id, execution_id, command, duration_ms, exit_code, error, "
@@ -361,12 +368,13 @@ pack_old_payloads(sqlite3 *db, struct wconn *c, char **cause)
 	struct {
 		int64_t	 id;
 		char	*route;
+		char	*ctype;
 		void	*body;
 		size_t	 len;
 	}		 r[64];
 	char		 key[160];
 	const char	*t;
-	int64_t		 last = 0;
+	int64_t		 last = 0, rid;
 	size_t		 n, i, zlen;
 	int		 rc = -1;
 
@@ -382,10 +390,12 @@ pack_old_payloads(sqlite3 *db, struct wconn *c, char **cause)
 		sqlite3_finalize(sel);
 	}
 	sel = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT id, route, body FROM payloads "
-	    "WHERE id > ? ORDER BY id LIMIT 64", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "UPDATE payloads SET body = ? WHERE id = ?",
-	    -1, &upd, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT id, route, body, content_type FROM "
+	    "payloads WHERE id > ? ORDER BY id LIMIT 64", -1, &sel,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE payloads SET body = ?1, route = '', "
+	    "content_type = NULL, route_id = ?3 WHERE id = ?2", -1, &upd,
+	    NULL) != SQLITE_OK) {
 		*cause = xasprintf("packing old rows: %s", sqlite3_errmsg(db));
 		goto out;
 	}
@@ -396,6 +406,8 @@ pack_old_payloads(sqlite3 *db, struct wconn *c, char **cause)
 			t = (const char *)sqlite3_column_text(sel, 1);
 			r[n].route = xstrdup(t != NULL ? t : "");
 			r[n].body = col_copy(sel, 2, &r[n].len);
+			t = (const char *)sqlite3_column_text(sel, 3);
+			r[n].ctype = t != NULL ? xstrdup(t) : NULL;
 		}
 		sqlite3_reset(sel);
 		for (i = 0; i < n; i++) {
@@ -405,6 +417,10 @@ pack_old_payloads(sqlite3 *db, struct wconn *c, char **cause)
 				break;
 			sqlite3_bind_blob64(upd, 1, z, zlen, SQLITE_STATIC);
 			sqlite3_bind_int64(upd, 2, r[i].id);
+			if ((rid = pack_route(c->pack, r[i].route, r[i].ctype,
+			    cause)) < 0)
+				break;
+			sqlite3_bind_int64(upd, 3, rid);
 			if (sqlite3_step(upd) != SQLITE_DONE) {
 				*cause = xasprintf("packing old rows: %s",
 				    sqlite3_errmsg(db));
@@ -414,6 +430,7 @@ pack_old_payloads(sqlite3 *db, struct wconn *c, char **cause)
 		}
 		for (i = 0; i < n; i++) {
 			free(r[i].route);
+			free(r[i].ctype);
 			free(r[i].body);
 		}
 		if (*cause != NULL)
@@ -894,7 +911,7 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 	struct tt_event	*ev;
 	const uint8_t	*z;
 	char		 key[160];
-	int64_t		 payload_id = TT_NONE;
+	int64_t		 payload_id = TT_NONE, route_id;
 	size_t		 i, zlen, from = 0;
 
 	*rc = SQLITE_ERROR;
@@ -907,9 +924,14 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 			return -1;
 		s = c->ins_payload;
 		sqlite3_bind_int64(s, 1, p->ev[0].received_at);
-		bind_text(s, 2, p->route);
-		bind_text(s, 3, p->content_type);
-		sqlite3_bind_blob64(s, 4, z, zlen, SQLITE_STATIC);
+		sqlite3_bind_blob64(s, 3, z, zlen, SQLITE_STATIC);
+		if ((route_id = pack_route(c->pack, p->route != NULL ? p->route :
+		    "", p->content_type, cause)) < 0) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return -1;
+		}
+		sqlite3_bind_int64(s, 2, route_id);
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 		payload_id = sqlite3_last_insert_rowid(c->db);

@@ -2037,6 +2037,10 @@ test_pack_payloads(void **state)
 	    "substr(body, 1, 1) = x'02'", "100");
 	ASSERT_SQL(fx, "SELECT avg(length(body)) < 60 FROM payloads "
 	    "WHERE id > 300", "1");
+	/* route and content type: one row of routes that all name */
+	ASSERT_SQL(fx, "SELECT count(*) FROM routes", "1");
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE route = '' AND "
+	    "content_type IS NULL AND route_id = 1", "400");
 	/* the first 64 only: the others have other JSON */
 	store_writer_exec(fx->st, "DELETE FROM events WHERE id > 64", &c);
 	check_packed(fx, 64);
@@ -2222,6 +2226,8 @@ test_pack_migrate(void **state)
 	    "'blob'", "200");
 	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE "
 	    "substr(body, 1, 1) = x'02'", "400");
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE route = '' AND "
+	    "route_id = 1", "400");
 	store_writer_exec(fx->st, "DELETE FROM events WHERE id > 64", &cause);
 	query(fx, NULL, 0);
 	for (i = 0; i < 64; i++) {
@@ -2245,6 +2251,8 @@ test_pack_migrate(void **state)
 		if (i != 3) {
 			assert_int_equal(len, strlen(body) + 1);
 			assert_memory_equal(got, body, len - 1);
+			assert_str(route, "/v1/events");
+			assert_str(ctype, "application/json");
 		}
 		free(got);
 		free(route);
