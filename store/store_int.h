@@ -41,6 +41,8 @@ struct wconn {
 	sqlite3_stmt	*ins_payload;
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_counter;
+	sqlite3_stmt	*ins_client;	/* event_clients */
+	struct pack	*pack;		/* its packing caches (pack.h) */
 };
 
 enum job_type {
@@ -110,6 +112,11 @@ struct store {
 	int			 flush_wanted;	/* flush asked for meanwhile */
 	size_t			 jobs;		/* jobs out, not delivered */
 	int			 locked_out;	/* the writer stopped waiting */
+	int			 repacked;	/* the migration packed rows */
+	sqlite3_stmt		*get_body;	/* query.c: a payload's body */
+	int64_t			 body_id;	/* the body read last, */
+	char			*body;		/* unpacked (owned) */
+	size_t			 body_len;
 };
 
 int	store_exec(sqlite3 *, const char *, char **cause);

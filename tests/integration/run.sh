@@ -61,6 +61,23 @@ trap cleanup EXIT
 
 check() { node "$here/check.mjs" "$@"; }
 
+# The store packs what it keeps (findings, JSON, bodies: store/pack.h), so
+# a grep of the database files sees only what is not packed; unpack (built
+# beside the teltop under test, tests/integration/unpack.c) writes out every
+# stored event and body as received.  unpacked DB: the path of that dump.
+UNPACK=${UNPACK:-}
+for u in "$(dirname "$TELTOP")/tests/unpack" "$(dirname "$TELTOP")/build/tests/unpack"; do
+	[ -z "$UNPACK" ] && [ -x "$u" ] && UNPACK=$u
+done
+if [ -z "$UNPACK" ]; then
+	echo "integration: no tests/unpack beside $TELTOP: run make test-integration" >&2
+	exit 2
+fi
+unpacked() {
+	"$UNPACK" "$1" >"$1.unpacked" || fail "unpack $1 failed"
+	echo "$1.unpacked"
+}
+
 # ---------------------------------------------------------------- reporting
 
 # run_case NAME FUNCTION [ARG...]: run FUNCTION in a subshell with set -e;
