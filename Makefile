@@ -6,7 +6,8 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
-PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl
+PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl \
+	   libzstd
 B	?= build
 BIN	?= teltop
 SANITIZE ?=
@@ -86,11 +87,17 @@ deps:
 test-unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; exit $$fail
 
-test-integration: teltop
+# What the integration and screen tests grep the database through: every
+# stored event and body unpacked (tests/integration/unpack.c).
+$(B)/tests/unpack: tests/integration/unpack.c $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+
+test-integration: teltop $(B)/tests/unpack
 	@scripts/deps.sh test
 	tests/integration/run.sh ./teltop
 
-test-screen: teltop
+test-screen: teltop $(B)/tests/unpack
 	@scripts/deps.sh test
 	tests/screen/run.sh ./teltop
 
@@ -130,7 +137,8 @@ asan:
 	$(MAKE) B=build-asan BIN=build-asan/teltop \
 		SANITIZE=address,undefined CFLAGS="-O1 -g" build-asan/teltop
 	$(ASAN_ENV) $(MAKE) B=build-asan BIN=build-asan/teltop \
-		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit
+		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit \
+		build-asan/tests/unpack
 	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
 	$(ASAN_ENV) tests/screen/run.sh build-asan/teltop
 
@@ -143,6 +151,25 @@ bench: $(BIN) $(BENCH_TOOLS)
 $(B)/bench/%: bench/%.c bench/bench_event.h
 	@mkdir -p $(B)/bench
 	$(QUIET_LD)$(CC) -O2 $(WARN) -o $@ $< $(if $(filter load,$*),,-lsqlite3)
+
+# Decoding and privacy findings per event, without network or store:
+# `make decodebench`, then run $(B)/bench/decodebench (it links core/).
+.PHONY: decodebench
+decodebench: $(B)/bench/decodebench
+$(B)/bench/decodebench: bench/decodebench.c $(UNIT_LINK)
+	@mkdir -p $(B)/bench
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+
+# The store's own cost on the mix: B/event on disk and insert rate
+# (bench/storebench.c); `make storebench STOREBENCH_ARGS="--mode single"`.
+STOREBENCH_ARGS ?=
+.PHONY: storebench
+$(B)/bench/storebench: bench/storebench.c $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+storebench: $(B)/bench/storebench
+	$(B)/bench/storebench --db $(B)/storebench.db $(STOREBENCH_ARGS)
+	@rm -f $(B)/storebench.db $(B)/storebench.db-wal $(B)/storebench.db-shm
 
 clean:
 	rm -rf build build-asan teltop

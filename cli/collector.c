@@ -107,7 +107,11 @@ say(struct collector *co, const char *line)
 	log_repeat_line(&co->logrep, line, tt_now_us(), emit, co);
 }
 
-/* Record each event's privacy findings with it (on the ingest path). */
+/*
+ * Record each event's privacy findings with it (on the ingest path).  The
+ * decoder makes them on its tree (opts.findings in ws/worker.c); this scans
+ * the text of those it left without (data rewritten by a note).
+ */
 static void
 privacy(struct tt_batch *b)
 {

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <strings.h>
@@ -119,6 +120,15 @@ cli_json_int(cJSON *o, const char *key, int64_t v)
 		cJSON_AddNullToObject(o, key);
 	else
 		cJSON_AddNumberToObject(o, key, (double)v);
+}
+
+void
+cli_json_num(cJSON *o, const char *key, double v)
+{
+	if (v == TT_NONE || !isfinite(v))
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, v);
 }
 
 void

@@ -5,6 +5,7 @@
  * and its privacy grade (core/privacy).
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ print_jsonl(void *arg, const struct tt_event *ev)
 	add_str(o, "client_id", ev->client_id);
 	add_str(o, "execution_id", ev->execution_id);
 	add_str(o, "command", ev->command);
-	cli_json_int(o, "duration_ms", ev->duration_ms);
+	cli_json_num(o, "duration_ms", ev->duration_ms);
 	cli_json_int(o, "exit_code", ev->exit_code);
 	add_str(o, "error", ev->error);
 	add_str(o, "version", ev->version);
@@ -162,6 +163,15 @@ csv_int(int64_t v)
 	putchar(',');
 }
 
+/* A number as JSON would write it: 250, 12345.678. */
+static void
+csv_num(double v)
+{
+	if (v != TT_NONE && isfinite(v))
+		printf("%.15g", v);
+	putchar(',');
+}
+
 static int
 print_csv(void *arg, const struct tt_event *ev)
 {
@@ -180,7 +190,7 @@ print_csv(void *arg, const struct tt_event *ev)
 	csv_field(ev->client_id, 0);
 	csv_field(ev->execution_id, 0);
 	csv_field(ev->command, 0);
-	csv_int(ev->duration_ms);
+	csv_num(ev->duration_ms);
 	csv_int(ev->exit_code);
 	csv_field(ev->error, 0);
 	csv_field(ev->version, 0);

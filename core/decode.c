@@ -3,6 +3,9 @@
  * format, but real senders stray (Devsy's early body on the PostHog host,
  * werf's flat JSON on /v1/traces), so within JSON the shape of each item
  * decides, and the route only breaks ties.
+ *
+ * An event's data is the item's own bytes in the body wherever those are
+ * usable as they came (formats/span.h), else cJSON's print of the item.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +23,38 @@ fmt_new_event(struct dctx *d, const cJSON *item, const char *format,
 {
 	struct tt_event	*ev;
 	char		*text;
-	size_t		 len;
+	size_t		 len, off;
 
-	text = json_print(item, &len);
-	if (len > d->event_max) {
-		tt_batch_reject_size(d->batch, len, d->event_max);
-		free(text);
-		return NULL;
+	if (span_get(&d->spans, item, &off, &len)) {
+		/* The bytes as they came: no print, no repair needed. */
+		if (len > d->event_max) {
+			tt_batch_reject_size(d->batch, len, d->event_max);
+			return NULL;
+		}
+		text = xmalloc(len + 1);
+		memcpy(text, d->body + off, len);
+		text[len] = '\0';
+	} else {
+		off = TT_NOT_IN_BODY;
+		text = json_print(item, &len);
+		if (len > d->event_max) {
+			tt_batch_reject_size(d->batch, len, d->event_max);
+			free(text);
+			return NULL;
+		}
 	}
 	ev = tt_batch_add(d->batch);
+	ev->data_off = off;
 	ev->format = format;
 	ev->source = src;
 	ev->received_at = d->received_at;
 	ev->ts = d->received_at;
 	ev->data = text;
 	ev->data_len = len;
+	if (d->opts->findings) {
+		tt_privacy_scan_tree(item, &d->findings);
+		ev->pii = tt_privacy_json(&d->findings);
+	}
 	return ev;
 }
 
@@ -52,72 +72,106 @@ fmt_set_ts(struct dctx *d, struct tt_event *ev, const cJSON *o,
 		ev->ts = d->received_at;
 }
 
-/* Is o a PostHog envelope: "batch" of events, or envelope keys? */
+/* The members that tell the shapes of items on /v1/events apart. */
+#define SHAPE_FIELDS(_) \
+	_(API_KEY, "api_key") \
+	_(BATCH, "batch") \
+	_(CREATED_AT, "created_at") \
+	_(DATA, "data") \
+	_(DISTINCT_ID, "distinct_id") \
+	_(EVENT, "event") \
+	_(EVENT_TYPE, "eventType") \
+	_(EXECUTIONID, "executionID") \
+	_(HISTORICAL_MIGRATION, "historical_migration") \
+	_(PROPERTIES, "properties") \
+	_(RESOURCE_SPANS, "resourceSpans") \
+	_(SENT_AT, "sent_at") \
+	_(TYPE, "type") \
+	_(USER, "user")
+
+enum {
+#define SHAPE_ENUM(id, name) SH_##id,
+	SHAPE_FIELDS(SHAPE_ENUM)
+#undef SHAPE_ENUM
+	SH_COUNT
+};
+
+static const char *const shape_names[] = {
+#define SHAPE_NAME(id, name) name,
+	SHAPE_FIELDS(SHAPE_NAME)
+#undef SHAPE_NAME
+};
+
+const struct json_names fmt_shape_names = JSON_NAMES("shape", shape_names);
+
+const struct json_names *const fmt_tables[] = {
+	&fmt_shape_names, &fmt_posthog_names, &fmt_devpod_names,
+	&fmt_otlp_names, &fmt_generic_names, NULL
+};
+
+/* A PostHog envelope: "batch" of events, or envelope keys? */
 static int
-is_posthog_envelope(const cJSON *o)
+is_posthog_envelope(const cJSON *const *f)
 {
-	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "batch");
+	const cJSON	*b = f[SH_BATCH];
 
 	if (!cJSON_IsArray(b))
 		return 0;
-	if (cJSON_GetObjectItemCaseSensitive(o, "api_key") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(o, "sent_at") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(o, "created_at") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(o, "historical_migration") != NULL)
+	if (f[SH_API_KEY] != NULL || f[SH_SENT_AT] != NULL ||
+	    f[SH_CREATED_AT] != NULL || f[SH_HISTORICAL_MIGRATION] != NULL)
 		return 1;
 	return b->child != NULL && json_str(b->child, "event") != NULL;
 }
 
-/* Is o a DevPod insert body {"data":[{"event":{..}}]} or one item? */
+/* A DevPod insert body {"data":[{"event":{..}}]} or one item? */
 static int
-is_devpod_insert(const cJSON *o)
+is_devpod_insert(const cJSON *const *f)
 {
-	const cJSON	*data = cJSON_GetObjectItemCaseSensitive(o, "data");
+	const cJSON	*data = f[SH_DATA];
 
 	if (cJSON_IsArray(data))
 		return data->child != NULL && cJSON_IsObject(
 		    cJSON_GetObjectItemCaseSensitive(data->child, "event"));
-	return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "user")) &&
-	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event"));
+	return cJSON_IsObject(f[SH_USER]) && cJSON_IsObject(f[SH_EVENT]);
 }
 
 static int
-is_devpod_legacy(const cJSON *o)
+is_devpod_legacy(const cJSON *const *f)
 {
-	const char	*type = json_str(o, "type");
+	const char	*type = json_vstr(f[SH_TYPE]);
 
 	return type != NULL && (strcmp(type, "cmdstarted") == 0 ||
-	    strcmp(type, "cmdfinished") == 0) &&
-	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "event"));
+	    strcmp(type, "cmdfinished") == 0) && cJSON_IsObject(f[SH_EVENT]);
 }
 
-/* On /v1/events and the WebSocket: pick a decoder by the item's shape. */
+/*
+ * On /v1/events and the WebSocket: pick a decoder by the item's shape,
+ * its members looked up once.
+ */
 static void
 decode_item(struct dctx *d, const cJSON *o)
 {
-	const cJSON	*ev;
+	const cJSON	*f[SH_COUNT];
 	char		*cause = NULL;
 
 	if (!cJSON_IsObject(o)) {
 		tt_batch_reject(d->batch, "event is not a JSON object");
 		return;
 	}
-	if (is_posthog_envelope(o)) {
+	json_fields(o, &fmt_shape_names, f);
+	if (is_posthog_envelope(f)) {
 		(void)fmt_posthog(d, o, 0, &cause);
-	} else if (is_devpod_insert(o)) {
+	} else if (is_devpod_insert(f)) {
 		(void)fmt_devpod_insert(d, o, &cause);
-	} else if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o,
-	    "resourceSpans"))) {
+	} else if (cJSON_IsArray(f[SH_RESOURCE_SPANS])) {
 		(void)fmt_otlp_json(d, o, &cause);
-	} else if (is_devpod_legacy(o)) {
+	} else if (is_devpod_legacy(f)) {
 		fmt_devpod_legacy_item(d, o);
-	} else if (json_str(o, "eventType") != NULL &&
-	    json_str(o, "executionID") != NULL) {
+	} else if (json_vstr(f[SH_EVENT_TYPE]) != NULL &&
+	    json_vstr(f[SH_EXECUTIONID]) != NULL) {
 		fmt_werf_flat_item(d, o);
-	} else if ((ev = cJSON_GetObjectItemCaseSensitive(o, "event")) !=
-	    NULL && cJSON_IsString(ev) && (cJSON_GetObjectItemCaseSensitive(o,
-	    "distinct_id") != NULL || cJSON_IsObject(
-	    cJSON_GetObjectItemCaseSensitive(o, "properties")))) {
+	} else if (cJSON_IsString(f[SH_EVENT]) && (f[SH_DISTINCT_ID] !=
+	    NULL || cJSON_IsObject(f[SH_PROPERTIES]))) {
 		fmt_posthog_item(d, o, "posthog-event", 0);
 	} else
 		fmt_generic_item(d, o);
@@ -187,6 +241,7 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 	cJSON		*root;
 	char		*why = NULL;
 	size_t		 good = 0, line = 0;
+	int		 repaired;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
@@ -197,7 +252,7 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 			p++;
 		if (p < nl) {
 			if ((root = json_parse(p, (size_t)(nl - p),
-			    &why)) == NULL) {
+			    &why, &repaired)) == NULL) {
 				char *msg = xasprintf("line %zu: %s", line,
 				    why);
 				tt_batch_reject(d->batch, msg);
@@ -206,12 +261,16 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 				why = NULL;
 			} else {
 				good++;
+				if (!repaired)
+					(void)span_build(&d->spans, root, p,
+					    (size_t)(nl - p), (size_t)(p - s));
 				(void)decode_json(d, root, route, &why);
 				if (why != NULL) {
 					tt_batch_reject(d->batch, why);
 					free(why);
 					why = NULL;
 				}
+				span_reset(&d->spans);
 				cJSON_Delete(root);
 			}
 		}
@@ -225,28 +284,18 @@ decode_ndjson(struct dctx *d, const char *s, size_t len, enum tt_route route,
 	return 0;
 }
 
-int
-tt_decode(enum tt_route route, const uint8_t *body, size_t len,
-    const struct tt_decode_opts *opts, struct tt_batch *batch, char **cause)
+/* tt_decode() with the context set up: the formats, by route and shape. */
+static int
+decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
+    size_t len, char **cause)
 {
-	static const struct tt_decode_opts	 defaults;
-	struct dctx				 d;
-	cJSON					*root;
-	const char				*s = (const char *)body;
-	size_t					 i;
-	int					 rc;
+	cJSON		*root;
+	const char	*s = (const char *)body;
+	size_t		 i;
+	int		 rc, repaired;
 
-	*cause = NULL;
-	if (opts == NULL)
-		opts = &defaults;
-	d.opts = opts;
-	d.batch = batch;
-	d.event_max = opts->event_max != 0 ? opts->event_max : TT_EVENT_MAX;
-	d.received_at = opts->received_at != 0 ? opts->received_at :
-	    tt_now_us();
-
-	if (route == TT_ROUTE_OTLP_TRACES && opts->protobuf)
-		return fmt_otlp_protobuf(&d, body, len, cause);
+	if (route == TT_ROUTE_OTLP_TRACES && d->opts->protobuf)
+		return fmt_otlp_protobuf(d, body, len, cause);
 
 	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' ||
 	    s[i] == '\t'); i++)
@@ -260,22 +309,55 @@ tt_decode(enum tt_route route, const uint8_t *body, size_t len,
 		    "0x%02x, expected '{' or '['", (unsigned char)s[i]);
 		return -1;
 	}
-	/* Refuse a body whose tree would be too big before building it. */
-	if (tt_json_tokens(s, len, TT_VALUES_MAX) > TT_VALUES_MAX) {
+	/*
+	 * Refuse a body whose tree would be too big before building it.  No
+	 * value takes less than a byte, so a body no longer than the limit
+	 * cannot pass it: only longer ones are counted.
+	 */
+	if (len > TT_VALUES_MAX &&
+	    tt_json_tokens(s, len, TT_VALUES_MAX) > TT_VALUES_MAX) {
 		*cause = xasprintf("body holds more than %u JSON values",
 		    TT_VALUES_MAX);
 		return TT_DECODE_TOO_LARGE;
 	}
-	root = json_parse(s, len, cause);
+	root = json_parse(s, len, cause, &repaired);
 	if (root == NULL) {
 		/* Several lines may each be a JSON value (NDJSON). */
 		if (route != TT_ROUTE_EVENTS || memchr(s, '\n', len) == NULL)
 			return -1;
 		free(*cause);
 		*cause = NULL;
-		return decode_ndjson(&d, s, len, route, cause);
+		return decode_ndjson(d, s, len, route, cause);
 	}
-	rc = decode_json(&d, root, route, cause);
+	if (!repaired)
+		(void)span_build(&d->spans, root, s, len, 0);
+	rc = decode_json(d, root, route, cause);
+	span_reset(&d->spans);
 	cJSON_Delete(root);
+	return rc;
+}
+
+int
+tt_decode(enum tt_route route, const uint8_t *body, size_t len,
+    const struct tt_decode_opts *opts, struct tt_batch *batch, char **cause)
+{
+	static const struct tt_decode_opts	 defaults;
+	struct dctx				 d;
+	int					 rc;
+
+	*cause = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	d.opts = opts;
+	d.batch = batch;
+	d.event_max = opts->event_max != 0 ? opts->event_max : TT_EVENT_MAX;
+	d.received_at = opts->received_at != 0 ? opts->received_at :
+	    tt_now_us();
+	d.body = (const char *)body;
+	span_init(&d.spans);
+	tt_findings_init(&d.findings);
+	rc = decode_body(&d, route, body, len, cause);
+	tt_findings_clear(&d.findings);
+	span_free(&d.spans);
 	return rc;
 }

@@ -4,6 +4,11 @@
  * The body is the request body after transport decoding (chunked, gzip,
  * base64 form) and is not modified.
  *
+ * With opts->findings, each event's pii is set to its privacy findings
+ * (core/privacy.h), found on the tree the decoder parsed: the same as
+ * tt_privacy_scan() of its data.  An event whose data was rewritten after
+ * that (a note, see tt_event_note()) has pii NULL, for the caller to scan.
+ *
  * Return value: 0 when the body was understood (individual items may still
  * have been refused: batch->rejected counts them); -1 when the body as a
  * whole is malformed, TT_DECODE_TOO_LARGE when it holds more than the
@@ -40,6 +45,7 @@ struct tt_decode_opts {
 	size_t		 events_max;	/* 0: TT_EVENTS_MAX */
 	int64_t		 received_at;	/* µs; 0: now */
 	int		 protobuf;	/* body is protobuf (by Content-Type) */
+	int		 findings;	/* set each event's pii from the tree */
 };
 
 int	tt_decode(enum tt_route, const uint8_t *body, size_t len,

@@ -73,6 +73,7 @@ tt_event_init(struct tt_event *ev)
 	ev->format = "generic";
 	ev->duration_ms = TT_NONE;
 	ev->exit_code = TT_NONE;
+	ev->data_off = TT_NOT_IN_BODY;
 }
 
 /* Free what the event owns and reset it. */
@@ -117,6 +118,8 @@ tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 	dst->capture = dup_or_null(src->capture);
 	dst->data = NULL;
 	dst->data_len = 0;
+	if (!with_data)
+		dst->data_off = TT_NOT_IN_BODY;
 	if (with_data && src->data != NULL) {
 		dst->data = xmalloc(src->data_len + 1);
 		memcpy(dst->data, src->data, src->data_len);
@@ -235,6 +238,10 @@ tt_event_note(struct tt_event *ev, const char *fmt, ...)
 	free(ev->data);
 	ev->data = text;
 	ev->data_len = len;
+	ev->data_off = TT_NOT_IN_BODY;
+	/* Findings of the old text no longer describe it: scan it again. */
+	free(ev->pii);
+	ev->pii = NULL;
 }
 
 void

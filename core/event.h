@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define TT_NONE INT64_MIN	/* an absent integer field */
+#define TT_NOT_IN_BODY SIZE_MAX	/* data_off: data is not the body's bytes */
 
 /* Sources: the tools teltop knows, in display order. */
 #define TT_SOURCES(_) \
@@ -41,7 +42,12 @@ struct tt_event {
 	char		*client_id;
 	char		*execution_id;
 	char		*command;
-	int64_t		 duration_ms;	/* TT_NONE when unknown */
+	/*
+	 * In ms, with the fraction the tool sent (DevPod's 12345678 µs is
+	 * 12345.678).  TT_NONE when unknown: -2^63 is exact in a double, so
+	 * "= TT_NONE" and "!= TT_NONE" mean what they do for the integers.
+	 */
+	double		 duration_ms;
 	int64_t		 exit_code;	/* TT_NONE when unknown */
 	char		*error;
 	char		*version;
@@ -50,6 +56,14 @@ struct tt_event {
 	char		*pii;		/* JSON array of findings, or NULL */
 	char		*data;		/* this event as JSON text (decoded form) */
 	size_t		 data_len;
+	/*
+	 * Where data's bytes are in the body the event came in (after
+	 * transport decoding: chunked, gzip, base64 undone), or
+	 * TT_NOT_IN_BODY when data is not a copy of body bytes but printed by
+	 * teltop (an item that had to be repaired or escaped, one built from
+	 * protobuf or OTLP spans, one with a note) or read back from a store.
+	 */
+	size_t		 data_off;
 	/*
 	 * Captured through the proxy: the request as JSON, {"host","method",
 	 * "path","headers":[[name,value]...]} (secrets masked); NULL when
@@ -91,7 +105,8 @@ void		 tt_event_copy(struct tt_event *dst, const struct tt_event *src,
  * Say in the event's JSON text why part of it was not used (a time out of
  * range, a number too large): the message goes into the array
  * "_teltop":{"notes":[...]} of data, which --explain and the detail view
- * show.  data must be a JSON object; otherwise nothing happens.
+ * show.  data must be a JSON object; otherwise nothing happens.  The
+ * event's pii, if any, is freed and set to NULL: it described the old text.
  */
 void		 tt_event_note(struct tt_event *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

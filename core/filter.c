@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,8 +286,6 @@ event_num(const struct tt_event *ev, enum tt_field f)
 	switch (f) {
 	case TT_FIELD_ID:
 		return ev->id;
-	case TT_FIELD_DURATION:
-		return ev->duration_ms;
 	case TT_FIELD_EXIT:
 		return ev->exit_code;
 	default:
@@ -294,28 +293,59 @@ event_num(const struct tt_event *ev, enum tt_field f)
 	}
 }
 
+/*
+ * -1, 0 or 1 as d is below, equal to or above n, exactly: as SQLite
+ * compares a REAL column with an INTEGER, so that a filter matches the
+ * same events in memory and in the store.
+ */
+static int
+num_cmp(double d, int64_t n)
+{
+	int64_t	t;
+	double	frac;
+
+	if (d < -9223372036854775808.0)
+		return -1;
+	if (d >= 9223372036854775808.0)
+		return 1;
+	t = (int64_t)d;		/* toward zero; exact, d is in range */
+	if (t != n)
+		return t < n ? -1 : 1;
+	frac = d - (double)t;
+	return frac < 0 ? -1 : frac > 0;
+}
+
 static int
 term_match(const struct tt_filter_term *t, const struct tt_event *ev)
 {
 	const char	*s;
 	char		*buf;
+	double		 d;
 	int64_t		 n;
-	int		 empty, m = 0;
+	int		 empty, c, m = 0;
 
 	if (tt_field_numeric(t->field)) {
-		n = event_num(ev, t->field);
-		empty = n == TT_NONE;
+		if (t->field == TT_FIELD_DURATION) {
+			/* ms with a fraction: compared exactly */
+			d = ev->duration_ms;
+			empty = d == TT_NONE || isnan(d);
+			c = empty ? 0 : num_cmp(d, t->num);
+		} else {
+			n = event_num(ev, t->field);
+			empty = n == TT_NONE;
+			c = n < t->num ? -1 : n > t->num;
+		}
 		switch (t->op) {
 		case TT_F_EQ:
 			return t->value[0] == '\0' ? empty :
-			    !empty && n == t->num;
+			    !empty && c == 0;
 		case TT_F_NE:
 			return t->value[0] == '\0' ? !empty :
-			    empty || n != t->num;
+			    empty || c != 0;
 		case TT_F_GT:
-			return !empty && n > t->num;
+			return !empty && c > 0;
 		case TT_F_LT:
-			return !empty && n < t->num;
+			return !empty && c < 0;
 		case TT_F_HAS:
 		case TT_F_NHAS:
 			return 0;

@@ -10,7 +10,10 @@
 
 #include <stddef.h>
 
-/* The number of JSON tokens in s, counting stops past max (returns max+1). */
+/*
+ * The number of JSON tokens in s, counting stops past max (returns max+1).
+ * Each token takes at least one byte: the count is never more than len.
+ */
 size_t	tt_json_tokens(const char *s, size_t len, size_t max);
 
 #endif

@@ -82,6 +82,7 @@
  * $session_id, traceId/spanId and hashes in other fields are not ids of a
  * person or machine.  Numbers and booleans are only flagged by their key.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1434,14 +1435,18 @@ scan_string(struct scan *sc, uint32_t *mask, const char *s, enum role role,
 	}
 }
 
-/* Check one value at the current path. */
+/*
+ * Check one value at the current path.  A number beyond a double's range
+ * (1e999) counts as the null cJSON prints for it, so that a tree, the text
+ * it was parsed from and the text printed from it all give one answer.
+ */
 static void
 scan_item(struct scan *sc, const cJSON *v, uint32_t *mask, enum role role,
     int ctx)
 {
 	if (cJSON_IsString(v) && v->valuestring != NULL)
 		scan_string(sc, mask, v->valuestring, role, ctx);
-	else if (cJSON_IsNumber(v)) {
+	else if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
 		switch (role) {
 		case R_GEO:
 			add(sc, mask, TT_PK_GEOIP);
@@ -1593,15 +1598,35 @@ findings_dedupe(struct tt_findings *f)
 	f->n = j;
 }
 
+/* Walk a parsed document into *f (emptied first). */
+static void
+scan_root(const cJSON *root, struct tt_findings *f)
+{
+	struct scan	 sc;
+	char		 buf[256];
+	uint32_t	 mask = 0;
+
+	findings_reset(f);
+	memset(&sc, 0, sizeof sc);
+	sc.f = f;
+	sc.path = sc.stackbuf = buf;
+	sc.cap = sizeof buf;
+	buf[0] = '\0';
+	if (cJSON_IsObject(root) || cJSON_IsArray(root))
+		scan_container(&sc, root, R_NONE, 0, 0);
+	else
+		scan_item(&sc, root, &mask, R_NONE, 0);
+	findings_dedupe(f);
+	if (sc.path != buf)
+		free(sc.path);
+}
+
 /* Scan one event's JSON text into *f. */
 int
 tt_privacy_scan(const char *json, size_t len, struct tt_findings *f)
 {
-	struct scan	 sc;
-	char		 buf[256];
 	cJSON		*root;
 	const char	*end = NULL;
-	uint32_t	 mask = 0;
 
 	findings_reset(f);
 	if (json == NULL || len == 0)
@@ -1615,20 +1640,20 @@ tt_privacy_scan(const char *json, size_t len, struct tt_findings *f)
 		cJSON_Delete(root);
 		return -1;
 	}
-	memset(&sc, 0, sizeof sc);
-	sc.f = f;
-	sc.path = sc.stackbuf = buf;
-	sc.cap = sizeof buf;
-	buf[0] = '\0';
-	if (cJSON_IsObject(root) || cJSON_IsArray(root))
-		scan_container(&sc, root, R_NONE, 0, 0);
-	else
-		scan_item(&sc, root, &mask, R_NONE, 0);
-	findings_dedupe(f);
-	if (sc.path != buf)
-		free(sc.path);
+	scan_root(root, f);
 	cJSON_Delete(root);
 	return 0;
+}
+
+/* Scan a tree the caller already has into *f. */
+void
+tt_privacy_scan_tree(const struct cJSON *root, struct tt_findings *f)
+{
+	if (root == NULL) {
+		findings_reset(f);
+		return;
+	}
+	scan_root(root, f);
 }
 
 /* Append s as the body of a JSON string at *p (room is the caller's). */

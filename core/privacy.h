@@ -73,6 +73,15 @@ void		 tt_findings_clear(struct tt_findings *);
  */
 int		 tt_privacy_scan(const char *json, size_t len,
 		     struct tt_findings *f);
+/*
+ * The same scan on a tree the caller has already parsed (core/decode.c,
+ * which owns cJSON for core/): the findings are those tt_privacy_scan()
+ * gives for the text the tree was parsed from, and for the text cJSON
+ * prints from it.
+ */
+struct cJSON;
+void		 tt_privacy_scan_tree(const struct cJSON *,
+		     struct tt_findings *);
 /* The findings as a JSON array [{"field","kind","grade"}]; caller frees. */
 char		*tt_privacy_json(const struct tt_findings *);
 /* A short phrase for a kind, e.g. "an IP address", for the text summaries. */

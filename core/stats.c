@@ -739,13 +739,22 @@ tt_stats_delta_clear(struct tt_stats_delta *d)
 	tt_stats_delta_init(d);
 }
 
-/* A duration to add: what add_duration() would keep. */
+/*
+ * An event's own duration in whole ms, rounded (the histograms count ms),
+ * as a duration to add: TT_NONE for a negative one.  Past INT64_MAX it is
+ * INT64_MAX.
+ */
 static int64_t
-keep_ms(int64_t ms)
+own_ms(const struct tt_event *ev)
 {
-	return ms >= 0 ? ms : TT_NONE;
-}
+	double	d = ev->duration_ms;
 
+	if (!(d >= 0))
+		return TT_NONE;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	return (int64_t)llround(d);
+}
 void
 tt_exec_step(struct tt_exec *x, const struct tt_event *ev,
     struct tt_stats_delta *d)
@@ -759,7 +768,7 @@ tt_exec_step(struct tt_exec *x, const struct tt_event *ev,
 			d->finished = 1;
 			d->failed = failed(ev);
 			if (ev->duration_ms != TT_NONE)
-				d->duration_ms = keep_ms(ev->duration_ms);
+				d->duration_ms = own_ms(ev);
 		}
 		return;
 	}
@@ -792,7 +801,7 @@ tt_exec_step(struct tt_exec *x, const struct tt_event *ev,
 		d->start_ts = x->start_ts;
 	}
 	if (ev->duration_ms != TT_NONE) {
-		d->duration_ms = keep_ms(ev->duration_ms);
+		d->duration_ms = own_ms(ev);
 		x->timed = 1;
 	} else if (x->started && span_ms(x->start_ts, ev->ts) >= 0) {
 		d->duration_ms = span_ms(x->start_ts, ev->ts);

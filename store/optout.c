@@ -20,9 +20,20 @@
 static const char sql_load[] =
 	"SELECT source, client, since, since_id, set_by, dropped FROM optout "
 	"ORDER BY source, client";
-static const char sql_proof[] =
-	"SELECT count(*) FROM events WHERE id > ?1 AND received_at >= ?2 "
-	"AND source = ?3 AND (?4 = '' OR client_id = ?4)";
+/*
+ * The proof: of a source, a range of events_source (source, then id) from
+ * since_id on; of a client, the last id stored for it (event_clients) when
+ * that is not after since_id (the proof at once), else the source's rows
+ * since then.
+ */
+static const char sql_proof_source[] =
+	"SELECT count(*) FROM events WHERE source = ?3 AND id > ?1 "
+	"AND received_at >= ?2";
+static const char sql_proof_client[] =
+	"SELECT CASE WHEN coalesce((SELECT last_id FROM event_clients WHERE "
+	"source = ?3 AND client_id = ?4), 0) <= ?1 THEN 0 ELSE "
+	"(SELECT count(*) FROM events WHERE source = ?3 AND id > ?1 "
+	"AND received_at >= ?2 AND client_id = ?4) END";
 static const char sql_set[] =
 	"INSERT INTO optout(source, client, since, since_id, set_by) "
 	"VALUES (?1, ?2, ?3, (SELECT coalesce(max(id), 0) FROM events), ?4) "
@@ -42,7 +53,7 @@ fail(sqlite3 *db, sqlite3_stmt *s, char **cause)
 	return -1;
 }
 
-/* Count the events stored since the entry was set. */
+/* Count the events stored since the entry was set (s: its statement). */
 static int64_t
 proof(sqlite3_stmt *s, const struct tt_optout_entry *e)
 {
@@ -52,8 +63,8 @@ proof(sqlite3_stmt *s, const struct tt_optout_entry *e)
 	sqlite3_bind_int64(s, 1, e->since_id);
 	sqlite3_bind_int64(s, 2, e->since);
 	sqlite3_bind_text(s, 3, e->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, e->client != NULL ? e->client : "", -1,
-	    SQLITE_STATIC);
+	if (e->client != NULL && *e->client != '\0')
+		sqlite3_bind_text(s, 4, e->client, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	return n;
@@ -99,16 +110,24 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
 int
 store_optout_proof(struct store *st, struct tt_optout *reg, char **cause)
 {
-	sqlite3_stmt	*p;
+	sqlite3_stmt	*ps, *pc;
 	size_t		 i;
 
 	if (reg->n == 0)
 		return 0;
-	if (sqlite3_prepare_v2(st->db, sql_proof, -1, &p, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql_proof_source, -1, &ps, NULL) !=
+	    SQLITE_OK)
 		return fail(st->db, NULL, cause);
+	if (sqlite3_prepare_v2(st->db, sql_proof_client, -1, &pc, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(ps);
+		return fail(st->db, NULL, cause);
+	}
 	for (i = 0; i < reg->n; i++)
-		reg->v[i].stored_since = proof(p, &reg->v[i]);
-	sqlite3_finalize(p);
+		reg->v[i].stored_since = proof(reg->v[i].client != NULL &&
+		    *reg->v[i].client != '\0' ? pc : ps, &reg->v[i]);
+	sqlite3_finalize(ps);
+	sqlite3_finalize(pc);
 	return 0;
 }
 

@@ -7,14 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hmap.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
+#include "pack.h"
 #include "store.h"
 #include "store_int.h"
 
 #define EVENT_COLS "id, received_at, ts, source, format, name, phase, " \
 	"client_id, execution_id, command, duration_ms, exit_code, error, " \
-	"version, os, arch, pii, data, capture"
+	"version, os, arch, pii, capture, data, payload_id, data_at, data_len"
 
 /* Append to a growing SQL string. */
 static void
@@ -133,12 +135,157 @@ col_dup(sqlite3_stmt *s, int i)
 	return tt_utf8_clean(t, n, NULL);
 }
 
+/* Bytes as col_dup() gives text: valid UTF-8, no NUL.  Caller frees. */
+static char *
+text_dup(const char *t, size_t n)
+{
+	if (tt_utf8_valid(t, n))
+		return xstrndup(t, n);
+	return tt_utf8_clean(t, n, NULL);
+}
+
+/*
+ * Payload id's body, unpacked: the last one read is kept (rd->body), as
+ * the events of one payload are read one after the other.  0, or -1 when
+ * there is no such payload or it cannot be unpacked.
+ */
+static int
+payload_body(struct rowread *rd, int64_t id, const char **body, size_t *len)
+{
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	if (rd->body != NULL && rd->body_id == id) {
+		*body = rd->body;
+		*len = rd->body_len;
+		return 0;
+	}
+	free(rd->body);
+	rd->body = NULL;
+	if (rd->get_body == NULL && sqlite3_prepare_v3(rd->db, "SELECT body "
+	    "FROM payloads WHERE id = ?", -1, SQLITE_PREPARE_PERSISTENT,
+	    &rd->get_body, NULL) != SQLITE_OK)
+		return -1;
+	s = rd->get_body;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW && pack_unzip(rd->pack,
+	    sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+	    &rd->body, &rd->body_len) == 0) {
+		rd->body_id = id;
+		*body = rd->body;
+		*len = rd->body_len;
+		rc = 0;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* Forget the payload kept: a new query reads a new snapshot. */
+void
+store_rowread_forget(struct rowread *rd)
+{
+	free(rd->body);
+	rd->body = NULL;
+	rd->body_id = 0;
+}
+
+void
+store_rowread_clear(struct rowread *rd)
+{
+	store_rowread_forget(rd);
+	sqlite3_finalize(rd->get_body);
+	rd->get_body = NULL;
+}
+
+/* The loop's reader, on the loop's connection and its pack. */
+static struct rowread *
+loop_reader(struct store *st)
+{
+	st->rd.db = st->db;
+	st->rd.pack = st->wc.pack;
+	return &st->rd;
+}
+
+static void
+body_forget(struct store *st)
+{
+	store_rowread_forget(&st->rd);
+}
+
+/*
+ * An event's JSON from its columns data (i), payload_id, data_at and
+ * data_len (i + 1 ... i + 3): a range of its payload's body, packed bytes
+ * (BLOB) or text as an older teltop wrote it; as text (caller frees), NULL
+ * if none or it cannot be read.
+ */
+char *
+store_row_data(struct rowread *rd, sqlite3_stmt *s, int i)
+{
+	const char	*body;
+	char		*z, *t;
+	size_t		 len;
+	int64_t		 at, n;
+
+	if (sqlite3_column_type(s, i + 2) != SQLITE_NULL) {
+		at = sqlite3_column_int64(s, i + 2);
+		n = sqlite3_column_int64(s, i + 3);
+		if (payload_body(rd, sqlite3_column_int64(s, i + 1), &body,
+		    &len) != 0 || at < 0 || n < 0 || (uint64_t)at > len ||
+		    (uint64_t)n > len - (uint64_t)at)
+			return NULL;
+		return text_dup(body + at, (size_t)n);
+	}
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_BLOB:
+		if (pack_unzip(rd->pack, sqlite3_column_blob(s, i),
+		    (size_t)sqlite3_column_bytes(s, i), &z, &len) != 0)
+			return NULL;
+		t = text_dup(z, len);
+		free(z);
+		return t;
+	case SQLITE_NULL:
+		return NULL;
+	}
+	return col_dup(s, i);
+}
+
+static char *
+col_data(struct store *st, sqlite3_stmt *s, int i)
+{
+	return store_row_data(loop_reader(st), s, i);
+}
+
+/* An event's findings: ids (BLOB) as their JSON, or the text kept. */
+char *
+store_row_pii(struct rowread *rd, sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_BLOB)
+		return pack_pii_text(rd->pack, sqlite3_column_blob(s, i),
+		    (size_t)sqlite3_column_bytes(s, i));
+	return col_dup(s, i);
+}
+
+static char *
+col_pii(struct store *st, sqlite3_stmt *s, int i)
+{
+	return store_row_pii(loop_reader(st), s, i);
+}
+
 static int64_t
 col_int(sqlite3_stmt *s, int i)
 {
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return TT_NONE;
 	return sqlite3_column_int64(s, i);
+}
+
+/* A column that may hold a fraction (duration_ms: INTEGER or REAL). */
+static double
+col_num(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return TT_NONE;
+	return sqlite3_column_double(s, i);
 }
 
 /* Formats are static strings in events: map stored text back to one. */
@@ -162,7 +309,7 @@ format_static(const char *s)
  * which no output shows as a date.
  */
 static void
-row_event(sqlite3_stmt *s, struct tt_event *ev)
+row_event(struct store *st, sqlite3_stmt *s, struct tt_event *ev)
 {
 	const char	*t;
 
@@ -181,16 +328,16 @@ row_event(sqlite3_stmt *s, struct tt_event *ev)
 	ev->client_id = col_dup(s, 7);
 	ev->execution_id = col_dup(s, 8);
 	ev->command = col_dup(s, 9);
-	ev->duration_ms = col_int(s, 10);
+	ev->duration_ms = col_num(s, 10);
 	ev->exit_code = col_int(s, 11);
 	ev->error = col_dup(s, 12);
 	ev->version = col_dup(s, 13);
 	ev->os = col_dup(s, 14);
 	ev->arch = col_dup(s, 15);
-	ev->pii = col_dup(s, 16);
-	ev->data = col_dup(s, 17);
+	ev->pii = col_pii(st, s, 16);
+	ev->capture = col_dup(s, 17);
+	ev->data = col_data(st, s, 18);
 	ev->data_len = ev->data != NULL ? strlen(ev->data) : 0;
-	ev->capture = col_dup(s, 18);
 }
 
 int
@@ -204,6 +351,7 @@ store_events(struct store *st, const struct tt_filter *f, int64_t limit,
 	int		 rc, stop = 0;
 
 	*cause = NULL;
+	body_forget(st);
 	sql = xstrdup("SELECT " EVENT_COLS " FROM events");
 	for (i = 0; f != NULL && i < f->n; i++) {
 		sql_add(&sql, i == 0 ? " WHERE " : " AND ");
@@ -224,7 +372,7 @@ store_events(struct store *st, const struct tt_filter *f, int64_t limit,
 	}
 	bind_terms(s, f);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		row_event(s, &ev);
+		row_event(st, s, &ev);
 		stop = cb(arg, &ev);
 		tt_event_clear(&ev);
 	}
@@ -247,9 +395,11 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 	int		 rc;
 
 	*cause = NULL;
+	body_forget(st);
 	rc = sqlite3_prepare_v2(st->db, "SELECT ts, source, name, phase, "
 	    "client_id, execution_id, command, duration_ms, exit_code, error, "
-	    "CASE WHEN source = 'devtron' AND name = 'Summary' THEN data END "
+	    "source = 'devtron' AND name = 'Summary', data, payload_id, "
+	    "data_at, data_len "
 	    "FROM events WHERE ts >= ?1 AND (?2 IS NULL OR source = ?2) "
 	    "ORDER BY id", -1, &s, NULL);
 	if (rc != SQLITE_OK) {
@@ -272,12 +422,14 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 		ev.client_id = (char *)(uintptr_t)sqlite3_column_text(s, 4);
 		ev.execution_id = (char *)(uintptr_t)sqlite3_column_text(s, 5);
 		ev.command = (char *)(uintptr_t)sqlite3_column_text(s, 6);
-		ev.duration_ms = col_int(s, 7);
+		ev.duration_ms = col_num(s, 7);
 		ev.exit_code = col_int(s, 8);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 9);
-		ev.data = (char *)(uintptr_t)sqlite3_column_text(s, 10);
+		ev.data = sqlite3_column_int(s, 10) ? col_data(st, s, 11) :
+		    NULL;
 		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
-		cb(arg, &ev);	/* borrowed strings: not cleared */
+		cb(arg, &ev);	/* borrowed strings (data excepted) */
+		free(ev.data);
 	}
 	if (rc != SQLITE_DONE) {
 		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
@@ -346,21 +498,18 @@ store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
     char **route, char **content_type)
 {
 	sqlite3_stmt	*s;
-	const void	*b;
 	int		 rc = -1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT p.body, p.route, "
-	    "p.content_type FROM events e JOIN payloads p ON "
-	    "p.id = e.payload_id WHERE e.id = ?", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT p.body, coalesce(r.route, "
+	    "p.route), CASE WHEN r.id IS NULL THEN p.content_type ELSE "
+	    "r.content_type END FROM events e JOIN payloads p ON "
+	    "p.id = e.payload_id LEFT JOIN routes r ON r.id = p.route_id "
+	    "WHERE e.id = ?", -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(s, 1, event_id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(s, 0);
-		b = sqlite3_column_blob(s, 0);
-		*body = xmalloc(*len + 1);
-		if (*len > 0)
-			memcpy(*body, b, *len);
-		(*body)[*len] = '\0';
+	if (sqlite3_step(s) == SQLITE_ROW && pack_unzip(st->wc.pack,
+	    sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+	    body, len) == 0) {
 		*route = col_dup(s, 1);
 		*content_type = col_dup(s, 2);
 		rc = 0;
@@ -369,50 +518,191 @@ store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
 	return rc;
 }
 
+/* Privacy rows being counted: one per (source, field, kind, grade). */
+struct priv_acc {
+	struct store_privacy_row	*v;
+	size_t				 n, cap;
+	struct hmap			 at;	/* key -> index + 1 */
+};
+
+/* Count n events for one (source, field, kind, red). */
+static void
+priv_add(struct priv_acc *a, const char *source, const char *field,
+    const char *kind, int red, int64_t n)
+{
+	struct store_privacy_row	*r;
+	void				**slot;
+	char				*key;
+	int				 len;
+
+	len = asprintf(&key, "%s%c%s%c%s%c%d", source, 0, field, 0, kind, 0,
+	    red);
+	if (len < 0)
+		fatal("out of memory");
+	slot = hmap_put(&a->at, key, (size_t)len);
+	free(key);
+	if (*slot != NULL) {
+		a->v[(uintptr_t)*slot - 1].events += n;
+		return;
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap == 0 ? 32 : a->cap * 2;
+		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	r = &a->v[a->n++];
+	r->source = xstrdup(source);
+	r->field = xstrdup(field);
+	r->kind = xstrdup(kind);
+	r->red = red;
+	r->events = n;
+	*slot = (void *)(uintptr_t)a->n;
+}
+
+/* The order of the old GROUP BY: source, most events first, field, kind. */
+static int
+priv_cmp(const void *a, const void *b)
+{
+	const struct store_privacy_row	*x = a, *y = b;
+	int				 c;
+
+	if ((c = strcmp(x->source, y->source)) != 0)
+		return c;
+	if (x->events != y->events)
+		return x->events > y->events ? -1 : 1;
+	if ((c = strcmp(x->field, y->field)) != 0)
+		return c;
+	if ((c = strcmp(x->kind, y->kind)) != 0)
+		return c;
+	return x->red - y->red;
+}
+
+/* Counts per finding id of one source's packed findings. */
+struct priv_ids {
+	char		*source;
+	int64_t		*count;		/* by id */
+	size_t		 n;
+};
+
+/*
+ * Findings stored as ids (most rows) are counted per source and id, then
+ * named; findings kept as text (older rows, other shapes) go through
+ * json_each() as before.
+ */
 int
 store_privacy(struct store *st, int64_t since_us, const char *source,
     void (*cb)(void *, const struct store_privacy_row *), void *arg,
     char **cause)
 {
-	struct store_privacy_row	 r;
+	const struct pack_finding	*pf;
+	struct priv_acc			 a;
+	struct priv_ids			*ids = NULL, *pi = NULL;
 	sqlite3_stmt			*s;
-	const char			*grade;
+	const uint8_t			*p, *end;
+	const char			*src, *grade, *field, *kind;
+	size_t				 nids = 0, i, k;
+	uint64_t			 id;
 	int				 rc;
 
 	*cause = NULL;
 	if (since_us == TT_NONE && (rc = store_rollup_privacy(st, source, cb,
 	    arg, cause)) != 1)
 		return rc;
-	rc = sqlite3_prepare_v2(st->db, "SELECT e.source, "
-	    "json_extract(j.value, '$.field'), json_extract(j.value, '$.kind'), "
-	    "json_extract(j.value, '$.grade'), count(*) "
-	    "FROM events e, json_each(e.pii) j "
-	    "WHERE e.pii IS NOT NULL AND e.pii <> '[]' AND json_valid(e.pii) "
-	    "AND e.ts >= ?1 AND (?2 IS NULL OR e.source = ?2) "
-	    "GROUP BY 1, 2, 3, 4 ORDER BY 1, 5 DESC, 2, 3", -1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
+	memset(&a, 0, sizeof a);
+	hmap_init(&a.at);
+	rc = sqlite3_prepare_v2(st->db, "SELECT source, pii FROM events "
+	    "WHERE typeof(pii) = 'blob' AND length(pii) > 0 AND ts >= ?1 AND "
+	    "(?2 IS NULL OR source = ?2)", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
 	sqlite3_bind_int64(s, 1, since_us);
 	if (source != NULL)
 		sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r.source = (const char *)sqlite3_column_text(s, 0);
-		r.field = (const char *)sqlite3_column_text(s, 1);
-		r.kind = (const char *)sqlite3_column_text(s, 2);
-		grade = (const char *)sqlite3_column_text(s, 3);
-		r.red = grade != NULL && strcmp(grade, "red") == 0;
-		r.events = sqlite3_column_int64(s, 4);
-		if (r.source == NULL || r.field == NULL || r.kind == NULL)
+		if ((src = (const char *)sqlite3_column_text(s, 0)) == NULL)
 			continue;
-		cb(arg, &r);
-	}
-	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
-		sqlite3_finalize(s);
-		return -1;
+		if (pi == NULL || strcmp(pi->source, src) != 0) {
+			for (pi = NULL, i = 0; i < nids; i++)
+				if (strcmp(ids[i].source, src) == 0)
+					pi = &ids[i];
+			if (pi == NULL) {
+				ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+				pi = &ids[nids++];
+				memset(pi, 0, sizeof *pi);
+				pi->source = xstrdup(src);
+			}
+		}
+		p = sqlite3_column_blob(s, 1);
+		end = p + sqlite3_column_bytes(s, 1);
+		while (p < end && pack_varint(&p, end, &id) == 0) {
+			if (id == 0 || id > INT32_MAX)
+				break;
+			if (id >= pi->n) {
+				k = pi->n;
+				pi->n = (size_t)id * 2;
+				pi->count = xrealloc(pi->count, pi->n *
+				    sizeof *pi->count);
+				memset(pi->count + k, 0, (pi->n - k) *
+				    sizeof *pi->count);
+			}
+			pi->count[id]++;
+		}
 	}
 	sqlite3_finalize(s);
-	return 0;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < nids; i++)
+		for (k = 1; k < ids[i].n; k++)
+			if (ids[i].count[k] > 0 &&
+			    (pf = pack_finding(st->wc.pack, k)) != NULL)
+				priv_add(&a, ids[i].source, pf->field,
+				    pf->kind, pf->red, ids[i].count[k]);
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT e.source, "
+	    "json_extract(j.value, '$.field'), json_extract(j.value, '$.kind'), "
+	    "json_extract(j.value, '$.grade'), count(*) "
+	    "FROM events e, json_each(e.pii) j "
+	    "WHERE typeof(e.pii) = 'text' AND e.pii <> '[]' AND "
+	    "json_valid(e.pii) AND e.ts >= ?1 AND (?2 IS NULL OR "
+	    "e.source = ?2) GROUP BY 1, 2, 3, 4", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(s, 1, since_us);
+	if (source != NULL)
+		sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		src = (const char *)sqlite3_column_text(s, 0);
+		field = (const char *)sqlite3_column_text(s, 1);
+		kind = (const char *)sqlite3_column_text(s, 2);
+		grade = (const char *)sqlite3_column_text(s, 3);
+		if (src == NULL || field == NULL || kind == NULL)
+			continue;
+		priv_add(&a, src, field, kind, grade != NULL &&
+		    strcmp(grade, "red") == 0, sqlite3_column_int64(s, 4));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (a.n > 0)
+		qsort(a.v, a.n, sizeof *a.v, priv_cmp);
+	for (i = 0; i < a.n; i++)
+		cb(arg, &a.v[i]);
+	rc = 0;
+	goto out;
+fail:
+	*cause = xasprintf("query failed: %s", sqlite3_errmsg(st->db));
+	rc = -1;
+out:
+	for (i = 0; i < a.n; i++) {
+		free((char *)(uintptr_t)a.v[i].source);
+		free((char *)(uintptr_t)a.v[i].field);
+		free((char *)(uintptr_t)a.v[i].kind);
+	}
+	free(a.v);
+	hmap_clear(&a.at, NULL);
+	for (i = 0; i < nids; i++) {
+		free(ids[i].source);
+		free(ids[i].count);
+	}
+	free(ids);
+	return rc;
 }

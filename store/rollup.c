@@ -57,21 +57,26 @@
 #include "core/hmap.h"
 #include "core/stats.h"
 #include "core/xmalloc.h"
+#include "pack.h"
 #include "store.h"
 #include "store_int.h"
 
 /* The statements of a connection's rollups. */
 enum {
-	S_EXEC, S_CLIENT, S_SUMMARY, S_CMD_GET, S_CMD_NEW, S_CMD_SET, S_HIST,
+	S_START, S_SAME_FINISH, S_CLIENT, S_SUMMARY, S_CMD_GET, S_CMD_NEW, S_CMD_SET, S_HIST,
 	S_OPEN, S_CLOSE, S_DAY, S_PRIV, S_ZONE_GET, S_ZONE_SET, S_VERSION,
 	S_LAST_GET, S_LAST_SET, S_ROWS, S_COUNT
 };
 
 static const char *const sql[S_COUNT] = {
-	/* the events of an execution before one, in order */
-	[S_EXEC] = "SELECT phase, ts, duration_ms, command, name FROM events "
-	    "WHERE execution_id = ?1 AND source = ?2 AND id < ?3 "
-	    "AND phase <> 'point' ORDER BY id",
+	/* an execution's first start (events_execution holds starts) */
+	[S_START] = "SELECT ts, command, name FROM events "
+	    "WHERE execution_id = ?1 AND phase = 'start' AND source = ?2 "
+	    "AND id < ?3 ORDER BY id LIMIT 1",
+	/* a finish sent again: the same time, through events_ts */
+	[S_SAME_FINISH] = "SELECT 1 FROM events WHERE ts = ?1 AND "
+	    "execution_id = ?2 AND phase = 'finish' AND source = ?3 "
+	    "AND id < ?4 LIMIT 1",
 	[S_CLIENT] = "INSERT OR IGNORE INTO rollup_client(day, source, "
 	    "client) VALUES (?, ?, ?)",
 	[S_SUMMARY] = "INSERT INTO rollup_summary(day, source, client, ts, "
@@ -118,9 +123,9 @@ static const char *const sql[S_COUNT] = {
 	    "value = max(value, excluded.value)",
 	/* what an event's rollups read of it, as it is stored */
 	[S_ROWS] = "SELECT id, ts, source, name, phase, client_id, "
-	    "execution_id, command, duration_ms, exit_code, error, "
-	    "CASE WHEN source = 'devtron' AND name = 'Summary' THEN data END, "
-	    "pii FROM events WHERE id > ?1 AND id < ?2 ORDER BY id",
+	    "execution_id, command, duration_ms, exit_code, error, pii, "
+	    "data, payload_id, data_at, data_len FROM events "
+	    "WHERE id > ?1 AND id < ?2 ORDER BY id",
 };
 
 /* A command's sums in this transaction. */
@@ -155,6 +160,16 @@ struct pii_parsed {
 
 #define PII_CACHE_MAX	256	/* distinct pii texts kept parsed */
 #define KNOWN_MAX	16384	/* (day, source, client) known stored */
+#define FIN_MAX		16384	/* finished executions remembered */
+
+/* A finished execution remembered: its state for later events. */
+struct fin {
+	char		*command;	/* its first event's (owned) */
+	int64_t		 start_ts, finish_ts;
+	unsigned	 started:1, timed:1;
+	char		*key;		/* in fin (owned) */
+	size_t		 klen;
+};
 
 /* What one transaction adds up; emptied at its end. */
 struct txn {
@@ -162,6 +177,7 @@ struct txn {
 	struct hmap	 days;		/* struct acc_day */
 	struct hmap	 clients;	/* (day, source, client) written */
 	struct hmap	 priv;		/* struct acc_priv */
+	struct hmap	 fin;		/* struct fin: finished in it */
 	int64_t		 last_id;	/* the last event counted */
 	int64_t		 nrolled;	/* events rolled up from their rows */
 	int		 active;
@@ -179,6 +195,18 @@ struct rollup {
 	 */
 	struct hmap		 known;
 	int64_t			 version;	/* PRAGMA data_version */
+	/*
+	 * The last FIN_MAX executions finished: what tells a finish sent
+	 * again, or a start that comes after its finish (events_execution
+	 * holds starts only).  What a transaction finishes joins it when
+	 * the transaction commits (t.fin until then), or at once for a
+	 * rollup that dies with its transaction (direct: the build).
+	 */
+	struct hmap		 fin;	/* struct fin */
+	struct fin		*ring[FIN_MAX];	/* the same, oldest first */
+	size_t			 ringnext;
+	int			 direct;
+	struct rowread		 rd;	/* reading rows back (roll_rows) */
 	struct tt_day_cache	 dc;
 	char			*kbuf;	/* keys are built here */
 	size_t			 kcap;
@@ -187,9 +215,9 @@ struct rollup {
 /* The SQL that reads an execution's earlier events (for the tests: it
  * must find them through an index, not a scan). */
 const char *
-store_rollup_exec_sql(void)
+store_rollup_exec_sql(int which)
 {
-	return sql[S_EXEC];
+	return sql[which == 0 ? S_START : S_SAME_FINISH];
 }
 
 static pthread_once_t	zone_once = PTHREAD_ONCE_INIT;
@@ -309,16 +337,20 @@ col_int(sqlite3_stmt *s, int i)
 }
 
 struct rollup *
-store_rollup_new(sqlite3 *db, char **cause)
+store_rollup_new(sqlite3 *db, struct pack *pk, char **cause)
 {
 	struct rollup	*r = xcalloc(1, sizeof *r);
 	int		 i;
 
 	r->db = db;
+	r->rd.db = db;
+	r->rd.pack = pk;
+	hmap_init(&r->fin);
 	hmap_init(&r->t.cmds);
 	hmap_init(&r->t.days);
 	hmap_init(&r->t.clients);
 	hmap_init(&r->t.priv);
+	hmap_init(&r->t.fin);
 	hmap_init(&r->pii);
 	hmap_init(&r->known);
 	r->version = -1;
@@ -368,6 +400,102 @@ free_pii(void *p)
 	free(pp);
 }
 
+static void
+fin_free(struct fin *f)
+{
+	free(f->command);
+	free(f->key);
+	free(f);
+}
+
+/* Forget every finished execution. */
+static void
+fin_clear(struct rollup *r)
+{
+	size_t	i;
+
+	hmap_clear(&r->fin, NULL);
+	for (i = 0; i < FIN_MAX; i++) {
+		if (r->ring[i] != NULL)
+			fin_free(r->ring[i]);
+		r->ring[i] = NULL;
+	}
+	r->ringnext = 0;
+}
+
+/* A finished execution's state (key: key, klen). */
+static struct fin *
+fin_new(const char *key, size_t klen, const char *command, int64_t start_ts,
+    int64_t finish_ts, int started, int timed)
+{
+	struct fin	*f = xcalloc(1, sizeof *f);
+
+	f->command = xstrdup(command);
+	f->start_ts = start_ts;
+	f->finish_ts = finish_ts;
+	f->started = started;
+	f->timed = timed;
+	f->key = xmalloc(klen);
+	memcpy(f->key, key, klen);
+	f->klen = klen;
+	return f;
+}
+
+/* Into the window: f (moved in) replaces what it had of f's execution,
+ * or takes the oldest's place. */
+static void
+fin_keep(struct rollup *r, struct fin *f)
+{
+	struct fin	**slot, *old;
+
+	slot = (struct fin **)hmap_put(&r->fin, f->key, f->klen);
+	if ((old = *slot) != NULL) {	/* a start after the finish */
+		old->started = f->started;
+		old->start_ts = f->start_ts;
+		old->timed = f->timed;
+		fin_free(f);
+		return;
+	}
+	*slot = f;
+	if ((old = r->ring[r->ringnext]) != NULL) {
+		(void)hmap_del(&r->fin, old->key, old->klen);
+		fin_free(old);
+	}
+	r->ring[r->ringnext] = f;
+	r->ringnext = (r->ringnext + 1) % FIN_MAX;
+}
+
+/* Remember x, finished or changed (key: in r->kbuf): in the window, or
+ * in the transaction's until it commits. */
+static void
+fin_put(struct rollup *r, size_t klen, const struct tt_exec *x)
+{
+	struct fin	*f, **slot;
+
+	f = fin_new(r->kbuf, klen, x->command, x->start_ts, x->finish_ts,
+	    x->started, x->timed);
+	if (r->direct) {
+		fin_keep(r, f);
+		return;
+	}
+	slot = (struct fin **)hmap_put(&r->t.fin, f->key, klen);
+	if (*slot != NULL)
+		fin_free(*slot);
+	*slot = f;
+}
+
+/* What the last FIN_MAX finishes (and this transaction's) say of the
+ * execution keyed in r->kbuf. */
+static struct fin *
+fin_get(struct rollup *r, size_t klen)
+{
+	struct fin	*f;
+
+	if ((f = hmap_get(&r->t.fin, r->kbuf, klen)) != NULL)
+		return f;
+	return hmap_get(&r->fin, r->kbuf, klen);
+}
+
 /* The transaction ended: forget what it added up; what it wrote of the
  * clients is known to be there if it committed. */
 void
@@ -377,6 +505,15 @@ store_rollup_end(struct rollup *r, int committed)
 
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->t.fin.cap; i++) {
+		if (r->t.fin.slots[i].key == NULL)
+			continue;
+		if (committed)
+			fin_keep(r, r->t.fin.slots[i].value);
+		else		/* what it finished did not happen */
+			fin_free(r->t.fin.slots[i].value);
+	}
+	hmap_clear(&r->t.fin, NULL);
 	if (committed && r->t.active) {
 		if (r->known.n + r->t.clients.n > KNOWN_MAX)
 			hmap_clear(&r->known, NULL);
@@ -401,8 +538,10 @@ store_rollup_free(struct rollup *r)
 	if (r == NULL)
 		return;
 	store_rollup_end(r, 0);
+	fin_clear(r);
 	hmap_clear(&r->pii, free_pii);
 	hmap_clear(&r->known, NULL);
+	store_rowread_clear(&r->rd);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(r->s[i]);
 	free(r->kbuf);
@@ -503,49 +642,69 @@ acc_cmd(struct rollup *r, enum tt_source src, const char *command, int *rc,
 }
 
 /*
- * The state of ev's execution from the events stored before it (ev is
- * stored: its id is set); x->command is set, in *owned (caller frees).
+ * The state of ev's execution (ev is stored: its id is set) before it:
+ * remembered if it finished among the last FIN_MAX; else its start
+ * through events_execution (a late finish pairs however late), and for a
+ * finish whether it was sent before, at the same time, through events_ts
+ * (a sender's retry, after a restart too).  So a second finish of another
+ * time, or a start after its finish, counts as the replay would only
+ * within the last FIN_MAX finishes of this process.  x->command is in
+ * *owned (caller frees); the execution's key in r->kbuf (*klen).
  */
 static int
 exec_state(struct rollup *r, const struct tt_event *ev, struct tt_exec *x,
-    char **owned, int *rc, char **cause)
+    char **owned, size_t *klen, int *rc, char **cause)
 {
-	struct tt_stats_delta	 scratch;
-	struct tt_event		 e;
-	sqlite3_stmt		*s = r->s[S_EXEC];
-	const char		*t;
-	int			 step;
+	struct tt_event	 e;
+	struct fin	*f;
+	sqlite3_stmt	*s;
+	int		 step;
 
 	memset(x, 0, sizeof *x);
 	*owned = NULL;
-	tt_stats_delta_init(&scratch);
+	*klen = key_build(r, ev->source, 1, ev->execution_id);
+	if ((f = fin_get(r, *klen)) != NULL) {
+		x->command = *owned = xstrdup(f->command);
+		x->start_ts = f->start_ts;
+		x->finish_ts = f->finish_ts;
+		x->started = f->started;
+		x->finished = 1;
+		x->timed = f->timed;
+		return 0;
+	}
+	s = r->s[S_START];
 	bind_text(s, 1, ev->execution_id);
 	bind_text(s, 2, tt_source_name(ev->source));
 	sqlite3_bind_int64(s, 3, ev->id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&e);
-		e.source = ev->source;
-		t = (const char *)sqlite3_column_text(s, 0);
-		if (t == NULL || tt_phase_parse(t, &e.phase) != 0 ||
-		    e.phase == TT_PHASE_POINT)
-			continue;
-		e.ts = col_int(s, 1);
-		e.duration_ms = col_int(s, 2);
-		e.command = (char *)(uintptr_t)sqlite3_column_text(s, 3);
-		e.name = (char *)(uintptr_t)sqlite3_column_text(s, 4);
-		if (*owned == NULL)
-			x->command = *owned = xstrdup(tt_event_command(&e));
-		tt_exec_step(x, &e, &scratch);
-		if (x->started && x->finished)
-			break;		/* what follows are duplicates */
+		e.command = (char *)(uintptr_t)sqlite3_column_text(s, 1);
+		e.name = (char *)(uintptr_t)sqlite3_column_text(s, 2);
+		x->started = 1;
+		x->start_ts = col_int(s, 0);
+		x->command = *owned = xstrdup(tt_event_command(&e));
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	tt_stats_delta_clear(&scratch);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return fail(r, rc, cause);
 	if (*owned == NULL)
 		x->command = *owned = xstrdup(tt_event_command(ev));
+	if (ev->phase != TT_PHASE_FINISH)
+		return 0;
+	s = r->s[S_SAME_FINISH];
+	sqlite3_bind_int64(s, 1, ev->ts);
+	bind_text(s, 2, ev->execution_id);
+	bind_text(s, 3, tt_source_name(ev->source));
+	sqlite3_bind_int64(s, 4, ev->id);
+	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		x->finished = 1;	/* this one is sent again */
+		x->finish_ts = ev->ts;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return fail(r, rc, cause);
 	return 0;
 }
 
@@ -686,7 +845,7 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 	sqlite3_stmt	*s;
 	char		*command = NULL, *json;
 	size_t		 n;
-	int		 has_exec, step;
+	int		 has_exec, step, was, started;
 
 	if (!r->t.active && txn_begin(r, ev->id, rc, cause) != 0)
 		return -1;
@@ -733,9 +892,15 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 		return 0;
 	has_exec = ev->execution_id != NULL && ev->execution_id[0] != '\0';
 	if (has_exec) {
-		if (exec_state(r, ev, &x, &command, rc, cause) != 0)
+		if (exec_state(r, ev, &x, &command, &n, rc, cause) != 0)
 			return -1;
+		was = x.finished;
+		started = x.started;
 		tt_exec_step(&x, ev, d);
+		/* finished now, or started after its finish: the key is
+		 * still in r->kbuf (nothing built one since) */
+		if (x.finished && (!was || x.started != started))
+			fin_put(r, n, &x);
 		free(command);
 	} else
 		tt_exec_step(NULL, ev, d);
@@ -872,16 +1037,13 @@ roll_rows(struct rollup *r, int64_t after, int64_t before, int *rc,
 {
 	struct tt_stats_delta	 d;
 	struct tt_event		 ev;
-	sqlite3_stmt		*s;
+	sqlite3_stmt		*s = r->s[S_ROWS];
 	const char		*t;
 	int			 step;
 
-	/* S_ROWS is its own statement: the events are read while the
-	 * rollup statements run */
-	if (sqlite3_prepare_v2(r->db, sql[S_ROWS], -1, &s, NULL) != SQLITE_OK)
-		return fail(r, rc, cause);
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, before);
+	store_rowread_forget(&r->rd);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&ev);
 		ev.id = sqlite3_column_int64(s, 0);
@@ -896,27 +1058,29 @@ roll_rows(struct rollup *r, int64_t after, int64_t before, int *rc,
 		ev.client_id = (char *)(uintptr_t)sqlite3_column_text(s, 5);
 		ev.execution_id = (char *)(uintptr_t)sqlite3_column_text(s, 6);
 		ev.command = (char *)(uintptr_t)sqlite3_column_text(s, 7);
-		ev.duration_ms = col_int(s, 8);
+		if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+			ev.duration_ms = sqlite3_column_double(s, 8);
 		ev.exit_code = col_int(s, 9);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 10);
-		ev.data = (char *)(uintptr_t)sqlite3_column_text(s, 11);
+		/* owned: findings as JSON, the JSON of a Summary only */
+		ev.pii = store_row_pii(&r->rd, s, 11);
+		if (tt_event_is_summary(&ev))
+			ev.data = store_row_data(&r->rd, s, 12);
 		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
-		ev.pii = (char *)(uintptr_t)sqlite3_column_text(s, 12);
-		/* borrowed strings: ev is not cleared */
 		step = store_rollup_event(r, &ev, &d, rc, cause);
 		tt_stats_delta_clear(&d);
+		free(ev.pii);
+		free(ev.data);
 		if (step != 0) {
-			sqlite3_finalize(s);
+			sqlite3_reset(s);
 			return -1;
 		}
 		r->t.nrolled++;
 	}
-	if (step != SQLITE_DONE) {
-		fail(r, rc, cause);
-		sqlite3_finalize(s);
-		return -1;
-	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
+	store_rowread_forget(&r->rd);
+	if (step != SQLITE_DONE)
+		return fail(r, rc, cause);
 	return 0;
 }
 
@@ -924,6 +1088,7 @@ int
 store_rollup_build(sqlite3 *db, char **cause)
 {
 	struct rollup	*r;
+	struct pack	*pk;
 	char		*q;
 	size_t		 i;
 	int		 rc = SQLITE_OK, step;
@@ -936,9 +1101,13 @@ store_rollup_build(sqlite3 *db, char **cause)
 		if (step != 0)
 			return -1;
 	}
-	if ((r = store_rollup_new(db, cause)) == NULL)
+	pk = pack_new(db);
+	if ((r = store_rollup_new(db, pk, cause)) == NULL) {
+		pack_free(pk);
 		return -1;
+	}
 	r->t.active = 1;	/* no zone yet, nothing counted: no checks */
+	r->direct = 1;		/* it goes with the transaction anyway */
 	if (roll_rows(r, 0, INT64_MAX, &rc, cause) != 0 ||
 	    store_rollup_flush(r, &rc, cause) != 0)
 		goto error;
@@ -950,9 +1119,11 @@ store_rollup_build(sqlite3 *db, char **cause)
 	if (run(r, r->s[S_LAST_SET], &rc, cause) != 0)
 		goto error;
 	store_rollup_free(r);
+	pack_free(pk);
 	return 0;
 error:
 	store_rollup_free(r);
+	pack_free(pk);
 	return -1;
 }
 
@@ -1020,7 +1191,7 @@ store_rollup_sync(struct store *st, int *rebuilt, int64_t *rolled,
 		goto done;
 	}
 	/* a transaction of no event of its own: the rows past last_id */
-	if ((r = store_rollup_new(st->db, cause)) == NULL) {
+	if ((r = store_rollup_new(st->db, st->wc.pack, cause)) == NULL) {
 		ok = -1;
 		goto done;
 	}

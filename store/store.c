@@ -5,13 +5,16 @@
  * with synchronous=FULL, so an acknowledged event survives a crash; the
  * rollups (rollup.c) are written in the transaction of the events they
  * count, so they agree with them after any crash; and tickets are
- * reported in order, each once.
+ * reported in order, each once.  Rows are written packed
+ * (pack.h): findings as ids, bodies compressed, an event's JSON as a range
+ * of its body when it is one; query.c reads them back byte for byte.
  *
  * Everything here runs on the loop thread, except store_txn(), which runs
  * on whichever thread owns the connection it is given: the writer thread
  * (writer.c) or, without one, the loop thread.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +22,22 @@
 
 #include <sqlite3.h>
 
+#include "core/hmap.h"
 #include "core/xmalloc.h"
+#include "pack.h"
 #include "store.h"
 #include "store_int.h"
+
+/* How far past an event's length its bytes are looked for in the body. */
+#define RANGE_SLACK	4096
+
+struct wconn;
+static void	key_payload(char *, size_t, const char *);
+static int	bind_pii(struct wconn *, sqlite3_stmt *, const char *,
+		    char **);
+static int	bind_data(struct wconn *, sqlite3_stmt *,
+		    const struct tt_event *, const void *, size_t, size_t *,
+		    char **);
 
 /*
  * The rollups (store/rollup.c), what start-up and `teltop stats` read.
@@ -140,7 +156,62 @@ static const char *migrations[] = {
 	 * to teltop directly.
 	 */
 	"ALTER TABLE events ADD COLUMN capture TEXT;",
-	/* 3 -> 4: the rollups, built from the events there are. */
+	/*
+	 * 3 -> 4: store less (issue 12; the encodings are in pack.h).
+	 * Findings are ids into findings; a payload names its route and
+	 * content type by an id into routes (route '' then); bodies and event
+	 * JSON are packed (zstd with the dictionaries of zdicts); an event
+	 * whose JSON is a
+	 * range of its payload's body keeps only where it is (data_at,
+	 * data_len; data NULL).  teltop_pack_rows() packs the rows an older
+	 * teltop wrote.  Indexes, each for the queries that need it:
+	 *   events_source	the opt-out proof of a source (source, id >
+	 *			since_id) and the history of a source= filter,
+	 *			newest first, without a sort;
+	 *   events_ts		stats --since;
+	 *   events_execution	a late finish's start: starts only, so finishes
+	 *			and one-shot events with an id cost nothing.
+	 * (source, command) went: a command= filter alone could not use it,
+	 * and source= had to sort all the source's rows.  client_id went: its
+	 * keys are spread over the whole index, so a commit of 1000 events
+	 * dirtied hundreds of its pages (3 KB written per event of the mix,
+	 * six times all the rest).  The proof of a client reads instead the
+	 * last id stored for it, in event_clients (a row per source and
+	 * client, written once per commit): nothing after since_id proves it
+	 * at once; otherwise the source's rows since then are counted.
+	 */
+	"CREATE TABLE findings("
+	"  id INTEGER PRIMARY KEY,"
+	"  field TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  grade TEXT NOT NULL,"
+	"  UNIQUE(field, kind, grade));"
+	"CREATE TABLE zdicts("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL,"
+	"  dict BLOB NOT NULL);"
+	"CREATE TABLE routes("
+	"  id INTEGER PRIMARY KEY,"
+	"  route TEXT NOT NULL,"
+	"  content_type TEXT);"
+	"ALTER TABLE payloads ADD COLUMN route_id INTEGER;"
+	"ALTER TABLE events ADD COLUMN data_at INTEGER;"
+	"ALTER TABLE events ADD COLUMN data_len INTEGER;"
+	"DROP INDEX events_source_command;"
+	"DROP INDEX events_client;"
+	"DROP INDEX events_execution;"
+	"CREATE TABLE event_clients("
+	"  source TEXT NOT NULL,"
+	"  client_id TEXT NOT NULL,"
+	"  last_id INTEGER NOT NULL,"
+	"  PRIMARY KEY(source, client_id)) WITHOUT ROWID;"
+	"INSERT INTO event_clients SELECT source, client_id, max(id) "
+	"  FROM events WHERE client_id IS NOT NULL GROUP BY 1, 2;"
+	"CREATE INDEX events_source ON events(source);"
+	"CREATE INDEX events_execution ON events(execution_id)"
+	"  WHERE execution_id IS NOT NULL AND phase = 'start';"
+	"SELECT teltop_pack_rows();",
+	/* 4 -> 5: the rollups, built from the events there are. */
 	migration_rollups,
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
@@ -158,13 +229,16 @@ store_rollup_migration(void)
 }
 
 static const char sql_payload[] =
-	"INSERT INTO payloads(received_at, route, content_type, body) "
-	"VALUES (?, ?, ?, ?)";
+	"INSERT INTO payloads(received_at, route, route_id, body) "
+	"VALUES (?, '', ?, ?)";
 static const char sql_event[] =
 	"INSERT INTO events(received_at, ts, source, format, name, phase, "
 	"client_id, execution_id, command, duration_ms, exit_code, error, "
-	"version, os, arch, pii, payload_id, data, capture) "
-	"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	"version, os, arch, pii, payload_id, data, capture, data_at, "
+	"data_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char sql_client[] =
+	"INSERT INTO event_clients(source, client_id, last_id) VALUES (?, ?, ?) "
+	"ON CONFLICT DO UPDATE SET last_id = max(last_id, excluded.last_id)";
 static const char sql_counter[] =
 	"INSERT INTO counters(name, value) VALUES (?, ?) "
 	"ON CONFLICT(name) DO UPDATE SET value = value + excluded.value";
@@ -200,6 +274,283 @@ user_version(struct store *st)
 	return v;
 }
 
+/* A copy of column i (NUL-terminated); caller frees. */
+static void *
+col_copy(sqlite3_stmt *s, int i, size_t *len)
+{
+	const void	*b = sqlite3_column_blob(s, i);
+	char		*o;
+
+	*len = (size_t)sqlite3_column_bytes(s, i);
+	o = xmalloc(*len + 1);
+	if (*len > 0)
+		memcpy(o, b, *len);
+	o[*len] = '\0';
+	return o;
+}
+
+/* An old payload's raw body, the last one read. */
+struct old_body {
+	int64_t	 id;
+	void	*body;
+	size_t	 len;
+	size_t	 from;		/* where the next event is looked for */
+};
+
+/* Read payload id's raw body into ob, unless it is there already. */
+static void
+old_body(sqlite3 *db, int64_t id, struct old_body *ob)
+{
+	sqlite3_stmt	*s;
+
+	if (ob->id == id)
+		return;
+	free(ob->body);
+	ob->body = NULL;
+	ob->len = ob->from = 0;
+	ob->id = id;
+	if (sqlite3_prepare_v2(db, "SELECT body FROM payloads WHERE id = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		ob->body = col_copy(s, 0, &ob->len);
+	sqlite3_finalize(s);
+}
+
+/* One old event row, read before it is rewritten. */
+struct old_row {
+	int64_t		 id, payload_id;
+	struct tt_event	 ev;		/* source, format, pii, data */
+	char		*route;
+};
+
+/* Free a chunk of old rows. */
+static void
+old_rows_free(struct old_row *r, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)(uintptr_t)r[i].ev.format);
+		r[i].ev.format = NULL;
+		tt_event_clear(&r[i].ev);
+		free(r[i].route);
+	}
+}
+
+/* Rewrite one old row: its findings as ids, its JSON a range or packed. */
+static int
+pack_old_row(sqlite3 *db, struct wconn *c, sqlite3_stmt *upd,
+    struct old_row *r, struct old_body *ob, char **cause)
+{
+	int	rc = 0;
+
+	sqlite3_bind_int64(upd, 1, r->id);
+	sqlite3_bind_int(upd, 2, r->ev.pii != NULL);
+	sqlite3_bind_int(upd, 3, r->ev.data != NULL);
+	if (r->ev.pii != NULL && bind_pii(c, upd, r->ev.pii, cause) != 0)
+		rc = -1;
+	else if (r->ev.data != NULL) {
+		if (r->payload_id != 0)
+			old_body(db, r->payload_id, ob);
+		if (bind_data(c, upd, &r->ev, r->payload_id != 0 ? ob->body :
+		    NULL, ob->len, &ob->from, cause) != 0)
+			rc = -1;
+	}
+	if (rc == 0 && sqlite3_step(upd) != SQLITE_DONE) {
+		*cause = xasprintf("packing old rows: %s", sqlite3_errmsg(db));
+		rc = -1;
+	}
+	sqlite3_reset(upd);
+	sqlite3_clear_bindings(upd);
+	return rc;
+}
+
+/*
+ * Pack the events rows of an older teltop (TEXT pii and data) in chunks,
+ * each read before it is rewritten: findings -> ids, JSON -> a range of
+ * its payload or packed.  Inside the migration's transaction.
+ */
+static int
+pack_old_events(sqlite3 *db, struct wconn *c, char **cause)
+{
+	struct old_row	 r[256];
+	struct old_body	 ob;
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	const char	*t;
+	int64_t		 last = 0;
+	size_t		 n, i, len;
+	int		 rc = -1;
+
+	memset(&ob, 0, sizeof ob);
+	if (sqlite3_prepare_v2(db, "SELECT e.id, e.payload_id, e.source, "
+	    "e.format, CASE WHEN typeof(e.pii) = 'text' THEN e.pii END, "
+	    "CASE WHEN typeof(e.data) = 'text' THEN e.data END, p.route "
+	    "FROM events e LEFT JOIN payloads p ON p.id = e.payload_id "
+	    "WHERE e.id > ? ORDER BY e.id LIMIT 256", -1, &sel,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE events SET "
+	    "pii = CASE WHEN ?2 THEN ?16 ELSE pii END, "
+	    "data = CASE WHEN ?3 THEN ?18 ELSE data END, "
+	    "data_at = ?20, data_len = ?21 WHERE id = ?1", -1, &upd,
+	    NULL) != SQLITE_OK) {
+		*cause = xasprintf("packing old rows: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	do {
+		sqlite3_bind_int64(sel, 1, last);
+		for (n = 0; n < 256 && sqlite3_step(sel) == SQLITE_ROW; n++) {
+			memset(&r[n], 0, sizeof r[n]);
+			tt_event_init(&r[n].ev);
+			r[n].id = last = sqlite3_column_int64(sel, 0);
+			r[n].payload_id = sqlite3_column_int64(sel, 1);
+			t = (const char *)sqlite3_column_text(sel, 2);
+			if (t == NULL || tt_source_parse(t,
+			    &r[n].ev.source) != 0)
+				r[n].ev.source = TT_SRC_GENERIC;
+			t = (const char *)sqlite3_column_text(sel, 3);
+			r[n].ev.format = xstrdup(t != NULL ? t : "");
+			if (sqlite3_column_type(sel, 4) != SQLITE_NULL)
+				r[n].ev.pii = col_copy(sel, 4, &len);
+			if (sqlite3_column_type(sel, 5) != SQLITE_NULL)
+				r[n].ev.data = col_copy(sel, 5,
+				    &r[n].ev.data_len);
+			t = (const char *)sqlite3_column_text(sel, 6);
+			r[n].route = t != NULL ? xstrdup(t) : NULL;
+		}
+		sqlite3_reset(sel);
+		for (i = 0; i < n; i++)
+			if ((r[i].ev.pii != NULL || r[i].ev.data != NULL) &&
+			    pack_old_row(db, c, upd, &r[i], &ob, cause) != 0)
+				break;
+		old_rows_free(r, n);
+		if (i < n)
+			goto out;
+	} while (n == 256);
+	rc = 0;
+out:
+	free(ob.body);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* Pack the payload bodies of an older teltop, in chunks. */
+static int
+pack_old_payloads(sqlite3 *db, struct wconn *c, char **cause)
+{
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	const uint8_t	*z;
+	struct {
+		int64_t	 id;
+		char	*route;
+		char	*ctype;
+		void	*body;
+		size_t	 len;
+	}		 r[64];
+	char		 key[160];
+	const char	*t;
+	int64_t		 last = 0, rid;
+	size_t		 n, i, zlen;
+	int		 rc = -1;
+
+	/* the first bodies of each route train its dictionary */
+	if (sqlite3_prepare_v2(db, "SELECT route, substr(body, 1, 4096) FROM "
+	    "payloads ORDER BY id LIMIT 8192", -1, &sel, NULL) == SQLITE_OK) {
+		while (sqlite3_step(sel) == SQLITE_ROW) {
+			t = (const char *)sqlite3_column_text(sel, 0);
+			key_payload(key, sizeof key, t);
+			pack_sample(c->pack, key, sqlite3_column_blob(sel, 1),
+			    (size_t)sqlite3_column_bytes(sel, 1));
+		}
+		sqlite3_finalize(sel);
+	}
+	sel = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT id, route, body, content_type FROM "
+	    "payloads WHERE id > ? ORDER BY id LIMIT 64", -1, &sel,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE payloads SET body = ?1, route = '', "
+	    "content_type = NULL, route_id = ?3 WHERE id = ?2", -1, &upd,
+	    NULL) != SQLITE_OK) {
+		*cause = xasprintf("packing old rows: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	do {
+		sqlite3_bind_int64(sel, 1, last);
+		for (n = 0; n < 64 && sqlite3_step(sel) == SQLITE_ROW; n++) {
+			r[n].id = last = sqlite3_column_int64(sel, 0);
+			t = (const char *)sqlite3_column_text(sel, 1);
+			r[n].route = xstrdup(t != NULL ? t : "");
+			r[n].body = col_copy(sel, 2, &r[n].len);
+			t = (const char *)sqlite3_column_text(sel, 3);
+			r[n].ctype = t != NULL ? xstrdup(t) : NULL;
+		}
+		sqlite3_reset(sel);
+		for (i = 0; i < n; i++) {
+			key_payload(key, sizeof key, r[i].route);
+			if (pack_zip(c->pack, key, r[i].body, r[i].len, &z,
+			    &zlen, cause) != 0)
+				break;
+			sqlite3_bind_blob64(upd, 1, z, zlen, SQLITE_STATIC);
+			sqlite3_bind_int64(upd, 2, r[i].id);
+			if ((rid = pack_route(c->pack, r[i].route, r[i].ctype,
+			    cause)) < 0)
+				break;
+			sqlite3_bind_int64(upd, 3, rid);
+			if (sqlite3_step(upd) != SQLITE_DONE) {
+				*cause = xasprintf("packing old rows: %s",
+				    sqlite3_errmsg(db));
+				break;
+			}
+			sqlite3_reset(upd);
+		}
+		for (i = 0; i < n; i++) {
+			free(r[i].route);
+			free(r[i].ctype);
+			free(r[i].body);
+		}
+		if (*cause != NULL)
+			goto out;
+	} while (n == 64);
+	rc = 0;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/*
+ * SQL teltop_pack_rows(): pack what an older teltop wrote (migration
+ * 3 -> 4), the events first (their JSON is looked for in the raw bodies),
+ * then the bodies.  Runs statements of its own on the connection, which
+ * SQLite allows a function; the migration's transaction holds them all.
+ */
+static void
+sql_pack_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store	*st = sqlite3_user_data(ctx);
+	struct wconn	 c;
+	char		*cause = NULL;
+
+	(void)argc;
+	(void)argv;
+	memset(&c, 0, sizeof c);
+	c.db = st->db;
+	c.pack = pack_new(st->db);
+	if (pack_old_events(st->db, &c, &cause) != 0 ||
+	    pack_old_payloads(st->db, &c, &cause) != 0) {
+		sqlite3_result_error(ctx, cause != NULL ? cause :
+		    "packing old rows failed", -1);
+		free(cause);
+	} else {
+		st->repacked = 1;
+		sqlite3_result_null(ctx);
+	}
+	pack_free(c.pack);
+}
+
 /* Bring the schema up to date, one migration per transaction. */
 static int
 migrate(struct store *st, char **cause)
@@ -207,6 +558,11 @@ migrate(struct store *st, char **cause)
 	char	*sql;
 	int	 v;
 
+	if (sqlite3_create_function(st->db, "teltop_pack_rows", 0,
+	    SQLITE_UTF8, st, sql_pack_rows, NULL, NULL) != SQLITE_OK) {
+		*cause = xstrdup(sqlite3_errmsg(st->db));
+		return -1;
+	}
 	if (store_exec(st->db, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
 	if ((v = user_version(st)) < 0) {
@@ -231,7 +587,12 @@ migrate(struct store *st, char **cause)
 		}
 		free(sql);
 	}
-	return store_exec(st->db, "COMMIT", cause);
+	if (store_exec(st->db, "COMMIT", cause) != 0)
+		goto error;
+	/* packed rows left their pages part empty: give the space back */
+	if (st->repacked && store_exec(st->db, "VACUUM", cause) != 0)
+		return -1;
+	return 0;
 error:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
@@ -254,10 +615,14 @@ prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, char **cause)
 int
 store_wconn_prepare(struct wconn *c, char **cause)
 {
+	if (c->pack == NULL)
+		c->pack = pack_new(c->db);
 	if (prepare(c->db, sql_payload, &c->ins_payload, cause) != 0 ||
 	    prepare(c->db, sql_event, &c->ins_event, cause) != 0 ||
 	    prepare(c->db, sql_counter, &c->ins_counter, cause) != 0 ||
-	    (c->ru = store_rollup_new(c->db, cause)) == NULL)
+	    prepare(c->db, sql_client, &c->ins_client, cause) != 0 ||
+	    (c->ru == NULL &&
+	    (c->ru = store_rollup_new(c->db, c->pack, cause)) == NULL))
 		return -1;
 	return 0;
 }
@@ -269,9 +634,12 @@ store_wconn_finalize(struct wconn *c)
 	sqlite3_finalize(c->ins_payload);
 	sqlite3_finalize(c->ins_event);
 	sqlite3_finalize(c->ins_counter);
+	sqlite3_finalize(c->ins_client);
+	c->ins_payload = c->ins_event = c->ins_counter = c->ins_client = NULL;
 	store_rollup_free(c->ru);
-	c->ins_payload = c->ins_event = c->ins_counter = NULL;
 	c->ru = NULL;
+	pack_free(c->pack);
+	c->pack = NULL;
 }
 
 /* Open (creating if needed) the database at path. */
@@ -411,6 +779,7 @@ store_close(struct store *st)
 	store_wconn_finalize(&st->wc);
 	sqlite3_finalize(st->data_version);
 	sqlite3_finalize(st->optout_load);
+	store_rowread_clear(&st->rd);
 	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
 	free(st);
@@ -511,6 +880,20 @@ bind_int(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
+/*
+ * A number that may have a fraction (duration_ms).  The column's INTEGER
+ * affinity stores a whole one as an integer, as before, and keeps any
+ * other as a REAL: no schema change.
+ */
+static void
+bind_num(sqlite3_stmt *s, int i, double v)
+{
+	if (v == TT_NONE || !isfinite(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
 /* Step a bound insert statement and reset it; its result code in *rc. */
 static int
 step(struct wconn *c, sqlite3_stmt *s, int *rc, char **cause)
@@ -523,22 +906,135 @@ step(struct wconn *c, sqlite3_stmt *s, int *rc, char **cause)
 	return *rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Insert one request's payload and events; sets the events' ids and
- * works out what each changes in the rollups (p->delta). */
+/* The dictionary key of a payload: its route. */
+static void
+key_payload(char *buf, size_t size, const char *route)
+{
+	snprintf(buf, size, "payload %s", route != NULL ? route : "");
+}
+
+/* The dictionary key of an event's own JSON: its source and format. */
+static void
+key_event(char *buf, size_t size, const struct tt_event *ev)
+{
+	snprintf(buf, size, "event %s %s", tt_source_name(ev->source),
+	    ev->format != NULL ? ev->format : "");
+}
+
+/*
+ * Where data is in body: its offset, or -1.  Events come in the order of
+ * their bytes, so the search starts where the last one ended (*from) and
+ * looks a little past the length of data only: an event that is not a
+ * range of the body costs no more than that.
+ */
+static int64_t
+find_range(const void *body, size_t blen, const char *data, size_t dlen,
+    size_t *from)
+{
+	const char	*b = body, *hit;
+	size_t		 span, at = *from;
+
+	if (dlen == 0 || dlen > blen || *from >= blen)
+		return -1;
+	/* most often it starts after a separator: no search then */
+	while (at < blen && (b[at] == ',' || b[at] == ' ' || b[at] == '\n' ||
+	    b[at] == '\r' || b[at] == '\t' || b[at] == '['))
+		at++;
+	if (blen - at >= dlen && memcmp(b + at, data, dlen) == 0) {
+		*from = at + dlen;
+		return (int64_t)at;
+	}
+	span = blen - *from;
+	if (span > dlen + RANGE_SLACK)
+		span = dlen + RANGE_SLACK;
+	if ((hit = memmem(b + *from, span, data, dlen)) == NULL)
+		return -1;
+	*from = (size_t)(hit - b) + dlen;
+	return hit - b;
+}
+
+/*
+ * Bind an event's JSON (columns data, data_at, data_len of ins_event): a
+ * range of the payload's body when it is one, else packed under the key of
+ * its source and format.  body NULL: no payload kept.
+ */
+static int
+bind_data(struct wconn *c, sqlite3_stmt *s, const struct tt_event *ev,
+    const void *body, size_t blen, size_t *from, char **cause)
+{
+	const uint8_t	*z;
+	char		 key[160];
+	size_t		 zlen;
+	int64_t		 at;
+
+	if (ev->data == NULL)
+		return 0;
+	if (body != NULL && (at = find_range(body, blen, ev->data,
+	    ev->data_len, from)) >= 0) {
+		sqlite3_bind_int64(s, 20, at);
+		sqlite3_bind_int64(s, 21, (int64_t)ev->data_len);
+		return 0;
+	}
+	key_event(key, sizeof key, ev);
+	pack_sample(c->pack, key, ev->data, ev->data_len);
+	if (pack_zip(c->pack, key, ev->data, ev->data_len, &z, &zlen,
+	    cause) != 0)
+		return -1;
+	sqlite3_bind_blob64(s, 18, z, zlen, SQLITE_STATIC);
+	return 0;
+}
+
+/* Bind an event's findings: ids when they are tt_privacy_json()'s. */
+static int
+bind_pii(struct wconn *c, sqlite3_stmt *s, const char *pii, char **cause)
+{
+	const uint8_t	*ids;
+	size_t		 n;
+
+	if (pii == NULL)
+		return 0;
+	switch (pack_pii(c->pack, pii, &ids, &n, cause)) {
+	case 1:
+		sqlite3_bind_blob64(s, 16, n > 0 ? ids : (const void *)"", n,
+		    SQLITE_TRANSIENT);
+		return 0;
+	case 0:
+		bind_text(s, 16, pii);
+		return 0;
+	}
+	return -1;
+}
+
+/* Insert one request's payload and events; sets the events' ids (and
+ * works out what each changes in the rollups: p->delta). */
 static int
 write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 {
 	sqlite3_stmt	*s;
 	struct tt_event	*ev;
-	int64_t		 payload_id = TT_NONE;
-	size_t		 i;
+	const uint8_t	*z;
+	char		 key[160];
+	int64_t		 payload_id = TT_NONE, route_id;
+	size_t		 i, zlen, from = 0;
 
+	*rc = SQLITE_ERROR;
 	if (p->body != NULL) {
+		/* bodies, wrapper and all, train their route's dictionary */
+		key_payload(key, sizeof key, p->route);
+		pack_sample(c->pack, key, p->body, p->len);
+		if (pack_zip(c->pack, key, p->body, p->len, &z, &zlen,
+		    cause) != 0)
+			return -1;
 		s = c->ins_payload;
 		sqlite3_bind_int64(s, 1, p->ev[0].received_at);
-		bind_text(s, 2, p->route);
-		bind_text(s, 3, p->content_type);
-		sqlite3_bind_blob64(s, 4, p->body, p->len, SQLITE_STATIC);
+		sqlite3_bind_blob64(s, 3, z, zlen, SQLITE_STATIC);
+		if ((route_id = pack_route(c->pack, p->route != NULL ? p->route :
+		    "", p->content_type, cause)) < 0) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return -1;
+		}
+		sqlite3_bind_int64(s, 2, route_id);
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 		payload_id = sqlite3_last_insert_rowid(c->db);
@@ -555,18 +1051,20 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 		bind_text(s, 7, ev->client_id);
 		bind_text(s, 8, ev->execution_id);
 		bind_text(s, 9, ev->command);
-		bind_int(s, 10, ev->duration_ms);
+		bind_num(s, 10, ev->duration_ms);
 		bind_int(s, 11, ev->exit_code);
 		bind_text(s, 12, ev->error);
 		bind_text(s, 13, ev->version);
 		bind_text(s, 14, ev->os);
 		bind_text(s, 15, ev->arch);
-		bind_text(s, 16, ev->pii);
 		bind_int(s, 17, payload_id);
-		if (ev->data != NULL)
-			sqlite3_bind_text64(s, 18, ev->data, ev->data_len,
-			    SQLITE_STATIC, SQLITE_UTF8);
 		bind_text(s, 19, ev->capture);
+		if (bind_pii(c, s, ev->pii, cause) != 0 ||
+		    bind_data(c, s, ev, p->body, p->len, &from, cause) != 0) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return -1;
+		}
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 		ev->id = sqlite3_last_insert_rowid(c->db);
@@ -578,6 +1076,49 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The last id of each (source, client) of the job's events into
+ * event_clients: one row each, once a commit, whatever the number of their
+ * events (what the opt-out proof of a client reads).
+ */
+static int
+write_clients(struct wconn *c, struct job *j, int *rc, char **cause)
+{
+	struct hmap		 last;
+	struct hmap_slot	*sl;
+	const struct tt_event	*ev;
+	const char		*src;
+	char			*key;
+	size_t			 i, k, n;
+	int			 ret = 0;
+
+	hmap_init(&last);
+	for (i = 0; i < j->n; i++)
+		for (k = 0; k < j->p[i].n; k++) {
+			ev = &j->p[i].ev[k];
+			if (ev->client_id == NULL)
+				continue;
+			src = tt_source_name(ev->source);
+			n = strlen(src) + 1 + strlen(ev->client_id);
+			key = xasprintf("%s%c%s", src, 0, ev->client_id);
+			*hmap_put(&last, key, n) = (void *)(intptr_t)ev->id;
+			free(key);
+		}
+	for (i = 0; i < last.cap && ret == 0; i++) {
+		sl = &last.slots[i];
+		if (sl->key == NULL)
+			continue;
+		sqlite3_bind_text(c->ins_client, 1, sl->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c->ins_client, 2, sl->key + strlen(sl->key) +
+		    1, (int)(sl->klen - strlen(sl->key) - 1), SQLITE_STATIC);
+		sqlite3_bind_int64(c->ins_client, 3, (int64_t)(intptr_t)
+		    sl->value);
+		ret = step(c, c->ins_client, rc, cause);
+	}
+	hmap_clear(&last, NULL);
+	return ret;
 }
 
 /* Add the counter deltas to their rows. */
@@ -639,6 +1180,8 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 	for (i = 0; i < j->n; i++)
 		if (write_pending(c, &j->p[i], &rc, &j->cause) != 0)
 			goto rollback;
+	if (write_clients(c, j, &rc, &j->cause) != 0)
+		goto rollback;
 	if (write_counters(c, &j->counts, &rc, &j->cause) != 0 ||
 	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
 	    &j->cause) != 0 ||
@@ -646,12 +1189,14 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 		goto rollback;
 	if (txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
 		goto rollback;
+	pack_end(c->pack, 1);
 	store_rollup_end(c->ru, 1);
 	j->rc = 0;
 	j->how = TT_COMMIT_OK;
 	return;
 rollback:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pack_end(c->pack, 0);
 	store_rollup_end(c->ru, 0);
 fail:
 	j->rc = -1;

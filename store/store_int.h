@@ -14,9 +14,24 @@
 #include "core/stats.h"
 #include "store.h"
 
+struct pack;
 struct pending;
 struct rollup;
 struct writer;
+
+/*
+ * What reading packed rows back needs on one connection (query.c): its
+ * pack and the payload body read last, unpacked (owned).  Used on the
+ * connection's thread.
+ */
+struct rowread {
+	sqlite3		*db;
+	struct pack	*pack;
+	sqlite3_stmt	*get_body;
+	int64_t		 body_id;
+	char		*body;
+	size_t		 body_len;
+};
 
 /* One queued request: its payload and its events. */
 struct pending {
@@ -44,6 +59,8 @@ struct wconn {
 	sqlite3_stmt	*ins_payload;
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_counter;
+	sqlite3_stmt	*ins_client;	/* event_clients */
+	struct pack	*pack;		/* its packing caches (pack.h) */
 	struct rollup	*ru;		/* its rollups (rollup.c) */
 };
 
@@ -115,6 +132,8 @@ struct store {
 	int			 flush_wanted;	/* flush asked for meanwhile */
 	size_t			 jobs;		/* jobs out, not delivered */
 	int			 locked_out;	/* the writer stopped waiting */
+	int			 repacked;	/* the migration packed rows */
+	struct rowread		 rd;		/* query.c: reading rows back */
 };
 
 int	store_exec(sqlite3 *, const char *, char **cause);
@@ -151,8 +170,19 @@ void	store_free_drops(struct drop_delta *, size_t);
 int	store_optout_write(sqlite3 *, const char *source, const char *client,
 	    const char *set_by, int64_t since, int *rc, char **cause);
 
-/* rollup.c: a connection's rollups, on its thread. */
-struct rollup *store_rollup_new(sqlite3 *, char **cause);
+/*
+ * query.c: an event's JSON from its columns data, payload_id, data_at and
+ * data_len (i ... i + 3), and its findings JSON from pii (i): as text,
+ * caller frees; NULL if none or unreadable.
+ */
+char	*store_row_data(struct rowread *, sqlite3_stmt *, int i);
+char	*store_row_pii(struct rowread *, sqlite3_stmt *, int i);
+/* Forget the body kept (a new snapshot); clear: and the statement. */
+void	 store_rowread_forget(struct rowread *);
+void	 store_rowread_clear(struct rowread *);
+
+/* rollup.c: a connection's rollups, on its thread, with its pack. */
+struct rollup *store_rollup_new(sqlite3 *, struct pack *, char **cause);
 void	store_rollup_free(struct rollup *);
 /*
  * ev is inserted (its id set): add what it changes to the transaction's
@@ -170,8 +200,9 @@ void	store_rollup_end(struct rollup *, int committed);
 int	store_rollup_privacy(struct store *, const char *source,
 	    void (*)(void *, const struct store_privacy_row *), void *,
 	    char **cause);
-/* rollup.c: the query of an execution's earlier events (tests). */
-const char *store_rollup_exec_sql(void);
+/* rollup.c: the queries of an execution's earlier events (0: its start, 1:
+ * the same finish sent before), for the tests. */
+const char *store_rollup_exec_sql(int which);
 /* store.c: the schema version the rollups' migration starts from. */
 int	store_rollup_migration(void);
 /* Empty the rollups and build them again from the events (in the

@@ -103,10 +103,18 @@ tui_clock(int64_t us, char *buf, size_t len)
 }
 
 void
-tui_duration(int64_t ms, char *buf, size_t len)
+tui_duration(double d, char *buf, size_t len)
 {
-	if (ms == TT_NONE || ms < 0)
+	int64_t	ms;
+
+	/* whole ms, cut as they always were; a fraction shows below 1 ms */
+	if (d == TT_NONE || !(d >= 0) || d >= 9e18) {
 		snprintf(buf, len, "-");
+		return;
+	}
+	ms = (int64_t)d;
+	if (ms == 0 && d > 0)
+		snprintf(buf, len, "%.2gms", d);
 	else if (ms < 1000)
 		snprintf(buf, len, "%lldms", (long long)ms);
 	else if (ms < 60000)

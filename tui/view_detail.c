@@ -7,6 +7,7 @@
  * (core/fields) and each flagged field marked with its grade.  Built once
  * into lines when the event is opened; drawing only scrolls them.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,14 @@ field_int(struct jlines *jl, const char *name, int64_t v)
 {
 	if (v != TT_NONE)
 		add(jl, TUI_ROLE_DEFAULT, "  %-13s %lld", name, (long long)v);
+}
+
+/* A number with the fraction it has (12345.678, 250). */
+static void
+field_num(struct jlines *jl, const char *name, double v)
+{
+	if (v != TT_NONE && !isnan(v))
+		add(jl, TUI_ROLE_DEFAULT, "  %-13s %.15g", name, v);
 }
 
 /* The finding for a payload path, if any (the worst grade). */
@@ -136,7 +145,7 @@ build(struct tui *t)
 	field(jl, "client_id", ev->client_id);
 	field(jl, "execution_id", ev->execution_id);
 	field(jl, "command", ev->command);
-	field_int(jl, "duration_ms", ev->duration_ms);
+	field_num(jl, "duration_ms", ev->duration_ms);
 	field_int(jl, "exit_code", ev->exit_code);
 	field(jl, "error", ev->error);
 	field(jl, "version", ev->version);

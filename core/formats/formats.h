@@ -9,15 +9,25 @@
 #include <cJSON.h>
 
 #include "../decode.h"
+#include "json.h"
+#include "../privacy.h"
+#include "span.h"
 
 struct dctx {
 	const struct tt_decode_opts	*opts;
 	struct tt_batch			*batch;
 	size_t				 event_max;
 	int64_t				 received_at;
+	const char			*body;		/* the bytes decoded */
+	struct spans			 spans;		/* of the tree in use */
+	struct tt_findings		 findings;	/* reused per event */
 };
 
-/* Claim a new event for a JSON item: checks its size, sets data. */
+/*
+ * Claim a new event for a JSON item: checks its size, sets data (the
+ * item's bytes in the body when d->spans has them usable, else its print)
+ * and, with opts->findings, pii.
+ */
 struct tt_event	*fmt_new_event(struct dctx *, const cJSON *item,
 		    const char *format, enum tt_source);
 /* Set ts from a member, else the fallback, else received_at. */
@@ -40,5 +50,15 @@ int	fmt_otlp_json(struct dctx *, const cJSON *, char **cause);
 void	fmt_werf_flat_item(struct dctx *, const cJSON *);
 /* Anything else that looks like an event. */
 void	fmt_generic_item(struct dctx *, const cJSON *);
+
+/*
+ * The formats' tables of member names (formats/json.h), one per format and
+ * one for telling shapes apart; fmt_tables[] lists them all (NULL-ended),
+ * for the test that they are sorted.
+ */
+extern const struct json_names	 fmt_shape_names, fmt_posthog_names,
+				 fmt_devpod_names, fmt_otlp_names,
+				 fmt_generic_names;
+extern const struct json_names	*const fmt_tables[];
 
 #endif

@@ -50,13 +50,15 @@ json_depth_ok(const char *s, size_t len, int max)
 /*
  * Parse len bytes (not NUL-terminated) after repairing them: invalid UTF-8
  * and NUL become U+FFFD, and so do the \u0000 and lone-surrogate escapes
- * that cJSON would cut a string at or refuse.  On failure *off is where
+ * that cJSON would cut a string at or refuse (*repaired says whether any
+ * was there: the tree then holds what the text does not).  On failure *off
+ * is where
  * parsing stopped (len at the end of the input); on success it is where
  * anything but whitespace follows the value, or len.  Offsets are into the
  * repaired text, which differs from the input only where it was invalid.
  */
 static cJSON *
-parse_repaired(const char *s, size_t len, size_t *off)
+parse_repaired(const char *s, size_t len, size_t *off, int *repaired)
 {
 	cJSON		*root;
 	const char	*end = NULL, *text = s;
@@ -74,6 +76,7 @@ parse_repaired(const char *s, size_t len, size_t *off)
 		}
 		(void)tt_utf8_fix_escapes(copy, n);
 	}
+	*repaired = copy != NULL;
 	root = cJSON_ParseWithLengthOpts(text, n, &end, 0);
 	if (root == NULL)
 		end = cJSON_GetErrorPtr();
@@ -92,17 +95,20 @@ parse_repaired(const char *s, size_t len, size_t *off)
 
 /* Parse JSON text; on failure say where and why.  Caller deletes. */
 cJSON *
-json_parse(const char *s, size_t len, char **cause)
+json_parse(const char *s, size_t len, char **cause, int *repaired)
 {
 	cJSON		*root;
 	size_t		 off;
+	int		 fixed;
 
 	if (!json_depth_ok(s, len, TT_JSON_DEPTH)) {
 		*cause = xasprintf("JSON nested deeper than %d levels",
 		    TT_JSON_DEPTH);
 		return NULL;
 	}
-	root = parse_repaired(s, len, &off);
+	root = parse_repaired(s, len, &off, &fixed);
+	if (repaired != NULL)
+		*repaired = fixed;
 	if (root == NULL) {
 		if (off >= len)
 			*cause = xasprintf("malformed JSON: unexpected end of "
@@ -121,26 +127,34 @@ json_parse(const char *s, size_t len, char **cause)
 	return root;
 }
 
-const char *
-json_str(const cJSON *o, const char *key)
+/* The member key of o, or NULL (o NULL or no such member). */
+static const cJSON *
+member(const cJSON *o, const char *key)
 {
-	const cJSON	*v;
+	return o != NULL ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
 
-	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
-		return NULL;
+const char *
+json_vstr(const cJSON *v)
+{
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
 		return NULL;
 	return v->valuestring;
 }
 
-int
-json_int(const cJSON *o, const char *key, int64_t *out)
+const char *
+json_str(const cJSON *o, const char *key)
 {
-	const cJSON	*v;
-	char		*end;
-	double		 d;
+	return json_vstr(member(o, key));
+}
 
-	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
+int
+json_vint(const cJSON *v, int64_t *out)
+{
+	char	*end;
+	double	 d;
+
+	if (v == NULL)
 		return -1;
 	if (cJSON_IsNumber(v))
 		d = v->valuedouble;
@@ -156,16 +170,19 @@ json_int(const cJSON *o, const char *key, int64_t *out)
 	return 0;
 }
 
-char *
-json_strdup(const cJSON *o, const char *key)
+int
+json_int(const cJSON *o, const char *key, int64_t *out)
 {
-	const cJSON	*v;
+	return json_vint(member(o, key), out);
+}
+
+char *
+json_vstrdup(const cJSON *v)
+{
 	const char	*s;
 
-	if ((s = json_str(o, key)) != NULL)
+	if ((s = json_vstr(v)) != NULL)
 		return xstrdup(s);
-	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
-		return NULL;
 	if (cJSON_IsNumber(v)) {
 		if (v->valuedouble == floor(v->valuedouble) &&
 		    fabs(v->valuedouble) < 9e15)
@@ -173,6 +190,12 @@ json_strdup(const cJSON *o, const char *key)
 		return xasprintf("%g", v->valuedouble);
 	}
 	return NULL;
+}
+
+char *
+json_strdup(const cJSON *o, const char *key)
+{
+	return json_vstrdup(member(o, key));
 }
 
 char *
@@ -186,15 +209,63 @@ json_strdup_any(const cJSON *o, const char *const *keys)
 	return NULL;
 }
 
-const cJSON *
-json_obj(const cJSON *o, const char *key, cJSON **owned)
+int
+json_name_find(const struct json_names *t, const char *key)
 {
-	const cJSON	*v;
+	size_t	lo = 0, hi = t->n, mid;
+	int	cmp;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		/* Most probes differ in the first byte. */
+		cmp = (unsigned char)key[0] - (unsigned char)t->v[mid][0];
+		if (cmp == 0 && key[0] != '\0')
+			cmp = strcmp(key + 1, t->v[mid] + 1);
+		if (cmp == 0)
+			return (int)mid;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+void
+json_fields(const cJSON *o, const struct json_names *t, const cJSON **slot)
+{
+	const cJSON	*c;
+	int		 k;
+
+	memset(slot, 0, t->n * sizeof *slot);
+	if (!cJSON_IsObject(o))
+		return;
+	/* cJSON's look-up stops at a member without a key: so does this. */
+	for (c = o->child; c != NULL && c->string != NULL; c = c->next)
+		if ((k = json_name_find(t, c->string)) >= 0 && slot[k] == NULL)
+			slot[k] = c;
+}
+
+char *
+json_fields_strdup(const cJSON *const *slot, const int *ids)
+{
+	char	*s;
+
+	for (; *ids >= 0; ids++)
+		if ((s = json_vstrdup(slot[*ids])) != NULL)
+			return s;
+	return NULL;
+}
+
+const cJSON *
+json_vobj(const cJSON *v, cJSON **owned)
+{
 	cJSON		*parsed;
 	size_t		 len, off;
+	int		 repaired;
 
 	*owned = NULL;
-	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL)
+	if (v == NULL)
 		return NULL;
 	if (cJSON_IsObject(v))
 		return v;
@@ -204,7 +275,7 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	if (!json_depth_ok(v->valuestring, len, TT_JSON_DEPTH))
 		return NULL;
 	/* Its text may hold \u0000 too: repaired like any body. */
-	parsed = parse_repaired(v->valuestring, len, &off);
+	parsed = parse_repaired(v->valuestring, len, &off, &repaired);
 	if (parsed == NULL)
 		return NULL;
 	if (!cJSON_IsObject(parsed)) {
@@ -215,15 +286,18 @@ json_obj(const cJSON *o, const char *key, cJSON **owned)
 	return parsed;
 }
 
+const cJSON *
+json_obj(const cJSON *o, const char *key, cJSON **owned)
+{
+	*owned = NULL;
+	return json_vobj(member(o, key), owned);
+}
+
 /* A member time; 1 for none, the tt_time_parse() codes otherwise. */
 int
-json_time(const cJSON *o, const char *key, int64_t *us)
+json_vtime(const cJSON *v, int64_t *us)
 {
-	const cJSON	*v;
-
-	if (o == NULL ||
-	    (v = cJSON_GetObjectItemCaseSensitive(o, key)) == NULL ||
-	    cJSON_IsNull(v))
+	if (v == NULL || cJSON_IsNull(v))
 		return 1;
 	if (cJSON_IsNumber(v)) {
 		/* 0 is what senders put where they have no time. */
@@ -237,6 +311,12 @@ json_time(const cJSON *o, const char *key, int64_t *us)
 		return tt_time_parse(v->valuestring, us);
 	}
 	return TT_TIME_BAD;
+}
+
+int
+json_time(const cJSON *o, const char *key, int64_t *us)
+{
+	return json_vtime(member(o, key), us);
 }
 
 /* A member's value as a short JSON text for a note: into buf. */
@@ -264,20 +344,21 @@ value_text(const cJSON *v, char *buf, size_t len)
 
 /* Set ev->ts from a member, or note why it is not used. */
 int
-json_event_ts(struct tt_event *ev, const cJSON *o, const char *key)
+json_vevent_ts(struct tt_event *ev, const cJSON *v)
 {
-	char	text[72];
-	int64_t	us;
-	int	rc;
+	const char	*key;
+	char		 text[72];
+	int64_t		 us;
+	int		 rc;
 
-	if ((rc = json_time(o, key, &us)) == 1)
+	if ((rc = json_vtime(v, &us)) == 1)
 		return 1;
 	if (rc == TT_TIME_OK) {
 		ev->ts = us;
 		return 0;
 	}
-	value_text(cJSON_GetObjectItemCaseSensitive(o, key), text,
-	    sizeof text);
+	value_text(v, text, sizeof text);
+	key = v->string != NULL ? v->string : "";
 	if (rc == TT_TIME_RANGE)
 		tt_event_note(ev, "%s %s is out of range (%s), ignored", key,
 		    text, TT_TIME_RANGE_TEXT);
@@ -286,22 +367,33 @@ json_event_ts(struct tt_event *ev, const cJSON *o, const char *key)
 	return -1;
 }
 
+int
+json_event_ts(struct tt_event *ev, const cJSON *o, const char *key)
+{
+	return json_vevent_ts(ev, member(o, key));
+}
+
 /* An integer member in [min, max], or a note why it is not used. */
 int
-json_event_int(struct tt_event *ev, const cJSON *o, const char *key,
-    int64_t min, int64_t max, int64_t *out)
+json_vevent_int(struct tt_event *ev, const cJSON *v, int64_t min,
+    int64_t max, int64_t *out)
 {
-	const cJSON	*v;
+	const char	*key;
 	char		 text[72], *end;
 	double		 d;
 	int64_t		 n;
 
-	if (o == NULL || (v = cJSON_GetObjectItemCaseSensitive(o, key)) ==
-	    NULL || cJSON_IsNull(v) ||
+	if (v == NULL || cJSON_IsNull(v) ||
 	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
 		return 1;
+	key = v->string != NULL ? v->string : "";
+	if (json_vint(v, &n) == 0 && n >= min && n <= max) {
+		*out = n;
+		return 0;
+	}
+	/* Only a value that is noted is printed. */
 	value_text(v, text, sizeof text);
-	if (json_int(o, key, &n) != 0) {
+	if (json_vint(v, &n) != 0) {
 		/* A number too large for int64, or no number at all? */
 		d = NAN;
 		if (cJSON_IsNumber(v))
@@ -320,13 +412,49 @@ json_event_int(struct tt_event *ev, const cJSON *o, const char *key,
 			    (long long)max);
 		return -1;
 	}
-	if (n < min || n > max) {
-		tt_event_note(ev, "%s %s is out of range (%lld to %lld), "
-		    "ignored", key, text, (long long)min, (long long)max);
-		return -1;
+	tt_event_note(ev, "%s %s is out of range (%lld to %lld), ignored",
+	    key, text, (long long)min, (long long)max);
+	return -1;
+}
+
+/* A number member in [min, max], fraction kept, or a note why not used. */
+int
+json_vevent_num(struct tt_event *ev, const cJSON *v, int64_t min,
+    int64_t max, double *out)
+{
+	const char	*key;
+	char		 text[72], *end;
+	double		 d = NAN;
+
+	if (v == NULL || cJSON_IsNull(v) ||
+	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
+		return 1;
+	if (cJSON_IsNumber(v))
+		d = v->valuedouble;
+	else if (cJSON_IsString(v)) {
+		d = strtod(v->valuestring, &end);
+		if (*end != '\0')
+			d = NAN;
 	}
-	*out = n;
-	return 0;
+	if (d >= (double)min && d <= (double)max) {
+		*out = d;
+		return 0;
+	}
+	key = v->string != NULL ? v->string : "";
+	value_text(v, text, sizeof text);
+	if (isnan(d))
+		tt_event_note(ev, "%s %s is not a number, ignored", key, text);
+	else
+		tt_event_note(ev, "%s %s is out of range (%lld to %lld), ignored",
+		    key, text, (long long)min, (long long)max);
+	return -1;
+}
+
+int
+json_event_int(struct tt_event *ev, const cJSON *o, const char *key,
+    int64_t min, int64_t max, int64_t *out)
+{
+	return json_vevent_int(ev, member(o, key), min, max, out);
 }
 
 /*

@@ -15,8 +15,12 @@
 /* The integers a JSON reader holds exactly (2^53 - 1), either sign. */
 #define JSON_INT_MAX	9007199254740991LL
 
-/* Parse len bytes; NULL with *cause set (caller frees) on bad input. */
-cJSON		*json_parse(const char *, size_t, char **cause);
+/*
+ * Parse len bytes; NULL with *cause set (caller frees) on bad input.
+ * *repaired (if not NULL) says whether invalid UTF-8 or a bad escape had
+ * to be replaced first (the tree then differs from the text).
+ */
+cJSON		*json_parse(const char *, size_t, char **cause, int *repaired);
 /* Is the nesting of the text at most max? */
 int		 json_depth_ok(const char *, size_t, int max);
 
@@ -57,5 +61,50 @@ char		*json_print(const cJSON *, size_t *len);
 
 /* The first of several keys that has a non-empty string (or number). */
 char		*json_strdup_any(const cJSON *, const char *const *keys);
+
+/*
+ * Fields: a format's member names in one table, so that an object's members
+ * are looked up once each instead of one strcmp chain per key.  The names
+ * are sorted in strcmp() order (a binary search finds them; the unit tests
+ * check the order of every table in fmt_tables[]) and a field's id is its
+ * index.  Formats spell a table as an X-macro of (ID, "name") in that
+ * order, giving an enum of ids and the array of names.
+ */
+struct json_names {
+	const char		*what;	/* whose names, for messages */
+	const char *const	*v;
+	size_t			 n;
+};
+
+#define JSON_NAMES(what, names) \
+	{ (what), (names), sizeof (names) / sizeof (names)[0] }
+
+/* The id of a name, or -1. */
+int		 json_name_find(const struct json_names *, const char *);
+/*
+ * slot[id] = the first member of o named so (what
+ * cJSON_GetObjectItemCaseSensitive() finds), NULL for the others and for
+ * every id when o is not an object.  slot holds t->n pointers.
+ */
+void		 json_fields(const cJSON *o, const struct json_names *t,
+		     const cJSON **slot);
+/* The first of ids (ending in -1) whose member json_vstrdup() takes. */
+char		*json_fields_strdup(const cJSON *const *slot, const int *ids);
+
+/*
+ * The typed accessors above, on a member already found (NULL: absent).  A
+ * note on the event names the member by its key (v->string).
+ */
+const char	*json_vstr(const cJSON *);
+int		 json_vint(const cJSON *, int64_t *);
+char		*json_vstrdup(const cJSON *);
+const cJSON	*json_vobj(const cJSON *, cJSON **owned);
+int		 json_vtime(const cJSON *, int64_t *);
+int		 json_vevent_ts(struct tt_event *, const cJSON *);
+int		 json_vevent_int(struct tt_event *, const cJSON *, int64_t min,
+		     int64_t max, int64_t *out);
+/* json_vevent_int() for a number that may have a fraction: kept as sent. */
+int		 json_vevent_num(struct tt_event *, const cJSON *, int64_t min,
+		     int64_t max, double *out);
 
 #endif

@@ -22,6 +22,66 @@
 
 #define ANY_DEPTH	8	/* nested arrays/kvlists kept, deeper dropped */
 
+/* The member names of OTLP/JSON, of werf's attributes and of resources. */
+#define OT_FIELDS(_) \
+	_(ARCH, "arch") \
+	_(ARRAY_VALUE, "arrayValue") \
+	_(ATTRIBUTES, "attributes") \
+	_(BOOL_VALUE, "boolValue") \
+	_(BYTES_VALUE, "bytesValue") \
+	_(CODE, "code") \
+	_(COMMAND, "command") \
+	_(DOUBLE_VALUE, "doubleValue") \
+	_(DURATION_MS, "durationMs") \
+	_(END_TIME, "endTimeUnixNano") \
+	_(ERROR, "error") \
+	_(ERROR_MESSAGE, "errorMessage") \
+	_(EVENT_DATA, "eventData") \
+	_(EVENT_TYPE, "eventType") \
+	_(EXECUTIONID, "executionID") \
+	_(EXIT_CODE, "exitCode") \
+	_(HOST_ARCH, "host.arch") \
+	_(INT_VALUE, "intValue") \
+	_(KEY, "key") \
+	_(KVLIST_VALUE, "kvlistValue") \
+	_(MESSAGE, "message") \
+	_(NAME, "name") \
+	_(OS, "os") \
+	_(OS_TYPE, "os.type") \
+	_(RESOURCE, "resource") \
+	_(RESOURCE_SPANS, "resourceSpans") \
+	_(SCOPE, "scope") \
+	_(SCOPE_SPANS, "scopeSpans") \
+	_(SERVICE_INSTANCE_ID, "service.instance.id") \
+	_(SERVICE_VERSION, "service.version") \
+	_(SPAN_ID, "spanId") \
+	_(SPANS, "spans") \
+	_(START_TIME, "startTimeUnixNano") \
+	_(STATUS, "status") \
+	_(STRING_VALUE, "stringValue") \
+	_(TRACE_ID, "traceId") \
+	_(TS, "ts") \
+	_(USER_ID, "user.id") \
+	_(USERID, "userID") \
+	_(VALUE, "value") \
+	_(VALUES, "values") \
+	_(VERSION, "version")
+
+enum {
+#define OT_ENUM(id, name) OT_##id,
+	OT_FIELDS(OT_ENUM)
+#undef OT_ENUM
+	OT_COUNT
+};
+
+static const char *const ot_names[] = {
+#define OT_NAME(id, name) name,
+	OT_FIELDS(OT_NAME)
+#undef OT_NAME
+};
+
+const struct json_names fmt_otlp_names = JSON_NAMES("otlp", ot_names);
+
 /* What a span says, in a form shared by protobuf and JSON. */
 struct span_view {
 	cJSON		*attrs;		/* key -> value; owned by the caller */
@@ -41,33 +101,37 @@ struct span_view {
 static void
 werf_fill(struct tt_event *ev, const cJSON *o)
 {
-	static const char *const k_err[] = { "errorMessage", "error", NULL };
-	const cJSON	*data, *attrs;
+	static const int k_err[] = { OT_ERROR_MESSAGE, OT_ERROR, -1 };
+	const cJSON	*f[OT_COUNT], *fd[OT_COUNT], *fa[OT_COUNT];
 	cJSON		*downed, *aowned;
 	const char	*type;
 	int64_t		 v;
+	double		 ms;
 
-	type = json_str(o, "eventType");
+	json_fields(o, &fmt_otlp_names, f);
+	type = json_vstr(f[OT_EVENT_TYPE]);
 	ev->name = xstrdup(type != NULL ? type : "unknown");
 	if (type != NULL && strcmp(type, "CommandStarted") == 0)
 		ev->phase = TT_PHASE_START;
 	else if (type != NULL && strcmp(type, "CommandExited") == 0)
 		ev->phase = TT_PHASE_FINISH;
-	ev->execution_id = json_strdup(o, "executionID");
-	ev->client_id = json_strdup(o, "userID");
-	ev->command = json_strdup(o, "command");
-	(void)json_event_ts(ev, o, "ts");
-	data = json_obj(o, "eventData", &downed);
-	if (json_event_int(ev, data, "durationMs", 0, JSON_INT_MAX, &v) == 0)
-		ev->duration_ms = v;
-	if (json_event_int(ev, data, "exitCode", -JSON_INT_MAX, JSON_INT_MAX,
-	    &v) == 0)
+	ev->execution_id = json_vstrdup(f[OT_EXECUTIONID]);
+	ev->client_id = json_vstrdup(f[OT_USERID]);
+	ev->command = json_vstrdup(f[OT_COMMAND]);
+	(void)json_vevent_ts(ev, f[OT_TS]);
+	json_fields(json_vobj(f[OT_EVENT_DATA], &downed), &fmt_otlp_names,
+	    fd);
+	if (json_vevent_num(ev, fd[OT_DURATION_MS], 0, JSON_INT_MAX, &ms) == 0)
+		ev->duration_ms = ms;
+	if (json_vevent_int(ev, fd[OT_EXIT_CODE], -JSON_INT_MAX,
+	    JSON_INT_MAX, &v) == 0)
 		ev->exit_code = v;
-	ev->error = json_strdup_any(data, k_err);
-	attrs = json_obj(o, "attributes", &aowned);
-	ev->version = json_strdup(attrs, "version");
-	ev->os = json_strdup(attrs, "os");
-	ev->arch = json_strdup(attrs, "arch");
+	ev->error = json_fields_strdup(fd, k_err);
+	json_fields(json_vobj(f[OT_ATTRIBUTES], &aowned), &fmt_otlp_names,
+	    fa);
+	ev->version = json_vstrdup(fa[OT_VERSION]);
+	ev->os = json_vstrdup(fa[OT_OS]);
+	ev->arch = json_vstrdup(fa[OT_ARCH]);
 	cJSON_Delete(downed);
 	cJSON_Delete(aowned);
 }
@@ -116,6 +180,7 @@ span_ns(uint64_t ns, const char *key, const char *text, char *bad,
 static void
 span_event(struct dctx *d, struct span_view *sv, const char *format)
 {
+	const cJSON	*fa[OT_COUNT], *fr[OT_COUNT];
 	struct tt_event	*ev;
 	cJSON		*o, *meta, *status;
 	char		 nanos[24];
@@ -172,18 +237,19 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 	if (sv->trace[0] != '\0')
 		ev->execution_id = xstrdup(sv->trace);
 	if (sv->end_ns >= sv->start_ns && sv->start_ns > 0)
-		ev->duration_ms = (int64_t)((sv->end_ns - sv->start_ns) /
-		    1000000);
+		ev->duration_ms = (double)(sv->end_ns - sv->start_ns) / 1e6;
 	if (sv->status_code == 2)
 		ev->error = xstrdup(sv->status_msg != NULL &&
 		    sv->status_msg[0] != '\0' ? sv->status_msg : "error");
-	ev->command = json_strdup(sv->attrs, "command");
-	ev->client_id = json_strdup(sv->attrs, "user.id");
+	json_fields(sv->attrs, &fmt_otlp_names, fa);
+	json_fields(sv->resource, &fmt_otlp_names, fr);
+	ev->command = json_vstrdup(fa[OT_COMMAND]);
+	ev->client_id = json_vstrdup(fa[OT_USER_ID]);
 	if (ev->client_id == NULL)
-		ev->client_id = json_strdup(sv->resource, "service.instance.id");
-	ev->version = json_strdup(sv->resource, "service.version");
-	ev->os = json_strdup(sv->resource, "os.type");
-	ev->arch = json_strdup(sv->resource, "host.arch");
+		ev->client_id = json_vstrdup(fr[OT_SERVICE_INSTANCE_ID]);
+	ev->version = json_vstrdup(fr[OT_SERVICE_VERSION]);
+	ev->os = json_vstrdup(fr[OT_OS_TYPE]);
+	ev->arch = json_vstrdup(fr[OT_HOST_ARCH]);
 }
 
 /* ---- protobuf ---- */
@@ -352,16 +418,16 @@ static cJSON	*js_any(const cJSON *);
 static cJSON *
 js_kvs(const cJSON *arr)
 {
-	const cJSON	*kv;
+	const cJSON	*f[OT_COUNT], *kv;
 	const char	*key;
 	cJSON		*o;
 
 	o = cJSON_CreateObject();
 	cJSON_ArrayForEach(kv, arr) {
-		if ((key = json_str(kv, "key")) == NULL)
+		json_fields(kv, &fmt_otlp_names, f);
+		if ((key = json_vstr(f[OT_KEY])) == NULL)
 			continue;
-		cJSON_AddItemToObject(o, key, js_any(
-		    cJSON_GetObjectItemCaseSensitive(kv, "value")));
+		cJSON_AddItemToObject(o, key, js_any(f[OT_VALUE]));
 	}
 	return o;
 }
@@ -370,33 +436,31 @@ js_kvs(const cJSON *arr)
 static cJSON *
 js_any(const cJSON *v)
 {
-	const cJSON	*x, *e;
+	const cJSON	*f[OT_COUNT], *x, *e;
 	cJSON		*o;
 	int64_t		 n;
 
 	if (!cJSON_IsObject(v))
 		return cJSON_CreateNull();
-	if ((x = cJSON_GetObjectItemCaseSensitive(v, "stringValue")) != NULL &&
-	    cJSON_IsString(x))
+	json_fields(v, &fmt_otlp_names, f);
+	if ((x = f[OT_STRING_VALUE]) != NULL && cJSON_IsString(x))
 		return cJSON_CreateString(x->valuestring);
-	if ((x = cJSON_GetObjectItemCaseSensitive(v, "boolValue")) != NULL)
+	if ((x = f[OT_BOOL_VALUE]) != NULL)
 		return cJSON_CreateBool(cJSON_IsTrue(x));
-	if (json_int(v, "intValue", &n) == 0)
+	if (json_vint(f[OT_INT_VALUE], &n) == 0)
 		return cJSON_CreateNumber((double)n);
-	if ((x = cJSON_GetObjectItemCaseSensitive(v, "doubleValue")) != NULL &&
-	    cJSON_IsNumber(x))
+	if ((x = f[OT_DOUBLE_VALUE]) != NULL && cJSON_IsNumber(x))
 		return cJSON_CreateNumber(x->valuedouble);
-	if ((x = cJSON_GetObjectItemCaseSensitive(v, "arrayValue")) != NULL) {
+	if ((x = f[OT_ARRAY_VALUE]) != NULL) {
 		o = cJSON_CreateArray();
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(x,
 		    "values"))
 			cJSON_AddItemToArray(o, js_any(e));
 		return o;
 	}
-	if ((x = cJSON_GetObjectItemCaseSensitive(v, "kvlistValue")) != NULL)
+	if ((x = f[OT_KVLIST_VALUE]) != NULL)
 		return js_kvs(cJSON_GetObjectItemCaseSensitive(x, "values"));
-	if ((x = cJSON_GetObjectItemCaseSensitive(v, "bytesValue")) != NULL &&
-	    cJSON_IsString(x))
+	if ((x = f[OT_BYTES_VALUE]) != NULL && cJSON_IsString(x))
 		return cJSON_CreateString(x->valuestring);
 	return cJSON_CreateNull();
 }
@@ -427,15 +491,13 @@ lower_id(const char *s, char *out, size_t len)
  * that is no time in range gives 0 and says why in bad.
  */
 static uint64_t
-js_nanos(const cJSON *o, const char *key, char *bad, size_t len)
+js_nanos(const cJSON *v, const char *key, char *bad, size_t len)
 {
-	const cJSON	*v;
 	const char	*p;
 	char		*text;
 	uint64_t	 ns = 0, digit;
 	int		 state = 0;	/* 0 good, 1 too large, 2 no number */
 
-	v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (v == NULL || cJSON_IsNull(v) ||
 	    (cJSON_IsString(v) && v->valuestring[0] == '\0'))
 		return 0;
@@ -473,74 +535,73 @@ js_nanos(const cJSON *o, const char *key, char *bad, size_t len)
 }
 
 static int
-array_or_absent(const cJSON *o, const char *key)
+array_or_absent(const cJSON *v)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
-
 	return v == NULL || cJSON_IsArray(v);
 }
 
 int
 fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
 {
-	const cJSON	*rs, *ss, *sp, *res, *scope, *st;
+	const cJSON	*f[OT_COUNT], *frs[OT_COUNT], *fss[OT_COUNT];
+	const cJSON	*fsp[OT_COUNT], *fx[OT_COUNT];
+	const cJSON	*rs, *ss, *sp;
 	const char	*s;
 	struct span_view sv;
 	int64_t		 code;
 
-	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root,
-	    "resourceSpans"))) {
+	json_fields(root, &fmt_otlp_names, f);
+	if (!cJSON_IsArray(f[OT_RESOURCE_SPANS])) {
 		*cause = xstrdup("\"resourceSpans\" is not an array");
 		return -1;
 	}
-	cJSON_ArrayForEach(rs, cJSON_GetObjectItemCaseSensitive(root,
-	    "resourceSpans")) {
-		if (!cJSON_IsObject(rs) || !array_or_absent(rs, "scopeSpans")) {
+	cJSON_ArrayForEach(rs, f[OT_RESOURCE_SPANS]) {
+		json_fields(rs, &fmt_otlp_names, frs);
+		if (!cJSON_IsObject(rs) ||
+		    !array_or_absent(frs[OT_SCOPE_SPANS])) {
 			tt_batch_reject(d->batch, "OTLP resourceSpans item is "
 			    "not an object with a scopeSpans array");
 			continue;
 		}
 		memset(&sv, 0, sizeof sv);
-		res = cJSON_GetObjectItemCaseSensitive(rs, "resource");
-		sv.resource = js_kvs(cJSON_GetObjectItemCaseSensitive(res,
-		    "attributes"));
-		cJSON_ArrayForEach(ss, cJSON_GetObjectItemCaseSensitive(rs,
-		    "scopeSpans")) {
+		json_fields(frs[OT_RESOURCE], &fmt_otlp_names, fx);
+		sv.resource = js_kvs(fx[OT_ATTRIBUTES]);
+		cJSON_ArrayForEach(ss, frs[OT_SCOPE_SPANS]) {
+			json_fields(ss, &fmt_otlp_names, fss);
 			if (!cJSON_IsObject(ss) ||
-			    !array_or_absent(ss, "spans")) {
+			    !array_or_absent(fss[OT_SPANS])) {
 				tt_batch_reject(d->batch, "OTLP scopeSpans item "
 				    "is not an object with a spans array");
 				continue;
 			}
-			scope = cJSON_GetObjectItemCaseSensitive(ss, "scope");
-			sv.scope = json_str(scope, "name");
-			cJSON_ArrayForEach(sp,
-			    cJSON_GetObjectItemCaseSensitive(ss, "spans")) {
+			json_fields(fss[OT_SCOPE], &fmt_otlp_names, fx);
+			sv.scope = json_vstr(fx[OT_NAME]);
+			cJSON_ArrayForEach(sp, fss[OT_SPANS]) {
 				if (!cJSON_IsObject(sp)) {
 					tt_batch_reject(d->batch,
 					    "OTLP span is not an object");
 					continue;
 				}
-				sv.attrs = js_kvs(
-				    cJSON_GetObjectItemCaseSensitive(sp,
-				    "attributes"));
-				s = json_str(sp, "name");
+				json_fields(sp, &fmt_otlp_names, fsp);
+				sv.attrs = js_kvs(fsp[OT_ATTRIBUTES]);
+				s = json_vstr(fsp[OT_NAME]);
 				sv.name = s != NULL ? s : "";
-				lower_id(json_str(sp, "traceId"), sv.trace,
+				lower_id(json_vstr(fsp[OT_TRACE_ID]), sv.trace,
 				    sizeof sv.trace);
-				lower_id(json_str(sp, "spanId"), sv.span,
+				lower_id(json_vstr(fsp[OT_SPAN_ID]), sv.span,
 				    sizeof sv.span);
 				memset(sv.bad, 0, sizeof sv.bad);
-				sv.start_ns = js_nanos(sp, "startTimeUnixNano",
-				    sv.bad[0], sizeof sv.bad[0]);
-				sv.end_ns = js_nanos(sp, "endTimeUnixNano",
-				    sv.bad[1], sizeof sv.bad[1]);
-				st = cJSON_GetObjectItemCaseSensitive(sp,
-				    "status");
-				sv.status_code = json_int(st, "code", &code) ==
-				    0 && code >= INT_MIN && code <= INT_MAX ?
-				    (int)code : 0;
-				sv.status_msg = json_str(st, "message");
+				sv.start_ns = js_nanos(fsp[OT_START_TIME],
+				    "startTimeUnixNano", sv.bad[0],
+				    sizeof sv.bad[0]);
+				sv.end_ns = js_nanos(fsp[OT_END_TIME],
+				    "endTimeUnixNano", sv.bad[1],
+				    sizeof sv.bad[1]);
+				json_fields(fsp[OT_STATUS], &fmt_otlp_names, fx);
+				sv.status_code = json_vint(fx[OT_CODE],
+				    &code) == 0 && code >= INT_MIN &&
+				    code <= INT_MAX ? (int)code : 0;
+				sv.status_msg = json_vstr(fx[OT_MESSAGE]);
 				span_event(d, &sv, "otlp-json");
 				cJSON_Delete(sv.attrs);
 			}

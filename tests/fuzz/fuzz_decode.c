@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	route = fuzz_route(data[0], &opts);
 	tt_batch_init(&b);
 	rc = tt_decode(route, data + 1, size - 1, &opts, &b, &cause);
-	fuzz_check_batch(rc, cause, &b, &opts);
+	fuzz_check_batch(rc, cause, &b, &opts, data + 1, size - 1);
 	free(cause);
 	tt_batch_clear(&b);
 	return 0;

@@ -20,12 +20,13 @@ static const struct row {
 	enum tt_source	 source;
 	enum tt_phase	 phase;
 	const char	*name, *client, *command, *error, *version;
-	int64_t		 exit_code, duration_ms;
+	int64_t		 exit_code;
+	double		 duration_ms;	/* ms, fractions too */
 } rows[NROWS] = {
 	{ TT_SRC_WERF, TT_PHASE_FINISH, "w1", NULL, "converge", NULL, "2.35",
 	    0, 1500 },
 	{ TT_SRC_WERF, TT_PHASE_FINISH, "w2", "abc", "werf Converge --x",
-	    "boom", "", 1, 999 },
+	    "boom", "", 1, 999.5 },
 	{ TT_SRC_WERF, TT_PHASE_START, "w3", "", "converge", NULL, NULL,
 	    TT_NONE, TT_NONE },
 	{ TT_SRC_WERF, TT_PHASE_FINISH, "w4", "ABC-2", "build", "", "v1",
@@ -33,7 +34,7 @@ static const struct row {
 	{ TT_SRC_DEVPOD, TT_PHASE_POINT, "d1", "abc", NULL, NULL, NULL,
 	    TT_NONE, TT_NONE },
 	{ TT_SRC_DEVPOD, TT_PHASE_FINISH, "d2", "x y", "devpod up", "fail",
-	    "0.6.15", 2, 1001 },
+	    "0.6.15", 2, 1000.25 },
 	{ TT_SRC_DEVSY, TT_PHASE_FINISH, "", "\xc3\xa9t\xc3\xa9", "caf\xc3\xa9",
 	    "\xe2\x80\x94 exit", NULL, -1, -5 },
 	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", "ucid", NULL, NULL,
@@ -43,7 +44,7 @@ static const struct row {
 	{ TT_SRC_GENERIC, TT_PHASE_FINISH, "g1", "=", "CONVERGE", "a~b",
 	    "1", -9223372036854775807LL, 0 },
 	{ TT_SRC_GENERIC, TT_PHASE_START, "g2", "!", "", "", "",
-	    TT_NONE, 42 },
+	    TT_NONE, 0.001 },
 	{ TT_SRC_GENERIC, TT_PHASE_POINT, "g3", NULL, NULL, NULL, NULL,
 	    1, TT_NONE },
 };

@@ -190,6 +190,7 @@ const FORMATS = ['posthog-batch', 'posthog-array', 'posthog-event', 'posthog-v1'
 const PHASES = ['start', 'finish', 'point'];
 const STR_OR_NULL = { $in: [null, { $type: 'string' }] };
 const INT_OR_NULL = { $in: [null, { $type: 'integer' }] };
+const NUM_OR_NULL = { $in: [null, { $type: 'number' }] };
 const SCHEMA = {
 	id: { $type: 'integer' },
 	received_at: { $re: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' },
@@ -201,7 +202,7 @@ const SCHEMA = {
 	client_id: STR_OR_NULL,
 	execution_id: STR_OR_NULL,
 	command: STR_OR_NULL,
-	duration_ms: INT_OR_NULL,
+	duration_ms: NUM_OR_NULL,	// ms, with the fraction the tool sent
 	exit_code: INT_OR_NULL,
 	error: STR_OR_NULL,
 	version: STR_OR_NULL,

@@ -187,12 +187,14 @@ ht_not_stored() {
 	done
 }
 
-# ht_absent MARKER...: no byte of the database files (db, -wal, -shm) nor of
-# the collector's log holds MARKER (optout.sh's oo_absent).
+# ht_absent MARKER...: no byte of the database files (db, -wal, -shm, and
+# what they hold unpacked) nor of the collector's log holds MARKER
+# (optout.sh's oo_absent).
 ht_absent() {
-	local m f n
+	local m f n u
+	u=$(unpacked "$HT_DB")
 	for m in "$@"; do
-		for f in "$HT_DB" "$HT_DB-wal" "$HT_DB-shm" "$HT_LOG"; do
+		for f in "$HT_DB" "$HT_DB-wal" "$HT_DB-shm" "$u" "$HT_LOG"; do
 			[ -e "$f" ] || continue
 			n=$(grep -a -c -F -- "$m" "$f") || true
 			if [ "$n" != 0 ]; then
@@ -208,13 +210,14 @@ ht_absent() {
 # ht_present MARKER...: the database files hold MARKER (the control that
 # shows the grep of ht_absent can see what is stored).
 ht_present() {
-	local m f found
+	local m f found u
+	u=$(unpacked "$HT_DB")
 	for m in "$@"; do
 		found=0
-		for f in "$HT_DB" "$HT_DB-wal"; do
+		for f in "$HT_DB" "$HT_DB-wal" "$u"; do
 			[ -e "$f" ] && grep -a -q -F -- "$m" "$f" && found=1
 		done
-		[ "$found" = 1 ] || fail "$m (stored) is not in the database files: the grep cannot see stored events?"
+		[ "$found" = 1 ] || fail "$m (stored) is not in the database files, unpacked: the grep cannot see stored events?"
 	done
 }
 

@@ -98,12 +98,13 @@ oo_begin() {
 	oo_reset
 }
 
-# oo_absent MARKER...: no byte of the database files or the server log
-# holds MARKER.
+# oo_absent MARKER...: no byte of the database files (and of what they hold
+# unpacked) or the server log holds MARKER.
 oo_absent() {
-	local m f n
+	local m f n u
+	u=$(unpacked "$DB")
 	for m in "$@"; do
-		for f in "$DB" "$DB-wal" "$DB-shm" "$T/serve.log"; do
+		for f in "$DB" "$DB-wal" "$DB-shm" "$u" "$T/serve.log"; do
 			[ -e "$f" ] || continue
 			n=$(grep -a -c -F -- "$m" "$f") || true
 			[ "$n" = 0 ] || fail "$m (opted out) is in $(basename "$f") ($n line(s))"
@@ -111,15 +112,17 @@ oo_absent() {
 	done
 }
 
-# oo_present MARKER...: the database files hold MARKER (the control).
+# oo_present MARKER...: the database files, unpacked, hold MARKER (the
+# control).
 oo_present() {
-	local m f found
+	local m f found u
+	u=$(unpacked "$DB")
 	for m in "$@"; do
 		found=0
-		for f in "$DB" "$DB-wal"; do
+		for f in "$DB" "$DB-wal" "$u"; do
 			[ -e "$f" ] && grep -a -q -F -- "$m" "$f" && found=1
 		done
-		[ "$found" = 1 ] || fail "$m (stored) is not in the database files: the grep cannot see stored events?"
+		[ "$found" = 1 ] || fail "$m (stored) is not in the database files, unpacked: the grep cannot see stored events?"
 	done
 }
 

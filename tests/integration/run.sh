@@ -61,6 +61,23 @@ trap cleanup EXIT
 
 check() { node "$here/check.mjs" "$@"; }
 
+# The store packs what it keeps (findings, JSON, bodies: store/pack.h), so
+# a grep of the database files sees only what is not packed; unpack (built
+# beside the teltop under test, tests/integration/unpack.c) writes out every
+# stored event and body as received.  unpacked DB: the path of that dump.
+UNPACK=${UNPACK:-}
+for u in "$(dirname "$TELTOP")/tests/unpack" "$(dirname "$TELTOP")/build/tests/unpack"; do
+	[ -z "$UNPACK" ] && [ -x "$u" ] && UNPACK=$u
+done
+if [ -z "$UNPACK" ]; then
+	echo "integration: no tests/unpack beside $TELTOP: run make test-integration" >&2
+	exit 2
+fi
+unpacked() {
+	"$UNPACK" "$1" >"$1.unpacked" || fail "unpack $1 failed"
+	echo "$1.unpacked"
+}
+
 # ---------------------------------------------------------------- reporting
 
 # run_case NAME FUNCTION [ARG...]: run FUNCTION in a subshell with set -e;
@@ -325,6 +342,15 @@ case_devpod_legacy() {
 	   "execution_id":"it-legacy-exec-1","client_id":"it-legacy-uid","command":"devpod up",
 	   "duration_ms":12345,"error":"it legacy failure: exit status 1",
 	   "version":"v0.5.29","os":"linux","arch":"amd64","ts":"2023-11-26T12:00:00.123456Z"}]}'
+	# processingTime is µs: 12345678 is 12345.678 ms, in JSONL and CSV
+	sed 's/"processingTime":12345000/"processingTime":12345678/; s/it-legacy-exec-1/it-legacy-exec-frac/g; s/it-legacy-uid/it-legacy-frac-uid/g' \
+	    "$FIX/devpod_legacy_finished.json" >"$T/legacy-frac.json"
+	want_status 200 "$(http POST /analytics/v1/devpod/v1/events \
+	    -H 'Content-Type: multipart/form-data' --data-binary @"$T/legacy-frac.json")"
+	expect_events '{"where":{"$text":"it-legacy-frac-uid"},"count":1,"expect":[
+	  {"execution_id":"it-legacy-exec-frac","duration_ms":12345.678}]}'
+	"$TELTOP" events --db "$DB" --format csv --filter client_id=it-legacy-frac-uid >"$T/frac.csv"
+	grep -q ',12345.678,' "$T/frac.csv" || fail "the CSV row lacks 12345.678: $(cat "$T/frac.csv")"
 }
 
 case_devsy_era1() {

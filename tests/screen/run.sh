@@ -31,6 +31,16 @@ esac
 cd "$root"
 
 FIX=$root/tests/integration/fixtures
+# What the store packs is seen through tests/integration/unpack.c, built
+# beside the teltop under test (see tests/integration/run.sh).
+UNPACK=${UNPACK:-}
+for u in "$(dirname "$TELTOP")/tests/unpack" "$(dirname "$TELTOP")/build/tests/unpack"; do
+	[ -z "$UNPACK" ] && [ -x "$u" ] && UNPACK=$u
+done
+if [ -z "$UNPACK" ]; then
+	echo "screen: no tests/unpack beside $TELTOP: run make test-screen" >&2
+	exit 2
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/teltop-screen.XXXXXX")
 SOCK=		# the tmux server of the case running (tmux -L), set per case
 SOCKS=()	# every server started, for the EXIT trap
@@ -511,12 +521,14 @@ capture_devpod() {
 }
 
 # in_db_files TEXT: TEXT is in the database or its WAL (the WAL read first:
-# a checkpoint moves pages from it to the database, then may truncate it).
-# One grep over both files, not `cat | grep -q`: under pipefail, grep -q
+# a checkpoint moves pages from it to the database, then may truncate it),
+# or in what they hold unpacked (the store compresses: store/pack.h).
+# One grep over the files, not `cat | grep -q`: under pipefail, grep -q
 # ending at a match while cat still writes made the pipeline fail (SIGPIPE,
 # 141) once the WAL outgrew the pipe buffer.
 in_db_files() {
-	grep -aqsF -e "$1" "$D/events.db-wal" "$D/events.db"
+	"$UNPACK" "$D/events.db" >"$D/events.unpacked" 2>/dev/null || true
+	grep -aqsF -e "$1" "$D/events.db-wal" "$D/events.db" "$D/events.unpacked"
 }
 
 # expect_in_db_files TEXT: wait for it (against a checkpoint in flight);

@@ -27,6 +27,7 @@
 
 #include "decode.h"
 #include "event.h"
+#include "formats/formats.h"
 #include "utf8.h"
 
 /* opts.received_at of every test: 2026-01-01T00:00:00Z. */
@@ -34,6 +35,8 @@
 
 /* A non-NULL int64 for struct want. */
 #define I64(v)		(&(const int64_t){ (v) })
+/* A non-NULL duration in ms for struct want (a fraction is kept). */
+#define MS(v)		(&(const double){ (v) })
 
 /* What one decoded event must be.  NULL strings and pointers: absent. */
 struct want {
@@ -46,7 +49,7 @@ struct want {
 	const char	*client_id;
 	const char	*execution_id;
 	const char	*command;
-	const int64_t	*duration_ms;	/* NULL: TT_NONE */
+	const double	*duration_ms;	/* NULL: TT_NONE; compared exactly */
 	const int64_t	*exit_code;	/* NULL: TT_NONE */
 	const char	*error;
 	const char	*version;
@@ -144,6 +147,22 @@ field_int(const char *field, int64_t got, int64_t want)
 	else
 		print_error("  %s: got %lld, expected %lld\n", field,
 		    (long long)got, (long long)want);
+	return 1;
+}
+
+/* Print a failed number field (compared exactly). */
+static int
+field_num(const char *field, double got, double want)
+{
+	if (got == want)
+		return 0;
+	if (got == TT_NONE)
+		print_error("  %s: got TT_NONE, expected %.17g\n", field, want);
+	else if (want == TT_NONE)
+		print_error("  %s: got %.17g, expected TT_NONE\n", field, got);
+	else
+		print_error("  %s: got %.17g, expected %.17g\n", field, got,
+		    want);
 	return 1;
 }
 
@@ -251,7 +270,7 @@ expect_event(const struct tt_event *ev, const struct want *w,
 	bad += field_str("client_id", ev->client_id, w->client_id);
 	bad += field_str("execution_id", ev->execution_id, w->execution_id);
 	bad += field_str("command", ev->command, w->command);
-	bad += field_int("duration_ms", ev->duration_ms,
+	bad += field_num("duration_ms", ev->duration_ms,
 	    w->duration_ms ? *w->duration_ms : TT_NONE);
 	bad += field_int("exit_code", ev->exit_code,
 	    w->exit_code ? *w->exit_code : TT_NONE);
@@ -1328,7 +1347,7 @@ test_devpod_legacy(void **state)
 	    .name = "cmdfinished",
 	    .execution_id = "5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a",
 	    .client_id = "3ed2c7ee", .command = "devpod up",
-	    .duration_ms = I64(12345), .error = "exit status 1",
+	    .duration_ms = MS(12345.678), .error = "exit status 1",
 	    .version = "v0.5.29", .os = "linux", .arch = "amd64");
 	tt_batch_clear(b);
 
@@ -1370,7 +1389,7 @@ test_devpod_legacy_docs(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1683878643781772LL,
 	    .name = "cmdfinished", .execution_id = "23736e5083b3d656a0",
 	    .client_id = "3ed2c7ee308e6", .command = "devpod provider delete",
-	    .duration_ms = I64(71), .error = "provider 'docker' does not exist",
+	    .duration_ms = MS(71.98), .error = "provider 'docker' does not exist",
 	    .version = "v0.1.0", .os = "linux", .arch = "amd64");
 	tt_batch_clear(b);
 }
@@ -1387,7 +1406,7 @@ test_devpod_legacy_on_events(void **state)
 	    .name = "cmdfinished",
 	    .execution_id = "5c0e9a1e-2f4b-4d7e-9a51-6b1f0e2d3c4a",
 	    .client_id = "3ed2c7ee", .command = "devpod up",
-	    .duration_ms = I64(12345), .error = "exit status 1",
+	    .duration_ms = MS(12345.678), .error = "exit status 1",
 	    .version = "v0.5.29", .os = "linux", .arch = "amd64");
 	tt_batch_clear(b);
 }
@@ -1463,7 +1482,7 @@ test_otlp_protobuf(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
 	    .name = "CommandExited",
 	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
-	    .command = "werf converge", .duration_ms = I64(10827),
+	    .command = "werf converge", .duration_ms = MS(10827),
 	    .exit_code = I64(1), .version = "2.35.0", .os = "darwin",
 	    .arch = "arm64");
 	check_werf_exited_data(&b->ev[1]);
@@ -1478,12 +1497,12 @@ test_otlp_protobuf(void **state)
 	    .phase = TT_PHASE_POINT, .ts = 1736850000000000LL,
 	    .name = "GET /healthz",
 	    .execution_id = "5b8e8e8e8e8e8e8e8e8e8e8e8e8e8ec6",
-	    .duration_ms = I64(1500), .error = "boom");
+	    .duration_ms = MS(1500), .error = "boom");
 	EXPECT(&b->ev[4], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
 	    .phase = TT_PHASE_POINT, .ts = 1736850002000000LL,
 	    .name = "db.query",
 	    .execution_id = "5bababababababababababababababc6",
-	    .duration_ms = I64(250));
+	    .duration_ms = MS(250));
 	tt_batch_clear(b);
 }
 
@@ -1551,7 +1570,7 @@ test_otlp_json(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
 	    .name = "CommandExited",
 	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
-	    .command = "werf converge", .duration_ms = I64(10827),
+	    .command = "werf converge", .duration_ms = MS(10827),
 	    .exit_code = I64(1), .version = "2.35.0", .os = "darwin",
 	    .arch = "arm64");
 	check_werf_exited_data(&b->ev[1]);
@@ -1559,7 +1578,7 @@ test_otlp_json(void **state)
 	    .phase = TT_PHASE_POINT, .ts = 1736850000000000LL,
 	    .name = "GET /healthz",
 	    .execution_id = "5b8efff798038103d269b633813fc60c",
-	    .duration_ms = I64(1500), .error = "boom");
+	    .duration_ms = MS(1500), .error = "boom");
 	tt_batch_clear(b);
 }
 
@@ -1604,7 +1623,7 @@ test_otlp_json_trace_case(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-json",
 	    .ts = 1736850000000000LL, .name = "job",
 	    .execution_id = "5b8efff798038103d269b633813fc60c",
-	    .duration_ms = I64(2));
+	    .duration_ms = MS(2));
 	tt_batch_clear(b);
 }
 
@@ -1669,7 +1688,7 @@ test_werf_flat_json(void **state)
 	    .phase = TT_PHASE_FINISH, .ts = 1658231836102000LL,
 	    .name = "CommandExited",
 	    .execution_id = "2f75d020-684e-4224-9013-35e95e1b7721",
-	    .command = "werf converge", .duration_ms = I64(10827),
+	    .command = "werf converge", .duration_ms = MS(10827),
 	    .exit_code = I64(0), .version = "dev", .os = "linux",
 	    .arch = "amd64");
 	d = data_of(&b->ev[0]);
@@ -1699,7 +1718,7 @@ test_generic_full(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_WERF, .format = "generic",
 	    .phase = TT_PHASE_FINISH, .ts = 1736850000123000LL,
 	    .name = "deploy", .client_id = "c-1", .execution_id = "x-1",
-	    .command = "deploy prod", .duration_ms = I64(1500),
+	    .command = "deploy prod", .duration_ms = MS(1500),
 	    .exit_code = I64(2), .error = "boom", .version = "1.2.3",
 	    .os = "linux", .arch = "arm64");
 	tt_batch_clear(b);
@@ -1725,7 +1744,7 @@ test_generic_aliases(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
 	    .phase = TT_PHASE_START, .ts = 1767594600000000LL,
 	    .name = "build", .client_id = "u-2", .execution_id = "x-2",
-	    .duration_ms = I64(250), .exit_code = I64(0));
+	    .duration_ms = MS(250), .exit_code = I64(0));
 	EXPECT(&b->ev[1], .source = TT_SRC_GENERIC, .format = "generic",
 	    .ts = 1736850000000000LL, .name = "sync", .client_id = "u-3");
 	EXPECT(&b->ev[2], .source = TT_SRC_DEVPOD, .format = "generic",
@@ -2530,7 +2549,7 @@ test_range_generic_fallbacks(void **state)
 	    "'durationMs':250,'exit_code':'x','exitCode':3}", b, 1);
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "generic",
 	    .name = "f",
-	    .ts = 1767614400000000LL, .duration_ms = I64(250),
+	    .ts = 1767614400000000LL, .duration_ms = MS(250),
 	    .exit_code = I64(3));
 	NOTES(&b->ev[0],
 	    "duration_ms 1e+300 is out of range (0 to 9007199254740991)",
@@ -2548,7 +2567,8 @@ test_range_generic_ints(void **state)
 {
 	static const struct {
 		const char	*dur, *exit;
-		int64_t		 want_dur, want_exit;	/* TT_NONE: noted */
+		double		 want_dur;		/* TT_NONE: noted */
+		int64_t		 want_exit;		/* TT_NONE: noted */
 	} c[] = {
 		{ "1e300", "-1e300", TT_NONE, TT_NONE },
 		{ "'12345678901234567890123'", "'-9223372036854775808'",
@@ -2562,6 +2582,9 @@ test_range_generic_ints(void **state)
 		    -9007199254740991LL },
 		{ "0", "0", 0, 0 },
 		{ "'1500'", "'-2'", 1500, -2 },
+		/* a duration keeps its fraction */
+		{ "1.5", "1", 1.5, 1 },
+		{ "'12345.678'", "0", 12345.678, 0 },
 	};
 	struct tt_batch	*b = *state;
 	char		 tmpl[200];
@@ -2580,7 +2603,7 @@ test_range_generic_ints(void **state)
 		    .name = b->ev[0].name,
 		    .ts = 1736850000000000LL,
 		    .duration_ms = c[i].want_dur == TT_NONE ? NULL :
-		    I64(c[i].want_dur),
+		    MS(c[i].want_dur),
 		    .exit_code = c[i].want_exit == TT_NONE ? NULL :
 		    I64(c[i].want_exit));
 		if (c[i].want_dur == TT_NONE && c[i].want_exit == TT_NONE)
@@ -2642,7 +2665,7 @@ test_range_posthog(void **state)
 	    "'properties':{'duration_ms':'slow','durationMs':5}}", b, 1);
 	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-event",
 	    .ts = RECV_AT, .name = "a", .client_id = "d",
-	    .duration_ms = I64(5));
+	    .duration_ms = MS(5));
 	NOTES(&b->ev[0], "duration_ms \"slow\" is not a number");
 	tt_batch_clear(b);
 
@@ -2750,7 +2773,7 @@ test_range_werf_otlp_json(void **state)
 	    "range");
 	EXPECT(&b->ev[3], .source = TT_SRC_GENERIC, .format = "otlp-json",
 	    .ts = 1736850000000000LL,
-	    .name = "ok", .duration_ms = I64(1500));
+	    .name = "ok", .duration_ms = MS(1500));
 	NO_NOTES(&b->ev[3]);
 	tt_batch_clear(b);
 }
@@ -2796,7 +2819,7 @@ test_range_otlp_protobuf(void **state)
 	EXPECT(&b->ev[2], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
 	    .ts = Y2201 - 1,
 	    .name = "edge", .execution_id = b->ev[2].execution_id,
-	    .duration_ms = I64(0));
+	    .duration_ms = MS(0));
 	NO_NOTES(&b->ev[2]);
 	tt_batch_clear(b);
 }
@@ -2952,10 +2975,217 @@ test_utf8_protobuf(void **state)
 	EXPECT(&b->ev[0], .source = TT_SRC_GENERIC, .format = "otlp-protobuf",
 	    .ts = 1736850000000000LL,
 	    .name = "GET " R R, .execution_id = b->ev[0].execution_id,
-	    .duration_ms = I64(1000), .error = "bo" R "om",
+	    .duration_ms = MS(1000), .error = "bo" R "om",
 	    .version = "1." R, .os = "li" R R "nux");
 	assert_non_null(strstr(b->ev[0].data, "lib" R));
 	tt_batch_clear(b);
+}
+
+#define IN_BODY	0	/* expect_data(): data is the body's bytes */
+#define PRINTED	1	/* expect_data(): data is printed */
+
+/*
+ * Decode body on route; event i's data must be want, and data_off must be
+ * where want is in the body (IN_BODY) or TT_NOT_IN_BODY (PRINTED).
+ */
+static void
+expect_data(enum tt_route route, const char *body, size_t i,
+    const char *want, int printed)
+{
+	struct tt_batch	 b;
+	const char	*at = strstr(body, want);
+	char		*cause;
+	size_t		 want_off;
+
+	assert_true(printed || at != NULL);
+	want_off = printed ? TT_NOT_IN_BODY : (size_t)(at - body);
+
+	assert_int_equal(decode_raw(route, body, strlen(body), 0, 0, RECV_AT,
+	    &b, &cause), IN_BODY);
+	assert_true(i < b.n);
+	assert_str(b.ev[i].data, want);
+	assert_int_equal(b.ev[i].data_len, strlen(want));
+	if (b.ev[i].data_off != want_off)
+		print_error("data_off %zu, expected %zu\n", b.ev[i].data_off,
+		    want_off);
+	assert_true(b.ev[i].data_off == want_off);
+	if (want_off != TT_NOT_IN_BODY)
+		assert_memory_equal(body + want_off, want, strlen(want));
+	tt_batch_clear(&b);
+}
+
+/* data is the bytes the event came in, wherever they are usable so. */
+static void
+test_data_bytes(void **state)
+{
+	static const char	 legacy[] = "{\"type\":\"cmdfinished\","
+				     "\"event\":{\"timestamp\":1.683878643e15,"
+				     "\"processingTime\":17477},\"x\":1.50}";
+	static const char	 ph[] = "{\"api_key\":\"k\",\"batch\":["
+				     "{\"event\":\"a\",\"properties\":"
+				     "{\"n\":12345678901234567890}} , {\"event\":"
+				     "\"b\",\"properties\":{\"s\":\"\\u00e9\"}}]}";
+	static const char	 dp[] = "{\"data\":[{\"event\":{\"type\":"
+				     "\"devpod_cli\",\"properties\":"
+				     "\"{\\\"command\\\":\\\"up\\\"}\"},\"user\":"
+				     "{}}]}";
+	char			 item[256];
+
+	(void)state;
+	/* A one-event body, whitespace around it: the body, trimmed. */
+	expect_data(TT_ROUTE_EVENTS, " \n{\"name\":\"a\",\"n\":1.0} \r\n",
+	    0, "{\"name\":\"a\",\"n\":1.0}", IN_BODY);
+	expect_data(TT_ROUTE_DEVPOD_LEGACY, legacy, 0, legacy, IN_BODY);
+	/* Array items, spaces between tokens kept; numbers as sent. */
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\"}, { \"name\" : "
+	    "\"b\" , \"v\":-0.5e+3 }]", 1,
+	    "{ \"name\" : \"b\" , \"v\":-0.5e+3 }", IN_BODY);
+	expect_data(TT_ROUTE_POSTHOG, ph, 0, "{\"event\":\"a\","
+	    "\"properties\":{\"n\":12345678901234567890}}", IN_BODY);
+	expect_data(TT_ROUTE_POSTHOG, ph, 1, "{\"event\":\"b\","
+	    "\"properties\":{\"s\":\"\\u00e9\"}}", IN_BODY);
+	/* Envelopes found by shape on /v1/events, inside an array. */
+	snprintf(item, sizeof item, "[%s]", ph);
+	expect_data(TT_ROUTE_EVENTS, item, 1, "{\"event\":\"b\","
+	    "\"properties\":{\"s\":\"\\u00e9\"}}", IN_BODY);
+	/* JSON in strings stays a string, as DevPod sent it. */
+	expect_data(TT_ROUTE_DEVPOD_INSERT, dp, 0, "{\"event\":{\"type\":"
+	    "\"devpod_cli\",\"properties\":\"{\\\"command\\\":"
+	    "\\\"up\\\"}\"},\"user\":{}}", IN_BODY);
+	/* NDJSON: offsets into the whole body. */
+	expect_data(TT_ROUTE_EVENTS, "{\"name\":\"a\"}\n{\"name\":\"b\"}\n",
+	    1, "{\"name\":\"b\"}", IN_BODY);
+
+	/* Bytes data must not hold as sent: printed instead. */
+	expect_data(TT_ROUTE_EVENTS, "{\n\t\"name\": \"a\"\n}", 0,
+	    "{\"name\":\"a\"}", PRINTED);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"n\":01},"
+	    "{\"name\":\"b\",\"n\":1.}]", 1, "{\"name\":\"b\",\"n\":1}",
+	    PRINTED);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"n\":-.5},"
+	    "{\"name\":\"b\"}]", 0, "{\"name\":\"a\",\"n\":-0.5}",
+	    PRINTED);
+	/* ... but only the item that holds them. */
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"n\":01},"
+	    "{\"name\":\"b\"}]", 1, "{\"name\":\"b\"}", IN_BODY);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"c\":\"\x7f\"},"
+	    "{\"name\":\"b\"}]", 0, "{\"name\":\"a\",\"c\":\"\\u007f\"}",
+	    PRINTED);
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\",\"c\":\"\xc2\x85\"},"
+	    "{\"name\":\"b\"}]", 1, "{\"name\":\"b\"}", IN_BODY);
+	/* A body that needed repair is printed whole. */
+	expect_data(TT_ROUTE_EVENTS, "[{\"name\":\"a\\u0000\"},"
+	    "{\"name\":\"b\"}]", 1, "{\"name\":\"b\"}", PRINTED);
+	/* A note rewrites data: no longer the body's bytes. */
+	expect_data(TT_ROUTE_EVENTS, "{\"name\":\"a\",\"ts\":\"soon\"}", 0,
+	    "{\"name\":\"a\",\"ts\":\"soon\",\"_teltop\":{\"notes\":"
+	    "[\"ts \\\"soon\\\" is not a time, ignored\"]}}",
+	    PRINTED);
+}
+
+/* The size limit counts the bytes as sent. */
+static void
+test_data_bytes_limit(void **state)
+{
+	static const char	 body[] = "[{\"name\":\"a\",    \"pad\":1},"
+				     "{\"name\":\"b\",\"pad\":1}]";
+	struct tt_batch		*b = *state;
+	char			*cause;
+
+	/* 24 bytes as sent (20 as cJSON prints them), then 20 */
+	assert_int_equal(decode_raw(TT_ROUTE_EVENTS, body, sizeof body - 1, 0,
+	    20, RECV_AT, b, &cause), 0);
+	assert_int_equal(b->n, 1);
+	assert_int_equal(b->rejected, 1);
+	assert_int_equal(b->oversized, 1);
+	assert_str(b->ev[0].name, "b");
+	tt_batch_clear(b);
+}
+
+/* Durations keep the precision they were sent with, in every format. */
+static void
+test_duration_fractions(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG, "{'api_key':'k','batch':[{'event':'e',"
+	    "'distinct_id':'d','properties':{'durationMs':12.5}}]}", b, 1);
+	assert_true(b->ev[0].duration_ms == 12.5);
+	tt_batch_clear(b);
+	DECODE_OK(TT_ROUTE_EVENTS, "{'eventType':'CommandExited',"
+	    "'executionID':'x','eventData':'{\\'durationMs\\':0.25}'}", b, 1);
+	assert_true(b->ev[0].duration_ms == 0.25);
+	tt_batch_clear(b);
+	/* a span: ns apart */
+	DECODE_OK(TT_ROUTE_OTLP_TRACES, "{'resourceSpans':[{'scopeSpans':[{"
+	    "'spans':[{'name':'s','startTimeUnixNano':'1736850000000000000',"
+	    "'endTimeUnixNano':'1736850000001234567'}]}]}]}", b, 1);
+	assert_true(b->ev[0].duration_ms == 1.234567);
+	tt_batch_clear(b);
+	/* DevPod legacy: µs */
+	DECODE_OK(TT_ROUTE_DEVPOD_LEGACY, "{'type':'cmdfinished','event':"
+	    "{'executionID':'x','processingTime':1}}", b, 1);
+	assert_true(b->ev[0].duration_ms == 0.001);
+	tt_batch_clear(b);
+}
+
+/* More JSON values than TT_VALUES_MAX: refused before cJSON builds them. */
+static void
+test_too_many_values(void **state)
+{
+	struct tt_batch	*b = *state;
+	size_t		 n = TT_VALUES_MAX + 2, len = 2 * n + 1, i;
+	char		*body, *cause;
+
+	body = malloc(len);
+	assert_non_null(body);
+	body[0] = '[';
+	for (i = 0; i < n; i++) {
+		body[1 + 2 * i] = '0';
+		body[2 + 2 * i] = i + 1 < n ? ',' : ']';
+	}
+	assert_int_equal(decode_raw(TT_ROUTE_EVENTS, body, len, 0, 0, RECV_AT,
+	    b, &cause), TT_DECODE_TOO_LARGE);
+	assert_non_null(strstr(cause, "JSON values"));
+	free(cause);
+	free(body);
+	tt_batch_clear(b);
+}
+
+/* Each format's table of member names is sorted, and finds each name. */
+static void
+test_field_tables(void **state)
+{
+	const struct json_names	*const *t;
+	const cJSON		*slot[64];
+	cJSON			*o;
+	size_t			 i;
+
+	(void)state;
+	for (t = fmt_tables; *t != NULL; t++) {
+		assert_true((*t)->n > 0 && (*t)->n <= 64);
+		for (i = 0; i < (*t)->n; i++) {
+			if (i > 0 && strcmp((*t)->v[i - 1], (*t)->v[i]) >= 0)
+				fail_msg("%s: \"%s\" before \"%s\"",
+				    (*t)->what, (*t)->v[i - 1], (*t)->v[i]);
+			assert_int_equal(json_name_find(*t, (*t)->v[i]),
+			    (int)i);
+		}
+		assert_int_equal(json_name_find(*t, ""), -1);
+		assert_int_equal(json_name_find(*t, "\x7f"), -1);
+	}
+	/* The first member of a name wins, as cJSON's look-up finds it. */
+	o = cJSON_Parse("{\"event\":\"a\",\"x\":1,\"event\":\"b\"}");
+	json_fields(o, &fmt_posthog_names, slot);
+	assert_string_equal(slot[json_name_find(&fmt_posthog_names,
+	    "event")]->valuestring, "a");
+	cJSON_Delete(o);
+	/* Not an object: nothing. */
+	o = cJSON_Parse("[{\"event\":\"a\"}]");
+	json_fields(o, &fmt_posthog_names, slot);
+	for (i = 0; i < fmt_posthog_names.n; i++)
+		assert_null(slot[i]);
+	cJSON_Delete(o);
 }
 
 /* Each test decodes into a batch that is freed even when it fails. */
@@ -3041,6 +3271,11 @@ main(void)
 		T(test_nul_raw),
 		T(test_controls_in_data),
 		T(test_utf8_protobuf),
+		T(test_data_bytes),
+		T(test_data_bytes_limit),
+		T(test_field_tables),
+		T(test_too_many_values),
+		T(test_duration_fractions),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

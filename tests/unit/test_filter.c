@@ -421,7 +421,7 @@ test_parse_capture_fields(void **state)
 static void
 mk(struct tt_event *ev, enum tt_source src, enum tt_phase phase,
     const char *name, const char *command, const char *error,
-    int64_t exit_code, int64_t duration_ms)
+    int64_t exit_code, double duration_ms)
 {
 	tt_event_init(ev);
 	ev->source = src;
@@ -596,6 +596,24 @@ test_match_duration(void **state)
 	tt_event_clear(&d1000);
 	tt_event_clear(&d1001);
 	tt_event_clear(&dnone);
+
+	/* A fraction is compared exactly, as SQL compares a REAL. */
+	mk(&d999, TT_SRC_DEVPOD, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 999.5);
+	mk(&d1000, TT_SRC_DEVPOD, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 0.001);
+	mk(&d1001, TT_SRC_DEVPOD, TT_PHASE_FINISH, NULL, NULL, NULL, 0, 1e19);
+	MATCH("duration_ms>999", &d999);
+	MATCH("duration_ms<1000", &d999);
+	NO_MATCH("duration_ms=999", &d999);
+	NO_MATCH("duration_ms=1000", &d999);
+	MATCH("duration_ms!=999", &d999);
+	MATCH("duration_ms>0", &d1000);
+	MATCH("duration_ms<1", &d1000);
+	NO_MATCH("duration_ms=0", &d1000);
+	MATCH("duration_ms>9000000000000000000", &d1001);
+	MATCH("duration_ms!=", &d1001);
+	tt_event_clear(&d999);
+	tt_event_clear(&d1000);
+	tt_event_clear(&d1001);
 }
 
 /* phase=finish against each phase; phase names are the stored ones. */

@@ -15,7 +15,8 @@
  * Rollups (store/rollup.c): after commits of every pairing case, after a
  * commit that fails half-way (with and without a writer), after the
  * migration of a database that had none, in another time zone, for one
- * source: always what a replay of the committed events gives.
+ * source, past rows stored without them: always what a replay of the
+ * committed events gives.
  *
  * Each test gets its own database file from mkstemp(); the teardown closes
  * the store and removes the file and its -wal, -shm and -journal.  Waits
@@ -40,6 +41,7 @@
 #include <sqlite3.h>
 
 #include "cli/collector.h"
+#include "core/privacy.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -305,7 +307,7 @@ teardown(void **state)
 static struct tt_event *
 add(struct tt_batch *b, int64_t i, enum tt_source src, enum tt_phase phase,
     const char *name, const char *command, const char *error,
-    int64_t exit_code, int64_t duration_ms)
+    int64_t exit_code, double duration_ms)
 {
 	struct tt_event	*ev;
 	char		 data[128];
@@ -531,7 +533,7 @@ test_roundtrip(void **state)
 	ev->client_id = dup_str("client-1");
 	ev->execution_id = dup_str("exec-9");
 	ev->command = dup_str("devtron deploy --env prod");
-	ev->duration_ms = 12345;
+	ev->duration_ms = 12345.678;
 	ev->exit_code = 0;
 	ev->error = dup_str("it's \"quoted\"");
 	ev->version = dup_str("2.0.1");
@@ -575,7 +577,7 @@ test_roundtrip(void **state)
 	assert_str(g->client_id, "client-1");
 	assert_str(g->execution_id, "exec-9");
 	assert_str(g->command, "devtron deploy --env prod");
-	assert_i64(g->duration_ms, 12345);
+	assert_true(g->duration_ms == 12345.678);	/* a REAL, exact */
 	assert_i64(g->exit_code, 0);
 	assert_str(g->error, "it's \"quoted\"");
 	assert_str(g->version, "2.0.1");
@@ -781,7 +783,7 @@ add_filter_rows(struct fixture *fx)
 	add(&b, 1, TT_SRC_WERF, TT_PHASE_FINISH, "w1", "converge", NULL, 0,
 	    1500);
 	add(&b, 2, TT_SRC_WERF, TT_PHASE_FINISH, "w2", "werf Converge --x",
-	    "boom", 1, 999);
+	    "boom", 1, 999.5);
 	add(&b, 3, TT_SRC_WERF, TT_PHASE_START, "w3", "converge", NULL,
 	    TT_NONE, TT_NONE);
 	add(&b, 4, TT_SRC_WERF, TT_PHASE_FINISH, "w4", "build", "", 0, 1000);
@@ -789,7 +791,7 @@ add_filter_rows(struct fixture *fx)
 	add(&b, 5, TT_SRC_WERF, TT_PHASE_POINT, "w5", NULL, NULL, TT_NONE,
 	    TT_NONE);
 	ev = add(&b, 6, TT_SRC_DEVPOD, TT_PHASE_FINISH, "d1", "converge",
-	    "fail", 2, 1001);
+	    "fail", 2, 1000.25);
 	ev->client_id = dup_str("abc");
 	ev = add(&b, 7, TT_SRC_DEVPOD, TT_PHASE_POINT, "d2", "up", NULL,
 	    TT_NONE, 5);
@@ -898,6 +900,10 @@ test_filter_sql(void **state)
 	QUERY(fx, "duration_ms>1000", 0, "w1 d1");
 	QUERY(fx, "duration_ms<1000", 0, "w2 d2");
 	QUERY(fx, "duration_ms=1000", 0, "w4");
+	/* fractions (999.5, 1000.25) compare exactly */
+	QUERY(fx, "duration_ms>999", 0, "w1 w2 w4 d1");
+	QUERY(fx, "duration_ms<1001", 0, "w2 w4 d1 d2");
+	QUERY(fx, "duration_ms=999", 0, "");
 	QUERY(fx, "phase=finish", 0, "w1 w2 w4 d1 g1");
 	QUERY(fx, "phase!=finish", 0, "w3 w5 d2");
 	QUERY(fx, "client=abc", 0, "d1");
@@ -925,7 +931,9 @@ test_filter_sql_vs_memory(void **state)
 		"error!=boom", "error~BOO", "error!~boo", "exit_code!=0",
 		"exit_code=0", "exit_code=", "exit_code!=", "exit_code>0",
 		"exit_code<0", "duration_ms>1000", "duration_ms<1000",
-		"duration_ms=1000", "duration_ms!=1000", "phase=finish",
+		"duration_ms=1000", "duration_ms!=1000", "duration_ms>999",
+		"duration_ms<1001", "duration_ms=999", "duration_ms!=",
+		"duration_ms=", "phase=finish",
 		"phase!=finish", "phase=point", "client=abc", "client~abc",
 		"client!~abc", "client=", "client!=", "format=werf-json",
 		"format~JSON", "name=w2", "name!=w2", "name~W", "id>3",
@@ -1381,17 +1389,24 @@ test_open_missing_dir(void **state)
 
 /* ---- the writer thread ---- */
 
-/* A payload of n bytes, all x. */
+/* A payload of n bytes that do not compress (the store packs bodies). */
 static struct store_payload
 big_payload(size_t n)
 {
 	struct store_payload	 pl = { "/v1/events", "application/json", NULL,
 	    n };
+	uint64_t		 r = 88172645463325252ULL;
 	char			*b;
+	size_t			 i;
 
 	b = malloc(n);
 	assert_non_null(b);
-	memset(b, 'x', n);
+	for (i = 0; i < n; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		b[i] = (char)(r >> 32);
+	}
 	pl.body = b;
 	return pl;
 }
@@ -1797,6 +1812,477 @@ test_log_repeat(void **state)
 	assert_str(p.v[3], "third");
 	printed_clear(&p);
 	log_repeat_clear(&lr);
+}
+
+
+/* ---- packing (store/pack.h): findings as ids, packed bytes, ranges ---- */
+
+/* One text value of SQL on another connection to fx's file; caller
+ * frees; NULL for NULL. */
+static char *
+sql_text(struct fixture *fx, const char *sql)
+{
+	sqlite3_stmt	*s;
+	sqlite3		*db;
+	char		*v = NULL;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL)
+		v = dup_str((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+#define ASSERT_SQL(fx, sql, want) do {					\
+	char	*v_ = sql_text((fx), (sql));				\
+	assert_str(v_, (want));						\
+	free(v_);							\
+} while (0)
+
+/* Findings JSON as tt_privacy_json() writes it. */
+static char *
+findings_json(const char *const *fields, const char *const *kinds,
+    const int *red, size_t n)
+{
+	struct tt_finding	 v[8];
+	struct tt_findings	 f;
+	size_t			 i;
+
+	assert_true(n <= 8);
+	for (i = 0; i < n; i++) {
+		v[i].field = (char *)(uintptr_t)fields[i];
+		v[i].kind = kinds[i];
+		v[i].red = red[i];
+	}
+	f.v = v;
+	f.n = f.cap = n;
+	return tt_privacy_json(&f);
+}
+
+/* Privacy rows, as text "source field kind red events;". */
+static void
+priv_row(void *arg, const struct store_privacy_row *r)
+{
+	char	*buf = arg;
+	size_t	 n = strlen(buf);
+
+	snprintf(buf + n, 1024 - n, "%s %s %s %d %lld;", r->source, r->field,
+	    r->kind, r->red, (long long)r->events);
+}
+
+/*
+ * Findings in tt_privacy_json()'s form are stored as ids and read back as
+ * the same text, escapes and all; other text is kept as it came; the
+ * privacy summary counts both.
+ */
+static void
+test_pack_findings(void **state)
+{
+	static const char *const fields[] = { "properties.$ip",
+	    "properties[\"a.b\\\"c\"]", "ucid", "\xc3\xbc" "ber.\xc3\x9f",
+	    "tab\there" };
+	static const char *const kinds[] = { "ip", "email", "install_id",
+	    "user_name", "token" };
+	static const int red[] = { 1, 1, 0, 1, 1 };
+	static const char odd[] = "[{\"field\":\"email\"}]";
+	static const char extra[] = "[{\"field\":\"f\",\"kind\":\"ip\","
+	    "\"grade\":\"red\",\"x\":1}]";
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	char		*all, *two, priv[1024];
+	char		*cause = NULL;
+	int		 round;
+
+	all = findings_json(fields, kinds, red, 5);
+	two = findings_json(fields + 2, kinds + 2, red + 2, 2);
+	tt_batch_init(&b);
+	add_named(&b, 1, "all")->pii = dup_str(all);
+	add_named(&b, 2, "two")->pii = dup_str(two);
+	add_named(&b, 3, "none")->pii = dup_str("[]");
+	add_named(&b, 4, "odd")->pii = dup_str(odd);
+	add_named(&b, 5, "extra")->pii = dup_str(extra);
+	add_named(&b, 6, "null");
+	add_named(&b, 7, "again")->pii = dup_str(all);
+	submit(fx, &b);
+	flush(fx);
+
+	for (round = 0; round < 2; round++) {
+		QUERY(fx, NULL, 0, "all two none odd extra null again");
+		assert_str(fx->got[0].pii, all);
+		assert_str(fx->got[1].pii, two);
+		assert_str(fx->got[2].pii, "[]");
+		assert_str(fx->got[3].pii, odd);
+		assert_str(fx->got[4].pii, extra);
+		assert_null(fx->got[5].pii);
+		assert_str(fx->got[6].pii, all);
+		close_store(fx);	/* a new reader loads the table */
+		open_store(fx);
+	}
+	ASSERT_SQL(fx, "SELECT group_concat(typeof(pii), ' ') FROM "
+	    "(SELECT pii FROM events ORDER BY id)",
+	    "blob blob blob text text null blob");
+	ASSERT_SQL(fx, "SELECT count(*) FROM findings", "5");
+	ASSERT_SQL(fx, "SELECT length(pii) FROM events WHERE name = 'all'",
+	    "5");
+	ASSERT_SQL(fx, "SELECT grade FROM findings WHERE field = 'ucid'",
+	    "yellow");
+
+	priv[0] = '\0';
+	assert_int_equal(store_privacy(fx->st, TT_NONE, NULL, priv_row, priv,
+	    &cause), 0);
+	assert_null(cause);
+	assert_str(priv, "generic ucid install_id 0 3;"
+	    "generic \xc3\xbc" "ber.\xc3\x9f user_name 1 3;"
+	    "generic properties.$ip ip 1 2;"
+	    "generic properties[\"a.b\\\"c\"] email 1 2;"
+	    "generic tab\there token 1 2;"
+	    "generic f ip 1 1;");
+	priv[0] = '\0';
+	assert_int_equal(store_privacy(fx->st, TT_NONE, "werf", priv_row,
+	    priv, &cause), 0);
+	assert_str(priv, "");
+	free(all);
+	free(two);
+}
+
+/* Body i of the payload test: JSON alike from one to the next. */
+static char *
+pack_body(int i)
+{
+	char	*s;
+
+	assert_true(asprintf(&s, "{\"event\":\"cmd\",\"uuid\":\"%08x-%04x\","
+	    "\"properties\":{\"command\":\"devpod up\",\"n\":%d,\"os\":"
+	    "\"linux\",\"arch\":\"amd64\",\"version\":\"v0.5.%d\"}}",
+	    (unsigned)(i * 2654435761u), (unsigned)i & 0xffff, i, i % 7) > 0);
+	return s;
+}
+
+/* Add an event whose JSON is data. */
+static struct tt_event *
+add_data(struct tt_batch *b, int64_t i, const char *data, size_t len)
+{
+	struct tt_event	*ev = add_named(b, i, "d");
+
+	free(ev->data);
+	ev->data = malloc(len + 1);
+	assert_non_null(ev->data);
+	memcpy(ev->data, data, len);
+	ev->data[len] = '\0';
+	ev->data_len = len;
+	return ev;
+}
+
+/* Every event's JSON and payload read back exactly as written. */
+static void
+check_packed(struct fixture *fx, int n)
+{
+	char	*body, *got, *route, *ctype;
+	size_t	 len;
+	int	 i;
+
+	assert_true(n <= MAX_EVENTS);
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, n);
+	for (i = 0; i < n; i++) {
+		body = pack_body(i);
+		assert_str(fx->got[i].data, body);
+		assert_int_equal(fx->got[i].data_len, strlen(body));
+		got = route = ctype = NULL;
+		assert_int_equal(store_payload(fx->st, fx->got[i].id, &got,
+		    &len, &route, &ctype), 0);
+		assert_int_equal(len, strlen(body) + 1);
+		assert_memory_equal(got, body, len - 1);
+		assert_int_equal(got[len - 1], '\n');
+		assert_str(route, "/v1/events");
+		free(got);
+		free(route);
+		free(ctype);
+		free(body);
+	}
+}
+
+/*
+ * Bodies are packed (with their route's dictionary once enough came to
+ * train it), an event whose JSON is in its body keeps only where, and all
+ * of it reads back byte for byte; so does JSON that is not in the body,
+ * and a batch's items at their offsets.
+ */
+static void
+test_pack_payloads(void **state)
+{
+	static const char	 batch[] = "[ {\"a\":1},\n  {\"b\":[2]} ,{}]";
+	struct fixture		*fx = *state;
+	struct store_payload	 pl = { "/v1/events", "application/json", NULL,
+	    0 };
+	struct tt_batch		 b;
+	char			*body, *line, *c;
+	int			 i;
+
+	tt_batch_init(&b);
+	for (i = 0; i < 400; i++) {
+		body = pack_body(i);
+		assert_true(asprintf(&line, "%s\n", body) > 0);
+		if (i >= MAX_EVENTS) {
+			/* beyond what check_packed reads: other rows */
+			add_data(&b, i, "{\"x\":1}", 7);
+		} else
+			add_data(&b, i, body, strlen(body));
+		pl.body = line;
+		pl.len = strlen(line);
+		store_submit(fx->st, &b, &pl);
+		tt_batch_clear(&b);
+		free(line);
+		free(body);
+		if (i % 100 == 99)
+			flush(fx);
+	}
+	flush(fx);
+	ASSERT_SQL(fx, "SELECT count(*) FROM zdicts WHERE key = "
+	    "'payload /v1/events'", "1");
+	ASSERT_SQL(fx, "SELECT count(*) FROM events WHERE id <= 64 AND "
+	    "data IS NULL AND data_at = 0", "64");
+	ASSERT_SQL(fx, "SELECT count(*) FROM events WHERE typeof(data) = "
+	    "'blob'", "336");
+	/* the later bodies went with the dictionary, and shrank */
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE id > 300 AND "
+	    "substr(body, 1, 1) = x'02'", "100");
+	ASSERT_SQL(fx, "SELECT avg(length(body)) < 60 FROM payloads "
+	    "WHERE id > 300", "1");
+	/* route and content type: one row of routes that all name */
+	ASSERT_SQL(fx, "SELECT count(*) FROM routes", "1");
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE route = '' AND "
+	    "content_type IS NULL AND route_id = 1", "400");
+	/* the first 64 only: the others have other JSON */
+	store_writer_exec(fx->st, "DELETE FROM events WHERE id > 64", &c);
+	check_packed(fx, 64);
+	close_store(fx);
+	open_store(fx);
+	check_packed(fx, 64);
+
+	/* a batch: items at their offsets; one that is not in the body */
+	store_writer_exec(fx->st, "DELETE FROM events", &c);
+	pl.body = batch;
+	pl.len = sizeof batch - 1;
+	add_data(&b, 1, "{\"a\":1}", 7);
+	add_data(&b, 2, "{\"b\":[2]}", 9);
+	add_data(&b, 3, "{\"b\": [2]}", 10);
+	add_data(&b, 4, "{}", 2);
+	store_submit(fx->st, &b, &pl);
+	tt_batch_clear(&b);
+	flush(fx);
+	ASSERT_SQL(fx, "SELECT group_concat(coalesce(data_at, typeof(data)), "
+	    "' ') FROM (SELECT * FROM events ORDER BY id)", "2 13 blob 24");
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 4);
+	assert_str(fx->got[0].data, "{\"a\":1}");
+	assert_str(fx->got[1].data, "{\"b\":[2]}");
+	assert_str(fx->got[2].data, "{\"b\": [2]}");
+	assert_str(fx->got[3].data, "{}");
+}
+
+/*
+ * A commit that fails after it trained a dictionary and added findings
+ * (the last event is refused by a trigger) leaves no id behind that names
+ * a row it rolled back: the next commit writes rows that read back.
+ */
+static void
+test_pack_rollback(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_payload	 pl = { "/v1/events", "application/json", NULL,
+	    0 };
+	struct tt_batch		 b;
+	struct tt_event		*ev;
+	char			*body, *line, *cause = NULL;
+	int			 i, round;
+
+	assert_int_equal(store_writer_exec(fx->st, "CREATE TEMP TRIGGER boom "
+	    "BEFORE INSERT ON events WHEN NEW.name = 'boom' BEGIN "
+	    "SELECT RAISE(ABORT, 'boom'); END", &cause), 0);
+	tt_batch_init(&b);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 300; i++) {
+			body = pack_body(i);
+			assert_true(asprintf(&line, "%s\n", body) > 0);
+			ev = add_data(&b, i, body, strlen(body));
+			ev->pii = dup_str("[{\"field\":\"uuid\",\"kind\":"
+			    "\"install_id\",\"grade\":\"yellow\"}]");
+			if (round == 0 && i == 299) {
+				free(ev->name);
+				ev->name = dup_str("boom");
+			}
+			pl.body = line;
+			pl.len = strlen(line);
+			store_submit(fx->st, &b, &pl);
+			tt_batch_clear(&b);
+			free(line);
+			free(body);
+		}
+		if (round == 0) {
+			assert_int_equal(store_flush(fx->st, &cause), -1);
+			assert_non_null(strstr(cause, "boom"));
+			free(cause);
+			cause = NULL;
+			ASSERT_SQL(fx, "SELECT count(*) FROM zdicts", "0");
+			ASSERT_SQL(fx, "SELECT count(*) FROM findings", "0");
+			ASSERT_SQL(fx, "SELECT count(*) FROM events", "0");
+		} else
+			flush(fx);
+	}
+	/* trained again, from the second round's first 256 bodies */
+	ASSERT_SQL(fx, "SELECT count(*) FROM zdicts", "1");
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE "
+	    "substr(body, 1, 1) = x'02'", "45");
+	ASSERT_SQL(fx, "SELECT count(*) FROM events WHERE pii = x'01'",
+	    "300");
+	store_writer_exec(fx->st, "DELETE FROM events WHERE id > 64", &cause);
+	check_packed(fx, 64);
+	assert_str(fx->got[63].pii, "[{\"field\":\"uuid\",\"kind\":"
+	    "\"install_id\",\"grade\":\"yellow\"}]");
+}
+
+/* The schema of version 3, as an older teltop made it. */
+static const char old_schema[] =
+	"CREATE TABLE payloads(id INTEGER PRIMARY KEY, received_at INTEGER "
+	"NOT NULL, route TEXT NOT NULL, content_type TEXT, body BLOB NOT NULL);"
+	"CREATE TABLE events(id INTEGER PRIMARY KEY, received_at INTEGER NOT "
+	"NULL, ts INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL,"
+	" name TEXT, phase TEXT NOT NULL, client_id TEXT, execution_id TEXT, "
+	"command TEXT, duration_ms INTEGER, exit_code INTEGER, error TEXT, "
+	"version TEXT, os TEXT, arch TEXT, pii TEXT, payload_id INTEGER, "
+	"data TEXT);"
+	"CREATE INDEX events_ts ON events(ts);"
+	"CREATE INDEX events_source_command ON events(source, command);"
+	"CREATE INDEX events_execution ON events(execution_id) WHERE "
+	"execution_id IS NOT NULL;"
+	"CREATE INDEX events_client ON events(client_id);"
+	"CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL "
+	"DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE optout(source TEXT NOT NULL, client TEXT NOT NULL "
+	"DEFAULT '', since INTEGER NOT NULL, since_id INTEGER NOT NULL DEFAULT "
+	"0, set_by TEXT NOT NULL, dropped INTEGER NOT NULL DEFAULT 0, PRIMARY "
+	"KEY(source, client)) WITHOUT ROWID;"
+	"ALTER TABLE events ADD COLUMN capture TEXT;"
+	"PRAGMA user_version = 3;";
+
+/*
+ * A database of version 3 (TEXT findings and JSON, raw bodies) is packed
+ * by the migration: every event, finding and payload reads back as the
+ * older teltop stored it, and the file is smaller.
+ */
+static void
+test_pack_migrate(void **state)
+{
+	static const char	 pii[] = "[{\"field\":\"uuid\",\"kind\":"
+	    "\"install_id\",\"grade\":\"yellow\"}]";
+	struct fixture		*fx = *state;
+	sqlite3			*db;
+	sqlite3_stmt		*s;
+	char			*body, *line, *cause = NULL, priv[1024];
+	struct stat		 before, after;
+	int			 i;
+
+	close_store(fx);
+	unlink_db(fx->path);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, old_schema, NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO payloads(id, "
+	    "received_at, route, content_type, body) VALUES (?1, 1, "
+	    "'/v1/events', 'application/json', ?2)", -1, &s, NULL), SQLITE_OK);
+	for (i = 0; i < 400; i++) {
+		body = pack_body(i);
+		assert_true(asprintf(&line, "%s\n", body) > 0);
+		sqlite3_bind_int(s, 1, i + 1);
+		sqlite3_bind_blob(s, 2, line, (int)strlen(line), SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+		free(line);
+		free(body);
+	}
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO events(id, "
+	    "received_at, ts, source, format, name, phase, pii, payload_id, "
+	    "data) VALUES (?1, 1, 2, 'devpod', 'devpod-legacy', 'd', 'point', "
+	    "?2, ?1, ?3)", -1, &s, NULL), SQLITE_OK);
+	for (i = 0; i < 400; i++) {
+		body = pack_body(i);
+		sqlite3_bind_int(s, 1, i + 1);
+		sqlite3_bind_text(s, 2, i % 2 == 0 ? pii : "[{\"field\":\"x\"}]",
+		    -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, body, -1, SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+		free(body);
+	}
+	sqlite3_finalize(s);
+	/* one whose JSON is not in its payload, one without a payload */
+	assert_int_equal(sqlite3_exec(db, "UPDATE events SET data = "
+	    "'{\"not\":\"in the body\"}' WHERE id = 3; UPDATE events SET "
+	    "payload_id = NULL WHERE id = 4; COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(stat(fx->path, &before), 0);
+
+	open_store(fx);
+	assert_true(schema_version(fx->path) >= 4);	/* and later ones */
+	assert_i64(store_event_count(fx->st), 400);
+	store_writer_exec(fx->st, "UPDATE events SET data = NULL, "
+	    "data_at = NULL, data_len = NULL WHERE id IN (3, 4)", &cause);
+	ASSERT_SQL(fx, "SELECT count(*) FROM events WHERE data_at = 0",
+	    "398");
+	ASSERT_SQL(fx, "SELECT count(*) FROM events WHERE typeof(pii) = "
+	    "'blob'", "200");
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE "
+	    "substr(body, 1, 1) = x'02'", "400");
+	ASSERT_SQL(fx, "SELECT count(*) FROM payloads WHERE route = '' AND "
+	    "route_id = 1", "400");
+	store_writer_exec(fx->st, "DELETE FROM events WHERE id > 64", &cause);
+	query(fx, NULL, 0);
+	for (i = 0; i < 64; i++) {
+		if (i == 2 || i == 3) {
+			assert_null(fx->got[i].data);
+			continue;
+		}
+		body = pack_body(i);
+		assert_str(fx->got[i].data, body);
+		free(body);
+		assert_str(fx->got[i].pii, i % 2 == 0 ? pii :
+		    "[{\"field\":\"x\"}]");
+	}
+	for (i = 0; i < 64; i++) {
+		char	*got = NULL, *route = NULL, *ctype = NULL;
+		size_t	 len = 0;
+
+		body = pack_body(i);
+		assert_int_equal(store_payload(fx->st, fx->got[i].id, &got,
+		    &len, &route, &ctype), i == 3 ? -1 : 0);
+		if (i != 3) {
+			assert_int_equal(len, strlen(body) + 1);
+			assert_memory_equal(got, body, len - 1);
+			assert_str(route, "/v1/events");
+			assert_str(ctype, "application/json");
+		}
+		free(got);
+		free(route);
+		free(ctype);
+		free(body);
+	}
+	/* from the events: the rollups count the 400 the DELETE took away
+	 * behind their back (teltop deletes no event) */
+	priv[0] = '\0';
+	assert_int_equal(store_privacy(fx->st, INT64_MIN + 1, NULL, priv_row,
+	    priv, &cause), 0);
+	assert_str(priv, "devpod uuid install_id 0 32;");
+	close_store(fx);
+	assert_int_equal(stat(fx->path, &after), 0);
+	assert_true(after.st_size < before.st_size);
 }
 
 /* ---- rollups ---- */
@@ -2394,8 +2880,9 @@ test_rollup_behind(void **state)
 }
 
 /*
- * A late finish pairs through an index on events(execution_id): the query
- * of an execution's earlier events is a search, never a scan of events
+ * A late finish pairs through an index: the queries of an execution's
+ * earlier events (its start, through events_execution; the same finish
+ * sent before, through events_ts) are searches, never scans of events
  * (which, on every start and finish, would make ingest grow with them).
  */
 static void
@@ -2406,21 +2893,27 @@ test_rollup_exec_index(void **state)
 	sqlite3_stmt	*s;
 	char		*q;
 	const char	*detail;
-	int		 rows = 0;
+	int		 rows, which;
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", store_rollup_exec_sql());
-	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		detail = (const char *)sqlite3_column_text(s, 3);
-		rows++;
-		if (strstr(detail, "SCAN") != NULL ||
-		    strstr(detail, "INDEX") == NULL)
-			fail_msg("the execution lookup: %s", detail);
+	for (which = 0; which < 2; which++) {
+		q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s",
+		    store_rollup_exec_sql(which));
+		assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL),
+		    SQLITE_OK);
+		rows = 0;
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			detail = (const char *)sqlite3_column_text(s, 3);
+			rows++;
+			if (strstr(detail, "SCAN") != NULL ||
+			    strstr(detail, "INDEX") == NULL)
+				fail_msg("execution lookup %d: %s", which,
+				    detail);
+		}
+		assert_true(rows > 0);
+		sqlite3_finalize(s);
+		sqlite3_free(q);
 	}
-	assert_true(rows > 0);
-	sqlite3_finalize(s);
-	sqlite3_free(q);
 	sqlite3_close(db);
 }
 
@@ -2448,6 +2941,10 @@ main(void)
 		T(test_reopen),
 		T(test_close_flushes),
 		T(test_newer_schema),
+		T(test_pack_findings),
+		T(test_pack_payloads),
+		T(test_pack_rollback),
+		T(test_pack_migrate),
 		cmocka_unit_test(test_open_missing_dir),
 		T(test_writer_commit),
 		T(test_writer_waits_for_lock),
