@@ -21,11 +21,18 @@
  *   rollup_meta    'zone': the time zone the days are in (tt_zone_id)
  *
  * An event's effect is a delta (core/stats.h), worked out here from the
- * event and, for a start or finish with an execution_id, from the events
- * of its execution stored before it: those are read back through the
- * events_execution index in the same transaction, so no execution stays
- * in memory and a late finish pairs however late it comes.  The deltas of
- * a transaction are summed in memory (struct txn) and written before
+ * event and, for a start or finish with an execution_id, from what is
+ * known of its execution before it (exec_state): its start, read back
+ * through events_execution (which holds starts) in the same transaction,
+ * so a late finish pairs however late it comes and no open start stays in
+ * memory; a finish sent again (a sender's retry, the same event) found at
+ * its time through events_ts; and the last FIN_MAX executions finished,
+ * remembered, for what no index holds (finishes are not indexed: their
+ * random ids would dirty a page of the index each).  So the rollups are
+ * what a replay gives, except for a second finish at another time, or a
+ * start after its finish, more than FIN_MAX finishes later or after a
+ * restart: that finish counts again, that start stays open.  The deltas
+ * of a transaction are summed in memory (struct txn) and written before
  * COMMIT; the deltas themselves go back to the loop with the committed
  * events, for the live model.
  *

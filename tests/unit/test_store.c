@@ -2529,6 +2529,7 @@ static const struct rspec rs4[] = {
 	W_FINISH("e2", "c2", 20, 0, TT_NONE),	/* a late finish: 17 s */
 	W_FINISH("e5", "c5", -7000, 2, TT_NONE),	/* the orphan's */
 	W_FINISH("e5", "c5", -7000, 2, TT_NONE),	/* a duplicate */
+	W_FINISH("e1", "c1", 99, 0, 7),		/* again, another time */
 };
 
 #define RSUBMIT(fx, a)	rollup_submit((fx), (a), sizeof (a) / sizeof (a)[0])
@@ -2879,6 +2880,78 @@ test_rollup_behind(void **state)
 	rollup_finish();
 }
 
+/* The loaded model's row of "werf converge". */
+static struct tt_cmd_stats
+converge(struct fixture *fx, struct tt_stats **m)
+{
+	struct tt_cmd_stats	*c, r;
+	char			*cause = NULL;
+	size_t			 n, i;
+
+	*m = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, *m, RNOW, &cause), 0);
+	n = tt_stats_commands(*m, RNOW, &c);
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].command, "werf converge") == 0)
+			r = c[i];
+	free(c);
+	return r;
+}
+
+/*
+ * After a restart (nothing remembered): a finish sent again with its time
+ * (a retry of an unacknowledged request) counts once, through events_ts;
+ * a late finish pairs with its start through events_execution.  What no
+ * index holds: a second finish at another time counts again, a start
+ * after its finish stays open (within a run, the window pairs them: the
+ * commits test).
+ */
+static void
+test_rollup_restart(void **state)
+{
+	static const struct rspec before[] = {
+		W_START("r1", "c1", 1),
+		W_FINISH("r1", "c1", 3, 0, 1500),
+		W_FINISH("r2", "c1", 5, 1, TT_NONE),
+		W_START("r3", "c1", 7),
+		W_FINISH("r4", "c1", 9, 0, TT_NONE),
+	};
+	static const struct rspec after[] = {
+		W_FINISH("r1", "c1", 3, 0, 1500),	/* retries */
+		W_FINISH("r2", "c1", 5, 1, TT_NONE),
+		W_FINISH("r3", "c1", 12, 0, TT_NONE),	/* late: 5 s */
+		W_START("r3", "c1", 7),			/* a retry */
+		W_FINISH("r2", "c1", 6, 1, TT_NONE),	/* another time */
+		W_START("r4", "c1", 8),			/* after its finish */
+	};
+	struct fixture		*fx = *state;
+	struct tt_cmd_stats	 c;
+	struct tt_stats		*m;
+
+	RSUBMIT(fx, before);
+	flush(fx);
+	c = converge(fx, &m);
+	/* r1 r2 r4 finished, r2 failed, r1 timed; r3 running */
+	assert_i64(c.count, 3);
+	assert_i64(c.failures, 1);
+	assert_i64(c.max_ms, 1500);
+	assert_i64(c.running + c.orphans, 1);
+	tt_stats_free(m);
+	close_store(fx);
+	open_store(fx);
+	RSUBMIT(fx, after);
+	flush(fx);
+	c = converge(fx, &m);
+	/* r1 r2 r4, r3 paired (5 s), r2 again; r4's start opens */
+	assert_i64(c.count, 5);
+	assert_i64(c.failures, 2);
+	assert_i64(c.max_ms, 5000);
+	assert_i64(c.running + c.orphans, 1);
+	assert_i64(c.with_duration, 2);
+	tt_stats_free(m);
+}
+
 /*
  * A late finish pairs through an index: the queries of an execution's
  * earlier events (its start, through events_execution; the same finish
@@ -2962,6 +3035,7 @@ main(void)
 		T(test_rollup_source),
 		T(test_rollup_exec_index),
 		T(test_rollup_behind),
+		T(test_rollup_restart),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
