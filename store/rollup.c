@@ -76,14 +76,18 @@ enum {
 };
 
 static const char *const sql[S_COUNT] = {
-	/* an execution's first start (events_execution holds starts) */
+	/*
+	 * An execution's first start (events_execution holds starts); a
+	 * finish sent again, at the same time (events_ts).  The terms with a
+	 * + can use no index: without them the planner takes events_source
+	 * (source, rowid) and reads every row of the source.
+	 */
 	[S_START] = "SELECT ts, command, name FROM events "
-	    "WHERE execution_id = ?1 AND phase = 'start' AND source = ?2 "
-	    "AND id < ?3 ORDER BY id LIMIT 1",
-	/* a finish sent again: the same time, through events_ts */
+	    "WHERE execution_id = ?1 AND phase = 'start' AND +source = ?2 "
+	    "AND +id < ?3 ORDER BY id LIMIT 1",
 	[S_SAME_FINISH] = "SELECT 1 FROM events WHERE ts = ?1 AND "
-	    "execution_id = ?2 AND phase = 'finish' AND source = ?3 "
-	    "AND id < ?4 LIMIT 1",
+	    "+execution_id = ?2 AND +phase = 'finish' AND +source = ?3 "
+	    "AND +id < ?4 LIMIT 1",
 	[S_CLIENT] = "INSERT OR IGNORE INTO rollup_client(day, source, "
 	    "client) VALUES (?, ?, ?)",
 	[S_SUMMARY] = "INSERT INTO rollup_summary(day, source, client, ts, "

@@ -2978,8 +2978,12 @@ test_rollup_exec_index(void **state)
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			detail = (const char *)sqlite3_column_text(s, 3);
 			rows++;
+			/* keyed by what it looks for: not a walk through a
+			 * source's rows (events_source) */
 			if (strstr(detail, "SCAN") != NULL ||
-			    strstr(detail, "INDEX") == NULL)
+			    strstr(detail, "INDEX") == NULL ||
+			    strstr(detail, which == 0 ? "(execution_id=?" :
+			    "(ts=?") == NULL)
 				fail_msg("execution lookup %d: %s", which,
 				    detail);
 		}
