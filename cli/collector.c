@@ -4,6 +4,10 @@
  * on a timer or when enough is queued, and its commit callback releases
  * the replies.  A tick watches PRAGMA data_version, so an opt-out set by
  * another process (`teltop optout set`) is picked up within TICK_US.
+ * The live aggregates (what the UI shows) are loaded from the store's
+ * rollups at start and follow the deltas the store works out for each
+ * committed event, so start-up reads no event and memory holds no
+ * finished execution.
  *
  * Threads: every function here runs on the loop thread.  The store commits
  * on its writer thread and hands results back through ws_post() (post()
@@ -292,15 +296,16 @@ sink_optout_change(void *arg, const char *source, const char *client,
 	}
 }
 
-/* A committed event joins the live aggregates. */
+/* A committed event joins the live aggregates, as the store worked out
+ * (d: what it changed). */
 static void
-on_event(void *arg, const struct tt_event *ev)
+on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
 	struct collector	*co = arg;
 
 	if (ev->id > co->last_id)
 		co->last_id = ev->id;
-	tt_stats_add(co->stats, ev);
+	tt_stats_apply(co->stats, ev, d);
 	if (co->on_event != NULL)
 		co->on_event(co->on_event_arg, ev);
 }
@@ -459,7 +464,8 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	struct ws_config	 cfg;
 	int			 port;
 	char			*line, *path, *tcause = NULL;
-	int64_t			 t0;
+	int64_t			 t0, rolled;
+	int			 rebuilt;
 
 	co->store = NULL;
 	co->ws = NULL;
@@ -497,13 +503,33 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	if (store_optout_load(co->store, &co->optout, 0, cause) != 0)
 		return -1;
 
-	/* Rebuild the aggregates from the database, then keep them live. */
+	/*
+	 * The aggregates from the rollups (their days in our zone: rebuilt
+	 * if they are in another; rows stored past them counted), then kept
+	 * live by the store's deltas.
+	 */
+	t0 = tt_now_us();
+	if (store_rollup_sync(co->store, &rebuilt, &rolled, cause) != 0)
+		return -1;
+	if (rebuilt || rolled > 0) {
+		line = rebuilt ? xasprintf("rollups rebuilt for this time zone "
+		    "in %lld ms", (long long)((tt_now_us() - t0) / 1000)) :
+		    xasprintf("%lld events stored without rollups counted in "
+		    "%lld ms", (long long)rolled,
+		    (long long)((tt_now_us() - t0) / 1000));
+		say(co, line);
+		free(line);
+	}
 	t0 = tt_now_us();
 	co->stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_scan(co->store, TT_NONE, NULL, on_event, co, cause) != 0)
+	if (store_rollup_load(co->store, NULL, co->stats, t0, cause) != 0) {
+		if (*cause == NULL)
+			*cause = xstrdup("the rollups are in another time "
+			    "zone");
 		return -1;
+	}
 	store_set_event_cb(co->store, on_event, co);
-	line = xasprintf("aggregates rebuilt from the database in %lld ms",
+	line = xasprintf("aggregates loaded from the rollups in %lld ms",
 	    (long long)((tt_now_us() - t0) / 1000));
 	say(co, line);
 	free(line);

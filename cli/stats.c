@@ -2,8 +2,9 @@
  * `teltop stats`: per-command timings, daily counts, Devtron Summary counts
  * and the collector's counters (capture's among them: captured, forwarded
  * and blocked per source, tunnels, failed forwards), from everything in
- * the database: the aggregate model (core/stats) rebuilt by one scan, then
- * printed as tables or as one JSON object.
+ * the database: the aggregate model (core/stats) loaded from the rollups
+ * (or, for --since, or when their days are in another time zone, rebuilt
+ * by a scan of the events), then printed as tables or as one JSON object.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -409,7 +410,12 @@ cmd_stats(int argc, char **argv)
 		return 1;
 	stats = tt_stats_create(orphan_after);
 	memset(&r, 0, sizeof r);
-	rc = store_scan(st, since, source, feed, stats, &cause);
+	/* The rollups, unless a range is asked for or their days are in
+	 * another zone: then the events. */
+	rc = since == TT_NONE ? store_rollup_load(st, source, stats,
+	    tt_now_us(), &cause) : 1;
+	if (rc == 1)
+		rc = store_scan(st, since, source, feed, stats, &cause);
 	if (rc != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);

@@ -322,7 +322,7 @@ cmd_ui(int argc, char **argv)
 		goto error;
 	snprintf(u.listen, sizeof u.listen, "%s:%d", u.co.host,
 	    collector_port(&u.co));
-	u.stored0 = store_event_count(u.co.store);
+	u.stored0 = store_rollup_events(u.co.store);
 	logpath = log_path(u.co.db);
 
 	memset(&tc, 0, sizeof tc);

@@ -1,5 +1,7 @@
 /*
- * String-keyed hash map.  The load factor stays below 3/4.
+ * String-keyed hash map.  The load factor stays below 3/4.  Removal shifts
+ * the entries after a slot back (no tombstones), so a probe still stops at
+ * the first empty slot.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -105,4 +107,32 @@ hmap_put(struct hmap *m, const char *key, size_t klen)
 		m->n++;
 	}
 	return &s->value;
+}
+
+void *
+hmap_del(struct hmap *m, const char *key, size_t klen)
+{
+	struct hmap_slot	*s = find(m, key, klen);
+	size_t			 i, j, home, mask;
+	void			*value;
+
+	if (s == NULL || s->key == NULL)
+		return NULL;
+	value = s->value;
+	free(s->key);
+	mask = m->cap - 1;
+	i = (size_t)(s - m->slots);
+	for (j = (i + 1) & mask; m->slots[j].key != NULL; j = (j + 1) & mask) {
+		home = hash(m->slots[j].key, m->slots[j].klen) & mask;
+		/* An entry whose home lies cyclically in (i, j] stays. */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		m->slots[i] = m->slots[j];
+		i = j;
+	}
+	m->slots[i].key = NULL;
+	m->slots[i].value = NULL;
+	m->slots[i].klen = 0;
+	m->n--;
+	return value;
 }

@@ -25,5 +25,7 @@ void	  hmap_clear(struct hmap *, void (*free_value)(void *));
 void	 *hmap_get(const struct hmap *, const char *key, size_t klen);
 /* The slot's value pointer for key, inserted (NULL) if missing. */
 void	**hmap_put(struct hmap *, const char *key, size_t klen);
+/* Remove key; its value (the caller's to free), NULL if it was absent. */
+void	 *hmap_del(struct hmap *, const char *key, size_t klen);
 
 #endif

@@ -6,9 +6,15 @@
  * counts once.  Its duration is the event's own (werf durationMs, legacy
  * DevPod processingTime) or else finish.ts - start.ts, whichever is known
  * first.  A finish with no execution_id (DevPod devpod_cli, Devsy
- * devsy_cli) is an execution without a duration.  Unfinished starts sit in
- * a min-heap by start time; a query ages the old ones into orphans, so no
- * query walks every execution.
+ * devsy_cli) is an execution without a duration.  tt_exec_step() is that
+ * state machine, and the one place that knows it: the store runs it in
+ * its transactions, tt_stats_add() here.
+ *
+ * The model holds no execution it does not need: the open starts younger
+ * than the orphan timeout (a map, and a min-heap by start time that a
+ * query ages into orphans, so no query walks every start).  A finished
+ * execution leaves it; an open start leaves it when it is aged.
+ * tt_stats_add() alone keeps every execution it saw (its own history).
  *
  * Durations go into a log-linear histogram: exact below 128 ms, then 64
  * buckets per power of two, so the midpoint of a bucket is within 1/128
@@ -31,11 +37,14 @@
 #define H_SUB		(1 << H_SUB_BITS)
 
 struct tt_hist {
-	uint32_t	*b;
+	int64_t		*b;
 	size_t		 nb;
 	int64_t		 count;
 	int64_t		 max;
 };
+
+/* The last bucket (of INT64_MAX). */
+#define H_LAST		(H_EXACT + (size_t)(62 - 7) * H_SUB + H_SUB - 1)
 
 struct cmd {
 	enum tt_source	 source;
@@ -46,18 +55,20 @@ struct cmd {
 	int		 rnext, nrecent;
 };
 
-struct exec {
+/* An open start younger than the orphan timeout. */
+struct pend {
 	struct cmd	*cmd;
 	int64_t		 start_ts;
-	int64_t		 finish_ts;
-	unsigned	 started:1, finished:1, timed:1, orphaned:1;
+	size_t		 heapi;		/* where it is in the heap */
+	char		*key;		/* its key in pends, owned */
+	size_t		 klen;
 };
 
 struct day {
 	char		 day[11];
 	enum tt_source	 source;
-	int64_t		 events, commands, failures;
-	struct hmap	 clients;
+	int64_t		 events, commands, failures, clients;
+	struct hmap	 seen;		/* tt_stats_add(): clients seen */
 };
 
 struct summary {
@@ -72,13 +83,13 @@ struct summary {
 struct tt_stats {
 	int64_t		 orphan_after;
 	struct hmap	 cmds;
-	struct hmap	 execs;
+	struct hmap	 execs;		/* tt_stats_add(): struct tt_exec */
+	struct hmap	 pends;		/* open starts, struct pend */
 	struct hmap	 days;
 	struct hmap	 summaries;
-	struct exec	**heap;		/* unfinished starts, by start_ts */
+	struct pend	**heap;		/* the pends, by start_ts */
 	size_t		 nheap, capheap;
-	int64_t		 day_start, day_end;	/* local day cache, µs */
-	char		 day_cached[11];
+	struct tt_day_cache dc;
 };
 
 /* ---- histogram ---- */
@@ -128,23 +139,63 @@ bucket_mid(size_t i)
 	return lo + (width - 1) / 2;
 }
 
+/* Room for bucket i. */
+static void
+hist_grow(struct tt_hist *h, size_t i)
+{
+	size_t	n;
+
+	if (i < h->nb)
+		return;
+	n = h->nb == 0 ? 256 : h->nb;
+	while (n <= i)
+		n *= 2;
+	h->b = xrealloc(h->b, n * sizeof *h->b);
+	memset(h->b + h->nb, 0, (n - h->nb) * sizeof *h->b);
+	h->nb = n;
+}
+
 void
 tt_hist_add(struct tt_hist *h, int64_t v)
 {
-	size_t	i = bucket_of(v), n;
+	size_t	i = bucket_of(v);
 
-	if (i >= h->nb) {
-		n = h->nb == 0 ? 256 : h->nb;
-		while (n <= i)
-			n *= 2;
-		h->b = xrealloc(h->b, n * sizeof *h->b);
-		memset(h->b + h->nb, 0, (n - h->nb) * sizeof *h->b);
-		h->nb = n;
-	}
+	hist_grow(h, i);
 	h->b[i]++;
 	h->count++;
 	if (h->max == TT_NONE || v > h->max)
 		h->max = v;
+}
+
+size_t
+tt_hist_bucket(int64_t v)
+{
+	return bucket_of(v);
+}
+
+int64_t
+tt_hist_next(const struct tt_hist *h, size_t *i)
+{
+	for (; *i < h->nb; (*i)++)
+		if (h->b[*i] != 0)
+			return h->b[*i];
+	return 0;
+}
+
+void
+tt_hist_add_bucket(struct tt_hist *h, size_t i, int64_t n)
+{
+	if (i > H_LAST || n <= 0)
+		return;
+	hist_grow(h, i);
+	h->b[i] += n;
+	h->count += n;
+}
+
+void
+tt_hist_set_max(struct tt_hist *h, int64_t max)
+{
+	h->max = max;
 }
 
 int64_t
@@ -265,13 +316,63 @@ tt_local_day(int64_t us, char day[11])
 }
 
 /* The local day, from a cache of the last day seen. */
-static const char *
-stats_day(struct tt_stats *st, int64_t us)
+const char *
+tt_day_cached(struct tt_day_cache *dc, int64_t us)
 {
-	if (st->day_cached[0] == '\0' || us < st->day_start ||
-	    us >= st->day_end)
-		day_string(us, st->day_cached, &st->day_start, &st->day_end);
-	return st->day_cached;
+	int64_t	start, end;
+	int	i;
+
+	if (dc->n > 0 && us >= dc->e[dc->last].start &&
+	    us < dc->e[dc->last].end)
+		return dc->e[dc->last].day;
+	for (i = 0; i < dc->n; i++)
+		if (us >= dc->e[i].start && us < dc->e[i].end) {
+			dc->last = i;
+			return dc->e[i].day;
+		}
+	day_string(us, dc->scratch, &start, &end);
+	if (start == end)		/* not a day to keep */
+		return dc->scratch;
+	i = dc->next;
+	dc->next = (dc->next + 1) % TT_DAY_CACHE;
+	if (dc->n < TT_DAY_CACHE)
+		dc->n++;
+	dc->e[i].start = start;
+	dc->e[i].end = end;
+	memcpy(dc->e[i].day, dc->scratch, 11);
+	dc->last = i;
+	return dc->e[i].day;
+}
+
+/*
+ * The zone's id: FNV-1a over the UTC offset (and DST flag) the zone gives
+ * every five and a half days from 1900 to 2100 (so at 02:30 and 14:30 UTC
+ * in turn, and zones on either side of the date line differ).  About
+ * 13,000 localtime_r() calls: a few ms, once a process.
+ */
+void
+tt_zone_id(char id[TT_ZONE_LEN + 1])
+{
+	static const int64_t	 from = -2208988800LL;	/* 1900-01-01 */
+	static const int64_t	 to = 4102444800LL;	/* 2100-01-01 */
+	uint64_t		 h = 1469598103934665603ULL;
+	struct tm		 tm;
+	time_t			 t;
+	int64_t			 s;
+	long			 v;
+	int			 k;
+
+	for (s = from; s < to; s += 5 * 86400 + 12 * 3600) {
+		t = (time_t)(s + 9000);
+		if (localtime_r(&t, &tm) == NULL)
+			continue;
+		v = tm.tm_gmtoff * 2 + (tm.tm_isdst > 0);
+		for (k = 0; k < 4; k++) {
+			h ^= (uint64_t)((unsigned long)v >> (k * 8)) & 0xff;
+			h *= 1099511628211ULL;
+		}
+	}
+	snprintf(id, TT_ZONE_LEN + 1, "%016llx", (unsigned long long)h);
 }
 
 static struct day *
@@ -289,12 +390,165 @@ day_get(struct tt_stats *st, const char *day, enum tt_source src)
 		d = *slot = xcalloc(1, sizeof *d);
 		memcpy(d->day, day, 11);
 		d->source = src;
-		hmap_init(&d->clients);
+		hmap_init(&d->seen);
 	}
 	return d;
 }
 
-/* ---- commands and executions ---- */
+/* ---- Devtron Summary ---- */
+
+/*
+ * Devtron's Summary: the documented nested properties.summary{...}, or
+ * the flat counts Devtron sends today: the object whose numeric members
+ * are the counts, or NULL when the event has no properties object.
+ */
+static const cJSON *
+summary_object(const cJSON *root)
+{
+	const cJSON	*props, *nested;
+
+	props = cJSON_GetObjectItemCaseSensitive(root, "properties");
+	if (!cJSON_IsObject(props))
+		return NULL;
+	nested = cJSON_GetObjectItemCaseSensitive(props, "summary");
+	return cJSON_IsObject(nested) ? nested : props;
+}
+
+/* Is m one of the counts ('$' keys are PostHog's own)? */
+static int
+summary_member(const cJSON *m)
+{
+	return cJSON_IsNumber(m) && m->string != NULL && m->string[0] != '$';
+}
+
+static void
+counts_free(struct tt_summary_count *c, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free((void *)(uintptr_t)c[i].key);
+	free(c);
+}
+
+/* Keep counts (moved in) as the Summary of (day, source, client) at ts,
+ * unless a later one is kept already: the latest per client and day. */
+static void
+summary_put(struct tt_stats *st, const char *day, enum tt_source src,
+    const char *client, int64_t ts, struct tt_summary_count *counts,
+    size_t ncounts)
+{
+	struct summary	**slot, *s;
+	char		  key[256], *heap;
+	size_t		  n;
+
+	n = key_make(key, sizeof key, src, day, client, &heap);
+	slot = (struct summary **)hmap_put(&st->summaries,
+	    heap != NULL ? heap : key, n);
+	free(heap);
+	if ((s = *slot) == NULL) {
+		s = *slot = xcalloc(1, sizeof *s);
+		memcpy(s->day, day, 11);
+		s->source = src;
+		s->client_id = xstrdup(client);
+	} else if (ts < s->ts) {
+		counts_free(counts, ncounts);
+		return;
+	}
+	counts_free(s->counts, s->ncounts);
+	s->ts = ts;
+	s->counts = counts;
+	s->ncounts = ncounts;
+}
+
+/* A Summary event joins the model. */
+static void
+summary_add(struct tt_stats *st, const struct tt_event *ev, const char *day)
+{
+	struct tt_summary_count	*c = NULL;
+	cJSON			*root;
+	const cJSON		*o, *m;
+	size_t			 n = 0;
+
+	if (ev->data == NULL ||
+	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) == NULL)
+		return;
+	if ((o = summary_object(root)) == NULL) {
+		cJSON_Delete(root);
+		return;
+	}
+	cJSON_ArrayForEach(m, o) {
+		if (!summary_member(m))
+			continue;
+		c = xrealloc(c, (n + 1) * sizeof *c);
+		c[n].key = xstrdup(m->string);
+		c[n].value = m->valuedouble;
+		n++;
+	}
+	cJSON_Delete(root);
+	summary_put(st, day, ev->source, ev->client_id != NULL ?
+	    ev->client_id : "", ev->ts, c, n);
+}
+
+char *
+tt_summary_json(const struct tt_event *ev)
+{
+	cJSON		*root, *a, *pair;
+	const cJSON	*o, *m;
+	char		*s;
+
+	if (ev->data == NULL ||
+	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) == NULL)
+		return NULL;
+	if ((o = summary_object(root)) == NULL) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	a = cJSON_CreateArray();
+	cJSON_ArrayForEach(m, o) {
+		if (!summary_member(m))
+			continue;
+		pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateString(m->string));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(m->valuedouble));
+		cJSON_AddItemToArray(a, pair);
+	}
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	cJSON_Delete(root);
+	if (s == NULL)
+		fatal("out of memory");
+	return s;
+}
+
+int
+tt_stats_load_summary(struct tt_stats *st, const char *day,
+    enum tt_source src, const char *client, int64_t ts, const char *counts)
+{
+	struct tt_summary_count	*c = NULL;
+	cJSON			*a;
+	const cJSON		*pair, *k, *v;
+	size_t			 n = 0;
+
+	if (strlen(day) != 10 ||
+	    (a = cJSON_Parse(counts)) == NULL)
+		return -1;
+	cJSON_ArrayForEach(pair, a) {
+		k = cJSON_GetArrayItem(pair, 0);
+		v = cJSON_GetArrayItem(pair, 1);
+		if (!cJSON_IsString(k) || !cJSON_IsNumber(v))
+			continue;
+		c = xrealloc(c, (n + 1) * sizeof *c);
+		c[n].key = xstrdup(k->valuestring);
+		c[n].value = v->valuedouble;
+		n++;
+	}
+	cJSON_Delete(a);
+	summary_put(st, day, src, client, ts, c, n);
+	return 0;
+}
+
+/* ---- commands and open starts ---- */
 
 static struct cmd *
 cmd_get(struct tt_stats *st, enum tt_source src, const char *command)
@@ -317,20 +571,14 @@ cmd_get(struct tt_stats *st, enum tt_source src, const char *command)
 	return c;
 }
 
-/*
- * An event's own duration in whole ms, rounded (the histograms count ms);
- * -1 for none or a negative one.  Past INT64_MAX it is INT64_MAX.
- */
-static int64_t
-own_ms(const struct tt_event *ev)
+/* Keep ms among the latest durations of c. */
+static void
+add_recent(struct cmd *c, int64_t ms)
 {
-	double	d = ev->duration_ms;
-
-	if (!(d >= 0))
-		return -1;
-	if (d >= 9223372036854775807.0)
-		return INT64_MAX;
-	return (int64_t)llround(d);
+	c->recent[c->rnext] = ms;
+	c->rnext = (c->rnext + 1) % TT_RECENT;
+	if (c->nrecent < TT_RECENT)
+		c->nrecent++;
 }
 
 static void
@@ -339,42 +587,33 @@ add_duration(struct cmd *c, int64_t ms)
 	if (ms < 0)
 		return;
 	tt_hist_add(c->hist, ms);
-	c->recent[c->rnext] = ms;
-	c->rnext = (c->rnext + 1) % TT_RECENT;
-	if (c->nrecent < TT_RECENT)
-		c->nrecent++;
+	add_recent(c, ms);
 }
 
 static void
-heap_push(struct tt_stats *st, struct exec *x)
+heap_swap(struct tt_stats *st, size_t a, size_t b)
 {
-	size_t		i, parent;
-	struct exec	*tmp;
+	struct pend	*tmp = st->heap[a];
 
-	if (st->nheap == st->capheap) {
-		st->capheap = st->capheap == 0 ? 64 : st->capheap * 2;
-		st->heap = xrealloc(st->heap, st->capheap * sizeof *st->heap);
-	}
-	i = st->nheap++;
-	st->heap[i] = x;
+	st->heap[a] = st->heap[b];
+	st->heap[b] = tmp;
+	st->heap[a]->heapi = a;
+	st->heap[b]->heapi = b;
+}
+
+/* Move heap entry i up or down to where its start_ts belongs. */
+static void
+heap_fix(struct tt_stats *st, size_t i)
+{
+	size_t	parent, l, r, m;
+
 	while (i > 0) {
 		parent = (i - 1) / 2;
 		if (st->heap[parent]->start_ts <= st->heap[i]->start_ts)
 			break;
-		tmp = st->heap[parent];
-		st->heap[parent] = st->heap[i];
-		st->heap[i] = tmp;
+		heap_swap(st, parent, i);
 		i = parent;
 	}
-}
-
-static void
-heap_pop(struct tt_stats *st)
-{
-	size_t		i = 0, l, r, m;
-	struct exec	*tmp;
-
-	st->heap[0] = st->heap[--st->nheap];
 	for (;;) {
 		l = 2 * i + 1;
 		r = l + 1;
@@ -387,11 +626,50 @@ heap_pop(struct tt_stats *st)
 			m = r;
 		if (m == i)
 			break;
-		tmp = st->heap[m];
-		st->heap[m] = st->heap[i];
-		st->heap[i] = tmp;
+		heap_swap(st, i, m);
 		i = m;
 	}
+}
+
+/* An open start of c becomes a running one (key: source, execution). */
+static void
+pend_add(struct tt_stats *st, struct cmd *c, const char *key, size_t klen,
+    int64_t start_ts)
+{
+	struct pend	**slot, *p;
+
+	slot = (struct pend **)hmap_put(&st->pends, key, klen);
+	if (*slot != NULL)
+		return;		/* loaded twice: it is there */
+	p = *slot = xcalloc(1, sizeof *p);
+	p->cmd = c;
+	p->start_ts = start_ts;
+	p->key = xmalloc(klen);
+	memcpy(p->key, key, klen);
+	p->klen = klen;
+	if (st->nheap == st->capheap) {
+		st->capheap = st->capheap == 0 ? 64 : st->capheap * 2;
+		st->heap = xrealloc(st->heap, st->capheap * sizeof *st->heap);
+	}
+	p->heapi = st->nheap;
+	st->heap[st->nheap++] = p;
+	heap_fix(st, p->heapi);
+	c->running++;
+}
+
+/* Take p out of the map and the heap, and free it. */
+static void
+pend_remove(struct tt_stats *st, struct pend *p)
+{
+	size_t	i = p->heapi;
+
+	if (i != --st->nheap) {
+		heap_swap(st, i, st->nheap);
+		heap_fix(st, i);
+	}
+	(void)hmap_del(&st->pends, p->key, p->klen);
+	free(p->key);
+	free(p);
 }
 
 /* b - a in µs as ms; -1 when b < a or it does not fit. */
@@ -405,24 +683,21 @@ span_ms(int64_t a, int64_t b)
 	return d / 1000;
 }
 
-/* Starts older than the orphan timeout become orphans. */
+/* Starts older than the orphan timeout become orphans, and leave. */
 static void
 age(struct tt_stats *st, int64_t now)
 {
-	struct exec	*x;
+	struct pend	*p;
 	int64_t		 limit;
 
 	/* orphan_after > 0: now - it only wraps below every start. */
 	if (__builtin_sub_overflow(now, st->orphan_after, &limit))
 		return;
 	while (st->nheap > 0 && st->heap[0]->start_ts <= limit) {
-		x = st->heap[0];
-		heap_pop(st);
-		if (x->finished || x->orphaned)
-			continue;
-		x->orphaned = 1;
-		x->cmd->running--;
-		x->cmd->orphans++;
+		p = st->heap[0];
+		p->cmd->running--;
+		p->cmd->orphans++;
+		pend_remove(st, p);
 	}
 }
 
@@ -433,40 +708,70 @@ failed(const struct tt_event *ev)
 	    (ev->error != NULL && ev->error[0] != '\0');
 }
 
-/* A finished execution: count it where it belongs. */
-static void
-finished(struct tt_stats *st, struct cmd *c, const struct tt_event *ev)
-{
-	struct day	*d;
+/* ---- the state machine of an execution ---- */
 
-	c->count++;
-	d = day_get(st, stats_day(st, ev->ts), ev->source);
-	d->commands++;
-	if (failed(ev)) {
-		c->failures++;
-		d->failures++;
-	}
+const char *
+tt_event_command(const struct tt_event *ev)
+{
+	return ev->command != NULL ? ev->command : ev->name != NULL ?
+	    ev->name : "(unnamed)";
 }
 
-static void
-execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
+int
+tt_event_is_summary(const struct tt_event *ev)
 {
-	struct exec	**slot, *x;
-	char		  key[128], *heap;
-	size_t		  n;
+	return ev->source == TT_SRC_DEVTRON && ev->name != NULL &&
+	    strcmp(ev->name, "Summary") == 0;
+}
 
-	n = key_make(key, sizeof key, ev->source, ev->execution_id, NULL,
-	    &heap);
-	slot = (struct exec **)hmap_put(&st->execs, heap != NULL ? heap : key,
-	    n);
-	free(heap);
-	/* An execution belongs to the command its first event named. */
-	if ((x = *slot) == NULL) {
-		x = *slot = xcalloc(1, sizeof *x);
-		x->cmd = cmd_get(st, ev->source, command);
+void
+tt_stats_delta_init(struct tt_stats_delta *d)
+{
+	memset(d, 0, sizeof *d);
+	d->duration_ms = TT_NONE;
+	d->start_ts = TT_NONE;
+}
+
+void
+tt_stats_delta_clear(struct tt_stats_delta *d)
+{
+	free(d->command);
+	tt_stats_delta_init(d);
+}
+
+/*
+ * An event's own duration in whole ms, rounded (the histograms count ms),
+ * as a duration to add: TT_NONE for a negative one.  Past INT64_MAX it is
+ * INT64_MAX.
+ */
+static int64_t
+own_ms(const struct tt_event *ev)
+{
+	double	d = ev->duration_ms;
+
+	if (!(d >= 0))
+		return TT_NONE;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	return (int64_t)llround(d);
+}
+void
+tt_exec_step(struct tt_exec *x, const struct tt_event *ev,
+    struct tt_stats_delta *d)
+{
+	free(d->command);
+	d->command = xstrdup(x != NULL ? x->command : tt_event_command(ev));
+	if (x == NULL) {
+		/* No id to pair by: a finish is a whole execution, a start
+		 * is not. */
+		if (ev->phase == TT_PHASE_FINISH) {
+			d->finished = 1;
+			d->failed = failed(ev);
+			if (ev->duration_ms != TT_NONE)
+				d->duration_ms = own_ms(ev);
+		}
+		return;
 	}
-	if (ev->ts > x->cmd->last_seen)
-		x->cmd->last_seen = ev->ts;
 	if (ev->phase == TT_PHASE_START) {
 		if (x->started)
 			return;		/* a duplicate */
@@ -475,110 +780,90 @@ execution(struct tt_stats *st, const struct tt_event *ev, const char *command)
 		if (x->finished) {	/* the finish came first */
 			if (!x->timed &&
 			    span_ms(x->start_ts, x->finish_ts) >= 0) {
-				add_duration(x->cmd, span_ms(x->start_ts,
-				    x->finish_ts));
+				d->duration_ms = span_ms(x->start_ts,
+				    x->finish_ts);
 				x->timed = 1;
 			}
 			return;
 		}
-		x->cmd->running++;
-		heap_push(st, x);
+		d->open = 1;
+		d->start_ts = ev->ts;
 		return;
 	}
 	if (x->finished)
 		return;			/* a duplicate */
 	x->finished = 1;
 	x->finish_ts = ev->ts;
-	finished(st, x->cmd, ev);
+	d->finished = 1;
+	d->failed = failed(ev);
 	if (x->started) {
-		if (x->orphaned)
-			x->cmd->orphans--;
-		else
-			x->cmd->running--;
+		d->open = -1;
+		d->start_ts = x->start_ts;
 	}
 	if (ev->duration_ms != TT_NONE) {
-		add_duration(x->cmd, own_ms(ev));
+		d->duration_ms = own_ms(ev);
 		x->timed = 1;
 	} else if (x->started && span_ms(x->start_ts, ev->ts) >= 0) {
-		add_duration(x->cmd, span_ms(x->start_ts, ev->ts));
+		d->duration_ms = span_ms(x->start_ts, ev->ts);
 		x->timed = 1;
 	}
 }
 
-/* ---- Devtron Summary ---- */
-
-/* Numeric members of o, keys as sent ('$' keys are PostHog's own). */
-static void
-summary_counts(struct summary *s, const cJSON *o)
+/* The key of ev's execution in execs and pends; see key_make. */
+static size_t
+exec_key(char *buf, size_t cap, const struct tt_event *ev, char **heap)
 {
-	const cJSON	*m;
-
-	cJSON_ArrayForEach(m, o) {
-		if (!cJSON_IsNumber(m) || m->string == NULL ||
-		    m->string[0] == '$')
-			continue;
-		s->counts = xrealloc(s->counts, (s->ncounts + 1) *
-		    sizeof *s->counts);
-		s->counts[s->ncounts].key = xstrdup(m->string);
-		s->counts[s->ncounts].value = m->valuedouble;
-		s->ncounts++;
-	}
+	return key_make(buf, cap, ev->source, ev->execution_id, NULL, heap);
 }
 
-static void
-summary_free_counts(struct summary *s)
+static int
+has_exec(const struct tt_event *ev)
 {
-	size_t	i;
-
-	for (i = 0; i < s->ncounts; i++)
-		free((void *)(uintptr_t)s->counts[i].key);
-	free(s->counts);
-	s->counts = NULL;
-	s->ncounts = 0;
+	return ev->execution_id != NULL && ev->execution_id[0] != '\0';
 }
 
-/*
- * Devtron's Summary: the documented nested properties.summary{...}, or
- * the flat counts Devtron sends today.  The latest per client and day wins.
- */
-static void
-summary_add(struct tt_stats *st, const struct tt_event *ev)
+void
+tt_stats_apply(struct tt_stats *st, const struct tt_event *ev,
+    const struct tt_stats_delta *d)
 {
-	struct summary	**slot, *s;
-	cJSON		 *root;
-	const cJSON	 *props, *nested;
-	const char	 *day, *client;
-	char		  key[256], *heap;
-	size_t		  n;
+	struct day	*day;
+	struct cmd	*c;
+	struct pend	*p;
+	char		 key[128], *heap;
+	size_t		 n;
 
-	if (ev->data == NULL ||
-	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) == NULL)
+	day = day_get(st, d->day, d->source);
+	day->events++;
+	day->clients += d->new_client != 0;
+	if (d->summary)
+		summary_add(st, ev, d->day);
+	if (d->command == NULL)
 		return;
-	props = cJSON_GetObjectItemCaseSensitive(root, "properties");
-	if (!cJSON_IsObject(props)) {
-		cJSON_Delete(root);
-		return;
+	c = cmd_get(st, d->source, d->command);
+	if (d->ts > c->last_seen)
+		c->last_seen = d->ts;
+	if (d->finished) {
+		c->count++;
+		day->commands++;
+		if (d->failed) {
+			c->failures++;
+			day->failures++;
+		}
 	}
-	day = stats_day(st, ev->ts);
-	client = ev->client_id != NULL ? ev->client_id : "";
-	n = key_make(key, sizeof key, ev->source, day, client, &heap);
-	slot = (struct summary **)hmap_put(&st->summaries,
-	    heap != NULL ? heap : key, n);
+	if (d->duration_ms != TT_NONE)
+		add_duration(c, d->duration_ms);
+	if (d->open == 0 || !has_exec(ev))
+		return;
+	n = exec_key(key, sizeof key, ev, &heap);
+	if (d->open > 0)
+		pend_add(st, c, heap != NULL ? heap : key, n, d->start_ts);
+	else if ((p = hmap_get(&st->pends, heap != NULL ? heap : key,
+	    n)) != NULL) {
+		p->cmd->running--;
+		pend_remove(st, p);
+	} else
+		c->orphans--;	/* aged already */
 	free(heap);
-	if ((s = *slot) == NULL) {
-		s = *slot = xcalloc(1, sizeof *s);
-		memcpy(s->day, day, 11);
-		s->source = ev->source;
-		s->client_id = xstrdup(client);
-	} else if (ev->ts < s->ts) {
-		cJSON_Delete(root);
-		return;
-	}
-	summary_free_counts(s);
-	s->ts = ev->ts;
-	nested = cJSON_GetObjectItemCaseSensitive(props, "summary");
-	summary_counts(s, cJSON_IsObject(nested) ? nested : props);
-	cJSON_Delete(root);
 }
 
 /* ---- the model ---- */
@@ -592,9 +877,24 @@ tt_stats_create(int64_t orphan_after_us)
 	    TT_ORPHAN_AFTER_US;
 	hmap_init(&st->cmds);
 	hmap_init(&st->execs);
+	hmap_init(&st->pends);
 	hmap_init(&st->days);
 	hmap_init(&st->summaries);
 	return st;
+}
+
+int64_t
+tt_stats_orphan_after(const struct tt_stats *st)
+{
+	return st->orphan_after;
+}
+
+size_t
+tt_stats_held(const struct tt_stats *st, size_t *execs)
+{
+	if (execs != NULL)
+		*execs = st->execs.n;
+	return st->pends.n;
 }
 
 static void
@@ -612,8 +912,17 @@ free_day(void *p)
 {
 	struct day	*d = p;
 
-	hmap_clear(&d->clients, NULL);
+	hmap_clear(&d->seen, NULL);
 	free(d);
+}
+
+static void
+free_pend(void *p)
+{
+	struct pend	*x = p;
+
+	free(x->key);
+	free(x);
 }
 
 static void
@@ -621,7 +930,7 @@ free_summary(void *p)
 {
 	struct summary	*s = p;
 
-	summary_free_counts(s);
+	counts_free(s->counts, s->ncounts);
 	free(s->client_id);
 	free(s);
 }
@@ -633,44 +942,113 @@ tt_stats_free(struct tt_stats *st)
 		return;
 	hmap_clear(&st->cmds, free_cmd);
 	hmap_clear(&st->execs, free);
+	hmap_clear(&st->pends, free_pend);
 	hmap_clear(&st->days, free_day);
 	hmap_clear(&st->summaries, free_summary);
 	free(st->heap);
 	free(st);
 }
 
+/* The execution of ev (it has an id) as the events before it left it. */
+static struct tt_exec *
+exec_get(struct tt_stats *st, const struct tt_event *ev)
+{
+	struct tt_exec	**slot, *x;
+	char		  key[128], *heap;
+	size_t		  n;
+
+	n = exec_key(key, sizeof key, ev, &heap);
+	slot = (struct tt_exec **)hmap_put(&st->execs,
+	    heap != NULL ? heap : key, n);
+	free(heap);
+	if ((x = *slot) == NULL) {
+		x = *slot = xcalloc(1, sizeof *x);
+		/* the first event names the command, kept by the model */
+		x->command = cmd_get(st, ev->source,
+		    tt_event_command(ev))->command;
+	}
+	return x;
+}
+
 void
 tt_stats_add(struct tt_stats *st, const struct tt_event *ev)
 {
-	struct day	*d;
-	struct cmd	*c;
-	const char	*command;
+	struct tt_stats_delta	 d;
+	struct day		*day;
+	size_t			 n;
 
-	d = day_get(st, stats_day(st, ev->ts), ev->source);
-	d->events++;
-	if (ev->client_id != NULL && ev->client_id[0] != '\0')
-		(void)hmap_put(&d->clients, ev->client_id,
+	tt_stats_delta_init(&d);
+	d.source = ev->source;
+	d.ts = ev->ts;
+	memcpy(d.day, tt_day_cached(&st->dc, ev->ts), 11);
+	if (ev->client_id != NULL && ev->client_id[0] != '\0') {
+		day = day_get(st, d.day, ev->source);
+		n = day->seen.n;
+		(void)hmap_put(&day->seen, ev->client_id,
 		    strlen(ev->client_id));
-	if (ev->source == TT_SRC_DEVTRON && ev->name != NULL &&
-	    strcmp(ev->name, "Summary") == 0)
-		summary_add(st, ev);
-	if (ev->phase == TT_PHASE_POINT)
-		return;
-	command = ev->command != NULL ? ev->command :
-	    ev->name != NULL ? ev->name : "(unnamed)";
-	if (ev->execution_id != NULL && ev->execution_id[0] != '\0') {
-		execution(st, ev, command);
-		return;
+		d.new_client = day->seen.n != n;
 	}
-	c = cmd_get(st, ev->source, command);
-	if (ev->ts > c->last_seen)
-		c->last_seen = ev->ts;
-	/* No id to pair by: a finish is a whole execution, a start is not. */
-	if (ev->phase == TT_PHASE_FINISH) {
-		finished(st, c, ev);
-		if (ev->duration_ms != TT_NONE)
-			add_duration(c, own_ms(ev));
+	d.summary = tt_event_is_summary(ev);
+	if (ev->phase != TT_PHASE_POINT)
+		tt_exec_step(has_exec(ev) ? exec_get(st, ev) : NULL, ev, &d);
+	tt_stats_apply(st, ev, &d);
+	tt_stats_delta_clear(&d);
+}
+
+/* ---- loading from rollups ---- */
+
+struct tt_hist *
+tt_stats_load_cmd(struct tt_stats *st, enum tt_source src,
+    const char *command, int64_t count, int64_t failures, int64_t open,
+    int64_t last_seen, int64_t max_ms, const int64_t *recent, int nrecent)
+{
+	struct cmd	*c = cmd_get(st, src, command);
+	int		 k;
+
+	c->count += count;
+	c->failures += failures;
+	c->orphans += open;
+	if (last_seen > c->last_seen)
+		c->last_seen = last_seen;
+	if (max_ms != TT_NONE)
+		tt_hist_set_max(c->hist, max_ms);
+	if (nrecent > TT_RECENT) {
+		recent += nrecent - TT_RECENT;
+		nrecent = TT_RECENT;
 	}
+	for (k = 0; k < nrecent; k++)
+		add_recent(c, recent[k]);
+	return c->hist;
+}
+
+void
+tt_stats_load_open(struct tt_stats *st, enum tt_source src,
+    const char *command, const char *execution_id, int64_t start_ts)
+{
+	struct cmd	*c = cmd_get(st, src, command);
+	char		 key[128], *heap;
+	size_t		 n, before = c->running;
+
+	n = key_make(key, sizeof key, src, execution_id, NULL, &heap);
+	pend_add(st, c, heap != NULL ? heap : key, n, start_ts);
+	free(heap);
+	if ((size_t)c->running != before)	/* it was an orphan */
+		c->orphans--;
+}
+
+void
+tt_stats_load_day(struct tt_stats *st, const char *day, enum tt_source src,
+    int64_t events, int64_t commands, int64_t failures, int64_t clients)
+{
+	struct day	*d;
+
+	if (strlen(day) != 10)
+		return;
+	d = day_get(st, day, src);
+	d->events += events;
+	d->commands += commands;
+	d->failures += failures;
+	d->clients += clients;
 }
 
 /* ---- snapshots ---- */
@@ -748,7 +1126,7 @@ tt_stats_days(struct tt_stats *st, struct tt_day_stats **out)
 		a[n].events = d->events;
 		a[n].commands = d->commands;
 		a[n].failures = d->failures;
-		a[n].clients = (int64_t)d->clients.n;
+		a[n].clients = d->clients;
 		n++;
 	}
 	qsort(a, n, sizeof *a, cmp_day);

@@ -1,10 +1,18 @@
 /*
  * The numbers of design.md: per-command timings (executions paired by
  * execution_id, percentiles, running and orphaned starts) and daily
- * summaries per source, plus the Devtron Summary counts.  Fed one event at
- * a time (tt_stats_add) both live and when rebuilt from the database, so
- * the live UI and `teltop stats` read the same model; no query scans
- * events.
+ * summaries per source, plus the Devtron Summary counts.
+ *
+ * What one event changes is a delta (struct tt_stats_delta), worked out
+ * from the event and the state of its execution before it (struct
+ * tt_exec).  The store works deltas out in the transaction that stores
+ * their events (it alone sees every event before them: store/rollup.c),
+ * adds them to its rollup tables, and hands them to the live model, which
+ * applies them (tt_stats_apply); a model is loaded from the rollups
+ * (tt_stats_load_*), so neither the live UI nor `teltop stats` replays
+ * events.  tt_stats_add() works the delta out itself from the events it
+ * was given (it keeps every execution it saw: for a scan of a range, and
+ * the tests).
  */
 #ifndef TT_STATS_H
 #define TT_STATS_H
@@ -55,9 +63,88 @@ struct tt_summary {
 	size_t			 ncounts;
 };
 
+/*
+ * What one event changes in the aggregates.  The strings are owned
+ * (tt_stats_delta_clear frees them).
+ */
+struct tt_stats_delta {
+	enum tt_source	 source;
+	int64_t		 ts;
+	char		 day[11];	/* the local day of ts */
+	int		 new_client;	/* its client's first event that day */
+	int		 summary;	/* a Devtron Summary (counts in the event) */
+	char		*command;	/* NULL: no command (a point event) */
+	int		 finished;	/* one more run of command */
+	int		 failed;	/* ... that failed */
+	int64_t		 duration_ms;	/* a duration for command; TT_NONE */
+	int		 open;		/* +1 a start is open, -1 an open
+					   start finished, 0 neither */
+	int64_t		 start_ts;	/* the time of that start */
+};
+
+/*
+ * An execution as the events before one tell it.  command is the first
+ * event's (an execution belongs to the command its first event named):
+ * the caller sets it, and owns it, before the first step.
+ */
+struct tt_exec {
+	const char	*command;
+	int64_t		 start_ts;
+	int64_t		 finish_ts;
+	unsigned	 started:1, finished:1, timed:1;
+};
+
 struct tt_stats	*tt_stats_create(int64_t orphan_after_us);
 void		 tt_stats_free(struct tt_stats *);
 void		 tt_stats_add(struct tt_stats *, const struct tt_event *);
+
+/* The command an event counts under: its command, else its name. */
+const char	*tt_event_command(const struct tt_event *);
+/* Is ev one of Devtron's Summary events? */
+int		 tt_event_is_summary(const struct tt_event *);
+/*
+ * The delta's fields from command on for ev (not a point event), x the
+ * state of its execution (NULL: ev has no execution_id), moved past ev.
+ */
+void		 tt_exec_step(struct tt_exec *x, const struct tt_event *ev,
+		     struct tt_stats_delta *d);
+void		 tt_stats_delta_init(struct tt_stats_delta *);
+void		 tt_stats_delta_clear(struct tt_stats_delta *);
+/* Apply the delta the store worked out for ev (committed). */
+void		 tt_stats_apply(struct tt_stats *, const struct tt_event *ev,
+		     const struct tt_stats_delta *);
+
+/*
+ * Loading a model from rollup rows.  A command's open starts count as
+ * orphans until a tt_stats_load_open() names one as running; its
+ * histogram is returned for its buckets (tt_hist_add_bucket).
+ */
+struct tt_hist	*tt_stats_load_cmd(struct tt_stats *, enum tt_source,
+		     const char *command, int64_t count, int64_t failures,
+		     int64_t open, int64_t last_seen, int64_t max_ms,
+		     const int64_t *recent, int nrecent);
+/* An open start younger than the orphan timeout (the command loaded). */
+void		 tt_stats_load_open(struct tt_stats *, enum tt_source,
+		     const char *command, const char *execution_id,
+		     int64_t start_ts);
+void		 tt_stats_load_day(struct tt_stats *, const char *day,
+		     enum tt_source, int64_t events, int64_t commands,
+		     int64_t failures, int64_t clients);
+/* counts as tt_summary_json() gives them; -1 if they do not parse. */
+int		 tt_stats_load_summary(struct tt_stats *, const char *day,
+		     enum tt_source, const char *client, int64_t ts,
+		     const char *counts);
+int64_t		 tt_stats_orphan_after(const struct tt_stats *);
+/* Open starts the model holds (younger than the orphan timeout at the
+ * last snapshot), and executions tt_stats_add() keeps: for the tests. */
+size_t		 tt_stats_held(const struct tt_stats *, size_t *execs);
+
+/*
+ * The counts of a Devtron Summary event as JSON, [["key",value],...] in
+ * the order sent; NULL when it has none to keep (no properties object).
+ * Caller frees.
+ */
+char		*tt_summary_json(const struct tt_event *);
 
 /*
  * Snapshots, sorted (commands by source then command, days and summaries
@@ -72,6 +159,32 @@ size_t	tt_stats_summaries(struct tt_stats *, struct tt_summary **);
 /* Local day of a time in µs ("YYYY-MM-DD"), honouring TZ. */
 void	tt_local_day(int64_t us, char day[11]);
 
+/*
+ * The local days looked up last and the µs ranges they cover: events of a
+ * few days, in any order, cost no localtime() (which stats the zone file
+ * each time when TZ is unset).  Zeroed is empty.
+ */
+#define TT_DAY_CACHE	64
+struct tt_day_cache {
+	struct {
+		int64_t	start, end;
+		char	day[11];
+	}	e[TT_DAY_CACHE];
+	int	n, last, next;
+	char	scratch[11];	/* a day no range is kept for */
+};
+/* The local day of us, through the cache; valid until the next call. */
+const char *tt_day_cached(struct tt_day_cache *, int64_t us);
+
+/*
+ * A name for the local time zone as days see it: a hash of the UTC
+ * offsets it gives over 1900-2100, so "UTC", an unset TZ on a UTC machine
+ * and "Etc/UTC" are the same zone and Kolkata is not.  Days stored in one
+ * zone are only read as local days in the same.
+ */
+#define TT_ZONE_LEN	16
+void	tt_zone_id(char id[TT_ZONE_LEN + 1]);
+
 /* Percentile histogram (exposed for tests and the benchmark). */
 struct tt_hist;
 struct tt_hist	*tt_hist_create(void);
@@ -81,5 +194,17 @@ void		 tt_hist_add(struct tt_hist *, int64_t);
 int64_t		 tt_hist_percentile(const struct tt_hist *, double p);
 int64_t		 tt_hist_count(const struct tt_hist *);
 int64_t		 tt_hist_max(const struct tt_hist *);
+/*
+ * The buckets, for keeping a histogram in rows.  Exact below 128 ms, then
+ * 64 a power of two: a percentile (the middle of its bucket) is within
+ * 1/128 (0.8%) of the true value.
+ */
+size_t		 tt_hist_bucket(int64_t);
+/* The next bucket from *i on that holds values: its count, *i set; 0 at
+ * the end. */
+int64_t		 tt_hist_next(const struct tt_hist *, size_t *i);
+/* Add n values to bucket i (max is the caller's: tt_hist_set_max). */
+void		 tt_hist_add_bucket(struct tt_hist *, size_t i, int64_t n);
+void		 tt_hist_set_max(struct tt_hist *, int64_t);
 
 #endif

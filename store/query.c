@@ -145,35 +145,35 @@ text_dup(const char *t, size_t n)
 }
 
 /*
- * Payload id's body, unpacked: the last one read is kept (st->body), as
+ * Payload id's body, unpacked: the last one read is kept (rd->body), as
  * the events of one payload are read one after the other.  0, or -1 when
  * there is no such payload or it cannot be unpacked.
  */
 static int
-payload_body(struct store *st, int64_t id, const char **body, size_t *len)
+payload_body(struct rowread *rd, int64_t id, const char **body, size_t *len)
 {
 	sqlite3_stmt	*s;
 	int		 rc = -1;
 
-	if (st->body != NULL && st->body_id == id) {
-		*body = st->body;
-		*len = st->body_len;
+	if (rd->body != NULL && rd->body_id == id) {
+		*body = rd->body;
+		*len = rd->body_len;
 		return 0;
 	}
-	free(st->body);
-	st->body = NULL;
-	if (st->get_body == NULL && sqlite3_prepare_v3(st->db, "SELECT body "
+	free(rd->body);
+	rd->body = NULL;
+	if (rd->get_body == NULL && sqlite3_prepare_v3(rd->db, "SELECT body "
 	    "FROM payloads WHERE id = ?", -1, SQLITE_PREPARE_PERSISTENT,
-	    &st->get_body, NULL) != SQLITE_OK)
+	    &rd->get_body, NULL) != SQLITE_OK)
 		return -1;
-	s = st->get_body;
+	s = rd->get_body;
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW && pack_unzip(st->wc.pack,
+	if (sqlite3_step(s) == SQLITE_ROW && pack_unzip(rd->pack,
 	    sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
-	    &st->body, &st->body_len) == 0) {
-		st->body_id = id;
-		*body = st->body;
-		*len = st->body_len;
+	    &rd->body, &rd->body_len) == 0) {
+		rd->body_id = id;
+		*body = rd->body;
+		*len = rd->body_len;
 		rc = 0;
 	}
 	sqlite3_reset(s);
@@ -181,12 +181,35 @@ payload_body(struct store *st, int64_t id, const char **body, size_t *len)
 }
 
 /* Forget the payload kept: a new query reads a new snapshot. */
+void
+store_rowread_forget(struct rowread *rd)
+{
+	free(rd->body);
+	rd->body = NULL;
+	rd->body_id = 0;
+}
+
+void
+store_rowread_clear(struct rowread *rd)
+{
+	store_rowread_forget(rd);
+	sqlite3_finalize(rd->get_body);
+	rd->get_body = NULL;
+}
+
+/* The loop's reader, on the loop's connection and its pack. */
+static struct rowread *
+loop_reader(struct store *st)
+{
+	st->rd.db = st->db;
+	st->rd.pack = st->wc.pack;
+	return &st->rd;
+}
+
 static void
 body_forget(struct store *st)
 {
-	free(st->body);
-	st->body = NULL;
-	st->body_id = 0;
+	store_rowread_forget(&st->rd);
 }
 
 /*
@@ -195,8 +218,8 @@ body_forget(struct store *st)
  * (BLOB) or text as an older teltop wrote it; as text (caller frees), NULL
  * if none or it cannot be read.
  */
-static char *
-col_data(struct store *st, sqlite3_stmt *s, int i)
+char *
+store_row_data(struct rowread *rd, sqlite3_stmt *s, int i)
 {
 	const char	*body;
 	char		*z, *t;
@@ -206,7 +229,7 @@ col_data(struct store *st, sqlite3_stmt *s, int i)
 	if (sqlite3_column_type(s, i + 2) != SQLITE_NULL) {
 		at = sqlite3_column_int64(s, i + 2);
 		n = sqlite3_column_int64(s, i + 3);
-		if (payload_body(st, sqlite3_column_int64(s, i + 1), &body,
+		if (payload_body(rd, sqlite3_column_int64(s, i + 1), &body,
 		    &len) != 0 || at < 0 || n < 0 || (uint64_t)at > len ||
 		    (uint64_t)n > len - (uint64_t)at)
 			return NULL;
@@ -214,7 +237,7 @@ col_data(struct store *st, sqlite3_stmt *s, int i)
 	}
 	switch (sqlite3_column_type(s, i)) {
 	case SQLITE_BLOB:
-		if (pack_unzip(st->wc.pack, sqlite3_column_blob(s, i),
+		if (pack_unzip(rd->pack, sqlite3_column_blob(s, i),
 		    (size_t)sqlite3_column_bytes(s, i), &z, &len) != 0)
 			return NULL;
 		t = text_dup(z, len);
@@ -226,14 +249,26 @@ col_data(struct store *st, sqlite3_stmt *s, int i)
 	return col_dup(s, i);
 }
 
+static char *
+col_data(struct store *st, sqlite3_stmt *s, int i)
+{
+	return store_row_data(loop_reader(st), s, i);
+}
+
 /* An event's findings: ids (BLOB) as their JSON, or the text kept. */
+char *
+store_row_pii(struct rowread *rd, sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_BLOB)
+		return pack_pii_text(rd->pack, sqlite3_column_blob(s, i),
+		    (size_t)sqlite3_column_bytes(s, i));
+	return col_dup(s, i);
+}
+
 static char *
 col_pii(struct store *st, sqlite3_stmt *s, int i)
 {
-	if (sqlite3_column_type(s, i) == SQLITE_BLOB)
-		return pack_pii_text(st->wc.pack, sqlite3_column_blob(s, i),
-		    (size_t)sqlite3_column_bytes(s, i));
-	return col_dup(s, i);
+	return store_row_pii(loop_reader(st), s, i);
 }
 
 static int64_t
@@ -387,7 +422,7 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 		ev.client_id = (char *)(uintptr_t)sqlite3_column_text(s, 4);
 		ev.execution_id = (char *)(uintptr_t)sqlite3_column_text(s, 5);
 		ev.command = (char *)(uintptr_t)sqlite3_column_text(s, 6);
-		ev.duration_ms = col_int(s, 7);
+		ev.duration_ms = col_num(s, 7);
 		ev.exit_code = col_int(s, 8);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 9);
 		ev.data = sqlite3_column_int(s, 10) ? col_data(st, s, 11) :
@@ -569,6 +604,9 @@ store_privacy(struct store *st, int64_t since_us, const char *source,
 	int				 rc;
 
 	*cause = NULL;
+	if (since_us == TT_NONE && (rc = store_rollup_privacy(st, source, cb,
+	    arg, cause)) != 1)
+		return rc;
 	memset(&a, 0, sizeof a);
 	hmap_init(&a.at);
 	rc = sqlite3_prepare_v2(st->db, "SELECT source, pii FROM events "

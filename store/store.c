@@ -2,8 +2,10 @@
  * SQLite storage: schema and migrations (PRAGMA user_version), cached
  * statements, batched commit.  What stays true: a ticket is reported
  * committed only after the COMMIT that wrote its rows returned SQLITE_OK,
- * with synchronous=FULL, so an acknowledged event survives a crash; and
- * tickets are reported in order, each once.  Rows are written packed
+ * with synchronous=FULL, so an acknowledged event survives a crash; the
+ * rollups (rollup.c) are written in the transaction of the events they
+ * count, so they agree with them after any crash; and tickets are
+ * reported in order, each once.  Rows are written packed
  * (pack.h): findings as ids, bodies compressed, an event's JSON as a range
  * of its body when it is one; query.c reads them back byte for byte.
  *
@@ -36,6 +38,67 @@ static int	bind_pii(struct wconn *, sqlite3_stmt *, const char *,
 static int	bind_data(struct wconn *, sqlite3_stmt *,
 		    const struct tt_event *, const void *, size_t, size_t *,
 		    char **);
+
+/*
+ * The rollups (store/rollup.c), what start-up and `teltop stats` read.
+ * The migration that makes them builds them from the events already
+ * stored (store_rollup_build), once: 1 M mix events (2 GB) in 2.4 s of
+ * CPU, 7-8 s on the shared 2-core machine; 1 M bench rows in 1.7 s.
+ */
+static const char migration_rollups[] =
+	"CREATE TABLE rollup_cmd("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  count INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  open INTEGER NOT NULL DEFAULT 0,"
+	"  last_seen INTEGER,"
+	"  max_ms INTEGER,"
+	"  recent BLOB,"
+	"  UNIQUE(source, command));"
+	"CREATE TABLE rollup_hist("
+	"  cmd INTEGER NOT NULL,"
+	"  bucket INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY(cmd, bucket)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_open("
+	"  source TEXT NOT NULL,"
+	"  execution_id TEXT NOT NULL,"
+	"  cmd INTEGER NOT NULL,"
+	"  start_ts INTEGER NOT NULL,"
+	"  PRIMARY KEY(source, execution_id)) WITHOUT ROWID;"
+	"CREATE INDEX rollup_open_ts ON rollup_open(start_ts);"
+	"CREATE TABLE rollup_day("
+	"  day TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  events INTEGER NOT NULL DEFAULT 0,"
+	"  commands INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  clients INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(day, source)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_client("
+	"  day TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  client TEXT NOT NULL,"
+	"  PRIMARY KEY(day, source, client)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_summary("
+	"  day TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  client TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  counts TEXT NOT NULL,"
+	"  PRIMARY KEY(day, source, client)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_privacy("
+	"  source TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  grade TEXT NOT NULL,"
+	"  events INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(source, field, kind, grade)) WITHOUT ROWID;"
+	"CREATE TABLE rollup_meta("
+	"  key TEXT PRIMARY KEY,"
+	"  value) WITHOUT ROWID;";
 
 /* Each entry takes the schema from version i to i + 1. */
 static const char *migrations[] = {
@@ -148,8 +211,22 @@ static const char *migrations[] = {
 	"CREATE INDEX events_execution ON events(execution_id)"
 	"  WHERE execution_id IS NOT NULL AND phase = 'start';"
 	"SELECT teltop_pack_rows();",
+	/* 4 -> 5: the rollups, built from the events there are. */
+	migration_rollups,
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
+
+/* The schema version before the rollups (for the tests). */
+int
+store_rollup_migration(void)
+{
+	int	v;
+
+	for (v = 0; v < SCHEMA_VERSION; v++)
+		if (migrations[v] == migration_rollups)
+			return v;
+	return -1;
+}
 
 static const char sql_payload[] =
 	"INSERT INTO payloads(received_at, route, route_id, body) "
@@ -500,6 +577,9 @@ migrate(struct store *st, char **cause)
 	for (; v < SCHEMA_VERSION; v++) {
 		if (store_exec(st->db, migrations[v], cause) != 0)
 			goto error;
+		if (migrations[v] == migration_rollups &&
+		    store_rollup_build(st->db, cause) != 0)
+			goto error;
 		sql = xasprintf("PRAGMA user_version = %d", v + 1);
 		if (store_exec(st->db, sql, cause) != 0) {
 			free(sql);
@@ -540,7 +620,9 @@ store_wconn_prepare(struct wconn *c, char **cause)
 	if (prepare(c->db, sql_payload, &c->ins_payload, cause) != 0 ||
 	    prepare(c->db, sql_event, &c->ins_event, cause) != 0 ||
 	    prepare(c->db, sql_counter, &c->ins_counter, cause) != 0 ||
-	    prepare(c->db, sql_client, &c->ins_client, cause) != 0)
+	    prepare(c->db, sql_client, &c->ins_client, cause) != 0 ||
+	    (c->ru == NULL &&
+	    (c->ru = store_rollup_new(c->db, c->pack, cause)) == NULL))
 		return -1;
 	return 0;
 }
@@ -554,6 +636,8 @@ store_wconn_finalize(struct wconn *c)
 	sqlite3_finalize(c->ins_counter);
 	sqlite3_finalize(c->ins_client);
 	c->ins_payload = c->ins_event = c->ins_counter = c->ins_client = NULL;
+	store_rollup_free(c->ru);
+	c->ru = NULL;
 	pack_free(c->pack);
 	c->pack = NULL;
 }
@@ -602,7 +686,7 @@ store_set_commit_cb(struct store *st, store_commit_cb cb, void *arg)
 /* Who sees each committed event. */
 void
 store_set_event_cb(struct store *st, void (*cb)(void *,
-    const struct tt_event *), void *arg)
+    const struct tt_event *, const struct tt_stats_delta *), void *arg)
 {
 	st->event_cb = cb;
 	st->event_arg = arg;
@@ -623,9 +707,13 @@ pending_free(struct pending *p)
 {
 	size_t	i;
 
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
 		tt_event_clear(&p->ev[i]);
+		if (p->delta != NULL)
+			tt_stats_delta_clear(&p->delta[i]);
+	}
 	free(p->ev);
+	free(p->delta);
 	free(p->route);
 	free(p->content_type);
 	free(p->body);
@@ -691,8 +779,7 @@ store_close(struct store *st)
 	store_wconn_finalize(&st->wc);
 	sqlite3_finalize(st->data_version);
 	sqlite3_finalize(st->optout_load);
-	sqlite3_finalize(st->get_body);
-	free(st->body);
+	store_rowread_clear(&st->rd);
 	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
 	free(st);
@@ -918,7 +1005,8 @@ bind_pii(struct wconn *c, sqlite3_stmt *s, const char *pii, char **cause)
 	return -1;
 }
 
-/* Insert one request's payload and events; sets the events' ids. */
+/* Insert one request's payload and events; sets the events' ids (and
+ * works out what each changes in the rollups: p->delta). */
 static int
 write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 {
@@ -980,6 +1068,12 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 		ev->id = sqlite3_last_insert_rowid(c->db);
+		if (p->delta == NULL)
+			p->delta = xcalloc(p->n, sizeof *p->delta);
+		tt_stats_delta_clear(&p->delta[i]);
+		if (store_rollup_event(c->ru, ev, &p->delta[i], rc,
+		    cause) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -1090,17 +1184,20 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 		goto rollback;
 	if (write_counters(c, &j->counts, &rc, &j->cause) != 0 ||
 	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
-	    &j->cause) != 0)
+	    &j->cause) != 0 ||
+	    store_rollup_flush(c->ru, &rc, &j->cause) != 0)
 		goto rollback;
 	if (txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
 		goto rollback;
 	pack_end(c->pack, 1);
+	store_rollup_end(c->ru, 1);
 	j->rc = 0;
 	j->how = TT_COMMIT_OK;
 	return;
 rollback:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pack_end(c->pack, 0);
+	store_rollup_end(c->ru, 0);
 fail:
 	j->rc = -1;
 	j->how = (rc & 0xff) == SQLITE_FULL ? TT_COMMIT_DISK_FULL :
@@ -1143,7 +1240,8 @@ store_commit_done(struct store *st, struct job *j)
 	if (j->how == TT_COMMIT_OK && st->event_cb != NULL) {
 		for (i = 0; i < j->n; i++)
 			for (k = 0; k < j->p[i].n; k++)
-				st->event_cb(st->event_arg, &j->p[i].ev[k]);
+				st->event_cb(st->event_arg, &j->p[i].ev[k],
+				    &j->p[i].delta[k]);
 	}
 	if (j->how != TT_COMMIT_OK) {
 		for (i = 0; i < TT_CTR_COUNT; i++)

@@ -25,6 +25,8 @@
 #include "core/optout.h"
 
 struct store;
+struct tt_stats;
+struct tt_stats_delta;
 
 /* Reported after each flush for tickets first..last. */
 typedef void	(*store_commit_cb)(void *arg, uint64_t first, uint64_t last,
@@ -51,10 +53,12 @@ struct store	*store_open(const char *path, char **cause);
 /* Flush what is queued, wait for the writer and join it, free. */
 void		 store_close(struct store *);
 void		 store_set_commit_cb(struct store *, store_commit_cb, void *);
-/* Called for each event once it is committed (ids set), before the
- * commit callback: how live aggregates follow the database. */
+/* Called for each event once it is committed (ids set), with what it
+ * changed in the aggregates, before the commit callback: how live
+ * aggregates follow the database (tt_stats_apply). */
 void		 store_set_event_cb(struct store *,
-		     void (*)(void *, const struct tt_event *), void *);
+		     void (*)(void *, const struct tt_event *,
+		     const struct tt_stats_delta *), void *);
 
 /*
  * Commit on a writer thread from now on, handing results back through
@@ -137,12 +141,37 @@ struct store_privacy_row {
 	int		 red;
 	int64_t		 events;
 };
-/* The privacy findings of the events since since_us (TT_NONE: all) of a
- * source (NULL: all), grouped; most frequent first within a source. */
+/* The privacy findings of the events since since_us (TT_NONE: all, from
+ * the rollups) of a source (NULL: all), grouped; most frequent first
+ * within a source. */
 int		 store_privacy(struct store *, int64_t since_us,
 		     const char *source,
 		     void (*)(void *, const struct store_privacy_row *),
 		     void *, char **cause);
+
+/* ---- rollups (store/rollup.c) ---- */
+
+/*
+ * A collector calls this before it loads the rollups: when their days are
+ * in another time zone than this process's, they are rebuilt from the
+ * events (*rebuilt 1; about as long as the migration that made them);
+ * events stored past them by something else than teltop are counted
+ * (*rolled of them).
+ */
+int		 store_rollup_sync(struct store *, int *rebuilt,
+		     int64_t *rolled, char **cause);
+/*
+ * Load the rollups of one source (NULL: all) into an empty model: what a
+ * replay of every event through tt_stats_add() gives.  Open starts older
+ * than the model's orphan timeout at now_us are its orphans.  1 (nothing
+ * loaded) when the days are in another time zone, or events were stored
+ * past them (store_rollup_sync): replay (store_scan).
+ */
+int		 store_rollup_load(struct store *, const char *source,
+		     struct tt_stats *, int64_t now_us, char **cause);
+/* The events stored, as the rollups count them (every event is in one
+ * day's row, whatever the zone): store_event_count() without a scan. */
+int64_t		 store_rollup_events(struct store *);
 
 /* ---- the opt-out registry (store/optout.c) ---- */
 

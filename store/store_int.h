@@ -11,10 +11,27 @@
 
 #include <sqlite3.h>
 
+#include "core/stats.h"
 #include "store.h"
 
+struct pack;
 struct pending;
+struct rollup;
 struct writer;
+
+/*
+ * What reading packed rows back needs on one connection (query.c): its
+ * pack and the payload body read last, unpacked (owned).  Used on the
+ * connection's thread.
+ */
+struct rowread {
+	sqlite3		*db;
+	struct pack	*pack;
+	sqlite3_stmt	*get_body;
+	int64_t		 body_id;
+	char		*body;
+	size_t		 body_len;
+};
 
 /* One queued request: its payload and its events. */
 struct pending {
@@ -24,6 +41,7 @@ struct pending {
 	void			*body;
 	size_t			 len;
 	struct tt_event		*ev;		/* owned */
+	struct tt_stats_delta	*delta;		/* ev's, once written; owned */
 	size_t			 n;
 	size_t			 bytes;		/* what it holds, about */
 };
@@ -43,6 +61,7 @@ struct wconn {
 	sqlite3_stmt	*ins_counter;
 	sqlite3_stmt	*ins_client;	/* event_clients */
 	struct pack	*pack;		/* its packing caches (pack.h) */
+	struct rollup	*ru;		/* its rollups (rollup.c) */
 };
 
 enum job_type {
@@ -102,7 +121,8 @@ struct store {
 	sqlite3_stmt		*optout_load;
 	store_commit_cb		 commit_cb;
 	void			*commit_arg;
-	void			(*event_cb)(void *, const struct tt_event *);
+	void			(*event_cb)(void *, const struct tt_event *,
+				    const struct tt_stats_delta *);
 	void			*event_arg;
 	void			(*log_cb)(void *, const char *);
 	void			*log_arg;
@@ -113,10 +133,7 @@ struct store {
 	size_t			 jobs;		/* jobs out, not delivered */
 	int			 locked_out;	/* the writer stopped waiting */
 	int			 repacked;	/* the migration packed rows */
-	sqlite3_stmt		*get_body;	/* query.c: a payload's body */
-	int64_t			 body_id;	/* the body read last, */
-	char			*body;		/* unpacked (owned) */
-	size_t			 body_len;
+	struct rowread		 rd;		/* query.c: reading rows back */
 };
 
 int	store_exec(sqlite3 *, const char *, char **cause);
@@ -152,6 +169,45 @@ void	store_free_drops(struct drop_delta *, size_t);
  */
 int	store_optout_write(sqlite3 *, const char *source, const char *client,
 	    const char *set_by, int64_t since, int *rc, char **cause);
+
+/*
+ * query.c: an event's JSON from its columns data, payload_id, data_at and
+ * data_len (i ... i + 3), and its findings JSON from pii (i): as text,
+ * caller frees; NULL if none or unreadable.
+ */
+char	*store_row_data(struct rowread *, sqlite3_stmt *, int i);
+char	*store_row_pii(struct rowread *, sqlite3_stmt *, int i);
+/* Forget the body kept (a new snapshot); clear: and the statement. */
+void	 store_rowread_forget(struct rowread *);
+void	 store_rowread_clear(struct rowread *);
+
+/* rollup.c: a connection's rollups, on its thread, with its pack. */
+struct rollup *store_rollup_new(sqlite3 *, struct pack *, char **cause);
+void	store_rollup_free(struct rollup *);
+/*
+ * ev is inserted (its id set): add what it changes to the transaction's
+ * sums and write its rows that cannot wait (open starts, clients, Devtron
+ * Summary); *d is what it changed (cleared by the caller).
+ */
+int	store_rollup_event(struct rollup *, const struct tt_event *ev,
+	    struct tt_stats_delta *d, int *rc, char **cause);
+/* Write the transaction's sums (before COMMIT). */
+int	store_rollup_flush(struct rollup *, int *rc, char **cause);
+/* The transaction ended (committed 1, or not): forget its sums. */
+void	store_rollup_end(struct rollup *, int committed);
+/* store_privacy() of everything, from the rollups; 1 when they do not
+ * count every event stored (then the events). */
+int	store_rollup_privacy(struct store *, const char *source,
+	    void (*)(void *, const struct store_privacy_row *), void *,
+	    char **cause);
+/* rollup.c: the queries of an execution's earlier events (0: its start, 1:
+ * the same finish sent before), for the tests. */
+const char *store_rollup_exec_sql(int which);
+/* store.c: the schema version the rollups' migration starts from. */
+int	store_rollup_migration(void);
+/* Empty the rollups and build them again from the events (in the
+ * caller's transaction; the days in this process's zone). */
+int	store_rollup_build(sqlite3 *, char **cause);
 
 /*
  * For the unit tests: run sql on the writer's connection (on its thread)

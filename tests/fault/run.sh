@@ -8,7 +8,8 @@
 #
 #   kill	N times: load, SIGKILL at a random moment 50-500 ms into it,
 #		restart on the same database; every acked event stored exactly
-#		once, integrity_check ok, the restart answers (N: -n, else
+#		once, the rollups what a replay of the events gives,
+#		integrity_check ok, the restart answers (N: -n, else
 #		$FAULT_N, else 5)
 #   disk	the database on a 16 MiB tmpfs (root), else under ulimit -f:
 #		load until refused; refusals say "disk full", nothing acked
@@ -197,6 +198,23 @@ stored_check() {
 	    { echo "PRAGMA integrity_check: $(head -n 5 "$T/integrity.out")"; return 1; }
 }
 
+# rollup_check DB: the rollups (what `teltop stats` reads) agree with a
+# replay of the stored events (what --since makes it read): a crash left
+# them in step.
+rollup_check() {
+	local db=$1
+	"$TELTOP" stats --db "$db" --json >"$T/stats.rollups.json" ||
+	    { echo "teltop stats failed"; return 1; }
+	"$TELTOP" stats --db "$db" --json --since 1970-01-01 >"$T/stats.replay.json" ||
+	    { echo "teltop stats --since failed"; return 1; }
+	node -e 'const fs = require("fs");
+	    const pick = (f) => { const j = JSON.parse(fs.readFileSync(f, "utf8"));
+	        return JSON.stringify([j.events, j.commands, j.daily, j.summaries, j.privacy]) };
+	    if (pick(process.argv[1]) !== pick(process.argv[2])) {
+	        console.log("rollups differ from a replay of the events: " + process.argv[1] + " " + process.argv[2]);
+	        process.exit(1) }' "$T/stats.rollups.json" "$T/stats.replay.json"
+}
+
 # ---------------------------------------------------------------- kill -9
 
 K=$T/kill
@@ -249,7 +267,8 @@ kill_iteration() {
 		return 1
 	fi
 	stored_check "$KDB" "$p-" "$K/acked.$i" "$K/sent.$i" "name~$p-" || return 1
-	KINFO="killed ${delay} ms in, $(wc -l <"$K/acked.$i")/$(sed -n 's/^sent=\([0-9]*\).*/\1/p' <<<"$out") acked, stored once, integrity ok, restarted"
+	rollup_check "$KDB" || return 1
+	KINFO="killed ${delay} ms in, $(wc -l <"$K/acked.$i")/$(sed -n 's/^sent=\([0-9]*\).*/\1/p' <<<"$out") acked, stored once, rollups agree, integrity ok, restarted"
 }
 
 kill_final() {
@@ -261,6 +280,7 @@ kill_final() {
 	    { echo "POST /v1/events after the kills: $(cat "$K/after.code") $(cat "$K/after.body")"; return 1; }
 	stop_server "$K/serve.log" || return 1
 	stored_check "$KDB" fk- "$K/acked.all" "$K/sent.all" || return 1
+	rollup_check "$KDB" || return 1
 	echo "# $(cat "$T/check.out")"
 }
 

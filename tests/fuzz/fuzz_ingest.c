@@ -15,7 +15,9 @@
  * Properties beyond not crashing: no kept event matches the registry; every
  * kept event's data scans as JSON; the flush succeeds and commits exactly the
  * kept events; each reads back from the store (store_events) as it was
- * committed; the snapshots of the aggregates are consistent.
+ * committed; the snapshots of the aggregates are consistent; and the model
+ * of the store's deltas since it opened is, every ROLLUP_EVERY inputs and at
+ * each reopen, what store_rollup_load() reads from the rollup tables.
  */
 #include "fuzz_events.h"
 #include "core/optout.h"
@@ -25,6 +27,8 @@
 #include "store/store.h"
 
 #define REOPEN_EVERY	4096
+#define ROLLUP_EVERY	64	/* inputs between two rollup checks */
+#define NOW		1767225600000000LL	/* the models' now */
 #define MAX_KEPT	4096	/* events compared after the round trip */
 
 /* The paths ws/server.c maps to each route. */
@@ -43,6 +47,68 @@ static int64_t		 top_id;	/* the highest id committed */
 static struct tt_event	 committed[MAX_KEPT];
 static size_t		 ncommitted, nback;
 static struct tt_stats	*live;
+/* Every event since the store opened, as the store's deltas say. */
+static struct tt_stats	*applied;
+
+/* The rollups read back as the deltas said, snapshot for snapshot. */
+static void
+check_rollups(void)
+{
+	struct tt_stats		*loaded = tt_stats_create(TT_ORPHAN_AFTER_US);
+	struct tt_cmd_stats	*a, *b;
+	struct tt_day_stats	*da, *db;
+	struct tt_summary	*sa, *sb;
+	char			*cause = NULL;
+	size_t			 na, nb, i, k;
+
+	FUZZ_CHECK(store_rollup_load(st, NULL, loaded, NOW, &cause) == 0,
+	    "store_rollup_load: %s", cause != NULL ? cause : "other zone");
+	na = tt_stats_commands(applied, NOW, &a);
+	nb = tt_stats_commands(loaded, NOW, &b);
+	FUZZ_CHECK(na == nb, "%zu commands applied, %zu loaded", na, nb);
+	for (i = 0; i < na; i++)
+		FUZZ_CHECK(a[i].source == b[i].source &&
+		    strcmp(a[i].command, b[i].command) == 0 &&
+		    a[i].count == b[i].count && a[i].failures == b[i].failures &&
+		    a[i].with_duration == b[i].with_duration &&
+		    a[i].p50_ms == b[i].p50_ms && a[i].p99_ms == b[i].p99_ms &&
+		    a[i].max_ms == b[i].max_ms && a[i].running == b[i].running &&
+		    a[i].orphans == b[i].orphans &&
+		    a[i].last_seen == b[i].last_seen &&
+		    a[i].nrecent == b[i].nrecent, "command %s differs from its "
+		    "rollup", a[i].command);
+	na = tt_stats_days(applied, &da);
+	nb = tt_stats_days(loaded, &db);
+	FUZZ_CHECK(na == nb, "%zu days applied, %zu loaded", na, nb);
+	for (i = 0; i < na; i++)
+		FUZZ_CHECK(strcmp(da[i].day, db[i].day) == 0 &&
+		    da[i].source == db[i].source &&
+		    da[i].events == db[i].events &&
+		    da[i].commands == db[i].commands &&
+		    da[i].failures == db[i].failures &&
+		    da[i].clients == db[i].clients, "day %s differs from its "
+		    "rollup", da[i].day);
+	na = tt_stats_summaries(applied, &sa);
+	nb = tt_stats_summaries(loaded, &sb);
+	FUZZ_CHECK(na == nb, "%zu summaries applied, %zu loaded", na, nb);
+	for (i = 0; i < na; i++) {
+		FUZZ_CHECK(strcmp(sa[i].client_id, sb[i].client_id) == 0 &&
+		    sa[i].ncounts == sb[i].ncounts, "summary %s differs",
+		    sa[i].client_id);
+		for (k = 0; k < sa[i].ncounts; k++)
+			FUZZ_CHECK(strcmp(sa[i].counts[k].key,
+			    sb[i].counts[k].key) == 0 && sa[i].counts[k].value ==
+			    sb[i].counts[k].value, "summary %s: count %s",
+			    sa[i].client_id, sa[i].counts[k].key);
+	}
+	free(a);
+	free(b);
+	free(da);
+	free(db);
+	free(sa);
+	free(sb);
+	tt_stats_free(loaded);
+}
 
 static void
 store_start(void)
@@ -54,6 +120,8 @@ store_start(void)
 		abort();
 	}
 	last_id = top_id = 0;
+	tt_stats_free(applied);
+	applied = tt_stats_create(TT_ORPHAN_AFTER_US);
 }
 
 int
@@ -72,9 +140,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* The store's per-event callback: the live aggregates, and a copy. */
 static void
-on_event(void *arg, const struct tt_event *ev)
+on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
 	(void)arg;
+	tt_stats_apply(applied, ev, d);
 	FUZZ_CHECK(ev->id > last_id, "id %lld after %lld", (long long)ev->id,
 	    (long long)last_id);
 	if (ev->id > top_id)
@@ -206,9 +275,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (++runs % REOPEN_EVERY == 0) {
+		check_rollups();
 		store_close(st);
 		store_start();
-	}
+	} else if (runs % ROLLUP_EVERY == 0)
+		check_rollups();
 	route = fuzz_route(data[0], &opts);
 	tt_batch_init(&b);
 	rc = tt_decode(route, data + 1, size - 1, &opts, &b, &cause);

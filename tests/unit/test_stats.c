@@ -6,7 +6,10 @@
  * failures, commands kept per source; the percentile histogram against
  * exact nearest-rank values on random data; local days across time zones
  * (TZ honoured, the model's day cache agreeing with tt_local_day); distinct
- * clients per day; Devtron Summary counts in both shapes.
+ * clients per day; Devtron Summary counts in both shapes.  And what the
+ * rollups use: the day cache, the zone id, histograms kept as buckets, a
+ * model loaded from rollup rows and fed deltas, which holds no finished
+ * execution.
  *
  * Events are built by hand and fed one at a time.  Every test runs with
  * TZ=UTC unless it sets a zone itself; the teardown puts UTC back.
@@ -1592,6 +1595,308 @@ test_empty(void **state)
 	tt_stats_free(NULL);
 }
 
+/* ---- what the rollups use ---- */
+
+/* Two models give the same command rows at now. */
+static void
+models_same(struct tt_stats *a, struct tt_stats *b, int64_t now)
+{
+	struct tt_cmd_stats	*ca, *cb;
+	size_t			 na, nb, i;
+
+	na = tt_stats_commands(a, now, &ca);
+	nb = tt_stats_commands(b, now, &cb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_str(ca[i].command, cb[i].command);
+		CMD_IS(ca[i], cb[i].count, cb[i].failures, cb[i].running,
+		    cb[i].orphans);
+		assert_i64(ca[i].p50_ms, cb[i].p50_ms);
+		assert_i64(ca[i].p99_ms, cb[i].p99_ms);
+		assert_i64(ca[i].max_ms, cb[i].max_ms);
+		assert_i64(ca[i].last_seen, cb[i].last_seen);
+	}
+	free(ca);
+	free(cb);
+}
+
+/* Random times over two years, in zones with odd days: the day cache
+ * (64 days, evicting) agrees with tt_local_day for each. */
+static void
+test_day_cache_random(void **state)
+{
+	static const char *const zones[] = { "America/New_York",
+	    "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Apia", "UTC" };
+	struct tt_day_cache	 dc;
+	const char		*got;
+	char			 want[11];
+	int64_t			 t;
+	size_t			 z;
+	int			 i;
+
+	(void)state;
+	for (z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+		set_tz(zones[z]);
+		memset(&dc, 0, sizeof dc);
+		rng = 7;
+		for (i = 0; i < 20000; i++) {
+			/* now and then far off, or a day no range is kept for */
+			t = T0 + (int64_t)(rnd() % (730 * 86400ULL)) * SEC -
+			    365 * DAY;
+			if (i % 1000 == 0)
+				t = i % 2000 == 0 ? INT64_MIN : INT64_MAX;
+			got = tt_day_cached(&dc, t);
+			tt_local_day(t, want);
+			if (strcmp(got, want) != 0)
+				fail_msg("%s: %lld: cached %s, local %s",
+				    zones[z], (long long)t, got, want);
+		}
+	}
+}
+
+/* Zones that give the same days have one id; zones that do not, two. */
+static void
+test_zone_id(void **state)
+{
+	char	utc[TT_ZONE_LEN + 1], id[TT_ZONE_LEN + 1];
+
+	(void)state;
+	set_tz("UTC");
+	tt_zone_id(utc);
+	assert_int_equal(strlen(utc), TT_ZONE_LEN);
+	set_tz("Etc/UTC");
+	tt_zone_id(id);
+	assert_str(id, utc);
+	set_tz("Asia/Kolkata");
+	tt_zone_id(id);
+	assert_true(strcmp(id, utc) != 0);
+	set_tz("America/New_York");
+	tt_zone_id(id);
+	assert_true(strcmp(id, utc) != 0);
+	set_tz("America/Chicago");
+	tt_zone_id(utc);
+	assert_true(strcmp(id, utc) != 0);
+}
+
+/* A histogram rebuilt from its buckets gives the same percentiles. */
+static void
+test_hist_buckets(void **state)
+{
+	static const double	 ps[] = { 1, 50, 90, 95, 99, 99.9, 100 };
+	struct tt_hist		*h = tt_hist_create(), *g = tt_hist_create();
+	size_t			 i = 0, k;
+	int64_t			 n;
+
+	(void)state;
+	rng = 3;
+	for (k = 0; k < 100000; k++)
+		tt_hist_add(h, (int64_t)(rnd() % 1000000000ULL) >>
+		    (rnd() % 30));
+	tt_hist_add(h, INT64_MAX);
+	assert_true(tt_hist_bucket(INT64_MAX) > tt_hist_bucket(1000));
+	while ((n = tt_hist_next(h, &i)) != 0) {
+		tt_hist_add_bucket(g, i, n);
+		i++;
+	}
+	tt_hist_set_max(g, tt_hist_max(h));
+	assert_i64(tt_hist_count(g), tt_hist_count(h));
+	assert_i64(tt_hist_max(g), INT64_MAX);
+	for (k = 0; k < sizeof ps / sizeof ps[0]; k++)
+		assert_i64(tt_hist_percentile(g, ps[k]),
+		    tt_hist_percentile(h, ps[k]));
+	/* buckets no int64 has are ignored (a damaged row) */
+	tt_hist_add_bucket(g, tt_hist_bucket(INT64_MAX) + 1, 5);
+	tt_hist_add_bucket(g, 3, -1);
+	assert_i64(tt_hist_count(g), tt_hist_count(h));
+	tt_hist_free(h);
+	tt_hist_free(g);
+}
+
+/*
+ * A model loaded from rollup rows: its open starts are orphans but those
+ * named running, which age; finishing one of each through deltas; day
+ * and summary rows.
+ */
+static void
+test_load(void **state)
+{
+	static const int64_t	 recent[40] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct tt_stats		*st = tt_stats_create(HOUR);
+	struct tt_stats_delta	 d;
+	struct tt_cmd_stats	 c;
+	struct tt_summary	*s;
+	struct tt_event		 ev;
+	struct tt_hist		*h;
+	size_t			 n;
+
+	(void)state;
+	h = tt_stats_load_cmd(st, TT_SRC_WERF, "build", 10, 2, 3, T0, 900,
+	    recent, 40);
+	tt_hist_add_bucket(h, tt_hist_bucket(100), 6);
+	tt_hist_add_bucket(h, tt_hist_bucket(900), 4);
+	tt_stats_load_open(st, TT_SRC_WERF, "build", "young", T0 - MIN);
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 10, 2, 1, 2);
+	TIMED_IS(c, 10, 100, 900, 900, 900);
+	assert_int_equal(c.nrecent, TT_RECENT);
+	assert_i64(c.recent[0], 9);	/* the last 32 of 40 */
+	assert_i64(c.last_seen, T0);
+	assert_int_equal(tt_stats_held(st, NULL), 1);
+
+	/* the young one finishes, through the delta the store would send */
+	tt_event_init(&ev);
+	ev.source = TT_SRC_WERF;
+	ev.phase = TT_PHASE_FINISH;
+	ev.ts = T0 + SEC;
+	ev.execution_id = dup_str("young");
+	tt_stats_delta_init(&d);
+	d.source = TT_SRC_WERF;
+	d.ts = ev.ts;
+	tt_local_day(ev.ts, d.day);
+	d.command = dup_str("build");
+	d.finished = 1;
+	d.duration_ms = 61000;
+	d.open = -1;
+	d.start_ts = T0 - MIN;
+	tt_stats_apply(st, &ev, &d);
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 11, 2, 0, 2);
+	assert_i64(c.max_ms, 61000);
+	assert_int_equal(tt_stats_held(st, NULL), 0);
+	/* an orphan's finish */
+	free(ev.execution_id);
+	ev.execution_id = dup_str("old");
+	tt_stats_apply(st, &ev, &d);
+	c = cmd_at(st, T0, TT_SRC_WERF, "build");
+	CMD_IS(c, 12, 2, 0, 1);
+	tt_stats_delta_clear(&d);
+	tt_event_clear(&ev);
+
+	/* a running one ages into an orphan, and leaves the model */
+	tt_stats_load_cmd(st, TT_SRC_DEVPOD, "up", 0, 0, 1, TT_NONE, TT_NONE,
+	    NULL, 0);
+	tt_stats_load_open(st, TT_SRC_DEVPOD, "up", "x", T0);
+	c = cmd_at(st, T0, TT_SRC_DEVPOD, "up");
+	CMD_IS(c, 0, 0, 1, 0);
+	TIMED_IS(c, 0, TT_NONE, TT_NONE, TT_NONE, TT_NONE);
+	c = cmd_at(st, T0 + 2 * HOUR, TT_SRC_DEVPOD, "up");
+	CMD_IS(c, 0, 0, 0, 1);
+	assert_int_equal(tt_stats_held(st, NULL), 0);
+
+	tt_stats_load_day(st, "2026-01-05", TT_SRC_WERF, 5, 4, 1, 2);
+	tt_stats_load_day(st, "bad", TT_SRC_WERF, 5, 4, 1, 2);
+	/* the two finishes above, and the row */
+	DAY_IS(st, "2026-01-05", TT_SRC_WERF, 7, 6, 1, 2);
+	assert_int_equal(ndays(st), 1);
+
+	assert_int_equal(tt_stats_load_summary(st, "2026-01-05",
+	    TT_SRC_DEVTRON, "c1", T0, "[[\"userCount\",3],[\"x\",1.5],"
+	    "[\"bad\"],[1,2]]"), 0);
+	assert_int_equal(tt_stats_load_summary(st, "2026-01-05",
+	    TT_SRC_DEVTRON, "c1", T0 - 1, "[[\"userCount\",1]]"), 0);
+	assert_int_equal(tt_stats_load_summary(st, "2026-01-05",
+	    TT_SRC_DEVTRON, "c2", T0, "not json"), -1);
+	n = tt_stats_summaries(st, &s);
+	assert_int_equal(n, 1);
+	assert_int_equal(s[0].ncounts, 2);
+	assert_str(s[0].counts[0].key, "userCount");
+	assert_true(s[0].counts[0].value == 3);
+	assert_true(s[0].counts[1].value == 1.5);
+	free(s);
+	tt_stats_free(st);
+}
+
+/*
+ * What tt_summary_json keeps is what the model shows, in order; none for
+ * an event without properties.
+ */
+static void
+test_summary_json(void **state)
+{
+	struct tt_event	 ev;
+	char		*j;
+
+	(void)state;
+	tt_event_init(&ev);
+	ev.source = TT_SRC_DEVTRON;
+	ev.name = dup_str("Summary");
+	assert_true(tt_event_is_summary(&ev));
+	ev.data = dup_str("{\"properties\":{\"$lib\":\"x\",\"b\":2,\"a\":1e300,"
+	    "\"s\":\"t\",\"n\":-0.25}}");
+	ev.data_len = strlen(ev.data);
+	j = tt_summary_json(&ev);
+	assert_str(j, "[[\"b\",2],[\"a\",1e+300],[\"n\",-0.25]]");
+	free(j);
+	free(ev.data);
+	ev.data = dup_str("{\"properties\":[]}");
+	ev.data_len = strlen(ev.data);
+	assert_null(tt_summary_json(&ev));
+	free(ev.name);
+	ev.name = dup_str("Summary2");
+	assert_false(tt_event_is_summary(&ev));
+	tt_event_clear(&ev);
+}
+
+/*
+ * The live model holds no finished execution: starts and finishes applied
+ * as deltas leave nothing behind, open starts leave when they age.
+ * tt_stats_add() keeps every execution it saw (its history).
+ */
+static void
+test_bounded(void **state)
+{
+	struct tt_stats		*live = tt_stats_create(HOUR);
+	struct tt_stats		*add = tt_stats_create(HOUR);
+	struct tt_stats_delta	 d;
+	struct tt_exec		 x;
+	struct tt_event		 ev;
+	struct tt_cmd_stats	 c;
+	char			 id[32];
+	size_t			 execs;
+	int			 i, k;
+
+	(void)state;
+	tt_event_init(&ev);
+	ev.source = TT_SRC_WERF;
+	ev.command = dup_str("build");
+	for (i = 0; i < 10000; i++) {
+		snprintf(id, sizeof id, "x%d", i);
+		ev.execution_id = id;
+		memset(&x, 0, sizeof x);
+		x.command = "build";
+		for (k = 0; k < 2; k++) {
+			ev.phase = k == 0 ? TT_PHASE_START : TT_PHASE_FINISH;
+			ev.ts = T0 + (int64_t)i * SEC + k * SEC / 2;
+			/* the last 100 only start */
+			if (k == 1 && i >= 9900)
+				break;
+			tt_stats_delta_init(&d);
+			d.source = ev.source;
+			d.ts = ev.ts;
+			tt_local_day(ev.ts, d.day);
+			tt_exec_step(&x, &ev, &d);
+			tt_stats_apply(live, &ev, &d);
+			tt_stats_delta_clear(&d);
+			tt_stats_add(add, &ev);
+		}
+	}
+	ev.execution_id = NULL;
+	tt_event_clear(&ev);
+	c = cmd_at(live, T0 + 10000 * SEC, TT_SRC_WERF, "build");
+	CMD_IS(c, 9900, 0, 100, 0);
+	assert_i64(c.max_ms, 500);
+	assert_int_equal(tt_stats_held(live, &execs), 100);
+	assert_int_equal(execs, 0);
+	assert_int_equal(tt_stats_held(add, &execs), 100);
+	assert_int_equal(execs, 10000);
+	models_same(live, add, T0 + 10000 * SEC);
+	c = cmd_at(live, T0 + 5 * HOUR, TT_SRC_WERF, "build");
+	CMD_IS(c, 9900, 0, 0, 100);
+	assert_int_equal(tt_stats_held(live, NULL), 0);
+	tt_stats_free(live);
+	tt_stats_free(add);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, tz_utc, tz_utc)
 
 int
@@ -1631,6 +1936,12 @@ main(void)
 		T(test_extreme_days),
 		T(test_extreme_durations),
 		T(test_extreme_summary),
+		T(test_day_cache_random),
+		T(test_zone_id),
+		T(test_hist_buckets),
+		T(test_load),
+		T(test_summary_json),
+		T(test_bounded),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

@@ -12,6 +12,12 @@
  * flushes, opt-out changes as jobs, closing with work out, a bounded WAL.
  * And the collector's filter of repeated log lines (cli/collector.h).
  *
+ * Rollups (store/rollup.c): after commits of every pairing case, after a
+ * commit that fails half-way (with and without a writer), after the
+ * migration of a database that had none, in another time zone, for one
+ * source, past rows stored without them: always what a replay of the
+ * committed events gives.
+ *
  * Each test gets its own database file from mkstemp(); the teardown closes
  * the store and removes the file and its -wal, -shm and -journal.  Waits
  * are for a state (with a 10 s limit), never for a fixed time.
@@ -102,9 +108,12 @@ on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
 }
 
 static void
-on_event(void *arg, const struct tt_event *ev)
+on_event(void *arg, const struct tt_event *ev,
+    const struct tt_stats_delta *d)
 {
 	struct fixture	*fx = arg;
+
+	(void)d;
 
 	assert_true(fx->nids < MAX_EVENTS);
 	fx->ids[fx->nids++] = ev->id;
@@ -2265,13 +2274,720 @@ test_pack_migrate(void **state)
 		free(ctype);
 		free(body);
 	}
+	/* from the events: the rollups count the 400 the DELETE took away
+	 * behind their back (teltop deletes no event) */
 	priv[0] = '\0';
-	assert_int_equal(store_privacy(fx->st, TT_NONE, NULL, priv_row, priv,
-	    &cause), 0);
+	assert_int_equal(store_privacy(fx->st, INT64_MIN + 1, NULL, priv_row,
+	    priv, &cause), 0);
 	assert_str(priv, "devpod uuid install_id 0 32;");
 	close_store(fx);
 	assert_int_equal(stat(fx->path, &after), 0);
 	assert_true(after.st_size < before.st_size);
+}
+
+/* ---- rollups ---- */
+
+/*
+ * The rollup tests compare three models of the same committed events: a
+ * reference fed every event with tt_stats_add() (what the replay at start
+ * used to build), the model store_rollup_load() reads from the rollup
+ * tables, and a live one fed the deltas of the event callback.
+ */
+#define RNOW	(T0 + 30 * 60 * 1000000LL)	/* the models' "now" */
+
+/* One event of a rollup scenario; ts is T0 + ts seconds. */
+struct rspec {
+	enum tt_source	 src;
+	enum tt_phase	 phase;
+	const char	*name;
+	const char	*command;
+	const char	*exec;
+	const char	*client;
+	const char	*error;
+	int64_t		 code;
+	int64_t		 dur;
+	int64_t		 ts;
+	const char	*pii;
+	const char	*data;
+};
+
+#define W_START(x, cl, t)	{ TT_SRC_WERF, TT_PHASE_START, "CommandStarted", \
+	"werf converge", (x), (cl), NULL, TT_NONE, TT_NONE, (t), NULL, NULL }
+#define W_FINISH(x, cl, t, code, dur) { TT_SRC_WERF, TT_PHASE_FINISH, \
+	"CommandExited", "werf converge", (x), (cl), NULL, (code), (dur), (t), \
+	NULL, NULL }
+#define SUMMARY(cl, t, counts) { TT_SRC_DEVTRON, TT_PHASE_POINT, "Summary", \
+	NULL, NULL, (cl), NULL, TT_NONE, TT_NONE, (t), NULL, \
+	"{\"event\":\"Summary\",\"properties\":{" counts "}}" }
+#define PII_IP	"[{\"field\":\"properties.$ip\",\"kind\":\"ip\",\"grade\":\"red\"}," \
+	"{\"field\":\"distinct_id\",\"kind\":\"install_id\",\"grade\":\"yellow\"}]"
+#define PII_ID	"[{\"field\":\"distinct_id\",\"kind\":\"install_id\",\"grade\":\"yellow\"}]"
+
+/* What the rollup tests keep: the models and the events committed. */
+struct rfix {
+	struct tt_stats	*ref;		/* tt_stats_add() of each committed */
+	struct tt_stats	*live;		/* the callback's deltas */
+	int		 nevents;	/* committed */
+};
+
+static struct rfix	rfx;
+
+/* The event callback: the deltas go into the live model, the events
+ * into the reference. */
+static void
+rollup_on_event(void *arg, const struct tt_event *ev,
+    const struct tt_stats_delta *d)
+{
+	(void)arg;
+	assert_non_null(d);
+	tt_stats_apply(rfx.live, ev, d);
+	tt_stats_add(rfx.ref, ev);
+	rfx.nevents++;
+}
+
+static void
+rollup_begin(struct fixture *fx)
+{
+	rfx.ref = tt_stats_create(0);
+	rfx.live = tt_stats_create(0);
+	rfx.nevents = 0;
+	store_set_event_cb(fx->st, rollup_on_event, fx);
+}
+
+static void
+rollup_finish(void)
+{
+	tt_stats_free(rfx.ref);
+	tt_stats_free(rfx.live);
+	memset(&rfx, 0, sizeof rfx);
+}
+
+/* Queue the events of a scenario as one batch (not yet committed). */
+static void
+rollup_submit(struct fixture *fx, const struct rspec *r, size_t n)
+{
+	struct tt_batch	 b;
+	struct tt_event	*ev;
+	size_t		 i;
+
+	tt_batch_init(&b);
+	for (i = 0; i < n; i++) {
+		ev = tt_batch_add(&b);
+		ev->received_at = T0;
+		ev->ts = T0 + r[i].ts * 1000000LL;
+		ev->source = r[i].src;
+		ev->format = "generic";
+		ev->phase = r[i].phase;
+		ev->name = dup_str(r[i].name);
+		ev->command = dup_str(r[i].command);
+		ev->execution_id = dup_str(r[i].exec);
+		ev->client_id = dup_str(r[i].client);
+		ev->error = dup_str(r[i].error);
+		ev->exit_code = r[i].code;
+		ev->duration_ms = r[i].dur;
+		ev->pii = dup_str(r[i].pii);
+		ev->data = dup_str(r[i].data != NULL ? r[i].data : "{}");
+		ev->data_len = strlen(ev->data);
+	}
+	store_submit(fx->st, &b, NULL);
+	tt_batch_clear(&b);
+}
+
+/* Two models give the same snapshots at now. */
+static void
+models_equal(struct tt_stats *a, struct tt_stats *b, int64_t now)
+{
+	struct tt_cmd_stats	*ca, *cb;
+	struct tt_day_stats	*da, *db;
+	struct tt_summary	*sa, *sb;
+	size_t			 na, nb, i, k;
+
+	na = tt_stats_commands(a, now, &ca);
+	nb = tt_stats_commands(b, now, &cb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(ca[i].source, cb[i].source);
+		assert_str(ca[i].command, cb[i].command);
+		assert_i64(ca[i].count, cb[i].count);
+		assert_i64(ca[i].failures, cb[i].failures);
+		assert_i64(ca[i].with_duration, cb[i].with_duration);
+		assert_i64(ca[i].p50_ms, cb[i].p50_ms);
+		assert_i64(ca[i].p95_ms, cb[i].p95_ms);
+		assert_i64(ca[i].p99_ms, cb[i].p99_ms);
+		assert_i64(ca[i].max_ms, cb[i].max_ms);
+		assert_i64(ca[i].running, cb[i].running);
+		assert_i64(ca[i].orphans, cb[i].orphans);
+		assert_i64(ca[i].last_seen, cb[i].last_seen);
+		assert_int_equal(ca[i].nrecent, cb[i].nrecent);
+		for (k = 0; k < (size_t)ca[i].nrecent; k++)
+			assert_i64(ca[i].recent[k], cb[i].recent[k]);
+	}
+	free(ca);
+	free(cb);
+	na = tt_stats_days(a, &da);
+	nb = tt_stats_days(b, &db);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_str(da[i].day, db[i].day);
+		assert_int_equal(da[i].source, db[i].source);
+		assert_i64(da[i].events, db[i].events);
+		assert_i64(da[i].commands, db[i].commands);
+		assert_i64(da[i].failures, db[i].failures);
+		assert_i64(da[i].clients, db[i].clients);
+	}
+	free(da);
+	free(db);
+	na = tt_stats_summaries(a, &sa);
+	nb = tt_stats_summaries(b, &sb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_str(sa[i].day, sb[i].day);
+		assert_str(sa[i].client_id, sb[i].client_id);
+		assert_int_equal(sa[i].ncounts, sb[i].ncounts);
+		for (k = 0; k < sa[i].ncounts; k++) {
+			assert_str(sa[i].counts[k].key, sb[i].counts[k].key);
+			assert_true(sa[i].counts[k].value ==
+			    sb[i].counts[k].value);
+		}
+	}
+	free(sa);
+	free(sb);
+}
+
+/* The privacy rows, one "source field kind grade n" a line, in order. */
+static void
+add_priv_line(void *arg, const struct store_privacy_row *r)
+{
+	char	*buf = arg;
+	size_t	 n = strlen(buf);
+
+	snprintf(buf + n, 1024 - n, "%s %s %s %s %lld\n", r->source, r->field,
+	    r->kind, r->red ? "red" : "yellow", (long long)r->events);
+}
+
+/*
+ * The rollups read back as the reference: commands, days, summaries
+ * (store_rollup_load) and the privacy summary (from the rollups, and by
+ * the events' own query over every time); the live model too.
+ */
+static void
+rollups_agree(struct fixture *fx)
+{
+	struct tt_stats	*loaded = tt_stats_create(0);
+	char		*cause = NULL, rolled[1024] = "", scanned[1024] = "";
+
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 0);
+	assert_null(cause);
+	models_equal(rfx.ref, loaded, RNOW);
+	models_equal(rfx.ref, rfx.live, RNOW);
+	tt_stats_free(loaded);
+	assert_int_equal(store_privacy(fx->st, TT_NONE, NULL, add_priv_line,
+	    rolled, &cause), 0);
+	assert_int_equal(store_privacy(fx->st, INT64_MIN + 1, NULL,
+	    add_priv_line, scanned, &cause), 0);
+	assert_str(rolled, scanned);
+	assert_i64(store_event_count(fx->st), rfx.nevents);
+	assert_i64(store_rollup_events(fx->st), rfx.nevents);
+}
+
+/* The scenario: what commits one to four hold. */
+static const struct rspec rs1[] = {
+	W_START("e1", "c1", 1),
+	W_FINISH("e1", "c1", 2, 0, 1500),
+	W_START("e2", "c2", 3),			/* open until rs4 */
+	W_FINISH("e3", "c2", 10, 1, TT_NONE),	/* its start in rs2 */
+	{ TT_SRC_GENERIC, TT_PHASE_FINISH, "bench", "bench run", NULL, "c3",
+	  NULL, 0, 300, 5, NULL, NULL },
+	{ TT_SRC_GENERIC, TT_PHASE_START, "bench", "bench idle", NULL, "c3",
+	  NULL, TT_NONE, TT_NONE, 5, NULL, NULL },
+	SUMMARY("d1", 5, "\"userCount\":3,\"clusterCount\":2"),
+	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", NULL, NULL, "d1", NULL,
+	  TT_NONE, TT_NONE, 6, PII_ID, NULL },
+};
+static const struct rspec rs2[] = {
+	W_START("e3", "c2", 4),			/* after its finish */
+	W_FINISH("e1", "c1", 2, 0, 1500),	/* a duplicate */
+	W_START("e1", "c1", 1),			/* a duplicate */
+	{ TT_SRC_DEVPOD, TT_PHASE_FINISH, "devpod_cli", "devpod up", NULL,
+	  "c1", "boom", TT_NONE, TT_NONE, 86400 + 7, NULL, NULL },
+	SUMMARY("d1", 8, "\"summary\":{\"userCount\":4,\"x\":1.5}"),
+	SUMMARY("d1", 4, "\"userCount\":1"),	/* older: loses */
+	W_FINISH("e4", "c4", 20, 0, -5),	/* timed, nothing added */
+	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Login", NULL, NULL, "d2", NULL,
+	  TT_NONE, TT_NONE, 9, PII_IP, NULL },
+	W_START("e5", "c5", -7200),		/* an orphan at RNOW */
+};
+static const struct rspec rs3[] = {
+	W_START("e4", "c4", 19),		/* no span: e4 was timed */
+	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Login", NULL, NULL, "d2", NULL,
+	  TT_NONE, TT_NONE, 9, PII_IP, NULL },
+	W_START("e6", "c6", 30),
+	W_FINISH("e6", "c6", 31, 0, TT_NONE),	/* paired in one batch */
+};
+static const struct rspec rs4[] = {
+	W_FINISH("e2", "c2", 20, 0, TT_NONE),	/* a late finish: 17 s */
+	W_FINISH("e5", "c5", -7000, 2, TT_NONE),	/* the orphan's */
+	W_FINISH("e5", "c5", -7000, 2, TT_NONE),	/* a duplicate */
+	W_FINISH("e1", "c1", 99, 0, 7),		/* again, another time */
+};
+
+#define RSUBMIT(fx, a)	rollup_submit((fx), (a), sizeof (a) / sizeof (a)[0])
+
+/*
+ * Rollups after each commit of a scenario with every pairing case: starts
+ * and finishes in either order and in separate commits, duplicates across
+ * commits, a late finish paired through the index, an orphan's finish,
+ * id-less finishes and starts, Devtron Summaries (latest wins, both
+ * shapes), privacy findings, clients over two days.
+ */
+static void
+test_rollup_commits(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_cmd_stats *c;
+	struct tt_batch	 b;
+	size_t		 i, n;
+	int		 k;
+
+	rollup_begin(fx);
+	RSUBMIT(fx, rs1);
+	flush(fx);
+	rollups_agree(fx);
+	RSUBMIT(fx, rs2);
+	flush(fx);
+	rollups_agree(fx);
+	RSUBMIT(fx, rs3);
+	flush(fx);
+	rollups_agree(fx);
+	/* between the start and the late finish: commits of other events */
+	tt_batch_init(&b);
+	for (k = 0; k < 50; k++) {
+		for (i = 0; i < 20; i++)
+			add(&b, k * 20 + (int64_t)i, TT_SRC_GENERIC,
+			    TT_PHASE_POINT, "filler", NULL, NULL, TT_NONE,
+			    TT_NONE);
+		submit(fx, &b);
+		flush(fx);
+	}
+	/* the live model ages e5 into an orphan before its finish comes */
+	free((tt_stats_commands(rfx.live, RNOW, &c), c));
+	free((tt_stats_commands(rfx.ref, RNOW, &c), c));
+	RSUBMIT(fx, rs4);
+	flush(fx);
+	rollups_agree(fx);
+
+	/* what the scenario should give, to be sure the three agree on it */
+	n = tt_stats_commands(rfx.ref, RNOW, &c);
+	for (i = 0; i < n; i++) {
+		if (strcmp(c[i].command, "werf converge") != 0)
+			continue;
+		/*
+		 * e1..e6 finished once each, e3 and e5 failed; timed: e1
+		 * 1.5 s, e3 6 s, e6 1 s, e2 17 s, e5 200 s (e4 timed at
+		 * -5 ms: nothing added)
+		 */
+		assert_i64(c[i].count, 6);
+		assert_i64(c[i].failures, 2);
+		assert_i64(c[i].with_duration, 5);
+		assert_i64(c[i].max_ms, 200000);
+		assert_i64(c[i].running, 0);
+		assert_i64(c[i].orphans, 0);
+	}
+	free(c);
+	rollup_finish();
+}
+
+/*
+ * A commit that fails after some of its events and rollup rows were
+ * written (a trigger refuses its last event) keeps nothing: the rollups
+ * are those of the commits before, and the same events minus the refused
+ * one count in full at the next commit.  Without a writer and with one.
+ */
+static void
+rollup_abort(struct fixture *fx, int writer)
+{
+	struct rspec	 bad[sizeof rs2 / sizeof rs2[0] + 1];
+	sqlite3		*db;
+	char		*cause = NULL;
+
+	rollup_begin(fx);
+	if (writer) {
+		assert_int_equal(store_set_poster(fx->st, test_post, &fx->pq),
+		    0);
+		store_set_event_cb(fx->st, rollup_on_event, fx);
+	}
+	RSUBMIT(fx, rs1);
+	if (writer) {
+		flush(fx);
+		WAIT_FOR(fx, rfx.nevents == (int)(sizeof rs1 / sizeof rs1[0]));
+	} else
+		flush(fx);
+	rollups_agree(fx);
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER boom BEFORE INSERT "
+	    "ON events WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, "
+	    "'boom'); END", NULL, NULL, NULL), SQLITE_OK);
+	memcpy(bad, rs2, sizeof rs2);
+	bad[sizeof rs2 / sizeof rs2[0]] = (struct rspec){ TT_SRC_GENERIC,
+	    TT_PHASE_POINT, "boom", NULL, NULL, "c9", NULL, TT_NONE, TT_NONE,
+	    1, NULL, NULL };
+	RSUBMIT(fx, bad);
+	if (writer) {
+		flush(fx);
+		WAIT_FOR(fx, fx->ncalls == 2);
+	} else {
+		assert_int_equal(store_flush(fx->st, &cause), -1);
+		assert_non_null(strstr(cause, "boom"));
+		free(cause);
+	}
+	assert_int_equal(fx->calls[fx->ncalls - 1].ok, 0);
+	rollups_agree(fx);
+
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER boom", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	RSUBMIT(fx, rs2);
+	RSUBMIT(fx, rs3);
+	flush(fx);
+	if (writer)
+		WAIT_FOR(fx, fx->ncalls == 3);
+	assert_int_equal(fx->calls[fx->ncalls - 1].ok, 1);
+	rollups_agree(fx);
+	rollup_finish();
+}
+
+static void
+test_rollup_abort(void **state)
+{
+	rollup_abort(*state, 0);
+}
+
+static void
+test_rollup_abort_writer(void **state)
+{
+	rollup_abort(*state, 1);
+}
+
+/* Empty the rollups and take the schema back to before them. */
+static void
+unmigrate(const char *path)
+{
+	static const char *const tables[] = { "rollup_cmd", "rollup_hist",
+	    "rollup_open", "rollup_day", "rollup_client", "rollup_summary",
+	    "rollup_privacy", "rollup_meta" };
+	sqlite3		*db;
+	char		 sql[64];
+	size_t		 i;
+
+	assert_true(store_rollup_migration() > 0);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		snprintf(sql, sizeof sql, "DROP TABLE %s", tables[i]);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+	    store_rollup_migration());
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * An existing database (its events stored before there were rollups)
+ * gets them at open, as a replay of its events gives them; and rollups
+ * of another time zone are refused by the reader and rebuilt by
+ * store_rollup_sync().
+ */
+static void
+test_rollup_migration(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_stats	*loaded;
+	sqlite3		*db;
+	char		*cause = NULL;
+	int64_t		 rolled;
+	int		 v, rebuilt;
+
+	rollup_begin(fx);
+	RSUBMIT(fx, rs1);
+	RSUBMIT(fx, rs2);
+	flush(fx);
+	RSUBMIT(fx, rs3);
+	RSUBMIT(fx, rs4);
+	flush(fx);
+	close_store(fx);
+	v = schema_version(fx->path);
+	unmigrate(fx->path);
+
+	open_store(fx);
+	store_set_event_cb(fx->st, rollup_on_event, fx);
+	assert_int_equal(schema_version(fx->path), v);
+	rollups_agree(fx);
+
+	/* days of another zone: not read, rebuilt when asked */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE rollup_meta SET value = "
+	    "'elsewhere' WHERE key = 'zone'; UPDATE rollup_day SET events = "
+	    "0", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 1);
+	tt_stats_free(loaded);
+	assert_int_equal(store_rollup_sync(fx->st, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 1);
+	rollups_agree(fx);
+	assert_int_equal(store_rollup_sync(fx->st, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 0);
+	assert_i64(rolled, 0);
+
+	/* and the rollups go on from there */
+	RSUBMIT(fx, rs3);
+	flush(fx);
+	rollups_agree(fx);
+	rollup_finish();
+}
+
+static void
+rollup_feed(void *arg, const struct tt_event *ev)
+{
+	tt_stats_add(arg, ev);
+}
+
+/* One source's rollups are that source's share of the model. */
+static void
+test_rollup_source(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_stats		*loaded, *werf;
+	struct tt_day_stats	*d;
+	char			*cause = NULL;
+	size_t			 n, i;
+
+	rollup_begin(fx);
+	RSUBMIT(fx, rs1);
+	RSUBMIT(fx, rs2);
+	flush(fx);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, "werf", loaded, RNOW,
+	    &cause), 0);
+	werf = tt_stats_create(0);
+	assert_int_equal(store_scan(fx->st, TT_NONE, "werf", rollup_feed,
+	    werf, &cause), 0);
+	models_equal(werf, loaded, RNOW);
+	n = tt_stats_days(loaded, &d);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(d[i].source, TT_SRC_WERF);
+	free(d);
+	tt_stats_free(loaded);
+	tt_stats_free(werf);
+	rollup_finish();
+}
+
+/* The model a replay of every stored event gives. */
+static struct tt_stats *
+replay(struct fixture *fx)
+{
+	struct tt_stats	*m = tt_stats_create(0);
+	char		*cause = NULL;
+
+	assert_int_equal(store_scan(fx->st, TT_NONE, NULL, rollup_feed, m,
+	    &cause), 0);
+	return m;
+}
+
+/* Rows written with sqlite3 into events past the rollups (an old row's
+ * start, then a finish for an execution the rollups have open). */
+static void
+write_behind(struct fixture *fx, const char *name)
+{
+	sqlite3	*db;
+	char	 sql[512];
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	snprintf(sql, sizeof sql, "INSERT INTO events(received_at, ts, "
+	    "source, format, name, phase, client_id, execution_id, command, "
+	    "duration_ms, exit_code, pii) VALUES (%lld, %lld, 'werf', "
+	    "'werf-json', '%s', 'finish', 'behind', 'e2', 'werf converge', "
+	    "NULL, 3, '" PII_ID "'), (%lld, %lld, 'generic', 'generic', '%s', "
+	    "'point', 'behind2', NULL, NULL, NULL, NULL, NULL)", T0,
+	    T0 + 40 * 1000000LL, name, T0, T0 + 86400 * 3 * 1000000LL, name);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * Events stored past the rollups by something else than a teltop commit:
+ * readers replay until they are counted, which the next commit does, or
+ * store_rollup_sync() at a collector's start; then the rollups are what a
+ * replay gives, late finish included.
+ */
+static void
+test_rollup_behind(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_stats	*loaded, *all;
+	char		*cause = NULL, rolled_rows[1024] = "", scanned[1024] = "";
+	int64_t		 rolled;
+	int		 rebuilt;
+
+	rollup_begin(fx);
+	RSUBMIT(fx, rs1);
+	flush(fx);
+	write_behind(fx, "behind-a");
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 1);
+	tt_stats_free(loaded);
+	/* the privacy summary reads the events meanwhile */
+	assert_int_equal(store_privacy(fx->st, TT_NONE, NULL, add_priv_line,
+	    rolled_rows, &cause), 0);
+	assert_int_equal(store_privacy(fx->st, INT64_MIN + 1, NULL,
+	    add_priv_line, scanned, &cause), 0);
+	assert_str(rolled_rows, scanned);
+	assert_non_null(strstr(rolled_rows, "werf distinct_id install_id"));
+
+	/* the next commit counts them first */
+	RSUBMIT(fx, rs2);
+	flush(fx);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 0);
+	all = replay(fx);
+	models_equal(all, loaded, RNOW);
+	tt_stats_free(loaded);
+	tt_stats_free(all);
+
+	/* as does a collector's start, with nothing of its own to commit */
+	write_behind(fx, "behind-b");
+	assert_int_equal(store_rollup_sync(fx->st, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 0);
+	assert_i64(rolled, 2);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, loaded, RNOW,
+	    &cause), 0);
+	all = replay(fx);
+	models_equal(all, loaded, RNOW);
+	tt_stats_free(loaded);
+	tt_stats_free(all);
+	assert_i64(store_rollup_events(fx->st), store_event_count(fx->st));
+	rollup_finish();
+}
+
+/* The loaded model's row of "werf converge". */
+static struct tt_cmd_stats
+converge(struct fixture *fx, struct tt_stats **m)
+{
+	struct tt_cmd_stats	*c, r;
+	char			*cause = NULL;
+	size_t			 n, i;
+
+	*m = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(fx->st, NULL, *m, RNOW, &cause), 0);
+	n = tt_stats_commands(*m, RNOW, &c);
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].command, "werf converge") == 0)
+			r = c[i];
+	free(c);
+	return r;
+}
+
+/*
+ * After a restart (nothing remembered): a finish sent again with its time
+ * (a retry of an unacknowledged request) counts once, through events_ts;
+ * a late finish pairs with its start through events_execution.  What no
+ * index holds: a second finish at another time counts again, a start
+ * after its finish stays open (within a run, the window pairs them: the
+ * commits test).
+ */
+static void
+test_rollup_restart(void **state)
+{
+	static const struct rspec before[] = {
+		W_START("r1", "c1", 1),
+		W_FINISH("r1", "c1", 3, 0, 1500),
+		W_FINISH("r2", "c1", 5, 1, TT_NONE),
+		W_START("r3", "c1", 7),
+		W_FINISH("r4", "c1", 9, 0, TT_NONE),
+	};
+	static const struct rspec after[] = {
+		W_FINISH("r1", "c1", 3, 0, 1500),	/* retries */
+		W_FINISH("r2", "c1", 5, 1, TT_NONE),
+		W_FINISH("r3", "c1", 12, 0, TT_NONE),	/* late: 5 s */
+		W_START("r3", "c1", 7),			/* a retry */
+		W_FINISH("r2", "c1", 6, 1, TT_NONE),	/* another time */
+		W_START("r4", "c1", 8),			/* after its finish */
+	};
+	struct fixture		*fx = *state;
+	struct tt_cmd_stats	 c;
+	struct tt_stats		*m;
+
+	RSUBMIT(fx, before);
+	flush(fx);
+	c = converge(fx, &m);
+	/* r1 r2 r4 finished, r2 failed, r1 timed; r3 running */
+	assert_i64(c.count, 3);
+	assert_i64(c.failures, 1);
+	assert_i64(c.max_ms, 1500);
+	assert_i64(c.running + c.orphans, 1);
+	tt_stats_free(m);
+	close_store(fx);
+	open_store(fx);
+	RSUBMIT(fx, after);
+	flush(fx);
+	c = converge(fx, &m);
+	/* r1 r2 r4, r3 paired (5 s), r2 again; r4's start opens */
+	assert_i64(c.count, 5);
+	assert_i64(c.failures, 2);
+	assert_i64(c.max_ms, 5000);
+	assert_i64(c.running + c.orphans, 1);
+	assert_i64(c.with_duration, 2);
+	tt_stats_free(m);
+}
+
+/*
+ * A late finish pairs through an index: the queries of an execution's
+ * earlier events (its start, through events_execution; the same finish
+ * sent before, through events_ts) are searches, never scans of events
+ * (which, on every start and finish, would make ingest grow with them).
+ */
+static void
+test_rollup_exec_index(void **state)
+{
+	struct fixture	*fx = *state;
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	char		*q;
+	const char	*detail;
+	int		 rows, which;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	for (which = 0; which < 2; which++) {
+		q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s",
+		    store_rollup_exec_sql(which));
+		assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL),
+		    SQLITE_OK);
+		rows = 0;
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			detail = (const char *)sqlite3_column_text(s, 3);
+			rows++;
+			if (strstr(detail, "SCAN") != NULL ||
+			    strstr(detail, "INDEX") == NULL)
+				fail_msg("execution lookup %d: %s", which,
+				    detail);
+		}
+		assert_true(rows > 0);
+		sqlite3_finalize(s);
+		sqlite3_free(q);
+	}
+	sqlite3_close(db);
 }
 
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -2312,6 +3028,14 @@ main(void)
 		T(test_writer_stop),
 		T(test_writer_wal_bounded),
 		cmocka_unit_test(test_log_repeat),
+		T(test_rollup_commits),
+		T(test_rollup_abort),
+		T(test_rollup_abort_writer),
+		T(test_rollup_migration),
+		T(test_rollup_source),
+		T(test_rollup_exec_index),
+		T(test_rollup_behind),
+		T(test_rollup_restart),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
