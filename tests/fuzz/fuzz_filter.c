@@ -40,7 +40,7 @@ static const struct row {
 	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", "ucid", NULL, NULL,
 	    "v1", TT_NONE, TT_NONE },
 	{ TT_SRC_POSTHOG, TT_PHASE_POINT, "$pageview", "a'b", "%_x", "50%",
-	    NULL, INT64_MAX, INT64_MIN + 1 },
+	    NULL, INT64_MAX, -9.2e18 },
 	{ TT_SRC_GENERIC, TT_PHASE_FINISH, "g1", "=", "CONVERGE", "a~b",
 	    "1", -9223372036854775807LL, 0 },
 	{ TT_SRC_GENERIC, TT_PHASE_START, "g2", "!", "", "", "",
