@@ -2319,9 +2319,11 @@ struct rspec {
 #define SUMMARY(cl, t, counts) { TT_SRC_DEVTRON, TT_PHASE_POINT, "Summary", \
 	NULL, NULL, (cl), NULL, TT_NONE, TT_NONE, (t), NULL, \
 	"{\"event\":\"Summary\",\"properties\":{" counts "}}" }
-#define PII_IP	"[{\"field\":\"properties.$ip\",\"kind\":\"ip\",\"grade\":\"red\"}," \
-	"{\"field\":\"distinct_id\",\"kind\":\"install_id\",\"grade\":\"yellow\"}]"
-#define PII_ID	"[{\"field\":\"distinct_id\",\"kind\":\"install_id\",\"grade\":\"yellow\"}]"
+#define PII_ID1	"{\"field\":\"distinct_id\",\"kind\":\"install_id\"," \
+	"\"grade\":\"yellow\"}"
+#define PII_IP	"[{\"field\":\"properties.$ip\",\"kind\":\"ip\"," \
+	"\"grade\":\"red\"}," PII_ID1 "]"
+#define PII_ID	"[" PII_ID1 "]"
 
 /* What the rollup tests keep: the models and the events committed. */
 struct rfix {
