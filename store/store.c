@@ -806,8 +806,9 @@ store_submit(struct store *st, struct tt_batch *b,
 	p->n = b->n;
 	b->ev = NULL;
 	b->n = b->cap = 0;
-	for (i = 0; i < p->n; i++)
-		p->bytes += sizeof p->ev[i] + p->ev[i].data_len;
+	for (i = 0; i < p->n; i++)	/* data and findings: the big ones */
+		p->bytes += sizeof p->ev[i] + p->ev[i].data_len +
+		    (p->ev[i].pii != NULL ? strlen(p->ev[i].pii) : 0);
 	if (pl != NULL && p->n > 0) {
 		p->route = xstrdup(pl->route != NULL ? pl->route : "");
 		p->content_type = pl->content_type != NULL ?
@@ -1090,8 +1091,8 @@ write_clients(struct wconn *c, struct job *j, int *rc, char **cause)
 	struct hmap_slot	*sl;
 	const struct tt_event	*ev;
 	const char		*src;
-	char			*key;
-	size_t			 i, k, n;
+	char			*key, kbuf[256];
+	size_t			 i, k, n, ns;
 	int			 ret = 0;
 
 	hmap_init(&last);
@@ -1101,10 +1102,14 @@ write_clients(struct wconn *c, struct job *j, int *rc, char **cause)
 			if (ev->client_id == NULL)
 				continue;
 			src = tt_source_name(ev->source);
-			n = strlen(src) + 1 + strlen(ev->client_id);
-			key = xasprintf("%s%c%s", src, 0, ev->client_id);
+			ns = strlen(src);
+			n = ns + 1 + strlen(ev->client_id);
+			key = n < sizeof kbuf ? kbuf : xmalloc(n + 1);
+			memcpy(key, src, ns + 1);
+			memcpy(key + ns + 1, ev->client_id, n - ns);
 			*hmap_put(&last, key, n) = (void *)(intptr_t)ev->id;
-			free(key);
+			if (key != kbuf)
+				free(key);
 		}
 	for (i = 0; i < last.cap && ret == 0; i++) {
 		sl = &last.slots[i];

@@ -36,6 +36,14 @@
 #define WS_PROTOCOL	"teltop-ingest"
 #define REPLY_QUEUE_MAX	256	/* unanswered WS messages before we stop reading */
 #define REPLY_QUEUE_LOW	64
+/*
+ * Events held for the store past this (decoded, waiting for their commit)
+ * stop every WebSocket sender that has a message unanswered: it reads
+ * again once its replies are out.  A commit takes all that is held, so
+ * this bounds memory, not the size of a transaction that pays; a sender
+ * with nothing unanswered still reads (nothing else would wake it).
+ */
+#define HELD_PAUSE	(4u * 1024 * 1024)
 #define SEEN_MAX	4096	/* (source, client) pairs remembered per sender */
 #define WS_MSG_KEEP	65536	/* a bigger message buffer is freed after use */
 #define DEVTRON_OPTOUT	"/devtron/telemetry/opt-out/"
@@ -1143,6 +1151,7 @@ route_forget(struct hconn *c)
 static void
 ws_reply_push(struct conn *c, uint64_t ticket, char *text)
 {
+	struct ws	*ws = c->ws;
 	struct reply	*r = xcalloc(1, sizeof *r);
 
 	r->ticket = ticket;
@@ -1156,7 +1165,9 @@ ws_reply_push(struct conn *c, uint64_t ticket, char *text)
 	c->nreplies++;
 	if (ticket != 0 || text == NULL)
 		wait_add(c);
-	if (c->nreplies >= REPLY_QUEUE_MAX && !c->rx_paused) {
+	if ((c->nreplies >= REPLY_QUEUE_MAX || (ws->cfg.sink.held != NULL &&
+	    ws->cfg.sink.held(ws->cfg.sink.arg) > HELD_PAUSE)) &&
+	    !c->rx_paused) {
 		lws_rx_flow_control(c->wsi, 0);
 		c->rx_paused = 1;
 	}
