@@ -1,4 +1,4 @@
-// wsclient.mjs URL [--tag TAG]
+// wsclient.mjs URL [--tag TAG] [--only pipelined]
 //
 // Talks to teltop's WebSocket ingest endpoint (design.md: /ws, subprotocol
 // "teltop-ingest" or none; one JSON reply per message) with the `ws` library
@@ -16,6 +16,9 @@
 //   noproto    no subprotocol, one event           -> ok, accepted 1
 //   oversized  one 3 MiB event                     -> refused (ok:false or rejected 1,
 //              or a close 1009), and a new connection still works
+// and with --only pipelined, that case alone (not in the run above):
+//   pipelined  120 arrays of 100 events sent without waiting (client_id
+//              "wsp-TAG")                          -> 120 replies, each accepted 100
 //
 // Every event carries "name":"ws-<case>-<n>-TAG" and "client_id":"ws-TAG".
 // Prints one JSON line per case: {"case","ok","why"?,"reply"}.  Exit 0 only
@@ -24,19 +27,23 @@ import WebSocket from 'ws';
 
 let url = null;
 let tag = 'wsc';
+let only = null;
 for (let i = 2; i < process.argv.length; i++) {
 	const a = process.argv[i];
 	if (a === '--tag')
 		tag = process.argv[++i];
+	else if (a === '--only')
+		only = process.argv[++i];
 	else if (!url)
 		url = a;
 }
 if (!url) {
-	console.error('usage: wsclient.mjs ws://HOST:PORT/ws [--tag TAG]');
+	console.error('usage: wsclient.mjs ws://HOST:PORT/ws [--tag TAG] [--only pipelined]');
 	process.exit(2);
 }
 
 const TIMEOUT = 5000;
+const PIPE_MESSAGES = 120;	// of 100 events, ~7.5 MB in all
 let failed = 0;
 
 function ev(kase, n, extra = {}) {
@@ -232,5 +239,36 @@ async function main() {
 	await stillWorks('after-oversized', ['teltop-ingest']);
 }
 
-await main();
+// pipelined: more events sent at once than the collector holds before it
+// pauses a sender (4 MiB); every reply must still come, in order
+async function pipelined() {
+	try {
+		const p = await connect(['teltop-ingest']);
+		const pad = 'p'.repeat(600);
+		for (let m = 1; m <= PIPE_MESSAGES; m++) {
+			const a = [];
+			for (let k = 1; k <= 100; k++)
+				a.push(ev('pipelined', (m - 1) * 100 + k,
+				    { client_id: `wsp-${tag}`, pad }));
+			p.ws.send(JSON.stringify(a));
+		}
+		let why = null, last = null;
+		for (let m = 1; m <= PIPE_MESSAGES && !why; m++) {
+			const r = await p.next();
+			if (r.timeout)
+				why = `reply ${m}: none within ${TIMEOUT} ms`;
+			else if (r.closed)
+				why = `reply ${m}: connection closed ${r.closed.code}`;
+			else if ((why = isOk(r.msg, 100)) !== null)
+				why = `reply ${m}: ${why}`;
+			last = r.msg;
+		}
+		report('pipelined', !why, why, last);
+		p.ws.close();
+	} catch (e) {
+		report('pipelined', false, `connect failed: ${e.message}`);
+	}
+}
+
+await (only === 'pipelined' ? pipelined() : main());
 process.exit(failed ? 1 : 0);

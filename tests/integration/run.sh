@@ -1425,6 +1425,23 @@ wrap_cases() {
 	run_case "wrap: usage errors exit 2, a missing command 127" case_wrap_usage
 }
 
+# 120 WebSocket arrays of 100 events sent at once (~7.5 MB, more than the
+# 4 MiB the collector holds before it pauses a sender): every reply comes,
+# in order, and every event is stored.  A collector of its own, so that the
+# 12,000 events stay out of the other cases' counts.
+case_ws_pipelined() {
+	node "$CLIENTS/wsclient.mjs" "ws://$AUX_ADDR/ws" --tag pipe --only pipelined \
+	    >"$T/pipe.out" 2>"$T/pipe.err" || { cat "$T/pipe.out" "$T/pipe.err"; return 1; }
+	grep -q '"case":"pipelined","ok":true' "$T/pipe.out" || { cat "$T/pipe.out"; return 1; }
+	local n
+	n=$("$TELTOP" events --db "$AUX_DB" --filter 'client_id=wsp-pipe' --format jsonl | wc -l)
+	[ "$n" -eq 12000 ] || { echo "stored $n of 12000"; return 1; }
+}
+
+pipe_cases() {
+	run_case "ws: 120 arrays of 100 sent at once, all acked and stored" case_ws_pipelined
+}
+
 demo_cases() {
 	run_case "demo --duration 2 --rate 200 --seed 1: every tool, werf paired, nothing rejected" case_demo
 	run_case "demo: unreachable collector, exit 1" case_demo_unreachable
@@ -1532,6 +1549,7 @@ run_case "privacy: findings stored, --explain, stats summary" case_privacy_expla
 
 with_aux wrap wrap_cases
 with_aux demo demo_cases
+with_aux pipe pipe_cases
 run_input_cases
 run_capture_cases
 
