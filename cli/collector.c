@@ -40,6 +40,8 @@
 #define FLUSH_DELAY_US	2000	/* group commit window */
 #define COUNT_FLUSH_US	250000	/* counters alone wait this long */
 #define FLUSH_NOW_AT	64	/* queued requests that flush at once */
+#define FLUSH_NOW_EVENTS 50	/* ... or events: a batch this big gains
+				   nothing from the window but its wait */
 #define TICK_US		100000	/* how often the registry is checked */
 #define LOG_REPEAT_US	2000000	/* identical log lines counted this long */
 
@@ -157,7 +159,8 @@ sink_submit(void *arg, struct tt_batch *b, const char *route,
 	privacy(b);
 	ticket = store_submit(co->store, b, *dropped == 0 && keep_body ?
 	    &pl : NULL);
-	ws_request_flush(co->ws, store_pending(co->store) >= FLUSH_NOW_AT ?
+	ws_request_flush(co->ws, store_pending(co->store) >= FLUSH_NOW_AT ||
+	    store_pending_events(co->store) >= FLUSH_NOW_EVENTS ?
 	    0 : FLUSH_DELAY_US);
 	return ticket;
 }

@@ -804,6 +804,7 @@ store_submit(struct store *st, struct tt_batch *b,
 	p->ticket = ++st->next_ticket;
 	p->ev = b->ev;
 	p->n = b->n;
+	st->npending_events += p->n;
 	b->ev = NULL;
 	b->n = b->cap = 0;
 	for (i = 0; i < p->n; i++)	/* data and findings: the big ones */
@@ -845,6 +846,13 @@ size_t
 store_pending(const struct store *st)
 {
 	return st->npending;
+}
+
+/* The events of those requests. */
+size_t
+store_pending_events(const struct store *st)
+{
+	return st->npending_events;
 }
 
 /* Bytes of events and payloads queued or being committed (loop thread). */
@@ -1221,6 +1229,7 @@ store_commit_job(struct store *st)
 	j->n = st->npending;
 	st->pending = NULL;
 	st->npending = st->cappending = 0;
+	st->npending_events = 0;
 	j->counts = st->counts;
 	memset(&st->counts, 0, sizeof st->counts);
 	j->drops = st->drops;

@@ -93,6 +93,7 @@ void		 store_counters_queued(const struct store *,
 		     struct tt_counters *c);
 /* Requests queued, not yet handed to a commit. */
 size_t		 store_pending(const struct store *);
+size_t		 store_pending_events(const struct store *);
 /* Bytes of events and payloads queued or being committed: what a held
  * write lock makes grow. */
 size_t		 store_held(const struct store *);

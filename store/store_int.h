@@ -112,6 +112,7 @@ struct store {
 	struct pending		*pending;
 	size_t			 held;		/* bytes queued, not yet done */
 	size_t			 npending;
+	size_t			 npending_events; /* theirs, in all */
 	size_t			 cappending;
 	uint64_t		 next_ticket;
 	struct tt_counters	 counts;	/* deltas not yet written */
