@@ -1183,12 +1183,20 @@ ws_job_done(struct decode_job *j)
 	struct reply	*r = NULL;
 	struct outcome	 o;
 
-	for (c = j->ws->waiting; c != NULL; c = c->wnext) {
-		for (r = c->rhead; r != NULL; r = r->next)
-			if (r->job == j->id)
-				break;
-		if (r != NULL)
+	/* decoded at once, its reply is its connection's last: look there
+	 * first, through every reply only if that fails */
+	for (c = j->ws->waiting; c != NULL; c = c->wnext)
+		if ((r = c->rtail) != NULL && r->job == j->id)
 			break;
+	if (c == NULL) {
+		r = NULL;
+		for (c = j->ws->waiting; c != NULL; c = c->wnext) {
+			for (r = c->rhead; r != NULL; r = r->next)
+				if (r->job == j->id)
+					break;
+			if (r != NULL)
+				break;
+		}
 	}
 	if (r == NULL) {	/* the connection went away */
 		decode_job_free(j);
