@@ -54,7 +54,7 @@
 # Event counts at scale 1: arrays and raw 200,000; http8 100,000; ws32
 # 50,000; http1 40,000; ws1 20,000; step 2 1,000,000 of each kind.  "teltop
 # stats" runs BENCH_REPEAT times too, but once only when it takes over 5 s.
-# About 9 minutes on the 2-core development machine with today's teltop,
+# About 5 minutes on the 2-core development machine with today's teltop,
 # 14 the first time (the big databases are built: 10 GB in TOOLS/cache,
 # which make clean removes).
 #
