@@ -271,14 +271,6 @@ col_pii(struct store *st, sqlite3_stmt *s, int i)
 	return store_row_pii(loop_reader(st), s, i);
 }
 
-static int64_t
-col_int(sqlite3_stmt *s, int i)
-{
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		return TT_NONE;
-	return sqlite3_column_int64(s, i);
-}
-
 /* A column that may hold a fraction (duration_ms: INTEGER or REAL). */
 static double
 col_num(sqlite3_stmt *s, int i)
@@ -315,8 +307,8 @@ row_event(struct store *st, sqlite3_stmt *s, struct tt_event *ev)
 
 	tt_event_init(ev);
 	ev->id = sqlite3_column_int64(s, 0);
-	ev->received_at = col_int(s, 1);
-	ev->ts = col_int(s, 2);
+	ev->received_at = store_col_int(s, 1);
+	ev->ts = store_col_int(s, 2);
 	t = (const char *)sqlite3_column_text(s, 3);
 	if (t == NULL || tt_source_parse(t, &ev->source) != 0)
 		ev->source = TT_SRC_GENERIC;
@@ -329,7 +321,7 @@ row_event(struct store *st, sqlite3_stmt *s, struct tt_event *ev)
 	ev->execution_id = col_dup(s, 8);
 	ev->command = col_dup(s, 9);
 	ev->duration_ms = col_num(s, 10);
-	ev->exit_code = col_int(s, 11);
+	ev->exit_code = store_col_int(s, 11);
 	ev->error = col_dup(s, 12);
 	ev->version = col_dup(s, 13);
 	ev->os = col_dup(s, 14);
@@ -411,7 +403,7 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 		sqlite3_bind_text(s, 2, source, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&ev);
-		ev.ts = col_int(s, 0);
+		ev.ts = store_col_int(s, 0);
 		t = (const char *)sqlite3_column_text(s, 1);
 		if (t == NULL || tt_source_parse(t, &ev.source) != 0)
 			ev.source = TT_SRC_GENERIC;
@@ -423,7 +415,7 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 		ev.execution_id = (char *)(uintptr_t)sqlite3_column_text(s, 5);
 		ev.command = (char *)(uintptr_t)sqlite3_column_text(s, 6);
 		ev.duration_ms = col_num(s, 7);
-		ev.exit_code = col_int(s, 8);
+		ev.exit_code = store_col_int(s, 8);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 9);
 		ev.data = sqlite3_column_int(s, 10) ? col_data(st, s, 11) :
 		    NULL;
@@ -443,32 +435,14 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 int64_t
 store_event_count(struct store *st)
 {
-	sqlite3_stmt	*s;
-	int64_t		 n = -1;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM events", -1, &s,
-	    NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return store_int64(st->db, "SELECT count(*) FROM events");
 }
 
 /* The highest event id stored (by any process); 0 if none, -1 on error. */
 int64_t
 store_last_id(struct store *st)
 {
-	sqlite3_stmt	*s;
-	int64_t		 n = -1;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM "
-	    "events", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return store_int64(st->db, "SELECT coalesce(max(id), 0) FROM events");
 }
 
 int

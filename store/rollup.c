@@ -324,29 +324,6 @@ run(struct rollup *r, sqlite3_stmt *s, int *rc, char **cause)
 	return 0;
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-static void
-bind_int(sqlite3_stmt *s, int i, int64_t v)
-{
-	if (v == TT_NONE)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_int64(s, i, v);
-}
-
-static int64_t
-col_int(sqlite3_stmt *s, int i)
-{
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		return TT_NONE;
-	return sqlite3_column_int64(s, i);
-}
-
 struct rollup *
 store_rollup_new(sqlite3 *db, struct pack *pk, char **cause)
 {
@@ -629,8 +606,8 @@ acc_cmd(struct rollup *r, enum tt_source src, const char *command, int *rc,
 	a->last_seen = a->max_ms = TT_NONE;
 	a->hist = tt_hist_create();
 	s = r->s[S_CMD_GET];
-	bind_text(s, 1, tt_source_name(src));
-	bind_text(s, 2, command);
+	store_bind_text(s, 1, tt_source_name(src));
+	store_bind_text(s, 2, command);
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		a->id = sqlite3_column_int64(s, 0);
 		a->nrecent = recent_read(sqlite3_column_blob(s, 1),
@@ -644,8 +621,8 @@ acc_cmd(struct rollup *r, enum tt_source src, const char *command, int *rc,
 		return NULL;
 	}
 	s = r->s[S_CMD_NEW];
-	bind_text(s, 1, tt_source_name(src));
-	bind_text(s, 2, command);
+	store_bind_text(s, 1, tt_source_name(src));
+	store_bind_text(s, 2, command);
 	if (run(r, s, rc, cause) != 0)
 		return NULL;
 	a->id = sqlite3_last_insert_rowid(r->db);
@@ -684,15 +661,15 @@ exec_state(struct rollup *r, const struct tt_event *ev, struct tt_exec *x,
 		return 0;
 	}
 	s = r->s[S_START];
-	bind_text(s, 1, ev->execution_id);
-	bind_text(s, 2, tt_source_name(ev->source));
+	store_bind_text(s, 1, ev->execution_id);
+	store_bind_text(s, 2, tt_source_name(ev->source));
 	sqlite3_bind_int64(s, 3, ev->id);
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&e);
 		e.command = (char *)(uintptr_t)sqlite3_column_text(s, 1);
 		e.name = (char *)(uintptr_t)sqlite3_column_text(s, 2);
 		x->started = 1;
-		x->start_ts = col_int(s, 0);
+		x->start_ts = store_col_int(s, 0);
 		x->command = *owned = xstrdup(tt_event_command(&e));
 	}
 	sqlite3_reset(s);
@@ -705,8 +682,8 @@ exec_state(struct rollup *r, const struct tt_event *ev, struct tt_exec *x,
 		return 0;
 	s = r->s[S_SAME_FINISH];
 	sqlite3_bind_int64(s, 1, ev->ts);
-	bind_text(s, 2, ev->execution_id);
-	bind_text(s, 3, tt_source_name(ev->source));
+	store_bind_text(s, 2, ev->execution_id);
+	store_bind_text(s, 3, tt_source_name(ev->source));
 	sqlite3_bind_int64(s, 4, ev->id);
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		x->finished = 1;	/* this one is sent again */
@@ -826,7 +803,7 @@ txn_begin(struct rollup *r, int64_t first, int *rc, char **cause)
 	if (!same) {
 		/* Days of another zone, or none: ours will not agree. */
 		s = r->s[S_ZONE_SET];
-		bind_text(s, 1, "");
+		store_bind_text(s, 1, "");
 		if (run(r, s, rc, cause) != 0)
 			return -1;
 	}
@@ -874,9 +851,9 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 		    hmap_get(&r->known, r->kbuf, n) == NULL) {
 			*hmap_put(&r->t.clients, r->kbuf, n) = r;
 			s = r->s[S_CLIENT];
-			bind_text(s, 1, d->day);
-			bind_text(s, 2, tt_source_name(ev->source));
-			bind_text(s, 3, ev->client_id);
+			store_bind_text(s, 1, d->day);
+			store_bind_text(s, 2, tt_source_name(ev->source));
+			store_bind_text(s, 3, ev->client_id);
 			if (run(r, s, rc, cause) != 0)
 				return -1;
 			if (sqlite3_changes(r->db) > 0) {
@@ -888,11 +865,12 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 	if ((d->summary = tt_event_is_summary(ev)) &&
 	    (json = tt_summary_json(ev)) != NULL) {
 		s = r->s[S_SUMMARY];
-		bind_text(s, 1, d->day);
-		bind_text(s, 2, tt_source_name(ev->source));
-		bind_text(s, 3, ev->client_id != NULL ? ev->client_id : "");
+		store_bind_text(s, 1, d->day);
+		store_bind_text(s, 2, tt_source_name(ev->source));
+		store_bind_text(s, 3, ev->client_id != NULL ?
+		    ev->client_id : "");
 		sqlite3_bind_int64(s, 4, ev->ts);
-		bind_text(s, 5, json);
+		store_bind_text(s, 5, json);
 		step = run(r, s, rc, cause);
 		free(json);
 		if (step != 0)
@@ -944,14 +922,14 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 	c->open += d->open;
 	if (d->open > 0) {
 		s = r->s[S_OPEN];
-		bind_text(s, 1, tt_source_name(ev->source));
-		bind_text(s, 2, ev->execution_id);
+		store_bind_text(s, 1, tt_source_name(ev->source));
+		store_bind_text(s, 2, ev->execution_id);
 		sqlite3_bind_int64(s, 3, c->id);
 		sqlite3_bind_int64(s, 4, d->start_ts);
 	} else {
 		s = r->s[S_CLOSE];
-		bind_text(s, 1, tt_source_name(ev->source));
-		bind_text(s, 2, ev->execution_id);
+		store_bind_text(s, 1, tt_source_name(ev->source));
+		store_bind_text(s, 2, ev->execution_id);
 	}
 	return run(r, s, rc, cause);
 }
@@ -970,8 +948,8 @@ flush_cmd(struct rollup *r, struct acc_cmd *c, int *rc, char **cause)
 	sqlite3_bind_int64(s, 2, c->count);
 	sqlite3_bind_int64(s, 3, c->failures);
 	sqlite3_bind_int64(s, 4, c->open);
-	bind_int(s, 5, c->last_seen);
-	bind_int(s, 6, c->max_ms);
+	store_bind_int(s, 5, c->last_seen);
+	store_bind_int(s, 6, c->max_ms);
 	if (c->recent_changed) {
 		recent_write(c->recent, c->nrecent, blob);
 		sqlite3_bind_blob(s, 7, blob, c->nrecent * 8, SQLITE_STATIC);
@@ -1006,8 +984,8 @@ store_rollup_flush(struct rollup *r, int *rc, char **cause)
 		if (r->t.days.slots[i].key == NULL)
 			continue;
 		d = r->t.days.slots[i].value;
-		bind_text(s, 1, d->day);
-		bind_text(s, 2, tt_source_name(d->source));
+		store_bind_text(s, 1, d->day);
+		store_bind_text(s, 2, tt_source_name(d->source));
 		sqlite3_bind_int64(s, 3, d->events);
 		sqlite3_bind_int64(s, 4, d->commands);
 		sqlite3_bind_int64(s, 5, d->failures);
@@ -1020,10 +998,10 @@ store_rollup_flush(struct rollup *r, int *rc, char **cause)
 		if (r->t.priv.slots[i].key == NULL)
 			continue;
 		p = r->t.priv.slots[i].value;
-		bind_text(s, 1, p->source);
-		bind_text(s, 2, p->field);
-		bind_text(s, 3, p->kind);
-		bind_text(s, 4, p->grade);
+		store_bind_text(s, 1, p->source);
+		store_bind_text(s, 2, p->field);
+		store_bind_text(s, 3, p->kind);
+		store_bind_text(s, 4, p->grade);
 		sqlite3_bind_int64(s, 5, p->n);
 		if (run(r, s, rc, cause) != 0)
 			return -1;
@@ -1058,7 +1036,7 @@ roll_rows(struct rollup *r, int64_t after, int64_t before, int *rc,
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		tt_event_init(&ev);
 		ev.id = sqlite3_column_int64(s, 0);
-		ev.ts = col_int(s, 1);
+		ev.ts = store_col_int(s, 1);
 		t = (const char *)sqlite3_column_text(s, 2);
 		if (t == NULL || tt_source_parse(t, &ev.source) != 0)
 			ev.source = TT_SRC_GENERIC;
@@ -1071,7 +1049,7 @@ roll_rows(struct rollup *r, int64_t after, int64_t before, int *rc,
 		ev.command = (char *)(uintptr_t)sqlite3_column_text(s, 7);
 		if (sqlite3_column_type(s, 8) != SQLITE_NULL)
 			ev.duration_ms = sqlite3_column_double(s, 8);
-		ev.exit_code = col_int(s, 9);
+		ev.exit_code = store_col_int(s, 9);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 10);
 		/* owned: findings as JSON, the JSON of a Summary only */
 		ev.pii = store_row_pii(&r->rd, s, 11);
@@ -1294,8 +1272,8 @@ load_cmds(struct store *st, const char *source, struct tt_stats *out,
 			h = tt_stats_load_cmd(out, col_source(s, 1),
 			    col_text(s, 2), sqlite3_column_int64(s, 3),
 			    sqlite3_column_int64(s, 4),
-			    sqlite3_column_int64(s, 5), col_int(s, 6),
-			    col_int(s, 7), recent, n);
+			    sqlite3_column_int64(s, 5), store_col_int(s, 6),
+			    store_col_int(s, 7), recent, n);
 		}
 		if (sqlite3_column_type(s, 9) != SQLITE_NULL &&
 		    sqlite3_column_int64(s, 9) >= 0)
@@ -1390,16 +1368,8 @@ store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
 int64_t
 store_rollup_events(struct store *st)
 {
-	sqlite3_stmt	*s;
-	int64_t		 n = -1;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(sum(events), 0) FROM "
-	    "rollup_day", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return store_int64(st->db,
+	    "SELECT coalesce(sum(events), 0) FROM rollup_day");
 }
 
 int

@@ -258,6 +258,21 @@ store_exec(sqlite3 *db, const char *sql, char **cause)
 	return 0;
 }
 
+/* The one number a query returns (a non-negative one); -1 on error. */
+int64_t
+store_int64(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 /* The schema version the database says it has; -1 on error. */
 static int
 user_version(struct store *st)
@@ -870,8 +885,8 @@ store_inflight(const struct store *st)
 }
 
 /* Bind a string, NULL as NULL. */
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -879,9 +894,18 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
 }
 
+/* An integer column, NULL as TT_NONE. */
+int64_t
+store_col_int(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return TT_NONE;
+	return sqlite3_column_int64(s, i);
+}
+
 /* Bind an integer, TT_NONE as NULL. */
-static void
-bind_int(sqlite3_stmt *s, int i, int64_t v)
+void
+store_bind_int(sqlite3_stmt *s, int i, int64_t v)
 {
 	if (v == TT_NONE)
 		sqlite3_bind_null(s, i);
@@ -1008,7 +1032,7 @@ bind_pii(struct wconn *c, sqlite3_stmt *s, const char *pii, char **cause)
 		    SQLITE_TRANSIENT);
 		return 0;
 	case 0:
-		bind_text(s, 16, pii);
+		store_bind_text(s, 16, pii);
 		return 0;
 	}
 	return -1;
@@ -1053,21 +1077,21 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 		ev = &p->ev[i];
 		sqlite3_bind_int64(s, 1, ev->received_at);
 		sqlite3_bind_int64(s, 2, ev->ts);
-		bind_text(s, 3, tt_source_name(ev->source));
-		bind_text(s, 4, ev->format);
-		bind_text(s, 5, ev->name);
-		bind_text(s, 6, tt_phase_name(ev->phase));
-		bind_text(s, 7, ev->client_id);
-		bind_text(s, 8, ev->execution_id);
-		bind_text(s, 9, ev->command);
+		store_bind_text(s, 3, tt_source_name(ev->source));
+		store_bind_text(s, 4, ev->format);
+		store_bind_text(s, 5, ev->name);
+		store_bind_text(s, 6, tt_phase_name(ev->phase));
+		store_bind_text(s, 7, ev->client_id);
+		store_bind_text(s, 8, ev->execution_id);
+		store_bind_text(s, 9, ev->command);
 		bind_num(s, 10, ev->duration_ms);
-		bind_int(s, 11, ev->exit_code);
-		bind_text(s, 12, ev->error);
-		bind_text(s, 13, ev->version);
-		bind_text(s, 14, ev->os);
-		bind_text(s, 15, ev->arch);
-		bind_int(s, 17, payload_id);
-		bind_text(s, 19, ev->capture);
+		store_bind_int(s, 11, ev->exit_code);
+		store_bind_text(s, 12, ev->error);
+		store_bind_text(s, 13, ev->version);
+		store_bind_text(s, 14, ev->os);
+		store_bind_text(s, 15, ev->arch);
+		store_bind_int(s, 17, payload_id);
+		store_bind_text(s, 19, ev->capture);
 		if (bind_pii(c, s, ev->pii, cause) != 0 ||
 		    bind_data(c, s, ev, p->body, p->len, &from, cause) != 0) {
 			sqlite3_reset(s);
@@ -1145,7 +1169,7 @@ write_counters(struct wconn *c, const struct tt_counters *counts, int *rc,
 	for (i = 0; i < TT_CTR_COUNT; i++) {
 		if (counts->v[i] == 0)
 			continue;
-		bind_text(s, 1, tt_counter_name((enum tt_counter)i));
+		store_bind_text(s, 1, tt_counter_name((enum tt_counter)i));
 		sqlite3_bind_int64(s, 2, counts->v[i]);
 		if (step(c, s, rc, cause) != 0)
 			return -1;

@@ -138,6 +138,11 @@ struct store {
 };
 
 int	store_exec(sqlite3 *, const char *, char **cause);
+int64_t	store_int64(sqlite3 *, const char *);
+/* NULL for a NULL string, TT_NONE both ways for integers. */
+void	store_bind_text(sqlite3_stmt *, int, const char *);
+void	store_bind_int(sqlite3_stmt *, int, int64_t);
+int64_t	store_col_int(sqlite3_stmt *, int);
 
 /* store.c: one commit job on connection c; w (NULL: none) says how long
  * to wait for another process's lock.  Sets j->how, j->rc, j->cause. */
