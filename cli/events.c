@@ -16,6 +16,7 @@
 #include "core/decode.h"
 #include "core/fields.h"
 #include "core/filter.h"
+#include "core/path.h"
 #include "core/privacy.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
@@ -240,38 +241,33 @@ explain_field(const struct explain *x, const char *path, const cJSON *v)
 
 /* Walk every leaf; JSON carried in a string is walked after '>'. */
 static void
-explain_walk(const struct explain *x, const char *path, const cJSON *v,
-    int depth)
+explain_walk(const struct explain *x, struct tt_path *path, const cJSON *v,
+    int how, int depth)
 {
 	const cJSON	*c;
 	cJSON		*inner;
-	char		*p;
-	int		 i = 0;
+	size_t		 save = path->len, i = 0;
 
 	if (depth > 64)
 		return;
 	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
 		cJSON_ArrayForEach(c, v) {
 			if (cJSON_IsObject(v))
-				p = *path == '\0' ? xstrdup(c->string) :
-				    xasprintf("%s%s%s", path,
-				    path[strlen(path) - 1] == '>' ? "" : ".",
-				    c->string);
+				tt_path_key(path, c->string,
+				    strlen(c->string), how);
 			else
-				p = xasprintf("%s[%d]", path, i);
-			explain_walk(x, p, c, depth + 1);
-			free(p);
+				tt_path_index(path, i, how);
+			explain_walk(x, path, c, TT_PATH_MEMBER, depth + 1);
+			tt_path_cut(path, save);
 			i++;
 		}
 		return;
 	}
-	explain_field(x, path, v);
+	explain_field(x, path->s, v);
 	if (cJSON_IsString(v) && (v->valuestring[0] == '{' ||
 	    v->valuestring[0] == '[') && (inner = cJSON_Parse(
 	    v->valuestring)) != NULL) {
-		p = xasprintf("%s>", path);
-		explain_walk(x, p, inner, depth + 1);
-		free(p);
+		explain_walk(x, path, inner, TT_PATH_EMBED, depth + 1);
 		cJSON_Delete(inner);
 	}
 }
@@ -281,6 +277,8 @@ print_explained(void *arg, const struct tt_event *ev)
 {
 	struct tt_findings	 f;
 	struct explain		 x;
+	struct tt_path		 path;
+	char			 pathbuf[256];
 	cJSON			*root;
 
 	if (print_jsonl(arg, ev) != 0)
@@ -292,8 +290,11 @@ print_explained(void *arg, const struct tt_event *ev)
 	x.f = &f;
 	root = ev->data != NULL ? cJSON_ParseWithLength(ev->data,
 	    ev->data_len) : NULL;
-	if (root != NULL)
-		explain_walk(&x, "", root, 0);
+	if (root != NULL) {
+		tt_path_init(&path, pathbuf, sizeof pathbuf);
+		explain_walk(&x, &path, root, TT_PATH_ROOT, 0);
+		tt_path_free(&path);
+	}
 	else
 		printf("  (the payload is not JSON)\n");
 	cJSON_Delete(root);

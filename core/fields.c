@@ -19,12 +19,14 @@
  *
  * Each meaning says what the tool's docs say and, where the wire differs,
  * what is really sent.  Entries are unique per (source, field); the lookup
- * never allocates.
+ * allocates only the flat copy of the path it matches.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
+#include "path.h"
 
 #define R_PHGO		"formats.md §2.1"
 #define R_PHNODE	"formats.md §2.2"
@@ -1407,18 +1409,21 @@ const struct tt_field_doc *
 tt_field_doc(const char *source, const char *path)
 {
 	const struct tt_field_doc	*d, *best = NULL;
+	char				*flat;
 	long				 rank, best_rank = 0;
 	int				 own;
 	size_t				 i;
 
 	if (path == NULL || *path == '\0')
 		return NULL;
+	/* attributes["host.name"] is looked up as attributes.host.name */
+	flat = tt_path_flat(path);
 	for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		d = &docs[i];
 		own = source != NULL && strcmp(d->source, source) == 0;
 		if (!own && strcmp(d->source, "*") != 0)
 			continue;
-		if ((rank = field_rank(d->field, path)) == 0)
+		if ((rank = field_rank(d->field, flat)) == 0)
 			continue;
 		/*
 		 * This source's entry wins a whole match outright, and a
@@ -1432,6 +1437,7 @@ tt_field_doc(const char *source, const char *path)
 			best_rank = rank;
 		}
 	}
+	free(flat);
 	return best;
 }
 

@@ -15,8 +15,9 @@
  *     dots in it: "attributes.extra.*", OTLP's "attributes.*".
  * Keys are compared case-sensitively.  '.' and '>' are interchangeable when
  * matching, so the docs' shape (an object) and the wire's (a string) find
- * the same entry.  A key that itself contains '.' ("service.name") reads as
- * nested keys; the table is written the same way, so it still matches.
+ * the same entry.  Paths are those of core/path.h; a key that itself
+ * contains '.' (attributes["service.name"]) reads as nested keys here
+ * (attributes.service.name), the way the table is written.
  */
 #ifndef TT_FIELDS_H
 #define TT_FIELDS_H

@@ -92,6 +92,7 @@
 #include <cJSON.h>
 
 #include "decode.h"
+#include "path.h"
 #include "privacy.h"
 #include "xmalloc.h"
 
@@ -288,10 +289,7 @@ static const char *const secret_word[] = {
 /* One scan: the findings being filled and the current path. */
 struct scan {
 	struct tt_findings	*f;
-	char			*path;
-	size_t			 len;
-	size_t			 cap;
-	char			*stackbuf;	/* path's first buffer */
+	struct tt_path		 path;
 	int			 depth;		/* containers entered */
 	int			 embed;		/* JSON-in-string depth */
 };
@@ -331,7 +329,8 @@ static void	scan_container(struct scan *, const cJSON *, enum role, int,
 #define M_	(CC_B64 | CC_KSKIP | CC_SPECIAL)	/* - */
 #define T_	(CC_KSKIP | CC_SPECIAL | CC_NOTPLAIN)	/* . */
 #define B_	(CC_SPECIAL | CC_NOTPLAIN)		/* \ */
-#define S_	CC_KSKIP				/* $ and ' ' */
+#define S_	CC_KSKIP				/* $ */
+#define Q_	(CC_KSKIP | CC_NOTPLAIN)		/* ' ' */
 #define P_	CC_SPECIAL				/* @ / = : */
 #define N_	CC_NOTPLAIN				/* [ ] > " controls */
 #define H_	CC_WORD					/* 0x80-0xff */
@@ -340,7 +339,7 @@ static const unsigned char cclass[256] = {
 	N_, N_, N_, N_, N_, N_, N_, N_,	/* 08 */
 	N_, N_, N_, N_, N_, N_, N_, N_,	/* 10 */
 	N_, N_, N_, N_, N_, N_, N_, N_,	/* 18 */
-	S_, 0, N_, 0, S_, 0, 0, 0,	/* 20 */
+	Q_, 0, N_, 0, S_, 0, 0, 0,	/* 20 */
 	0, 0, 0, 0, 0, M_, T_, P_,	/* 28 */
 	D_, D_, D_, D_, D_, D_, D_, D_,	/* 30 */
 	D_, D_, P_, 0, 0, P_, N_, 0,	/* 38 */
@@ -377,6 +376,7 @@ static const unsigned char cclass[256] = {
 #undef T_
 #undef B_
 #undef S_
+#undef Q_
 #undef P_
 #undef N_
 #undef H_
@@ -448,85 +448,6 @@ in_list(const char *s, size_t n, const char *const *list)
 	return 0;
 }
 
-/* ---- the path ---- */
-
-/* Append n bytes to the path. */
-static void
-path_put(struct scan *sc, const char *s, size_t n)
-{
-	size_t	cap;
-
-	if (sc->len + n + 1 > sc->cap) {
-		cap = sc->cap;
-		while (sc->len + n + 1 > cap)
-			cap *= 2;
-		if (sc->path == sc->stackbuf) {
-			sc->path = xmalloc(cap);
-			memcpy(sc->path, sc->stackbuf, sc->len);
-		} else
-			sc->path = xrealloc(sc->path, cap);
-		sc->cap = cap;
-	}
-	memcpy(sc->path + sc->len, s, n);
-	sc->len += n;
-	sc->path[sc->len] = '\0';
-}
-
-/* Cut the path back to len bytes. */
-static void
-path_cut(struct scan *sc, size_t len)
-{
-	sc->len = len;
-	sc->path[len] = '\0';
-}
-
-/* Append a member's key; sep is '.', '>' or 0 (at the root). */
-static void
-path_key(struct scan *sc, const char *key, const struct key *k, int sep)
-{
-	const unsigned char	*p;
-	char			 esc[8];
-	char			 c;
-
-	if (k->plain) {
-		if (sep != 0) {
-			c = (char)sep;
-			path_put(sc, &c, 1);
-		}
-		path_put(sc, key, k->len);
-		return;
-	}
-	/* ["key"] with JSON escapes; it needs no '.' before it. */
-	if (sep == '>')
-		path_put(sc, ">", 1);
-	path_put(sc, "[\"", 2);
-	for (p = (const unsigned char *)key; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			path_put(sc, esc, 2);
-		} else if (*p < 0x20) {
-			snprintf(esc, sizeof esc, "\\u%04x", *p);
-			path_put(sc, esc, 6);
-		} else
-			path_put(sc, (const char *)p, 1);
-	}
-	path_put(sc, "\"]", 2);
-}
-
-/* Append an array index. */
-static void
-path_index(struct scan *sc, size_t i, int sep)
-{
-	char	buf[32];
-	int	n;
-
-	if (sep == '>')
-		path_put(sc, ">", 1);
-	n = snprintf(buf, sizeof buf, "[%zu]", i);
-	path_put(sc, buf, (size_t)n);
-}
-
 /* Record kind k for the current field, once per field (*mask). */
 static void
 add(struct scan *sc, uint32_t *mask, enum tt_privacy_kind k)
@@ -542,7 +463,7 @@ add(struct scan *sc, uint32_t *mask, enum tt_privacy_kind k)
 		f->v = xrealloc(f->v, f->cap * sizeof *f->v);
 	}
 	x = &f->v[f->n++];
-	x->field = xstrdup(sc->path);
+	x->field = xstrdup(sc->path.s);
 	x->kind = kinds[k].name;
 	x->red = kinds[k].red;
 }
@@ -1377,7 +1298,7 @@ scan_string(struct scan *sc, uint32_t *mask, const char *s, enum role role,
 	if ((s[0] == '{' || s[0] == '[') && sc->embed < EMBED_MAX &&
 	    (o = embedded_json(s, len)) != NULL) {
 		sc->embed++;
-		scan_container(sc, o, role, ctx, '>');
+		scan_container(sc, o, role, ctx, TT_PATH_EMBED);
 		sc->embed--;
 		cJSON_Delete(o);
 		return;
@@ -1467,7 +1388,7 @@ scan_item(struct scan *sc, const cJSON *v, uint32_t *mask, enum role role,
 			break;
 		}
 	} else if (cJSON_IsObject(v) || cJSON_IsArray(v))
-		scan_container(sc, v, role, ctx, '.');
+		scan_container(sc, v, role, ctx, TT_PATH_MEMBER);
 }
 
 /*
@@ -1480,7 +1401,7 @@ scan_container(struct scan *sc, const cJSON *o, enum role role, int ctx,
 {
 	const cJSON	*c;
 	struct key	 k;
-	size_t		 save = sc->len, i = 0;
+	size_t		 save = sc->path.len, i = 0;
 	uint32_t	 mask;
 
 	/* cJSON bounds the nesting it parses; this bounds the walk. */
@@ -1493,22 +1414,23 @@ scan_container(struct scan *sc, const cJSON *o, enum role role, int ctx,
 		ctx |= CTX_SET;
 	if (cJSON_IsArray(o)) {
 		for (c = o->child; c != NULL; c = c->next, i++) {
-			path_index(sc, i, sep);
+			tt_path_index(&sc->path, i, sep);
 			mask = 0;
 			scan_item(sc, c, &mask, role, ctx);
-			path_cut(sc, save);
+			tt_path_cut(&sc->path, save);
 		}
 	} else {
 		for (c = o->child; c != NULL; c = c->next) {
 			if (c->string == NULL)
 				continue;
 			key_read(c->string, ctx, &k);
-			path_key(sc, c->string, &k, sep);
+			tt_path_key_as(&sc->path, c->string, k.len, sep,
+			    k.plain);
 			mask = 0;
 			if (k.special || k.len >= TOKEN_MIN)
 				scan_text(sc, &mask, c->string, k.len, 0);
 			scan_item(sc, c, &mask, k.role, ctx);
-			path_cut(sc, save);
+			tt_path_cut(&sc->path, save);
 		}
 	}
 	sc->depth--;
@@ -1609,16 +1531,13 @@ scan_root(const cJSON *root, struct tt_findings *f)
 	findings_reset(f);
 	memset(&sc, 0, sizeof sc);
 	sc.f = f;
-	sc.path = sc.stackbuf = buf;
-	sc.cap = sizeof buf;
-	buf[0] = '\0';
+	tt_path_init(&sc.path, buf, sizeof buf);
 	if (cJSON_IsObject(root) || cJSON_IsArray(root))
-		scan_container(&sc, root, R_NONE, 0, 0);
+		scan_container(&sc, root, R_NONE, 0, TT_PATH_ROOT);
 	else
 		scan_item(&sc, root, &mask, R_NONE, 0);
 	findings_dedupe(f);
-	if (sc.path != buf)
-		free(sc.path);
+	tt_path_free(&sc.path);
 }
 
 /* Scan one event's JSON text into *f. */

@@ -4,16 +4,9 @@
  * nested objects and arrays too, and so is JSON text inside strings (DevPod
  * sends "properties" as JSON strings, werf its "eventData" and "attributes").
  *
- * Field paths are relative to the event object:
- *	properties.$ip		member "$ip" of member "properties"
- *	batch[0].uuid		array element 0
- *	event.properties>error	member "error" of the JSON text that the
- *				string "event.properties" holds ('>' means
- *				"parse the string, then descend")
- *	tags>[1]		element 1 of a JSON array held in a string
- *	properties["a.b"]	a key that is empty or holds . [ ] > " or \
- *				or a control character is written in
- *				brackets, as a JSON string
+ * Field paths are relative to the event object, in the one grammar of
+ * core/path.h: properties.$ip, batch[0].uuid, event.properties>error (the
+ * JSON text a string holds), attributes["host.name"] (a key with a dot).
  * A finding for a key that is itself personal (a key that is an e-mail
  * address) has the path of that key's member.  The root of a scalar
  * document has the empty path.

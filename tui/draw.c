@@ -11,6 +11,7 @@
 
 #include <curses.h>
 
+#include "core/path.h"
 #include "core/xmalloc.h"
 #include "draw.h"
 
@@ -293,17 +294,27 @@ pp_string(struct pp *pp, int indent, const char *path, int depth)
 	free(inner);
 }
 
-/* Join a key onto a path: "a" + "b" -> "a.b"; after '>' no dot. */
+/*
+ * Join a key onto a path (core/path.h): "a" + "b" -> "a.b"; a path ending
+ * in '>' (the JSON text of a string) takes it after the '>'.
+ */
 static char *
 join(const char *path, const char *key)
 {
-	size_t	n = path != NULL ? strlen(path) : 0;
+	struct tt_path	 p;
+	char		 buf[256], *out;
+	size_t		 n = path != NULL ? strlen(path) : 0;
+	int		 how = TT_PATH_ROOT;
 
-	if (n == 0)
-		return xstrdup(key);
-	if (path[n - 1] == '>')
-		return xasprintf("%s%s", path, key);
-	return xasprintf("%s.%s", path, key);
+	tt_path_init(&p, buf, sizeof buf);
+	if (n > 0) {
+		how = path[n - 1] == '>' ? TT_PATH_EMBED : TT_PATH_MEMBER;
+		tt_path_raw(&p, path, how == TT_PATH_EMBED ? n - 1 : n);
+	}
+	tt_path_key(&p, key, strlen(key), how);
+	out = xstrdup(p.s);
+	tt_path_free(&p);
+	return out;
 }
 
 static void

@@ -1105,6 +1105,13 @@ case_privacy_explain() {
 	    fail "home path not flagged: $(cat "$T/explain2.txt")"
 	grep -A3 '^  event.properties>command = ' "$T/explain2.txt" | grep -q 'meaning: ' ||
 	    fail "no meaning for the DevPod command: $(cat "$T/explain2.txt")"
+	# a key with dots: one path in the findings and in --explain
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary "{\"source\":\"generic\",\"event\":\"dotted-$tag\",\"resource\":{\"host.name\":\"alice-mbp.local\"}}")"
+	"$TELTOP" events --db "$DB" --filter "name=dotted-$tag" --explain >"$T/explain3.txt"
+	grep -A3 '^  resource\["host.name"\] = "alice-mbp.local"$' "$T/explain3.txt" |
+	    grep -q 'privacy: red (personal), a host name' ||
+	    fail "no red grade under the dotted key: $(cat "$T/explain3.txt")"
 	"$TELTOP" events --db "$DB" --format csv --explain >/dev/null 2>&1 && fail "csv --explain accepted"
 
 	# stats: per source and field, with counts

@@ -992,6 +992,20 @@ case_detail() {
 	expect_line 3 "$TITLE_STREAM"
 }
 
+# A key with a dot in it (OTLP's "host.name"): the finding's path and the
+# payload line's are one path, so the line carries the red mark.
+case_detail_dotted_key() {
+	start_ui
+	send '{"source":"generic","event":"dotted","resource":{"host.name":"build-7.corp.local","service.name":"svc"}}' 1 0
+	expect_screen 'dotted'
+	keys G Enter
+	expect_line 3 '^Event #1  generic  generic  dotted$'
+	screen_has '^  red +resource\["host\.name"\]: a host name$'
+	keys NPage
+	expect_screen '^R +"host\.name": "build-7\.corp\.local",$'
+	screen_has '^  +"service\.name": "svc"$'
+}
+
 case_commands() {
 	start_ui
 	send "$(ev werf 'werf converge' 0 850)" 1 0
@@ -1496,6 +1510,7 @@ run_case "pause holds new events (PAUSED +N); p shows them" case_pause
 run_case "history: events stored before the UI started are listed, oldest first" case_history
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
 run_case "detail: normalized fields, privacy, payload with meanings; Esc back" case_detail
+run_case "detail: a red finding under a dotted key marks its payload line" case_detail_dotted_key
 run_case "commands: runs, failures, p50/p95/p99/max as teltop stats has them; s sorts" case_commands
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
