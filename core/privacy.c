@@ -9,75 +9,104 @@
  * are followed EMBED_MAX levels deep, and the walk stops TT_JSON_DEPTH
  * containers down (cJSON bounds the nesting it parses itself).
  *
- * The rules, chosen to keep false positives low:
+ * The rules, chosen so that a red finding means "this identifies a person
+ * or their machine" and nothing less; they are scored against a labelled
+ * corpus of events from every tool (tests/unit/privacy_corpus*.jsonl).
  *
  * By text, in any string or key (red):
  * - ip: dotted-quad IPv4 with octets 0-255 and no leading zeros, not part
  *   of a longer dotted number, not after a letter ("v1.2.3.4") or after a
  *   product token ("Chrome/120.0.0.0"), and not under a key that names a
- *   version ("4.1.6.2" in "version", "$os_version", ...).  IPv6 in full or
- *   "::" form, where a compressed form needs a group of 3-4 digits (so
- *   times such as "07:33:02" and names such as "a::b" do not count).
- *   0.0.0.0, 127.x.x.x, 255.255.255.255, "::" and "::1" are not personal.
+ *   version, build, release, revision or firmware.  IPv6 in full or "::"
+ *   form, where a compressed form needs a group of 3-4 digits (so times
+ *   such as "07:33:02" and names such as "a::b" do not count).  Addresses
+ *   every machine uses are not personal: loopback, unspecified, 255.x
+ *   (broadcast, net masks), the clouds' metadata and DNS addresses
+ *   (169.254.169.254, fd00:ec2::254, ...), public resolvers (8.8.8.8,
+ *   1.1.1.1, 2001:4860:4860::8888, ...), with or without a port.
  * - email: local@domain with a dotted domain whose last label is 2+
  *   letters ("pkg@1.2.3" and "image@sha256:..." are not), except git@ (ssh
- *   remotes).
+ *   remotes); also URL-encoded (alice%40example.com).
+ * - phone: "+CC ..." with 10-15 digits in groups, "(415) 555-0134",
+ *   "415-555-0134".
  * - mac: six hex pairs with ':' or '-' (all-zero and broadcast excluded).
- * - home_path: /home/<name>, /Users/<name> (starting a path), or
- *   C:\Users\<name> and C:/Users/<name> in any case.  Not flagged: "/home"
- *   alone, paths without a user (/var/lib/loft/devpod, /usr/bin, /root),
- *   placeholders (/home/$USER, /home/<user>), service and CI accounts
- *   (runner, vscode, node, ubuntu, ...; see home_skip), and paths inside a
- *   URL other than file://.
- * - hostname: a name ending in .local, .lan, .localdomain, .internal,
- *   .intranet or .home.arpa (a machine on a private network), except
- *   cluster.local, docker.internal and metadata.google.internal; Windows
- *   default names DESKTOP-XXXXXXX and LAPTOP-XXXXXXX.  Public domains in
- *   text (https://telemetry.werf.io, us.i.posthog.com) name a service's
- *   endpoint, not the user's machine, and are not flagged.
+ * - home_path: /home/<name> (also /var/home, \wsl$\...\home), /Users/<name>
+ *   (starting a path, or after WSL's /mnt/<drive>), C:\Users\<name> and
+ *   C:/Users/<name> in any case, shares of home directories
+ *   (\\server\home\<name>, \\server\users$\<name>, ...), ~<name>/, and
+ *   file:// URLs of these.  Not flagged: paths without a user, placeholders
+ *   (/home/$USER, /home/<user>), service and CI accounts (runner,
+ *   runneradmin, vscode, ...; see home_skip), and paths inside a URL
+ *   other than file://.
+ * - hostname: names on private networks (.local, .lan, .internal,
+ *   home.arpa, Tailscale's ts.net, ..., except cluster.local and the
+ *   like), Kubernetes node names of GKE, AKS and EKS, Windows' default
+ *   DESKTOP-XXXXXXX; the host of a URL and a name after a cue in error text
+ *   ("resolve host: X", "lookup X", "connect to host X", "on node X") when
+ *   it is a single label or a company's own (a label such as corp or intra,
+ *   or a self-hosted tool first: gitlab.initech.io).  Public services
+ *   (github.com, googleapis.com, posthog.com, ...; see public_domain) are
+ *   endpoints, not the user's.  See host_private().
  * - jwt: three base64url parts whose first decodes to a JSON object with
- *   "alg".  A JWT under a token key is recorded as jwt only, not also as
- *   token.
+ *   "alg" and whose claims name someone (sub, email, a user's id or name).
+ *   A JWT over claims that name nobody (DevPod's integrity token, signed
+ *   with a key the CLI ships) is neither a jwt nor a token finding.
  * - token: well-known secret formats (ghp_, github_pat_, glpat-, xox?-,
- *   AKIA..., sk_live_, sk-, npm_, pypi-, "Bearer <16+ chars>") and
- *   "token=", "password=", "secret=", "apikey=" followed by a value.
+ *   AKIA..., sk_live_, sk-, npm_, pypi-, "Bearer <16+ chars>", "Basic
+ *   <12+>"), "token=", "password=", "secret=", "apikey=" followed by a
+ *   value, and in URL queries code=, sig=, key=, auth= (8+ characters);
+ *   chat webhook URLs (Slack, Discord, Teams, Google Chat); user:password@
+ *   in a URL (a user without a password is a user_name).
  *
  * By key (names compared lowercased, without '$', '_', '-', '.' and ' ',
  * so "machine_id", "machineId" and "host.name" match):
- * - hostname (red): hostname, host, $host, server_name, computer_name,
- *   node_name, fqdn, names ending in hostname ("host.name"), when the
- *   value looks like a host name (letters, digits, '-', '_', '.', an
- *   optional :port).  "localhost" and URLs (scheme://..., a service
- *   endpoint) are not flagged.
+ * - hostname (red): hostname, host, server_name, computer_name, node_name,
+ *   fqdn, server.address, net.peer.name, names ending in hostname or
+ *   nodename ("host.name", "k8s.node.name"), when the value looks like a
+ *   host name (an optional :port) that is not a public service's, not
+ *   localhost and not a default such as docker-desktop.  A web SDK's
+ *   $host and $referring_domain name the site the page belongs to and are
+ *   flagged only when that site is private (as for URLs above).
  * - token (red): token, authorization, cookie, and names ending in token,
  *   secret, password, passwd, passphrase, apikey, privatekey, secretkey,
- *   accesskey, credentials, with a non-empty string value.  Not flagged:
- *   masked or placeholder values ("***", "[REDACTED]", "${TOKEN}"),
- *   booleans as text, and PostHog project keys (phc_...): those are public,
- *   shipped in every client, and name a project, not a person.
+ *   accesskey, credentials, authorization, with a non-empty string value.
+ *   Not flagged: masked or placeholder values ("***", "[REDACTED]",
+ *   "${TOKEN}"), booleans as text, and PostHog project keys (phc_...):
+ *   those are public, shipped in every client, and name a project.
  * - geoip (red): any key containing "geoip" ($geoip_city_name,
- *   $initial_geoip_...) except $geoip_disable (a setting); latitude,
- *   longitude, lat, lng, lon, postal_code, postcode, zip_code, city.
- * - user_name (red): username, user, login, full/first/last/display name,
- *   author ...; "name" only inside $set/$set_once.  System accounts as for
- *   home paths are not flagged.
+ *   $initial_geoip_...) except $geoip_disable (a setting; a geoip time zone
+ *   is a timezone too); latitude, longitude, lat, lng, lon, postal_code,
+ *   postcode, zip_code, city.
+ * - phone (red): phone, phone_number, mobile, tel ... with 7+ digits.
+ * - user_name (red): username, user, login, owner, actor, triggered_by,
+ *   full/first/last/display name, author, names ending in login or
+ *   username ...; "name" only inside $set/$set_once or traits (not a
+ *   group's traits or a company object).  System accounts as for home paths
+ *   are not flagged.
  * - email, mac (red): email/mail keys holding an '@'; mac/hwaddr keys.
  * - machine_id (yellow): machine_id, uid (DevPod's HMAC), device_id,
- *   $device_id, host_id, hardware_id; and any id key below whose value is
- *   64 hex digits, since these tools derive such ids from the machine
- *   (DevPod/Devsy HMAC-SHA256 of the machine id, werf's userID = SHA-256
- *   of a MAC).
+ *   $device_id, host_id, hardware_id, advertising ids; and any id key below
+ *   whose value is 64 hex digits, since these tools derive such ids from
+ *   the machine (DevPod/Devsy HMAC-SHA256 of the machine id, werf's userID
+ *   = SHA-256 of a MAC).
  * - install_id (yellow): ucid (Devtron's random 16 chars), distinct_id,
- *   user_id/userID, anonymous_id, client_id, install_id, installation_id,
- *   person_id, visitor_id.
+ *   user_id/userID, anonymous_id, previous_id, client_id, install_id,
+ *   installation_id, person_id, visitor_id.
  * - project_id (yellow): projectID (werf: SHA-256 of the git origin).
+ * - account_id (yellow): a key that ends like an id (id, uuid, guid,
+ *   number, slug) and names what a person belongs to (org, tenant, account,
+ *   workspace, team, customer, company, project, group, ...: "tenantId",
+ *   "gcp_project_number"), or is one (workspace, tenant, organization,
+ *   $group_key, the values of $groups, a company object's id), when its
+ *   value is an id: a word without spaces that is not "default" and the
+ *   like, or a positive number.
  * - timezone (yellow): timezone, $timezone, tz, $timezone_offset, ...
- *   ($geoip_time_zone is geoip).
  * - error_text (yellow): error, errors, errorMessage, error_code, err,
- *   exception, stderr, stacktrace (any key containing "error"), and
- *   message/msg/detail/reason/description/stack inside an error object,
- *   when the value is free text: it contains a space.  A classified code
- *   ("ERR_NOT_FOUND", "timeout") is not free text.
+ *   exception (any key containing "error" or "exception", so
+ *   $exception_list), stderr, stacktrace, message, msg, reason, details,
+ *   eventMessage, statusMessage, failure..., and description, stack and
+ *   value inside an error object, when the value is free text: it contains
+ *   a space.  A classified code ("ERR_NOT_FOUND", "timeout") is not.
  * Other keys are plain: executionID and uuid (per run or per event),
  * $session_id, traceId/spanId and hashes in other fields are not ids of a
  * person or machine.  Numbers and booleans are only flagged by their key.
@@ -99,9 +128,11 @@
 #define EMBED_MAX	4	/* levels of JSON inside strings followed */
 #define KEY_MAX		48	/* longest normalized key given a role */
 #define JWT_HEAD_MAX	1024	/* longest JWT header part decoded */
+#define JWT_CLAIMS_MAX	4096	/* longest claims part read (longer: personal) */
 #define TOKEN_MIN	20	/* shortest text a token_prefix matches */
 
 #define BIT(k)		(1u << (k))
+#define SEEN_JWT	(1u << 31)	/* a JWT naming nobody: no token either */
 
 static const struct {
 	const char	*name;
@@ -130,31 +161,46 @@ enum role {
 	R_NAME,		/* R_USER inside $set, else nothing */
 	R_MAC,
 	R_EMAIL,
-	R_SET		/* PostHog $set / $set_once: person properties */
+	R_SET,		/* PostHog $set / $set_once: person properties */
+	R_SITE,		/* a web SDK's $host: the site, unless private */
+	R_PHONE,
+	R_ACCOUNT,	/* an organisation's, team's or account's id */
+	R_GROUPS,	/* PostHog $groups: type -> the group's key */
+	R_GEOTZ		/* $geoip_time_zone: a geo-IP field and a time zone */
 };
 
 #define CTX_ERROR	0x1	/* inside an error object */
-#define CTX_SET		0x2	/* inside $set or $set_once */
+#define CTX_SET		0x2	/* inside $set or $set_once, or traits */
+#define CTX_GROUPS	0x4	/* inside $groups: every value is a group key */
+#define CTX_ORG		0x8	/* inside a company or team object */
 
 /* Normalized key names; sorted for the binary search in key_read(). */
 static const struct {
 	const char	*name;
 	enum role	 role;
 } key_roles[] = {
+	{ "account", R_ACCOUNT },
+	{ "actor", R_USER },
+	{ "adid", R_MACHINE },
+	{ "advertisingid", R_MACHINE },
 	{ "anondistinctid", R_INSTALL },
 	{ "anonid", R_INSTALL },
 	{ "anonymousid", R_INSTALL },
+	{ "assignee", R_USER },
 	{ "author", R_USER },
 	{ "authorization", R_TOKEN },
 	{ "city", R_GEO },
 	{ "cityname", R_GEO },
 	{ "clientid", R_INSTALL },
 	{ "committer", R_USER },
+	{ "company", R_ACCOUNT },
 	{ "computername", R_HOST },
 	{ "cookie", R_TOKEN },
+	{ "createdby", R_USER },
+	{ "customer", R_ACCOUNT },
 	{ "description", R_ERRPART },
-	{ "detail", R_ERRPART },
-	{ "details", R_ERRPART },
+	{ "detail", R_ERROR },
+	{ "details", R_ERROR },
 	{ "deviceid", R_MACHINE },
 	{ "devicename", R_HOST },
 	{ "displayname", R_USER },
@@ -164,19 +210,29 @@ static const struct {
 	{ "enduserid", R_INSTALL },
 	{ "err", R_ERROR },
 	{ "errmsg", R_ERROR },
+	{ "eventmessage", R_ERROR },
 	{ "exception", R_ERROR },
 	{ "exceptionmessage", R_ERROR },
+	{ "failure", R_ERROR },
+	{ "failuremessage", R_ERROR },
+	{ "failurereason", R_ERROR },
 	{ "familyname", R_USER },
 	{ "firstname", R_USER },
 	{ "fqdn", R_HOST },
 	{ "fullname", R_USER },
 	{ "givenname", R_USER },
+	{ "groupkey", R_ACCOUNT },
+	{ "groups", R_GROUPS },
 	{ "hardwareid", R_MACHINE },
 	{ "host", R_HOST },
 	{ "hostid", R_MACHINE },
 	{ "hostname", R_HOST },
+	{ "httphost", R_HOST },
 	{ "hwaddr", R_MAC },
 	{ "hwid", R_MACHINE },
+	{ "idfa", R_MACHINE },
+	{ "idfv", R_MACHINE },
+	{ "initialreferringdomain", R_SITE },
 	{ "installationid", R_INSTALL },
 	{ "installid", R_INSTALL },
 	{ "lastname", R_USER },
@@ -192,25 +248,46 @@ static const struct {
 	{ "machineid", R_MACHINE },
 	{ "machinename", R_HOST },
 	{ "mail", R_EMAIL },
-	{ "message", R_ERRPART },
-	{ "msg", R_ERRPART },
+	{ "message", R_ERROR },
+	{ "mobile", R_PHONE },
+	{ "mobilephone", R_PHONE },
+	{ "msg", R_ERROR },
 	{ "name", R_NAME },
+	{ "netpeername", R_HOST },
 	{ "nodename", R_HOST },
+	{ "org", R_ACCOUNT },
+	{ "organisation", R_ACCOUNT },
+	{ "organization", R_ACCOUNT },
+	{ "owner", R_USER },
 	{ "personid", R_INSTALL },
+	{ "phone", R_PHONE },
+	{ "phonenumber", R_PHONE },
 	{ "postalcode", R_GEO },
 	{ "postcode", R_GEO },
+	{ "previousid", R_INSTALL },
 	{ "processowner", R_USER },
 	{ "projectid", R_PROJECT },
 	{ "realname", R_USER },
-	{ "reason", R_ERRPART },
+	{ "reason", R_ERROR },
+	{ "referringdomain", R_SITE },
+	{ "reporter", R_USER },
+	{ "requestedby", R_USER },
+	{ "serveraddress", R_HOST },
 	{ "servername", R_HOST },
 	{ "set", R_SET },
 	{ "setonce", R_SET },
 	{ "stack", R_ERRPART },
 	{ "stacktrace", R_ERROR },
+	{ "statusmessage", R_ERROR },
 	{ "stderr", R_ERROR },
+	{ "stripecustomer", R_ACCOUNT },
+	{ "tel", R_PHONE },
+	{ "telephone", R_PHONE },
+	{ "tenant", R_ACCOUNT },
 	{ "timezone", R_TZ },
 	{ "timezoneoffset", R_TZ },
+	{ "traits", R_SET },
+	{ "triggeredby", R_USER },
 	{ "tz", R_TZ },
 	{ "ucid", R_INSTALL },
 	{ "uid", R_MACHINE },
@@ -218,7 +295,9 @@ static const struct {
 	{ "userid", R_INSTALL },
 	{ "username", R_USER },
 	{ "utcoffset", R_TZ },
+	{ "value", R_ERRPART },
 	{ "visitorid", R_INSTALL },
+	{ "workspace", R_ACCOUNT },
 	{ "zipcode", R_GEO },
 };
 
@@ -231,7 +310,7 @@ static const struct {
 	SUFFIX("token"), SUFFIX("secret"), SUFFIX("password"),
 	SUFFIX("passwd"), SUFFIX("passphrase"), SUFFIX("apikey"),
 	SUFFIX("privatekey"), SUFFIX("secretkey"), SUFFIX("accesskey"),
-	SUFFIX("credentials")
+	SUFFIX("credentials"), SUFFIX("authorization")
 };
 #undef SUFFIX
 
@@ -240,7 +319,9 @@ static const char *const home_skip[] = {
 	"Shared", "Public", "Default", "Default User", "All", "All Users",
 	"root", "runner", "linuxbrew", "vscode", "node", "codespace",
 	"ubuntu", "ec2-user", "jenkins", "gitlab-runner", "git", "user",
-	"username", "nobody", "admin", "administrator", NULL
+	"username", "nobody", "admin", "administrator", "runneradmin",
+	"vsts", "circleci", "travis", "appveyor", "buildkite-agent",
+	"gitpod", "vagrant", "docker", "cloudshell-user", NULL
 };
 
 /* Private-network domain endings, and names under them that are public. */
@@ -278,12 +359,18 @@ static const struct {
 	{ "npm_", 36, 0 },
 	{ "pypi-", 50, 0 },
 	{ "Bearer ", 16, 0 },
+	{ "Basic ", 12, 0 },
 };
 
 /* Words before '=' in text that introduce a secret. */
 static const char *const secret_word[] = {
 	"token", "password", "passwd", "secret", "apikey", "api_key",
 	"api-key", NULL
+};
+/* The same as URL query parameters only (after '?' or '&'). */
+static const char *const query_word[] = {
+	"code", "sig", "signature", "auth", "key", "pwd", "pass",
+	"credential", NULL
 };
 
 /* One scan: the findings being filled and the current path. */
@@ -303,7 +390,7 @@ struct key {
 };
 
 /* Characters that text patterns hinge on (see scan_text()). */
-#define TEXT_SPECIAL	"@/\\.=:-"
+#define TEXT_SPECIAL	"@/\\.=:-+%~("
 
 static void	scan_container(struct scan *, const cJSON *, enum role, int,
 		    int);
@@ -331,7 +418,7 @@ static void	scan_container(struct scan *, const cJSON *, enum role, int,
 #define B_	(CC_SPECIAL | CC_NOTPLAIN)		/* \ */
 #define S_	CC_KSKIP				/* $ */
 #define Q_	(CC_KSKIP | CC_NOTPLAIN)		/* ' ' */
-#define P_	CC_SPECIAL				/* @ / = : */
+#define P_	CC_SPECIAL				/* @ / = : % ( + ~ */
 #define N_	CC_NOTPLAIN				/* [ ] > " controls */
 #define H_	CC_WORD					/* 0x80-0xff */
 static const unsigned char cclass[256] = {
@@ -339,8 +426,8 @@ static const unsigned char cclass[256] = {
 	N_, N_, N_, N_, N_, N_, N_, N_,	/* 08 */
 	N_, N_, N_, N_, N_, N_, N_, N_,	/* 10 */
 	N_, N_, N_, N_, N_, N_, N_, N_,	/* 18 */
-	Q_, 0, N_, 0, S_, 0, 0, 0,	/* 20 */
-	0, 0, 0, 0, 0, M_, T_, P_,	/* 28 */
+	Q_, 0, N_, 0, S_, P_, 0, 0,	/* 20 */
+	P_, 0, 0, P_, 0, M_, T_, P_,	/* 28 */
 	D_, D_, D_, D_, D_, D_, D_, D_,	/* 30 */
 	D_, D_, P_, 0, 0, P_, N_, 0,	/* 38 */
 	P_, X_, X_, X_, X_, X_, X_, A_,	/* 40 */
@@ -350,7 +437,7 @@ static const unsigned char cclass[256] = {
 	0, X_, X_, X_, X_, X_, X_, A_,	/* 60 */
 	A_, A_, A_, A_, A_, A_, A_, A_,	/* 68 */
 	A_, A_, A_, A_, A_, A_, A_, A_,	/* 70 */
-	A_, A_, A_, 0, 0, 0, 0, 0,	/* 78 */
+	A_, A_, A_, 0, 0, 0, P_, 0,	/* 78 */
 	H_, H_, H_, H_, H_, H_, H_, H_,	/* 80 */
 	H_, H_, H_, H_, H_, H_, H_, H_,	/* 88 */
 	H_, H_, H_, H_, H_, H_, H_, H_,	/* 90 */
@@ -471,6 +558,39 @@ add(struct scan *sc, uint32_t *mask, enum tt_privacy_kind k)
 /* ---- patterns in text ---- */
 
 /*
+ * Addresses that name a service every machine uses, not a person's:
+ * loopback, unspecified, broadcast and net masks (255.x), the clouds'
+ * metadata and DNS addresses, and the big public DNS resolvers.
+ */
+static int
+v4_well_known(const unsigned o[4])
+{
+	static const unsigned char known[][4] = {
+		{ 169, 254, 169, 254 }, { 169, 254, 169, 253 },
+		{ 169, 254, 170, 2 }, { 168, 63, 129, 16 },
+		{ 100, 100, 100, 100 },
+		{ 8, 8, 8, 8 }, { 8, 8, 4, 4 }, { 1, 1, 1, 1 }, { 1, 0, 0, 1 },
+		{ 9, 9, 9, 9 }, { 149, 112, 112, 112 },
+		{ 208, 67, 222, 222 }, { 208, 67, 220, 220 },
+		{ 208, 67, 222, 220 }, { 208, 67, 220, 222 },
+		{ 94, 140, 14, 14 }, { 94, 140, 15, 15 },
+		{ 64, 6, 64, 6 }, { 64, 6, 65, 6 }, { 4, 2, 2, 1 },
+		{ 4, 2, 2, 2 }, { 77, 88, 8, 8 }, { 180, 76, 76, 76 },
+		{ 223, 5, 5, 5 }, { 114, 114, 114, 114 },
+	};
+	size_t	k;
+
+	if (o[0] == 127 || o[0] == 255 ||
+	    (o[0] == 0 && o[1] == 0 && o[2] == 0 && o[3] == 0))
+		return 1;
+	for (k = 0; k < sizeof known / sizeof known[0]; k++)
+		if (o[0] == known[k][0] && o[1] == known[k][1] &&
+		    o[2] == known[k][2] && o[3] == known[k][3])
+			return 1;
+	return 0;
+}
+
+/*
  * Four dotted decimal octets at s[i]; returns the index after them, or 0.
  * *special is set for addresses that identify nobody.
  */
@@ -498,9 +618,7 @@ ipv4_at(const unsigned char *s, size_t len, size_t i, int *special)
 	if (j < len && (is_word(s[j]) ||
 	    (s[j] == '.' && j + 1 < len && is_digit(s[j + 1]))))
 		return 0;
-	*special = o[0] == 127 ||
-	    (o[0] == 0 && o[1] == 0 && o[2] == 0 && o[3] == 0) ||
-	    (o[0] == 255 && o[1] == 255 && o[2] == 255 && o[3] == 255);
+	*special = v4_well_known(o);
 	return j;
 }
 
@@ -569,6 +687,36 @@ ipv6_at(const unsigned char *s, size_t len, size_t i)
 	return end;
 }
 
+/*
+ * Is the IPv6 address s[i..e) one of the well-known service addresses:
+ * the clouds' metadata, public DNS resolvers, or "::1" with a port?
+ */
+static int
+v6_well_known(const unsigned char *s, size_t i, size_t e)
+{
+	static const char *const known[] = {
+		"fd00:ec2::254", "fd00:ec2::23", "2001:4860:4860::8888",
+		"2001:4860:4860::8844", "2606:4700:4700::1111",
+		"2606:4700:4700::1001", "2620:fe::fe", "2620:fe::9",
+		"2620:119:35::35", "2620:119:53::53", "2a10:50c0::ad1:ff",
+		NULL
+	};
+	const char *const	*k;
+	size_t			 j;
+
+	for (k = known; *k != NULL; k++)
+		if (strlen(*k) == e - i &&
+		    strncasecmp((const char *)s + i, *k, e - i) == 0)
+			return 1;
+	/* "::1:5432": the loopback address and a port */
+	if (e - i > 4 && memcmp(s + i, "::1:", 4) == 0) {
+		for (j = i + 4; j < e && is_digit(s[j]); j++)
+			;
+		return j == e;
+	}
+	return 0;
+}
+
 /* A MAC address (six hex pairs) at s[i]; the index after it, or 0. */
 static size_t
 mac_at(const unsigned char *s, size_t len, size_t i, int *special)
@@ -610,9 +758,12 @@ is_local(int c)
 	    c == '-';
 }
 
-/* An e-mail address around the '@' at s[i]; the index after it, or 0. */
+/*
+ * An e-mail address around the '@' at s[i], w bytes wide (3 for "%40", the
+ * URL-encoded form); the index after it, or 0.
+ */
 static size_t
-email_at(const unsigned char *s, size_t len, size_t i)
+email_at(const unsigned char *s, size_t len, size_t i, size_t w)
 {
 	size_t	a, e, j, last = 0;
 	int	dots = 0;
@@ -623,14 +774,14 @@ email_at(const unsigned char *s, size_t len, size_t i)
 		return 0;
 	if (i - a == 3 && memcmp(s + a, "git", 3) == 0)
 		return 0;
-	for (e = i + 1; e < len && (is_alnum(s[e]) || s[e] == '-' ||
+	for (e = i + w; e < len && (is_alnum(s[e]) || s[e] == '-' ||
 	    s[e] == '.'); e++)
 		;
-	while (e > i + 1 && s[e - 1] == '.')
+	while (e > i + w && s[e - 1] == '.')
 		e--;
-	if (e == i + 1 || !is_alnum(s[i + 1]))
+	if (e == i + w || !is_alnum(s[i + w]))
 		return 0;
-	for (j = i + 1; j < e; j++)
+	for (j = i + w; j < e; j++)
 		if (s[j] == '.') {
 			if (s[j - 1] == '.')
 				return 0;
@@ -681,12 +832,15 @@ home_at(const unsigned char *s, size_t len, size_t i)
 	size_t	n, e;
 	int	c = s[i], drive;
 
-	if (c == '/' && i + 6 <= len && memcmp(s + i + 1, "home/", 5) == 0)
+	if (i + 6 <= len && strncmp((const char *)s + i + 1, "home", 4) == 0 &&
+	    s[i + 5] == c)
 		n = i + 6;
 	else if (i + 7 <= len && s[i + 6] == c &&
 	    strncasecmp((const char *)s + i + 1, "users", 5) == 0) {
 		/* C:\Users\x, C:/Users/x; else a path must start here. */
-		drive = i >= 2 && s[i - 1] == ':' && is_alpha(s[i - 2]);
+		drive = (i >= 2 && s[i - 1] == ':' && is_alpha(s[i - 2])) ||
+		    (i >= 6 && is_alpha(s[i - 1]) &&
+		    memcmp(s + i - 6, "/mnt/", 5) == 0);	/* WSL */
 		if (!drive && i > 0 && (is_word(s[i - 1]) ||
 		    s[i - 1] == '.' || s[i - 1] == '-' || s[i - 1] == '/' ||
 		    s[i - 1] == '\\' || s[i - 1] == '~'))
@@ -792,46 +946,578 @@ b64_value(int c)
 	return c == '-' || c == '+' ? 62 : 63;
 }
 
+/* Decode base64url s[a..e) into out (room for cap bytes); the length, or -1. */
+static long
+b64_decode(const unsigned char *s, size_t a, size_t e, char *out, size_t cap)
+{
+	unsigned	acc = 0;
+	size_t		n = 0;
+	int		bits = 0;
+
+	if ((e - a) * 3 / 4 > cap)
+		return -1;
+	for (; a < e; a++) {
+		acc = (acc << 6) | (unsigned)b64_value(s[a]);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	return (long)n;
+}
+
+/*
+ * Do a JWT's claims (the JSON of its second part, n bytes) say whose it
+ * is: a subject, an e-mail, a user's id or name?  A token over a constant
+ * claim set (DevPod's {"iss":"devpod-telemetry"}, signed with a key the CLI
+ * ships) is the same for everyone and names nobody.  Claims that cannot be
+ * read count as personal.
+ */
+static int
+jwt_personal(const char *claims, size_t n)
+{
+	static const char *const who[] = {
+		"sub", "email", "upn", "oid", "uid", "name", "nickname",
+		"given_name", "family_name", "preferred_username",
+		"unique_name", "username", "user_id", "userId", "login",
+		"phone_number", "act", NULL
+	};
+	const cJSON		*c;
+	cJSON			*o;
+	const char *const	*w;
+	int			 personal = 0;
+
+	o = cJSON_ParseWithLength(claims, n);
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return 1;
+	}
+	for (c = o->child; c != NULL && !personal; c = c->next)
+		for (w = who; *w != NULL; w++)
+			if (strcmp(c->string, *w) == 0 ||
+			    strstr(c->string, "email") != NULL) {
+				personal = 1;
+				break;
+			}
+	cJSON_Delete(o);
+	return personal;
+}
+
 /*
  * A JWT at s[i]: three base64url parts, the first a JSON object with "alg".
- * Returns the index after it, or 0.
+ * Returns the index after it, or 0; *personal says whether its claims
+ * name someone (jwt_personal()).
  */
 static size_t
-jwt_at(const unsigned char *s, size_t len, size_t i)
+jwt_at(const unsigned char *s, size_t len, size_t i, int *personal)
 {
-	char		 head[JWT_HEAD_MAX];
+	char		 head[JWT_HEAD_MAX], claims[JWT_CLAIMS_MAX];
 	cJSON		*o;
-	size_t		 j, a, n = 0;
-	unsigned	 acc = 0;
-	int		 bits = 0, ok;
+	size_t		 j, a, b;
+	long		 n;
+	int		 ok;
 
 	if (i + 3 > len || s[i + 1] != 'y' || s[i + 2] != 'J')
 		return 0;
 	for (j = i; j < len && is_b64url(s[j]); j++)
 		;
-	if (j - i < 8 || (j - i) * 3 / 4 > sizeof head || j >= len ||
-	    s[j] != '.')
+	if (j - i < 8 || j >= len || s[j] != '.' ||
+	    (n = b64_decode(s, i, j, head, sizeof head)) < 0)
 		return 0;
 	a = ++j;
 	for (; j < len && is_b64url(s[j]); j++)
 		;
 	if (j == a || j >= len || s[j] != '.')
 		return 0;
+	b = j;
 	for (j++; j < len && is_b64url(s[j]); j++)
 		;
-	for (a = i; s[a] != '.'; a++) {
-		acc = (acc << 6) | (unsigned)b64_value(s[a]);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			head[n++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	o = cJSON_ParseWithLength(head, n);
+	o = cJSON_ParseWithLength(head, (size_t)n);
 	ok = cJSON_IsObject(o) &&
 	    cJSON_GetObjectItemCaseSensitive(o, "alg") != NULL;
 	cJSON_Delete(o);
-	return ok ? j : 0;
+	if (!ok)
+		return 0;
+	n = b64_decode(s, a, b, claims, sizeof claims);
+	*personal = n < 0 || jwt_personal(claims, (size_t)n);
+	return j;
+}
+
+/* ---- whose host a name is ---- */
+
+/*
+ * Domains of public services: a host under one (api.github.com,
+ * us.i.posthog.com) is an endpoint every user of a tool talks to.
+ */
+static const char *const public_domain[] = {
+	"github.com", "githubusercontent.com", "github.io", "gitlab.com",
+	"bitbucket.org", "atlassian.com", "atlassian.net", "amazonaws.com",
+	"aws.amazon.com", "cloudfront.net", "googleapis.com", "google.com",
+	"gstatic.com", "gcr.io", "pkg.dev", "docker.io", "docker.com",
+	"quay.io", "ghcr.io", "npmjs.org", "npmjs.com", "yarnpkg.com",
+	"pypi.org", "pythonhosted.org", "golang.org", "go.dev",
+	"crates.io", "rubygems.org", "maven.org", "posthog.com",
+	"segment.io", "segment.com", "rudderstack.com", "rudderlabs.com",
+	"sentry.io", "slack.com", "discord.com", "discordapp.com",
+	"microsoft.com", "office.com", "microsoftonline.com", "azure.com",
+	"windows.net", "azurecr.io", "azureedge.net", "cloudflare.com",
+	"cloudflare.net", "werf.io", "devtron.ai", "loft.sh", "devpod.sh",
+	"k8s.io", "kubernetes.io", "helm.sh", "hashicorp.com",
+	"terraform.io", "datadoghq.com", "datadoghq.eu", "honeycomb.io",
+	"grafana.net", "grafana.com", "newrelic.com", "digitalocean.com",
+	"heroku.com", "herokuapp.com", "vercel.com", "netlify.com",
+	"stripe.com", "twilio.com", "openai.com", "anthropic.com",
+	"jfrog.io", "facebook.com", "apple.com", "icloud.com",
+	"hetzner.cloud", "hetzner.com", "oracle.com", "ibm.com",
+	"alibabacloud.com", "linode.com", "fastly.net", "akamai.net",
+	"mozilla.org", "debian.org", "ubuntu.com", "alpinelinux.org",
+	"fedoraproject.org", "kernel.org", "snapcraft.io", "jsdelivr.net",
+	"unpkg.com", "shopify.com", "paypal.com", "okta.com", "auth0.com",
+	NULL
+};
+
+/* Labels that mark a company's own network inside a name. */
+static const char *const internal_label[] = {
+	"corp", "intra", "intranet", "internal", "int", "lan", "office",
+	"vpn", "ops", "infra", "priv", "private", "mgmt", "onprem", "ad",
+	NULL
+};
+
+/* Self-hosted tools: "gitlab.initech.io" is the company's own server. */
+static const char *const tool_label[] = {
+	"jira", "confluence", "wiki", "gitlab", "git", "gitea", "jenkins",
+	"grafana", "argocd", "argo", "harbor", "nexus", "artifactory",
+	"sonarqube", "sonar", "kibana", "prometheus", "vault", "devtron",
+	"rancher", "bastion", "jump", "build", "ci", "nas", "router",
+	"teamcity", "bamboo", "drone", "portainer", "keycloak", "sentry",
+	"minio", "airflow", "metabase", "redash", NULL
+};
+
+/* Default names a machine has before anyone names it. */
+static const char *const generic_host[] = {
+	"localhost", "docker-desktop", "buildkitsandbox", "minikube",
+	"kind-control-plane", "raspberrypi", "host.docker.internal",
+	"localhost.localdomain", NULL
+};
+
+/* Is h (n bytes, lower or upper case) d or under d? */
+static int
+under(const unsigned char *h, size_t n, const char *d)
+{
+	size_t	dl = strlen(d);
+
+	if (n < dl || strncasecmp((const char *)h + n - dl, d, dl) != 0)
+		return 0;
+	return n == dl || h[n - dl - 1] == '.';
+}
+
+/* Is h under one of the domains of list? */
+static int
+under_any(const unsigned char *h, size_t n, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (under(h, n, *list))
+			return 1;
+	return 0;
+}
+
+/* Is the label l (n bytes) a word of list, or "word-..." / "...-word"? */
+static int
+label_in(const unsigned char *l, size_t n, const char *const *list)
+{
+	size_t	wl;
+
+	for (; *list != NULL; list++) {
+		wl = strlen(*list);
+		if (n < wl)
+			continue;
+		if (strncasecmp((const char *)l, *list, wl) == 0 &&
+		    (n == wl || l[wl] == '-'))
+			return 1;
+		if (n > wl && l[n - wl - 1] == '-' &&
+		    strncasecmp((const char *)l + n - wl, *list, wl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Has h a label of list before its last two (its registered domain)? */
+static int
+has_label(const unsigned char *h, size_t n, const char *const *list,
+    int first_only)
+{
+	size_t	a = 0, e, labels = 1, k, done = 0;
+
+	for (k = 0; k < n; k++)
+		labels += h[k] == '.';
+	if (labels < 3)
+		return 0;
+	while (a < n && done + 2 < labels) {
+		for (e = a; e < n && h[e] != '.'; e++)
+			;
+		if (label_in(h + a, e - a, list))
+			return 1;
+		if (first_only)
+			return 0;
+		done++;
+		a = e + 1;
+	}
+	return 0;
+}
+
+/*
+ * Kubernetes node names of the big clouds: GKE gke-CLUSTER-POOL-HASH8-XXXX,
+ * AKS aks-POOL-NNNNNNNN-vmssNNNNNN, EKS ip-A-B-C-D (then a domain or not).
+ * s[i..e) is one token of letters, digits and '-'.
+ */
+static int
+cloud_node(const unsigned char *s, size_t i, size_t e)
+{
+	size_t	j, k, parts = 0;
+
+	if (e - i > 8 && strncasecmp((const char *)s + i, "gke-", 4) == 0) {
+		/* ...-xxxxxxxx-xxxx: 8 hex, then 4 letters or digits */
+		if (e - i < 18 || s[e - 5] != '-' || s[e - 14] != '-')
+			return 0;
+		for (j = e - 13; j < e - 5; j++)
+			if (!is_hex(s[j]))
+				return 0;
+		for (j = e - 4; j < e; j++)
+			if (!is_alnum(s[j]))
+				return 0;
+		return 1;
+	}
+	if (e - i > 8 && strncasecmp((const char *)s + i, "aks-", 4) == 0) {
+		for (j = i + 4; j + 5 <= e; j++)
+			if (memcmp(s + j, "-vmss", 5) == 0)
+				return e - j == 11;
+		return 0;
+	}
+	if (e - i >= 10 && memcmp(s + i, "ip-", 3) == 0) {
+		for (j = i + 3; j < e; j = k + 1) {
+			for (k = j; k < e && is_digit(s[k]); k++)
+				;
+			if (k == j || k - j > 3 || (k < e && s[k] != '-'))
+				return 0;
+			parts++;
+		}
+		return parts == 4;
+	}
+	return 0;
+}
+
+/*
+ * Is the host name h (n bytes, no port) one of the user's machines or of
+ * their company's network?  Always: names on private networks (.local,
+ * .lan, .internal, home.arpa, Tailscale's ts.net, ...), cloud node names,
+ * Windows' default names.  With keyed set (a key such as "hostname" or a
+ * cue such as "connect to host" says it is a machine): any name but a
+ * public service's and the defaults every machine has.  Without (a URL in
+ * text, a web page's $host): a single-label name, or a name under a company
+ * domain that says so (corp, intra, ...) or names a self-hosted tool first
+ * (gitlab.initech.io).
+ */
+static int
+host_private(const unsigned char *h, size_t n, int keyed)
+{
+	size_t	i;
+	int	dot = 0;
+
+	while (n > 0 && h[n - 1] == '.')
+		n--;
+	if (n == 0 || in_list((const char *)h, n, generic_host))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (h[i] == '.')
+			dot = 1;
+	if (under_any(h, n, lan_public))
+		return 0;
+	if (under_any(h, n, lan_suffix) || under(h, n, "ts.net"))
+		return 1;
+	for (i = 0; i < n && h[i] != '.'; i++)
+		;
+	if (cloud_node(h, 0, i) || winhost_at(h, i, 0) == i)
+		return 1;
+	if (under_any(h, n, public_domain) || under(h, n, "svc"))
+		return 0;
+	if (keyed || !dot)
+		return 1;
+	return has_label(h, n, internal_label, 0) ||
+	    has_label(h, n, tool_label, 1);
+}
+
+/* A character of a host name. */
+static inline int
+is_hostc(int c)
+{
+	return is_alnum(c) || c == '-' || c == '.' || c == '_';
+}
+
+/* User names in URLs that name no person. */
+static const char *const url_users[] = {
+	"oauth2", "x-access-token", "x-oauth-basic", "anonymous", "ftp",
+	"token", "ci", "gitlab-ci-token", "deploy", NULL
+};
+
+/*
+ * A URL's authority at s[i] (just after "://"): user:password@ is a
+ * secret, the host is checked by host_private().  Returns the index after
+ * the host, or 0 if nothing was found.
+ */
+static size_t
+url_at(struct scan *sc, uint32_t *mask, const unsigned char *s, size_t len,
+    size_t i)
+{
+	size_t	a = i, j, colon = 0, e;
+
+	for (j = i; j < len && !is_space(s[j]) && s[j] != '/' &&
+	    s[j] != '"' && s[j] != '\'' && s[j] != '?' && s[j] != '#' &&
+	    s[j] != '@' && s[j] != '>'; j++)
+		if (s[j] == ':' && colon == 0)
+			colon = j;
+	if (j < len && s[j] == '@') {
+		/* deploy:s3cr3t@ (not a placeholder such as :${PASS}@) */
+		if (colon != 0 && j - colon > 1 && s[colon + 1] != '$' &&
+		    s[colon + 1] != '*' && s[colon + 1] != '<')
+			add(sc, mask, TT_PK_TOKEN);
+		/* alice@ is a user's name; git@, oauth2@ are not */
+		else if (colon == 0 && j > i && is_alpha(s[i]) &&
+		    !in_list((const char *)s + i, j - i, home_skip) &&
+		    !in_list((const char *)s + i, j - i, url_users))
+			add(sc, mask, TT_PK_USER_NAME);
+		a = j + 1;
+	}
+	for (e = a; e < len && is_hostc(s[e]); e++)
+		;
+	/* an address is left to the text checks */
+	if (e == a || is_digit(s[a]))
+		return 0;
+	if (host_private(s + a, e - a, 0))
+		add(sc, mask, TT_PK_HOSTNAME);
+	return e;
+}
+
+/*
+ * Error texts name machines after a cue: "resolve host: X", "lookup X",
+ * "connect to host X port 22", "on node X", "ENOTFOUND X", "host:X" in
+ * tags.  s[i] starts the cue word; returns the index after the host, or 0.
+ */
+static size_t
+cue_host_at(struct scan *sc, uint32_t *mask, const unsigned char *s,
+    size_t len, size_t i)
+{
+	static const char *const cue[] = {
+		"host", "lookup", "resolve", "node", "ENOTFOUND", "hostname",
+		NULL
+	};
+	const char *const	*c;
+	size_t			 n = 0, a, e, k;
+	int			 letter = 0, mark = 0, node;
+
+	for (c = cue; *c != NULL; c++) {
+		n = strlen(*c);
+		if (i + n < len && strncasecmp((const char *)s + i, *c,
+		    n) == 0 && !is_word(s[i + n]))
+			break;
+	}
+	if (*c == NULL)
+		return 0;
+	node = **c == 'n';
+	a = i + n;
+	if (a < len && s[a] == ':')
+		a++;
+	while (a < len && (s[a] == ' ' || s[a] == '"' || s[a] == '\''))
+		a++;
+	for (e = a; e < len && is_hostc(s[e]); e++) {
+		if (is_alpha(s[e]))
+			letter = 1;
+		else if (s[e] == '.' || s[e] == '-' || is_digit(s[e]))
+			mark = 1;
+	}
+	while (e > a && (s[e - 1] == '.' || s[e - 1] == '-'))
+		e--;
+	/* a name, not a word ("host key", "node v20.1.0", an address) */
+	if (e == a || !letter || !mark || !is_alpha(s[a]) ||
+	    (e < len && (s[e] == '@' || s[e] == '/')))
+		return 0;
+	if (node) {
+		for (k = a; k < e && s[k] != '-'; k++)
+			;
+		if (k == e || memchr(s + a, '.', e - a) != NULL)
+			return 0;
+	}
+	if (!host_private(s + a, e - a, 0))
+		return 0;
+	add(sc, mask, TT_PK_HOSTNAME);
+	return e;
+}
+
+/* ---- more kinds of text ---- */
+
+/*
+ * Chat webhooks, whose URL is their secret: Slack's hooks.slack.com/
+ * services/T../B../..., Discord's /api/webhooks/ID/TOKEN, Teams'
+ * webhook.office.com/webhookb2/....  s[i] is the '/' after the host;
+ * returns the end of the URL, or 0.
+ */
+static size_t
+webhook_at(const unsigned char *s, size_t len, size_t i)
+{
+	static const struct {
+		const char	*host;
+		const char	*path;
+	} hook[] = {
+		{ "hooks.slack.com", "/services/" },
+		{ "discord.com", "/api/webhooks/" },
+		{ "discordapp.com", "/api/webhooks/" },
+		{ "webhook.office.com", "/webhookb2/" },
+		{ "outlook.office.com", "/webhook/" },
+		{ "chat.googleapis.com", "/v1/spaces/" },
+	};
+	size_t	k, hl, pl, e;
+
+	for (k = 0; k < sizeof hook / sizeof hook[0]; k++) {
+		hl = strlen(hook[k].host);
+		pl = strlen(hook[k].path);
+		if (i < hl || i + pl > len ||
+		    strncasecmp((const char *)s + i - hl, hook[k].host,
+		    hl) != 0 || memcmp(s + i, hook[k].path, pl) != 0)
+			continue;
+		for (e = i + pl; e < len && !is_space(s[e]) && s[e] != '"' &&
+		    s[e] != '\'' && s[e] != ')'; e++)
+			;
+		/* the secret part: at least 16 more characters */
+		if (e - i - pl >= 16)
+			return e;
+	}
+	return 0;
+}
+
+/*
+ * A Windows share holding home directories: \\server\home\x,
+ * \\server\users\x (and home$, profiles ...).  s[i] is the first '\';
+ * returns the index after the user name, or 0.
+ */
+static size_t
+unc_home_at(const unsigned char *s, size_t len, size_t i)
+{
+	static const char *const share[] = {
+		"home", "home$", "homes", "users", "users$", "profiles",
+		"profiles$", "userhome", "userhomes", "userdata", NULL
+	};
+	size_t	a, e, n;
+
+	if (i + 2 >= len || s[i + 1] != '\\' || (i > 0 && s[i - 1] == '\\'))
+		return 0;
+	for (a = i + 2; a < len && (is_hostc(s[a]) || s[a] == '$'); a++)
+		;
+	if (a == i + 2 || a >= len || s[a] != '\\')
+		return 0;
+	for (e = ++a; e < len && s[e] != '\\' && !name_stop(s[e]); e++)
+		;
+	if (e >= len || s[e] != '\\' ||
+	    !in_list((const char *)s + a, e - a, share))
+		return 0;
+	for (n = ++e; e < len && !name_stop(s[e]); e++)
+		;
+	if (e == n || in_list((const char *)s + n, e - n, home_skip))
+		return 0;
+	return e;
+}
+
+/* "~alice/...": another user's home.  s[i] is the '~'. */
+static size_t
+tilde_home_at(const unsigned char *s, size_t len, size_t i)
+{
+	size_t	e;
+
+	if (i > 0 && (is_word(s[i - 1]) || s[i - 1] == '/'))
+		return 0;
+	for (e = i + 1; e < len && (is_alnum(s[e]) || s[e] == '_' ||
+	    s[e] == '-' || s[e] == '.'); e++)
+		;
+	if (e == i + 1 || e >= len || s[e] != '/' || !is_alpha(s[i + 1]) ||
+	    in_list((const char *)s + i + 1, e - i - 1, home_skip))
+		return 0;
+	return e;
+}
+
+/*
+ * A phone number at s[i]: "+CC ..." with 10 to 15 digits in groups,
+ * "(415) 555-0134", or "415-555-0134".  Returns the index after it, or 0.
+ */
+static size_t
+phone_at(const unsigned char *s, size_t len, size_t i)
+{
+	size_t	j = i, digits = 0, run;
+	int	sep;
+
+	if (s[i] == '+') {
+		if (i > 0 && (is_word(s[i - 1]) || s[i - 1] == '.'))
+			return 0;
+		if (j + 1 >= len || !is_digit(s[j + 1]) || s[j + 1] == '0')
+			return 0;
+		for (j++; j < len; ) {
+			for (run = 0; j < len && is_digit(s[j]); j++, run++)
+				;
+			digits += run;
+			if (run == 0 || j >= len)
+				break;
+			/* one separator, then digits or "(" */
+			if ((s[j] == ' ' || s[j] == '-' || s[j] == '.') &&
+			    j + 1 < len && (is_digit(s[j + 1]) ||
+			    s[j + 1] == '('))
+				j++;
+			if (j < len && s[j] == '(') {
+				j++;
+				continue;
+			}
+			if (j < len && s[j] == ')' && j + 1 < len &&
+			    s[j + 1] == ' ') {
+				j += 2;
+				continue;
+			}
+			if (j >= len || !is_digit(s[j]))
+				break;
+		}
+		while (j > i && !is_digit(s[j - 1]))
+			j--;
+		if (digits < 10 || digits > 15 || (j < len &&
+		    (is_word(s[j]) || s[j] == ':' || (s[j] == '.' &&
+		    j + 1 < len && is_digit(s[j + 1])))))
+			return 0;
+		return j;
+	}
+	/* (415) 555-0134 */
+	if (s[i] == '(') {
+		if (i + 14 > len || !is_digit(s[i + 1]) || !is_digit(s[i + 2]) ||
+		    !is_digit(s[i + 3]) || s[i + 4] != ')' || s[i + 5] != ' ')
+			return 0;
+		j = i + 6;
+	} else {
+		/* 415-555-0134, 415.555.0134 */
+		if (i + 12 > len || !is_digit(s[i + 1]) || !is_digit(s[i + 2]))
+			return 0;
+		sep = s[i + 3];
+		if ((sep != '-' && sep != '.') || s[i + 7] != sep)
+			return 0;
+		j = i + 4;
+	}
+	for (run = 0; run < 3; run++)
+		if (!is_digit(s[j + run]))
+			return 0;
+	if (s[j + 3] != '-' && s[j + 3] != '.' && (s[i] != '(' ||
+	    s[j + 3] != ' '))
+		return 0;
+	for (run = 4; run < 8; run++)
+		if (j + run >= len || !is_digit(s[j + run]))
+			return 0;
+	j += 8;
+	if (j < len && (is_word(s[j]) || s[j] == '-' || (s[j] == '.' &&
+	    j + 1 < len && is_digit(s[j + 1]))))
+		return 0;
+	return j;
 }
 
 /* Can c start a JWT, a Windows host name or a token_prefix? */
@@ -887,15 +1573,26 @@ secret_at(const unsigned char *s, size_t len, size_t i)
 {
 	const char *const	*w;
 	size_t			 n, j;
-	int			 c;
+	int			 c, short_ok = 1;
 
 	for (w = secret_word; *w != NULL; w++) {
 		n = strlen(*w);
 		if (i >= n && strncasecmp((const char *)s + i - n, *w, n) == 0)
 			break;
 	}
-	if (*w == NULL)
-		return 0;
+	if (*w == NULL) {
+		/* ?code=..., &sig=...: OAuth codes, signed URLs */
+		for (w = query_word; *w != NULL; w++) {
+			n = strlen(*w);
+			if (i > n && strncasecmp((const char *)s + i - n, *w,
+			    n) == 0 && (s[i - n - 1] == '?' ||
+			    s[i - n - 1] == '&'))
+				break;
+		}
+		if (*w == NULL)
+			return 0;
+		short_ok = 0;
+	}
 	for (j = i + 1; j < len; j++) {
 		c = s[j];
 		if (is_space(c) || c == '&' || c == ';' || c == ',' ||
@@ -903,7 +1600,7 @@ secret_at(const unsigned char *s, size_t len, size_t i)
 		    c == '>')
 			break;
 	}
-	if (j - i - 1 < 4)
+	if (j - i - 1 < (short_ok ? 4u : 8u))
 		return 0;
 	c = s[i + 1];
 	if (c == '$' || c == '<' || c == '{' || c == '%' || c == '*' ||
@@ -923,6 +1620,11 @@ word_at(struct scan *sc, uint32_t *mask, const unsigned char *s, size_t len,
 	size_t	e;
 	int	c = s[i], sp;
 
+	if (is_digit(c) && p != '-' && p != '.' &&
+	    (e = phone_at(s, len, i)) != 0) {
+		add(sc, mask, TT_PK_PHONE);
+		return e;
+	}
 	if (is_digit(c) && !noip4 && !(p == '/' && i >= 2 &&
 	    is_alnum(s[i - 2])) && (e = ipv4_at(s, len, i, &sp)) != 0) {
 		if (!sp)
@@ -938,14 +1640,34 @@ word_at(struct scan *sc, uint32_t *mask, const unsigned char *s, size_t len,
 			return e;
 		}
 		if ((e = ipv6_at(s, len, i)) != 0) {
-			add(sc, mask, TT_PK_IP);
+			if (!v6_well_known(s, i, e))
+				add(sc, mask, TT_PK_IP);
 			return e;
 		}
 	}
-	if (p == '-' || !token_start(c))
+	if (p == '-')
 		return 0;
-	if (c == 'e' && (e = jwt_at(s, len, i)) != 0)
-		add(sc, mask, TT_PK_JWT);
+	if (i + 3 < len && (((c == 'g' || c == 'a') && s[i + 3] == '-') ||
+	    (c == 'i' && s[i + 2] == '-'))) {
+		for (e = i; e < len && (is_alnum(s[e]) || s[e] == '-'); e++)
+			;
+		if (cloud_node(s, i, e)) {
+			add(sc, mask, TT_PK_HOSTNAME);
+			return e;
+		}
+	}
+	if ((c == 'h' || c == 'H' || c == 'l' || c == 'L' || c == 'r' ||
+	    c == 'R' || c == 'n' || c == 'N' || c == 'E') &&
+	    (e = cue_host_at(sc, mask, s, len, i)) != 0)
+		return e;
+	if (!token_start(c))
+		return 0;
+	if (c == 'e' && (e = jwt_at(s, len, i, &sp)) != 0) {
+		if (sp)
+			add(sc, mask, TT_PK_JWT);
+		else
+			*mask |= SEEN_JWT;
+	}
 	else if ((c == 'D' || c == 'L') && (e = winhost_at(s, len, i)) != 0)
 		add(sc, mask, TT_PK_HOSTNAME);
 	else if ((e = prefix_token_at(s, len, i)) != 0)
@@ -984,13 +1706,33 @@ scan_text(struct scan *sc, uint32_t *mask, const char *str, size_t len,
 		}
 		switch (c) {
 		case '@':
-			if ((e = email_at(s, len, i)) != 0)
+			if ((e = email_at(s, len, i, 1)) != 0)
+				add(sc, mask, TT_PK_EMAIL);
+			break;
+		case '%':
+			if (i + 3 < len && s[i + 1] == '4' && s[i + 2] == '0' &&
+			    (e = email_at(s, len, i, 3)) != 0)
 				add(sc, mask, TT_PK_EMAIL);
 			break;
 		case '/':
-		case '\\':
-			if ((e = home_at(s, len, i)) != 0)
+			if ((e = webhook_at(s, len, i)) != 0)
+				add(sc, mask, TT_PK_TOKEN);
+			else if ((e = home_at(s, len, i)) != 0)
 				add(sc, mask, TT_PK_HOME_PATH);
+			break;
+		case '\\':
+			if ((e = unc_home_at(s, len, i)) != 0 ||
+			    (e = home_at(s, len, i)) != 0)
+				add(sc, mask, TT_PK_HOME_PATH);
+			break;
+		case '~':
+			if ((e = tilde_home_at(s, len, i)) != 0)
+				add(sc, mask, TT_PK_HOME_PATH);
+			break;
+		case '+':
+		case '(':
+			if ((e = phone_at(s, len, i)) != 0)
+				add(sc, mask, TT_PK_PHONE);
 			break;
 		case '.':
 			if ((e = lanhost_at(s, len, i)) != 0)
@@ -1001,9 +1743,15 @@ scan_text(struct scan *sc, uint32_t *mask, const char *str, size_t len,
 				add(sc, mask, TT_PK_TOKEN);
 			break;
 		case ':':
+			if (is_alpha(p) && i + 3 < len && s[i + 1] == '/' &&
+			    s[i + 2] == '/') {
+				e = url_at(sc, mask, s, len, i + 3);
+				break;
+			}
 			/* "::1"-style IPv6 */
 			if (!is_word(p) && p != '.' && p != ':' &&
-			    (e = ipv6_at(s, len, i)) != 0)
+			    (e = ipv6_at(s, len, i)) != 0 &&
+			    !v6_well_known(s, i, e))
 				add(sc, mask, TT_PK_IP);
 			break;
 		}
@@ -1026,26 +1774,117 @@ ends_with(const char *n, size_t len, const char *suffix, size_t sl)
 	return 1;
 }
 
+/* A word with its length. */
+#define WORD(s) { s, sizeof s - 1 }
+struct word {
+	const char	*s;
+	size_t		 len;
+};
+
+/* Does the normalized key n (len bytes) hold w anywhere? */
+static int
+has_word(const char *n, size_t len, const struct word *w)
+{
+	size_t	i;
+
+	for (i = 0; i + w->len <= len; i++)
+		if (n[i] == w->s[0] && memcmp(n + i, w->s, w->len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Ids of what a person belongs to: a key that ends like an id and names an
+ * organisation, team or account ("org_id", "tenantId", "workspace_slug",
+ * "gcp_project_number"); its value decides (id_value()).
+ */
+static int
+account_key(const char *n, size_t len)
+{
+	static const struct word end[] = {
+		WORD("id"), WORD("ids"), WORD("uuid"), WORD("guid"),
+		WORD("number"), WORD("slug")
+	};
+	static const struct word stem[] = {
+		WORD("org"), WORD("tenant"), WORD("account"),
+		WORD("workspace"), WORD("team"), WORD("customer"),
+		WORD("company"), WORD("subscription"), WORD("billing"),
+		WORD("license"), WORD("enterprise"), WORD("project"),
+		WORD("group")
+	};
+	size_t	k, sl = 0;
+
+	switch (n[len - 1]) {
+	case 'd': case 's': case 'r': case 'g':
+		break;
+	default:
+		return 0;
+	}
+	for (k = 0; k < sizeof end / sizeof end[0]; k++)
+		if (ends_with(n, len, end[k].s, end[k].len)) {
+			sl = end[k].len;
+			break;
+		}
+	if (sl == 0 || sl == len)
+		return 0;
+	for (k = 0; k < sizeof stem / sizeof stem[0]; k++)
+		if (has_word(n, len - sl, &stem[k]))
+			return 1;
+	return 0;
+}
+
+/* Does n (len bytes) hold the literal w at i? */
+#define AT(n, len, i, w) \
+	((i) + sizeof w - 1 <= (len) && memcmp((n) + (i), w, sizeof w - 1) == 0)
+
 /* The role of a normalized key that is not in key_roles. */
 static enum role
 key_pattern(const char *n, size_t len)
 {
 	size_t	i;
+	int	build = 0;
 
+	/* One pass for the words a key may hold anywhere. */
 	for (i = 0; i + 5 <= len; i++) {
-		if (n[i] == 'g' && ends_with(n, i + 5, "geoip", 5))
-			return ends_with(n, len, "disable", 7) ? R_NONE : R_GEO;
-		if (n[i] == 'v' && i + 7 <= len &&
-		    ends_with(n, i + 7, "version", 7))
-			return R_VERSION;
-		if (n[i] == 'e' && n[i + 1] == 'r' &&
-		    ends_with(n, i + 5, "error", 5))
-			return R_ERROR;
+		switch (n[i]) {
+		case 'g':
+			if (AT(n, len, i, "geoip"))
+				return ends_with(n, len, "disable", 7) ?
+				    R_NONE : ends_with(n, len, "timezone", 8) ?
+				    R_GEOTZ : R_GEO;
+			break;
+		case 'v':
+			if (AT(n, len, i, "version"))
+				return R_VERSION;
+			break;
+		case 'e':
+			if (AT(n, len, i, "error") ||
+			    AT(n, len, i, "exception"))
+				return R_ERROR;
+			break;
+		case 'f':
+			build |= AT(n, len, i, "firmware");
+			break;
+		case 'r':
+			build |= AT(n, len, i, "release") ||
+			    AT(n, len, i, "revision");
+			break;
+		case 'b':
+			build |= AT(n, len, i, "build");
+			break;
+		}
 	}
 	if (ends_with(n, len, "timezone", 8))
 		return R_TZ;
-	if (ends_with(n, len, "hostname", 8))
+	if (len > 5 && (ends_with(n, len, "login", 5) ||
+	    ends_with(n, len, "username", 8)))
+		return R_USER;
+	if (ends_with(n, len, "hostname", 8) || ends_with(n, len,
+	    "nodename", 8))
 		return R_HOST;
+	/* build and release numbers: "4.2.0.18" is no address */
+	if (build)
+		return R_VERSION;
 	switch (n[len - 1]) {
 	case 'n':
 	case 't':
@@ -1060,8 +1899,9 @@ key_pattern(const char *n, size_t len)
 				return R_TOKEN;
 		break;
 	}
-	return R_NONE;
+	return account_key(n, len) ? R_ACCOUNT : R_NONE;
 }
+#undef AT
 
 /*
  * Read a key once: its length, whether a path can hold it as is, whether
@@ -1114,6 +1954,14 @@ key_read(const char *key, int ctx, struct key *k)
 	switch (r) {
 	case R_NONE:
 		k->role = key_pattern(n, len);
+		if (k->role == R_NONE && ((ctx & CTX_GROUPS) ||
+		    ((ctx & CTX_ORG) && (strcmp(n, "id") == 0 ||
+		    strcmp(n, "uuid") == 0 || strcmp(n, "slug") == 0))))
+			k->role = R_ACCOUNT;
+		break;
+	case R_HOST:
+		/* posthog-js's $host: the site's, the same for everyone */
+		k->role = key[0] == '$' ? R_SITE : R_HOST;
 		break;
 	case R_ERRPART:
 		k->role = (ctx & CTX_ERROR) ? R_ERROR : R_NONE;
@@ -1247,6 +2095,38 @@ free_text(const char *s)
 	return 0;
 }
 
+/*
+ * Does a value under an account's key look like an id: a word without
+ * spaces that is not a boolean or a placeholder such as "default"?
+ */
+static int
+id_value(const char *s, size_t len)
+{
+	static const char *const not_id[] = {
+		"default", "unknown", "personal", "anonymous", "public",
+		"private", "local", "main", "test", NULL
+	};
+	size_t	i;
+
+	if (len > 200 || empty_value(s) || in_list(s, len, not_id))
+		return 0;
+	for (i = 0; i < len; i++)
+		if (is_space((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* How many ASCII digits s holds. */
+static size_t
+digit_count(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += is_digit((unsigned char)*s) != 0;
+	return n;
+}
+
 /* Does a value under a MAC key hold one (12 hex digits, not all zero)? */
 static int
 mac_value(const char *s)
@@ -1306,11 +2186,28 @@ scan_string(struct scan *sc, uint32_t *mask, const char *s, enum role role,
 	scan_text(sc, mask, s, len, role == R_VERSION);
 	switch (role) {
 	case R_HOST:
-		if (host_value(s, len))
+	case R_SITE:
+		if (host_value(s, len) && host_private((const unsigned char *)s,
+		    strcspn(s, ":"), role == R_HOST))
 			add(sc, mask, TT_PK_HOSTNAME);
 		break;
+	case R_ACCOUNT:
+		if (id_value(s, len))
+			add(sc, mask, TT_PK_ACCOUNT_ID);
+		break;
+	case R_PHONE:
+		if (digit_count(s) >= 7)
+			add(sc, mask, TT_PK_PHONE);
+		break;
+	case R_GEOTZ:
+		if (!empty_value(s)) {
+			add(sc, mask, TT_PK_GEOIP);
+			add(sc, mask, TT_PK_TIMEZONE);
+		}
+		break;
 	case R_TOKEN:
-		if (!(*mask & BIT(TT_PK_JWT)) && secret_value(s, len))
+		if (!(*mask & (BIT(TT_PK_JWT) | SEEN_JWT)) &&
+		    secret_value(s, len))
 			add(sc, mask, TT_PK_TOKEN);
 		break;
 	case R_GEO:
@@ -1384,6 +2281,14 @@ scan_item(struct scan *sc, const cJSON *v, uint32_t *mask, enum role role,
 		case R_PROJECT:
 			add(sc, mask, TT_PK_PROJECT_ID);
 			break;
+		case R_ACCOUNT:
+			if (v->valuedouble >= 1)
+				add(sc, mask, TT_PK_ACCOUNT_ID);
+			break;
+		case R_PHONE:
+			if (v->valuedouble >= 1e6)
+				add(sc, mask, TT_PK_PHONE);
+			break;
 		default:
 			break;
 		}
@@ -1412,6 +2317,11 @@ scan_container(struct scan *sc, const cJSON *o, enum role role, int ctx,
 		ctx |= CTX_ERROR;
 	else if (role == R_SET)
 		ctx |= CTX_SET;
+	else if (role == R_GROUPS)
+		ctx |= CTX_GROUPS;
+	else if (role == R_ACCOUNT)
+		/* a company's name and traits are not a person's */
+		ctx = (ctx & ~CTX_SET) | CTX_ORG;
 	if (cJSON_IsArray(o)) {
 		for (c = o->child; c != NULL; c = c->next, i++) {
 			tt_path_index(&sc->path, i, sep);
@@ -1424,6 +2334,11 @@ scan_container(struct scan *sc, const cJSON *o, enum role role, int ctx,
 			if (c->string == NULL)
 				continue;
 			key_read(c->string, ctx, &k);
+			/* a Segment group call's traits are the group's */
+			if (k.role == R_SET && c->string[0] == 't' &&
+			    cJSON_GetObjectItemCaseSensitive(o,
+			    "groupId") != NULL)
+				k.role = R_ACCOUNT;
 			tt_path_key_as(&sc->path, c->string, k.len, sep,
 			    k.plain);
 			mask = 0;

@@ -31,9 +31,11 @@
 	_(TOKEN, "token", 1, "a secret or access token") \
 	_(JWT, "jwt", 1, "a JSON Web Token") \
 	_(GEOIP, "geoip", 1, "a geo-IP location") \
+	_(PHONE, "phone", 1, "a phone number") \
 	_(INSTALL_ID, "install_id", 0, "an install or user id") \
 	_(MACHINE_ID, "machine_id", 0, "a machine id") \
 	_(PROJECT_ID, "project_id", 0, "a hashed project id") \
+	_(ACCOUNT_ID, "account_id", 0, "an organisation, team or account id") \
 	_(TIMEZONE, "timezone", 0, "a time zone") \
 	_(ERROR_TEXT, "error_text", 0, "a free-text error message")
 
