@@ -165,6 +165,8 @@ enum role {
 	R_SITE,		/* a web SDK's $host: the site, unless private */
 	R_PHONE,
 	R_ACCOUNT,	/* an organisation's, team's or account's id */
+	R_ORG,		/* an organisation itself: an id if it has a digit */
+	R_PEER,		/* a host a program talks to: private ones only */
 	R_GROUPS,	/* PostHog $groups: type -> the group's key */
 	R_GEOTZ		/* $geoip_time_zone: a geo-IP field and a time zone */
 };
@@ -179,10 +181,11 @@ static const struct {
 	const char	*name;
 	enum role	 role;
 } key_roles[] = {
-	{ "account", R_ACCOUNT },
+	{ "account", R_ORG },
 	{ "actor", R_USER },
 	{ "adid", R_MACHINE },
 	{ "advertisingid", R_MACHINE },
+	{ "alias", R_INSTALL },
 	{ "anondistinctid", R_INSTALL },
 	{ "anonid", R_INSTALL },
 	{ "anonymousid", R_INSTALL },
@@ -193,11 +196,11 @@ static const struct {
 	{ "cityname", R_GEO },
 	{ "clientid", R_INSTALL },
 	{ "committer", R_USER },
-	{ "company", R_ACCOUNT },
+	{ "company", R_ORG },
 	{ "computername", R_HOST },
 	{ "cookie", R_TOKEN },
 	{ "createdby", R_USER },
-	{ "customer", R_ACCOUNT },
+	{ "customer", R_ORG },
 	{ "description", R_ERRPART },
 	{ "detail", R_ERROR },
 	{ "details", R_ERROR },
@@ -224,10 +227,10 @@ static const struct {
 	{ "groupkey", R_ACCOUNT },
 	{ "groups", R_GROUPS },
 	{ "hardwareid", R_MACHINE },
-	{ "host", R_HOST },
+	{ "host", R_PEER },
 	{ "hostid", R_MACHINE },
 	{ "hostname", R_HOST },
-	{ "httphost", R_HOST },
+	{ "httphost", R_PEER },
 	{ "hwaddr", R_MAC },
 	{ "hwid", R_MACHINE },
 	{ "idfa", R_MACHINE },
@@ -253,11 +256,11 @@ static const struct {
 	{ "mobilephone", R_PHONE },
 	{ "msg", R_ERROR },
 	{ "name", R_NAME },
-	{ "netpeername", R_HOST },
+	{ "netpeername", R_PEER },
 	{ "nodename", R_HOST },
-	{ "org", R_ACCOUNT },
-	{ "organisation", R_ACCOUNT },
-	{ "organization", R_ACCOUNT },
+	{ "org", R_ORG },
+	{ "organisation", R_ORG },
+	{ "organization", R_ORG },
 	{ "owner", R_USER },
 	{ "personid", R_INSTALL },
 	{ "phone", R_PHONE },
@@ -272,18 +275,20 @@ static const struct {
 	{ "referringdomain", R_SITE },
 	{ "reporter", R_USER },
 	{ "requestedby", R_USER },
-	{ "serveraddress", R_HOST },
-	{ "servername", R_HOST },
+	{ "serial", R_MACHINE },
+	{ "serialnumber", R_MACHINE },
+	{ "serveraddress", R_PEER },
+	{ "servername", R_PEER },
 	{ "set", R_SET },
 	{ "setonce", R_SET },
 	{ "stack", R_ERRPART },
 	{ "stacktrace", R_ERROR },
 	{ "statusmessage", R_ERROR },
 	{ "stderr", R_ERROR },
-	{ "stripecustomer", R_ACCOUNT },
+	{ "stripecustomer", R_ORG },
 	{ "tel", R_PHONE },
 	{ "telephone", R_PHONE },
-	{ "tenant", R_ACCOUNT },
+	{ "tenant", R_ORG },
 	{ "timezone", R_TZ },
 	{ "timezoneoffset", R_TZ },
 	{ "traits", R_SET },
@@ -297,7 +302,7 @@ static const struct {
 	{ "utcoffset", R_TZ },
 	{ "value", R_ERRPART },
 	{ "visitorid", R_INSTALL },
-	{ "workspace", R_ACCOUNT },
+	{ "workspace", R_ORG },
 	{ "zipcode", R_GEO },
 };
 
@@ -841,6 +846,10 @@ home_at(const unsigned char *s, size_t len, size_t i)
 		drive = (i >= 2 && s[i - 1] == ':' && is_alpha(s[i - 2])) ||
 		    (i >= 6 && is_alpha(s[i - 1]) &&
 		    memcmp(s + i - 6, "/mnt/", 5) == 0);	/* WSL */
+		/* file:///Users/x */
+		if (!drive && i >= 7 && strncasecmp((const char *)s + i - 7,
+		    "file://", 7) == 0)
+			drive = 1;
 		if (!drive && i > 0 && (is_word(s[i - 1]) ||
 		    s[i - 1] == '.' || s[i - 1] == '-' || s[i - 1] == '/' ||
 		    s[i - 1] == '\\' || s[i - 1] == '~'))
@@ -1810,7 +1819,7 @@ account_key(const char *n, size_t len)
 		WORD("workspace"), WORD("team"), WORD("customer"),
 		WORD("company"), WORD("subscription"), WORD("billing"),
 		WORD("license"), WORD("enterprise"), WORD("project"),
-		WORD("group")
+		WORD("group"), WORD("owner")
 	};
 	size_t	k, sl = 0;
 
@@ -1877,8 +1886,13 @@ key_pattern(const char *n, size_t len)
 	if (ends_with(n, len, "timezone", 8))
 		return R_TZ;
 	if (len > 5 && (ends_with(n, len, "login", 5) ||
-	    ends_with(n, len, "username", 8)))
+	    ends_with(n, len, "user", 4) || ends_with(n, len, "author", 6)))
 		return R_USER;
+	if (len > 2 && ends_with(n, len, "tz", 2))
+		return R_TZ;
+	if (len > 6 && (ends_with(n, len, "serial", 6) ||
+	    ends_with(n, len, "serialnumber", 12)))
+		return R_MACHINE;
 	if (ends_with(n, len, "hostname", 8) || ends_with(n, len,
 	    "nodename", 8))
 		return R_HOST;
@@ -1956,12 +1970,12 @@ key_read(const char *key, int ctx, struct key *k)
 		k->role = key_pattern(n, len);
 		if (k->role == R_NONE && ((ctx & CTX_GROUPS) ||
 		    ((ctx & CTX_ORG) && (strcmp(n, "id") == 0 ||
-		    strcmp(n, "uuid") == 0 || strcmp(n, "slug") == 0))))
+		    strcmp(n, "uuid") == 0))))
 			k->role = R_ACCOUNT;
 		break;
-	case R_HOST:
+	case R_PEER:
 		/* posthog-js's $host: the site's, the same for everyone */
-		k->role = key[0] == '$' ? R_SITE : R_HOST;
+		k->role = key[0] == '$' ? R_SITE : R_PEER;
 		break;
 	case R_ERRPART:
 		k->role = (ctx & CTX_ERROR) ? R_ERROR : R_NONE;
@@ -2186,10 +2200,15 @@ scan_string(struct scan *sc, uint32_t *mask, const char *s, enum role role,
 	scan_text(sc, mask, s, len, role == R_VERSION);
 	switch (role) {
 	case R_HOST:
+	case R_PEER:
 	case R_SITE:
 		if (host_value(s, len) && host_private((const unsigned char *)s,
 		    strcspn(s, ":"), role == R_HOST))
 			add(sc, mask, TT_PK_HOSTNAME);
+		break;
+	case R_ORG:
+		if (id_value(s, len) && digit_count(s) > 0)
+			add(sc, mask, TT_PK_ACCOUNT_ID);
 		break;
 	case R_ACCOUNT:
 		if (id_value(s, len))
@@ -2282,6 +2301,7 @@ scan_item(struct scan *sc, const cJSON *v, uint32_t *mask, enum role role,
 			add(sc, mask, TT_PK_PROJECT_ID);
 			break;
 		case R_ACCOUNT:
+		case R_ORG:
 			if (v->valuedouble >= 1)
 				add(sc, mask, TT_PK_ACCOUNT_ID);
 			break;
@@ -2319,7 +2339,7 @@ scan_container(struct scan *sc, const cJSON *o, enum role role, int ctx,
 		ctx |= CTX_SET;
 	else if (role == R_GROUPS)
 		ctx |= CTX_GROUPS;
-	else if (role == R_ACCOUNT)
+	else if (role == R_ACCOUNT || role == R_ORG)
 		/* a company's name and traits are not a person's */
 		ctx = (ctx & ~CTX_SET) | CTX_ORG;
 	if (cJSON_IsArray(o)) {

@@ -961,11 +961,15 @@ test_host_keys_public(void **state)
 	    "\"host\":\"hooks.slack.com\",\"hostname\":\"docker-desktop\","
 	    "\"server_name\":\"mysql.default.svc.cluster.local\","
 	    "\"http.host\":\"registry.npmjs.org:443\"}", "");
-	EXPECT("{\"attributes\":{\"server.address\":\"db01.prod.example-corp"
-	    ".com\"},\"host\":\"gitlab.example.io\","
-	    "\"resource\":{\"k8s.node.name\":\"worker-03\"}}",
+	/* a peer's name is private only when it says so; a machine's is */
+	EXPECT("{\"attributes\":{\"server.address\":\"db01.corp.example"
+	    ".com\",\"net.peer.name\":\"api.example-saas.com\"},"
+	    "\"host\":\"gitlab.example.io\",\"resource\":"
+	    "{\"k8s.node.name\":\"worker-03\",\"host.name\":"
+	    "\"ci-7.example-saas.com\"}}",
 	    "attributes[\"server.address\"]=hostname, host=hostname, "
-	    "resource[\"k8s.node.name\"]=hostname");
+	    "resource[\"k8s.node.name\"]=hostname, "
+	    "resource[\"host.name\"]=hostname");
 }
 
 /* Private names without a private suffix, in text. */
