@@ -21,6 +21,7 @@ opts() {
 	case $1 in
 	fuzz_filter)	echo "-dict=$here/filter.dict -max_len=2048" ;;
 	fuzz_time)	echo "-dict=$here/time.dict -max_len=128" ;;
+	fuzz_path)	echo "-dict=$here/path.dict -max_len=1024" ;;
 	fuzz_hosts)	echo "-dict=$here/hosts.dict -max_len=8192" ;;
 	fuzz_theme)	echo "-dict=$here/theme.dict -max_len=4096" ;;
 	fuzz_body)	echo "-dict=$here/body.dict -max_len=16384" ;;
