@@ -30,6 +30,8 @@
 	TT_CAPTURE_COUNTERS(_, DEVSY, "devsy") \
 	TT_CAPTURE_COUNTERS(_, WERF, "werf") \
 	TT_CAPTURE_COUNTERS(_, POSTHOG, "posthog") \
+	TT_CAPTURE_COUNTERS(_, SEGMENT, "segment") \
+	TT_CAPTURE_COUNTERS(_, RUDDERSTACK, "rudderstack") \
 	TT_CAPTURE_COUNTERS(_, GENERIC, "generic")
 
 /*

@@ -106,7 +106,7 @@ const struct json_names fmt_shape_names = JSON_NAMES("shape", shape_names);
 
 const struct json_names *const fmt_tables[] = {
 	&fmt_shape_names, &fmt_posthog_names, &fmt_devpod_names,
-	&fmt_otlp_names, &fmt_generic_names, NULL
+	&fmt_otlp_names, &fmt_segment_names, &fmt_generic_names, NULL
 };
 
 /* A PostHog envelope: "batch" of events, or envelope keys? */
@@ -198,6 +198,8 @@ decode_json(struct dctx *d, const cJSON *root, enum tt_route route,
 		    cause);
 	case TT_ROUTE_DEVPOD_INSERT:
 		return fmt_devpod_insert(d, root, cause);
+	case TT_ROUTE_SEGMENT:
+		return fmt_segment(d, root, cause);
 	case TT_ROUTE_DEVPOD_LEGACY:
 		if (cJSON_IsArray(root)) {
 			cJSON_ArrayForEach(item, root)

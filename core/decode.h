@@ -29,8 +29,10 @@ enum tt_route {
 	TT_ROUTE_POSTHOG_V1,	/* /i/v1/analytics/events */
 	TT_ROUTE_DEVPOD_INSERT,	/* /v1/insert */
 	TT_ROUTE_DEVPOD_LEGACY,	/* /analytics/v1/devpod/v1/events */
-	TT_ROUTE_OTLP_TRACES	/* /v1/traces */
+	TT_ROUTE_OTLP_TRACES,	/* /v1/traces */
+	TT_ROUTE_SEGMENT	/* /v1/batch, /v1/track, ... (and Rudder's) */
 };
+#define TT_ROUTE_LAST	TT_ROUTE_SEGMENT	/* for loops over every route */
 
 #define TT_EVENT_MAX	(2u * 1024 * 1024)	/* one event, as JSON */
 #define TT_REQUEST_MAX	(20u * 1024 * 1024)	/* one request body */

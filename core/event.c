@@ -29,6 +29,20 @@ tt_source_name(enum tt_source s)
 }
 
 /* Look up a source by name; -1 if it is not one teltop knows. */
+const char *
+tt_format_static(const char *s)
+{
+#define TT_FORMAT_NAME(name) name,
+	static const char *const known[] = { TT_FORMATS(TT_FORMAT_NAME) };
+#undef TT_FORMAT_NAME
+	size_t	i;
+
+	for (i = 0; s != NULL && i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(s, known[i]) == 0)
+			return known[i];
+	return "unknown";
+}
+
 int
 tt_source_parse(const char *name, enum tt_source *out)
 {

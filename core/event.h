@@ -20,6 +20,8 @@
 	_(DEVSY, "devsy") \
 	_(WERF, "werf") \
 	_(POSTHOG, "posthog") \
+	_(SEGMENT, "segment") \
+	_(RUDDERSTACK, "rudderstack") \
 	_(GENERIC, "generic")
 
 enum tt_source {
@@ -28,6 +30,13 @@ enum tt_source {
 #undef TT_SOURCE_ENUM
 	TT_SRC_COUNT
 };
+
+/* Wire formats (tt_event.format): what the decoders set, one each. */
+#define TT_FORMATS(_) \
+	_("posthog-batch") _("posthog-array") _("posthog-event") \
+	_("posthog-v1") _("devpod-insert") _("devpod-legacy") \
+	_("otlp-protobuf") _("otlp-json") _("werf-json") \
+	_("segment-batch") _("segment-message") _("generic")
 
 enum tt_phase { TT_PHASE_POINT, TT_PHASE_START, TT_PHASE_FINISH };
 
@@ -91,6 +100,8 @@ enum tt_commit {
 
 const char	*tt_source_name(enum tt_source);
 int		 tt_source_parse(const char *, enum tt_source *);
+/* The static string of TT_FORMATS equal to s, else "unknown". */
+const char	*tt_format_static(const char *s);
 const char	*tt_phase_name(enum tt_phase);
 int		 tt_phase_parse(const char *, enum tt_phase *);
 

@@ -280,21 +280,6 @@ col_num(sqlite3_stmt *s, int i)
 	return sqlite3_column_double(s, i);
 }
 
-/* Formats are static strings in events: map stored text back to one. */
-static const char *
-format_static(const char *s)
-{
-	static const char *known[] = { "posthog-batch", "posthog-array",
-	    "posthog-event", "posthog-v1", "devpod-insert", "devpod-legacy",
-	    "otlp-protobuf", "otlp-json", "werf-json", "generic", NULL };
-	int	i;
-
-	for (i = 0; known[i] != NULL; i++)
-		if (s != NULL && strcmp(s, known[i]) == 0)
-			return known[i];
-	return "unknown";
-}
-
 /*
  * A result row -> event (caller clears it).  A time that is NULL, or the
  * TT_NONE an older teltop stored for a time out of range, reads as TT_NONE,
@@ -312,7 +297,7 @@ row_event(struct store *st, sqlite3_stmt *s, struct tt_event *ev)
 	t = (const char *)sqlite3_column_text(s, 3);
 	if (t == NULL || tt_source_parse(t, &ev->source) != 0)
 		ev->source = TT_SRC_GENERIC;
-	ev->format = format_static((const char *)sqlite3_column_text(s, 4));
+	ev->format = tt_format_static((const char *)sqlite3_column_text(s, 4));
 	ev->name = col_dup(s, 5);
 	t = (const char *)sqlite3_column_text(s, 6);
 	if (t == NULL || tt_phase_parse(t, &ev->phase) != 0)

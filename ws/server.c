@@ -52,8 +52,8 @@
 
 enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
-	RK_DEVPOD_LEGACY, RK_OTLP, RK_HEALTHZ, RK_METRICS, RK_OPTOUT,
-	RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO, RK_WS, RK_CA,
+	RK_DEVPOD_LEGACY, RK_OTLP, RK_SEGMENT, RK_HEALTHZ, RK_METRICS,
+	RK_OPTOUT, RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO, RK_WS, RK_CA,
 	RK_RELAY,	/* a plain-HTTP proxy request for another host */
 	RK_PASS		/* captured, not telemetry: forwarded as it is */
 };
@@ -79,6 +79,13 @@ static const struct route {
 	{ "/v1/insert", 1, M_POST, RK_DEVPOD_INSERT },
 	{ "/analytics/v1/devpod/v1/events", 1, M_POST, RK_DEVPOD_LEGACY },
 	{ "/v1/traces", 1, M_POST, RK_OTLP },
+	{ "/v1/batch", 1, M_POST, RK_SEGMENT },
+	{ "/v1/track", 1, M_POST, RK_SEGMENT },
+	{ "/v1/identify", 1, M_POST, RK_SEGMENT },
+	{ "/v1/page", 1, M_POST, RK_SEGMENT },
+	{ "/v1/screen", 1, M_POST, RK_SEGMENT },
+	{ "/v1/group", 1, M_POST, RK_SEGMENT },
+	{ "/v1/alias", 1, M_POST, RK_SEGMENT },
 	{ "/healthz", 0, M_GET, RK_HEALTHZ },
 	{ "/metrics", 0, M_GET, RK_METRICS },
 	{ "/v1/optout", 1, M_GET | M_POST, RK_OPTOUT },
@@ -260,6 +267,11 @@ http_success(struct hconn *c)
 	case RK_OTLP:
 		http_reply(c, 200, NULL, NULL, NULL);
 		break;
+	case RK_SEGMENT:
+		/* what api.segment.io answers */
+		http_reply(c, 200, "application/json",
+		    xstrdup("{\"success\":true}"), NULL);
+		break;
 	default:
 		http_reply(c, 200, "application/json", result_json(0,
 		    c->accepted, c->dropped, c->rejected, c->first_error),
@@ -293,6 +305,8 @@ route_of(enum route_kind k)
 		return TT_ROUTE_DEVPOD_LEGACY;
 	case RK_OTLP:
 		return TT_ROUTE_OTLP_TRACES;
+	case RK_SEGMENT:
+		return TT_ROUTE_SEGMENT;
 	default:
 		return TT_ROUTE_EVENTS;
 	}

@@ -19,7 +19,7 @@
 #include "core/privacy.h"
 #include "fuzz.h"
 
-#define FUZZ_ROUTES	(TT_ROUTE_OTLP_TRACES + 1)	/* how many */
+#define FUZZ_ROUTES	(TT_ROUTE_LAST + 1)	/* how many */
 
 /* Options and route from the first byte. */
 static inline enum tt_route

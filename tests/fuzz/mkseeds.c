@@ -38,7 +38,7 @@
 #include "ws/body.h"
 #include "ws/h1.h"
 
-#define ROUTES		(TT_ROUTE_OTLP_TRACES + 1)
+#define ROUTES		(TT_ROUTE_LAST + 1)
 #define SEL_PROTOBUF	8	/* fuzz_events.h: bit 3 of the first byte */
 
 static const char	*outdir;

@@ -81,10 +81,14 @@ unpacked() {
 # ---------------------------------------------------------------- reporting
 
 # run_case NAME FUNCTION [ARG...]: run FUNCTION in a subshell with set -e;
-# its output is shown only when it fails.
+# its output is shown only when it fails.  ONLY=REGEX runs only the cases
+# whose name matches (for working on a few; some cases follow others).
 run_case() {
 	local name=$1 rc
 	shift
+	if [ -n "${ONLY:-}" ] && ! grep -Eq -e "$ONLY" <<<"$name"; then
+		return 0
+	fi
 	set +e
 	(set -e; "$@") >"$T/case.log" 2>&1
 	rc=$?
@@ -228,7 +232,8 @@ ensure_clients() {
 	local m
 	for m in posthog-node ws https-proxy-agent @opentelemetry/sdk-trace-base @opentelemetry/resources \
 	    @opentelemetry/exporter-trace-otlp-proto @opentelemetry/exporter-trace-otlp-http \
-	    @opentelemetry/otlp-transformer @opentelemetry/api; do
+	    @opentelemetry/otlp-transformer @opentelemetry/api @segment/analytics-node \
+	    @rudderstack/rudder-sdk-node; do
 		if [ ! -f "$CLIENTS/node_modules/$m/package.json" ]; then
 			echo "# installing the npm test clients into tests/clients/node_modules"
 			npm install --no-audit --no-fund --no-package-lock --loglevel=error \
@@ -273,6 +278,49 @@ case_posthog_node() {
 	  {"source":"posthog","format":"'"$fmt"'","name":"test_opened","client_id":"'"$tag"'-user-1","ts":"2026-01-05T12:00:00.123Z"},
 	  {"source":"devsy","format":"'"$fmt"'","name":"devsy_app_opened","client_id":"'"$tag"'-user-2","ts":"2026-01-05T12:00:01.456Z"},
 	  {"source":"posthog","format":"'"$fmt"'","name":"$identify","client_id":"'"$tag"'-user-1"}]}'
+}
+
+# @segment/analytics-node and @rudderstack/rudder-sdk-node, the real SDKs:
+# every request answered 200, each message stored under its own source.
+case_segment_sdks() {
+	local tag=sg$RANDOM
+	node "$CLIENTS/segment.mjs" "http://$ADDR" --tag "$tag" >"$T/seg.out" 2>&1 ||
+	    fail "segment.mjs failed: $(cat "$T/seg.out")"
+	check lines "$T/seg.out" '{"expect":[{"sdk":"segment","url":"/v1/batch","status":200,"body":"{\"success\":true}"}]}'
+	expect_events '{"where":{"client_id":"seg-'"$tag"'"},"count":3,"expect":[
+	  {"source":"segment","format":"segment-batch","name":"cli_command","command":"werf converge",
+	   "duration_ms":42,"exit_code":0,"version":"3.1.0"},
+	  {"source":"segment","format":"segment-batch","name":"identify"},
+	  {"source":"segment","format":"segment-batch","name":"Docs"}]}'
+	expect_events '{"where":{"client_id":"rud-'"$tag"'"},"count":3,"expect":[
+	  {"source":"rudderstack","format":"segment-batch","name":"cli_command","command":"devpod up",
+	   "exit_code":1,"error":"exit status 1","version":"3.0.13"},
+	  {"source":"rudderstack","format":"segment-batch","name":"identify"},
+	  {"source":"rudderstack","format":"segment-batch","name":"Home"}]}'
+}
+
+# The SDKs' recorded requests, replayed on a raw socket: Segment's JSON with
+# Basic auth, Rudder's gzip labelled as a form.
+case_segment_replay() {
+	local f out
+	for f in segment-analytics-node-3.1.0 rudder-sdk-node-3.0.13; do
+		out=$(node -e 'const net = require("net"), fs = require("fs");
+		    const [host, port] = process.argv[2].split(":");
+		    const s = net.connect(+port, host, () => s.end(fs.readFileSync(process.argv[1])));
+		    let got = ""; s.on("data", (d) => got += d); s.on("end", () => process.stdout.write(got));
+		    s.setTimeout(10000, () => { console.error("timeout"); process.exit(1); });' \
+		    "$here/fixtures/real-clients/$f.http" "$ADDR") || fail "$f: no reply"
+		case "$out" in
+		"HTTP/1.1 200 "*'{"success":true}') ;;
+		*) fail "$f: $out" ;;
+		esac
+	done
+	expect_events '{"where":{"$text":"node-next-1796135644720-2ec2fe2a"},"count":1,"expect":[
+	  {"source":"segment","format":"segment-batch","name":"cli_command","client_id":"u1",
+	   "command":"werf converge","duration_ms":42,"ts":"2026-12-01T14:34:04.720Z"}]}'
+	expect_events '{"where":{"$text":"8409bef2-d5c1-4900-a048-18ed9fbadb7f"},"count":1,"expect":[
+	  {"source":"rudderstack","format":"segment-batch","name":"cli_command","client_id":"u1",
+	   "command":"devpod up","version":"3.0.13","ts":"2026-12-01T14:34:05.092Z"}]}'
 }
 
 # The werf-shaped spans of otlp.mjs, stored with format FMT.
@@ -1492,6 +1540,8 @@ run_case "events on an empty database" case_events_empty
 
 run_case "posthog-node, gzip (/batch/)" case_posthog_node ph-gzip posthog-batch /batch/ '"gzip"'
 run_case "posthog-node, plain JSON (/batch/)" case_posthog_node ph-plain posthog-batch /batch/ null --plain
+run_case "@segment/analytics-node and @rudderstack/rudder-sdk-node (/v1/batch)" case_segment_sdks
+run_case "Segment and RudderStack requests as recorded, on a raw socket" case_segment_replay
 POSTHOG_CAPTURE_MODE=v1 run_case "posthog-node, v1 capture mode (/i/v1/analytics/events)" \
     case_posthog_node ph-v1 posthog-v1 /i/v1/analytics/events '"gzip"'
 

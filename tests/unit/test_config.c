@@ -22,6 +22,10 @@
 
 #include "core/config.h"
 
+/* The sources an error message lists (core/event.h). */
+#define SOURCES "devtron, devpod, devsy, werf, posthog, segment, " \
+	"rudderstack, generic"
+
 /* Parse a C string as "config"; its return code. */
 static int
 parse(struct tt_config *cfg, const char *text, char **cause)
@@ -185,10 +189,10 @@ test_errors(void **state)
 	    "than letters, digits, '-' and '.'");
 	assert_refused("intercept a.example Devpod",
 	    "config:1: intercept 'a.example': unknown source 'Devpod' (known: "
-	    "devtron, devpod, devsy, werf, posthog, generic)");
+	    SOURCES ")");
 	assert_refused("intercept a.example all",
 	    "config:1: intercept 'a.example': unknown source 'all' (known: "
-	    "devtron, devpod, devsy, werf, posthog, generic)");
+	    SOURCES ")");
 	assert_refused("intercept Analytics.Loft.Rocks. werf",
 	    "config:1: intercept 'Analytics.Loft.Rocks.': already "
 	    "intercepted as devpod (built in)");
@@ -200,11 +204,11 @@ test_errors(void **state)
 	assert_refused("forward # nothing",
 	    "config:1: usage: forward all | forward SOURCE...");
 	assert_refused("forward devpod nope",
-	    "config:1: forward: unknown source 'nope' (known: all, devtron, "
-	    "devpod, devsy, werf, posthog, generic)");
+	    "config:1: forward: unknown source 'nope' (known: all, "
+	    SOURCES ")");
 	assert_refused("forward devsy#x",
-	    "config:1: forward: unknown source 'devsy#x' (known: all, devtron, "
-	    "devpod, devsy, werf, posthog, generic)");
+	    "config:1: forward: unknown source 'devsy#x' (known: all, "
+	    SOURCES ")");
 	assert_refused("forward devpod\rwerf",
 	    "config:1: byte 0x0d at column 15: outside a comment a line is "
 	    "printable ASCII");

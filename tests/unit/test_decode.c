@@ -218,8 +218,10 @@ check_invariants(const struct tt_event *ev)
 	bad += field_utf8("os", ev->os);
 	bad += field_utf8("arch", ev->arch);
 
-	if (ev->format == NULL) {
-		print_error("  format is NULL\n");
+	if (ev->format == NULL ||
+	    strcmp(tt_format_static(ev->format), "unknown") == 0) {
+		print_error("  format %s is not one of TT_FORMATS\n",
+		    ev->format ? ev->format : "NULL");
 		bad++;
 	}
 	if ((unsigned)ev->source >= TT_SRC_COUNT) {
@@ -770,7 +772,8 @@ static void
 test_names(void **state)
 {
 	static const char	*src[] = {
-		"devtron", "devpod", "devsy", "werf", "posthog", "generic"
+		"devtron", "devpod", "devsy", "werf", "posthog", "segment",
+		"rudderstack", "generic"
 	};
 	static const char	*ph[] = { "point", "start", "finish" };
 	enum tt_source		 s;
@@ -778,8 +781,8 @@ test_names(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_int_equal(TT_SRC_COUNT, 6);
-	for (i = 0; i < 6; i++) {
+	assert_int_equal(TT_SRC_COUNT, 8);
+	for (i = 0; i < 8; i++) {
 		assert_string_equal(tt_source_name((enum tt_source)i), src[i]);
 		assert_int_equal(tt_source_parse(src[i], &s), 0);
 		assert_int_equal(s, i);
@@ -794,6 +797,10 @@ test_names(void **state)
 		assert_string_equal(tt_phase_name(p), ph[i]);
 	}
 	assert_int_not_equal(tt_phase_parse("middle", &p), 0);
+	assert_string_equal(tt_format_static("segment-batch"),
+	    "segment-batch");
+	assert_string_equal(tt_format_static("nope"), "unknown");
+	assert_string_equal(tt_format_static(NULL), "unknown");
 }
 
 /* Events start empty; a batch counts rejects and keeps the first why. */
@@ -3212,6 +3219,125 @@ teardown(void **state)
 
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* ---- Segment and RudderStack (the tracking API) ---- */
+
+/* @segment/analytics-node 3.1.0's /v1/batch, as recorded. */
+static const char segment_batch[] =
+    "{'batch':[{'timestamp':'2026-12-01T14:34:04.720Z','integrations':{},"
+    "'event':'cli_command','type':'track','properties':{'command':"
+    "'werf converge','duration_ms':42},'context':{'library':{'name':"
+    "'@segment/analytics-node','version':'3.1.0'}},'userId':'u1',"
+    "'messageId':'node-next-1796135644720-2ec2fe2a','_metadata':"
+    "{'nodeVersion':'v20.20.2','jsRuntime':'node'}}],'writeKey':'seg_wk',"
+    "'sentAt':'2026-12-01T14:34:04.722Z'}";
+
+/* @rudderstack/rudder-sdk-node 3.0.13's, as recorded (after its gzip). */
+static const char rudder_batch[] =
+    "{'batch':[{'userId':'u1','event':'cli_command','properties':"
+    "{'command':'devpod up','exit_code':1,'error':'exit status 1'},"
+    "'type':'track','context':{'library':{'name':'analytics-node',"
+    "'version':'3.0.13'}},'channel':'server','_metadata':{'nodeVersion':"
+    "'20.20.2'},'originalTimestamp':'2026-12-01T14:34:05.092Z',"
+    "'messageId':'8409bef2-d5c1-4900-a048-18ed9fbadb7f',"
+    "'sentAt':'2026-12-01T14:34:05.092Z'}],"
+    "'timestamp':'2026-12-01T14:34:05.092Z',"
+    "'sentAt':'2026-12-01T14:34:05.092Z'}";
+
+static void
+test_segment_batch(void **state)
+{
+	struct tt_batch	*b = *state;
+	cJSON		*j;
+
+	DECODE_OK(TT_ROUTE_SEGMENT, segment_batch, b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_SEGMENT, .format = "segment-batch",
+	    .ts = 1796135644720000LL, .name = "cli_command", .client_id = "u1",
+	    .command = "werf converge", .duration_ms = MS(42),
+	    .version = "3.1.0");
+	/* the message, messageId and properties kept as sent */
+	j = data_of(&b->ev[0]);
+	assert_str(cJSON_GetObjectItem(j, "messageId")->valuestring,
+	    "node-next-1796135644720-2ec2fe2a");
+	cJSON_Delete(j);
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_SEGMENT, rudder_batch, b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_RUDDERSTACK,
+	    .format = "segment-batch", .ts = 1796135645092000LL,
+	    .name = "cli_command", .client_id = "u1", .command = "devpod up",
+	    .exit_code = I64(1), .error = "exit status 1", .version = "3.0.13");
+}
+
+/* One message on /v1/track, /v1/identify, /v1/page, /v1/group, ... */
+static void
+test_segment_messages(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_SEGMENT, "{'type':'identify','anonymousId':'a-1',"
+	    "'traits':{'plan':'pro'},'timestamp':'2026-01-02T00:00:00Z',"
+	    "'context':{'library':{'name':'@rudderstack/rudder-sdk-node',"
+	    "'version':'2.1.0'},'app':{'version':'1.4.2'},'os':{'name':"
+	    "'macOS'}}}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_RUDDERSTACK,
+	    .format = "segment-message", .ts = 1767312000000000LL,
+	    .name = "identify", .client_id = "a-1", .version = "1.4.2",
+	    .os = "macOS");
+	tt_batch_clear(b);
+	/* page and screen by name; group and alias by type; no library */
+	DECODE_OK(TT_ROUTE_SEGMENT, "{'batch':[{'type':'page','name':'Home',"
+	    "'userId':'u2'},{'type':'screen','userId':'u2'},{'type':'group',"
+	    "'groupId':'g1','userId':'u2','anonymousId':'a-2'},{'type':"
+	    "'alias','previousId':'a-2','userId':'u2'}],"
+	    "'sentAt':'2026-01-03T00:00:00Z'}", b, 4);
+	EXPECT(&b->ev[0], .source = TT_SRC_SEGMENT, .format = "segment-batch",
+	    .ts = 1767398400000000LL, .name = "Home", .client_id = "u2");
+	EXPECT(&b->ev[1], .source = TT_SRC_SEGMENT, .format = "segment-batch",
+	    .ts = 1767398400000000LL, .name = "screen", .client_id = "u2");
+	EXPECT(&b->ev[2], .source = TT_SRC_SEGMENT, .format = "segment-batch",
+	    .ts = 1767398400000000LL, .name = "group", .client_id = "u2");
+	EXPECT(&b->ev[3], .source = TT_SRC_SEGMENT, .format = "segment-batch",
+	    .ts = 1767398400000000LL, .name = "alias", .client_id = "u2");
+	tt_batch_clear(b);
+	/* no time at all: when it was received */
+	DECODE_OK(TT_ROUTE_SEGMENT, "{'event':'x','userId':'u'}", b, 1);
+	EXPECT(&b->ev[0], .source = TT_SRC_SEGMENT,
+	    .format = "segment-message", .ts = RECV_AT, .name = "x",
+	    .client_id = "u");
+}
+
+/* Bad bodies and bad messages; the good messages of a batch still go. */
+static void
+test_segment_bad(void **state)
+{
+	struct tt_batch	*b = *state;
+	char		*cause;
+	int		 rc;
+
+	rc = decode_q(TT_ROUTE_SEGMENT, "{'batch':{'type':'track'}}", 0, b,
+	    &cause);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+	rc = decode_q(TT_ROUTE_SEGMENT, "[{'type':'track','event':'x'}]", 0, b,
+	    &cause);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+	rc = decode_q(TT_ROUTE_SEGMENT, "{'batch':[1,{'type':'nonsense',"
+	    "'event':'y'},{'userId':'u'},{'type':'track','event':'ok',"
+	    "'timestamp':'yesterday','properties':{'duration_ms':'long'}}]}",
+	    0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	assert_int_equal(b->rejected, 3);
+	assert_int_equal(b->n, 1);
+	/* a bad time and a bad duration are noted, not fatal */
+	EXPECT(&b->ev[0], .source = TT_SRC_SEGMENT, .format = "segment-batch",
+	    .ts = RECV_AT, .name = "ok");
+	assert_non_null(strstr(b->ev[0].data, "_teltop"));
+}
+
 int
 main(void)
 {
@@ -3276,6 +3402,9 @@ main(void)
 		T(test_field_tables),
 		T(test_too_many_values),
 		T(test_duration_fractions),
+		T(test_segment_batch),
+		T(test_segment_messages),
+		T(test_segment_bad),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);

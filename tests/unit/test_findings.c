@@ -33,7 +33,7 @@
 #include "ws/h1.h"
 
 #define RECV_AT		1767225600000000LL
-#define ROUTES		(TT_ROUTE_OTLP_TRACES + 1)
+#define ROUTES		(TT_ROUTE_LAST + 1)
 
 /* What the bodies of the fixtures gave, summed. */
 static size_t	bodies, events, with_pii, findings;
