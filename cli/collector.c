@@ -209,6 +209,20 @@ sink_flush(void *arg)
 	}
 }
 
+/* A refusal by route and reason, kept as the counter "refused R ROUTE". */
+static void
+sink_refused(void *arg, const char *route, const char *reason, int64_t n)
+{
+	struct collector	*co = arg;
+	char			 name[96];
+
+	snprintf(name, sizeof name, "%s%s %s", TT_REFUSED_PREFIX, reason,
+	    route);
+	store_count_name(co->store, name, n);
+	if (co->ws != NULL)
+		ws_request_flush(co->ws, COUNT_FLUSH_US);
+}
+
 static void
 sink_log(void *arg, const char *line)
 {
@@ -566,6 +580,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.sink.prepare = sink_prepare;
 	cfg.sink.held = sink_held;
 	cfg.sink.count = sink_count;
+	cfg.sink.refused = sink_refused;
 	cfg.sink.flush = sink_flush;
 	cfg.sink.optout_json = sink_optout_json;
 	cfg.sink.optout_match = sink_optout_match;

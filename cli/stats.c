@@ -47,7 +47,30 @@ struct report {
 		int64_t	 events;
 	}			*priv;
 	size_t			 npriv;
+	struct refused_row {
+		char	*reason, *route;
+		int64_t	 count;
+	}			*refused;
+	size_t			 nrefused;
 };
+
+/* Keep one "refused REASON ROUTE" counter. */
+static void
+add_refused(void *arg, const char *name, int64_t value)
+{
+	struct report		*r = arg;
+	struct refused_row	*x;
+	const char		*p = name + strlen(TT_REFUSED_PREFIX), *sp;
+
+	if (value == 0 || (sp = strchr(p, ' ')) == NULL)
+		return;
+	r->refused = xrealloc(r->refused, (r->nrefused + 1) *
+	    sizeof *r->refused);
+	x = &r->refused[r->nrefused++];
+	x->reason = xstrndup(p, (size_t)(sp - p));
+	x->route = xstrdup(sp + 1);
+	x->count = value;
+}
 
 /* Keep one row of the privacy summary. */
 static void
@@ -157,6 +180,20 @@ print_json(const struct report *r)
 	    (double)r->counters.v[TT_CTR_ACCEPTED]);
 	cJSON_AddNumberToObject(o, "rejected",
 	    (double)tt_counters_rejected(&r->counters));
+	counts = cJSON_AddObjectToObject(o, "rejected_reasons");
+	for (i = 0; i < TT_CTR_COUNT; i++)
+		if (tt_counter_reason((enum tt_counter)i) != NULL)
+			cJSON_AddNumberToObject(counts, tt_counter_reason(
+			    (enum tt_counter)i), (double)r->counters.v[i]);
+	a = cJSON_AddArrayToObject(o, "rejected_by");
+	for (i = 0; i < r->nrefused; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "route", r->refused[i].route);
+		cJSON_AddStringToObject(item, "reason", r->refused[i].reason);
+		cJSON_AddNumberToObject(item, "count",
+		    (double)r->refused[i].count);
+		cJSON_AddItemToArray(a, item);
+	}
 	cJSON_AddNumberToObject(o, "dropped_optout",
 	    (double)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
 	capture_json(root, &r->counters);
@@ -268,6 +305,12 @@ print_text(const struct report *r)
 	    (long long)r->counters.v[TT_CTR_ACCEPTED],
 	    (long long)tt_counters_rejected(&r->counters),
 	    (long long)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+	for (i = 0; i < r->nrefused; i++)
+		printf("%s%s %s %lld", i == 0 ? "refused: " : ", ",
+		    r->refused[i].route, r->refused[i].reason,
+		    (long long)r->refused[i].count);
+	if (r->nrefused > 0)
+		putchar('\n');
 	tt_capture_counts(&r->counters, -1, &cc);
 	if (!tt_capture_none(&cc) || r->counters.v[TT_CTR_TUNNELLED] != 0 ||
 	    r->counters.v[TT_CTR_FORWARD_FAILED] != 0)
@@ -424,6 +467,8 @@ cmd_stats(int argc, char **argv)
 		r.ndays = tt_stats_days(stats, &r.days);
 		r.nsums = tt_stats_summaries(stats, &r.sums);
 		(void)store_counters(st, &r.counters);
+		(void)store_named_counters(st, TT_REFUSED_PREFIX, add_refused,
+		    &r);
 		tt_optout_init(&r.optout);
 		if (store_optout_load(st, &r.optout, 1, &cause) != 0) {
 			fprintf(stderr, "teltop: %s\n", cause);
@@ -452,6 +497,11 @@ cmd_stats(int argc, char **argv)
 		free(r.priv[i].kind);
 	}
 	free(r.priv);
+	for (size_t i = 0; i < r.nrefused; i++) {
+		free(r.refused[i].reason);
+		free(r.refused[i].route);
+	}
+	free(r.refused);
 	tt_optout_clear(&r.optout);
 	tt_stats_free(stats);
 	store_close(st);

@@ -212,6 +212,14 @@ host_counters(void *arg, struct tt_counters *c)
 	store_counters_queued(u->co.store, c);
 }
 
+static size_t
+host_refusals(void *arg, struct tt_refusal *out, size_t max)
+{
+	struct ui	*u = arg;
+
+	return ws_refusals(u->co.ws, out, max);
+}
+
 static void
 on_stdin(void *arg)
 {
@@ -333,6 +341,7 @@ cmd_ui(int argc, char **argv)
 	tc.host.optout_change = host_optout_change;
 	tc.host.status = host_status;
 	tc.host.counters = host_counters;
+	tc.host.refusals = host_refusals;
 	tc.host.stats = u.co.stats;
 	tc.theme = theme;
 	tc.logpath = logpath;

@@ -87,4 +87,25 @@ int		 tt_capture_none(const struct tt_capture_counts *);
 void		 tt_capture_text(const struct tt_capture_counts *,
 		     const char *sep, char *buf, size_t len);
 
+/*
+ * Refusals by route and reason are kept as counters named
+ * TT_REFUSED_PREFIX "<reason> <route>" ("refused route /v1/logs").
+ */
+#define TT_REFUSED_PREFIX	"refused "
+
+/*
+ * One refusal: a request teltop did not take, or the items of a body it
+ * took that it did not (status 0 then), as ws/ keeps the recent ones.
+ */
+struct tt_refusal {
+	int64_t	 at;		/* µs since the epoch */
+	int	 status;	/* the HTTP status answered; 0: items of a body */
+	int64_t	 n;		/* requests (1) or items refused */
+	char	 method[12];
+	char	 route[64];	/* the route, or the path asked for */
+	char	 reason[16];	/* a tt_counter_reason() */
+	char	 why[200];
+	char	 head[100];	/* what the body began with, escaped; or "" */
+};
+
 #endif

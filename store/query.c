@@ -453,6 +453,27 @@ store_counters(struct store *st, struct tt_counters *c)
 }
 
 int
+store_named_counters(struct store *st, const char *prefix,
+    void (*cb)(void *, const char *, int64_t), void *arg)
+{
+	sqlite3_stmt	*s;
+	const char	*name;
+	size_t		 n = strlen(prefix);
+
+	if (sqlite3_prepare_v2(st->db, "SELECT name, value FROM counters "
+	    "WHERE substr(name, 1, ?) = ? ORDER BY name", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)n);
+	store_bind_text(s, 2, prefix);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if ((name = (const char *)sqlite3_column_text(s, 0)) != NULL)
+			cb(arg, name, sqlite3_column_int64(s, 1));
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
 store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
     char **route, char **content_type)
 {

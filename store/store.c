@@ -760,7 +760,7 @@ have_work(const struct store *st)
 {
 	int	i;
 
-	if (st->npending > 0 || st->ndrops > 0)
+	if (st->npending > 0 || st->ndrops > 0 || st->named.n > 0)
 		return 1;
 	for (i = 0; i < TT_CTR_COUNT; i++)
 		if (st->counts.v[i] != 0)
@@ -844,6 +844,34 @@ store_count(struct store *st, enum tt_counter c, int64_t delta)
 {
 	if ((unsigned)c < TT_CTR_COUNT)
 		st->counts.v[c] += delta;
+}
+
+/* Add delta to name in nc; the last slot takes what does not fit. */
+static void
+named_add(struct named_counts *nc, const char *name, int64_t delta)
+{
+	size_t	i;
+
+	for (i = 0; i < nc->n; i++)
+		if (strcmp(nc->v[i].name, name) == 0) {
+			nc->v[i].delta += delta;
+			return;
+		}
+	if (nc->n + 1 < STORE_NAMED_MAX || (nc->n + 1 == STORE_NAMED_MAX &&
+	    strcmp(name, STORE_NAMED_OTHER) == 0)) {
+		snprintf(nc->v[nc->n].name, sizeof nc->v[nc->n].name, "%s",
+		    name);
+		nc->v[nc->n++].delta = delta;
+		return;
+	}
+	named_add(nc, STORE_NAMED_OTHER, delta);
+}
+
+void
+store_count_name(struct store *st, const char *name, int64_t delta)
+{
+	if (delta != 0)
+		named_add(&st->named, name, delta);
 }
 
 /* Counter deltas not yet handed to a commit, added to c (loop thread). */
@@ -1158,12 +1186,13 @@ write_clients(struct wconn *c, struct job *j, int *rc, char **cause)
 	return ret;
 }
 
-/* Add the counter deltas to their rows. */
+/* Add the counter deltas, and the named ones, to their rows. */
 static int
-write_counters(struct wconn *c, const struct tt_counters *counts, int *rc,
-    char **cause)
+write_counters(struct wconn *c, const struct tt_counters *counts,
+    const struct named_counts *named, int *rc, char **cause)
 {
 	sqlite3_stmt	*s = c->ins_counter;
+	size_t		 k;
 	int		 i;
 
 	for (i = 0; i < TT_CTR_COUNT; i++) {
@@ -1171,6 +1200,12 @@ write_counters(struct wconn *c, const struct tt_counters *counts, int *rc,
 			continue;
 		store_bind_text(s, 1, tt_counter_name((enum tt_counter)i));
 		sqlite3_bind_int64(s, 2, counts->v[i]);
+		if (step(c, s, rc, cause) != 0)
+			return -1;
+	}
+	for (k = 0; k < named->n; k++) {
+		store_bind_text(s, 1, named->v[k].name);
+		sqlite3_bind_int64(s, 2, named->v[k].delta);
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 	}
@@ -1219,7 +1254,7 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 			goto rollback;
 	if (write_clients(c, j, &rc, &j->cause) != 0)
 		goto rollback;
-	if (write_counters(c, &j->counts, &rc, &j->cause) != 0 ||
+	if (write_counters(c, &j->counts, &j->named, &rc, &j->cause) != 0 ||
 	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
 	    &j->cause) != 0 ||
 	    store_rollup_flush(c->ru, &rc, &j->cause) != 0)
@@ -1256,6 +1291,8 @@ store_commit_job(struct store *st)
 	st->npending_events = 0;
 	j->counts = st->counts;
 	memset(&st->counts, 0, sizeof st->counts);
+	j->named = st->named;
+	st->named.n = 0;
 	j->drops = st->drops;
 	j->ndrops = st->ndrops;
 	st->drops = NULL;
@@ -1284,6 +1321,9 @@ store_commit_done(struct store *st, struct job *j)
 	if (j->how != TT_COMMIT_OK) {
 		for (i = 0; i < TT_CTR_COUNT; i++)
 			st->counts.v[i] += j->counts.v[i];
+		for (i = 0; i < j->named.n; i++)
+			named_add(&st->named, j->named.v[i].name,
+			    j->named.v[i].delta);
 		for (i = 0; i < j->ndrops; i++)
 			store_optout_dropped(st, j->drops[i].source,
 			    *j->drops[i].client != '\0' ? j->drops[i].client :

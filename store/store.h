@@ -84,6 +84,17 @@ uint64_t	 store_submit(struct store *, struct tt_batch *,
 /* Add to a persistent counter with the next commit. */
 void		 store_count(struct store *, enum tt_counter, int64_t);
 /*
+ * The same for a counter known by its name (at most 95 bytes), such as
+ * "refused route /v1/logs"; past STORE_NAMED_MAX names in one commit the
+ * rest is added to "other".
+ */
+#define STORE_NAMED_OTHER	"other"
+void		 store_count_name(struct store *, const char *, int64_t);
+/* Every persistent counter whose name starts with prefix, to cb. */
+int		 store_named_counters(struct store *, const char *prefix,
+		     void (*cb)(void *, const char *name, int64_t value),
+		     void *arg);
+/*
  * Add the counter deltas queued here for the next commit to c: with
  * store_counters(), what this process has counted that the database does
  * not hold yet.  Deltas of a commit the writer is busy with are in

@@ -71,6 +71,16 @@ enum job_type {
 	JOB_NOTICE	/* writer -> loop: a line worth logging */
 };
 
+/* Deltas of counters known by name (store_count_name()). */
+#define STORE_NAMED_MAX	64
+struct named_counts {
+	size_t	n;
+	struct {
+		char	name[96];
+		int64_t	delta;
+	} v[STORE_NAMED_MAX];
+};
+
 /*
  * Work for the writer thread and, once done, its result for the loop.  The
  * job owns everything it points to.  Between being queued and being
@@ -84,6 +94,7 @@ struct job {
 	struct pending		*p;
 	size_t			 n;
 	struct tt_counters	 counts;
+	struct named_counts	 named;
 	struct drop_delta	*drops;
 	size_t			 ndrops;
 	enum tt_commit		 how;
@@ -116,6 +127,7 @@ struct store {
 	size_t			 cappending;
 	uint64_t		 next_ticket;
 	struct tt_counters	 counts;	/* deltas not yet written */
+	struct named_counts	 named;		/* and of named counters */
 	struct drop_delta	*drops;
 	size_t			 ndrops;
 	sqlite3_stmt		*data_version;

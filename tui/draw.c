@@ -62,6 +62,28 @@ fit(const char *s, size_t len, int width)
 }
 
 void
+draw_box(int y, int x, int h, int w, enum tui_role role)
+{
+	int	r, c;
+
+	if (h < 2 || w < 2 || y < 0 || x < 0 || y + h > LINES || x + w > COLS)
+		return;
+	attrset(tui_attr(role));
+	for (r = 0; r < h; r++) {
+		move(y + r, x);
+		for (c = 0; c < w; c++) {
+			if (r == 0 || r == h - 1)
+				addch(c == 0 ? (r == 0 ? ACS_ULCORNER :
+				    ACS_LLCORNER) : c == w - 1 ? (r == 0 ?
+				    ACS_URCORNER : ACS_LRCORNER) : ACS_HLINE);
+			else
+				addch(c == 0 || c == w - 1 ? ACS_VLINE : ' ');
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+void
 draw_text(int y, int x, int width, enum tui_role role, const char *s)
 {
 	size_t	n;

@@ -20,6 +20,8 @@ const char *draw_glyph(const char *utf8s, const char *ascii);
 int	draw_width(const char *);
 /* Text at (y, x), clipped to width columns and padded with spaces. */
 void	draw_text(int y, int x, int width, enum tui_role, const char *);
+/* A box h rows by w columns at (y, x): a line border, blank inside. */
+void	draw_box(int y, int x, int h, int w, enum tui_role);
 void	draw_fmt(int y, int x, int width, enum tui_role, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
 /* A horizontal bar of value/max over width columns. */

@@ -42,7 +42,8 @@ static const char help_text[] =
 	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
 	"Commands   s sort (name, runs, failures, p95, last seen)\n"
 	"Opt-out    Space toggle the row (asks y/n)\n"
-	"Anywhere   t next theme  ? this help  q quit\n"
+	"Anywhere   ! what was refused (or click \"rejected\")  t next theme\n"
+	"           ? this help  q quit\n"
 	"\n"
 	"Press any key to close.";
 
@@ -248,9 +249,13 @@ draw_header(struct tui *t)
 	size_t	k;
 
 	snprintf(line, sizeof line, " teltop  %s  %.1f ev/s  conn %d  "
-	    "stored %lld  dropped %lld  rejected %lld", t->st.listen,
+	    "stored %lld  dropped %lld  ", t->st.listen,
 	    t->rate, t->st.connections, (long long)t->st.stored,
-	    (long long)t->st.dropped, (long long)t->st.rejected);
+	    (long long)t->st.dropped);
+	t->rej_x0 = draw_width(line);
+	snprintf(line + strlen(line), sizeof line - strlen(line),
+	    "rejected %lld", (long long)t->st.rejected);
+	t->rej_x1 = draw_width(line);
 	draw_text(0, 0, t->cols, TUI_ROLE_HEADER, line);
 	move(1, 0);
 	attrset(tui_attr(TUI_ROLE_TAB));
@@ -310,7 +315,7 @@ static void
 draw_help(struct tui *t)
 {
 	const char	*p = help_text, *nl;
-	int		 w = 76, h = 14, y0, x0, y = 0;
+	int		 w = 76, h = 15, y0, x0, y = 0;
 	char		 line[128];
 
 	if (w > t->cols - 2)
@@ -332,6 +337,91 @@ draw_help(struct tui *t)
 	}
 }
 
+/*
+ * Draw text from row y on, wrapped at spaces into lines of width w (a word
+ * longer than a line is cut), at most max lines; the rows used.
+ */
+static int
+draw_wrapped(int y, int x, int w, enum tui_role role, const char *text,
+    int max)
+{
+	char	 line[400];
+	size_t	 len, cut;
+	int	 n = 0;
+
+	while (*text != '\0' && n < max && w > 0) {
+		len = strlen(text);
+		cut = len <= (size_t)w ? len : (size_t)w;
+		if (cut < len) {
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)w;
+		}
+		if (cut >= sizeof line)
+			cut = sizeof line - 1;
+		memcpy(line, text, cut);
+		line[cut] = '\0';
+		draw_text(y + n++, x, w, role, line);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+	return n;
+}
+
+/* What was refused lately: a bordered box over the view, newest first. */
+static void
+draw_refusals(struct tui *t)
+{
+	struct tt_refusal	 r[16];
+	char			 line[400], when[16];
+	size_t			 n = 0, i;
+	int			 w, h, y0, x0, y, end;
+	time_t			 tt;
+	struct tm		 tm;
+
+	if (t->host.refusals != NULL)
+		n = t->host.refusals(t->host.arg, r, sizeof r / sizeof r[0]);
+	w = t->cols - 4 < 110 ? t->cols - 4 : 110;
+	h = t->rows - 4;
+	y0 = 2;
+	x0 = (t->cols - w) / 2;
+	draw_box(y0, x0, h, w, TUI_ROLE_PROMPT);
+	snprintf(line, sizeof line, " Refused lately (%lld in all), newest "
+	    "first ", (long long)t->st.rejected);
+	draw_text(y0, x0 + 2, w - 4, TUI_ROLE_HEADER, line);
+	y = y0 + 1;
+	end = y0 + h - 2;	/* the last row is the hint's */
+	if (n == 0)
+		draw_text(y++, x0 + 2, w - 4, TUI_ROLE_PROMPT, "nothing was "
+		    "refused since this collector started");
+	for (i = 0; i < n && y + 1 < end; i++) {
+		tt = (time_t)(r[i].at / 1000000);
+		when[0] = '\0';
+		if (localtime_r(&tt, &tm) != NULL)
+			strftime(when, sizeof when, "%H:%M:%S", &tm);
+		if (r[i].status != 0)
+			snprintf(line, sizeof line, "%s  %s %s  %d %s", when,
+			    r[i].method, r[i].route, r[i].status,
+			    r[i].reason);
+		else
+			snprintf(line, sizeof line, "%s  %s %s  %lld item%s "
+			    "%s", when, r[i].method, r[i].route,
+			    (long long)r[i].n, r[i].n == 1 ? "" : "s",
+			    r[i].reason);
+		draw_text(y++, x0 + 2, w - 4, TUI_ROLE_ERROR, line);
+		y += draw_wrapped(y, x0 + 4, w - 6, TUI_ROLE_PROMPT, r[i].why,
+		    end - y < 2 ? end - y : 2);
+		if (r[i].head[0] != '\0' && y < end) {
+			snprintf(line, sizeof line, "body: %s", r[i].head);
+			draw_text(y++, x0 + 4, w - 6, TUI_ROLE_DIM, line);
+		}
+	}
+	draw_text(y0 + h - 2, x0 + 2, w - 4, TUI_ROLE_DIM, "any key closes; "
+	    "teltop stats counts them by route and reason");
+}
+
 static void
 draw_all(struct tui *t)
 {
@@ -348,6 +438,8 @@ draw_all(struct tui *t)
 	draw_footer(t);
 	if (t->help)
 		draw_help(t);
+	else if (t->refusals)
+		draw_refusals(t);
 	curs_set(t->prompt == P_FILTER ? 1 : 0);
 	refresh();
 }
@@ -485,6 +577,10 @@ mouse_key(struct tui *t)
 	if ((me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED |
 	    BUTTON1_DOUBLE_CLICKED)) == 0)
 		return;
+	if (me.y == 0 && me.x >= t->rej_x0 && me.x < t->rej_x1) {
+		t->refusals = 1;
+		return;
+	}
 	if (me.y == 1) {
 		/* the tabs: " 1 Stream " and so on, 3 columns apart */
 		if (me.x < 11)
@@ -511,8 +607,8 @@ key(struct tui *t, int ch)
 		clear();
 		return;
 	}
-	if (t->help) {
-		t->help = 0;
+	if (t->help || t->refusals) {
+		t->help = t->refusals = 0;
 		return;
 	}
 	if (t->prompt != P_NONE) {
@@ -531,6 +627,9 @@ key(struct tui *t, int ch)
 		break;
 	case '?':
 		t->help = 1;
+		break;
+	case '!':
+		t->refusals = 1;
 		break;
 	case '1':
 		tui_show(t, V_STREAM);

@@ -54,6 +54,10 @@ struct tui_host {
 	 * capture did (captured, forwarded, blocked per source).
 	 */
 	void		(*counters)(void *arg, struct tt_counters *);
+	/* The last refusals, newest first, at most max; how many.  NULL:
+	 * none are known (the list then says so). */
+	size_t		(*refusals)(void *arg, struct tt_refusal *out,
+			    size_t max);
 	struct tt_stats	*stats;
 };
 

@@ -105,6 +105,8 @@ struct tui {
 	int			 rows, cols;
 	enum view_id		 view;
 	int			 help;
+	int			 refusals;	/* the list of refusals is up */
+	int			 rej_x0, rej_x1; /* "rejected N" in the header */
 	int			 no_color;
 
 	enum prompt		 prompt;

@@ -93,23 +93,18 @@ on_body(void *arg, const uint8_t *p, size_t n)
 	if (c->body.len + n > c->body.max) {
 		snprintf(msg, sizeof msg, "request body exceeds the limit of "
 		    "%zu bytes", c->body.max);
-		count(ws, TT_CTR_RECEIVED, 1);
-		count(ws, TT_CTR_REJ_TOO_LARGE, 1);
 		c->close_after = 1;
-		http_reply(c, 413, "application/json", error_json(0, msg),
-		    NULL);
+		http_refuse(c, 413, TT_CTR_REJ_TOO_LARGE, msg, NULL, NULL);
 		return H1_STOP;
 	}
 	/* Bodies without a length take from the budget as they grow. */
 	if (c->body.len + n > c->reserved) {
 		grow = c->body.len + n - c->reserved;
 		if (budget_used(ws) + grow > ws->cfg.buffered_max) {
-			count(ws, TT_CTR_RECEIVED, 1);
-			count(ws, TT_CTR_REJ_BUSY, 1);
 			c->close_after = 1;
-			http_reply(c, 503, "application/json", error_json(0,
-			    "too many request bytes held at once: retry "
-			    "shortly"), "Retry-After: 1\r\n");
+			http_refuse(c, 503, TT_CTR_REJ_BUSY, "too many request "
+			    "bytes held at once: retry shortly", NULL,
+			    "Retry-After: 1\r\n");
 			return H1_STOP;
 		}
 		ws->buffered += grow;
@@ -158,12 +153,8 @@ start_write(struct hconn *c)
 static void
 refuse(struct hconn *c, const struct h1_error *e)
 {
-	count(c->ws, TT_CTR_RECEIVED, 1);
-	count(c->ws, TT_CTR_REJ_MALFORMED, 1);
-	wlog(c->ws, "%s: %d %s", c->peer, e->status, e->why);
 	c->close_after = 1;
-	http_reply(c, e->status, "application/json", error_json(0, e->why),
-	    NULL);
+	http_refuse(c, e->status, TT_CTR_REJ_MALFORMED, e->why, NULL, NULL);
 }
 
 /* Hand the connection to the WebSocket vhost: lws takes it from here. */

@@ -467,15 +467,16 @@ static void
 refuse(struct hconn *c, int status, enum tt_counter reason, const char *why,
     const char *extra)
 {
+	c->close_after = 1;
+	c->state = HS_BUSY;
 	if (reason != TT_CTR_COUNT) {
-		count(c->ws, TT_CTR_RECEIVED, 1);
-		count(c->ws, reason, 1);
+		http_refuse(c, status, reason, why, NULL, extra);
+		return;
 	}
+	/* not a refusal of ours (the upstream failed): logged only */
 	wlog(c->ws, "%s %s %s: %d %s", c->peer, c->req != NULL ?
 	    c->req->method_name : "CONNECT", c->req != NULL ? c->req->url :
 	    "", status, why);
-	c->close_after = 1;
-	c->state = HS_BUSY;
 	http_reply(c, status, "application/json", error_json(0, why), extra);
 }
 

@@ -240,16 +240,59 @@ error_json(int with_ok, const char *err)
 	return s;
 }
 
+void
+http_refuse(struct hconn *c, int status, enum tt_counter reason,
+    const char *why, char *body, const char *headers)
+{
+	struct ws_refuse	r;
+
+	memset(&r, 0, sizeof r);
+	r.peer = c->peer;
+	r.method = c->req != NULL ? c->req->method_name : NULL;
+	r.route = c->route != NULL ? c->route : c->req != NULL ?
+	    c->req->path : NULL;
+	r.status = status;
+	r.reason = reason;
+	r.n = 1;
+	r.why = why;
+	r.head = c->body.p;
+	r.head_len = c->body.len;
+	count(c->ws, TT_CTR_RECEIVED, 1);
+	ws_refused(c->ws, &r);
+	http_reply(c, status, "application/json", body != NULL ? body :
+	    error_json(0, why), headers);
+}
+
+/*
+ * A body its decode refused (j->status): the request, and the items beyond
+ * the first when it was refused for them, with what the body began with.
+ */
+static void
+job_refused(struct decode_job *j, const char *peer, const char *method,
+    const char *route)
+{
+	struct ws_refuse	r;
+
+	memset(&r, 0, sizeof r);
+	r.peer = peer;
+	r.method = method;
+	r.route = route;
+	r.status = j->status;
+	r.reason = j->reason;
+	r.n = 1 + (int64_t)j->more_refused;
+	r.why = j->error;
+	r.head = j->p != NULL ? j->p : j->body.p;
+	r.head_len = j->p != NULL ? j->len : j->body.len;
+	count(j->ws, TT_CTR_RECEIVED, r.n);
+	ws_refused(j->ws, &r);
+}
+
 /* Refuse the current request, counted and logged. */
 static void
 http_error(struct hconn *c, int status, enum tt_counter reason,
     const char *err)
 {
-	count(c->ws, TT_CTR_RECEIVED, 1);
-	count(c->ws, reason, 1);
-	wlog(c->ws, "%s %s %s: %d %s", c->peer, c->req->method_name,
-	    c->req->path, status, err);
-	http_reply(c, status, "application/json", error_json(0, err), NULL);
+	http_refuse(c, status, reason, err, NULL, NULL);
 }
 
 /* The success reply a route's real clients expect (formats.md §7). */
@@ -394,9 +437,24 @@ static void
 submit(struct ws *ws, struct conn *c, const char *path, const char *ctype,
     const uint8_t *p, size_t len, struct tt_batch *b, struct outcome *o)
 {
+	struct ws_refuse	 r;
+
 	count(ws, TT_CTR_RECEIVED, (int64_t)(b->n + b->rejected));
-	count(ws, TT_CTR_REJ_TOO_LARGE, (int64_t)b->oversized);
-	count(ws, TT_CTR_REJ_MALFORMED, (int64_t)(b->rejected - b->oversized));
+	if (b->rejected > 0) {
+		/* items of a body taken: status 0 */
+		memset(&r, 0, sizeof r);
+		r.method = c != NULL ? "WS" : "POST";
+		r.route = path;
+		r.why = b->first_error;
+		r.head = p;
+		r.head_len = len;
+		r.reason = TT_CTR_REJ_TOO_LARGE;
+		r.n = (int64_t)b->oversized;
+		ws_refused(ws, &r);
+		r.reason = TT_CTR_REJ_MALFORMED;
+		r.n = (int64_t)(b->rejected - b->oversized);
+		ws_refused(ws, &r);
+	}
 	o->accepted = b->n;
 	o->rejected = b->rejected;
 	o->first_error = b->first_error != NULL ? xstrdup(b->first_error) :
@@ -546,6 +604,7 @@ metrics_text(struct ws *ws)
 			free(s);
 			s = t;
 		}
+	s = refused_metrics(ws, s);
 	t = xasprintf("%s# HELP teltop_tunnels Tunnels and relays open now.\n"
 	    "# TYPE teltop_tunnels gauge\nteltop_tunnels %d\n", s,
 	    proxy_tunnels(ws));
@@ -679,16 +738,11 @@ http_job_done(struct decode_job *j)
 	}
 	c->job = 0;
 	if (j->status != 0) {
-		count(j->ws, TT_CTR_RECEIVED, (int64_t)j->more_refused);
-		count(j->ws, j->reason, (int64_t)j->more_refused);
-		if (j->status == 401) {
-			count(j->ws, TT_CTR_RECEIVED, 1);
-			count(j->ws, j->reason, 1);
-			http_reply(c, 401, "application/json", error_json(0,
-			    j->error), "WWW-Authenticate: " TT_AUTH_CHALLENGE
-			    "\r\n");
-		} else
-			http_error(c, j->status, j->reason, j->error);
+		job_refused(j, c->peer, c->req->method_name, c->route != NULL ?
+		    c->route : c->req->path);
+		http_reply(c, j->status, "application/json", error_json(0,
+		    j->error), j->status == 401 ? "WWW-Authenticate: "
+		    TT_AUTH_CHALLENGE "\r\n" : NULL);
 		decode_job_free(j);
 		return;
 	}
@@ -748,10 +802,8 @@ authorize(struct hconn *c)
 		if (route_class(c) == TT_ROUTE_INGEST ||
 		    route_class(c) == TT_ROUTE_READ)
 			return 0;
-		count(ws, TT_CTR_RECEIVED, 1);
-		count(ws, TT_CTR_REJ_AUTH, 1);
-		http_reply(c, 403, "application/json", error_json(0,
-		    "control routes are not served through capture"), NULL);
+		http_refuse(c, 403, TT_CTR_REJ_AUTH, "control routes are not "
+		    "served through capture", NULL, NULL);
 		return 1;
 	}
 	memset(&a, 0, sizeof a);
@@ -775,12 +827,8 @@ authorize(struct hconn *c)
 		c->need_key = 1;
 		return 0;
 	}
-	count(ws, TT_CTR_RECEIVED, 1);
-	count(ws, TT_CTR_REJ_AUTH, 1);
-	wlog(ws, "%s %s %s: %d %s", c->peer, c->req->method_name,
-	    c->req->path, (int)v, tt_auth_reason_text(why));
-	http_reply(c, (int)v, "application/json", error_json(0,
-	    tt_auth_reason_text(why)), v == TT_AUTH_UNAUTHORIZED ?
+	http_refuse(c, (int)v, TT_CTR_REJ_AUTH, tt_auth_reason_text(why),
+	    NULL, v == TT_AUTH_UNAUTHORIZED ?
 	    "WWW-Authenticate: " TT_AUTH_CHALLENGE "\r\n" : NULL);
 	return 1;
 }
@@ -914,7 +962,7 @@ route_headers(struct hconn *c)
 {
 	struct ws		*ws = c->ws;
 	const struct route	*r;
-	const char		*v;
+	const char		*v, *ct;
 	char			*allow, msg[160];
 	uint64_t		 clen = 0;
 	int			 rc;
@@ -940,21 +988,24 @@ route_headers(struct hconn *c)
 		r = NULL;
 	}
 	if (r == NULL) {
-		count(ws, TT_CTR_RECEIVED, 1);
-		count(ws, TT_CTR_REJ_ROUTE, 1);
-		http_reply(c, 404, "application/json", routes_json(), NULL);
+		/* who asked: what a user needs to see which SDK this was */
+		v = h1_header(c->req, "user-agent");
+		ct = h1_header(c->req, "content-type");
+		snprintf(msg, sizeof msg, "no such route (User-Agent: %.60s; "
+		    "Content-Type: %.40s)", v != NULL ? v : "none",
+		    ct != NULL ? ct : "none");
+		http_refuse(c, 404, TT_CTR_REJ_ROUTE, msg, routes_json(),
+		    NULL);
 		return 1;
 	}
 	c->kind = r->kind;
+	c->route = r->path;
 	if ((r->methods & (1u << c->req->method)) == 0) {
-		count(ws, TT_CTR_RECEIVED, 1);
-		count(ws, TT_CTR_REJ_ROUTE, 1);
 		allow = allow_header(r->methods);
 		snprintf(msg, sizeof msg, "%s is not served on %s: %.*s",
 		    c->req->method_name, r->path, (int)strlen(allow) - 2,
 		    allow);
-		http_reply(c, 405, "application/json", error_json(0, msg),
-		    allow);
+		http_refuse(c, 405, TT_CTR_REJ_ROUTE, msg, NULL, allow);
 		free(allow);
 		return 1;
 	}
@@ -983,11 +1034,8 @@ body:
 	}
 	if (budget_used(ws) + clen > ws->cfg.buffered_max) {
 		c->close_after = 1;
-		count(ws, TT_CTR_RECEIVED, 1);
-		count(ws, TT_CTR_REJ_BUSY, 1);
-		http_reply(c, 503, "application/json", error_json(0,
-		    "too many request bytes held at once: retry shortly"),
-		    "Retry-After: 1\r\n");
+		http_refuse(c, 503, TT_CTR_REJ_BUSY, "too many request bytes "
+		    "held at once: retry shortly", NULL, "Retry-After: 1\r\n");
 		return 1;
 	}
 	ws->buffered += clen;
@@ -1218,8 +1266,7 @@ ws_job_done(struct decode_job *j)
 	}
 	r->job = 0;
 	if (j->status != 0) {
-		count(j->ws, TT_CTR_RECEIVED, (int64_t)j->more_refused + 1);
-		count(j->ws, j->reason, (int64_t)j->more_refused + 1);
+		job_refused(j, NULL, "WS", "/ws");
 		r->text = error_json(1, j->error);
 		r->done = 1;
 	} else {
@@ -1237,6 +1284,25 @@ ws_job_done(struct decode_job *j)
 }
 
 /* A whole WebSocket message is here. */
+/* Refuse a WebSocket message: counted, logged, answered in its turn. */
+static void
+ws_refuse_message(struct conn *c, enum tt_counter reason, const char *why)
+{
+	struct ws_refuse	r;
+
+	memset(&r, 0, sizeof r);
+	r.method = "WS";
+	r.route = "/ws";
+	r.reason = reason;
+	r.n = 1;
+	r.why = why;
+	r.head = c->msg.p;
+	r.head_len = c->msg.len;
+	count(c->ws, TT_CTR_RECEIVED, 1);
+	ws_refused(c->ws, &r);
+	ws_reply_push(c, 0, error_json(1, why));
+}
+
 static void
 ws_message(struct conn *c)
 {
@@ -1245,17 +1311,14 @@ ws_message(struct conn *c)
 	char			 msg[160];
 
 	if (c->msg_bad) {
-		count(ws, TT_CTR_RECEIVED, 1);
-		if (c->msg_bad == 1) {
-			count(ws, TT_CTR_REJ_MALFORMED, 1);
-			ws_reply_push(c, 0, error_json(1, "binary frames are "
-			    "not accepted: send JSON as text frames"));
-		} else {
-			count(ws, TT_CTR_REJ_TOO_LARGE, 1);
+		if (c->msg_bad == 1)
+			snprintf(msg, sizeof msg, "binary frames are not "
+			    "accepted: send JSON as text frames");
+		else
 			snprintf(msg, sizeof msg, "message exceeds the limit "
 			    "of %zu bytes", ws->cfg.request_max);
-			ws_reply_push(c, 0, error_json(1, msg));
-		}
+		ws_refuse_message(c, c->msg_bad == 1 ? TT_CTR_REJ_MALFORMED :
+		    TT_CTR_REJ_TOO_LARGE, msg);
 		return;
 	}
 	ws_reply_push(c, 0, NULL);	/* its place in the reply order */
@@ -1289,12 +1352,10 @@ ws_receive(struct conn *c, const uint8_t *p, size_t len)
 		c->msg_bad = 2;
 	if (lws_is_final_fragment(c->wsi) &&
 	    lws_remaining_packet_payload(c->wsi) == 0) {
-		if (c->msg_bad == 3) {
-			count(ws, TT_CTR_RECEIVED, 1);
-			count(ws, TT_CTR_REJ_BUSY, 1);
-			ws_reply_push(c, 0, error_json(1, "too many request "
-			    "bytes held at once: resend shortly"));
-		} else
+		if (c->msg_bad == 3)
+			ws_refuse_message(c, TT_CTR_REJ_BUSY, "too many request "
+			    "bytes held at once: resend shortly");
+		else
 			ws_message(c);
 		buf_reset(&c->msg);
 		if (c->msg.cap > WS_MSG_KEEP)
@@ -1404,6 +1465,30 @@ commit_error(enum tt_commit how)
 	    "the database could not commit the events; retry";
 }
 
+/*
+ * The n events of an HTTP request h (answered here), or of a WebSocket
+ * message (h NULL), that the store could not commit: refused as "store".
+ */
+static void
+commit_refused(struct ws *ws, struct hconn *h, enum tt_commit how,
+    int64_t n)
+{
+	struct ws_refuse	w;
+
+	memset(&w, 0, sizeof w);
+	w.peer = h != NULL ? h->peer : NULL;
+	w.method = h != NULL ? h->req->method_name : "WS";
+	w.route = h != NULL ? h->route : "/ws";
+	w.status = how == TT_COMMIT_DISK_FULL ? 507 : 503;
+	w.reason = TT_CTR_REJ_STORE;
+	w.n = n;
+	w.why = commit_error(how);
+	ws_refused(ws, &w);
+	if (h != NULL)
+		http_reply(h, w.status, "application/json", error_json(0,
+		    w.why), NULL);
+}
+
 void
 ws_committed(struct ws *ws, uint64_t first, uint64_t last,
     enum tt_commit how)
@@ -1424,12 +1509,8 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 				capture_done(h);
 			else
 				http_success(h);
-		} else {
-			count(ws, TT_CTR_REJ_STORE, (int64_t)h->accepted);
-			http_reply(h, how == TT_COMMIT_DISK_FULL ? 507 : 503,
-			    "application/json", error_json(0,
-			    commit_error(how)), NULL);
-		}
+		} else
+			commit_refused(ws, h, how, (int64_t)h->accepted);
 	}
 	for (c = ws->waiting; c != NULL; c = next) {
 		next = c->wnext;
@@ -1449,7 +1530,7 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 				r->text = result_json(1, r->accepted,
 				    r->dropped, r->rejected, r->error);
 			} else {
-				count(ws, TT_CTR_REJ_STORE,
+				commit_refused(ws, NULL, how,
 				    (int64_t)r->accepted);
 				r->text = error_json(1, commit_error(how));
 			}
@@ -1703,6 +1784,7 @@ ws_create(const struct ws_config *cfg, char **cause)
 		*cause = xstrdup("cannot create the WebSocket vhost");
 		goto error;
 	}
+	ws->refused = refused_new();
 	if ((ws->proxy = proxy_create(ws, cause)) == NULL)
 		goto error;
 	ws->worker = worker_start();
@@ -1731,6 +1813,7 @@ ws_destroy(struct ws *ws)
 	lws_sul_cancel(&ws->flush_sul);
 	lws_context_destroy(ws->ctx);
 	proxy_destroy(ws->proxy);
+	refused_free(ws->refused);
 	if (log_ws == ws)
 		log_ws = NULL;
 	for (p = ws->posted; p != NULL; p = next) {

@@ -54,6 +54,12 @@ struct ws_sink {
 			    const char *client, int enabled, uint64_t op);
 	/* One line worth logging (no newline). */
 	void		(*log)(void *arg, const char *line);
+	/*
+	 * n requests or items of route were refused for reason (a
+	 * tt_counter_reason()): to be persisted.  NULL: not kept.
+	 */
+	void		(*refused)(void *arg, const char *route,
+			    const char *reason, int64_t n);
 };
 
 struct ws_config {
@@ -111,5 +117,8 @@ void		 ws_timer_schedule(struct ws_timer *, int64_t delay_us);
 void		 ws_timer_free(struct ws_timer *);
 const struct tt_counters *ws_counters(const struct ws *);
 int		 ws_connections(const struct ws *);
+/* The last refusals (ws/refused.c), newest first, at most max: how many. */
+size_t		 ws_refusals(const struct ws *, struct tt_refusal *out,
+		     size_t max);
 
 #endif

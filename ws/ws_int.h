@@ -61,6 +61,7 @@ struct ws {
 	struct posted		*posted;	/* ws_post() calls to run */
 	struct worker		*worker;
 	struct proxy		*proxy;		/* capture: proxy.c */
+	struct refused		*refused;	/* refused.c */
 };
 
 enum hstate {
@@ -104,6 +105,7 @@ struct hconn {
 	char		*first_error;
 	char		 ctype[128];
 	char		 peer[64];
+	const char	*route;		/* the route table's path, once found */
 
 	/* capture (proxy.c) */
 	struct tls	*tls;		/* TLS inside an intercepted CONNECT */
@@ -206,6 +208,32 @@ void	 count(struct ws *, enum tt_counter, int64_t);
 /* Bytes held now against cfg.buffered_max: bodies, and the sink's queue. */
 size_t	 budget_used(struct ws *);
 char	*error_json(int with_ok, const char *err);
+
+/* ---- refused.c: what was not taken, counted, logged, kept ---- */
+struct ws_refuse {
+	const char	*peer;		/* NULL: not known */
+	const char	*method;
+	const char	*route;		/* a route's path, or the path asked */
+	int		 status;	/* answered; 0: items of a taken body */
+	enum tt_counter	 reason;	/* a rejected_* counter */
+	int64_t		 n;
+	const char	*why;
+	const uint8_t	*head;		/* the body, if any was read */
+	size_t		 head_len;
+};
+struct refused	*refused_new(void);
+void		 refused_free(struct refused *);
+/* Count (cfg.sink too), log (rate-limited) and keep one refusal. */
+void		 ws_refused(struct ws *, const struct ws_refuse *);
+/* s with the teltop_refused_total samples appended (s is freed). */
+char		*refused_metrics(const struct ws *, char *s);
+/*
+ * Refuse the current request: counted as received and refused, then
+ * answered with status and body (NULL: {"error": why}; taken) and the
+ * extra header lines (or NULL).
+ */
+void		 http_refuse(struct hconn *, int status, enum tt_counter,
+		     const char *why, char *body, const char *headers);
 
 /* ---- worker.c: decoding big bodies off the service thread ---- */
 struct decode_job {

@@ -262,6 +262,42 @@ case_metrics_baseline() {
 	done
 }
 
+# Nothing refused in silence: a refusal of each kind a client can provoke
+# is counted by route and reason in /metrics and in stats --json, and the
+# unknown route's 404 says which routes exist.
+case_refusals() {
+	local m
+	want_status 404 "$(http POST /v1/logs -A 'OTel-OTLP-Exporter-JavaScript/0.57.0' \
+	    -H 'Content-Type: application/x-protobuf' --data-binary 'x')"
+	check json "$T/body" '{"error":"no such route","routes":{"$contains":"\"POST /v1/traces\""}}'
+	want_status 405 "$(http GET /v1/events)"
+	want_status 400 "$(http POST /v1/events -H 'Content-Type: application/json' --data-binary 'nope')"
+	want_status 400 "$(http POST /v1/events -H 'Content-Encoding: gzip' --data-binary 'not gzip')"
+	want_status 400 "$(http POST /v1/traces -H 'Content-Type: application/x-protobuf' \
+	    --data-binary $'\x0a\xff\xff\xff')"
+	want_status 401 "$(http POST /v1/optout -H 'Content-Type: application/json' \
+	    --data-binary '{"source":"werf","enabled":true}')"
+	want_status 200 "$(http GET /metrics)"
+	for m in 'route="/v1/logs",reason="route"' 'route="/v1/events",reason="route"' \
+	    'route="/v1/events",reason="malformed"' 'route="/v1/events",reason="decompress"' \
+	    'route="/v1/traces",reason="protobuf"' 'route="/v1/optout",reason="auth"'; do
+		grep -Eq "^teltop_refused_total\{$m\} [1-9]" "$T/body" ||
+		    fail "no teltop_refused_total{$m}: $(grep refused "$T/body")"
+	done
+	# the same in the database, for stats (written with the next commit)
+	for m in $(seq 50); do
+		"$TELTOP" stats --db "$DB" --json >"$T/st.json"
+		node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		    const want = [["/v1/logs","route"],["/v1/events","route"],["/v1/events","malformed"],
+		      ["/v1/events","decompress"],["/v1/traces","protobuf"],["/v1/optout","auth"]];
+		    const by = s.counters.rejected_by;
+		    process.exit(want.every(([r, why]) => by.some((x) => x.route === r && x.reason === why &&
+		      x.count >= 1)) && s.counters.rejected_reasons.route >= 2 ? 0 : 1);' "$T/st.json" && return 0
+		sleep 0.1
+	done
+	fail "stats --json: $(node -e 'console.log(JSON.stringify(JSON.parse(require("fs").readFileSync(process.argv[1])).counters))' "$T/st.json")"
+}
+
 case_events_empty() {
 	dump_events
 	[ ! -s "$T/events.jsonl" ] || fail "a fresh database lists events: $(head -c 300 "$T/events.jsonl")"
@@ -1536,6 +1572,7 @@ fi
 
 run_case "GET /healthz answers ok" case_healthz
 run_case "GET /metrics has the counters" case_metrics_baseline
+run_case "refusals counted by route and reason in /metrics and stats --json; 404 lists the routes" case_refusals
 run_case "events on an empty database" case_events_empty
 
 run_case "posthog-node, gzip (/batch/)" case_posthog_node ph-gzip posthog-batch /batch/ '"gzip"'

@@ -1006,6 +1006,30 @@ case_detail_dotted_key() {
 	screen_has '^  +"service\.name": "svc"$'
 }
 
+# What was refused is one key (or a click on "rejected") away: each
+# refusal with its route, status, reason, why and the body's first bytes.
+case_refusals() {
+	local st
+	start_ui
+	st=$(post /v1/logs '{"resourceLogs":[]}' -A 'OTel-OTLP-Exporter-JavaScript/0.57.0')
+	[ "$st" = 404 ] || fail "POST /v1/logs: $st"
+	st=$(post /v1/events 'nope')
+	[ "$st" = 400 ] || fail "POST /v1/events nope: $st"
+	expect_line 1 ' rejected 2$'
+	keys '!'
+	expect_screen 'Refused lately \(2 in all\), newest first'
+	screen_has 'POST /v1/events  400 malformed'
+	screen_has 'malformed JSON: body starts with byte 0x6e'
+	screen_has 'body: nope'
+	screen_has 'POST /v1/logs  404 route'
+	screen_has 'no such route \(User-Agent: OTel-OTLP-Exporter-JavaScript/0\.57\.0;'
+	# a box over the view, its border drawn (UTF-8 or the ACS fallbacks)
+	screen_has '└─+┘|\+-+\+|mqqq+j'
+	keys x
+	expect_no_screen 'Refused lately'
+	line -1 | grep -q '^ Enter detail' || screen_fail "the key that closed the list did more"
+}
+
 case_commands() {
 	start_ui
 	send "$(ev werf 'werf converge' 0 850)" 1 0
@@ -1511,6 +1535,7 @@ run_case "history: events stored before the UI started are listed, oldest first"
 run_case "filter: source=devpod, its bar, live events filtered, bad filter explained, Esc, cleared" case_filter
 run_case "detail: normalized fields, privacy, payload with meanings; Esc back" case_detail
 run_case "detail: a red finding under a dotted key marks its payload line" case_detail_dotted_key
+run_case "! lists what was refused: route, status, reason, why, the body's first bytes" case_refusals
 run_case "commands: runs, failures, p50/p95/p99/max as teltop stats has them; s sorts" case_commands
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
