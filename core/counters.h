@@ -32,6 +32,7 @@
 	TT_CAPTURE_COUNTERS(_, POSTHOG, "posthog") \
 	TT_CAPTURE_COUNTERS(_, SEGMENT, "segment") \
 	TT_CAPTURE_COUNTERS(_, RUDDERSTACK, "rudderstack") \
+	TT_CAPTURE_COUNTERS(_, OTLP, "otlp") \
 	TT_CAPTURE_COUNTERS(_, GENERIC, "generic")
 
 /*

@@ -106,7 +106,8 @@ const struct json_names fmt_shape_names = JSON_NAMES("shape", shape_names);
 
 const struct json_names *const fmt_tables[] = {
 	&fmt_shape_names, &fmt_posthog_names, &fmt_devpod_names,
-	&fmt_otlp_names, &fmt_segment_names, &fmt_generic_names, NULL
+	&fmt_otlp_names, &fmt_otlp_signal_names, &fmt_segment_names,
+	&fmt_generic_names, NULL
 };
 
 /* A PostHog envelope: "batch" of events, or envelope keys? */
@@ -200,6 +201,10 @@ decode_json(struct dctx *d, const cJSON *root, enum tt_route route,
 		return fmt_devpod_insert(d, root, cause);
 	case TT_ROUTE_SEGMENT:
 		return fmt_segment(d, root, cause);
+	case TT_ROUTE_OTLP_LOGS:
+		return fmt_otlp_logs_json(d, root, cause);
+	case TT_ROUTE_OTLP_METRICS:
+		return fmt_otlp_metrics_json(d, root, cause);
 	case TT_ROUTE_DEVPOD_LEGACY:
 		if (cJSON_IsArray(root)) {
 			cJSON_ArrayForEach(item, root)
@@ -296,8 +301,18 @@ decode_body(struct dctx *d, enum tt_route route, const uint8_t *body,
 	size_t		 i;
 	int		 rc, repaired;
 
-	if (route == TT_ROUTE_OTLP_TRACES && d->opts->protobuf)
-		return fmt_otlp_protobuf(d, body, len, cause);
+	if (d->opts->protobuf) {
+		switch (route) {
+		case TT_ROUTE_OTLP_TRACES:
+			return fmt_otlp_protobuf(d, body, len, cause);
+		case TT_ROUTE_OTLP_LOGS:
+			return fmt_otlp_logs_protobuf(d, body, len, cause);
+		case TT_ROUTE_OTLP_METRICS:
+			return fmt_otlp_metrics_protobuf(d, body, len, cause);
+		default:
+			break;
+		}
+	}
 
 	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' ||
 	    s[i] == '\t'); i++)

@@ -30,9 +30,11 @@ enum tt_route {
 	TT_ROUTE_DEVPOD_INSERT,	/* /v1/insert */
 	TT_ROUTE_DEVPOD_LEGACY,	/* /analytics/v1/devpod/v1/events */
 	TT_ROUTE_OTLP_TRACES,	/* /v1/traces */
-	TT_ROUTE_SEGMENT	/* /v1/batch, /v1/track, ... (and Rudder's) */
+	TT_ROUTE_SEGMENT,	/* /v1/batch, /v1/track, ... (and Rudder's) */
+	TT_ROUTE_OTLP_LOGS,	/* /v1/logs */
+	TT_ROUTE_OTLP_METRICS	/* /v1/metrics */
 };
-#define TT_ROUTE_LAST	TT_ROUTE_SEGMENT	/* for loops over every route */
+#define TT_ROUTE_LAST	TT_ROUTE_OTLP_METRICS	/* for loops over routes */
 
 #define TT_EVENT_MAX	(2u * 1024 * 1024)	/* one event, as JSON */
 #define TT_REQUEST_MAX	(20u * 1024 * 1024)	/* one request body */
@@ -46,7 +48,8 @@ struct tt_decode_opts {
 	size_t		 event_max;	/* 0: TT_EVENT_MAX */
 	size_t		 events_max;	/* 0: TT_EVENTS_MAX */
 	int64_t		 received_at;	/* µs; 0: now */
-	int		 protobuf;	/* body is protobuf (by Content-Type) */
+	int		 protobuf;	/* body is protobuf (by Content-Type; the
+					   OTLP routes only) */
 	int		 findings;	/* set each event's pii from the tree */
 };
 

@@ -22,6 +22,7 @@
 	_(POSTHOG, "posthog") \
 	_(SEGMENT, "segment") \
 	_(RUDDERSTACK, "rudderstack") \
+	_(OTLP, "otlp") \
 	_(GENERIC, "generic")
 
 enum tt_source {
@@ -36,7 +37,9 @@ enum tt_source {
 	_("posthog-batch") _("posthog-array") _("posthog-event") \
 	_("posthog-v1") _("devpod-insert") _("devpod-legacy") \
 	_("otlp-protobuf") _("otlp-json") _("werf-json") \
-	_("segment-batch") _("segment-message") _("generic")
+	_("segment-batch") _("segment-message") _("otlp-logs-protobuf") \
+	_("otlp-logs-json") _("otlp-metrics-protobuf") _("otlp-metrics-json") \
+	_("generic")
 
 enum tt_phase { TT_PHASE_POINT, TT_PHASE_START, TT_PHASE_FINISH };
 

@@ -52,8 +52,9 @@
 
 enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
-	RK_DEVPOD_LEGACY, RK_OTLP, RK_SEGMENT, RK_HEALTHZ, RK_METRICS,
-	RK_OPTOUT, RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO, RK_WS, RK_CA,
+	RK_DEVPOD_LEGACY, RK_OTLP, RK_OTLP_LOGS, RK_OTLP_METRICS, RK_SEGMENT,
+	RK_HEALTHZ, RK_METRICS, RK_OPTOUT, RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO,
+	RK_WS, RK_CA,
 	RK_RELAY,	/* a plain-HTTP proxy request for another host */
 	RK_PASS		/* captured, not telemetry: forwarded as it is */
 };
@@ -79,6 +80,8 @@ static const struct route {
 	{ "/v1/insert", 1, M_POST, RK_DEVPOD_INSERT },
 	{ "/analytics/v1/devpod/v1/events", 1, M_POST, RK_DEVPOD_LEGACY },
 	{ "/v1/traces", 1, M_POST, RK_OTLP },
+	{ "/v1/logs", 1, M_POST, RK_OTLP_LOGS },
+	{ "/v1/metrics", 1, M_POST, RK_OTLP_METRICS },
 	{ "/v1/batch", 1, M_POST, RK_SEGMENT },
 	{ "/v1/track", 1, M_POST, RK_SEGMENT },
 	{ "/v1/identify", 1, M_POST, RK_SEGMENT },
@@ -308,6 +311,8 @@ http_success(struct hconn *c)
 	case RK_DEVPOD_INSERT:
 	case RK_DEVPOD_LEGACY:
 	case RK_OTLP:
+	case RK_OTLP_LOGS:
+	case RK_OTLP_METRICS:
 		http_reply(c, 200, NULL, NULL, NULL);
 		break;
 	case RK_SEGMENT:
@@ -348,6 +353,10 @@ route_of(enum route_kind k)
 		return TT_ROUTE_DEVPOD_LEGACY;
 	case RK_OTLP:
 		return TT_ROUTE_OTLP_TRACES;
+	case RK_OTLP_LOGS:
+		return TT_ROUTE_OTLP_LOGS;
+	case RK_OTLP_METRICS:
+		return TT_ROUTE_OTLP_METRICS;
 	case RK_SEGMENT:
 		return TT_ROUTE_SEGMENT;
 	default:

@@ -116,7 +116,9 @@ decode_job_run(struct decode_job *j)
 	opts.events_max = ws->cfg.events_max;
 	opts.received_at = tt_now_us();
 	opts.findings = 1;	/* the sink scans only what has none */
-	opts.protobuf = j->route == TT_ROUTE_OTLP_TRACES && ((strstr(j->ctype,
+	opts.protobuf = (j->route == TT_ROUTE_OTLP_TRACES ||
+	    j->route == TT_ROUTE_OTLP_LOGS ||
+	    j->route == TT_ROUTE_OTLP_METRICS) && ((strstr(j->ctype,
 	    "protobuf") != NULL) || (j->len > 0 && j->p[0] != '{' &&
 	    strstr(j->ctype, "json") == NULL));
 	tt_batch_init(&j->batch);

@@ -48,6 +48,13 @@ int	fmt_otlp_protobuf(struct dctx *, const uint8_t *, size_t,
 	    char **cause);
 int	fmt_otlp_json(struct dctx *, const cJSON *, char **cause);
 void	fmt_werf_flat_item(struct dctx *, const cJSON *);
+/* OTLP logs and metrics (otlpsig.c), as protobuf or JSON. */
+int	fmt_otlp_logs_protobuf(struct dctx *, const uint8_t *, size_t,
+	    char **cause);
+int	fmt_otlp_logs_json(struct dctx *, const cJSON *, char **cause);
+int	fmt_otlp_metrics_protobuf(struct dctx *, const uint8_t *, size_t,
+	    char **cause);
+int	fmt_otlp_metrics_json(struct dctx *, const cJSON *, char **cause);
 /* Segment's tracking API (and RudderStack's): a batch or one message. */
 int	fmt_segment(struct dctx *, const cJSON *, char **cause);
 void	fmt_segment_item(struct dctx *, const cJSON *);
@@ -63,7 +70,8 @@ void	fmt_generic_item(struct dctx *, const cJSON *);
  */
 extern const struct json_names	 fmt_shape_names, fmt_posthog_names,
 				 fmt_devpod_names, fmt_otlp_names,
-				 fmt_segment_names, fmt_generic_names;
+				 fmt_otlp_signal_names, fmt_segment_names,
+				 fmt_generic_names;
 extern const struct json_names	*const fmt_tables[];
 
 #endif

@@ -19,6 +19,7 @@
 #include "formats.h"
 #include "json.h"
 #include "otlp.pb-c.h"
+#include "otlp_int.h"
 
 #define ANY_DEPTH	8	/* nested arrays/kvlists kept, deeper dropped */
 
@@ -148,8 +149,8 @@ unwrap_json_member(cJSON *o, const char *key)
 		cJSON_ReplaceItemInObjectCaseSensitive(o, key, owned);
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out, size_t outlen)
+void
+otlp_hex(const uint8_t *p, size_t n, char *out, size_t outlen)
 {
 	static const char	digits[] = "0123456789abcdef";
 	size_t			i;
@@ -165,8 +166,8 @@ hex(const uint8_t *p, size_t n, char *out, size_t outlen)
  * A span time in ns, kept when it is in the range; otherwise 0, with why in
  * bad (the member's name and text, as a note for the event).
  */
-static uint64_t
-span_ns(uint64_t ns, const char *key, const char *text, char *bad,
+uint64_t
+otlp_ns(uint64_t ns, const char *key, const char *text, char *bad,
     size_t len)
 {
 	if (ns == 0 || ns / 1000 <= (uint64_t)TT_TIME_MAX_US)
@@ -254,11 +255,9 @@ span_event(struct dctx *d, struct span_view *sv, const char *format)
 
 /* ---- protobuf ---- */
 
-static cJSON	*pb_any(const Teltop__Otlp__AnyValue *, int depth);
-
 /* KeyValue list -> JSON object. */
-static cJSON *
-pb_kvs(Teltop__Otlp__KeyValue **kv, size_t n, int depth)
+cJSON *
+otlp_pb_kvs(Teltop__Otlp__KeyValue **kv, size_t n, int depth)
 {
 	cJSON	*o;
 	char	*key;
@@ -269,15 +268,15 @@ pb_kvs(Teltop__Otlp__KeyValue **kv, size_t n, int depth)
 		if (kv[i]->key == NULL)
 			continue;
 		key = tt_utf8_dup(kv[i]->key);
-		cJSON_AddItemToObject(o, key, pb_any(kv[i]->value, depth));
+		cJSON_AddItemToObject(o, key, otlp_pb_any(kv[i]->value, depth));
 		free(key);
 	}
 	return o;
 }
 
 /* AnyValue -> JSON value; nested lists decoded here, bounded in depth. */
-static cJSON *
-pb_any(const Teltop__Otlp__AnyValue *v, int depth)
+cJSON *
+otlp_pb_any(const Teltop__Otlp__AnyValue *v, int depth)
 {
 	Teltop__Otlp__ArrayValue	*arr;
 	Teltop__Otlp__KeyValueList	*kvl;
@@ -302,7 +301,7 @@ pb_any(const Teltop__Otlp__AnyValue *v, int depth)
 		return cJSON_CreateNumber(v->double_value);
 	case TELTOP__OTLP__ANY_VALUE__VALUE_BYTES_VALUE:
 		s = xmalloc(v->bytes_value.len * 2 + 1);
-		hex(v->bytes_value.data, v->bytes_value.len, s,
+		otlp_hex(v->bytes_value.data, v->bytes_value.len, s,
 		    v->bytes_value.len * 2 + 1);
 		o = cJSON_CreateString(s);
 		free(s);
@@ -316,7 +315,7 @@ pb_any(const Teltop__Otlp__AnyValue *v, int depth)
 			return cJSON_CreateNull();
 		o = cJSON_CreateArray();
 		for (i = 0; i < arr->n_values; i++)
-			cJSON_AddItemToArray(o, pb_any(arr->values[i],
+			cJSON_AddItemToArray(o, otlp_pb_any(arr->values[i],
 			    depth + 1));
 		teltop__otlp__array_value__free_unpacked(arr, NULL);
 		return o;
@@ -327,7 +326,7 @@ pb_any(const Teltop__Otlp__AnyValue *v, int depth)
 		    v->kvlist_value.len, v->kvlist_value.data);
 		if (kvl == NULL)
 			return cJSON_CreateNull();
-		o = pb_kvs(kvl->values, kvl->n_values, depth + 1);
+		o = otlp_pb_kvs(kvl->values, kvl->n_values, depth + 1);
 		teltop__otlp__key_value_list__free_unpacked(kvl, NULL);
 		return o;
 	default:
@@ -359,7 +358,7 @@ fmt_otlp_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 		rs = req->resource_spans[i];
 		memset(&sv, 0, sizeof sv);
 		sv.resource = rs->resource != NULL ?
-		    pb_kvs(rs->resource->attributes,
+		    otlp_pb_kvs(rs->resource->attributes,
 		    rs->resource->n_attributes, 0) : NULL;
 		for (j = 0; j < rs->n_scope_spans; j++) {
 			ss = rs->scope_spans[j];
@@ -370,24 +369,24 @@ fmt_otlp_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 			sv.scope = scope;
 			for (k = 0; k < ss->n_spans; k++) {
 				sp = ss->spans[k];
-				sv.attrs = pb_kvs(sp->attributes,
+				sv.attrs = otlp_pb_kvs(sp->attributes,
 				    sp->n_attributes, 0);
 				name = tt_utf8_dup(sp->name != NULL ?
 				    sp->name : "");
 				sv.name = name;
-				hex(sp->trace_id.data, sp->trace_id.len,
+				otlp_hex(sp->trace_id.data, sp->trace_id.len,
 				    sv.trace, sizeof sv.trace);
-				hex(sp->span_id.data, sp->span_id.len,
+				otlp_hex(sp->span_id.data, sp->span_id.len,
 				    sv.span, sizeof sv.span);
 				memset(sv.bad, 0, sizeof sv.bad);
 				snprintf(text, sizeof text, "%" PRIu64,
 				    sp->start_time_unix_nano);
-				sv.start_ns = span_ns(sp->start_time_unix_nano,
+				sv.start_ns = otlp_ns(sp->start_time_unix_nano,
 				    "startTimeUnixNano", text, sv.bad[0],
 				    sizeof sv.bad[0]);
 				snprintf(text, sizeof text, "%" PRIu64,
 				    sp->end_time_unix_nano);
-				sv.end_ns = span_ns(sp->end_time_unix_nano,
+				sv.end_ns = otlp_ns(sp->end_time_unix_nano,
 				    "endTimeUnixNano", text, sv.bad[1],
 				    sizeof sv.bad[1]);
 				sv.status_code = sp->status != NULL ?
@@ -412,11 +411,9 @@ fmt_otlp_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 
 /* ---- OTLP/JSON ---- */
 
-static cJSON	*js_any(const cJSON *);
-
 /* [{"key":k,"value":{...}}] -> {k: value} */
-static cJSON *
-js_kvs(const cJSON *arr)
+cJSON *
+otlp_js_kvs(const cJSON *arr)
 {
 	const cJSON	*f[OT_COUNT], *kv;
 	const char	*key;
@@ -427,14 +424,14 @@ js_kvs(const cJSON *arr)
 		json_fields(kv, &fmt_otlp_names, f);
 		if ((key = json_vstr(f[OT_KEY])) == NULL)
 			continue;
-		cJSON_AddItemToObject(o, key, js_any(f[OT_VALUE]));
+		cJSON_AddItemToObject(o, key, otlp_js_any(f[OT_VALUE]));
 	}
 	return o;
 }
 
 /* An OTLP/JSON AnyValue; int64 may be a string or a number. */
-static cJSON *
-js_any(const cJSON *v)
+cJSON *
+otlp_js_any(const cJSON *v)
 {
 	const cJSON	*f[OT_COUNT], *x, *e;
 	cJSON		*o;
@@ -455,19 +452,19 @@ js_any(const cJSON *v)
 		o = cJSON_CreateArray();
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(x,
 		    "values"))
-			cJSON_AddItemToArray(o, js_any(e));
+			cJSON_AddItemToArray(o, otlp_js_any(e));
 		return o;
 	}
 	if ((x = f[OT_KVLIST_VALUE]) != NULL)
-		return js_kvs(cJSON_GetObjectItemCaseSensitive(x, "values"));
+		return otlp_js_kvs(cJSON_GetObjectItemCaseSensitive(x, "values"));
 	if ((x = f[OT_BYTES_VALUE]) != NULL && cJSON_IsString(x))
 		return cJSON_CreateString(x->valuestring);
 	return cJSON_CreateNull();
 }
 
 /* A hex id as OTLP/JSON sends it, in the lowercase protobuf gives. */
-static void
-lower_id(const char *s, char *out, size_t len)
+void
+otlp_lower_id(const char *s, char *out, size_t len)
 {
 	size_t		i, n;
 	unsigned char	c;
@@ -490,8 +487,8 @@ lower_id(const char *s, char *out, size_t len)
  * A JSON number or decimal string of nanoseconds, 0 when absent.  A value
  * that is no time in range gives 0 and says why in bad.
  */
-static uint64_t
-js_nanos(const cJSON *v, const char *key, char *bad, size_t len)
+uint64_t
+otlp_js_nanos(const cJSON *v, const char *key, char *bad, size_t len)
 {
 	const char	*p;
 	char		*text;
@@ -565,7 +562,7 @@ fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
 		}
 		memset(&sv, 0, sizeof sv);
 		json_fields(frs[OT_RESOURCE], &fmt_otlp_names, fx);
-		sv.resource = js_kvs(fx[OT_ATTRIBUTES]);
+		sv.resource = otlp_js_kvs(fx[OT_ATTRIBUTES]);
 		cJSON_ArrayForEach(ss, frs[OT_SCOPE_SPANS]) {
 			json_fields(ss, &fmt_otlp_names, fss);
 			if (!cJSON_IsObject(ss) ||
@@ -583,18 +580,18 @@ fmt_otlp_json(struct dctx *d, const cJSON *root, char **cause)
 					continue;
 				}
 				json_fields(sp, &fmt_otlp_names, fsp);
-				sv.attrs = js_kvs(fsp[OT_ATTRIBUTES]);
+				sv.attrs = otlp_js_kvs(fsp[OT_ATTRIBUTES]);
 				s = json_vstr(fsp[OT_NAME]);
 				sv.name = s != NULL ? s : "";
-				lower_id(json_vstr(fsp[OT_TRACE_ID]), sv.trace,
+				otlp_lower_id(json_vstr(fsp[OT_TRACE_ID]), sv.trace,
 				    sizeof sv.trace);
-				lower_id(json_vstr(fsp[OT_SPAN_ID]), sv.span,
+				otlp_lower_id(json_vstr(fsp[OT_SPAN_ID]), sv.span,
 				    sizeof sv.span);
 				memset(sv.bad, 0, sizeof sv.bad);
-				sv.start_ns = js_nanos(fsp[OT_START_TIME],
+				sv.start_ns = otlp_js_nanos(fsp[OT_START_TIME],
 				    "startTimeUnixNano", sv.bad[0],
 				    sizeof sv.bad[0]);
-				sv.end_ns = js_nanos(fsp[OT_END_TIME],
+				sv.end_ns = otlp_js_nanos(fsp[OT_END_TIME],
 				    "endTimeUnixNano", sv.bad[1],
 				    sizeof sv.bad[1]);
 				json_fields(fsp[OT_STATUS], &fmt_otlp_names, fx);

@@ -26,7 +26,8 @@ static inline enum tt_route
 fuzz_route(uint8_t sel, struct tt_decode_opts *opts)
 {
 	static const size_t	 max[] = { 0, 64, 512, 4096 };
-	unsigned		 r = sel & 7u;
+	/* bits 0-2 and 7: the route; 3 protobuf; 4-5 the size; 6 findings */
+	unsigned		 r = (sel & 7u) | ((sel >> 4) & 8u);
 
 	memset(opts, 0, sizeof *opts);
 	opts->protobuf = (sel & 8u) != 0;

@@ -34,7 +34,8 @@
 /* The paths ws/server.c maps to each route. */
 static const char *const route_path[FUZZ_ROUTES] = {
 	"/v1/events", "/batch/", "/i/v1/analytics/events", "/v1/insert",
-	"/analytics/v1/devpod/v1/events", "/v1/traces", "/v1/batch"
+	"/analytics/v1/devpod/v1/events", "/v1/traces", "/v1/batch",
+	"/v1/logs", "/v1/metrics"
 };
 
 static struct store	*st;

@@ -184,9 +184,11 @@ function checkSpec(items, spec) {
 	return errs.length ? errs.join('\n') : null;
 }
 
-const SOURCES = ['devtron', 'devpod', 'devsy', 'werf', 'posthog', 'generic'];
+const SOURCES = ['devtron', 'devpod', 'devsy', 'werf', 'posthog', 'segment', 'rudderstack', 'otlp',
+    'generic'];
 const FORMATS = ['posthog-batch', 'posthog-array', 'posthog-event', 'posthog-v1', 'devpod-insert',
-    'devpod-legacy', 'otlp-protobuf', 'otlp-json', 'werf-json', 'generic'];
+    'devpod-legacy', 'otlp-protobuf', 'otlp-json', 'werf-json', 'segment-batch', 'segment-message',
+    'otlp-logs-protobuf', 'otlp-logs-json', 'otlp-metrics-protobuf', 'otlp-metrics-json', 'generic'];
 const PHASES = ['start', 'finish', 'point'];
 const STR_OR_NULL = { $in: [null, { $type: 'string' }] };
 const INT_OR_NULL = { $in: [null, { $type: 'integer' }] };

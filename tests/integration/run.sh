@@ -233,7 +233,10 @@ ensure_clients() {
 	for m in posthog-node ws https-proxy-agent @opentelemetry/sdk-trace-base @opentelemetry/resources \
 	    @opentelemetry/exporter-trace-otlp-proto @opentelemetry/exporter-trace-otlp-http \
 	    @opentelemetry/otlp-transformer @opentelemetry/api @segment/analytics-node \
-	    @rudderstack/rudder-sdk-node; do
+	    @rudderstack/rudder-sdk-node @opentelemetry/sdk-logs @opentelemetry/api-logs \
+	    @opentelemetry/exporter-logs-otlp-http @opentelemetry/exporter-logs-otlp-proto \
+	    @opentelemetry/sdk-metrics @opentelemetry/exporter-metrics-otlp-http \
+	    @opentelemetry/exporter-metrics-otlp-proto; do
 		if [ ! -f "$CLIENTS/node_modules/$m/package.json" ]; then
 			echo "# installing the npm test clients into tests/clients/node_modules"
 			npm install --no-audit --no-fund --no-package-lock --loglevel=error \
@@ -379,6 +382,27 @@ case_otlp() {
 	node "$CLIENTS/otlp.mjs" "http://$ADDR/v1/traces" "$mode" --tag "$tag" "$@" >"$T/otlp.out" 2>&1 ||
 	    fail "otlp.mjs failed: $(cat "$T/otlp.out")"
 	expect_werf_spans "$tag" "$fmt"
+}
+
+# OpenTelemetry JS's OTLP/HTTP log and metric exporters (MODE proto or
+# json): every export succeeds; each record and data point is an event.
+case_otlp_signals() {
+	local mode=$1 tag=sig$1$RANDOM fmt
+	node "$CLIENTS/otlpsig.mjs" "http://$ADDR" "$mode" --tag "$tag" >"$T/sig.out" 2>&1 ||
+	    fail "otlpsig.mjs failed: $(cat "$T/sig.out")"
+	[ "$mode" = proto ] && fmt=protobuf || fmt=json
+	expect_events '{"where":{"format":"otlp-logs-'"$fmt"'","$text":"'"$tag"'"},"count":2,"expect":[
+	  {"source":"otlp","name":"cache miss for '"$tag"'","client_id":"inst-'"$tag"'",
+	   "command":"werf converge","version":"1.2.3","error":null},
+	  {"source":"otlp","name":"build.finished","client_id":"user-'"$tag"'",
+	   "error":"build failed: exit status 2"}]}'
+	expect_events '{"where":{"format":"otlp-metrics-'"$fmt"'","name":"'"$tag"'.requests"},"expect":[
+	  {"source":"otlp","client_id":"inst-'"$tag"'","raw":{"kind":"sum","value":7,"monotonic":true,
+	   "attributes":{"route":"/a"}}}]}'
+	expect_events '{"where":{"format":"otlp-metrics-'"$fmt"'","name":"'"$tag"'.duration"},"expect":[
+	  {"raw":{"kind":"histogram","count":2,"sum":52,"min":12,"max":40,"unit":"ms"}}]}'
+	expect_events '{"where":{"format":"otlp-metrics-'"$fmt"'","name":"'"$tag"'.queue"},"expect":[
+	  {"raw":{"kind":"gauge","value":7}}]}'
 }
 
 case_otlp_curl_proto() {
@@ -1056,7 +1080,7 @@ case_stats_daily() {
 	  {"source":"devtron","events":3,"commands":0,"failures":0,"clients":2}]}'
 	# sorted by day, then source
 	node -e 'const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
-	    const order = ["devtron", "devpod", "devsy", "werf", "posthog", "generic"];
+	    const order = ["devtron", "devpod", "devsy", "werf", "posthog", "segment", "rudderstack", "otlp", "generic"];
 	    for (let i = 1; i < rows.length; i++) {
 	        const a = rows[i - 1], b = rows[i];
 	        if (a.day > b.day || (a.day === b.day && order.indexOf(a.source) >= order.indexOf(b.source))) {
@@ -1578,6 +1602,8 @@ run_case "events on an empty database" case_events_empty
 run_case "posthog-node, gzip (/batch/)" case_posthog_node ph-gzip posthog-batch /batch/ '"gzip"'
 run_case "posthog-node, plain JSON (/batch/)" case_posthog_node ph-plain posthog-batch /batch/ null --plain
 run_case "@segment/analytics-node and @rudderstack/rudder-sdk-node (/v1/batch)" case_segment_sdks
+run_case "OpenTelemetry JS logs and metrics exporters, protobuf (/v1/logs, /v1/metrics)" case_otlp_signals proto
+run_case "OpenTelemetry JS logs and metrics exporters, JSON (/v1/logs, /v1/metrics)" case_otlp_signals json
 run_case "Segment and RudderStack requests as recorded, on a raw socket" case_segment_replay
 POSTHOG_CAPTURE_MODE=v1 run_case "posthog-node, v1 capture mode (/i/v1/analytics/events)" \
     case_posthog_node ph-v1 posthog-v1 /i/v1/analytics/events '"gzip"'

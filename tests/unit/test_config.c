@@ -24,7 +24,7 @@
 
 /* The sources an error message lists (core/event.h). */
 #define SOURCES "devtron, devpod, devsy, werf, posthog, segment, " \
-	"rudderstack, generic"
+	"rudderstack, otlp, generic"
 
 /* Parse a C string as "config"; its return code. */
 static int

@@ -773,7 +773,7 @@ test_names(void **state)
 {
 	static const char	*src[] = {
 		"devtron", "devpod", "devsy", "werf", "posthog", "segment",
-		"rudderstack", "generic"
+		"rudderstack", "otlp", "generic"
 	};
 	static const char	*ph[] = { "point", "start", "finish" };
 	enum tt_source		 s;
@@ -781,8 +781,8 @@ test_names(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_int_equal(TT_SRC_COUNT, 8);
-	for (i = 0; i < 8; i++) {
+	assert_int_equal(TT_SRC_COUNT, 9);
+	for (i = 0; i < 9; i++) {
 		assert_string_equal(tt_source_name((enum tt_source)i), src[i]);
 		assert_int_equal(tt_source_parse(src[i], &s), 0);
 		assert_int_equal(s, i);
@@ -3338,6 +3338,327 @@ test_segment_bad(void **state)
 	assert_non_null(strstr(b->ev[0].data, "_teltop"));
 }
 
+/* ---- OTLP logs and metrics ---- */
+
+/* The bits of a double, for fixed64 fields. */
+static uint64_t
+dbits(double d)
+{
+	uint64_t	u;
+
+	memcpy(&u, &d, sizeof u);
+	return u;
+}
+
+/* A Resource with service.name and service.instance.id, as field 1. */
+static void
+pb_resource(struct pb *b, const char *service)
+{
+	struct pb	res = { 0 };
+
+	kv_string(&res, 1, "service.name", service);
+	kv_string(&res, 1, "service.instance.id", "inst-1");
+	kv_string(&res, 1, "service.version", "2.0.1");
+	pb_sub(b, 1, &res);
+}
+
+/* ExportLogsServiceRequest: an ERROR record with every field, then an
+ * INFO one whose name is its body's first line. */
+static void
+logs_request(struct pb *req, const char *service)
+{
+	struct pb	rl = { 0 }, sl = { 0 }, scope = { 0 }, lr = { 0 };
+	struct pb	body = { 0 };
+
+	pb_resource(&rl, service);
+	pb_string(&scope, 1, "it.scope");
+	pb_sub(&sl, 1, &scope);
+	pb_fixed64(&lr, 1, 1767225601000000000ULL);
+	pb_fixed64(&lr, 11, 1767225601500000000ULL);
+	pb_uint(&lr, 2, 17);
+	pb_string(&lr, 3, "ERROR");
+	pb_string(&body, 1, "build failed: exit status 2\nat step 3");
+	pb_sub(&lr, 5, &body);
+	kv_string(&lr, 6, "command", "werf converge");
+	kv_string(&lr, 6, "user.id", "u-7");
+	pb_bytes(&lr, 9, "\x5b\x8e\xff\xf7\x98\x03\x81\x03\xd2\x69\xb6\x33"
+	    "\x81\x3f\xc6\x0c", 16);
+	pb_bytes(&lr, 10, "\xee\xe1\x9b\x7e\xc3\xc1\xb1\x74", 8);
+	pb_string(&lr, 12, "build.finished");
+	pb_unknown(&lr, 40);
+	pb_sub(&sl, 2, &lr);
+	pb_uint(&lr, 2, 9);
+	pb_string(&body, 1, "cache miss\nfor key x");
+	pb_sub(&lr, 5, &body);
+	pb_sub(&sl, 2, &lr);
+	pb_sub(&rl, 2, &sl);
+	pb_sub(req, 1, &rl);
+}
+
+static void
+test_otlp_logs_protobuf(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 };
+	char		*cause;
+	cJSON		*j;
+	int		 rc;
+
+	logs_request(&req, "unknown_service:werf");
+	rc = decode_raw(TT_ROUTE_OTLP_LOGS, req.p, req.len, 1, 0, RECV_AT, b,
+	    &cause);
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	assert_int_equal(b->n, 2);
+	assert_int_equal(check_invariants(&b->ev[0]), 0);
+	EXPECT(&b->ev[0], .source = TT_SRC_WERF,
+	    .format = "otlp-logs-protobuf", .ts = 1767225601000000LL,
+	    .name = "build.finished", .client_id = "u-7",
+	    .execution_id = "5b8efff798038103d269b633813fc60c",
+	    .command = "werf converge", .error = "build failed: exit status 2",
+	    .version = "2.0.1");
+	j = data_of(&b->ev[0]);
+	assert_str(cJSON_GetObjectItem(j, "severityText")->valuestring,
+	    "ERROR");
+	assert_str(cJSON_GetObjectItem(j, "spanId")->valuestring,
+	    "eee19b7ec3c1b174");
+	assert_str(cJSON_GetObjectItem(j, "scope")->valuestring, "it.scope");
+	assert_str(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "resource"),
+	    "service.name")->valuestring, "unknown_service:werf");
+	cJSON_Delete(j);
+	/* no time: when it was received; named by its body's first line */
+	EXPECT(&b->ev[1], .source = TT_SRC_WERF,
+	    .format = "otlp-logs-protobuf", .ts = RECV_AT,
+	    .name = "cache miss", .client_id = "inst-1", .version = "2.0.1");
+	tt_batch_clear(b);
+	pb_free(&req);
+	/* a service teltop does not know: source otlp */
+	logs_request(&req, "payments");
+	rc = decode_raw(TT_ROUTE_OTLP_LOGS, req.p, req.len, 1, 0, RECV_AT, b,
+	    &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->ev[0].source, TT_SRC_OTLP);
+	pb_free(&req);
+}
+
+/* ExportMetricsServiceRequest: a gauge, a sum, a histogram, a summary. */
+static void
+test_otlp_metrics_protobuf(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 }, rm = { 0 }, sm = { 0 }, m = { 0 };
+	struct pb	 data = { 0 }, dp = { 0 }, q = { 0 };
+	uint8_t		 packed[24];
+	uint64_t	 u;
+	char		*cause;
+	cJSON		*j;
+	size_t		 i;
+	int		 rc;
+
+	pb_resource(&rm, "it-svc");
+	/* gauge, as_double */
+	pb_string(&m, 1, "queue.depth");
+	pb_string(&m, 3, "1");
+	pb_fixed64(&dp, 3, 1767225602000000000ULL);
+	pb_fixed64(&dp, 4, dbits(7.5));
+	kv_string(&dp, 7, "queue", "builds");
+	pb_sub(&data, 1, &dp);
+	pb_sub(&m, 5, &data);
+	pb_sub(&sm, 2, &m);
+	/* sum, as_int, cumulative, monotonic */
+	pb_string(&m, 1, "requests");
+	pb_fixed64(&dp, 6, 42);
+	pb_sub(&data, 1, &dp);
+	pb_uint(&data, 2, 2);
+	pb_uint(&data, 3, 1);
+	pb_sub(&m, 7, &data);
+	pb_sub(&sm, 2, &m);
+	/* histogram: packed bucket counts, bounds */
+	pb_string(&m, 1, "duration");
+	pb_string(&m, 3, "ms");
+	pb_fixed64(&dp, 4, 3);
+	pb_fixed64(&dp, 5, dbits(61));
+	for (i = 0; i < 3; i++) {
+		u = i + 1 == 2 ? 2 : 1;
+		memcpy(packed + 8 * i, &u, 8);
+	}
+	pb_bytes(&dp, 6, packed, 24);
+	u = dbits(10);
+	memcpy(packed, &u, 8);
+	u = dbits(50);
+	memcpy(packed + 8, &u, 8);
+	pb_bytes(&dp, 7, packed, 16);
+	pb_fixed64(&dp, 11, dbits(4));
+	pb_fixed64(&dp, 12, dbits(40));
+	pb_sub(&data, 1, &dp);
+	pb_sub(&m, 9, &data);
+	pb_sub(&sm, 2, &m);
+	/* summary with two quantiles */
+	pb_string(&m, 1, "latency");
+	pb_fixed64(&dp, 4, 10);
+	pb_fixed64(&dp, 5, dbits(250));
+	pb_fixed64(&q, 1, dbits(0.5));
+	pb_fixed64(&q, 2, dbits(20));
+	pb_sub(&dp, 6, &q);
+	pb_fixed64(&q, 1, dbits(0.99));
+	pb_fixed64(&q, 2, dbits(90));
+	pb_sub(&dp, 6, &q);
+	pb_sub(&data, 1, &dp);
+	pb_sub(&m, 11, &data);
+	pb_sub(&sm, 2, &m);
+	/* a metric with no data: refused, the others kept */
+	pb_string(&m, 1, "empty");
+	pb_sub(&sm, 2, &m);
+	pb_sub(&rm, 2, &sm);
+	pb_sub(&req, 1, &rm);
+
+	rc = decode_raw(TT_ROUTE_OTLP_METRICS, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	assert_int_equal(rc, 0);
+	assert_null(cause);
+	assert_int_equal(b->n, 4);
+	assert_int_equal(b->rejected, 1);
+	for (i = 0; i < b->n; i++)
+		assert_int_equal(check_invariants(&b->ev[i]), 0);
+	EXPECT(&b->ev[0], .source = TT_SRC_OTLP,
+	    .format = "otlp-metrics-protobuf", .ts = 1767225602000000LL,
+	    .name = "queue.depth", .client_id = "inst-1", .version = "2.0.1");
+	j = data_of(&b->ev[0]);
+	assert_str(cJSON_GetObjectItem(j, "kind")->valuestring, "gauge");
+	assert_true(cJSON_GetObjectItem(j, "value")->valuedouble == 7.5);
+	assert_str(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "attributes"),
+	    "queue")->valuestring, "builds");
+	cJSON_Delete(j);
+	j = data_of(&b->ev[1]);
+	assert_str(cJSON_GetObjectItem(j, "name")->valuestring, "requests");
+	assert_str(cJSON_GetObjectItem(j, "temporality")->valuestring,
+	    "cumulative");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "monotonic")));
+	assert_true(cJSON_GetObjectItem(j, "value")->valuedouble == 42);
+	cJSON_Delete(j);
+	j = data_of(&b->ev[2]);
+	assert_str(cJSON_GetObjectItem(j, "kind")->valuestring, "histogram");
+	assert_true(cJSON_GetObjectItem(j, "count")->valuedouble == 3);
+	assert_true(cJSON_GetObjectItem(j, "max")->valuedouble == 40);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j,
+	    "bucketCounts")), 3);
+	assert_true(cJSON_GetArrayItem(cJSON_GetObjectItem(j,
+	    "bucketCounts"), 1)->valuedouble == 2);
+	assert_true(cJSON_GetArrayItem(cJSON_GetObjectItem(j,
+	    "explicitBounds"), 1)->valuedouble == 50);
+	cJSON_Delete(j);
+	j = data_of(&b->ev[3]);
+	assert_str(cJSON_GetObjectItem(j, "kind")->valuestring, "summary");
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(j, "quantiles"), 1), "value")->valuedouble ==
+	    90);
+	cJSON_Delete(j);
+	pb_free(&req);
+}
+
+/* The same signals as OTLP/JSON. */
+static void
+test_otlp_signals_json(void **state)
+{
+	struct tt_batch	*b = *state;
+	cJSON		*j;
+
+	DECODE_OK(TT_ROUTE_OTLP_LOGS, "{'resourceLogs':[{'resource':"
+	    "{'attributes':[{'key':'service.name','value':{'stringValue':"
+	    "'devpod'}}]},'scopeLogs':[{'scope':{'name':'s'},'logRecords':["
+	    "{'timeUnixNano':'1767225603000000000','severityNumber':13,"
+	    "'body':{'stringValue':'disk low'},'attributes':[{'key':"
+	    "'event.name','value':{'stringValue':'disk.warning'}}],"
+	    "'traceId':'5B8EFFF798038103D269B633813FC60C'},"
+	    "{'observedTimeUnixNano':1767225604000000000,'body':{'kvlistValue':"
+	    "{'values':[{'key':'k','value':{'intValue':'3'}}]}}}]}]}]}", b, 2);
+	EXPECT(&b->ev[0], .source = TT_SRC_DEVPOD, .format = "otlp-logs-json",
+	    .ts = 1767225603000000LL, .name = "disk.warning",
+	    .execution_id = "5b8efff798038103d269b633813fc60c");
+	j = data_of(&b->ev[0]);
+	assert_str(cJSON_GetObjectItem(j, "severityText")->valuestring,
+	    "WARN");
+	cJSON_Delete(j);
+	/* no name anywhere: "log"; the observed time when there is no time */
+	EXPECT(&b->ev[1], .source = TT_SRC_DEVPOD, .format = "otlp-logs-json",
+	    .ts = 1767225604000000LL, .name = "log");
+	tt_batch_clear(b);
+
+	DECODE_OK(TT_ROUTE_OTLP_METRICS, "{'resourceMetrics':[{'scopeMetrics':"
+	    "[{'metrics':[{'name':'jobs','sum':{'aggregationTemporality':1,"
+	    "'isMonotonic':true,'dataPoints':[{'asInt':'5','timeUnixNano':"
+	    "'1767225605000000000'},{'asDouble':1.5}]}},{'name':'lat',"
+	    "'histogram':{'dataPoints':[{'count':'2','sum':3,"
+	    "'bucketCounts':['1','1'],'explicitBounds':[1]}]}}]}]}]}", b, 3);
+	EXPECT(&b->ev[0], .source = TT_SRC_OTLP,
+	    .format = "otlp-metrics-json", .ts = 1767225605000000LL,
+	    .name = "jobs");
+	j = data_of(&b->ev[0]);
+	assert_true(cJSON_GetObjectItem(j, "value")->valuedouble == 5);
+	assert_str(cJSON_GetObjectItem(j, "temporality")->valuestring,
+	    "delta");
+	cJSON_Delete(j);
+	j = data_of(&b->ev[1]);
+	assert_true(cJSON_GetObjectItem(j, "value")->valuedouble == 1.5);
+	cJSON_Delete(j);
+	j = data_of(&b->ev[2]);
+	assert_true(cJSON_GetObjectItem(j, "count")->valuedouble == 2);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j,
+	    "bucketCounts")), 2);
+	cJSON_Delete(j);
+}
+
+/* Bad input: a cut or mistyped body is refused whole; bad items alone. */
+static void
+test_otlp_signals_bad(void **state)
+{
+	struct tt_batch	*b = *state;
+	struct pb	 req = { 0 };
+	char		*cause;
+	size_t		 cut;
+	int		 rc;
+
+	logs_request(&req, "x");
+	/* every cut of the body: refused or decoded, never a crash */
+	for (cut = 1; cut < req.len; cut++) {
+		rc = decode_raw(TT_ROUTE_OTLP_LOGS, req.p, cut, 1, 0, RECV_AT,
+		    b, &cause);
+		assert_true(rc == 0 || (rc == -1 && cause != NULL));
+		free(cause);
+		tt_batch_clear(b);
+		rc = decode_raw(TT_ROUTE_OTLP_METRICS, req.p, cut, 1, 0,
+		    RECV_AT, b, &cause);
+		assert_true(rc == 0 || (rc == -1 && cause != NULL));
+		free(cause);
+		tt_batch_clear(b);
+	}
+	pb_free(&req);
+	/* field 1 as a varint where a message must be */
+	pb_uint(&req, 1, 5);
+	rc = decode_raw(TT_ROUTE_OTLP_LOGS, req.p, req.len, 1, 0, RECV_AT, b,
+	    &cause);
+	assert_malformed(rc, cause);
+	assert_non_null(strstr(cause, "ExportLogsServiceRequest"));
+	free(cause);
+	tt_batch_clear(b);
+	rc = decode_raw(TT_ROUTE_OTLP_METRICS, req.p, req.len, 1, 0, RECV_AT,
+	    b, &cause);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+	pb_free(&req);
+	rc = decode_q(TT_ROUTE_OTLP_LOGS, "{'resourceLogs':{}}", 0, b, &cause);
+	assert_malformed(rc, cause);
+	free(cause);
+	tt_batch_clear(b);
+	rc = decode_q(TT_ROUTE_OTLP_METRICS, "{'resourceMetrics':[3,{"
+	    "'scopeMetrics':[{'metrics':[7,{'name':'n'},{'name':'g','gauge':"
+	    "{'dataPoints':[1,{'asDouble':2}]}}]}]}]}", 0, b, &cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(b->n, 1);
+	assert_int_equal(b->rejected, 4);
+}
+
 int
 main(void)
 {
@@ -3405,6 +3726,10 @@ main(void)
 		T(test_segment_batch),
 		T(test_segment_messages),
 		T(test_segment_bad),
+		T(test_otlp_logs_protobuf),
+		T(test_otlp_metrics_protobuf),
+		T(test_otlp_signals_json),
+		T(test_otlp_signals_bad),
 	};
 
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
