@@ -43,6 +43,18 @@ tt_format_static(const char *s)
 	return "unknown";
 }
 
+const char *
+tt_signal_of(const char *format)
+{
+	if (format == NULL || strncmp(format, "otlp-", 5) != 0)
+		return "event";
+	if (strncmp(format, "otlp-logs-", 10) == 0)
+		return "log";
+	if (strncmp(format, "otlp-metrics-", 13) == 0)
+		return "metric";
+	return "trace";
+}
+
 int
 tt_source_parse(const char *name, enum tt_source *out)
 {

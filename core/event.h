@@ -105,6 +105,11 @@ const char	*tt_source_name(enum tt_source);
 int		 tt_source_parse(const char *, enum tt_source *);
 /* The static string of TT_FORMATS equal to s, else "unknown". */
 const char	*tt_format_static(const char *s);
+/*
+ * The OpenTelemetry signal a format carries: "log", "metric", "trace"
+ * (OTLP spans), else "event".
+ */
+const char	*tt_signal_of(const char *format);
 const char	*tt_phase_name(enum tt_phase);
 int		 tt_phase_parse(const char *, enum tt_phase *);
 

@@ -268,6 +268,8 @@ event_text(const struct tt_event *ev, enum tt_field f, char **buf)
 		return ev->arch;
 	case TT_FIELD_VIA:
 		return ev->capture != NULL ? "capture" : "direct";
+	case TT_FIELD_SIGNAL:
+		return tt_signal_of(ev->format);
 	case TT_FIELD_HOST:
 		if (tt_capture_parse(ev->capture, &c) != 0)
 			return NULL;

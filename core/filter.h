@@ -9,7 +9,8 @@
  * Fields: the normalized event's (client is client_id), and two of how it
  * came: via (capture or direct; only = and !=) and host, the host a
  * captured request was meant for (empty for direct events), both read
- * from the event's capture.
+ * from the event's capture; and signal, the OpenTelemetry signal of its
+ * format (log, metric, trace, or event for the rest: tt_signal_of()).
  */
 #ifndef TT_FILTER_H
 #define TT_FILTER_H
@@ -34,7 +35,8 @@ enum tt_filter_op { TT_F_EQ, TT_F_NE, TT_F_HAS, TT_F_NHAS, TT_F_GT, TT_F_LT };
 	_(OS, "os", 0) \
 	_(ARCH, "arch", 0) \
 	_(VIA, "via", 0) \
-	_(HOST, "host", 0)
+	_(HOST, "host", 0) \
+	_(SIGNAL, "signal", 0)
 
 enum tt_field {
 #define TT_FIELD_ENUM(id, name, numeric) TT_FIELD_##id,

@@ -47,6 +47,12 @@ field_sql(enum tt_field f)
 		return "(CASE WHEN json_valid(capture) AND "
 		    "json_type(capture, '$.host') = 'text' THEN "
 		    "json_extract(capture, '$.host') END)";
+	case TT_FIELD_SIGNAL:
+		/* tt_signal_of() */
+		return "(CASE WHEN substr(format, 1, 10) = 'otlp-logs-' THEN "
+		    "'log' WHEN substr(format, 1, 13) = 'otlp-metrics-' THEN "
+		    "'metric' WHEN substr(format, 1, 5) = 'otlp-' THEN 'trace' "
+		    "ELSE 'event' END)";
 	default:
 		return tt_field_name(f);
 	}

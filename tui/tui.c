@@ -39,6 +39,7 @@ static const char help_text[] =
 	"Filter     source=werf command~converge error!= phase=finish\n"
 	"           client=ID name!~Heart duration_ms>1000 (space = AND)\n"
 	"           via=capture (the marked rows) via=direct host~loft\n"
+	"           signal=log signal=metric (OpenTelemetry)\n"
 	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
 	"Commands   s sort (name, runs, failures, p95, last seen)\n"
 	"Opt-out    Space toggle the row (asks y/n)\n"
@@ -315,7 +316,7 @@ static void
 draw_help(struct tui *t)
 {
 	const char	*p = help_text, *nl;
-	int		 w = 76, h = 15, y0, x0, y = 0;
+	int		 w = 76, h = 16, y0, x0, y = 0;
 	char		 line[128];
 
 	if (w > t->cols - 2)

@@ -718,6 +718,18 @@ test_match_capture(void **state)
 	    TT_NONE);
 	trailing.capture = dup_str("{\"host\":\"a.example\"} x");
 
+	/* signal, from the format */
+	cap.format = "otlp-logs-json";
+	MATCH("signal=log", &cap);
+	NO_MATCH("signal=metric", &cap);
+	cap.format = "otlp-metrics-protobuf";
+	MATCH("signal=metric", &cap);
+	cap.format = "otlp-json";
+	MATCH("signal=trace", &cap);
+	cap.format = "devpod-insert";
+	MATCH("signal=event", &cap);
+	NO_MATCH("signal!=event", &cap);
+
 	MATCH("via=capture", &cap);
 	MATCH("via=capture", &cap2);
 	NO_MATCH("via=capture", &direct);

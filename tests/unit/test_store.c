@@ -877,6 +877,41 @@ test_filter_sql_capture(void **state)
 	assert_null(fx->got[0].capture);
 }
 
+/* signal=: the OpenTelemetry signal of each row's format, through SQL. */
+static void
+test_filter_sql_signal(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*format;
+	} rows[] = {
+		{ "l1", "otlp-logs-protobuf" }, { "l2", "otlp-logs-json" },
+		{ "m1", "otlp-metrics-protobuf" }, { "m2", "otlp-metrics-json" },
+		{ "t1", "otlp-protobuf" }, { "t2", "otlp-json" },
+		{ "e1", "segment-batch" },
+	};
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	struct tt_event	*ev;
+	size_t		 i;
+
+	tt_batch_init(&b);
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		ev = add(&b, 40 + (int64_t)i, TT_SRC_OTLP, TT_PHASE_POINT,
+		    rows[i].name, NULL, NULL, TT_NONE, TT_NONE);
+		ev->format = rows[i].format;
+	}
+	submit(fx, &b);
+	flush(fx);
+	QUERY(fx, "signal=log", 0, "l1 l2");
+	QUERY(fx, "signal=metric", 0, "m1 m2");
+	QUERY(fx, "signal=trace", 0, "t1 t2");
+	QUERY(fx, "signal=event", 0, "e1");
+	QUERY(fx, "signal!=event", 0, "l1 l2 m1 m2 t1 t2");
+	QUERY(fx, "signal~LOG", 0, "l1 l2");
+	QUERY(fx, "signal=", 0, "");
+}
+
 /* The filters of the stream view, through SQL. */
 static void
 test_filter_sql(void **state)
@@ -3011,6 +3046,7 @@ main(void)
 		T(test_flush_failure),
 		T(test_filter_sql),
 		T(test_filter_sql_capture),
+		T(test_filter_sql_signal),
 		T(test_filter_sql_vs_memory),
 		T(test_filter_sql_vs_memory_odd),
 		T(test_filter_injection),
