@@ -38,13 +38,11 @@ static const char help_text[] =
 	"           O opt out client  G follow again\n"
 	"Filter     source=werf command~converge error!= phase=finish\n"
 	"           client=ID name!~Heart duration_ms>1000 (space = AND)\n"
-	"           via=capture (the marked rows) via=direct host~loft\n"
-	"           signal=log signal=metric (OpenTelemetry)\n"
+	"           via=capture via=direct host~loft signal=log|metric\n"
 	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
 	"Commands   s sort (name, runs, failures, p95, last seen)\n"
 	"Opt-out    Space toggle the row (asks y/n)\n"
-	"Anywhere   ! what was refused (or click \"rejected\")  t next theme\n"
-	"           ? this help  q quit\n"
+	"Anywhere   ! what was refused  t next theme  ? this help  q quit\n"
 	"\n"
 	"Press any key to close.";
 
@@ -316,7 +314,7 @@ static void
 draw_help(struct tui *t)
 {
 	const char	*p = help_text, *nl;
-	int		 w = 76, h = 16, y0, x0, y = 0;
+	int		 w = 76, h = 14, y0, x0, y = 0;
 	char		 line[128];
 
 	if (w > t->cols - 2)

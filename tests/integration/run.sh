@@ -270,7 +270,7 @@ case_metrics_baseline() {
 # unknown route's 404 says which routes exist.
 case_refusals() {
 	local m
-	want_status 404 "$(http POST /v1/logs -A 'OTel-OTLP-Exporter-JavaScript/0.57.0' \
+	want_status 404 "$(http POST /v1development/profiles -A 'OTel-OTLP-Exporter-JavaScript/0.57.0' \
 	    -H 'Content-Type: application/x-protobuf' --data-binary 'x')"
 	check json "$T/body" '{"error":"no such route","routes":{"$contains":"\"POST /v1/traces\""}}'
 	want_status 405 "$(http GET /v1/events)"
@@ -281,7 +281,7 @@ case_refusals() {
 	want_status 401 "$(http POST /v1/optout -H 'Content-Type: application/json' \
 	    --data-binary '{"source":"werf","enabled":true}')"
 	want_status 200 "$(http GET /metrics)"
-	for m in 'route="/v1/logs",reason="route"' 'route="/v1/events",reason="route"' \
+	for m in 'route="/v1development/profiles",reason="route"' 'route="/v1/events",reason="route"' \
 	    'route="/v1/events",reason="malformed"' 'route="/v1/events",reason="decompress"' \
 	    'route="/v1/traces",reason="protobuf"' 'route="/v1/optout",reason="auth"'; do
 		grep -Eq "^teltop_refused_total\{$m\} [1-9]" "$T/body" ||
@@ -291,7 +291,7 @@ case_refusals() {
 	for m in $(seq 50); do
 		"$TELTOP" stats --db "$DB" --json >"$T/st.json"
 		node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		    const want = [["/v1/logs","route"],["/v1/events","route"],["/v1/events","malformed"],
+		    const want = [["/v1development/profiles","route"],["/v1/events","route"],["/v1/events","malformed"],
 		      ["/v1/events","decompress"],["/v1/traces","protobuf"],["/v1/optout","auth"]];
 		    const by = s.counters.rejected_by;
 		    process.exit(want.every(([r, why]) => by.some((x) => x.route === r && x.reason === why &&

@@ -1011,8 +1011,8 @@ case_detail_dotted_key() {
 case_refusals() {
 	local st
 	start_ui
-	st=$(post /v1/logs '{"resourceLogs":[]}' -A 'OTel-OTLP-Exporter-JavaScript/0.57.0')
-	[ "$st" = 404 ] || fail "POST /v1/logs: $st"
+	st=$(post /v1development/profiles '{"resourceProfiles":[]}' -A 'OTel-OTLP-Exporter-JavaScript/0.57.0')
+	[ "$st" = 404 ] || fail "POST /v1development/profiles: $st"
 	st=$(post /v1/events 'nope')
 	[ "$st" = 400 ] || fail "POST /v1/events nope: $st"
 	expect_line 1 ' rejected 2$'
@@ -1021,7 +1021,7 @@ case_refusals() {
 	screen_has 'POST /v1/events  400 malformed'
 	screen_has 'malformed JSON: body starts with byte 0x6e'
 	screen_has 'body: nope'
-	screen_has 'POST /v1/logs  404 route'
+	screen_has 'POST /v1development/profiles  404 route'
 	screen_has 'no such route \(User-Agent: OTel-OTLP-Exporter-JavaScript/0\.57\.0;'
 	# a box over the view, its border drawn (UTF-8 or the ACS fallbacks)
 	screen_has '└─+┘|\+-+\+|mqqq+j'
