@@ -47,6 +47,8 @@
 #define R_WF_SRC	"werf/werf pkg/telemetry/telemetrywerfio.go"
 #define R_WF_OPT	"werf/werf cmd/werf/common/telemetry.go"
 #define R_OTLP		"teltop: core/formats/otlp.c"
+#define R_OTSIG		"teltop: core/formats/otlpsig.c; opentelemetry-proto"
+#define R_SEG		"Segment HTTP tracking API; core/formats/segment.c"
 #define R_GEN		"teltop: design.md \"The normalized event\"; " \
 			"core/formats/generic.c"
 #define R_TAX		"PostHog property taxonomy"
@@ -1260,6 +1262,101 @@ static const struct tt_field_doc docs[] = {
 	{ "generic", "resource.host.arch",
 	  "OTLP resource: read as the CPU architecture.",
 	  R_OTLP },
+	/* OTLP logs and metrics: one record or data point an event */
+	{ "otlp", "signal",
+	  "How the event came: \"log\" (one OTLP log record) or \"metric\" "
+	  "(one data point of a metric).",
+	  R_OTSIG },
+	{ "otlp", "eventName",
+	  "The log record's event name; it names the event.",
+	  R_OTSIG },
+	{ "otlp", "severityText",
+	  "The log record's severity as the sender wrote it (INFO, WARN, "
+	  "ERROR ...), or the name of its severity number.",
+	  R_OTSIG },
+	{ "otlp", "severityNumber",
+	  "OTLP severity: 1-4 TRACE, 5-8 DEBUG, 9-12 INFO, 13-16 WARN, 17-20 "
+	  "ERROR, 21-24 FATAL; from 17 on the body is the event's error.",
+	  R_OTSIG },
+	{ "otlp", "body",
+	  "The log record's body; without an event name its first line names "
+	  "the event.",
+	  R_OTSIG },
+	{ "otlp", "traceId",
+	  "The trace the record was emitted in (hex); kept as the execution "
+	  "id.",
+	  R_OTSIG },
+	{ "otlp", "spanId",
+	  "The span the record was emitted in (hex).",
+	  R_OTSIG },
+	{ "otlp", "timeUnixNano",
+	  "When it happened, ns since 1970: the event's time.",
+	  R_OTSIG },
+	{ "otlp", "observedTimeUnixNano",
+	  "When the SDK saw the record, ns since 1970: the time when there "
+	  "is no other.",
+	  R_OTSIG },
+	{ "otlp", "startTimeUnixNano",
+	  "The start of the interval a metric point covers, ns since 1970.",
+	  R_OTSIG },
+	{ "otlp", "scope",
+	  "The instrumentation scope (the library or module) that emitted "
+	  "it.",
+	  R_OTSIG },
+	{ "otlp", "name",
+	  "The metric's name; it names the event.",
+	  R_OTSIG },
+	{ "otlp", "kind",
+	  "The metric's kind: gauge, sum, histogram, exponential_histogram "
+	  "or summary.",
+	  R_OTSIG },
+	{ "otlp", "temporality",
+	  "delta (counted since the last point) or cumulative (since the "
+	  "start).",
+	  R_OTSIG },
+	{ "otlp", "value",
+	  "A gauge's or a sum's value at this point.",
+	  R_OTSIG },
+	{ "otlp", "count",
+	  "How many measurements a histogram or summary point holds.",
+	  R_OTSIG },
+	{ "otlp", "bucketCounts",
+	  "A histogram's count per bucket; explicitBounds are the buckets' "
+	  "upper bounds.",
+	  R_OTSIG },
+	{ "otlp", "quantiles",
+	  "A summary's values at its quantiles.",
+	  R_OTSIG },
+	/* Segment's tracking API, which RudderStack's SDKs speak too */
+	{ "segment", "type",
+	  "The call: track, identify, page, screen, group or alias.",
+	  R_SEG },
+	{ "segment", "event",
+	  "A track call's event name; it names the event.",
+	  R_SEG },
+	{ "segment", "userId",
+	  "The application's id of the user: the client id.",
+	  R_SEG },
+	{ "segment", "anonymousId",
+	  "A random id the SDK keeps for the device or install: the client id "
+	  "when there is no userId.",
+	  R_SEG },
+	{ "segment", "messageId",
+	  "A unique id of this message, for de-duplication.",
+	  R_SEG },
+	{ "segment", "context.library.name",
+	  "The SDK that sent it; tells Segment's from RudderStack's.",
+	  R_SEG },
+	{ "segment", "context.library.version",
+	  "The SDK's version: the version, unless context.app.version says "
+	  "the application's.",
+	  R_SEG },
+	{ "segment", "properties.*",
+	  "A property the application attached to the call.",
+	  R_SEG },
+	{ "segment", "traits.*",
+	  "A trait of the user (identify) or of the group (group).",
+	  R_SEG },
 	{ "generic", "resource.*",
 	  "An OTLP resource attribute, as the sender named it.",
 	  R_OTLP },
@@ -1447,6 +1544,14 @@ tt_field_doc_event(const char *source, const char *format, const char *path)
 	const struct tt_field_doc	*doc = NULL;
 
 	if (format != NULL && strcmp(format, "generic") == 0)
+		doc = tt_field_doc("generic", path);
+	/* RudderStack speaks Segment's API; OTLP's resource and attributes
+	 * read as the spans' do */
+	if (doc == NULL && source != NULL &&
+	    strcmp(source, "rudderstack") == 0)
+		source = "segment";
+	if (doc == NULL && source != NULL && strcmp(source, "otlp") == 0 &&
+	    (doc = tt_field_doc("otlp", path)) == NULL)
 		doc = tt_field_doc("generic", path);
 	return doc != NULL ? doc : tt_field_doc(source, path);
 }

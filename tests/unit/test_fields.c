@@ -299,6 +299,46 @@ test_table(void **state)
 	}
 }
 
+/* The meanings of an event's fields: OTLP logs and metrics, and Segment's
+ * API for Segment and RudderStack alike (tt_field_doc_event()). */
+static void
+test_event_docs(void **state)
+{
+	static const struct {
+		const char	*source, *format, *path, *want_src, *want;
+	} cases[] = {
+		{ "otlp", "otlp-logs-json", "severityNumber", "otlp",
+		  "severityNumber" },
+		{ "otlp", "otlp-metrics-protobuf", "bucketCounts", "otlp",
+		  "bucketCounts" },
+		/* the resource reads as a span's does */
+		{ "otlp", "otlp-logs-protobuf", "resource[\"service.version\"]",
+		  "generic", "resource.service.version" },
+		{ "segment", "segment-batch", "anonymousId", "segment",
+		  "anonymousId" },
+		{ "rudderstack", "segment-batch", "properties.command", "segment",
+		  "properties.*" },
+		{ "rudderstack", "segment-batch", "context.library.name",
+		  "segment", "context.library.name" },
+	};
+	const struct tt_field_doc	*d;
+	size_t				 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		d = tt_field_doc_event(cases[i].source, cases[i].format,
+		    cases[i].path);
+		if (d == NULL || strcmp(d->source, cases[i].want_src) != 0 ||
+		    strcmp(d->field, cases[i].want) != 0)
+			fail_msg("%s %s: got %s %s", cases[i].source,
+			    cases[i].path, d ? d->source : "none",
+			    d ? d->field : "");
+	}
+	/* a generic event's "body" is not OTLP's */
+	d = tt_field_doc_event("generic", "generic", "body");
+	assert_true(d == NULL || strcmp(d->source, "otlp") != 0);
+}
+
 int
 main(void)
 {
@@ -313,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_generic),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_event_docs),
 	};
 
 	return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
