@@ -569,6 +569,16 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.host = co->host;
 	cfg.token = co->token[0] != '\0' ? co->token : NULL;
 	cfg.port = port;
+	/* OTLP over gRPC: the default is skipped when its port is taken */
+	if (co->opts.otlp_grpc == NULL ||
+	    strcmp(co->opts.otlp_grpc, "off") != 0) {
+		if (cli_split_addr(co->opts.otlp_grpc != NULL ?
+		    co->opts.otlp_grpc : COLLECTOR_GRPC, &co->grpc_host,
+		    &cfg.grpc_port) == 0) {
+			cfg.grpc_host = co->grpc_host;
+			cfg.grpc_required = co->opts.otlp_grpc != NULL;
+		}
+	}
 	if (capture_config(co, cause) != 0)
 		return -1;
 	cfg.intercept = &co->capture.intercept;
@@ -645,9 +655,32 @@ collector_option(struct collector_opts *o, int ch, const char *arg,
 	case 0x104:
 		intercept_option(o, arg, usage);
 		return 1;
+	case 0x105:
+		o->otlp_grpc = arg;
+		if (strcmp(arg, "off") != 0)
+			collector_check_grpc(arg, usage);
+		return 1;
 	default:
 		return 0;
 	}
+}
+
+/* --otlp-grpc HOST:PORT: loopback only (gRPC ingest takes no token). */
+void
+collector_check_grpc(const char *arg, const char *usage)
+{
+	char	*host;
+	int	 port;
+
+	if (cli_split_addr(arg, &host, &port) != 0)
+		cli_usage_error(usage, "bad --otlp-grpc '%s': expected "
+		    "HOST:PORT (port 0 picks one) or off", arg);
+	if (!tt_auth_listen_is_loopback(host)) {
+		free(host);
+		cli_usage_error(usage, "--otlp-grpc '%s': gRPC ingest takes no "
+		    "token, so it listens on loopback only", arg);
+	}
+	free(host);
 }
 
 void
@@ -716,6 +749,7 @@ collector_close(struct collector *co)
 	tt_optout_clear(&co->optout);
 	free(co->db);
 	free(co->host);
+	free(co->grpc_host);
 	co->ws = NULL;
 	co->store = NULL;
 	co->stats = NULL;

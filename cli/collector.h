@@ -94,6 +94,9 @@ log_repeat_clear(struct log_repeat *lr)
 
 struct optop;
 
+/* Where OTLP over gRPC is served unless --otlp-grpc says otherwise. */
+#define COLLECTOR_GRPC	"127.0.0.1:4317"
+
 /* What the collector's own options set (serve and the UI share them). */
 struct collector_opts {
 	size_t		 max_buffered;	/* 0: WS_BUFFERED_MAX */
@@ -103,6 +106,7 @@ struct collector_opts {
 	struct tt_intercept intercept;
 	int		 intercept_init;
 	unsigned	 forward;	/* bit per enum tt_source */
+	const char	*otlp_grpc;	/* --otlp-grpc: NULL the default */
 };
 
 /* Their getopt_long entries, and the usage words for them. */
@@ -111,10 +115,12 @@ struct collector_opts {
 	{ "token-required", no_argument, NULL, 0x101 }, \
 	{ "insecure-public", no_argument, NULL, 0x102 }, \
 	{ "forward", no_argument, NULL, 0x103 }, \
-	{ "intercept", required_argument, NULL, 0x104 }
+	{ "intercept", required_argument, NULL, 0x104 }, \
+	{ "otlp-grpc", required_argument, NULL, 0x105 }
 #define COLLECTOR_USAGE \
 	"[--max-buffered SIZE] [--token-required | --insecure-public]\n" \
-	"               [--forward] [--intercept HOST[=SOURCE]]"
+	"               [--forward] [--intercept HOST[=SOURCE]]\n" \
+	"               [--otlp-grpc HOST:PORT|off]"
 #define COLLECTOR_HELP \
 	"  --max-buffered SIZE  request bytes held in memory at once, e.g. " \
 	"256MiB (the\n                       default); beyond it new bodies " \
@@ -129,7 +135,10 @@ struct collector_opts {
 	"blocked); without it\n                       nothing captured " \
 	"leaves the machine\n" \
 	"  --intercept HOST[=SOURCE]  capture HOST too (repeatable; SOURCE " \
-	"a tool name)\n"
+	"a tool name)\n" \
+	"  --otlp-grpc HOST:PORT  where OTLP over gRPC is served (default " \
+	"127.0.0.1:4317,\n                       skipped with a warning when " \
+	"taken); off for none\n"
 
 struct collector {
 	struct collector_opts opts;	/* set before collector_open() */
@@ -145,6 +154,7 @@ struct collector {
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
 	char		*host;
+	char		*grpc_host;	/* NULL: no gRPC listener asked for */
 	char		 token[TT_TOKEN_LEN + 1];	/* "" when none */
 	struct log_repeat logrep;
 	/* One line worth logging, without newline. */
@@ -163,6 +173,7 @@ int	collector_option(struct collector_opts *, int ch, const char *arg,
 	    const char *usage);
 /* A usage error (exit 2) unless listen is an address these options
  * allow (beyond loopback: --token-required or --insecure-public). */
+void	collector_check_grpc(const char *arg, const char *usage);
 void	collector_check_listen(const struct collector_opts *,
 	    const char *listen, const char *usage);
 /* Open the database, rebuild the aggregates, start listening. */

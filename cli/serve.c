@@ -88,6 +88,9 @@ cmd_serve(int argc, char **argv)
 
 	fprintf(stderr, "teltop: listening on %s:%d, database %s\n", co.host,
 	    collector_port(&co), co.db);
+	if (ws_grpc_port(co.ws) > 0)
+		fprintf(stderr, "teltop: OTLP over gRPC on %s:%d\n",
+		    co.grpc_host, ws_grpc_port(co.ws));
 	while (!collector_stopping())
 		if (ws_service(co.ws, 1000) < 0)
 			break;

@@ -103,7 +103,7 @@ struct tt_refusal {
 	int	 status;	/* the HTTP status answered; 0: items of a body */
 	int64_t	 n;		/* requests (1) or items refused */
 	char	 method[12];
-	char	 route[64];	/* the route, or the path asked for */
+	char	 route[80];	/* the route, or the path asked for */
 	char	 reason[16];	/* a tt_counter_reason() */
 	char	 why[200];
 	char	 head[100];	/* what the body began with, escaped; or "" */

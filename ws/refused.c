@@ -25,7 +25,7 @@
 #define REFUSED_LOG_US	(60 * 1000000LL)	/* one log line a key a minute */
 
 struct refused_key {
-	char		 route[64];
+	char		 route[80];
 	enum tt_counter	 reason;
 	int64_t		 count;
 	int64_t		 logged_at;	/* µs; 0: never */
@@ -118,7 +118,7 @@ ws_refused(struct ws *ws, const struct ws_refuse *w)
 	struct refused		*r = ws->refused;
 	struct refused_key	*k;
 	struct tt_refusal	*e;
-	char			 route[64], when[16], more[80];
+	char			 route[80], when[16], more[80];
 	int64_t			 now = tt_now_us();
 	const char		*reason = tt_counter_reason(w->reason);
 	time_t			 t;

@@ -510,6 +510,42 @@ job_start(struct ws *ws, struct decode_job *j)
 		worker_submit(ws->worker, j);
 }
 
+/* ---- for grpc.c ---- */
+
+struct decode_job *
+ws_job_new(struct ws *ws, int route, struct tt_buf *body)
+{
+	struct decode_job	*j = job_new(ws, RK_NONE, body);
+
+	j->route = route;
+	return j;
+}
+
+void
+ws_job_start(struct ws *ws, struct decode_job *j)
+{
+	job_start(ws, j);
+}
+
+uint64_t
+ws_job_submit(struct decode_job *j, const char *route, size_t *accepted)
+{
+	struct outcome	o;
+
+	memset(&o, 0, sizeof o);
+	submit(j->ws, NULL, route, j->ctype, j->p, j->len, &j->batch, &o);
+	*accepted = o.accepted;
+	free(o.first_error);
+	return o.ticket;
+}
+
+void
+ws_job_refused(struct decode_job *j, const char *peer, const char *method,
+    const char *route)
+{
+	job_refused(j, peer, method, route);
+}
+
 /* ---- HTTP routes ---- */
 
 static const struct route *
@@ -1474,28 +1510,20 @@ commit_error(enum tt_commit how)
 	    "the database could not commit the events; retry";
 }
 
-/*
- * The n events of an HTTP request h (answered here), or of a WebSocket
- * message (h NULL), that the store could not commit: refused as "store".
- */
-static void
-commit_refused(struct ws *ws, struct hconn *h, enum tt_commit how,
-    int64_t n)
+void
+ws_commit_refused(struct ws *ws, const char *method, const char *route,
+    enum tt_commit how, int64_t n)
 {
 	struct ws_refuse	w;
 
 	memset(&w, 0, sizeof w);
-	w.peer = h != NULL ? h->peer : NULL;
-	w.method = h != NULL ? h->req->method_name : "WS";
-	w.route = h != NULL ? h->route : "/ws";
+	w.method = method;
+	w.route = route;
 	w.status = how == TT_COMMIT_DISK_FULL ? 507 : 503;
 	w.reason = TT_CTR_REJ_STORE;
 	w.n = n;
 	w.why = commit_error(how);
 	ws_refused(ws, &w);
-	if (h != NULL)
-		http_reply(h, w.status, "application/json", error_json(0,
-		    w.why), NULL);
 }
 
 void
@@ -1507,6 +1535,7 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 	struct reply	*r;
 	int		 pending, ok = how == TT_COMMIT_OK;
 
+	grpc_committed(ws, first, last, how);
 	for (h = ws->hwaiting; h != NULL; h = hnext) {
 		hnext = h->wnext;
 		if (h->ticket == 0 || h->ticket < first || h->ticket > last)
@@ -1518,8 +1547,13 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 				capture_done(h);
 			else
 				http_success(h);
-		} else
-			commit_refused(ws, h, how, (int64_t)h->accepted);
+		} else {
+			ws_commit_refused(ws, h->req->method_name, h->route,
+			    how, (int64_t)h->accepted);
+			http_reply(h, how == TT_COMMIT_DISK_FULL ? 507 : 503,
+			    "application/json", error_json(0,
+			    commit_error(how)), NULL);
+		}
 	}
 	for (c = ws->waiting; c != NULL; c = next) {
 		next = c->wnext;
@@ -1539,7 +1573,7 @@ ws_committed(struct ws *ws, uint64_t first, uint64_t last,
 				r->text = result_json(1, r->accepted,
 				    r->dropped, r->rejected, r->error);
 			} else {
-				commit_refused(ws, NULL, how,
+				ws_commit_refused(ws, "WS", "/ws", how,
 				    (int64_t)r->accepted);
 				r->text = error_json(1, commit_error(how));
 			}
@@ -1794,6 +1828,15 @@ ws_create(const struct ws_config *cfg, char **cause)
 		goto error;
 	}
 	ws->refused = refused_new();
+	if (cfg->grpc_host != NULL &&
+	    grpc_listen(ws, cfg->grpc_host, cfg->grpc_port, cause) != 0) {
+		if (cfg->grpc_required)
+			goto error;
+		wlog(ws, "%s; OTLP over gRPC is off (--otlp-grpc picks "
+		    "another address)", *cause);
+		free(*cause);
+		*cause = NULL;
+	}
 	if ((ws->proxy = proxy_create(ws, cause)) == NULL)
 		goto error;
 	ws->worker = worker_start();

@@ -75,6 +75,11 @@ struct ws_config {
 	const struct tt_intercept *intercept;	/* NULL: the built-in table */
 	const char	*ca_dir;	/* NULL: the default (ca.h) */
 	unsigned	 forward;	/* bit per enum tt_source */
+	/* OTLP over gRPC (grpc.c): NULL host for none; when the address is
+	 * taken, only grpc_required makes that an error */
+	const char	*grpc_host;
+	int		 grpc_port;
+	int		 grpc_required;
 	struct ws_sink	 sink;
 };
 
@@ -117,6 +122,8 @@ void		 ws_timer_schedule(struct ws_timer *, int64_t delay_us);
 void		 ws_timer_free(struct ws_timer *);
 const struct tt_counters *ws_counters(const struct ws *);
 int		 ws_connections(const struct ws *);
+/* The gRPC listener's port, or 0 when there is none. */
+int		 ws_grpc_port(const struct ws *);
 /* The last refusals (ws/refused.c), newest first, at most max: how many. */
 size_t		 ws_refusals(const struct ws *, struct tt_refusal *out,
 		     size_t max);

@@ -62,6 +62,8 @@ struct ws {
 	struct worker		*worker;
 	struct proxy		*proxy;		/* capture: proxy.c */
 	struct refused		*refused;	/* refused.c */
+	struct lws_vhost	*grpc_vh;	/* grpc.c, or NULL */
+	struct gstream		*gwaiting;	/* gRPC streams waiting */
 };
 
 enum hstate {
@@ -234,6 +236,28 @@ char		*refused_metrics(const struct ws *, char *s);
  */
 void		 http_refuse(struct hconn *, int status, enum tt_counter,
 		     const char *why, char *body, const char *headers);
+
+/* The events of a commit that failed, refused as "store". */
+void		 ws_commit_refused(struct ws *, const char *method,
+		     const char *route, enum tt_commit, int64_t n);
+
+/* ---- grpc.c: OTLP over gRPC, and what it uses of server.c ---- */
+struct gstream;
+int		 grpc_listen(struct ws *, const char *host, int port,
+		     char **cause);
+void		 grpc_committed(struct ws *, uint64_t first, uint64_t last,
+		     enum tt_commit);
+struct decode_job;
+/* A decode job for a body of route (an enum tt_route; body moved in). */
+struct decode_job *ws_job_new(struct ws *, int route, struct tt_buf *body);
+/* Decode now or on the worker; its done runs either way. */
+void		 ws_job_start(struct ws *, struct decode_job *);
+/* Submit a decoded job's batch; the ticket, and *accepted. */
+uint64_t	 ws_job_submit(struct decode_job *, const char *route,
+		     size_t *accepted);
+/* A job its decode refused: counted, logged, kept. */
+void		 ws_job_refused(struct decode_job *, const char *peer,
+		     const char *method, const char *route);
 
 /* ---- worker.c: decoding big bodies off the service thread ---- */
 struct decode_job {

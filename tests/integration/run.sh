@@ -236,7 +236,9 @@ ensure_clients() {
 	    @rudderstack/rudder-sdk-node @opentelemetry/sdk-logs @opentelemetry/api-logs \
 	    @opentelemetry/exporter-logs-otlp-http @opentelemetry/exporter-logs-otlp-proto \
 	    @opentelemetry/sdk-metrics @opentelemetry/exporter-metrics-otlp-http \
-	    @opentelemetry/exporter-metrics-otlp-proto; do
+	    @opentelemetry/exporter-metrics-otlp-proto @opentelemetry/exporter-trace-otlp-grpc \
+	    @opentelemetry/exporter-logs-otlp-grpc @opentelemetry/exporter-metrics-otlp-grpc \
+	    @grpc/grpc-js; do
 		if [ ! -f "$CLIENTS/node_modules/$m/package.json" ]; then
 			echo "# installing the npm test clients into tests/clients/node_modules"
 			npm install --no-audit --no-fund --no-package-lock --loglevel=error \
@@ -1240,11 +1242,11 @@ case_privacy_explain() {
 # These count everything a collector stored, so each group has a collector
 # of its own (start_aux): $AUX_ADDR, its database $AUX_DB.
 
-# start_aux NAME: `teltop serve` on $T/NAME.db and a free port.
+# start_aux NAME [SERVE-ARG...]: `teltop serve` on $T/NAME.db and a free port.
 start_aux() {
 	local i
 	AUX_DB=$T/$1.db
-	"$TELTOP" serve --db "$AUX_DB" --listen 127.0.0.1:0 >"$T/$1.out" 2>"$T/$1.log" &
+	"$TELTOP" serve --db "$AUX_DB" --listen 127.0.0.1:0 "${@:2}" >"$T/$1.out" 2>"$T/$1.log" &
 	AUX_PID=$!
 	AUX_ADDR=
 	for i in $(seq 100); do
@@ -1283,6 +1285,31 @@ stop_aux() {
 	set -e
 	AUX_PID=
 	[ "$rc" -eq 0 ] || { echo "exit status $rc after SIGTERM"; return 1; }
+}
+
+# OTLP over gRPC (a collector of its own, its gRPC listener on a free
+# port): the real OpenTelemetry JS gRPC exporters' span (gzip), log record
+# and metric are stored; a bad message gets 3 and another method 12, both
+# counted as refusals.
+case_grpc() {
+	local tag=g$RANDOM addr i
+	start_aux grpc --otlp-grpc 127.0.0.1:0
+	addr=$(grep -oE 'OTLP over gRPC on [0-9.]+:[0-9]+' "$T/grpc.log" | sed 's/^OTLP over gRPC on //')
+	[ -n "$addr" ] || fail "no gRPC address in the log: $(cat "$T/grpc.log")"
+	node "$CLIENTS/grpc.mjs" "$addr" --tag "$tag" >"$T/grpc.out" 2>&1 ||
+	    fail "grpc.mjs failed: $(cat "$T/grpc.out")"
+	"$TELTOP" events --db "$AUX_DB" --format jsonl >"$T/grpc.jsonl"
+	check match "$T/grpc.jsonl" '{"where":{"$text":"'"$tag"'"},"expect":[
+	  {"format":"otlp-protobuf","name":"grpc-span-'"$tag"'","client_id":"inst-'"$tag"'"},
+	  {"source":"otlp","format":"otlp-logs-protobuf","name":"grpc-log-'"$tag"'","error":"grpc-log-'"$tag"'"},
+	  {"source":"otlp","format":"otlp-metrics-protobuf","name":"'"$tag"'.grpc","raw":{"kind":"sum","value":5}}]}'
+	curl -sS --max-time 10 "http://$AUX_ADDR/metrics" >"$T/grpc.prom"
+	for i in 'route="/opentelemetry.proto.collector.trace.v1.TraceService/Export",reason="protobuf"' \
+	    'route="/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",reason="route"'; do
+		grep -Fq "teltop_refused_total{$i} 1" "$T/grpc.prom" ||
+		    fail "no teltop_refused_total{$i} 1: $(grep refused "$T/grpc.prom")"
+	done
+	stop_aux
 }
 
 aux_events() {
@@ -1604,6 +1631,7 @@ run_case "posthog-node, plain JSON (/batch/)" case_posthog_node ph-plain posthog
 run_case "@segment/analytics-node and @rudderstack/rudder-sdk-node (/v1/batch)" case_segment_sdks
 run_case "OpenTelemetry JS logs and metrics exporters, protobuf (/v1/logs, /v1/metrics)" case_otlp_signals proto
 run_case "OpenTelemetry JS logs and metrics exporters, JSON (/v1/logs, /v1/metrics)" case_otlp_signals json
+run_case "OTLP over gRPC: the JS exporters' span, log and metric; refusals answered 3 and 12" case_grpc
 run_case "Segment and RudderStack requests as recorded, on a raw socket" case_segment_replay
 POSTHOG_CAPTURE_MODE=v1 run_case "posthog-node, v1 capture mode (/i/v1/analytics/events)" \
     case_posthog_node ph-v1 posthog-v1 /i/v1/analytics/events '"gzip"'

@@ -1065,9 +1065,9 @@ case_optout_prompt() {
 	start_ui
 	keys 3
 	expect_line 3 "$TITLE_OPTOUT"
-	expect_line 9 '^generic +off( |$)'	# the last row: the table is drawn
+	expect_line 12 '^generic +off( |$)'	# the last row: the table is drawn
 	local i=4 s
-	for s in devtron devpod devsy werf posthog generic; do
+	for s in devtron devpod devsy werf posthog segment rudderstack otlp generic; do
 		line "$i" | grep -Eq "^$s +off( |$)" || screen_fail "line $i is not '$s off'"
 		i=$((i + 1))
 	done
