@@ -8,6 +8,7 @@
 //   bad    TraceService/Export with bytes that are no ExportTraceServiceRequest:
 //          3 INVALID_ARGUMENT
 //   method an Export of a service teltop does not serve: 12 UNIMPLEMENTED
+//   large  a message over teltop's 20 MiB limit: 8 RESOURCE_EXHAUSTED
 //
 // Prints one JSON line per call {"call","code","details"}; exit 0 only when
 // the exports succeeded and each refusal had its code; 1 otherwise.
@@ -83,6 +84,8 @@ const want = [
 	    Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), grpc.status.INVALID_ARGUMENT],
 	['method', '/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export',
 	    Buffer.alloc(0), grpc.status.UNIMPLEMENTED],
+	['large', '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+	    Buffer.alloc(21 * 1024 * 1024), grpc.status.RESOURCE_EXHAUSTED],
 ];
 for (const [name, path, bytes, code] of want) {
 	const r = await call(path, bytes);

@@ -1289,8 +1289,8 @@ stop_aux() {
 
 # OTLP over gRPC (a collector of its own, its gRPC listener on a free
 # port): the real OpenTelemetry JS gRPC exporters' span (gzip), log record
-# and metric are stored; a bad message gets 3 and another method 12, both
-# counted as refusals.
+# and metric are stored; a bad message gets 3, another method 12 and a
+# message over the limit 8, each counted as a refusal.
 case_grpc() {
 	local tag=g$RANDOM addr i
 	start_aux grpc --otlp-grpc 127.0.0.1:0
@@ -1305,7 +1305,8 @@ case_grpc() {
 	  {"source":"otlp","format":"otlp-metrics-protobuf","name":"'"$tag"'.grpc","raw":{"kind":"sum","value":5}}]}'
 	curl -sS --max-time 10 "http://$AUX_ADDR/metrics" >"$T/grpc.prom"
 	for i in 'route="/opentelemetry.proto.collector.trace.v1.TraceService/Export",reason="protobuf"' \
-	    'route="/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",reason="route"'; do
+	    'route="/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",reason="route"' \
+	    'route="/opentelemetry.proto.collector.logs.v1.LogsService/Export",reason="too_large"'; do
 		grep -Fq "teltop_refused_total{$i} 1" "$T/grpc.prom" ||
 		    fail "no teltop_refused_total{$i} 1: $(grep refused "$T/grpc.prom")"
 	done
@@ -1631,7 +1632,7 @@ run_case "posthog-node, plain JSON (/batch/)" case_posthog_node ph-plain posthog
 run_case "@segment/analytics-node and @rudderstack/rudder-sdk-node (/v1/batch)" case_segment_sdks
 run_case "OpenTelemetry JS logs and metrics exporters, protobuf (/v1/logs, /v1/metrics)" case_otlp_signals proto
 run_case "OpenTelemetry JS logs and metrics exporters, JSON (/v1/logs, /v1/metrics)" case_otlp_signals json
-run_case "OTLP over gRPC: the JS exporters' span, log and metric; refusals answered 3 and 12" case_grpc
+run_case "OTLP over gRPC: the JS exporters' span, log and metric; refusals answered 3, 12 and 8" case_grpc
 run_case "Segment and RudderStack requests as recorded, on a raw socket" case_segment_replay
 POSTHOG_CAPTURE_MODE=v1 run_case "posthog-node, v1 capture mode (/i/v1/analytics/events)" \
     case_posthog_node ph-v1 posthog-v1 /i/v1/analytics/events '"gzip"'
