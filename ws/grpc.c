@@ -142,6 +142,8 @@ refuse(struct gstream *g, int status, enum tt_counter reason,
 	r.why = why;
 	r.head = g->body.p;
 	r.head_len = g->body.len;
+	/* received as a request, as http_refuse() counts one */
+	count(g->ws, TT_CTR_RECEIVED, n);
 	ws_refused(g->ws, &r);
 	release(g);
 	answer(g, status, why);
@@ -370,7 +372,6 @@ grpc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				g->path = methods[i].path;
 				g->route = methods[i].route;
 			}
-		count(ws, TT_CTR_RECEIVED, 1);
 		if (g->path == NULL) {
 			refuse(g, GS_UNIMPLEMENTED, TT_CTR_REJ_ROUTE, "teltop "
 			    "serves OTLP's TraceService, LogsService and "
