@@ -99,6 +99,7 @@ tt_event_init(struct tt_event *ev)
 	ev->format = "generic";
 	ev->duration_ms = TT_NONE;
 	ev->exit_code = TT_NONE;
+	ev->severity = TT_NONE;
 	ev->data_off = TT_NOT_IN_BODY;
 }
 

@@ -61,6 +61,9 @@ struct tt_event {
 	 */
 	double		 duration_ms;
 	int64_t		 exit_code;	/* TT_NONE when unknown */
+	/* a log record's OTLP severity number, 1 TRACE .. 21-24 FATAL;
+	 * TT_NONE for the rest */
+	int64_t		 severity;
 	char		*error;
 	char		*version;
 	char		*os;

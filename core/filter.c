@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "filter.h"
 #include "xmalloc.h"
@@ -104,6 +105,21 @@ via_value(const char *v, size_t n)
 	    (n == 6 && strncmp(v, "direct", 6) == 0);
 }
 
+/* A severity by name (the lowest number of its range), or 0. */
+static int64_t
+severity_name(const char *v)
+{
+	static const char *const names[] = {
+		"trace", "debug", "info", "warn", "error", "fatal"
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(v, names[i]) == 0)
+			return (int64_t)i * 4 + 1;
+	return 0;
+}
+
 /* Parse one "field<op>value" term. */
 static int
 parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
@@ -139,6 +155,10 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 	} else if (v[0] == '~') {
 		t->op = TT_F_HAS;
 		v += 1;
+	} else if ((v[0] == '>' || v[0] == '<') && i + 1 < len &&
+	    v[1] == '=') {
+		t->op = v[0] == '>' ? TT_F_GE : TT_F_LE;
+		v += 2;
 	} else if (v[0] == '>') {
 		t->op = TT_F_GT;
 		v += 1;
@@ -163,7 +183,7 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 		return -1;
 	}
 	if (!tt_field_numeric(t->field) && (t->op == TT_F_GT ||
-	    t->op == TT_F_LT)) {
+	    t->op == TT_F_LT || t->op == TT_F_GE || t->op == TT_F_LE)) {
 		*cause = xasprintf("'%.*s': > and < compare numbers; %s is "
 		    "text (use = != ~)", (int)len, s, tt_field_name(t->field));
 		return -1;
@@ -176,9 +196,13 @@ parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
 		free(t->value);
 		return -1;
 	}
-	if (t->op == TT_F_GT || t->op == TT_F_LT ||
+	if (t->op == TT_F_GT || t->op == TT_F_LT || t->op == TT_F_GE ||
+	    t->op == TT_F_LE ||
 	    (tt_field_numeric(t->field) && t->value[0] != '\0')) {
 		errno = 0;
+		if (t->field == TT_FIELD_SEVERITY &&
+		    (t->num = severity_name(t->value)) != 0)
+			return 0;
 		t->num = strtoll(t->value, &end, 10);
 		if (t->value[0] == '\0' || *end != '\0' || errno == ERANGE) {
 			*cause = xasprintf("filter term '%.*s' needs a number",
@@ -290,6 +314,8 @@ event_num(const struct tt_event *ev, enum tt_field f)
 		return ev->id;
 	case TT_FIELD_EXIT:
 		return ev->exit_code;
+	case TT_FIELD_SEVERITY:
+		return ev->severity;
 	default:
 		return TT_NONE;
 	}
@@ -348,6 +374,10 @@ term_match(const struct tt_filter_term *t, const struct tt_event *ev)
 			return !empty && c > 0;
 		case TT_F_LT:
 			return !empty && c < 0;
+		case TT_F_GE:
+			return !empty && c >= 0;
+		case TT_F_LE:
+			return !empty && c <= 0;
 		case TT_F_HAS:
 		case TT_F_NHAS:
 			return 0;
@@ -373,6 +403,8 @@ term_match(const struct tt_filter_term *t, const struct tt_event *ev)
 		break;
 	case TT_F_GT:
 	case TT_F_LT:
+	case TT_F_GE:
+	case TT_F_LE:
 		m = 0;
 		break;
 	}

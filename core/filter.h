@@ -5,19 +5,25 @@
  *   field!=value  not equal (empty value: the field is set)
  *   field~text    contains, ignoring case
  *   field!~text   does not contain
- *   field>N field<N   numeric comparison (duration_ms, exit_code, ...)
+ *   field>N field<N field>=N field<=N   numeric comparison (duration_ms,
+ *                 exit_code, severity, ...)
  * Fields: the normalized event's (client is client_id), and two of how it
  * came: via (capture or direct; only = and !=) and host, the host a
  * captured request was meant for (empty for direct events), both read
  * from the event's capture; and signal, the OpenTelemetry signal of its
  * format (log, metric, trace, or event for the rest: tt_signal_of()).
+ * severity is a log record's OTLP severity number; it also takes the
+ * names trace, debug, info, warn, error and fatal (1, 5, 9, 13, 17, 21), so
+ * that severity>=warn keeps warnings and worse.
  */
 #ifndef TT_FILTER_H
 #define TT_FILTER_H
 
 #include "event.h"
 
-enum tt_filter_op { TT_F_EQ, TT_F_NE, TT_F_HAS, TT_F_NHAS, TT_F_GT, TT_F_LT };
+enum tt_filter_op {
+	TT_F_EQ, TT_F_NE, TT_F_HAS, TT_F_NHAS, TT_F_GT, TT_F_LT, TT_F_GE, TT_F_LE
+};
 
 #define TT_FIELDS(_) \
 	_(ID, "id", 1) \
@@ -36,7 +42,8 @@ enum tt_filter_op { TT_F_EQ, TT_F_NE, TT_F_HAS, TT_F_NHAS, TT_F_GT, TT_F_LT };
 	_(ARCH, "arch", 0) \
 	_(VIA, "via", 0) \
 	_(HOST, "host", 0) \
-	_(SIGNAL, "signal", 0)
+	_(SIGNAL, "signal", 0) \
+	_(SEVERITY, "severity", 1)
 
 enum tt_field {
 #define TT_FIELD_ENUM(id, name, numeric) TT_FIELD_##id,

@@ -16,7 +16,8 @@
 
 #define EVENT_COLS "id, received_at, ts, source, format, name, phase, " \
 	"client_id, execution_id, command, duration_ms, exit_code, error, " \
-	"version, os, arch, pii, capture, data, payload_id, data_at, data_len"
+	"version, os, arch, pii, capture, data, payload_id, data_at, data_len, " \
+	"severity"
 
 /* Append to a growing SQL string. */
 static void
@@ -94,6 +95,12 @@ term_sql(char **sql, const struct tt_filter_term *t)
 	case TT_F_LT:
 		buf = xasprintf("%s < ?", col);
 		break;
+	case TT_F_GE:
+		buf = xasprintf("%s >= ?", col);
+		break;
+	case TT_F_LE:
+		buf = xasprintf("%s <= ?", col);
+		break;
 	}
 	if (buf != NULL) {
 		sql_add(sql, buf);
@@ -114,7 +121,7 @@ bind_terms(sqlite3_stmt *s, const struct tt_filter *f)
 		    t->value[0] == '\0')
 			continue;
 		if (tt_field_numeric(t->field) || t->op == TT_F_GT ||
-		    t->op == TT_F_LT)
+		    t->op == TT_F_LT || t->op == TT_F_GE || t->op == TT_F_LE)
 			sqlite3_bind_int64(s, n++, t->num);
 		else
 			sqlite3_bind_text(s, n++, t->value, -1, SQLITE_STATIC);
@@ -321,6 +328,7 @@ row_event(struct store *st, sqlite3_stmt *s, struct tt_event *ev)
 	ev->capture = col_dup(s, 17);
 	ev->data = col_data(st, s, 18);
 	ev->data_len = ev->data != NULL ? strlen(ev->data) : 0;
+	ev->severity = store_col_int(s, 22);
 }
 
 int

@@ -213,6 +213,8 @@ static const char *migrations[] = {
 	"SELECT teltop_pack_rows();",
 	/* 4 -> 5: the rollups, built from the events there are. */
 	migration_rollups,
+	/* 5 -> 6: a log record's severity (OTLP logs), for severity>=warn. */
+	"ALTER TABLE events ADD COLUMN severity INTEGER;",
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -235,7 +237,8 @@ static const char sql_event[] =
 	"INSERT INTO events(received_at, ts, source, format, name, phase, "
 	"client_id, execution_id, command, duration_ms, exit_code, error, "
 	"version, os, arch, pii, payload_id, data, capture, data_at, "
-	"data_len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	"data_len, severity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	"?,?)";
 static const char sql_client[] =
 	"INSERT INTO event_clients(source, client_id, last_id) VALUES (?, ?, ?) "
 	"ON CONFLICT DO UPDATE SET last_id = max(last_id, excluded.last_id)";
@@ -1120,6 +1123,7 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 		store_bind_text(s, 15, ev->arch);
 		store_bind_int(s, 17, payload_id);
 		store_bind_text(s, 19, ev->capture);
+		store_bind_int(s, 22, ev->severity);
 		if (bind_pii(c, s, ev->pii, cause) != 0 ||
 		    bind_data(c, s, ev, p->body, p->len, &from, cause) != 0) {
 			sqlite3_reset(s);

@@ -151,6 +151,8 @@ build(struct tui *t)
 	field(jl, "version", ev->version);
 	field(jl, "os", ev->os);
 	field(jl, "arch", ev->arch);
+	if (ev->severity != TT_NONE)
+		field_int(jl, "severity", ev->severity);
 	if (ev->capture != NULL) {
 		field(jl, "via", "capture");
 		field(jl, "host", cap.host);

@@ -248,6 +248,8 @@ log_event(struct dctx *d, struct log_view *lv, const struct origin *og,
 		    xstrdup(sev != NULL ? sev : "error");
 	if (lv->trace[0] != '\0')
 		ev->execution_id = xstrdup(lv->trace);
+	if (lv->sev_num >= 1 && lv->sev_num <= 24)
+		ev->severity = lv->sev_num;
 	if (lv->time_ns > 0 || lv->observed_ns > 0)
 		ev->ts = (int64_t)((lv->time_ns > 0 ? lv->time_ns :
 		    lv->observed_ns) / 1000);

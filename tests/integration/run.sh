@@ -395,9 +395,16 @@ case_otlp_signals() {
 	[ "$mode" = proto ] && fmt=protobuf || fmt=json
 	expect_events '{"where":{"format":"otlp-logs-'"$fmt"'","$text":"'"$tag"'"},"count":2,"expect":[
 	  {"source":"otlp","name":"cache miss for '"$tag"'","client_id":"inst-'"$tag"'",
-	   "command":"werf converge","version":"1.2.3","error":null},
+	   "command":"werf converge","version":"1.2.3","error":null,"severity":13},
 	  {"source":"otlp","name":"build.finished","client_id":"user-'"$tag"'",
-	   "error":"build failed: exit status 2"}]}'
+	   "error":"build failed: exit status 2","severity":17}]}'
+	# severity>=error keeps the ERROR record only; signal=log both
+	"$TELTOP" events --db "$DB" --format jsonl --filter "signal=log severity>=error client~$tag" \
+	    >"$T/sev.jsonl"
+	check match "$T/sev.jsonl" '{"count":1,"expect":[{"name":"build.finished"}]}'
+	"$TELTOP" events --db "$DB" --format jsonl --filter "signal=log severity>=warn client~$tag" \
+	    >"$T/sev.jsonl"
+	check match "$T/sev.jsonl" '{"count":2}'
 	expect_events '{"where":{"format":"otlp-metrics-'"$fmt"'","name":"'"$tag"'.requests"},"expect":[
 	  {"source":"otlp","client_id":"inst-'"$tag"'","raw":{"kind":"sum","value":7,"monotonic":true,
 	   "attributes":{"route":"/a"}}}]}'

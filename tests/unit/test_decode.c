@@ -3420,6 +3420,8 @@ test_otlp_logs_protobuf(void **state)
 	j = data_of(&b->ev[0]);
 	assert_str(cJSON_GetObjectItem(j, "severityText")->valuestring,
 	    "ERROR");
+	assert_i64(b->ev[0].severity, 17);
+	assert_i64(b->ev[1].severity, 9);
 	assert_str(cJSON_GetObjectItem(j, "spanId")->valuestring,
 	    "eee19b7ec3c1b174");
 	assert_str(cJSON_GetObjectItem(j, "scope")->valuestring, "it.scope");

@@ -349,8 +349,11 @@ test_parse_numbers(void **state)
 		"duration_ms<",
 		"duration_ms>10ms",
 		"duration_ms>1.5",
-		"duration_ms>=5",	/* no >= operator: "=5" is the value */
+		"duration_ms>==5",	/* >= then "=5", not a number */
 		"duration_ms<>5",
+		"duration_ms>=",
+		"severity>=loud",
+		"name>=a",		/* >= and <= compare numbers */
 		"id=x",
 		"exit_code~abc",
 	};
@@ -366,6 +369,15 @@ test_parse_numbers(void **state)
 	tt_filter_free(&f);
 	parse_ok("duration_ms<9000000000", &f);
 	assert_true(f.terms[0].num == 9000000000LL);
+	tt_filter_free(&f);
+	parse_ok("duration_ms>=5 exit_code<=2", &f);
+	assert_int_equal(f.terms[0].op, TT_F_GE);
+	assert_int_equal(f.terms[0].num, 5);
+	assert_int_equal(f.terms[1].op, TT_F_LE);
+	tt_filter_free(&f);
+	parse_ok("severity>=Warn severity<=21", &f);
+	assert_int_equal(f.terms[0].num, 13);
+	assert_int_equal(f.terms[1].num, 21);
 	tt_filter_free(&f);
 }
 
@@ -718,6 +730,17 @@ test_match_capture(void **state)
 	    TT_NONE);
 	trailing.capture = dup_str("{\"host\":\"a.example\"} x");
 
+	/* severity: a number or a name, >= and <= */
+	cap.severity = 13;
+	MATCH("severity>=warn", &cap);
+	MATCH("severity>=13", &cap);
+	MATCH("severity<=WARN", &cap);
+	NO_MATCH("severity>=error", &cap);
+	MATCH("severity<error", &cap);
+	MATCH("severity=warn", &cap);
+	NO_MATCH("severity>=warn", &direct);	/* no severity */
+	MATCH("severity=", &direct);
+	cap.severity = TT_NONE;
 	/* signal, from the format */
 	cap.format = "otlp-logs-json";
 	MATCH("signal=log", &cap);

@@ -900,6 +900,8 @@ test_filter_sql_signal(void **state)
 		ev = add(&b, 40 + (int64_t)i, TT_SRC_OTLP, TT_PHASE_POINT,
 		    rows[i].name, NULL, NULL, TT_NONE, TT_NONE);
 		ev->format = rows[i].format;
+		if (rows[i].name[0] == 'l')
+			ev->severity = i == 0 ? 17 : 9;
 	}
 	submit(fx, &b);
 	flush(fx);
@@ -910,6 +912,14 @@ test_filter_sql_signal(void **state)
 	QUERY(fx, "signal!=event", 0, "l1 l2 m1 m2 t1 t2");
 	QUERY(fx, "signal~LOG", 0, "l1 l2");
 	QUERY(fx, "signal=", 0, "");
+	/* the log rows' severities, stored and read back */
+	QUERY(fx, "severity>=warn", 0, "l1");
+	QUERY(fx, "severity<=info", 0, "l2");
+	QUERY(fx, "severity>0 severity<24", 0, "l1 l2");
+	QUERY(fx, "severity=", 0, "m1 m2 t1 t2 e1");
+	query(fx, "name=l1", 0);
+	assert_int_equal(fx->ngot, 1);
+	assert_i64(fx->got[0].severity, 17);
 }
 
 /* The filters of the stream view, through SQL. */
@@ -2725,6 +2735,9 @@ unmigrate(const char *path)
 		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
 		    SQLITE_OK);
 	}
+	/* and what the migrations after the rollups' added */
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE events DROP COLUMN "
+	    "severity", NULL, NULL, NULL), SQLITE_OK);
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
 	    store_rollup_migration());
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
