@@ -168,7 +168,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < f.n; i++) {
 		FUZZ_CHECK((unsigned)f.terms[i].field < TT_FIELD_COUNT,
 		    "term %zu: field %d", i, (int)f.terms[i].field);
-		FUZZ_CHECK((unsigned)f.terms[i].op <= TT_F_LT,
+		FUZZ_CHECK((unsigned)f.terms[i].op <= TT_F_LE,
 		    "term %zu: op %d", i, (int)f.terms[i].op);
 		FUZZ_CHECK(f.terms[i].value != NULL, "term %zu: no value", i);
 	}
