@@ -116,8 +116,7 @@ print_jsonl(void *arg, const struct tt_event *ev)
 	add_str(o, "version", ev->version);
 	add_str(o, "os", ev->os);
 	add_str(o, "arch", ev->arch);
-	if (ev->severity != TT_NONE)
-		cli_json_int(o, "severity", ev->severity);
+	cli_json_int(o, "severity", ev->severity);
 	add_json(o, "pii", ev->pii, 1);
 	add_json(o, "raw", ev->data, 0);
 	if (ev->capture != NULL)

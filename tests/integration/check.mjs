@@ -210,6 +210,7 @@ const SCHEMA = {
 	version: STR_OR_NULL,
 	os: STR_OR_NULL,
 	arch: STR_OR_NULL,
+	severity: INT_OR_NULL,	// a log record's OTLP severity number
 	pii: { $type: 'array' },
 	raw: { $not: { $type: 'null' } },
 };
