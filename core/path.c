@@ -11,6 +11,7 @@
 #include <cJSON.h>
 
 #include "path.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Bytes that make a key bracketed: . [ ] > " \ space and controls. */
@@ -153,19 +154,6 @@ tt_path_index(struct tt_path *p, size_t i, int how)
 
 /* ---- parsing ---- */
 
-/* The value of a hex digit, or -1. */
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits at s; -1 if they are not. */
 static long
 hex4(const char *s)
@@ -174,7 +162,7 @@ hex4(const char *s)
 	int	i, d;
 
 	for (i = 0; i < 4; i++) {
-		if ((d = hexval((unsigned char)s[i])) < 0)
+		if ((d = tt_hexval((unsigned char)s[i])) < 0)
 			return -1;
 		v = v * 16 + d;
 	}

@@ -306,18 +306,20 @@ static const struct {
 	{ "zipcode", R_GEO },
 };
 
-/* Endings of normalized key names that hold secrets. */
-#define SUFFIX(s) { s, sizeof s - 1 }
-static const struct {
+/* A word with its length, for tables of words matched often. */
+#define WORD(s) { s, sizeof s - 1 }
+struct word {
 	const char	*s;
 	size_t		 len;
-} secret_suffix[] = {
-	SUFFIX("token"), SUFFIX("secret"), SUFFIX("password"),
-	SUFFIX("passwd"), SUFFIX("passphrase"), SUFFIX("apikey"),
-	SUFFIX("privatekey"), SUFFIX("secretkey"), SUFFIX("accesskey"),
-	SUFFIX("credentials"), SUFFIX("authorization")
 };
-#undef SUFFIX
+
+/* Endings of normalized key names that hold secrets. */
+static const struct word secret_suffix[] = {
+	WORD("token"), WORD("secret"), WORD("password"), WORD("passwd"),
+	WORD("passphrase"), WORD("apikey"), WORD("privatekey"),
+	WORD("secretkey"), WORD("accesskey"), WORD("credentials"),
+	WORD("authorization")
+};
 
 /* Accounts that name no person: in home paths and user-name fields. */
 static const char *const home_skip[] = {
@@ -1316,23 +1318,22 @@ static size_t
 cue_host_at(struct scan *sc, uint32_t *mask, const unsigned char *s,
     size_t len, size_t i)
 {
-	static const char *const cue[] = {
-		"host", "lookup", "resolve", "node", "ENOTFOUND", "hostname",
-		NULL
+	static const struct word cue[] = {
+		WORD("host"), WORD("lookup"), WORD("resolve"), WORD("node"),
+		WORD("ENOTFOUND"), WORD("hostname")
 	};
-	const char *const	*c;
-	size_t			 n = 0, a, e, k;
-	int			 letter = 0, mark = 0, node;
+	size_t	n = 0, a, e, k, c;
+	int	letter = 0, mark = 0, node;
 
-	for (c = cue; *c != NULL; c++) {
-		n = strlen(*c);
-		if (i + n < len && strncasecmp((const char *)s + i, *c,
+	for (c = 0; c < sizeof cue / sizeof cue[0]; c++) {
+		n = cue[c].len;
+		if (i + n < len && strncasecmp((const char *)s + i, cue[c].s,
 		    n) == 0 && !is_word(s[i + n]))
 			break;
 	}
-	if (*c == NULL)
+	if (c == sizeof cue / sizeof cue[0])
 		return 0;
-	node = **c == 'n';
+	node = cue[c].s[0] == 'n';
 	a = i + n;
 	if (a < len && s[a] == ':')
 		a++;
@@ -1782,13 +1783,6 @@ ends_with(const char *n, size_t len, const char *suffix, size_t sl)
 			return 0;
 	return 1;
 }
-
-/* A word with its length. */
-#define WORD(s) { s, sizeof s - 1 }
-struct word {
-	const char	*s;
-	size_t		 len;
-};
 
 /* Does the normalized key n (len bytes) hold w anywhere? */
 static int

@@ -118,6 +118,23 @@ origin_set(struct origin *og, cJSON *resource)
 	og->source = origin_source(resource);
 }
 
+/* The origin of a protobuf resource (NULL: none); scope set apart. */
+static void
+origin_pb(struct origin *og, const Teltop__Otlp__Resource *r)
+{
+	memset(og, 0, sizeof *og);
+	origin_set(og, r != NULL ? otlp_pb_kvs(r->attributes,
+	    r->n_attributes, 0) : cJSON_CreateObject());
+}
+
+/* A protobuf scope's name, repaired to UTF-8; NULL if none.  Caller
+ * frees. */
+static char *
+pb_scope(const Teltop__Otlp__InstrumentationScope *s)
+{
+	return s != NULL && s->name != NULL ? tt_utf8_dup(s->name) : NULL;
+}
+
 /* A time in ns as OTLP/JSON writes it: a decimal string. */
 static void
 add_nanos(cJSON *o, const char *key, uint64_t ns)
@@ -279,15 +296,10 @@ fmt_otlp_logs_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 	}
 	for (i = 0; i < req->n_resource_logs; i++) {
 		rl = req->resource_logs[i];
-		memset(&og, 0, sizeof og);
-		origin_set(&og, rl->resource != NULL ? otlp_pb_kvs(
-		    rl->resource->attributes, rl->resource->n_attributes, 0) :
-		    cJSON_CreateObject());
+		origin_pb(&og, rl->resource);
 		for (j = 0; j < rl->n_scope_logs; j++) {
 			sl = rl->scope_logs[j];
-			scope = sl->scope != NULL && sl->scope->name != NULL ?
-			    tt_utf8_dup(sl->scope->name) : NULL;
-			og.scope = scope;
+			og.scope = scope = pb_scope(sl->scope);
 			for (k = 0; k < sl->n_log_records; k++) {
 				lr = sl->log_records[k];
 				memset(&lv, 0, sizeof lv);
@@ -668,15 +680,10 @@ fmt_otlp_metrics_protobuf(struct dctx *d, const uint8_t *buf, size_t len,
 	}
 	for (i = 0; i < req->n_resource_metrics; i++) {
 		rm = req->resource_metrics[i];
-		memset(&og, 0, sizeof og);
-		origin_set(&og, rm->resource != NULL ? otlp_pb_kvs(
-		    rm->resource->attributes, rm->resource->n_attributes, 0) :
-		    cJSON_CreateObject());
+		origin_pb(&og, rm->resource);
 		for (j = 0; j < rm->n_scope_metrics; j++) {
 			sm = rm->scope_metrics[j];
-			scope = sm->scope != NULL && sm->scope->name != NULL ?
-			    tt_utf8_dup(sm->scope->name) : NULL;
-			og.scope = scope;
+			og.scope = scope = pb_scope(sm->scope);
 			for (k = 0; k < sm->n_metrics; k++)
 				pb_metric(d, sm->metrics[k], &og);
 			free(scope);
