@@ -37,6 +37,8 @@ struct report {
 	size_t			 ndays;
 	struct tt_summary	*sums;
 	size_t			 nsums;
+	struct tt_metric_stats	*mets;
+	size_t			 nmets;
 	struct tt_counters	 counters;
 	int64_t			 events;
 	struct tt_optout	 optout;
@@ -164,6 +166,45 @@ capture_json(cJSON *root, const struct tt_counters *c)
 	}
 }
 
+/* A number, or null for NAN (none). */
+static void
+json_real(cJSON *o, const char *key, double v)
+{
+	if (isnan(v))
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, v);
+}
+
+static void
+metrics_json(cJSON *root, const struct report *r)
+{
+	cJSON	*a, *item;
+	char	 buf[40];
+	size_t	 i;
+
+	a = cJSON_AddArrayToObject(root, "metrics");
+	for (i = 0; i < r->nmets; i++) {
+		const struct tt_metric_stats *m = &r->mets[i];
+
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "source",
+		    tt_source_name(m->source));
+		cJSON_AddStringToObject(item, "name", m->name);
+		cJSON_AddStringToObject(item, "kind", m->kind);
+		cJSON_AddStringToObject(item, "unit", m->unit);
+		cJSON_AddNumberToObject(item, "points", (double)m->points);
+		json_real(item, "last", m->last);
+		json_real(item, "min", m->min);
+		json_real(item, "max", m->max);
+		if (tt_time_format(m->last_seen, buf, sizeof buf) == 0)
+			cJSON_AddStringToObject(item, "last_seen", buf);
+		else
+			cJSON_AddNullToObject(item, "last_seen");
+		cJSON_AddItemToArray(a, item);
+	}
+}
+
 static void
 print_json(const struct report *r)
 {
@@ -220,6 +261,7 @@ print_json(const struct report *r)
 			cJSON_AddNullToObject(item, "last_seen");
 		cJSON_AddItemToArray(a, item);
 	}
+	metrics_json(root, r);
 	a = cJSON_AddArrayToObject(root, "daily");
 	for (i = 0; i < r->ndays; i++) {
 		const struct tt_day_stats *d = &r->days[i];
@@ -290,6 +332,53 @@ human_ms(int64_t ms, char *buf, size_t len)
 		    (long long)(ms / 60000 % 60));
 }
 
+/* A metric's value for people: %g, or - for none. */
+static void
+human_real(double v, char *buf, size_t len)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.6g", v);
+}
+
+/* The metrics, when there are (most tools send none). */
+static void
+print_metrics(const struct report *r)
+{
+	char	last[32], mn[32], mx[32], seen[40];
+	size_t	i;
+	int	w = 6;
+
+	if (r->nmets == 0)
+		return;
+	for (i = 0; i < r->nmets; i++)
+		if ((int)strlen(r->mets[i].name) > w)
+			w = (int)strlen(r->mets[i].name);
+	if (w > 40)
+		w = 40;
+	printf("\nMetrics (OTLP data points; a histogram's value is its "
+	    "mean)\n%-8s %-*s %-9s %-8s %7s %10s %10s %10s  %s\n", "SOURCE", w,
+	    "METRIC", "KIND", "UNIT", "POINTS", "LAST", "MIN", "MAX",
+	    "LAST SEEN");
+	for (i = 0; i < r->nmets; i++) {
+		const struct tt_metric_stats *m = &r->mets[i];
+
+		human_real(m->last, last, sizeof last);
+		human_real(m->min, mn, sizeof mn);
+		human_real(m->max, mx, sizeof mx);
+		if (tt_time_format(m->last_seen, seen, sizeof seen) == 0)
+			seen[19] = '\0';
+		else
+			strcpy(seen, "-");
+		printf("%-8s %-*.*s %-9.9s %-8.8s %7lld %10s %10s %10s  %s\n",
+		    tt_source_name(m->source), w, w, m->name,
+		    m->kind[0] != '\0' ? m->kind : "-",
+		    m->unit[0] != '\0' ? m->unit : "-", (long long)m->points,
+		    last, mn, mx, seen);
+	}
+}
+
 static void
 print_text(const struct report *r)
 {
@@ -348,6 +437,7 @@ print_text(const struct report *r)
 		    (long long)c->count, (long long)c->failures, p50, p95, p99,
 		    mx, (long long)c->running, (long long)c->orphans, seen);
 	}
+	print_metrics(r);
 	printf("\nDaily (local time)\n%-10s %-8s %8s %8s %8s %8s\n", "DAY",
 	    "SOURCE", "EVENTS", "COMMANDS", "FAILED", "CLIENTS");
 	if (r->ndays == 0)
@@ -439,9 +529,10 @@ cmd_stats(int argc, char **argv)
 			    "orphaned starts (older than --orphan-after, "
 			    "default 1h); per local day (TZ)\nand source: "
 			    "events, commands, failures, distinct clients;\n"
-			    "Devtron Summary counts; what capture counted "
-			    "(captured, forwarded, blocked\nper source, "
-			    "tunnels).\n", usage);
+			    "per OTLP metric: points, kind, unit, last, least "
+			    "and greatest value;\nDevtron Summary counts; what "
+			    "capture counted (captured, forwarded,\nblocked per "
+			    "source, tunnels).\n", usage);
 			return 0;
 		default:
 			cli_usage_error(usage, "unknown option");
@@ -466,6 +557,7 @@ cmd_stats(int argc, char **argv)
 		r.ncmds = tt_stats_commands(stats, tt_now_us(), &r.cmds);
 		r.ndays = tt_stats_days(stats, &r.days);
 		r.nsums = tt_stats_summaries(stats, &r.sums);
+		r.nmets = tt_stats_metrics(stats, &r.mets);
 		(void)store_counters(st, &r.counters);
 		(void)store_named_counters(st, TT_REFUSED_PREFIX, add_refused,
 		    &r);
@@ -490,6 +582,7 @@ cmd_stats(int argc, char **argv)
 	free(r.cmds);
 	free(r.days);
 	free(r.sums);
+	free(r.mets);
 	free(r.optout_json);
 	for (size_t i = 0; i < r.npriv; i++) {
 		free(r.priv[i].source);

@@ -29,6 +29,7 @@
 #include <cJSON.h>
 
 #include "hmap.h"
+#include "metrics.h"
 #include "stats.h"
 #include "xmalloc.h"
 
@@ -87,6 +88,7 @@ struct tt_stats {
 	struct hmap	 pends;		/* open starts, struct pend */
 	struct hmap	 days;
 	struct hmap	 summaries;
+	struct hmap	 metrics;	/* metrics.c */
 	struct pend	**heap;		/* the pends, by start_ts */
 	size_t		 nheap, capheap;
 	struct tt_day_cache dc;
@@ -730,12 +732,16 @@ tt_stats_delta_init(struct tt_stats_delta *d)
 	memset(d, 0, sizeof *d);
 	d->duration_ms = TT_NONE;
 	d->start_ts = TT_NONE;
+	d->metric_value = NAN;
 }
 
 void
 tt_stats_delta_clear(struct tt_stats_delta *d)
 {
 	free(d->command);
+	free(d->metric);
+	free(d->metric_kind);
+	free(d->metric_unit);
 	tt_stats_delta_init(d);
 }
 
@@ -837,6 +843,7 @@ tt_stats_apply(struct tt_stats *st, const struct tt_event *ev,
 	day->clients += d->new_client != 0;
 	if (d->summary)
 		summary_add(st, ev, d->day);
+	tt_metrics_apply(&st->metrics, d);
 	if (d->command == NULL)
 		return;
 	c = cmd_get(st, d->source, d->command);
@@ -880,6 +887,7 @@ tt_stats_create(int64_t orphan_after_us)
 	hmap_init(&st->pends);
 	hmap_init(&st->days);
 	hmap_init(&st->summaries);
+	tt_metrics_init(&st->metrics);
 	return st;
 }
 
@@ -945,6 +953,7 @@ tt_stats_free(struct tt_stats *st)
 	hmap_clear(&st->pends, free_pend);
 	hmap_clear(&st->days, free_day);
 	hmap_clear(&st->summaries, free_summary);
+	tt_metrics_clear(&st->metrics);
 	free(st->heap);
 	free(st);
 }
@@ -989,6 +998,7 @@ tt_stats_add(struct tt_stats *st, const struct tt_event *ev)
 		d.new_client = day->seen.n != n;
 	}
 	d.summary = tt_event_is_summary(ev);
+	(void)tt_metric_point(ev, &d);
 	if (ev->phase != TT_PHASE_POINT)
 		tt_exec_step(has_exec(ev) ? exec_get(st, ev) : NULL, ev, &d);
 	tt_stats_apply(st, ev, &d);
@@ -1051,7 +1061,41 @@ tt_stats_load_day(struct tt_stats *st, const char *day, enum tt_source src,
 	d->clients += clients;
 }
 
+void
+tt_stats_load_metric(struct tt_stats *st, enum tt_source src,
+    const char *name, const char *kind, const char *unit, int64_t points,
+    int64_t last_seen, double last, double min, double max,
+    const double *recent, int n)
+{
+	struct tt_metric_stats	row;
+
+	memset(&row, 0, sizeof row);
+	row.source = src;
+	row.name = name;
+	row.kind = kind;
+	row.unit = unit;
+	row.points = points;
+	row.last_seen = last_seen;
+	row.last = last;
+	row.min = min;
+	row.max = max;
+	if (n > TT_RECENT) {
+		recent += n - TT_RECENT;
+		n = TT_RECENT;
+	}
+	if (n > 0)
+		memcpy(row.recent, recent, (size_t)n * sizeof *recent);
+	row.nrecent = n;
+	tt_metrics_load(&st->metrics, &row);
+}
+
 /* ---- snapshots ---- */
+
+size_t
+tt_stats_metrics(struct tt_stats *st, struct tt_metric_stats **out)
+{
+	return tt_metrics_snapshot(&st->metrics, out);
+}
 
 static int
 cmp_cmd(const void *a, const void *b)

@@ -41,6 +41,24 @@ struct tt_cmd_stats {
 	int		 nrecent;
 };
 
+/*
+ * A metric's data points (OTLP metrics), per source and metric name.  A
+ * point's value is a gauge's or a sum's number, or a histogram's or a
+ * summary's mean (sum / count); last is the value of the point received
+ * last, recent the latest values.
+ */
+struct tt_metric_stats {
+	enum tt_source	 source;
+	const char	*name;		/* owned by the stats, as the next two */
+	const char	*kind;		/* "gauge", "sum", "histogram", ... */
+	const char	*unit;		/* "" when the metric has none */
+	int64_t		 points;
+	int64_t		 last_seen;	/* µs, the newest point's time */
+	double		 last, min, max;	/* NAN: no point had a value */
+	double		 recent[TT_RECENT];	/* oldest first */
+	int		 nrecent;
+};
+
 struct tt_day_stats {
 	char		 day[11];	/* YYYY-MM-DD, local time */
 	enum tt_source	 source;
@@ -80,6 +98,10 @@ struct tt_stats_delta {
 	int		 open;		/* +1 a start is open, -1 an open
 					   start finished, 0 neither */
 	int64_t		 start_ts;	/* the time of that start */
+	/* A metric data point: its metric (NULL: ev is not one), its kind
+	 * and unit ("" when none) and value (NAN when none). */
+	char		*metric, *metric_kind, *metric_unit;
+	double		 metric_value;
 };
 
 /*
@@ -110,6 +132,12 @@ void		 tt_exec_step(struct tt_exec *x, const struct tt_event *ev,
 		     struct tt_stats_delta *d);
 void		 tt_stats_delta_init(struct tt_stats_delta *);
 void		 tt_stats_delta_clear(struct tt_stats_delta *);
+/*
+ * The metric part of ev's delta: set when ev is an OTLP metric data point
+ * and its JSON text (data) reads as one (0), else left as it is (-1).
+ */
+int		 tt_metric_point(const struct tt_event *ev,
+		     struct tt_stats_delta *d);
 /* Apply the delta the store worked out for ev (committed). */
 void		 tt_stats_apply(struct tt_stats *, const struct tt_event *ev,
 		     const struct tt_stats_delta *);
@@ -134,6 +162,11 @@ void		 tt_stats_load_day(struct tt_stats *, const char *day,
 int		 tt_stats_load_summary(struct tt_stats *, const char *day,
 		     enum tt_source, const char *client, int64_t ts,
 		     const char *counts);
+/* A metric's rollup row (recent: n values, oldest first). */
+void		 tt_stats_load_metric(struct tt_stats *, enum tt_source,
+		     const char *name, const char *kind, const char *unit,
+		     int64_t points, int64_t last_seen, double last,
+		     double min, double max, const double *recent, int n);
 int64_t		 tt_stats_orphan_after(const struct tt_stats *);
 /* Open starts the model holds (younger than the orphan timeout at the
  * last snapshot), and executions tt_stats_add() keeps: for the tests. */
@@ -155,6 +188,8 @@ size_t	tt_stats_commands(struct tt_stats *, int64_t now_us,
 	    struct tt_cmd_stats **);
 size_t	tt_stats_days(struct tt_stats *, struct tt_day_stats **);
 size_t	tt_stats_summaries(struct tt_stats *, struct tt_summary **);
+/* Metrics, by source then name. */
+size_t	tt_stats_metrics(struct tt_stats *, struct tt_metric_stats **);
 
 /* Local day of a time in µs ("YYYY-MM-DD"), honouring TZ. */
 void	tt_local_day(int64_t us, char day[11]);

@@ -389,8 +389,8 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 	body_forget(st);
 	rc = sqlite3_prepare_v2(st->db, "SELECT ts, source, name, phase, "
 	    "client_id, execution_id, command, duration_ms, exit_code, error, "
-	    "source = 'devtron' AND name = 'Summary', data, payload_id, "
-	    "data_at, data_len "
+	    "source = 'devtron' AND name = 'Summary' OR format LIKE "
+	    "'otlp-metrics-%', data, payload_id, data_at, data_len, format "
 	    "FROM events WHERE ts >= ?1 AND (?2 IS NULL OR source = ?2) "
 	    "ORDER BY id", -1, &s, NULL);
 	if (rc != SQLITE_OK) {
@@ -416,6 +416,8 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 		ev.duration_ms = col_num(s, 7);
 		ev.exit_code = store_col_int(s, 8);
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 9);
+		ev.format = tt_format_static((const char *)
+		    sqlite3_column_text(s, 15));
 		ev.data = sqlite3_column_int(s, 10) ? col_data(st, s, 11) :
 		    NULL;
 		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;

@@ -18,6 +18,8 @@
  *		    count exact, as it always was; a sketch would not
  *   rollup_summary Devtron Summary counts, the latest per client and day
  *   rollup_privacy per source, field, kind and grade: findings
+ *   rollup_metric  per source and OTLP metric: its points, kind and unit,
+ *		    the last, least and greatest values, the latest values
  *   rollup_meta    'zone': the time zone the days are in (tt_zone_id)
  *
  * An event's effect is a delta (core/stats.h), worked out here from the
@@ -53,6 +55,7 @@
  * runs on its thread, the writer's or, without one, the loop's.  The
  * readers (store_rollup_load and friends) run on the loop thread.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,6 +65,7 @@
 #include <cJSON.h>
 
 #include "core/hmap.h"
+#include "core/metrics.h"
 #include "core/stats.h"
 #include "core/xmalloc.h"
 #include "pack.h"
@@ -72,7 +76,8 @@
 enum {
 	S_START, S_SAME_FINISH, S_CLIENT, S_SUMMARY, S_CMD_GET, S_CMD_NEW,
 	S_CMD_SET, S_HIST, S_OPEN, S_CLOSE, S_DAY, S_PRIV, S_ZONE_GET,
-	S_ZONE_SET, S_VERSION, S_LAST_GET, S_LAST_SET, S_ROWS, S_COUNT
+	S_ZONE_SET, S_VERSION, S_LAST_GET, S_LAST_SET, S_ROWS, S_MET_GET,
+	S_MET_SET, S_COUNT
 };
 
 static const char *const sql[S_COUNT] = {
@@ -135,8 +140,14 @@ static const char *const sql[S_COUNT] = {
 	/* what an event's rollups read of it, as it is stored */
 	[S_ROWS] = "SELECT id, ts, source, name, phase, client_id, "
 	    "execution_id, command, duration_ms, exit_code, error, pii, "
-	    "data, payload_id, data_at, data_len FROM events "
+	    "data, payload_id, data_at, data_len, format FROM events "
 	    "WHERE id > ?1 AND id < ?2 ORDER BY id",
+	/* a metric's row, read once a transaction and written whole */
+	[S_MET_GET] = "SELECT kind, unit, points, last_seen, last, min, max, "
+	    "recent FROM rollup_metric WHERE source = ?1 AND name = ?2",
+	[S_MET_SET] = "INSERT OR REPLACE INTO rollup_metric(source, name, "
+	    "kind, unit, points, last_seen, last, min, max, recent) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 /* A command's sums in this transaction. */
@@ -154,6 +165,12 @@ struct acc_day {
 	char		 day[11];
 	enum tt_source	 source;
 	int64_t		 events, commands, failures, clients;
+};
+
+/* A metric as this transaction leaves it (its row's values and more). */
+struct acc_metric {
+	struct tt_metric_stats	 s;	/* its strings are the three below */
+	char			*name, *kind, *unit;
 };
 
 /* One privacy finding (field, kind, grade) of a source. */
@@ -188,6 +205,7 @@ struct txn {
 	struct hmap	 days;		/* struct acc_day */
 	struct hmap	 clients;	/* (day, source, client) written */
 	struct hmap	 priv;		/* struct acc_priv */
+	struct hmap	 metrics;	/* struct acc_metric */
 	struct hmap	 fin;		/* struct fin: finished in it */
 	int64_t		 last_id;	/* the last event counted */
 	int64_t		 nrolled;	/* events rolled up from their rows */
@@ -222,6 +240,25 @@ struct rollup {
 	char			*kbuf;	/* keys are built here */
 	size_t			 kcap;
 };
+
+static enum tt_source
+col_source(sqlite3_stmt *s, int i)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, i);
+	enum tt_source	 src;
+
+	if (t == NULL || tt_source_parse(t, &src) != 0)
+		return TT_SRC_GENERIC;
+	return src;
+}
+
+static const char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, i);
+
+	return t != NULL ? t : "";
+}
 
 /* The SQL that reads an execution's earlier events (for the tests: it
  * must find them through an index, not a scan). */
@@ -338,6 +375,7 @@ store_rollup_new(sqlite3 *db, struct pack *pk, char **cause)
 	hmap_init(&r->t.days);
 	hmap_init(&r->t.clients);
 	hmap_init(&r->t.priv);
+	hmap_init(&r->t.metrics);
 	hmap_init(&r->t.fin);
 	hmap_init(&r->pii);
 	hmap_init(&r->known);
@@ -352,6 +390,17 @@ store_rollup_new(sqlite3 *db, struct pack *pk, char **cause)
 		}
 	}
 	return r;
+}
+
+static void
+free_acc_metric(void *p)
+{
+	struct acc_metric	*a = p;
+
+	free(a->name);
+	free(a->kind);
+	free(a->unit);
+	free(a);
 }
 
 static void
@@ -514,6 +563,7 @@ store_rollup_end(struct rollup *r, int committed)
 	hmap_clear(&r->t.days, free);
 	hmap_clear(&r->t.clients, NULL);
 	hmap_clear(&r->t.priv, free_acc_priv);
+	hmap_clear(&r->t.metrics, free_acc_metric);
 	r->t.last_id = r->t.nrolled = 0;
 	r->t.active = 0;
 }
@@ -586,6 +636,104 @@ recent_write(const int64_t *v, int n, unsigned char *p)
 		for (k = 0; k < 8; k++, u >>= 8)
 			p[i * 8 + k] = (unsigned char)(u & 0xff);
 	}
+}
+
+/* The same for doubles: their bits, as the recent blob of a metric. */
+static int
+recent_read_d(const void *b, int len, double *v)
+{
+	int64_t	bits[TT_RECENT];
+	int	n = recent_read(b, len, bits), i;
+
+	for (i = 0; i < n; i++)
+		memcpy(&v[i], &bits[i], sizeof v[i]);
+	return n;
+}
+
+static void
+recent_write_d(const double *v, int n, unsigned char *p)
+{
+	int64_t	bits[TT_RECENT];
+	int	i;
+
+	for (i = 0; i < n; i++)
+		memcpy(&bits[i], &v[i], sizeof bits[i]);
+	recent_write(bits, n, p);
+}
+
+static double
+col_real(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(s, i);
+}
+
+static void
+bind_real(sqlite3_stmt *s, int i, double v)
+{
+	if (isnan(v))
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_double(s, i, v);
+}
+
+/* The metric of d as this transaction leaves it, read from its row
+ * first (NULL on error). */
+static struct acc_metric *
+acc_metric(struct rollup *r, const struct tt_stats_delta *d, int *rc,
+    char **cause)
+{
+	struct acc_metric	**slot, *a;
+	sqlite3_stmt		 *s;
+	size_t			  n;
+	int			  step;
+
+	n = key_build(r, d->source, 1, d->metric);
+	slot = (struct acc_metric **)hmap_put(&r->t.metrics, r->kbuf, n);
+	if ((a = *slot) != NULL)
+		return a;
+	a = *slot = xcalloc(1, sizeof *a);
+	a->s.source = d->source;
+	a->s.name = a->name = xstrdup(d->metric);
+	a->s.last_seen = TT_NONE;
+	a->s.last = a->s.min = a->s.max = NAN;
+	s = r->s[S_MET_GET];
+	store_bind_text(s, 1, tt_source_name(d->source));
+	store_bind_text(s, 2, d->metric);
+	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		a->kind = xstrdup(col_text(s, 0));
+		a->unit = xstrdup(col_text(s, 1));
+		a->s.points = sqlite3_column_int64(s, 2);
+		a->s.last_seen = store_col_int(s, 3);
+		a->s.last = col_real(s, 4);
+		a->s.min = col_real(s, 5);
+		a->s.max = col_real(s, 6);
+		a->s.nrecent = recent_read_d(sqlite3_column_blob(s, 7),
+		    sqlite3_column_bytes(s, 7), a->s.recent);
+	}
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		fail(r, rc, cause);
+		return NULL;
+	}
+	return a;
+}
+
+/* A metric point: its sums (the kind and unit of the latest point). */
+static int
+add_metric(struct rollup *r, const struct tt_stats_delta *d, int *rc,
+    char **cause)
+{
+	struct acc_metric	*a;
+
+	if ((a = acc_metric(r, d, rc, cause)) == NULL)
+		return -1;
+	free(a->kind);
+	free(a->unit);
+	a->s.kind = a->kind = xstrdup(d->metric_kind);
+	a->s.unit = a->unit = xstrdup(d->metric_unit);
+	tt_metric_stats_add(&a->s, d->ts, d->metric_value);
+	return 0;
 }
 
 /* The sums of a command in this transaction; its row made if new. */
@@ -877,6 +1025,8 @@ store_rollup_event(struct rollup *r, const struct tt_event *ev,
 			return -1;
 	}
 	privacy(r, ev);
+	if (tt_metric_point(ev, d) == 0 && add_metric(r, d, rc, cause) != 0)
+		return -1;
 	if (ev->phase == TT_PHASE_POINT)
 		return 0;
 	has_exec = ev->execution_id != NULL && ev->execution_id[0] != '\0';
@@ -967,6 +1117,27 @@ flush_cmd(struct rollup *r, struct acc_cmd *c, int *rc, char **cause)
 	return 0;
 }
 
+static int
+flush_metric(struct rollup *r, const struct acc_metric *a, int *rc,
+    char **cause)
+{
+	sqlite3_stmt	*s = r->s[S_MET_SET];
+	unsigned char	 blob[TT_RECENT * 8];
+
+	store_bind_text(s, 1, tt_source_name(a->s.source));
+	store_bind_text(s, 2, a->s.name);
+	store_bind_text(s, 3, a->s.kind);
+	store_bind_text(s, 4, a->s.unit);
+	sqlite3_bind_int64(s, 5, a->s.points);
+	store_bind_int(s, 6, a->s.last_seen);
+	bind_real(s, 7, a->s.last);
+	bind_real(s, 8, a->s.min);
+	bind_real(s, 9, a->s.max);
+	recent_write_d(a->s.recent, a->s.nrecent, blob);
+	sqlite3_bind_blob(s, 10, blob, a->s.nrecent * 8, SQLITE_STATIC);
+	return run(r, s, rc, cause);
+}
+
 int
 store_rollup_flush(struct rollup *r, int *rc, char **cause)
 {
@@ -975,6 +1146,11 @@ store_rollup_flush(struct rollup *r, int *rc, char **cause)
 	sqlite3_stmt	*s;
 	size_t		 i;
 
+	for (i = 0; i < r->t.metrics.cap; i++)
+		if (r->t.metrics.slots[i].key != NULL &&
+		    flush_metric(r, r->t.metrics.slots[i].value, rc,
+		    cause) != 0)
+			return -1;
 	for (i = 0; i < r->t.cmds.cap; i++)
 		if (r->t.cmds.slots[i].key != NULL &&
 		    flush_cmd(r, r->t.cmds.slots[i].value, rc, cause) != 0)
@@ -1016,7 +1192,7 @@ store_rollup_flush(struct rollup *r, int *rc, char **cause)
 
 static const char *const rollup_tables[] = { "rollup_cmd", "rollup_hist",
     "rollup_open", "rollup_day", "rollup_client", "rollup_summary",
-    "rollup_privacy", "rollup_meta" };
+    "rollup_privacy", "rollup_metric", "rollup_meta" };
 
 /* Roll up the events after id `after` and before `before` from their
  * rows, in order (their deltas go nowhere: no live model saw them). */
@@ -1053,7 +1229,9 @@ roll_rows(struct rollup *r, int64_t after, int64_t before, int *rc,
 		ev.error = (char *)(uintptr_t)sqlite3_column_text(s, 10);
 		/* owned: findings as JSON, the JSON of a Summary only */
 		ev.pii = store_row_pii(&r->rd, s, 11);
-		if (tt_event_is_summary(&ev))
+		ev.format = tt_format_static(col_text(s, 16));
+		if (tt_event_is_summary(&ev) ||
+		    strcmp(tt_signal_of(ev.format), "metric") == 0)
 			ev.data = store_row_data(&r->rd, s, 12);
 		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
 		step = store_rollup_event(r, &ev, &d, rc, cause);
@@ -1202,25 +1380,6 @@ done:
 
 /* ---- reading them ---- */
 
-static enum tt_source
-col_source(sqlite3_stmt *s, int i)
-{
-	const char	*t = (const char *)sqlite3_column_text(s, i);
-	enum tt_source	 src;
-
-	if (t == NULL || tt_source_parse(t, &src) != 0)
-		return TT_SRC_GENERIC;
-	return src;
-}
-
-static const char *
-col_text(sqlite3_stmt *s, int i)
-{
-	const char	*t = (const char *)sqlite3_column_text(s, i);
-
-	return t != NULL ? t : "";
-}
-
 /* Prepare a reader's statement, its ?1 the source (NULL: all). */
 static sqlite3_stmt *
 reader(struct store *st, const char *q, const char *source, char **cause)
@@ -1344,6 +1503,30 @@ load_summaries(struct store *st, const char *source, struct tt_stats *out,
 	return reader_done(st, s, step, cause);
 }
 
+static int
+load_metrics(struct store *st, const char *source, struct tt_stats *out,
+    char **cause)
+{
+	sqlite3_stmt	*s;
+	double		 recent[TT_RECENT];
+	int		 step, n;
+
+	s = reader(st, "SELECT source, name, kind, unit, points, last_seen, "
+	    "last, min, max, recent FROM rollup_metric WHERE ?1 IS NULL OR "
+	    "source = ?1", source, cause);
+	if (s == NULL)
+		return -1;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		n = recent_read_d(sqlite3_column_blob(s, 9),
+		    sqlite3_column_bytes(s, 9), recent);
+		tt_stats_load_metric(out, col_source(s, 0), col_text(s, 1),
+		    col_text(s, 2), col_text(s, 3), sqlite3_column_int64(s, 4),
+		    store_col_int(s, 5), col_real(s, 6), col_real(s, 7),
+		    col_real(s, 8), recent, n);
+	}
+	return reader_done(st, s, step, cause);
+}
+
 int
 store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
     int64_t now, char **cause)
@@ -1359,7 +1542,8 @@ store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
 	else if (ok > 0 && load_cmds(st, source, out, cause) == 0 &&
 	    load_open(st, source, out, now, cause) == 0 &&
 	    load_days(st, source, out, cause) == 0 &&
-	    load_summaries(st, source, out, cause) == 0)
+	    load_summaries(st, source, out, cause) == 0 &&
+	    load_metrics(st, source, out, cause) == 0)
 		rc = 0;
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	return rc;

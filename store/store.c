@@ -100,6 +100,21 @@ static const char migration_rollups[] =
 	"  key TEXT PRIMARY KEY,"
 	"  value) WITHOUT ROWID;";
 
+/* Per source and OTLP metric (store/rollup.c). */
+static const char migration_metrics[] =
+	"CREATE TABLE rollup_metric("
+	"  source TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  unit TEXT NOT NULL,"
+	"  points INTEGER NOT NULL,"
+	"  last_seen INTEGER,"
+	"  last REAL,"
+	"  min REAL,"
+	"  max REAL,"
+	"  recent BLOB,"
+	"  PRIMARY KEY(source, name)) WITHOUT ROWID;";
+
 /* Each entry takes the schema from version i to i + 1. */
 static const char *migrations[] = {
 	/* 0 -> 1: events, their payloads, counters. */
@@ -215,6 +230,8 @@ static const char *migrations[] = {
 	migration_rollups,
 	/* 5 -> 6: a log record's severity (OTLP logs), for severity>=warn. */
 	"ALTER TABLE events ADD COLUMN severity INTEGER;",
+	/* 6 -> 7: the points of each metric, built from the events there are. */
+	migration_metrics,
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -574,7 +591,7 @@ static int
 migrate(struct store *st, char **cause)
 {
 	char	*sql;
-	int	 v;
+	int	 v, build = 0;
 
 	if (sqlite3_create_function(st->db, "teltop_pack_rows", 0,
 	    SQLITE_UTF8, st, sql_pack_rows, NULL, NULL) != SQLITE_OK) {
@@ -595,9 +612,8 @@ migrate(struct store *st, char **cause)
 	for (; v < SCHEMA_VERSION; v++) {
 		if (store_exec(st->db, migrations[v], cause) != 0)
 			goto error;
-		if (migrations[v] == migration_rollups &&
-		    store_rollup_build(st->db, cause) != 0)
-			goto error;
+		build |= migrations[v] == migration_rollups ||
+		    migrations[v] == migration_metrics;
 		sql = xasprintf("PRAGMA user_version = %d", v + 1);
 		if (store_exec(st->db, sql, cause) != 0) {
 			free(sql);
@@ -605,6 +621,9 @@ migrate(struct store *st, char **cause)
 		}
 		free(sql);
 	}
+	/* Once, with every table of the rollups there. */
+	if (build && store_rollup_build(st->db, cause) != 0)
+		goto error;
 	if (store_exec(st->db, "COMMIT", cause) != 0)
 		goto error;
 	/* packed rows left their pages part empty: give the space back */

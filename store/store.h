@@ -133,7 +133,7 @@ int64_t		 store_last_id(struct store *);
 /*
  * Every event since since_us (TT_NONE: all) of one source (NULL: all), oldest
  * first, with only what the aggregates read (data only for Devtron's
- * Summary): how tt_stats is rebuilt.
+ * Summary and metric points): how tt_stats is rebuilt.
  */
 int		 store_scan(struct store *, int64_t since_us,
 		     const char *source,

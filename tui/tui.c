@@ -28,11 +28,12 @@ static const struct view_ops *views[V_COUNT] = {
 	[V_COMMANDS] = &view_commands,
 	[V_OPTOUT] = &view_optout,
 	[V_DAILY] = &view_daily,
+	[V_METRICS] = &view_metrics,
 	[V_DETAIL] = &view_detail,
 };
 
 static const char help_text[] =
-	"Views      1 Stream  2 Commands  3 Opt-out  4 Daily   Tab cycles\n"
+	"Views      1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab\n"
 	"Move       Up/Down j/k  PgUp/PgDn  g/G first/last  mouse wheel, click\n"
 	"Stream     Enter detail  p pause  / filter  o opt out source\n"
 	"           O opt out client  G follow again\n"
@@ -41,6 +42,7 @@ static const char help_text[] =
 	"           via=capture via=direct host~loft signal=log|metric\n"
 	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
 	"Commands   s sort (name, runs, failures, p95, last seen)\n"
+	"Metrics    Enter its points in the stream  s sort\n"
 	"Opt-out    Space toggle the row (asks y/n)\n"
 	"Anywhere   ! what was refused  t next theme  ? this help  q quit\n"
 	"\n"
@@ -241,8 +243,8 @@ tui_confirm_optout(struct tui *t, const char *source, const char *client,
 static void
 draw_header(struct tui *t)
 {
-	static const char *tabs[] = { "1 Stream", "2 Commands", "3 Opt-out",
-	    "4 Daily" };
+	static const char *tabs[V_DETAIL] = { "1 Stream", "2 Commands",
+	    "3 Opt-out", "4 Daily", "5 Metrics" };
 	char	line[512];
 	int	x, i;
 	size_t	k;
@@ -269,6 +271,7 @@ draw_header(struct tui *t)
 		draw_fmt(1, x, draw_width(tabs[k]) + 2, active ?
 		    TUI_ROLE_TAB_ACTIVE : TUI_ROLE_TAB, " %s ", tabs[k]);
 		x += draw_width(tabs[k]) + 3;
+		t->tab_x1[k] = x;
 	}
 	if (t->view == V_DETAIL) {
 		draw_text(1, x, 10, TUI_ROLE_TAB_ACTIVE, " Detail ");
@@ -314,9 +317,11 @@ static void
 draw_help(struct tui *t)
 {
 	const char	*p = help_text, *nl;
-	int		 w = 76, h = 14, y0, x0, y = 0;
+	int		 w = 76, h = 2, y0, x0, y = 0;
 	char		 line[128];
 
+	for (nl = help_text; (nl = strchr(nl, '\n')) != NULL; nl++)
+		h++;		/* the title and a line each */
 	if (w > t->cols - 2)
 		w = t->cols - 2;
 	if (h > t->rows - 2)
@@ -581,15 +586,12 @@ mouse_key(struct tui *t)
 		return;
 	}
 	if (me.y == 1) {
-		/* the tabs: " 1 Stream " and so on, 3 columns apart */
-		if (me.x < 11)
-			tui_show(t, V_STREAM);
-		else if (me.x < 24)
-			tui_show(t, V_COMMANDS);
-		else if (me.x < 36)
-			tui_show(t, V_OPTOUT);
-		else if (me.x < 46)
-			tui_show(t, V_DAILY);
+		/* the tabs, as the header drew them */
+		for (ch = 0; ch < V_DETAIL; ch++)
+			if (me.x < t->tab_x1[ch]) {
+				tui_show(t, (enum view_id)ch);
+				break;
+			}
 		return;
 	}
 	if (me.y >= 2 && me.y < t->rows - 2 && views[t->view]->click != NULL)
@@ -641,6 +643,9 @@ key(struct tui *t, int ch)
 		break;
 	case '4':
 		tui_show(t, V_DAILY);
+		break;
+	case '5':
+		tui_show(t, V_METRICS);
 		break;
 	case '\t':
 		tui_show(t, t->view == V_DETAIL ? t->detail.back :
@@ -773,6 +778,7 @@ tui_destroy(struct tui *t)
 	stream_free(t);
 	detail_free(t);
 	commands_free(t);
+	metrics_free(t);
 	optview_free(t);
 	free(t->confirm_source);
 	free(t->confirm_client);

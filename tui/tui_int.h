@@ -20,7 +20,8 @@
 #define HISTORY_PAGE	500	/* rows read from the database at a time */
 #define HELD_MAX	100000	/* events kept while paused */
 
-enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_DETAIL, V_COUNT };
+enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_METRICS, V_DETAIL,
+	V_COUNT };
 
 /* Key handling result. */
 #define KEY_UNUSED	0
@@ -70,6 +71,14 @@ struct commands {
 	int		 rows;
 };
 
+struct metrics {
+	struct tt_metric_stats *v;
+	size_t		 n;
+	size_t		 top, cur;
+	int		 sort;
+	int		 rows;
+};
+
 struct optview {
 	struct tt_optout reg;
 	struct tt_counters counters;	/* the database's, for capture */
@@ -107,6 +116,7 @@ struct tui {
 	int			 help;
 	int			 refusals;	/* the list of refusals is up */
 	int			 rej_x0, rej_x1; /* "rejected N" in the header */
+	int			 tab_x1[V_DETAIL];	/* where each tab ends */
 	int			 no_color;
 
 	enum prompt		 prompt;
@@ -128,12 +138,13 @@ struct tui {
 	struct stream		 stream;
 	struct detail		 detail;
 	struct commands		 commands;
+	struct metrics		 metrics;
 	struct optview		 opt;
 	struct daily		 daily;
 };
 
 extern const struct view_ops	view_stream, view_detail, view_commands,
-				view_optout, view_daily;
+				view_optout, view_daily, view_metrics;
 
 void	tui_dirty(struct tui *);
 void	tui_set_log(struct tui *, int error, const char *, ...)
@@ -167,5 +178,7 @@ void	optview_free(struct tui *);
 void	detail_free(struct tui *);
 /* view_commands.c */
 void	commands_free(struct tui *);
+/* view_metrics.c */
+void	metrics_free(struct tui *);
 
 #endif

@@ -412,6 +412,16 @@ case_otlp_signals() {
 	  {"raw":{"kind":"histogram","count":2,"sum":52,"min":12,"max":40,"unit":"ms"}}]}'
 	expect_events '{"where":{"format":"otlp-metrics-'"$fmt"'","name":"'"$tag"'.queue"},"expect":[
 	  {"raw":{"kind":"gauge","value":7}}]}'
+	# per metric in stats: points as stored, a histogram's value its mean
+	local n
+	n=$("$TELTOP" events --db "$DB" --format jsonl --filter "name=$tag.duration" | wc -l)
+	[ "$n" -ge 1 ] || fail "no $tag.duration points"
+	stats_json
+	check match "$T/stats.metrics.jsonl" '{"where":{"name":{"$re":"^'"$tag"'\\."}},"count":3,"expect":[
+	  {"source":"otlp","name":"'"$tag"'.duration","kind":"histogram","unit":"ms","points":'"$n"',
+	   "last":26,"min":26,"max":26,"last_seen":{"$type":"string"}},
+	  {"name":"'"$tag"'.queue","kind":"gauge","unit":"","last":7},
+	  {"name":"'"$tag"'.requests","kind":"sum","unit":"1","last":7}]}'
 }
 
 case_otlp_curl_proto() {
@@ -899,7 +909,7 @@ check_pct() {
 
 # stats_json [ARG...]: `teltop stats --json` (TZ=$STATS_TZ, default UTC)
 # into $T/stats.json, and its arrays one object a line into
-# $T/stats.{commands,daily,summaries}.jsonl for `check match`; a summary
+# $T/stats.{commands,daily,summaries,metrics}.jsonl for `check match`; a summary
 # gets "keys", its count names sorted.
 stats_json() {
 	TZ=${STATS_TZ:-UTC} "$TELTOP" stats --db "$DB" --json "$@" >"$T/stats.json" ||
@@ -908,10 +918,11 @@ stats_json() {
 	  "counters":{"received":{"$type":"integer"},"accepted":{"$type":"integer"},
 	    "rejected":{"$type":"integer"},"dropped_optout":{"$type":"integer"}},
 	  "commands":{"$type":"array"},"daily":{"$type":"array"},
-	  "summaries":{"$type":"array"},"optout":{"$type":"array"},"privacy":{"$type":"array"}}'
+	  "summaries":{"$type":"array"},"metrics":{"$type":"array"},"optout":{"$type":"array"},
+	  "privacy":{"$type":"array"}}'
 	node -e 'const fs = require("fs");
 	    const s = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-	    for (const k of ["commands", "daily", "summaries"])
+	    for (const k of ["commands", "daily", "summaries", "metrics"])
 	        fs.writeFileSync(process.argv[2] + "." + k + ".jsonl", s[k].map((o) =>
 	            JSON.stringify(k === "summaries" ? { ...o, keys: Object.keys(o.counts).sort() } : o) + "\n").join(""));' \
 	    "$T/stats.json" "$T/stats"

@@ -334,6 +334,7 @@ count_lines() { grep -Ec -e "$1" "$D/screen" || true; }
 # Predicates on the last capture, for until_screen.
 has() { grep -Eq -e "$1" "$D/screen"; }
 lacks() { ! grep -Eq -e "$1" "$D/screen"; }
+has_n() { [ "$(count_lines "$1")" -eq "$2" ]; }
 line_has() { line "$1" | grep -Eq -e "$2"; }
 # followed_by RE1 RE2: the first line matching RE1 has one matching RE2
 # under it.
@@ -598,12 +599,13 @@ TITLE_STREAM='^TIME +SOURCE +EVENT +COMMAND +CLIENT +DUR OUTCOME$'
 TITLE_COMMANDS='^SOURCE +COMMAND +RUNS +FAIL +P50 +P95 +P99 +MAX +RUN +ORPH +LAST +RECENT$'
 TITLE_OPTOUT='^SOURCE / CLIENT +OPT-OUT +BY +DROPPED +PROOF \(from the database\)'
 TITLE_DAILY='^DAY +SOURCE +EVENTS +COMMANDS +FAILED +CLIENTS +EVENTS$'
-TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily'
+TITLE_METRICS='^SOURCE +METRIC +KIND +UNIT +POINTS +LAST +(MIN +MAX +)?SEEN +RECENT$'
+TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily   5 Metrics'
 CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 HELP_TITLE=' teltop keys'	# the overlay's first line
 FOOTER_STREAM='^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$'
 FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
-FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
+FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Enter points  s sort|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
 
 case_start() {
 	start_ui
@@ -1192,11 +1194,65 @@ case_daily() {
 	line -1 | grep -q '^ Up/Down scroll  ? help  q quit$' || screen_fail "the footer is not the daily's"
 }
 
+# metric_body NAME KIND UNIT POINT: an OTLP/JSON /v1/metrics body of one
+# metric with one data point (POINT: its members, e.g. "asInt":"4"), now.
+metric_body() {
+	local now data
+	now=$(date +%s%N)
+	case $2 in
+	gauge) data='"gauge":{"dataPoints":[{'"$4"',"timeUnixNano":"'"$now"'"}]}' ;;
+	sum) data='"sum":{"aggregationTemporality":2,"isMonotonic":true,"dataPoints":[{'"$4"',"timeUnixNano":"'"$now"'"}]}' ;;
+	histogram) data='"histogram":{"aggregationTemporality":2,"dataPoints":[{'"$4"',"timeUnixNano":"'"$now"'"}]}' ;;
+	esac
+	printf '{"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"scr"}}]},"scopeMetrics":[{"scope":{"name":"scr"},"metrics":[{"name":"%s","unit":"%s",%s}]}]}]}' \
+	    "$1" "$3" "$data"
+}
+
+# send_metric NAME KIND UNIT POINT: POST it to /v1/metrics, want 200.
+send_metric() {
+	local st
+	st=$(post /v1/metrics "$(metric_body "$@")")
+	[ "$st" = 200 ] || fail "POST /v1/metrics: status $st, reply $(cat "$D/reply")"
+}
+
+case_metrics() {
+	start_ui
+	keys 5
+	expect_line 3 "$TITLE_METRICS"
+	screen_has 'No metrics yet'
+	line -1 | grep -q '^ Enter points  s sort  Up/Down move  ? help  q quit$' ||
+	    screen_fail "the footer is not the metrics'"
+	send_metric scr.queue gauge '{item}' '"asInt":"4"'
+	send_metric scr.queue gauge '{item}' '"asDouble":-2.5'
+	send_metric scr.queue gauge '{item}' '"asInt":"9"'
+	send_metric scr.latency histogram ms '"count":"4","sum":10,"bucketCounts":["4"],"explicitBounds":[]'
+	send_metric scr.requests sum 1 '"asInt":"7"'
+	expect_screen '^otlp +scr\.requests +sum +1 +1 +7 +[0-9]{2}:[0-9]{2} '
+	# the last value and the points; a histogram's value is its mean
+	screen_has '^otlp +scr\.latency +histogram +ms +1 +2\.5 +[0-9]{2}:[0-9]{2} '
+	screen_has '^otlp +scr\.queue +gauge +\{item\} +3 +9 +[0-9]{2}:[0-9]{2} '
+	screen_has '^3 metrics, sorted by source and metric'
+	screen_lacks 'No metrics yet'
+	# sorted by points: queue first
+	keys s
+	expect_line -2 '^metrics sorted by points$'
+	above 'scr\.queue' 'scr\.latency'
+	# wide enough, the least and greatest values show
+	resize 120 30
+	expect_screen '^otlp +scr\.queue +gauge +\{item\} +3 +9 +-2\.5 +9 +[0-9]{2}:[0-9]{2} '
+	# Enter on the selected (first) row: the stream of its points
+	keys Enter
+	expect_line 3 "$TITLE_STREAM"
+	expect_screen 'filter: signal=metric source=otlp name=scr\.queue'
+	until_screen "the 3 points of scr.queue in the stream" has_n '^[0-9:]+ +otlp +scr\.queue' 3
+	screen_lacks 'scr\.latency'
+}
+
 case_help() {
 	start_ui
 	keys '?'
-	expect_line 6 '^   teltop keys$'
-	screen_has '^ +Views +1 Stream  2 Commands  3 Opt-out  4 Daily   Tab cycles'
+	expect_line 5 '^   teltop keys$'
+	screen_has '^ +Views +1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab$'
 	screen_has '^ +Press any key to close\.'
 	keys x
 	expect_no_screen 'teltop keys'
@@ -1349,14 +1405,14 @@ case_resize_narrow() {
 case_resize_help() {
 	start_ui
 	keys '?'
-	expect_line 6 '^   teltop keys$'
+	expect_line 5 '^   teltop keys$'
 	resize 120 35
-	# centred again: (120 - 76) / 2 columns in, (35 - 14) / 2 lines down
+	# centred again: (120 - 76) / 2 columns in, (35 - 15) / 2 lines down
 	expect_line 11 '^ {23}teltop keys$'
 	expect_frame
 	screen_has '^ {23}Press any key to close\.'
 	resize 80 24
-	expect_line 6 '^   teltop keys$'
+	expect_line 5 '^   teltop keys$'
 	expect_frame
 	keys x
 	expect_no_screen 'teltop keys'
@@ -1392,7 +1448,11 @@ case_tabs() {
 	keys Tab
 	expect_line 3 "$TITLE_DAILY"
 	keys Tab
+	expect_line 3 "$TITLE_METRICS"
+	keys Tab
 	expect_line 3 "$TITLE_STREAM"
+	keys BTab
+	expect_line 3 "$TITLE_METRICS"
 	keys BTab
 	expect_line 3 "$TITLE_DAILY"
 	keys BTab
@@ -1493,6 +1553,8 @@ case_mouse() {
 	expect_line 3 "$TITLE_DAILY"
 	click 27 1
 	expect_line 3 "$TITLE_OPTOUT"
+	click 50 1
+	expect_line 3 "$TITLE_METRICS"
 	click 3 1
 	expect_line 3 "$TITLE_STREAM"
 }
@@ -1542,6 +1604,7 @@ run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_op
 run_case "opt-out toggled from the UI: ON by ui, dropped counted, proof, nothing stored; back off" case_optout_toggle
 run_case "o / O on a stream row and o in the detail ask to opt that source / client out" case_optout_from_stream
 run_case "daily: today's werf row with counts; Devtron Summary counts" case_daily
+run_case "metrics: per metric its kind, unit, points and values; Enter shows its points" case_metrics
 run_case "help: ? shows the keys; any key (q too) closes it" case_help
 run_case "theme: t switches, the log line names it" case_theme
 run_case "--theme nosuchtheme: the UI starts and the log line says so" case_theme_missing

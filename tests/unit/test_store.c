@@ -32,6 +32,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -2354,16 +2355,23 @@ struct rspec {
 	int64_t		 ts;
 	const char	*pii;
 	const char	*data;
+	const char	*format;	/* NULL: "generic" */
 };
 
 #define W_START(x, cl, t)	{ TT_SRC_WERF, TT_PHASE_START, "CommandStarted", \
-	"werf converge", (x), (cl), NULL, TT_NONE, TT_NONE, (t), NULL, NULL }
+	"werf converge", (x), (cl), NULL, TT_NONE, TT_NONE, (t), NULL, NULL, \
+	NULL }
 #define W_FINISH(x, cl, t, code, dur) { TT_SRC_WERF, TT_PHASE_FINISH, \
 	"CommandExited", "werf converge", (x), (cl), NULL, (code), (dur), (t), \
-	NULL, NULL }
+	NULL, NULL, NULL }
 #define SUMMARY(cl, t, counts) { TT_SRC_DEVTRON, TT_PHASE_POINT, "Summary", \
 	NULL, NULL, (cl), NULL, TT_NONE, TT_NONE, (t), NULL, \
-	"{\"event\":\"Summary\",\"properties\":{" counts "}}" }
+	"{\"event\":\"Summary\",\"properties\":{" counts "}}", NULL }
+/* An OTLP metric point, as the decoders write its JSON. */
+#define METRIC(name, t, kind, unit, members) { TT_SRC_OTLP, TT_PHASE_POINT, \
+	(name), NULL, NULL, NULL, NULL, TT_NONE, TT_NONE, (t), NULL, \
+	"{\"signal\":\"metric\",\"name\":\"" name "\",\"unit\":\"" unit \
+	"\",\"kind\":\"" kind "\"" members "}", "otlp-metrics-json" }
 #define PII_ID1	"{\"field\":\"distinct_id\",\"kind\":\"install_id\"," \
 	"\"grade\":\"yellow\"}"
 #define PII_IP	"[{\"field\":\"properties.$ip\",\"kind\":\"ip\"," \
@@ -2423,7 +2431,7 @@ rollup_submit(struct fixture *fx, const struct rspec *r, size_t n)
 		ev->received_at = T0;
 		ev->ts = T0 + r[i].ts * 1000000LL;
 		ev->source = r[i].src;
-		ev->format = "generic";
+		ev->format = r[i].format != NULL ? r[i].format : "generic";
 		ev->phase = r[i].phase;
 		ev->name = dup_str(r[i].name);
 		ev->command = dup_str(r[i].command);
@@ -2438,6 +2446,71 @@ rollup_submit(struct fixture *fx, const struct rspec *r, size_t n)
 	}
 	store_submit(fx->st, &b, NULL);
 	tt_batch_clear(&b);
+}
+
+static int
+same_double(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+static void
+metrics_equal(struct tt_stats *a, struct tt_stats *b)
+{
+	struct tt_metric_stats	*ma, *mb;
+	size_t			 na, nb, i;
+	int			 k;
+
+	na = tt_stats_metrics(a, &ma);
+	nb = tt_stats_metrics(b, &mb);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(ma[i].source, mb[i].source);
+		assert_str(ma[i].name, mb[i].name);
+		assert_str(ma[i].kind, mb[i].kind);
+		assert_str(ma[i].unit, mb[i].unit);
+		assert_i64(ma[i].points, mb[i].points);
+		assert_i64(ma[i].last_seen, mb[i].last_seen);
+		assert_true(same_double(ma[i].last, mb[i].last));
+		assert_true(same_double(ma[i].min, mb[i].min));
+		assert_true(same_double(ma[i].max, mb[i].max));
+		assert_int_equal(ma[i].nrecent, mb[i].nrecent);
+		for (k = 0; k < ma[i].nrecent; k++)
+			assert_true(same_double(ma[i].recent[k],
+			    mb[i].recent[k]));
+	}
+	free(ma);
+	free(mb);
+}
+
+/*
+ * The metrics of rs1..rs4: queue.depth's points 4, -2.5, 9 (older, but
+ * received last of those) and 1, its kind and unit now the sum's;
+ * http.duration a mean of 2.5 and a point with no value.
+ */
+static void
+metrics_expected(struct tt_stats *st)
+{
+	struct tt_metric_stats	*m;
+
+	assert_int_equal(tt_stats_metrics(st, &m), 2);
+	assert_str(m[0].name, "http.duration");
+	assert_str(m[0].kind, "histogram");
+	assert_str(m[0].unit, "ms");
+	assert_i64(m[0].points, 2);
+	assert_i64(m[0].last_seen, T0 + 10 * 1000000LL);
+	assert_true(m[0].last == 2.5 && m[0].min == 2.5 && m[0].max == 2.5);
+	assert_int_equal(m[0].nrecent, 1);
+	assert_str(m[1].name, "queue.depth");
+	assert_str(m[1].kind, "sum");
+	assert_str(m[1].unit, "{item}");
+	assert_i64(m[1].points, 4);
+	assert_i64(m[1].last_seen, T0 + 40 * 1000000LL);
+	assert_true(m[1].last == 1 && m[1].min == -2.5 && m[1].max == 9);
+	assert_int_equal(m[1].nrecent, 4);
+	assert_true(m[1].recent[0] == 4 && m[1].recent[1] == -2.5 &&
+	    m[1].recent[2] == 9 && m[1].recent[3] == 1);
+	free(m);
 }
 
 /* Two models give the same snapshots at now. */
@@ -2499,6 +2572,7 @@ models_equal(struct tt_stats *a, struct tt_stats *b, int64_t now)
 	}
 	free(sa);
 	free(sb);
+	metrics_equal(a, b);
 }
 
 /* The privacy rows, one "source field kind grade n" a line, in order. */
@@ -2545,32 +2619,40 @@ static const struct rspec rs1[] = {
 	W_START("e2", "c2", 3),			/* open until rs4 */
 	W_FINISH("e3", "c2", 10, 1, TT_NONE),	/* its start in rs2 */
 	{ TT_SRC_GENERIC, TT_PHASE_FINISH, "bench", "bench run", NULL, "c3",
-	  NULL, 0, 300, 5, NULL, NULL },
+	  NULL, 0, 300, 5, NULL, NULL, NULL },
 	{ TT_SRC_GENERIC, TT_PHASE_START, "bench", "bench idle", NULL, "c3",
-	  NULL, TT_NONE, TT_NONE, 5, NULL, NULL },
+	  NULL, TT_NONE, TT_NONE, 5, NULL, NULL, NULL },
 	SUMMARY("d1", 5, "\"userCount\":3,\"clusterCount\":2"),
 	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", NULL, NULL, "d1", NULL,
-	  TT_NONE, TT_NONE, 6, PII_ID, NULL },
+	  TT_NONE, TT_NONE, 6, PII_ID, NULL, NULL },
+	METRIC("queue.depth", 7, "gauge", "1", ",\"value\":4"),
+	METRIC("queue.depth", 8, "gauge", "1", ",\"value\":-2.5"),
+	METRIC("http.duration", 9, "histogram", "ms",
+	    ",\"count\":4,\"sum\":10"),
 };
 static const struct rspec rs2[] = {
 	W_START("e3", "c2", 4),			/* after its finish */
 	W_FINISH("e1", "c1", 2, 0, 1500),	/* a duplicate */
 	W_START("e1", "c1", 1),			/* a duplicate */
 	{ TT_SRC_DEVPOD, TT_PHASE_FINISH, "devpod_cli", "devpod up", NULL,
-	  "c1", "boom", TT_NONE, TT_NONE, 86400 + 7, NULL, NULL },
+	  "c1", "boom", TT_NONE, TT_NONE, 86400 + 7, NULL, NULL, NULL },
 	SUMMARY("d1", 8, "\"summary\":{\"userCount\":4,\"x\":1.5}"),
 	SUMMARY("d1", 4, "\"userCount\":1"),	/* older: loses */
 	W_FINISH("e4", "c4", 20, 0, -5),	/* timed, nothing added */
 	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Login", NULL, NULL, "d2", NULL,
-	  TT_NONE, TT_NONE, 9, PII_IP, NULL },
+	  TT_NONE, TT_NONE, 9, PII_IP, NULL, NULL },
 	W_START("e5", "c5", -7200),		/* an orphan at RNOW */
+	METRIC("queue.depth", 6, "gauge", "1", ",\"value\":9"), /* older */
+	METRIC("http.duration", 10, "histogram", "ms",
+	    ",\"count\":0,\"sum\":0"),		/* no value */
 };
 static const struct rspec rs3[] = {
 	W_START("e4", "c4", 19),		/* no span: e4 was timed */
 	{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Login", NULL, NULL, "d2", NULL,
-	  TT_NONE, TT_NONE, 9, PII_IP, NULL },
+	  TT_NONE, TT_NONE, 9, PII_IP, NULL, NULL },
 	W_START("e6", "c6", 30),
 	W_FINISH("e6", "c6", 31, 0, TT_NONE),	/* paired in one batch */
+	METRIC("queue.depth", 40, "sum", "{item}", ",\"value\":1"),
 };
 static const struct rspec rs4[] = {
 	W_FINISH("e2", "c2", 20, 0, TT_NONE),	/* a late finish: 17 s */
@@ -2642,6 +2724,7 @@ test_rollup_commits(void **state)
 		assert_i64(c[i].orphans, 0);
 	}
 	free(c);
+	metrics_expected(rfx.ref);
 	rollup_finish();
 }
 
@@ -2679,7 +2762,7 @@ rollup_abort(struct fixture *fx, int writer)
 	memcpy(bad, rs2, sizeof rs2);
 	bad[sizeof rs2 / sizeof rs2[0]] = (struct rspec){ TT_SRC_GENERIC,
 	    TT_PHASE_POINT, "boom", NULL, NULL, "c9", NULL, TT_NONE, TT_NONE,
-	    1, NULL, NULL };
+	    1, NULL, NULL, NULL };
 	RSUBMIT(fx, bad);
 	if (writer) {
 		flush(fx);
@@ -2723,7 +2806,7 @@ unmigrate(const char *path)
 {
 	static const char *const tables[] = { "rollup_cmd", "rollup_hist",
 	    "rollup_open", "rollup_day", "rollup_client", "rollup_summary",
-	    "rollup_privacy", "rollup_meta" };
+	    "rollup_privacy", "rollup_metric", "rollup_meta" };
 	sqlite3		*db;
 	char		 sql[64];
 	size_t		 i;
