@@ -238,7 +238,7 @@ ensure_clients() {
 	    @opentelemetry/sdk-metrics @opentelemetry/exporter-metrics-otlp-http \
 	    @opentelemetry/exporter-metrics-otlp-proto @opentelemetry/exporter-trace-otlp-grpc \
 	    @opentelemetry/exporter-logs-otlp-grpc @opentelemetry/exporter-metrics-otlp-grpc \
-	    @grpc/grpc-js; do
+	    @grpc/grpc-js posthog-js; do
 		if [ ! -f "$CLIENTS/node_modules/$m/package.json" ]; then
 			echo "# installing the npm test clients into tests/clients/node_modules"
 			npm install --no-audit --no-fund --no-package-lock --loglevel=error \
@@ -553,6 +553,19 @@ case_posthogjs_gzipjs() {
 	   "ts":"2026-01-05T12:00:07Z"},
 	  {"source":"posthog","format":"posthog-array","name":"$autocapture","client_id":"it-js-gzipjs-user",
 	   "ts":"2026-01-05T12:00:08Z"}]}'
+}
+
+# posthog-js itself, the browser SDK, running in Node: gzip labelled
+# text/plain on /e/, every request answered 200, each capture stored.
+case_posthogjs_sdk() {
+	local tag=phjs$RANDOM
+	node "$CLIENTS/posthogjs.mjs" "http://$ADDR" --tag "$tag" >"$T/phjs.out" 2>"$T/phjs.err" ||
+	    fail "posthogjs.mjs failed: $(cat "$T/phjs.out" "$T/phjs.err")"
+	check lines "$T/phjs.out" '{"expect":[{"method":"POST","url":"/e/","status":200,"type":"text/plain","head":"1f8b0800"}]}'
+	expect_events '{"where":{"client_id":"'"$tag"'-user"},"count":3,"expect":[
+	  {"source":"posthog","format":"posthog-batch","name":"$identify"},
+	  {"source":"posthog","format":"posthog-batch","name":"'"$tag"'_clicked","raw":{"properties":{"button":"save"}}},
+	  {"source":"posthog","format":"posthog-batch","name":"'"$tag"'_saved","raw":{"properties":{"items":3}}}]}'
 }
 
 case_posthog_v1_curl() {
@@ -1671,6 +1684,7 @@ run_case "Devtron inception 2021 body, no uuid, /batch" case_devtron_inception
 run_case "posthog-js /e/ base64 form body" case_posthogjs_base64
 run_case "posthog-js gzip text/plain by magic bytes (/i/v0/e/)" case_posthogjs_gzip_magic
 run_case "posthog-js ?compression=gzip-js array (/e/)" case_posthogjs_gzipjs
+run_case "posthog-js, the real SDK running in Node (gzip as text/plain on /e/)" case_posthogjs_sdk
 run_case "/i/v1/analytics/events with Bearer" case_posthog_v1_curl
 run_case "every PostHog route replies exactly 200 {\"status\":1}" case_posthog_routes
 run_case "POST /v1/events replies accepted after commit" case_events_reply_committed
