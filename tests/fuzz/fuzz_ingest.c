@@ -19,6 +19,8 @@
  * of the store's deltas since it opened is, every ROLLUP_EVERY inputs and at
  * each reopen, what store_rollup_load() reads from the rollup tables.
  */
+#include <math.h>
+
 #include "fuzz_events.h"
 #include "core/optout.h"
 #include "core/privacy.h"
@@ -50,6 +52,43 @@ static size_t		 ncommitted, nback;
 static struct tt_stats	*live;
 /* Every event since the store opened, as the store's deltas say. */
 static struct tt_stats	*applied;
+
+static int
+same_double(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* The metrics of two models agree. */
+static void
+check_metrics(struct tt_stats *x, struct tt_stats *y)
+{
+	struct tt_metric_stats	*a, *b;
+	size_t			 na, nb, i;
+	int			 k;
+
+	na = tt_stats_metrics(x, &a);
+	nb = tt_stats_metrics(y, &b);
+	FUZZ_CHECK(na == nb, "%zu metrics applied, %zu loaded", na, nb);
+	for (i = 0; i < na; i++) {
+		FUZZ_CHECK(a[i].source == b[i].source &&
+		    strcmp(a[i].name, b[i].name) == 0 &&
+		    strcmp(a[i].kind, b[i].kind) == 0 &&
+		    strcmp(a[i].unit, b[i].unit) == 0 &&
+		    a[i].points == b[i].points &&
+		    a[i].last_seen == b[i].last_seen &&
+		    same_double(a[i].last, b[i].last) &&
+		    same_double(a[i].min, b[i].min) &&
+		    same_double(a[i].max, b[i].max) &&
+		    a[i].nrecent == b[i].nrecent, "metric %s differs from its "
+		    "rollup", a[i].name);
+		for (k = 0; k < a[i].nrecent; k++)
+			FUZZ_CHECK(same_double(a[i].recent[k], b[i].recent[k]),
+			    "metric %s: recent value %d", a[i].name, k);
+	}
+	free(a);
+	free(b);
+}
 
 /* The rollups read back as the deltas said, snapshot for snapshot. */
 static void
@@ -108,6 +147,7 @@ check_rollups(void)
 	free(db);
 	free(sa);
 	free(sb);
+	check_metrics(applied, loaded);
 	tt_stats_free(loaded);
 }
 
@@ -213,7 +253,8 @@ check_stats(struct tt_stats *s, size_t nevents)
 	struct tt_cmd_stats	*c;
 	struct tt_day_stats	*d;
 	struct tt_summary	*m;
-	size_t			 nc, nd, nm, i;
+	struct tt_metric_stats	*x;
+	size_t			 nc, nd, nm, nx, i;
 	int64_t			 events = 0;
 
 	nc = tt_stats_commands(s, 1767225600000000LL, &c);
@@ -255,9 +296,21 @@ check_stats(struct tt_stats *s, size_t nevents)
 	for (i = 0; i < nm; i++)
 		FUZZ_CHECK(m[i].client_id != NULL && (m[i].ncounts == 0 ||
 		    m[i].counts != NULL), "summary %zu incomplete", i);
+	events = 0;
+	nx = tt_stats_metrics(s, &x);
+	for (i = 0; i < nx; i++) {
+		FUZZ_CHECK(x[i].points > 0 && (isnan(x[i].last) ||
+		    (x[i].min <= x[i].last && x[i].last <= x[i].max)),
+		    "metric %s: %lld points, last %g of %g..%g", x[i].name,
+		    (long long)x[i].points, x[i].last, x[i].min, x[i].max);
+		events += x[i].points;
+	}
+	FUZZ_CHECK(events <= (int64_t)nevents, "metrics count %lld points of "
+	    "%zu events", (long long)events, nevents);
 	free(c);
 	free(d);
 	free(m);
+	free(x);
 }
 
 int
