@@ -443,6 +443,33 @@ case_otlp_curl_json() {
 	   "os":"darwin","arch":"arm64","ts":"2026-01-05T12:00:10Z"}]}'
 }
 
+# Every kind of OTLP metric by curl: a point each (the gauge two), and per
+# metric in stats its kind, unit and value (a histogram's or summary's mean).
+case_otlp_metric_kinds() {
+	want_status 200 "$(http POST /v1/metrics -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/otlp_metrics_kinds.json")"
+	expect_events '{"where":{"name":{"$re":"^it\\.m\\."}},"count":6,"expect":[
+	  {"source":"otlp","format":"otlp-metrics-json","name":"it.m.gauge","client_id":"it-metrics-inst",
+	   "ts":"2026-01-05T12:00:00Z","raw":{"kind":"gauge","value":1.5,"attributes":{"disk":"sda"}}},
+	  {"name":"it.m.gauge","raw":{"value":3}},
+	  {"name":"it.m.sum","raw":{"kind":"sum","value":10,"temporality":"cumulative","monotonic":true}},
+	  {"name":"it.m.hist","raw":{"kind":"histogram","count":4,"sum":10,"bucketCounts":[1,3]}},
+	  {"name":"it.m.exph","raw":{"kind":"exponential_histogram","count":2,"sum":9}},
+	  {"name":"it.m.summ","raw":{"kind":"summary","count":5,"sum":20}}]}'
+	stats_json
+	check match "$T/stats.metrics.jsonl" '{"where":{"name":{"$re":"^it\\.m\\."}},"count":5,"expect":[
+	  {"source":"otlp","name":"it.m.exph","kind":"exponential_histogram","unit":"s","points":1,"last":4.5},
+	  {"name":"it.m.gauge","kind":"gauge","unit":"By","points":2,"last":3,"min":1.5,"max":3,
+	   "last_seen":{"$re":"^2026-01-05T12:00:01(\\.0+)?Z$"}},
+	  {"name":"it.m.hist","kind":"histogram","unit":"ms","points":1,"last":2.5},
+	  {"name":"it.m.sum","kind":"sum","unit":"{request}","points":1,"last":10},
+	  {"name":"it.m.summ","kind":"summary","unit":"ms","points":1,"last":4}]}'
+	# and in the text form
+	TZ=UTC "$TELTOP" stats --db "$DB" >"$T/stats.txt" || fail "teltop stats failed"
+	grep -Eq '^otlp +it\.m\.gauge +gauge +By +2 +3 +1\.5 +3  2026-01-05T12:00:01$' "$T/stats.txt" ||
+	    fail "stats text: no gauge row: $(grep -A3 '^Metrics' "$T/stats.txt")"
+}
+
 case_devpod_insert() {
 	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' \
 	    -H 'User-Agent: Go-http-client/1.1' --data-binary @"$FIX/devpod_insert.json")"
@@ -1684,6 +1711,7 @@ run_case "Devtron inception 2021 body, no uuid, /batch" case_devtron_inception
 run_case "posthog-js /e/ base64 form body" case_posthogjs_base64
 run_case "posthog-js gzip text/plain by magic bytes (/i/v0/e/)" case_posthogjs_gzip_magic
 run_case "posthog-js ?compression=gzip-js array (/e/)" case_posthogjs_gzipjs
+run_case "OTLP/JSON metrics of every kind by curl, counted per metric in stats" case_otlp_metric_kinds
 run_case "posthog-js, the real SDK running in Node (gzip as text/plain on /e/)" case_posthogjs_sdk
 run_case "/i/v1/analytics/events with Bearer" case_posthog_v1_curl
 run_case "every PostHog route replies exactly 200 {\"status\":1}" case_posthog_routes
