@@ -104,8 +104,9 @@ test-screen: teltop $(B)/tests/unpack
 test: deps test-unit test-integration test-screen
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,
-# a full disk, another process holding the write lock.  `make test-fault`
-# (part of `make test`) runs all three, the loop FAULT_N times (5); `make
+# a full disk, another process holding the write lock, commits that fail.
+# `make test-fault` (part of `make test`) runs them all, the loop FAULT_N
+# times (5); `make
 # soak` runs the loop alone, SOAK_N times (100).
 FAULT_N	?= 5
 SOAK_N	?= 100

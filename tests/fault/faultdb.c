@@ -8,6 +8,8 @@
  *				writer to finish), prints "locked", holds the
  *				write lock until a line or EOF on stdin, then
  *				rolls back and prints "released"
+ *	faultdb exec DB SQL	runs SQL (a trigger that makes a running
+ *				collector's commits fail, and its removal)
  *
  * Neither creates the database: it must exist.  Exit 1 on any SQLite error,
  * 2 on a usage error.
@@ -71,16 +73,22 @@ main(int argc, char **argv)
 {
 	int	rc;
 
-	if (argc != 3 || (strcmp(argv[1], "check") != 0 &&
-	    strcmp(argv[1], "lock") != 0)) {
-		fprintf(stderr, "usage: faultdb check|lock DB\n");
+	if (!(argc == 3 && (strcmp(argv[1], "check") == 0 ||
+	    strcmp(argv[1], "lock") == 0)) &&
+	    !(argc == 4 && strcmp(argv[1], "exec") == 0)) {
+		fprintf(stderr, "usage: faultdb check|lock DB, "
+		    "faultdb exec DB SQL\n");
 		return 2;
 	}
 	if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK)
 		return die(argv[2]);
 	sqlite3_busy_timeout(db, 10000);
-	rc = strcmp(argv[1], "check") == 0 ? check() : lock();
+	if (argc == 4)
+		rc = sqlite3_exec(db, argv[3], NULL, NULL, NULL) == SQLITE_OK ?
+		    0 : die(argv[3]);
+	else
+		rc = strcmp(argv[1], "check") == 0 ? check() : lock();
 	sqlite3_close(db);
 	return rc;
 }

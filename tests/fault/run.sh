@@ -4,7 +4,7 @@
 # gzip posthog-go batches on /batch/; every acknowledged event recorded),
 # then checked through `teltop events`, PRAGMA integrity_check and restarts.
 #
-#   tests/fault/run.sh [-n N] [--only kill,disk,lock] [PATH/TO/teltop]
+#   tests/fault/run.sh [-n N] [--only kill,disk,lock,commit] [PATH/TO/teltop]
 #
 #   kill	N times: load, SIGKILL at a random moment 50-500 ms into it,
 #		restart on the same database; every acked event stored exactly
@@ -19,6 +19,9 @@
 #		3 s: /healthz answers within 500 ms throughout, events sent
 #		meanwhile are not refused, none is acked before the release,
 #		all are acked and stored after it
+#   commit	every commit fails (a trigger another process wrote): an
+#		OTLP export over gRPC gets 14 UNAVAILABLE, an HTTP body 503,
+#		nothing is stored; once it is gone both are stored
 #
 # The helpers faultload and faultdb are in $FAULT_BIN (default build/fault;
 # `make test-fault` builds them).  Needs bash, curl and node.  Prints
@@ -30,18 +33,19 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 N=${FAULT_N:-5}
-ONLY=kill,disk,lock
+ONLY=kill,disk,lock,commit
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) N=$2; shift 2 ;;
 	--only) ONLY=$2; shift 2 ;;
-	-*) echo "usage: $0 [-n N] [--only kill,disk,lock] [TELTOP]" >&2; exit 2 ;;
+	-*) echo "usage: $0 [-n N] [--only kill,disk,lock,commit] [TELTOP]" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
 TELTOP=${1:-./teltop}
 case $TELTOP in /*) ;; *) TELTOP=$PWD/$TELTOP ;; esac
 FAULT_BIN=${FAULT_BIN:-$root/build/fault}
+CLIENTS=$root/tests/clients
 case $FAULT_BIN in /*) ;; *) FAULT_BIN=$PWD/$FAULT_BIN ;; esac
 LOAD=$FAULT_BIN/faultload
 DBTOOL=$FAULT_BIN/faultdb
@@ -571,6 +575,47 @@ lock_budget() {
 	stop_server "$d/serve.log"
 }
 
+# ---------------------------------------------------------------- commit
+
+# commit_fails: a trigger (written by another process, as a broken disk or
+# schema would) makes every commit of an event fail.  Meanwhile an OTLP
+# export over gRPC gets 14 UNAVAILABLE and an HTTP body 503, nothing is
+# acked or stored; without the trigger the same calls succeed and store.
+commit_fails() {
+	local d=$T/commit gaddr n
+	mkdir -p "$d"
+	start_server "$d/events.db" "$d/serve.log" --otlp-grpc 127.0.0.1:0 || return 1
+	gaddr=$(grep -oE 'OTLP over gRPC on [0-9.]+:[0-9]+' "$d/serve.log" | sed 's/^OTLP over gRPC on //')
+	[ -n "$gaddr" ] || { echo "no gRPC address in the log:"; cat "$d/serve.log"; return 1; }
+	"$DBTOOL" exec "$d/events.db" "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'refused by the fault test'); END" ||
+	    return 1
+	node "$CLIENTS/grpcraw.mjs" "$gaddr" cf-grpc-refused 14 || { echo "gRPC: want 14 UNAVAILABLE"; return 1; }
+	n=$(curl -s -o "$d/http.body" -w '%{http_code}' --max-time 10 -X POST \
+	    --data-binary '{"name":"cf-http-refused"}' "http://$ADDR/v1/events")
+	[ "$n" = 503 ] || { echo "HTTP: status $n, want 503: $(cat "$d/http.body")"; return 1; }
+	"$DBTOOL" exec "$d/events.db" "DROP TRIGGER refuse" || return 1
+	node "$CLIENTS/grpcraw.mjs" "$gaddr" cf-grpc-stored 0 || { echo "gRPC: want 0 OK once commits work"; return 1; }
+	"$TELTOP" events --db "$d/events.db" --format jsonl >"$d/events.jsonl" || return 1
+	grep -q '"cf-grpc-stored"' "$d/events.jsonl" || { echo "the export after the fault is not stored"; return 1; }
+	if grep -q 'cf-[a-z]*-refused' "$d/events.jsonl"; then
+		echo "a refused event was stored:"
+		grep 'cf-[a-z]*-refused' "$d/events.jsonl"
+		return 1
+	fi
+	grep -q 'reason="store"' <(curl -s --max-time 5 "http://$ADDR/metrics") ||
+	    { echo "the failed commits are not counted in /metrics:"; curl -s "http://$ADDR/metrics" | grep -i refused; return 1; }
+	stop_server "$d/serve.log"
+}
+
+commit_cases() {
+	if [ ! -f "$CLIENTS/node_modules/@grpc/grpc-js/package.json" ]; then
+		echo "# installing the npm test clients into tests/clients/node_modules"
+		npm install --no-audit --no-fund --no-package-lock --loglevel=error \
+		    --prefix "$CLIENTS" >"$T/npm.log" 2>&1 || { cat "$T/npm.log"; return 1; }
+	fi
+	run "commit fails: gRPC answers 14 UNAVAILABLE, HTTP 503, nothing stored; after, both store" commit_fails
+}
+
 lock_cases() {
 	run "write lock: another process holds BEGIN IMMEDIATE" lock_take || return
 	lock_hold >"$T/case.log" 2>&1 || { record "write lock: held ${HOLD_S} s, then released" 1 "$T/case.log"; return; }
@@ -595,6 +640,7 @@ done
 case ,$ONLY, in *,kill,*) kill_cases ;; esac
 case ,$ONLY, in *,disk,*) disk_cases ;; esac
 case ,$ONLY, in *,lock,*) lock_cases ;; esac
+case ,$ONLY, in *,commit,*) commit_cases ;; esac
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
