@@ -36,12 +36,7 @@ draw_glyph(const char *utf8s, const char *ascii)
 int
 draw_width(const char *s)
 {
-	int	w = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+	return draw_width_n(s, strlen(s));
 }
 
 /* Bytes of s that fit in width columns (no split UTF-8 sequence). */
@@ -83,11 +78,32 @@ draw_box(int y, int x, int h, int w, enum tui_role role)
 	attrset(A_NORMAL);
 }
 
+/* Columns of s[0..len) without its trailing spaces. */
+static int
+text_width(const char *s, size_t len)
+{
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	return draw_width_n(s, len);
+}
+
+int
+draw_width_n(const char *s, size_t len)
+{
+	size_t	i;
+	int	w = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
 void
 draw_text(int y, int x, int width, enum tui_role role, const char *s)
 {
-	size_t	n;
-	int	w;
+	size_t	n, len;
+	int	w, cut;
 
 	if (x >= COLS || y >= LINES)
 		return;
@@ -97,13 +113,45 @@ draw_text(int y, int x, int width, enum tui_role role, const char *s)
 		return;
 	if (s == NULL)
 		s = "";
+	len = strlen(s);
 	attrset(tui_attr(role));
-	n = fit(s, strlen(s), width);
+	/* what does not fit ends in an ellipsis (trailing blanks do not
+	 * count): never cut without a mark */
+	cut = text_width(s, len) > width;
+	n = fit(s, len, cut ? width - 1 : width);
 	mvaddnstr(y, x, s, (int)n);
-	for (w = draw_width(s) < width ? draw_width(s) : width; w < width;
-	    w++)
+	w = draw_width_n(s, n);
+	if (cut) {
+		addstr(draw_glyph(DRAW_ELLIPSIS, "~"));
+		w++;
+	}
+	for (; w < width; w++)
 		addch(' ');
 	attrset(A_NORMAL);
+}
+
+void
+draw_cell(int y, int *x, int w, enum tui_role role, const char *text)
+{
+	if (w <= 0)
+		return;
+	draw_text(y, *x, w, role, text);
+	draw_text(y, *x + w, 1, role, "");
+	*x += w + 1;
+}
+
+void
+draw_rcell(int y, int *x, int w, enum tui_role role, const char *text)
+{
+	char	buf[256];
+	int	pad;
+
+	if (w <= 0)
+		return;
+	pad = w - draw_width(text != NULL ? text : "");
+	snprintf(buf, sizeof buf, "%*s%s", pad > 0 ? pad : 0, "",
+	    text != NULL ? text : "");
+	draw_cell(y, x, w, role, buf);
 }
 
 void

@@ -16,10 +16,23 @@ void	draw_init(void);
 /* A symbol as the terminal can show it: utf8s if it takes UTF-8, else
  * ascii (both one column wide). */
 const char *draw_glyph(const char *utf8s, const char *ascii);
+#define DRAW_ELLIPSIS	"\u2026"	/* …: where text was cut */
+
 /* Columns text takes (UTF-8 aware, one column per character). */
 int	draw_width(const char *);
-/* Text at (y, x), clipped to width columns and padded with spaces. */
+int	draw_width_n(const char *, size_t);
+/*
+ * Text at (y, x) in width columns, padded with spaces; text that does not
+ * fit is cut and ends in DRAW_ELLIPSIS ("~" without UTF-8).
+ */
 void	draw_text(int y, int x, int width, enum tui_role, const char *);
+/*
+ * A cell of a row: text in w columns at (y, *x), then a blank, and *x
+ * moves past both; nothing for w 0 (a column left out).  draw_rcell puts
+ * the text at the right of its columns (numbers).
+ */
+void	draw_cell(int y, int *x, int w, enum tui_role, const char *);
+void	draw_rcell(int y, int *x, int w, enum tui_role, const char *);
 /* A box h rows by w columns at (y, x): a line border, blank inside. */
 void	draw_box(int y, int x, int h, int w, enum tui_role);
 void	draw_fmt(int y, int x, int width, enum tui_role, const char *, ...)

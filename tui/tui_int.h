@@ -52,6 +52,10 @@ struct stream {
 	int		 history_done;	/* nothing older in the database */
 	char		 filter_text[256];
 	struct tt_filter filter;
+	struct {			/* the widest of the rows, capped */
+		int	 source, name, command, client, out;
+		int	 error;		/* some row has an error */
+	}		 w;
 	int		 rows;		/* body rows at the last draw */
 };
 

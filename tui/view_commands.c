@@ -13,7 +13,7 @@
 #include "tui_int.h"
 
 enum { SORT_NAME, SORT_RUNS, SORT_FAIL, SORT_P95, SORT_LAST, SORT_COUNT };
-static const char *sort_names[] = { "source and command", "runs",
+static const char *sort_names[] = { "source and command", "runs done",
     "failures", "p95", "last seen" };
 
 void
@@ -66,10 +66,10 @@ commands_draw(struct tui *t, int y, int rows)
 {
 	struct commands			*c = &t->commands;
 	const struct tt_cmd_stats	*s;
-	char				 p50[16], p95[16], p99[16], mx[16];
-	char				 last[16];
-	int				 r, w, spark, x;
+	char				 v[8][16];
+	int				 r, w, spark, x, k, sel, last;
 	size_t				 i;
+	enum tui_role			 role;
 
 	commands_free(t);
 	c->n = tt_stats_commands(t->host.stats, tt_now_us(), &c->v);
@@ -80,57 +80,77 @@ commands_draw(struct tui *t, int y, int rows)
 		c->cur = c->n > 0 ? c->n - 1 : 0;
 	c->top = tui_scroll(c->top, c->cur, c->rows);
 
-	/* source 7, command w, then fixed columns, then the sparkline */
-	spark = t->cols >= 100 ? 20 : 6;
-	w = t->cols - (9 + 50 + spark);
+	/*
+	 * source 7, the command as wide as the widest (what is left but a
+	 * sparkline of 6 at most), then the numbers, the time last seen if
+	 * there is room, then the sparkline in the rest (up to TT_RECENT
+	 * durations)
+	 */
+	for (w = 7, i = 0; i < c->n; i++)
+		if (draw_width(c->v[i].command) > w)
+			w = draw_width(c->v[i].command);
+	/* the numbers take 48 columns, LAST 6: it goes first */
+	last = 5;
+	if (8 + w + 1 + 48 + 6 + 6 > t->cols)
+		last = 0;
+	if (8 + w + 1 + 48 + (last > 0 ? 6 : 0) + 6 > t->cols)
+		w = t->cols - (8 + 1 + 48 + 6);
 	if (w < 10)
 		w = 10;
-	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-7s %-*s %5s %4s %5s %5s "
-	    "%5s %5s %3s %4s %-5s %s", "SOURCE", w, "COMMAND", "RUNS", "FAIL",
-	    "P50", "P95", "P99", "MAX", "RUN", "ORPH", "LAST", "RECENT");
+	spark = t->cols - (8 + w + 1 + 48 + (last > 0 ? 6 : 0));
+	if (spark > TT_RECENT)
+		spark = TT_RECENT;
+	x = 0;
+	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, "");
+	draw_cell(y, &x, 7, TUI_ROLE_TITLE, "SOURCE");
+	draw_cell(y, &x, w, TUI_ROLE_TITLE, "COMMAND");
+	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "DONE");
+	draw_rcell(y, &x, 4, TUI_ROLE_TITLE, "FAIL");
+	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "P50");
+	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "P95");
+	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "P99");
+	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "MAX");
+	draw_rcell(y, &x, 7, TUI_ROLE_TITLE, "RUNNING");
+	draw_rcell(y, &x, 4, TUI_ROLE_TITLE, "ORPH");
+	draw_cell(y, &x, last, TUI_ROLE_TITLE, "LAST");
+	draw_cell(y, &x, spark, TUI_ROLE_TITLE, "RECENT");
 	if (c->n == 0)
 		draw_text(y + 2, 2, t->cols - 2, TUI_ROLE_DIM, "No commands "
 		    "yet: they appear when tools report executions.");
 	for (r = 0, i = c->top; r < c->rows && i < c->n; r++, i++) {
 		s = &c->v[i];
-		tui_duration(s->p50_ms, p50, sizeof p50);
-		tui_duration(s->p95_ms, p95, sizeof p95);
-		tui_duration(s->p99_ms, p99, sizeof p99);
-		tui_duration(s->max_ms, mx, sizeof mx);
-		tui_clock(s->last_seen, last, sizeof last);
-		last[5] = '\0';	/* HH:MM */
-		if (i == c->cur) {
-			draw_fmt(y + 1 + r, 0, 9 + w + 50, TUI_ROLE_SELECTED,
-			    "%-7s %-*.*s %5lld %4lld %5s %5s %5s %5s %3lld "
-			    "%4lld %-5s", tt_source_name(s->source), w, w,
-			    s->command, (long long)s->count,
-			    (long long)s->failures, p50, p95, p99, mx,
-			    (long long)s->running, (long long)s->orphans,
-			    last);
-		} else {
-			draw_text(y + 1 + r, 0, 7, tui_source_role(s->source),
-			    tt_source_name(s->source));
-			draw_fmt(y + 1 + r, 8, w, TUI_ROLE_DEFAULT, "%s",
-			    s->command);
-			x = 9 + w;
-			draw_fmt(y + 1 + r, x, 6, TUI_ROLE_DEFAULT, "%5lld",
-			    (long long)s->count);
-			draw_fmt(y + 1 + r, x + 6, 5, s->failures > 0 ?
-			    TUI_ROLE_FAIL : TUI_ROLE_DIM, "%4lld",
-			    (long long)s->failures);
-			draw_fmt(y + 1 + r, x + 11, 24, TUI_ROLE_DEFAULT,
-			    "%5s %5s %5s %5s", p50, p95, p99, mx);
-			draw_fmt(y + 1 + r, x + 35, 4, s->running > 0 ?
-			    TUI_ROLE_WARN : TUI_ROLE_DIM, "%3lld",
-			    (long long)s->running);
-			draw_fmt(y + 1 + r, x + 39, 5, s->orphans > 0 ?
-			    TUI_ROLE_WARN : TUI_ROLE_DIM, "%4lld",
-			    (long long)s->orphans);
-			draw_fmt(y + 1 + r, x + 44, 6, TUI_ROLE_DIM, "%-5s",
-			    last);
-		}
-		draw_spark(y + 1 + r, 9 + w + 50, spark, s->recent,
-		    s->nrecent, TUI_ROLE_SPARK);
+		sel = i == c->cur;
+#define ROLE(role)	(sel ? TUI_ROLE_SELECTED : (role))
+		snprintf(v[0], sizeof v[0], "%lld", (long long)s->count);
+		snprintf(v[1], sizeof v[1], "%lld", (long long)s->failures);
+		tui_duration(s->p50_ms, v[2], sizeof v[2]);
+		tui_duration(s->p95_ms, v[3], sizeof v[3]);
+		tui_duration(s->p99_ms, v[4], sizeof v[4]);
+		tui_duration(s->max_ms, v[5], sizeof v[5]);
+		snprintf(v[6], sizeof v[6], "%lld", (long long)s->running);
+		snprintf(v[7], sizeof v[7], "%lld", (long long)s->orphans);
+		x = 0;
+		if (sel)
+			draw_text(y + 1 + r, 0, t->cols, TUI_ROLE_SELECTED, "");
+		draw_cell(y + 1 + r, &x, 7, ROLE(tui_source_role(s->source)),
+		    tt_source_name(s->source));
+		draw_cell(y + 1 + r, &x, w, ROLE(TUI_ROLE_DEFAULT), s->command);
+		draw_rcell(y + 1 + r, &x, 5, ROLE(TUI_ROLE_DEFAULT), v[0]);
+		draw_rcell(y + 1 + r, &x, 4, ROLE(s->failures > 0 ?
+		    TUI_ROLE_FAIL : TUI_ROLE_DIM), v[1]);
+		for (k = 2; k < 6; k++)
+			draw_rcell(y + 1 + r, &x, 5, ROLE(TUI_ROLE_DEFAULT),
+			    v[k]);
+		role = s->running > 0 ? TUI_ROLE_WARN : TUI_ROLE_DIM;
+		draw_rcell(y + 1 + r, &x, 7, ROLE(role), v[6]);
+		role = s->orphans > 0 ? TUI_ROLE_WARN : TUI_ROLE_DIM;
+		draw_rcell(y + 1 + r, &x, 4, ROLE(role), v[7]);
+		tui_clock(s->last_seen, v[0], sizeof v[0]);
+		v[0][5] = '\0';	/* HH:MM */
+		draw_cell(y + 1 + r, &x, last, ROLE(TUI_ROLE_DIM), v[0]);
+		draw_spark(y + 1 + r, x, spark, s->recent, s->nrecent,
+		    TUI_ROLE_SPARK);
+#undef ROLE
 	}
 	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu commands, "
 	    "sorted by %s; durations are the tools' own or finish minus "

@@ -20,6 +20,8 @@
 #define MARK_UTF8	"\u21c4"	/* ⇄: to the vendor, through teltop */
 #define MARK_ASCII	"C"
 
+static void	widen(struct stream *, const struct tt_event *);
+
 static void
 rows_free(struct tt_event *v, size_t n)
 {
@@ -38,6 +40,7 @@ push(struct stream *s, const struct tt_event *ev)
 		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
 	}
 	tt_event_copy(&s->v[s->n++], ev, 0);
+	widen(s, ev);
 }
 
 /* Drop rows from the top once there are too many. */
@@ -101,6 +104,8 @@ load_older(struct tui *t, int n)
 		}
 		memmove(s->v + p.n, s->v, s->n * sizeof *s->v);
 		memcpy(s->v, p.v, p.n * sizeof *s->v);
+		for (size_t i = 0; i < p.n; i++)
+			widen(s, &s->v[i]);
 		s->n += p.n;
 		s->top += p.n;
 		s->cur += p.n;
@@ -116,6 +121,7 @@ reset_rows(struct tui *t)
 
 	rows_free(s->v, s->n);
 	s->n = s->top = s->cur = 0;
+	memset(&s->w, 0, sizeof s->w);
 	s->history_done = 0;
 	s->follow = 1;
 	s->unseen = 0;
@@ -222,20 +228,24 @@ set_paused(struct tui *t, int on)
 	trim(s);
 }
 
-/* The outcome column: what the event says about how it ended. */
+/*
+ * The outcome column: what the event says about how it ended, in width
+ * columns at most ("exit 127", or "x127" where that does not fit: a number
+ * is never cut).  With width 0: its natural width.
+ */
 static const char *
-outcome(const struct tt_event *ev, char *buf, size_t len,
+outcome(const struct tt_event *ev, char *buf, size_t len, int width,
     enum tui_role *role)
 {
 	*role = TUI_ROLE_DEFAULT;
 	if ((ev->error != NULL && *ev->error != '\0') ||
 	    (ev->exit_code != TT_NONE && ev->exit_code != 0)) {
 		*role = TUI_ROLE_FAIL;
-		if (ev->exit_code != TT_NONE && ev->exit_code != 0)
-			snprintf(buf, len, "exit %lld",
-			    (long long)ev->exit_code);
-		else
-			snprintf(buf, len, "error");
+		if (ev->exit_code == TT_NONE || ev->exit_code == 0)
+			return "error";
+		if (snprintf(buf, len, "exit %lld", (long long)ev->exit_code) >
+		    width && width > 0)
+			snprintf(buf, len, "x%lld", (long long)ev->exit_code);
 		return buf;
 	}
 	if (ev->exit_code == 0 || (ev->phase == TT_PHASE_FINISH &&
@@ -250,76 +260,127 @@ outcome(const struct tt_event *ev, char *buf, size_t len,
 	return "";
 }
 
-/* Column widths for the terminal's width. */
+static int
+max_width(int w, const char *s, int cap)
+{
+	int	n = s != NULL ? draw_width(s) : 0;
+
+	if (n > cap)
+		n = cap;
+	return n > w ? n : w;
+}
+
+/* The rows' natural widths grow with each row (they never shrink until
+ * the rows are read again). */
+static void
+widen(struct stream *s, const struct tt_event *ev)
+{
+	char		buf[32];
+	enum tui_role	role;
+
+	s->w.source = max_width(s->w.source, tt_source_name(ev->source), 16);
+	s->w.name = max_width(s->w.name, ev->name, 48);
+	s->w.command = max_width(s->w.command, ev->command, 60);
+	s->w.client = max_width(s->w.client, ev->client_id, 48);
+	s->w.out = max_width(s->w.out, outcome(ev, buf, sizeof buf, 0,
+	    &role), 24);
+	if (ev->error != NULL && ev->error[0] != '\0')
+		s->w.error = 1;
+}
+
+/* Column widths for the terminal's width; 0: the column is left out. */
 struct cols {
-	int	time, source, mark, name, command, client, dur, out;
+	int	time, source, mark, name, command, client, dur, out, error;
 };
 
+/* Take up to *over columns from *col, down to min. */
+static void
+shrink(int *col, int min, int *over)
+{
+	int	d = *col - min;
+
+	if (*over <= 0 || d <= 0)
+		return;
+	if (d > *over)
+		d = *over;
+	*col -= d;
+	*over -= d;
+}
+
 /*
- * The capture marker's column comes out of the command's share, so that
- * the event and client columns keep the widths they had before it.
+ * From the rows' own widths: time, source, duration and outcome stay
+ * whole; when the rest does not fit, the client shrinks first, then the
+ * command, then the event name (to 12, 14, 14 columns, then to 6, 10,
+ * 10), then the client goes, then the command.
+ * Room left over shows the error text.
  */
 static void
-layout(int width, struct cols *c)
+layout(const struct stream *s, int width, struct cols *c)
 {
-	int	rest;
+	int	over;
 
 	c->time = 8;
-	c->source = 7;
-	c->dur = 7;
-	c->out = 7;
 	c->mark = 1;
-	rest = width - (c->time + c->source + c->dur + c->out + 6);
-	if (rest < 12)
-		rest = 12;	/* narrower than that: the right is cut */
-	c->name = rest * 30 / 100;
-	c->client = rest * 26 / 100;
-	c->command = rest - c->name - c->client - (c->mark + 1);
+	c->dur = 7;
+	c->source = s->w.source > 7 ? s->w.source : 7;
+	c->out = s->w.out > 7 ? s->w.out : 7;
+	c->name = s->w.name > 5 ? s->w.name : 5;
+	c->command = s->w.command > 7 ? s->w.command : 7;
+	c->client = s->w.client > 6 ? s->w.client : 6;
+	c->error = 0;
+	over = c->time + c->source + c->mark + c->name + c->command +
+	    c->client + c->dur + c->out + 7 - width;
+	shrink(&c->client, 12, &over);
+	shrink(&c->command, 14, &over);
+	shrink(&c->name, 14, &over);
+	shrink(&c->client, 6, &over);
+	shrink(&c->command, 10, &over);
+	shrink(&c->name, 10, &over);
+	if (over > 0) {
+		over -= c->client + 1;
+		c->client = 0;
+	}
+	if (over > 0) {
+		over -= c->command + 1;
+		c->command = 0;
+	}
+	shrink(&c->name, 8, &over);
+	if (over < -12 && s->w.error)
+		c->error = -over - 1;
 }
 
 static void
 draw_row(struct tui *t, int y, const struct tt_event *ev, int selected,
     const struct cols *c)
 {
-	char		 clock[16], dur[16], obuf[24];
+	char		 clock[16], dur[16], obuf[32], err[256];
 	const char	*o, *mark;
 	enum tui_role	 orole;
 	int		 x = 0;
 
+#define ROLE(r)	(selected ? TUI_ROLE_SELECTED : (r))
 	tui_clock(ev->received_at, clock, sizeof clock);
 	tui_duration(ev->duration_ms, dur, sizeof dur);
-	o = outcome(ev, obuf, sizeof obuf, &orole);
+	o = outcome(ev, obuf, sizeof obuf, c->out, &orole);
 	mark = ev->capture != NULL ? draw_glyph(MARK_UTF8, MARK_ASCII) : " ";
-	if (selected) {
-		char line[512];
-
-		snprintf(line, sizeof line, "%-*s %-*.*s %s %-*.*s %-*.*s "
-		    "%-*.*s %*s %s", c->time, clock, c->source, c->source,
-		    tt_source_name(ev->source), mark, c->name, c->name,
-		    ev->name != NULL ? ev->name : "", c->command, c->command,
-		    ev->command != NULL ? ev->command : "", c->client,
-		    c->client, ev->client_id != NULL ? ev->client_id : "",
-		    c->dur, dur, o);
-		draw_text(y, 0, t->cols, TUI_ROLE_SELECTED, line);
-		return;
-	}
-	/* each cell keeps the column after it blank */
-	draw_text(y, x, c->time, TUI_ROLE_DIM, clock);
-	x += c->time + 1;
-	draw_text(y, x, c->source, tui_source_role(ev->source),
+	if (selected)
+		draw_text(y, 0, t->cols, TUI_ROLE_SELECTED, "");
+	draw_cell(y, &x, c->time, ROLE(TUI_ROLE_DIM), clock);
+	draw_cell(y, &x, c->source, ROLE(tui_source_role(ev->source)),
 	    tt_source_name(ev->source));
-	x += c->source + 1;
-	draw_text(y, x, c->mark, TUI_ROLE_CAPTURE, mark);
-	x += c->mark + 1;
-	draw_text(y, x, c->name, TUI_ROLE_DEFAULT, ev->name);
-	x += c->name + 1;
-	draw_text(y, x, c->command, TUI_ROLE_DEFAULT, ev->command);
-	x += c->command + 1;
-	draw_text(y, x, c->client, TUI_ROLE_DIM, ev->client_id);
-	x += c->client + 1;
-	draw_fmt(y, x, c->dur, TUI_ROLE_DEFAULT, "%*s", c->dur, dur);
-	x += c->dur + 1;
-	draw_text(y, x, t->cols - x, orole, o);
+	draw_cell(y, &x, c->mark, ROLE(TUI_ROLE_CAPTURE), mark);
+	draw_cell(y, &x, c->name, ROLE(TUI_ROLE_DEFAULT), ev->name);
+	draw_cell(y, &x, c->command, ROLE(TUI_ROLE_DEFAULT), ev->command);
+	draw_cell(y, &x, c->client, ROLE(TUI_ROLE_DIM), ev->client_id);
+	draw_rcell(y, &x, c->dur, ROLE(TUI_ROLE_DEFAULT), dur);
+	draw_cell(y, &x, c->out, ROLE(orole), o);
+	if (c->error > 0 && ev->error != NULL) {
+		/* its first line */
+		snprintf(err, sizeof err, "%.*s", (int)strcspn(ev->error,
+		    "\r\n"), ev->error);
+		draw_text(y, x, c->error, ROLE(TUI_ROLE_FAIL), err);
+	}
+#undef ROLE
 }
 
 static void
@@ -328,15 +389,24 @@ stream_draw(struct tui *t, int y, int rows)
 	struct stream	*s = &t->stream;
 	struct cols	 c;
 	size_t		 i;
-	int		 r, list = rows - 1;
+	int		 r, x = 0, list;
+	char		 status[320];
 
-	layout(t->cols, &c);
+	/* a status line under the rows, unless the window is tiny */
+	list = rows >= 5 ? rows - 2 : rows - 1;
+	layout(s, t->cols, &c);
 	s->rows = list;
-	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-*s %-*s %*s %-*s %-*s "
-	    "%-*s %*s %s", c.time, "TIME", c.source, "SOURCE", c.mark, "",
-	    c.name, "EVENT",
-	    c.command, "COMMAND", c.client, "CLIENT", c.dur, "DUR",
-	    "OUTCOME");
+	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, "");
+	draw_cell(y, &x, c.time, TUI_ROLE_TITLE, "TIME");
+	draw_cell(y, &x, c.source, TUI_ROLE_TITLE, "SOURCE");
+	draw_cell(y, &x, c.mark, TUI_ROLE_TITLE, "");
+	draw_cell(y, &x, c.name, TUI_ROLE_TITLE, "EVENT");
+	draw_cell(y, &x, c.command, TUI_ROLE_TITLE, "COMMAND");
+	draw_cell(y, &x, c.client, TUI_ROLE_TITLE, "CLIENT");
+	draw_rcell(y, &x, c.dur, TUI_ROLE_TITLE, "DUR");
+	draw_cell(y, &x, c.out, TUI_ROLE_TITLE, "OUTCOME");
+	if (c.error > 0)
+		draw_text(y, x, c.error, TUI_ROLE_TITLE, "ERROR");
 	if (s->follow && !s->paused && s->n > 0)
 		s->cur = s->n - 1;
 	/* use the room a taller window gives before scrolling */
@@ -353,12 +423,25 @@ stream_draw(struct tui *t, int y, int rows)
 	}
 	for (r = 0, i = s->top; r < list && i < s->n; r++, i++)
 		draw_row(t, y + 1 + r, &s->v[i], i == s->cur, &c);
-	if (!s->follow && s->unseen > 0)
-		draw_fmt(y + rows - 1, t->cols - 24, 24, TUI_ROLE_WARN,
-		    " %lld new below (G) ", (long long)s->unseen);
-	if (s->filter_text[0] != '\0' && t->prompt == P_NONE)
-		draw_fmt(y + rows - 1, 0, t->cols / 2, TUI_ROLE_PROMPT,
-		    " filter: %s ", s->filter_text);
+	/* the status line, under the rows: the filter, what is below */
+	if (list == rows - 1)
+		return;
+	if (s->filter_text[0] != '\0')
+		snprintf(status, sizeof status, " filter: %s ",
+		    s->filter_text);
+	else
+		snprintf(status, sizeof status, " %zu events%s ", s->n,
+		    s->follow ? ", following" : "");
+	draw_text(y + rows - 1, 0, t->cols, s->filter_text[0] != '\0' ?
+	    TUI_ROLE_PROMPT : TUI_ROLE_DIM, status);
+	if (!s->follow && s->unseen > 0) {
+		snprintf(status, sizeof status, " %lld new below (G) ",
+		    (long long)s->unseen);
+		x = t->cols - draw_width(status);
+		if (x > t->cols / 2)
+			draw_text(y + rows - 1, x, t->cols - x, TUI_ROLE_WARN,
+			    status);
+	}
 }
 
 static int
