@@ -240,6 +240,38 @@ tui_confirm_optout(struct tui *t, const char *source, const char *client,
 
 /* ---- drawing ---- */
 
+/*
+ * The header's first line, made to fit the width: at each step the least
+ * important goes first (the connections, then long labels, the name, the
+ * address); the counts stay.  Where "rejected N" is goes to rej_x0..x1.
+ */
+static void
+header_line(struct tui *t, char *line, size_t len)
+{
+	char	rate[32], rej[40];
+	int	level;
+
+	for (level = 0; level < 5; level++) {
+		snprintf(rate, sizeof rate, level < 2 ? "%.1f ev/s" : "%.1f/s",
+		    t->rate);
+		snprintf(rej, sizeof rej, level < 2 ? "rejected %lld" :
+		    "rej %lld", (long long)t->st.rejected);
+		snprintf(line, len, " %s%s%s%s  ", level < 3 ? "teltop  " : "",
+		    level < 4 ? t->st.listen : "", level < 4 ? "  " : "", rate);
+		if (level == 0)
+			snprintf(line + strlen(line), len - strlen(line),
+			    "conn %d  ", t->st.connections);
+		snprintf(line + strlen(line), len - strlen(line), level < 2 ?
+		    "stored %lld  dropped %lld  " : "st %lld  drop %lld  ",
+		    (long long)t->st.stored, (long long)t->st.dropped);
+		t->rej_x0 = draw_width(line);
+		snprintf(line + strlen(line), len - strlen(line), "%s", rej);
+		t->rej_x1 = draw_width(line);
+		if (t->rej_x1 <= t->cols)
+			return;
+	}
+}
+
 static void
 draw_header(struct tui *t)
 {
@@ -249,14 +281,7 @@ draw_header(struct tui *t)
 	int	x, i;
 	size_t	k;
 
-	snprintf(line, sizeof line, " teltop  %s  %.1f ev/s  conn %d  "
-	    "stored %lld  dropped %lld  ", t->st.listen,
-	    t->rate, t->st.connections, (long long)t->st.stored,
-	    (long long)t->st.dropped);
-	t->rej_x0 = draw_width(line);
-	snprintf(line + strlen(line), sizeof line - strlen(line),
-	    "rejected %lld", (long long)t->st.rejected);
-	t->rej_x1 = draw_width(line);
+	header_line(t, line, sizeof line);
 	draw_text(0, 0, t->cols, TUI_ROLE_HEADER, line);
 	move(1, 0);
 	attrset(tui_attr(TUI_ROLE_TAB));

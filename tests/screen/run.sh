@@ -732,6 +732,33 @@ case_cut_marks() {
 	expect_frame
 }
 
+# The header fits 80 columns with counts of four and three digits: what
+# gives way is the connections, never a count; the rejected count still
+# opens the refusals.
+case_header_fits() {
+	start_ui
+	local body i
+	body=$(node -e 'const a = []; for (let i = 0; i < 1200; i++) a.push({ event: "hf-" + i, client_id: "c1" }); process.stdout.write(JSON.stringify(a))')
+	send "$body" 1200 0
+	body=$(node -e 'const a = [{ event: "hf-ok" }]; for (let i = 0; i < 1500; i++) a.push(i); process.stdout.write(JSON.stringify(a))')
+	post /v1/events "$body" >/dev/null
+	expect_line 1 'stored 1201  dropped 0  rejected 1500$'
+	line 1 | grep -Eq "^ teltop  $ADDR  [0-9]+\\.[0-9] ev/s  stored 1201  dropped 0  rejected 1500$" ||
+	    screen_fail "the header is not the one without connections"
+	expect_frame
+	# wide enough, the connections come back
+	resize 120 30
+	expect_line 1 "^ teltop  $ADDR  [0-9]+\\.[0-9] ev/s  conn [0-9]+  stored 1201  dropped 0  rejected 1500$"
+	# narrower: short labels; the counts stay
+	resize 60 20
+	expect_line 1 "^ teltop  $ADDR  [0-9]+\\.[0-9]/s  st 1201  drop 0  rej 1500$"
+	resize 80 24
+	expect_line 1 'rejected 1500$'
+	i=$(line 1 | awk '{ print index($0, "rejected 1500") }')
+	click "$i" 0
+	expect_screen 'Refused lately'
+}
+
 # Captured rows carry a marker after the source, direct ones do not; the
 # columns stay where they are at 80x24; via= and host~ filter them.
 case_capture_stream() {
@@ -1622,6 +1649,7 @@ run_case "start at 80x24: header with the address, tabs, Stream titles, empty hi
 run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
 run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
+run_case "header: fits 80 columns with big counts; connections give way first, never a count" case_header_fits
 run_case "stream: columns as wide as their content; a cut ends in …, a number never is; the error at 200 columns" case_cut_marks
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
 run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
