@@ -100,6 +100,16 @@ draw_width_n(const char *s, size_t len)
 }
 
 void
+draw_overlay(int y, int x, int h, int w, enum tui_role role)
+{
+	int	r;
+
+	for (r = y; r < y + h && r < LINES; r++)
+		draw_text(r, 0, COLS, TUI_ROLE_DEFAULT, "");
+	draw_box(y, x, h, w, role);
+}
+
+void
 draw_text(int y, int x, int width, enum tui_role role, const char *s)
 {
 	size_t	n, len;

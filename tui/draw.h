@@ -35,6 +35,9 @@ void	draw_cell(int y, int *x, int w, enum tui_role, const char *);
 void	draw_rcell(int y, int *x, int w, enum tui_role, const char *);
 /* A box h rows by w columns at (y, x): a line border, blank inside. */
 void	draw_box(int y, int x, int h, int w, enum tui_role);
+/* A box over the view: its rows are blanked from side to side first, so
+ * nothing of the view shows beside it. */
+void	draw_overlay(int y, int x, int h, int w, enum tui_role);
 void	draw_fmt(int y, int x, int width, enum tui_role, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
 /* A horizontal bar of value/max over width columns. */

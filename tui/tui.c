@@ -342,27 +342,26 @@ static void
 draw_help(struct tui *t)
 {
 	const char	*p = help_text, *nl;
-	int		 w = 76, h = 2, y0, x0, y = 0;
+	int		 w = 78, h = 3, y0, x0, y;
 	char		 line[128];
 
 	for (nl = help_text; (nl = strchr(nl, '\n')) != NULL; nl++)
-		h++;		/* the title and a line each */
-	if (w > t->cols - 2)
-		w = t->cols - 2;
-	if (h > t->rows - 2)
-		h = t->rows - 2;
+		h++;		/* a border each side and a line each */
+	if (w > t->cols)
+		w = t->cols;
+	if (h > t->rows)
+		h = t->rows;
 	y0 = (t->rows - h) / 2;
 	x0 = (t->cols - w) / 2;
-	draw_text(y0, x0, w, TUI_ROLE_HEADER, " teltop keys");
-	for (y = 1; y < h; y++) {
-		line[0] = '\0';
-		if (p != NULL && *p != '\0') {
-			nl = strchr(p, '\n');
-			snprintf(line, sizeof line, " %.*s", nl != NULL ?
-			    (int)(nl - p) : (int)strlen(p), p);
-			p = nl != NULL ? nl + 1 : NULL;
-		}
-		draw_text(y0 + y, x0, w, TUI_ROLE_PROMPT, line);
+	draw_overlay(y0, x0, h, w, TUI_ROLE_PROMPT);
+	draw_text(y0, x0 + 2, draw_width(" teltop keys "), TUI_ROLE_HEADER,
+	    " teltop keys ");
+	for (y = 1; y < h - 1 && p != NULL && *p != '\0'; y++) {
+		nl = strchr(p, '\n');
+		snprintf(line, sizeof line, "%.*s", nl != NULL ?
+		    (int)(nl - p) : (int)strlen(p), p);
+		p = nl != NULL ? nl + 1 : NULL;
+		draw_text(y0 + y, x0 + 2, w - 4, TUI_ROLE_PROMPT, line);
 	}
 }
 
@@ -416,7 +415,7 @@ draw_refusals(struct tui *t)
 	h = t->rows - 4;
 	y0 = 2;
 	x0 = (t->cols - w) / 2;
-	draw_box(y0, x0, h, w, TUI_ROLE_PROMPT);
+	draw_overlay(y0, x0, h, w, TUI_ROLE_PROMPT);
 	snprintf(line, sizeof line, " Refused lately (%lld in all), newest "
 	    "first ", (long long)t->st.rejected);
 	draw_text(y0, x0 + 2, w - 4, TUI_ROLE_HEADER, line);

@@ -430,8 +430,8 @@ stream_draw(struct tui *t, int y, int rows)
 		snprintf(status, sizeof status, " filter: %s ",
 		    s->filter_text);
 	else
-		snprintf(status, sizeof status, " %zu events%s ", s->n,
-		    s->follow ? ", following" : "");
+		snprintf(status, sizeof status, " %zu event%s%s ", s->n,
+		    s->n == 1 ? "" : "s", s->follow ? ", following" : "");
 	draw_text(y + rows - 1, 0, t->cols, s->filter_text[0] != '\0' ?
 	    TUI_ROLE_PROMPT : TUI_ROLE_DIM, status);
 	if (!s->follow && s->unseen > 0) {

@@ -616,6 +616,9 @@ TITLE_METRICS='^SOURCE +METRIC +KIND +UNIT +POINTS +LAST +(MIN +MAX +)?SEEN +REC
 TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily   5 Metrics'
 CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 HELP_TITLE=' teltop keys'	# the overlay's first line
+# its box: the top border with the title, a side of it (UTF-8 or ACS)
+HELP_TOP='(┌─|\+-|lq) teltop keys (─|-|q)+(┐|\+|k)$'
+SIDE='(│|\||x)'
 FOOTER_STREAM='^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$'
 FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
 FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Enter points  s sort|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
@@ -1313,14 +1316,26 @@ case_metrics() {
 
 case_help() {
 	start_ui
+	local i body=
+	for i in $(seq 1 12); do
+		body=$body${body:+,}$(ev werf "werf under-$i" 0 100)
+	done
+	send "[$body]" 12 0
+	expect_screen 'werf under-12 '
 	keys '?'
-	expect_line 5 '^   teltop keys$'
-	screen_has '^ +Views +1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab$'
-	screen_has '^ +Press any key to close\.'
+	expect_line 5 "^ $HELP_TOP"
+	screen_has "^ $SIDE Views +1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab +$SIDE\$"
+	screen_has "^ $SIDE Press any key to close\\. +$SIDE\$"
+	# a border all round, nothing of the view beside it
+	for n in $(seq 6 19); do
+		line "$n" | grep -Eq "^ $SIDE .* $SIDE\$|^ $SIDE +$SIDE\$" || screen_fail "line $n is not inside the box"
+	done
+	line 20 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 20 is not the bottom border"
+	[ "$(count_lines 'werf under-')" -eq 1 ] || screen_fail "rows of the view show beside the box"
 	keys x
 	expect_no_screen 'teltop keys'
 	expect_line 3 "$TITLE_STREAM"
-	screen_has 'No events yet'
+	screen_has 'werf under-5 '
 	# q closes the overlay, it does not quit
 	keys '?'
 	expect_screen 'teltop keys'
@@ -1466,14 +1481,14 @@ case_resize_narrow() {
 case_resize_help() {
 	start_ui
 	keys '?'
-	expect_line 5 '^   teltop keys$'
+	expect_line 5 "^ $HELP_TOP"
 	resize 120 35
-	# centred again: (120 - 76) / 2 columns in, (35 - 15) / 2 lines down
-	expect_line 11 '^ {23}teltop keys$'
+	# centred again: (120 - 78) / 2 columns in, (35 - 16) / 2 lines down
+	expect_line 10 "^ {21}$HELP_TOP"
 	expect_frame
-	screen_has '^ {23}Press any key to close\.'
+	screen_has "^ {21}$SIDE Press any key to close\\."
 	resize 80 24
-	expect_line 5 '^   teltop keys$'
+	expect_line 5 "^ $HELP_TOP"
 	expect_frame
 	keys x
 	expect_no_screen 'teltop keys'
