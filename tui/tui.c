@@ -302,7 +302,7 @@ draw_header(struct tui *t)
 		draw_text(1, x, 10, TUI_ROLE_TAB_ACTIVE, " Detail ");
 		x += 11;
 	}
-	if (t->stream.paused) {
+	if (t->stream.paused && t->view == V_STREAM) {
 		snprintf(line, sizeof line, " PAUSED +%lld ",
 		    (long long)t->stream.arrived);
 		if (x + draw_width(line) <= t->cols)

@@ -935,6 +935,12 @@ case_pause() {
 	stays_absent 'werf held-'
 	screen_has ' werf before-pause '
 	expect_line 1 '  stored 3  '
+	# the badge is the stream's: no other view is paused
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	line 2 | grep -q PAUSED && screen_fail "PAUSED on the Commands view"
+	keys 1
+	expect_line 2 ' PAUSED \+2$'
 	keys p
 	expect_screen ' werf held-two .* exit 1$'
 	screen_has ' werf held-one .* ok$'
