@@ -200,11 +200,12 @@ optout_draw(struct tui *t, int y, int rows)
 	struct optview			*o = &t->opt;
 	const struct tt_optout_entry	*e;
 	const struct row		*rw;
-	char				 since[16], proof[64], label[64];
+	char				 since[16], proof[64], label[320];
+	char				 dropped[24];
 	const char			*sw;
-	enum tui_role			 swrole;
+	enum tui_role			 swrole, role;
 	int64_t				 now = tt_now_us();
-	int				 r, table, x, capv[TT_SRC_COUNT], ncap;
+	int				 r, table, x, capv[TT_SRC_COUNT], ncap, lw;
 	int				 caplines;
 	size_t				 i;
 
@@ -219,9 +220,20 @@ optout_draw(struct tui *t, int y, int rows)
 	}
 	o->body = table - 1;
 	o->top = tui_scroll(o->top, o->cur, o->body);
-	draw_fmt(y, 0, t->cols, TUI_ROLE_TITLE, "%-20s %-7s %-4s %7s  %-26s "
-	    "%s", "SOURCE / CLIENT", "OPT-OUT", "BY", "DROPPED",
-	    "PROOF (from the database)", "TOOL'S OWN SWITCH");
+	/* a client id is never cut (it is copied from here): the label is
+	 * as wide as the widest, the columns after it make way */
+	for (lw = 20, i = 0; i < o->nrows; i++)
+		if (o->rows[i].client != NULL &&
+		    draw_width(o->rows[i].client) + 9 > lw)
+			lw = draw_width(o->rows[i].client) + 9;
+	x = 0;
+	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, "");
+	draw_cell(y, &x, lw, TUI_ROLE_TITLE, "SOURCE / CLIENT");
+	draw_cell(y, &x, 7, TUI_ROLE_TITLE, "OPT-OUT");
+	draw_cell(y, &x, 4, TUI_ROLE_TITLE, "BY");
+	draw_rcell(y, &x, 8, TUI_ROLE_TITLE, "DROPPED");
+	draw_cell(y, &x, 26, TUI_ROLE_TITLE, "PROOF (from the database)");
+	draw_text(y, x, t->cols - x, TUI_ROLE_TITLE, "TOOL'S OWN SWITCH");
 	for (r = 0, i = o->top; r < o->body && i < o->nrows; r++, i++) {
 		rw = &o->rows[i];
 		e = tt_optout_find(&o->reg, rw->source, rw->client);
@@ -231,6 +243,7 @@ optout_draw(struct tui *t, int y, int rows)
 		sw = rw->client == NULL ? switch_summary(o, rw->source,
 		    &swrole) : "";
 		swrole = rw->client == NULL ? swrole : TUI_ROLE_DIM;
+		proof[0] = dropped[0] = '\0';
 		if (e != NULL) {
 			tui_clock(e->since, since, sizeof since);
 			if (e->stored_since == TT_NONE)
@@ -239,32 +252,25 @@ optout_draw(struct tui *t, int y, int rows)
 				snprintf(proof, sizeof proof, "%lld stored "
 				    "since %s", (long long)e->stored_since,
 				    since);
-		}
-		if (i == o->cur) {
-			char	 dropped[24] = "";
-
-			if (e != NULL)
-				snprintf(dropped, sizeof dropped, "%lld",
-				    (long long)(e->dropped + e->pending));
-			draw_fmt(y + 1 + r, 0, t->cols, TUI_ROLE_SELECTED,
-			    "%-20.20s %-7s %-4s %7s  %-26s %s", label,
-			    e != NULL ? "ON" : "off",
-			    e != NULL ? e->set_by : "", dropped,
-			    e != NULL ? proof : "", sw);
-			continue;
-		}
-		draw_text(y + 1 + r, 0, 20, label_role(rw), label);
-		draw_text(y + 1 + r, 21, 7, e != NULL ? TUI_ROLE_OPTOUT_ON :
-		    TUI_ROLE_OPTOUT_OFF, e != NULL ? "ON" : "off");
-		x = 29;
-		if (e != NULL) {
-			draw_fmt(y + 1 + r, x, 12, TUI_ROLE_DEFAULT,
-			    "%-4s %7lld", e->set_by,
+			snprintf(dropped, sizeof dropped, "%lld",
 			    (long long)(e->dropped + e->pending));
-			draw_text(y + 1 + r, x + 14, 26, e->stored_since == 0 ?
-			    TUI_ROLE_OK : TUI_ROLE_FAIL, proof);
 		}
-		draw_text(y + 1 + r, x + 41, t->cols - x - 41, swrole, sw);
+#define ROLE(role)	(i == o->cur ? TUI_ROLE_SELECTED : (role))
+		x = 0;
+		if (i == o->cur)
+			draw_text(y + 1 + r, 0, t->cols, TUI_ROLE_SELECTED, "");
+		draw_cell(y + 1 + r, &x, lw, ROLE(label_role(rw)), label);
+		draw_cell(y + 1 + r, &x, 7, ROLE(e != NULL ?
+		    TUI_ROLE_OPTOUT_ON : TUI_ROLE_OPTOUT_OFF), e != NULL ? "ON" :
+		    "off");
+		draw_cell(y + 1 + r, &x, 4, ROLE(TUI_ROLE_DEFAULT),
+		    e != NULL ? e->set_by : "");
+		draw_rcell(y + 1 + r, &x, 8, ROLE(TUI_ROLE_DEFAULT), dropped);
+		role = e != NULL && e->stored_since == 0 ? TUI_ROLE_OK :
+		    TUI_ROLE_FAIL;
+		draw_cell(y + 1 + r, &x, 26, ROLE(role), proof);
+		draw_text(y + 1 + r, x, t->cols - x, ROLE(swrole), sw);
+#undef ROLE
 	}
 	if (table == rows - 1 || o->nrows == 0)
 		return;

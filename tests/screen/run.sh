@@ -1220,6 +1220,27 @@ case_optout_toggle() {
 	screen_lacks "$tag-(generic|insert|mixed)"
 }
 
+# A client id is never cut in the Opt-out view (it is copied from there),
+# nor in `optout list`: the column is as wide as the longest.
+case_optout_long_client() {
+	local id=0b6f1c2e-3d4a-4b5c-8d9e-0f1a2b3c4d5e-machine
+	start_ui
+	send '{"source":"werf","event":"CommandExited","command":"werf converge","client_id":"'"$id"'","phase":"finish","exit_code":0}' 1 0
+	expect_screen 'werf converge'
+	keys O
+	expect_line -2 "^Opt out werf client $id\\? "
+	keys y
+	expect_line -2 "^$CLOCK opt-out set: werf client $id$"
+	keys 3
+	# at 80 columns the id shows whole; what comes after it makes way
+	expect_line 3 '^SOURCE / CLIENT +OPT-OUT +BY +DROPPED +PRO'
+	expect_screen "^  client $id +ON +ui +0 +0 s"
+	resize 120 30
+	expect_screen "^  client $id +ON +ui +0 +0 stored since $CLOCK"
+	"$TELTOP" optout --db "$D/events.db" list >"$D/optout.txt"
+	grep -Eq "^werf +$id +" "$D/optout.txt" || fail "optout list cuts the client: $(cat "$D/optout.txt")"
+}
+
 case_optout_from_stream() {
 	start_ui
 	send_devpod 'devpod up' dpmachine
@@ -1687,6 +1708,7 @@ run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_op
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
 run_case "opt-out toggled from the UI: ON by ui, dropped counted, proof, nothing stored; back off" case_optout_toggle
 run_case "o / O on a stream row and o in the detail ask to opt that source / client out" case_optout_from_stream
+run_case "opt-out: a long client id shows whole in the view and in optout list" case_optout_long_client
 run_case "daily: today's werf row with counts; Devtron Summary counts" case_daily
 run_case "metrics: per metric its kind, unit, points and values; Enter shows its points" case_metrics
 run_case "help: ? shows the keys; any key (q too) closes it" case_help
