@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,94 @@ parse_shipped(const char *name, struct tui_theme *t)
 	if (tui_theme_parse(text, t, &cause) != 0)
 		fail_msg("themes/%s.theme: %s", name, cause);
 	free(text);
+}
+
+/* ---- contrast (WCAG 2) ---- */
+
+/* The relative luminance of an sRGB colour. */
+static double
+luminance(const int rgb[3])
+{
+	double	c[3], v;
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		v = rgb[i] / 255.0;
+		c[i] = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+	}
+	return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static double
+contrast(const int a[3], const int b[3])
+{
+	double	la = luminance(a), lb = luminance(b);
+
+	return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/*
+ * A role's text and background colours as the terminal shows them: a
+ * default colour is the default role's, and where that is the terminal's
+ * own, xterm's (light grey on black; black on white for the light theme,
+ * which is for light terminals); reverse swaps them.
+ */
+static void
+shown_colours(const struct tui_theme *t, enum tui_role r, int light,
+    int fg[3], int bg[3])
+{
+	const struct tui_style	*s = &t->role[r], *d = &t->role[TUI_ROLE_DEFAULT];
+	int			 f = s->fg, b = s->bg, tmp;
+
+	if (f < 0)
+		f = d->fg;
+	if (b < 0)
+		b = d->bg;
+	if (f < 0)
+		f = light ? 0 : 7;
+	if (b < 0)
+		b = light ? 15 : 0;
+	if (s->attrs & A_REVERSE) {
+		tmp = f;
+		f = b;
+		b = tmp;
+	}
+	rgb_of(f, fg);
+	rgb_of(b, bg);
+}
+
+/*
+ * Every role that draws text reads at 4.5:1 or more against its background
+ * in every coloured theme (the bar and the sparkline are not text).
+ */
+static void
+test_contrast(void **state)
+{
+	struct tui_theme	 t;
+	char			 bad[4096] = "";
+	int			 fg[3], bg[3], r;
+	size_t			 i, n;
+	double			 c;
+
+	(void)state;
+	for (i = 0; i < NCOLOURED; i++) {
+		parse_shipped(coloured[i], &t);
+		for (r = 0; r < TUI_ROLE_COUNT; r++) {
+			if (r == TUI_ROLE_BAR || r == TUI_ROLE_SPARK)
+				continue;
+			shown_colours(&t, (enum tui_role)r,
+			    strcmp(coloured[i], "light") == 0, fg, bg);
+			if ((c = contrast(fg, bg)) >= 4.5)
+				continue;
+			n = strlen(bad);
+			snprintf(bad + n, sizeof bad - n, "\n  %s: %s %.2f:1",
+			    coloured[i], tui_role_name((enum tui_role)r), c);
+			print_error("%s: %s is %.2f:1\n", coloured[i],
+			    tui_role_name((enum tui_role)r), c);
+		}
+	}
+	if (bad[0] != '\0')
+		fail_msg("text below 4.5:1 against its background:%s", bad);
 }
 
 /* Fail unless two themes give every role the same style. */
@@ -1090,12 +1179,12 @@ test_apply_256(void **state)
 	parse_shipped("solarized", &t);
 	tui_theme_apply(&t, 0);
 	role_colours(TUI_ROLE_JSON_KEY, &fg, &bg);
-	assert_int_equal(fg, 32);
+	assert_int_equal(fg, 33);
 	assert_int_equal(bg, 234);
 	role_colours(TUI_ROLE_DEFAULT, &fg, &bg);
 	assert_int_equal(bg, 234);
 	role_colours(TUI_ROLE_HEADER, &fg, &bg);
-	assert_int_equal(bg, 32);
+	assert_int_equal(bg, 33);
 
 	term_close(&term);
 }
@@ -1241,6 +1330,7 @@ main(void)
 		cmocka_unit_test(test_apply_no_color),
 		cmocka_unit_test(test_apply_mono_terminal),
 		cmocka_unit_test(test_apply_8),
+		cmocka_unit_test(test_contrast),
 	};
 
 	unsetenv("NO_COLOR");
