@@ -108,9 +108,9 @@ metrics_draw(struct tui *t, int y, int rows)
 	struct metrics			*c = &t->metrics;
 	const struct tt_metric_stats	*m;
 	char				 last[16], mn[16], mx[16], seen[16];
-	char				 line[512];
+	char				 points[24];
 	int64_t				 sv[TT_RECENT];
-	int				 r, w, spark, wide, fixed, x;
+	int				 r, w, spark, wide, fixed, x, sel;
 	size_t				 i;
 
 	snapshot(t);
@@ -119,66 +119,66 @@ metrics_draw(struct tui *t, int y, int rows)
 		c->cur = c->n > 0 ? c->n - 1 : 0;
 	c->top = tui_scroll(c->top, c->cur, c->rows);
 
-	/* source 7, metric w, kind 9, unit 8, points 7, last 9, [min 9,
-	 * max 9,] seen 5, a space each, then the sparkline */
+	/* source 7, the metric as wide as the widest (what is left but a
+	 * sparkline of 6), kind 9, unit 8, points 7, last 9, [min 9, max 9,]
+	 * seen 5, a space each, then the sparkline in the rest */
 	wide = t->cols >= 110;
-	spark = wide ? 20 : 6;
+	for (w = 6, i = 0; i < c->n; i++)
+		if (draw_width(c->v[i].name) > w)
+			w = draw_width(c->v[i].name);
 	fixed = 8 + 1 + 10 + 9 + 8 + 10 + (wide ? 20 : 0) + 6;
-	w = t->cols - fixed - spark;
+	if (w > t->cols - fixed - 6)
+		w = t->cols - fixed - 6;
 	if (w < 10)
 		w = 10;
-	snprintf(line, sizeof line, "%-7s %-*s %-9s %-8s %7s %9s ", "SOURCE",
-	    w, "METRIC", "KIND", "UNIT", "POINTS", "LAST");
-	if (wide)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "%9s %9s ", "MIN", "MAX");
-	snprintf(line + strlen(line), sizeof line - strlen(line), "%-5s %s",
-	    "SEEN", "RECENT");
-	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, line);
+	spark = t->cols - fixed - w;
+	if (spark > TT_RECENT)
+		spark = TT_RECENT;
+	x = 0;
+	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, "");
+	draw_cell(y, &x, 7, TUI_ROLE_TITLE, "SOURCE");
+	draw_cell(y, &x, w, TUI_ROLE_TITLE, "METRIC");
+	draw_cell(y, &x, 9, TUI_ROLE_TITLE, "KIND");
+	draw_cell(y, &x, 8, TUI_ROLE_TITLE, "UNIT");
+	draw_rcell(y, &x, 7, TUI_ROLE_TITLE, "POINTS");
+	draw_rcell(y, &x, 9, TUI_ROLE_TITLE, "LAST");
+	draw_rcell(y, &x, wide ? 9 : 0, TUI_ROLE_TITLE, "MIN");
+	draw_rcell(y, &x, wide ? 9 : 0, TUI_ROLE_TITLE, "MAX");
+	draw_cell(y, &x, 5, TUI_ROLE_TITLE, "SEEN");
+	draw_cell(y, &x, spark, TUI_ROLE_TITLE, "RECENT");
 	if (c->n == 0)
 		draw_text(y + 2, 2, t->cols - 2, TUI_ROLE_DIM, "No metrics "
 		    "yet: they appear when an OpenTelemetry SDK exports "
 		    "metrics (/v1/metrics, or gRPC).");
 	for (r = 0, i = c->top; r < c->rows && i < c->n; r++, i++) {
 		m = &c->v[i];
+		sel = i == c->cur;
+#define ROLE(role)	(sel ? TUI_ROLE_SELECTED : (role))
 		value_text(m->last, last, sizeof last, 9);
 		value_text(m->min, mn, sizeof mn, 9);
 		value_text(m->max, mx, sizeof mx, 9);
 		tui_clock(m->last_seen, seen, sizeof seen);
 		seen[5] = '\0';	/* HH:MM */
+		snprintf(points, sizeof points, "%lld", (long long)m->points);
 		x = 0;
-		if (i == c->cur) {
-			snprintf(line, sizeof line, "%-7s %-*.*s %-9s %-8.8s "
-			    "%7lld %9s ", tt_source_name(m->source), w, w,
-			    m->name, kind_text(m->kind), m->unit,
-			    (long long)m->points, last);
-			if (wide)
-				snprintf(line + strlen(line), sizeof line -
-				    strlen(line), "%9s %9s ", mn, mx);
-			snprintf(line + strlen(line), sizeof line -
-			    strlen(line), "%-5s", seen);
-			draw_text(y + 1 + r, 0, fixed + w, TUI_ROLE_SELECTED,
-			    line);
-		} else {
-			draw_text(y + 1 + r, 0, 7, tui_source_role(m->source),
-			    tt_source_name(m->source));
-			draw_fmt(y + 1 + r, 8, w, TUI_ROLE_DEFAULT, "%s",
-			    m->name);
-			x = 9 + w;
-			draw_fmt(y + 1 + r, x, 18, TUI_ROLE_DIM, "%-9s %-8.8s",
-			    kind_text(m->kind), m->unit);
-			draw_fmt(y + 1 + r, x + 18, 18, TUI_ROLE_DEFAULT,
-			    " %7lld %9s", (long long)m->points, last);
-			x += 36;
-			if (wide) {
-				draw_fmt(y + 1 + r, x, 20, TUI_ROLE_DEFAULT,
-				    " %9s %9s", mn, mx);
-				x += 20;
-			}
-			draw_fmt(y + 1 + r, x, 6, TUI_ROLE_DIM, " %-5s", seen);
-		}
-		draw_spark(y + 1 + r, fixed + w, spark, sv, spark_values(m, sv),
+		if (sel)
+			draw_text(y + 1 + r, 0, t->cols, TUI_ROLE_SELECTED, "");
+		draw_cell(y + 1 + r, &x, 7, ROLE(tui_source_role(m->source)),
+		    tt_source_name(m->source));
+		draw_cell(y + 1 + r, &x, w, ROLE(TUI_ROLE_DEFAULT), m->name);
+		draw_cell(y + 1 + r, &x, 9, ROLE(TUI_ROLE_DIM),
+		    kind_text(m->kind));
+		draw_cell(y + 1 + r, &x, 8, ROLE(TUI_ROLE_DIM), m->unit);
+		draw_rcell(y + 1 + r, &x, 7, ROLE(TUI_ROLE_DEFAULT), points);
+		draw_rcell(y + 1 + r, &x, 9, ROLE(TUI_ROLE_DEFAULT), last);
+		draw_rcell(y + 1 + r, &x, wide ? 9 : 0, ROLE(TUI_ROLE_DEFAULT),
+		    mn);
+		draw_rcell(y + 1 + r, &x, wide ? 9 : 0, ROLE(TUI_ROLE_DEFAULT),
+		    mx);
+		draw_cell(y + 1 + r, &x, 5, ROLE(TUI_ROLE_DIM), seen);
+		draw_spark(y + 1 + r, x, spark, sv, spark_values(m, sv),
 		    TUI_ROLE_SPARK);
+#undef ROLE
 	}
 	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu metrics, "
 	    "sorted by %s; a histogram's value is its mean", c->n,
