@@ -24,8 +24,8 @@
 #include "cli.h"
 
 static const char usage[] =
-	"teltop events [--db PATH] [--filter EXPR] [--limit N] "
-	"[--format jsonl|csv] [--explain]";
+	"teltop events [--db PATH] [--filter EXPR] [--since WHEN] "
+	"[--until WHEN] [--limit N] [--format jsonl|csv] [--explain]";
 
 enum out_format { OUT_JSONL, OUT_CSV };
 
@@ -303,12 +303,35 @@ print_explained(void *arg, const struct tt_event *ev)
 	return ferror(stdout) ? 1 : 0;
 }
 
+/* expr with "NAME=WHEN" added, WHEN quoted.  Caller frees. */
+static char *
+add_bound(char *expr, const char *name, const char *when)
+{
+	char	*q = xmalloc(2 * strlen(when) + 3), *p = q, *out;
+
+	*p++ = '"';
+	for (; *when != '\0'; when++) {
+		if (*when == '"' || *when == '\\')
+			*p++ = '\\';
+		*p++ = *when;
+	}
+	*p++ = '"';
+	*p = '\0';
+	out = xasprintf("%s%s%s=%s", expr != NULL ? expr : "",
+	    expr != NULL ? " " : "", name, q);
+	free(q);
+	free(expr);
+	return out;
+}
+
 int
 cmd_events(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "explain", no_argument, NULL, 'x' },
@@ -318,8 +341,8 @@ cmd_events(int argc, char **argv)
 	struct tt_filter	 filter;
 	struct store		*st;
 	enum out_format		 fmt = OUT_JSONL;
-	const char		*dbopt = NULL, *fexpr = NULL;
-	char			*cause = NULL, *end;
+	const char		*dbopt = NULL, *since = NULL, *until = NULL;
+	char			*cause = NULL, *end, *fexpr = NULL;
 	long long		 limit = 0;
 	int			 ch, rc, explain = 0;
 
@@ -330,7 +353,14 @@ cmd_events(int argc, char **argv)
 			dbopt = optarg;
 			break;
 		case 'f':
-			fexpr = optarg;
+			free(fexpr);
+			fexpr = xstrdup(optarg);
+			break;
+		case 's':
+			since = optarg;
+			break;
+		case 'u':
+			until = optarg;
 			break;
 		case 'n':
 			limit = strtoll(optarg, &end, 10);
@@ -355,9 +385,16 @@ cmd_events(int argc, char **argv)
 			printf("usage: %s\n\nPrints stored events, oldest "
 			    "first (--limit N: the newest N).\n"
 			    "Filter terms, all of which must hold: "
-			    "source=werf command~converge error!=\n"
-			    "phase=finish client=ID duration_ms>1000 "
-			    "(= equal, != differ, ~ contains, > <).\n"
+			    "source=werf|devpod command~converge\n"
+			    "error!= phase=finish duration_ms>1000 "
+			    "command=\"werf converge\" !client=ID\n"
+			    "pii=red pii.kind=email since=10m "
+			    "until=2026-11-20T10:00 (= equal, != differ,\n"
+			    "~ contains, > < >= <=; a|b one of them, !term "
+			    "its opposite).\n"
+			    "--since and --until WHEN add since=WHEN and "
+			    "until=WHEN: a time ago (30s, 10m, 2h, 7d)\n"
+			    "or a date and time, local without a zone.\n"
 			    "--explain follows each event with its fields, "
 			    "what each means and its privacy grade.\n", usage);
 			return 0;
@@ -369,11 +406,17 @@ cmd_events(int argc, char **argv)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (explain && fmt == OUT_CSV)
 		cli_usage_error(usage, "--explain goes with jsonl");
+	if (since != NULL)
+		fexpr = add_bound(fexpr, "since", since);
+	if (until != NULL)
+		fexpr = add_bound(fexpr, "until", until);
 	if (tt_filter_parse(fexpr, &filter, &cause) != 0) {
-		fprintf(stderr, "teltop: %s\n", cause);
+		fprintf(stderr, "teltop: --filter: %s\n", cause);
 		free(cause);
+		free(fexpr);
 		return 2;
 	}
+	free(fexpr);
 	if ((st = cli_open_existing(dbopt)) == NULL) {
 		tt_filter_free(&filter);
 		return 1;

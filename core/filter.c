@@ -3,6 +3,10 @@
  * parsed terms into SQL for history.
  */
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -10,6 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cJSON.h>
+
+#include "decode.h"
 #include "filter.h"
 #include "xmalloc.h"
 
@@ -120,130 +127,331 @@ severity_name(const char *v)
 	return 0;
 }
 
-/* Parse one "field<op>value" term. */
+/* ---- parsing ---- */
+
+struct lexer {
+	const char	*s;		/* the whole filter */
+	const char	*p;
+	char		**cause;
+};
+
 static int
-parse_term(const char *s, size_t len, struct tt_filter_term *t, char **cause)
+col(const struct lexer *lx, const char *at)
 {
-	size_t		 i;
-	const char	*v;
+	return (int)(at - lx->s) + 1;
+}
+
+static int
+lex_error(struct lexer *lx, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * *cause = what went wrong "at column N", before its hint in parentheses
+ * if it has one: "unexpected '=' at column 8 (quote a value ...)".
+ */
+static int
+lex_error(struct lexer *lx, const char *at, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 what[300];
+	size_t	 n;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	n = strstr(what, " (") != NULL ? (size_t)(strstr(what, " (") - what) :
+	    strlen(what);
+	*lx->cause = xasprintf("%.*s at column %d%s", (int)n, what,
+	    col(lx, at), what + n);
+	return -1;
+}
+
+/* A field name: letters, digits, '_' and '.' (pii.kind). */
+static int
+is_name(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.';
+}
+
+/* The operator at p: its length, or 0. */
+static size_t
+op_at(const char *p, enum tt_filter_op *op)
+{
+	if (p[0] == '!' && p[1] == '=')
+		*op = TT_F_NE;
+	else if (p[0] == '!' && p[1] == '~')
+		*op = TT_F_NHAS;
+	else if (p[0] == '>' && p[1] == '=')
+		*op = TT_F_GE;
+	else if (p[0] == '<' && p[1] == '=')
+		*op = TT_F_LE;
+	else if (p[0] == '=' || p[0] == '~' || p[0] == '>' || p[0] == '<') {
+		*op = p[0] == '=' ? TT_F_EQ : p[0] == '~' ? TT_F_HAS :
+		    p[0] == '>' ? TT_F_GT : TT_F_LT;
+		return 1;
+	} else
+		return 0;
+	return 2;
+}
+
+/*
+ * One value at lx->p: "quoted" (\" and \\ escape) or bare (up to a space
+ * or '|').  Caller frees *out.
+ */
+static int
+lex_value(struct lexer *lx, char **out)
+{
+	const char	*start = lx->p;
+	char		*b = xmalloc(strlen(lx->p) + 1);
+	size_t		 n = 0;
+
+	*out = b;
+	if (*lx->p != '"') {
+		if (*lx->p != '\0' && strchr("=~<>", *lx->p) != NULL)
+			return lex_error(lx, lx->p, "unexpected '%c' (quote a "
+			    "value that starts with it: \"%c...\")", *lx->p,
+			    *lx->p);
+		while (*lx->p != '\0' && !isspace((unsigned char)*lx->p) &&
+		    *lx->p != '|')
+			b[n++] = *lx->p++;
+		b[n] = '\0';
+		return 0;
+	}
+	for (lx->p++; *lx->p != '"'; lx->p++) {
+		if (*lx->p == '\0')
+			return lex_error(lx, start, "the quote is not closed");
+		if (*lx->p == '\\' && (lx->p[1] == '"' || lx->p[1] == '\\'))
+			lx->p++;
+		b[n++] = *lx->p;
+	}
+	b[n] = '\0';
+	lx->p++;
+	if (*lx->p != '\0' && !isspace((unsigned char)*lx->p) &&
+	    *lx->p != '|')
+		return lex_error(lx, lx->p, "unexpected '%c' after a quoted "
+		    "value", *lx->p);
+	return 0;
+}
+
+/* A time ago ("10m") or a date and time (local without a zone) -> µs. */
+static int
+when_parse(const char *v, int64_t now, int64_t *us)
+{
+	struct tm	 tm;
+	const char	*end;
+	char		*e;
+	double		 n;
+	int64_t		 unit;
+	time_t		 t;
+
+	n = strtod(v, &e);
+	if (e != v && isdigit((unsigned char)*v) && e[0] != '\0' &&
+	    e[1] == '\0' && strchr("smhd", e[0]) != NULL && n >= 0 &&
+	    n < 1e6) {
+		unit = e[0] == 's' ? 1000000LL : e[0] == 'm' ? 60000000LL :
+		    e[0] == 'h' ? 3600000000LL : 86400000000LL;
+		*us = now - (int64_t)(n * (double)unit);
+		return 0;
+	}
+	/* with a zone (Z, +hh:mm): RFC 3339 */
+	if (strlen(v) > 10 && (strchr(v + 10, 'Z') != NULL ||
+	    strchr(v + 10, 'z') != NULL || strchr(v + 10, '+') != NULL ||
+	    strchr(v + 10, '-') != NULL))
+		return tt_time_parse(v, us) == TT_TIME_OK ? 0 : -1;
+	memset(&tm, 0, sizeof tm);
+	if ((end = strptime(v, "%Y-%m-%d", &tm)) == NULL)
+		return -1;
+	if (*end == 'T' || *end == ' ') {
+		if ((end = strptime(end + 1, "%H:%M", &tm)) == NULL)
+			return -1;
+		if (*end == ':' && (end = strptime(end + 1, "%S", &tm)) ==
+		    NULL)
+			return -1;
+	}
+	if (*end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return -1;
+	*us = (int64_t)t * 1000000;
+	return 0;
+}
+
+/* Check value v of term t (its field and op set) and set its number. */
+static int
+value_check(struct lexer *lx, const char *at, struct tt_filter_term *t,
+    struct tt_filter_value *v)
+{
+	const char	*f = tt_field_name(t->field);
 	char		*end;
 
-	for (i = 0; i < len; i++)
-		if (strchr("=!~<>", s[i]) != NULL)
-			break;
-	if (i == len || i == 0) {
-		*cause = xasprintf("filter term '%.*s' needs field=value, "
-		    "field!=value, field~text, field>N or field<N", (int)len, s);
-		return -1;
-	}
-	if (field_lookup(s, i, &t->field) != 0) {
-		*cause = xasprintf("unknown filter field '%.*s' (fields: "
-		    "source, name, command, client, phase, error, "
-		    "duration_ms, exit_code, via, host, ...)", (int)i, s);
-		return -1;
-	}
-	v = s + i;
-	if (v[0] == '!' && i + 1 < len && v[1] == '=') {
-		t->op = TT_F_NE;
-		v += 2;
-	} else if (v[0] == '!' && i + 1 < len && v[1] == '~') {
-		t->op = TT_F_NHAS;
-		v += 2;
-	} else if (v[0] == '=') {
-		t->op = TT_F_EQ;
-		v += 1;
-	} else if (v[0] == '~') {
-		t->op = TT_F_HAS;
-		v += 1;
-	} else if ((v[0] == '>' || v[0] == '<') && i + 1 < len &&
-	    v[1] == '=') {
-		t->op = v[0] == '>' ? TT_F_GE : TT_F_LE;
-		v += 2;
-	} else if (v[0] == '>') {
-		t->op = TT_F_GT;
-		v += 1;
-	} else if (v[0] == '<') {
-		t->op = TT_F_LT;
-		v += 1;
-	} else {
-		*cause = xasprintf("bad operator in filter term '%.*s'",
-		    (int)len, s);
-		return -1;
-	}
-	if (t->field == TT_FIELD_VIA && ((t->op != TT_F_EQ &&
-	    t->op != TT_F_NE) || !via_value(v, (size_t)(s + len - v)))) {
-		*cause = xasprintf("'%.*s': via is capture or direct (use "
-		    "via=capture or via=direct)", (int)len, s);
-		return -1;
-	}
-	if (tt_field_numeric(t->field) && (t->op == TT_F_HAS ||
-	    t->op == TT_F_NHAS)) {
-		*cause = xasprintf("'%.*s': %s is a number; use =, !=, > or <",
-		    (int)len, s, tt_field_name(t->field));
-		return -1;
-	}
-	if (!tt_field_numeric(t->field) && (t->op == TT_F_GT ||
-	    t->op == TT_F_LT || t->op == TT_F_GE || t->op == TT_F_LE)) {
-		*cause = xasprintf("'%.*s': > and < compare numbers; %s is "
-		    "text (use = != ~)", (int)len, s, tt_field_name(t->field));
-		return -1;
-	}
-	t->value = xstrndup(v, (size_t)(s + len - v));
-	t->num = 0;
-	if (!utf8_valid(t->value)) {
-		*cause = xasprintf("filter term '%.*s': the value is not "
-		    "UTF-8 text", (int)len, s);
-		free(t->value);
-		return -1;
-	}
-	if (t->op == TT_F_GT || t->op == TT_F_LT || t->op == TT_F_GE ||
-	    t->op == TT_F_LE ||
-	    (tt_field_numeric(t->field) && t->value[0] != '\0')) {
-		errno = 0;
-		if (t->field == TT_FIELD_SEVERITY &&
-		    (t->num = severity_name(t->value)) != 0)
-			return 0;
-		t->num = strtoll(t->value, &end, 10);
-		if (t->value[0] == '\0' || *end != '\0' || errno == ERANGE) {
-			*cause = xasprintf("filter term '%.*s' needs a number",
-			    (int)len, s);
-			free(t->value);
-			return -1;
-		}
-	}
+	if (!utf8_valid(v->text))
+		return lex_error(lx, at, "the value is not UTF-8 text");
+	v->num = 0;
+	if (t->field == TT_FIELD_VIA && !via_value(v->text,
+	    strlen(v->text)))
+		return lex_error(lx, at, "via is capture or direct");
+	if (t->field == TT_FIELD_PII && v->text[0] != '\0' &&
+	    strcmp(v->text, "red") != 0 && strcmp(v->text, "yellow") != 0)
+		return lex_error(lx, at, "pii is red or yellow (pii= : none)");
+	if (!tt_field_numeric(t->field) || (v->text[0] == '\0' &&
+	    (t->op == TT_F_EQ || t->op == TT_F_NE)))
+		return 0;
+	if (t->field == TT_FIELD_SEVERITY &&
+	    (v->num = severity_name(v->text)) != 0)
+		return 0;
+	errno = 0;
+	v->num = strtoll(v->text, &end, 10);
+	if (v->text[0] == '\0' || *end != '\0' || errno == ERANGE)
+		return lex_error(lx, at, "%s needs a number", f);
 	return 0;
+}
+
+/* since=WHEN and until=WHEN: ts>=WHEN and ts<WHEN. */
+static int
+bound_term(struct lexer *lx, const char *at, struct tt_filter_term *t,
+    int until, int64_t now)
+{
+	size_t	i;
+
+	if (t->op != TT_F_EQ)
+		return lex_error(lx, at, "%s takes = (%s=10m, %s=2026-11-20)",
+		    until ? "until" : "since", until ? "until" : "since",
+		    until ? "until" : "since");
+	if (t->nv != 1)
+		return lex_error(lx, at, "%s takes one time",
+		    until ? "until" : "since");
+	t->field = TT_FIELD_TS;
+	t->op = until ? TT_F_LT : TT_F_GE;
+	for (i = 0; i < t->nv; i++)
+		if (when_parse(t->v[i].text, now, &t->v[i].num) != 0)
+			return lex_error(lx, at, "'%s' is neither a time "
+			    "ago nor a date (30s, 10m, 2h, 7d; 2026-11-20, "
+			    "2026-11-20T10:00)", t->v[i].text);
+	return 0;
+}
+
+static void
+term_free(struct tt_filter_term *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nv; i++)
+		free(t->v[i].text);
+	free(t->v);
+	free(t->text);
+	memset(t, 0, sizeof *t);
+}
+
+/* One term at lx->p: [!]field op value[|value...]. */
+static int
+parse_term(struct lexer *lx, struct tt_filter_term *t, int64_t now)
+{
+	const char	*start = lx->p, *name, *at;
+	size_t		 n, len;
+	int		 bound = 0;
+
+	memset(t, 0, sizeof *t);
+	if (*lx->p == '!' && is_name(lx->p[1])) {
+		t->negate = 1;
+		lx->p++;
+	}
+	name = lx->p;
+	while (is_name(*lx->p))
+		lx->p++;
+	len = (size_t)(lx->p - name);
+	if (len == 0)
+		return lex_error(lx, lx->p, *lx->p == '"' ? "a quoted value "
+		    "needs a field first (command=\"werf converge\")" :
+		    "unexpected '%c' (a term is field=value)", *lx->p);
+	if (len == 5 && strncmp(name, "since", 5) == 0)
+		bound = 1;
+	else if (len == 5 && strncmp(name, "until", 5) == 0)
+		bound = 2;
+	else if (field_lookup(name, len, &t->field) != 0)
+		return lex_error(lx, name, "unknown field '%.*s' (fields: "
+		    "source, name, command, client, phase, error, "
+		    "duration_ms, exit_code, via, host, signal, severity, "
+		    "since, until, pii, pii.kind, ...)", (int)len, name);
+	if ((n = op_at(lx->p, &t->op)) == 0 && (*lx->p == '\0' ||
+	    isspace((unsigned char)*lx->p)))
+		return lex_error(lx, lx->p, "'%.*s' needs an operator (= != ~ "
+		    "!~ > < >= <=) and a value", (int)len, name);
+	if (n == 0)
+		return lex_error(lx, lx->p, "unexpected '%c' after '%.*s' "
+		    "(operators: = != ~ !~ > < >= <=)", *lx->p, (int)len, name);
+	at = lx->p;
+	lx->p += n;
+	for (;;) {
+		if (t->nv == TT_FILTER_VALUES_MAX)
+			return lex_error(lx, lx->p, "a term has at most %d "
+			    "values", TT_FILTER_VALUES_MAX);
+		t->v = xrealloc(t->v, (t->nv + 1) * sizeof *t->v);
+		t->v[t->nv].text = NULL;
+		at = lx->p;
+		if (lex_value(lx, &t->v[t->nv++].text) != 0)
+			return -1;
+		if (!bound && value_check(lx, at, t, &t->v[t->nv - 1]) != 0)
+			return -1;
+		if (*lx->p != '|')
+			break;
+		lx->p++;
+	}
+	if (bound && bound_term(lx, name, t, bound == 2, now) != 0)
+		return -1;
+	if (t->field == TT_FIELD_VIA && t->op != TT_F_EQ && t->op != TT_F_NE)
+		return lex_error(lx, name, "via takes = or !=: via is capture "
+		    "or direct");
+	if (t->field == TT_FIELD_PII && t->op != TT_F_EQ && t->op != TT_F_NE)
+		return lex_error(lx, name, "pii takes = or != (pii=red, "
+		    "pii=yellow, pii=)");
+	if (tt_field_numeric(t->field) && (t->op == TT_F_HAS ||
+	    t->op == TT_F_NHAS))
+		return lex_error(lx, name, "%s is a number; use =, !=, > or <",
+		    tt_field_name(t->field));
+	if (!tt_field_numeric(t->field) && (t->op == TT_F_GT ||
+	    t->op == TT_F_LT || t->op == TT_F_GE || t->op == TT_F_LE))
+		return lex_error(lx, name, "> and < compare numbers; %s is "
+		    "text (use = != ~)", tt_field_name(t->field));
+	t->text = xstrndup(start, (size_t)(lx->p - start));
+	return 0;
+}
+
+int
+tt_filter_parse_at(const char *s, int64_t now, struct tt_filter *f,
+    char **cause)
+{
+	struct lexer	lx;
+
+	memset(f, 0, sizeof *f);
+	*cause = NULL;
+	lx.s = lx.p = s != NULL ? s : "";
+	lx.cause = cause;
+	for (;;) {
+		while (isspace((unsigned char)*lx.p))
+			lx.p++;
+		if (*lx.p == '\0')
+			return 0;
+		if (f->n == TT_FILTER_TERMS_MAX) {
+			lex_error(&lx, lx.p, "a filter has at most %d terms",
+			    TT_FILTER_TERMS_MAX);
+			break;
+		}
+		f->terms = xrealloc(f->terms, (f->n + 1) * sizeof *f->terms);
+		if (parse_term(&lx, &f->terms[f->n], now) != 0) {
+			term_free(&f->terms[f->n]);
+			break;
+		}
+		f->n++;
+	}
+	tt_filter_free(f);
+	return -1;
 }
 
 int
 tt_filter_parse(const char *s, struct tt_filter *f, char **cause)
 {
-	const char	*p = s, *start;
-
-	memset(f, 0, sizeof *f);
-	*cause = NULL;
-	while (s != NULL && *p != '\0') {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		start = p;
-		while (*p != '\0' && !isspace((unsigned char)*p))
-			p++;
-		if (f->n == TT_FILTER_TERMS_MAX) {
-			*cause = xasprintf("a filter has at most %d terms",
-			    TT_FILTER_TERMS_MAX);
-			tt_filter_free(f);
-			return -1;
-		}
-		f->terms = xrealloc(f->terms, (f->n + 1) * sizeof *f->terms);
-		if (parse_term(start, (size_t)(p - start), &f->terms[f->n],
-		    cause) != 0) {
-			tt_filter_free(f);
-			return -1;
-		}
-		f->n++;
-	}
-	return 0;
+	return tt_filter_parse_at(s, tt_now_us(), f, cause);
 }
 
 void
@@ -252,10 +460,12 @@ tt_filter_free(struct tt_filter *f)
 	size_t	i;
 
 	for (i = 0; i < f->n; i++)
-		free(f->terms[i].value);
+		term_free(&f->terms[i]);
 	free(f->terms);
 	memset(f, 0, sizeof *f);
 }
+
+/* ---- matching ---- */
 
 /*
  * The string form of a text field of an event, or NULL.  host is read out
@@ -316,6 +526,8 @@ event_num(const struct tt_event *ev, enum tt_field f)
 		return ev->exit_code;
 	case TT_FIELD_SEVERITY:
 		return ev->severity;
+	case TT_FIELD_TS:
+		return ev->ts;
 	default:
 		return TT_NONE;
 	}
@@ -344,72 +556,137 @@ num_cmp(double d, int64_t n)
 }
 
 static int
-term_match(const struct tt_filter_term *t, const struct tt_event *ev)
+num_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
+    const struct tt_event *ev)
+{
+	double	d;
+	int64_t	n;
+	int	empty, c;
+
+	if (t->field == TT_FIELD_DURATION) {
+		/* ms with a fraction: compared exactly */
+		d = ev->duration_ms;
+		empty = d == TT_NONE || isnan(d);
+		c = empty ? 0 : num_cmp(d, v->num);
+	} else {
+		n = event_num(ev, t->field);
+		empty = n == TT_NONE;
+		c = n < v->num ? -1 : n > v->num;
+	}
+	switch (t->op) {
+	case TT_F_EQ:
+		return v->text[0] == '\0' ? empty : !empty && c == 0;
+	case TT_F_NE:
+		return v->text[0] == '\0' ? !empty : empty || c != 0;
+	case TT_F_GT:
+		return !empty && c > 0;
+	case TT_F_LT:
+		return !empty && c < 0;
+	case TT_F_GE:
+		return !empty && c >= 0;
+	case TT_F_LE:
+		return !empty && c <= 0;
+	case TT_F_HAS:
+	case TT_F_NHAS:
+		return 0;
+	}
+	return 0;
+}
+
+static int
+text_match(enum tt_filter_op op, const struct tt_filter_value *v,
+    const char *s)
+{
+	int	empty = s == NULL || *s == '\0';
+
+	switch (op) {
+	case TT_F_EQ:
+		return v->text[0] == '\0' ? empty :
+		    !empty && strcmp(s, v->text) == 0;
+	case TT_F_NE:
+		return v->text[0] == '\0' ? !empty :
+		    empty || strcmp(s, v->text) != 0;
+	case TT_F_HAS:
+		return !empty && strcasestr(s, v->text) != NULL;
+	case TT_F_NHAS:
+		return empty || strcasestr(s, v->text) == NULL;
+	default:
+		return 0;
+	}
+}
+
+int
+tt_field_pii(enum tt_field f)
+{
+	return f == TT_FIELD_PII || f == TT_FIELD_PII_KIND;
+}
+
+/*
+ * pii and pii.kind hold a set (the findings' grades or kinds): = and ~ hold
+ * when one of them does, != and !~ when none does (so != is not = of one);
+ * an empty value with = is the empty set, with != any finding.
+ */
+static int
+set_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
+    const cJSON *findings)
+{
+	const cJSON	*f, *x;
+	enum tt_filter_op op;
+	int		 n = 0, any = 0;
+
+	/* an element that is (or holds) the value */
+	op = t->op == TT_F_NE ? TT_F_EQ : t->op == TT_F_NHAS ? TT_F_HAS :
+	    t->op;
+	cJSON_ArrayForEach(f, findings) {
+		x = cJSON_GetObjectItemCaseSensitive(f, t->field ==
+		    TT_FIELD_PII ? "grade" : "kind");
+		if (!cJSON_IsString(x))
+			continue;
+		n++;
+		if (text_match(op, v, x->valuestring))
+			any = 1;
+	}
+	if (v->text[0] == '\0' && (t->op == TT_F_EQ || t->op == TT_F_NE))
+		return t->op == TT_F_EQ ? n == 0 : n > 0;
+	return t->op == TT_F_NE || t->op == TT_F_NHAS ? !any : any;
+}
+
+/* Does alternative v of t hold for ev? */
+static int
+value_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
+    const struct tt_event *ev, const cJSON *findings)
 {
 	const char	*s;
 	char		*buf;
-	double		 d;
-	int64_t		 n;
-	int		 empty, c, m = 0;
+	int		 m;
 
-	if (tt_field_numeric(t->field)) {
-		if (t->field == TT_FIELD_DURATION) {
-			/* ms with a fraction: compared exactly */
-			d = ev->duration_ms;
-			empty = d == TT_NONE || isnan(d);
-			c = empty ? 0 : num_cmp(d, t->num);
-		} else {
-			n = event_num(ev, t->field);
-			empty = n == TT_NONE;
-			c = n < t->num ? -1 : n > t->num;
-		}
-		switch (t->op) {
-		case TT_F_EQ:
-			return t->value[0] == '\0' ? empty :
-			    !empty && c == 0;
-		case TT_F_NE:
-			return t->value[0] == '\0' ? !empty :
-			    empty || c != 0;
-		case TT_F_GT:
-			return !empty && c > 0;
-		case TT_F_LT:
-			return !empty && c < 0;
-		case TT_F_GE:
-			return !empty && c >= 0;
-		case TT_F_LE:
-			return !empty && c <= 0;
-		case TT_F_HAS:
-		case TT_F_NHAS:
-			return 0;
-		}
-		return 0;
-	}
+	if (tt_field_numeric(t->field))
+		return num_match(t, v, ev);
+	if (tt_field_pii(t->field))
+		return set_match(t, v, findings);
 	s = event_text(ev, t->field, &buf);
-	empty = s == NULL || *s == '\0';
-	switch (t->op) {
-	case TT_F_EQ:
-		m = t->value[0] == '\0' ? empty :
-		    !empty && strcmp(s, t->value) == 0;
-		break;
-	case TT_F_NE:
-		m = t->value[0] == '\0' ? !empty :
-		    empty || strcmp(s, t->value) != 0;
-		break;
-	case TT_F_HAS:
-		m = !empty && strcasestr(s, t->value) != NULL;
-		break;
-	case TT_F_NHAS:
-		m = empty || strcasestr(s, t->value) == NULL;
-		break;
-	case TT_F_GT:
-	case TT_F_LT:
-	case TT_F_GE:
-	case TT_F_LE:
-		m = 0;
-		break;
-	}
+	m = text_match(t->op, v, s);
 	free(buf);
 	return m;
+}
+
+int
+tt_filter_term_match(const struct tt_filter_term *t,
+    const struct tt_event *ev)
+{
+	cJSON	*findings = NULL;
+	int	 all = t->op == TT_F_NE || t->op == TT_F_NHAS, m = all;
+	size_t	 i;
+
+	if (tt_field_pii(t->field) && ev->pii != NULL)
+		findings = cJSON_Parse(ev->pii);
+	for (i = 0; i < t->nv; i++)
+		if (value_match(t, &t->v[i], ev, findings) != all) {
+			m = !all;
+			break;
+		}
+	cJSON_Delete(findings);
+	return t->negate ? !m : m;
 }
 
 int
@@ -418,7 +695,7 @@ tt_filter_match(const struct tt_filter *f, const struct tt_event *ev)
 	size_t	i;
 
 	for (i = 0; i < f->n; i++)
-		if (!term_match(&f->terms[i], ev))
+		if (!tt_filter_term_match(&f->terms[i], ev))
 			return 0;
 	return 1;
 }

@@ -7,6 +7,10 @@
  *   field!~text   does not contain
  *   field>N field<N field>=N field<=N   numeric comparison (duration_ms,
  *                 exit_code, severity, ...)
+ *   field=a|b     one of them (with != and !~: none of them)
+ *   !term         the term's opposite: !source=werf
+ *   "..."         a quoted value, for spaces, '|' and quotes (\" and \\):
+ *                 command="werf converge"
  * Fields: the normalized event's (client is client_id), and two of how it
  * came: via (capture or direct; only = and !=) and host, the host a
  * captured request was meant for (empty for direct events), both read
@@ -14,7 +18,13 @@
  * format (log, metric, trace, or event for the rest: tt_signal_of()).
  * severity is a log record's OTLP severity number; it also takes the
  * names trace, debug, info, warn, error and fatal (1, 5, 9, 13, 17, 21), so
- * that severity>=warn keeps warnings and worse.
+ * that severity>=warn keeps warnings and worse.  ts is the event's time in
+ * µs; since=WHEN and until=WHEN bound it (ts >= and ts <): WHEN is a time
+ * ago (30s, 10m, 2h, 7d) or a date and time, RFC 3339 or local without a
+ * zone (2026-11-20, 2026-11-20T10:00).  pii and pii.kind are the privacy
+ * findings' grades (red, yellow) and kinds (email, ip, ...): pii=red holds
+ * when some finding is red, pii= when there is none, pii.kind!=email when
+ * none is an e-mail address.
  */
 #ifndef TT_FILTER_H
 #define TT_FILTER_H
@@ -43,7 +53,10 @@ enum tt_filter_op {
 	_(VIA, "via", 0) \
 	_(HOST, "host", 0) \
 	_(SIGNAL, "signal", 0) \
-	_(SEVERITY, "severity", 1)
+	_(SEVERITY, "severity", 1) \
+	_(TS, "ts", 1) \
+	_(PII, "pii", 0) \
+	_(PII_KIND, "pii.kind", 0)
 
 enum tt_field {
 #define TT_FIELD_ENUM(id, name, numeric) TT_FIELD_##id,
@@ -52,11 +65,21 @@ enum tt_field {
 	TT_FIELD_COUNT
 };
 
+/* One value of a term; num is its number for a numeric field. */
+struct tt_filter_value {
+	char			*text;
+	int64_t			 num;
+};
+
 struct tt_filter_term {
 	enum tt_field		 field;
 	enum tt_filter_op	 op;
-	char			*value;
-	int64_t			 num;
+	int			 negate;	/* !term */
+	/* the alternatives a|b (at least one): the term holds for one of
+	 * them, or with != and !~ for each */
+	struct tt_filter_value	*v;
+	size_t			 nv;
+	char			*text;		/* the term as written */
 };
 
 struct tt_filter {
@@ -71,11 +94,24 @@ struct tt_filter {
  */
 #define TT_FILTER_TERMS_MAX	256
 
-/* Parse; -1 with *cause (caller frees).  An empty string matches all. */
+/* Alternatives a term may have. */
+#define TT_FILTER_VALUES_MAX	64
+
+/*
+ * Parse; -1 with *cause (caller frees), which says at which column (from
+ * 1) the text is wrong.  An empty string matches all.  now_us is what
+ * since=10m counts back from (0: the clock).
+ */
 int		 tt_filter_parse(const char *, struct tt_filter *, char **cause);
+int		 tt_filter_parse_at(const char *, int64_t now_us,
+		     struct tt_filter *, char **cause);
 void		 tt_filter_free(struct tt_filter *);
 int		 tt_filter_match(const struct tt_filter *,
 		     const struct tt_event *);
+int		 tt_filter_term_match(const struct tt_filter_term *,
+		     const struct tt_event *);
+/* Does the field of a term read the privacy findings (pii, pii.kind)? */
+int		 tt_field_pii(enum tt_field);
 const char	*tt_field_name(enum tt_field);
 int		 tt_field_numeric(enum tt_field);
 

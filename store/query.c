@@ -59,13 +59,16 @@ field_sql(enum tt_field f)
 	}
 }
 
-/* The SQL condition of one filter term; values are bound in order. */
+static struct rowread	*loop_reader(struct store *);
+
+/* The SQL condition of one value of a term; bound in order (bind_terms). */
 static void
-term_sql(char **sql, const struct tt_filter_term *t)
+value_sql(char **sql, const struct tt_filter_term *t,
+    const struct tt_filter_value *v)
 {
 	const char	*col = field_sql(t->field);
 	char		*buf = NULL;
-	int		 empty = t->value[0] == '\0';
+	int		 empty = v->text[0] == '\0';
 
 	switch (t->op) {
 	case TT_F_EQ:
@@ -108,24 +111,116 @@ term_sql(char **sql, const struct tt_filter_term *t)
 	}
 }
 
+/*
+ * The SQL condition of one term: its values joined by OR (AND for != and
+ * !~, "none of them"); !term is NOT of it, where an unknown (NULL) is
+ * false first, as in memory.  The privacy findings are packed ids: a
+ * term on them is matched by core/filter.c itself (teltop_match()).
+ */
+static void
+term_sql(char **sql, const struct tt_filter_term *t)
+{
+	int	all = t->op == TT_F_NE || t->op == TT_F_NHAS;
+	size_t	i;
+
+	if (tt_field_pii(t->field)) {
+		sql_add(sql, "teltop_match(?, pii)");
+		return;
+	}
+	sql_add(sql, t->negate ? "NOT coalesce((" : "(");
+	for (i = 0; i < t->nv; i++) {
+		if (i > 0)
+			sql_add(sql, all ? " AND " : " OR ");
+		value_sql(sql, t, &t->v[i]);
+	}
+	sql_add(sql, t->negate ? "), 0)" : ")");
+}
+
 static void
 bind_terms(sqlite3_stmt *s, const struct tt_filter *f)
 {
 	const struct tt_filter_term	*t;
-	size_t				 i;
+	const struct tt_filter_value	*v;
+	size_t				 i, k;
 	int				 n = 1;
 
 	for (i = 0; f != NULL && i < f->n; i++) {
 		t = &f->terms[i];
-		if ((t->op == TT_F_EQ || t->op == TT_F_NE) &&
-		    t->value[0] == '\0')
+		if (tt_field_pii(t->field)) {
+			sqlite3_bind_text(s, n++, t->text, -1, SQLITE_STATIC);
 			continue;
-		if (tt_field_numeric(t->field) || t->op == TT_F_GT ||
-		    t->op == TT_F_LT || t->op == TT_F_GE || t->op == TT_F_LE)
-			sqlite3_bind_int64(s, n++, t->num);
-		else
-			sqlite3_bind_text(s, n++, t->value, -1, SQLITE_STATIC);
+		}
+		for (k = 0; k < t->nv; k++) {
+			v = &t->v[k];
+			if ((t->op == TT_F_EQ || t->op == TT_F_NE) &&
+			    v->text[0] == '\0')
+				continue;
+			if (tt_field_numeric(t->field) || t->op == TT_F_GT ||
+			    t->op == TT_F_LT || t->op == TT_F_GE ||
+			    t->op == TT_F_LE)
+				sqlite3_bind_int64(s, n++, v->num);
+			else
+				sqlite3_bind_text(s, n++, v->text, -1,
+				    SQLITE_STATIC);
+		}
 	}
+}
+
+static void
+filter_destroy(void *p)
+{
+	tt_filter_free(p);
+	free(p);
+}
+
+/*
+ * SQL teltop_match(TERM, pii): does the filter term (its text, one term)
+ * hold for an event with these findings (packed ids, or JSON text)?  The
+ * parsed term is kept with the statement while SQLite keeps it.
+ */
+static void
+sql_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store	*st = sqlite3_user_data(ctx);
+	struct tt_filter *f = sqlite3_get_auxdata(ctx, 0), *mine = NULL;
+	struct tt_event	 ev;
+	const char	*text;
+	char		*cause = NULL;
+
+	(void)argc;
+	if (f == NULL) {
+		mine = f = xcalloc(1, sizeof *f);
+		text = (const char *)sqlite3_value_text(argv[0]);
+		if (tt_filter_parse(text, f, &cause) != 0 || f->n != 1) {
+			sqlite3_result_error(ctx, cause != NULL ? cause :
+			    "teltop_match: one filter term", -1);
+			free(cause);
+			filter_destroy(f);
+			return;
+		}
+	}
+	tt_event_init(&ev);
+	if (sqlite3_value_type(argv[1]) == SQLITE_BLOB)
+		ev.pii = pack_pii_text(loop_reader(st)->pack,
+		    sqlite3_value_blob(argv[1]),
+		    (size_t)sqlite3_value_bytes(argv[1]));
+	else if (sqlite3_value_type(argv[1]) == SQLITE_TEXT)
+		ev.pii = xstrdup((const char *)sqlite3_value_text(argv[1]));
+	sqlite3_result_int(ctx, tt_filter_term_match(&f->terms[0], &ev));
+	free(ev.pii);
+	if (mine != NULL)	/* after its last use: SQLite may free it now */
+		sqlite3_set_auxdata(ctx, 0, mine, filter_destroy);
+}
+
+int
+store_query_functions(struct store *st, char **cause)
+{
+	if (sqlite3_create_function(st->db, "teltop_match", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, st, sql_match, NULL, NULL) != SQLITE_OK) {
+		*cause = xasprintf("teltop_match: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -699,7 +699,8 @@ store_open(const char *path, char **cause)
 	    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF", cause) != 0 ||
 	    migrate(st, cause) != 0)
 		goto error;
-	if (store_wconn_prepare(&st->wc, cause) != 0)
+	if (store_wconn_prepare(&st->wc, cause) != 0 ||
+	    store_query_functions(st, cause) != 0)
 		goto error;
 	return st;
 error:

@@ -195,6 +195,8 @@ int	store_optout_write(sqlite3 *, const char *source, const char *client,
  */
 char	*store_row_data(struct rowread *, sqlite3_stmt *, int i);
 char	*store_row_pii(struct rowread *, sqlite3_stmt *, int i);
+/* SQL functions the queries use (teltop_match()), on st->db. */
+int	 store_query_functions(struct store *, char **cause);
 /* Forget the body kept (a new snapshot); clear: and the statement. */
 void	 store_rowread_forget(struct rowread *);
 void	 store_rowread_clear(struct rowread *);

@@ -65,6 +65,20 @@ static const char *captures[NROWS] = {
 	[11] = "",
 };
 
+/*
+ * The findings of some rows: packed (tt_privacy_json()'s form), kept as
+ * text (spaced JSON, and text that is not JSON at all).
+ */
+static const char *piis[NROWS] = {
+	[0] = "[{\"field\":\"properties.$ip\",\"kind\":\"ip\",\"grade\":"
+	    "\"red\"},{\"field\":\"distinct_id\",\"kind\":\"install_id\","
+	    "\"grade\":\"yellow\"}]",
+	[3] = "[ {\"field\": \"user\", \"kind\": \"username\", \"grade\": "
+	    "\"yellow\"} ]",
+	[6] = "[{\"field\":\"e\",\"kind\":\"email\",\"grade\":\"red\"}]",
+	[9] = "not json",
+};
+
 static struct store	*st;
 static struct tt_event	 all[NROWS];	/* as read back: ids set */
 static int		 nall;
@@ -80,7 +94,7 @@ keep_all(void *arg, const struct tt_event *ev)
 {
 	(void)arg;
 	FUZZ_CHECK(nall < NROWS, "more rows than stored");
-	tt_event_copy(&all[nall++], ev, 0);
+	tt_event_copy(&all[nall++], ev, 1);	/* with pii */
 	return 0;
 }
 
@@ -115,6 +129,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		ev->exit_code = rows[i].exit_code;
 		ev->duration_ms = rows[i].duration_ms;
 		ev->capture = dup_or_null(captures[i]);
+		ev->pii = dup_or_null(piis[i]);
 		ev->data = xstrdup("{}");
 		ev->data_len = 2;
 	}
@@ -170,7 +185,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "term %zu: field %d", i, (int)f.terms[i].field);
 		FUZZ_CHECK((unsigned)f.terms[i].op <= TT_F_LE,
 		    "term %zu: op %d", i, (int)f.terms[i].op);
-		FUZZ_CHECK(f.terms[i].value != NULL, "term %zu: no value", i);
+		FUZZ_CHECK(f.terms[i].nv >= 1 && f.terms[i].v[0].text != NULL &&
+		    f.terms[i].text != NULL, "term %zu: no value", i);
 	}
 	for (i = 0; i < (size_t)nall; i++)
 		if (tt_filter_match(&f, &all[i]))

@@ -215,26 +215,96 @@ const SCHEMA = {
 	raw: { $not: { $type: 'null' } },
 };
 
-// Our reading of the --filter language: AND of field=value, field!=value,
-// field~substring; "field!=" means the field is neither null nor empty.
-function filterIds(events, expr) {
-	const terms = expr.trim().split(/\s+/).map((t) => {
-		const m = /^([a-z_]+)(!=|=|~)(.*)$/.exec(t);
+// Our reading of the --filter language (written apart from core/filter.c):
+// an AND of [!]field OP value[|value...], values bare or "quoted" (\" \\);
+// = equal, != differ, ~ contains (any case), != and !~ hold for none of the
+// values, the others for one; "field=" is null or empty, "field!=" set; pii
+// and pii.kind are the findings' grades and kinds (a set); since/until take
+// an RFC 3339 time and bound ts.
+function filterTerms(expr) {
+	const terms = [];
+	let i = 0;
+	const die2 = (why) => die(`bad filter ${JSON.stringify(expr)}: ${why} at ${i + 1}`);
+	for (;;) {
+		while (/\s/.test(expr[i] ?? ''))
+			i++;
+		if (i >= expr.length)
+			return terms;
+		let neg = false;
+		if (expr[i] === '!') {
+			neg = true;
+			i++;
+		}
+		const m = /^[a-z_.]+/.exec(expr.slice(i));
 		if (!m)
-			die(`bad filter term ${t}`);
-		return { f: m[1], op: m[2], v: m[3] };
-	});
+			die2('no field');
+		const f = m[0];
+		i += f.length;
+		const o = /^(!=|!~|>=|<=|=|~|>|<)/.exec(expr.slice(i));
+		if (!o)
+			die2('no operator');
+		const op = o[0];
+		i += op.length;
+		const vs = [];
+		for (;;) {
+			let v = '';
+			if (expr[i] === '"') {
+				for (i++; expr[i] !== '"'; i++) {
+					if (i >= expr.length)
+						die2('open quote');
+					if (expr[i] === '\\' && (expr[i + 1] === '"' || expr[i + 1] === '\\'))
+						i++;
+					v += expr[i];
+				}
+				i++;
+			} else
+				for (; i < expr.length && !/[\s|]/.test(expr[i]); i++)
+					v += expr[i];
+			vs.push(v);
+			if (expr[i] !== '|')
+				break;
+			i++;
+		}
+		terms.push({ neg, f, op, vs });
+	}
+}
+
+function filterIds(events, expr) {
+	const terms = filterTerms(expr);
 	const str = (x) => (x === null || x === undefined ? null : String(x));
-	return events.filter((e) => terms.every(({ f, op, v }) => {
-		const x = str(e[f]);
+	const one = (x, op, v) => {
+		const empty = x === null || x === '';
 		if (op === '=')
-			return x === v;
+			return v === '' ? empty : x === v;
+		if (op === '!=')
+			return v === '' ? !empty : x !== v;
 		if (op === '~')
-			return x !== null && x.includes(v);
-		if (v === '')
-			return x !== null && x !== '';
-		return x !== v;
-	})).map((e) => e.id);
+			return !empty && x.toLowerCase().includes(v.toLowerCase());
+		if (op === '!~')
+			return empty || !x.toLowerCase().includes(v.toLowerCase());
+		const a = Number(x), b = Number(v);
+		if (empty)
+			return false;
+		return op === '>' ? a > b : op === '<' ? a < b : op === '>=' ? a >= b : a <= b;
+	};
+	const holds = (e, { f, op, vs }) => {
+		const none = op === '!=' || op === '!~';
+		if (f === 'since' || f === 'until') {
+			const ts = Date.parse(e.ts), at = Date.parse(vs[0]);
+			return f === 'since' ? ts >= at : ts < at;
+		}
+		if (f === 'pii' || f === 'pii.kind') {
+			const set = (e.pii ?? []).map((x) => (f === 'pii' ? x.grade : x.kind));
+			const pos = op === '!=' ? '=' : op === '!~' ? '~' : op;
+			const test = (v) => (v === '' && (op === '=' || op === '!=') ?
+			    (op === '=' ? set.length === 0 : set.length > 0) :
+			    (none ? !set.some((x) => one(x, pos, v)) : set.some((x) => one(x, pos, v))));
+			return none ? vs.every(test) : vs.some(test);
+		}
+		const x = str(e[f === 'client' ? 'client_id' : f]);
+		return none ? vs.every((v) => one(x, op, v)) : vs.some((v) => one(x, op, v));
+	};
+	return events.filter((e) => terms.every((t) => holds(e, t) !== t.neg)).map((e) => e.id);
 }
 
 function parseCsv(text) {

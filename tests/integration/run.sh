@@ -1737,7 +1737,10 @@ run_case "ws: events stored" case_ws_stored
 run_case "/metrics counters rose" case_metrics_rising
 run_case "events jsonl: every field, ids increasing" case_schema
 for expr in 'source=werf' 'source=werf phase=finish' 'command~converge' 'error!=' \
-    'source=devpod name=devpod_cli' 'source!=posthog format~posthog' 'client_id=itdevtronucid001'; do
+    'source=devpod name=devpod_cli' 'source!=posthog format~posthog' 'client_id=itdevtronucid001' \
+    'source=werf|devpod phase=finish' '!source=werf' 'source!=posthog|devtron|werf' \
+    'command="werf converge"' 'command~CONVERGE|build !phase=start' 'pii=yellow|red' 'pii.kind~ID|email' \
+    '!pii=' 'pii=yellow pii.kind!=install_id' 'since=2026-01-05T12:00:00Z until=2026-01-06T00:00:00Z'; do
 	run_case "events --filter '$expr'" case_filter "$expr"
 done
 run_case "events --limit" case_limit

@@ -1004,7 +1004,7 @@ case_filter() {
 	# itself read "filter: bogus=1", so only then are the checks below
 	# about the filter in force)
 	expect_line -1 "$FOOTER_STREAM"
-	expect_line -2 "^filter: unknown filter field 'bogus'"
+	expect_line -2 "^filter: unknown field 'bogus' at column 1 "
 	screen_lacks 'werf hist-'
 	screen_has 'devpod live-devpod'
 	line -3 | grep -Eq '^ filter: source=devpod *$' || screen_fail "the filter bar changed"
@@ -1026,6 +1026,21 @@ case_filter() {
 	screen_has 'werf live-werf'
 	screen_has 'devpod live-devpod'
 	screen_lacks '^ filter: '
+	# quoted values, one of them, the opposite of a term
+	keys /
+	expect_line -1 "$FOOTER_PROMPT"
+	type_text 'command="werf hist-one"|"werf live-werf" !phase=start'
+	keys Enter
+	expect_line -3 '^ filter: command="werf hist-one"\|"werf live-werf" !phase=start *$'
+	expect_no_screen 'werf hist-two'
+	screen_has 'werf hist-one'
+	screen_has 'werf live-werf'
+	screen_lacks 'devpod '
+	# where a filter is wrong
+	keys / C-u
+	type_text 'name="open'
+	keys Enter
+	expect_line -2 '^filter: the quote is not closed at column 6$'
 }
 
 case_detail() {
@@ -1354,10 +1369,10 @@ case_help() {
 	screen_has "^ $SIDE Views +1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab +$SIDE\$"
 	screen_has "^ $SIDE Press any key to close\\. +$SIDE\$"
 	# a border all round, nothing of the view beside it
-	for n in $(seq 6 19); do
+	for n in $(seq 6 18); do
 		line "$n" | grep -Eq "^ $SIDE .* $SIDE\$|^ $SIDE +$SIDE\$" || screen_fail "line $n is not inside the box"
 	done
-	line 20 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 20 is not the bottom border"
+	line 19 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 19 is not the bottom border"
 	[ "$(count_lines 'werf under-')" -eq 1 ] || screen_fail "rows of the view show beside the box"
 	keys x
 	expect_no_screen 'teltop keys'
@@ -1510,8 +1525,8 @@ case_resize_help() {
 	keys '?'
 	expect_line 5 "^ $HELP_TOP"
 	resize 120 35
-	# centred again: (120 - 78) / 2 columns in, (35 - 16) / 2 lines down
-	expect_line 10 "^ {21}$HELP_TOP"
+	# centred again: (120 - 78) / 2 columns in, (35 - 15) / 2 lines down
+	expect_line 11 "^ {21}$HELP_TOP"
 	expect_frame
 	screen_has "^ {21}$SIDE Press any key to close\\."
 	resize 80 24

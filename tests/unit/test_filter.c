@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "event.h"
 #include "filter.h"
@@ -66,8 +67,8 @@ expect_term(const struct tt_filter *f, size_t i, enum tt_field field,
 	assert_true(i < f->n);
 	assert_int_equal(f->terms[i].field, field);
 	assert_int_equal(f->terms[i].op, op);
-	assert_non_null(f->terms[i].value);
-	assert_string_equal(f->terms[i].value, value);
+	assert_non_null(f->terms[i].v[0].text);
+	assert_string_equal(f->terms[i].v[0].text, value);
 }
 
 /* ---- parsing ---- */
@@ -97,27 +98,27 @@ test_parse_ops(void **state)
 
 	parse_ok("duration_ms>1000", &f);
 	expect_term(&f, 0, TT_FIELD_DURATION, TT_F_GT, "1000");
-	assert_int_equal(f.terms[0].num, 1000);
+	assert_int_equal(f.terms[0].v[0].num, 1000);
 	tt_filter_free(&f);
 
 	parse_ok("duration_ms<250", &f);
 	expect_term(&f, 0, TT_FIELD_DURATION, TT_F_LT, "250");
-	assert_int_equal(f.terms[0].num, 250);
+	assert_int_equal(f.terms[0].v[0].num, 250);
 	tt_filter_free(&f);
 
 	parse_ok("exit_code!=0", &f);
 	expect_term(&f, 0, TT_FIELD_EXIT, TT_F_NE, "0");
-	assert_int_equal(f.terms[0].num, 0);
+	assert_int_equal(f.terms[0].v[0].num, 0);
 	tt_filter_free(&f);
 
 	parse_ok("exit_code=-1", &f);
 	expect_term(&f, 0, TT_FIELD_EXIT, TT_F_EQ, "-1");
-	assert_int_equal(f.terms[0].num, -1);
+	assert_int_equal(f.terms[0].v[0].num, -1);
 	tt_filter_free(&f);
 
 	parse_ok("id>42", &f);
 	expect_term(&f, 0, TT_FIELD_ID, TT_F_GT, "42");
-	assert_int_equal(f.terms[0].num, 42);
+	assert_int_equal(f.terms[0].v[0].num, 42);
 	tt_filter_free(&f);
 }
 
@@ -232,7 +233,8 @@ test_parse_fields(void **state)
 	for (i = 0; i < TT_FIELD_COUNT; i++) {
 		snprintf(s, sizeof s, "%s=%s", tt_field_name((enum tt_field)i),
 		    tt_field_numeric((enum tt_field)i) ? "7" :
-		    i == TT_FIELD_VIA ? "capture" : "x");
+		    i == TT_FIELD_VIA ? "capture" : i == TT_FIELD_PII ? "red" :
+		    "x");
 		parse_ok(s, &f);
 		assert_int_equal(f.n, 1);
 		assert_int_equal(f.terms[0].field, i);
@@ -248,6 +250,100 @@ test_parse_fields(void **state)
 	parse_ok("client~AB", &f);
 	expect_term(&f, 0, TT_FIELD_CLIENT, TT_F_HAS, "AB");
 	tt_filter_free(&f);
+}
+
+/* Parse s at a fixed now; it must be accepted. */
+static void
+parse_at(const char *s, int64_t now, struct tt_filter *f)
+{
+	char	*cause = NULL;
+
+	if (tt_filter_parse_at(s, now, f, &cause) != 0)
+		fail_msg("\"%s\" refused: %s", s, cause);
+}
+
+/* s is refused with a cause containing want. */
+static void
+refused_with(const char *s, const char *want)
+{
+	char	*cause = parse_bad(s);
+
+	if (strstr(cause, want) == NULL)
+		fail_msg("\"%s\": cause \"%s\" lacks \"%s\"", s, cause, want);
+	free(cause);
+}
+
+/* Quotes, alternatives, negation, since/until, the findings' fields. */
+static void
+test_parse_grown(void **state)
+{
+	struct tt_filter	 f;
+	const int64_t		 now = 1767225600000000LL;
+	struct tm		 tm;
+
+	(void)state;
+	parse_ok("command=\"werf converge\" name=\"a \\\"q\\\" \\\\ b\"", &f);
+	assert_int_equal(f.n, 2);
+	expect_term(&f, 0, TT_FIELD_COMMAND, TT_F_EQ, "werf converge");
+	expect_term(&f, 1, TT_FIELD_NAME, TT_F_EQ, "a \"q\" \\ b");
+	assert_string_equal(f.terms[0].text, "command=\"werf converge\"");
+	tt_filter_free(&f);
+
+	parse_ok("source=werf|devpod|\"a|b\" !command~up exit_code!=0|1", &f);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(f.terms[0].nv, 3);
+	assert_string_equal(f.terms[0].v[1].text, "devpod");
+	assert_string_equal(f.terms[0].v[2].text, "a|b");
+	assert_false(f.terms[0].negate);
+	assert_true(f.terms[1].negate);
+	expect_term(&f, 1, TT_FIELD_COMMAND, TT_F_HAS, "up");
+	assert_int_equal(f.terms[2].nv, 2);
+	assert_int_equal(f.terms[2].v[1].num, 1);
+	tt_filter_free(&f);
+
+	/* since counts back from now; until a date is local midnight */
+	parse_at("since=10m until=2026-01-02", now, &f);
+	assert_int_equal(f.terms[0].field, TT_FIELD_TS);
+	assert_int_equal(f.terms[0].op, TT_F_GE);
+	assert_true(f.terms[0].v[0].num == now - 600 * 1000000LL);
+	assert_int_equal(f.terms[1].op, TT_F_LT);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = 126;
+	tm.tm_mon = 0;
+	tm.tm_mday = 2;
+	tm.tm_isdst = -1;
+	assert_true(f.terms[1].v[0].num == (int64_t)mktime(&tm) * 1000000);
+	tt_filter_free(&f);
+	parse_at("since=2026-01-01T00:00:01Z until=2026-01-01T10:30", now, &f);
+	assert_true(f.terms[0].v[0].num == now + 1000000);
+	tm.tm_mday = 1;
+	tm.tm_hour = 10;
+	tm.tm_min = 30;
+	tm.tm_isdst = -1;
+	assert_true(f.terms[1].v[0].num == (int64_t)mktime(&tm) * 1000000);
+	tt_filter_free(&f);
+	parse_ok("pii=red|yellow pii.kind!=email pii=", &f);
+	assert_int_equal(f.terms[0].field, TT_FIELD_PII);
+	assert_int_equal(f.terms[1].field, TT_FIELD_PII_KIND);
+	assert_true(tt_field_pii(TT_FIELD_PII_KIND));
+	tt_filter_free(&f);
+
+	/* where the text is wrong, by column */
+	refused_with("source==werf", "unexpected '=' at column 8");
+	refused_with("name=\"open", "the quote is not closed at column 6");
+	refused_with("name=\"a\"b", "unexpected 'b' after a quoted value at "
+	    "column 9");
+	refused_with("source=werf   nme=x", "unknown field 'nme' at column 15");
+	refused_with("source", "needs an operator");
+	refused_with("source werf", "'source' needs an operator");
+	refused_with("name:b=1", "unexpected ':' after 'name' at column 5 (operators");
+	refused_with("\"werf\"", "a quoted value needs a field first");
+	refused_with("since=yesterday", "is neither a time ago nor a date at column");
+	refused_with("since>10m", "since takes =");
+	refused_with("since=1m|2m", "since takes one time");
+	refused_with("pii=green", "pii is red or yellow");
+	refused_with("pii~red", "pii takes = or !=");
+	refused_with("exit_code=1|x", "exit_code needs a number at column 13");
 }
 
 static void
@@ -365,19 +461,19 @@ test_parse_numbers(void **state)
 		free(parse_bad(bad[i]));
 
 	parse_ok("duration_ms>-5", &f);
-	assert_int_equal(f.terms[0].num, -5);
+	assert_int_equal(f.terms[0].v[0].num, -5);
 	tt_filter_free(&f);
 	parse_ok("duration_ms<9000000000", &f);
-	assert_true(f.terms[0].num == 9000000000LL);
+	assert_true(f.terms[0].v[0].num == 9000000000LL);
 	tt_filter_free(&f);
 	parse_ok("duration_ms>=5 exit_code<=2", &f);
 	assert_int_equal(f.terms[0].op, TT_F_GE);
-	assert_int_equal(f.terms[0].num, 5);
+	assert_int_equal(f.terms[0].v[0].num, 5);
 	assert_int_equal(f.terms[1].op, TT_F_LE);
 	tt_filter_free(&f);
 	parse_ok("severity>=Warn severity<=21", &f);
-	assert_int_equal(f.terms[0].num, 13);
-	assert_int_equal(f.terms[1].num, 21);
+	assert_int_equal(f.terms[0].v[0].num, 13);
+	assert_int_equal(f.terms[1].v[0].num, 21);
 	tt_filter_free(&f);
 }
 
@@ -904,6 +1000,7 @@ main(void)
 		cmocka_unit_test(test_parse_too_many_terms),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_field_names),
+		cmocka_unit_test(test_parse_grown),
 		cmocka_unit_test(test_parse_terms),
 		cmocka_unit_test(test_parse_unknown_field),
 		cmocka_unit_test(test_parse_bad_operator),

@@ -781,8 +781,13 @@ add_filter_rows(struct fixture *fx)
 	struct tt_event	*ev;
 
 	tt_batch_init(&b);
-	add(&b, 1, TT_SRC_WERF, TT_PHASE_FINISH, "w1", "converge", NULL, 0,
-	    1500);
+	/* findings: packed (the form tt_privacy_json() writes) or kept as
+	 * text (spaced JSON) */
+	ev = add(&b, 1, TT_SRC_WERF, TT_PHASE_FINISH, "w1", "converge", NULL,
+	    0, 1500);
+	ev->pii = dup_str("[{\"field\":\"properties.$ip\",\"kind\":\"ip\","
+	    "\"grade\":\"red\"},{\"field\":\"distinct_id\",\"kind\":"
+	    "\"install_id\",\"grade\":\"yellow\"}]");
 	add(&b, 2, TT_SRC_WERF, TT_PHASE_FINISH, "w2", "werf Converge --x",
 	    "boom", 1, 999.5);
 	add(&b, 3, TT_SRC_WERF, TT_PHASE_START, "w3", "converge", NULL,
@@ -794,11 +799,15 @@ add_filter_rows(struct fixture *fx)
 	ev = add(&b, 6, TT_SRC_DEVPOD, TT_PHASE_FINISH, "d1", "converge",
 	    "fail", 2, 1000.25);
 	ev->client_id = dup_str("abc");
+	ev->pii = dup_str("[ {\"field\": \"distinct_id\", \"kind\": "
+	    "\"install_id\", \"grade\": \"yellow\"} ]");
 	ev = add(&b, 7, TT_SRC_DEVPOD, TT_PHASE_POINT, "d2", "up", NULL,
 	    TT_NONE, 5);
 	ev->client_id = dup_str("ABC-2");
-	add(&b, 8, TT_SRC_GENERIC, TT_PHASE_FINISH, "g1", "CONVERGE", NULL,
-	    -1, TT_NONE);
+	ev = add(&b, 8, TT_SRC_GENERIC, TT_PHASE_FINISH, "g1", "CONVERGE",
+	    NULL, -1, TT_NONE);
+	ev->pii = dup_str("[{\"field\":\"properties.email\",\"kind\":"
+	    "\"email\",\"grade\":\"red\"}]");
 	submit(fx, &b);
 	flush(fx);
 }
@@ -962,6 +971,18 @@ test_filter_sql(void **state)
 	    "w1 w4");
 	QUERY(fx, "source=devpod command~conv error!=", 0, "d1");
 	QUERY(fx, "source=nope", 0, "");
+	/* the grown language: quotes, alternatives, negation, findings
+	 * (packed and kept as text), time */
+	QUERY(fx, "command=\"werf Converge --x\"", 0, "w2");
+	QUERY(fx, "source=werf|devpod phase=point", 0, "w5 d2");
+	QUERY(fx, "!source=werf|devpod", 0, "g1");
+	QUERY(fx, "pii=red", 0, "w1 g1");
+	QUERY(fx, "pii=yellow", 0, "w1 d1");
+	QUERY(fx, "pii.kind=email|ip", 0, "w1 g1");
+	QUERY(fx, "pii!= pii.kind!=ip", 0, "d1 g1");
+	QUERY(fx, "since=2026-01-01T00:00:00.000006Z", 0, "d1 d2 g1");
+	QUERY(fx, "until=2026-01-01T00:00:00.000003Z ts>1767225600000001", 0,
+	    "w2");
 }
 
 /*
@@ -991,6 +1012,24 @@ test_filter_sql_vs_memory(void **state)
 		"host~LOFT", "host!~loft", "host=", "host!=", "host~",
 		"host!~", "host=a.example", "host~443", "host=443",
 		"via=capture source=devpod host~loft",
+		/* quotes, alternatives, negation */
+		"command=\"werf Converge --x\"", "command=\"converge\"|up",
+		"source=werf|devpod", "source!=werf|devpod", "!source=werf",
+		"!error=boom", "!error=", "!command~conv", "!exit_code>0",
+		"!duration_ms<1000", "!duration_ms=", "name=w1|d1|g1",
+		"command~CONV|up", "command!~conv|build", "!via=capture",
+		"!host~loft", "!host=", "exit_code=1|2", "exit_code!=0|1",
+		"duration_ms>1000|999", "client=abc|\"ABC-2\"",
+		/* findings */
+		"pii=red", "pii=yellow", "pii=", "pii!=", "pii!=red",
+		"pii=red|yellow", "!pii=red", "pii.kind=ip", "pii.kind~MAIL",
+		"pii.kind!=email", "pii.kind=", "pii.kind!~id",
+		"pii.kind=ip|email", "source=werf pii=red",
+		/* time */
+		"since=2026-01-01T00:00:00.000004Z",
+		"until=2026-01-01T00:00:00.000004Z",
+		"ts>1767225600000004", "ts=1767225600000002|1767225600000007",
+		"!ts<1767225600000003",
 	};
 	struct fixture		*fx = *state;
 	struct tt_event		 all[MAX_EVENTS];
