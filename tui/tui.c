@@ -30,17 +30,19 @@ static const struct view_ops *views[V_COUNT] = {
 	[V_DAILY] = &view_daily,
 	[V_METRICS] = &view_metrics,
 	[V_DETAIL] = &view_detail,
+	[V_RUNS] = &view_runs,
 };
 
 static const char help_text[] =
 	"Views      1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab\n"
 	"Move       Up/Down j/k  PgUp/PgDn  g/G first/last  mouse wheel, click\n"
-	"Stream     Enter detail  p pause  / filter  o opt out source\n"
-	"           O opt out client  G follow again\n"
+	"Stream     Enter detail  p pause  / filter  c/C its command/client\n"
+	"           o/O opt out source/client  g/G first/last (follow)\n"
 	"Filter     source=werf|devpod command=\"werf up\" !error= since=10m\n"
 	"           duration_ms>1000 pii=red via=capture (space = AND)\n"
 	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
-	"Commands   s sort (name, runs, failures, p95, last seen)\n"
+	"Commands   Enter its runs  / find  s sort (name, runs, failures, p95)\n"
+	"Runs       Enter the run's events  s slowest first / newest first\n"
 	"Metrics    Enter its points in the stream  s sort\n"
 	"Opt-out    Space toggle the row (asks y/n)\n"
 	"Anywhere   ! what was refused  t next theme  ? this help  q quit\n"
@@ -209,6 +211,17 @@ tui_scroll(size_t top, size_t cur, int rows)
 	return top;
 }
 
+enum view_id
+tui_tab_of(const struct tui *t, enum view_id v)
+{
+	if (v == V_DETAIL)
+		return t->detail.back == V_DETAIL ? V_STREAM :
+		    tui_tab_of(t, t->detail.back);
+	if (v == V_RUNS)
+		return V_COMMANDS;
+	return v;
+}
+
 void
 tui_show(struct tui *t, enum view_id v)
 {
@@ -274,7 +287,7 @@ header_line(struct tui *t, char *line, size_t len)
 static void
 draw_header(struct tui *t)
 {
-	static const char *tabs[V_DETAIL] = { "1 Stream", "2 Commands",
+	static const char *tabs[V_TABS] = { "1 Stream", "2 Commands",
 	    "3 Opt-out", "4 Daily", "5 Metrics" };
 	char	line[512];
 	int	x, i;
@@ -289,17 +302,21 @@ draw_header(struct tui *t)
 	x = 0;
 	for (k = 0; k < sizeof tabs / sizeof tabs[0]; k++) {
 		enum view_id v = (enum view_id)k;
-		int active = t->view == v || (t->view == V_DETAIL &&
-		    t->detail.back == v);
+		int active = tui_tab_of(t, t->view) == v;
 
 		draw_fmt(1, x, draw_width(tabs[k]) + 2, active ?
 		    TUI_ROLE_TAB_ACTIVE : TUI_ROLE_TAB, " %s ", tabs[k]);
 		x += draw_width(tabs[k]) + 3;
 		t->tab_x1[k] = x;
 	}
+	if (t->view == V_RUNS || (t->view == V_DETAIL &&
+	    t->detail.back == V_RUNS)) {
+		draw_text(1, x, 9, TUI_ROLE_TAB_ACTIVE, " Command ");
+		x += 10;
+	}
 	if (t->view == V_DETAIL) {
-		draw_text(1, x, 10, TUI_ROLE_TAB_ACTIVE, " Detail ");
-		x += 11;
+		draw_text(1, x, 8, TUI_ROLE_TAB_ACTIVE, " Detail ");
+		x += 9;
 	}
 	if (t->stream.paused && t->view == V_STREAM) {
 		snprintf(line, sizeof line, " PAUSED +%lld ",
@@ -316,11 +333,14 @@ draw_footer(struct tui *t)
 	char	buf[300];
 
 	if (t->prompt == P_FILTER) {
-		snprintf(buf, sizeof buf, "filter: %s", t->input);
+		snprintf(buf, sizeof buf, "%s: %s", t->prompt_view ==
+		    V_COMMANDS ? "find command" : "filter", t->input);
 		draw_text(t->rows - 2, 0, t->cols, TUI_ROLE_PROMPT, buf);
 		draw_text(t->rows - 1, 0, t->cols, TUI_ROLE_FOOTER,
+		    t->prompt_view == V_COMMANDS ? " Enter apply  Esc cancel  "
+		    "empty shows all   e.g. converge" :
 		    " Enter apply  Esc cancel  empty clears   e.g. "
-		    "source=werf command~converge error!=");
+		    "source=werf|devpod command~converge !error=");
 		move(t->rows - 2, draw_width(buf) < t->cols ? draw_width(buf) :
 		    t->cols - 1);
 		return;
@@ -553,7 +573,16 @@ prompt_key(struct tui *t, int ch)
 	case '\r':
 	case KEY_ENTER:
 		t->input[t->inlen] = '\0';
-		if (stream_set_filter(t, t->input, &cause) != 0) {
+		if (t->prompt_view == V_COMMANDS) {
+			snprintf(t->commands.find, sizeof t->commands.find,
+			    "%s", t->input);
+			t->commands.cur = t->commands.top = 0;
+			if (t->inlen > 0)
+				tui_set_log(t, 0, "commands holding \"%s\"",
+				    t->input);
+			else
+				tui_set_log(t, 0, "every command again");
+		} else if (stream_set_filter(t, t->input, &cause) != 0) {
 			tui_set_log(t, 1, "filter: %s", cause);
 			free(cause);
 		} else if (t->inlen > 0)
@@ -610,7 +639,7 @@ mouse_key(struct tui *t)
 	}
 	if (me.y == 1) {
 		/* the tabs, as the header drew them */
-		for (ch = 0; ch < V_DETAIL; ch++)
+		for (ch = 0; ch < V_TABS; ch++)
 			if (me.x < t->tab_x1[ch]) {
 				tui_show(t, (enum view_id)ch);
 				break;
@@ -671,20 +700,29 @@ key(struct tui *t, int ch)
 		tui_show(t, V_METRICS);
 		break;
 	case '\t':
-		tui_show(t, t->view == V_DETAIL ? t->detail.back :
-		    (enum view_id)((t->view + 1) % V_DETAIL));
+		tui_show(t, t->view >= V_TABS ? (t->view == V_DETAIL ?
+		    t->detail.back : tui_tab_of(t, t->view)) :
+		    (enum view_id)((t->view + 1) % V_TABS));
 		break;
 	case KEY_BTAB:
-		tui_show(t, t->view == V_DETAIL ? t->detail.back :
-		    (enum view_id)((t->view + V_DETAIL - 1) % V_DETAIL));
+		tui_show(t, t->view >= V_TABS ? (t->view == V_DETAIL ?
+		    t->detail.back : tui_tab_of(t, t->view)) :
+		    (enum view_id)((t->view + V_TABS - 1) % V_TABS));
 		break;
 	case 't':
 		next_theme(t);
 		break;
 	case '/':
-		if (t->view == V_STREAM || t->view == V_DETAIL) {
+		if (t->view == V_COMMANDS) {
+			t->prompt = P_FILTER;
+			t->prompt_view = V_COMMANDS;
+			snprintf(t->input, sizeof t->input, "%s",
+			    t->commands.find);
+			t->inlen = strlen(t->input);
+		} else if (t->view == V_STREAM || t->view == V_DETAIL) {
 			tui_show(t, V_STREAM);
 			t->prompt = P_FILTER;
+			t->prompt_view = V_STREAM;
 			snprintf(t->input, sizeof t->input, "%s",
 			    t->stream.filter_text);
 			t->inlen = strlen(t->input);
@@ -802,6 +840,7 @@ tui_destroy(struct tui *t)
 	detail_free(t);
 	commands_free(t);
 	metrics_free(t);
+	runs_free(t);
 	optview_free(t);
 	free(t->confirm_source);
 	free(t->confirm_client);

@@ -20,8 +20,10 @@
 #define HISTORY_PAGE	500	/* rows read from the database at a time */
 #define HELD_MAX	100000	/* events kept while paused */
 
+/* The tabs, then the views opened from them (Detail, a command's runs). */
 enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_METRICS, V_DETAIL,
-	V_COUNT };
+	V_RUNS, V_COUNT };
+#define V_TABS	V_DETAIL
 
 /* Key handling result. */
 #define KEY_UNUSED	0
@@ -61,6 +63,7 @@ struct stream {
 
 struct detail {
 	struct tt_event	 ev;		/* with data */
+	int64_t		 start_id;	/* its start, shown under it; 0 none */
 	int		 have;
 	struct jlines	 lines;
 	size_t		 top;
@@ -73,6 +76,20 @@ struct commands {
 	size_t		 top, cur;
 	int		 sort;
 	int		 rows;
+	char		 find[256];	/* / : commands holding this text */
+};
+
+/* One command's runs (its finishes), opened from Commands. */
+struct runs {
+	enum tt_source	 source;
+	char		*command;
+	struct tt_event	*v;		/* newest first, or slowest */
+	size_t		 n, cap;
+	size_t		 top, cur;
+	int		 slowest;	/* sorted by duration */
+	int		 rows;
+	int		 first_row;	/* the first run's body row */
+	int64_t		 count;		/* the command's runs when loaded */
 };
 
 struct metrics {
@@ -102,6 +119,10 @@ struct daily {
 	size_t		 top;
 	int		 rows;
 	int		 lines;		/* total lines at the last draw */
+	size_t		 cur, ndays;	/* the selected (day, source) row */
+	int		 first;		/* the line of the first of them */
+	char		 day[11];	/* the selected row's day, source */
+	enum tt_source	 source;
 };
 
 enum prompt { P_NONE, P_FILTER, P_CONFIRM };
@@ -124,6 +145,7 @@ struct tui {
 	int			 no_color;
 
 	enum prompt		 prompt;
+	enum view_id		 prompt_view;	/* whose filter P_FILTER sets */
 	char			 input[256];
 	size_t			 inlen;
 	char			 question[256];
@@ -142,13 +164,15 @@ struct tui {
 	struct stream		 stream;
 	struct detail		 detail;
 	struct commands		 commands;
+	struct runs		 runs;
 	struct metrics		 metrics;
 	struct optview		 opt;
 	struct daily		 daily;
 };
 
 extern const struct view_ops	view_stream, view_detail, view_commands,
-				view_optout, view_daily, view_metrics;
+				view_optout, view_daily, view_metrics,
+				view_runs;
 
 void	tui_dirty(struct tui *);
 void	tui_set_log(struct tui *, int error, const char *, ...)
@@ -157,6 +181,12 @@ void	tui_set_log(struct tui *, int error, const char *, ...)
 void	tui_confirm_optout(struct tui *, const char *source,
 	    const char *client, int enable);
 void	tui_open_detail(struct tui *, int64_t id);
+/* The detail of a run's finish, with its start (0: none) under it. */
+void	tui_open_run(struct tui *, int64_t finish_id, int64_t start_id);
+/* A command's runs (view_runs.c). */
+void	tui_open_command(struct tui *, enum tt_source, const char *command);
+/* The tab a view belongs to (Detail: the one it was opened from). */
+enum view_id tui_tab_of(const struct tui *, enum view_id);
 void	tui_show(struct tui *, enum view_id);
 /* Move a cursor: returns the new index within [0, n). */
 size_t	tui_move(size_t cur, int ch, size_t n, int page);
@@ -184,5 +214,7 @@ void	detail_free(struct tui *);
 void	commands_free(struct tui *);
 /* view_metrics.c */
 void	metrics_free(struct tui *);
+/* view_runs.c */
+void	runs_free(struct tui *);
 
 #endif

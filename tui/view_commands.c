@@ -61,6 +61,25 @@ cmp(const void *a, const void *b)
 	return strcmp(x->command, y->command);
 }
 
+/* The commands now, sorted, those holding the text / found. */
+static void
+snapshot(struct tui *t)
+{
+	struct commands	*c = &t->commands;
+	size_t		 i, n = 0;
+
+	commands_free(t);
+	c->n = tt_stats_commands(t->host.stats, tt_now_us(), &c->v);
+	if (c->find[0] != '\0') {
+		for (i = 0; i < c->n; i++)
+			if (strcasestr(c->v[i].command, c->find) != NULL)
+				c->v[n++] = c->v[i];
+		c->n = n;
+	}
+	sort_key = c->sort;
+	qsort(c->v, c->n, sizeof *c->v, cmp);
+}
+
 static void
 commands_draw(struct tui *t, int y, int rows)
 {
@@ -71,10 +90,7 @@ commands_draw(struct tui *t, int y, int rows)
 	size_t				 i;
 	enum tui_role			 role;
 
-	commands_free(t);
-	c->n = tt_stats_commands(t->host.stats, tt_now_us(), &c->v);
-	sort_key = c->sort;
-	qsort(c->v, c->n, sizeof *c->v, cmp);
+	snapshot(t);
 	c->rows = rows - 2;
 	if (c->cur >= c->n)
 		c->cur = c->n > 0 ? c->n - 1 : 0;
@@ -115,17 +131,24 @@ commands_draw(struct tui *t, int y, int rows)
 	draw_cell(y, &x, last, TUI_ROLE_TITLE, "LAST");
 	draw_cell(y, &x, spark, TUI_ROLE_TITLE, "RECENT");
 	if (c->n == 0)
-		draw_text(y + 2, 2, t->cols - 2, TUI_ROLE_DIM, "No commands "
-		    "yet: they appear when tools report executions.");
+		draw_text(y + 2, 2, t->cols - 2, TUI_ROLE_DIM, c->find[0] !=
+		    '\0' ? "No command holds that text (/ and an empty text "
+		    "shows all)." : "No commands yet: they appear when tools "
+		    "report executions.");
 	for (r = 0, i = c->top; r < c->rows && i < c->n; r++, i++) {
 		s = &c->v[i];
 		sel = i == c->cur;
 #define ROLE(role)	(sel ? TUI_ROLE_SELECTED : (role))
 		snprintf(v[0], sizeof v[0], "%lld", (long long)s->count);
 		snprintf(v[1], sizeof v[1], "%lld", (long long)s->failures);
-		tui_duration(s->p50_ms, v[2], sizeof v[2]);
-		tui_duration(s->p95_ms, v[3], sizeof v[3]);
-		tui_duration(s->p99_ms, v[4], sizeof v[4]);
+		/* percentiles of fewer than 5 runs say little: Enter
+		 * shows the durations themselves */
+		tui_duration(s->with_duration >= 5 ? s->p50_ms : TT_NONE,
+		    v[2], sizeof v[2]);
+		tui_duration(s->with_duration >= 5 ? s->p95_ms : TT_NONE,
+		    v[3], sizeof v[3]);
+		tui_duration(s->with_duration >= 5 ? s->p99_ms : TT_NONE,
+		    v[4], sizeof v[4]);
 		tui_duration(s->max_ms, v[5], sizeof v[5]);
 		snprintf(v[6], sizeof v[6], "%lld", (long long)s->running);
 		snprintf(v[7], sizeof v[7], "%lld", (long long)s->orphans);
@@ -152,18 +175,17 @@ commands_draw(struct tui *t, int y, int rows)
 		    TUI_ROLE_SPARK);
 #undef ROLE
 	}
-	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu commands, "
-	    "sorted by %s; durations are the tools' own or finish minus "
-	    "start", c->n, sort_names[c->sort]);
+	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu commands%s%s%s, "
+	    "sorted by %s; percentiles of 5 runs or more; Enter: its runs",
+	    c->n, c->find[0] != '\0' ? " holding \"" : "", c->find,
+	    c->find[0] != '\0' ? "\"" : "", sort_names[c->sort]);
 }
 
 /* Take a snapshot so keys pressed before the first draw have rows. */
 static void
 commands_enter(struct tui *t)
 {
-	commands_free(t);
-	t->commands.n = tt_stats_commands(t->host.stats, tt_now_us(),
-	    &t->commands.v);
+	snapshot(t);
 }
 
 static int
@@ -172,6 +194,13 @@ commands_key(struct tui *t, int ch)
 	struct commands	*c = &t->commands;
 
 	switch (ch) {
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (c->cur < c->n)
+			tui_open_command(t, c->v[c->cur].source,
+			    c->v[c->cur].command);
+		return KEY_USED;
 	case 's':
 		c->sort = (c->sort + 1) % SORT_COUNT;
 		tui_set_log(t, 0, "commands sorted by %s",
@@ -185,13 +214,17 @@ commands_key(struct tui *t, int ch)
 static void
 commands_click(struct tui *t, int row, int dbl)
 {
-	(void)dbl;
-	if (row >= 1 && t->commands.top + (size_t)row - 1 < t->commands.n)
-		t->commands.cur = t->commands.top + (size_t)row - 1;
+	struct commands	*c = &t->commands;
+
+	if (row < 1 || c->top + (size_t)row - 1 >= c->n)
+		return;
+	c->cur = c->top + (size_t)row - 1;
+	if (dbl)
+		tui_open_command(t, c->v[c->cur].source, c->v[c->cur].command);
 }
 
 const struct view_ops view_commands = {
 	"Commands",
-	"s sort  Up/Down move",
+	"Enter runs  / find  s sort  Up/Down move",
 	commands_draw, commands_key, commands_enter, commands_click
 };

@@ -2,10 +2,13 @@
  * Daily: per local day and source, events, commands, failures and
  * distinct clients as numbers and a bar (events, scaled to the busiest
  * row), newest day first; then the Devtron Summary counts per client.
- * Read from the live tt_stats at each draw.
+ * Read from the live tt_stats at each draw.  Enter on a row shows that
+ * day's events of that source in the stream.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -19,7 +22,7 @@ daily_draw(struct tui *t, int y, int rows)
 	struct tt_summary	*s = NULL;
 	size_t			 nd, ns, i, k;
 	int64_t			 max = 0;
-	int			 line = 0, r, bar, x;
+	int			 line = 0, r, bar, x, sel;
 	char			 buf[512];
 	size_t			 n;
 
@@ -42,25 +45,37 @@ daily_draw(struct tui *t, int y, int rows)
 	    "SOURCE", "EVENTS", "COMMANDS", "FAILED", "CLIENTS", "EVENTS");
 	if (nd == 0)
 		LINE(TUI_ROLE_DIM, "  no events yet");
+	dv->ndays = nd;
+	if (dv->cur >= nd)
+		dv->cur = nd > 0 ? nd - 1 : 0;
+	dv->first = line;
 	for (i = nd; i-- > 0; ) {
 		r = line - (int)dv->top;
+		sel = nd - 1 - i == dv->cur;
+#define ROLE(role)	(sel ? TUI_ROLE_SELECTED : (role))
 		if (r >= 0 && r < rows) {
-			draw_text(y + r, 0, 11, i + 1 < nd && strcmp(d[i].day,
-			    d[i + 1].day) == 0 ? TUI_ROLE_DIM :
-			    TUI_ROLE_DEFAULT, d[i].day);
-			draw_text(y + r, 11, 9, tui_source_role(d[i].source),
-			    tt_source_name(d[i].source));
-			draw_fmt(y + r, 20, 36, TUI_ROLE_DEFAULT,
+			if (sel) {
+				snprintf(dv->day, sizeof dv->day, "%s",
+				    d[i].day);
+				dv->source = d[i].source;
+			}
+			draw_text(y + r, 0, 11, ROLE(i + 1 < nd &&
+			    strcmp(d[i].day, d[i + 1].day) == 0 ?
+			    TUI_ROLE_DIM : TUI_ROLE_DEFAULT), d[i].day);
+			draw_text(y + r, 11, 9, ROLE(tui_source_role(
+			    d[i].source)), tt_source_name(d[i].source));
+			draw_fmt(y + r, 20, 36, ROLE(TUI_ROLE_DEFAULT),
 			    "%8lld %8lld %8lld %8lld", (long long)d[i].events,
 			    (long long)d[i].commands, (long long)d[i].failures,
 			    (long long)d[i].clients);
 			if (d[i].failures > 0)
-				draw_fmt(y + r, 38, 9, TUI_ROLE_FAIL, "%8lld",
-				    (long long)d[i].failures);
+				draw_fmt(y + r, 38, 9, ROLE(TUI_ROLE_FAIL),
+				    "%8lld", (long long)d[i].failures);
 			x = 56;
 			draw_bar(y + r, x, t->cols - x, (double)d[i].events,
 			    (double)max, TUI_ROLE_BAR);
 		}
+#undef ROLE
 		line++;
 	}
 	LINE(TUI_ROLE_DEFAULT, "%s", "");
@@ -84,18 +99,80 @@ daily_draw(struct tui *t, int y, int rows)
 	free(s);
 }
 
+/* The stream of the selected row: its source, from its day to the next. */
+static void
+show_day(struct tui *t)
+{
+	struct daily	*dv = &t->daily;
+	struct tm	 tm;
+	char		 next[16], text[128], *cause = NULL;
+
+	if (dv->ndays == 0 || dv->day[0] == '\0')
+		return;
+	memset(&tm, 0, sizeof tm);
+	if (strptime(dv->day, "%Y-%m-%d", &tm) == NULL)
+		return;
+	tm.tm_mday++;
+	tm.tm_isdst = -1;
+	if (mktime(&tm) == (time_t)-1)
+		return;
+	strftime(next, sizeof next, "%Y-%m-%d", &tm);
+	snprintf(text, sizeof text, "source=%s since=%s until=%s",
+	    tt_source_name(dv->source), dv->day, next);
+	if (stream_set_filter(t, text, &cause) != 0) {
+		tui_set_log(t, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	tui_set_log(t, 0, "filter: %s", text);
+	tui_show(t, V_STREAM);
+}
+
 static int
 daily_key(struct tui *t, int ch)
 {
 	struct daily	*dv = &t->daily;
-	size_t		 max = dv->lines > dv->rows ?
-			     (size_t)(dv->lines - dv->rows) : 0;
+	int		 used;
 
-	return tui_move_key(&dv->top, ch, max + 1, dv->rows);
+	switch (ch) {
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		show_day(t);
+		return KEY_USED;
+	default:
+		/* the cursor moves over the days; the view follows it,
+		 * and past the last day it scrolls down the summaries */
+		used = tui_move_key(&dv->cur, ch, dv->ndays > 0 ? dv->ndays :
+		    1, dv->rows);
+		if ((int)dv->cur + dv->first < (int)dv->top)
+			dv->top = (size_t)((int)dv->cur + dv->first);
+		if ((int)dv->cur + dv->first >= (int)dv->top + dv->rows)
+			dv->top = (size_t)((int)dv->cur + dv->first -
+			    dv->rows + 1);
+		if (dv->cur + 1 == dv->ndays && (ch == KEY_DOWN || ch == 'j' ||
+		    ch == KEY_NPAGE) && dv->lines > dv->rows &&
+		    (int)dv->top < dv->lines - dv->rows)
+			dv->top++;
+		return used;
+	}
+}
+
+static void
+daily_click(struct tui *t, int row, int dbl)
+{
+	struct daily	*dv = &t->daily;
+	int		 i = row + (int)dv->top - dv->first;
+
+	if (i < 0 || (size_t)i >= dv->ndays)
+		return;
+	dv->cur = (size_t)i;
+	if (dbl)
+		show_day(t);
 }
 
 const struct view_ops view_daily = {
 	"Daily",
-	"Up/Down scroll",
-	daily_draw, daily_key, NULL, NULL
+	"Enter its events  Up/Down move",
+	daily_draw, daily_key, NULL, daily_click
 };

@@ -109,6 +109,51 @@ request(struct jlines *jl, const struct tt_capture *c, int ok)
 		    c->headers[2 * i + 1]);
 }
 
+/* A line of pretty JSON after a gutter (in role), with its colours. */
+static void
+add_jline(struct jlines *jl, const char *gutter, enum tui_role role,
+    const struct jline *src)
+{
+	struct jline	*l;
+
+	add(jl, role, "%s", gutter);
+	l = &jl->v[jl->n - 1];
+	l->text = xrealloc(l->text, l->len + src->len + 1);
+	l->roles = xrealloc(l->roles, l->len + src->len + 1);
+	memcpy(l->text + l->len, src->text, src->len);
+	memcpy(l->roles + l->len, src->roles, src->len);
+	l->len += src->len;
+	l->text[l->len] = '\0';
+	l->path = src->path != NULL ? xstrdup(src->path) : NULL;
+}
+
+/* Under a run's finish: its start, its time and payload. */
+static void
+start_lines(struct tui *t, int64_t id)
+{
+	struct jlines	*jl = &t->detail.lines, payload;
+	struct tt_event	 ev;
+	char		 ts[64];
+	size_t		 i;
+
+	tt_event_init(&ev);
+	if (t->host.event(t->host.arg, id, &ev) != 0) {
+		add(jl, TUI_ROLE_DIM, "(its start, event #%lld, is not in the "
+		    "database)", (long long)id);
+		return;
+	}
+	tt_time_format(ev.ts, ts, sizeof ts);
+	add(jl, TUI_ROLE_TITLE, "Its start: event #%lld  %s  %s", (long long)id,
+	    ev.name != NULL ? ev.name : "", ts);
+	memset(&payload, 0, sizeof payload);
+	if (ev.data != NULL)
+		jlines_build(&payload, ev.data, ev.data_len);
+	for (i = 0; i < payload.n; i++)
+		add_jline(jl, "  ", TUI_ROLE_DEFAULT, &payload.v[i]);
+	jlines_free(&payload);
+	tt_event_clear(&ev);
+}
+
 /* Build the lines of the open event. */
 static void
 build(struct tui *t)
@@ -119,7 +164,6 @@ build(struct tui *t)
 	struct tt_findings		 f;
 	const struct tt_field_doc	*doc;
 	const struct tt_finding		*fd;
-	struct jline			*l;
 	struct tt_capture		 cap;
 	char				 ts[64], recv[64];
 	size_t				 i;
@@ -183,19 +227,9 @@ build(struct tui *t)
 	for (i = 0; i < payload.n; i++) {
 		/* a two-column gutter: the privacy grade of the line */
 		fd = finding_at(&f, payload.v[i].path);
-		add(jl, fd == NULL ? TUI_ROLE_DEFAULT : fd->red ?
-		    TUI_ROLE_PII_RED : TUI_ROLE_PII_YELLOW, "%s",
-		    fd == NULL ? "  " : fd->red ? "R " : "Y ");
-		l = &jl->v[jl->n - 1];
-		l->text = xrealloc(l->text, l->len + payload.v[i].len + 1);
-		l->roles = xrealloc(l->roles, l->len + payload.v[i].len + 1);
-		memcpy(l->text + l->len, payload.v[i].text, payload.v[i].len);
-		memcpy(l->roles + l->len, payload.v[i].roles,
-		    payload.v[i].len);
-		l->len += payload.v[i].len;
-		l->text[l->len] = '\0';
-		l->path = payload.v[i].path != NULL ?
-		    xstrdup(payload.v[i].path) : NULL;
+		add_jline(jl, fd == NULL ? "  " : fd->red ? "R " : "Y ",
+		    fd == NULL ? TUI_ROLE_DEFAULT : fd->red ?
+		    TUI_ROLE_PII_RED : TUI_ROLE_PII_YELLOW, &payload.v[i]);
 		doc = tt_field_doc_event(tt_source_name(ev->source),
 		    ev->format, payload.v[i].path);
 		if (doc != NULL)
@@ -203,14 +237,23 @@ build(struct tui *t)
 	}
 	jlines_free(&payload);
 	tt_findings_clear(&f);
+	if (d->start_id > 0)
+		start_lines(t, d->start_id);
 }
 
 void
 tui_open_detail(struct tui *t, int64_t id)
 {
+	tui_open_run(t, id, 0);
+}
+
+void
+tui_open_run(struct tui *t, int64_t id, int64_t start_id)
+{
 	struct detail	*d = &t->detail;
 
 	detail_free(t);
+	d->start_id = start_id;
 	if (t->host.event(t->host.arg, id, &d->ev) != 0) {
 		tui_set_log(t, 1, "event #%lld is not in the database",
 		    (long long)id);

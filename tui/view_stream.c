@@ -444,6 +444,39 @@ stream_draw(struct tui *t, int y, int rows)
 	}
 }
 
+/* The stream of the selected row's command (c) or client (C). */
+static void
+filter_by(struct tui *t, int client)
+{
+	struct stream	*s = &t->stream;
+	const char	*v, *p;
+	char		 text[320], *cause = NULL;
+	size_t		 n = 0;
+
+	if (s->n == 0)
+		return;
+	v = client ? s->v[s->cur].client_id : tt_event_command(&s->v[s->cur]);
+	if (v == NULL || v[0] == '\0' || strlen(v) > 200) {
+		tui_set_log(t, 1, "this event names no %s", client ? "client" :
+		    "command");
+		return;
+	}
+	n = (size_t)snprintf(text, sizeof text, "%s=\"", client ? "client_id" :
+	    s->v[s->cur].command != NULL ? "command" : "name");
+	for (p = v; *p != '\0' && n + 3 < sizeof text; p++) {
+		if (*p == '"' || *p == '\\')
+			text[n++] = '\\';
+		text[n++] = *p;
+	}
+	snprintf(text + n, sizeof text - n, "\"");
+	if (stream_set_filter(t, text, &cause) != 0) {
+		tui_set_log(t, 1, "filter: %s", cause);
+		free(cause);
+		return;
+	}
+	tui_set_log(t, 0, "filter: %s", text);
+}
+
 static int
 stream_key(struct tui *t, int ch)
 {
@@ -481,6 +514,10 @@ stream_key(struct tui *t, int ch)
 		return KEY_USED;
 	case 'p':
 		set_paused(t, !s->paused);
+		return KEY_USED;
+	case 'c':
+	case 'C':
+		filter_by(t, ch == 'C');
 		return KEY_USED;
 	case '\n':
 	case '\r':
@@ -521,6 +558,6 @@ stream_click(struct tui *t, int row, int dbl)
 
 const struct view_ops view_stream = {
 	"Stream",
-	"Enter detail  p pause  / filter  o/O opt out  g/G first/last",
+	"Enter detail  p pause  / filter  c/C cmd/client  o/O opt out",
 	stream_draw, stream_key, NULL, stream_click
 };

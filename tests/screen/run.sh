@@ -619,9 +619,9 @@ HELP_TITLE=' teltop keys'	# the overlay's first line
 # its box: the top border with the title, a side of it (UTF-8 or ACS)
 HELP_TOP='(┌─|\+-|lq) teltop keys (─|-|q)+(┐|\+|k)$'
 SIDE='(│|\||x)'
-FOOTER_STREAM='^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$'
+FOOTER_STREAM='^ Enter detail  p pause  / filter  c/C cmd/client  o/O opt out  \? help  q quit$'
 FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
-FOOTER='^ (Enter detail  p pause|s sort  Up/Down|Enter points  s sort|Space toggle|Up/Down scroll  \?|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
+FOOTER='^ (Enter detail  p pause|Enter runs  / find|Enter points  s sort|Enter the run  s|Enter its events  Up|Space toggle|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
 
 case_start() {
 	start_ui
@@ -632,7 +632,7 @@ case_start() {
 	line 3 | grep -Eq '^TIME     SOURCE    EVENT +COMMAND' || screen_fail "title columns"
 	screen_has '^  No events yet\. Point a tool at this collector, or run `teltop demo`\.$'
 	line -2 | grep -Eq "^$CLOCK listening; press \? for keys$" || screen_fail "log line"
-	line -1 | grep -Eq '^ Enter detail  p pause  / filter  o/O opt out  g/G first/last  \? help  q quit$' ||
+	line -1 | grep -Eq "$FOOTER_STREAM" ||
 	    screen_fail "footer"
 	frame_ok
 	# the address in the header is the one the collector listens on
@@ -807,7 +807,7 @@ case_capture_stream() {
 	keys / C-u
 	type_text 'via=captured'
 	keys Enter
-	expect_line -2 "^filter: 'via=captured': via is capture or direct"
+	expect_line -2 '^filter: via is capture or direct at column 5$'
 }
 
 # Where the terminal does not take UTF-8 the marker is ASCII, and so is
@@ -1124,6 +1124,9 @@ case_commands() {
 	send "$(ev werf 'werf converge' 1 1500)" 1 0
 	send "$(ev werf 'werf converge' 0 2000)" 1 0
 	send "$(ev werf 'werf converge' 2 125000)" 1 0
+	send "$(ev werf 'werf converge' 0 900)" 1 0
+	send "$(ev werf 'werf render' 0 300)" 1 0
+	send "$(ev werf 'werf render' 0 700)" 1 0
 	send '{"source":"werf","event":"CommandStarted","command":"werf build","client_id":"c1","phase":"start","execution_id":"b1"}' 1 0
 	expect_screen 'werf build'
 	local p50 p95 p99 mx
@@ -1135,19 +1138,114 @@ case_commands() {
 	keys 2
 	expect_line 3 "$TITLE_COMMANDS"
 	# at 80 columns the whole command shows; the time last seen gives way
-	expect_screen "^werf +werf converge +4 +2 +$p50 +$p95 +$p99 +$mx +0 +0( |$)"
+	expect_screen "^werf +werf converge +5 +2 +$p50 +$p95 +$p99 +$mx +0 +0( |$)"
 	screen_has '^werf +werf build +0 +0 +- +- +- +- +1 +0( |$)'
-	screen_has '^2 commands, sorted by source and command'
-	line -1 | grep -q '^ s sort  Up/Down move  ? help  q quit$' || screen_fail "the footer is not the commands'"
+	# fewer than 5 runs: no percentiles (Enter shows the durations)
+	screen_has '^werf +werf render +2 +0 +- +- +- +700ms +0 +0( |$)'
+	screen_has '^3 commands, sorted by source and command; percentiles of 5 runs or more'
+	line -1 | grep -q '^ Enter runs  / find  s sort  Up/Down move  ? help  q quit$' || screen_fail "the footer is not the commands'"
 	keys s
 	expect_line -2 '^commands sorted by runs done$'
-	expect_screen '^2 commands, sorted by runs done;'
+	expect_screen '^3 commands, sorted by runs done;'
 	above 'werf conve' 'werf build'
 	keys s
 	expect_line -2 '^commands sorted by failures$'
 	# wide enough, the time last seen too
 	resize 120 30
-	expect_screen "^werf +werf converge +4 +2 +$p50 +$p95 +$p99 +$mx +0 +0 +[0-9]{2}:[0-9]{2} "
+	expect_screen "^werf +werf converge +5 +2 +$p50 +$p95 +$p99 +$mx +0 +0 +[0-9]{2}:[0-9]{2} "
+}
+
+# From a command to its slowest run's payload in three keys: Enter (its
+# runs), s (slowest first), Enter (the run, with its start under it).
+case_command_runs() {
+	local i d x err
+	start_ui
+	for i in 1 2 3 4 5 6; do
+		d=$((i * i * 100))
+		x=0 err=
+		[ "$i" = 4 ] && x=3 err=',"error":"helm: timed out"'
+		send '{"source":"werf","event":"CommandStarted","command":"werf converge","client_id":"rc'"$i"'","phase":"start","execution_id":"rx'"$i"'"}' 1 0
+		send '{"source":"werf","event":"CommandExited","command":"werf converge","client_id":"rc'"$i"'","phase":"finish","execution_id":"rx'"$i"'","exit_code":'"$x"',"duration_ms":'"$d$err"'}' 1 0
+	done
+	send "$(ev werf 'werf render' 0 300)" 1 0
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	expect_screen '^werf +werf converge +6 +1 '
+	# / finds commands by a part of their name
+	keys /
+	expect_line -1 "$FOOTER_PROMPT"
+	type_text 'REND'
+	keys Enter
+	expect_screen '^1 commands holding "REND"'
+	screen_lacks 'werf converge'
+	keys / C-u Enter
+	expect_screen '^2 commands, sorted'
+	# the converge row (the first) selected: its runs
+	expect_selected 4
+	keys Enter
+	expect_line 3 '^werf converge  werf  6 done, 1 failed, 0 running$'
+	line 2 | grep -q ' Command$' || screen_fail "no Command badge"
+	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs\)$'
+	screen_has '^ +500ms-1\.0s +.* 1 p50$'
+	screen_has ' p95 p99$'
+	screen_has '^FINISHED +DUR OUTCOME +CLIENT +ERROR$'
+	above ' rc6$' ' rc1$'
+	screen_has "^$CLOCK +1\\.6s exit 3 +rc4 +helm: timed out$"
+	screen_has '^6 runs, newest first$'
+	keys s
+	expect_screen '^6 runs, slowest first$'
+	above ' rc6$' ' rc5$'
+	above ' rc5$' ' rc4 '
+	keys Enter
+	expect_line 3 '^Event #[0-9]+  werf  generic  CommandExited$'
+	screen_has '^  client_id +rc6$'
+	screen_has '^  duration_ms +3600$'
+	line 2 | grep -q ' Command   Detail$' || screen_fail "no Command and Detail badges"
+	# its start is under it
+	keys G
+	expect_screen '^Its start: event #[0-9]+  CommandStarted  '
+	keys Escape
+	expect_screen '^6 runs, slowest first$'
+	keys Escape
+	expect_line 3 "$TITLE_COMMANDS"
+	# fewer than 5 runs: the durations, not percentiles
+	keys j Enter
+	expect_line 3 '^werf render  werf  1 done, 0 failed, 0 running$'
+	expect_line 4 '^durations \(n=1\): 300ms$'
+}
+
+# c and C: the stream of the selected row's command, or client.
+case_stream_by() {
+	start_ui
+	send "$(ev werf 'werf converge' 0 100 by-a)" 1 0
+	send "$(ev werf 'werf render' 0 100 by-b)" 1 0
+	send "$(ev werf 'werf converge' 0 100 by-b)" 1 0
+	expect_selected 6
+	keys k
+	expect_selected 5
+	keys c
+	expect_line -3 '^ filter: command="werf render" *$'
+	expect_no_screen 'werf converge'
+	keys C
+	expect_line -3 '^ filter: client_id="by-b" *$'
+	expect_screen 'werf converge +by-b'
+	screen_has 'werf render +by-b'
+	screen_lacks 'by-a'
+}
+
+# Enter on a day: that day's events of that source in the stream.
+case_daily_enter() {
+	start_ui
+	send "$(ev werf 'werf daily-one' 0 100 c1)" 1 0
+	send_devpod 'devpod daily-two'
+	keys 4
+	expect_line 3 "$TITLE_DAILY"
+	expect_selected 4
+	keys Enter
+	expect_line 3 "$TITLE_STREAM"
+	expect_line -3 "^ filter: source=[a-z]+ since=$(date +%F) until=[0-9-]+ *\$"
+	expect_line -2 '^filter: source='
+	[ "$(count_lines 'daily-(one|two)')" -eq 1 ] || screen_fail "not the one source's events"
 }
 
 case_optout_prompt() {
@@ -1299,7 +1397,7 @@ case_daily() {
 	screen_has ' environmentCount=4'
 	screen_lacks 'none yet'
 	screen_has '^20[0-9]{2}-[0-9]{2}-[0-9]{2} devtron +1 '
-	line -1 | grep -q '^ Up/Down scroll  ? help  q quit$' || screen_fail "the footer is not the daily's"
+	line -1 | grep -q '^ Enter its events  Up/Down move  ? help  q quit$' || screen_fail "the footer is not the daily's"
 }
 
 # metric_body NAME KIND UNIT POINT: an OTLP/JSON /v1/metrics body of one
@@ -1369,10 +1467,10 @@ case_help() {
 	screen_has "^ $SIDE Views +1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab +$SIDE\$"
 	screen_has "^ $SIDE Press any key to close\\. +$SIDE\$"
 	# a border all round, nothing of the view beside it
-	for n in $(seq 6 18); do
+	for n in $(seq 6 19); do
 		line "$n" | grep -Eq "^ $SIDE .* $SIDE\$|^ $SIDE +$SIDE\$" || screen_fail "line $n is not inside the box"
 	done
-	line 19 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 19 is not the bottom border"
+	line 20 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 20 is not the bottom border"
 	[ "$(count_lines 'werf under-')" -eq 1 ] || screen_fail "rows of the view show beside the box"
 	keys x
 	expect_no_screen 'teltop keys'
@@ -1525,8 +1623,8 @@ case_resize_help() {
 	keys '?'
 	expect_line 5 "^ $HELP_TOP"
 	resize 120 35
-	# centred again: (120 - 78) / 2 columns in, (35 - 15) / 2 lines down
-	expect_line 11 "^ {21}$HELP_TOP"
+	# centred again: (120 - 78) / 2 columns in, (35 - 16) / 2 lines down
+	expect_line 10 "^ {21}$HELP_TOP"
 	expect_frame
 	screen_has "^ {21}$SIDE Press any key to close\\."
 	resize 80 24
@@ -1719,6 +1817,9 @@ run_case "detail: normalized fields, privacy, payload with meanings; Esc back" c
 run_case "detail: a red finding under a dotted key marks its payload line" case_detail_dotted_key
 run_case "! lists what was refused: route, status, reason, why, the body's first bytes" case_refusals
 run_case "commands: runs, failures, p50/p95/p99/max as teltop stats has them; s sorts" case_commands
+run_case "commands: Enter shows a command's runs and histogram; s slowest first; Enter the run with its start; / finds" case_command_runs
+run_case "stream: c and C filter by the row's command and client" case_stream_by
+run_case "daily: Enter on a day shows its events in the stream" case_daily_enter
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
 run_case "opt-out toggled from the UI: ON by ui, dropped counted, proof, nothing stored; back off" case_optout_toggle
