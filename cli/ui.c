@@ -106,6 +106,15 @@ copy_one(void *arg, const struct tt_event *ev)
 }
 
 static int
+host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
+    char **content_type)
+{
+	struct ui	*u = arg;
+
+	return store_payload(u->co.store, id, body, len, route, content_type);
+}
+
+static int
 host_event(void *arg, int64_t id, struct tt_event *out)
 {
 	struct ui		*u = arg;
@@ -337,6 +346,7 @@ cmd_ui(int argc, char **argv)
 	tc.host.arg = &u;
 	tc.host.history = host_history;
 	tc.host.event = host_event;
+	tc.host.payload = host_payload;
 	tc.host.optout = host_optout;
 	tc.host.optout_change = host_optout_change;
 	tc.host.status = host_status;

@@ -563,18 +563,49 @@ jlines_free(struct jlines *jl)
 void
 draw_jline(int y, int x, int width, const struct jline *l)
 {
+	draw_jline_from(y, x, width, l, 0, 0);
+}
+
+int
+jline_width(const struct jline *l)
+{
+	return draw_width_n(l->text, l->len);
+}
+
+void
+draw_jline_from(int y, int x, int width, const struct jline *l, size_t skip,
+    int marks)
+{
 	size_t	i = 0, j, n;
-	int	used = 0, w;
+	int	used = 0, w, cut;
 
 	if (x + width > COLS)
 		width = COLS - x;
 	if (width <= 0)
 		return;
+	/* past the columns skipped (whole characters) */
+	for (w = 0; i < l->len && (size_t)w < skip; i++)
+		if (((unsigned char)l->text[i] & 0xc0) != 0x80) {
+			if ((size_t)w == skip)
+				break;
+			w++;
+		}
+	while (i < l->len && ((unsigned char)l->text[i] & 0xc0) == 0x80)
+		i++;
+	cut = marks && (size_t)jline_width(l) > skip + (size_t)width;
 	move(y, x);
-	while (i < l->len && used < width) {
+	if (marks && skip > 0 && i < l->len) {
+		attrset(tui_attr(TUI_ROLE_DIM));
+		addstr(draw_glyph(DRAW_ELLIPSIS, "<"));
+		used++;
+		while (++i < l->len &&
+		    ((unsigned char)l->text[i] & 0xc0) == 0x80)
+			;
+	}
+	while (i < l->len && used < width - cut) {
 		for (j = i; j < l->len && l->roles[j] == l->roles[i]; j++)
 			;
-		n = fit(l->text + i, j - i, width - used);
+		n = fit(l->text + i, j - i, width - cut - used);
 		attrset(tui_attr((enum tui_role)l->roles[i]));
 		addnstr(l->text + i, (int)n);
 		for (w = 0; w < (int)n; w++)
@@ -583,6 +614,11 @@ draw_jline(int y, int x, int width, const struct jline *l)
 		if (n < j - i)
 			break;
 		i = j;
+	}
+	if (cut) {
+		attrset(tui_attr(TUI_ROLE_DIM));
+		addstr(draw_glyph(DRAW_ELLIPSIS, ">"));
+		used++;
 	}
 	attrset(A_NORMAL);
 	for (; used < width; used++)

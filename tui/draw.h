@@ -70,7 +70,16 @@ struct jlines {
 void	jlines_build(struct jlines *, const char *json, size_t len);
 void	jlines_add_text(struct jlines *, enum tui_role, const char *);
 void	jlines_free(struct jlines *);
-/* Draw line l at (y, x) within width, from column hscroll. */
+/* Draw line l at (y, x) within width. */
 void	draw_jline(int y, int x, int width, const struct jline *l);
+/*
+ * The same from column skip of the line on (a wrapped line's next part, a
+ * line scrolled sideways); with marks, an ellipsis shows where it goes on
+ * beyond either side.
+ */
+void	draw_jline_from(int y, int x, int width, const struct jline *l,
+	    size_t skip, int marks);
+/* Columns line l takes. */
+int	jline_width(const struct jline *l);
 
 #endif

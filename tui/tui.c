@@ -40,7 +40,7 @@ static const char help_text[] =
 	"           o/O opt out source/client  g/G first/last (follow)\n"
 	"Filter     source=werf|devpod command=\"werf up\" !error= since=10m\n"
 	"           duration_ms>1000 pii=red via=capture (space = AND)\n"
-	"Detail     Esc back  o/O opt out source/client  Up/Down scroll\n"
+	"Detail     Esc back  / n N find  w wrap  y copy (OSC 52)  r as received\n"
 	"Commands   Enter its runs  / find  s sort (name, runs, failures, p95)\n"
 	"Runs       Enter the run's events  s slowest first / newest first\n"
 	"Metrics    Enter its points in the stream  s sort\n"
@@ -334,9 +334,12 @@ draw_footer(struct tui *t)
 
 	if (t->prompt == P_FILTER) {
 		snprintf(buf, sizeof buf, "%s: %s", t->prompt_view ==
-		    V_COMMANDS ? "find command" : "filter", t->input);
+		    V_COMMANDS ? "find command" : t->prompt_view == V_DETAIL ?
+		    "find" : "filter", t->input);
 		draw_text(t->rows - 2, 0, t->cols, TUI_ROLE_PROMPT, buf);
 		draw_text(t->rows - 1, 0, t->cols, TUI_ROLE_FOOTER,
+		    t->prompt_view == V_DETAIL ? " Enter find  Esc cancel  "
+		    "then n next, N previous" :
 		    t->prompt_view == V_COMMANDS ? " Enter apply  Esc cancel  "
 		    "empty shows all   e.g. converge" :
 		    " Enter apply  Esc cancel  empty clears   e.g. "
@@ -573,7 +576,9 @@ prompt_key(struct tui *t, int ch)
 	case '\r':
 	case KEY_ENTER:
 		t->input[t->inlen] = '\0';
-		if (t->prompt_view == V_COMMANDS) {
+		if (t->prompt_view == V_DETAIL)
+			detail_search(t, t->input);
+		else if (t->prompt_view == V_COMMANDS) {
 			snprintf(t->commands.find, sizeof t->commands.find,
 			    "%s", t->input);
 			t->commands.cur = t->commands.top = 0;
@@ -713,14 +718,19 @@ key(struct tui *t, int ch)
 		next_theme(t);
 		break;
 	case '/':
-		if (t->view == V_COMMANDS) {
+		if (t->view == V_DETAIL) {
+			t->prompt = P_FILTER;
+			t->prompt_view = V_DETAIL;
+			snprintf(t->input, sizeof t->input, "%s",
+			    t->detail.search);
+			t->inlen = strlen(t->input);
+		} else if (t->view == V_COMMANDS) {
 			t->prompt = P_FILTER;
 			t->prompt_view = V_COMMANDS;
 			snprintf(t->input, sizeof t->input, "%s",
 			    t->commands.find);
 			t->inlen = strlen(t->input);
-		} else if (t->view == V_STREAM || t->view == V_DETAIL) {
-			tui_show(t, V_STREAM);
+		} else if (t->view == V_STREAM) {
 			t->prompt = P_FILTER;
 			t->prompt_view = V_STREAM;
 			snprintf(t->input, sizeof t->input, "%s",

@@ -42,6 +42,10 @@ struct tui_host {
 			    void *cbarg, char **cause);
 	/* One stored event with its data and pii; 0 if found. */
 	int		(*event)(void *arg, int64_t id, struct tt_event *out);
+	/* The request an event came in, as received: 0 if kept (the
+	 * caller frees the three strings). */
+	int		(*payload)(void *arg, int64_t id, char **body,
+			    size_t *len, char **route, char **content_type);
 	/* The registry, with the proof counts (stored_since). */
 	void		(*optout)(void *arg, struct tt_optout *out);
 	/* Opt (source, client) out or back in; set_by "ui". */

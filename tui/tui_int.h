@@ -66,8 +66,14 @@ struct detail {
 	int64_t		 start_id;	/* its start, shown under it; 0 none */
 	int		 have;
 	struct jlines	 lines;
-	size_t		 top;
+	size_t		 top;		/* the first screen row shown */
 	enum view_id	 back;
+	int		 nowrap;	/* w: long lines scroll sideways */
+	size_t		 hscroll;	/* ... by this many columns */
+	int		 raw;		/* r: the bytes as received */
+	char		 search[256];	/* / : the text n and N look for */
+	size_t		 hit;		/* the line found + 1; 0 none */
+	int		 rows, width;	/* at the last draw */
 };
 
 struct commands {
@@ -210,6 +216,8 @@ int	stream_set_filter(struct tui *, const char *, char **cause);
 void	optview_free(struct tui *);
 /* view_detail.c */
 void	detail_free(struct tui *);
+/* Look for text in the open event (from the top); "" forgets it. */
+void	detail_search(struct tui *, const char *text);
 /* view_commands.c */
 void	commands_free(struct tui *);
 /* view_metrics.c */

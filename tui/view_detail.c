@@ -17,7 +17,13 @@
 #include "core/privacy.h"
 #include "core/xmalloc.h"
 #include "core/decode.h"
+#include "core/utf8.h"
 #include "tui_int.h"
+
+#include <openssl/evp.h>
+
+#define RAW_MAX		(256 * 1024)	/* body bytes shown as received */
+#define COPY_MAX	(512 * 1024)	/* payload bytes copied (OSC 52) */
 
 void
 detail_free(struct tui *t)
@@ -254,6 +260,10 @@ tui_open_run(struct tui *t, int64_t id, int64_t start_id)
 
 	detail_free(t);
 	d->start_id = start_id;
+	d->raw = 0;
+	d->hit = 0;
+	d->search[0] = '\0';
+	d->hscroll = 0;
 	if (t->host.event(t->host.arg, id, &d->ev) != 0) {
 		tui_set_log(t, 1, "event #%lld is not in the database",
 		    (long long)id);
@@ -264,36 +274,288 @@ tui_open_run(struct tui *t, int64_t id, int64_t start_id)
 	tui_show(t, V_DETAIL);
 }
 
+/* ---- as received (r) ---- */
+
+/* The body as text lines, or a hex dump where it is not UTF-8. */
+static void
+raw_body(struct jlines *jl, const char *body, size_t len)
+{
+	char	 line[128], *t;
+	size_t	 i, k, shown = len > RAW_MAX ? RAW_MAX : len;
+	int	 o;
+
+	if (tt_utf8_valid(body, shown) && memchr(body, '\0', shown) == NULL) {
+		t = xstrndup(body, shown);
+		for (i = 0; i <= shown; i = k + 1) {
+			for (k = i; k < shown && t[k] != '\n'; k++)
+				;
+			t[k] = '\0';
+			if (k > i && t[k - 1] == '\r')
+				t[k - 1] = '\0';
+			add(jl, TUI_ROLE_DEFAULT, "%s", t + i);
+		}
+		free(t);
+	} else {
+		for (i = 0; i < shown; i += 16) {
+			o = snprintf(line, sizeof line, "%08zx ", i);
+			for (k = i; k < i + 16; k++)
+				o += snprintf(line + o, sizeof line - (size_t)o,
+				    k < shown ? " %02x" : "   ",
+				    k < shown ? (unsigned char)body[k] : 0);
+			o += snprintf(line + o, sizeof line - (size_t)o, "  |");
+			for (k = i; k < i + 16 && k < shown; k++)
+				line[o++] = body[k] >= 0x20 && body[k] < 0x7f ?
+				    body[k] : '.';
+			snprintf(line + o, sizeof line - (size_t)o, "|");
+			add(jl, TUI_ROLE_DEFAULT, "%s", line);
+		}
+	}
+	if (shown < len)
+		add(jl, TUI_ROLE_DIM, "(the first %zu of %zu bytes)", shown,
+		    len);
+}
+
+/* The request the open event came in, byte for byte as stored. */
+static void
+build_raw(struct tui *t)
+{
+	struct detail		*d = &t->detail;
+	struct jlines		*jl = &d->lines;
+	struct tt_capture	 cap;
+	char			*body = NULL, *route = NULL, *ctype = NULL;
+	size_t			 len = 0, i;
+
+	jlines_free(jl);
+	add(jl, TUI_ROLE_TITLE, "Event #%lld as received (r: back to the "
+	    "event)", (long long)d->ev.id);
+	if (t->host.payload == NULL || t->host.payload(t->host.arg, d->ev.id,
+	    &body, &len, &route, &ctype) != 0) {
+		add(jl, TUI_ROLE_DIM, "  the request it came in is not kept");
+		return;
+	}
+	add(jl, TUI_ROLE_DEFAULT, "  route         %s", route != NULL &&
+	    route[0] != '\0' ? route : "-");
+	add(jl, TUI_ROLE_DEFAULT, "  content type  %s", ctype != NULL ?
+	    ctype : "-");
+	add(jl, TUI_ROLE_DEFAULT, "  bytes         %zu (after chunked and "
+	    "gzip are undone)", len);
+	if (d->ev.capture != NULL && tt_capture_parse(d->ev.capture,
+	    &cap) == 0) {
+		add(jl, TUI_ROLE_CAPTURE, "  captured for %s: %s %s",
+		    cap.host != NULL ? cap.host : "?", cap.method != NULL ?
+		    cap.method : "?", cap.path != NULL ? cap.path : "");
+		for (i = 0; i < cap.nheaders; i++)
+			add(jl, TUI_ROLE_DEFAULT, "    %s: %s",
+			    cap.headers[2 * i], cap.headers[2 * i + 1]);
+		tt_capture_free(&cap);
+	}
+	add(jl, TUI_ROLE_TITLE, "Body");
+	raw_body(jl, body, len);
+	free(body);
+	free(route);
+	free(ctype);
+}
+
+/* ---- drawing: screen rows of wrapped lines ---- */
+
+/* Screen rows line l takes. */
+static size_t
+rows_of(const struct detail *d, const struct jline *l)
+{
+	size_t	w = (size_t)jline_width(l);
+
+	if (d->nowrap || w <= (size_t)d->width || d->width <= 0)
+		return 1;
+	return (w + (size_t)d->width - 1) / (size_t)d->width;
+}
+
+static size_t
+total_rows(const struct detail *d)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->lines.n; i++)
+		n += rows_of(d, &d->lines.v[i]);
+	return n;
+}
+
+/* The screen row line i starts on. */
+static size_t
+row_of_line(const struct detail *d, size_t line)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < line && i < d->lines.n; i++)
+		n += rows_of(d, &d->lines.v[i]);
+	return n;
+}
+
+/* The line screen row `row` shows (a part of). */
+static size_t
+line_at_row(const struct detail *d, size_t row)
+{
+	size_t	i, n = 0, k;
+
+	for (i = 0; i < d->lines.n; i++) {
+		k = rows_of(d, &d->lines.v[i]);
+		if (row < n + k)
+			return i;
+		n += k;
+	}
+	return d->lines.n > 0 ? d->lines.n - 1 : 0;
+}
+
 static void
 detail_draw(struct tui *t, int y, int rows)
 {
 	struct detail	*d = &t->detail;
-	size_t		 i;
-	int		 r;
+	size_t		 i, k, nrow, row = 0, total;
+	int		 r = 0;
 
+	d->rows = rows;
+	d->width = t->cols;
 	if (!d->have) {
 		draw_text(y, 0, t->cols, TUI_ROLE_DIM, "No event selected.");
 		return;
 	}
-	if (d->lines.n > (size_t)rows && d->top > d->lines.n - (size_t)rows)
-		d->top = d->lines.n - (size_t)rows;
-	for (r = 0, i = d->top; r < rows && i < d->lines.n; r++, i++)
-		draw_jline(y + r, 0, t->cols, &d->lines.v[i]);
+	total = total_rows(d);
+	if (total > (size_t)rows && d->top > total - (size_t)rows)
+		d->top = total - (size_t)rows;
+	for (i = 0; i < d->lines.n && r < rows; i++) {
+		nrow = rows_of(d, &d->lines.v[i]);
+		for (k = 0; k < nrow && r < rows; k++, row++) {
+			if (row < d->top)
+				continue;
+			draw_jline_from(y + r, 0, t->cols, &d->lines.v[i],
+			    d->nowrap ? d->hscroll : k * (size_t)t->cols,
+			    d->nowrap);
+			if (d->hit == i + 1 && k == 0)
+				draw_text(y + r, 0, 1, TUI_ROLE_WARN,
+				    draw_glyph("\u25b6", ">"));
+			r++;
+		}
+	}
+}
+
+/* ---- keys ---- */
+
+/* The next (dir 1) or previous line holding the search text. */
+static void
+search_step(struct tui *t, int dir)
+{
+	struct detail	*d = &t->detail;
+	size_t		 n = d->lines.n, i, k, from;
+
+	if (d->search[0] == '\0' || n == 0) {
+		tui_set_log(t, 1, "nothing to search for: / and a text");
+		return;
+	}
+	from = d->hit > 0 ? d->hit - 1 : dir > 0 ? n - 1 : 0;
+	for (k = 1; k <= n; k++) {
+		i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
+		if (strcasestr(d->lines.v[i].text, d->search) != NULL) {
+			d->hit = i + 1;
+			d->top = row_of_line(d, i);
+			tui_set_log(t, 0, "\"%s\": line %zu of %zu (n next, N "
+			    "previous)", d->search, i + 1, n);
+			return;
+		}
+	}
+	d->hit = 0;
+	tui_set_log(t, 1, "\"%s\" is not in this event", d->search);
+}
+
+void
+detail_search(struct tui *t, const char *text)
+{
+	struct detail	*d = &t->detail;
+
+	snprintf(d->search, sizeof d->search, "%s", text);
+	d->hit = 0;
+	if (text[0] != '\0')
+		search_step(t, 1);
+}
+
+/*
+ * Copy the payload to the clipboard with OSC 52 (the terminal's own, over
+ * SSH and through tmux too): ESC ] 52 ; c ; base64 BEL.
+ */
+static void
+copy_payload(struct tui *t)
+{
+	struct detail	*d = &t->detail;
+	unsigned char	*b64;
+	size_t		 n;
+
+	if (d->ev.data == NULL || d->ev.data_len == 0) {
+		tui_set_log(t, 1, "this event has no payload to copy");
+		return;
+	}
+	if (d->ev.data_len > COPY_MAX) {
+		tui_set_log(t, 1, "the payload is %zu bytes; at most %d are "
+		    "copied", d->ev.data_len, COPY_MAX);
+		return;
+	}
+	n = 4 * ((d->ev.data_len + 2) / 3) + 1;
+	b64 = xmalloc(n);
+	EVP_EncodeBlock(b64, (const unsigned char *)d->ev.data,
+	    (int)d->ev.data_len);
+	fprintf(stdout, "\033]52;c;%s\a", b64);
+	fflush(stdout);
+	free(b64);
+	tui_set_log(t, 0, "payload copied (%zu bytes, OSC 52)",
+	    d->ev.data_len);
 }
 
 static int
 detail_key(struct tui *t, int ch)
 {
 	struct detail	*d = &t->detail;
-	int		 page = t->rows - 4;
-	size_t		 max = d->lines.n > (size_t)page ?
-			     d->lines.n - (size_t)page : 0;
+	size_t		 total = total_rows(d), page = d->rows > 0 ?
+			     (size_t)d->rows : 1;
+	size_t		 max = total > page ? total - page : 0, line;
 
 	switch (ch) {
+	case KEY_LEFT:
+		if (d->nowrap && d->hscroll > 0) {
+			d->hscroll = d->hscroll > 8 ? d->hscroll - 8 : 0;
+			return KEY_USED;
+		}
+		/* FALLTHROUGH */
 	case 27:
 	case KEY_BACKSPACE:
-	case KEY_LEFT:
 		tui_show(t, d->back);
+		return KEY_USED;
+	case KEY_RIGHT:
+		if (d->nowrap)
+			d->hscroll += 8;
+		return KEY_USED;
+	case 'w':
+		/* the line at the top stays there */
+		line = line_at_row(d, d->top);
+		d->nowrap = !d->nowrap;
+		d->hscroll = 0;
+		d->top = row_of_line(d, line);
+		tui_set_log(t, 0, d->nowrap ? "long lines scroll sideways "
+		    "(Left/Right); w wraps them" : "long lines wrap; w "
+		    "scrolls them sideways");
+		return KEY_USED;
+	case 'n':
+	case 'N':
+		search_step(t, ch == 'n' ? 1 : -1);
+		return KEY_USED;
+	case 'y':
+		copy_payload(t);
+		return KEY_USED;
+	case 'r':
+		if (!d->have)
+			return KEY_USED;
+		d->raw = !d->raw;
+		d->top = d->hit = 0;
+		if (d->raw)
+			build_raw(t);
+		else
+			build(t);
 		return KEY_USED;
 	case 'o':
 	case 'O':
@@ -307,12 +569,12 @@ detail_key(struct tui *t, int ch)
 		    ch == 'O' ? d->ev.client_id : NULL, 1);
 		return KEY_USED;
 	default:
-		return tui_move_key(&d->top, ch, max + 1, page);
+		return tui_move_key(&d->top, ch, max + 1, (int)page);
 	}
 }
 
 const struct view_ops view_detail = {
 	"Detail",
-	"Esc back  Up/Down scroll  o/O opt out source/client",
+	"Esc back  / n N find  w wrap  y copy  r raw  o/O opt out",
 	detail_draw, detail_key, NULL, NULL
 };

@@ -621,7 +621,7 @@ HELP_TOP='(┌─|\+-|lq) teltop keys (─|-|q)+(┐|\+|k)$'
 SIDE='(│|\||x)'
 FOOTER_STREAM='^ Enter detail  p pause  / filter  c/C cmd/client  o/O opt out  \? help  q quit$'
 FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
-FOOTER='^ (Enter detail  p pause|Enter runs  / find|Enter points  s sort|Enter the run  s|Enter its events  Up|Space toggle|Esc back  Up/Down|y yes  n no|Enter apply  Esc)'
+FOOTER='^ (Enter detail  p pause|Enter runs  / find|Enter points  s sort|Enter the run  s|Enter its events  Up|Space toggle|Esc back  / n N find|y yes  n no|Enter apply  Esc|Enter find  Esc)'
 
 case_start() {
 	start_ui
@@ -1059,7 +1059,7 @@ case_detail() {
 	screen_has '^Privacy$'
 	screen_has '^  yellow client_id: '
 	screen_has '^Payload \(as stored; \? lines say what a field means\)$'
-	line -1 | grep -q '^ Esc back  Up/Down scroll' || screen_fail "the footer is not the detail's"
+	line -1 | grep -q '^ Esc back  / n N find' || screen_fail "the footer is not the detail's"
 	keys NPage
 	# each documented field is followed by what it means (both lines of
 	# one frame: the wait is for the pair)
@@ -1246,6 +1246,61 @@ case_daily_enter() {
 	expect_line -3 "^ filter: source=[a-z]+ since=$(date +%F) until=[0-9-]+ *\$"
 	expect_line -2 '^filter: source='
 	[ "$(count_lines 'daily-(one|two)')" -eq 1 ] || screen_fail "not the one source's events"
+}
+
+# Detail: long lines wrap (w: they scroll sideways, … where cut), / finds
+# with n and N, y copies the payload (OSC 52, into tmux's buffer here), r
+# shows the request as received.
+case_detail_tools() {
+	local long
+	long=$(printf 'x%.0s' $(seq 1 150))
+	start_ui
+	tm set -g set-clipboard on
+	post /v1/events '{ "source" : "werf", "event" : "DetailTools", "command" : "werf converge", "client_id" : "dt1", "note" : "'"$long"'TAILMARK", "deep" : { "needle" : "found-me" } }' >/dev/null
+	expect_screen 'DetailTools'
+	keys Enter
+	expect_line 3 '^Event #1  werf  generic  DetailTools$'
+	# wrapped: the end of the long value is on a row of its own
+	keys G
+	expect_screen 'xTAILMARK",$'
+	# w: one row each, cut with … at the right edge; Right scrolls
+	keys w
+	expect_line -2 '^long lines scroll sideways'
+	stays_absent 'TAILMARK'
+	screen_has '"note": "xxxx+…$'
+	keys Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right Right
+	expect_screen 'TAILMARK'
+	screen_has '^…'
+	keys w
+	# / finds, n again, the line marked
+	keys /
+	expect_line -1 '^ Enter find  Esc cancel'
+	type_text 'NEEDLE'
+	keys Enter
+	expect_line -2 '^"NEEDLE": line [0-9]+ of [0-9]+ \(n next, N previous\)$'
+	screen_has '^(▶|>) +"needle": "found-me"'
+	keys n
+	expect_line -2 '^"NEEDLE": line [0-9]+ of'
+	# y: the payload, base64 in OSC 52, is in tmux's buffer
+	keys y
+	expect_line -2 '^payload copied \([0-9]+ bytes, OSC 52\)$'
+	until_ok bash -c 'tmux -L "$0" -f /dev/null show-buffer 2>/dev/null | grep -q found-me' "$SOCK" ||
+	    fail "OSC 52 did not reach tmux's buffer"
+	tm show-buffer >"$D/copied.json"
+	"$TELTOP" events --db "$D/events.db" --filter 'name=DetailTools' >"$D/dt.jsonl"
+	node -e 'const fs = require("fs");
+	    const a = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+	    const b = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).raw;
+	    if (JSON.stringify(a) !== JSON.stringify(b)) { console.error("copied", a, "stored", b); process.exit(1) }' \
+	    "$D/copied.json" "$D/dt.jsonl" || fail "what y copied is not the stored payload"
+	# r: the request as received, byte for byte (its spacing too)
+	keys r
+	expect_line 3 '^Event #1 as received \(r: back to the event\)$'
+	screen_has '^  route +/v1/events$'
+	screen_has '^  content type +application/json$'
+	screen_has '^\{ "source" : "werf", "event" : "DetailTools", '
+	keys r
+	expect_line 3 '^Event #1  werf  generic  DetailTools$'
 }
 
 case_optout_prompt() {
@@ -1644,7 +1699,7 @@ case_resize_detail() {
 	resize 120 35
 	expect_frame
 	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
-	line -1 | grep -q '^ Esc back  Up/Down scroll' || screen_fail "the footer is not the detail's"
+	line -1 | grep -q '^ Esc back  / n N find' || screen_fail "the footer is not the detail's"
 	line 2 | grep -Eq "$TABS +Detail\$" || screen_fail "tabs"
 	resize 80 24
 	expect_frame
@@ -1818,6 +1873,7 @@ run_case "detail: a red finding under a dotted key marks its payload line" case_
 run_case "! lists what was refused: route, status, reason, why, the body's first bytes" case_refusals
 run_case "commands: runs, failures, p50/p95/p99/max as teltop stats has them; s sorts" case_commands
 run_case "commands: Enter shows a command's runs and histogram; s slowest first; Enter the run with its start; / finds" case_command_runs
+run_case "detail: wrap and w, / n N find, y copies (OSC 52), r as received" case_detail_tools
 run_case "stream: c and C filter by the row's command and client" case_stream_by
 run_case "daily: Enter on a day shows its events in the stream" case_daily_enter
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
