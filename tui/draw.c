@@ -211,6 +211,13 @@ void
 draw_spark(int y, int x, int width, const int64_t *v, int n,
     enum tui_role role)
 {
+	draw_spark_roles(y, x, width, v, n, NULL, role);
+}
+
+void
+draw_spark_roles(int y, int x, int width, const int64_t *v, int n,
+    const enum tui_role *roles, enum tui_role role)
+{
 	static const char *ticks[] = { "\u2581", "\u2582", "\u2583", "\u2584",
 	    "\u2585", "\u2586", "\u2587", "\u2588" };
 	static const char ascii[] = "_.-=+*#@";
@@ -226,14 +233,16 @@ draw_spark(int y, int x, int width, const int64_t *v, int n,
 		if (v[i] > max)
 			max = v[i];
 	move(y, x);
-	attrset(tui_attr(role));
 	for (i = first; i < n; i++) {
+		attrset(tui_attr(roles != NULL ? roles[i] : role));
 		k = max > 0 ? (int)((double)v[i] / (double)max * 7 + 0.5) : 0;
 		if (k > 7)
 			k = 7;
 		if (k < 0)
 			k = 0;
-		if (utf8)
+		if (roles != NULL && v[i] == 0)
+			addch(' ');	/* nothing that second */
+		else if (utf8)
 			addstr(ticks[k]);
 		else
 			addch((chtype)(unsigned char)ascii[k]);

@@ -46,6 +46,9 @@ void	draw_bar(int y, int x, int width, double value, double max,
 /* A sparkline of v[0..n) (oldest first), scaled to its maximum. */
 void	draw_spark(int y, int x, int width, const int64_t *v, int n,
 	    enum tui_role);
+/* The same, each value in its own role (roles[i]); a 0 is a blank. */
+void	draw_spark_roles(int y, int x, int width, const int64_t *v, int n,
+	    const enum tui_role *roles, enum tui_role role);
 
 /* One line of pretty JSON: text and a role per byte. */
 struct jline {

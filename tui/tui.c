@@ -51,6 +51,8 @@ static const char help_text[] =
 
 static struct tui	*the_tui;	/* for the xmalloc exit hook */
 
+static void	draw_rate(struct tui *, int y, int x, int width);
+
 static void
 end_curses(void)
 {
@@ -324,7 +326,13 @@ draw_header(struct tui *t)
 		if (x + draw_width(line) <= t->cols)
 			draw_text(1, t->cols - draw_width(line), draw_width(line),
 			    TUI_ROLE_PAUSED, line);
+		return;
 	}
+	/* the last minute of events, at the right */
+	k = (size_t)(t->cols - x - 2 < RATE_SECS ? t->cols - x - 2 :
+	    RATE_SECS);
+	if ((int)k >= 8)
+		draw_rate(t, 1, t->cols - (int)k - 1, (int)k);
 }
 
 static void
@@ -831,9 +839,67 @@ tui_done(const struct tui *t)
 	return t->done;
 }
 
+/* Move the per-second counts on to second sec (a new one is empty). */
+static void
+persec_advance(struct tui *t, int64_t sec)
+{
+	int64_t	s;
+
+	if (sec <= t->persec_last)
+		return;
+	for (s = t->persec_last + 1; s <= sec && s <= t->persec_last +
+	    RATE_SECS; s++)
+		memset(t->persec[s % RATE_SECS], 0, sizeof t->persec[0]);
+	if (sec - t->persec_last > RATE_SECS)
+		memset(t->persec, 0, sizeof t->persec);
+	t->persec_last = sec;
+}
+
+/*
+ * The last minute of events as a sparkline in `width` cells (each a few
+ * seconds when the width is short of 60), each cell in the colour of the
+ * source that sent most in it.
+ */
+static void
+draw_rate(struct tui *t, int y, int x, int width)
+{
+	int64_t		v[RATE_SECS], best, n;
+	enum tui_role	roles[RATE_SECS];
+	int		cells, per, c, k, src, top;
+
+	if (width < 8)
+		return;
+	persec_advance(t, tt_now_us() / 1000000);
+	cells = width < RATE_SECS ? width : RATE_SECS;
+	per = (RATE_SECS + cells - 1) / cells;
+	cells = RATE_SECS / per;
+	for (c = 0; c < cells; c++) {
+		v[c] = 0;
+		best = 0;
+		top = TT_SRC_GENERIC;
+		for (src = 0; src < TT_SRC_COUNT; src++) {
+			for (n = 0, k = 0; k < per; k++)
+				n += t->persec[(t->persec_last - (cells - 1 - c) *
+				    per - k + RATE_SECS * 2) % RATE_SECS][src];
+			v[c] += n;
+			if (n > best) {
+				best = n;
+				top = src;
+			}
+		}
+		roles[c] = tui_source_role((enum tt_source)top);
+	}
+	draw_spark_roles(y, x, cells, v, cells, roles, TUI_ROLE_SPARK);
+}
+
 void
 tui_event(struct tui *t, const struct tt_event *ev)
 {
+	int64_t	sec = tt_now_us() / 1000000;
+
+	persec_advance(t, sec);
+	if ((unsigned)ev->source < TT_SRC_COUNT)
+		t->persec[sec % RATE_SECS][ev->source]++;
 	stream_event(t, ev);
 	t->dirty = 1;
 }

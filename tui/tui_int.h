@@ -19,6 +19,7 @@
 #define STREAM_TRIM	5000	/* rows dropped from the top past the max */
 #define HISTORY_PAGE	500	/* rows read from the database at a time */
 #define HELD_MAX	100000	/* events kept while paused */
+#define RATE_SECS	60	/* the header's sparkline: a minute */
 
 /* The tabs, then the views opened from them (Detail, a command's runs). */
 enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_METRICS, V_DETAIL,
@@ -166,6 +167,10 @@ struct tui {
 	struct tui_status	 st;
 	int64_t			 rate_t0, rate_a0;
 	double			 rate;
+	/* events a second over the last RATE_SECS, per source, for the
+	 * header's sparkline: second s is at [s % RATE_SECS] */
+	int64_t			 persec[RATE_SECS][TT_SRC_COUNT];
+	int64_t			 persec_last;	/* the newest second */
 
 	struct stream		 stream;
 	struct detail		 detail;

@@ -614,6 +614,8 @@ TITLE_OPTOUT='^SOURCE / CLIENT +OPT-OUT +BY +DROPPED +PROOF \(from the database\
 TITLE_DAILY='^DAY +SOURCE +EVENTS +COMMANDS +FAILED +CLIENTS +EVENTS$'
 TITLE_METRICS='^SOURCE +METRIC +KIND +UNIT +POINTS +LAST +(MIN +MAX +)?SEEN +RECENT$'
 TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily   5 Metrics'
+# what may follow the tabs on their line: the last minute's sparkline
+SPARK='( +[▁▂▃▄▅▆▇█][▁▂▃▄▅▆▇█ ]*)?'
 CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
 HELP_TITLE=' teltop keys'	# the overlay's first line
 # its box: the top border with the title, a side of it (UTF-8 or ACS)
@@ -628,7 +630,7 @@ case_start() {
 	expect_line 3 "$TITLE_STREAM"
 	line 1 | grep -Eq "^ teltop  $ADDR  [0-9]+\.[0-9] ev/s  conn [0-9]+  stored 0  dropped 0  rejected 0$" ||
 	    screen_fail "header"
-	line 2 | grep -Eq "$TABS\$" || screen_fail "tabs line"
+	line 2 | grep -Eq "$TABS\$" || screen_fail "tabs line (no events yet: no sparkline)"
 	line 3 | grep -Eq '^TIME     SOURCE    EVENT +COMMAND' || screen_fail "title columns"
 	screen_has '^  No events yet\. Point a tool at this collector, or run `teltop demo`\.$'
 	line -2 | grep -Eq "^$CLOCK listening; press \? for keys$" || screen_fail "log line"
@@ -713,6 +715,20 @@ case_long_cells() {
 	expect_selected 4
 	line 4 | grep -Eq "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]*…? +1\.2s ok$" ||
 	    screen_fail "the selected devsy row (line 4) is not cut at its columns"
+}
+
+# The header's sparkline: the last minute of events a second, at the right
+# of the tabs, each cell in the colour of the source that sent most then.
+case_header_spark() {
+	start_ui
+	send "[$(ev werf 'werf spark-1' 0 100),$(ev werf 'werf spark-2' 0 100)]" 2 0
+	expect_line 2 '[▁▂▃▄▅▆▇█]+ *$'
+	tm capture-pane -e -p -t ui >"$D/screen.e"
+	sed -n 2p "$D/screen.e" | grep -q $'\e\\[38;5;172m[▁▂▃▄▅▆▇█]' ||
+	    screen_fail "the sparkline is not in werf's colour: $(sed -n 2p "$D/screen.e" | cat -v)"
+	# wide, the minute at one second a cell
+	resize 200 30
+	expect_line 2 '[▁▂▃▄▅▆▇█]+ *$'
 }
 
 # Columns are as wide as what they hold, within the terminal: at 80x24 an
@@ -946,7 +962,7 @@ case_pause() {
 	screen_has ' werf held-one .* ok$'
 	above ' werf before-pause ' ' werf held-one '
 	above ' werf held-one ' ' werf held-two '
-	expect_line 2 "$TABS\$"
+	expect_line 2 "$TABS$SPARK\$"
 	expect_line -2 '^resumed: 2 arrived while paused$'
 }
 
@@ -1051,7 +1067,7 @@ case_detail() {
 	# the werf row, one above the newest
 	keys k Enter
 	expect_line 3 '^Event #1  werf  generic  CommandExited$'
-	expect_line 2 "$TABS +Detail\$"
+	expect_line 2 "$TABS +Detail$SPARK\$"
 	screen_has '^Normalized fields$'
 	screen_has '^  command +werf converge$'
 	screen_has '^  exit_code +2$'
@@ -1067,7 +1083,7 @@ case_detail() {
 	    followed_by '"command": "werf converge",$' '^ +\? .*[Cc]ommand'
 	keys Escape
 	expect_line 3 "$TITLE_STREAM"
-	line 2 | grep -Eq "$TABS\$" || screen_fail "the tabs still show Detail"
+	line 2 | grep -Eq "$TABS$SPARK\$" || screen_fail "the tabs still show Detail"
 	# a DevPod /v1/insert body: properties are JSON in a string, expanded
 	keys G Enter
 	expect_line 3 '^Event #2  devpod  devpod-insert  devpod_cli$'
@@ -1184,7 +1200,7 @@ case_command_runs() {
 	expect_selected 4
 	keys Enter
 	expect_line 3 '^werf converge  werf  6 done, 1 failed, 0 running$'
-	line 2 | grep -q ' Command$' || screen_fail "no Command badge"
+	line 2 | grep -Eq " Command$SPARK\$" || screen_fail "no Command badge"
 	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs\)$'
 	screen_has '^ +500ms-1\.0s +.* 1 p50$'
 	screen_has ' p95 p99$'
@@ -1200,7 +1216,7 @@ case_command_runs() {
 	expect_line 3 '^Event #[0-9]+  werf  generic  CommandExited$'
 	screen_has '^  client_id +rc6$'
 	screen_has '^  duration_ms +3600$'
-	line 2 | grep -q ' Command   Detail$' || screen_fail "no Command and Detail badges"
+	line 2 | grep -Eq " Command   Detail$SPARK\$" || screen_fail "no Command and Detail badges"
 	# its start is under it
 	keys G
 	expect_screen '^Its start: event #[0-9]+  CommandStarted  '
@@ -1700,7 +1716,7 @@ case_resize_detail() {
 	expect_frame
 	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
 	line -1 | grep -q '^ Esc back  / n N find' || screen_fail "the footer is not the detail's"
-	line 2 | grep -Eq "$TABS +Detail\$" || screen_fail "tabs"
+	line 2 | grep -Eq "$TABS +Detail$SPARK\$" || screen_fail "tabs"
 	resize 80 24
 	expect_frame
 	expect_line 3 '^Event #1  devpod  devpod-insert  devpod_cli$'
@@ -1859,6 +1875,7 @@ run_case "start at 80x24: header with the address, tabs, Stream titles, empty hi
 run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
 run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
+run_case "header: a sparkline of the last minute's events, in the sources' colours" case_header_spark
 run_case "header: fits 80 columns with big counts; connections give way first, never a count" case_header_fits
 run_case "stream: columns as wide as their content; a cut ends in …, a number never is; the error at 200 columns" case_cut_marks
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
