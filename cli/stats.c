@@ -314,24 +314,6 @@ print_json(const struct report *r)
 	cJSON_Delete(root);
 }
 
-/* A duration for people: 850ms, 12.3s, 4m05s, 2h10m. */
-static void
-human_ms(int64_t ms, char *buf, size_t len)
-{
-	if (ms == TT_NONE)
-		snprintf(buf, len, "-");
-	else if (ms < 1000)
-		snprintf(buf, len, "%lldms", (long long)ms);
-	else if (ms < 60000)
-		snprintf(buf, len, "%.1fs", (double)ms / 1000);
-	else if (ms < 3600000)
-		snprintf(buf, len, "%lldm%02llds", (long long)(ms / 60000),
-		    (long long)(ms / 1000 % 60));
-	else
-		snprintf(buf, len, "%lldh%02lldm", (long long)(ms / 3600000),
-		    (long long)(ms / 60000 % 60));
-}
-
 /* A metric's value for people: %g, or - for none. */
 static void
 human_real(double v, char *buf, size_t len)
@@ -424,10 +406,10 @@ print_text(const struct report *r)
 	for (i = 0; i < r->ncmds; i++) {
 		const struct tt_cmd_stats *c = &r->cmds[i];
 
-		human_ms(c->p50_ms, p50, sizeof p50);
-		human_ms(c->p95_ms, p95, sizeof p95);
-		human_ms(c->p99_ms, p99, sizeof p99);
-		human_ms(c->max_ms, mx, sizeof mx);
+		tt_duration_text((double)c->p50_ms, p50, sizeof p50);
+		tt_duration_text((double)c->p95_ms, p95, sizeof p95);
+		tt_duration_text((double)c->p99_ms, p99, sizeof p99);
+		tt_duration_text((double)c->max_ms, mx, sizeof mx);
 		if (tt_time_format(c->last_seen, seen, sizeof seen) == 0)
 			seen[19] = '\0';
 		else

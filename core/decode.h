@@ -84,5 +84,11 @@ int	tt_time_parse(const char *, int64_t *us);
  * among them) gives "" and -1.
  */
 int	tt_time_format(int64_t us, char *buf, size_t len);
+/*
+ * A duration in ms for people, the one form the whole program uses: 850ms,
+ * 12.3s, 4m05s, 2h10m; a fraction below 1 ms (0.25ms); "-" for TT_NONE or
+ * what is not a duration.
+ */
+void	tt_duration_text(double ms, char *buf, size_t len);
 
 #endif

@@ -233,3 +233,28 @@ tt_time_format(int64_t us, char *buf, size_t len)
 	    tm.tm_min, tm.tm_sec, (long long)frac);
 	return 0;
 }
+
+void
+tt_duration_text(double d, char *buf, size_t len)
+{
+	int64_t	ms;
+
+	/* whole ms, cut; a fraction shows below 1 ms */
+	if (d == TT_NONE || !(d >= 0) || d >= 9e18) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	ms = (int64_t)d;
+	if (ms == 0 && d > 0)
+		snprintf(buf, len, "%.2gms", d);
+	else if (ms < 1000)
+		snprintf(buf, len, "%lldms", (long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%.1fs", (double)ms / 1000);
+	else if (ms < 3600000)
+		snprintf(buf, len, "%lldm%02llds", (long long)(ms / 60000),
+		    (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, len, "%lldh%02lldm", (long long)(ms / 3600000),
+		    (long long)(ms / 60000 % 60));
+}

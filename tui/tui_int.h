@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "core/decode.h"
 #include "core/filter.h"
 #include "core/stats.h"
 #include "core/switches.h"
@@ -208,8 +209,6 @@ int	tui_move_key(size_t *cur, int ch, size_t n, int page);
 size_t	tui_scroll(size_t top, size_t cur, int rows);
 /* HH:MM:SS (local) of µs. */
 void	tui_clock(int64_t us, char *buf, size_t len);
-/* A compact duration: 850ms, 12.3s, 4m05s, 2h10m ("-" for TT_NONE). */
-void	tui_duration(double ms, char *buf, size_t len);
 enum tui_role tui_source_role(enum tt_source);
 
 /* view_stream.c */

@@ -105,15 +105,17 @@ commands_draw(struct tui *t, int y, int rows)
 	for (w = 7, i = 0; i < c->n; i++)
 		if (draw_width(c->v[i].command) > w)
 			w = draw_width(c->v[i].command);
-	/* the numbers take 48 columns, LAST 6: it goes first */
-	last = 5;
-	if (8 + w + 1 + 48 + 6 + 6 > t->cols)
-		last = 0;
-	if (8 + w + 1 + 48 + (last > 0 ? 6 : 0) + 6 > t->cols)
-		w = t->cols - (8 + 1 + 48 + 6);
 	if (w < 10)
 		w = 10;
-	spark = t->cols - (8 + w + 1 + 48 + (last > 0 ? 6 : 0));
+	/* the numbers take 52 columns, LAST 6: it goes first */
+	last = 5;
+	if (8 + w + 1 + 52 + 6 + 6 > t->cols)
+		last = 0;
+	if (8 + w + 1 + 52 + (last > 0 ? 6 : 0) + 6 > t->cols)
+		w = t->cols - (8 + 1 + 52 + 6);
+	if (w < 10)
+		w = 10;
+	spark = t->cols - (8 + w + 1 + 52 + (last > 0 ? 6 : 0));
 	if (spark > TT_RECENT)
 		spark = TT_RECENT;
 	x = 0;
@@ -122,10 +124,10 @@ commands_draw(struct tui *t, int y, int rows)
 	draw_cell(y, &x, w, TUI_ROLE_TITLE, "COMMAND");
 	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "DONE");
 	draw_rcell(y, &x, 4, TUI_ROLE_TITLE, "FAIL");
-	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "P50");
-	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "P95");
-	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "P99");
-	draw_rcell(y, &x, 5, TUI_ROLE_TITLE, "MAX");
+	draw_rcell(y, &x, 6, TUI_ROLE_TITLE, "P50");
+	draw_rcell(y, &x, 6, TUI_ROLE_TITLE, "P95");
+	draw_rcell(y, &x, 6, TUI_ROLE_TITLE, "P99");
+	draw_rcell(y, &x, 6, TUI_ROLE_TITLE, "MAX");
 	draw_rcell(y, &x, 7, TUI_ROLE_TITLE, "RUNNING");
 	draw_rcell(y, &x, 4, TUI_ROLE_TITLE, "ORPH");
 	draw_cell(y, &x, last, TUI_ROLE_TITLE, "LAST");
@@ -143,13 +145,13 @@ commands_draw(struct tui *t, int y, int rows)
 		snprintf(v[1], sizeof v[1], "%lld", (long long)s->failures);
 		/* percentiles of fewer than 5 runs say little: Enter
 		 * shows the durations themselves */
-		tui_duration(s->with_duration >= 5 ? s->p50_ms : TT_NONE,
+		tt_duration_text(s->with_duration >= 5 ? s->p50_ms : TT_NONE,
 		    v[2], sizeof v[2]);
-		tui_duration(s->with_duration >= 5 ? s->p95_ms : TT_NONE,
+		tt_duration_text(s->with_duration >= 5 ? s->p95_ms : TT_NONE,
 		    v[3], sizeof v[3]);
-		tui_duration(s->with_duration >= 5 ? s->p99_ms : TT_NONE,
+		tt_duration_text(s->with_duration >= 5 ? s->p99_ms : TT_NONE,
 		    v[4], sizeof v[4]);
-		tui_duration(s->max_ms, v[5], sizeof v[5]);
+		tt_duration_text(s->max_ms, v[5], sizeof v[5]);
 		snprintf(v[6], sizeof v[6], "%lld", (long long)s->running);
 		snprintf(v[7], sizeof v[7], "%lld", (long long)s->orphans);
 		x = 0;
@@ -162,7 +164,7 @@ commands_draw(struct tui *t, int y, int rows)
 		draw_rcell(y + 1 + r, &x, 4, ROLE(s->failures > 0 ?
 		    TUI_ROLE_FAIL : TUI_ROLE_DIM), v[1]);
 		for (k = 2; k < 6; k++)
-			draw_rcell(y + 1 + r, &x, 5, ROLE(TUI_ROLE_DEFAULT),
+			draw_rcell(y + 1 + r, &x, 6, ROLE(TUI_ROLE_DEFAULT),
 			    v[k]);
 		role = s->running > 0 ? TUI_ROLE_WARN : TUI_ROLE_DIM;
 		draw_rcell(y + 1 + r, &x, 7, ROLE(role), v[6]);

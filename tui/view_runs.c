@@ -218,8 +218,8 @@ draw_hist(struct tui *t, int y, int rows, const struct tt_cmd_stats *cs)
 	for (b = b0; b <= b1 && line < rows; b += step, line++) {
 		for (c = 0, k = 0; k < step && b + k < 64; k++)
 			c += count[b + k];
-		tui_duration(b == 0 ? 0 : edge(b), lo, sizeof lo);
-		tui_duration(edge(b + step), hi, sizeof hi);
+		tt_duration_text(b == 0 ? 0 : edge(b), lo, sizeof lo);
+		tt_duration_text(edge(b + step), hi, sizeof hi);
 		snprintf(label, sizeof label, "%6s-%-6s", lo, hi);
 		mark[0] = '\0';
 		for (i = 0; i < 3; i++) {
@@ -280,10 +280,10 @@ summary(struct tui *t, int y, const struct tt_cmd_stats *cs, int have)
 		return;
 	}
 	if (cs->with_duration >= PCT_MIN) {
-		tui_duration(cs->p50_ms, d[0], sizeof d[0]);
-		tui_duration(cs->p95_ms, d[1], sizeof d[1]);
-		tui_duration(cs->p99_ms, d[2], sizeof d[2]);
-		tui_duration(cs->max_ms, d[3], sizeof d[3]);
+		tt_duration_text(cs->p50_ms, d[0], sizeof d[0]);
+		tt_duration_text(cs->p95_ms, d[1], sizeof d[1]);
+		tt_duration_text(cs->p99_ms, d[2], sizeof d[2]);
+		tt_duration_text(cs->max_ms, d[3], sizeof d[3]);
 		snprintf(line, sizeof line, "p50 %s  p95 %s  p99 %s  max %s  "
 		    "(n=%lld timed runs)", d[0], d[1], d[2], d[3],
 		    (long long)cs->with_duration);
@@ -294,7 +294,7 @@ summary(struct tui *t, int y, const struct tt_cmd_stats *cs, int have)
 		for (j = 0; j < r->n && k < (size_t)cs->with_duration; j++) {
 			if (r->v[j].duration_ms == TT_NONE)
 				continue;
-			tui_duration(r->v[j].duration_ms, v, sizeof v);
+			tt_duration_text(r->v[j].duration_ms, v, sizeof v);
 			snprintf(line + strlen(line), sizeof line -
 			    strlen(line), " %s", v);
 			k++;
@@ -348,7 +348,7 @@ runs_draw(struct tui *t, int y, int rows)
 		sel = j == r->cur;
 #define ROLE(role)	(sel ? TUI_ROLE_SELECTED : (role))
 		finished(ev->ts, when, sizeof when);
-		tui_duration(ev->duration_ms, dur, sizeof dur);
+		tt_duration_text(ev->duration_ms, dur, sizeof dur);
 		if ((ev->exit_code != TT_NONE && ev->exit_code != 0) ||
 		    (ev->error != NULL && ev->error[0] != '\0')) {
 			role = TUI_ROLE_FAIL;

@@ -360,7 +360,7 @@ draw_row(struct tui *t, int y, const struct tt_event *ev, int selected,
 
 #define ROLE(r)	(selected ? TUI_ROLE_SELECTED : (r))
 	tui_clock(ev->received_at, clock, sizeof clock);
-	tui_duration(ev->duration_ms, dur, sizeof dur);
+	tt_duration_text(ev->duration_ms, dur, sizeof dur);
 	o = outcome(ev, obuf, sizeof obuf, c->out, &orole);
 	mark = ev->capture != NULL ? draw_glyph(MARK_UTF8, MARK_ASCII) : " ";
 	if (selected)

@@ -592,9 +592,9 @@ fmt_ms() {
 	elif [ "$ms" -lt 60000 ]; then
 		LC_ALL=C printf '%.1fs\n' "$(LC_ALL=C awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
 	elif [ "$ms" -lt 3600000 ]; then
-		printf '%dm%02d\n' $((ms / 60000)) $((ms / 1000 % 60))
+		printf '%dm%02ds\n' $((ms / 60000)) $((ms / 1000 % 60))
 	else
-		printf '%dh%02d\n' $((ms / 3600000)) $((ms / 60000 % 60))
+		printf '%dh%02dm\n' $((ms / 3600000)) $((ms / 60000 % 60))
 	fi
 }
 
@@ -653,11 +653,11 @@ case_stream() {
 	local r="^$CLOCK werf +CommandExited +werf converge +"
 	screen_has "${r}c1 +1\.5s ok$"
 	screen_has "${r}c1 +850ms exit 1$"
-	screen_has "${r}c2 +2m05 exit 2$"
+	screen_has "${r}c2 +2m05s exit 2$"
 	# newest at the bottom, in the order they came
 	above "${r}c1 +1\.5s ok$" "${r}c1 +850ms exit 1$"
-	above "${r}c1 +850ms exit 1$" "${r}c2 +2m05 exit 2$"
-	above "${r}c2 +2m05 exit 2$" "devpod_cli +devpod up"
+	above "${r}c1 +850ms exit 1$" "${r}c2 +2m05s exit 2$"
+	above "${r}c2 +2m05s exit 2$" "devpod_cli +devpod up"
 	[ "$(line_no "$TITLE_STREAM")" -eq 3 ] || screen_fail "the titles moved"
 	[ "$(line_no "${r}c1 +1\.5s ok$")" -eq 4 ] || screen_fail "the first row is not under the titles"
 	screen_lacks 'No events yet'
