@@ -33,21 +33,14 @@ static const struct view_ops *views[V_COUNT] = {
 	[V_RUNS] = &view_runs,
 };
 
-static const char help_text[] =
-	"Views      1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab\n"
-	"Move       Up/Down j/k  PgUp/PgDn  g/G first/last  mouse wheel, click\n"
-	"Stream     Enter detail  p pause  / filter  c/C its command/client\n"
-	"           o/O opt out source/client  g/G first/last (follow)\n"
-	"Filter     source=werf|devpod command=\"werf up\" !error= since=10m\n"
-	"           duration_ms>1000 pii=red via=capture (space = AND)\n"
-	"Detail     Esc back  / n N find  w wrap  y copy (OSC 52)  r as received\n"
-	"Commands   Enter its runs  / find  s sort (name, runs, failures, p95)\n"
-	"Runs       Enter the run's events  s slowest first / newest first\n"
-	"Metrics    Enter its points in the stream  s sort\n"
-	"Opt-out    Space toggle the row (asks y/n)\n"
-	"Anywhere   ! what was refused  t next theme  ? this help  q quit\n"
-	"\n"
-	"Press any key to close.";
+/* The help's lines that are no view's. */
+static const char help_move[] =
+	"Up/Down j/k  PgUp/PgDn  g/G first/last  mouse wheel, click";
+static const char help_filter[] =
+	"source=werf|devpod command=\"werf up\" !error= since=10m\n"
+	"duration_ms>1000 pii=red via=capture (space = AND)";
+static const char help_anywhere[] =
+	"! what was refused  t next theme  ? this help  q quit";
 
 static struct tui	*the_tui;	/* for the xmalloc exit hook */
 
@@ -261,12 +254,21 @@ header_line(struct tui *t, char *line, size_t len)
 	}
 }
 
+/* A view's badge after the tabs at x; where the next goes. */
+static int
+badge(int x, const char *name)
+{
+	char	b[64];
+
+	snprintf(b, sizeof b, " %s ", name);
+	draw_text(1, x, draw_width(b), TUI_ROLE_TAB_ACTIVE, b);
+	return x + draw_width(b) + 1;
+}
+
 static void
 draw_header(struct tui *t)
 {
-	static const char *tabs[V_TABS] = { "1 Stream", "2 Commands",
-	    "3 Opt-out", "4 Daily", "5 Metrics" };
-	char	line[512];
+	char	line[512], tab[64];
 	int	x, i;
 	size_t	k;
 
@@ -277,24 +279,22 @@ draw_header(struct tui *t)
 	for (i = 0; i < t->cols; i++)
 		addch(' ');
 	x = 0;
-	for (k = 0; k < sizeof tabs / sizeof tabs[0]; k++) {
+	/* the tabs, then a badge for each view opened from them */
+	for (k = 0; k < V_TABS; k++) {
 		enum view_id v = (enum view_id)k;
 		int active = tui_tab_of(t, t->view) == v;
 
-		draw_fmt(1, x, draw_width(tabs[k]) + 2, active ?
-		    TUI_ROLE_TAB_ACTIVE : TUI_ROLE_TAB, " %s ", tabs[k]);
-		x += draw_width(tabs[k]) + 3;
+		snprintf(tab, sizeof tab, " %zu %s ", k + 1, views[k]->name);
+		draw_text(1, x, draw_width(tab), active ?
+		    TUI_ROLE_TAB_ACTIVE : TUI_ROLE_TAB, tab);
+		x += draw_width(tab) + 1;
 		t->tab_x1[k] = x;
 	}
 	if (t->view == V_RUNS || (t->view == V_DETAIL &&
-	    t->detail.back == V_RUNS)) {
-		draw_text(1, x, 9, TUI_ROLE_TAB_ACTIVE, " Command ");
-		x += 10;
-	}
-	if (t->view == V_DETAIL) {
-		draw_text(1, x, 8, TUI_ROLE_TAB_ACTIVE, " Detail ");
-		x += 9;
-	}
+	    t->detail.back == V_RUNS))
+		x = badge(x, views[V_RUNS]->name);
+	if (t->view == V_DETAIL)
+		x = badge(x, views[V_DETAIL]->name);
 	if (t->stream.paused && t->view == V_STREAM) {
 		snprintf(line, sizeof line, " PAUSED +%lld ",
 		    (long long)t->stream.arrived);
@@ -343,14 +343,60 @@ draw_footer(struct tui *t)
 	    "q quit", views[t->view]->keys);
 }
 
+/* "Label      text" for each line of text, into b. */
+static void
+help_add(char *b, size_t len, const char *label, const char *text)
+{
+	const char	*p = text, *nl;
+	size_t		 n;
+
+	do {
+		nl = strchr(p, '\n');
+		n = strlen(b);
+		snprintf(b + n, len - n, "%-10s %.*s\n", label, nl != NULL ?
+		    (int)(nl - p) : (int)strlen(p), p);
+		label = "";
+		p = nl != NULL ? nl + 1 : NULL;
+	} while (p != NULL);
+}
+
+/* The help, made from the views' own lines and their table. */
+static const char *
+help_text(void)
+{
+	static char	b[4096];
+	char		tabs[256] = "";
+	size_t		n;
+	int		v;
+
+	if (b[0] != '\0')
+		return b;
+	for (v = 0; v < V_TABS; v++) {
+		n = strlen(tabs);
+		snprintf(tabs + n, sizeof tabs - n, "%d %s  ", v + 1,
+		    views[v]->name);
+	}
+	n = strlen(tabs);
+	snprintf(tabs + n, sizeof tabs - n, "Tab");
+	help_add(b, sizeof b, "Views", tabs);
+	help_add(b, sizeof b, "Move", help_move);
+	for (v = 0; v < V_COUNT; v++)
+		help_add(b, sizeof b, views[v]->name, views[v]->help);
+	help_add(b, sizeof b, "Filter", help_filter);
+	help_add(b, sizeof b, "Anywhere", help_anywhere);
+	n = strlen(b);
+	snprintf(b + n, sizeof b - n, "\nPress any key to close.");
+	return b;
+}
+
 static void
 draw_help(struct tui *t)
 {
-	const char	*p = help_text, *nl;
+	const char	*p = help_text(), *nl;
 	int		 w = 78, h = 3, y0, x0, y;
 	char		 line[128];
 
-	for (nl = help_text; (nl = strchr(nl, '\n')) != NULL; nl++)
+	for (nl = p; (nl = strchr(nl, '\n')) != NULL; nl++)
 		h++;		/* a border each side and a line each */
 	if (w > t->cols)
 		w = t->cols;
@@ -672,20 +718,10 @@ key(struct tui *t, int ch)
 	case '!':
 		t->refusals = 1;
 		break;
-	case '1':
-		tui_show(t, V_STREAM);
-		break;
-	case '2':
-		tui_show(t, V_COMMANDS);
-		break;
-	case '3':
-		tui_show(t, V_OPTOUT);
-		break;
-	case '4':
-		tui_show(t, V_DAILY);
-		break;
-	case '5':
-		tui_show(t, V_METRICS);
+	case '1': case '2': case '3': case '4': case '5':
+	case '6': case '7': case '8': case '9':
+		if (ch - '1' < V_TABS)
+			tui_show(t, (enum view_id)(ch - '1'));
 		break;
 	case '\t':
 		tui_show(t, t->view >= V_TABS ? (t->view == V_DETAIL ?

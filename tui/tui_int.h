@@ -34,8 +34,9 @@ enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_METRICS, V_DETAIL,
 struct tui;
 
 struct view_ops {
-	const char	*name;
+	const char	*name;		/* a tab's (1 ...), or a badge's */
 	const char	*keys;		/* the footer */
+	const char	*help;		/* its lines of the help, '\n' apart */
 	void		(*draw)(struct tui *, int y, int rows);
 	int		(*key)(struct tui *, int ch);
 	void		(*enter)(struct tui *);

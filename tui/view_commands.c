@@ -228,5 +228,6 @@ commands_click(struct tui *t, int row, int dbl)
 const struct view_ops view_commands = {
 	"Commands",
 	"Enter runs  / find  s sort  Up/Down move",
+	"Enter its runs  / find  s sort (name, runs, failures, p95)",
 	commands_draw, commands_key, commands_enter, commands_click
 };

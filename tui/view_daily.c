@@ -174,5 +174,6 @@ daily_click(struct tui *t, int row, int dbl)
 const struct view_ops view_daily = {
 	"Daily",
 	"Enter its events  Up/Down move",
+	"Enter the day's events of that source in the stream",
 	daily_draw, daily_key, NULL, daily_click
 };

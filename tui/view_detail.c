@@ -576,5 +576,6 @@ detail_key(struct tui *t, int ch)
 const struct view_ops view_detail = {
 	"Detail",
 	"Esc back  / n N find  w wrap  y copy  r raw  o/O opt out",
+	"Esc back  / n N find  w wrap  y copy (OSC 52)  r as received",
 	detail_draw, detail_key, NULL, NULL
 };

@@ -248,5 +248,6 @@ metrics_click(struct tui *t, int row, int dbl)
 const struct view_ops view_metrics = {
 	"Metrics",
 	"Enter points  s sort  Up/Down move",
+	"Enter its points in the stream  s sort",
 	metrics_draw, metrics_key, metrics_enter, metrics_click
 };

@@ -329,5 +329,6 @@ optout_click(struct tui *t, int row, int dbl)
 const struct view_ops view_optout = {
 	"Opt-out",
 	"Space toggle (y/n)  Up/Down move",
+	"Space toggle the row (asks y/n)",
 	optout_draw, optout_key, optout_enter, optout_click
 };

@@ -464,5 +464,6 @@ runs_click(struct tui *t, int row, int dbl)
 const struct view_ops view_runs = {
 	"Command",
 	"Enter the run  s slowest/newest first  Esc back",
+	"Enter the run's events  s slowest first / newest first",
 	runs_draw, runs_key, NULL, runs_click
 };

@@ -559,5 +559,7 @@ stream_click(struct tui *t, int row, int dbl)
 const struct view_ops view_stream = {
 	"Stream",
 	"Enter detail  p pause  / filter  c/C cmd/client  o/O opt out",
+	"Enter detail  p pause  / filter  c/C its command/client\n"
+	"o/O opt out source/client  g/G first/last (G follows)",
 	stream_draw, stream_key, NULL, stream_click
 };
