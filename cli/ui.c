@@ -106,6 +106,14 @@ copy_one(void *arg, const struct tt_event *ev)
 }
 
 static int
+host_remember(void *arg, const char *key, const char *arg1, const char *arg2,
+    char **cause)
+{
+	(void)arg;
+	return tt_config_remember(NULL, key, arg1, arg2, cause);
+}
+
+static int
 host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
     char **content_type)
 {
@@ -353,7 +361,13 @@ cmd_ui(int argc, char **argv)
 	tc.host.counters = host_counters;
 	tc.host.refusals = host_refusals;
 	tc.host.stats = u.co.stats;
-	tc.theme = theme;
+	/* what the config file remembered; a flag says otherwise */
+	tc.theme = theme != NULL ? theme : u.co.capture.theme[0] != '\0' ?
+	    u.co.capture.theme : NULL;
+	tc.view = u.co.capture.view[0] != '\0' ? u.co.capture.view : NULL;
+	tc.sort_commands = tt_config_sort(&u.co.capture, "commands");
+	tc.sort_metrics = tt_config_sort(&u.co.capture, "metrics");
+	tc.host.remember = host_remember;
 	tc.logpath = logpath;
 	if ((u.tui = tui_create(&tc, &cause)) == NULL)
 		goto error;

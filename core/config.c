@@ -41,6 +41,8 @@ tt_config_init(struct tt_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	tt_intercept_init(&cfg->intercept);
 	cfg->forward = 0;
+	cfg->theme[0] = cfg->view[0] = '\0';
+	cfg->nsort = 0;
 }
 
 /* Whether what is captured from a source is forwarded. */
@@ -173,6 +175,55 @@ set_forward(struct tt_config *cfg, struct line *l, char **why)
 	return 0;
 }
 
+/* theme NAME | view NAME | sort VIEW KEY: kept for the UI to check */
+static int
+set_remembered(struct tt_config *cfg, struct line *l, char **why)
+{
+	int	sort = strcmp(l->word[0], "sort") == 0;
+	size_t	i, want = sort ? 3 : 2;
+
+	if (l->n != want) {
+		*why = xasprintf("usage: %s", sort ? "sort VIEW KEY" :
+		    strcmp(l->word[0], "theme") == 0 ? "theme NAME" :
+		    "view NAME");
+		return -1;
+	}
+	for (i = 1; i < l->n; i++)
+		if (strlen(l->word[i]) >= TT_CONFIG_WORD) {
+			*why = xasprintf("%s: '%.*s' is too long", l->word[0],
+			    QUOTE_MAX, l->word[i]);
+			return -1;
+		}
+	if (!sort) {
+		snprintf(strcmp(l->word[0], "theme") == 0 ? cfg->theme :
+		    cfg->view, TT_CONFIG_WORD, "%s", l->word[1]);
+		return 0;
+	}
+	for (i = 0; i < cfg->nsort; i++)
+		if (strcmp(cfg->sort[i].view, l->word[1]) == 0)
+			break;
+	if (i == sizeof cfg->sort / sizeof cfg->sort[0]) {
+		*why = xstrdup("sort: at most 8 views");
+		return -1;
+	}
+	if (i == cfg->nsort)
+		cfg->nsort++;
+	snprintf(cfg->sort[i].view, TT_CONFIG_WORD, "%s", l->word[1]);
+	snprintf(cfg->sort[i].key, TT_CONFIG_WORD, "%s", l->word[2]);
+	return 0;
+}
+
+const char *
+tt_config_sort(const struct tt_config *cfg, const char *view)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nsort; i++)
+		if (strcmp(cfg->sort[i].view, view) == 0)
+			return cfg->sort[i].key;
+	return NULL;
+}
+
 /* Apply one line of n bytes. */
 static int
 config_line(struct tt_config *cfg, struct line *l, const char *p, size_t n,
@@ -186,8 +237,11 @@ config_line(struct tt_config *cfg, struct line *l, const char *p, size_t n,
 		return set_intercept(cfg, l, why);
 	if (strcmp(l->word[0], "forward") == 0)
 		return set_forward(cfg, l, why);
-	*why = xasprintf("unknown setting '%.*s' (known: intercept, forward)",
-	    QUOTE_MAX, l->word[0]);
+	if (strcmp(l->word[0], "theme") == 0 || strcmp(l->word[0], "view") == 0 ||
+	    strcmp(l->word[0], "sort") == 0)
+		return set_remembered(cfg, l, why);
+	*why = xasprintf("unknown setting '%.*s' (known: intercept, forward, "
+	    "theme, view, sort)", QUOTE_MAX, l->word[0]);
 	return -1;
 }
 
@@ -347,5 +401,107 @@ tt_config_load(struct tt_config *cfg, const char *path, char **cause)
 	} else if (rc == 1)
 		rc = 0;
 	free(dflt);
+	return rc;
+}
+
+/* Is line [p, e) the setting "key [arg]" (arg NULL: any)? */
+static int
+same_setting(const char *p, const char *e, const char *key, const char *arg)
+{
+	size_t	kl = strlen(key), al;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if ((size_t)(e - p) < kl || strncmp(p, key, kl) != 0 ||
+	    (p + kl < e && p[kl] != ' ' && p[kl] != '\t'))
+		return 0;
+	if (arg == NULL)
+		return 1;
+	for (p += kl; p < e && (*p == ' ' || *p == '\t'); p++)
+		;
+	al = strlen(arg);
+	return (size_t)(e - p) >= al && strncmp(p, arg, al) == 0 &&
+	    (p + al == e || p[al] == ' ' || p[al] == '\t' || p[al] == '\r');
+}
+
+int
+tt_config_remember(const char *path, const char *key, const char *arg,
+    const char *arg2, char **cause)
+{
+	char		*def = NULL, *text = NULL, *tmp = NULL, *line, *dir, *slash;
+	const char	*p, *e, *end;
+	FILE		*f = NULL;
+	struct stat	 sb;
+	size_t		 len = 0;
+	int		 fd, done = 0, rc = -1, sort = strcmp(key, "sort") == 0;
+
+	*cause = NULL;
+	if (path == NULL && (path = def = tt_config_default_path()) == NULL) {
+		*cause = xstrdup("no config file: neither XDG_CONFIG_HOME nor "
+		    "HOME is set");
+		return -1;
+	}
+	line = xasprintf("%s %s%s%s", key, arg, arg2 != NULL ? " " : "",
+	    arg2 != NULL ? arg2 : "");
+	if ((fd = open(path, O_RDONLY)) >= 0) {
+		if (fstat(fd, &sb) == 0 && sb.st_size <= TT_CONFIG_MAX_SIZE) {
+			text = xmalloc((size_t)sb.st_size + 1);
+			len = (size_t)read(fd, text, (size_t)sb.st_size);
+			if (len > (size_t)sb.st_size)
+				len = 0;
+		}
+		close(fd);
+	} else if (errno != ENOENT) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	} else {
+		/* its directory, if need be */
+		dir = xstrdup(path);
+		for (slash = dir + 1; (slash = strchr(slash, '/')) != NULL;
+		    slash++) {
+			*slash = '\0';
+			(void)mkdir(dir, 0700);
+			*slash = '/';
+		}
+		free(dir);
+	}
+	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	for (p = text, end = text + len; p != NULL && p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if (!done && same_setting(p, e, key, sort ? arg : NULL)) {
+			fprintf(f, "%s\n", line);
+			done = 1;
+		} else
+			fprintf(f, "%.*s\n", (int)(e - p), p);
+		if (e == end)
+			break;
+	}
+	if (!done)
+		fprintf(f, "%s\n", line);
+	if (fclose(f) != 0) {
+		f = NULL;
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	f = NULL;
+	if (rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (rc != 0 && tmp != NULL)
+		(void)unlink(tmp);
+	free(tmp);
+	free(text);
+	free(line);
+	free(def);
 	return rc;
 }

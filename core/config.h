@@ -9,6 +9,13 @@
  *   forward all		forward what is captured from every source,
  *   forward SOURCE...		or from these, to the real vendor.
  *				Repeatable: the union counts.
+ * and what the UI remembers (it writes these lines itself when they
+ * change, keeping the rest of the file as it is):
+ *   theme NAME			the theme it starts with
+ *   view NAME			the view it starts on (stream, commands, ...)
+ *   sort VIEW KEY		how a view is sorted (sort commands p95)
+ * The UI checks their values: one it does not know is reported and
+ * ignored.
  *
  * What stays true: a file is applied whole or not at all (a parse that
  * fails leaves the config as it was), and an error names the file and the
@@ -33,9 +40,18 @@
 /* Every source's bit in forward. */
 #define TT_CONFIG_FORWARD_ALL	((1u << TT_SRC_COUNT) - 1)
 
+#define TT_CONFIG_WORD	64	/* bytes of a remembered value */
+
 struct tt_config {
 	struct tt_intercept	intercept;	/* built-ins + the file's */
 	unsigned		forward;	/* bit per enum tt_source */
+	char			theme[TT_CONFIG_WORD];	/* "": none */
+	char			view[TT_CONFIG_WORD];
+	struct {
+		char		view[TT_CONFIG_WORD];
+		char		key[TT_CONFIG_WORD];
+	}			sort[8];		/* the last per view */
+	size_t			nsort;
 };
 
 /* The defaults: the built-in hosts, nothing forwarded. */
@@ -56,6 +72,18 @@ int	 tt_config_load(struct tt_config *, const char *path, char **cause);
 /* The default path, or NULL if there is neither XDG_CONFIG_HOME nor HOME.
  * Caller frees. */
 char	*tt_config_default_path(void);
+/*
+ * Remember a setting in the file at path (NULL: the default path; made
+ * with its directory if missing): the line "KEY ARG [ARG2]" takes the place
+ * of the one with the same KEY (and, for sort, the same ARG), else is
+ * added; every other line stays as it is.  Written to a temporary file
+ * and renamed over it.  0, or -1 with *cause (caller frees).
+ */
+int	 tt_config_remember(const char *path, const char *key,
+	    const char *arg, const char *arg2, char **cause);
+/* The sort remembered for view, or NULL. */
+const char *tt_config_sort(const struct tt_config *, const char *view);
+
 /* Whether what is captured from a source is forwarded to its vendor. */
 int	 tt_config_forwards(const struct tt_config *, enum tt_source);
 

@@ -6,6 +6,7 @@
  * FRAME_US and at least every IDLE_US (the clock and rates move).
  * Nothing is written to stdout or stderr while curses owns the terminal.
  */
+#include <ctype.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -193,8 +194,40 @@ tui_tab_of(const struct tui *t, enum view_id v)
 }
 
 void
+tui_remember(struct tui *t, const char *key, const char *arg1,
+    const char *arg2)
+{
+	char	*cause = NULL;
+
+	if (!t->started || t->host.remember == NULL)
+		return;
+	if (t->host.remember(t->host.arg, key, arg1, arg2, &cause) != 0) {
+		tui_set_log(t, 1, "config: %s (not kept)", cause);
+		free(cause);
+	}
+}
+
+/* A tab's name as the config file keeps it: "opt-out", "daily". */
+static void
+view_id_name(enum view_id v, char *buf, size_t len)
+{
+	size_t	i;
+
+	snprintf(buf, len, "%s", views[v]->name);
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+}
+
+void
 tui_show(struct tui *t, enum view_id v)
 {
+	char	name[32];
+
+	if (v < V_TABS && v != t->view_kept) {
+		view_id_name(v, name, sizeof name);
+		tui_remember(t, "view", name, NULL);
+		t->view_kept = v;
+	}
 	if (v == V_DETAIL && t->view != V_DETAIL)
 		t->detail.back = t->view;
 	t->view = v;
@@ -571,8 +604,10 @@ next_theme(struct tui *t)
 		tui_set_log(t, 1, "theme %s: %s (using the built-in default)",
 		    t->themes[t->theme_i], cause);
 		free(cause);
-	} else
+	} else {
 		tui_set_log(t, 0, "theme: %s", t->themes[t->theme_i]);
+		tui_remember(t, "theme", t->themes[t->theme_i], NULL);
+	}
 	tui_theme_apply(&th, t->no_color);
 	bkgd(tui_attr(TUI_ROLE_DEFAULT));
 	clear();
@@ -773,6 +808,34 @@ tui_input(struct tui *t)
 
 /* ---- life ---- */
 
+/* What the config file kept: the view, the sorts; a bad name is said. */
+static void
+remembered(struct tui *t, const struct tui_config *cfg)
+{
+	char	name[32];
+	int	v;
+
+	if (cfg->sort_commands != NULL &&
+	    commands_sort_set(t, cfg->sort_commands) != 0)
+		tui_set_log(t, 1, "config: no sort '%.20s' of commands (name, "
+		    "runs, failures, p95, last); ignored", cfg->sort_commands);
+	if (cfg->sort_metrics != NULL &&
+	    metrics_sort_set(t, cfg->sort_metrics) != 0)
+		tui_set_log(t, 1, "config: no sort '%.20s' of metrics (name, "
+		    "points, last); ignored", cfg->sort_metrics);
+	if (cfg->view == NULL)
+		return;
+	for (v = 0; v < V_TABS; v++) {
+		view_id_name((enum view_id)v, name, sizeof name);
+		if (strcmp(name, cfg->view) == 0) {
+			tui_show(t, (enum view_id)v);
+			return;
+		}
+	}
+	tui_set_log(t, 1, "config: no view '%.20s' (stream, commands, "
+	    "opt-out, daily, metrics); ignored", cfg->view);
+}
+
 struct tui *
 tui_create(const struct tui_config *cfg, char **cause)
 {
@@ -839,6 +902,8 @@ tui_create(const struct tui_config *cfg, char **cause)
 	stream_init(t);
 	t->view = V_STREAM;
 	t->dirty = 1;
+	remembered(t, cfg);
+	t->started = 1;
 	if (t->logline[0] == '\0')
 		tui_log(t, "listening; press ? for keys");
 	return t;

@@ -62,6 +62,13 @@ struct tui_host {
 	 * none are known (the list then says so). */
 	size_t		(*refusals)(void *arg, struct tt_refusal *out,
 			    size_t max);
+	/*
+	 * Keep a setting for the next start ("theme NAME", "view NAME",
+	 * "sort VIEW KEY": core/config.h); 0, or -1 with *cause.  NULL:
+	 * nothing is kept.
+	 */
+	int		(*remember)(void *arg, const char *key,
+			    const char *arg1, const char *arg2, char **cause);
 	struct tt_stats	*stats;
 };
 
@@ -69,6 +76,10 @@ struct tui_config {
 	struct tui_host	 host;
 	const char	*theme;		/* NULL: "default" */
 	const char	*logpath;	/* where log lines also go */
+	/* what was remembered: the view to start on, how Commands and
+	 * Metrics are sorted (NULL: the defaults; a name not known is
+	 * reported and ignored) */
+	const char	*view, *sort_commands, *sort_metrics;
 };
 
 /* Take the terminal; NULL with *cause if it cannot (not a terminal). */

@@ -152,6 +152,8 @@ struct tui {
 	int			 rej_x0, rej_x1; /* "rejected N" in the header */
 	int			 tab_x1[V_DETAIL];	/* where each tab ends */
 	int			 no_color;
+	int			 started;	/* set up: changes are kept */
+	enum view_id		 view_kept;	/* the view last remembered */
 
 	enum prompt		 prompt;
 	enum view_id		 prompt_view;	/* whose filter P_FILTER sets */
@@ -223,10 +225,17 @@ void	optview_free(struct tui *);
 void	detail_free(struct tui *);
 /* Look for text in the open event (from the top); "" forgets it. */
 void	detail_search(struct tui *, const char *text);
+/* Keep a setting for the next start (host.remember), saying so if not. */
+void	tui_remember(struct tui *, const char *key, const char *arg1,
+	    const char *arg2);
 /* view_commands.c */
 void	commands_free(struct tui *);
+/* The sort named (name, runs, failures, p95, last); -1 if none is. */
+int	commands_sort_set(struct tui *, const char *);
 /* view_metrics.c */
 void	metrics_free(struct tui *);
+/* The sort named (name, points, last); -1 if none is. */
+int	metrics_sort_set(struct tui *, const char *);
 /* view_runs.c */
 void	runs_free(struct tui *);
 

@@ -15,6 +15,22 @@
 enum { SORT_NAME, SORT_RUNS, SORT_FAIL, SORT_P95, SORT_LAST, SORT_COUNT };
 static const char *sort_names[] = { "source and command", "runs done",
     "failures", "p95", "last seen" };
+/* their names in the config file */
+static const char *sort_ids[] = { "name", "runs", "failures", "p95",
+    "last" };
+
+int
+commands_sort_set(struct tui *t, const char *id)
+{
+	int	i;
+
+	for (i = 0; i < SORT_COUNT; i++)
+		if (strcmp(id, sort_ids[i]) == 0) {
+			t->commands.sort = i;
+			return 0;
+		}
+	return -1;
+}
 
 void
 commands_free(struct tui *t)
@@ -207,6 +223,7 @@ commands_key(struct tui *t, int ch)
 		c->sort = (c->sort + 1) % SORT_COUNT;
 		tui_set_log(t, 0, "commands sorted by %s",
 		    sort_names[c->sort]);
+		tui_remember(t, "sort", "commands", sort_ids[c->sort]);
 		return KEY_USED;
 	default:
 		return tui_move_key(&c->cur, ch, c->n, c->rows);

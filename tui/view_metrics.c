@@ -17,6 +17,20 @@
 enum { MSORT_NAME, MSORT_POINTS, MSORT_LAST, MSORT_COUNT };
 static const char *msort_names[] = { "source and metric", "points",
     "last seen" };
+static const char *msort_ids[] = { "name", "points", "last" };
+
+int
+metrics_sort_set(struct tui *t, const char *id)
+{
+	int	i;
+
+	for (i = 0; i < MSORT_COUNT; i++)
+		if (strcmp(id, msort_ids[i]) == 0) {
+			t->metrics.sort = i;
+			return 0;
+		}
+	return -1;
+}
 
 void
 metrics_free(struct tui *t)
@@ -224,6 +238,7 @@ metrics_key(struct tui *t, int ch)
 	case 's':
 		c->sort = (c->sort + 1) % MSORT_COUNT;
 		tui_set_log(t, 0, "metrics sorted by %s", msort_names[c->sort]);
+		tui_remember(t, "sort", "metrics", msort_ids[c->sort]);
 		return KEY_USED;
 	case '\n':
 	case '\r':

@@ -221,7 +221,7 @@ start_ui() {
 		envs+=("$1")
 		shift
 	done
-	cmd=(env LC_ALL=C.UTF-8 "TELTOP_DB=$D/events.db" "${envs[@]}"
+	cmd=(env LC_ALL=C.UTF-8 "TELTOP_DB=$D/events.db" "XDG_CONFIG_HOME=$D/config" "${envs[@]}"
 	    "$TELTOP" --listen 127.0.0.1:0 "$@")
 	{
 		echo 'unset NO_COLOR TELTOP_LISTEN'
@@ -715,6 +715,48 @@ case_long_cells() {
 	expect_selected 4
 	line 4 | grep -Eq "^$CLOCK devsy +devsy_app_ope[a-z_]* +devsy up +0123456789[a-f]*…? +1\.2s ok$" ||
 	    screen_fail "the selected devsy row (line 4) is not cut at its columns"
+}
+
+# The view, the sorts and the theme are kept in the config file, which
+# keeps its other lines; the next start takes them; a bad value is said
+# and ignored.
+case_remember() {
+	local cf=$D/config/teltop/config
+	mkdir -p "$D/config/teltop"
+	printf '# mine\nintercept telemetry.example.com\n' >"$cf"
+	start_ui
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	keys s
+	expect_line -2 '^commands sorted by runs done$'
+	keys 5 s
+	expect_line -2 '^metrics sorted by points$'
+	keys t
+	expect_line -2 '^theme: '
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	until_ok grep -qx 'view commands' "$cf" || fail "the view is not kept: $(cat "$cf")"
+	grep -qx 'sort commands runs' "$cf" || fail "the sort is not kept: $(cat "$cf")"
+	grep -qx 'sort metrics points' "$cf" || fail "the metrics sort is not kept: $(cat "$cf")"
+	grep -qE '^theme [a-z-]+$' "$cf" || fail "the theme is not kept: $(cat "$cf")"
+	grep -qx '# mine' "$cf" && grep -qx 'intercept telemetry.example.com' "$cf" ||
+	    fail "the file's own lines went: $(cat "$cf")"
+	[ "$(grep -c '^view ' "$cf")" -eq 1 ] || fail "more than one view line: $(cat "$cf")"
+	keys q
+	after_exit
+	stop_case
+	# the next start: Commands, sorted by runs
+	start_ui
+	expect_line 3 "$TITLE_COMMANDS"
+	expect_screen 'sorted by runs done'
+	keys q
+	after_exit
+	stop_case
+	# a value it does not know: said, and the defaults
+	printf 'view nosuch\nsort commands weird\n' >"$cf"
+	start_ui
+	expect_line 3 "$TITLE_STREAM"
+	expect_line -2 "^config: no view 'nosuch' \\(stream, commands"
 }
 
 # The header's sparkline: the last minute of events a second, at the right
@@ -1878,6 +1920,7 @@ run_case "start at 80x24: header with the address, tabs, Stream titles, empty hi
 run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
 run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
+run_case "remember: view, sorts and theme kept in the config file, taken at the next start" case_remember
 run_case "header: a sparkline of the last minute's events, in the sources' colours" case_header_spark
 run_case "header: fits 80 columns with big counts; connections give way first, never a count" case_header_fits
 run_case "stream: columns as wide as their content; a cut ends in …, a number never is; the error at 200 columns" case_cut_marks

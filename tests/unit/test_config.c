@@ -171,10 +171,11 @@ test_errors(void **state)
 {
 	(void)state;
 	assert_refused("# one\n\nfoo bar\n",
-	    "config:3: unknown setting 'foo' (known: intercept, forward)");
+	    "config:3: unknown setting 'foo' (known: intercept, forward, "
+	    "theme, view, sort)");
 	assert_refused("Intercept a.example",
 	    "config:1: unknown setting 'Intercept' (known: intercept, "
-	    "forward)");
+	    "forward, theme, view, sort)");
 	assert_refused("forward devpod\nintercept\n",
 	    "config:2: usage: intercept HOST [SOURCE]");
 	assert_refused("intercept a.example devpod extra",
@@ -267,7 +268,8 @@ test_all_or_nothing(void **state)
 	assert_int_equal(parse(&cfg, "intercept x.example\nforward all\n"
 	    "intercept y.example\nbogus\n", &cause), -1);
 	assert_str(cause,
-	    "config:4: unknown setting 'bogus' (known: intercept, forward)");
+	    "config:4: unknown setting 'bogus' (known: intercept, forward, "
+	    "theme, view, sort)");
 	free(cause);
 	assert_memory_equal(&cfg, &before, sizeof cfg);
 	assert_null(tt_intercept_find(&cfg.intercept, "x.example"));
@@ -276,7 +278,8 @@ test_all_or_nothing(void **state)
 	cause = NULL;
 	assert_int_equal(tt_config_parse(&cfg, "x", 1, NULL, &cause), -1);
 	assert_str(cause,
-	    "config:1: unknown setting 'x' (known: intercept, forward)");
+	    "config:1: unknown setting 'x' (known: intercept, forward, "
+	    "theme, view, sort)");
 	free(cause);
 }
 
@@ -475,7 +478,7 @@ test_load_default(void **state)
 	tt_config_init(&cfg);
 	assert_int_equal(tt_config_load(&cfg, NULL, &cause), -1);
 	assert_true(asprintf(&want, "%s:3: unknown setting 'nope' (known: "
-	    "intercept, forward)", conf) > 0);
+	    "intercept, forward, theme, view, sort)", conf) > 0);
 	assert_str(cause, want);
 	assert_int_equal(cfg.intercept.n, tt_hosts_builtin_count);
 	free(want);
@@ -553,6 +556,89 @@ test_load_path(void **state)
 	free(path);
 }
 
+/* theme, view and sort: kept as written, the last of each. */
+static void
+test_remembered(void **state)
+{
+	struct tt_config	cfg;
+	char			*cause = NULL;
+
+	(void)state;
+	tt_config_init(&cfg);
+	assert_parses(&cfg, "theme nord\nview commands\nsort commands p95\n"
+	    "sort metrics points\nsort commands runs\ntheme light\n");
+	assert_str(cfg.theme, "light");
+	assert_str(cfg.view, "commands");
+	assert_int_equal(cfg.nsort, 2);
+	assert_str(tt_config_sort(&cfg, "commands"), "runs");
+	assert_str(tt_config_sort(&cfg, "metrics"), "points");
+	assert_null(tt_config_sort(&cfg, "daily"));
+	tt_config_init(&cfg);
+	assert_int_equal(tt_config_parse(&cfg, "sort commands\n", 14, NULL,
+	    &cause), -1);
+	assert_str(cause, "config:1: usage: sort VIEW KEY");
+	free(cause);
+	assert_int_equal(tt_config_parse(&cfg, "theme a b\n", 10, NULL,
+	    &cause), -1);
+	assert_str(cause, "config:1: usage: theme NAME");
+	free(cause);
+	assert_str(cfg.theme, "");
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*b = calloc(1, 4096);
+
+	assert_non_null(f);
+	assert_non_null(b);
+	assert_true(fread(b, 1, 4095, f) < 4095);
+	fclose(f);
+	return b;
+}
+
+/* tt_config_remember: a line takes its setting's place, the rest stays. */
+static void
+test_remember(void **state)
+{
+	const char	*dir = *state;
+	char		 path[256], *cause = NULL, *text;
+	FILE		*f;
+
+	/* made with its directory */
+	snprintf(path, sizeof path, "%s/sub/teltop/config", dir);
+	assert_int_equal(tt_config_remember(path, "view", "daily", NULL,
+	    &cause), 0);
+	text = slurp(path);
+	assert_str(text, "view daily\n");
+	free(text);
+	snprintf(path, sizeof path, "%s/config", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# mine\nintercept a.example\nsort commands p95 # fast\n"
+	    "theme nord\nsort metrics name\nviewer x", f);
+	fclose(f);
+	assert_int_equal(tt_config_remember(path, "theme", "light", NULL,
+	    &cause), 0);
+	assert_int_equal(tt_config_remember(path, "sort", "metrics", "points",
+	    &cause), 0);
+	assert_int_equal(tt_config_remember(path, "sort", "daily", "day",
+	    &cause), 0);
+	assert_int_equal(tt_config_remember(path, "view", "commands", NULL,
+	    &cause), 0);
+	text = slurp(path);
+	assert_str(text, "# mine\nintercept a.example\nsort commands p95 # "
+	    "fast\ntheme light\nsort metrics points\nviewer x\n"
+	    "sort daily day\nview commands\n");
+	free(text);
+	/* a directory that cannot be written: said */
+	assert_int_equal(tt_config_remember("/proc/nope/config", "view", "x",
+	    NULL, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -566,6 +652,9 @@ main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_remembered),
+		cmocka_unit_test_setup_teardown(test_remember, setup_dir,
+		    teardown_dir),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test_setup_teardown(test_load_default,
 		    setup_dir, teardown_dir),
