@@ -214,6 +214,14 @@ posthog_item(struct dctx *d, const cJSON *item, const char *format,
 	if (strcmp(event, "devsy_cli") == 0 ||
 	    strcmp(event, "devsy_cli_runner") == 0)
 		ev->phase = TT_PHASE_FINISH;
+	/* teltop wrap --as posthog: a run's two captures, paired by their
+	 * execution_id like any start and finish */
+	if (ev->execution_id != NULL && ev->command != NULL) {
+		if (strcmp(event, "command_started") == 0)
+			ev->phase = TT_PHASE_START;
+		else if (strcmp(event, "command_finished") == 0)
+			ev->phase = TT_PHASE_FINISH;
+	}
 out:
 	cJSON_Delete(inner);
 }

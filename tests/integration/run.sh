@@ -1459,10 +1459,11 @@ case_wrap_formats() {
 	   "client_id":{"$re":"^[0-9a-f]{64}$"}},
 	  {"source":"devpod","format":"devpod-legacy","name":"cmdfinished","phase":"finish",
 	   "error":"exit status 2","duration_ms":{"$gte":50}}]}'
-	# PostHog has no phases: two points, the outcome in the properties
+	# PostHog has no phases of its own: wrap's two captures, with their
+	# execution_id, are the run's start and finish
 	check match "$T/aux.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-posthog"},"count":2,"expect":[
-	  {"source":"posthog","format":"posthog-batch","name":"command_started","phase":"point"},
-	  {"source":"posthog","format":"posthog-batch","name":"command_finished","phase":"point",
+	  {"source":"posthog","format":"posthog-batch","name":"command_started","phase":"start"},
+	  {"source":"posthog","format":"posthog-batch","name":"command_finished","phase":"finish",
 	   "exit_code":2,"duration_ms":{"$gte":50}}]}'
 	check match "$T/aux.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-generic"},"count":2,"expect":[
 	  {"source":"generic","format":"generic","name":"command_started","phase":"start"},
@@ -1474,7 +1475,7 @@ case_wrap_formats() {
 	TZ=UTC "$TELTOP" stats --db "$AUX_DB" --json >"$T/wstats.json"
 	node -e 'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).commands)
 	    console.log(JSON.stringify(c))' "$T/wstats.json" >"$T/wstats.jsonl"
-	for as in werf devpod generic; do
+	for as in werf devpod posthog generic; do
 		check match "$T/wstats.jsonl" '{"where":{"command":"sh -c sleep 0.1; exit 2 it-wrap-as-'"$as"'"},"count":1,"expect":[
 		  {"source":"'"$as"'","count":1,"failures":1,"running":0,"orphans":0,"max_ms":{"$gte":50}}]}'
 	done

@@ -1186,6 +1186,43 @@ test_devsy_v1_string_props(void **state)
 	tt_batch_clear(b);
 }
 
+/*
+ * teltop wrap --as posthog: command_started and command_finished with an
+ * execution_id and a command are a run's start and finish; without them,
+ * points as any capture.
+ */
+static void
+test_posthog_wrap_phases(void **state)
+{
+	struct tt_batch	*b = *state;
+
+	DECODE_OK(TT_ROUTE_POSTHOG,
+	    "{'api_key':'phc_teltop_wrap','batch':["
+	    "{'event':'command_started','distinct_id':'c1',"
+	    "'timestamp':'2026-06-01T10:00:00Z','properties':{"
+	    "'command':'make test','execution_id':'x1'}},"
+	    "{'event':'command_finished','distinct_id':'c1',"
+	    "'timestamp':'2026-06-01T10:00:02Z','properties':{"
+	    "'command':'make test','execution_id':'x1','exit_code':1,"
+	    "'duration_ms':2000}},"
+	    "{'event':'command_finished','distinct_id':'c2',"
+	    "'timestamp':'2026-06-01T10:00:03Z','properties':{"
+	    "'command':'make'}}]}", b, 3);
+	EXPECT(&b->ev[0], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .phase = TT_PHASE_START, .ts = 1780308000000000LL,
+	    .name = "command_started", .client_id = "c1",
+	    .command = "make test", .execution_id = "x1");
+	EXPECT(&b->ev[1], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .phase = TT_PHASE_FINISH, .ts = 1780308002000000LL,
+	    .name = "command_finished", .client_id = "c1",
+	    .command = "make test", .execution_id = "x1", .exit_code = I64(1),
+	    .duration_ms = MS(2000));
+	EXPECT(&b->ev[2], .source = TT_SRC_POSTHOG, .format = "posthog-batch",
+	    .phase = TT_PHASE_POINT, .ts = 1780308003000000LL,
+	    .name = "command_finished", .client_id = "c2", .command = "make");
+	tt_batch_clear(b);
+}
+
 /* Devsy after v1.1.0: flat properties, error_code, workspace gauge. */
 static void
 test_devsy_flat(void **state)
@@ -3678,6 +3715,7 @@ main(void)
 		T(test_posthog_js_wrapped),
 		T(test_posthog_on_events),
 		T(test_devsy_v1_string_props),
+		T(test_posthog_wrap_phases),
 		T(test_devsy_flat),
 		T(test_devpod_insert),
 		T(test_devpod_insert_docs),
