@@ -269,7 +269,7 @@ tt_switches_detect(struct tt_switch *out, size_t max)
 			s->state = TT_SWITCH_OFF;
 			s->detail = xasprintf("DO_NOT_TRACK=%s in the "
 			    "environment: teltop wrap sends nothing; the seed "
-			    "tools do not read it (formats.md)", v);
+			    "tools do not read it", v);
 		} else
 			s->detail = xstrdup("DO_NOT_TRACK is not set; a "
 			    "cross-tool convention that teltop wrap honours "
