@@ -165,6 +165,36 @@ draw_rcell(int y, int *x, int w, enum tui_role role, const char *text)
 }
 
 void
+draw_stacked(int y, int x, int width, const int64_t *v,
+    const enum tui_role *roles, int n, double max)
+{
+	double	acc = 0;
+	int	i, from = 0, to, c;
+
+	if (x + width > COLS)
+		width = COLS - x;
+	if (width <= 0)
+		return;
+	move(y, x);
+	for (i = 0; i < n; i++) {
+		acc += (double)v[i];
+		to = max > 0 ? (int)(acc / max * width + 0.5) : 0;
+		if (to > width)
+			to = width;
+		if (v[i] > 0 && to == from && from < width)
+			to = from + 1;	/* a source that sent is seen */
+		attrset(tui_attr(roles[i]));
+		for (c = from; c < to; c++)
+			addstr(utf8 ? "\u2588" : "#");
+		if (to > from)
+			from = to;
+	}
+	attrset(A_NORMAL);
+	for (c = from; c < width; c++)
+		addch(' ');
+}
+
+void
 draw_fmt(int y, int x, int width, enum tui_role role, const char *fmt, ...)
 {
 	va_list	 ap;

@@ -40,6 +40,10 @@ void	draw_box(int y, int x, int h, int w, enum tui_role);
 void	draw_overlay(int y, int x, int h, int w, enum tui_role);
 void	draw_fmt(int y, int x, int width, enum tui_role, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* Bars of v[0..n) end to end, each in its role, the whole scaled to max
+ * over width columns (a value above 0 takes a column at least). */
+void	draw_stacked(int y, int x, int width, const int64_t *v,
+	    const enum tui_role *roles, int n, double max);
 /* A horizontal bar of value/max over width columns. */
 void	draw_bar(int y, int x, int width, double value, double max,
 	    enum tui_role);

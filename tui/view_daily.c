@@ -14,6 +14,95 @@
 
 #include "tui_int.h"
 
+/* The same client's summary of the latest day before s[i]'s, or NULL. */
+static const struct tt_summary *
+previous(const struct tt_summary *s, size_t i)
+{
+	size_t	k;
+
+	for (k = i; k-- > 0; )	/* sorted by day: the ones before */
+		if (s[k].source == s[i].source &&
+		    strcmp(s[k].client_id, s[i].client_id) == 0 &&
+		    strcmp(s[k].day, s[i].day) < 0)
+			return &s[k];
+	return NULL;
+}
+
+static const double *
+count_of(const struct tt_summary *s, const char *key)
+{
+	size_t	k;
+
+	for (k = 0; k < s->ncounts; k++)
+		if (strcmp(s->counts[k].key, key) == 0)
+			return &s->counts[k].value;
+	return NULL;
+}
+
+/*
+ * Events per day as one bar each, its sources stacked in their colours,
+ * with a legend: from line `line` on (of the view's lines, scrolled by
+ * top); returns the line after.
+ */
+static int
+draw_per_day(struct tui *t, int y, int rows, int line,
+    const struct tt_day_stats *d, size_t nd)
+{
+	struct daily	*dv = &t->daily;
+	int64_t		 v[TT_SRC_COUNT], total, max = 0;
+	enum tui_role	 roles[TT_SRC_COUNT];
+	int		 used[TT_SRC_COUNT], r, x, k;
+	size_t		 i, j;
+	char		 num[24];
+
+	memset(used, 0, sizeof used);
+	for (i = 0; i < nd; i = j) {
+		for (total = 0, j = i; j < nd && strcmp(d[j].day, d[i].day) ==
+		    0; j++) {
+			total += d[j].events;
+			used[d[j].source] = 1;
+		}
+		if (total > max)
+			max = total;
+	}
+	for (k = 0; k < TT_SRC_COUNT; k++)
+		roles[k] = tui_source_role((enum tt_source)k);
+	line++;		/* a blank line before */
+	if ((r = line - (int)dv->top) >= 0 && r < rows) {
+		draw_text(y + r, 0, t->cols, TUI_ROLE_TITLE, "Events per day, "
+		    "by source:");
+		for (x = 28, k = 0; k < TT_SRC_COUNT; k++) {
+			if (!used[k] || x + 12 > t->cols)
+				continue;
+			draw_text(y + r, x, 2, roles[k], draw_glyph("\u2588",
+			    "#"));
+			draw_text(y + r, x + 2, 10, TUI_ROLE_DIM,
+			    tt_source_name((enum tt_source)k));
+			x += 3 + draw_width(tt_source_name((enum tt_source)k));
+		}
+	}
+	line++;
+	/* newest day first, as the table */
+	for (j = nd; j > 0; j = i, line++) {
+		for (i = j; i > 0 && strcmp(d[i - 1].day, d[j - 1].day) == 0;
+		    i--)
+			;
+		memset(v, 0, sizeof v);
+		for (total = 0, k = (int)i; k < (int)j; k++) {
+			v[d[k].source] += d[k].events;
+			total += d[k].events;
+		}
+		if ((r = line - (int)dv->top) < 0 || r >= rows)
+			continue;
+		snprintf(num, sizeof num, "%lld", (long long)total);
+		draw_text(y + r, 0, 11, TUI_ROLE_DEFAULT, d[i].day);
+		draw_text(y + r, 11, 9, TUI_ROLE_DEFAULT, num);
+		draw_stacked(y + r, 20, t->cols - 20, v, roles, TT_SRC_COUNT,
+		    (double)max);
+	}
+	return line;
+}
+
 static void
 daily_draw(struct tui *t, int y, int rows)
 {
@@ -23,6 +112,8 @@ daily_draw(struct tui *t, int y, int rows)
 	size_t			 nd, ns, i, k;
 	int64_t			 max = 0;
 	int			 line = 0, r, bar, x, sel;
+	const struct tt_summary	*prev;
+	const double		*was;
 	char			 buf[512];
 	size_t			 n;
 
@@ -78,19 +169,28 @@ daily_draw(struct tui *t, int y, int rows)
 #undef ROLE
 		line++;
 	}
+	line = draw_per_day(t, y, rows, line, d, nd);
 	LINE(TUI_ROLE_DEFAULT, "%s", "");
 	LINE(TUI_ROLE_TITLE, "%s", "Devtron Summary counts (latest per client "
-	    "and day, keys as sent)");
+	    "and day, keys as sent; the change since the client's day "
+	    "before)");
 	if (ns == 0)
 		LINE(TUI_ROLE_DIM, "%s", "  none yet: Devtron sends a Summary "
 		    "once a day");
 	for (i = ns; i-- > 0; ) {
 		n = (size_t)snprintf(buf, sizeof buf, "%s %-16s", s[i].day,
 		    s[i].client_id);
-		for (k = 0; k < s[i].ncounts && n < sizeof buf; k++)
+		prev = previous(s, i);
+		for (k = 0; k < s[i].ncounts && n < sizeof buf; k++) {
 			n += (size_t)snprintf(buf + n, sizeof buf - n,
 			    " %s=%g", s[i].counts[k].key,
 			    s[i].counts[k].value);
+			if (prev != NULL && n < sizeof buf &&
+			    (was = count_of(prev, s[i].counts[k].key)) != NULL &&
+			    *was != s[i].counts[k].value)
+				n += (size_t)snprintf(buf + n, sizeof buf - n,
+				    " (%+g)", s[i].counts[k].value - *was);
+		}
 		LINE(TUI_ROLE_DEFAULT, "%s", buf);
 	}
 #undef LINE

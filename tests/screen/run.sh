@@ -1504,12 +1504,22 @@ case_daily() {
 	keys 4
 	expect_line 3 "$TITLE_DAILY"
 	expect_screen "^$(date +%F) +werf +3 +3 +2 +2 "
-	screen_has '^Devtron Summary counts \(latest per client and day, keys as sent\)$'
-	screen_has '^20[0-9]{2}-[0-9]{2}-[0-9]{2} itdevtronucid001 .*userCount=3'
+	screen_has '^Devtron Summary counts \(latest per client and day, keys as sent; the change'
+	screen_has '^2026-01-06 itdevtronucid001 .*userCount=3'
 	screen_has ' clusterCount=2'
 	screen_has ' environmentCount=4'
 	screen_lacks 'none yet'
 	screen_has '^20[0-9]{2}-[0-9]{2}-[0-9]{2} devtron +1 '
+	# a bar a day, its sources stacked, with a legend
+	screen_has '^Events per day, by source: +█ devtron +█ werf$'
+	screen_has "^$(date +%F) 3 +█+$"
+	screen_has '^2026-01-06 1 +█+$'
+	# the next day's Summary of the same client: its changes
+	sed 's/2026-01-06T00:00:00/2026-01-07T00:00:00/g; s/"userCount":3/"userCount":5/; s/"clusterCount":2/"clusterCount":1/' \
+	    "$FIX/devtron_heartbeat_summary.json" >"$D/summary2.json"
+	[ "$(post /batch/ "@$D/summary2.json")" = 200 ] || fail "/batch/: $(cat "$D/reply")"
+	expect_screen '^2026-01-07 itdevtronucid001 +userCount=5 \(\+2\) clusterCount=1 \(-1\) env'
+	screen_has '^2026-01-06 itdevtronucid001 +userCount=3 clusterCount=2 '
 	line -1 | grep -q '^ Enter its events  Up/Down move  ? help  q quit$' || screen_fail "the footer is not the daily's"
 }
 
