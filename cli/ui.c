@@ -74,7 +74,8 @@ relay(void *arg, const struct tt_event *ev)
 }
 
 static int
-host_history(void *arg, const char *filter, int64_t before, int n,
+host_history(void *arg, const char *filter, int64_t now, int64_t before,
+    int n,
     void (*cb)(void *, const struct tt_event *), void *cbarg, char **cause)
 {
 	struct ui		*u = arg;
@@ -86,7 +87,7 @@ host_history(void *arg, const char *filter, int64_t before, int n,
 	text = before > 0 ? xasprintf("%s id<%lld", filter,
 	    (long long)before) : xstrdup(filter);
 	memset(&f, 0, sizeof f);
-	rc = tt_filter_parse(text, &f, cause);
+	rc = tt_filter_parse_at(text, now, &f, cause);
 	free(text);
 	if (rc != 0)
 		return -1;

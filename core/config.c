@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,16 +426,51 @@ same_setting(const char *p, const char *e, const char *key, const char *arg)
 	    (p + al == e || p[al] == ' ' || p[al] == '\t' || p[al] == '\r');
 }
 
+/* The whole of regular file fd; -1 with *cause if it cannot be read. */
+static int
+read_whole(int fd, const char *path, char **text, size_t *len, mode_t *mode,
+    char **cause)
+{
+	struct stat	sb;
+	ssize_t		n;
+	size_t		got = 0;
+
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		return -1;
+	}
+	if (sb.st_size > TT_CONFIG_MAX_SIZE) {
+		*cause = xasprintf("%s: larger than 1 MiB", path);
+		return -1;
+	}
+	*text = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size) {
+		n = read(fd, *text + got, (size_t)sb.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*cause = xasprintf("%s: %s", path, n < 0 ?
+			    strerror(errno) : "shorter than it said");
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	*len = got;
+	*mode = sb.st_mode & 0777;
+	return 0;
+}
+
 int
 tt_config_remember(const char *path, const char *key, const char *arg,
     const char *arg2, char **cause)
 {
-	char		*def = NULL, *text = NULL, *tmp = NULL, *line, *dir, *slash;
+	char		*def = NULL, *real = NULL, *text = NULL, *tmp = NULL;
+	char		*line, *dir, *slash;
 	const char	*p, *e, *end;
 	FILE		*f = NULL;
-	struct stat	 sb;
-	size_t		 len = 0;
-	int		 fd, done = 0, rc = -1, sort = strcmp(key, "sort") == 0;
+	mode_t		 mode = 0600;
+	size_t		 len = 0, i, last = SIZE_MAX;
+	int		 fd, r, rc = -1, sort = strcmp(key, "sort") == 0;
 
 	*cause = NULL;
 	if (path == NULL && (path = def = tt_config_default_path()) == NULL) {
@@ -443,14 +480,14 @@ tt_config_remember(const char *path, const char *key, const char *arg,
 	}
 	line = xasprintf("%s %s%s%s", key, arg, arg2 != NULL ? " " : "",
 	    arg2 != NULL ? arg2 : "");
-	if ((fd = open(path, O_RDONLY)) >= 0) {
-		if (fstat(fd, &sb) == 0 && sb.st_size <= TT_CONFIG_MAX_SIZE) {
-			text = xmalloc((size_t)sb.st_size + 1);
-			len = (size_t)read(fd, text, (size_t)sb.st_size);
-			if (len > (size_t)sb.st_size)
-				len = 0;
-		}
+	/* a link is followed: the file it names is the one rewritten */
+	if ((real = realpath(path, NULL)) != NULL)
+		path = real;
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		r = read_whole(fd, path, &text, &len, &mode, cause);
 		close(fd);
+		if (r != 0)
+			goto out;	/* never rewrite what was not read */
 	} else if (errno != ENOENT) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		goto out;
@@ -465,24 +502,40 @@ tt_config_remember(const char *path, const char *key, const char *arg,
 		}
 		free(dir);
 	}
+	/* the last line of the setting is the one read: it takes its place,
+	 * the ones before it go */
+	end = text != NULL ? text + len : NULL;
+	for (i = 0, p = text; p != NULL && p < end; i++) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if (same_setting(p, e, key, sort ? arg : NULL))
+			last = i;
+		p = e < end ? e + 1 : NULL;
+	}
 	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	if ((f = fopen(tmp, "w")) == NULL) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	(void)fchmod(fd, mode);
+	for (i = 0, p = text; p != NULL && p < end; i++) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if (i == last)
+			fprintf(f, "%s\n", line);
+		else if (!same_setting(p, e, key, sort ? arg : NULL))
+			fprintf(f, "%.*s\n", (int)(e - p), p);
+		p = e < end ? e + 1 : NULL;
+	}
+	if (last == SIZE_MAX)
+		fprintf(f, "%s\n", line);
+	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	for (p = text, end = text + len; p != NULL && p < end; p = e + 1) {
-		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			e = end;
-		if (!done && same_setting(p, e, key, sort ? arg : NULL)) {
-			fprintf(f, "%s\n", line);
-			done = 1;
-		} else
-			fprintf(f, "%.*s\n", (int)(e - p), p);
-		if (e == end)
-			break;
-	}
-	if (!done)
-		fprintf(f, "%s\n", line);
 	if (fclose(f) != 0) {
 		f = NULL;
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
@@ -502,6 +555,7 @@ out:
 	free(tmp);
 	free(text);
 	free(line);
+	free(real);
 	free(def);
 	return rc;
 }

@@ -425,6 +425,8 @@ tt_filter_parse_at(const char *s, int64_t now, struct tt_filter *f,
 
 	memset(f, 0, sizeof *f);
 	*cause = NULL;
+	if (now == 0)
+		now = tt_now_us();
 	lx.s = lx.p = s != NULL ? s : "";
 	lx.cause = cause;
 	for (;;) {
@@ -451,7 +453,7 @@ tt_filter_parse_at(const char *s, int64_t now, struct tt_filter *f,
 int
 tt_filter_parse(const char *s, struct tt_filter *f, char **cause)
 {
-	return tt_filter_parse_at(s, tt_now_us(), f, cause);
+	return tt_filter_parse_at(s, 0, f, cause);
 }
 
 void

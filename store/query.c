@@ -48,6 +48,10 @@ field_sql(enum tt_field f)
 		return "(CASE WHEN json_valid(capture) AND "
 		    "json_type(capture, '$.host') = 'text' THEN "
 		    "json_extract(capture, '$.host') END)";
+	case TT_FIELD_TS:
+		/* the TT_NONE an older teltop stored is no time */
+		return "(CASE WHEN ts = -9223372036854775807 - 1 THEN NULL "
+		    "ELSE ts END)";
 	case TT_FIELD_SIGNAL:
 		/* tt_signal_of() */
 		return "(CASE WHEN substr(format, 1, 10) = 'otlp-logs-' THEN "

@@ -631,6 +631,8 @@ draw_jline_from(int y, int x, int width, const struct jline *l, size_t skip,
 		}
 	while (i < l->len && ((unsigned char)l->text[i] & 0xc0) == 0x80)
 		i++;
+	if (width < 3)
+		marks = 0;	/* no room for a mark and text */
 	cut = marks && (size_t)jline_width(l) > skip + (size_t)width;
 	move(y, x);
 	if (marks && skip > 0 && i < l->len) {

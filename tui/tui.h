@@ -33,11 +33,13 @@ struct tui_host {
 	void		*arg;
 	/*
 	 * History for the stream: at most n events matching the filter text
-	 * with id < before (0: no bound), oldest first, to cb.  -1 with
-	 * *cause on failure (bad filter, database).
+	 * with id < before (0: no bound), oldest first, to cb; its since=10m
+	 * counts back from now_us (0: the clock), so that every page of one
+	 * filter agrees with the live one.  -1 with *cause on failure (bad
+	 * filter, database).
 	 */
 	int		(*history)(void *arg, const char *filter,
-			    int64_t before, int n,
+			    int64_t now_us, int64_t before, int n,
 			    void (*cb)(void *, const struct tt_event *),
 			    void *cbarg, char **cause);
 	/* One stored event with its data and pii; 0 if found. */

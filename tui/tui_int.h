@@ -57,6 +57,7 @@ struct stream {
 	int		 history_done;	/* nothing older in the database */
 	char		 filter_text[256];
 	struct tt_filter filter;
+	int64_t		 filter_at;	/* when it was set (since= from) */
 	struct {			/* the widest of the rows, capped */
 		int	 source, name, command, client, out;
 		int	 error;		/* some row has an error */

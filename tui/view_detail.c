@@ -284,6 +284,11 @@ raw_body(struct jlines *jl, const char *body, size_t len)
 	size_t	 i, k, shown = len > RAW_MAX ? RAW_MAX : len;
 	int	 o;
 
+	/* a cut text ends at a character, not in one */
+	while (shown < len && shown > 0 &&
+	    ((unsigned char)body[shown] & 0xc0) == 0x80)
+		shown--;
+
 	if (tt_utf8_valid(body, shown) && memchr(body, '\0', shown) == NULL) {
 		t = xstrndup(body, shown);
 		for (i = 0; i <= shown; i = k + 1) {

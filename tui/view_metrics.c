@@ -210,17 +210,26 @@ static void
 show_points(struct tui *t)
 {
 	const struct tt_metric_stats	*m;
+	const char			*p;
 	char				 text[256], *cause = NULL;
+	size_t				 n;
 
 	if (t->metrics.cur >= t->metrics.n)
 		return;
 	m = &t->metrics.v[t->metrics.cur];
-	if (strpbrk(m->name, " \t") != NULL || strlen(m->name) > 200) {
-		tui_set_log(t, 1, "this metric's name cannot be filtered on");
-		return;
+	n = (size_t)snprintf(text, sizeof text, "signal=metric source=%s "
+	    "name=\"", tt_source_name(m->source));
+	for (p = m->name; *p != '\0'; p++) {
+		if (n + 4 >= sizeof text) {
+			tui_set_log(t, 1, "this metric's name is too long to "
+			    "filter on");
+			return;
+		}
+		if (*p == '"' || *p == '\\')
+			text[n++] = '\\';
+		text[n++] = *p;
 	}
-	snprintf(text, sizeof text, "signal=metric source=%s name=%s",
-	    tt_source_name(m->source), m->name);
+	snprintf(text + n, sizeof text - n, "\"");
 	if (stream_set_filter(t, text, &cause) != 0) {
 		tui_set_log(t, 1, "%s", cause);
 		free(cause);

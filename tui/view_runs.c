@@ -48,22 +48,25 @@ run_add(void *arg, const struct tt_event *ev)
 	tt_event_copy(&r->v[r->n++], ev, 0);
 }
 
-/* "x" quoted for the filter language. */
-static void
+/* "x" quoted for the filter language; -1 if it does not fit in len. */
+static int
 quote(const char *s, char *out, size_t len)
 {
 	size_t	o = 0;
 
 	if (len < 3)
-		return;
+		return -1;
 	out[o++] = '"';
-	for (; *s != '\0' && o + 3 < len; s++) {
+	for (; *s != '\0'; s++) {
+		if (o + 4 >= len)
+			return -1;
 		if (*s == '"' || *s == '\\')
 			out[o++] = '\\';
 		out[o++] = *s;
 	}
 	out[o++] = '"';
 	out[o] = '\0';
+	return 0;
 }
 
 static int
@@ -125,13 +128,17 @@ load(struct tui *t)
 	for (i = 0; i < r->n; i++)
 		tt_event_clear(&r->v[i]);
 	r->n = 0;
-	quote(r->command, q, sizeof q);
+	if (quote(r->command, q, sizeof q) != 0) {
+		tui_set_log(t, 1, "this command's name is too long to look its "
+		    "runs up");
+		return;
+	}
 	for (tries = 0; tries < 2 && r->n == 0; tries++) {
 		snprintf(filter, sizeof filter, tries == 0 ?
 		    "source=%s phase=finish command=%s" :
 		    "source=%s phase=finish command= name=%s",
 		    tt_source_name(r->source), q);
-		if (t->host.history(t->host.arg, filter, 0, RUNS_MAX, run_add,
+		if (t->host.history(t->host.arg, filter, 0, 0, RUNS_MAX, run_add,
 		    r, &cause) != 0) {
 			tui_set_log(t, 1, "runs: %s", cause);
 			free(cause);
@@ -194,6 +201,8 @@ draw_hist(struct tui *t, int y, int rows, const struct tt_cmd_stats *cs)
 	int64_t		 max = 0, c;
 	size_t		 j;
 
+	if (rows <= 0)
+		return 0;
 	memset(count, 0, sizeof count);
 	for (j = 0; j < r->n; j++) {
 		if (r->v[j].duration_ms == TT_NONE || r->v[j].duration_ms < 0)
@@ -400,13 +409,15 @@ open_run(struct tui *t)
 	memset(&start, 0, sizeof start);
 	if (r->v[r->cur].execution_id != NULL &&
 	    r->v[r->cur].execution_id[0] != '\0') {
-		quote(r->v[r->cur].execution_id, q, sizeof q);
-		snprintf(filter, sizeof filter, "source=%s phase=start "
-		    "execution_id=%s", tt_source_name(r->source), q);
-		if (t->host.history(t->host.arg, filter, 0, 1, run_add,
-		    &start, &cause) != 0) {
-			tui_set_log(t, 1, "its start: %s", cause);
-			free(cause);
+		/* an id too long to look up: the finish alone */
+		if (quote(r->v[r->cur].execution_id, q, sizeof q) == 0) {
+			snprintf(filter, sizeof filter, "source=%s phase=start "
+			    "execution_id=%s", tt_source_name(r->source), q);
+			if (t->host.history(t->host.arg, filter, 0, 0, 1,
+			    run_add, &start, &cause) != 0) {
+				tui_set_log(t, 1, "its start: %s", cause);
+				free(cause);
+			}
 		}
 		if (start.n > 0)
 			start_id = start.v[0].id;

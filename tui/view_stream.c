@@ -88,7 +88,8 @@ load_older(struct tui *t, int n)
 	if (s->history_done)
 		return 0;
 	memset(&p, 0, sizeof p);
-	if (t->host.history(t->host.arg, s->filter_text, before, n, page_add,
+	if (t->host.history(t->host.arg, s->filter_text, s->filter_at, before,
+	    n, page_add,
 	    &p, &cause) != 0) {
 		tui_set_log(t, 1, "history: %s", cause);
 		free(cause);
@@ -158,12 +159,19 @@ stream_set_filter(struct tui *t, const char *text, char **cause)
 {
 	struct stream		*s = &t->stream;
 	struct tt_filter	 f;
+	int64_t			 now = tt_now_us();
 
+	if (strlen(text) >= sizeof s->filter_text) {
+		*cause = xasprintf("a filter has at most %zu bytes",
+		    sizeof s->filter_text - 1);
+		return -1;
+	}
 	memset(&f, 0, sizeof f);
-	if (tt_filter_parse(text, &f, cause) != 0)
+	if (tt_filter_parse_at(text, now, &f, cause) != 0)
 		return -1;
 	tt_filter_free(&s->filter);
 	s->filter = f;
+	s->filter_at = now;	/* history counts since= from the same now */
 	snprintf(s->filter_text, sizeof s->filter_text, "%s", text);
 	reset_rows(t);
 	return 0;
@@ -450,7 +458,7 @@ filter_by(struct tui *t, int client)
 {
 	struct stream	*s = &t->stream;
 	const char	*v, *p;
-	char		 text[320], *cause = NULL;
+	char		 text[256], *cause = NULL;
 	size_t		 n = 0;
 
 	if (s->n == 0)
@@ -463,7 +471,12 @@ filter_by(struct tui *t, int client)
 	}
 	n = (size_t)snprintf(text, sizeof text, "%s=\"", client ? "client_id" :
 	    s->v[s->cur].command != NULL ? "command" : "name");
-	for (p = v; *p != '\0' && n + 3 < sizeof text; p++) {
+	for (p = v; *p != '\0'; p++) {
+		if (n + 4 >= sizeof text) {
+			tui_set_log(t, 1, "this %s is too long to filter on",
+			    client ? "client" : "command");
+			return;
+		}
 		if (*p == '"' || *p == '\\')
 			text[n++] = '\\';
 		text[n++] = *p;

@@ -1264,6 +1264,12 @@ case_command_runs() {
 	expect_screen '^Its start: event #[0-9]+  CommandStarted  '
 	keys Escape
 	expect_screen '^6 runs, slowest first$'
+	# a short terminal: no room for the histogram, the runs still show
+	resize 80 12
+	expect_screen '^6 runs, slowest first$'
+	screen_has '^FINISHED +DUR'
+	resize 80 24
+	expect_screen '^ +500ms-1\.0s '
 	keys Escape
 	expect_line 3 "$TITLE_COMMANDS"
 	# fewer than 5 runs: the durations, not percentiles
@@ -1572,7 +1578,7 @@ case_metrics() {
 	# Enter on the selected (first) row: the stream of its points
 	keys Enter
 	expect_line 3 "$TITLE_STREAM"
-	expect_screen 'filter: signal=metric source=otlp name=scr\.queue'
+	expect_screen 'filter: signal=metric source=otlp name="scr\.queue"'
 	until_screen "the 3 points of scr.queue in the stream" has_n '^[0-9:]+ +otlp +scr\.queue' 3
 	screen_lacks 'scr\.latency'
 }

@@ -632,6 +632,31 @@ test_remember(void **state)
 	    "fast\ntheme light\nsort metrics points\nviewer x\n"
 	    "sort daily day\nview commands\n");
 	free(text);
+	/* the setting twice: the last one (the one read) takes its place,
+	 * the first goes; the file's mode stays */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("theme a\nview x\ntheme b\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(tt_config_remember(path, "theme", "c", NULL,
+	    &cause), 0);
+	text = slurp(path);
+	assert_str(text, "view x\ntheme c\n");
+	free(text);
+	{
+		struct stat	sb;
+
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0640);
+	}
+	/* what is not a regular file is not rewritten */
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(tt_config_remember(path, "theme", "c", NULL,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
 	/* a directory that cannot be written: said */
 	assert_int_equal(tt_config_remember("/proc/nope/config", "view", "x",
 	    NULL, &cause), -1);

@@ -1029,17 +1029,24 @@ test_filter_sql_vs_memory(void **state)
 		"since=2026-01-01T00:00:00.000004Z",
 		"until=2026-01-01T00:00:00.000004Z",
 		"ts>1767225600000004", "ts=1767225600000002|1767225600000007",
-		"!ts<1767225600000003",
+		"!ts<1767225600000003", "ts=", "ts!=", "!until=2026-01-02",
 	};
 	struct fixture		*fx = *state;
 	struct tt_event		 all[MAX_EVENTS];
 	struct tt_filter	 f;
 	char			*cause = NULL, sqlset[256], memset_[256];
 	size_t			 k, o;
+	sqlite3			*db;
 	int			 nall, i, j;
 
 	add_filter_rows(fx);
 	add_capture_rows(fx);
+	/* a time an older teltop stored as TT_NONE: no time, for ts too */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE events SET ts = "
+	    "-9223372036854775807 - 1 WHERE name = 'w5'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
 	query(fx, NULL, 0);
 	nall = fx->ngot;
 	memcpy(all, fx->got, (size_t)nall * sizeof all[0]);
