@@ -307,16 +307,11 @@ print_explained(void *arg, const struct tt_event *ev)
 static char *
 add_bound(char *expr, const char *name, const char *when)
 {
-	char	*q = xmalloc(2 * strlen(when) + 3), *p = q, *out;
+	size_t	 len = 2 * strlen(when) + 4;
+	char	*q = xmalloc(len), *out;
 
-	*p++ = '"';
-	for (; *when != '\0'; when++) {
-		if (*when == '"' || *when == '\\')
-			*p++ = '\\';
-		*p++ = *when;
-	}
-	*p++ = '"';
-	*p = '\0';
+	if (tt_filter_quote(when, q, len) != 0)
+		fatal("add_bound: no room to quote");
 	out = xasprintf("%s%s%s=%s", expr != NULL ? expr : "",
 	    expr != NULL ? " " : "", name, q);
 	free(q);

@@ -451,6 +451,26 @@ tt_filter_parse_at(const char *s, int64_t now, struct tt_filter *f,
 }
 
 int
+tt_filter_quote(const char *v, char *out, size_t len)
+{
+	size_t	o = 0;
+
+	if (len < 3)
+		return -1;
+	out[o++] = '"';
+	for (; *v != '\0'; v++) {
+		if (o + 4 > len)	/* an escape, the quote and the NUL */
+			return -1;
+		if (*v == '"' || *v == '\\')
+			out[o++] = '\\';
+		out[o++] = *v;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return 0;
+}
+
+int
 tt_filter_parse(const char *s, struct tt_filter *f, char **cause)
 {
 	return tt_filter_parse_at(s, 0, f, cause);

@@ -110,6 +110,11 @@ int		 tt_filter_match(const struct tt_filter *,
 		     const struct tt_event *);
 int		 tt_filter_term_match(const struct tt_filter_term *,
 		     const struct tt_event *);
+/*
+ * v as a quoted value of the language ("...", with \" and \\) in out;
+ * -1 if that does not fit in len bytes.
+ */
+int		 tt_filter_quote(const char *v, char *out, size_t len);
 /* Does the field of a term read the privacy findings (pii, pii.kind)? */
 int		 tt_field_pii(enum tt_field);
 const char	*tt_field_name(enum tt_field);

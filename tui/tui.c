@@ -193,6 +193,19 @@ tui_tab_of(const struct tui *t, enum view_id v)
 	return v;
 }
 
+int
+tui_name_index(const char *const *names, int n, const char *name, int *out)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
 void
 tui_remember(struct tui *t, const char *key, const char *arg1,
     const char *arg2)

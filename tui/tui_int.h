@@ -226,6 +226,9 @@ void	optview_free(struct tui *);
 void	detail_free(struct tui *);
 /* Look for text in the open event (from the top); "" forgets it. */
 void	detail_search(struct tui *, const char *text);
+/* *out = the index of name among names[0..n); -1 (unchanged) if none. */
+int	tui_name_index(const char *const *names, int n, const char *name,
+	    int *out);
 /* Keep a setting for the next start (host.remember), saying so if not. */
 void	tui_remember(struct tui *, const char *key, const char *arg1,
 	    const char *arg2);

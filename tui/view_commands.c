@@ -22,14 +22,7 @@ static const char *sort_ids[] = { "name", "runs", "failures", "p95",
 int
 commands_sort_set(struct tui *t, const char *id)
 {
-	int	i;
-
-	for (i = 0; i < SORT_COUNT; i++)
-		if (strcmp(id, sort_ids[i]) == 0) {
-			t->commands.sort = i;
-			return 0;
-		}
-	return -1;
+	return tui_name_index(sort_ids, SORT_COUNT, id, &t->commands.sort);
 }
 
 void

@@ -22,14 +22,7 @@ static const char *msort_ids[] = { "name", "points", "last" };
 int
 metrics_sort_set(struct tui *t, const char *id)
 {
-	int	i;
-
-	for (i = 0; i < MSORT_COUNT; i++)
-		if (strcmp(id, msort_ids[i]) == 0) {
-			t->metrics.sort = i;
-			return 0;
-		}
-	return -1;
+	return tui_name_index(msort_ids, MSORT_COUNT, id, &t->metrics.sort);
 }
 
 void
@@ -210,26 +203,17 @@ static void
 show_points(struct tui *t)
 {
 	const struct tt_metric_stats	*m;
-	const char			*p;
-	char				 text[256], *cause = NULL;
-	size_t				 n;
+	char				 q[200], text[256], *cause = NULL;
 
 	if (t->metrics.cur >= t->metrics.n)
 		return;
 	m = &t->metrics.v[t->metrics.cur];
-	n = (size_t)snprintf(text, sizeof text, "signal=metric source=%s "
-	    "name=\"", tt_source_name(m->source));
-	for (p = m->name; *p != '\0'; p++) {
-		if (n + 4 >= sizeof text) {
-			tui_set_log(t, 1, "this metric's name is too long to "
-			    "filter on");
-			return;
-		}
-		if (*p == '"' || *p == '\\')
-			text[n++] = '\\';
-		text[n++] = *p;
+	if (tt_filter_quote(m->name, q, sizeof q) != 0) {
+		tui_set_log(t, 1, "this metric's name is too long to filter on");
+		return;
 	}
-	snprintf(text + n, sizeof text - n, "\"");
+	snprintf(text, sizeof text, "signal=metric source=%s name=%s",
+	    tt_source_name(m->source), q);
 	if (stream_set_filter(t, text, &cause) != 0) {
 		tui_set_log(t, 1, "%s", cause);
 		free(cause);

@@ -48,27 +48,6 @@ run_add(void *arg, const struct tt_event *ev)
 	tt_event_copy(&r->v[r->n++], ev, 0);
 }
 
-/* "x" quoted for the filter language; -1 if it does not fit in len. */
-static int
-quote(const char *s, char *out, size_t len)
-{
-	size_t	o = 0;
-
-	if (len < 3)
-		return -1;
-	out[o++] = '"';
-	for (; *s != '\0'; s++) {
-		if (o + 4 >= len)
-			return -1;
-		if (*s == '"' || *s == '\\')
-			out[o++] = '\\';
-		out[o++] = *s;
-	}
-	out[o++] = '"';
-	out[o] = '\0';
-	return 0;
-}
-
 static int
 newest_first(const void *a, const void *b)
 {
@@ -128,7 +107,7 @@ load(struct tui *t)
 	for (i = 0; i < r->n; i++)
 		tt_event_clear(&r->v[i]);
 	r->n = 0;
-	if (quote(r->command, q, sizeof q) != 0) {
+	if (tt_filter_quote(r->command, q, sizeof q) != 0) {
 		tui_set_log(t, 1, "this command's name is too long to look its "
 		    "runs up");
 		return;
@@ -410,7 +389,8 @@ open_run(struct tui *t)
 	if (r->v[r->cur].execution_id != NULL &&
 	    r->v[r->cur].execution_id[0] != '\0') {
 		/* an id too long to look up: the finish alone */
-		if (quote(r->v[r->cur].execution_id, q, sizeof q) == 0) {
+		if (tt_filter_quote(r->v[r->cur].execution_id, q,
+		    sizeof q) == 0) {
 			snprintf(filter, sizeof filter, "source=%s phase=start "
 			    "execution_id=%s", tt_source_name(r->source), q);
 			if (t->host.history(t->host.arg, filter, 0, 0, 1,

@@ -457,9 +457,8 @@ static void
 filter_by(struct tui *t, int client)
 {
 	struct stream	*s = &t->stream;
-	const char	*v, *p;
-	char		 text[256], *cause = NULL;
-	size_t		 n = 0;
+	const char	*v;
+	char		 q[240], text[256], *cause = NULL;
 
 	if (s->n == 0)
 		return;
@@ -469,19 +468,13 @@ filter_by(struct tui *t, int client)
 		    "command");
 		return;
 	}
-	n = (size_t)snprintf(text, sizeof text, "%s=\"", client ? "client_id" :
-	    s->v[s->cur].command != NULL ? "command" : "name");
-	for (p = v; *p != '\0'; p++) {
-		if (n + 4 >= sizeof text) {
-			tui_set_log(t, 1, "this %s is too long to filter on",
-			    client ? "client" : "command");
-			return;
-		}
-		if (*p == '"' || *p == '\\')
-			text[n++] = '\\';
-		text[n++] = *p;
+	if (tt_filter_quote(v, q, sizeof q) != 0) {
+		tui_set_log(t, 1, "this %s is too long to filter on",
+		    client ? "client" : "command");
+		return;
 	}
-	snprintf(text + n, sizeof text - n, "\"");
+	snprintf(text, sizeof text, "%s=%s", client ? "client_id" :
+	    s->v[s->cur].command != NULL ? "command" : "name", q);
 	if (stream_set_filter(t, text, &cause) != 0) {
 		tui_set_log(t, 1, "filter: %s", cause);
 		free(cause);

@@ -328,6 +328,22 @@ test_parse_grown(void **state)
 	assert_true(tt_field_pii(TT_FIELD_PII_KIND));
 	tt_filter_free(&f);
 
+	/* a value quoted for the language parses back to itself */
+	{
+		char	q[64], text[80];
+
+		assert_int_equal(tt_filter_quote("werf \"up\" a\\b|c", q,
+		    sizeof q), 0);
+		assert_string_equal(q, "\"werf \\\"up\\\" a\\\\b|c\"");
+		snprintf(text, sizeof text, "command=%s", q);
+		parse_ok(text, &f);
+		expect_term(&f, 0, TT_FIELD_COMMAND, TT_F_EQ,
+		    "werf \"up\" a\\b|c");
+		assert_int_equal(f.terms[0].nv, 1);
+		tt_filter_free(&f);
+		assert_int_equal(tt_filter_quote("abcdef", q, 8), -1);
+		assert_int_equal(tt_filter_quote("abcd", q, 8), 0);
+	}
 	/* where the text is wrong, by column */
 	refused_with("source==werf", "unexpected '=' at column 8");
 	refused_with("name=\"open", "the quote is not closed at column 6");
