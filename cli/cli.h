@@ -42,10 +42,6 @@ char	*cli_db_path(const char *opt, int create_dir);
 char	*cli_token_path(const char *opt, int create_dir);
 struct store;
 struct cJSON;
-/* Add an integer member, or null for TT_NONE. */
-void	 cli_json_int(struct cJSON *, const char *key, int64_t);
-/* A number with its fraction (duration_ms); null for TT_NONE. */
-void	 cli_json_num(struct cJSON *, const char *key, double);
 /* Add {"captured":N,"forwarded":N,"blocked":N} as member key. */
 void	 cli_json_capture(struct cJSON *, const char *key,
 	    const struct tt_capture_counts *);

@@ -323,6 +323,7 @@ on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 	if (ev->id > co->last_id)
 		co->last_id = ev->id;
 	tt_stats_apply(co->stats, ev, d);
+	ws_stream_event(co->ws, ev, d);
 	if (co->on_event != NULL)
 		co->on_event(co->on_event_arg, ev);
 }
@@ -545,6 +546,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 			    "zone");
 		return -1;
 	}
+	co->stored0 = store_rollup_events(co->store);
 	store_set_event_cb(co->store, on_event, co);
 	line = xasprintf("aggregates loaded from the rollups in %lld ms",
 	    (long long)((tt_now_us() - t0) / 1000));
@@ -596,6 +598,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.sink.optout_match = sink_optout_match;
 	cfg.sink.optout_change = sink_optout_change;
 	cfg.sink.log = sink_log;
+	collector_viewers_init(co, &cfg.sink);
 	if ((co->ws = ws_create(&cfg, cause)) == NULL)
 		return -1;
 	/* From here on the store commits on its writer thread. */

@@ -151,6 +151,7 @@ struct collector {
 	struct ws_timer	*tick;
 	int64_t		 data_version;
 	int64_t		 last_id;	/* highest event id seen */
+	int64_t		 stored0;	/* events in the database at open */
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
 	char		*host;
@@ -176,6 +177,17 @@ int	collector_option(struct collector_opts *, int ch, const char *arg,
 void	collector_check_grpc(const char *arg, const char *usage);
 void	collector_check_listen(const struct collector_opts *,
 	    const char *listen, const char *usage);
+/*
+ * History: at most n events matching filter with id < before (0: no
+ * bound), oldest first, to cb; since= counts back from now (0: the clock).
+ * -2 with *cause for a filter that does not parse, -1 for the store.
+ */
+int	collector_history(struct collector *, const char *filter, int64_t now,
+	    int64_t before, int n, int (*cb)(void *, const struct tt_event *),
+	    void *arg, char **cause);
+/* The GET routes and /v1/stream's messages for viewers (viewers.c). */
+struct ws_sink;
+void	collector_viewers_init(struct collector *, struct ws_sink *);
 /* Open the database, rebuild the aggregates, start listening. */
 int	collector_open(struct collector *, const char *dbopt,
 	    const char *listen, char **cause);

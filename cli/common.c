@@ -114,24 +114,6 @@ cli_open_existing(const char *dbopt)
 }
 
 void
-cli_json_int(cJSON *o, const char *key, int64_t v)
-{
-	if (v == TT_NONE)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, (double)v);
-}
-
-void
-cli_json_num(cJSON *o, const char *key, double v)
-{
-	if (v == TT_NONE || !isfinite(v))
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, v);
-}
-
-void
 cli_json_capture(cJSON *o, const char *key,
     const struct tt_capture_counts *cc)
 {

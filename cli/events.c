@@ -14,6 +14,7 @@
 #include <cJSON.h>
 
 #include "core/decode.h"
+#include "core/eventjson.h"
 #include "core/fields.h"
 #include "core/filter.h"
 #include "core/path.h"
@@ -29,100 +30,15 @@ static const char usage[] =
 
 enum out_format { OUT_JSONL, OUT_CSV };
 
-static void
-add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-/* A time as RFC 3339, or null when it has none a date can show. */
-static void
-add_time(cJSON *o, const char *k, int64_t us)
-{
-	char	buf[40];
-
-	if (tt_time_format(us, buf, sizeof buf) == 0)
-		cJSON_AddStringToObject(o, k, buf);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-/* Print a cJSON tree as one line of valid UTF-8 (core/utf8.h). */
-static void
-put_json(const cJSON *o)
-{
-	char	*s;
-	size_t	 len;
-
-	if ((s = cJSON_PrintUnformatted(o)) == NULL)
-		fatal("out of memory");
-	len = strlen(s);
-	s = tt_utf8_json(s, &len);
-	puts(s);
-	free(s);
-}
-
-/* JSON text member: embedded as JSON, else as a string. */
-static void
-add_json(cJSON *o, const char *k, const char *text, int empty_array)
-{
-	cJSON	*v = NULL;
-
-	if (text != NULL)
-		v = cJSON_Parse(text);
-	if (v == NULL && text != NULL)
-		v = cJSON_CreateString(text);
-	if (v == NULL)
-		v = empty_array ? cJSON_CreateArray() : cJSON_CreateNull();
-	cJSON_AddItemToObject(o, k, v);
-}
-
-/* Captured events: "via":"capture", the host and the request. */
-static void
-add_capture(cJSON *o, const char *capture)
-{
-	cJSON	*req = cJSON_Parse(capture), *host;
-
-	cJSON_AddStringToObject(o, "via", "capture");
-	host = cJSON_GetObjectItemCaseSensitive(req, "host");
-	add_str(o, "host", cJSON_IsString(host) ? host->valuestring : NULL);
-	if (req != NULL)
-		cJSON_AddItemToObject(o, "request", req);
-}
-
 static int
 print_jsonl(void *arg, const struct tt_event *ev)
 {
-	cJSON	*o;
+	char	*s;
 
 	(void)arg;
-	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "id", (double)ev->id);
-	add_time(o, "received_at", ev->received_at);
-	add_time(o, "ts", ev->ts);
-	add_str(o, "source", tt_source_name(ev->source));
-	add_str(o, "format", ev->format);
-	add_str(o, "name", ev->name);
-	add_str(o, "phase", tt_phase_name(ev->phase));
-	add_str(o, "client_id", ev->client_id);
-	add_str(o, "execution_id", ev->execution_id);
-	add_str(o, "command", ev->command);
-	cli_json_num(o, "duration_ms", ev->duration_ms);
-	cli_json_int(o, "exit_code", ev->exit_code);
-	add_str(o, "error", ev->error);
-	add_str(o, "version", ev->version);
-	add_str(o, "os", ev->os);
-	add_str(o, "arch", ev->arch);
-	cli_json_int(o, "severity", ev->severity);
-	add_json(o, "pii", ev->pii, 1);
-	add_json(o, "raw", ev->data, 0);
-	if (ev->capture != NULL)
-		add_capture(o, ev->capture);
-	put_json(o);
-	cJSON_Delete(o);
+	s = tt_event_json(ev, NULL);
+	puts(s);
+	free(s);
 	return ferror(stdout) ? 1 : 0;
 }
 

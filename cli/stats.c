@@ -19,6 +19,7 @@
 
 #include "core/counters.h"
 #include "core/decode.h"
+#include "core/eventjson.h"
 #include "core/privacy.h"
 #include "core/stats.h"
 #include "core/utf8.h"
@@ -249,10 +250,10 @@ print_json(const struct report *r)
 		cJSON_AddStringToObject(item, "command", c->command);
 		cJSON_AddNumberToObject(item, "count", (double)c->count);
 		cJSON_AddNumberToObject(item, "failures", (double)c->failures);
-		cli_json_int(item, "p50_ms", c->p50_ms);
-		cli_json_int(item, "p95_ms", c->p95_ms);
-		cli_json_int(item, "p99_ms", c->p99_ms);
-		cli_json_int(item, "max_ms", c->max_ms);
+		tt_json_add_int(item, "p50_ms", c->p50_ms);
+		tt_json_add_int(item, "p95_ms", c->p95_ms);
+		tt_json_add_int(item, "p99_ms", c->p99_ms);
+		tt_json_add_int(item, "max_ms", c->max_ms);
 		cJSON_AddNumberToObject(item, "running", (double)c->running);
 		cJSON_AddNumberToObject(item, "orphans", (double)c->orphans);
 		if (tt_time_format(c->last_seen, buf, sizeof buf) == 0)

@@ -36,7 +36,6 @@ struct ui {
 	struct tui		*tui;
 	struct ws_timer		*frame;
 	char			 listen[300];
-	int64_t			 stored0;	/* rows when we started */
 	pid_t			 demo;
 };
 
@@ -78,22 +77,11 @@ host_history(void *arg, const char *filter, int64_t now, int64_t before,
     int n,
     void (*cb)(void *, const struct tt_event *), void *cbarg, char **cause)
 {
-	struct ui		*u = arg;
-	struct tt_filter	 f;
-	struct relay		 r = { cb, cbarg };
-	char			*text;
-	int			 rc;
+	struct ui	*u = arg;
+	struct relay	 r = { cb, cbarg };
 
-	text = before > 0 ? xasprintf("%s id<%lld", filter,
-	    (long long)before) : xstrdup(filter);
-	memset(&f, 0, sizeof f);
-	rc = tt_filter_parse_at(text, now, &f, cause);
-	free(text);
-	if (rc != 0)
-		return -1;
-	rc = store_events(u->co.store, &f, n, relay, &r, cause);
-	tt_filter_free(&f);
-	return rc;
+	return collector_history(&u->co, filter, now, before, n, relay, &r,
+	    cause) != 0 ? -1 : 0;
 }
 
 static int
@@ -214,7 +202,7 @@ host_status(void *arg, struct tui_status *st)
 	st->listen = u->listen;
 	st->received = c->v[TT_CTR_RECEIVED];
 	st->accepted = c->v[TT_CTR_ACCEPTED];
-	st->stored = u->stored0 + c->v[TT_CTR_ACCEPTED];
+	st->stored = u->co.stored0 + c->v[TT_CTR_ACCEPTED];
 	st->dropped = c->v[TT_CTR_DROPPED_OPTOUT];
 	st->rejected = tt_counters_rejected(c);
 	st->connections = ws_connections(u->co.ws);
@@ -348,7 +336,6 @@ cmd_ui(int argc, char **argv)
 		goto error;
 	snprintf(u.listen, sizeof u.listen, "%s:%d", u.co.host,
 	    collector_port(&u.co));
-	u.stored0 = store_rollup_events(u.co.store);
 	logpath = log_path(u.co.db);
 
 	memset(&tc, 0, sizeof tc);

@@ -22,6 +22,10 @@
  *   upgrade   (WebSocket on /ws): an Origin must be this collector's own
  *             (http://HOST:PORT), none means a tool; with token_required,
  *             the token (Bearer or ?token=).
+ *   history   (GET /v1/stream, GET /v1/events: what was stored, client
+ *             ids and payloads): Host must name this collector, an Origin
+ *             must be its own (no page elsewhere reads them); with
+ *             token_required, the token (Bearer or ?token=).
  *   ingest    (the POST routes of events): open unless token_required;
  *             then Bearer, ?token= or PostHog's api_key must be the token.
  * Without a token in the policy every check that needs one fails (401).
@@ -57,7 +61,8 @@ enum tt_route_class {
 	TT_ROUTE_CONTROL,
 	TT_ROUTE_REGISTRY,
 	TT_ROUTE_READ,
-	TT_ROUTE_UPGRADE
+	TT_ROUTE_UPGRADE,
+	TT_ROUTE_HISTORY
 };
 
 /* One request as the policy sees it.  NULL or "": the header is absent. */
@@ -102,6 +107,9 @@ enum tt_auth_verdict {
 	_(WS_ORIGIN, TT_AUTH_FORBIDDEN,					\
 	    "a WebSocket from another site's page is refused: Origin "	\
 	    "is not this collector")					\
+	_(HISTORY_ORIGIN, TT_AUTH_FORBIDDEN,				\
+	    "another site's page may not read the events: Origin is "	\
+	    "not this collector")					\
 	_(TOKEN, TT_AUTH_UNAUTHORIZED,					\
 	    "missing or wrong token: see `teltop token`")		\
 	_(NO_TOKEN, TT_AUTH_UNAUTHORIZED,				\

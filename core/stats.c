@@ -1214,3 +1214,346 @@ tt_stats_summaries(struct tt_stats *st, struct tt_summary **out)
 	*out = a;
 	return n;
 }
+
+/* ---- the model as JSON, for a viewer in another process ---- */
+
+static cJSON *
+int_array(const int64_t *v, int n)
+{
+	cJSON	*a = cJSON_CreateArray();
+	int	 k;
+
+	for (k = 0; k < n; k++)
+		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v[k]));
+	return a;
+}
+
+static void
+add_i64(cJSON *o, const char *k, int64_t v)
+{
+	if (v == TT_NONE)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)v);
+}
+
+static void
+add_dbl(cJSON *o, const char *k, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void
+dump_cmds(const struct tt_stats *st, cJSON *root)
+{
+	cJSON		*a = cJSON_AddArrayToObject(root, "commands"), *o, *b;
+	const struct cmd *c;
+	int64_t		 recent[TT_RECENT], n;
+	size_t		 i, bi;
+	int		 k;
+
+	for (i = 0; i < st->cmds.cap; i++) {
+		if (st->cmds.slots[i].key == NULL)
+			continue;
+		c = st->cmds.slots[i].value;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "source", tt_source_name(c->source));
+		cJSON_AddStringToObject(o, "command", c->command);
+		add_i64(o, "count", c->count);
+		add_i64(o, "failures", c->failures);
+		add_i64(o, "open", c->running + c->orphans);
+		add_i64(o, "last_seen", c->last_seen);
+		add_i64(o, "max_ms", tt_hist_max(c->hist));
+		for (k = 0; k < c->nrecent; k++)
+			recent[k] = c->recent[(c->rnext - c->nrecent + k +
+			    TT_RECENT) % TT_RECENT];
+		cJSON_AddItemToObject(o, "recent", int_array(recent,
+		    c->nrecent));
+		b = cJSON_AddArrayToObject(o, "buckets");
+		for (bi = 0; (n = tt_hist_next(c->hist, &bi)) > 0; bi++) {
+			int64_t	pair[2] = { (int64_t)bi, n };
+
+			cJSON_AddItemToArray(b, int_array(pair, 2));
+		}
+		cJSON_AddItemToArray(a, o);
+	}
+}
+
+static void
+dump_open(const struct tt_stats *st, cJSON *root)
+{
+	cJSON			*a = cJSON_AddArrayToObject(root, "open"), *o;
+	const struct pend	*p;
+	size_t			 i;
+	char			*id;
+
+	for (i = 0; i < st->nheap; i++) {
+		p = st->heap[i];
+		id = xmalloc(p->klen);
+		memcpy(id, p->key + 1, p->klen - 1);
+		id[p->klen - 1] = '\0';
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "source",
+		    tt_source_name(p->cmd->source));
+		cJSON_AddStringToObject(o, "command", p->cmd->command);
+		cJSON_AddStringToObject(o, "execution_id", id);
+		add_i64(o, "start_ts", p->start_ts);
+		cJSON_AddItemToArray(a, o);
+		free(id);
+	}
+}
+
+static void
+dump_days(const struct tt_stats *st, cJSON *root)
+{
+	cJSON			*a = cJSON_AddArrayToObject(root, "days"), *o;
+	const struct day	*d;
+	size_t			 i;
+
+	for (i = 0; i < st->days.cap; i++) {
+		if (st->days.slots[i].key == NULL)
+			continue;
+		d = st->days.slots[i].value;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "day", d->day);
+		cJSON_AddStringToObject(o, "source", tt_source_name(d->source));
+		add_i64(o, "events", d->events);
+		add_i64(o, "commands", d->commands);
+		add_i64(o, "failures", d->failures);
+		add_i64(o, "clients", d->clients);
+		cJSON_AddItemToArray(a, o);
+	}
+}
+
+static void
+dump_summaries(const struct tt_stats *st, cJSON *root)
+{
+	cJSON			*a = cJSON_AddArrayToObject(root, "summaries");
+	cJSON			*o, *counts, *pair;
+	const struct summary	*s;
+	size_t			 i, k;
+
+	for (i = 0; i < st->summaries.cap; i++) {
+		if (st->summaries.slots[i].key == NULL)
+			continue;
+		s = st->summaries.slots[i].value;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "day", s->day);
+		cJSON_AddStringToObject(o, "source", tt_source_name(s->source));
+		cJSON_AddStringToObject(o, "client", s->client_id);
+		add_i64(o, "ts", s->ts);
+		counts = cJSON_AddArrayToObject(o, "counts");
+		for (k = 0; k < s->ncounts; k++) {
+			pair = cJSON_CreateArray();
+			cJSON_AddItemToArray(pair,
+			    cJSON_CreateString(s->counts[k].key));
+			cJSON_AddItemToArray(pair,
+			    cJSON_CreateNumber(s->counts[k].value));
+			cJSON_AddItemToArray(counts, pair);
+		}
+		cJSON_AddItemToArray(a, o);
+	}
+}
+
+static void
+dump_metrics(struct tt_stats *st, cJSON *root)
+{
+	cJSON			*a = cJSON_AddArrayToObject(root, "metrics");
+	cJSON			*o, *r;
+	struct tt_metric_stats	*m;
+	size_t			 i, n = tt_stats_metrics(st, &m);
+	int			 k;
+
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "source", tt_source_name(m[i].source));
+		cJSON_AddStringToObject(o, "name", m[i].name);
+		cJSON_AddStringToObject(o, "kind", m[i].kind);
+		cJSON_AddStringToObject(o, "unit", m[i].unit);
+		add_i64(o, "points", m[i].points);
+		add_i64(o, "last_seen", m[i].last_seen);
+		add_dbl(o, "last", m[i].last);
+		add_dbl(o, "min", m[i].min);
+		add_dbl(o, "max", m[i].max);
+		r = cJSON_AddArrayToObject(o, "recent");
+		for (k = 0; k < m[i].nrecent; k++)
+			cJSON_AddItemToArray(r, isfinite(m[i].recent[k]) ?
+			    cJSON_CreateNumber(m[i].recent[k]) :
+			    cJSON_CreateNull());
+		cJSON_AddItemToArray(a, o);
+	}
+	free(m);
+}
+
+cJSON *
+tt_stats_dump(struct tt_stats *st)
+{
+	cJSON	*root = cJSON_CreateObject();
+
+	add_i64(root, "orphan_after_us", st->orphan_after);
+	dump_cmds(st, root);
+	dump_open(st, root);
+	dump_days(st, root);
+	dump_summaries(st, root);
+	dump_metrics(st, root);
+	return root;
+}
+
+/* Member k of o as an int64 (absent, null or not a number: TT_NONE). */
+static int64_t
+get_i64(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9.2e18 &&
+	    v->valuedouble <= 9.2e18))
+		return TT_NONE;
+	return (int64_t)v->valuedouble;
+}
+
+static double
+get_dbl(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const char *
+get_text(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The source named by o's "source"; -1 when it names none. */
+static int
+get_source(const cJSON *o, enum tt_source *src)
+{
+	const char	*s = get_text(o, "source");
+
+	return s != NULL && tt_source_parse(s, src) == 0 ? 0 : -1;
+}
+
+static int64_t
+nonneg(int64_t v)
+{
+	return v == TT_NONE || v < 0 ? 0 : v;
+}
+
+static void
+restore_cmd(struct tt_stats *st, const cJSON *o)
+{
+	const cJSON	*r = cJSON_GetObjectItemCaseSensitive(o, "recent");
+	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "buckets");
+	const cJSON	*v, *i, *n;
+	const char	*command = get_text(o, "command");
+	struct tt_hist	*h;
+	enum tt_source	 src;
+	int64_t		 recent[TT_RECENT];
+	int		 nr = 0;
+
+	if (get_source(o, &src) != 0 || command == NULL)
+		return;
+	cJSON_ArrayForEach(v, r) {
+		if (cJSON_IsNumber(v) && nr < TT_RECENT)
+			recent[nr++] = (int64_t)v->valuedouble;
+	}
+	h = tt_stats_load_cmd(st, src, command, nonneg(get_i64(o, "count")),
+	    nonneg(get_i64(o, "failures")), nonneg(get_i64(o, "open")),
+	    nonneg(get_i64(o, "last_seen")), get_i64(o, "max_ms"), recent,
+	    nr);
+	cJSON_ArrayForEach(v, b) {
+		i = cJSON_GetArrayItem(v, 0);
+		n = cJSON_GetArrayItem(v, 1);
+		if (cJSON_IsNumber(i) && cJSON_IsNumber(n) &&
+		    i->valuedouble >= 0 && i->valuedouble <= (double)H_LAST &&
+		    n->valuedouble >= 1 && n->valuedouble <= 9e18)
+			tt_hist_add_bucket(h, (size_t)i->valuedouble,
+			    (int64_t)n->valuedouble);
+	}
+}
+
+static void
+restore_summary(struct tt_stats *st, const cJSON *o)
+{
+	const char	*day = get_text(o, "day"), *client = get_text(o, "client");
+	const cJSON	*counts = cJSON_GetObjectItemCaseSensitive(o, "counts");
+	enum tt_source	 src;
+	char		*text;
+
+	if (get_source(o, &src) != 0 || day == NULL || client == NULL ||
+	    !cJSON_IsArray(counts))
+		return;
+	if ((text = cJSON_PrintUnformatted(counts)) == NULL)
+		fatal("out of memory");
+	(void)tt_stats_load_summary(st, day, src, client,
+	    nonneg(get_i64(o, "ts")), text);
+	free(text);
+}
+
+static void
+restore_metric(struct tt_stats *st, const cJSON *o)
+{
+	const cJSON	*r = cJSON_GetObjectItemCaseSensitive(o, "recent"), *v;
+	const char	*name = get_text(o, "name"), *kind = get_text(o, "kind");
+	const char	*unit = get_text(o, "unit");
+	double		 recent[TT_RECENT];
+	enum tt_source	 src;
+	int		 n = 0;
+
+	if (get_source(o, &src) != 0 || name == NULL || kind == NULL ||
+	    unit == NULL)
+		return;
+	cJSON_ArrayForEach(v, r) {
+		if (n < TT_RECENT)
+			recent[n++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+	}
+	tt_stats_load_metric(st, src, name, kind, unit,
+	    nonneg(get_i64(o, "points")), nonneg(get_i64(o, "last_seen")),
+	    get_dbl(o, "last"), get_dbl(o, "min"), get_dbl(o, "max"), recent,
+	    n);
+}
+
+int
+tt_stats_restore(struct tt_stats *st, const cJSON *root, int64_t now)
+{
+	const cJSON	*o;
+	const char	*cmd, *id, *day;
+	enum tt_source	 src;
+	int64_t		 ts;
+
+	if (!cJSON_IsObject(root))
+		return -1;
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root,
+	    "commands"))
+		restore_cmd(st, o);
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root, "open")) {
+		cmd = get_text(o, "command");
+		id = get_text(o, "execution_id");
+		ts = get_i64(o, "start_ts");
+		if (get_source(o, &src) == 0 && cmd != NULL && id != NULL &&
+		    ts != TT_NONE && now - ts < st->orphan_after)
+			tt_stats_load_open(st, src, cmd, id, ts);
+	}
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root, "days")) {
+		day = get_text(o, "day");
+		if (get_source(o, &src) == 0 && day != NULL)
+			tt_stats_load_day(st, day, src,
+			    nonneg(get_i64(o, "events")),
+			    nonneg(get_i64(o, "commands")),
+			    nonneg(get_i64(o, "failures")),
+			    nonneg(get_i64(o, "clients")));
+	}
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root,
+	    "summaries"))
+		restore_summary(st, o);
+	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root,
+	    "metrics"))
+		restore_metric(st, o);
+	return 0;
+}

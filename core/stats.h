@@ -167,6 +167,16 @@ void		 tt_stats_load_metric(struct tt_stats *, enum tt_source,
 		     const char *name, const char *kind, const char *unit,
 		     int64_t points, int64_t last_seen, double last,
 		     double min, double max, const double *recent, int n);
+/*
+ * The whole model as JSON (what the rollups hold: commands with their
+ * histogram buckets, open starts, days, summaries, metrics), and loaded
+ * back into an empty model: how a viewer in another process gets the
+ * collector's.  Restore skips rows it cannot read; -1 if root is not an
+ * object.
+ */
+struct cJSON	*tt_stats_dump(struct tt_stats *);
+int		 tt_stats_restore(struct tt_stats *, const struct cJSON *root,
+		     int64_t now_us);
 int64_t		 tt_stats_orphan_after(const struct tt_stats *);
 /* Open starts the model holds (younger than the orphan timeout at the
  * last snapshot), and executions tt_stats_add() keeps: for the tests. */

@@ -14,6 +14,7 @@
  */
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -34,6 +35,7 @@
 #include "ws_int.h"
 
 #define WS_PROTOCOL	"teltop-ingest"
+#define WS_STREAM_PROTOCOL "teltop-stream"	/* or none, on /v1/stream */
 #define REPLY_QUEUE_MAX	256	/* unanswered WS messages before we stop reading */
 #define REPLY_QUEUE_LOW	64
 /*
@@ -46,6 +48,8 @@
 #define HELD_PAUSE	(4u * 1024 * 1024)
 #define SEEN_MAX	4096	/* (source, client) pairs remembered per sender */
 #define WS_MSG_KEEP	65536	/* a bigger message buffer is freed after use */
+#define HISTORY_MAX	1000	/* events in one GET /v1/events */
+#define TT_FILTER_QUERY_MAX 4096	/* bytes of its ?filter= */
 #define DEVTRON_OPTOUT	"/devtron/telemetry/opt-out/"
 /* base64 of the PostHog key Devtron is given: any key works (§3.3) */
 #define DEVTRON_KEY	"teltop-local-collector"
@@ -54,7 +58,7 @@ enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
 	RK_DEVPOD_LEGACY, RK_OTLP, RK_OTLP_LOGS, RK_OTLP_METRICS, RK_SEGMENT,
 	RK_HEALTHZ, RK_METRICS, RK_OPTOUT, RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO,
-	RK_WS, RK_CA,
+	RK_WS, RK_CA, RK_STREAM, RK_PAYLOAD,
 	RK_RELAY,	/* a plain-HTTP proxy request for another host */
 	RK_PASS		/* captured, not telemetry: forwarded as it is */
 };
@@ -69,7 +73,8 @@ static const struct route {
 	unsigned	 methods;
 	enum route_kind	 kind;
 } routes[] = {
-	{ "/v1/events", 0, M_POST, RK_EVENTS },
+	{ "/v1/events", 0, M_GET | M_POST, RK_EVENTS },
+	{ "/v1/events/", 2, M_GET, RK_PAYLOAD },
 	{ "/batch", 1, M_POST, RK_POSTHOG },
 	{ "/capture", 1, M_POST, RK_POSTHOG },
 	{ "/e", 1, M_POST, RK_POSTHOG },
@@ -95,6 +100,7 @@ static const struct route {
 	{ DEVTRON_OPTOUT, 2, M_GET, RK_DEVTRON_OPTOUT },
 	{ "/devtron/telemetry/posthogInfo", 1, M_GET, RK_DEVTRON_INFO },
 	{ "/ws", 1, M_GET, RK_WS },
+	{ "/v1/stream", 0, M_GET, RK_STREAM },
 	{ "/v1/ca", 0, M_GET, RK_CA },
 };
 
@@ -128,6 +134,7 @@ struct conn {
 	unsigned	 sources_seen;	/* bit per enum tt_source */
 	struct hmap	 seen;		/* "source\x1fclient" keys */
 	struct hmap	 told;		/* opt-out entries pushed on contact */
+	struct viewer	*viewer;	/* on /v1/stream: stream.c's */
 };
 
 void
@@ -651,8 +658,13 @@ metrics_text(struct ws *ws)
 		}
 	s = refused_metrics(ws, s);
 	t = xasprintf("%s# HELP teltop_tunnels Tunnels and relays open now.\n"
-	    "# TYPE teltop_tunnels gauge\nteltop_tunnels %d\n", s,
-	    proxy_tunnels(ws));
+	    "# TYPE teltop_tunnels gauge\nteltop_tunnels %d\n"
+	    "# HELP teltop_stream_viewers Viewers on /v1/stream now.\n"
+	    "# TYPE teltop_stream_viewers gauge\nteltop_stream_viewers %d\n"
+	    "# HELP teltop_stream_dropped_total Events viewers missed, being "
+	    "too far behind.\n# TYPE teltop_stream_dropped_total counter\n"
+	    "teltop_stream_dropped_total %lld\n", s, proxy_tunnels(ws),
+	    ws_stream_viewers(ws), (long long)ws_stream_dropped(ws));
 	free(s);
 	return t;
 }
@@ -821,6 +833,12 @@ route_class(const struct hconn *c)
 		return TT_ROUTE_READ;
 	case RK_WS:
 		return TT_ROUTE_UPGRADE;
+	case RK_STREAM:
+	case RK_PAYLOAD:
+		return TT_ROUTE_HISTORY;
+	case RK_EVENTS:
+		return c->req->method == H1_POST ? TT_ROUTE_INGEST :
+		    TT_ROUTE_HISTORY;
 	default:
 		return TT_ROUTE_INGEST;
 	}
@@ -885,18 +903,25 @@ route_upgrade(struct hconn *c)
 	const char		*up = h1_header(c->req, "upgrade");
 
 	c->close_after = 1;
-	if (r == NULL || r->kind != RK_WS || c->req->method != H1_GET ||
-	    up == NULL || strcasecmp(up, "websocket") != 0) {
+	if (r == NULL || (r->kind != RK_WS && r->kind != RK_STREAM) ||
+	    c->req->method != H1_GET || up == NULL ||
+	    strcasecmp(up, "websocket") != 0) {
 		http_reply(c, c->req->method == H1_CONNECT ? 405 : 400,
 		    "application/json", error_json(0, c->req->method ==
 		    H1_CONNECT ? "CONNECT is not served here" :
-		    "no such upgrade here: WebSocket is served on /ws"),
-		    NULL);
+		    "no such upgrade here: WebSocket is served on /ws (events "
+		    "in) and /v1/stream (events out)"), NULL);
 		return 0;
 	}
 	c->kind = r->kind;
 	if (authorize(c) != 0)
 		return 0;
+	if (r->kind == RK_STREAM && viewers_full(c->ws)) {
+		http_reply(c, 503, "application/json", error_json(0,
+		    "too many viewers on this collector"),
+		    "Retry-After: 5\r\n");
+		return 0;
+	}
 	c->close_after = 0;
 	return 1;
 }
@@ -1023,7 +1048,8 @@ route_headers(struct hconn *c)
 	r = route_find(c->req->path);
 	if (c->cap != NULL && (r == NULL || r->kind == RK_HEALTHZ ||
 	    r->kind == RK_METRICS || r->kind == RK_OPTOUT || r->kind == RK_CA ||
-	    r->kind == RK_WS)) {
+	    r->kind == RK_WS || r->kind == RK_STREAM || r->kind == RK_PAYLOAD ||
+	    (r->kind == RK_EVENTS && c->req->method != H1_POST))) {
 		/* not telemetry: the vendor's, or nobody's */
 		if (forwarding(ws, c->cap->source) &&
 		    !opted_out(ws, c->cap->source, NULL)) {
@@ -1054,7 +1080,7 @@ route_headers(struct hconn *c)
 		free(allow);
 		return 1;
 	}
-	if (r->kind == RK_WS) {
+	if (r->kind == RK_WS || r->kind == RK_STREAM) {
 		http_reply(c, 426, "application/json", error_json(0,
 		    "this route takes a WebSocket upgrade"),
 		    "Upgrade: websocket\r\n");
@@ -1163,6 +1189,101 @@ relay(struct hconn *c)
 	proxy_relay(c, host, port);
 }
 
+/* A query parameter that is a whole number in [lo, hi]; def if absent. */
+static int
+query_int(struct hconn *c, const char *name, int64_t lo, int64_t hi,
+    int64_t def, int64_t *out)
+{
+	char		 buf[32], *end;
+	const char	*v = h1_query(c->req, name, buf, sizeof buf);
+	long long	 n;
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/*
+ * GET /v1/events?filter=F&limit=N&before=ID&at=US: history for viewers,
+ * as JSON lines (what `teltop events` prints), oldest first.
+ */
+static void
+history_get(struct hconn *c)
+{
+	struct ws	*ws = c->ws;
+	char		 filter[TT_FILTER_QUERY_MAX], msg[120], *body, *cause = NULL;
+	const char	*f;
+	int64_t		 limit, before, at;
+	int		 status = 503;
+
+	if (ws->cfg.sink.history == NULL) {
+		http_reply(c, 503, "application/json", error_json(0,
+		    "this collector keeps no history"), NULL);
+		return;
+	}
+	f = h1_query(c->req, "filter", filter, sizeof filter);
+	if (f != NULL && strlen(f) >= sizeof filter - 1) {
+		http_reply(c, 414, "application/json", error_json(0,
+		    "the filter is too long"), NULL);
+		return;
+	}
+	if (query_int(c, "limit", 1, HISTORY_MAX, 100, &limit) != 0 ||
+	    query_int(c, "before", 0, INT64_MAX, 0, &before) != 0 ||
+	    query_int(c, "at", 0, INT64_MAX, 0, &at) != 0) {
+		snprintf(msg, sizeof msg, "limit is 1..%d; before and at are "
+		    "whole numbers (an id, a time in µs)", HISTORY_MAX);
+		http_reply(c, 400, "application/json", error_json(0, msg),
+		    NULL);
+		return;
+	}
+	body = ws->cfg.sink.history(ws->cfg.sink.arg, f != NULL ? f : "", at,
+	    before, (int)limit, &status, &cause);
+	if (body == NULL) {
+		http_reply(c, status, "application/json", error_json(0,
+		    cause != NULL ? cause : "no history"), NULL);
+		free(cause);
+		return;
+	}
+	http_reply(c, 200, "application/x-ndjson", body, NULL);
+}
+
+/* GET /v1/events/ID/payload: the request an event came in, as JSON. */
+static void
+payload_get(struct hconn *c)
+{
+	struct ws	*ws = c->ws;
+	const char	*p = c->req->path + strlen("/v1/events/");
+	char		*end, *body, *cause = NULL;
+	long long	 id;
+	int		 status = 503;
+
+	errno = 0;
+	id = strtoll(p, &end, 10);
+	if (!(*p >= '0' && *p <= '9') || errno != 0 || id <= 0 ||
+	    strcmp(end, "/payload") != 0) {
+		http_reply(c, 404, "application/json", error_json(0,
+		    "GET /v1/events/ID/payload is the request event ID came "
+		    "in"), NULL);
+		return;
+	}
+	if (ws->cfg.sink.payload == NULL ||
+	    (body = ws->cfg.sink.payload(ws->cfg.sink.arg, id, &status,
+	    &cause)) == NULL) {
+		http_reply(c, ws->cfg.sink.payload == NULL ? 503 : status,
+		    "application/json", error_json(0, cause != NULL ? cause :
+		    "this collector keeps no payloads"), NULL);
+		free(cause);
+		return;
+	}
+	http_reply(c, 200, "application/json", body, NULL);
+}
+
 void
 route_request(struct hconn *c)
 {
@@ -1208,6 +1329,15 @@ route_request(struct hconn *c)
 	case RK_CA:
 		ca_reply(c);
 		return;
+	case RK_PAYLOAD:
+		payload_get(c);
+		return;
+	case RK_EVENTS:
+		if (c->req->method != H1_POST) {
+			history_get(c);
+			return;
+		}
+		break;
 	case RK_RELAY:
 		relay(c);
 		return;
@@ -1481,6 +1611,7 @@ ws_optout_notify(struct ws *ws, const char *source, const char *client,
 	char		 key[2 * 256 + 2];
 	int		 n, k;
 
+	ws_stream_status(ws);	/* viewers see the registry at once */
 	if (tt_source_parse(source, &src) != 0)
 		return;		/* no sender can have sent it */
 	n = client != NULL ? seen_key(key, sizeof key, source, client) : 0;
@@ -1649,7 +1780,8 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct conn	*c = user;
 	struct ws	*ws = lws_context_user(lws_get_context(wsi));
-	char		 uri[128];
+	char		 uri[128], arg[32];
+	const char	*v;
 
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
@@ -1658,13 +1790,22 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) < 0 ||
-		    (strcmp(uri, "/ws") != 0 && strcmp(uri, "/ws/") != 0))
+		    (strcmp(uri, "/ws") != 0 && strcmp(uri, "/ws/") != 0 &&
+		    strcmp(uri, "/v1/stream") != 0))
 			return -1;
 		break;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(c, 0, sizeof *c);
 		c->ws = ws;
 		c->wsi = wsi;
+		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
+		    strcmp(uri, "/v1/stream") == 0) {
+			v = lws_get_urlarg_by_name(wsi, "stats=", arg,
+			    sizeof arg);
+			c->viewer = viewer_open(ws, wsi, v != NULL &&
+			    strcmp(v, "1") == 0);
+			break;
+		}
 		buf_init(&c->msg, ws->cfg.request_max);
 		hmap_init(&c->seen);
 		hmap_init(&c->told);
@@ -1675,11 +1816,18 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		ws->connections++;
 		break;
 	case LWS_CALLBACK_RECEIVE:
-		ws_receive(c, in, len);
-		break;
+		if (c->viewer == NULL)
+			ws_receive(c, in, len);
+		break;		/* a viewer's words are not read */
 	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return ws_writeable(c);
+		return c->viewer != NULL ? viewer_writeable(ws, c->viewer) :
+		    ws_writeable(c);
 	case LWS_CALLBACK_CLOSED:
+		if (c->viewer != NULL) {
+			viewer_close(ws, c->viewer);
+			c->viewer = NULL;
+			break;
+		}
 		ws_close(c);
 		ws->connections--;
 		break;
@@ -1706,6 +1854,8 @@ fd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 static const struct lws_protocols ws_protocols[] = {
 	{ WS_PROTOCOL, callback, sizeof(struct conn), 8192, 0, NULL, 0 },
+	{ WS_STREAM_PROTOCOL, callback, sizeof(struct conn), 8192, 0, NULL,
+	    0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
@@ -1863,7 +2013,9 @@ ws_destroy(struct ws *ws)
 	proxy_stop(ws->proxy);
 	run_posted(ws);
 	lws_sul_cancel(&ws->flush_sul);
+	viewers_quiesce(ws);
 	lws_context_destroy(ws->ctx);
+	viewers_free(ws);
 	proxy_destroy(ws->proxy);
 	refused_free(ws->refused);
 	if (log_ws == ws)

@@ -60,6 +60,23 @@ struct ws_sink {
 	 */
 	void		(*refused)(void *arg, const char *route,
 			    const char *reason, int64_t n);
+	/*
+	 * /v1/stream: the first message to a new viewer, {"type":"hello"...}
+	 * (with_stats: with the stats model), and the status sent to every
+	 * viewer once a second.  Caller frees.  NULL: a bare hello, none.
+	 */
+	char		*(*stream_hello)(void *arg, int with_stats);
+	char		*(*stream_status)(void *arg);
+	/*
+	 * GET /v1/events: at most n events matching filter (with id < before
+	 * when before > 0), oldest first, as JSON lines; and GET
+	 * /v1/events/ID/payload: the request an event came in.  NULL with
+	 * *status and *cause set (400 bad filter, 404 none, 503 store).
+	 */
+	char		*(*history)(void *arg, const char *filter, int64_t now_us,
+			    int64_t before, int n, int *status, char **cause);
+	char		*(*payload)(void *arg, int64_t id, int *status,
+			    char **cause);
 };
 
 struct ws_config {
@@ -110,6 +127,19 @@ void		 ws_post(struct ws *, void (*fn)(void *), void *arg);
  */
 void		 ws_optout_notify(struct ws *, const char *source,
 		     const char *client, int enabled);
+
+/*
+ * Viewers on GET /v1/stream: a committed event and the delta it made to
+ * the stats model (d NULL: none), for every viewer; the status, at once
+ * (after an opt-out change) rather than at the next second.
+ */
+struct tt_stats_delta;
+void		 ws_stream_event(struct ws *, const struct tt_event *,
+		     const struct tt_stats_delta *d);
+void		 ws_stream_status(struct ws *);
+int		 ws_stream_viewers(const struct ws *);
+/* Events viewers missed, being too far behind. */
+int64_t		 ws_stream_dropped(const struct ws *);
 
 /* Call cb whenever fd (the terminal) is readable; one fd at a time. */
 int		 ws_watch_fd(struct ws *, int fd, void (*cb)(void *), void *);

@@ -33,6 +33,8 @@ struct hconn;
 struct worker;
 struct proxy;
 struct upstream;
+struct stream;
+struct viewer;
 
 /* A ws_post() call waiting for the service thread. */
 struct posted {
@@ -64,6 +66,7 @@ struct ws {
 	struct refused		*refused;	/* refused.c */
 	struct lws_vhost	*grpc_vh;	/* grpc.c, or NULL */
 	struct gstream		*gwaiting;	/* gRPC streams waiting */
+	struct stream		*stream;	/* stream.c: viewers, or NULL */
 };
 
 enum hstate {
@@ -123,6 +126,19 @@ struct hconn {
 	size_t		 fwd_reserved;	/* of ws->buffered, for fwd_body */
 	int		 fwd_src;	/* enum tt_source deciding the forward */
 };
+
+/* ---- stream.c: GET /v1/stream ---- */
+#define STREAM_VIEWERS_MAX	64
+/* Are there as many viewers as may be? */
+int	 viewers_full(struct ws *);
+/* wsi is a viewer now (LWS_CALLBACK_ESTABLISHED); its hello goes first. */
+struct viewer *viewer_open(struct ws *, struct lws *wsi, int with_stats);
+void	 viewer_close(struct ws *, struct viewer *);
+/* Its next message; -1 when the connection failed. */
+int	 viewer_writeable(struct ws *, struct viewer *);
+/* Before the context goes (its timer), and after (what is left). */
+void	 viewers_quiesce(struct ws *);
+void	 viewers_free(struct ws *);
 
 /* ---- http.c ---- */
 /*

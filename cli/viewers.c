@@ -1,0 +1,204 @@
+/*
+ * What the collector tells its viewers (ws/stream.c and the GET routes of
+ * ws/server.c): the hello with the stats model, the status once a second,
+ * history pages and payloads, all from this collector's store and model.
+ * `teltop watch` and an attached `teltop` read them (cli/watch.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <libwebsockets.h>
+
+#include "core/decode.h"
+#include "core/eventjson.h"
+#include "core/filter.h"
+#include "core/optout.h"
+#include "core/stats.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "ws/body.h"
+#include "ws/ws.h"
+#include "collector.h"
+
+/* Bytes of one history page: a page of big events is shorter. */
+#define HISTORY_PAGE_MAX	(32u * 1024 * 1024)
+
+int
+collector_history(struct collector *co, const char *filter, int64_t now,
+    int64_t before, int n, int (*cb)(void *, const struct tt_event *),
+    void *arg, char **cause)
+{
+	struct tt_filter	 f;
+	char			*text;
+	int			 rc;
+
+	text = before > 0 ? xasprintf("%s id<%lld", filter,
+	    (long long)before) : xstrdup(filter);
+	memset(&f, 0, sizeof f);
+	rc = tt_filter_parse_at(text, now, &f, cause);
+	free(text);
+	if (rc != 0)
+		return -2;
+	rc = store_events(co->store, &f, n, cb, arg, cause);
+	tt_filter_free(&f);
+	return rc;
+}
+
+/* The status: this collector's counts, the database's counters, the
+ * registry with its proof. */
+static cJSON *
+status_object(struct collector *co)
+{
+	const struct tt_counters	*c = ws_counters(co->ws);
+	struct tt_counters		 db;
+	struct tt_optout		 reg;
+	cJSON				*o = cJSON_CreateObject(), *m;
+	char				*s;
+	int				 i;
+
+	cJSON_AddStringToObject(o, "type", "status");
+	cJSON_AddNumberToObject(o, "received", (double)c->v[TT_CTR_RECEIVED]);
+	cJSON_AddNumberToObject(o, "accepted", (double)c->v[TT_CTR_ACCEPTED]);
+	cJSON_AddNumberToObject(o, "stored", (double)(co->stored0 +
+	    c->v[TT_CTR_ACCEPTED]));
+	cJSON_AddNumberToObject(o, "dropped",
+	    (double)c->v[TT_CTR_DROPPED_OPTOUT]);
+	cJSON_AddNumberToObject(o, "rejected",
+	    (double)tt_counters_rejected(c));
+	cJSON_AddNumberToObject(o, "connections",
+	    (double)ws_connections(co->ws));
+	cJSON_AddNumberToObject(o, "last_id", (double)co->last_id);
+	if (store_counters(co->store, &db) != 0)
+		memset(&db, 0, sizeof db);
+	store_counters_queued(co->store, &db);
+	m = cJSON_AddObjectToObject(o, "counters");
+	for (i = 0; i < TT_CTR_COUNT; i++)
+		if (db.v[i] != 0)
+			cJSON_AddNumberToObject(m, tt_counter_name(
+			    (enum tt_counter)i), (double)db.v[i]);
+	tt_optout_init(&reg);
+	collector_optout_snapshot(co, &reg);
+	s = tt_optout_json(&reg, NULL, NULL);
+	tt_optout_clear(&reg);
+	cJSON_AddItemToObject(o, "optout", cJSON_Parse(s));
+	free(s);
+	return o;
+}
+
+static char *
+sink_status(void *arg)
+{
+	cJSON	*o = status_object(arg);
+	char	*s = tt_json_line(o, NULL);
+
+	cJSON_Delete(o);
+	return s;
+}
+
+static char *
+sink_hello(void *arg, int with_stats)
+{
+	struct collector	*co = arg;
+	cJSON			*o = cJSON_CreateObject();
+	char			 where[300], *s;
+
+	cJSON_AddStringToObject(o, "type", "hello");
+	snprintf(where, sizeof where, "%s:%d", co->host, collector_port(co));
+	cJSON_AddStringToObject(o, "listen", where);
+	cJSON_AddNumberToObject(o, "last_id", (double)co->last_id);
+	cJSON_AddItemToObject(o, "status", status_object(co));
+	if (with_stats)
+		cJSON_AddItemToObject(o, "stats", tt_stats_dump(co->stats));
+	s = tt_json_line(o, NULL);
+	cJSON_Delete(o);
+	return s;
+}
+
+static int
+add_line(void *arg, const struct tt_event *ev)
+{
+	struct tt_buf	*b = arg;
+	char		*s, *nl;
+	size_t		 len, cut;
+
+	s = tt_event_json(ev, &len);
+	/* a page too big for its bytes keeps its newest events: the viewer
+	 * pages back from the oldest it got */
+	while (b->len > 0 && b->len + len + 1 > b->max) {
+		nl = memchr(b->p, '\n', b->len);
+		cut = nl != NULL ? (size_t)(nl - (char *)b->p) + 1 : b->len;
+		memmove(b->p, b->p + cut, b->len - cut);
+		b->len -= cut;
+	}
+	(void)buf_append(b, s, len);
+	(void)buf_append(b, "\n", 1);
+	free(s);
+	return 0;
+}
+
+static char *
+sink_history(void *arg, const char *filter, int64_t now, int64_t before,
+    int n, int *status, char **cause)
+{
+	struct tt_buf	 b;
+	char		*out;
+	int		 rc;
+
+	buf_init(&b, HISTORY_PAGE_MAX);
+	if ((rc = collector_history(arg, filter, now, before, n, add_line, &b,
+	    cause)) != 0) {
+		*status = rc == -2 ? 400 : 503;	/* -2: the filter's fault */
+		buf_free(&b);
+		return NULL;
+	}
+	out = xmalloc(b.len + 1);
+	memcpy(out, b.p, b.len);
+	out[b.len] = '\0';
+	buf_free(&b);
+	return out;
+}
+
+static char *
+sink_payload(void *arg, int64_t id, int *status, char **cause)
+{
+	struct collector	*co = arg;
+	char			*body, *route, *ctype, *b64, *s;
+	size_t			 len, cap;
+	cJSON			*o;
+
+	if (store_payload(co->store, id, &body, &len, &route, &ctype) != 0) {
+		*status = 404;
+		*cause = xasprintf("no request is kept for event %lld",
+		    (long long)id);
+		return NULL;
+	}
+	cap = (len + 2) / 3 * 4 + 4;
+	b64 = xmalloc(cap);
+	if (lws_b64_encode_string(body, (int)len, b64, (int)cap) < 0)
+		b64[0] = '\0';
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "route", route != NULL ? route : "");
+	cJSON_AddStringToObject(o, "content_type", ctype != NULL ? ctype : "");
+	cJSON_AddNumberToObject(o, "length", (double)len);
+	cJSON_AddStringToObject(o, "body_base64", b64);
+	s = tt_json_line(o, NULL);
+	cJSON_Delete(o);
+	free(b64);
+	free(body);
+	free(route);
+	free(ctype);
+	return s;
+}
+
+void
+collector_viewers_init(struct collector *co, struct ws_sink *sink)
+{
+	(void)co;
+	sink->stream_hello = sink_hello;
+	sink->stream_status = sink_status;
+	sink->history = sink_history;
+	sink->payload = sink_payload;
+}
