@@ -18,6 +18,7 @@ int	cmd_demo(int, char **);
 int	cmd_optout(int, char **);
 int	cmd_ui(int, char **);
 int	cmd_token(int, char **);
+int	cmd_watch(int, char **);
 int	cmd_ca(int, char **);
 int	cmd_capture(int, char **);
 

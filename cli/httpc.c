@@ -27,7 +27,7 @@
 #include "httpc.h"
 
 #define HTTPC_AGENT	"teltop"
-#define HTTPC_REPLY_MAX	(16 * 1024 * 1024)	/* larger: an error */
+#define HTTPC_REPLY_MAX	(40 * 1024 * 1024)	/* larger: an error */
 
 struct httpc {
 	char		*host;		/* for getaddrinfo() */

@@ -51,7 +51,7 @@ int		 httpc_send(struct httpc *, const struct httpc_req *,
 int		 httpc_recv(struct httpc *, int timeout_ms, char **cause);
 
 /*
- * The last reply's body, whole (a reply is at most 16 MiB), with a NUL
+ * The last reply's body, whole (a reply is at most 40 MiB), with a NUL
  * after it; "" before any reply.  Valid until the next call on the handle.
  */
 const char	*httpc_body(const struct httpc *);

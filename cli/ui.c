@@ -7,10 +7,13 @@
  * opt-out registry with its proof, the header's numbers, and the counters
  * of the database (every collector on it) for what capture did.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/auth.h"
 #include "core/decode.h"
 #include "core/filter.h"
 #include "core/xmalloc.h"
@@ -26,6 +30,7 @@
 #include "ws/ws.h"
 #include "cli.h"
 #include "collector.h"
+#include "watch.h"
 
 static const char usage[] =
 	"teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo] "
@@ -258,6 +263,55 @@ start_demo(const char *url)
 	_exit(127);
 }
 
+/*
+ * Does something accept connections at listen (HOST:PORT, not port 0)?
+ * Then it is most likely a collector on this machine: attach to it.
+ */
+static int
+listen_taken(const char *listen)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		*host = NULL, port[16];
+	int		 p, fd, taken = 0;
+
+	if (cli_split_addr(listen, &host, &p) != 0 || p == 0) {
+		free(host);
+		return 0;
+	}
+	snprintf(port, sizeof port, "%d", p);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(*host != '\0' ? host : "127.0.0.1", port, &hints,
+	    &res) == 0) {
+		for (ai = res; ai != NULL && !taken; ai = ai->ai_next) {
+			if ((fd = socket(ai->ai_family, ai->ai_socktype, 0)) < 0)
+				continue;
+			taken = connect(fd, ai->ai_addr, ai->ai_addrlen) == 0;
+			close(fd);
+		}
+		freeaddrinfo(res);
+	}
+	free(host);
+	return taken;
+}
+
+/* The token next to the database, if there is one: what lets an attached
+ * UI change the collector's opt-out.  NULL when none can be read. */
+static char *
+local_token(const char *dbopt)
+{
+	char	*path = cli_token_path(dbopt, 0), *cause = NULL, *tok;
+
+	tok = xmalloc(TT_TOKEN_LEN + 1);
+	if (tt_token_load(path, 0, tok, &cause) != 0) {
+		free(cause);
+		free(tok);
+		tok = NULL;
+	}
+	free(path);
+	return tok;
+}
+
 static char *
 log_path(const char *db)
 {
@@ -324,6 +378,15 @@ cmd_ui(int argc, char **argv)
 		fprintf(stderr, "teltop: the UI needs a terminal; run `teltop "
 		    "serve` for the collector alone\n");
 		return 2;
+	}
+
+	if (listen_taken(listen)) {
+		/* two collectors cannot share a port: be the other's UI */
+		char	*tok = local_token(dbopt);
+
+		rc = watch_run(listen, tok, theme, NULL, 1);
+		free(tok);
+		return rc;
 	}
 
 	memset(&u, 0, sizeof u);

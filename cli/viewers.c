@@ -23,7 +23,7 @@
 #include "collector.h"
 
 /* Bytes of one history page: a page of big events is shorter. */
-#define HISTORY_PAGE_MAX	(32u * 1024 * 1024)
+#define HISTORY_PAGE_MAX	(16u * 1024 * 1024)
 
 int
 collector_history(struct collector *co, const char *filter, int64_t now,

@@ -750,6 +750,35 @@ test_ingest(void **state)
 	assert_401(&pol, &rq, NO_TOKEN);
 }
 
+/* GET /v1/stream and /v1/events: our Host, no other site's Origin. */
+static void
+test_history(void **state)
+{
+	struct tt_auth_policy	pol = loopback_policy();
+	struct tt_auth_request	rq = plain_request(TT_ROUTE_HISTORY);
+
+	(void)state;
+	assert_allow(&pol, &rq);		/* a viewer: no Origin */
+	rq.origin = "http://127.0.0.1:8353";	/* our own page */
+	assert_allow(&pol, &rq);
+	rq.origin = "http://evil.example";	/* a page elsewhere */
+	assert_403(&pol, &rq, HISTORY_ORIGIN);
+	rq.origin = NULL;
+	rq.host = "evil.example:8353";		/* rebinding */
+	assert_403(&pol, &rq, HOST);
+	rq.host = "127.0.0.1:8353";
+	pol.token_required = 1;
+	assert_401(&pol, &rq, TOKEN);
+	rq.query_token = TOK;
+	assert_allow(&pol, &rq);
+	rq.query_token = NULL;
+	rq.authorization = BEARER;
+	assert_allow(&pol, &rq);
+	rq.authorization = NULL;
+	rq.api_key = TOK;			/* not a place for it */
+	assert_401(&pol, &rq, TOKEN);
+}
+
 static void
 test_registry_and_read(void **state)
 {
@@ -865,6 +894,7 @@ main(void)
 		cmocka_unit_test(test_upgrade),
 		cmocka_unit_test(test_ingest),
 		cmocka_unit_test(test_registry_and_read),
+		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_listen_check),
 	};
