@@ -7,6 +7,8 @@
 # (capture.sh); then checked through `teltop events`, `teltop stats`,
 # /metrics and SIGTERM.
 #
+# Viewers of a collector: stream.sh.
+#
 #   tests/integration/run.sh [PATH/TO/teltop]      (default ./teltop)
 #
 # Needs bash, curl, gzip, node (>= 20.20), go and openssl; the npm clients
@@ -1231,6 +1233,7 @@ source "$here/optout.sh"
 source "$here/http.sh"
 source "$here/input.sh"
 source "$here/capture.sh"
+source "$here/stream.sh"
 
 # ---------------------------------------------------------------- privacy
 
@@ -1763,6 +1766,7 @@ run_case "privacy: findings stored, --explain, stats summary" case_privacy_expla
 with_aux wrap wrap_cases
 with_aux demo demo_cases
 with_aux pipe pipe_cases
+with_aux stream stream_cases
 run_input_cases
 run_capture_cases
 
