@@ -625,9 +625,9 @@ watch_run(const char *url, const char *token, const char *theme,
 		cause = xstrdup("cannot watch the terminal");
 		goto done;
 	}
-	line = xasprintf("%s the collector at %s: its live stream, history "
-	    "and opt-out%s", attached ? "attached to" : "watching", w.where,
-	    token == NULL ? " (read only: no token)" : "");
+	line = xasprintf("%s the collector at %s%s", attached ?
+	    "attached to" : "watching", w.where, token == NULL ?
+	    " (read only: no token)" : "");
 	tui_log(w.tui, line);
 	free(line);
 

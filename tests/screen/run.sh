@@ -223,6 +223,9 @@ start_ui() {
 	done
 	cmd=(env LC_ALL=C.UTF-8 "TELTOP_DB=$D/events.db" "XDG_CONFIG_HOME=$D/config" "${envs[@]}"
 	    "$TELTOP" --listen 127.0.0.1:0 "$@")
+	if [ "${1:-}" = watch ]; then	# the UI on a collector elsewhere
+		cmd=(env LC_ALL=C.UTF-8 "XDG_CONFIG_HOME=$D/config" "${envs[@]}" "$TELTOP" "$@")
+	fi
 	{
 		echo 'unset NO_COLOR TELTOP_LISTEN'
 		printf 'cd %q || exit 1\n' "$root"
@@ -624,6 +627,116 @@ SIDE='(│|\||x)'
 FOOTER_STREAM='^ Enter detail  p pause  / filter  c/C cmd/client  o/O opt out  \? help  q quit$'
 FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
 FOOTER='^ (Enter detail  p pause|Enter runs  / find|Enter points  s sort|Enter the run  s|Enter its events  Up|Space toggle|Esc back  / n N find|y yes  n no|Enter apply  Esc|Enter find  Esc)'
+
+# start_serve: `teltop serve` on $D/events.db in the background (killed
+# by stop_case); its address in SERVE_ADDR and ADDR.
+start_serve() {
+	local pid end
+	"$TELTOP" serve --db "$D/events.db" --listen 127.0.0.1:0 \
+	    >"$D/serve.out" 2>"$D/serve.log" &
+	pid=$!
+	echo "$pid" >"$D/serve.pid"
+	SERVE_ADDR=
+	end=$(($(now_us) + WAIT * 1000000))
+	while [ "$(now_us)" -lt "$end" ]; do
+		SERVE_ADDR=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$D/serve.log" | head -n 1 | sed 's/^listening on //') || true
+		[ -n "$SERVE_ADDR" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -n "$SERVE_ADDR" ] || fail "teltop serve printed no address; log: $(tail -n 5 "$D/serve.log")"
+	ADDR=$SERVE_ADDR
+}
+
+# viewers: how many viewers the collector at SERVE_ADDR has now.
+viewers() {
+	curl -sS --max-time 5 "http://$SERVE_ADDR/metrics" | awk '$1 == "teltop_stream_viewers" { print $2 }'
+}
+viewers_are() { [ "$(viewers)" = "$1" ]; }
+
+# Two processes: `teltop` started on the address of a running `teltop
+# serve` attaches to it instead of failing.  The stream (history and live),
+# Commands, and an opt-out set from the UI all go through the collector;
+# quitting the UI leaves the collector running.
+case_attach() {
+	start_serve
+	send "$(ev werf 'werf converge' 0 1500)" 1 0
+	start_ui --listen "$SERVE_ADDR"
+	[ "$ADDR" = "$SERVE_ADDR" ] || screen_fail "the header names $ADDR, not the collector's $SERVE_ADDR"
+	expect_line -2 "^$CLOCK attached to the collector at $SERVE_ADDR$"
+	local r="^$CLOCK werf +CommandExited +werf converge +c1 +"
+	screen_has "${r}1\.5s ok$"
+	until_ok viewers_are 1 || fail "the collector has $(viewers) viewers, want 1"
+	# live: sent to the collector, shown here
+	send "$(ev werf 'werf converge' 2 850 c2)" 1 0
+	expect_screen "^$CLOCK werf +CommandExited +werf converge +c2 +850ms exit 2$"
+	above "${r}1\.5s ok$" "c2 +850ms exit 2$"
+	expect_line 1 '  stored 2  '
+	# the collector's stats model, with the live run added
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	expect_screen '^werf +werf converge +2 +1 '
+	# opt-out through the collector, with the token next to the database
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	keys j j j
+	expect_selected "$(line_no '^werf ')"
+	keys Space
+	expect_line -2 '^Opt out werf\? '
+	keys y
+	expect_line -2 "^$CLOCK opt-out set at $SERVE_ADDR: werf$"
+	expect_screen "^werf +ON +http +0 +0 stored since $CLOCK"
+	curl -sS "http://$SERVE_ADDR/v1/optout" >"$D/optout.json"
+	grep -q '"source":"werf"' "$D/optout.json" || fail "the collector's registry: $(cat "$D/optout.json")"
+	send "$(ev werf 'werf converge' 0 100 c3)" 0 1
+	expect_screen "^werf +ON +http +1 +0 stored since $CLOCK"
+	keys q
+	until_ok test -s "$D/exit" || screen_fail "q did not end the UI"
+	grep -qx 'EXIT=0' "$D/exit" || fail "exit: $(cat "$D/exit")"
+	[ "$(curl -sS --max-time 5 "http://$SERVE_ADDR/healthz" | tr -d '\r\n')" = ok ] ||
+	    fail "the collector stopped with the UI"
+	until_ok viewers_are 0 || fail "the collector still has $(viewers) viewers"
+}
+
+# `teltop watch URL` at 200x50: the same views from a collector it did not
+# start; the payload as received (r) comes over HTTP; without a token the
+# opt-out cannot be changed, and the log line says why; the collector going
+# away ends it with a message.
+case_watch() {
+	W=200
+	H=50
+	start_serve
+	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "serve: /v1/insert failed"
+	start_ui watch "http://$SERVE_ADDR"
+	expect_line -2 "^$CLOCK watching the collector at $SERVE_ADDR \(read only: no token\)$"
+	expect_screen "^$CLOCK devpod +devpod_cli +devpod up +"
+	send "$(ev werf 'werf build' 1 4200 w1)" 1 0
+	expect_screen "^$CLOCK werf +CommandExited +werf build +w1 +4\.2s exit 1( |$)"
+	# detail of the DevPod row, then its bytes as received
+	keys k
+	expect_selected "$(line_no 'devpod delete')"
+	keys Enter
+	expect_screen 'workspace it-ws not found'
+	keys r
+	expect_screen '^  route +/v1/insert$'
+	screen_has "^  bytes +$(wc -c <"$FIX/devpod_insert.json") "
+	screen_has '^\{"data":\[\{"event":\{"machine_id":"it-devpod-machine"'
+	keys Escape Escape
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	keys Space
+	expect_line -2 '^Opt out devtron\? '
+	keys y
+	expect_line -2 "no token for the collector at $SERVE_ADDR"
+	curl -sS "http://$SERVE_ADDR/v1/optout" >"$D/optout.json"
+	[ "$(cat "$D/optout.json")" = '[]' ] || fail "the registry changed: $(cat "$D/optout.json")"
+	frame_ok
+	# the collector goes: the viewer ends, saying so
+	kill -TERM "$(cat "$D/serve.pid")"
+	until_ok test -s "$D/exit" || screen_fail "the viewer did not end with its collector"
+	grep -qx 'EXIT=1' "$D/exit" || fail "exit: $(cat "$D/exit")"
+	grep -q "the collector at $SERVE_ADDR went away" "$D/ui.stderr" || fail "stderr: $(cat "$D/ui.stderr")"
+}
 
 case_start() {
 	start_ui
@@ -1955,6 +2068,8 @@ run_case "commands: Enter shows a command's runs and histogram; s slowest first;
 run_case "detail: wrap and w, / n N find, y copies (OSC 52), r as received" case_detail_tools
 run_case "stream: c and C filter by the row's command and client" case_stream_by
 run_case "daily: Enter on a day shows its events in the stream" case_daily_enter
+run_case "attach: teltop on a running collector's address is its UI: stream, commands, opt-out through it" case_attach
+run_case "watch URL at 200x50: views, payload as received, read only without a token, ends with its collector" case_watch
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
 run_case "opt-out toggled from the UI: ON by ui, dropped counted, proof, nothing stored; back off" case_optout_toggle
