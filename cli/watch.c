@@ -66,12 +66,14 @@ on_signal(int sig)
 	stop = 1;
 }
 
+/* A count the collector sent: 0 when absent or not one an int64 holds. */
 static int64_t
 num(const cJSON *o, const char *k)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+	return cJSON_IsNumber(v) && v->valuedouble >= -9.2e18 &&
+	    v->valuedouble <= 9.2e18 ? (int64_t)v->valuedouble : 0;
 }
 
 /* The registry as GET /v1/optout and the status give it. */
@@ -101,7 +103,7 @@ read_optout(struct watch *w, const cJSON *a)
 		    by != NULL ? by : "?");
 		e->dropped = num(o, "dropped");
 		v = cJSON_GetObjectItemCaseSensitive(o, "stored_since");
-		e->stored_since = cJSON_IsNumber(v) ? (int64_t)v->valuedouble :
+		e->stored_since = cJSON_IsNumber(v) ? num(o, "stored_since") :
 		    TT_NONE;
 	}
 }

@@ -161,6 +161,15 @@ get_str(const cJSON *o, const char *k, char **out)
 	return 0;
 }
 
+/* A string member as it is; NULL when absent or not a string. */
+static const char *
+get_text(const cJSON *o, const char *k)
+{
+	const cJSON	*v = member(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* A number member that is a whole int64; null or absent: TT_NONE. */
 static int
 get_int(const cJSON *o, const char *k, int64_t *out)
@@ -225,8 +234,7 @@ int
 tt_event_from_json(const cJSON *o, struct tt_event *ev, char **cause)
 {
 	const cJSON	*v;
-	const char	*bad = NULL;
-	char		*s;
+	const char	*bad = NULL, *text;
 	int64_t		 id;
 
 	tt_event_init(ev);
@@ -243,22 +251,16 @@ tt_event_from_json(const cJSON *o, struct tt_event *ev, char **cause)
 		bad = "received_at";
 	if (bad == NULL && get_time(o, "ts", &ev->ts) != 0)
 		bad = "ts";
-	if (bad == NULL && (get_str(o, "source", &s) != 0 || s == NULL ||
-	    tt_source_parse(s, &ev->source) != 0))
+	if (bad == NULL && ((text = get_text(o, "source")) == NULL ||
+	    tt_source_parse(text, &ev->source) != 0))
 		bad = "source";
-	else if (bad == NULL)
-		free(s);
-	if (bad == NULL && (get_str(o, "format", &s) != 0 || s == NULL))
+	if (bad == NULL && (text = get_text(o, "format")) == NULL)
 		bad = "format";
-	else if (bad == NULL) {
-		ev->format = tt_format_static(s);
-		free(s);
-	}
-	if (bad == NULL && (get_str(o, "phase", &s) != 0 || s == NULL ||
-	    tt_phase_parse(s, &ev->phase) != 0))
-		bad = "phase";
 	else if (bad == NULL)
-		free(s);
+		ev->format = tt_format_static(text);
+	if (bad == NULL && ((text = get_text(o, "phase")) == NULL ||
+	    tt_phase_parse(text, &ev->phase) != 0))
+		bad = "phase";
 	if (bad == NULL && get_str(o, "name", &ev->name) != 0)
 		bad = "name";
 	if (bad == NULL && get_str(o, "client_id", &ev->client_id) != 0)

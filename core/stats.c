@@ -1042,7 +1042,8 @@ tt_stats_load_open(struct tt_stats *st, enum tt_source src,
 	n = key_make(key, sizeof key, src, execution_id, NULL, &heap);
 	pend_add(st, c, heap != NULL ? heap : key, n, start_ts);
 	free(heap);
-	if ((size_t)c->running != before)	/* it was an orphan */
+	/* it was an orphan (if the command said it had that many open) */
+	if ((size_t)c->running != before && c->orphans > 0)
 		c->orphans--;
 }
 
@@ -1402,16 +1403,21 @@ tt_stats_dump(struct tt_stats *st)
 	return root;
 }
 
-/* Member k of o as an int64 (absent, null or not a number: TT_NONE). */
+/* Is v a number an int64 holds? */
+static int
+in_i64(const cJSON *v)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= -9.2e18 &&
+	    v->valuedouble <= 9.2e18;
+}
+
+/* Member k of o as an int64 (absent, null or not one: TT_NONE). */
 static int64_t
 get_i64(const cJSON *o, const char *k)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
 
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9.2e18 &&
-	    v->valuedouble <= 9.2e18))
-		return TT_NONE;
-	return (int64_t)v->valuedouble;
+	return in_i64(v) ? (int64_t)v->valuedouble : TT_NONE;
 }
 
 static double
@@ -1460,13 +1466,12 @@ restore_cmd(struct tt_stats *st, const cJSON *o)
 	if (get_source(o, &src) != 0 || command == NULL)
 		return;
 	cJSON_ArrayForEach(v, r) {
-		if (cJSON_IsNumber(v) && nr < TT_RECENT)
+		if (in_i64(v) && nr < TT_RECENT)
 			recent[nr++] = (int64_t)v->valuedouble;
 	}
 	h = tt_stats_load_cmd(st, src, command, nonneg(get_i64(o, "count")),
 	    nonneg(get_i64(o, "failures")), nonneg(get_i64(o, "open")),
-	    nonneg(get_i64(o, "last_seen")), get_i64(o, "max_ms"), recent,
-	    nr);
+	    get_i64(o, "last_seen"), get_i64(o, "max_ms"), recent, nr);
 	cJSON_ArrayForEach(v, b) {
 		i = cJSON_GetArrayItem(v, 0);
 		n = cJSON_GetArrayItem(v, 1);
