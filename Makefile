@@ -145,13 +145,14 @@ asan:
 
 # bench: not part of `make test` nor of CI; the tools only need libc and
 # sqlite3, not teltop's objects; the big databases are cached in $(B)/bench.
-BENCH_TOOLS = $(B)/bench/load $(B)/bench/rawinsert $(B)/bench/dbinfo
+BENCH_TOOLS = $(B)/bench/load $(B)/bench/rawinsert $(B)/bench/dbinfo \
+	$(B)/bench/viewers
 bench: $(BIN) $(BENCH_TOOLS)
 	bench/run.sh ./$(BIN) $(B)/bench
 
 $(B)/bench/%: bench/%.c bench/bench_event.h
 	@mkdir -p $(B)/bench
-	$(QUIET_LD)$(CC) -O2 $(WARN) -o $@ $< $(if $(filter load,$*),,-lsqlite3)
+	$(QUIET_LD)$(CC) -O2 $(WARN) -o $@ $< $(if $(filter load viewers,$*),,-lsqlite3)
 
 # Decoding and privacy findings per event, without network or store:
 # `make decodebench`, then run $(B)/bench/decodebench (it links core/).

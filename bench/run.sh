@@ -680,7 +680,7 @@ if command -v tmux >/dev/null 2>&1; then
 			tmux -L "$tmux_sock" send-keys -t ui 2
 			i=0
 			until tmux -L "$tmux_sock" capture-pane -p -t ui |
-			    grep -q "RUNS FAIL"; do
+			    grep -Eq "DONE +FAIL"; do
 				i=$((i + 1))
 				[ $i -gt 1000 ] && break
 				sleep 0.005
@@ -716,6 +716,65 @@ if command -v tmux >/dev/null 2>&1; then
 	    "a key on screen after $(median ui.key) ms under that load"
 else
 	say "step 5: no tmux, the UI is not measured"
+fi
+
+# ---- 5b. viewers on /v1/stream ----
+# Four viewers as `teltop watch` subscribes (the stats model and a delta
+# with each event), reading all along (bench/viewers.c, on the load's CPU,
+# spends next to nothing): at the paced rate of step 3, the ack latency
+# against step 3's and whether they missed anything; then arrays of bench
+# rows as fast as they go, the rate against the serve alone.
+viewers_run() {
+	local name=$1 vpid i db=$tmp/viewers.db
+	shift
+	rm_db "$db"
+	start_server "$db" || return 1
+	# shellcheck disable=SC2086 # a command prefix: the load's CPU
+	$on_load "$tools/viewers" --url "$url" --n 4 >"$tmp/clients.out" \
+	    2>"$tmp/clients.err" &
+	vpid=$!
+	i=0
+	until grep -qx ready "$tmp/clients.out" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 400 ] || ! kill -0 "$vpid" 2>/dev/null; then
+			fail "viewers: no upgrade within 20 s: $(cat "$tmp/clients.err")"
+			kill "$vpid" 2>/dev/null
+			stop_server
+			return 1
+		fi
+		sleep 0.05
+	done
+	# shellcheck disable=SC2046
+	run_load "$name" $(load_args arrays) --kind bench "$@" || {
+		kill "$vpid" 2>/dev/null
+		stop_server
+		return 1
+	}
+	kill -TERM "$vpid" 2>/dev/null
+	wait "$vpid" 2>/dev/null
+	put "$name.notes" "$(field "$(tail -n 1 "$tmp/clients.out" | tr -d '{}"' | tr ':,' '= ')" dropped_notes)"
+	stop_server
+	check_rows "$db" "$(field "$(cat "$tmp/$name.out")" acked)" "$name"
+	rm_db "$db"
+}
+if [ -x "$tools/viewers" ]; then
+	r=1
+	while [ $r -le "$repeat" ]; do
+		if viewers_run viewers.paced --events "$n_paced" --rate "$paced_rate"; then
+			put viewers.paced.p99 "$(field "$(cat "$tmp/viewers.paced.out")" p99_ms)"
+		fi
+		if viewers_run viewers --events "$n_arrays"; then
+			put viewers "$(field "$(cat "$tmp/viewers.out")" acked_per_s)"
+		fi
+		r=$((r + 1))
+	done
+	say "step 5b: 4 viewers reading: at $paced_rate events/s ack p99" \
+	    "$(median viewers.paced.p99) ms (alone $(median paced.arrays.bench.p99))," \
+	    "missed notes $(median viewers.paced.notes); as fast as it goes" \
+	    "$(big "$(median viewers)")/s (alone $(big "$(median arrays.bench)")/s)," \
+	    "missed notes $(median viewers.notes)"
+else
+	say "step 5b: no $tools/viewers: viewers not measured"
 fi
 
 # ---- 6. the loop during a big decode ----
@@ -871,6 +930,13 @@ row "ingest into $b rows / into empty (arrays, bench)" \
 v=$(median big.startup)
 row "serve start-up on $b rows until /healthz (ms)" "$v" "$v" "<" 200
 rate_row "WS arrays with the UI attached / serve alone" ui arrays.bench - -
+q=$(ratio "$(median viewers.paced.p99)" "$(median paced.arrays.bench.p99)")
+row "ack p99 at $p/s with 4 viewers / without (arrays)" \
+    "$q ($(median viewers.paced.p99) / $(median paced.arrays.bench.p99) ms)" "$q" "<=" 1.5
+row "notes of events viewers missed at $p/s" "$(median viewers.paced.notes)" \
+    "$(median viewers.paced.notes)" "<=" 0
+rate_row "WS arrays with 4 viewers reading / serve alone" viewers \
+    arrays.bench - -
 echo
 say "$(awk -v t="$(( ($(now_ns) - t_start) / 1000000000 ))" 'BEGIN {
 	printf "%d min %02d s", t / 60, t % 60 }'); load average at the end:" \

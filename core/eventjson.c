@@ -6,6 +6,7 @@
  * the stats model) travels the same way to the viewers that keep one.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,27 +18,6 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-static void
-add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-/* A time as RFC 3339, or null when it has none a date can show. */
-static void
-add_time(cJSON *o, const char *k, int64_t us)
-{
-	char	buf[40];
-
-	if (tt_time_format(us, buf, sizeof buf) == 0)
-		cJSON_AddStringToObject(o, k, buf);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 void
 tt_json_add_int(cJSON *o, const char *key, int64_t v)
 {
@@ -47,70 +27,192 @@ tt_json_add_int(cJSON *o, const char *key, int64_t v)
 		cJSON_AddNumberToObject(o, key, (double)v);
 }
 
-void
-tt_json_add_num(cJSON *o, const char *key, double v)
+/*
+ * The line is written by hand, not through a cJSON tree: a viewer's
+ * stream costs the collector one of these per committed event, and
+ * cJSON's printer (a tree, and sprintf then sscanf for each number) was
+ * most of that cost.  What it writes is what cJSON would for the same
+ * values (strings escaped the same way, numbers printed the same), but for
+ * raw and pii, which are JSON text already: they are checked to be JSON
+ * and put in as they are, so raw is the bytes the tool sent when it was
+ * JSON, not cJSON's reprint of them.
+ */
+struct jw {
+	char	*p;
+	size_t	 len, cap;
+};
+
+static void
+jw_grow(struct jw *w, size_t n)
 {
-	if (v == TT_NONE || !isfinite(v))
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, v);
+	if (w->len + n + 1 <= w->cap)
+		return;
+	while (w->len + n + 1 > w->cap)
+		w->cap = w->cap == 0 ? 1024 : w->cap * 2;
+	w->p = xrealloc(w->p, w->cap);
 }
 
-/* JSON text member: embedded as JSON, else as a string. */
 static void
-add_json(cJSON *o, const char *k, const char *text, int empty_array)
+jw_raw(struct jw *w, const char *s, size_t n)
 {
-	cJSON	*v = NULL;
+	jw_grow(w, n);
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+	w->p[w->len] = '\0';
+}
 
-	if (text != NULL)
-		v = cJSON_Parse(text);
-	if (v == NULL && text != NULL)
-		v = cJSON_CreateString(text);
-	if (v == NULL)
-		v = empty_array ? cJSON_CreateArray() : cJSON_CreateNull();
-	cJSON_AddItemToObject(o, k, v);
+static void
+jw_lit(struct jw *w, const char *s)
+{
+	jw_raw(w, s, strlen(s));
+}
+
+/* A string as cJSON escapes it: '"', '\', and every byte below 0x20. */
+static void
+jw_str(struct jw *w, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s, *run;
+	char			 e[6];
+
+	jw_raw(w, "\"", 1);
+	while (*p != '\0') {
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			jw_raw(w, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		e[0] = '\\';
+		switch (*p) {
+		case '"':	e[1] = '"'; break;
+		case '\\':	e[1] = '\\'; break;
+		case '\b':	e[1] = 'b'; break;
+		case '\f':	e[1] = 'f'; break;
+		case '\n':	e[1] = 'n'; break;
+		case '\r':	e[1] = 'r'; break;
+		case '\t':	e[1] = 't'; break;
+		default:
+			memcpy(e + 1, "u00", 3);
+			e[4] = hex[*p >> 4];
+			e[5] = hex[*p & 15];
+			jw_raw(w, e, 6);
+			p++;
+			continue;
+		}
+		jw_raw(w, e, 2);
+		p++;
+	}
+	jw_raw(w, "\"", 1);
+}
+
+/* ,"key": (the first member is written with its "{") */
+static void
+jw_key(struct jw *w, const char *k)
+{
+	jw_raw(w, ",\"", 2);
+	jw_lit(w, k);
+	jw_raw(w, "\":", 2);
+}
+
+static void
+jw_str_or_null(struct jw *w, const char *k, const char *v)
+{
+	jw_key(w, k);
+	if (v != NULL)
+		jw_str(w, v);
+	else
+		jw_lit(w, "null");
+}
+
+static void
+jw_int(struct jw *w, const char *k, int64_t v)
+{
+	char	buf[32];
+
+	jw_key(w, k);
+	if (v == TT_NONE)
+		jw_lit(w, "null");
+	else {
+		snprintf(buf, sizeof buf, "%lld", (long long)v);
+		jw_lit(w, buf);
+	}
+}
+
+/* A double as cJSON prints it: whole ones as integers, else the shortest
+ * of 15 or 17 digits that reads back the same. */
+static void
+jw_num(struct jw *w, const char *k, double v)
+{
+	char	buf[32];
+	double	back;
+
+	jw_key(w, k);
+	if (v == TT_NONE || !isfinite(v)) {
+		jw_lit(w, "null");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		snprintf(buf, sizeof buf, "%lld", (long long)v);
+	else {
+		snprintf(buf, sizeof buf, "%1.15g", v);
+		if (sscanf(buf, "%lg", &back) != 1 || back != v)
+			snprintf(buf, sizeof buf, "%1.17g", v);
+	}
+	jw_lit(w, buf);
+}
+
+static void
+jw_time(struct jw *w, const char *k, int64_t us)
+{
+	char	buf[40];
+
+	jw_key(w, k);
+	if (tt_time_format(us, buf, sizeof buf) == 0)
+		jw_str(w, buf);
+	else
+		jw_lit(w, "null");
+}
+
+/*
+ * JSON text as it is when it is one JSON value (and has no escape a
+ * strict reader refuses); otherwise as a string, or none (empty).
+ */
+static void
+jw_json(struct jw *w, const char *k, const char *text, size_t len,
+    const char *none)
+{
+	const char	*end = NULL;
+	cJSON		*v;
+
+	jw_key(w, k);
+	if (text == NULL) {
+		jw_lit(w, none);
+		return;
+	}
+	v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (v != NULL && end != NULL && (size_t)(end - text) == len &&
+	    tt_utf8_escapes_ok(text, len))
+		jw_raw(w, text, len);
+	else
+		jw_str(w, text);
+	cJSON_Delete(v);
 }
 
 /* Captured events: "via":"capture", the host and the request. */
 static void
-add_capture(cJSON *o, const char *capture)
+jw_capture(struct jw *w, const char *capture)
 {
 	cJSON	*req = cJSON_Parse(capture), *host;
 
-	cJSON_AddStringToObject(o, "via", "capture");
+	jw_key(w, "via");
+	jw_str(w, "capture");
 	host = cJSON_GetObjectItemCaseSensitive(req, "host");
-	add_str(o, "host", cJSON_IsString(host) ? host->valuestring : NULL);
+	jw_str_or_null(w, "host", cJSON_IsString(host) ? host->valuestring :
+	    NULL);
 	if (req != NULL)
-		cJSON_AddItemToObject(o, "request", req);
-}
-
-cJSON *
-tt_event_object(const struct tt_event *ev)
-{
-	cJSON	*o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "id", (double)ev->id);
-	add_time(o, "received_at", ev->received_at);
-	add_time(o, "ts", ev->ts);
-	add_str(o, "source", tt_source_name(ev->source));
-	add_str(o, "format", ev->format);
-	add_str(o, "name", ev->name);
-	add_str(o, "phase", tt_phase_name(ev->phase));
-	add_str(o, "client_id", ev->client_id);
-	add_str(o, "execution_id", ev->execution_id);
-	add_str(o, "command", ev->command);
-	tt_json_add_num(o, "duration_ms", ev->duration_ms);
-	tt_json_add_int(o, "exit_code", ev->exit_code);
-	add_str(o, "error", ev->error);
-	add_str(o, "version", ev->version);
-	add_str(o, "os", ev->os);
-	add_str(o, "arch", ev->arch);
-	tt_json_add_int(o, "severity", ev->severity);
-	add_json(o, "pii", ev->pii, 1);
-	add_json(o, "raw", ev->data, 0);
-	if (ev->capture != NULL)
-		add_capture(o, ev->capture);
-	return o;
+		jw_json(w, "request", capture, strlen(capture), "null");
+	cJSON_Delete(req);
 }
 
 char *
@@ -128,14 +230,49 @@ tt_json_line(const cJSON *o, size_t *len)
 	return s;
 }
 
+static void
+jw_bool(struct jw *w, const char *k, int v)
+{
+	jw_key(w, k);
+	jw_lit(w, v ? "true" : "false");
+}
+
 char *
 tt_event_json(const struct tt_event *ev, size_t *len)
 {
-	cJSON	*o = tt_event_object(ev);
-	char	*s = tt_json_line(o, len);
+	struct jw	w = { NULL, 0, 0 };
+	char		id[32];
+	size_t		n;
 
-	cJSON_Delete(o);
-	return s;
+	snprintf(id, sizeof id, "{\"id\":%lld", (long long)ev->id);
+	jw_lit(&w, id);
+	jw_time(&w, "received_at", ev->received_at);
+	jw_time(&w, "ts", ev->ts);
+	jw_str_or_null(&w, "source", tt_source_name(ev->source));
+	jw_str_or_null(&w, "format", ev->format);
+	jw_str_or_null(&w, "name", ev->name);
+	jw_str_or_null(&w, "phase", tt_phase_name(ev->phase));
+	jw_str_or_null(&w, "client_id", ev->client_id);
+	jw_str_or_null(&w, "execution_id", ev->execution_id);
+	jw_str_or_null(&w, "command", ev->command);
+	jw_num(&w, "duration_ms", ev->duration_ms);
+	jw_int(&w, "exit_code", ev->exit_code);
+	jw_str_or_null(&w, "error", ev->error);
+	jw_str_or_null(&w, "version", ev->version);
+	jw_str_or_null(&w, "os", ev->os);
+	jw_str_or_null(&w, "arch", ev->arch);
+	jw_int(&w, "severity", ev->severity);
+	jw_json(&w, "pii", ev->pii, ev->pii != NULL ? strlen(ev->pii) : 0,
+	    "[]");
+	jw_json(&w, "raw", ev->data, ev->data_len, "null");
+	if (ev->capture != NULL)
+		jw_capture(&w, ev->capture);
+	jw_raw(&w, "}", 1);
+	n = w.len;
+	w.p = tt_utf8_json(w.p, &n);
+	if (len != NULL)
+		*len = n;
+	return w.p;
 }
 
 /* ---- back from JSON ---- */
@@ -306,28 +443,35 @@ tt_event_from_json(const cJSON *o, struct tt_event *ev, char **cause)
 
 /* ---- the stats delta ---- */
 
-cJSON *
-tt_delta_object(const struct tt_stats_delta *d)
+char *
+tt_delta_json(const struct tt_stats_delta *d, size_t *len)
 {
-	cJSON	*o = cJSON_CreateObject();
+	struct jw	w = { NULL, 0, 0 };
+	size_t		n;
 
-	add_str(o, "source", tt_source_name(d->source));
-	tt_json_add_int(o, "ts", d->ts);
-	cJSON_AddStringToObject(o, "day", d->day);
-	cJSON_AddBoolToObject(o, "new_client", d->new_client != 0);
-	cJSON_AddBoolToObject(o, "summary", d->summary != 0);
-	add_str(o, "command", d->command);
-	cJSON_AddBoolToObject(o, "finished", d->finished != 0);
-	cJSON_AddBoolToObject(o, "failed", d->failed != 0);
-	tt_json_add_int(o, "duration_ms", d->duration_ms);
-	cJSON_AddNumberToObject(o, "open", d->open);
-	tt_json_add_int(o, "start_ts", d->start_ts);
-	add_str(o, "metric", d->metric);
-	add_str(o, "metric_kind", d->metric_kind);
-	add_str(o, "metric_unit", d->metric_unit);
-	tt_json_add_num(o, "metric_value", isnan(d->metric_value) ? TT_NONE :
+	jw_lit(&w, "{\"source\":");
+	jw_str(&w, tt_source_name(d->source));
+	jw_int(&w, "ts", d->ts);
+	jw_str_or_null(&w, "day", d->day);
+	jw_bool(&w, "new_client", d->new_client);
+	jw_bool(&w, "summary", d->summary);
+	jw_str_or_null(&w, "command", d->command);
+	jw_bool(&w, "finished", d->finished);
+	jw_bool(&w, "failed", d->failed);
+	jw_int(&w, "duration_ms", d->duration_ms);
+	jw_int(&w, "open", d->open);
+	jw_int(&w, "start_ts", d->start_ts);
+	jw_str_or_null(&w, "metric", d->metric);
+	jw_str_or_null(&w, "metric_kind", d->metric_kind);
+	jw_str_or_null(&w, "metric_unit", d->metric_unit);
+	jw_num(&w, "metric_value", isnan(d->metric_value) ? TT_NONE :
 	    d->metric_value);
-	return o;
+	jw_raw(&w, "}", 1);
+	n = w.len;
+	w.p = tt_utf8_json(w.p, &n);
+	if (len != NULL)
+		*len = n;
+	return w.p;
 }
 
 static int

@@ -15,15 +15,16 @@
 
 struct tt_stats_delta;
 
-/* null for TT_NONE (and, for the double, what is not finite) */
+/* An integer member, null for TT_NONE. */
 void	 tt_json_add_int(cJSON *, const char *key, int64_t);
-void	 tt_json_add_num(cJSON *, const char *key, double);
 /* A tree printed on one line of valid UTF-8 (core/utf8.h).  Caller frees. */
 char	*tt_json_line(const cJSON *, size_t *len);
 
-/* The object of one event: id, times as RFC 3339, pii, raw, capture. */
-cJSON	*tt_event_object(const struct tt_event *);
-/* ... printed by tt_json_line. */
+/*
+ * One event on one line of valid UTF-8: id, times as RFC 3339, the
+ * normalized fields, pii and raw (the stored JSON as it is), capture.
+ * Caller frees.
+ */
 char	*tt_event_json(const struct tt_event *, size_t *len);
 /*
  * Read such an object into ev (initialised here; the caller clears it).
@@ -32,7 +33,8 @@ char	*tt_event_json(const struct tt_event *, size_t *len);
  */
 int	 tt_event_from_json(const cJSON *, struct tt_event *ev, char **cause);
 
-cJSON	*tt_delta_object(const struct tt_stats_delta *);
+/* A delta as one JSON object on a line.  Caller frees. */
+char	*tt_delta_json(const struct tt_stats_delta *, size_t *len);
 int	 tt_delta_from_json(const cJSON *, struct tt_stats_delta *,
 	    char **cause);
 

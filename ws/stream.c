@@ -28,6 +28,7 @@
 
 #define STREAM_BEHIND_MAX	(4u * 1024 * 1024)	/* bytes a viewer */
 #define STREAM_STATUS_US	1000000			/* status interval */
+#define STREAM_WRITE_MAX	(64u * 1024)		/* bytes a write */
 
 enum smsg_kind {
 	SM_EVENT,	/* to every viewer, counted when dropped */
@@ -40,7 +41,7 @@ struct smsg {
 	enum smsg_kind	 kind;
 	uint64_t	 off;		/* bytes published before this one */
 	size_t		 len;
-	unsigned char	 buf[];		/* LWS_PRE, then the text */
+	unsigned char	 buf[];		/* the text */
 };
 
 struct viewer {
@@ -50,6 +51,7 @@ struct viewer {
 	int		 stats;		/* sent deltas */
 	char		*hello;		/* to send first, or NULL */
 	int64_t		 missed;	/* events skipped, not told yet */
+	int		 armed;		/* a writable callback is asked for */
 };
 
 struct stream {
@@ -100,17 +102,27 @@ behind(const struct stream *s, const struct viewer *v)
 	return v->pos == NULL ? 0 : s->published - v->pos->off;
 }
 
+/* Ask lws for v's next writable turn, once until it comes. */
+static void
+want_writable(struct viewer *v)
+{
+	if (!v->armed) {
+		v->armed = 1;
+		lws_callback_on_writable(v->wsi);
+	}
+}
+
 static void
 publish(struct stream *s, enum smsg_kind kind, const char *text, size_t len)
 {
-	struct smsg	*m = xmalloc(sizeof *m + LWS_PRE + len);
+	struct smsg	*m = xmalloc(sizeof *m + len);
 	struct viewer	*v;
 
 	m->next = NULL;
 	m->kind = kind;
 	m->off = s->published;
 	m->len = len;
-	memcpy(m->buf + LWS_PRE, text, len);
+	memcpy(m->buf, text, len);
 	if (s->tail != NULL)
 		s->tail->next = m;
 	else
@@ -128,7 +140,7 @@ publish(struct stream *s, enum smsg_kind kind, const char *text, size_t len)
 			}
 			v->pos = v->pos->next;
 		}
-		lws_callback_on_writable(v->wsi);
+		want_writable(v);
 	}
 	trim(s);
 }
@@ -138,8 +150,7 @@ ws_stream_event(struct ws *ws, const struct tt_event *ev,
     const struct tt_stats_delta *d)
 {
 	struct stream	*s = ws->stream;
-	cJSON		*o;
-	char		*text;
+	char		*text, *dj;
 	size_t		 len;
 
 	if (s == NULL || s->n == 0)
@@ -149,13 +160,11 @@ ws_stream_event(struct ws *ws, const struct tt_event *ev,
 	free(text);
 	if (s->nstats == 0 || d == NULL)
 		return;
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "type", "delta");
-	cJSON_AddNumberToObject(o, "id", (double)ev->id);
-	cJSON_AddItemToObject(o, "delta", tt_delta_object(d));
-	text = tt_json_line(o, &len);
-	cJSON_Delete(o);
-	publish(s, SM_DELTA, text, len);
+	dj = tt_delta_json(d, NULL);
+	text = xasprintf("{\"type\":\"delta\",\"id\":%lld,\"delta\":%s}",
+	    (long long)ev->id, dj);
+	publish(s, SM_DELTA, text, strlen(text));
+	free(dj);
 	free(text);
 }
 
@@ -209,7 +218,7 @@ viewer_open(struct ws *ws, struct lws *wsi, int with_stats)
 	s->viewers = v;
 	s->n++;
 	s->nstats += with_stats != 0;
-	lws_callback_on_writable(wsi);
+	want_writable(v);
 	if (!s->status_armed && !s->stopped) {
 		lws_sul_schedule(ws->ctx, 0, &s->status_sul, status_cb,
 		    STREAM_STATUS_US);
@@ -249,13 +258,83 @@ send_text(struct lws *wsi, const char *text, size_t len)
 	return n < (int)len ? -1 : 0;
 }
 
+/* A server's text frame header (unmasked) for len bytes: its length. */
+static size_t
+frame_head(unsigned char *h, size_t len)
+{
+	int	i;
+
+	h[0] = 0x81;		/* FIN, text */
+	if (len < 126) {
+		h[1] = (unsigned char)len;
+		return 2;
+	}
+	if (len <= 0xffff) {
+		h[1] = 126;
+		h[2] = (unsigned char)(len >> 8);
+		h[3] = (unsigned char)len;
+		return 4;
+	}
+	h[1] = 127;
+	for (i = 0; i < 8; i++)
+		h[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	return 10;
+}
+
+/*
+ * The next messages v has not read, as many as fit in STREAM_WRITE_MAX
+ * (one at least), framed and sent in one write: a syscall a message
+ * would cost ingest more than the serialising does.  lws keeps what the
+ * socket does not take and asks for the next turn when it is gone.
+ */
+static int
+send_batch(struct stream *s, struct viewer *v)
+{
+	struct smsg	*m, *end;
+	unsigned char	*out;
+	size_t		 total = 0, n = 0, off;
+
+	for (m = v->pos; m != NULL; m = m->next) {
+		if (m->kind == SM_DELTA && !v->stats)
+			continue;
+		if (n > 0 && total + m->len + 10 > STREAM_WRITE_MAX)
+			break;
+		total += m->len + 10;
+		n++;
+	}
+	end = m;
+	if (n == 0) {
+		v->pos = NULL;
+		trim(s);
+		return 0;
+	}
+	out = xmalloc(LWS_PRE + total);
+	off = LWS_PRE;
+	for (m = v->pos; m != end; m = m->next) {
+		if (m->kind == SM_DELTA && !v->stats)
+			continue;
+		off += frame_head(out + off, m->len);
+		memcpy(out + off, m->buf, m->len);
+		off += m->len;
+	}
+	n = off - LWS_PRE;
+	if (lws_write(v->wsi, out + LWS_PRE, n, LWS_WRITE_RAW) < (int)n) {
+		free(out);
+		return -1;
+	}
+	free(out);
+	v->pos = end;
+	trim(s);
+	return 0;
+}
+
 int
 viewer_writeable(struct ws *ws, struct viewer *v)
 {
 	struct stream	*s = ws->stream;
-	struct smsg	*m;
 	char		 note[80];
 
+	v->armed = 0;
 	if (v->hello != NULL) {
 		if (send_text(v->wsi, v->hello, strlen(v->hello)) != 0)
 			return -1;
@@ -267,24 +346,10 @@ viewer_writeable(struct ws *ws, struct viewer *v)
 		if (send_text(v->wsi, note, strlen(note)) != 0)
 			return -1;
 		v->missed = 0;
-	} else {
-		while ((m = v->pos) != NULL && m->kind == SM_DELTA &&
-		    !v->stats)
-			v->pos = m->next;
-		if (m == NULL) {
-			trim(s);
-			return 0;
-		}
-		/* one message a turn: lws holds what the socket does not
-		 * take, and asks again when it is gone */
-		if (lws_write(v->wsi, m->buf + LWS_PRE, m->len,
-		    LWS_WRITE_TEXT) < (int)m->len)
-			return -1;
-		v->pos = m->next;
-		trim(s);
-	}
+	} else if (send_batch(s, v) != 0)
+		return -1;
 	if (v->hello != NULL || v->missed > 0 || v->pos != NULL)
-		lws_callback_on_writable(v->wsi);
+		want_writable(v);
 	return 0;
 }
 
