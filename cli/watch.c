@@ -3,7 +3,7 @@
  * `teltop` when its address is already a collector's (it attaches rather
  * than fail).  Everything comes from the collector: the live stream and
  * the stats model over GET /v1/stream?stats=1 (ws/stream.c), history,
- * single events and payloads over GET /v1/events, opt-out changes by
+ * single events and payloads over GET /v1/history, opt-out changes by
  * POST /v1/optout with the token.  The UI (tui/) cannot tell.
  */
 #include <errno.h>
@@ -33,7 +33,7 @@
 #define WATCH_CONNECT_MS	2000
 #define WATCH_HTTP_MS		10000
 #define WATCH_HELLO_US		(5 * 1000000LL)
-#define WATCH_PAGE_MAX		1000	/* events in one GET /v1/events */
+#define WATCH_PAGE_MAX		1000	/* events in one GET /v1/history */
 
 static const char usage[] =
     "teltop watch [--token TOKEN] [--theme NAME] URL";
@@ -330,7 +330,7 @@ history(struct watch *w, const char *filter, int64_t now, int64_t before,
 	/* what the stream has not sent yet is not history yet */
 	if (before <= 0 || before > w->last_id + 1)
 		before = w->last_id + 1;
-	path = xasprintf("/v1/events?filter=%s&limit=%d&before=%lld&at=%lld",
+	path = xasprintf("/v1/history?filter=%s&limit=%d&before=%lld&at=%lld",
 	    q, n < 1 ? 1 : n > WATCH_PAGE_MAX ? WATCH_PAGE_MAX : n,
 	    (long long)before, (long long)(now > 0 ? now : tt_now_us()));
 	free(q);
@@ -404,7 +404,7 @@ host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
 	char		 path[64], *cause = NULL;
 	int		 status, n;
 
-	snprintf(path, sizeof path, "/v1/events/%lld/payload", (long long)id);
+	snprintf(path, sizeof path, "/v1/payload/%lld", (long long)id);
 	status = request(w, NULL, path, NULL, &cause);
 	free(cause);
 	if (status != 200 || (o = cJSON_Parse(httpc_body(w->http))) == NULL)

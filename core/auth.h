@@ -22,7 +22,7 @@
  *   upgrade   (WebSocket on /ws): an Origin must be this collector's own
  *             (http://HOST:PORT), none means a tool; with token_required,
  *             the token (Bearer or ?token=).
- *   history   (GET /v1/stream, GET /v1/events: what was stored, client
+ *   history   (GET /v1/stream, GET /v1/history: what was stored, client
  *             ids and payloads): Host must name this collector, an Origin
  *             must be its own (no page elsewhere reads them); with
  *             token_required, the token (Bearer or ?token=).

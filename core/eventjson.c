@@ -1,6 +1,6 @@
 /*
  * A stored event as JSON, the object `teltop events` prints and the
- * collector's /v1/stream and GET /v1/events send, and back: a viewer on
+ * collector's /v1/stream and GET /v1/history send, and back: a viewer on
  * another process or machine reads the events it is sent with
  * tt_event_from_json.  The delta of a committed event (what it changed in
  * the stats model) travels the same way to the viewers that keep one.

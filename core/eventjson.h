@@ -1,6 +1,6 @@
 /*
  * Events as the JSON object `teltop events` prints (and /v1/stream and
- * GET /v1/events send), and back; the stats delta of a committed event
+ * GET /v1/history send), and back; the stats delta of a committed event
  * likewise, for viewers that keep a stats model of their own.
  */
 #ifndef TT_EVENTJSON_H

@@ -18,6 +18,7 @@
 
 #include "decode.h"
 #include "filter.h"
+#include "path.h"
 #include "xmalloc.h"
 
 static const struct {
@@ -32,6 +33,8 @@ static const struct {
 const char *
 tt_field_name(enum tt_field f)
 {
+	if (f == TT_FIELD_PATH)
+		return "a payload path";
 	return (unsigned)f < TT_FIELD_COUNT ? fields[f].name : "?";
 }
 
@@ -291,6 +294,18 @@ value_check(struct lexer *lx, const char *at, struct tt_filter_term *t,
 	if (t->field == TT_FIELD_VIA && !via_value(v->text,
 	    strlen(v->text)))
 		return lex_error(lx, at, "via is capture or direct");
+	if (t->field == TT_FIELD_PATH) {
+		errno = 0;
+		v->d = strtod(v->text, &end);
+		v->is_num = v->text[0] != '\0' && *end == '\0' &&
+		    errno != ERANGE && isfinite(v->d) &&
+		    !isspace((unsigned char)v->text[0]);
+		if (!v->is_num && (t->op == TT_F_GT || t->op == TT_F_LT ||
+		    t->op == TT_F_GE || t->op == TT_F_LE))
+			return lex_error(lx, at, "> and < compare numbers: "
+			    "'%s' is not one", v->text);
+		return 0;
+	}
 	if (t->field == TT_FIELD_PII && v->text[0] != '\0' &&
 	    strcmp(v->text, "red") != 0 && strcmp(v->text, "yellow") != 0)
 		return lex_error(lx, at, "pii is red or yellow (pii= : none)");
@@ -340,7 +355,61 @@ term_free(struct tt_filter_term *t)
 		free(t->v[i].text);
 	free(t->v);
 	free(t->text);
+	free(t->path);
 	memset(t, 0, sizeof *t);
+}
+
+/*
+ * Is the '>' at p the path's (into the JSON a string holds), not "greater
+ * than"?  It is when more of the term follows with an operator of its own
+ * (.event.props>ide=vscode; .properties.n>5 compares).
+ */
+static int
+path_embed(const char *p)
+{
+	if (p[1] == '=' || p[1] == '\0')
+		return 0;
+	for (p++; *p != '\0' && !isspace((unsigned char)*p); p++)
+		if (strchr("=!~<>", *p) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * A payload path at lx->p ('.' first) up to its operator: what is in a
+ * ["..."] key is the key's, anything else ends at a space or an operator
+ * character (a '>' that path_embed() says is the path's goes on).  It
+ * must be a path core/path.c reads.
+ */
+static int
+path_field(struct lexer *lx, struct tt_filter_term *t)
+{
+	const char		*start = lx->p, *p = lx->p + 1;
+	struct tt_path_parts	 parts;
+
+	while (*p != '\0' && !isspace((unsigned char)*p) &&
+	    (strchr("=!~<>|", *p) == NULL || (*p == '>' && path_embed(p)))) {
+		if (p[0] == '[' && p[1] == '"') {
+			for (p += 2; *p != '\0' && *p != '"'; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p == '\0')
+				return lex_error(lx, start, "the key's quote "
+				    "is not closed");
+		}
+		p++;
+	}
+	if (p == start + 1)
+		return lex_error(lx, start, "'.' starts a payload path: "
+		    ".properties.$os=linux");
+	t->path = xstrndup(start + 1, (size_t)(p - start - 1));
+	if (tt_path_parse(t->path, &parts) != 0)
+		return lex_error(lx, start, "'%s' is not a path (a.b, a[0].b, "
+		    "a>b, a[\"k.x\"])", t->path);
+	tt_path_parts_free(&parts);
+	t->field = TT_FIELD_PATH;
+	lx->p = p;
+	return 0;
 }
 
 /* One term at lx->p: [!]field op value[|value...]. */
@@ -357,14 +426,22 @@ parse_term(struct lexer *lx, struct tt_filter_term *t, int64_t now)
 		lx->p++;
 	}
 	name = lx->p;
-	while (is_name(*lx->p))
-		lx->p++;
-	len = (size_t)(lx->p - name);
-	if (len == 0)
+	if (*lx->p == '.') {
+		if (path_field(lx, t) != 0)
+			return -1;
+		len = (size_t)(lx->p - name);
+	} else {
+		while (is_name(*lx->p))
+			lx->p++;
+		len = (size_t)(lx->p - name);
+	}
+	if (t->field == TT_FIELD_PATH)
+		;
+	else if (len == 0)
 		return lex_error(lx, lx->p, *lx->p == '"' ? "a quoted value "
 		    "needs a field first (command=\"werf converge\")" :
 		    "unexpected '%c' (a term is field=value)", *lx->p);
-	if (len == 5 && strncmp(name, "since", 5) == 0)
+	else if (len == 5 && strncmp(name, "since", 5) == 0)
 		bound = 1;
 	else if (len == 5 && strncmp(name, "until", 5) == 0)
 		bound = 2;
@@ -372,7 +449,8 @@ parse_term(struct lexer *lx, struct tt_filter_term *t, int64_t now)
 		return lex_error(lx, name, "unknown field '%.*s' (fields: "
 		    "source, name, command, client, phase, error, "
 		    "duration_ms, exit_code, via, host, signal, severity, "
-		    "since, until, pii, pii.kind, ...)", (int)len, name);
+		    "since, until, pii, pii.kind, .PATH in the payload, ...)",
+		    (int)len, name);
 	if ((n = op_at(lx->p, &t->op)) == 0 && (*lx->p == '\0' ||
 	    isspace((unsigned char)*lx->p)))
 		return lex_error(lx, lx->p, "'%.*s' needs an operator (= != ~ "
@@ -409,7 +487,8 @@ parse_term(struct lexer *lx, struct tt_filter_term *t, int64_t now)
 	    t->op == TT_F_NHAS))
 		return lex_error(lx, name, "%s is a number; use =, !=, > or <",
 		    tt_field_name(t->field));
-	if (!tt_field_numeric(t->field) && (t->op == TT_F_GT ||
+	if (!tt_field_numeric(t->field) && t->field != TT_FIELD_PATH &&
+	    (t->op == TT_F_GT ||
 	    t->op == TT_F_LT || t->op == TT_F_GE || t->op == TT_F_LE))
 		return lex_error(lx, name, "> and < compare numbers; %s is "
 		    "text (use = != ~)", tt_field_name(t->field));
@@ -673,6 +752,45 @@ set_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
 	return t->op == TT_F_NE || t->op == TT_F_NHAS ? !any : any;
 }
 
+/*
+ * A payload field's value against v: a number the value also is compares
+ * as numbers; the rest as text (a string's, true, false; null and missing
+ * are empty; an object or an array its JSON text).
+ */
+static int
+path_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
+    const cJSON *node)
+{
+	char	*text = NULL;
+	int	 m, c;
+
+	if (cJSON_IsNumber(node) && v->is_num) {
+		c = node->valuedouble < v->d ? -1 : node->valuedouble > v->d;
+		switch (t->op) {
+		case TT_F_EQ:	return c == 0;
+		case TT_F_NE:	return c != 0;
+		case TT_F_GT:	return c > 0;
+		case TT_F_LT:	return c < 0;
+		case TT_F_GE:	return c >= 0;
+		case TT_F_LE:	return c <= 0;
+		default:	break;
+		}
+	}
+	if (t->op == TT_F_GT || t->op == TT_F_LT || t->op == TT_F_GE ||
+	    t->op == TT_F_LE)
+		return 0;
+	if (cJSON_IsString(node))
+		return text_match(t->op, v, node->valuestring);
+	if (cJSON_IsTrue(node) || cJSON_IsFalse(node))
+		return text_match(t->op, v, cJSON_IsTrue(node) ? "true" :
+		    "false");
+	if (node != NULL && !cJSON_IsNull(node))
+		text = cJSON_PrintUnformatted(node);
+	m = text_match(t->op, v, text);
+	free(text);
+	return m;
+}
+
 /* Does alternative v of t hold for ev? */
 static int
 value_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
@@ -682,6 +800,8 @@ value_match(const struct tt_filter_term *t, const struct tt_filter_value *v,
 	char		*buf;
 	int		 m;
 
+	if (t->field == TT_FIELD_PATH)
+		return path_match(t, v, findings);
 	if (tt_field_numeric(t->field))
 		return num_match(t, v, ev);
 	if (tt_field_pii(t->field))
@@ -696,18 +816,25 @@ int
 tt_filter_term_match(const struct tt_filter_term *t,
     const struct tt_event *ev)
 {
-	cJSON	*findings = NULL;
-	int	 all = t->op == TT_F_NE || t->op == TT_F_NHAS, m = all;
-	size_t	 i;
+	cJSON		*findings = NULL, *root = NULL, *owned = NULL;
+	const cJSON	*node = NULL;
+	int		 all = t->op == TT_F_NE || t->op == TT_F_NHAS, m = all;
+	size_t		 i;
 
 	if (tt_field_pii(t->field) && ev->pii != NULL)
 		findings = cJSON_Parse(ev->pii);
+	if (t->field == TT_FIELD_PATH && ev->data != NULL &&
+	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) != NULL)
+		node = tt_path_get(root, t->path, &owned);
 	for (i = 0; i < t->nv; i++)
-		if (value_match(t, &t->v[i], ev, findings) != all) {
+		if (value_match(t, &t->v[i], ev, t->field == TT_FIELD_PATH ?
+		    node : findings) != all) {
 			m = !all;
 			break;
 		}
 	cJSON_Delete(findings);
+	cJSON_Delete(owned);
+	cJSON_Delete(root);
 	return t->negate ? !m : m;
 }
 

@@ -11,6 +11,14 @@
  *   !term         the term's opposite: !source=werf
  *   "..."         a quoted value, for spaces, '|' and quotes (\" and \\):
  *                 command="werf converge"
+ *   .PATH op value  a field of the payload as stored (raw), named as the
+ *                 privacy findings and the detail view name it (core/path.h):
+ *                 .properties.$os=linux, .event.command~up,
+ *                 .data[0].event.properties>command=up (a '>' that more
+ *                 path and an operator follow is the path's).  Its value is a
+ *                 string's text, a number (also compared as one: = != > <
+ *                 >= <= with a number), true, false; null and a missing
+ *                 field are empty; an object or array its JSON text.
  * Fields: the normalized event's (client is client_id), and two of how it
  * came: via (capture or direct; only = and !=) and host, the host a
  * captured request was meant for (empty for direct events), both read
@@ -62,13 +70,16 @@ enum tt_field {
 #define TT_FIELD_ENUM(id, name, numeric) TT_FIELD_##id,
 	TT_FIELDS(TT_FIELD_ENUM)
 #undef TT_FIELD_ENUM
-	TT_FIELD_COUNT
+	TT_FIELD_COUNT,
+	TT_FIELD_PATH = TT_FIELD_COUNT	/* .path: a field of the payload */
 };
 
 /* One value of a term; num is its number for a numeric field. */
 struct tt_filter_value {
 	char			*text;
 	int64_t			 num;
+	int			 is_num;	/* a path's value that is a number */
+	double			 d;		/* ... that number */
 };
 
 struct tt_filter_term {
@@ -80,6 +91,7 @@ struct tt_filter_term {
 	struct tt_filter_value	*v;
 	size_t			 nv;
 	char			*text;		/* the term as written */
+	char			*path;		/* TT_FIELD_PATH: without its '.' */
 };
 
 struct tt_filter {

@@ -65,6 +65,19 @@ field_sql(enum tt_field f)
 
 static struct rowread	*loop_reader(struct store *);
 
+/* The four columns an event's JSON is read from, from a row or from the
+ * arguments of an SQL function. */
+struct datacols {
+	int		 ranged;	/* data_at is not NULL */
+	int64_t		 payload_id, at, n;
+	int		 type;		/* of data */
+	const void	*blob;
+	int		 bytes;
+	const unsigned char *text;
+};
+
+static char	*data_of(struct rowread *, const struct datacols *);
+
 /* The SQL condition of one value of a term; bound in order (bind_terms). */
 static void
 value_sql(char **sql, const struct tt_filter_term *t,
@@ -131,6 +144,11 @@ term_sql(char **sql, const struct tt_filter_term *t)
 		sql_add(sql, "teltop_match(?, pii)");
 		return;
 	}
+	if (t->field == TT_FIELD_PATH) {
+		sql_add(sql, "teltop_match_data(?, data, payload_id, data_at, "
+		    "data_len)");
+		return;
+	}
 	sql_add(sql, t->negate ? "NOT coalesce((" : "(");
 	for (i = 0; i < t->nv; i++) {
 		if (i > 0)
@@ -150,7 +168,7 @@ bind_terms(sqlite3_stmt *s, const struct tt_filter *f)
 
 	for (i = 0; f != NULL && i < f->n; i++) {
 		t = &f->terms[i];
-		if (tt_field_pii(t->field)) {
+		if (tt_field_pii(t->field) || t->field == TT_FIELD_PATH) {
 			sqlite3_bind_text(s, n++, t->text, -1, SQLITE_STATIC);
 			continue;
 		}
@@ -216,9 +234,59 @@ sql_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_set_auxdata(ctx, 0, mine, filter_destroy);
 }
 
+/*
+ * SQL teltop_match_data(TERM, data, payload_id, data_at, data_len): does
+ * the payload path term hold for the event whose JSON these columns give
+ * (store_row_data)?  The parsed term is kept as teltop_match() keeps its.
+ */
+static void
+sql_match_data(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store	*st = sqlite3_user_data(ctx);
+	struct tt_filter *f = sqlite3_get_auxdata(ctx, 0), *mine = NULL;
+	struct tt_event	 ev;
+	struct datacols	 c;
+	char		*cause = NULL;
+
+	(void)argc;
+	if (f == NULL) {
+		mine = f = xcalloc(1, sizeof *f);
+		if (tt_filter_parse((const char *)sqlite3_value_text(argv[0]),
+		    f, &cause) != 0 || f->n != 1) {
+			sqlite3_result_error(ctx, cause != NULL ? cause :
+			    "teltop_match_data: one filter term", -1);
+			free(cause);
+			filter_destroy(f);
+			return;
+		}
+	}
+	c.ranged = sqlite3_value_type(argv[3]) != SQLITE_NULL;
+	c.payload_id = sqlite3_value_int64(argv[2]);
+	c.at = sqlite3_value_int64(argv[3]);
+	c.n = sqlite3_value_int64(argv[4]);
+	c.type = sqlite3_value_type(argv[1]);
+	c.blob = c.type == SQLITE_BLOB ? sqlite3_value_blob(argv[1]) : NULL;
+	c.bytes = sqlite3_value_bytes(argv[1]);
+	c.text = c.type == SQLITE_TEXT ? sqlite3_value_text(argv[1]) : NULL;
+	tt_event_init(&ev);
+	ev.data = data_of(loop_reader(st), &c);
+	ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
+	sqlite3_result_int(ctx, tt_filter_term_match(&f->terms[0], &ev));
+	free(ev.data);
+	if (mine != NULL)
+		sqlite3_set_auxdata(ctx, 0, mine, filter_destroy);
+}
+
 int
 store_query_functions(struct store *st, char **cause)
 {
+	if (sqlite3_create_function(st->db, "teltop_match_data", 5,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, st, sql_match_data, NULL,
+	    NULL) != SQLITE_OK) {
+		*cause = xasprintf("teltop_match_data: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
 	if (sqlite3_create_function(st->db, "teltop_match", 2, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, st, sql_match, NULL, NULL) != SQLITE_OK) {
 		*cause = xasprintf("teltop_match: %s", sqlite3_errmsg(st->db));
@@ -330,27 +398,24 @@ body_forget(struct store *st)
  * (BLOB) or text as an older teltop wrote it; as text (caller frees), NULL
  * if none or it cannot be read.
  */
-char *
-store_row_data(struct rowread *rd, sqlite3_stmt *s, int i)
+static char *
+data_of(struct rowread *rd, const struct datacols *c)
 {
 	const char	*body;
 	char		*z, *t;
 	size_t		 len;
-	int64_t		 at, n;
 
-	if (sqlite3_column_type(s, i + 2) != SQLITE_NULL) {
-		at = sqlite3_column_int64(s, i + 2);
-		n = sqlite3_column_int64(s, i + 3);
-		if (payload_body(rd, sqlite3_column_int64(s, i + 1), &body,
-		    &len) != 0 || at < 0 || n < 0 || (uint64_t)at > len ||
-		    (uint64_t)n > len - (uint64_t)at)
+	if (c->ranged) {
+		if (payload_body(rd, c->payload_id, &body, &len) != 0 ||
+		    c->at < 0 || c->n < 0 || (uint64_t)c->at > len ||
+		    (uint64_t)c->n > len - (uint64_t)c->at)
 			return NULL;
-		return text_dup(body + at, (size_t)n);
+		return text_dup(body + c->at, (size_t)c->n);
 	}
-	switch (sqlite3_column_type(s, i)) {
+	switch (c->type) {
 	case SQLITE_BLOB:
-		if (pack_unzip(rd->pack, sqlite3_column_blob(s, i),
-		    (size_t)sqlite3_column_bytes(s, i), &z, &len) != 0)
+		if (pack_unzip(rd->pack, c->blob, (size_t)c->bytes, &z,
+		    &len) != 0)
 			return NULL;
 		t = text_dup(z, len);
 		free(z);
@@ -358,7 +423,23 @@ store_row_data(struct rowread *rd, sqlite3_stmt *s, int i)
 	case SQLITE_NULL:
 		return NULL;
 	}
-	return col_dup(s, i);
+	return c->text != NULL ? xstrdup((const char *)c->text) : NULL;
+}
+
+char *
+store_row_data(struct rowread *rd, sqlite3_stmt *s, int i)
+{
+	struct datacols	c;
+
+	c.ranged = sqlite3_column_type(s, i + 2) != SQLITE_NULL;
+	c.payload_id = sqlite3_column_int64(s, i + 1);
+	c.at = sqlite3_column_int64(s, i + 2);
+	c.n = sqlite3_column_int64(s, i + 3);
+	c.type = sqlite3_column_type(s, i);
+	c.blob = c.type == SQLITE_BLOB ? sqlite3_column_blob(s, i) : NULL;
+	c.bytes = sqlite3_column_bytes(s, i);
+	c.text = c.type == SQLITE_TEXT ? sqlite3_column_text(s, i) : NULL;
+	return data_of(rd, &c);
 }
 
 static char *

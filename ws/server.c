@@ -48,7 +48,7 @@
 #define HELD_PAUSE	(4u * 1024 * 1024)
 #define SEEN_MAX	4096	/* (source, client) pairs remembered per sender */
 #define WS_MSG_KEEP	65536	/* a bigger message buffer is freed after use */
-#define HISTORY_MAX	1000	/* events in one GET /v1/events */
+#define HISTORY_MAX	1000	/* events in one GET /v1/history */
 #define TT_FILTER_QUERY_MAX 4096	/* bytes of its ?filter= */
 #define DEVTRON_OPTOUT	"/devtron/telemetry/opt-out/"
 /* base64 of the PostHog key Devtron is given: any key works (§3.3) */
@@ -58,7 +58,7 @@ enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
 	RK_DEVPOD_LEGACY, RK_OTLP, RK_OTLP_LOGS, RK_OTLP_METRICS, RK_SEGMENT,
 	RK_HEALTHZ, RK_METRICS, RK_OPTOUT, RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO,
-	RK_WS, RK_CA, RK_STREAM, RK_PAYLOAD,
+	RK_WS, RK_CA, RK_STREAM, RK_HISTORY, RK_PAYLOAD,
 	RK_RELAY,	/* a plain-HTTP proxy request for another host */
 	RK_PASS		/* captured, not telemetry: forwarded as it is */
 };
@@ -73,8 +73,9 @@ static const struct route {
 	unsigned	 methods;
 	enum route_kind	 kind;
 } routes[] = {
-	{ "/v1/events", 0, M_GET | M_POST, RK_EVENTS },
-	{ "/v1/events/", 2, M_GET, RK_PAYLOAD },
+	{ "/v1/events", 0, M_POST, RK_EVENTS },
+	{ "/v1/history", 0, M_GET, RK_HISTORY },
+	{ "/v1/payload/", 2, M_GET, RK_PAYLOAD },
 	{ "/batch", 1, M_POST, RK_POSTHOG },
 	{ "/capture", 1, M_POST, RK_POSTHOG },
 	{ "/e", 1, M_POST, RK_POSTHOG },
@@ -834,11 +835,9 @@ route_class(const struct hconn *c)
 	case RK_WS:
 		return TT_ROUTE_UPGRADE;
 	case RK_STREAM:
+	case RK_HISTORY:
 	case RK_PAYLOAD:
 		return TT_ROUTE_HISTORY;
-	case RK_EVENTS:
-		return c->req->method == H1_POST ? TT_ROUTE_INGEST :
-		    TT_ROUTE_HISTORY;
 	default:
 		return TT_ROUTE_INGEST;
 	}
@@ -1048,8 +1047,8 @@ route_headers(struct hconn *c)
 	r = route_find(c->req->path);
 	if (c->cap != NULL && (r == NULL || r->kind == RK_HEALTHZ ||
 	    r->kind == RK_METRICS || r->kind == RK_OPTOUT || r->kind == RK_CA ||
-	    r->kind == RK_WS || r->kind == RK_STREAM || r->kind == RK_PAYLOAD ||
-	    (r->kind == RK_EVENTS && c->req->method != H1_POST))) {
+	    r->kind == RK_WS || r->kind == RK_STREAM || r->kind == RK_HISTORY ||
+	    r->kind == RK_PAYLOAD)) {
 		/* not telemetry: the vendor's, or nobody's */
 		if (forwarding(ws, c->cap->source) &&
 		    !opted_out(ws, c->cap->source, NULL)) {
@@ -1210,7 +1209,7 @@ query_int(struct hconn *c, const char *name, int64_t lo, int64_t hi,
 }
 
 /*
- * GET /v1/events?filter=F&limit=N&before=ID&at=US: history for viewers,
+ * GET /v1/history?filter=F&limit=N&before=ID&at=US: history for viewers,
  * as JSON lines (what `teltop events` prints), oldest first.
  */
 static void
@@ -1253,12 +1252,12 @@ history_get(struct hconn *c)
 	http_reply(c, 200, "application/x-ndjson", body, NULL);
 }
 
-/* GET /v1/events/ID/payload: the request an event came in, as JSON. */
+/* GET /v1/payload/ID: the request an event came in, as JSON. */
 static void
 payload_get(struct hconn *c)
 {
 	struct ws	*ws = c->ws;
-	const char	*p = c->req->path + strlen("/v1/events/");
+	const char	*p = c->req->path + strlen("/v1/payload/");
 	char		*end, *body, *cause = NULL;
 	long long	 id;
 	int		 status = 503;
@@ -1266,10 +1265,10 @@ payload_get(struct hconn *c)
 	errno = 0;
 	id = strtoll(p, &end, 10);
 	if (!(*p >= '0' && *p <= '9') || errno != 0 || id <= 0 ||
-	    strcmp(end, "/payload") != 0) {
+	    *end != '\0') {
 		http_reply(c, 404, "application/json", error_json(0,
-		    "GET /v1/events/ID/payload is the request event ID came "
-		    "in"), NULL);
+		    "GET /v1/payload/ID is the request event ID came in"),
+		    NULL);
 		return;
 	}
 	if (ws->cfg.sink.payload == NULL ||
@@ -1329,15 +1328,12 @@ route_request(struct hconn *c)
 	case RK_CA:
 		ca_reply(c);
 		return;
+	case RK_HISTORY:
+		history_get(c);
+		return;
 	case RK_PAYLOAD:
 		payload_get(c);
 		return;
-	case RK_EVENTS:
-		if (c->req->method != H1_POST) {
-			history_get(c);
-			return;
-		}
-		break;
 	case RK_RELAY:
 		relay(c);
 		return;

@@ -68,9 +68,9 @@ struct ws_sink {
 	char		*(*stream_hello)(void *arg, int with_stats);
 	char		*(*stream_status)(void *arg);
 	/*
-	 * GET /v1/events: at most n events matching filter (with id < before
+	 * GET /v1/history: at most n events matching filter (with id < before
 	 * when before > 0), oldest first, as JSON lines; and GET
-	 * /v1/events/ID/payload: the request an event came in.  NULL with
+	 * /v1/payload/ID: the request an event came in.  NULL with
 	 * *status and *cause set (400 bad filter, 404 none, 503 store).
 	 */
 	char		*(*history)(void *arg, const char *filter, int64_t now_us,

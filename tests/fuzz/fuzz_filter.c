@@ -4,7 +4,8 @@
  * expression.  Each expression that parses is matched in memory against a
  * fixed set of events (some captured, for via and host) and run through
  * store_events() on a ":memory:" store holding the same events (stored
- * once, in LLVMFuzzerInitialize): both must select the same events, as
+ * once, in LLVMFuzzerInitialize, each with a payload for .path terms):
+ * both must select the same events, as
  * test_store.c's test_filter_sql_vs_memory requires, so that the live view
  * and history agree.
  */
@@ -130,8 +131,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		ev->duration_ms = rows[i].duration_ms;
 		ev->capture = dup_or_null(captures[i]);
 		ev->pii = dup_or_null(piis[i]);
-		ev->data = xstrdup("{}");
-		ev->data_len = 2;
+		/* a payload for .path terms: text, numbers, nesting, a
+		 * string holding JSON, a key that needs brackets */
+		ev->data = xasprintf("{\"name\":%s%s%s,\"n\":%d.%d,\"ok\":%s,"
+		    "\"p\":{\"$os\":\"%s\",\"a\":[%d,\"x\"]},\"j\":"
+		    "\"{\\\"k\\\":%d}\",\"d.k\":\"v%d\"}",
+		    rows[i].name != NULL ? "\"" : "",
+		    rows[i].name != NULL ? rows[i].name : "null",
+		    rows[i].name != NULL ? "\"" : "", i - 4, i % 3,
+		    i % 2 ? "true" : "false", i % 2 ? "linux" : "Darwin", i,
+		    i * 7, i);
+		ev->data_len = strlen(ev->data);
 	}
 	(void)store_submit(st, &b, NULL);
 	tt_batch_clear(&b);
@@ -181,8 +191,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(cause == NULL, "cause %s on success", cause);
 	for (i = 0; i < f.n; i++) {
-		FUZZ_CHECK((unsigned)f.terms[i].field < TT_FIELD_COUNT,
-		    "term %zu: field %d", i, (int)f.terms[i].field);
+		FUZZ_CHECK((unsigned)f.terms[i].field < TT_FIELD_COUNT ||
+		    (f.terms[i].field == TT_FIELD_PATH &&
+		    f.terms[i].path != NULL), "term %zu: field %d", i,
+		    (int)f.terms[i].field);
 		FUZZ_CHECK((unsigned)f.terms[i].op <= TT_F_LE,
 		    "term %zu: op %d", i, (int)f.terms[i].op);
 		FUZZ_CHECK(f.terms[i].nv >= 1 && f.terms[i].v[0].text != NULL &&

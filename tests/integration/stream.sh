@@ -1,6 +1,6 @@
 # Viewers of a collector (sourced by run.sh): GET /v1/stream sends each
 # committed event as `teltop events` prints it, byte for byte; GET
-# /v1/events pages history the same way and /v1/events/ID/payload gives the
+# /v1/history pages history the same way and /v1/payload/ID gives the
 # request as received; pages elsewhere may not read them; a viewer that
 # stops reading is skipped ahead and told how much it missed while every
 # sender is still acked.  A collector of its own (with_aux stream).
@@ -39,21 +39,21 @@ case_stream_follow() {
 	head -n 1 "$T/stream.msgs" | grep -q '^{"type":"hello"' || fail "no hello first"
 	! grep -q '"type":"delta"' "$T/stream.msgs" || fail "deltas without ?stats=1"
 	# history: the same lines, pages by before=
-	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events?limit=1000")"
-	diff "$T/events.all" "$T/body" || fail "GET /v1/events differs from teltop events"
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?limit=1000")"
+	diff "$T/events.all" "$T/body" || fail "GET /v1/history differs from teltop events"
 	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' \
-	    "http://$AUX_ADDR/v1/events?filter=source%3Dwerf%7Cdevpod&limit=1&before=3")"
+	    "http://$AUX_ADDR/v1/history?filter=source%3Dwerf%7Cdevpod&limit=1&before=3")"
 	"$TELTOP" events --db "$AUX_DB" --format jsonl --filter 'source=werf|devpod' | sed -n 2p >"$T/want"
 	diff "$T/want" "$T/body" || fail "a page of one before id 3"
-	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events?filter=sourc%3Dx")"
+	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?filter=sourc%3Dx")"
 	want_json '{"error":{"$re":"column 1"}}'
-	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events?limit=0")"
+	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?limit=0")"
 	# the payload of the PostHog batch's first event: the bytes sent
-	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events/4/payload")"
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/payload/4")"
 	want_json '{"route":"/batch/","content_type":"application/json","id":4}'
 	b64=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1])).body_base64)' "$T/body")
 	printf '%s' "$b64" | base64 -d | cmp - "$FIX/posthogjs_batch_head.json" || fail "payload bytes differ"
-	want_status 404 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events/999/payload")"
+	want_status 404 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/payload/999")"
 }
 
 # A page on another site may not read what was stored (DNS rebinding or a
@@ -63,11 +63,12 @@ case_stream_origin() {
 	got=$(node "$CLIENTS/viewer.mjs" refused "ws://$AUX_ADDR/v1/stream" "http://evil.example")
 	[ "$got" = 403 ] || fail "upgrade from another site's page: $got"
 	want_status 403 "$(curl -sS -o "$T/body" -w '%{http_code}' -H 'Origin: http://evil.example' \
-	    "http://$AUX_ADDR/v1/events")"
+	    "http://$AUX_ADDR/v1/history")"
 	want_status 403 "$(curl -sS -o "$T/body" -w '%{http_code}' -H 'Host: evil.example:80' \
-	    "http://$AUX_ADDR/v1/events")"
+	    "http://$AUX_ADDR/v1/history")"
 	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "Origin: http://$AUX_ADDR" \
-	    "http://$AUX_ADDR/v1/events?limit=1")"
+	    "http://$AUX_ADDR/v1/history?limit=1")"
+	want_status 405 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events")"
 	want_status 426 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/stream")"
 }
 
@@ -109,7 +110,7 @@ case_stream_slow_viewer() {
 }
 
 stream_cases() {
-	run_case "stream: /v1/stream sends each event as teltop events prints it; GET /v1/events pages and payloads" case_stream_follow
+	run_case "stream: /v1/stream sends each event as teltop events prints it; GET /v1/history pages and payloads" case_stream_follow
 	run_case "stream: another site's page may not read events (Origin, Host)" case_stream_origin
 	run_case "stream: a viewer that stops reading is skipped ahead and told, senders acked all along" case_stream_slow_viewer
 }

@@ -370,7 +370,8 @@ test_field_names(void **state)
 	assert_string_equal(tt_field_name(TT_FIELD_DURATION), "duration_ms");
 	assert_string_equal(tt_field_name(TT_FIELD_EXIT), "exit_code");
 	assert_string_equal(tt_field_name(TT_FIELD_SOURCE), "source");
-	assert_string_equal(tt_field_name(TT_FIELD_COUNT), "?");
+	assert_string_equal(tt_field_name(TT_FIELD_PATH), "a payload path");
+	assert_string_equal(tt_field_name((enum tt_field)(TT_FIELD_COUNT + 1)), "?");
 	assert_true(tt_field_numeric(TT_FIELD_ID));
 	assert_true(tt_field_numeric(TT_FIELD_DURATION));
 	assert_true(tt_field_numeric(TT_FIELD_EXIT));
@@ -405,6 +406,62 @@ test_parse_terms(void **state)
 }
 
 /* Unknown fields are named in the cause. */
+/* .PATH terms: where the path ends, '>' into a string's JSON or greater
+ * than, and what is refused, with where. */
+static void
+test_parse_path(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*path;
+		enum tt_filter_op op;
+		int		 negate;
+	} ok[] = {
+		{ ".properties.$os=linux", "properties.$os", TT_F_EQ, 0 },
+		{ ".event.command~up", "event.command", TT_F_HAS, 0 },
+		{ ".event.props>ide=vscode", "event.props>ide", TT_F_EQ, 0 },
+		{ ".properties.n>5", "properties.n", TT_F_GT, 0 },
+		{ ".n>=5", "n", TT_F_GE, 0 },
+		{ ".a>b>3", "a>b", TT_F_GT, 0 },
+		{ ".batch[0].uuid!=x", "batch[0].uuid", TT_F_NE, 0 },
+		{ ".attributes[\"host.name\"]=h", "attributes[\"host.name\"]",
+		    TT_F_EQ, 0 },
+		{ ".tags>[1]!~a", "tags>[1]", TT_F_NHAS, 0 },
+		{ "!.properties.ci=true", "properties.ci", TT_F_EQ, 1 },
+	};
+	struct tt_filter	 f;
+	char			*cause;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		parse_ok(ok[i].text, &f);
+		assert_int_equal(f.n, 1);
+		assert_int_equal(f.terms[0].field, TT_FIELD_PATH);
+		assert_str(f.terms[0].path, ok[i].path);
+		assert_int_equal(f.terms[0].op, ok[i].op);
+		assert_int_equal(f.terms[0].negate, ok[i].negate);
+		tt_filter_free(&f);
+	}
+	parse_ok(".n=5|x", &f);
+	assert_true(f.terms[0].v[0].is_num && f.terms[0].v[0].d == 5);
+	assert_false(f.terms[0].v[1].is_num);
+	tt_filter_free(&f);
+	cause = parse_bad(".=x");
+	assert_non_null(strstr(cause, "column 1"));
+	free(cause);
+	cause = parse_bad("source=werf .a[=x");
+	assert_non_null(strstr(cause, "not a path"));
+	assert_non_null(strstr(cause, "column 13"));
+	free(cause);
+	cause = parse_bad(".n>abc");
+	assert_non_null(strstr(cause, "not one"));
+	free(cause);
+	cause = parse_bad(".a[\"k=1");
+	assert_non_null(strstr(cause, "quote"));
+	free(cause);
+}
+
 static void
 test_parse_unknown_field(void **state)
 {
@@ -1019,6 +1076,7 @@ main(void)
 		cmocka_unit_test(test_parse_grown),
 		cmocka_unit_test(test_parse_terms),
 		cmocka_unit_test(test_parse_unknown_field),
+		cmocka_unit_test(test_parse_path),
 		cmocka_unit_test(test_parse_bad_operator),
 		cmocka_unit_test(test_parse_numbers),
 		cmocka_unit_test(test_parse_capture_fields),

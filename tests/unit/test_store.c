@@ -43,6 +43,7 @@
 
 #include "cli/collector.h"
 #include "core/privacy.h"
+#include "core/xmalloc.h"
 #include "store/store.h"
 #include "store/store_int.h"
 
@@ -887,6 +888,69 @@ test_filter_sql_capture(void **state)
 	assert_null(fx->got[0].capture);
 }
 
+/*
+ * .PATH terms through SQL (teltop_match_data): on JSON kept packed, and on
+ * JSON that is a range of its payload's body, as the decoders keep it.
+ */
+static void
+test_filter_sql_path(void **state)
+{
+	static const char	 body[] =
+	    "[{\"event\":\"r1\",\"properties\":{\"$os\":\"linux\",\"n\":3}},"
+	    "{\"event\":\"r2\",\"properties\":{\"$os\":\"darwin\",\"n\":12.5}}]";
+	struct fixture		*fx = *state;
+	struct store_payload	 pl = { "/batch/", "application/json", body,
+	    sizeof body - 1 };
+	struct tt_batch		 b;
+	struct tt_event		*ev;
+	const char		*second;
+
+	tt_batch_init(&b);
+	/* packed: JSON teltop printed */
+	ev = add_named(&b, 60, "k1");
+	free(ev->data);
+	ev->data = dup_str("{\"properties\":{\"$os\":\"linux\",\"n\":7,"
+	    "\"ci\":true,\"tags\":[\"a\",\"b\"]},\"event\":{\"command\":"
+	    "\"devpod up\",\"props\":\"{\\\"ide\\\":\\\"vscode\\\"}\"}}");
+	ev->data_len = strlen(ev->data);
+	ev = add_named(&b, 61, "k2");
+	submit(fx, &b);
+	/* ranges of the body */
+	ev = add_named(&b, 62, "r1");
+	free(ev->data);
+	ev->data_len = strlen("{\"event\":\"r1\",\"properties\":{\"$os\":"
+	    "\"linux\",\"n\":3}}");
+	ev->data = xstrndup(body + 1, ev->data_len);
+	ev->data_off = 1;
+	ev = add_named(&b, 63, "r2");
+	free(ev->data);
+	second = strstr(body, "},{") + 2;
+	ev->data_len = strlen(second) - 1;
+	ev->data = xstrndup(second, ev->data_len);
+	ev->data_off = (size_t)(second - body);
+	assert_true(store_submit(fx->st, &b, &pl) > 0);
+	tt_batch_clear(&b);
+	flush(fx);
+	QUERY(fx, ".properties.$os=linux", 0, "k1 r1");
+	QUERY(fx, ".properties.$os!=linux", 0, "k2 r2");
+	QUERY(fx, ".properties.$os=", 0, "k2");
+	QUERY(fx, ".properties.n>5", 0, "k1 r2");
+	QUERY(fx, ".properties.n<=3", 0, "r1");
+	QUERY(fx, ".properties.n=12.5", 0, "r2");
+	QUERY(fx, ".properties.ci=true", 0, "k1");
+	QUERY(fx, ".properties.tags~\"a\"", 0, "k1");
+	QUERY(fx, ".properties.tags[1]=b", 0, "k1");
+	QUERY(fx, ".event.command~UP", 0, "k1");
+	QUERY(fx, ".event.props>ide=vscode", 0, "k1");
+	QUERY(fx, ".event=r1|r2", 0, "r1 r2");
+	QUERY(fx, "!.event=r1|r2", 0, "k1 k2");
+	QUERY(fx, ".event=r2 .properties.$os=darwin", 0, "r2");
+	QUERY(fx, ".name=k2", 0, "k2");
+	QUERY(fx, ".nosuch~x", 0, "");
+	/* and the last one only, as the UI pages */
+	QUERY(fx, ".properties.$os=linux", 1, "r1");
+}
+
 /* signal=: the OpenTelemetry signal of each row's format, through SQL. */
 static void
 test_filter_sql_signal(void **state)
@@ -1030,6 +1094,10 @@ test_filter_sql_vs_memory(void **state)
 		"until=2026-01-01T00:00:00.000004Z",
 		"ts>1767225600000004", "ts=1767225600000002|1767225600000007",
 		"!ts<1767225600000003", "ts=", "ts!=", "!until=2026-01-02",
+		/* the payload */
+		".name=w2", ".name~W", ".name!~w", "!.name=w1|d1", ".i>3",
+		".i<=2", ".i=4|5", ".i!=4", ".i=", ".i!=", ".nosuch=",
+		".nosuch!=", ".name=w2 source=werf", ".[\"name\"]=w2",
 	};
 	struct fixture		*fx = *state;
 	struct tt_event		 all[MAX_EVENTS];
@@ -3188,6 +3256,7 @@ main(void)
 		T(test_flush_failure),
 		T(test_filter_sql),
 		T(test_filter_sql_capture),
+		T(test_filter_sql_path),
 		T(test_filter_sql_signal),
 		T(test_filter_sql_vs_memory),
 		T(test_filter_sql_vs_memory_odd),
