@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
 #include <curses.h>
 
 #include "core/fields.h"
+#include "core/filter.h"
+#include "core/path.h"
 #include "core/privacy.h"
 #include "core/xmalloc.h"
 #include "core/decode.h"
@@ -512,6 +515,61 @@ copy_payload(struct tui *t)
 	    d->ev.data_len);
 }
 
+/*
+ * f: the stream of events whose payload has the same value at this field:
+ * the line found with / (else the first shown that is a field), as a
+ * .PATH term.
+ */
+static void
+filter_by_field(struct tui *t)
+{
+	struct detail	*d = &t->detail;
+	const struct jline *l = NULL;
+	const cJSON	*node;
+	cJSON		*root, *owned = NULL;
+	char		*v = NULL, q[240], *text, *cause = NULL;
+	size_t		 i;
+
+	if (!d->have || d->raw || d->ev.data == NULL)
+		return;
+	/* a field's meaning is a line of its own under it */
+	for (i = d->hit; l == NULL && i > 0; i--)
+		if (d->lines.v[i - 1].path != NULL)
+			l = &d->lines.v[i - 1];
+	for (i = line_at_row(d, d->top); l == NULL && i < d->lines.n; i++)
+		if (d->lines.v[i].path != NULL)
+			l = &d->lines.v[i];
+	if (l == NULL || l->path == NULL) {
+		tui_set_log(t, 1, "no field here: / finds one, then f");
+		return;
+	}
+	root = cJSON_ParseWithLength(d->ev.data, d->ev.data_len);
+	node = tt_path_get(root, l->path, &owned);
+	if (cJSON_IsString(node))
+		v = xstrdup(node->valuestring);
+	else if (cJSON_IsNumber(node) || cJSON_IsBool(node))
+		v = cJSON_PrintUnformatted(node);
+	cJSON_Delete(owned);
+	cJSON_Delete(root);
+	if (v == NULL || tt_filter_quote(v, q, sizeof q) != 0) {
+		tui_set_log(t, 1, "%s: %s", l->path, v == NULL ? "an object, "
+		    "an array or null has no value to filter on" :
+		    "too long to filter on");
+		free(v);
+		return;
+	}
+	free(v);
+	text = xasprintf(".%s=%s", l->path, q);
+	if (stream_set_filter(t, text, &cause) != 0) {
+		tui_set_log(t, 1, "filter: %s", cause);
+		free(cause);
+	} else {
+		tui_show(t, V_STREAM);
+		tui_set_log(t, 0, "filter: %s", text);
+	}
+	free(text);
+}
+
 static int
 detail_key(struct tui *t, int ch)
 {
@@ -552,6 +610,9 @@ detail_key(struct tui *t, int ch)
 	case 'y':
 		copy_payload(t);
 		return KEY_USED;
+	case 'f':
+		filter_by_field(t);
+		return KEY_USED;
 	case 'r':
 		if (!d->have)
 			return KEY_USED;
@@ -580,7 +641,8 @@ detail_key(struct tui *t, int ch)
 
 const struct view_ops view_detail = {
 	"Detail",
-	"Esc back  / n N find  w wrap  y copy  r raw  o/O opt out",
-	"Esc back  / n N find  w wrap  y copy (OSC 52)  r as received",
+	"Esc back  / n N find  f filter  w wrap  y copy  r raw  o/O opt out",
+	"Esc back  / n N find  f the stream with this field's value  "
+	    "w wrap  y copy (OSC 52)  r as received",
 	detail_draw, detail_key, NULL, NULL
 };

@@ -1428,6 +1428,38 @@ case_daily_enter() {
 # Detail: long lines wrap (w: they scroll sideways, … where cut), / finds
 # with n and N, y copies the payload (OSC 52, into tmux's buffer here), r
 # shows the request as received.
+# f in Detail: the stream of events with the same value at the field found
+# with / (a field inside the JSON a string holds too), as a .PATH term that
+# history, the live stream and teltop events read alike.
+case_detail_filter_field() {
+	start_ui
+	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "POST /v1/insert failed"
+	send '{"source":"werf","event":"Other","command":"werf converge","client_id":"w1","provider":"docker"}' 1 0
+	expect_screen ' werf +Other '
+	keys k
+	expect_selected "$(line_no 'devpod delete')"
+	keys Enter
+	expect_screen 'workspace it-ws not found'
+	keys /
+	type_text '"is_ci"'
+	keys Enter
+	expect_line -2 'line [0-9]+ of [0-9]+'
+	keys f
+	expect_line 3 "$TITLE_STREAM"
+	expect_line -3 '^ filter: \.event\.properties>is_ci="true" *$'
+	expect_screen ' devpod +devpod_cli +devpod delete '
+	screen_lacks 'devpod up'
+	screen_lacks ' Other '
+	# the same term in teltop events
+	"$TELTOP" events --db "$D/events.db" --filter '.event.properties>is_ci="true"' >"$D/f.jsonl"
+	[ "$(wc -l <"$D/f.jsonl")" -eq 1 ] && grep -q '"command":"devpod delete"' "$D/f.jsonl" ||
+	    fail "teltop events: $(cat "$D/f.jsonl")"
+	# a live event with the value joins; one without does not
+	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "POST /v1/insert failed"
+	until_screen "two devpod delete rows" has_n ' devpod +devpod_cli +devpod delete ' 2
+	screen_lacks 'devpod up'
+}
+
 case_detail_tools() {
 	local long
 	long=$(printf 'x%.0s' $(seq 1 150))
@@ -2066,6 +2098,7 @@ run_case "! lists what was refused: route, status, reason, why, the body's first
 run_case "commands: runs, failures, p50/p95/p99/max as teltop stats has them; s sorts" case_commands
 run_case "commands: Enter shows a command's runs and histogram; s slowest first; Enter the run with its start; / finds" case_command_runs
 run_case "detail: wrap and w, / n N find, y copies (OSC 52), r as received" case_detail_tools
+run_case "detail: f shows the stream with the found field's value (.PATH), as teltop events does" case_detail_filter_field
 run_case "stream: c and C filter by the row's command and client" case_stream_by
 run_case "daily: Enter on a day shows its events in the stream" case_daily_enter
 run_case "attach: teltop on a running collector's address is its UI: stream, commands, opt-out through it" case_attach
