@@ -266,8 +266,8 @@ sql_match_data(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	c.n = sqlite3_value_int64(argv[4]);
 	c.type = sqlite3_value_type(argv[1]);
 	c.blob = c.type == SQLITE_BLOB ? sqlite3_value_blob(argv[1]) : NULL;
-	c.bytes = sqlite3_value_bytes(argv[1]);
 	c.text = c.type == SQLITE_TEXT ? sqlite3_value_text(argv[1]) : NULL;
+	c.bytes = sqlite3_value_bytes(argv[1]);	/* after the blob or text */
 	tt_event_init(&ev);
 	ev.data = data_of(loop_reader(st), &c);
 	ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
@@ -423,7 +423,8 @@ data_of(struct rowread *rd, const struct datacols *c)
 	case SQLITE_NULL:
 		return NULL;
 	}
-	return c->text != NULL ? xstrdup((const char *)c->text) : NULL;
+	return c->text != NULL ? text_dup((const char *)c->text,
+	    (size_t)c->bytes) : NULL;
 }
 
 char *
@@ -437,8 +438,8 @@ store_row_data(struct rowread *rd, sqlite3_stmt *s, int i)
 	c.n = sqlite3_column_int64(s, i + 3);
 	c.type = sqlite3_column_type(s, i);
 	c.blob = c.type == SQLITE_BLOB ? sqlite3_column_blob(s, i) : NULL;
-	c.bytes = sqlite3_column_bytes(s, i);
 	c.text = c.type == SQLITE_TEXT ? sqlite3_column_text(s, i) : NULL;
+	c.bytes = sqlite3_column_bytes(s, i);	/* after the blob or text */
 	return data_of(rd, &c);
 }
 
