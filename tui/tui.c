@@ -39,7 +39,7 @@ static const char help_move[] =
 	"Up/Down j/k  PgUp/PgDn  g/G first/last  mouse wheel, click";
 static const char help_filter[] =
 	"source=werf|devpod command=\"werf up\" !error= since=10m\n"
-	"duration_ms>1000 pii=red via=capture (space = AND)";
+	"duration_ms>1000 pii=red .properties.$os=linux (space = AND)";
 static const char help_anywhere[] =
 	"! what was refused  t next theme  ? this help  q quit";
 
@@ -438,12 +438,16 @@ help_text(void)
 static void
 draw_help(struct tui *t)
 {
-	const char	*p = help_text(), *nl;
+	const char	*p = help_text(), *nl, *q;
 	int		 w = 78, h = 3, y0, x0, y;
-	char		 line[128];
+	char		 line[256];
 
-	for (nl = p; (nl = strchr(nl, '\n')) != NULL; nl++)
+	for (q = p; (nl = strchr(q, '\n')) != NULL; q = nl + 1) {
 		h++;		/* a border each side and a line each */
+		snprintf(line, sizeof line, "%.*s", (int)(nl - q), q);
+		if (draw_width(line) + 4 > w)
+			w = draw_width(line) + 4;	/* no line cut */
+	}
 	if (w > t->cols)
 		w = t->cols;
 	if (h > t->rows)

@@ -642,7 +642,6 @@ detail_key(struct tui *t, int ch)
 const struct view_ops view_detail = {
 	"Detail",
 	"Esc back  / n N find  f filter  w wrap  y copy  r raw  o/O opt out",
-	"Esc back  / n N find  f the stream with this field's value  "
-	    "w wrap  y copy (OSC 52)  r as received",
+	"Esc back  / n N find  f filter by field  w wrap  y copy  r raw",
 	detail_draw, detail_key, NULL, NULL
 };

@@ -369,9 +369,9 @@ runs_draw(struct tui *t, int y, int rows)
 		    err);
 #undef ROLE
 	}
-	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu runs%s, %s "
-	    "first", r->n, r->n == RUNS_MAX ? " (the latest)" : "",
-	    r->slowest ? "slowest" : "newest");
+	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu run%s%s, %s "
+	    "first", r->n, r->n == 1 ? "" : "s", r->n == RUNS_MAX ?
+	    " (the latest)" : "", r->slowest ? "slowest" : "newest");
 }
 
 /* The run under the cursor: its finish, with its start if stored. */

@@ -738,6 +738,69 @@ case_watch() {
 	grep -q "the collector at $SERVE_ADDR went away" "$D/ui.stderr" || fail "stderr: $(cat "$D/ui.stderr")"
 }
 
+# The whole UI at 200x50, as a new user on a big terminal sees it: every
+# view fills the width with what it shows (no padding where columns or
+# bars could be), boxes are whole, nothing is cut without a mark, and a
+# slow command's p95 leads to its slowest run's payload in three keys.
+case_tour_wide() {
+	local i d x err n
+	W=200
+	H=50
+	start_ui
+	for i in 1 2 3 4 5 6; do
+		d=$((i * i * 100))
+		x=0 err=
+		[ "$i" = 4 ] && x=3 err=',"error":"helm: timed out waiting for the release to become ready: context deadline exceeded after 300 s"'
+		send '{"source":"werf","event":"CommandStarted","command":"werf converge","client_id":"wide'"$i"'","phase":"start","execution_id":"wx'"$i"'"}' 1 0
+		send '{"source":"werf","event":"CommandExited","command":"werf converge","client_id":"wide'"$i"'","phase":"finish","execution_id":"wx'"$i"'","exit_code":'"$x"',"duration_ms":'"$d$err"'}' 1 0
+	done
+	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "POST /v1/insert failed"
+	expect_screen ' devpod +devpod_cli +devpod delete '
+	# Stream: the error has a column of its own, whole
+	line 3 | grep -Eq '^TIME +SOURCE +EVENT +COMMAND +CLIENT +DUR OUTCOME +ERROR$' || screen_fail "the titles at 200 columns"
+	screen_has ' 1\.6s exit 3 +helm: timed out waiting for the release to become ready: context deadline exceeded after 300 s$'
+	line 1 | grep -Eq '  stored 14  dropped 0  rejected 0$' || screen_fail "header"
+	frame_ok
+	# help: a bordered box, nothing of the stream showing through it
+	keys '?'
+	expect_screen "$HELP_TOP"
+	n=$(count_lines '(│|\|).*(│|\|)$')
+	[ "$n" -ge 15 ] || screen_fail "the help box has $n bordered rows"
+	screen_lacks '…'
+	keys q
+	expect_line 3 '^TIME '
+	# Commands: p95 of the slow command, then its runs, slowest first,
+	# then the slowest run's payload: Enter s Enter
+	keys 2
+	expect_line 3 "$TITLE_COMMANDS"
+	expect_screen '^werf +werf converge +6 +1 '
+	keys G
+	expect_selected "$(line_no '^werf +werf converge')"
+	keys Enter
+	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs\)$'
+	# the histogram's longest bar uses the width
+	n=$(grep -E '█+' "$D/screen" | awk '{ print length($0) }' | sort -n | tail -n 1)
+	[ "${n:-0}" -ge 150 ] || screen_fail "the longest histogram row is ${n:-0} columns of 200"
+	frame_ok
+	keys s
+	expect_screen '^6 runs, slowest first$'
+	keys Enter
+	expect_screen '^  client_id +wide6$'
+	screen_has '^  duration_ms +3600$'
+	frame_ok
+	# Daily: today's bar reaches across
+	keys 4
+	expect_line 3 "$TITLE_DAILY"
+	n=$(grep -E "^$(date +%F) [0-9]+ +█" "$D/screen" | awk '{ print length($0) }' | head -n 1)
+	[ "${n:-0}" -ge 180 ] || screen_fail "today's bar ends at column ${n:-0} of 200"
+	frame_ok
+	# Opt-out: rows are whole, the proof column has room
+	keys 3
+	expect_line 3 "$TITLE_OPTOUT"
+	screen_has '^devpod +off '
+	frame_ok
+}
+
 case_start() {
 	start_ui
 	expect_line 3 "$TITLE_STREAM"
@@ -2078,6 +2141,7 @@ fi
 command -v curl >/dev/null || { echo "not ok - curl is installed"; echo "0 passed, 1 failed"; exit 1; }
 
 run_case "start at 80x24: header with the address, tabs, Stream titles, empty hint, log line, footer" case_start
+run_case "200x50: each view fills the width, boxes whole, p95 to the slowest run's payload in three keys" case_tour_wide
 run_case "stream: werf and DevPod rows, newest at the bottom, durations, outcomes, stored 4" case_stream
 run_case "stream follows; scrolled up it stays and counts new rows below; G follows again" case_follow
 run_case "stream: long values are cut at their column, a space still separates the columns" case_long_cells
