@@ -18,7 +18,7 @@ static const char usage[] =
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
 	"       teltop capture [--url URL] [--db PATH] [--env] [-- CMD [ARG...]]   CMD's HTTPS through the collector\n"
 	"       teltop demo [--url URL] [--rate N] [--duration SECONDS]   realistic traffic from every tool\n"
-	"       teltop watch [--token TOKEN] URL   the UI on a collector elsewhere (teltop serve)\n"
+	"       teltop watch [--token TOKEN] [URL]   the UI on a collector elsewhere (teltop serve)\n"
 	"       teltop token [--db PATH]   the control token, made on first use\n"
 	"       teltop ca show | path | rotate   the local CA that capture's certificates come from\n"
 	"\n"

@@ -41,6 +41,9 @@ void	 cli_make_parent(const char *path);
 char	*cli_db_path(const char *opt, int create_dir);
 /* The token file next to that database (core/auth.h).  Caller frees. */
 char	*cli_token_path(const char *opt, int create_dir);
+/* The token in that file if it can be read (what lets a UI on this
+ * machine change its collector's opt-out), else NULL.  Caller frees. */
+char	*cli_local_token(const char *opt);
 struct store;
 struct cJSON;
 /* Add {"captured":N,"forwarded":N,"blocked":N} as member key. */

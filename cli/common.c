@@ -187,3 +187,18 @@ cli_split_addr(const char *s, char **host, int *port)
 	*port = (int)p;
 	return 0;
 }
+
+char *
+cli_local_token(const char *dbopt)
+{
+	char	*path = cli_token_path(dbopt, 0), *cause = NULL, *tok;
+
+	tok = xmalloc(TT_TOKEN_LEN + 1);
+	if (tt_token_load(path, 0, tok, &cause) != 0) {
+		free(cause);
+		free(tok);
+		tok = NULL;
+	}
+	free(path);
+	return tok;
+}

@@ -295,23 +295,6 @@ listen_taken(const char *listen)
 	return taken;
 }
 
-/* The token next to the database, if there is one: what lets an attached
- * UI change the collector's opt-out.  NULL when none can be read. */
-static char *
-local_token(const char *dbopt)
-{
-	char	*path = cli_token_path(dbopt, 0), *cause = NULL, *tok;
-
-	tok = xmalloc(TT_TOKEN_LEN + 1);
-	if (tt_token_load(path, 0, tok, &cause) != 0) {
-		free(cause);
-		free(tok);
-		tok = NULL;
-	}
-	free(path);
-	return tok;
-}
-
 static char *
 log_path(const char *db)
 {
@@ -382,7 +365,7 @@ cmd_ui(int argc, char **argv)
 
 	if (listen_taken(listen)) {
 		/* two collectors cannot share a port: be the other's UI */
-		char	*tok = local_token(dbopt);
+		char	*tok = cli_local_token(dbopt);
 
 		rc = watch_run(listen, tok, theme, NULL, 1);
 		free(tok);

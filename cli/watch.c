@@ -36,7 +36,7 @@
 #define WATCH_PAGE_MAX		1000	/* events in one GET /v1/history */
 
 static const char usage[] =
-    "teltop watch [--token TOKEN] [--theme NAME] URL";
+    "teltop watch [--token TOKEN] [--theme NAME] [URL]";
 
 struct watch {
 	char			 host[256];
@@ -560,6 +560,8 @@ int
 watch_run(const char *url, const char *token, const char *theme,
     const char *logpath, int attached)
 {
+	int			 local_ok = !attached;
+	char			*mine = NULL;
 	struct watch		 w;
 	struct ws_sub_cb	 cb;
 	struct tui_config	 tc;
@@ -574,6 +576,10 @@ watch_run(const char *url, const char *token, const char *theme,
 	tt_config_init(&cfg);
 	if (parse_url(&w, url, &cause) != 0)
 		goto done;
+	/* on this machine, the token next to the default database is the
+	 * collector's, most likely; it is never sent anywhere else */
+	if (token == NULL && local_ok && tt_auth_listen_is_loopback(w.host))
+		token = mine = cli_local_token(NULL);
 	w.token = token;
 	snprintf(base, sizeof base, "http://%s", w.where);
 	if ((w.http = httpc_new(base, WATCH_CONNECT_MS, &cause)) == NULL)
@@ -653,6 +659,7 @@ done:
 	tt_optout_clear(&w.optout);
 	tt_stats_free(w.stats);
 	free(w.bad);
+	free(mine);
 	if (cause != NULL) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);
@@ -685,23 +692,28 @@ cmd_watch(int argc, char **argv)
 		case 'h':
 			printf("usage: %s\n\nThe UI on a collector that runs "
 			    "elsewhere (teltop serve): its live stream, "
-			    "history, stats\nand opt-out registry.  Changing "
-			    "the opt-out takes its token (--token, or\n"
-			    "TELTOP_TOKEN; `teltop token` on its machine).\n",
+			    "history, stats\nand opt-out registry.  URL is "
+			    "http://HOST:PORT (default: $TELTOP_LISTEN, else "
+			    "127.0.0.1:8353).\nChanging the opt-out takes its "
+			    "token: --token, or TELTOP_TOKEN (`teltop token` on "
+			    "its\nmachine); for a collector on this machine, "
+			    "the one next to the default database.\n",
 			    usage);
 			return 0;
 		default:
 			cli_usage_error(usage, "unknown option");
 		}
 	}
-	if (optind + 1 != argc)
-		cli_usage_error(usage, optind == argc ? "the collector's URL is "
-		    "missing" : "unexpected argument '%s'", argv[optind + 1]);
+	if (optind + 1 < argc)
+		cli_usage_error(usage, "unexpected argument '%s'",
+		    argv[optind + 1]);
 	if (token != NULL && *token == '\0')
 		token = NULL;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "teltop: the UI needs a terminal\n");
 		return 2;
 	}
-	return watch_run(argv[optind], token, theme, NULL, 0);
+	/* no URL: the collector this machine's teltop would be */
+	return watch_run(optind < argc ? argv[optind] : cli_listen(NULL),
+	    token, theme, NULL, 0);
 }

@@ -224,7 +224,9 @@ start_ui() {
 	cmd=(env LC_ALL=C.UTF-8 "TELTOP_DB=$D/events.db" "XDG_CONFIG_HOME=$D/config" "${envs[@]}"
 	    "$TELTOP" --listen 127.0.0.1:0 "$@")
 	if [ "${1:-}" = watch ]; then	# the UI on a collector elsewhere
-		cmd=(env LC_ALL=C.UTF-8 "XDG_CONFIG_HOME=$D/config" "${envs[@]}" "$TELTOP" "$@")
+		# no database of its own: no token beside one
+		cmd=(env -u TELTOP_DB LC_ALL=C.UTF-8 "XDG_CONFIG_HOME=$D/config" \
+		    "XDG_DATA_HOME=$D/watch-data" "${envs[@]}" "$TELTOP" "$@")
 	fi
 	{
 		echo 'unset NO_COLOR TELTOP_LISTEN'
