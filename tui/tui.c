@@ -1000,17 +1000,16 @@ tui_event(struct tui *t, const struct tt_event *ev)
 void
 tui_destroy(struct tui *t)
 {
+	int	v;
+
 	if (t == NULL)
 		return;
 	endwin();
 	the_tui = NULL;
 	xmalloc_set_exit_hook(NULL);
-	stream_free(t);
-	detail_free(t);
-	commands_free(t);
-	metrics_free(t);
-	runs_free(t);
-	optview_free(t);
+	for (v = 0; v < V_COUNT; v++)
+		if (views[v]->free != NULL)
+			views[v]->free(t);
 	free(t->confirm_source);
 	free(t->confirm_client);
 	if (t->logf != NULL)

@@ -42,6 +42,8 @@ struct view_ops {
 	void		(*enter)(struct tui *);
 	/* A mouse click on body row `row` (0-based); double 1 for a double. */
 	void		(*click)(struct tui *, int row, int dbl);
+	/* Free what the view keeps (its part of struct tui); NULL: none. */
+	void		(*free)(struct tui *);
 };
 
 struct stream {
@@ -217,13 +219,10 @@ enum tui_role tui_source_role(enum tt_source);
 
 /* view_stream.c */
 void	stream_init(struct tui *);
-void	stream_free(struct tui *);
 void	stream_event(struct tui *, const struct tt_event *);
 int	stream_set_filter(struct tui *, const char *, char **cause);
 /* view_optout.c */
-void	optview_free(struct tui *);
 /* view_detail.c */
-void	detail_free(struct tui *);
 /* Look for text in the open event (from the top); "" forgets it. */
 void	detail_search(struct tui *, const char *text);
 /* *out = the index of name among names[0..n); -1 (unchanged) if none. */
@@ -233,14 +232,11 @@ int	tui_name_index(const char *const *names, int n, const char *name,
 void	tui_remember(struct tui *, const char *key, const char *arg1,
 	    const char *arg2);
 /* view_commands.c */
-void	commands_free(struct tui *);
 /* The sort named (name, runs, failures, p95, last); -1 if none is. */
 int	commands_sort_set(struct tui *, const char *);
 /* view_metrics.c */
-void	metrics_free(struct tui *);
 /* The sort named (name, points, last); -1 if none is. */
 int	metrics_sort_set(struct tui *, const char *);
 /* view_runs.c */
-void	runs_free(struct tui *);
 
 #endif

@@ -25,7 +25,7 @@ commands_sort_set(struct tui *t, const char *id)
 	return tui_name_index(sort_ids, SORT_COUNT, id, &t->commands.sort);
 }
 
-void
+static void
 commands_free(struct tui *t)
 {
 	free(t->commands.v);
@@ -239,5 +239,6 @@ const struct view_ops view_commands = {
 	"Commands",
 	"Enter runs  / find  s sort  Up/Down move",
 	"Enter its runs  / find  s sort (name, runs, failures, p95)",
-	commands_draw, commands_key, commands_enter, commands_click
+	commands_draw, commands_key, commands_enter, commands_click,
+	commands_free
 };

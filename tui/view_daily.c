@@ -275,5 +275,6 @@ const struct view_ops view_daily = {
 	"Daily",
 	"Enter its events  Up/Down move",
 	"Enter the day's events of that source in the stream",
-	daily_draw, daily_key, NULL, daily_click
+	daily_draw, daily_key, NULL, daily_click,
+	NULL
 };

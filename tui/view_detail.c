@@ -28,7 +28,7 @@
 #define RAW_MAX		(256 * 1024)	/* body bytes shown as received */
 #define COPY_MAX	(512 * 1024)	/* payload bytes copied (OSC 52) */
 
-void
+static void
 detail_free(struct tui *t)
 {
 	struct detail	*d = &t->detail;
@@ -643,5 +643,6 @@ const struct view_ops view_detail = {
 	"Detail",
 	"Esc back  / n N find  f filter  w wrap  y copy  r raw  o/O opt out",
 	"Esc back  / n N find  f filter by field  w wrap  y copy  r raw",
-	detail_draw, detail_key, NULL, NULL
+	detail_draw, detail_key, NULL, NULL,
+	detail_free
 };

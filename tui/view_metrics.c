@@ -25,7 +25,7 @@ metrics_sort_set(struct tui *t, const char *id)
 	return tui_name_index(msort_ids, MSORT_COUNT, id, &t->metrics.sort);
 }
 
-void
+static void
 metrics_free(struct tui *t)
 {
 	free(t->metrics.v);
@@ -257,5 +257,6 @@ const struct view_ops view_metrics = {
 	"Metrics",
 	"Enter points  s sort  Up/Down move",
 	"Enter its points in the stream  s sort",
-	metrics_draw, metrics_key, metrics_enter, metrics_click
+	metrics_draw, metrics_key, metrics_enter, metrics_click,
+	metrics_free
 };

@@ -36,7 +36,7 @@ rows_clear(struct optview *o)
 	o->nrows = 0;
 }
 
-void
+static void
 optview_free(struct tui *t)
 {
 	struct optview	*o = &t->opt;
@@ -330,5 +330,6 @@ const struct view_ops view_optout = {
 	"Opt-out",
 	"Space toggle (y/n)  Up/Down move",
 	"Space toggle the row (asks y/n)",
-	optout_draw, optout_key, optout_enter, optout_click
+	optout_draw, optout_key, optout_enter, optout_click,
+	optview_free
 };

@@ -23,7 +23,7 @@
 #define PCT_MIN		5	/* timed runs a percentile needs */
 #define HIST_ROWS	8	/* histogram lines at most */
 
-void
+static void
 runs_free(struct tui *t)
 {
 	struct runs	*r = &t->runs;
@@ -456,5 +456,6 @@ const struct view_ops view_runs = {
 	"Command",
 	"Enter the run  s slowest/newest first  Esc back",
 	"Enter the run's events  s slowest first / newest first",
-	runs_draw, runs_key, NULL, runs_click
+	runs_draw, runs_key, NULL, runs_click,
+	runs_free
 };

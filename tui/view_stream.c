@@ -141,7 +141,7 @@ stream_init(struct tui *t)
 	reset_rows(t);
 }
 
-void
+static void
 stream_free(struct tui *t)
 {
 	struct stream	*s = &t->stream;
@@ -567,5 +567,6 @@ const struct view_ops view_stream = {
 	"Enter detail  p pause  / filter  c/C cmd/client  o/O opt out",
 	"Enter detail  p pause  / filter  c/C its command/client\n"
 	"o/O opt out source/client  g/G first/last (G follows)",
-	stream_draw, stream_key, NULL, stream_click
+	stream_draw, stream_key, NULL, stream_click,
+	stream_free
 };
