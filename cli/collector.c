@@ -607,6 +607,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 		    "run on the loop");
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
+	collector_announce(co);
 	return 0;
 }
 
@@ -719,6 +720,7 @@ collector_close(struct collector *co)
 	int		 i;
 
 	if (co->ws != NULL) {
+		collector_unannounce(co);
 		if (signal_ws == co->ws)
 			signal_ws = NULL;
 		/*

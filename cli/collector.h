@@ -185,6 +185,15 @@ void	collector_check_listen(const struct collector_opts *,
 int	collector_history(struct collector *, const char *filter, int64_t now,
 	    int64_t before, int n, int (*cb)(void *, const struct tt_event *),
 	    void *arg, char **cause);
+/*
+ * A collector says which address holds its database, in a file beside it
+ * ("collector": HOST:PORT PID), so that a UI started on that database
+ * attaches to it; the file goes when it closes.  collector_holding(): the
+ * address of a collector that still runs on db, or NULL.  Caller frees.
+ */
+void	collector_announce(struct collector *);
+void	collector_unannounce(struct collector *);
+char	*collector_holding(const char *db);
 /* The GET routes and /v1/stream's messages for viewers (viewers.c). */
 struct ws_sink;
 void	collector_viewers_init(struct collector *, struct ws_sink *);

@@ -322,6 +322,7 @@ cmd_ui(int argc, char **argv)
 	struct tui_config	 tc;
 	const char		*listen = NULL, *dbopt = NULL, *theme = NULL;
 	char			*cause = NULL, *logpath = NULL, url[320];
+	char			*db, *held;
 	int			 ch, demo = 0, rc = 0;
 
 	memset(&opts, 0, sizeof opts);
@@ -363,12 +364,18 @@ cmd_ui(int argc, char **argv)
 		return 2;
 	}
 
-	if (listen_taken(listen)) {
-		/* two collectors cannot share a port: be the other's UI */
+	/* a collector holds the database, or the port: be its UI (two
+	 * collectors cannot share a port) */
+	db = cli_db_path(dbopt, 0);
+	held = collector_holding(db);
+	free(db);
+	if (held != NULL || listen_taken(listen)) {
 		char	*tok = cli_local_token(dbopt);
 
-		rc = watch_run(listen, tok, theme, NULL, 1);
+		rc = watch_run(held != NULL ? held : listen, tok, theme, NULL,
+		    1);
 		free(tok);
+		free(held);
 		return rc;
 	}
 

@@ -4,9 +4,15 @@
  * history pages and payloads, all from this collector's store and model.
  * `teltop watch` and an attached `teltop` read them (cli/watch.c).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 #include <libwebsockets.h>
@@ -201,4 +207,99 @@ collector_viewers_init(struct collector *co, struct ws_sink *sink)
 	sink->stream_status = sink_status;
 	sink->history = sink_history;
 	sink->payload = sink_payload;
+}
+
+/* ---- which collector holds a database ---- */
+
+#define ANNOUNCE_FILE	"collector"	/* next to the database */
+
+static char *
+announce_path(const char *db)
+{
+	const char	*slash = strrchr(db, '/');
+
+	if (slash == NULL)
+		return xstrdup(ANNOUNCE_FILE);
+	return xasprintf("%.*s/%s", (int)(slash - db), db, ANNOUNCE_FILE);
+}
+
+void
+collector_announce(struct collector *co)
+{
+	char	*path = announce_path(co->db), *tmp, line[320];
+	int	 fd, n, ok = 0;
+
+	tmp = xasprintf("%s.%ld", path, (long)getpid());
+	n = snprintf(line, sizeof line, "%s:%d %ld\n", co->host,
+	    collector_port(co), (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) >= 0) {
+		ok = write(fd, line, (size_t)n) == n;
+		ok = close(fd) == 0 && ok;
+	}
+	if (!ok || rename(tmp, path) != 0)
+		(void)unlink(tmp);	/* not known: a UI then fails to
+					   listen and says so */
+	free(tmp);
+	free(path);
+}
+
+/* The address and pid the file names; 0 when it names one. */
+static int
+announced(const char *path, char *addr, size_t len, long *pid)
+{
+	char	 buf[320], *sp, *end;
+	FILE	*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(buf, sizeof buf, f) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	if ((sp = strchr(buf, ' ')) == NULL || (size_t)(sp - buf) >= len)
+		return -1;
+	errno = 0;
+	*pid = strtol(sp + 1, &end, 10);
+	if (errno != 0 || *pid <= 0 || (*end != '\n' && *end != '\0'))
+		return -1;
+	memcpy(addr, buf, (size_t)(sp - buf));
+	addr[sp - buf] = '\0';
+	return 0;
+}
+
+void
+collector_unannounce(struct collector *co)
+{
+	char	*path, addr[300];
+	long	 pid;
+
+	if (co->db == NULL)
+		return;
+	path = announce_path(co->db);
+	if (announced(path, addr, sizeof addr, &pid) == 0 &&
+	    pid == (long)getpid())
+		(void)unlink(path);
+	free(path);
+}
+
+char *
+collector_holding(const char *db)
+{
+	char	*path = announce_path(db), addr[300], *colon;
+	long	 pid;
+	int	 rc;
+
+	rc = announced(path, addr, sizeof addr, &pid);
+	free(path);
+	if (rc != 0 || pid == (long)getpid() ||
+	    (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+		return NULL;	/* none, or it is gone */
+	/* one listening on every address is reached on loopback */
+	if ((colon = strrchr(addr, ':')) == NULL)
+		return NULL;
+	if (colon == addr || strncmp(addr, "0.0.0.0:", 8) == 0)
+		return xasprintf("127.0.0.1%s", colon);
+	return xstrdup(addr);
 }

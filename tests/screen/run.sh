@@ -803,6 +803,39 @@ case_tour_wide() {
 	frame_ok
 }
 
+# A running collector holds the database (it says so in the file
+# "collector" beside it): teltop on that database attaches to it whatever
+# its own --listen; a file left by a collector that is gone (kill -9) is
+# not followed.
+case_attach_db() {
+	local pid
+	start_serve
+	[ -s "$D/collector" ] || fail "no $D/collector beside the database"
+	grep -Eq "^$SERVE_ADDR [0-9]+\$" "$D/collector" || fail "collector file: $(cat "$D/collector")"
+	send "$(ev werf 'werf held' 0 100)" 1 0
+	start_ui
+	[ "$ADDR" = "$SERVE_ADDR" ] || screen_fail "the header names $ADDR, not the collector's $SERVE_ADDR"
+	expect_line -2 "^$CLOCK attached to the collector at $SERVE_ADDR$"
+	screen_has ' werf held '
+	keys q
+	until_ok test -s "$D/exit" || screen_fail "q did not end the UI"
+	# the collector goes without a word: its file stays, and is not followed
+	pid=$(cat "$D/serve.pid")
+	kill -KILL "$pid"
+	until_ok eval '! alive '"$pid"
+	[ -s "$D/collector" ] || fail "the file went with kill -9?"
+	stop_case
+	start_ui
+	[ "$ADDR" != "$SERVE_ADDR" ] || screen_fail "attached to a collector that is gone"
+	expect_line -2 "^$CLOCK listening; press \? for keys$"
+	screen_has ' werf held '
+	# its own collector holds the database now
+	grep -Eq "^$ADDR [0-9]+\$" "$D/collector" || fail "collector file: $(cat "$D/collector")"
+	keys q
+	until_ok test -s "$D/exit" || screen_fail "q did not end the UI"
+	until_ok eval '! test -e "$D/collector"' || fail "the file stays after the UI's collector closed"
+}
+
 case_start() {
 	start_ui
 	expect_line 3 "$TITLE_STREAM"
@@ -2168,6 +2201,7 @@ run_case "detail: f shows the stream with the found field's value (.PATH), as te
 run_case "stream: c and C filter by the row's command and client" case_stream_by
 run_case "daily: Enter on a day shows its events in the stream" case_daily_enter
 run_case "attach: teltop on a running collector's address is its UI: stream, commands, opt-out through it" case_attach
+run_case "attach by database: teltop on the database a running collector holds is its UI; a stale file is not followed" case_attach_db
 run_case "watch URL at 200x50: views, payload as received, read only without a token, ends with its collector" case_watch
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
