@@ -730,7 +730,8 @@ viewers_run() {
 	rm_db "$db"
 	start_server "$db" || return 1
 	# shellcheck disable=SC2086 # a command prefix: the load's CPU
-	$on_load "$tools/viewers" --url "$url" --n 4 >"$tmp/clients.out" \
+	$on_load "$tools/viewers" --url "$url" --n 4 \
+	    --token "$(cat "$tmp/token" 2>/dev/null)" >"$tmp/clients.out" \
 	    2>"$tmp/clients.err" &
 	vpid=$!
 	i=0

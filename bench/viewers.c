@@ -1,5 +1,5 @@
 /*
- * viewers --url 127.0.0.1:PORT --n N: N viewers on the collector's
+ * viewers --url 127.0.0.1:PORT --token T --n N: N viewers on the collector's
  * /v1/stream?stats=1 (what `teltop watch` subscribes to), each reading
  * everything as it comes and throwing it away: what the collector pays for
  * its viewers, with next to nothing spent here (the machine's other core
@@ -40,10 +40,10 @@ fatal(const char *what)
 /* Connect and upgrade; the bytes after the 101's head are not kept (the
  * hello), which is all this counts anyway. */
 static int
-viewer(const char *host, int port)
+viewer(const char *host, int port, const char *token)
 {
 	struct sockaddr_in	 sa;
-	char			 req[512], head[4096];
+	char			 req[768], head[4096];
 	size_t			 got = 0;
 	ssize_t			 n;
 	int			 fd;
@@ -61,8 +61,9 @@ viewer(const char *host, int port)
 		fatal("connect");
 	snprintf(req, sizeof req, "GET /v1/stream?stats=1 HTTP/1.1\r\n"
 	    "Host: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Authorization: Bearer %s\r\n"
 	    "Sec-WebSocket-Key: dGVsdG9wLWJlbmNoLXZpZXc=\r\n"
-	    "Sec-WebSocket-Version: 13\r\n\r\n", host, port);
+	    "Sec-WebSocket-Version: 13\r\n\r\n", host, port, token);
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
 		fatal("write");
 	while (got < sizeof head - 1) {
@@ -88,7 +89,7 @@ main(int argc, char **argv)
 	static char		 buf[1 << 16];
 	unsigned long long	 bytes = 0, notes = 0;
 	char			 host[64];
-	const char		*url = NULL, *colon;
+	const char		*url = NULL, *colon, *token = "";
 	ssize_t			 r;
 	int			 i, n = 4, port;
 
@@ -97,11 +98,13 @@ main(int argc, char **argv)
 			url = argv[i + 1];
 		else if (strcmp(argv[i], "--n") == 0)
 			n = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--token") == 0)
+			token = argv[i + 1];
 	}
 	if (url == NULL || (colon = strchr(url, ':')) == NULL ||
 	    (size_t)(colon - url) >= sizeof host || n < 1 || n > VIEWERS_MAX) {
 		fprintf(stderr, "usage: viewers --url 127.0.0.1:PORT "
-		    "[--n 1..%d]\n", VIEWERS_MAX);
+		    "--token TOKEN [--n 1..%d]\n", VIEWERS_MAX);
 		return 2;
 	}
 	memcpy(host, url, (size_t)(colon - url));
@@ -110,7 +113,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	for (i = 0; i < n; i++) {
-		pfd[i].fd = viewer(host, port);
+		pfd[i].fd = viewer(host, port, token);
 		pfd[i].events = POLLIN;
 	}
 	printf("ready\n");

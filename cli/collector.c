@@ -323,7 +323,8 @@ on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 	if (ev->id > co->last_id)
 		co->last_id = ev->id;
 	tt_stats_apply(co->stats, ev, d);
-	ws_stream_event(co->ws, ev, d);
+	if (co->ws != NULL)	/* the last commits come after it is gone */
+		ws_stream_event(co->ws, ev, d);
 	if (co->on_event != NULL)
 		co->on_event(co->on_event_arg, ev);
 }
@@ -738,6 +739,8 @@ collector_close(struct collector *co)
 		store_set_commit_cb(co->store, NULL, NULL);
 		ws_timer_free(co->tick);
 		ws_destroy(co->ws);
+		co->ws = NULL;
+		co->tick = NULL;
 	}
 	store_close(co->store);		/* NULL-safe */
 	log_repeat_count(&co->logrep, 0, emit, co);

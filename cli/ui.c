@@ -369,8 +369,14 @@ cmd_ui(int argc, char **argv)
 	db = cli_db_path(dbopt, 0);
 	held = collector_holding(db);
 	free(db);
+	if (held != NULL && !listen_taken(held)) {
+		free(held);	/* it names one that does not answer */
+		held = NULL;
+	}
 	if (held != NULL || listen_taken(listen)) {
-		char	*tok = cli_local_token(dbopt);
+		/* the token beside the database goes only to the collector
+		 * that holds it; any other must be given its own (watch) */
+		char	*tok = held != NULL ? cli_local_token(dbopt) : NULL;
 
 		rc = watch_run(held != NULL ? held : listen, tok, theme, NULL,
 		    1);

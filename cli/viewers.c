@@ -28,13 +28,17 @@
 #include "ws/ws.h"
 #include "collector.h"
 
+/* A page for a viewer is read on the loop that serves ingest: at most
+ * this long. */
+#define HISTORY_BUDGET_US	(500 * 1000)
+
 /* Bytes of one history page: a page of big events is shorter. */
 #define HISTORY_PAGE_MAX	(16u * 1024 * 1024)
 
-int
-collector_history(struct collector *co, const char *filter, int64_t now,
-    int64_t before, int n, int (*cb)(void *, const struct tt_event *),
-    void *arg, char **cause)
+static int
+history_within(struct collector *co, const char *filter, int64_t now,
+    int64_t before, int n, int64_t budget_us,
+    int (*cb)(void *, const struct tt_event *), void *arg, char **cause)
 {
 	struct tt_filter	 f;
 	char			*text;
@@ -47,9 +51,18 @@ collector_history(struct collector *co, const char *filter, int64_t now,
 	free(text);
 	if (rc != 0)
 		return -2;
-	rc = store_events(co->store, &f, n, cb, arg, cause);
+	rc = budget_us > 0 ? store_events_within(co->store, &f, n, budget_us,
+	    cb, arg, cause) : store_events(co->store, &f, n, cb, arg, cause);
 	tt_filter_free(&f);
-	return rc;
+	return rc == -2 ? -3 : rc;
+}
+
+int
+collector_history(struct collector *co, const char *filter, int64_t now,
+    int64_t before, int n, int (*cb)(void *, const struct tt_event *),
+    void *arg, char **cause)
+{
+	return history_within(co, filter, now, before, n, 0, cb, arg, cause);
 }
 
 /* The status: this collector's counts, the database's counters, the
@@ -153,14 +166,16 @@ sink_history(void *arg, const char *filter, int64_t now, int64_t before,
 	int		 rc;
 
 	buf_init(&b, HISTORY_PAGE_MAX);
-	if ((rc = collector_history(arg, filter, now, before, n, add_line, &b,
-	    cause)) != 0) {
-		*status = rc == -2 ? 400 : 503;	/* -2: the filter's fault */
+	if ((rc = history_within(arg, filter, now, before, n,
+	    HISTORY_BUDGET_US, add_line, &b, cause)) != 0) {
+		/* -2: the filter's fault; -3: too slow */
+		*status = rc == -2 ? 400 : 503;
 		buf_free(&b);
 		return NULL;
 	}
 	out = xmalloc(b.len + 1);
-	memcpy(out, b.p, b.len);
+	if (b.len > 0)
+		memcpy(out, b.p, b.len);
 	out[b.len] = '\0';
 	buf_free(&b);
 	return out;
@@ -293,11 +308,12 @@ collector_holding(const char *db)
 
 	rc = announced(path, addr, sizeof addr, &pid);
 	free(path);
-	if (rc != 0 || pid == (long)getpid() ||
-	    (kill((pid_t)pid, 0) != 0 && errno != EPERM))
-		return NULL;	/* none, or it is gone */
-	/* one listening on every address is reached on loopback */
-	if ((colon = strrchr(addr, ':')) == NULL)
+	/* none, gone, or another user's process that took its pid */
+	if (rc != 0 || pid == (long)getpid() || kill((pid_t)pid, 0) != 0)
+		return NULL;
+	/* one listening on every address is reached on loopback; an IPv6
+	 * one is not attached to (a viewer takes HOST:PORT of IPv4) */
+	if ((colon = strchr(addr, ':')) == NULL || strchr(colon + 1, ':'))
 		return NULL;
 	if (colon == addr || strncmp(addr, "0.0.0.0:", 8) == 0)
 		return xasprintf("127.0.0.1%s", colon);

@@ -27,6 +27,7 @@
 #include "tui/tui.h"
 #include "ws/subscribe.h"
 #include "cli.h"
+#include "collector.h"
 #include "httpc.h"
 #include "watch.h"
 
@@ -182,7 +183,10 @@ on_message(void *arg, const char *p, size_t len)
 	}
 	type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
 	    "type"));
-	if (type == NULL) {		/* an event */
+	if (!w->hello && (type == NULL || strcmp(type, "hello") != 0)) {
+		/* nothing counts before the model it applies to */
+		note_bad(w, "a message before the hello");
+	} else if (type == NULL) {	/* an event */
 		deliver(w, NULL);
 		if (tt_event_from_json(o, &w->pending, &cause) != 0) {
 			note_bad(w, cause);
@@ -560,13 +564,13 @@ int
 watch_run(const char *url, const char *token, const char *theme,
     const char *logpath, int attached)
 {
-	int			 local_ok = !attached;
-	char			*mine = NULL;
+	char			*mine = NULL, *held, *db;
 	struct watch		 w;
 	struct ws_sub_cb	 cb;
 	struct tui_config	 tc;
 	struct tt_config	 cfg;
-	char			*cause = NULL, *path, base[320], *line;
+	char			*cause = NULL, base[320], *line;
+	const char		*why;
 	int64_t			 deadline;
 	int			 rc = 1;
 
@@ -576,10 +580,19 @@ watch_run(const char *url, const char *token, const char *theme,
 	tt_config_init(&cfg);
 	if (parse_url(&w, url, &cause) != 0)
 		goto done;
-	/* on this machine, the token next to the default database is the
-	 * collector's, most likely; it is never sent anywhere else */
-	if (token == NULL && local_ok && tt_auth_listen_is_loopback(w.host))
-		token = mine = cli_local_token(NULL);
+	/*
+	 * The token next to the default database goes only to the collector
+	 * that says it holds that database (in the file beside it, which
+	 * only its user can write): never to whatever else listens.
+	 */
+	if (token == NULL && !attached) {
+		db = cli_db_path(NULL, 0);
+		held = collector_holding(db);
+		if (held != NULL && strcmp(held, w.where) == 0)
+			token = mine = cli_local_token(NULL);
+		free(held);
+		free(db);
+	}
 	w.token = token;
 	snprintf(base, sizeof base, "http://%s", w.where);
 	if ((w.http = httpc_new(base, WATCH_CONNECT_MS, &cause)) == NULL)
@@ -588,10 +601,8 @@ watch_run(const char *url, const char *token, const char *theme,
 	cb.message = on_message;
 	cb.fd = on_stdin;
 	cb.arg = &w;
-	path = xasprintf("/v1/stream?stats=1%s%s", token != NULL ?
-	    "&token=" : "", token != NULL ? token : "");
-	w.sub = ws_sub_open(w.host, w.port, path, &cb, &cause);
-	free(path);
+	w.sub = ws_sub_open(w.host, w.port, "/v1/stream?stats=1", token, &cb,
+	    &cause);
 	if (w.sub == NULL)
 		goto done;
 	deadline = tt_now_us() + WATCH_HELLO_US;
@@ -599,9 +610,17 @@ watch_run(const char *url, const char *token, const char *theme,
 		if (ws_sub_service(w.sub, 100000) < 0)
 			break;
 	if (!w.hello) {
-		cause = xasprintf("no teltop collector answers at %s: %s",
-		    w.where, ws_sub_why(w.sub) != NULL ? ws_sub_why(w.sub) :
-		    w.bad != NULL ? w.bad : "no hello in 5 s");
+		why = ws_sub_why(w.sub);
+		if (why != NULL && (strstr(why, "401") != NULL ||
+		    strstr(why, "unauthorized") != NULL))
+			cause = xasprintf("the collector at %s wants its token "
+			    "to show what it stored: --token TOKEN or "
+			    "TELTOP_TOKEN (`teltop token` where it runs)",
+			    w.where);
+		else
+			cause = xasprintf("no teltop collector answers at %s: "
+			    "%s", w.where, why != NULL ? why : w.bad != NULL ?
+			    w.bad : "no hello in 5 s");
 		goto done;
 	}
 	if (tt_config_load(&cfg, NULL, &cause) != 0) {
@@ -633,9 +652,8 @@ watch_run(const char *url, const char *token, const char *theme,
 		cause = xstrdup("cannot watch the terminal");
 		goto done;
 	}
-	line = xasprintf("%s the collector at %s%s", attached ?
-	    "attached to" : "watching", w.where, token == NULL ?
-	    " (read only: no token)" : "");
+	line = xasprintf("%s the collector at %s", attached ?
+	    "attached to" : "watching", w.where);
 	tui_log(w.tui, line);
 	free(line);
 

@@ -577,14 +577,13 @@ tt_auth_check(const struct tt_auth_policy *pol,
 		r = TT_AUTH_R_OK;
 		break;
 	case TT_ROUTE_HISTORY:
+		/* what was stored is its owner's: the token, always */
 		if (!host_ok(pol, rq->host))
 			r = TT_AUTH_R_HOST;
 		else if (present(rq->origin) && !origin_ok(pol, rq->origin))
 			r = TT_AUTH_R_HISTORY_ORIGIN;
-		else if (pol->token_required)
-			r = need_token(pol, rq, FROM_BEARER|FROM_QUERY);
 		else
-			r = TT_AUTH_R_OK;
+			r = need_token(pol, rq, FROM_BEARER|FROM_QUERY);
 		break;
 	case TT_ROUTE_UPGRADE:
 		if (present(rq->origin) && !origin_ok(pol, rq->origin))

@@ -22,10 +22,11 @@
  *   upgrade   (WebSocket on /ws): an Origin must be this collector's own
  *             (http://HOST:PORT), none means a tool; with token_required,
  *             the token (Bearer or ?token=).
- *   history   (GET /v1/stream, GET /v1/history: what was stored, client
- *             ids and payloads): Host must name this collector, an Origin
- *             must be its own (no page elsewhere reads them); with
- *             token_required, the token (Bearer or ?token=).
+ *   history   (GET /v1/stream, /v1/history, /v1/payload/ID: what was
+ *             stored, client ids and payloads): Host must name this
+ *             collector, an Origin must be its own (no page elsewhere
+ *             reads them), and the token (Bearer or ?token=), always:
+ *             another user of the machine may not read them either.
  *   ingest    (the POST routes of events): open unless token_required;
  *             then Bearer, ?token= or PostHog's api_key must be the token.
  * Without a token in the policy every check that needs one fails (401).

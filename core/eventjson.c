@@ -31,11 +31,13 @@ tt_json_add_int(cJSON *o, const char *key, int64_t v)
  * The line is written by hand, not through a cJSON tree: a viewer's
  * stream costs the collector one of these per committed event, and
  * cJSON's printer (a tree, and sprintf then sscanf for each number) was
- * most of that cost.  What it writes is what cJSON would for the same
- * values (strings escaped the same way, numbers printed the same), but for
- * raw and pii, which are JSON text already: they are checked to be JSON
- * and put in as they are, so raw is the bytes the tool sent when it was
- * JSON, not cJSON's reprint of them.
+ * most of that cost.  Strings are escaped as cJSON escapes them; a number
+ * is written exactly (whole ones as integers, the rest in the fewest of 15
+ * or 17 digits that read back the same: cJSON's printer rounds some, 0.3
+ * for 0.30000000000000004); raw and pii, which are JSON text already, are
+ * checked to be JSON and put in as they are, so raw is the bytes the tool
+ * sent when it was JSON, not a reprint of them.  Numbers are written with
+ * a '.' whatever the locale: the UI sets LC_NUMERIC to C.
  */
 struct jw {
 	char	*p;
@@ -139,8 +141,8 @@ jw_int(struct jw *w, const char *k, int64_t v)
 	}
 }
 
-/* A double as cJSON prints it: whole ones as integers, else the shortest
- * of 15 or 17 digits that reads back the same. */
+/* A double exactly: whole ones as integers, else the shorter of 15 or 17
+ * digits that reads back the same. */
 static void
 jw_num(struct jw *w, const char *k, double v)
 {

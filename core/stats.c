@@ -1445,8 +1445,19 @@ get_source(const cJSON *o, enum tt_source *src)
 	return s != NULL && tt_source_parse(s, src) == 0 ? 0 : -1;
 }
 
+/* A count from a viewer's hello: 0..2^50, so that no sum of them wraps
+ * (a real one is far below). */
+#define RESTORE_MAX	(1LL << 50)
+
 static int64_t
 nonneg(int64_t v)
+{
+	return v == TT_NONE || v < 0 ? 0 : v > RESTORE_MAX ? RESTORE_MAX : v;
+}
+
+/* A time (µs) from a hello: none or before 1970 is 0. */
+static int64_t
+when(int64_t v)
 {
 	return v == TT_NONE || v < 0 ? 0 : v;
 }
@@ -1477,7 +1488,7 @@ restore_cmd(struct tt_stats *st, const cJSON *o)
 		n = cJSON_GetArrayItem(v, 1);
 		if (cJSON_IsNumber(i) && cJSON_IsNumber(n) &&
 		    i->valuedouble >= 0 && i->valuedouble <= (double)H_LAST &&
-		    n->valuedouble >= 1 && n->valuedouble <= 9e18)
+		    n->valuedouble >= 1 && n->valuedouble <= (double)RESTORE_MAX)
 			tt_hist_add_bucket(h, (size_t)i->valuedouble,
 			    (int64_t)n->valuedouble);
 	}
@@ -1497,7 +1508,7 @@ restore_summary(struct tt_stats *st, const cJSON *o)
 	if ((text = cJSON_PrintUnformatted(counts)) == NULL)
 		fatal("out of memory");
 	(void)tt_stats_load_summary(st, day, src, client,
-	    nonneg(get_i64(o, "ts")), text);
+	    when(get_i64(o, "ts")), text);
 	free(text);
 }
 
@@ -1519,7 +1530,7 @@ restore_metric(struct tt_stats *st, const cJSON *o)
 			recent[n++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
 	}
 	tt_stats_load_metric(st, src, name, kind, unit,
-	    nonneg(get_i64(o, "points")), nonneg(get_i64(o, "last_seen")),
+	    nonneg(get_i64(o, "points")), when(get_i64(o, "last_seen")),
 	    get_dbl(o, "last"), get_dbl(o, "min"), get_dbl(o, "max"), recent,
 	    n);
 }

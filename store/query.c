@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/decode.h"
 #include "core/hmap.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
@@ -881,5 +882,34 @@ out:
 		free(ids[i].count);
 	}
 	free(ids);
+	return rc;
+}
+
+/* SQLite's progress callback: stop a query past its deadline. */
+static int
+past_deadline(void *arg)
+{
+	const int64_t	*deadline = arg;
+
+	return tt_mono_us() > *deadline;
+}
+
+int
+store_events_within(struct store *st, const struct tt_filter *f,
+    int64_t limit, int64_t budget_us,
+    int (*cb)(void *, const struct tt_event *), void *arg, char **cause)
+{
+	int64_t	deadline = tt_mono_us() + budget_us;
+	int	rc;
+
+	sqlite3_progress_handler(st->db, 1000, past_deadline, &deadline);
+	rc = store_events(st, f, limit, cb, arg, cause);
+	sqlite3_progress_handler(st->db, 0, NULL, NULL);
+	if (rc != 0 && tt_mono_us() > deadline) {
+		free(*cause);
+		*cause = xasprintf("the query took more than %lld ms: narrow "
+		    "it (since=, source=, ...)", (long long)(budget_us / 1000));
+		return -2;
+	}
 	return rc;
 }

@@ -127,6 +127,14 @@ int		 store_flush(struct store *, char **cause);
 int		 store_events(struct store *, const struct tt_filter *,
 		     int64_t limit, int (*cb)(void *, const struct tt_event *),
 		     void *arg, char **cause);
+/*
+ * The same, stopped past budget_us: -2 with *cause then (a collector's
+ * loop serves ingest meanwhile, so a viewer's page may not take long).
+ */
+int		 store_events_within(struct store *, const struct tt_filter *,
+		     int64_t limit, int64_t budget_us,
+		     int (*cb)(void *, const struct tt_event *), void *arg,
+		     char **cause);
 int64_t		 store_event_count(struct store *);
 /* The highest event id stored; 0 if none. */
 int64_t		 store_last_id(struct store *);

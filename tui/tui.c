@@ -873,6 +873,9 @@ tui_create(const struct tui_config *cfg, char **cause)
 	if (cfg->logpath != NULL)
 		t->logf = fopen(cfg->logpath, "a");
 	setlocale(LC_ALL, "");
+	/* numbers are written and read with a '.' (JSON, the filter's), in
+	 * any language the terminal speaks */
+	setlocale(LC_NUMERIC, "C");
 	if (initscr() == NULL) {
 		*cause = xstrdup("cannot start curses: is TERM set?");
 		free(t);

@@ -516,6 +516,40 @@ copy_payload(struct tui *t)
 }
 
 /*
+ * A path as the filter language reads it: a key holding one of its
+ * operators (= ! ~ < > |) is written in brackets, so that the term ends
+ * where the path does.  NULL if it is not a path.  Caller frees.
+ */
+static char *
+filter_path(const char *path)
+{
+	struct tt_path_parts	 parts;
+	struct tt_path		 p;
+	const struct tt_path_comp *c;
+	char			 buf[256], *out;
+	size_t			 i;
+	int			 plain;
+
+	if (tt_path_parse(path, &parts) != 0)
+		return NULL;
+	tt_path_init(&p, buf, sizeof buf);
+	for (i = 0; i < parts.n; i++) {
+		c = &parts.v[i];
+		if (c->is_index) {
+			tt_path_index(&p, c->index, c->how);
+			continue;
+		}
+		plain = tt_path_key_plain(c->key, c->key_len) &&
+		    strcspn(c->key, "=!~<>|") == c->key_len;
+		tt_path_key_as(&p, c->key, c->key_len, c->how, plain);
+	}
+	out = xstrdup(p.s);
+	tt_path_free(&p);
+	tt_path_parts_free(&parts);
+	return out;
+}
+
+/*
  * f: the stream of events whose payload has the same value at this field:
  * the line found with / (else the first shown that is a field), as a
  * .PATH term.
@@ -527,7 +561,7 @@ filter_by_field(struct tui *t)
 	const struct jline *l = NULL;
 	const cJSON	*node;
 	cJSON		*root, *owned = NULL;
-	char		*v = NULL, q[240], *text, *cause = NULL;
+	char		*v = NULL, q[240], *text, *cause = NULL, *fp;
 	size_t		 i;
 
 	if (!d->have || d->raw || d->ev.data == NULL)
@@ -559,7 +593,12 @@ filter_by_field(struct tui *t)
 		return;
 	}
 	free(v);
-	text = xasprintf(".%s=%s", l->path, q);
+	if ((fp = filter_path(l->path)) == NULL) {
+		tui_set_log(t, 1, "%s: not a path to filter on", l->path);
+		return;
+	}
+	text = xasprintf(".%s=%s", fp, q);
+	free(fp);
 	if (stream_set_filter(t, text, &cause) != 0) {
 		tui_set_log(t, 1, "filter: %s", cause);
 		free(cause);

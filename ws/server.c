@@ -1776,7 +1776,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct conn	*c = user;
 	struct ws	*ws = lws_context_user(lws_get_context(wsi));
-	char		 uri[128], arg[32];
+	char		 uri[128], arg[512];	/* a token= is 70 bytes */
 	const char	*v;
 
 	switch (reason) {
@@ -1796,6 +1796,8 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->wsi = wsi;
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
 		    strcmp(uri, "/v1/stream") == 0) {
+			if (viewers_full(ws))	/* upgrades that raced */
+				return -1;
 			v = lws_get_urlarg_by_name(wsi, "stats=", arg,
 			    sizeof arg);
 			c->viewer = viewer_open(ws, wsi, v != NULL &&
@@ -1850,8 +1852,9 @@ fd_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 static const struct lws_protocols ws_protocols[] = {
 	{ WS_PROTOCOL, callback, sizeof(struct conn), 8192, 0, NULL, 0 },
+	/* tx_packet_size: a viewer's batch of frames goes out in one send */
 	{ WS_STREAM_PROTOCOL, callback, sizeof(struct conn), 8192, 0, NULL,
-	    0 },
+	    STREAM_WRITE_MAX },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 

@@ -28,7 +28,6 @@
 
 #define STREAM_BEHIND_MAX	(4u * 1024 * 1024)	/* bytes a viewer */
 #define STREAM_STATUS_US	1000000			/* status interval */
-#define STREAM_WRITE_MAX	(64u * 1024)		/* bytes a write */
 
 enum smsg_kind {
 	SM_EVENT,	/* to every viewer, counted when dropped */
@@ -139,6 +138,9 @@ publish(struct stream *s, enum smsg_kind kind, const char *text, size_t len)
 				s->dropped++;
 			}
 			v->pos = v->pos->next;
+			/* an event's delta goes with it */
+			while (v->pos != m && v->pos->kind == SM_DELTA)
+				v->pos = v->pos->next;
 		}
 		want_writable(v);
 	}

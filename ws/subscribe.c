@@ -24,6 +24,7 @@ struct ws_sub {
 	char			*why;
 	lws_sorted_usec_list_t	 wake;
 	char			 hosthdr[300];
+	char			*auth;		/* "Bearer ...", or NULL */
 };
 
 static int
@@ -34,6 +35,18 @@ sub_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	(void)user;
 	switch (reason) {
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		/* the token as a header: never in the URL (logs, proxies) */
+		if (s->auth != NULL) {
+			unsigned char	**p = in, *end = *p + len;
+
+			if (lws_add_http_header_by_token(wsi,
+			    WSI_TOKEN_HTTP_AUTHORIZATION,
+			    (const unsigned char *)s->auth,
+			    (int)strlen(s->auth), p, end) != 0)
+				return -1;
+		}
+		break;
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		free(s->why);
 		s->why = xstrdup(in != NULL ? (const char *)in :
@@ -93,7 +106,7 @@ static const struct lws_protocols sub_protocols[] = {
 };
 
 struct ws_sub *
-ws_sub_open(const char *host, int port, const char *path,
+ws_sub_open(const char *host, int port, const char *path, const char *token,
     const struct ws_sub_cb *cb, char **cause)
 {
 	struct lws_context_creation_info	 info;
@@ -103,6 +116,7 @@ ws_sub_open(const char *host, int port, const char *path,
 	*cause = NULL;
 	s = xcalloc(1, sizeof *s);
 	s->cb = *cb;
+	s->auth = token != NULL ? xasprintf("Bearer %s", token) : NULL;
 	buf_init(&s->rx, SUB_MESSAGE_MAX);
 	lws_set_log_level(0, NULL);
 	memset(&info, 0, sizeof info);
@@ -111,6 +125,7 @@ ws_sub_open(const char *host, int port, const char *path,
 	info.user = s;
 	if ((s->ctx = lws_create_context(&info)) == NULL) {
 		*cause = xstrdup("cannot create a libwebsockets context");
+		free(s->auth);
 		free(s);
 		return NULL;
 	}
@@ -176,5 +191,6 @@ ws_sub_close(struct ws_sub *s)
 		lws_context_destroy(s->ctx);
 	buf_free(&s->rx);
 	free(s->why);
+	free(s->auth);
 	free(s);
 }

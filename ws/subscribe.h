@@ -19,10 +19,11 @@ struct ws_sub_cb {
 	void	*arg;
 };
 
-/* Connect (path with its query: "/v1/stream?stats=1&token=..."); the
- * messages come while ws_sub_service() runs.  NULL with *cause. */
+/* Connect (path with its query: "/v1/stream?stats=1"), with the token as
+ * "Authorization: Bearer" when not NULL; the messages come while
+ * ws_sub_service() runs.  NULL with *cause. */
 struct ws_sub	*ws_sub_open(const char *host, int port, const char *path,
-		    const struct ws_sub_cb *, char **cause);
+		    const char *token, const struct ws_sub_cb *, char **cause);
 int		 ws_sub_watch_fd(struct ws_sub *, int fd);
 /* Serve until something happened or timeout_us passed (-1: no timeout);
  * -1 once the stream is closed (ws_sub_why says why). */

@@ -129,6 +129,7 @@ struct hconn {
 
 /* ---- stream.c: GET /v1/stream ---- */
 #define STREAM_VIEWERS_MAX	64
+#define STREAM_WRITE_MAX	(64u * 1024)	/* bytes a viewer's write */
 /* Are there as many viewers as may be? */
 int	 viewers_full(struct ws *);
 /* wsi is a viewer now (LWS_CALLBACK_ESTABLISHED); its hello goes first. */

@@ -13,11 +13,15 @@
 //   node viewer.mjs refused URL ORIGIN   the upgrade is refused: print its
 //                                        HTTP status
 //
+// The token (GET /v1/stream always needs it) comes from $TELTOP_TOKEN, as
+// Authorization: Bearer.
 // Exits 1 (with a line on stderr) on anything unexpected, or after 60 s.
 import fs from 'node:fs';
 import WebSocket from 'ws';
 
 const [mode, url, arg, out] = process.argv.slice(2);
+const auth = process.env.TELTOP_TOKEN ?
+	{ headers: { Authorization: `Bearer ${process.env.TELTOP_TOKEN}` } } : {};
 const deadline = setTimeout(() => {
 	console.error(`viewer ${mode}: timed out`);
 	process.exit(1);
@@ -29,7 +33,7 @@ function done(code) {
 }
 
 if (mode === 'refused') {
-	const ws = new WebSocket(url, { origin: arg });
+	const ws = new WebSocket(url, { origin: arg, ...auth });
 	ws.on('unexpected-response', (req, res) => {
 		console.log(res.statusCode);
 		done(0);
@@ -46,7 +50,7 @@ if (mode === 'refused') {
 	const want = Number(arg);
 	const fd = fs.openSync(out, 'w');
 	let events = 0;
-	const ws = new WebSocket(url);
+	const ws = new WebSocket(url, auth);
 	ws.on('message', (data, binary) => {
 		if (binary) {
 			console.error('a binary frame');
@@ -70,7 +74,7 @@ if (mode === 'refused') {
 } else if (mode === 'slow') {
 	const want = Number(out);
 	let dropped = 0, received = 0, notes = 0, resumed = false;
-	const ws = new WebSocket(url);
+	const ws = new WebSocket(url, auth);
 	ws.on('message', (data) => {
 		const m = JSON.parse(data.toString('utf8'));
 		if (m.type === 'hello' && !resumed) {

@@ -15,8 +15,18 @@ wait_line() {
 	fail "no '$2' in $1: $(cat "$1" "$1.err" 2>/dev/null | head -c 300)"
 }
 
+# the token beside the stream collector's database: reading what was
+# stored takes it
+AUTH=
+stream_auth() {
+	TELTOP_TOKEN=$(cat "$T/token")
+	export TELTOP_TOKEN
+	AUTH="Authorization: Bearer $TELTOP_TOKEN"
+}
+
 case_stream_follow() {
 	local vpid b64
+	stream_auth
 	node "$CLIENTS/viewer.mjs" follow "ws://$AUX_ADDR/v1/stream" 5 "$T/stream.msgs" \
 	    >"$T/viewer.out" 2>"$T/viewer.out.err" &
 	vpid=$!
@@ -39,35 +49,41 @@ case_stream_follow() {
 	head -n 1 "$T/stream.msgs" | grep -q '^{"type":"hello"' || fail "no hello first"
 	! grep -q '"type":"delta"' "$T/stream.msgs" || fail "deltas without ?stats=1"
 	# history: the same lines, pages by before=
-	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?limit=1000")"
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" "http://$AUX_ADDR/v1/history?limit=1000")"
 	diff "$T/events.all" "$T/body" || fail "GET /v1/history differs from teltop events"
-	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' \
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" \
 	    "http://$AUX_ADDR/v1/history?filter=source%3Dwerf%7Cdevpod&limit=1&before=3")"
 	"$TELTOP" events --db "$AUX_DB" --format jsonl --filter 'source=werf|devpod' | sed -n 2p >"$T/want"
 	diff "$T/want" "$T/body" || fail "a page of one before id 3"
-	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?filter=sourc%3Dx")"
+	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" "http://$AUX_ADDR/v1/history?filter=sourc%3Dx")"
 	want_json '{"error":{"$re":"column 1"}}'
-	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?limit=0")"
+	want_status 400 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" "http://$AUX_ADDR/v1/history?limit=0")"
 	# the payload of the PostHog batch's first event: the bytes sent
-	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/payload/4")"
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" "http://$AUX_ADDR/v1/payload/4")"
 	want_json '{"route":"/batch/","content_type":"application/json","id":4}'
 	b64=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1])).body_base64)' "$T/body")
 	printf '%s' "$b64" | base64 -d | cmp - "$FIX/posthogjs_batch_head.json" || fail "payload bytes differ"
-	want_status 404 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/payload/999")"
+	want_status 404 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" "http://$AUX_ADDR/v1/payload/999")"
 }
 
 # A page on another site may not read what was stored (DNS rebinding or a
 # WebSocket from its script); the collector's own page may.
 case_stream_origin() {
 	local got
+	stream_auth
 	got=$(node "$CLIENTS/viewer.mjs" refused "ws://$AUX_ADDR/v1/stream" "http://evil.example")
 	[ "$got" = 403 ] || fail "upgrade from another site's page: $got"
-	want_status 403 "$(curl -sS -o "$T/body" -w '%{http_code}' -H 'Origin: http://evil.example' \
+	want_status 403 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" -H 'Origin: http://evil.example' \
 	    "http://$AUX_ADDR/v1/history")"
-	want_status 403 "$(curl -sS -o "$T/body" -w '%{http_code}' -H 'Host: evil.example:80' \
+	want_status 403 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" -H 'Host: evil.example:80' \
 	    "http://$AUX_ADDR/v1/history")"
-	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "Origin: http://$AUX_ADDR" \
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' -H "$AUTH" -H "Origin: http://$AUX_ADDR" \
 	    "http://$AUX_ADDR/v1/history?limit=1")"
+	# without the token, even on loopback: nothing stored is shown
+	want_status 401 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/history?limit=1")"
+	want_status 401 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/payload/1")"
+	got=$(TELTOP_TOKEN= node "$CLIENTS/viewer.mjs" refused "ws://$AUX_ADDR/v1/stream" "http://$AUX_ADDR")
+	[ "$got" = 401 ] || fail "upgrade without the token: $got"
 	want_status 405 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/events")"
 	want_status 426 "$(curl -sS -o "$T/body" -w '%{http_code}' "http://$AUX_ADDR/v1/stream")"
 }
@@ -77,6 +93,7 @@ case_stream_origin() {
 # along; the count is in /metrics.
 case_stream_slow_viewer() {
 	local vpid i n=60 per=100 pad got dropped before
+	stream_auth
 	before=$(curl -sS "http://$AUX_ADDR/metrics" | awk '$1 == "teltop_stream_dropped_total" { print $2 }')
 	rm -f "$T/resume"
 	node "$CLIENTS/viewer.mjs" slow "ws://$AUX_ADDR/v1/stream" "$T/resume" $((n * per)) \

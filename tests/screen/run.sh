@@ -705,12 +705,21 @@ case_attach() {
 # opt-out cannot be changed, and the log line says why; the collector going
 # away ends it with a message.
 case_watch() {
+	local tok
 	W=200
 	H=50
 	start_serve
 	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "serve: /v1/insert failed"
-	start_ui watch "http://$SERVE_ADDR"
-	expect_line -2 "^$CLOCK watching the collector at $SERVE_ADDR \(read only: no token\)$"
+	# without the token: nothing stored is shown, and it says what to do
+	tm new-session -d -s nt -x 80 -y 24 "env -u TELTOP_DB -u TELTOP_TOKEN XDG_DATA_HOME=$D/watch-data \
+	    $TELTOP watch http://$SERVE_ADDR 2>$D/nt.err; echo \$? >$D/nt.rc; exec sleep 600"
+	until_ok test -s "$D/nt.rc" || fail "watch without a token did not end"
+	[ "$(cat "$D/nt.rc")" = 1 ] || fail "watch without a token: exit $(cat "$D/nt.rc")"
+	grep -q "^teltop: the collector at $SERVE_ADDR wants its token to show what it stored: --token" "$D/nt.err" ||
+	    fail "stderr: $(cat "$D/nt.err")"
+	tok=$(cat "$D/token")
+	start_ui watch --token "$tok" "http://$SERVE_ADDR"
+	expect_line -2 "^$CLOCK watching the collector at $SERVE_ADDR$"
 	expect_screen "^$CLOCK devpod +devpod_cli +devpod up +"
 	send "$(ev werf 'werf build' 1 4200 w1)" 1 0
 	expect_screen "^$CLOCK werf +CommandExited +werf build +w1 +4\.2s exit 1( |$)"
@@ -724,14 +733,16 @@ case_watch() {
 	screen_has "^  bytes +$(wc -c <"$FIX/devpod_insert.json") "
 	screen_has '^\{"data":\[\{"event":\{"machine_id":"it-devpod-machine"'
 	keys Escape Escape
+	# the opt-out goes through the collector with the token
 	keys 3
 	expect_line 3 "$TITLE_OPTOUT"
 	keys Space
 	expect_line -2 '^Opt out devtron\? '
 	keys y
-	expect_line -2 "no token for the collector at $SERVE_ADDR"
+	expect_line -2 "^$CLOCK opt-out set at $SERVE_ADDR: devtron$"
+	expect_screen "^devtron +ON +http +0 +0 stored since $CLOCK"
 	curl -sS "http://$SERVE_ADDR/v1/optout" >"$D/optout.json"
-	[ "$(cat "$D/optout.json")" = '[]' ] || fail "the registry changed: $(cat "$D/optout.json")"
+	grep -q '"source":"devtron"' "$D/optout.json" || fail "the registry: $(cat "$D/optout.json")"
 	frame_ok
 	# the collector goes: the viewer ends, saying so
 	kill -TERM "$(cat "$D/serve.pid")"
@@ -2202,7 +2213,7 @@ run_case "stream: c and C filter by the row's command and client" case_stream_by
 run_case "daily: Enter on a day shows its events in the stream" case_daily_enter
 run_case "attach: teltop on a running collector's address is its UI: stream, commands, opt-out through it" case_attach
 run_case "attach by database: teltop on the database a running collector holds is its UI; a stale file is not followed" case_attach_db
-run_case "watch URL at 200x50: views, payload as received, read only without a token, ends with its collector" case_watch
+run_case "watch URL at 200x50: the token or nothing; views, payload as received, opt-out through it, ends with its collector" case_watch
 run_case "opt-out: a row per source, all off; Space asks y/n; n cancels" case_optout_prompt
 run_case "opt-out: keys typed right after 3 count (3 j j selects devsy)" case_optout_typeahead
 run_case "opt-out toggled from the UI: ON by ui, dropped counted, proof, nothing stored; back off" case_optout_toggle

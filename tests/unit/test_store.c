@@ -951,6 +951,49 @@ test_filter_sql_path(void **state)
 	QUERY(fx, ".properties.$os=linux", 1, "r1");
 }
 
+static int
+count_cb(void *arg, const struct tt_event *ev)
+{
+	(void)ev;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* A query past its budget stops with -2 and says so; within it, it runs. */
+static void
+test_events_within(void **state)
+{
+	struct fixture		*fx = *state;
+	struct tt_batch		 b;
+	struct tt_filter	 f;
+	char			*cause = NULL;
+	int			 i, n = 0;
+
+	tt_batch_init(&b);
+	for (i = 0; i < 3000; i++)
+		add_named(&b, 100 + i, "many");
+	submit(fx, &b);
+	flush(fx);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(tt_filter_parse(".name=none", &f, &cause), 0);
+	assert_int_equal(store_events_within(fx->st, &f, 0, 1, count_cb, &n,
+	    &cause), -2);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "narrow it"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(store_events_within(fx->st, &f, 0, 60000000,
+	    count_cb, &n, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(n, 0);
+	tt_filter_free(&f);
+	/* the handler is gone after: an unbounded query runs whole */
+	assert_int_equal(tt_filter_parse(".name=many", &f, &cause), 0);
+	assert_int_equal(store_events(fx->st, &f, 0, count_cb, &n, &cause), 0);
+	assert_int_equal(n, 3000);
+	tt_filter_free(&f);
+}
+
 /* signal=: the OpenTelemetry signal of each row's format, through SQL. */
 static void
 test_filter_sql_signal(void **state)
@@ -3257,6 +3300,7 @@ main(void)
 		T(test_filter_sql),
 		T(test_filter_sql_capture),
 		T(test_filter_sql_path),
+		T(test_events_within),
 		T(test_filter_sql_signal),
 		T(test_filter_sql_vs_memory),
 		T(test_filter_sql_vs_memory_odd),
