@@ -188,7 +188,7 @@ on_message(void *arg, const char *p, size_t len)
 		note_bad(w, "a message before the hello");
 	} else if (type == NULL) {	/* an event */
 		deliver(w, NULL);
-		if (tt_event_from_json(o, &w->pending, &cause) != 0) {
+		if (tt_event_from_text(p, len, &w->pending, &cause) != 0) {
 			note_bad(w, cause);
 			free(cause);
 		} else {
@@ -300,7 +300,6 @@ each_event(struct watch *w, int (*cb)(void *, const struct tt_event *),
 	const char	*p = httpc_body(w->http), *end = p +
 	    httpc_body_len(w->http), *nl;
 	struct tt_event	 ev;
-	cJSON		*o;
 	int		 rc = 0;
 
 	for (; p < end && rc == 0; p = nl + 1) {
@@ -308,15 +307,10 @@ each_event(struct watch *w, int (*cb)(void *, const struct tt_event *),
 			nl = end;
 		if (nl == p)
 			continue;
-		if ((o = cJSON_ParseWithLength(p, (size_t)(nl - p))) == NULL ||
-		    tt_event_from_json(o, &ev, cause) != 0) {
-			if (*cause == NULL)
-				*cause = xstrdup("the collector's history is "
-				    "not JSON lines");
-			cJSON_Delete(o);
-			return -1;
+		if (tt_event_from_text(p, (size_t)(nl - p), &ev, cause) != 0) {
+			tt_event_clear(&ev);
+			return -1;	/* *cause: which member, or not JSON */
 		}
-		cJSON_Delete(o);
 		rc = cb(arg, &ev);
 		tt_event_clear(&ev);
 	}

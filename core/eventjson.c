@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "eventjson.h"
+#include "jsonscan.h"
 #include "stats.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -185,6 +186,7 @@ jw_json(struct jw *w, const char *k, const char *text, size_t len,
     const char *none)
 {
 	const char	*end = NULL;
+	char		*printed;
 	cJSON		*v;
 
 	jw_key(w, k);
@@ -192,11 +194,25 @@ jw_json(struct jw *w, const char *k, const char *text, size_t len,
 		jw_lit(w, none);
 		return;
 	}
+	if (tt_json_valid(text, len) && tt_utf8_escapes_ok(text, len)) {
+		/* strict JSON: as it is, but for the space around it */
+		while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+			len--;
+		while (len > 0 && strchr(" \t\r\n", *text) != NULL) {
+			text++;
+			len--;
+		}
+		jw_raw(w, text, len);
+		return;
+	}
+	/* what cJSON takes but JSON does not (055, a NUL escape): its
+	 * reprint; anything else: a string */
 	v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (v != NULL && end != NULL && (size_t)(end - text) == len &&
-	    tt_utf8_escapes_ok(text, len))
-		jw_raw(w, text, len);
-	else
+	    (printed = cJSON_PrintUnformatted(v)) != NULL) {
+		jw_lit(w, printed);
+		free(printed);
+	} else
 		jw_str(w, text);
 	cJSON_Delete(v);
 }
@@ -443,6 +459,33 @@ tt_event_from_json(const cJSON *o, struct tt_event *ev, char **cause)
 	return 0;
 }
 
+int
+tt_event_from_text(const char *s, size_t len, struct tt_event *ev,
+    char **cause)
+{
+	cJSON	*o = cJSON_ParseWithLength(s, len);
+	size_t	 off, n;
+	int	 rc;
+
+	*cause = NULL;
+	if (o == NULL) {
+		tt_event_init(ev);
+		*cause = xstrdup("an event is a JSON object");
+		return -1;
+	}
+	rc = tt_event_from_json(o, ev, cause);
+	/* raw as it was sent, not as cJSON's doubles print it again (a
+	 * string is the text of a payload that was not JSON) */
+	if (rc == 0 && ev->data != NULL && !cJSON_IsString(member(o, "raw")) &&
+	    tt_json_member(s, len, "raw", &off, &n) == 0) {
+		free(ev->data);
+		ev->data = xstrndup(s + off, n);
+		ev->data_len = n;
+	}
+	cJSON_Delete(o);
+	return rc;
+}
+
 /* ---- the stats delta ---- */
 
 char *
@@ -476,6 +519,19 @@ tt_delta_json(const struct tt_stats_delta *d, size_t *len)
 	return w.p;
 }
 
+/* "YYYY-MM-DD", digits where the digits go (tt_local_day()'s form). */
+static int
+is_day(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' &&
+		    s[i] <= '9'))
+			return 0;
+	return s[10] == '\0';
+}
+
 static int
 get_bool(const cJSON *o, const char *k)
 {
@@ -501,7 +557,7 @@ tt_delta_from_json(const cJSON *o, struct tt_stats_delta *d, char **cause)
 	if (bad == NULL && get_int(o, "ts", &d->ts) != 0)
 		bad = "ts";
 	if (bad == NULL && (!cJSON_IsString(v = member(o, "day")) ||
-	    strlen(v->valuestring) >= sizeof d->day))
+	    !is_day(v->valuestring)))
 		bad = "day";
 	else if (bad == NULL)
 		strcpy(d->day, v->valuestring);

@@ -32,6 +32,10 @@ char	*tt_event_json(const struct tt_event *, size_t *len);
  * with *cause naming the member that is wrong.
  */
 int	 tt_event_from_json(const cJSON *, struct tt_event *ev, char **cause);
+/* The same from the line's text: raw (but a string) keeps its bytes, big
+ * numbers and all. */
+int	 tt_event_from_text(const char *, size_t, struct tt_event *ev,
+	    char **cause);
 
 /* A delta as one JSON object on a line.  Caller frees. */
 char	*tt_delta_json(const struct tt_stats_delta *, size_t *len);

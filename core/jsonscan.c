@@ -2,6 +2,8 @@
  * Counting JSON tokens in one pass.  Not a validator: cJSON still parses
  * what passes; this only bounds what it would allocate.
  */
+#include <string.h>
+
 #include "jsonscan.h"
 
 size_t
@@ -39,4 +41,202 @@ tt_json_tokens(const char *s, size_t len, size_t max)
 			return max + 1;
 	}
 	return n;
+}
+
+/* ---- strict validation (RFC 8259) ---- */
+
+#define JV_DEPTH	1000	/* as deep as cJSON parses */
+
+struct jv {
+	const char	*s;
+	size_t		 len, i;
+};
+
+static void
+jv_ws(struct jv *v)
+{
+	while (v->i < v->len && (v->s[v->i] == ' ' || v->s[v->i] == '\t' ||
+	    v->s[v->i] == '\n' || v->s[v->i] == '\r'))
+		v->i++;
+}
+
+static int
+jv_digits(struct jv *v)
+{
+	size_t	start = v->i;
+
+	while (v->i < v->len && v->s[v->i] >= '0' && v->s[v->i] <= '9')
+		v->i++;
+	return v->i > start;
+}
+
+static int
+jv_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static int
+jv_string(struct jv *v)
+{
+	unsigned char	c;
+	int		k;
+
+	v->i++;		/* the opening quote */
+	while (v->i < v->len) {
+		c = (unsigned char)v->s[v->i++];
+		if (c == '"')
+			return 1;
+		if (c < 0x20)
+			return 0;
+		if (c != '\\')
+			continue;
+		if (v->i >= v->len)
+			return 0;
+		c = (unsigned char)v->s[v->i++];
+		if (c == 'u') {
+			for (k = 0; k < 4; k++)
+				if (v->i >= v->len || !jv_hex(v->s[v->i++]))
+					return 0;
+		} else if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
+			return 0;
+	}
+	return 0;
+}
+
+static int
+jv_number(struct jv *v)
+{
+	if (v->s[v->i] == '-')
+		v->i++;
+	if (v->i < v->len && v->s[v->i] == '0')
+		v->i++;
+	else if (!jv_digits(v))
+		return 0;
+	if (v->i < v->len && v->s[v->i] == '.') {
+		v->i++;
+		if (!jv_digits(v))
+			return 0;
+	}
+	if (v->i < v->len && (v->s[v->i] == 'e' || v->s[v->i] == 'E')) {
+		v->i++;
+		if (v->i < v->len && (v->s[v->i] == '+' || v->s[v->i] == '-'))
+			v->i++;
+		if (!jv_digits(v))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+jv_literal(struct jv *v, const char *lit)
+{
+	size_t	n = strlen(lit);
+
+	if (v->len - v->i < n || memcmp(v->s + v->i, lit, n) != 0)
+		return 0;
+	v->i += n;
+	return 1;
+}
+
+static int
+jv_value(struct jv *v, int depth)
+{
+	char	close;
+
+	jv_ws(v);
+	if (v->i >= v->len || depth > JV_DEPTH)
+		return 0;
+	switch (v->s[v->i]) {
+	case '"':
+		return jv_string(v);
+	case 't':
+		return jv_literal(v, "true");
+	case 'f':
+		return jv_literal(v, "false");
+	case 'n':
+		return jv_literal(v, "null");
+	case '{':
+	case '[':
+		close = v->s[v->i] == '{' ? '}' : ']';
+		v->i++;
+		jv_ws(v);
+		if (v->i < v->len && v->s[v->i] == close) {
+			v->i++;
+			return 1;
+		}
+		for (;;) {
+			if (close == '}') {
+				jv_ws(v);
+				if (v->i >= v->len || v->s[v->i] != '"' ||
+				    !jv_string(v))
+					return 0;
+				jv_ws(v);
+				if (v->i >= v->len || v->s[v->i++] != ':')
+					return 0;
+			}
+			if (!jv_value(v, depth + 1))
+				return 0;
+			jv_ws(v);
+			if (v->i >= v->len)
+				return 0;
+			if (v->s[v->i] == close) {
+				v->i++;
+				return 1;
+			}
+			if (v->s[v->i++] != ',')
+				return 0;
+		}
+	default:
+		return jv_number(v);
+	}
+}
+
+int
+tt_json_valid(const char *s, size_t len)
+{
+	struct jv	v = { s, len, 0 };
+
+	if (!jv_value(&v, 0))
+		return 0;
+	jv_ws(&v);
+	return v.i == len;
+}
+
+int
+tt_json_member(const char *s, size_t len, const char *key, size_t *off,
+    size_t *vlen)
+{
+	struct jv	 v = { s, len, 0 };
+	size_t		 klen = strlen(key), kstart, kend, vstart;
+
+	jv_ws(&v);
+	if (v.i >= len || s[v.i] != '{')
+		return -1;
+	v.i++;
+	for (;;) {
+		jv_ws(&v);
+		if (v.i >= len || s[v.i] != '"')
+			return -1;
+		kstart = v.i + 1;
+		if (!jv_string(&v))
+			return -1;
+		kend = v.i - 1;		/* its closing quote */
+		jv_ws(&v);
+		if (v.i >= len || s[v.i++] != ':')
+			return -1;
+		jv_ws(&v);
+		vstart = v.i;
+		if (!jv_value(&v, 1))
+			return -1;
+		if (kend - kstart == klen && memcmp(s + kstart, key, klen) == 0) {
+			*off = vstart;
+			*vlen = v.i - vstart;
+			return 0;
+		}
+		jv_ws(&v);
+		if (v.i >= len || s[v.i] == '}' || s[v.i++] != ',')
+			return -1;
+	}
 }

@@ -15,5 +15,19 @@
  * Each token takes at least one byte: the count is never more than len.
  */
 size_t	tt_json_tokens(const char *s, size_t len, size_t max);
+/*
+ * Is s exactly one JSON value as RFC 8259 has it (cJSON's parser takes
+ * more: 055, a trailing comma ...)?  Bytes of 0x80 and up are taken in
+ * strings as they are; whether they are UTF-8 is another question.
+ */
+int	tt_json_valid(const char *s, size_t len);
+/*
+ * Where the value of member key (written without escapes) of the object s
+ * is: *off and *vlen; 0, or -1 when s is not strict JSON up to it or has
+ * no such member.  The bytes of a value as they were, where a parse and a
+ * reprint would round a big number.
+ */
+int	tt_json_member(const char *s, size_t len, const char *key,
+	    size_t *off, size_t *vlen);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "core/decode.h"
 #include "core/eventjson.h"
+#include "core/jsonscan.h"
 #include "core/stats.h"
 #include "core/xmalloc.h"
 
@@ -201,6 +202,45 @@ delta_tree(const struct tt_stats_delta *d)
 		fail_msg("not JSON: %s", text);
 	free(text);
 	return o;
+}
+
+/* The strict check raw is put in by: what JSON is, not what cJSON takes. */
+static void
+test_json_valid(void **state)
+{
+	static const char *ok[] = { "{}", "[]", "0", "-0.5e+3", "1E-2",
+	    "\"a\\u00e9\\n\"", "{\"a\":[1,2,{\"b\":null}]}", " true ",
+	    "\"\xc3\xa9\"", "[\"\\/\"]" };
+	static const char *bad[] = { "055", "{\"a\":1,}", "[1,]", "01", "1.",
+	    "-", "\"\\x\"", "{a:1}", "[1 2]", "\"\x01\"", "nul", "{}x", "",
+	    "1e", "+1", ".5", "\"\\u12\"", "[", "{\"a\"}", "NaN" };
+	struct tt_event	 ev;
+	char		*line;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (!tt_json_valid(ok[i], strlen(ok[i])))
+			fail_msg("%s refused", ok[i]);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (tt_json_valid(bad[i], strlen(bad[i])))
+			fail_msg("%s taken", bad[i]);
+	/* raw that cJSON takes and JSON does not is reprinted, valid */
+	tt_event_init(&ev);
+	ev.id = 3;
+	ev.data = xstrdup("{\"a\":055}");
+	ev.data_len = strlen(ev.data);
+	line = tt_event_json(&ev, NULL);
+	assert_non_null(strstr(line, "\"raw\":{\"a\":55}"));
+	free(line);
+	tt_event_clear(&ev);
+	/* and strict JSON stays as it was sent, spaces and all */
+	ev.data = xstrdup("{ \"a\" : 1.50 }");
+	ev.data_len = strlen(ev.data);
+	line = tt_event_json(&ev, NULL);
+	assert_non_null(strstr(line, "\"raw\":{ \"a\" : 1.50 }"));
+	free(line);
+	tt_event_clear(&ev);
 }
 
 static void
@@ -464,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_event_round_trip),
 		cmocka_unit_test(test_event_absent),
 		cmocka_unit_test(test_event_bad),
+		cmocka_unit_test(test_json_valid),
 		cmocka_unit_test(test_delta_round_trip),
 		cmocka_unit_test(test_stats_dump_restore),
 		cmocka_unit_test(test_stats_restore_bad),
