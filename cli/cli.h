@@ -44,6 +44,13 @@ char	*cli_token_path(const char *opt, int create_dir);
 /* The token in that file if it can be read (what lets a UI on this
  * machine change its collector's opt-out), else NULL.  Caller frees. */
 char	*cli_local_token(const char *opt);
+struct tt_event;
+/* A store or history callback: a deep copy of the event into arg (a
+ * struct tt_event), then stop. */
+int	 cli_copy_one(void *arg, const struct tt_event *);
+/* The UI host's remember(): the config file (core/config.h). */
+int	 cli_remember(void *arg, const char *key, const char *arg1,
+	    const char *arg2, char **cause);
 struct store;
 struct cJSON;
 /* Add {"captured":N,"forwarded":N,"blocked":N} as member key. */

@@ -16,6 +16,7 @@
 #include <cJSON.h>
 
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/event.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
@@ -201,4 +202,22 @@ cli_local_token(const char *dbopt)
 	}
 	free(path);
 	return tok;
+}
+
+int
+cli_copy_one(void *arg, const struct tt_event *ev)
+{
+	struct tt_event	*out = arg;
+
+	tt_event_copy(out, ev, 1);
+	out->id = ev->id;
+	return 1;
+}
+
+int
+cli_remember(void *arg, const char *key, const char *arg1, const char *arg2,
+    char **cause)
+{
+	(void)arg;
+	return tt_config_remember(NULL, key, arg1, arg2, cause);
 }

@@ -63,48 +63,15 @@ on_event(void *arg, const struct tt_event *ev)
 		tui_event(u->tui, ev);
 }
 
-struct relay {
-	void	(*cb)(void *, const struct tt_event *);
-	void	*arg;
-};
-
-static int
-relay(void *arg, const struct tt_event *ev)
-{
-	struct relay	*r = arg;
-
-	r->cb(r->arg, ev);
-	return 0;
-}
-
 static int
 host_history(void *arg, const char *filter, int64_t now, int64_t before,
-    int n,
-    void (*cb)(void *, const struct tt_event *), void *cbarg, char **cause)
-{
-	struct ui	*u = arg;
-	struct relay	 r = { cb, cbarg };
-
-	return collector_history(&u->co, filter, now, before, n, relay, &r,
-	    cause) != 0 ? -1 : 0;
-}
-
-static int
-copy_one(void *arg, const struct tt_event *ev)
-{
-	struct tt_event	*out = arg;
-
-	tt_event_copy(out, ev, 1);
-	out->id = ev->id;
-	return 1;
-}
-
-static int
-host_remember(void *arg, const char *key, const char *arg1, const char *arg2,
+    int n, int (*cb)(void *, const struct tt_event *), void *cbarg,
     char **cause)
 {
-	(void)arg;
-	return tt_config_remember(NULL, key, arg1, arg2, cause);
+	struct ui	*u = arg;
+
+	return collector_history(&u->co, filter, now, before, n, cb, cbarg,
+	    cause) != 0 ? -1 : 0;
 }
 
 static int
@@ -119,20 +86,14 @@ host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
 static int
 host_event(void *arg, int64_t id, struct tt_event *out)
 {
-	struct ui		*u = arg;
-	struct tt_filter	 f;
-	char			 text[64], *cause = NULL;
-	int			 rc;
+	struct ui	*u = arg;
+	char		 text[48], *cause = NULL;
+	int		 rc;
 
 	tt_event_init(out);
 	snprintf(text, sizeof text, "id=%lld", (long long)id);
-	memset(&f, 0, sizeof f);
-	if (tt_filter_parse(text, &f, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	rc = store_events(u->co.store, &f, 1, copy_one, out, &cause);
-	tt_filter_free(&f);
+	rc = collector_history(&u->co, text, 0, 0, 1, cli_copy_one, out,
+	    &cause);
 	free(cause);
 	return rc == 0 && out->id == id ? 0 : -1;
 }
@@ -414,7 +375,7 @@ cmd_ui(int argc, char **argv)
 	tc.view = u.co.capture.view[0] != '\0' ? u.co.capture.view : NULL;
 	tc.sort_commands = tt_config_sort(&u.co.capture, "commands");
 	tc.sort_metrics = tt_config_sort(&u.co.capture, "metrics");
-	tc.host.remember = host_remember;
+	tc.host.remember = cli_remember;
 	tc.logpath = logpath;
 	if ((u.tui = tui_create(&tc, &cause)) == NULL)
 		goto error;

@@ -344,38 +344,12 @@ history(struct watch *w, const char *filter, int64_t now, int64_t before,
 	return each_event(w, cb, arg, cause);
 }
 
-struct relay {
-	void	(*cb)(void *, const struct tt_event *);
-	void	*arg;
-};
-
-static int
-relay(void *arg, const struct tt_event *ev)
-{
-	struct relay	*r = arg;
-
-	r->cb(r->arg, ev);
-	return 0;
-}
-
 static int
 host_history(void *arg, const char *filter, int64_t now, int64_t before,
-    int n, void (*cb)(void *, const struct tt_event *), void *cbarg,
+    int n, int (*cb)(void *, const struct tt_event *), void *cbarg,
     char **cause)
 {
-	struct relay	r = { cb, cbarg };
-
-	return history(arg, filter, now, before, n, relay, &r, cause);
-}
-
-static int
-copy_one(void *arg, const struct tt_event *ev)
-{
-	struct tt_event	*out = arg;
-
-	tt_event_copy(out, ev, 1);
-	out->id = ev->id;
-	return 1;
+	return history(arg, filter, now, before, n, cb, cbarg, cause);
 }
 
 static int
@@ -387,7 +361,7 @@ host_event(void *arg, int64_t id, struct tt_event *out)
 
 	tt_event_init(out);
 	snprintf(text, sizeof text, "id=%lld", (long long)id);
-	rc = history(w, text, 0, 0, 1, copy_one, out, &cause);
+	rc = history(w, text, 0, 0, 1, cli_copy_one, out, &cause);
 	free(cause);
 	return rc == 0 && out->id == id ? 0 : -1;
 }
@@ -503,14 +477,6 @@ host_counters(void *arg, struct tt_counters *c)
 	struct watch	*w = arg;
 
 	*c = w->counters;
-}
-
-static int
-host_remember(void *arg, const char *key, const char *arg1, const char *arg2,
-    char **cause)
-{
-	(void)arg;
-	return tt_config_remember(NULL, key, arg1, arg2, cause);
 }
 
 /* ---- running it ---- */
@@ -632,7 +598,7 @@ watch_run(const char *url, const char *token, const char *theme,
 	tc.host.optout_change = host_optout_change;
 	tc.host.status = host_status;
 	tc.host.counters = host_counters;
-	tc.host.remember = host_remember;
+	tc.host.remember = cli_remember;
 	tc.host.stats = w.stats;
 	tc.theme = theme != NULL ? theme : cfg.theme[0] != '\0' ? cfg.theme :
 	    NULL;

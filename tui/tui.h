@@ -40,7 +40,7 @@ struct tui_host {
 	 */
 	int		(*history)(void *arg, const char *filter,
 			    int64_t now_us, int64_t before, int n,
-			    void (*cb)(void *, const struct tt_event *),
+			    int (*cb)(void *, const struct tt_event *),
 			    void *cbarg, char **cause);
 	/* One stored event with its data and pii; 0 if found. */
 	int		(*event)(void *arg, int64_t id, struct tt_event *out);

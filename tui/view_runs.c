@@ -36,7 +36,7 @@ runs_free(struct tui *t)
 	memset(r, 0, sizeof *r);
 }
 
-static void
+static int
 run_add(void *arg, const struct tt_event *ev)
 {
 	struct runs	*r = arg;
@@ -46,6 +46,7 @@ run_add(void *arg, const struct tt_event *ev)
 		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
 	}
 	tt_event_copy(&r->v[r->n++], ev, 0);
+	return 0;
 }
 
 static int

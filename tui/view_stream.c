@@ -64,7 +64,7 @@ struct page {
 	size_t		 n, cap;
 };
 
-static void
+static int
 page_add(void *arg, const struct tt_event *ev)
 {
 	struct page	*p = arg;
@@ -74,6 +74,7 @@ page_add(void *arg, const struct tt_event *ev)
 		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
 	}
 	tt_event_copy(&p->v[p->n++], ev, 0);
+	return 0;
 }
 
 /* Read the page before the first row; returns how many rows came. */

@@ -562,20 +562,9 @@ expect_in_db_files() {
 # history_db: fill $D/events.db with `teltop serve` (before any UI runs):
 # the DevPod fixture (devpod up, devpod delete) and two werf events.
 history_db() {
-	local addr='' pid rc end
-	"$TELTOP" serve --db "$D/events.db" --listen 127.0.0.1:0 \
-	    >"$D/serve.out" 2>"$D/serve.log" &
-	pid=$!
-	echo "$pid" >"$D/serve.pid"
-	end=$(($(now_us) + WAIT * 1000000))
-	while [ "$(now_us)" -lt "$end" ]; do
-		addr=$(grep -oE 'listening on [0-9.]+:[0-9]+' "$D/serve.log" | head -n 1 | sed 's/^listening on //') || true
-		[ -n "$addr" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	[ -n "$addr" ] || fail "teltop serve printed no address; log: $(tail -n 5 "$D/serve.log")"
-	ADDR=$addr
+	local pid rc
+	start_serve
+	pid=$(cat "$D/serve.pid")
 	[ "$(post /v1/insert "@$FIX/devpod_insert.json")" = 200 ] || fail "serve: /v1/insert failed"
 	send "$(ev werf 'werf hist-one' 0 1200)" 1 0
 	send "$(ev werf 'werf hist-two' 3 400)" 1 0
