@@ -13,6 +13,8 @@ static const char usage[] =
 	"              [--max-buffered SIZE] [--token-required | --insecure-public]   (the UI takes them too)\n"
 	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts, opt-outs, privacy\n"
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv] [--explain]\n"
+	"       teltop fields [--db PATH] [--source S] [--name EVENT] [--json]   every field each tool sent\n"
+	"       teltop diff [--db PATH] --source S [--from V] [--to V] [--json]   what changed between two versions\n"
 	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
@@ -35,6 +37,8 @@ static const struct cmd_entry {
 	{ "serve", cmd_serve },
 	{ "events", cmd_events },
 	{ "stats", cmd_stats },
+	{ "fields", cmd_fields },
+	{ "diff", cmd_diff },
 	{ "optout", cmd_optout },
 	{ "send", cmd_send },
 	{ "wrap", cmd_wrap },

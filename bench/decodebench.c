@@ -17,8 +17,9 @@
  *   legacy	  DevPod legacy bodies on /analytics/v1/devpod/v1/events
  *
  * Prints per load: ns per event for decode, for the findings and for both
- * (the fastest round, the median one in parentheses), and malloc calls per
- * event (counted by wrapping glibc's malloc family).
+ * (the fastest round, the median one in parentheses), malloc calls per
+ * event (counted by wrapping glibc's malloc family), and the walk of the
+ * field catalog (core/shape.h), which the store makes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 
 #include "core/decode.h"
 #include "core/privacy.h"
+#include "core/shape.h"
 #include "core/xmalloc.h"
 
 #define PER_BODY	100
@@ -282,6 +284,30 @@ privacy(struct tt_batch *b, struct tt_findings *f)
 }
 
 static int
+nop_field(void *arg, const char *path, size_t plen, int type,
+    const char *val, size_t vlen)
+{
+	(void)path;
+	(void)type;
+	(void)val;
+	*(size_t *)arg += plen + vlen;
+	return 0;
+}
+
+/* The walk the field catalog makes of each event (in the store's
+ * writer, off the ingest path): its part of the store's cost. */
+static void
+shape(const struct tt_batch *b)
+{
+	static size_t	sink;
+	size_t		i;
+
+	for (i = 0; i < b->n; i++)
+		(void)tt_shape_walk(b->ev[i].data, b->ev[i].data_len,
+		    nop_field, &sink);
+}
+
+static int
 dcmp(const void *a, const void *b)
 {
 	double	x = *(const double *)a, y = *(const double *)b;
@@ -300,7 +326,7 @@ load_run(struct load *l, long rounds)
 	struct tt_decode_opts	 opts;
 	struct tt_findings	 f;
 	struct tt_batch		 b;
-	double			*td, *tp, *tt, t;
+	double			*td, *tp, *tt, *tw, t;
 	unsigned long		 a0, ad = 0, ap = 0;
 	char			*cause = NULL;
 	size_t			 i, events = 0;
@@ -312,6 +338,7 @@ load_run(struct load *l, long rounds)
 	td = xcalloc((size_t)rounds, sizeof *td);
 	tp = xcalloc((size_t)rounds, sizeof *tp);
 	tt = xcalloc((size_t)rounds, sizeof *tt);
+	tw = xcalloc((size_t)rounds, sizeof *tw);
 	tt_findings_init(&f);
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < l->n; i++) {
@@ -332,6 +359,9 @@ load_run(struct load *l, long rounds)
 			privacy(&b, &f);
 			tp[r] += now() - t;
 			ap += allocs - a0;
+			t = now();
+			shape(&b);
+			tw[r] += now() - t;
 			events += b.n;
 			tt_batch_clear(&b);
 		}
@@ -341,13 +371,17 @@ load_run(struct load *l, long rounds)
 	qsort(td, (size_t)rounds, sizeof *td, dcmp);
 	qsort(tp, (size_t)rounds, sizeof *tp, dcmp);
 	qsort(tt, (size_t)rounds, sizeof *tt, dcmp);
+	qsort(tw, (size_t)rounds, sizeof *tw, dcmp);
 #define NS(x)	((x) * 1e9 / EVENTS)
 	printf("%-8s %4zu B/ev  decode %6.0f (%6.0f)  privacy %6.0f (%6.0f)  "
-	    "total %6.0f (%6.0f) ns/ev  mallocs %5.1f + %5.1f /ev\n",
+	    "total %6.0f (%6.0f) ns/ev  mallocs %5.1f + %5.1f /ev  "
+	    "(store: fields %5.0f)\n",
 	    l->name, l->bytes / EVENTS, NS(td[0]), NS(td[rounds / 2]),
 	    NS(tp[0]), NS(tp[rounds / 2]), NS(tt[0]), NS(tt[rounds / 2]),
-	    (double)ad / (double)events, (double)ap / (double)events);
+	    (double)ad / (double)events, (double)ap / (double)events,
+	    NS(tw[0]));
 #undef NS
+	free(tw);
 	free(td);
 	free(tp);
 	free(tt);

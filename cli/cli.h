@@ -21,6 +21,8 @@ int	cmd_token(int, char **);
 int	cmd_watch(int, char **);
 int	cmd_ca(int, char **);
 int	cmd_capture(int, char **);
+int	cmd_fields(int, char **);
+int	cmd_diff(int, char **);
 
 struct tt_optout;
 struct tt_counters;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "jsonscan.h"
+#include "utf8.h"
 
 size_t
 tt_json_tokens(const char *s, size_t len, size_t max)
@@ -239,4 +240,90 @@ tt_json_member(const char *s, size_t len, const char *key, size_t *off,
 		if (v.i >= len || s[v.i] == '}' || s[v.i++] != ',')
 			return -1;
 	}
+}
+
+/* ---- unescaping ---- */
+
+/* Four hex digits at s; -1 if they are not. */
+static long
+hex4(const char *s)
+{
+	long	v = 0;
+	int	i, d;
+
+	for (i = 0; i < 4; i++) {
+		if ((d = tt_hexval((unsigned char)s[i])) < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Append code point cp as UTF-8 at o; returns the end. */
+static char *
+put_utf8(char *o, unsigned long cp)
+{
+	if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+int
+tt_json_unescape(const char *s, size_t len, char *out, size_t *outlen)
+{
+	const char	*q = s + len;
+	char		*o = out;
+	long		 hi, lo;
+
+	while (s < q) {
+		if (*s != '\\') {
+			*o++ = *s++;
+			continue;
+		}
+		if (q - s < 2)
+			return -1;
+		switch (s[1]) {
+		case '"': case '\\': case '/':
+			*o++ = s[1];
+			break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u':
+			if (q - s < 6 || (hi = hex4(s + 2)) < 0)
+				return -1;
+			s += 4;
+			if (hi >= 0xd800 && hi < 0xdc00 && q - s >= 8 &&
+			    s[2] == '\\' && s[3] == 'u' &&
+			    (lo = hex4(s + 4)) >= 0xdc00 && lo < 0xe000) {
+				hi = 0x10000 + ((hi - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				s += 6;
+			} else if (hi >= 0xd800 && hi < 0xe000)
+				return -1;
+			o = put_utf8(o, (unsigned long)hi);
+			break;
+		default:
+			return -1;
+		}
+		s += 2;
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return 0;
 }

@@ -29,5 +29,12 @@ int	tt_json_valid(const char *s, size_t len);
  */
 int	tt_json_member(const char *s, size_t len, const char *key,
 	    size_t *off, size_t *vlen);
+/*
+ * A JSON string's body (the len bytes between its quotes) unescaped into
+ * out (room for len + 1 bytes: the text never grows), NUL-terminated, its
+ * length in *outlen; -1 for a bad escape or a lone surrogate.
+ */
+int	tt_json_unescape(const char *s, size_t len, char *out,
+	    size_t *outlen);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "jsonscan.h"
 #include "path.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -154,43 +155,6 @@ tt_path_index(struct tt_path *p, size_t i, int how)
 
 /* ---- parsing ---- */
 
-/* Four hex digits at s; -1 if they are not. */
-static long
-hex4(const char *s)
-{
-	long	v = 0;
-	int	i, d;
-
-	for (i = 0; i < 4; i++) {
-		if ((d = tt_hexval((unsigned char)s[i])) < 0)
-			return -1;
-		v = v * 16 + d;
-	}
-	return v;
-}
-
-/* Append code point cp as UTF-8 at o; returns the end. */
-static char *
-put_utf8(char *o, unsigned long cp)
-{
-	if (cp < 0x80)
-		*o++ = (char)cp;
-	else if (cp < 0x800) {
-		*o++ = (char)(0xc0 | (cp >> 6));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xe0 | (cp >> 12));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	} else {
-		*o++ = (char)(0xf0 | (cp >> 18));
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
-		*o++ = (char)(0x80 | (cp & 0x3f));
-	}
-	return o;
-}
-
 /*
  * A JSON string's body from s (after its '"') up to the closing '"';
  * sets *end after that quote.  Returns the unescaped text, or NULL.
@@ -198,59 +162,23 @@ put_utf8(char *o, unsigned long cp)
 static char *
 json_body(const char *s, const char **end, size_t *len)
 {
-	char		*out, *o;
 	const char	*q;
-	long		 hi, lo;
+	char		*out;
 
 	for (q = s; *q != '\0' && *q != '"'; q += *q == '\\' && q[1] ? 2 : 1)
 		;
 	if (*q != '"')
 		return NULL;
 	/* Unescaped text is never longer than its escaped form. */
-	o = out = xmalloc((size_t)(q - s) + 1);
-	while (s < q) {
-		if (*s != '\\') {
-			*o++ = *s++;
-			continue;
-		}
-		switch (s[1]) {
-		case '"': case '\\': case '/':
-			*o++ = s[1];
-			break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u':
-			if (q - s < 6 || (hi = hex4(s + 2)) < 0)
-				goto bad;
-			s += 4;
-			if (hi >= 0xd800 && hi < 0xdc00 && q - s >= 8 &&
-			    s[2] == '\\' && s[3] == 'u' &&
-			    (lo = hex4(s + 4)) >= 0xdc00 && lo < 0xe000) {
-				hi = 0x10000 + ((hi - 0xd800) << 10) +
-				    (lo - 0xdc00);
-				s += 6;
-			} else if (hi >= 0xd800 && hi < 0xe000)
-				goto bad;
-			o = put_utf8(o, (unsigned long)hi);
-			break;
-		default:
-			goto bad;
-		}
-		s += 2;
+	out = xmalloc((size_t)(q - s) + 1);
+	if (tt_json_unescape(s, (size_t)(q - s), out, len) != 0) {
+		free(out);
+		return NULL;
 	}
-	*o = '\0';
-	*len = (size_t)(o - out);
 	*end = q + 1;
 	return out;
-bad:
-	free(out);
-	return NULL;
 }
 
-/* Parse one component at *s (its separator already read as how). */
 static int
 parse_comp(const char **s, int how, struct tt_path_comp *c)
 {

@@ -2568,12 +2568,34 @@ tt_privacy_json(const struct tt_findings *f)
 const char *
 tt_privacy_kind_text(const char *kind)
 {
-	size_t	i;
+	int	i;
 
 	if (kind == NULL)
 		return "nothing";
+	if ((i = tt_privacy_kind_index(kind)) < 0)
+		return "data of an unknown kind";
+	return kinds[i].text;
+}
+
+int
+tt_privacy_kind_index(const char *kind)
+{
+	int	i;
+
 	for (i = 0; i < TT_PK_COUNT; i++)
 		if (strcmp(kind, kinds[i].name) == 0)
-			return kinds[i].text;
-	return "data of an unknown kind";
+			return i;
+	return -1;
+}
+
+const char *
+tt_privacy_kind_name(int i)
+{
+	return i >= 0 && i < TT_PK_COUNT ? kinds[i].name : NULL;
+}
+
+int
+tt_privacy_kind_red(int i)
+{
+	return i >= 0 && i < TT_PK_COUNT && kinds[i].red;
 }

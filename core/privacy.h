@@ -81,5 +81,9 @@ void		 tt_privacy_scan_tree(const struct cJSON *,
 char		*tt_privacy_json(const struct tt_findings *);
 /* A short phrase for a kind, e.g. "an IP address", for the text summaries. */
 const char	*tt_privacy_kind_text(const char *kind);
+/* A kind's index (TT_PK_*) by its name, -1 if none; and back. */
+int		 tt_privacy_kind_index(const char *kind);
+const char	*tt_privacy_kind_name(int);
+int		 tt_privacy_kind_red(int);
 
 #endif

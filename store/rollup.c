@@ -66,6 +66,8 @@
 
 #include "core/hmap.h"
 #include "core/metrics.h"
+#include "core/privacy.h"
+#include "core/shape.h"
 #include "core/stats.h"
 #include "core/xmalloc.h"
 #include "pack.h"
@@ -177,13 +179,6 @@ struct acc_metric {
 struct acc_priv {
 	char		*source, *field, *kind, *grade;	/* owned */
 	int64_t		 n;
-};
-
-/* The findings of one pii text, parsed once (keys of priv). */
-struct pii_parsed {
-	char		**keys;		/* field\0kind\0grade, owned */
-	size_t		 *klen;
-	size_t		  n;
 };
 
 #define PII_CACHE_MAX	256	/* distinct pii texts kept parsed */
@@ -430,10 +425,14 @@ free_pii(void *p)
 	struct pii_parsed	*pp = p;
 	size_t			 i;
 
-	for (i = 0; i < pp->n; i++)
+	for (i = 0; i < pp->n; i++) {
 		free(pp->keys[i]);
+		free(pp->paths[i]);
+	}
 	free(pp->keys);
 	free(pp->klen);
+	free(pp->paths);
+	free(pp->kind);
 	free(pp);
 }
 
@@ -845,8 +844,8 @@ exec_state(struct rollup *r, const struct tt_event *ev, struct tt_exec *x,
 }
 
 /* The findings of a pii text, parsed (cached: texts repeat). */
-static const struct pii_parsed *
-pii_parse(struct rollup *r, const char *pii)
+const struct pii_parsed *
+store_rollup_pii(struct rollup *r, const char *pii)
 {
 	struct pii_parsed	**slot, *pp;
 	cJSON			 *root;
@@ -875,8 +874,14 @@ pii_parse(struct rollup *r, const char *pii)
 		n = key_join(&k, field->valuestring, kind->valuestring, g);
 		pp->keys = xrealloc(pp->keys, (pp->n + 1) * sizeof *pp->keys);
 		pp->klen = xrealloc(pp->klen, (pp->n + 1) * sizeof *pp->klen);
+		pp->paths = xrealloc(pp->paths, (pp->n + 1) *
+		    sizeof *pp->paths);
+		pp->kind = xrealloc(pp->kind, (pp->n + 1) * sizeof *pp->kind);
 		pp->keys[pp->n] = k;
 		pp->klen[pp->n] = n;
+		pp->paths[pp->n] = xstrdup(field->valuestring);
+		tt_shape_path(pp->paths[pp->n], strlen(pp->paths[pp->n]));
+		pp->kind[pp->n] = tt_privacy_kind_index(kind->valuestring);
 		pp->n++;
 	}
 	cJSON_Delete(root);
@@ -894,7 +899,7 @@ privacy(struct rollup *r, const struct tt_event *ev)
 
 	if (ev->pii == NULL || strcmp(ev->pii, "[]") == 0)
 		return;
-	pp = pii_parse(r, ev->pii);
+	pp = store_rollup_pii(r, ev->pii);
 	for (i = 0; i < pp->n; i++) {
 		/* the source byte, then field\0kind\0grade */
 		k = pp->keys[i];

@@ -116,6 +116,24 @@ static const char migration_metrics[] =
 	"  PRIMARY KEY(source, name)) WITHOUT ROWID;";
 
 /* Each entry takes the schema from version i to i + 1. */
+/*
+ * The field catalog (catalog.c): a row per source, event name, version and
+ * field path; built from the events there are.
+ */
+static const char migration_fields[] =
+	"CREATE TABLE fields("
+	"  source TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  types INTEGER NOT NULL,"
+	"  kinds INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  examples TEXT,"
+	"  PRIMARY KEY(source, name, version, path)) WITHOUT ROWID;";
+
 static const char *migrations[] = {
 	/* 0 -> 1: events, their payloads, counters. */
 	"CREATE TABLE payloads("
@@ -232,6 +250,8 @@ static const char *migrations[] = {
 	"ALTER TABLE events ADD COLUMN severity INTEGER;",
 	/* 6 -> 7: the points of each metric, built from the events there are. */
 	migration_metrics,
+	/* 7 -> 8: the field catalog, built from the events there are. */
+	migration_fields,
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -591,7 +611,7 @@ static int
 migrate(struct store *st, char **cause)
 {
 	char	*sql;
-	int	 v, build = 0;
+	int	 v, build = 0, catalog = 0;
 
 	if (sqlite3_create_function(st->db, "teltop_pack_rows", 0,
 	    SQLITE_UTF8, st, sql_pack_rows, NULL, NULL) != SQLITE_OK) {
@@ -614,6 +634,7 @@ migrate(struct store *st, char **cause)
 			goto error;
 		build |= migrations[v] == migration_rollups ||
 		    migrations[v] == migration_metrics;
+		catalog |= migrations[v] == migration_fields;
 		sql = xasprintf("PRAGMA user_version = %d", v + 1);
 		if (store_exec(st->db, sql, cause) != 0) {
 			free(sql);
@@ -623,6 +644,8 @@ migrate(struct store *st, char **cause)
 	}
 	/* Once, with every table of the rollups there. */
 	if (build && store_rollup_build(st->db, cause) != 0)
+		goto error;
+	if (catalog && store_catalog_build(st->db, cause) != 0)
 		goto error;
 	if (store_exec(st->db, "COMMIT", cause) != 0)
 		goto error;
@@ -659,7 +682,9 @@ store_wconn_prepare(struct wconn *c, char **cause)
 	    prepare(c->db, sql_counter, &c->ins_counter, cause) != 0 ||
 	    prepare(c->db, sql_client, &c->ins_client, cause) != 0 ||
 	    (c->ru == NULL &&
-	    (c->ru = store_rollup_new(c->db, c->pack, cause)) == NULL))
+	    (c->ru = store_rollup_new(c->db, c->pack, cause)) == NULL) ||
+	    (c->cat == NULL &&
+	    (c->cat = store_catalog_new(c->db, cause)) == NULL))
 		return -1;
 	return 0;
 }
@@ -675,6 +700,8 @@ store_wconn_finalize(struct wconn *c)
 	c->ins_payload = c->ins_event = c->ins_counter = c->ins_client = NULL;
 	store_rollup_free(c->ru);
 	c->ru = NULL;
+	store_catalog_free(c->cat);
+	c->cat = NULL;
 	pack_free(c->pack);
 	c->pack = NULL;
 }
@@ -1157,7 +1184,9 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 			p->delta = xcalloc(p->n, sizeof *p->delta);
 		tt_stats_delta_clear(&p->delta[i]);
 		if (store_rollup_event(c->ru, ev, &p->delta[i], rc,
-		    cause) != 0)
+		    cause) != 0 ||
+		    store_catalog_event(c->cat, ev, ev->pii != NULL ?
+		    store_rollup_pii(c->ru, ev->pii) : NULL, rc, cause) != 0)
 			return -1;
 	}
 	return 0;
@@ -1281,12 +1310,14 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 	if (write_counters(c, &j->counts, &j->named, &rc, &j->cause) != 0 ||
 	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
 	    &j->cause) != 0 ||
-	    store_rollup_flush(c->ru, &rc, &j->cause) != 0)
+	    store_rollup_flush(c->ru, &rc, &j->cause) != 0 ||
+	    store_catalog_flush(c->cat, &rc, &j->cause) != 0)
 		goto rollback;
 	if (txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
 		goto rollback;
 	pack_end(c->pack, 1);
 	store_rollup_end(c->ru, 1);
+	store_catalog_end(c->cat);
 	j->rc = 0;
 	j->how = TT_COMMIT_OK;
 	return;
@@ -1294,6 +1325,7 @@ rollback:
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pack_end(c->pack, 0);
 	store_rollup_end(c->ru, 0);
+	store_catalog_end(c->cat);
 fail:
 	j->rc = -1;
 	j->how = (rc & 0xff) == SQLITE_FULL ? TT_COMMIT_DISK_FULL :

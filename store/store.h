@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/catalog.h"
 #include "core/counters.h"
 #include "core/event.h"
 #include "core/filter.h"
@@ -168,6 +169,24 @@ int		 store_privacy(struct store *, int64_t since_us,
 		     const char *source,
 		     void (*)(void *, const struct store_privacy_row *),
 		     void *, char **cause);
+
+/* ---- the field catalog (store/catalog.c) ---- */
+
+/*
+ * The catalog's fields of a source (NULL: all) and event name (NULL: all),
+ * sorted by source, name and path, appended to out.  version NULL: each
+ * field once, with every version it was seen in and their sums; else
+ * only what that version sent ("" for events without one).
+ */
+int		 store_fields(struct store *, const char *source,
+		     const char *name, const char *version,
+		     struct tt_field_rows *out, char **cause);
+/* The versions of a source in the catalog, in release order
+ * (tt_version_cmp), when first seen and about how many events each. */
+int		 store_field_versions(struct store *, const char *source,
+		     void (*cb)(void *, const char *version,
+		     int64_t first_seen, int64_t events), void *arg,
+		     char **cause);
 
 /* ---- rollups (store/rollup.c) ---- */
 

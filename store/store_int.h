@@ -14,6 +14,7 @@
 #include "core/stats.h"
 #include "store.h"
 
+struct catalog;
 struct pack;
 struct pending;
 struct rollup;
@@ -62,6 +63,7 @@ struct wconn {
 	sqlite3_stmt	*ins_client;	/* event_clients */
 	struct pack	*pack;		/* its packing caches (pack.h) */
 	struct rollup	*ru;		/* its rollups (rollup.c) */
+	struct catalog	*cat;		/* its field catalog (catalog.c) */
 };
 
 enum job_type {
@@ -215,6 +217,18 @@ int	store_rollup_event(struct rollup *, const struct tt_event *ev,
 int	store_rollup_flush(struct rollup *, int *rc, char **cause);
 /* The transaction ended (committed 1, or not): forget its sums. */
 void	store_rollup_end(struct rollup *, int committed);
+/* The findings of one pii text, parsed once (rollup.c keeps them). */
+struct pii_parsed {
+	char		**keys;		/* field\0kind\0grade, owned */
+	size_t		 *klen;
+	char		**paths;	/* each field as core/shape.h has it */
+	int		 *kind;		/* TT_PK_*, -1 for a kind unknown */
+	size_t		  n;
+};
+/* pii's findings (a JSON array), from the connection's cache: valid until
+ * the next call. */
+const struct pii_parsed *store_rollup_pii(struct rollup *, const char *pii);
+
 /* store_privacy() of everything, from the rollups; 1 when they do not
  * count every event stored (then the events). */
 int	store_rollup_privacy(struct store *, const char *source,
@@ -228,6 +242,20 @@ int	store_rollup_migration(void);
 /* Empty the rollups and build them again from the events (in the
  * caller's transaction; the days in this process's zone). */
 int	store_rollup_build(sqlite3 *, char **cause);
+
+/* catalog.c: a connection's field catalog, on its thread. */
+struct catalog *store_catalog_new(sqlite3 *, char **cause);
+void	store_catalog_free(struct catalog *);
+/* ev is inserted: its fields into the transaction's rows (pp: its
+ * findings, NULL for none). */
+int	store_catalog_event(struct catalog *, const struct tt_event *ev,
+	    const struct pii_parsed *pp, int *rc, char **cause);
+/* Write the transaction's rows (before COMMIT). */
+int	store_catalog_flush(struct catalog *, int *rc, char **cause);
+/* The transaction ended: forget its rows. */
+void	store_catalog_end(struct catalog *);
+/* Empty the catalog and build it from the events (caller's transaction). */
+int	store_catalog_build(sqlite3 *, char **cause);
 
 /*
  * For the unit tests: run sql on the writer's connection (on its thread)

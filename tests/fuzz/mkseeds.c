@@ -13,6 +13,7 @@
  *   fuzz_h1			a chunked POST of it (pieces of 1, 7 and
  *				the rest, an extension, a trailer)
  *   fuzz_privacy		the body and every event it decodes to
+ *   fuzz_shape		every event a body decodes to
  *   fuzz_time			every string in it that tt_time_parse takes
  * fuzz_hosts gets the built-in hosts of core/hosts.c as CONNECT targets
  * and names, and a config file that names each with its source.
@@ -242,9 +243,12 @@ body(const uint8_t *p, size_t n)
 		tt_batch_init(&b);
 		cause = NULL;
 		if (tt_decode((enum tt_route)r, p, n, &opts, &b, &cause) == 0)
-			for (i = 0; i < b.n; i++)
+			for (i = 0; i < b.n; i++) {
 				seed("fuzz_privacy", NULL, 0, b.ev[i].data,
 				    b.ev[i].data_len);
+				seed("fuzz_shape", NULL, 0, b.ev[i].data,
+				    b.ev[i].data_len);
+			}
 		free(cause);
 		tt_batch_clear(&b);
 	}

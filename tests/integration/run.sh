@@ -7,7 +7,7 @@
 # (capture.sh); then checked through `teltop events`, `teltop stats`,
 # /metrics and SIGTERM.
 #
-# Viewers of a collector: stream.sh.
+# Viewers of a collector: stream.sh.  History (the field catalog): history.sh.
 #
 #   tests/integration/run.sh [PATH/TO/teltop]      (default ./teltop)
 #
@@ -1234,6 +1234,7 @@ source "$here/http.sh"
 source "$here/input.sh"
 source "$here/capture.sh"
 source "$here/stream.sh"
+source "$here/history.sh"
 
 # ---------------------------------------------------------------- privacy
 
@@ -1767,6 +1768,7 @@ with_aux wrap wrap_cases
 with_aux demo demo_cases
 with_aux pipe pipe_cases
 with_aux stream stream_cases
+with_aux history history_cases
 run_input_cases
 run_capture_cases
 

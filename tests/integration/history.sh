@@ -1,0 +1,68 @@
+# History (issue 16), sourced by run.sh: the field catalog (`teltop fields`,
+# `teltop diff`) of a collector of its own, fed by curl with formats.md's
+# DevPod bodies: legacy v0.5.29 and current v0.6.15.
+
+# Post a DevPod body (FILE) to ROUTE of the aux collector.
+history_post() {
+	want_status 200 "$(curl -sS -o "$T/body" -w '%{http_code}' --max-time 30 -H 'Expect:' \
+	    -H 'Content-Type: application/json' --data-binary @"$2" "http://$AUX_ADDR$1")"
+}
+
+case_fields_devpod() {
+	history_post /analytics/v1/devpod/v1/events "$FIX/devpod_legacy_started.json"
+	history_post /analytics/v1/devpod/v1/events "$FIX/devpod_legacy_finished.json"
+	history_post /v1/insert "$FIX/devpod_insert.json"
+	# v0.6.15's error names someone: a field that was not personal is now
+	printf '{"data":[{"event":{"machine_id":"m-hist","properties":"{\\"command\\":\\"devpod up\\",\\"error\\":\\"denied for ann@example.com\\",\\"version\\":\\"v0.6.15\\"}","timestamp":1763632800,"type":"devpod_cli"},"user":{"machine_id":"m-hist","properties":"{\\"os_name\\":\\"linux\\"}","timestamp":1763632800}}]}' >"$T/hist-red.json"
+	history_post /v1/insert "$T/hist-red.json"
+
+	"$TELTOP" fields --db "$AUX_DB" --source devpod --json >"$T/fields.jsonl"
+	check match "$T/fields.jsonl" '{"where":{"name":"cmdfinished","path":"event.processingTime"},"expect":[
+	  {"types":["number"],"grade":"green","versions":["v0.5.29"],"events":1,"meaning":{"$re":"."}}]}'
+	check match "$T/fields.jsonl" '{"where":{"name":"devpod_cli","path":"event.properties"},"expect":[
+	  {"types":["json-text"],"versions":["v0.6.15"]}]}'
+	check match "$T/fields.jsonl" '{"where":{"name":"devpod_cli","path":"event.properties>error"},"expect":[
+	  {"types":["string"],"grade":"red","kinds":["email","error_text"],"examples":[]}]}'
+	check match "$T/fields.jsonl" '{"where":{"name":"devpod_cli","path":"event.machine_id"},"expect":[
+	  {"grade":"yellow","examples":{"$contains":"m-hist"}}]}'
+	check match "$T/fields.jsonl" '{"where":{"name":"cmdstarted","path":"instanceProperties.flags.setFlags[]"},"count":1}'
+	# nothing of the red value anywhere in what fields prints
+	! grep -q 'ann@example.com' "$T/fields.jsonl" || fail "a red field's value printed"
+	"$TELTOP" fields --db "$AUX_DB" --source devpod >"$T/fields.txt"
+	grep -q '^devpod / devpod_cli: [0-9]* events, version v0.6.15$' "$T/fields.txt" ||
+	    fail "no heading: $(head -5 "$T/fields.txt")"
+	grep -A3 '^  event.properties>error  string  red ' "$T/fields.txt" | grep -q 'holds an e-mail address' ||
+	    fail "red field not explained: $(cat "$T/fields.txt")"
+	! grep -q 'ann@example.com' "$T/fields.txt" || fail "a red field's value printed"
+
+	# legacy -> current: two event names out, one in
+	"$TELTOP" diff --db "$AUX_DB" --source devpod --from v0.5.29 --to v0.6.15 --json >"$T/diff.jsonl"
+	check match "$T/diff.jsonl" '{"expect":[{"change":"event_removed","name":"cmdfinished"},
+	  {"change":"event_removed","name":"cmdstarted"},{"change":"event_added","name":"devpod_cli"}]}'
+	# the default pair is the two newest versions; an unknown one is named
+	"$TELTOP" diff --db "$AUX_DB" --source devpod >"$T/diff.txt"
+	grep -q '^devpod v0.5.29 -> v0.6.15: 3 changes$' "$T/diff.txt" || fail "diff text: $(cat "$T/diff.txt")"
+	local rc=0
+	"$TELTOP" diff --db "$AUX_DB" --source devpod --from v9 --to v0.6.15 2>"$T/diff.err" || rc=$?
+	[ "$rc" = 1 ] || fail "unknown version: exit $rc"
+	grep -q 'devpod has no version v9 in the catalog; versions seen: v0.5.29 v0.6.15' "$T/diff.err" ||
+	    fail "stderr: $(cat "$T/diff.err")"
+	rc=0
+	"$TELTOP" diff --db "$AUX_DB" --from a --to b 2>/dev/null || rc=$?
+	[ "$rc" = 2 ] || fail "no --source: exit $rc"
+}
+
+# Within one version: a field that became personal is named.
+case_diff_personal() {
+	printf '{"data":[{"event":{"machine_id":"m-h2","properties":"{\\"command\\":\\"devpod up\\",\\"error\\":\\"no space left\\",\\"version\\":\\"v0.6.14\\"}","timestamp":1763632800,"type":"devpod_cli"},"user":{"machine_id":"m-h2","properties":"{\\"os_name\\":\\"linux\\"}","timestamp":1763632800}}]}' >"$T/hist-14.json"
+	history_post /v1/insert "$T/hist-14.json"
+	"$TELTOP" diff --db "$AUX_DB" --source devpod --from v0.6.14 --to v0.6.15 --json >"$T/diff2.jsonl"
+	check match "$T/diff2.jsonl" '{"where":{"path":"event.properties>error"},"expect":[
+	  {"change":"newly_personal","kinds":["email","error_text"]}]}'
+	check match "$T/diff2.jsonl" '{"where":{"change":"added","path":"event.properties>ide"},"count":1}'
+}
+
+history_cases() {
+	run_case "fields: every field DevPod sent, types, grades, meanings; none of a red field's values" case_fields_devpod
+	run_case "diff: a field newly personal between two versions" case_diff_personal
+}
