@@ -75,6 +75,15 @@ host_history(void *arg, const char *filter, int64_t now, int64_t before,
 }
 
 static int
+host_fields(void *arg, const char *source, const char *version,
+    struct tt_field_rows *out, char **cause)
+{
+	struct ui	*u = arg;
+
+	return store_fields(u->co.store, source, NULL, version, out, cause);
+}
+
+static int
 host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
     char **content_type)
 {
@@ -368,6 +377,7 @@ cmd_ui(int argc, char **argv)
 	tc.host.status = host_status;
 	tc.host.counters = host_counters;
 	tc.host.refusals = host_refusals;
+	tc.host.fields = host_fields;
 	tc.host.stats = u.co.stats;
 	/* what the config file remembered; a flag says otherwise */
 	tc.theme = theme != NULL ? theme : u.co.capture.theme[0] != '\0' ?

@@ -214,6 +214,45 @@ sink_payload(void *arg, int64_t id, int *status, char **cause)
 	return s;
 }
 
+static char *
+sink_fields(void *arg, const char *source, const char *name,
+    const char *version, int *status, char **cause)
+{
+	struct collector	*co = arg;
+	struct tt_field_rows	 rows;
+	struct tt_buf		 b;
+	char			*line, *out = NULL;
+	size_t			 i, len;
+	int			 ok = 1;
+
+	memset(&rows, 0, sizeof rows);
+	if (store_fields(co->store, source, name, version, &rows,
+	    cause) != 0) {
+		*status = 503;
+		return NULL;
+	}
+	buf_init(&b, HISTORY_PAGE_MAX);
+	for (i = 0; i < rows.n && ok; i++) {
+		line = tt_field_row_json(&rows.v[i], &len);
+		ok = buf_append(&b, line, len) == 0 &&
+		    buf_append(&b, "\n", 1) == 0;
+		free(line);
+	}
+	tt_field_rows_clear(&rows);
+	if (!ok) {
+		*status = 413;
+		*cause = xasprintf("more fields than one reply holds: ask "
+		    "for one source or event name");
+	} else {
+		out = xmalloc(b.len + 1);
+		if (b.len > 0)
+			memcpy(out, b.p, b.len);
+		out[b.len] = '\0';
+	}
+	buf_free(&b);
+	return out;
+}
+
 void
 collector_viewers_init(struct collector *co, struct ws_sink *sink)
 {
@@ -222,6 +261,7 @@ collector_viewers_init(struct collector *co, struct ws_sink *sink)
 	sink->stream_status = sink_status;
 	sink->history = sink_history;
 	sink->payload = sink_payload;
+	sink->fields = sink_fields;
 }
 
 /* ---- which collector holds a database ---- */

@@ -18,6 +18,7 @@
 #include <libwebsockets.h>
 
 #include "core/auth.h"
+#include "core/catalog.h"
 #include "core/config.h"
 #include "core/decode.h"
 #include "core/eventjson.h"
@@ -352,6 +353,52 @@ host_history(void *arg, const char *filter, int64_t now, int64_t before,
 	return history(arg, filter, now, before, n, cb, cbarg, cause);
 }
 
+/* GET /v1/fields: the collector's field catalog, read into out. */
+static int
+host_fields(void *arg, const char *source, const char *version,
+    struct tt_field_rows *out, char **cause)
+{
+	struct watch	*w = arg;
+	const char	*p, *end, *nl;
+	char		*qs, *qv, *path;
+	cJSON		*o;
+	int		 status, rc = 0;
+
+	qs = query_escape(source != NULL ? source : "");
+	qv = query_escape(version != NULL ? version : "");
+	path = xasprintf("/v1/fields?%s%s%s%s%s", source != NULL ? "source=" :
+	    "", qs, source != NULL && version != NULL ? "&" : "",
+	    version != NULL ? "version=" : "", qv);
+	free(qs);
+	free(qv);
+	*cause = NULL;
+	status = request(w, NULL, path, NULL, cause);
+	free(path);
+	if (status < 0)
+		return -1;
+	if (status != 200) {
+		reply_error(w, status, cause);
+		return -1;
+	}
+	p = httpc_body(w->http);
+	end = p + httpc_body_len(w->http);
+	for (; p < end && rc == 0; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p)
+			continue;
+		if ((o = cJSON_ParseWithLength(p, (size_t)(nl - p))) == NULL) {
+			*cause = xstrdup("a field of the catalog is not JSON");
+			return -1;
+		}
+		rc = tt_field_row_from_json(o, tt_field_rows_add(out), cause);
+		if (rc != 0)
+			out->n--;	/* the row was cleared */
+		cJSON_Delete(o);
+	}
+	return rc;
+}
+
 static int
 host_event(void *arg, int64_t id, struct tt_event *out)
 {
@@ -598,6 +645,7 @@ watch_run(const char *url, const char *token, const char *theme,
 	tc.host.optout_change = host_optout_change;
 	tc.host.status = host_status;
 	tc.host.counters = host_counters;
+	tc.host.fields = host_fields;
 	tc.host.remember = cli_remember;
 	tc.host.stats = w.stats;
 	tc.theme = theme != NULL ? theme : cfg.theme[0] != '\0' ? cfg.theme :

@@ -35,6 +35,7 @@ tt_field_row_clear(struct tt_field_row *r)
 	free(r->source);
 	free(r->name);
 	free(r->path);
+	free(r->format);
 	free_strings(r->versions, r->nversions);
 	free_strings(r->examples, r->nexamples);
 	memset(r, 0, sizeof *r);
@@ -159,7 +160,7 @@ tt_field_meaning(const struct tt_field_row *r)
 {
 	const struct tt_field_doc	*d;
 
-	d = tt_field_doc(r->source, r->path);
+	d = tt_field_doc_event(r->source, r->format, r->path);
 	return d != NULL ? d->meaning : NULL;
 }
 
@@ -215,6 +216,8 @@ tt_field_row_json(const struct tt_field_row *r, size_t *len)
 	cJSON_AddStringToObject(o, "source", r->source);
 	cJSON_AddStringToObject(o, "name", r->name);
 	cJSON_AddStringToObject(o, "path", r->path);
+	cJSON_AddStringToObject(o, "format", r->format != NULL ? r->format :
+	    "unknown");
 	cJSON_AddItemToObject(o, "types", names(r->types, TT_JTB_COUNT,
 	    tt_jtype_name));
 	cJSON_AddStringToObject(o, "grade", tt_grade_name(tt_field_grade(r)));
@@ -331,6 +334,7 @@ tt_field_row_from_json(const cJSON *o, struct tt_field_row *r, char **cause)
 	if ((r->source = member_string(o, "source", cause)) == NULL ||
 	    (r->name = member_string(o, "name", cause)) == NULL ||
 	    (r->path = member_string(o, "path", cause)) == NULL ||
+	    (r->format = member_string(o, "format", cause)) == NULL ||
 	    member_mask(o, "types", jtype_index, &r->types, cause) != 0 ||
 	    member_mask(o, "kinds", tt_privacy_kind_index, &r->kinds,
 	    cause) != 0 ||

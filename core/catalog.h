@@ -23,6 +23,7 @@ struct tt_field_row {
 	char	 *source;
 	char	 *name;		/* the event's name, "" when it has none */
 	char	 *path;		/* core/shape.h's form: batch[].uuid */
+	char	 *format;	/* the wire format its events came in */
 	int	  types;	/* TT_JT() bits */
 	int	  kinds;	/* bits 1 << TT_PK_*: the findings there */
 	int64_t	  events;	/* events that carried it */

@@ -5,7 +5,11 @@
  * TT_FIELD_EXAMPLES example values, none once the field was found red.
  *
  *   fields(source, name, version, path, types, kinds, events, first_seen,
- *	    last_seen, examples)
+ *	    last_seen, examples, format)
+ *
+ * format is the wire format of the field's last event: what the meaning of
+ * a path depends on besides the source (an event in teltop's generic
+ * format that names a tool keeps generic's keys).
  *
  * Like the rollups it is written in the transaction that stores the
  * events: each event's JSON is walked once, what the transaction changes
@@ -47,11 +51,11 @@ enum {
 
 static const char *const sql[S_COUNT] = {
 	[S_GET] = "SELECT types, kinds, events, first_seen, last_seen, "
-	    "examples FROM fields WHERE source = ?1 AND name = ?2 AND "
+	    "examples, format FROM fields WHERE source = ?1 AND name = ?2 AND "
 	    "version = ?3 AND path = ?4",
 	[S_PUT] = "INSERT OR REPLACE INTO fields(source, name, version, path, "
-	    "types, kinds, events, first_seen, last_seen, examples) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "types, kinds, events, first_seen, last_seen, examples, format) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[S_KIND_ROWS] = "SELECT count(*) FROM fields WHERE source = ?1 AND "
 	    "name = ?2 AND version = ?3",
 	[S_ALL_ROWS] = "SELECT count(*) FROM fields",
@@ -69,6 +73,7 @@ struct acc {
 	int64_t	 seen_by;		/* the last event counted */
 	int	 types, kinds;
 	int64_t	 events, first, last;
+	const char *format;		/* static (tt_format_static) */
 	char	*ex[TT_FIELD_EXAMPLES];
 	size_t	 nex;
 	int	 skip;			/* past a bound: not recorded */
@@ -248,6 +253,8 @@ acc_load(struct catalog *c, struct kind *k, struct acc *a)
 		a->first = sqlite3_column_int64(s, 3);
 		a->last = sqlite3_column_int64(s, 4);
 		examples_read(a, (const char *)sqlite3_column_text(s, 5));
+		a->format = tt_format_static((const char *)
+		    sqlite3_column_text(s, 6));
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -367,6 +374,7 @@ field_seen(void *arg, const char *path, size_t plen, int type,
 	if (a->skip)
 		return 0;
 	a->types |= type;
+	a->format = c->ev->format;
 	if (a->seen_by != c->ev->id) {
 		a->seen_by = c->ev->id;
 		a->events++;
@@ -496,6 +504,8 @@ flush_kind(struct catalog *c, const struct kind *k, int *rc, char **cause)
 		ex = examples_json(a);
 		if (ex != NULL)
 			sqlite3_bind_text(s, 10, ex, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 11, a->format != NULL ? a->format :
+		    "unknown", -1, SQLITE_STATIC);
 		step = sqlite3_step(s);
 		sqlite3_reset(s);
 		sqlite3_clear_bindings(s);
@@ -542,8 +552,8 @@ store_catalog_build(sqlite3 *db, char **cause)
 	    (ru = store_rollup_new(db, pk, cause)) == NULL)
 		goto out;
 	if (sqlite3_prepare_v2(db, "SELECT id, received_at, source, name, "
-	    "version, pii, data, payload_id, data_at, data_len FROM events "
-	    "ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+	    "version, pii, data, payload_id, data_at, data_len, format FROM "
+	    "events ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
 		*cause = xasprintf("field catalog: %s", sqlite3_errmsg(db));
 		goto out;
 	}
@@ -556,6 +566,8 @@ store_catalog_build(sqlite3 *db, char **cause)
 			ev.source = TT_SRC_GENERIC;
 		ev.name = (char *)(uintptr_t)sqlite3_column_text(s, 3);
 		ev.version = (char *)(uintptr_t)sqlite3_column_text(s, 4);
+		ev.format = tt_format_static((const char *)
+		    sqlite3_column_text(s, 10));
 		ev.pii = store_row_pii(&rd, s, 5);	/* owned, these two */
 		ev.data = store_row_data(&rd, s, 6);
 		ev.data_len = ev.data != NULL ? strlen(ev.data) : 0;
@@ -615,8 +627,8 @@ store_fields(struct store *st, const char *source, const char *name,
 
 	*cause = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT source, name, path, version, "
-	    "types, kinds, events, first_seen, last_seen, examples FROM "
-	    "fields WHERE (?1 IS NULL OR source = ?1) AND (?2 IS NULL OR "
+	    "types, kinds, events, first_seen, last_seen, examples, format "
+	    "FROM fields WHERE (?1 IS NULL OR source = ?1) AND (?2 IS NULL OR "
 	    "name = ?2) AND (?3 IS NULL OR version = ?3) ORDER BY source, "
 	    "name, path, first_seen", -1, &s, NULL) != SQLITE_OK) {
 		*cause = xasprintf("field catalog: %s",
@@ -653,6 +665,10 @@ store_fields(struct store *st, const char *source, const char *name,
 		if (last > r->last_seen)
 			r->last_seen = last;
 		tt_field_row_add_version(r, ver);
+		/* the format of the latest version's events */
+		free(r->format);
+		r->format = xstrdup(sqlite3_column_text(s, 10) != NULL ?
+		    (const char *)sqlite3_column_text(s, 10) : "unknown");
 		/* the examples of the latest version that has some */
 		if (sqlite3_column_type(s, 9) != SQLITE_NULL)
 			row_examples(r, (const char *)sqlite3_column_text(s,

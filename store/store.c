@@ -131,6 +131,7 @@ static const char migration_fields[] =
 	"  events INTEGER NOT NULL,"
 	"  first_seen INTEGER NOT NULL,"
 	"  last_seen INTEGER NOT NULL,"
+	"  format TEXT NOT NULL,"
 	"  examples TEXT,"
 	"  PRIMARY KEY(source, name, version, path)) WITHOUT ROWID;";
 

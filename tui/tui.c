@@ -30,6 +30,7 @@ static const struct view_ops *views[V_COUNT] = {
 	[V_OPTOUT] = &view_optout,
 	[V_DAILY] = &view_daily,
 	[V_METRICS] = &view_metrics,
+	[V_FIELDS] = &view_fields,
 	[V_DETAIL] = &view_detail,
 	[V_RUNS] = &view_runs,
 };
@@ -363,14 +364,17 @@ draw_footer(struct tui *t)
 
 	if (t->prompt == P_FILTER) {
 		snprintf(buf, sizeof buf, "%s: %s", t->prompt_view ==
-		    V_COMMANDS ? "find command" : t->prompt_view == V_DETAIL ?
-		    "find" : "filter", t->input);
+		    V_COMMANDS ? "find command" : t->prompt_view == V_FIELDS ?
+		    "find field" : t->prompt_view == V_DETAIL ? "find" :
+		    "filter", t->input);
 		draw_text(t->rows - 2, 0, t->cols, TUI_ROLE_PROMPT, buf);
 		draw_text(t->rows - 1, 0, t->cols, TUI_ROLE_FOOTER,
 		    t->prompt_view == V_DETAIL ? " Enter find  Esc cancel  "
 		    "then n next, N previous" :
 		    t->prompt_view == V_COMMANDS ? " Enter apply  Esc cancel  "
 		    "empty shows all   e.g. converge" :
+		    t->prompt_view == V_FIELDS ? " Enter apply  Esc cancel  "
+		    "empty shows all   e.g. properties>error" :
 		    " Enter apply  Esc cancel  empty clears   e.g. "
 		    "source=werf|devpod command~converge !error=");
 		move(t->rows - 2, draw_width(buf) < t->cols ? draw_width(buf) :
@@ -419,11 +423,11 @@ help_text(void)
 		return b;
 	for (v = 0; v < V_TABS; v++) {
 		n = strlen(tabs);
-		snprintf(tabs + n, sizeof tabs - n, "%d %s  ", v + 1,
+		snprintf(tabs + n, sizeof tabs - n, "%d %s ", v + 1,
 		    views[v]->name);
 	}
 	n = strlen(tabs);
-	snprintf(tabs + n, sizeof tabs - n, "Tab");
+	snprintf(tabs + n, sizeof tabs - n, " Tab");
 	help_add(b, sizeof b, "Views", tabs);
 	help_add(b, sizeof b, "Move", help_move);
 	for (v = 0; v < V_COUNT; v++)
@@ -659,7 +663,14 @@ prompt_key(struct tui *t, int ch)
 		t->input[t->inlen] = '\0';
 		if (t->prompt_view == V_DETAIL)
 			detail_search(t, t->input);
-		else if (t->prompt_view == V_COMMANDS) {
+		else if (t->prompt_view == V_FIELDS) {
+			fields_find(t, t->input);
+			if (t->inlen > 0)
+				tui_set_log(t, 0, "fields holding \"%s\"",
+				    t->input);
+			else
+				tui_set_log(t, 0, "every field again");
+		} else if (t->prompt_view == V_COMMANDS) {
 			snprintf(t->commands.find, sizeof t->commands.find,
 			    "%s", t->input);
 			t->commands.cur = t->commands.top = 0;
@@ -800,6 +811,12 @@ key(struct tui *t, int ch)
 			t->prompt_view = V_COMMANDS;
 			snprintf(t->input, sizeof t->input, "%s",
 			    t->commands.find);
+			t->inlen = strlen(t->input);
+		} else if (t->view == V_FIELDS && !t->fields.diff) {
+			t->prompt = P_FILTER;
+			t->prompt_view = V_FIELDS;
+			snprintf(t->input, sizeof t->input, "%s",
+			    t->fields.find);
 			t->inlen = strlen(t->input);
 		} else if (t->view == V_STREAM) {
 			t->prompt = P_FILTER;

@@ -15,6 +15,7 @@
 #include "core/event.h"
 #include "core/optout.h"
 
+struct tt_field_rows;
 struct tt_stats;
 struct tui;
 
@@ -71,6 +72,14 @@ struct tui_host {
 	 */
 	int		(*remember)(void *arg, const char *key,
 			    const char *arg1, const char *arg2, char **cause);
+	/*
+	 * The field catalog, appended to out: each field of source (NULL:
+	 * all) once with every version (version NULL), or what one version
+	 * sent.  -1 with *cause.  NULL: the host has none.
+	 */
+	int		(*fields)(void *arg, const char *source,
+			    const char *version, struct tt_field_rows *out,
+			    char **cause);
 	struct tt_stats	*stats;
 };
 

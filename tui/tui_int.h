@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "core/catalog.h"
 #include "core/decode.h"
 #include "core/filter.h"
 #include "core/stats.h"
@@ -23,8 +24,8 @@
 #define RATE_SECS	60	/* the header's sparkline: a minute */
 
 /* The tabs, then the views opened from them (Detail, a command's runs). */
-enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_METRICS, V_DETAIL,
-	V_RUNS, V_COUNT };
+enum view_id { V_STREAM, V_COMMANDS, V_OPTOUT, V_DAILY, V_METRICS, V_FIELDS,
+	V_DETAIL, V_RUNS, V_COUNT };
 #define V_TABS	V_DETAIL
 
 /* Key handling result. */
@@ -137,6 +138,25 @@ struct daily {
 	enum tt_source	 source;
 };
 
+/* The field catalog, and the diff of two versions of one source. */
+struct fieldview {
+	struct tt_field_rows rows;
+	int64_t		 loaded_at;
+	size_t		*shown;		/* the lines: row index, | a heading */
+	size_t		 nshown;
+	size_t		 top, cur;
+	int		 body;		/* list rows at the last draw */
+	int		 undocumented;	/* u: only those */
+	char		 find[256];	/* / : paths holding this text */
+	int		 diff;		/* d: the diff is up */
+	char		*dsource;
+	char		**vers;		/* its versions, in release order */
+	size_t		 nvers, vfrom, vto;
+	struct tt_field_rows from, to;
+	struct tt_diff	 d;
+	size_t		 dtop, dcur;
+};
+
 enum prompt { P_NONE, P_FILTER, P_CONFIRM };
 
 struct tui {
@@ -186,11 +206,12 @@ struct tui {
 	struct metrics		 metrics;
 	struct optview		 opt;
 	struct daily		 daily;
+	struct fieldview	 fields;
 };
 
 extern const struct view_ops	view_stream, view_detail, view_commands,
 				view_optout, view_daily, view_metrics,
-				view_runs;
+				view_fields, view_runs;
 
 void	tui_dirty(struct tui *);
 void	tui_set_log(struct tui *, int error, const char *, ...)
@@ -237,6 +258,8 @@ int	commands_sort_set(struct tui *, const char *);
 /* view_metrics.c */
 /* The sort named (name, points, last); -1 if none is. */
 int	metrics_sort_set(struct tui *, const char *);
+/* Fields: only the fields whose path holds text ("": all). */
+void	fields_find(struct tui *, const char *text);
 /* view_runs.c */
 
 #endif

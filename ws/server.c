@@ -58,7 +58,7 @@ enum route_kind {
 	RK_NONE, RK_EVENTS, RK_POSTHOG, RK_POSTHOG_V1, RK_DEVPOD_INSERT,
 	RK_DEVPOD_LEGACY, RK_OTLP, RK_OTLP_LOGS, RK_OTLP_METRICS, RK_SEGMENT,
 	RK_HEALTHZ, RK_METRICS, RK_OPTOUT, RK_DEVTRON_OPTOUT, RK_DEVTRON_INFO,
-	RK_WS, RK_CA, RK_STREAM, RK_HISTORY, RK_PAYLOAD,
+	RK_WS, RK_CA, RK_STREAM, RK_HISTORY, RK_PAYLOAD, RK_FIELDS,
 	RK_RELAY,	/* a plain-HTTP proxy request for another host */
 	RK_PASS		/* captured, not telemetry: forwarded as it is */
 };
@@ -76,6 +76,7 @@ static const struct route {
 	{ "/v1/events", 0, M_POST, RK_EVENTS },
 	{ "/v1/history", 0, M_GET, RK_HISTORY },
 	{ "/v1/payload/", 2, M_GET, RK_PAYLOAD },
+	{ "/v1/fields", 0, M_GET, RK_FIELDS },
 	{ "/batch", 1, M_POST, RK_POSTHOG },
 	{ "/capture", 1, M_POST, RK_POSTHOG },
 	{ "/e", 1, M_POST, RK_POSTHOG },
@@ -837,6 +838,7 @@ route_class(const struct hconn *c)
 	case RK_STREAM:
 	case RK_HISTORY:
 	case RK_PAYLOAD:
+	case RK_FIELDS:
 		return TT_ROUTE_HISTORY;
 	default:
 		return TT_ROUTE_INGEST;
@@ -1048,7 +1050,7 @@ route_headers(struct hconn *c)
 	if (c->cap != NULL && (r == NULL || r->kind == RK_HEALTHZ ||
 	    r->kind == RK_METRICS || r->kind == RK_OPTOUT || r->kind == RK_CA ||
 	    r->kind == RK_WS || r->kind == RK_STREAM || r->kind == RK_HISTORY ||
-	    r->kind == RK_PAYLOAD)) {
+	    r->kind == RK_PAYLOAD || r->kind == RK_FIELDS)) {
 		/* not telemetry: the vendor's, or nobody's */
 		if (forwarding(ws, c->cap->source) &&
 		    !opted_out(ws, c->cap->source, NULL)) {
@@ -1252,6 +1254,44 @@ history_get(struct hconn *c)
 	http_reply(c, 200, "application/x-ndjson", body, NULL);
 }
 
+/*
+ * GET /v1/fields?source=S&name=N&version=V: the field catalog as JSON
+ * lines (what `teltop fields --json` prints); each parameter optional.
+ */
+static void
+fields_get(struct hconn *c)
+{
+	struct ws	*ws = c->ws;
+	char		 src[64], name[256], ver[256], *body, *cause = NULL;
+	const char	*sp, *np, *vp;
+	int		 status = 503;
+
+	if (ws->cfg.sink.fields == NULL) {
+		http_reply(c, 503, "application/json", error_json(0,
+		    "this collector keeps no field catalog"), NULL);
+		return;
+	}
+	sp = h1_query(c->req, "source", src, sizeof src);
+	np = h1_query(c->req, "name", name, sizeof name);
+	vp = h1_query(c->req, "version", ver, sizeof ver);
+	if ((sp != NULL && strlen(sp) >= sizeof src - 1) ||
+	    (np != NULL && strlen(np) >= sizeof name - 1) ||
+	    (vp != NULL && strlen(vp) >= sizeof ver - 1)) {
+		http_reply(c, 414, "application/json", error_json(0,
+		    "a parameter is too long"), NULL);
+		return;
+	}
+	body = ws->cfg.sink.fields(ws->cfg.sink.arg, sp, np, vp, &status,
+	    &cause);
+	if (body == NULL) {
+		http_reply(c, status, "application/json", error_json(0,
+		    cause != NULL ? cause : "no field catalog"), NULL);
+		free(cause);
+		return;
+	}
+	http_reply(c, 200, "application/x-ndjson", body, NULL);
+}
+
 /* GET /v1/payload/ID: the request an event came in, as JSON. */
 static void
 payload_get(struct hconn *c)
@@ -1333,6 +1373,9 @@ route_request(struct hconn *c)
 		return;
 	case RK_PAYLOAD:
 		payload_get(c);
+		return;
+	case RK_FIELDS:
+		fields_get(c);
 		return;
 	case RK_RELAY:
 		relay(c);

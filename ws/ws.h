@@ -77,6 +77,11 @@ struct ws_sink {
 			    int64_t before, int n, int *status, char **cause);
 	char		*(*payload)(void *arg, int64_t id, int *status,
 			    char **cause);
+	/* GET /v1/fields: the field catalog's rows of source, name and
+	 * version (NULL: any) as JSON lines; NULL as above. */
+	char		*(*fields)(void *arg, const char *source,
+			    const char *name, const char *version,
+			    int *status, char **cause);
 };
 
 struct ws_config {

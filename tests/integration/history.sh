@@ -62,7 +62,26 @@ case_diff_personal() {
 	check match "$T/diff2.jsonl" '{"where":{"change":"added","path":"event.properties>ide"},"count":1}'
 }
 
+# GET /v1/fields (what `teltop watch` reads): the token always, the same
+# rows as `teltop fields --json`.
+case_fields_route() {
+	local st
+	st=$(curl -sS -o "$T/body" -w '%{http_code}' --max-time 10 "http://$AUX_ADDR/v1/fields")
+	[ "$st" = 401 ] || fail "no token: status $st"
+	stream_auth
+	st=$(curl -sS -o "$T/fields.route" -w '%{http_code}' --max-time 10 -H "$AUTH" \
+	    "http://$AUX_ADDR/v1/fields?source=devpod&version=v0.5.29")
+	[ "$st" = 200 ] || fail "status $st: $(head -c 300 "$T/fields.route")"
+	"$TELTOP" fields --db "$AUX_DB" --source devpod --json | grep '"versions":\["v0.5.29"\]' >"$T/fields.cli"
+	[ -s "$T/fields.cli" ] || fail "no v0.5.29 rows from teltop fields"
+	cmp "$T/fields.route" "$T/fields.cli" || fail "the route and teltop fields differ"
+	st=$(curl -sS -o "$T/body" -w '%{http_code}' --max-time 10 -H "$AUTH" \
+	    "http://$AUX_ADDR/v1/fields?source=$(printf 'x%.0s' $(seq 100))")
+	[ "$st" = 414 ] || fail "a long source: status $st"
+}
+
 history_cases() {
 	run_case "fields: every field DevPod sent, types, grades, meanings; none of a red field's values" case_fields_devpod
 	run_case "diff: a field newly personal between two versions" case_diff_personal
+	run_case "fields: GET /v1/fields takes the token and gives what teltop fields --json prints" case_fields_route
 }

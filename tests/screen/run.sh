@@ -607,7 +607,8 @@ TITLE_COMMANDS='^SOURCE +COMMAND +DONE +FAIL +P50 +P95 +P99 +MAX +RUNNING +ORPH(
 TITLE_OPTOUT='^SOURCE / CLIENT +OPT-OUT +BY +DROPPED +PROOF \(from the database\)'
 TITLE_DAILY='^DAY +SOURCE +EVENTS +COMMANDS +FAILED +CLIENTS +EVENTS$'
 TITLE_METRICS='^SOURCE +METRIC +KIND +UNIT +POINTS +LAST +(MIN +MAX +)?SEEN +RECENT$'
-TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily   5 Metrics'
+TITLE_FIELDS='^ +FIELD +TYPE +GRADE +EVENTS +VERSIONS( +MEANING)?$'
+TABS='^ 1 Stream   2 Commands   3 Opt-out   4 Daily   5 Metrics   6 Fields'
 # what may follow the tabs on their line: the last minute's sparkline
 SPARK='( +[▁▂▃▄▅▆▇█][▁▂▃▄▅▆▇█ ]*)?'
 CLOCK='[0-9]{2}:[0-9]{2}:[0-9]{2}'
@@ -617,7 +618,7 @@ HELP_TOP='(┌─|\+-|lq) teltop keys (─|-|q)+(┐|\+|k)$'
 SIDE='(│|\||x)'
 FOOTER_STREAM='^ Enter detail  p pause  / filter  c/C cmd/client  o/O opt out  \? help  q quit$'
 FOOTER_PROMPT='^ Enter apply  Esc cancel'	# the filter prompt's
-FOOTER='^ (Enter detail  p pause|Enter runs  / find|Enter points  s sort|Enter the run  s|Enter its events  Up|Space toggle|Esc back  / n N find|y yes  n no|Enter apply  Esc|Enter find  Esc)'
+FOOTER='^ (Enter detail  p pause|Enter runs  / find|Enter points  s sort|Enter the run  s|Enter its events  Up|Space toggle|Esc back  / n N find|y yes  n no|Enter apply  Esc|Enter find  Esc|Enter events  d diff)'
 
 # start_serve: `teltop serve` on $D/events.db in the background (killed
 # by stop_case); its address in SERVE_ADDR and ADDR.
@@ -733,6 +734,11 @@ case_watch() {
 	curl -sS "http://$SERVE_ADDR/v1/optout" >"$D/optout.json"
 	grep -q '"source":"devtron"' "$D/optout.json" || fail "the registry: $(cat "$D/optout.json")"
 	frame_ok
+	# the field catalog comes over GET /v1/fields, meanings and all
+	keys 6
+	expect_line 3 "$TITLE_FIELDS"
+	expect_screen '^devpod / devpod_cli  2 events  v0\.6\.15$'
+	screen_has '^   event\.properties>command +string +green +2 v0\.6\.15 +The CLI command that was executed'
 	# the collector goes: the viewer ends, saying so
 	kill -TERM "$(cat "$D/serve.pid")"
 	until_ok test -s "$D/exit" || screen_fail "the viewer did not end with its collector"
@@ -800,6 +806,11 @@ case_tour_wide() {
 	keys 3
 	expect_line 3 "$TITLE_OPTOUT"
 	screen_has '^devpod +off '
+	frame_ok
+	# Fields: the meaning column in the room 200 columns leave
+	keys 6
+	expect_line 3 "$TITLE_FIELDS"
+	expect_screen '^   command +string +green +[0-9]+ - +The command run, e\.g\. "make test"\.$'
 	frame_ok
 }
 
@@ -1826,6 +1837,60 @@ case_metrics() {
 	screen_lacks 'scr\.latency'
 }
 
+case_fields() {
+	local st
+	start_ui
+	keys 6
+	expect_line 3 "$TITLE_FIELDS"
+	expect_screen 'No fields yet: they appear as events are stored'
+	st=$(post /analytics/v1/devpod/v1/events "$(cat "$root/tests/integration/fixtures/devpod_legacy_finished.json")")
+	[ "$st" = 200 ] || fail "legacy: status $st"
+	send_devpod "devpod up"
+	# the error of a failed run names someone
+	st=$(post /v1/insert '{"data":[{"event":{"machine_id":"m1","properties":"{\"command\":\"devpod up\",\"error\":\"denied for ann@example.com\",\"version\":\"v0.6.15\"}","timestamp":1763632800,"type":"devpod_cli"},"user":{"machine_id":"m1","properties":"{}","timestamp":1763632800}}]}')
+	[ "$st" = 200 ] || fail "red: status $st"
+	send '{"source":"generic","event":"scr-undoc","secret_sauce":42}'
+	# read again within two seconds while up
+	until_screen "the catalog's rows" has '^devpod / cmdfinished  1 event  v0\.5\.29$'
+	screen_has '^   event\.processingTime +number +green +1 v0\.5\.29'
+	above '^devpod / cmdfinished' '^   event\.processingTime'
+	frame_ok
+	# / finds by path; the pane says what a red field held, and no value
+	keys /
+	type_text 'properties>error'
+	keys Enter
+	expect_line -2 '^fields holding "properties>error"$'
+	expect_screen '^   event\.properties>error +string +red +1 v0\.6\.15'
+	screen_has '^devpod / devpod_cli  2 events  v0\.6\.15$'
+	keys j
+	expect_screen '^ event\.properties>error: The error text'
+	screen_has '^  personal, held: an e-mail address, a free-text error message$'
+	screen_has '^ no examples are kept of a personal field$'
+	screen_lacks 'ann@example'
+	# d: legacy against current, then back
+	keys d
+	expect_line 3 '^devpod v0\.5\.29 -> v0\.6\.15: 2 changes$'
+	screen_has '^event removed +cmdfinished'
+	screen_has '^event added +devpod_cli'
+	keys Escape
+	expect_line 3 "$TITLE_FIELDS"
+	# u: only what no documentation names, marked !
+	keys / C-u Enter
+	expect_line -2 '^every field again$'
+	keys u
+	expect_screen '^ ! secret_sauce +number +green +1 -'
+	screen_lacks 'event\.processingTime'
+	keys j
+	expect_screen '^ secret_sauce: undocumented: generic.s documentation does not name this field$'
+	screen_has '^ e\.g\.  42$'
+	frame_ok
+	# Enter: that event's stream
+	keys Enter
+	expect_line 3 "$TITLE_STREAM"
+	expect_screen 'generic +scr-undoc'
+	screen_lacks 'devpod_cli'
+}
+
 case_help() {
 	start_ui
 	local i body=
@@ -1835,16 +1900,16 @@ case_help() {
 	send "[$body]" 12 0
 	expect_screen 'werf under-12 '
 	keys '?'
-	# 15 lines in a border: lines 4 to 20 of 24
-	expect_line 4 "^ $HELP_TOP"
-	screen_has "^ $SIDE Views +1 Stream  2 Commands  3 Opt-out  4 Daily  5 Metrics  Tab +$SIDE\$"
+	# 17 lines in a border: lines 3 to 21 of 24
+	expect_line 3 "^ $HELP_TOP"
+	screen_has "^ $SIDE Views +1 Stream 2 Commands 3 Opt-out 4 Daily 5 Metrics 6 Fields  Tab +$SIDE\$"
 	screen_has "^ $SIDE Press any key to close\\. +$SIDE\$"
 	# a border all round, nothing of the view beside it
-	for n in $(seq 5 19); do
+	for n in $(seq 4 20); do
 		line "$n" | grep -Eq "^ $SIDE .* $SIDE\$|^ $SIDE +$SIDE\$" || screen_fail "line $n is not inside the box"
 	done
-	line 20 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 20 is not the bottom border"
-	for n in $(seq 4 20); do
+	line 21 | grep -Eq '^ (└─|\+-|mq)(─|-|q)+(┘|\+|j)$' || screen_fail "line 21 is not the bottom border"
+	for n in $(seq 3 21); do
 		line "$n" | grep -q 'werf under-' && screen_fail "a row of the view shows beside the box on line $n"
 	done
 	keys x
@@ -2041,7 +2106,11 @@ case_tabs() {
 	keys Tab
 	expect_line 3 "$TITLE_METRICS"
 	keys Tab
+	expect_line 3 "$TITLE_FIELDS"
+	keys Tab
 	expect_line 3 "$TITLE_STREAM"
+	keys BTab
+	expect_line 3 "$TITLE_FIELDS"
 	keys BTab
 	expect_line 3 "$TITLE_METRICS"
 	keys BTab
@@ -2210,6 +2279,7 @@ run_case "o / O on a stream row and o in the detail ask to opt that source / cli
 run_case "opt-out: a long client id shows whole in the view and in optout list" case_optout_long_client
 run_case "daily: today's werf row with counts; Devtron Summary counts" case_daily
 run_case "metrics: per metric its kind, unit, points and values; Enter shows its points" case_metrics
+run_case "fields: what DevPod sent field by field, grades, meanings, none of a red value; u, /, d between two versions, Enter" case_fields
 run_case "help: ? shows the keys; any key (q too) closes it" case_help
 run_case "theme: t switches, the log line names it" case_theme
 run_case "--theme nosuchtheme: the UI starts and the log line says so" case_theme_missing

@@ -199,6 +199,7 @@ row_set(struct tt_field_row *r, const char *name, const char *path,
     int types, int kinds)
 {
 	r->source = xstrdup("devpod");
+	r->format = xstrdup("devpod-insert");
 	r->name = xstrdup(name);
 	r->path = xstrdup(path);
 	r->types = types;
@@ -240,6 +241,7 @@ test_row_json(void **state)
 	cJSON_Delete(o);
 
 	o = cJSON_Parse("{\"source\":\"x\",\"name\":\"\",\"path\":\"a\","
+	    "\"format\":\"generic\","
 	    "\"types\":[\"float\"],\"kinds\":[],\"events\":1,"
 	    "\"first_seen\":\"2026-01-01T00:00:00Z\",\"last_seen\":"
 	    "\"2026-01-01T00:00:00Z\",\"versions\":[],\"examples\":[]}");
