@@ -56,8 +56,9 @@ static const char *const sql[S_COUNT] = {
 	[S_PUT] = "INSERT OR REPLACE INTO fields(source, name, version, path, "
 	    "types, kinds, events, first_seen, last_seen, examples, format) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[S_KIND_ROWS] = "SELECT count(*) FROM fields WHERE source = ?1 AND "
-	    "name = ?2 AND version = ?3",
+	[S_KIND_ROWS] = "SELECT count(*) FROM fields "
+	    "WHERE source = ?1 AND name = ?2 "
+	    "AND version = ?3",
 	[S_ALL_ROWS] = "SELECT count(*) FROM fields",
 };
 
