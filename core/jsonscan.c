@@ -282,7 +282,8 @@ put_utf8(char *o, unsigned long cp)
 }
 
 int
-tt_json_unescape(const char *s, size_t len, char *out, size_t *outlen)
+tt_json_unescape(const char *s, size_t len, char *out, size_t *outlen,
+    int lossy)
 {
 	const char	*q = s + len;
 	char		*o = out;
@@ -314,8 +315,11 @@ tt_json_unescape(const char *s, size_t len, char *out, size_t *outlen)
 				hi = 0x10000 + ((hi - 0xd800) << 10) +
 				    (lo - 0xdc00);
 				s += 6;
-			} else if (hi >= 0xd800 && hi < 0xe000)
-				return -1;
+			} else if (hi >= 0xd800 && hi < 0xe000) {
+				if (!lossy)
+					return -1;
+				hi = 0xfffd;	/* 3 bytes for the 6 of \uXXXX */
+			}
 			o = put_utf8(o, (unsigned long)hi);
 			break;
 		default:

@@ -32,9 +32,10 @@ int	tt_json_member(const char *s, size_t len, const char *key,
 /*
  * A JSON string's body (the len bytes between its quotes) unescaped into
  * out (room for len + 1 bytes: the text never grows), NUL-terminated, its
- * length in *outlen; -1 for a bad escape or a lone surrogate.
+ * length in *outlen; -1 for a bad escape, or for a lone surrogate (which
+ * RFC 8259's grammar allows) unless lossy, which makes it U+FFFD.
  */
 int	tt_json_unescape(const char *s, size_t len, char *out,
-	    size_t *outlen);
+	    size_t *outlen, int lossy);
 
 #endif

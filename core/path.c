@@ -171,7 +171,7 @@ json_body(const char *s, const char **end, size_t *len)
 		return NULL;
 	/* Unescaped text is never longer than its escaped form. */
 	out = xmalloc((size_t)(q - s) + 1);
-	if (tt_json_unescape(s, (size_t)(q - s), out, len) != 0) {
+	if (tt_json_unescape(s, (size_t)(q - s), out, len, 0) != 0) {
 		free(out);
 		return NULL;
 	}

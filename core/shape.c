@@ -87,7 +87,8 @@ string_text(struct text *t, const char **out, size_t *olen, char **owned)
 		return 0;
 	}
 	*owned = xmalloc(blen + 1);
-	if (tt_json_unescape(t->s + from, blen, *owned, olen) != 0) {
+	/* what the validator takes is walked: a lone surrogate is U+FFFD */
+	if (tt_json_unescape(t->s + from, blen, *owned, olen, 1) != 0) {
 		free(*owned);
 		*owned = NULL;
 		return -1;

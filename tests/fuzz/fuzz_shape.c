@@ -23,17 +23,24 @@ on_field(void *arg, const char *path, size_t plen, int type,
 	struct tt_path_parts	 pp;
 	char			*p, *o;
 	size_t			 i, n;
+	int			 quoted;
 
 	(void)arg;
 	(void)val;
 	(void)vlen;
 	FUZZ_CHECK(plen > 0 && strlen(path) == plen, "path length %zu", plen);
 	FUZZ_CHECK(type != 0 && (type & (type - 1)) == 0, "type %d", type);
-	/* [] as [0]: a path of the one grammar */
+	/* [] as [0] (not inside a bracketed key, a JSON string): a path of
+	 * the one grammar */
 	p = o = xmalloc(2 * plen + 1);
-	for (i = 0; i < plen; i++) {
+	for (i = 0, quoted = 0; i < plen; i++) {
 		*o++ = path[i];
-		if (path[i] == '[' && i + 1 < plen && path[i + 1] == ']')
+		if (quoted && path[i] == '\\' && i + 1 < plen)
+			*o++ = path[++i];
+		else if (path[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && path[i] == '[' && i + 1 < plen &&
+		    path[i + 1] == ']')
 			*o++ = '0';
 	}
 	*o = '\0';

@@ -93,6 +93,8 @@ test_walk(void **state)
 	    "q json-text\n"
 	    "q>[] number 2\n"
 	    "r string {not json\n");
+	/* strict JSON may hold a lone surrogate: walked as U+FFFD */
+	walk_is("{\"a\":\"x\\ud800y\"}", 0, "a string x\xef\xbf\xbdy\n");
 	/* a root array; a scalar root has no fields */
 	walk_is("[{\"u\":1},{\"u\":2}]", 0,
 	    "[] object\n[].u number 1\n[] object\n[].u number 2\n");
