@@ -23,6 +23,7 @@
 
 #define FRAME_US	33333		/* at most ~30 frames a second */
 #define IDLE_US		1000000		/* redraw the clock and rates */
+#define RATE_MIN_COLS	10		/* the tabs' line keeps for its sparkline */
 
 static const struct view_ops *views[V_COUNT] = {
 	[V_STREAM] = &view_stream,
@@ -316,7 +317,7 @@ static void
 draw_header(struct tui *t)
 {
 	char	line[512], tab[64];
-	int	x, i;
+	int	x, i, need, runs, compact;
 	size_t	k;
 
 	header_line(t, line, sizeof line);
@@ -326,19 +327,39 @@ draw_header(struct tui *t)
 	for (i = 0; i < t->cols; i++)
 		addch(' ');
 	x = 0;
-	/* the tabs, then a badge for each view opened from them */
+	/*
+	 * The tabs, then a badge for each view opened from them; where they
+	 * would not all fit (80 columns and two badges), the tabs but the
+	 * active one show their number only.
+	 */
+	runs = t->view == V_RUNS || (t->view == V_DETAIL &&
+	    t->detail.back == V_RUNS);
+	for (need = 0, k = 0; k < V_TABS; k++)
+		need += draw_width(views[k]->name) + 4;
+	if (runs)
+		need += draw_width(views[V_RUNS]->name) + 3;
+	if (t->view == V_DETAIL)
+		need += draw_width(views[V_DETAIL]->name) + 3;
+	/* at the right: the PAUSED badge, else the sparkline */
+	snprintf(line, sizeof line, " PAUSED +%lld ",
+	    (long long)t->stream.arrived);
+	compact = need > t->cols - (t->stream.paused && t->view == V_STREAM ?
+	    draw_width(line) : RATE_MIN_COLS);
 	for (k = 0; k < V_TABS; k++) {
 		enum view_id v = (enum view_id)k;
 		int active = tui_tab_of(t, t->view) == v;
 
-		snprintf(tab, sizeof tab, " %zu %s ", k + 1, views[k]->name);
+		if (compact && !active)
+			snprintf(tab, sizeof tab, " %zu ", k + 1);
+		else
+			snprintf(tab, sizeof tab, " %zu %s ", k + 1,
+			    views[k]->name);
 		draw_text(1, x, draw_width(tab), active ?
 		    TUI_ROLE_TAB_ACTIVE : TUI_ROLE_TAB, tab);
 		x += draw_width(tab) + 1;
 		t->tab_x1[k] = x;
 	}
-	if (t->view == V_RUNS || (t->view == V_DETAIL &&
-	    t->detail.back == V_RUNS))
+	if (runs)
 		x = badge(x, views[V_RUNS]->name);
 	if (t->view == V_DETAIL)
 		x = badge(x, views[V_DETAIL]->name);

@@ -2061,14 +2061,14 @@ case_resize_narrow() {
 case_resize_help() {
 	start_ui
 	keys '?'
-	expect_line 4 "^ $HELP_TOP"
+	expect_line 3 "^ $HELP_TOP"
 	resize 120 35
-	# centred again: (120 - 78) / 2 columns in, (35 - 17) / 2 lines down
-	expect_line 10 "^ {21}$HELP_TOP"
+	# centred again: (120 - 78) / 2 columns in, (35 - 19) / 2 lines down
+	expect_line 9 "^ {21}$HELP_TOP"
 	expect_frame
 	screen_has "^ {21}$SIDE Press any key to close\\."
 	resize 80 24
-	expect_line 4 "^ $HELP_TOP"
+	expect_line 3 "^ $HELP_TOP"
 	expect_frame
 	keys x
 	expect_no_screen 'teltop keys'
