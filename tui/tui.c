@@ -23,7 +23,6 @@
 
 #define FRAME_US	33333		/* at most ~30 frames a second */
 #define IDLE_US		1000000		/* redraw the clock and rates */
-#define RATE_MIN_COLS	10		/* the tabs' line keeps for its sparkline */
 
 static const struct view_ops *views[V_COUNT] = {
 	[V_STREAM] = &view_stream,
@@ -330,7 +329,8 @@ draw_header(struct tui *t)
 	/*
 	 * The tabs, then a badge for each view opened from them; where they
 	 * would not all fit (80 columns and two badges), the tabs but the
-	 * active one show their number only.
+	 * active one show their number only.  The sparkline takes what is
+	 * left.
 	 */
 	runs = t->view == V_RUNS || (t->view == V_DETAIL &&
 	    t->detail.back == V_RUNS);
@@ -340,11 +340,11 @@ draw_header(struct tui *t)
 		need += draw_width(views[V_RUNS]->name) + 3;
 	if (t->view == V_DETAIL)
 		need += draw_width(views[V_DETAIL]->name) + 3;
-	/* at the right: the PAUSED badge, else the sparkline */
+	/* and at the right the PAUSED badge (the sparkline gives way) */
 	snprintf(line, sizeof line, " PAUSED +%lld ",
 	    (long long)t->stream.arrived);
-	compact = need > t->cols - (t->stream.paused && t->view == V_STREAM ?
-	    draw_width(line) : RATE_MIN_COLS);
+	compact = need - 1 > t->cols - (t->stream.paused &&
+	    t->view == V_STREAM ? draw_width(line) : 0);
 	for (k = 0; k < V_TABS; k++) {
 		enum view_id v = (enum view_id)k;
 		int active = tui_tab_of(t, t->view) == v;
