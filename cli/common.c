@@ -18,6 +18,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/event.h"
+#include "core/units.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "cli.h"
@@ -140,33 +141,12 @@ cli_listen(const char *opt)
 int
 cli_parse_size(const char *s, size_t *out)
 {
-	static const struct {
-		const char	*suffix;
-		unsigned	 shift;
-	} units[] = {
-		{ "", 0 }, { "b", 0 }, { "k", 10 }, { "kib", 10 }, { "kb", 10 },
-		{ "m", 20 }, { "mib", 20 }, { "mb", 20 }, { "g", 30 },
-		{ "gib", 30 }, { "gb", 30 },
-	};
-	unsigned long long	 v;
-	char			*end;
-	size_t			 i;
+	uint64_t	v;
 
-	if (s == NULL || *s < '0' || *s > '9')
+	if (tt_parse_size(s, &v) != 0 || v > SIZE_MAX)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcasecmp(end, units[i].suffix) != 0)
-			continue;
-		if (v > (SIZE_MAX >> units[i].shift))
-			return -1;
-		*out = (size_t)v << units[i].shift;
-		return 0;
-	}
-	return -1;
+	*out = (size_t)v;
+	return 0;
 }
 
 int

@@ -19,6 +19,7 @@
 
 #include "core/counters.h"
 #include "core/decode.h"
+#include "core/units.h"
 #include "core/eventjson.h"
 #include "core/privacy.h"
 #include "core/stats.h"
@@ -91,31 +92,6 @@ add_priv(void *arg, const struct store_privacy_row *row)
 	p->events = row->events;
 }
 
-/* "90", "90s", "15m", "1h", "2d" -> µs; -1 if bad. */
-static int64_t
-parse_duration(const char *s)
-{
-	char		*end;
-	double		 v;
-	int64_t		 unit = 1000000;
-
-	v = strtod(s, &end);
-	if (end == s || !isfinite(v) || v <= 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		unit = 1000;
-	else if (strcmp(end, "m") == 0)
-		unit = 60LL * 1000000;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600LL * 1000000;
-	else if (strcmp(end, "d") == 0)
-		unit = 86400LL * 1000000;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		return -1;
-	if (v * (double)unit > 9e18)
-		return -1;
-	return (int64_t)(v * (double)unit);
-}
 
 /* Local midnight of YYYY-MM-DD, in µs (before 1970 too); -1 if bad. */
 static int
@@ -501,7 +477,7 @@ cmd_stats(int argc, char **argv)
 			source = optarg;
 			break;
 		case 'o':
-			if ((orphan_after = parse_duration(optarg)) <= 0)
+			if ((orphan_after = tt_parse_duration(optarg)) <= 0)
 				cli_usage_error(usage, "--orphan-after needs "
 				    "a duration like 30m, 1h or 3600, not '%s'",
 				    optarg);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "units.h"
 #include "xmalloc.h"
 
 #define WORDS_MAX	32	/* words of one line */
@@ -226,6 +227,47 @@ tt_config_sort(const struct tt_config *cfg, const char *view)
 	return NULL;
 }
 
+/* retain DURATION|all, max-db-size SIZE|none */
+static int
+set_retention(struct tt_config *cfg, struct line *l, char **why)
+{
+	int		 retain = strcmp(l->word[0], "retain") == 0;
+	const char	*none = retain ? "all" : "none";
+	int64_t		 us;
+	uint64_t	 size;
+
+	if (l->n != 2) {
+		*why = xstrdup(retain ? "usage: retain DURATION (30d, 12h) | "
+		    "retain all" : "usage: max-db-size SIZE (2GiB, 500MiB) | "
+		    "max-db-size none");
+		return -1;
+	}
+	if (strcmp(l->word[1], none) == 0) {
+		if (retain)
+			cfg->retain_us = 0;
+		else
+			cfg->max_db_size = 0;
+		return 0;
+	}
+	if (retain) {
+		if ((us = tt_parse_duration(l->word[1])) <= 0) {
+			*why = xasprintf("retain: '%.*s' is not a duration "
+			    "(30d, 12h, 90m)", QUOTE_MAX, l->word[1]);
+			return -1;
+		}
+		cfg->retain_us = us;
+		return 0;
+	}
+	if (tt_parse_size(l->word[1], &size) != 0 ||
+	    size < TT_CONFIG_MIN_DB_SIZE) {
+		*why = xasprintf("max-db-size: '%.*s' is not a size of at "
+		    "least 1MiB (2GiB, 500MiB)", QUOTE_MAX, l->word[1]);
+		return -1;
+	}
+	cfg->max_db_size = size;
+	return 0;
+}
+
 /* Apply one line of n bytes. */
 static int
 config_line(struct tt_config *cfg, struct line *l, const char *p, size_t n,
@@ -242,8 +284,12 @@ config_line(struct tt_config *cfg, struct line *l, const char *p, size_t n,
 	if (strcmp(l->word[0], "theme") == 0 || strcmp(l->word[0], "view") == 0 ||
 	    strcmp(l->word[0], "sort") == 0)
 		return set_remembered(cfg, l, why);
+	if (strcmp(l->word[0], "retain") == 0 ||
+	    strcmp(l->word[0], "max-db-size") == 0)
+		return set_retention(cfg, l, why);
 	*why = xasprintf("unknown setting '%.*s' (known: intercept, forward, "
-	    "theme, view, sort)", QUOTE_MAX, l->word[0]);
+	    "retain, max-db-size, theme, view, sort)", QUOTE_MAX,
+	    l->word[0]);
 	return -1;
 }
 

@@ -9,6 +9,11 @@
  *   forward all		forward what is captured from every source,
  *   forward SOURCE...		or from these, to the real vendor.
  *				Repeatable: the union counts.
+ *   retain DURATION		evict events older than this (30d, 12h, ...;
+ *				tt_parse_duration()); "retain all": keep all
+ *   max-db-size SIZE		evict the oldest events while the database
+ *				holds more than this (2GiB; tt_parse_size());
+ *				"max-db-size none": no cap
  * and what the UI remembers (it writes these lines itself when they
  * change, keeping the rest of the file as it is):
  *   theme NAME			the theme it starts with
@@ -30,6 +35,7 @@
 #define TT_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/event.h"
 #include "core/hosts.h"
@@ -40,11 +46,15 @@
 /* Every source's bit in forward. */
 #define TT_CONFIG_FORWARD_ALL	((1u << TT_SRC_COUNT) - 1)
 
+#define TT_CONFIG_MIN_DB_SIZE	(1024 * 1024)	/* the smallest max-db-size */
+
 #define TT_CONFIG_WORD	64	/* bytes of a remembered value */
 
 struct tt_config {
 	struct tt_intercept	intercept;	/* built-ins + the file's */
 	unsigned		forward;	/* bit per enum tt_source */
+	int64_t			retain_us;	/* 0: keep everything */
+	uint64_t		max_db_size;	/* bytes; 0: no cap */
 	char			theme[TT_CONFIG_WORD];	/* "": none */
 	char			view[TT_CONFIG_WORD];
 	struct {

@@ -703,6 +703,8 @@ store_wconn_finalize(struct wconn *c)
 	c->ru = NULL;
 	store_catalog_free(c->cat);
 	c->cat = NULL;
+	store_evict_free(c->ev);
+	c->ev = NULL;
 	pack_free(c->pack);
 	c->pack = NULL;
 }
@@ -1241,8 +1243,8 @@ write_clients(struct wconn *c, struct job *j, int *rc, char **cause)
 }
 
 /* Add the counter deltas, and the named ones, to their rows. */
-static int
-write_counters(struct wconn *c, const struct tt_counters *counts,
+int
+store_write_counters(struct wconn *c, const struct tt_counters *counts,
     const struct named_counts *named, int *rc, char **cause)
 {
 	sqlite3_stmt	*s = c->ins_counter;
@@ -1271,8 +1273,8 @@ write_counters(struct wconn *c, const struct tt_counters *counts,
  * the writer keeps trying (its busy handler sleeps between tries) until it
  * is told to give up; without a writer, the busy timeout decides.
  */
-static int
-txn_exec(struct wconn *c, struct writer *w, const char *sql, int *rc,
+int
+store_txn_exec(struct wconn *c, struct writer *w, const char *sql, int *rc,
     char **cause)
 {
 	struct timespec	ts = { 0, 1000000 };
@@ -1301,20 +1303,20 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 	int	rc = SQLITE_OK;
 
 	j->cause = NULL;
-	if (txn_exec(c, w, "BEGIN IMMEDIATE", &rc, &j->cause) != 0)
+	if (store_txn_exec(c, w, "BEGIN IMMEDIATE", &rc, &j->cause) != 0)
 		goto fail;
 	for (i = 0; i < j->n; i++)
 		if (write_pending(c, &j->p[i], &rc, &j->cause) != 0)
 			goto rollback;
 	if (write_clients(c, j, &rc, &j->cause) != 0)
 		goto rollback;
-	if (write_counters(c, &j->counts, &j->named, &rc, &j->cause) != 0 ||
+	if (store_write_counters(c, &j->counts, &j->named, &rc, &j->cause) != 0 ||
 	    store_write_drops(c->db, j->drops, j->ndrops, &rc,
 	    &j->cause) != 0 ||
 	    store_rollup_flush(c->ru, &rc, &j->cause) != 0 ||
 	    store_catalog_flush(c->cat, &rc, &j->cause) != 0)
 		goto rollback;
-	if (txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
+	if (store_txn_exec(c, w, "COMMIT", &rc, &j->cause) != 0)
 		goto rollback;
 	pack_end(c->pack, 1);
 	store_rollup_end(c->ru, 1);

@@ -122,6 +122,31 @@ uint64_t	 store_lock_waits(const struct store *);
  */
 int		 store_flush(struct store *, char **cause);
 
+/*
+ * Retention (store/evict.c): from now on evict, oldest first, the events
+ * received more than retain_us ago (0: none for their age) and, while the
+ * database's pages hold more than max_bytes (0: no cap), the oldest
+ * events until they hold 90% of it; with them the payload rows no event
+ * needs.  The rollups and the field catalog stay.  With a writer this
+ * runs on its thread, in slices between commits; without one, only
+ * store_evict() evicts.
+ */
+void		 store_set_retention(struct store *, int64_t retain_us,
+		     uint64_t max_bytes);
+/* Called with each count of events evicted (loop thread). */
+void		 store_set_evict_cb(struct store *,
+		     void (*)(void *, int64_t), void *);
+/* Events this process evicted (what was reported so far). */
+int64_t		 store_evicted(const struct store *);
+/*
+ * Evict all that is due at now (µs since the epoch), waiting for the
+ * writer if there is one: the events evicted, or -1 with *cause.
+ */
+int64_t		 store_evict(struct store *, int64_t now, char **cause);
+/* The bytes the database's pages hold (page_count - freelist_count,
+ * times page_size) and the bytes of its file's pages; -1 on error. */
+int		 store_size(struct store *, uint64_t *used, uint64_t *file);
+
 /* ---- queries (store/query.c) ---- */
 
 /* Events matching the filter, oldest first; the last `limit` if > 0. */

@@ -15,6 +15,7 @@
 #include "store.h"
 
 struct catalog;
+struct evict;
 struct pack;
 struct pending;
 struct rollup;
@@ -64,13 +65,22 @@ struct wconn {
 	struct pack	*pack;		/* its packing caches (pack.h) */
 	struct rollup	*ru;		/* its rollups (rollup.c) */
 	struct catalog	*cat;		/* its field catalog (catalog.c) */
+	struct evict	*ev;		/* its eviction statements (evict.c) */
 };
 
 enum job_type {
 	JOB_COMMIT,	/* one transaction of queued batches */
 	JOB_OPTOUT,	/* one opt-out registry change */
 	JOB_EXEC,	/* SQL for the tests; its caller waits */
-	JOB_NOTICE	/* writer -> loop: a line worth logging */
+	JOB_NOTICE,	/* writer -> loop: a line worth logging */
+	JOB_EVICT	/* writer -> loop: events evicted; or, for
+			   store_evict(), evict what is due (caller waits) */
+};
+
+/* What retention keeps (evict.c); 0s: everything. */
+struct retention {
+	int64_t		retain_us;	/* events received longer ago go */
+	uint64_t	max_bytes;	/* the oldest go while pages hold more */
 };
 
 /* Deltas of counters known by name (store_count_name()). */
@@ -112,7 +122,13 @@ struct job {
 
 	/* JOB_EXEC, JOB_NOTICE */
 	char			*text;
-	int			 finished;	/* JOB_EXEC: done */
+	int			 waited;	/* its caller waits for it */
+	int			 finished;	/* ... and it is done */
+
+	/* JOB_EVICT: events evicted; store_evict()'s time and retention */
+	int64_t			 evicted;
+	int64_t			 now;
+	struct retention	 ret;
 
 	int			 rc;		/* 0/-1; OPTOUT 1/0/-1 */
 	char			*cause;		/* when failed; owned */
@@ -142,6 +158,13 @@ struct store {
 	void			(*log_cb)(void *, const char *);
 	void			*log_arg;
 
+	struct retention	 ret;		/* what is kept */
+	void			(*evict_cb)(void *, int64_t);
+	void			*evict_arg;
+	int64_t			 evicted;	/* by this process, delivered */
+	int			 draining;	/* evicting down to the cap's 90%
+						   (without a writer) */
+
 	struct writer		*writer;	/* NULL: synchronous */
 	int			 committing;	/* a commit job is out */
 	int			 flush_wanted;	/* flush asked for meanwhile */
@@ -157,6 +180,31 @@ int64_t	store_int64(sqlite3 *, const char *);
 void	store_bind_text(sqlite3_stmt *, int, const char *);
 void	store_bind_int(sqlite3_stmt *, int, int64_t);
 int64_t	store_col_int(sqlite3_stmt *, int);
+
+/* store.c: BEGIN or COMMIT on c, waiting out another process's lock as
+ * the writer w (NULL: none) is told to. */
+int	store_txn_exec(struct wconn *, struct writer *, const char *sql,
+	    int *rc, char **cause);
+/* store.c: add counter deltas inside the caller's transaction. */
+int	store_write_counters(struct wconn *, const struct tt_counters *,
+	    const struct named_counts *, int *rc, char **cause);
+
+/*
+ * evict.c: one slice of eviction on c, in a transaction of its own: up to
+ * want of the oldest events that r says must go (received before now -
+ * retain_us; or any, while the pages hold more than max_bytes, until they
+ * hold 90% of it, as *draining remembers between calls), with the payload
+ * rows no event left needs, and the counter "evicted".  The newest event
+ * and payload always stay, so ids never go back.  The events evicted (0:
+ * none was due), or -1 with *cause.
+ */
+int64_t	store_evict_slice(struct wconn *, struct writer *,
+	    const struct retention *, int64_t now, size_t want, int *draining,
+	    char **cause);
+void	store_evict_free(struct evict *);
+/* evict.c: the pages the database's rows hold, in bytes, and the file's
+ * pages (page_count), on c; -1 on error. */
+int	store_pages(sqlite3 *, uint64_t *used, uint64_t *file);
 
 /* store.c: one commit job on connection c; w (NULL: none) says how long
  * to wait for another process's lock.  Sets j->how, j->rc, j->cause. */

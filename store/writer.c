@@ -22,6 +22,12 @@
  * never catch up, so when the log reaches CKPT_HARD_PAGES the writer waits
  * (on its own thread) for one run while it writes nothing: the next
  * transaction then starts the log over, and the WAL stays bounded.
+ *
+ * Retention (evict.c) runs here too, in slices between jobs: when nothing
+ * is queued and a check is due (every EVICT_CHECK_US, and at once again
+ * after a slice that evicted something), and, under a size cap, after
+ * each commit, taking twice what it added.  A commit waits for one slice
+ * at most.  Each slice's count goes to the loop as a JOB_EVICT result.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -45,6 +51,9 @@
 #define CKPT_HARD_PAGES		4000	/* ... that make the writer wait */
 #define CKPT_INTERVAL_US	100000	/* at most one PASSIVE run this often */
 #define WAL_SIZE_LIMIT		"16777216" /* bytes a reset WAL keeps */
+#define EVICT_CHECK_US		1000000	/* retention looks this often */
+#define EVICT_SLICE		1000	/* events a slice takes at least ... */
+#define EVICT_SLICE_MAX		20000	/* ... and at most */
 
 struct writer {
 	struct store		*st;
@@ -63,12 +72,16 @@ struct writer {
 	void			*post_arg;
 	_Atomic int64_t		 deadline;	/* monotonic µs; 0: none */
 	_Atomic uint64_t	 lock_waits;
+	struct retention	 ret;		/* set by the loop */
+	int64_t			 evict_at;	/* next check, monotonic µs */
 
 	/* The writer thread's own. */
 	int64_t			 busy_since;	/* 0: not waiting */
 	int			 busy_told;
 	int			 gave_up;	/* a lock wait failed */
 	int			 wal_pages;	/* after its last commit */
+	int			 draining;	/* evicting down to the cap */
+	int			 evict_told;	/* a failing slice was logged */
 
 	/* The checkpointer: its thread and connection; under lock. */
 	sqlite3			*ck_db;
@@ -168,6 +181,12 @@ deliver_list(struct store *st, struct job *j)
 				st->log_cb(st->log_arg, j->text);
 			store_job_free(j);
 			break;
+		case JOB_EVICT:
+			st->evicted += j->evicted;
+			if (st->evict_cb != NULL)
+				st->evict_cb(st->evict_arg, j->evicted);
+			store_job_free(j);
+			break;
 		case JOB_EXEC:	/* never on the list */
 			break;
 		}
@@ -205,7 +224,7 @@ finish(struct writer *w, struct job *j)
 	void		*arg = NULL;
 
 	pthread_mutex_lock(&w->lock);
-	if (j->type == JOB_EXEC)
+	if (j->waited)
 		j->finished = 1;
 	else {
 		j->next = NULL;
@@ -358,6 +377,7 @@ checkpointer_main(void *arg)
 static void
 run(struct writer *w, struct job *j)
 {
+	int64_t	n;
 	int	code;
 
 	switch (j->type) {
@@ -380,6 +400,12 @@ run(struct writer *w, struct job *j)
 	case JOB_EXEC:
 		j->rc = store_exec(w->wc.db, j->text, &j->cause);
 		break;
+	case JOB_EVICT:		/* store_evict(): all that is due */
+		while ((n = store_evict_slice(&w->wc, w, &j->ret, j->now,
+		    EVICT_SLICE, &w->draining, &j->cause)) > 0)
+			j->evicted += n;
+		j->rc = n < 0 ? -1 : 0;
+		break;
 	case JOB_NOTICE:
 		break;
 	}
@@ -388,24 +414,100 @@ run(struct writer *w, struct job *j)
 		checkpoint_wait(w);
 }
 
+/*
+ * One slice of retention (writer thread): its count to the loop, a failure
+ * to the log (once until a slice works again).  The events evicted, or -1.
+ */
+static int64_t
+evict(struct writer *w, const struct retention *r, size_t want)
+{
+	struct job	*j;
+	char		*cause = NULL;
+	int64_t		 n;
+
+	n = store_evict_slice(&w->wc, w, r, tt_now_us(), want, &w->draining,
+	    &cause);
+	busy_end(w);
+	if (n < 0 && !w->evict_told) {
+		w->evict_told = 1;
+		notice(w, xasprintf("retention: evicting failed: %s", cause));
+	} else if (n >= 0)
+		w->evict_told = 0;
+	free(cause);
+	if (n > 0) {
+		j = xcalloc(1, sizeof *j);
+		j->type = JOB_EVICT;
+		j->evicted = n;
+		finish(w, j);
+	}
+	if (w->wal_pages >= CKPT_HARD_PAGES && w->ck_started)
+		checkpoint_wait(w);
+	return n;
+}
+
+static int
+retaining(const struct retention *r)
+{
+	return r->retain_us > 0 || r->max_bytes > 0;
+}
+
+/* The events a commit job holds. */
+static size_t
+job_events(const struct job *j)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < j->n; i++)
+		n += j->p[i].n;
+	return n;
+}
+
 /* The writer thread: jobs in order until told to quit with none left. */
 static void *
 writer_main(void *arg)
 {
-	struct writer	*w = arg;
-	struct job	*j;
+	struct writer		*w = arg;
+	struct job		*j;
+	struct retention	 r;
+	struct timespec		 ts;
+	size_t			 want;
+	int			 commit;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (w->todo == NULL && !w->quit)
-			pthread_cond_wait(&w->wake, &w->lock);
+		while (w->todo == NULL && !w->quit) {
+			if (!retaining(&w->ret)) {
+				pthread_cond_wait(&w->wake, &w->lock);
+				continue;
+			}
+			if (tt_mono_us() < w->evict_at) {
+				ts.tv_sec = (time_t)(w->evict_at / 1000000);
+				ts.tv_nsec = (long)(w->evict_at % 1000000) *
+				    1000;
+				pthread_cond_timedwait(&w->wake, &w->lock, &ts);
+				continue;
+			}
+			r = w->ret;
+			pthread_mutex_unlock(&w->lock);
+			/* more may be due at once; else look again later */
+			if (evict(w, &r, EVICT_SLICE) <= 0)
+				w->evict_at = tt_mono_us() + EVICT_CHECK_US;
+			pthread_mutex_lock(&w->lock);
+		}
 		if ((j = w->todo) == NULL)
 			break;
 		if ((w->todo = j->next) == NULL)
 			w->todo_tail = &w->todo;
+		r = w->ret;
 		pthread_mutex_unlock(&w->lock);
 		run(w, j);
+		commit = j->type == JOB_COMMIT && j->rc == 0;
+		want = commit ? 2 * job_events(j) : 0;
 		finish(w, j);
+		/* under a cap, room for what came before what comes next */
+		if (commit && r.max_bytes > 0)
+			(void)evict(w, &r, want < EVICT_SLICE ? EVICT_SLICE :
+			    want > EVICT_SLICE_MAX ? EVICT_SLICE_MAX : want);
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -437,6 +539,7 @@ store_writer_exec(struct store *st, const char *sql, char **cause)
 		return store_exec(st->db, sql, cause);
 	j = xcalloc(1, sizeof *j);
 	j->type = JOB_EXEC;
+	j->waited = 1;
 	j->text = xstrdup(sql);
 	pthread_mutex_lock(&w->lock);
 	enqueue(w, j);
@@ -550,16 +653,18 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 
 	w = xcalloc(1, sizeof *w);
 	w->st = st;
+	w->ret = st->ret;
+	w->draining = st->draining;
 	w->post = post;
 	w->post_arg = post_arg;
 	w->todo_tail = &w->todo;
 	w->done_tail = &w->done;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->idle, NULL);
 	pthread_cond_init(&w->ck_cond, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->wake, &ca);
 	pthread_cond_init(&w->ck_wake, &ca);
 	pthread_condattr_destroy(&ca);
 	if (open_conn(path, &w->wc.db) != 0)
@@ -606,4 +711,76 @@ error:
 	free(cause);
 	writer_free(w);
 	return -1;
+}
+
+void
+store_set_retention(struct store *st, int64_t retain_us, uint64_t max_bytes)
+{
+	struct writer	*w = st->writer;
+
+	st->ret.retain_us = retain_us > 0 ? retain_us : 0;
+	st->ret.max_bytes = max_bytes;
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->ret = st->ret;
+	w->evict_at = 0;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+store_set_evict_cb(struct store *st, void (*cb)(void *, int64_t), void *arg)
+{
+	st->evict_cb = cb;
+	st->evict_arg = arg;
+}
+
+int64_t
+store_evicted(const struct store *st)
+{
+	return st->evicted;
+}
+
+/* Everything due at now, here or on the writer (which this waits for). */
+int64_t
+store_evict(struct store *st, int64_t now, char **cause)
+{
+	struct writer	*w = st->writer;
+	struct job	*j;
+	int64_t		 n, total = 0;
+
+	*cause = NULL;
+	if (w == NULL) {
+		while ((n = store_evict_slice(&st->wc, NULL, &st->ret, now,
+		    EVICT_SLICE, &st->draining, cause)) > 0)
+			total += n;
+		if (n < 0)
+			return -1;
+	} else {
+		j = xcalloc(1, sizeof *j);
+		j->type = JOB_EVICT;
+		j->waited = 1;
+		j->ret = st->ret;
+		j->now = now;
+		pthread_mutex_lock(&w->lock);
+		enqueue(w, j);
+		while (!j->finished)
+			pthread_cond_wait(&w->idle, &w->lock);
+		pthread_mutex_unlock(&w->lock);
+		total = j->evicted;
+		if (j->rc != 0) {
+			*cause = j->cause;
+			j->cause = NULL;
+			store_job_free(j);
+			return -1;
+		}
+		store_job_free(j);
+	}
+	if (total > 0) {
+		st->evicted += total;
+		if (st->evict_cb != NULL)
+			st->evict_cb(st->evict_arg, total);
+	}
+	return total;
 }

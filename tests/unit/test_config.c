@@ -166,16 +166,63 @@ test_layout(void **state)
 }
 
 /* The message of the task, and every other error, with its line. */
+/* retain and max-db-size: their units, the word that turns each off, and
+ * what is refused. */
+static void
+test_retention(void **state)
+{
+	struct tt_config	cfg;
+
+	(void)state;
+	tt_config_init(&cfg);
+	assert_int_equal(cfg.retain_us, 0);
+	assert_int_equal(cfg.max_db_size, 0);
+	assert_parses(&cfg, "retain 30d\nmax-db-size 2GiB\n");
+	assert_int_equal(cfg.retain_us, 30LL * 86400 * 1000000);
+	assert_int_equal(cfg.max_db_size, 2ULL << 30);
+	assert_parses(&cfg, "retain 1.5h # a comment\nmax-db-size 500mb\n");
+	assert_int_equal(cfg.retain_us, 5400LL * 1000000);
+	assert_int_equal(cfg.max_db_size, 500ULL << 20);
+	assert_parses(&cfg, "retain 2w\n");
+	assert_int_equal(cfg.retain_us, 14LL * 86400 * 1000000);
+	assert_parses(&cfg, "retain all\nmax-db-size none\n");
+	assert_int_equal(cfg.retain_us, 0);
+	assert_int_equal(cfg.max_db_size, 0);
+
+	assert_refused("retain\n",
+	    "config:1: usage: retain DURATION (30d, 12h) | retain all");
+	assert_refused("retain 30 days\n",
+	    "config:1: usage: retain DURATION (30d, 12h) | retain all");
+	assert_refused("retain 30y\n",
+	    "config:1: retain: '30y' is not a duration (30d, 12h, 90m)");
+	assert_refused("retain -1d\n",
+	    "config:1: retain: '-1d' is not a duration (30d, 12h, 90m)");
+	assert_refused("retain 0\n",
+	    "config:1: retain: '0' is not a duration (30d, 12h, 90m)");
+	assert_refused("max-db-size 2XB\n",
+	    "config:1: max-db-size: '2XB' is not a size of at least 1MiB "
+	    "(2GiB, 500MiB)");
+	assert_refused("max-db-size 4k\n",
+	    "config:1: max-db-size: '4k' is not a size of at least 1MiB "
+	    "(2GiB, 500MiB)");
+	assert_refused("max-db-size 99999999999999999999\n",
+	    "config:1: max-db-size: '99999999999999999999' is not a size of "
+	    "at least 1MiB (2GiB, 500MiB)");
+	assert_refused("max-db-size\n",
+	    "config:1: usage: max-db-size SIZE (2GiB, 500MiB) | max-db-size "
+	    "none");
+}
+
 static void
 test_errors(void **state)
 {
 	(void)state;
 	assert_refused("# one\n\nfoo bar\n",
 	    "config:3: unknown setting 'foo' (known: intercept, forward, "
-	    "theme, view, sort)");
+	    "retain, max-db-size, theme, view, sort)");
 	assert_refused("Intercept a.example",
 	    "config:1: unknown setting 'Intercept' (known: intercept, "
-	    "forward, theme, view, sort)");
+	    "forward, retain, max-db-size, theme, view, sort)");
 	assert_refused("forward devpod\nintercept\n",
 	    "config:2: usage: intercept HOST [SOURCE]");
 	assert_refused("intercept a.example devpod extra",
@@ -269,7 +316,7 @@ test_all_or_nothing(void **state)
 	    "intercept y.example\nbogus\n", &cause), -1);
 	assert_str(cause,
 	    "config:4: unknown setting 'bogus' (known: intercept, forward, "
-	    "theme, view, sort)");
+	    "retain, max-db-size, theme, view, sort)");
 	free(cause);
 	assert_memory_equal(&cfg, &before, sizeof cfg);
 	assert_null(tt_intercept_find(&cfg.intercept, "x.example"));
@@ -279,7 +326,7 @@ test_all_or_nothing(void **state)
 	assert_int_equal(tt_config_parse(&cfg, "x", 1, NULL, &cause), -1);
 	assert_str(cause,
 	    "config:1: unknown setting 'x' (known: intercept, forward, "
-	    "theme, view, sort)");
+	    "retain, max-db-size, theme, view, sort)");
 	free(cause);
 }
 
@@ -478,7 +525,7 @@ test_load_default(void **state)
 	tt_config_init(&cfg);
 	assert_int_equal(tt_config_load(&cfg, NULL, &cause), -1);
 	assert_true(asprintf(&want, "%s:3: unknown setting 'nope' (known: "
-	    "intercept, forward, theme, view, sort)", conf) > 0);
+	    "intercept, forward, retain, max-db-size, theme, view, sort)", conf) > 0);
 	assert_str(cause, want);
 	assert_int_equal(cfg.intercept.n, tt_hosts_builtin_count);
 	free(want);
@@ -673,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_forward),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_retention),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_full),

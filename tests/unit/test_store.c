@@ -1946,6 +1946,235 @@ test_writer_wal_bounded(void **state)
 	assert_i64(store_event_count(fx->st), 48);
 }
 
+/* ---- retention (store/evict.c) ---- */
+
+/* n bytes that do not compress, different for each seed; caller frees
+ * the body. */
+static struct store_payload
+noise_payload(size_t n, uint64_t seed)
+{
+	struct store_payload	 pl = { "/v1/events", "application/json", NULL,
+	    n };
+	uint64_t		 r = 88172645463325252ULL ^ (seed * 2654435761U);
+	char			*b;
+	size_t			 i;
+
+	b = malloc(n);
+	assert_non_null(b);
+	for (i = 0; i < n; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		b[i] = (char)(r >> 32);
+	}
+	pl.body = b;
+	return pl;
+}
+
+/* One number from SQL on a connection of the test's own. */
+static int64_t
+sql_int(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	int64_t		 n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	n = store_int64(db, sql);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+on_evicted(void *arg, int64_t n)
+{
+	int64_t	*sum = arg;
+
+	*sum += n;
+}
+
+/*
+ * --retain: the events received before now - retain go, oldest first,
+ * with the payloads no event needs; a payload an event still needs stays
+ * and reads back whole; the daily counts stay; the counter says how many
+ * went; all but the newest once everything is old, and ids go on from
+ * there.
+ */
+static void
+test_evict_time(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_payload	 pl[5];
+	struct tt_batch		 b;
+	struct tt_counters	 c;
+	char			*cause = NULL, *body, *route, *ctype;
+	size_t			 len;
+	int64_t			 seen = 0, last;
+	int			 i;
+
+	store_set_evict_cb(fx->st, on_evicted, &seen);
+	tt_batch_init(&b);
+	/* five payloads of two events each: received at 1 ms ... 10 ms */
+	for (i = 0; i < 5; i++) {
+		pl[i] = noise_payload(1000, (uint64_t)i);
+		add_named(&b, 2 * i + 1, "a");
+		add_named(&b, 2 * i + 2, "b");
+		assert_true(store_submit(fx->st, &b, &pl[i]) > 0);
+		tt_batch_clear(&b);
+	}
+	flush(fx);
+	assert_i64(store_event_count(fx->st), 10);
+
+	/* nothing set: nothing goes */
+	assert_i64(store_evict(fx->st, T0 + 86400000000LL, &cause), 0);
+	assert_null(cause);
+
+	/* older than 5 ms at 8.5 ms: the events of 1, 2, 3 ms */
+	store_set_retention(fx->st, 5000, 0);
+	assert_i64(store_evict(fx->st, T0 + 8500, &cause), 3);
+	assert_null(cause);
+	assert_i64(seen, 3);
+	assert_i64(store_evicted(fx->st), 3);
+	assert_i64(store_event_count(fx->st), 7);
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 7);
+	assert_i64(fx->got[0].received_at, T0 + 4000);
+	/* payload 0 went; payload 1 stays for event 4, whole */
+	assert_i64(sql_int(fx->path, "SELECT count(*) FROM payloads"), 4);
+	body = route = ctype = NULL;
+	assert_int_equal(store_payload(fx->st, fx->got[0].id, &body, &len,
+	    &route, &ctype), 0);
+	assert_int_equal(len, 1000);
+	assert_memory_equal(body, pl[1].body, 1000);
+	free(body);
+	free(route);
+	free(ctype);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_EVICTED], 3);
+	/* the day still counts all ten */
+	assert_i64(store_rollup_events(fx->st), 10);
+	/* again at the same time: nothing more is due */
+	assert_i64(store_evict(fx->st, T0 + 8500, &cause), 0);
+
+	/* a day later all are old: all go but the newest */
+	last = fx->got[6].id;
+	assert_i64(store_evict(fx->st, T0 + 86400000000LL, &cause), 6);
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 1);
+	assert_i64(fx->got[0].id, last);
+	assert_i64(sql_int(fx->path, "SELECT count(*) FROM payloads"), 1);
+	assert_i64(sql_int(fx->path, "SELECT min(id) FROM payloads"),
+	    sql_int(fx->path, "SELECT payload_id FROM events"));
+	/* the next event's id follows the last, not what went */
+	add_named(&b, 11, "c");
+	submit(fx, &b);
+	flush(fx);
+	query(fx, NULL, 0);
+	assert_int_equal(fx->ngot, 2);
+	assert_i64(fx->got[1].id, last + 1);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_EVICTED], 9);
+	assert_i64(seen, 9);
+	for (i = 0; i < 5; i++)
+		free((void *)(uintptr_t)pl[i].body);
+
+	/* the counter survives a reopen; what this process evicted does not */
+	close_store(fx);
+	open_store(fx);
+	assert_int_equal(store_counters(fx->st, &c), 0);
+	assert_i64(c.v[TT_CTR_EVICTED], 9);
+	assert_i64(store_evicted(fx->st), 0);
+}
+
+/*
+ * --max-db-size under a stream of commits on the writer thread: after
+ * each, the pages in use come back under the cap (the writer evicts right
+ * after the commit), the file stops growing once freed pages are reused,
+ * the newest events read back, and the loop is told of every event that
+ * went.
+ */
+static void
+test_evict_size(void **state)
+{
+	struct fixture		*fx = *state;
+	const uint64_t		 cap = 4 << 20;
+	struct store_payload	 pl;
+	struct tt_batch		 b;
+	uint64_t		 used = 0, file = 0, most = 0;
+	char			*body, *route, *ctype;
+	size_t			 len;
+	int64_t			 seen = 0;
+	int			 i;
+
+	use_writer(fx);
+	store_set_evict_cb(fx->st, on_evicted, &seen);
+	store_set_retention(fx->st, 0, cap);
+	tt_batch_init(&b);
+	for (i = 0; i < 60; i++) {
+		pl = noise_payload(256 * 1024, (uint64_t)i);
+		add_named(&b, i, "big");
+		assert_true(store_submit(fx->st, &b, &pl) > 0);
+		tt_batch_clear(&b);
+		free((void *)(uintptr_t)pl.body);
+		flush(fx);
+		WAIT_FOR(fx, fx->ncalls == i + 1);
+		assert_int_equal(fx->calls[i].how, TT_COMMIT_OK);
+		/* the slice after this commit */
+		WAIT_FOR(fx, store_size(fx->st, &used, &file) == 0 &&
+		    used <= cap);
+		if (file > most)
+			most = file;
+	}
+	/* drained to 90%: a few events at most were over it at once */
+	if (most > cap + cap / 10)
+		fail_msg("the file grew to %llu bytes over a cap of %llu",
+		    (unsigned long long)most, (unsigned long long)cap);
+	assert_true(seen > 40);
+	assert_i64(seen + store_event_count(fx->st), 60);
+	WAIT_FOR(fx, store_evicted(fx->st) == seen);
+	query(fx, NULL, 0);
+	assert_true(fx->ngot >= 10);
+	body = route = ctype = NULL;
+	pl = noise_payload(256 * 1024, 59);
+	assert_int_equal(store_payload(fx->st, fx->got[fx->ngot - 1].id,
+	    &body, &len, &route, &ctype), 0);
+	assert_int_equal(len, 256 * 1024);
+	assert_memory_equal(body, pl.body, len);
+	free((void *)(uintptr_t)pl.body);
+	free(body);
+	free(route);
+	free(ctype);
+	assert_i64(store_rollup_events(fx->st), 60);
+}
+
+/* Both at once through store_evict() on a writer: the caller waits, the
+ * counts add up, and with neither set nothing goes. */
+static void
+test_evict_writer_sync(void **state)
+{
+	struct fixture	*fx = *state;
+	struct tt_batch	 b;
+	char		*cause = NULL;
+	int64_t		 seen = 0;
+	int		 i;
+
+	use_writer(fx);
+	store_set_evict_cb(fx->st, on_evicted, &seen);
+	tt_batch_init(&b);
+	for (i = 1; i <= 20; i++)
+		add_named(&b, i, "e");
+	submit(fx, &b);
+	flush(fx);
+	WAIT_FOR(fx, fx->ncalls == 1);
+	store_set_retention(fx->st, 0, 0);
+	assert_i64(store_evict(fx->st, T0 + 86400000000LL, &cause), 0);
+	/* received at 1 ... 20 ms; at 30 ms, older than 15 ms: 1 ... 14 */
+	store_set_retention(fx->st, 15000, 0);
+	assert_i64(store_evict(fx->st, T0 + 30000, &cause), 14);
+	assert_null(cause);
+	assert_i64(seen, 14);
+	QUERY(fx, NULL, 0, "e e e e e e");
+}
+
 /* ---- the collector's filter of repeated log lines ---- */
 
 struct printed {
@@ -3324,6 +3553,9 @@ main(void)
 		T(test_writer_close_in_flight),
 		T(test_writer_stop),
 		T(test_writer_wal_bounded),
+		T(test_evict_time),
+		T(test_evict_size),
+		T(test_evict_writer_sync),
 		cmocka_unit_test(test_log_repeat),
 		T(test_rollup_commits),
 		T(test_rollup_abort),
