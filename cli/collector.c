@@ -21,6 +21,8 @@
  * its own), so under load the tick reloads the registry each time: one
  * cached SELECT of a table of a few rows, at most every TICK_US.
  */
+#include <sys/statvfs.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 #include "core/decode.h"
 #include "core/privacy.h"
 #include "core/stats.h"
+#include "core/units.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "ws/ws.h"
@@ -44,6 +47,7 @@
 				   nothing from the window but its wait */
 #define TICK_US		100000	/* how often the registry is checked */
 #define LOG_REPEAT_US	2000000	/* identical log lines counted this long */
+#define DISK_CHECK_US	5000000	/* the disk's free space looked at */
 
 /* An opt-out change being written by the store's writer. */
 struct optop {
@@ -344,6 +348,74 @@ on_store_log(void *arg, const char *line)
 	say(arg, line);
 }
 
+/* Retention took n events out: count them (the store wrote the counter
+ * in the same transaction); the first time this run, say so. */
+static void
+on_evicted(void *arg, int64_t n)
+{
+	struct collector	*co = arg;
+	char			*line;
+
+	if (co->evicted == 0) {
+		line = xasprintf("retention: evicting the oldest events "
+		    "(%lld so far); daily counts, commands and the field "
+		    "catalog stay", (long long)n);
+		say(co, line);
+		free(line);
+	}
+	co->evicted += n;
+	if (co->ws != NULL)
+		ws_counted(co->ws, TT_CTR_EVICTED, n);
+}
+
+/* "retention: events kept 30d, database at most 2.0 GiB", or NULL when
+ * every event is kept. */
+static char *
+retention_text(const struct collector *co)
+{
+	char	span[32], size[32];
+
+	if (co->retain_us <= 0 && co->max_db_size == 0)
+		return NULL;
+	tt_span_text(co->retain_us, span, sizeof span);
+	tt_size_text(co->max_db_size, size, sizeof size);
+	return xasprintf("retention: %s%s%s%s%s", co->retain_us > 0 ?
+	    "events kept " : "", co->retain_us > 0 ? span : "",
+	    co->retain_us > 0 && co->max_db_size > 0 ? ", " : "",
+	    co->max_db_size > 0 ? "database at most " : "",
+	    co->max_db_size > 0 ? size : "");
+}
+
+int64_t
+collector_stored(const struct collector *co)
+{
+	int64_t	n = co->stored0 + ws_counters(co->ws)->v[TT_CTR_ACCEPTED] -
+	    co->evicted;
+
+	return n > 0 ? n : 0;
+}
+
+int
+collector_disk_free(struct collector *co)
+{
+	struct statvfs	 sv;
+	int64_t		 now = tt_mono_us();
+	char		*dir, *slash;
+
+	if (co->disk_at != 0 && now - co->disk_at < DISK_CHECK_US)
+		return co->disk_free;
+	co->disk_at = now;
+	co->disk_free = -1;
+	dir = xstrdup(co->db);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir] = '\0';
+	if (statvfs(slash != NULL ? dir : ".", &sv) == 0 && sv.f_blocks > 0)
+		co->disk_free = (int)((double)sv.f_bavail * 100 /
+		    (double)sv.f_blocks);
+	free(dir);
+	return co->disk_free;
+}
+
 /* The store's poster, called on its writer thread: ws_post() is safe
  * from any thread. */
 static void
@@ -473,6 +545,10 @@ capture_config(struct collector *co, char **cause)
 		}
 	}
 	co->capture.forward |= co->opts.forward;
+	co->retain_us = co->opts.retain_set ? co->opts.retain_us :
+	    co->capture.retain_us;
+	co->max_db_size = co->opts.max_db_size_set ? co->opts.max_db_size :
+	    co->capture.max_db_size;
 	return 0;
 }
 
@@ -481,6 +557,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
     char **cause)
 {
 	struct ws_config	 cfg;
+	struct tt_counters	 counted;
 	int			 port;
 	char			*line, *path, *tcause = NULL;
 	int64_t			 t0, rolled;
@@ -547,7 +624,13 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 			    "zone");
 		return -1;
 	}
+	/* the rollups count every event ever stored; some were evicted */
 	co->stored0 = store_rollup_events(co->store);
+	if (store_counters(co->store, &counted) == 0)
+		co->stored0 -= counted.v[TT_CTR_EVICTED];
+	if (co->stored0 < 0)
+		co->stored0 = 0;
+	co->evicted = 0;
 	store_set_event_cb(co->store, on_event, co);
 	line = xasprintf("aggregates loaded from the rollups in %lld ms",
 	    (long long)((tt_now_us() - t0) / 1000));
@@ -602,10 +685,17 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	collector_viewers_init(co, &cfg.sink);
 	if ((co->ws = ws_create(&cfg, cause)) == NULL)
 		return -1;
-	/* From here on the store commits on its writer thread. */
+	/* From here on the store commits (and evicts) on its writer
+	 * thread. */
+	store_set_evict_cb(co->store, on_evicted, co);
+	store_set_retention(co->store, co->retain_us, co->max_db_size);
 	if (store_set_poster(co->store, post, co->ws) != 0)
 		say(co, "the store's writer thread did not start: commits "
 		    "run on the loop");
+	if ((line = retention_text(co)) != NULL) {
+		say(co, line);
+		free(line);
+	}
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
 	collector_announce(co);
@@ -664,6 +754,24 @@ collector_option(struct collector_opts *o, int ch, const char *arg,
 		o->otlp_grpc = arg;
 		if (strcmp(arg, "off") != 0)
 			collector_check_grpc(arg, usage);
+		return 1;
+	case 0x106:
+		o->retain_set = 1;
+		if (strcmp(arg, "all") == 0)
+			o->retain_us = 0;
+		else if ((o->retain_us = tt_parse_duration(arg)) <= 0)
+			cli_usage_error(usage, "bad --retain '%s': a duration "
+			    "like 30d, 12h or 90m, or all", arg);
+		return 1;
+	case 0x107:
+		o->max_db_size_set = 1;
+		if (strcmp(arg, "none") == 0)
+			o->max_db_size = 0;
+		else if (tt_parse_size(arg, &o->max_db_size) != 0 ||
+		    o->max_db_size < TT_CONFIG_MIN_DB_SIZE)
+			cli_usage_error(usage, "bad --max-db-size '%s': a size "
+			    "of at least 1MiB, like 2GiB or 500MiB, or none",
+			    arg);
 		return 1;
 	default:
 		return 0;

@@ -107,6 +107,11 @@ struct collector_opts {
 	int		 intercept_init;
 	unsigned	 forward;	/* bit per enum tt_source */
 	const char	*otlp_grpc;	/* --otlp-grpc: NULL the default */
+	/* --retain, --max-db-size (over the config file's, when set) */
+	int64_t		 retain_us;	/* 0: keep all */
+	uint64_t	 max_db_size;	/* 0: no cap */
+	int		 retain_set;
+	int		 max_db_size_set;
 };
 
 /* Their getopt_long entries, and the usage words for them. */
@@ -116,11 +121,14 @@ struct collector_opts {
 	{ "insecure-public", no_argument, NULL, 0x102 }, \
 	{ "forward", no_argument, NULL, 0x103 }, \
 	{ "intercept", required_argument, NULL, 0x104 }, \
-	{ "otlp-grpc", required_argument, NULL, 0x105 }
+	{ "otlp-grpc", required_argument, NULL, 0x105 }, \
+	{ "retain", required_argument, NULL, 0x106 }, \
+	{ "max-db-size", required_argument, NULL, 0x107 }
 #define COLLECTOR_USAGE \
 	"[--max-buffered SIZE] [--token-required | --insecure-public]\n" \
 	"               [--forward] [--intercept HOST[=SOURCE]]\n" \
-	"               [--otlp-grpc HOST:PORT|off]"
+	"               [--otlp-grpc HOST:PORT|off] [--retain DURATION]\n" \
+	"               [--max-db-size SIZE]"
 #define COLLECTOR_HELP \
 	"  --max-buffered SIZE  request bytes held in memory at once, e.g. " \
 	"256MiB (the\n                       default); beyond it new bodies " \
@@ -138,7 +146,14 @@ struct collector_opts {
 	"a tool name)\n" \
 	"  --otlp-grpc HOST:PORT  where OTLP over gRPC is served (default " \
 	"127.0.0.1:4317,\n                       skipped with a warning when " \
-	"taken); off for none\n"
+	"taken); off for none\n" \
+	"  --retain DURATION    evict events received longer ago than this " \
+	"(30d, 12h;\n                       all: keep every event, the " \
+	"default)\n" \
+	"  --max-db-size SIZE   evict the oldest events while the database " \
+	"holds more\n                       (2GiB; none: no cap, the " \
+	"default); daily counts,\n                       commands and the " \
+	"field catalog stay\n"
 
 struct collector {
 	struct collector_opts opts;	/* set before collector_open() */
@@ -152,6 +167,11 @@ struct collector {
 	int64_t		 data_version;
 	int64_t		 last_id;	/* highest event id seen */
 	int64_t		 stored0;	/* events in the database at open */
+	int64_t		 evicted;	/* by retention, this run */
+	int64_t		 retain_us;	/* in force: flag, else config */
+	uint64_t	 max_db_size;
+	int64_t		 disk_at;	/* collector_disk_free(): when */
+	int		 disk_free;	/* and what it found */
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
 	char		*host;
@@ -203,6 +223,13 @@ int	collector_open(struct collector *, const char *dbopt,
 /* Commit what is queued, let the replies go out, close everything. */
 void	collector_close(struct collector *);
 int	collector_port(const struct collector *);
+/* Events in the database: at open, plus accepted, less evicted since. */
+int64_t	collector_stored(const struct collector *);
+/*
+ * The free share of the disk the database is on, in percent (statvfs of
+ * its directory, looked at most every few seconds); -1 if unknown.
+ */
+int	collector_disk_free(struct collector *);
 /*
  * Opt (source, client) out (enabled 1) or back in, without blocking the
  * loop: an opt-out is enforced here at once; the store's writer thread

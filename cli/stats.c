@@ -214,6 +214,8 @@ print_json(const struct report *r)
 	}
 	cJSON_AddNumberToObject(o, "dropped_optout",
 	    (double)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+	cJSON_AddNumberToObject(o, "evicted",
+	    (double)r->counters.v[TT_CTR_EVICTED]);
 	capture_json(root, &r->counters);
 
 	a = cJSON_AddArrayToObject(root, "commands");
@@ -353,6 +355,10 @@ print_text(const struct report *r)
 	    (long long)r->counters.v[TT_CTR_ACCEPTED],
 	    (long long)tt_counters_rejected(&r->counters),
 	    (long long)r->counters.v[TT_CTR_DROPPED_OPTOUT]);
+	if (r->counters.v[TT_CTR_EVICTED] > 0)
+		printf("%lld of them evicted by retention; the counts below "
+		    "still hold them\n",
+		    (long long)r->counters.v[TT_CTR_EVICTED]);
 	for (i = 0; i < r->nrefused; i++)
 		printf("%s%s %s %lld", i == 0 ? "refused: " : ", ",
 		    r->refused[i].route, r->refused[i].reason,

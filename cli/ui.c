@@ -177,10 +177,12 @@ host_status(void *arg, struct tui_status *st)
 	st->listen = u->listen;
 	st->received = c->v[TT_CTR_RECEIVED];
 	st->accepted = c->v[TT_CTR_ACCEPTED];
-	st->stored = u->co.stored0 + c->v[TT_CTR_ACCEPTED];
+	st->stored = collector_stored(&u->co);
 	st->dropped = c->v[TT_CTR_DROPPED_OPTOUT];
 	st->rejected = tt_counters_rejected(c);
+	st->evicted = c->v[TT_CTR_EVICTED];
 	st->connections = ws_connections(u->co.ws);
+	st->disk_free = collector_disk_free(&u->co);
 }
 
 static void

@@ -80,12 +80,14 @@ status_object(struct collector *co)
 	cJSON_AddStringToObject(o, "type", "status");
 	cJSON_AddNumberToObject(o, "received", (double)c->v[TT_CTR_RECEIVED]);
 	cJSON_AddNumberToObject(o, "accepted", (double)c->v[TT_CTR_ACCEPTED]);
-	cJSON_AddNumberToObject(o, "stored", (double)(co->stored0 +
-	    c->v[TT_CTR_ACCEPTED]));
+	cJSON_AddNumberToObject(o, "stored", (double)collector_stored(co));
 	cJSON_AddNumberToObject(o, "dropped",
 	    (double)c->v[TT_CTR_DROPPED_OPTOUT]);
 	cJSON_AddNumberToObject(o, "rejected",
 	    (double)tt_counters_rejected(c));
+	cJSON_AddNumberToObject(o, "evicted", (double)c->v[TT_CTR_EVICTED]);
+	cJSON_AddNumberToObject(o, "disk_free",
+	    (double)collector_disk_free(co));
 	cJSON_AddNumberToObject(o, "connections",
 	    (double)ws_connections(co->ws));
 	cJSON_AddNumberToObject(o, "last_id", (double)co->last_id);

@@ -121,7 +121,10 @@ read_status(struct watch *w, const cJSON *o)
 	w->st.stored = num(o, "stored");
 	w->st.dropped = num(o, "dropped");
 	w->st.rejected = num(o, "rejected");
+	w->st.evicted = num(o, "evicted");
 	w->st.connections = (int)num(o, "connections");
+	w->st.disk_free = cJSON_GetObjectItemCaseSensitive(o, "disk_free") !=
+	    NULL ? (int)num(o, "disk_free") : -1;
 	m = cJSON_GetObjectItemCaseSensitive(o, "counters");
 	for (i = 0; i < TT_CTR_COUNT; i++)
 		w->counters.v[i] = num(m, tt_counter_name((enum tt_counter)i));
@@ -582,6 +585,7 @@ watch_run(const char *url, const char *token, const char *theme,
 	int			 rc = 1;
 
 	memset(&w, 0, sizeof w);
+	w.st.disk_free = -1;	/* until the collector says */
 	tt_event_init(&w.pending);
 	tt_optout_init(&w.optout);
 	tt_config_init(&cfg);

@@ -272,12 +272,13 @@ tui_confirm_optout(struct tui *t, const char *source, const char *client,
 /*
  * The header's first line, made to fit the width: at each step the least
  * important goes first (the connections, then long labels, the name, the
- * address); the counts stay.  Where "rejected N" is goes to rej_x0..x1.
+ * address); the counts stay.  Where "rejected N" is goes to rej_x0..x1;
+ * a disk that is nearly full is said last, at disk_x0..x1.
  */
 static void
 header_line(struct tui *t, char *line, size_t len)
 {
-	char	rate[32], rej[40];
+	char	rate[32], rej[40], ev[40], disk[40];
 	int	level;
 
 	for (level = 0; level < 5; level++) {
@@ -285,18 +286,31 @@ header_line(struct tui *t, char *line, size_t len)
 		    t->rate);
 		snprintf(rej, sizeof rej, level < 2 ? "rejected %lld" :
 		    "rej %lld", (long long)t->st.rejected);
+		ev[0] = disk[0] = '\0';
+		if (t->st.evicted > 0)
+			snprintf(ev, sizeof ev, level < 2 ? "evicted %lld  " :
+			    "ev %lld  ", (long long)t->st.evicted);
+		if (t->st.disk_free >= 0 && t->st.disk_free < TUI_DISK_LOW)
+			snprintf(disk, sizeof disk, level < 2 ?
+			    " disk %d%% free " : " disk %d%% ",
+			    t->st.disk_free);
 		snprintf(line, len, " %s%s%s%s  ", level < 3 ? "teltop  " : "",
 		    level < 4 ? t->st.listen : "", level < 4 ? "  " : "", rate);
 		if (level == 0)
 			snprintf(line + strlen(line), len - strlen(line),
 			    "conn %d  ", t->st.connections);
 		snprintf(line + strlen(line), len - strlen(line), level < 2 ?
-		    "stored %lld  dropped %lld  " : "st %lld  drop %lld  ",
-		    (long long)t->st.stored, (long long)t->st.dropped);
+		    "stored %lld  dropped %lld  %s" : "st %lld  drop %lld  %s",
+		    (long long)t->st.stored, (long long)t->st.dropped, ev);
 		t->rej_x0 = draw_width(line);
 		snprintf(line + strlen(line), len - strlen(line), "%s", rej);
 		t->rej_x1 = draw_width(line);
-		if (t->rej_x1 <= t->cols)
+		if (disk[0] != '\0')	/* the badge's own space is the 2nd */
+			snprintf(line + strlen(line), len - strlen(line), " ");
+		t->disk_x0 = draw_width(line);
+		snprintf(line + strlen(line), len - strlen(line), "%s", disk);
+		t->disk_x1 = draw_width(line);
+		if (t->disk_x1 <= t->cols)
 			return;
 	}
 }
@@ -321,6 +335,10 @@ draw_header(struct tui *t)
 
 	header_line(t, line, sizeof line);
 	draw_text(0, 0, t->cols, TUI_ROLE_HEADER, line);
+	if (t->disk_x1 > t->disk_x0 && t->disk_x1 <= t->cols)
+		draw_text(0, t->disk_x0, t->disk_x1 - t->disk_x0,
+		    TUI_ROLE_PAUSED, line + strlen(line) -
+		    (size_t)(t->disk_x1 - t->disk_x0));
 	move(1, 0);
 	attrset(tui_attr(TUI_ROLE_TAB));
 	for (i = 0; i < t->cols; i++)
@@ -906,6 +924,7 @@ tui_create(const struct tui_config *cfg, char **cause)
 		return NULL;
 	}
 	t = xcalloc(1, sizeof *t);
+	t->st.disk_free = -1;
 	t->cfg = *cfg;
 	t->host = cfg->host;
 	if (cfg->logpath != NULL)

@@ -20,6 +20,9 @@ struct tt_stats;
 struct tui;
 
 /* The numbers of the header. */
+/* A disk with less free than this (%) is warned of in the header. */
+#define TUI_DISK_LOW	10
+
 struct tui_status {
 	const char	*listen;	/* "127.0.0.1:8353" */
 	int64_t		 received;
@@ -27,7 +30,9 @@ struct tui_status {
 	int64_t		 stored;	/* rows in the database */
 	int64_t		 dropped;
 	int64_t		 rejected;
+	int64_t		 evicted;	/* by retention, this run */
 	int		 connections;
+	int		 disk_free;	/* % of the database's disk; -1: unknown */
 };
 
 struct tui_host {

@@ -103,6 +103,7 @@ struct runs {
 	int		 rows;
 	int		 first_row;	/* the first run's body row */
 	int64_t		 count;		/* the command's runs when loaded */
+	int64_t		 evicted;	/* events retention took, then */
 };
 
 struct metrics {
@@ -173,6 +174,7 @@ struct tui {
 	int			 help;
 	int			 refusals;	/* the list of refusals is up */
 	int			 rej_x0, rej_x1; /* "rejected N" in the header */
+	int			 disk_x0, disk_x1; /* " disk N% free " */
 	int			 tab_x1[V_DETAIL];	/* where each tab ends */
 	int			 no_color;
 	int			 started;	/* set up: changes are kept */

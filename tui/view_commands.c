@@ -187,7 +187,7 @@ commands_draw(struct tui *t, int y, int rows)
 #undef ROLE
 	}
 	draw_fmt(y + rows - 1, 0, t->cols, TUI_ROLE_DIM, "%zu commands%s%s%s, "
-	    "sorted by %s; percentiles of 5 runs or more; Enter: its runs",
+	    "sorted by %s; percentiles of all runs counted (5+); Enter: its runs",
 	    c->n, c->find[0] != '\0' ? " holding \"" : "", c->find,
 	    c->find[0] != '\0' ? "\"" : "", sort_names[c->sort]);
 }

@@ -101,13 +101,19 @@ command_stats(struct tui *t, struct tt_cmd_stats *out)
 static void
 load(struct tui *t)
 {
-	struct runs	*r = &t->runs;
-	char		 q[300], filter[400], *cause = NULL;
-	size_t		 i, tries;
+	struct runs		*r = &t->runs;
+	struct tt_counters	 c;
+	char			 q[300], filter[400], *cause = NULL;
+	size_t			 i, tries;
 
 	for (i = 0; i < r->n; i++)
 		tt_event_clear(&r->v[i]);
 	r->n = 0;
+	r->evicted = 0;
+	if (t->host.counters != NULL) {
+		t->host.counters(t->host.arg, &c);
+		r->evicted = c.v[TT_CTR_EVICTED];
+	}
 	if (tt_filter_quote(r->command, q, sizeof q) != 0) {
 		tui_set_log(t, 1, "this command's name is too long to look its "
 		    "runs up");
@@ -262,6 +268,11 @@ summary(struct tui *t, int y, const struct tt_cmd_stats *cs, int have)
 	    (long long)(have ? cs->count : 0),
 	    (long long)(have ? cs->failures : 0),
 	    (long long)(have ? cs->running : 0));
+	/* retention took some runs' events; the counts keep them */
+	if (have && r->evicted > 0 && (int64_t)r->n < cs->count &&
+	    r->n < RUNS_MAX)
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "; %zu kept as events, older ones evicted", r->n);
 	draw_text(y, 0, t->cols, TUI_ROLE_TITLE, line);
 	if (!have || cs->with_duration == 0) {
 		draw_text(y + 1, 0, t->cols, TUI_ROLE_DIM, "no durations: "
@@ -274,8 +285,10 @@ summary(struct tui *t, int y, const struct tt_cmd_stats *cs, int have)
 		tt_duration_text(cs->p99_ms, d[2], sizeof d[2]);
 		tt_duration_text(cs->max_ms, d[3], sizeof d[3]);
 		snprintf(line, sizeof line, "p50 %s  p95 %s  p99 %s  max %s  "
-		    "(n=%lld timed runs)", d[0], d[1], d[2], d[3],
-		    (long long)cs->with_duration);
+		    "(n=%lld timed runs: %s)", d[0], d[1], d[2], d[3],
+		    (long long)cs->with_duration, r->evicted > 0 ?
+		    "every one counted, evicted ones too" :
+		    "every one counted");
 	} else {
 		/* too few for percentiles: the durations themselves */
 		snprintf(line, sizeof line, "durations (n=%lld):",

@@ -2169,6 +2169,12 @@ ws_counters(const struct ws *ws)
 	return &ws->counters;
 }
 
+void
+ws_counted(struct ws *ws, enum tt_counter c, int64_t n)
+{
+	ws->counters.v[c] += n;
+}
+
 int
 ws_connections(const struct ws *ws)
 {

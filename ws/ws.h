@@ -156,6 +156,9 @@ struct ws_timer	*ws_timer_create(struct ws *, void (*)(void *), void *);
 void		 ws_timer_schedule(struct ws_timer *, int64_t delay_us);
 void		 ws_timer_free(struct ws_timer *);
 const struct tt_counters *ws_counters(const struct ws *);
+/* Add to a counter of /metrics what the store counted and wrote itself
+ * (evicted): not passed to the sink again. */
+void		 ws_counted(struct ws *, enum tt_counter, int64_t);
 int		 ws_connections(const struct ws *);
 /* The gRPC listener's port, or 0 when there is none. */
 int		 ws_grpc_port(const struct ws *);

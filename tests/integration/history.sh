@@ -80,6 +80,81 @@ case_fields_route() {
 	[ "$st" = 414 ] || fail "a long source: status $st"
 }
 
+# ---- retention: collectors of their own ----
+
+# The value of a counter on the aux collector's /metrics (0 if absent).
+aux_metric() {
+	curl -sS --max-time 10 "http://$AUX_ADDR/metrics" |
+	    sed -n "s/^$1 //p" | head -n 1 | grep . || echo 0
+}
+
+# Until the aux collector's /metrics says counter >= N, 30 s at most.
+wait_metric() {
+	local i v
+	for i in $(seq 300); do
+		v=$(aux_metric "$1")
+		[ "$v" -ge "$2" ] && return 0
+		kill -0 "$AUX_PID" 2>/dev/null || fail "the collector died: $(tail -5 "$T/$3.log")"
+		sleep 0.1
+	done
+	fail "$1 is $v after 30 s, expected >= $2"
+}
+
+# `retain 2s` in the config file: all but the newest event go; the day
+# still counts them all; the counter says how many went, in /metrics and
+# in stats; the log says what is kept.
+case_retain_time() {
+	local i n
+	mkdir -p "$T/retaincfg/teltop"
+	printf 'retain 2s  # a short one, for the test\n' >"$T/retaincfg/teltop/config"
+	XDG_CONFIG_HOME=$T/retaincfg start_aux retain
+	for i in 1 2 3 4 5; do
+		printf '{"event":"retained-%s","client_id":"ret"}' "$i" >"$T/ret.json"
+		history_post /v1/events "$T/ret.json"
+	done
+	wait_metric teltop_evicted_total 4 retain
+	aux_events
+	n=$(wc -l <"$T/aux.jsonl")
+	[ "$n" = 1 ] || fail "$n events left, expected the newest: $(cat "$T/aux.jsonl")"
+	grep -q '"name":"retained-5"' "$T/aux.jsonl" || fail "not the newest left: $(cat "$T/aux.jsonl")"
+	"$TELTOP" stats --db "$AUX_DB" --json >"$T/ret.stats"
+	check json "$T/ret.stats" '{"events":5,"counters":{"evicted":4}}'
+	"$TELTOP" stats --db "$AUX_DB" | grep -q '^4 of them evicted by retention' ||
+	    fail "stats text: $("$TELTOP" stats --db "$AUX_DB" | head -3)"
+	grep -q 'retention: events kept 2s' "$T/retain.log" || fail "log: $(cat "$T/retain.log")"
+	grep -q 'retention: evicting the oldest events' "$T/retain.log" || fail "log: $(cat "$T/retain.log")"
+	stop_aux
+}
+
+# --max-db-size 1MiB under 48 bodies of 64 KiB that do not compress much:
+# the oldest go as the newest come, the file stays near the cap, the
+# newest reads back, the day counts all 48.
+case_retain_size() {
+	local i size ev
+	start_aux retainsize --max-db-size 1MiB
+	for i in $(seq 48); do
+		printf '{"event":"blob-%s","client_id":"blob","data":"%s"}' "$i" \
+		    "$(head -c 49152 /dev/urandom | base64 -w0)" >"$T/blob.json"
+		history_post /v1/events "$T/blob.json"
+	done
+	wait_metric teltop_evicted_total 20 retainsize
+	size=$(stat -c %s "$AUX_DB")
+	[ "$size" -le $((1024 * 1024 * 5 / 4)) ] || fail "the database is $size bytes over a cap of 1 MiB"
+	aux_events
+	ev=$(aux_metric teltop_evicted_total)
+	[ "$(wc -l <"$T/aux.jsonl")" = $((48 - ev)) ] || fail "$(wc -l <"$T/aux.jsonl") left, $ev evicted of 48"
+	tail -n 1 "$T/aux.jsonl" | grep -q '"name":"blob-48"' || fail "the newest is not there"
+	"$TELTOP" stats --db "$AUX_DB" --json >"$T/ret.stats"
+	check json "$T/ret.stats" '{"events":48,"counters":{"evicted":{"$gte":20}}}'
+	grep -q 'retention: database at most 1.0 MiB' "$T/retainsize.log" || fail "log: $(cat "$T/retainsize.log")"
+	stop_aux
+}
+
+retention_cases() {
+	run_case "retention: retain 2s (config file) evicts all but the newest; daily counts and evicted stay" case_retain_time
+	run_case "retention: --max-db-size 1MiB holds the file near the cap under 3 MB of bodies" case_retain_size
+}
+
 history_cases() {
 	run_case "fields: every field DevPod sent, types, grades, meanings; none of a red field's values" case_fields_devpod
 	run_case "diff: a field newly personal between two versions" case_diff_personal

@@ -1769,6 +1769,7 @@ with_aux demo demo_cases
 with_aux pipe pipe_cases
 with_aux stream stream_cases
 with_aux history history_cases
+retention_cases
 run_input_cases
 run_capture_cases
 

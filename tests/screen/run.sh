@@ -156,6 +156,10 @@ stop_case() {
 		kill -KILL "$(cat "$D/serve.pid")" 2>/dev/null || true
 		rm -f "$D/serve.pid"
 	fi
+	if [ -f "$D/mounted" ]; then	# case_header_disk's
+		umount "$(cat "$D/mounted")" 2>/dev/null || true
+		rm -f "$D/mounted"
+	fi
 }
 
 # alive PID: the process runs (a zombie, not yet reaped by init, is gone).
@@ -785,7 +789,7 @@ case_tour_wide() {
 	keys G
 	expect_selected "$(line_no '^werf +werf converge')"
 	keys Enter
-	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs\)$'
+	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs: every one counted\)$'
 	# the histogram's longest bar uses the width
 	n=$(grep -E '█+' "$D/screen" | awk '{ print length($0) }' | sort -n | tail -n 1)
 	[ "${n:-0}" -ge 150 ] || screen_fail "the longest histogram row is ${n:-0} columns of 200"
@@ -1040,6 +1044,38 @@ case_header_fits() {
 	i=$(line 1 | awk '{ print index($0, "rejected 1500") }')
 	click "$i" 0
 	expect_screen 'Refused lately'
+}
+
+# --retain 1s: the header counts what retention took ("evicted N" after
+# dropped; "ev N" when short), and stored is what is left.
+case_header_evicted() {
+	start_ui --retain 1s
+	send "[$(ev werf 'werf ret-1' 0 100),$(ev werf 'werf ret-2' 0 100)]" 2 0
+	send "$(ev werf 'werf ret-3' 0 100)" 1 0
+	expect_line 1 'stored 1  dropped 0  evicted 2  rejected 0$'
+	resize 60 20
+	expect_line 1 'st 1  drop 0  ev 2  rej 0$'
+}
+
+# A disk with less than 10% free is said at the end of the header (a
+# tmpfs of 8 MiB, filled but for 600 KB): "disk N% free", "disk N%" when
+# short.  Needs root for the mount; skipped without.
+case_header_disk() {
+	mkdir -p "$D/tiny"
+	if ! mount -t tmpfs -o size=8m tmpfs "$D/tiny" 2>/dev/null; then
+		echo "# skipped: cannot mount a tmpfs here"
+		return 0
+	fi
+	echo "$D/tiny" >"$D/mounted"
+	head -c $((8 * 1024 * 1024 - 600 * 1024)) /dev/zero >"$D/tiny/filler"
+	start_ui "TELTOP_DB=$D/tiny/events.db"
+	resize 120 30
+	expect_line 1 'rejected 0  disk [0-9]% free *$'
+	resize 60 20
+	expect_line 1 'rej 0  disk [0-9]% *$'
+	# room again: within the 5 s it is looked at, the warning goes
+	rm -f "$D/tiny/filler"
+	expect_line 1 'rej 0$'
 }
 
 # Captured rows carry a marker after the source, direct ones do not; the
@@ -1422,7 +1458,7 @@ case_commands() {
 	screen_has '^werf +werf build +0 +0 +- +- +- +- +1 +0( |$)'
 	# fewer than 5 runs: no percentiles (Enter shows the durations)
 	screen_has '^werf +werf render +2 +0 +- +- +- +700ms +0 +0( |$)'
-	screen_has '^3 commands, sorted by source and command; percentiles of 5 runs or more'
+	screen_has '^3 commands, sorted by source and command; percentiles of all runs counted \(5\+\)'
 	line -1 | grep -q '^ Enter runs  / find  s sort  Up/Down move  ? help  q quit$' || screen_fail "the footer is not the commands'"
 	keys s
 	expect_line -2 '^commands sorted by runs done$'
@@ -1465,7 +1501,7 @@ case_command_runs() {
 	keys Enter
 	expect_line 3 '^werf converge  werf  6 done, 1 failed, 0 running$'
 	line 2 | grep -Eq " Command$SPARK\$" || screen_fail "no Command badge"
-	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs\)$'
+	expect_line 4 '^p50 (899|900)ms  p95 3\.6s  p99 3\.6s  max 3\.6s  \(n=6 timed runs: every one counted\)$'
 	screen_has '^ +500ms-1\.0s +.* 1 p50$'
 	screen_has ' p95 p99$'
 	screen_has '^FINISHED +DUR OUTCOME +CLIENT +ERROR$'
@@ -2252,6 +2288,8 @@ run_case "stream: long values are cut at their column, a space still separates t
 run_case "remember: view, sorts and theme kept in the config file, taken at the next start" case_remember
 run_case "header: a sparkline of the last minute's events, in the sources' colours" case_header_spark
 run_case "header: fits 80 columns with big counts; connections give way first, never a count" case_header_fits
+run_case "header: --retain 1s counts evicted events; stored is what is left" case_header_evicted
+run_case "header: a disk under 10% free is warned of, and the warning goes when there is room" case_header_disk
 run_case "stream: columns as wide as their content; a cut ends in …, a number never is; the error at 200 columns" case_cut_marks
 run_case "capture: captured rows marked ⇄ after the source, columns kept; via= and host~ filter them" case_capture_stream
 run_case "capture: the marker is C where the terminal takes no UTF-8" case_capture_ascii
