@@ -37,6 +37,14 @@
 #  5. The arrays rate with the UI attached ("teltop" in tmux, 120x40),
 #     against "serve" alone; and how long a key takes to show meanwhile.
 #  6. GET /healthz latency while a 20 MiB body is decoded (needs node).
+#  7. Retention (issue 16).  The mix as fast as it goes (arrays) into
+#     "serve --max-db-size" of BENCH_CAP_MIB until it has taken about four
+#     times the cap, the database file and its WAL sampled every 0.1 s:
+#     the largest file against the cap.  Then step 3's paced load on that
+#     full database, which evicts after every commit: its ack p99 against
+#     step 3's (a commit waits for one slice at most).  And the paced load
+#     into "serve --retain 3s": the rows left at the end against what 3 s
+#     of it is.
 # Then a table: goal | measured | target | ok/FAIL, ratios against the raw
 # reference of the same run.  Targets are reported, not asserted.
 #
@@ -51,6 +59,7 @@
 #	BENCH_SERVER_CPU=0, BENCH_LOAD_CPU=1
 #	BENCH_TIMEOUT=600	seconds one load run may take
 #	BENCH_KEEP=1		keep the temporary directory
+#	BENCH_CAP_MIB=64	step 7's --max-db-size (scaled, at least 8)
 # Event counts at scale 1: arrays and raw 200,000; http8 100,000; ws32
 # 50,000; http1 40,000; ws1 20,000; step 2 1,000,000 of each kind.  "teltop
 # stats" runs BENCH_REPEAT times too, but once only when it takes over 5 s.
@@ -222,7 +231,8 @@ free_port() {
 }
 
 # Start "teltop serve" on database $1 (on the server CPU unless $2 is
-# "unpinned"); set $server and $url.
+# "unpinned") with the options in serve_extra; set $server and $url.
+serve_extra=()
 start_server() {
 	local pin=$on_server i=0
 	[ "${2:-}" = unpinned ] && pin=
@@ -231,7 +241,7 @@ start_server() {
 	: >"$tmp/serve.log"
 	# shellcheck disable=SC2086 # $pin is a command prefix or nothing
 	$pin "$teltop" serve --db "$1" --listen 127.0.0.1:0 \
-	    2>"$tmp/serve.log" &
+	    "${serve_extra[@]}" 2>"$tmp/serve.log" &
 	server=$!
 	while [ $i -lt 1200 ]; do
 		url=$(sed -n 's/.*listening on \(127\.0\.0\.1:[0-9][0-9]*\),.*/\1/p' \
@@ -798,6 +808,78 @@ fi
 
 lap "steps 5 and 6"
 
+# ---- 7. retention ----
+cap_mib=$(awk -v c="${BENCH_CAP_MIB:-64}" -v s="$scale" 'BEGIN {
+	v = int(c * s); print v < 8 ? 8 : v }')
+cap=$((cap_mib * 1024 * 1024))
+per=$(median bytes.mix)
+case $per in ''|-) per=400 ;; esac
+n_cap=$(awk -v c="$cap" -v p="$per" 'BEGIN { printf "%d", 4 * c / p }')
+db=$tmp/cap.db
+rm_db "$db"
+serve_extra=(--max-db-size "${cap_mib}MiB")
+say "step 7: $n_cap mix events into --max-db-size ${cap_mib}MiB..."
+if start_server "$db"; then
+	# the largest database file, and file + WAL, while the load runs
+	(
+		most=0 most_wal=0
+		while kill -0 "$server" 2>/dev/null && [ ! -e "$tmp/cap.stop" ]; do
+			f=$(stat -c %s "$db" 2>/dev/null || echo 0)
+			w=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
+			[ "$f" -gt "$most" ] && most=$f
+			[ $((f + w)) -gt "$most_wal" ] && most_wal=$((f + w))
+			echo "$most $most_wal" >"$tmp/cap.most"
+			sleep 0.1
+		done
+	) &
+	sampler=$!
+	rm -f "$tmp/cap.stop"
+	# shellcheck disable=SC2046
+	if run_load cap.fill $(load_args arrays) --kind mix --events "$n_cap"; then
+		put cap.rate "$(field "$(cat "$tmp/cap.fill.out")" acked_per_s)"
+		put cap.evicted "$(curl -sS --max-time 10 "http://$url/metrics" |
+		    sed -n 's/^teltop_evicted_total //p')"
+	fi
+	touch "$tmp/cap.stop"
+	wait "$sampler" 2>/dev/null
+	read -r most most_wal <"$tmp/cap.most"
+	put cap.file "$most"
+	put cap.filewal "$most_wal"
+	stop_server
+	# the same database, full: every commit is followed by a slice
+	if start_server "$db"; then
+		# shellcheck disable=SC2046
+		if run_load cap.paced $(load_args arrays) --kind mix \
+		    --events "$n_paced" --rate "$paced_rate"; then
+			put cap.paced.p99 "$(field "$(cat "$tmp/cap.paced.out")" p99_ms)"
+		fi
+		stop_server
+	fi
+fi
+rm_db "$db"
+db=$tmp/retain.db
+rm_db "$db"
+serve_extra=(--retain 3s)
+if start_server "$db"; then
+	# shellcheck disable=SC2046
+	if run_load retain.paced $(load_args arrays) --kind mix \
+	    --events "$n_paced" --rate "$paced_rate"; then
+		put retain.paced.p99 "$(field "$(cat "$tmp/retain.paced.out")" p99_ms)"
+		stop_server
+		put retain.rows "$(db_rows "$db")"
+	else
+		stop_server
+	fi
+fi
+rm_db "$db"
+serve_extra=()
+say "step 7: the file at most $(median cap.file) B (with its WAL" \
+    "$(median cap.filewal)) under a cap of $cap B; $(median cap.evicted)" \
+    "evicted at $(median cap.rate)/s; paced p99 on the full" \
+    "database $(median cap.paced.p99) ms; --retain 3s left" \
+    "$(median retain.rows) rows"
+lap "step 7"
+
 # ---- the rates ----
 echo
 printf '%-30s %-5s %10s %10s %10s %7s\n' "rate (events/s)" kind min median \
@@ -938,6 +1020,18 @@ row "notes of events viewers missed at $p/s" "$(median viewers.paced.notes)" \
     "$(median viewers.paced.notes)" "<=" 0
 rate_row "WS arrays with 4 viewers reading / serve alone" viewers \
     arrays.bench - -
+q=$(ratio "$(median cap.file)" "$cap")
+row "database file / --max-db-size ${cap_mib}MiB, mix" \
+    "$q (with WAL $(ratio "$(median cap.filewal)" "$cap"))" "$q" "<=" 1.1
+rate_row "WS arrays into a full cap / into empty, mix" cap.rate arrays.mix \
+    - -
+q=$(ratio "$(median cap.paced.p99)" "$(median paced.arrays.mix.p99)")
+row "ack p99 at $p/s evicting / not (arrays, mix)" \
+    "$q ($(median cap.paced.p99) / $(median paced.arrays.mix.p99) ms)" \
+    "$q" "<=" 1.5
+q=$(ratio "$(median retain.rows)" "$((paced_rate * 3))")
+row "rows left by --retain 3s / 3 s of $p/s" \
+    "$q ($(median retain.rows) rows)" "$q" "<=" 1.5
 echo
 say "$(awk -v t="$(( ($(now_ns) - t_start) / 1000000000 ))" 'BEGIN {
 	printf "%d min %02d s", t / 60, t % 60 }'); load average at the end:" \
