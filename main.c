@@ -11,10 +11,14 @@ static const char usage[] =
 	"usage: teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo]   collector + live UI\n"
 	"       teltop serve [--db PATH] [--listen HOST:PORT]   the collector alone\n"
 	"              [--max-buffered SIZE] [--token-required | --insecure-public]   (the UI takes them too)\n"
+	"              [--retain DURATION] [--max-db-size SIZE]   evict the oldest events\n"
 	"       teltop stats [--db PATH] [--json] [--since DAY] [--source S]   timings, daily counts, opt-outs, privacy\n"
 	"       teltop events [--db PATH] [--filter EXPR] [--limit N] [--format jsonl|csv] [--explain]\n"
 	"       teltop fields [--db PATH] [--source S] [--name EVENT] [--json]   every field each tool sent\n"
 	"       teltop diff [--db PATH] --source S [--from V] [--to V] [--json]   what changed between two versions\n"
+	"       teltop export [--db PATH] [--filter EXPR] [--since T] [--until T] [--format jsonl|har]   requests as received\n"
+	"       teltop import [--db PATH] FILE   an export or a HAR file, through the decoders, times kept\n"
+	"       teltop replay [--url URL] [--speed 1|10|max] [--token T] FILE   send the requests again, byte for byte\n"
 	"       teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | clear SOURCE [--client ID]\n"
 	"       teltop send [--url URL] [FILE...]   send JSON / NDJSON events (stdin if no FILE)\n"
 	"       teltop wrap [--url URL] [--as FORMAT] -- CMD [ARG...]   run CMD, report its start and exit\n"
@@ -39,6 +43,9 @@ static const struct cmd_entry {
 	{ "stats", cmd_stats },
 	{ "fields", cmd_fields },
 	{ "diff", cmd_diff },
+	{ "export", cmd_export },
+	{ "import", cmd_import },
+	{ "replay", cmd_replay },
 	{ "optout", cmd_optout },
 	{ "send", cmd_send },
 	{ "wrap", cmd_wrap },

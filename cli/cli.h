@@ -23,6 +23,9 @@ int	cmd_ca(int, char **);
 int	cmd_capture(int, char **);
 int	cmd_fields(int, char **);
 int	cmd_diff(int, char **);
+int	cmd_export(int, char **);
+int	cmd_import(int, char **);
+int	cmd_replay(int, char **);
 
 struct tt_optout;
 struct tt_counters;

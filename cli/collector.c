@@ -28,9 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/decode.h"
+#include "core/eventjson.h"
 #include "core/privacy.h"
 #include "core/stats.h"
 #include "core/units.h"
@@ -143,12 +146,36 @@ sink_prepare(void *arg, struct tt_batch *b)
 	privacy(b);
 }
 
+/* How a request came, as the store keeps it: {"method", "target",
+ * "content_encoding", "user_agent"} (NULLs left out).  Caller frees. */
+static char *
+request_json(const struct ws_request *rq)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	*s;
+
+	if (rq->method != NULL)
+		cJSON_AddStringToObject(o, "method", rq->method);
+	if (rq->target != NULL)
+		cJSON_AddStringToObject(o, "target", rq->target);
+	if (rq->content_encoding != NULL)
+		cJSON_AddStringToObject(o, "content_encoding",
+		    rq->content_encoding);
+	if (rq->user_agent != NULL)
+		cJSON_AddStringToObject(o, "user_agent", rq->user_agent);
+	s = tt_json_line(o, NULL);
+	cJSON_Delete(o);
+	return s;
+}
+
 static uint64_t
 sink_submit(void *arg, struct tt_batch *b, const char *route,
-    const char *ctype, const void *body, size_t len, size_t *dropped)
+    const char *ctype, const void *body, size_t len,
+    const struct ws_request *rq, size_t *dropped)
 {
 	struct collector	*co = arg;
-	struct store_payload	 pl = { route, ctype, body, len };
+	struct store_payload	 pl = { route, ctype, body, len, NULL, NULL,
+	    0 };
 	uint64_t		 ticket;
 	int			 keep_body;
 
@@ -161,8 +188,14 @@ sink_submit(void *arg, struct tt_batch *b, const char *route,
 	keep_body = b->rejected == 0 || co->optout.n == 0;
 	*dropped = tt_optout_filter(&co->optout, b);
 	privacy(b);
+	if (rq != NULL) {
+		pl.request = request_json(rq);
+		pl.raw = rq->raw;
+		pl.raw_len = rq->raw_len;
+	}
 	ticket = store_submit(co->store, b, *dropped == 0 && keep_body ?
 	    &pl : NULL);
+	free((char *)(uintptr_t)pl.request);
 	ws_request_flush(co->ws, store_pending(co->store) >= FLUSH_NOW_AT ||
 	    store_pending_events(co->store) >= FLUSH_NOW_EVENTS ?
 	    0 : FLUSH_DELAY_US);

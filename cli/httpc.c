@@ -362,6 +362,7 @@ do_send(struct httpc *h, const struct httpc_req *req, int64_t deadline,
 	    "%s%s%s"
 	    "%s%s%s"
 	    "%s%s%s"
+	    "%s"
 	    "Content-Length: %zu\r\n"
 	    "\r\n",
 	    method, h->base, req->path != NULL ? req->path : "/",
@@ -376,6 +377,7 @@ do_send(struct httpc *h, const struct httpc_req *req, int64_t deadline,
 	    req->cenc != NULL ? "Content-Encoding: " : "",
 	    req->cenc != NULL ? req->cenc : "",
 	    req->cenc != NULL ? "\r\n" : "",
+	    req->extra != NULL ? req->extra : "",
 	    req->len);
 	h->inflight = 0;
 	if (send_once_or_twice(h, deadline, cause) != 0)

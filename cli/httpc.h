@@ -21,6 +21,8 @@ struct httpc_req {
 	const char	*cenc;		/* Content-Encoding, or NULL */
 	const char	*agent;		/* User-Agent; NULL: teltop */
 	const char	*auth;		/* Authorization value, or NULL */
+	const char	*extra;		/* more header lines, each ending
+					   "\r\n"; or NULL */
 	const void	*body;
 	size_t		 len;
 };

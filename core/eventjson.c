@@ -179,22 +179,34 @@ jw_time(struct jw *w, const char *k, int64_t us)
 
 /*
  * JSON text as it is when it is one JSON value (and has no escape a
- * strict reader refuses); otherwise as a string, or none (empty).
+ * strict reader refuses, and is no deeper than cJSON parses it one level
+ * down, in the line's object); otherwise as a string, or none (empty).
+ * A JSON string is put in as a string of its text too: a reader takes a
+ * string for the text of a payload that was not JSON (tt_event_from_text),
+ * so "a\u00e9" put in as it is would be read back as aé.
  */
 static void
 jw_json(struct jw *w, const char *k, const char *text, size_t len,
     const char *none)
 {
-	const char	*end = NULL;
+	const char	*end = NULL, *p;
 	char		*printed;
 	cJSON		*v;
+	size_t		 n;
 
 	jw_key(w, k);
 	if (text == NULL) {
 		jw_lit(w, none);
 		return;
 	}
-	if (tt_json_valid(text, len) && tt_utf8_escapes_ok(text, len)) {
+	/* cJSON's space: every byte up to ' ' */
+	for (p = text, n = len; n > 0 && (unsigned char)*p <= ' '; p++, n--)
+		;
+	if (n > 0 && *p == '"') {
+		jw_str(w, text);
+		return;
+	}
+	if (tt_json_valid_in(text, len, 1) && tt_utf8_escapes_ok(text, len)) {
 		/* strict JSON: as it is, but for the space around it */
 		while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
 			len--;
@@ -206,11 +218,15 @@ jw_json(struct jw *w, const char *k, const char *text, size_t len,
 		return;
 	}
 	/* what cJSON takes but JSON does not (055, a NUL escape): its
-	 * reprint; anything else: a string */
+	 * reprint, if that fits; anything else: a string */
 	v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (v != NULL && end != NULL && (size_t)(end - text) == len &&
+	if (v != NULL && !cJSON_IsString(v) && end != NULL &&
+	    (size_t)(end - text) == len &&
 	    (printed = cJSON_PrintUnformatted(v)) != NULL) {
-		jw_lit(w, printed);
+		if (tt_json_valid_in(printed, strlen(printed), 1))
+			jw_lit(w, printed);
+		else
+			jw_str(w, text);
 		free(printed);
 	} else
 		jw_str(w, text);

@@ -46,7 +46,9 @@ tt_json_tokens(const char *s, size_t len, size_t max)
 
 /* ---- strict validation (RFC 8259) ---- */
 
-#define JV_DEPTH	1000	/* as deep as cJSON parses */
+/* Containers as deep as cJSON parses (CJSON_NESTING_LIMIT): 1000 arrays
+ * and objects, one in the other, the outermost at depth 0. */
+#define JV_DEPTH	1000
 
 struct jv {
 	const char	*s;
@@ -147,7 +149,7 @@ jv_value(struct jv *v, int depth)
 	char	close;
 
 	jv_ws(v);
-	if (v->i >= v->len || depth > JV_DEPTH)
+	if (v->i >= v->len)
 		return 0;
 	switch (v->s[v->i]) {
 	case '"':
@@ -160,6 +162,8 @@ jv_value(struct jv *v, int depth)
 		return jv_literal(v, "null");
 	case '{':
 	case '[':
+		if (depth >= JV_DEPTH)
+			return 0;
 		close = v->s[v->i] == '{' ? '}' : ']';
 		v->i++;
 		jv_ws(v);
@@ -197,9 +201,15 @@ jv_value(struct jv *v, int depth)
 int
 tt_json_valid(const char *s, size_t len)
 {
+	return tt_json_valid_in(s, len, 0);
+}
+
+int
+tt_json_valid_in(const char *s, size_t len, int depth)
+{
 	struct jv	v = { s, len, 0 };
 
-	if (!jv_value(&v, 0))
+	if (depth < 0 || !jv_value(&v, depth))
 		return 0;
 	jv_ws(&v);
 	return v.i == len;

@@ -17,10 +17,16 @@
 size_t	tt_json_tokens(const char *s, size_t len, size_t max);
 /*
  * Is s exactly one JSON value as RFC 8259 has it (cJSON's parser takes
- * more: 055, a trailing comma ...)?  Bytes of 0x80 and up are taken in
- * strings as they are; whether they are UTF-8 is another question.
+ * more: 055, a trailing comma ...), and no deeper than cJSON parses (1000
+ * arrays and objects, one in the other)?  Bytes of 0x80 and up are taken
+ * in strings as they are; whether they are UTF-8 is another question.
  */
 int	tt_json_valid(const char *s, size_t len);
+/*
+ * The same for s put depth levels down into a document (the value of a
+ * member of a top-level object: 1), which cJSON must still parse whole.
+ */
+int	tt_json_valid_in(const char *s, size_t len, int depth);
 /*
  * Where the value of member key (written without escapes) of the object s
  * is: *off and *vlen; 0, or -1 when s is not strict JSON up to it or has

@@ -93,17 +93,28 @@ tt_metrics_clear(struct hmap *m)
 	hmap_clear(m, free_metric);
 }
 
-/* The key of (src, name): the source as a byte, then the name. */
+/* The key of (src, name): the source as a byte, then the name.  Caller
+ * frees. */
+static char *
+metric_key(enum tt_source src, const char *name, size_t *klen)
+{
+	size_t	 len = strlen(name);
+	char	*key = xmalloc(len + 1);
+
+	key[0] = (char)('A' + (int)src);
+	memcpy(key + 1, name, len);
+	*klen = len + 1;
+	return key;
+}
+
 static struct metric *
 metric_get(struct hmap *map, enum tt_source src, const char *name)
 {
 	struct metric	**slot, *m;
-	size_t		  len = strlen(name);
-	char		 *key = xmalloc(len + 1);
+	size_t		  klen;
+	char		 *key = metric_key(src, name, &klen);
 
-	key[0] = (char)('A' + (int)src);
-	memcpy(key + 1, name, len);
-	slot = (struct metric **)hmap_put(map, key, len + 1);
+	slot = (struct metric **)hmap_put(map, key, klen);
 	free(key);
 	if ((m = *slot) == NULL) {
 		m = *slot = xcalloc(1, sizeof *m);
@@ -115,6 +126,19 @@ metric_get(struct hmap *map, enum tt_source src, const char *name)
 		m->s.last = m->s.min = m->s.max = NAN;
 	}
 	return m;
+}
+
+int64_t
+tt_metrics_points(const struct hmap *map, enum tt_source src,
+    const char *name)
+{
+	const struct metric	*m;
+	size_t			 klen;
+	char			*key = metric_key(src, name, &klen);
+
+	m = hmap_get(map, key, klen);
+	free(key);
+	return m != NULL ? m->s.points : 0;
 }
 
 /* The metric's kind and unit are those of its latest point. */

@@ -16,6 +16,9 @@ void	tt_metric_stats_add(struct tt_metric_stats *, int64_t ts, double v);
 void	tt_metrics_init(struct hmap *);
 void	tt_metrics_clear(struct hmap *);
 void	tt_metrics_apply(struct hmap *, const struct tt_stats_delta *);
+/* The points of (source, name) so far; 0 for a metric it does not hold. */
+int64_t	tt_metrics_points(const struct hmap *, enum tt_source,
+	    const char *name);
 /* Add a rollup row (its strings are copied). */
 void	tt_metrics_load(struct hmap *, const struct tt_metric_stats *);
 /* By source then name; the strings belong to the map. */

@@ -1247,19 +1247,79 @@ add_dbl(cJSON *o, const char *k, double v)
 		cJSON_AddNullToObject(o, k);
 }
 
+/*
+ * The values of a map sorted by cmp (of pointers to them).  A dump is in
+ * this order, not the map's: where an entry sits in the map depends on
+ * the order the entries came in (a collision at the end of the table
+ * wraps to its start), and a model restored from a dump must dump the
+ * same.  Caller frees.
+ */
+static void **
+sorted(const struct hmap *m, int (*cmp)(const void *, const void *),
+    size_t *n)
+{
+	void	**v = xcalloc(m->n > 0 ? m->n : 1, sizeof *v);
+	size_t	  i;
+
+	*n = 0;
+	for (i = 0; i < m->cap; i++)
+		if (m->slots[i].key != NULL)
+			v[(*n)++] = m->slots[i].value;
+	qsort(v, *n, sizeof *v, cmp);
+	return v;
+}
+
+/* By source then command, as tt_stats_commands() has them. */
+static int
+cmp_cmd_p(const void *a, const void *b)
+{
+	const struct cmd	*x = *(const struct cmd *const *)a;
+	const struct cmd	*y = *(const struct cmd *const *)b;
+
+	if (x->source != y->source)
+		return (int)x->source - (int)y->source;
+	return strcmp(x->command, y->command);
+}
+
+/* By day then source, as tt_stats_days(). */
+static int
+cmp_day_p(const void *a, const void *b)
+{
+	const struct day	*x = *(const struct day *const *)a;
+	const struct day	*y = *(const struct day *const *)b;
+	int			 c = strcmp(x->day, y->day);
+
+	return c != 0 ? c : (int)x->source - (int)y->source;
+}
+
+/* By day, source and client, as tt_stats_summaries(). */
+static int
+cmp_summary_p(const void *a, const void *b)
+{
+	const struct summary	*x = *(const struct summary *const *)a;
+	const struct summary	*y = *(const struct summary *const *)b;
+	int			 c = strcmp(x->day, y->day);
+
+	if (c != 0)
+		return c;
+	if (x->source != y->source)
+		return (int)x->source - (int)y->source;
+	return strcmp(x->client_id, y->client_id);
+}
+
 static void
 dump_cmds(const struct tt_stats *st, cJSON *root)
 {
 	cJSON		*a = cJSON_AddArrayToObject(root, "commands"), *o, *b;
 	const struct cmd *c;
 	int64_t		 recent[TT_RECENT], n;
-	size_t		 i, bi;
+	void		**v;
+	size_t		 i, nv, bi;
 	int		 k;
 
-	for (i = 0; i < st->cmds.cap; i++) {
-		if (st->cmds.slots[i].key == NULL)
-			continue;
-		c = st->cmds.slots[i].value;
+	v = sorted(&st->cmds, cmp_cmd_p, &nv);
+	for (i = 0; i < nv; i++) {
+		c = v[i];
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "source", tt_source_name(c->source));
 		cJSON_AddStringToObject(o, "command", c->command);
@@ -1281,6 +1341,7 @@ dump_cmds(const struct tt_stats *st, cJSON *root)
 		}
 		cJSON_AddItemToArray(a, o);
 	}
+	free(v);
 }
 
 static void
@@ -1312,12 +1373,12 @@ dump_days(const struct tt_stats *st, cJSON *root)
 {
 	cJSON			*a = cJSON_AddArrayToObject(root, "days"), *o;
 	const struct day	*d;
-	size_t			 i;
+	void			**v;
+	size_t			 i, nv;
 
-	for (i = 0; i < st->days.cap; i++) {
-		if (st->days.slots[i].key == NULL)
-			continue;
-		d = st->days.slots[i].value;
+	v = sorted(&st->days, cmp_day_p, &nv);
+	for (i = 0; i < nv; i++) {
+		d = v[i];
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "day", d->day);
 		cJSON_AddStringToObject(o, "source", tt_source_name(d->source));
@@ -1327,6 +1388,7 @@ dump_days(const struct tt_stats *st, cJSON *root)
 		add_i64(o, "clients", d->clients);
 		cJSON_AddItemToArray(a, o);
 	}
+	free(v);
 }
 
 static void
@@ -1335,12 +1397,12 @@ dump_summaries(const struct tt_stats *st, cJSON *root)
 	cJSON			*a = cJSON_AddArrayToObject(root, "summaries");
 	cJSON			*o, *counts, *pair;
 	const struct summary	*s;
-	size_t			 i, k;
+	void			**v;
+	size_t			 i, k, nv;
 
-	for (i = 0; i < st->summaries.cap; i++) {
-		if (st->summaries.slots[i].key == NULL)
-			continue;
-		s = st->summaries.slots[i].value;
+	v = sorted(&st->summaries, cmp_summary_p, &nv);
+	for (i = 0; i < nv; i++) {
+		s = v[i];
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "day", s->day);
 		cJSON_AddStringToObject(o, "source", tt_source_name(s->source));
@@ -1357,6 +1419,7 @@ dump_summaries(const struct tt_stats *st, cJSON *root)
 		}
 		cJSON_AddItemToArray(a, o);
 	}
+	free(v);
 }
 
 static void
@@ -1455,6 +1518,22 @@ nonneg(int64_t v)
 	return v == TT_NONE || v < 0 ? 0 : v > RESTORE_MAX ? RESTORE_MAX : v;
 }
 
+/*
+ * What of count v may be added to a sum of restored counts at have: the
+ * sum stays at most RESTORE_MAX too.  A hello may name a command, a day,
+ * a bucket or a metric more than once, and what a dump says of the sum
+ * must restore to the same, not be clamped again (2^50 and 2^50 is not
+ * 2^51 then 2^50).
+ */
+static int64_t
+room(int64_t have, int64_t v)
+{
+	v = nonneg(v);
+	if (have >= RESTORE_MAX)
+		return 0;
+	return v > RESTORE_MAX - have ? RESTORE_MAX - have : v;
+}
+
 /* A time (µs) from a hello: none or before 1970 is 0. */
 static int64_t
 when(int64_t v)
@@ -1469,9 +1548,11 @@ restore_cmd(struct tt_stats *st, const cJSON *o)
 	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "buckets");
 	const cJSON	*v, *i, *n;
 	const char	*command = get_text(o, "command");
+	struct cmd	*c;
 	struct tt_hist	*h;
 	enum tt_source	 src;
 	int64_t		 recent[TT_RECENT];
+	size_t		 bi;
 	int		 nr = 0;
 
 	if (get_source(o, &src) != 0 || command == NULL)
@@ -1480,17 +1561,25 @@ restore_cmd(struct tt_stats *st, const cJSON *o)
 		if (in_i64(v) && nr < TT_RECENT)
 			recent[nr++] = (int64_t)v->valuedouble;
 	}
-	h = tt_stats_load_cmd(st, src, command, nonneg(get_i64(o, "count")),
-	    nonneg(get_i64(o, "failures")), nonneg(get_i64(o, "open")),
+	/* restored before the open starts: all of its open are orphans yet
+	 * (tt_stats_load_open makes them running) */
+	c = cmd_get(st, src, command);
+	h = tt_stats_load_cmd(st, src, command,
+	    room(c->count, get_i64(o, "count")),
+	    room(c->failures, get_i64(o, "failures")),
+	    room(c->orphans, get_i64(o, "open")),
 	    get_i64(o, "last_seen"), get_i64(o, "max_ms"), recent, nr);
 	cJSON_ArrayForEach(v, b) {
 		i = cJSON_GetArrayItem(v, 0);
 		n = cJSON_GetArrayItem(v, 1);
 		if (cJSON_IsNumber(i) && cJSON_IsNumber(n) &&
 		    i->valuedouble >= 0 && i->valuedouble <= (double)H_LAST &&
-		    n->valuedouble >= 1 && n->valuedouble <= (double)RESTORE_MAX)
-			tt_hist_add_bucket(h, (size_t)i->valuedouble,
-			    (int64_t)n->valuedouble);
+		    n->valuedouble >= 1 &&
+		    n->valuedouble <= (double)RESTORE_MAX) {
+			bi = (size_t)i->valuedouble;
+			tt_hist_add_bucket(h, bi, room(bi < h->nb ? h->b[bi] :
+			    0, (int64_t)n->valuedouble));
+		}
 	}
 }
 
@@ -1530,7 +1619,8 @@ restore_metric(struct tt_stats *st, const cJSON *o)
 			recent[n++] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
 	}
 	tt_stats_load_metric(st, src, name, kind, unit,
-	    nonneg(get_i64(o, "points")), when(get_i64(o, "last_seen")),
+	    room(tt_metrics_points(&st->metrics, src, name),
+	    get_i64(o, "points")), when(get_i64(o, "last_seen")),
 	    get_dbl(o, "last"), get_dbl(o, "min"), get_dbl(o, "max"), recent,
 	    n);
 }
@@ -1540,6 +1630,7 @@ tt_stats_restore(struct tt_stats *st, const cJSON *root, int64_t now)
 {
 	const cJSON	*o;
 	const char	*cmd, *id, *day;
+	struct day	*d;
 	enum tt_source	 src;
 	int64_t		 ts;
 
@@ -1558,12 +1649,15 @@ tt_stats_restore(struct tt_stats *st, const cJSON *root, int64_t now)
 	}
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root, "days")) {
 		day = get_text(o, "day");
-		if (get_source(o, &src) == 0 && day != NULL)
-			tt_stats_load_day(st, day, src,
-			    nonneg(get_i64(o, "events")),
-			    nonneg(get_i64(o, "commands")),
-			    nonneg(get_i64(o, "failures")),
-			    nonneg(get_i64(o, "clients")));
+		if (get_source(o, &src) != 0 || day == NULL ||
+		    strlen(day) != 10)
+			continue;
+		d = day_get(st, day, src);
+		tt_stats_load_day(st, day, src,
+		    room(d->events, get_i64(o, "events")),
+		    room(d->commands, get_i64(o, "commands")),
+		    room(d->failures, get_i64(o, "failures")),
+		    room(d->clients, get_i64(o, "clients")));
 	}
 	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root,
 	    "summaries"))

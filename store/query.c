@@ -696,6 +696,69 @@ store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
 	return rc;
 }
 
+int64_t
+store_event_payload(struct store *st, int64_t event_id)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	if (st->payload_of == NULL && sqlite3_prepare_v3(st->db, "SELECT "
+	    "payload_id FROM events WHERE id = ?", -1,
+	    SQLITE_PREPARE_PERSISTENT, &st->payload_of, NULL) != SQLITE_OK)
+		return 0;
+	s = st->payload_of;
+	sqlite3_bind_int64(s, 1, event_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+int
+store_request(struct store *st, int64_t id, struct store_request *r)
+{
+	sqlite3_stmt	*s;
+	const void	*raw;
+	int		 rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (sqlite3_prepare_v2(st->db, "SELECT p.body, coalesce(r.route, "
+	    "p.route), CASE WHEN r.id IS NULL THEN p.content_type ELSE "
+	    "r.content_type END, p.received_at, p.request, p.raw FROM "
+	    "payloads p LEFT JOIN routes r ON r.id = p.route_id WHERE p.id = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW && pack_unzip(st->wc.pack,
+	    sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0),
+	    &r->body, &r->len) == 0) {
+		r->id = id;
+		r->route = col_dup(s, 1);
+		r->content_type = col_dup(s, 2);
+		r->received_at = sqlite3_column_int64(s, 3);
+		r->request = col_dup(s, 4);
+		if ((raw = sqlite3_column_blob(s, 5)) != NULL) {
+			r->raw_len = (size_t)sqlite3_column_bytes(s, 5);
+			r->raw = xmalloc(r->raw_len + 1);
+			memcpy(r->raw, raw, r->raw_len);
+		}
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+void
+store_request_clear(struct store_request *r)
+{
+	free(r->route);
+	free(r->content_type);
+	free(r->request);
+	free(r->body);
+	free(r->raw);
+	memset(r, 0, sizeof *r);
+}
+
 /* Privacy rows being counted: one per (source, field, kind, grade). */
 struct priv_acc {
 	struct store_privacy_row	*v;

@@ -253,6 +253,14 @@ static const char *migrations[] = {
 	migration_metrics,
 	/* 7 -> 8: the field catalog, built from the events there are. */
 	migration_fields,
+	/*
+	 * 8 -> 9: how a request came (method, target, content-encoding,
+	 * user-agent: JSON), and its bytes as received where transport
+	 * decoding changed them (gzip, base64 forms; they are compressed
+	 * already, so kept as they are): what export and replay send again.
+	 */
+	"ALTER TABLE payloads ADD COLUMN request TEXT;"
+	"ALTER TABLE payloads ADD COLUMN raw BLOB;",
 };
 #define SCHEMA_VERSION	((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -269,8 +277,8 @@ store_rollup_migration(void)
 }
 
 static const char sql_payload[] =
-	"INSERT INTO payloads(received_at, route, route_id, body) "
-	"VALUES (?, '', ?, ?)";
+	"INSERT INTO payloads(received_at, route, route_id, body, request, raw) "
+	"VALUES (?, '', ?, ?, ?, ?)";
 static const char sql_event[] =
 	"INSERT INTO events(received_at, ts, source, format, name, phase, "
 	"client_id, execution_id, command, duration_ms, exit_code, error, "
@@ -785,6 +793,8 @@ pending_free(struct pending *p)
 	free(p->route);
 	free(p->content_type);
 	free(p->body);
+	free(p->request);
+	free(p->raw);
 }
 
 /* Free a job and everything it owns (any thread). */
@@ -847,6 +857,7 @@ store_close(struct store *st)
 	store_wconn_finalize(&st->wc);
 	sqlite3_finalize(st->data_version);
 	sqlite3_finalize(st->optout_load);
+	sqlite3_finalize(st->payload_of);
 	store_rowread_clear(&st->rd);
 	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
@@ -886,6 +897,14 @@ store_submit(struct store *st, struct tt_batch *b,
 		memcpy(p->body, pl->body, pl->len);
 		p->len = pl->len;
 		p->bytes += pl->len;
+		if (pl->request != NULL)
+			p->request = xstrdup(pl->request);
+		if (pl->raw != NULL) {
+			p->raw = xmalloc(pl->raw_len + 1);
+			memcpy(p->raw, pl->raw, pl->raw_len);
+			p->raw_len = pl->raw_len;
+			p->bytes += pl->raw_len;
+		}
 	}
 	st->held += p->bytes;
 	return p->ticket;
@@ -1149,6 +1168,10 @@ write_pending(struct wconn *c, struct pending *p, int *rc, char **cause)
 			return -1;
 		}
 		sqlite3_bind_int64(s, 2, route_id);
+		store_bind_text(s, 4, p->request);
+		if (p->raw != NULL)
+			sqlite3_bind_blob64(s, 5, p->raw, p->raw_len,
+			    SQLITE_STATIC);
 		if (step(c, s, rc, cause) != 0)
 			return -1;
 		payload_id = sqlite3_last_insert_rowid(c->db);

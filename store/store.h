@@ -46,8 +46,27 @@ typedef void	(*store_optout_cb)(void *arg, int rc, const char *cause);
 struct store_payload {
 	const char	*route;
 	const char	*content_type;
-	const void	*body;
+	const void	*body;		/* transport-decoded */
 	size_t		 len;
+	/* How it came (NULL: unknown): JSON {"method", "target",
+	 * "content_encoding", "user_agent"}; and the bytes as received
+	 * where transport decoding changed them (raw NULL: body is). */
+	const char	*request;
+	const void	*raw;
+	size_t		 raw_len;
+};
+
+/* A stored request read back (store_request()); every string owned. */
+struct store_request {
+	int64_t		 id;
+	int64_t		 received_at;
+	char		*route;
+	char		*content_type;	/* NULL: none */
+	char		*request;	/* NULL: not known */
+	char		*body;
+	size_t		 len;
+	char		*raw;		/* NULL: as received is body */
+	size_t		 raw_len;
 };
 
 struct store	*store_open(const char *path, char **cause);
@@ -178,6 +197,13 @@ int		 store_counters(struct store *, struct tt_counters *);
 /* The payload row an event came in: caller frees *body. */
 int		 store_payload(struct store *, int64_t event_id, char **body,
 		     size_t *len, char **route, char **content_type);
+
+/* The payload row an event came in (0: none is kept). */
+int64_t		 store_event_payload(struct store *, int64_t event_id);
+/* Payload row id; 0, or -1 when there is none or it cannot be read. */
+int		 store_request(struct store *, int64_t id,
+		     struct store_request *);
+void		 store_request_clear(struct store_request *);
 
 /* How many events carry one privacy finding (field, kind) of a source. */
 struct store_privacy_row {

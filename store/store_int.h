@@ -42,6 +42,9 @@ struct pending {
 	char			*content_type;
 	void			*body;
 	size_t			 len;
+	char			*request;	/* how it came, JSON; or NULL */
+	void			*raw;		/* as received, if not body */
+	size_t			 raw_len;
 	struct tt_event		*ev;		/* owned */
 	struct tt_stats_delta	*delta;		/* ev's, once written; owned */
 	size_t			 n;
@@ -150,6 +153,7 @@ struct store {
 	size_t			 ndrops;
 	sqlite3_stmt		*data_version;
 	sqlite3_stmt		*optout_load;
+	sqlite3_stmt		*payload_of;	/* store_event_payload() */
 	store_commit_cb		 commit_cb;
 	void			*commit_arg;
 	void			(*event_cb)(void *, const struct tt_event *,

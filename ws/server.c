@@ -453,8 +453,12 @@ note_senders(struct ws *ws, struct conn *c, const struct tt_batch *b)
 /* Submit a decoded batch (it is emptied); c is the WebSocket sender. */
 static void
 submit(struct ws *ws, struct conn *c, const char *path, const char *ctype,
-    const uint8_t *p, size_t len, struct tt_batch *b, struct outcome *o)
+    const struct decode_job *j, struct tt_batch *b, struct outcome *o)
 {
+	const uint8_t		*p = j->p;
+	size_t			 len = j->len;
+	struct ws_request	 rq;
+
 	struct ws_refuse	 r;
 
 	count(ws, TT_CTR_RECEIVED, (int64_t)(b->n + b->rejected));
@@ -479,8 +483,18 @@ submit(struct ws *ws, struct conn *c, const char *path, const char *ctype,
 	    NULL;
 	if (c != NULL)
 		note_senders(ws, c, b);
+	memset(&rq, 0, sizeof rq);
+	rq.method = c != NULL ? "WS" : "POST";
+	rq.target = j->target != NULL ? j->target : path;
+	rq.content_encoding = j->cenc[0] != '\0' ? j->cenc : NULL;
+	rq.user_agent = j->user_agent;
+	if (j->p != j->body.p) {	/* transport decoding changed it */
+		rq.raw = j->body.p;
+		rq.raw_len = j->body.len;
+	}
+	rq.received_at = j->received_at;
 	o->ticket = ws->cfg.sink.submit(ws->cfg.sink.arg, b, path, ctype, p,
-	    len, &o->dropped);
+	    len, &rq, &o->dropped);
 	o->accepted -= o->dropped;
 	if (o->dropped > 0)
 		count(ws, TT_CTR_DROPPED_OPTOUT, (int64_t)o->dropped);
@@ -542,7 +556,7 @@ ws_job_submit(struct decode_job *j, const char *route, size_t *accepted)
 	struct outcome	o;
 
 	memset(&o, 0, sizeof o);
-	submit(j->ws, NULL, route, j->ctype, j->p, j->len, &j->batch, &o);
+	submit(j->ws, NULL, route, j->ctype, j, &j->batch, &o);
 	*accepted = o.accepted;
 	free(o.first_error);
 	return o.ticket;
@@ -809,7 +823,7 @@ http_job_done(struct decode_job *j)
 		mark_captured(c, &j->batch);
 	memset(&o, 0, sizeof o);
 	submit(j->ws, NULL, c->req->path, c->ctype[0] != '\0' ? c->ctype : NULL,
-	    j->p, j->len, &j->batch, &o);
+	    j, &j->batch, &o);
 	decode_job_free(j);
 	c->ticket = o.ticket;
 	c->accepted = o.accepted;
@@ -1323,6 +1337,71 @@ payload_get(struct hconn *c)
 	http_reply(c, 200, "application/json", body, NULL);
 }
 
+/* The request target as sent, its token= parameter left out (it is the
+ * collector's secret, not the sender's). */
+static char *
+target_without_token(const char *url, size_t len)
+{
+	const char	*q = memchr(url, '?', len), *p, *end = url + len, *amp;
+	char		*out, *o;
+
+	if (q == NULL)
+		return xstrndup(url, len);
+	out = o = xmalloc(len + 1);
+	memcpy(o, url, (size_t)(q - url));
+	o += q - url;
+	for (p = q + 1;; p = amp + 1) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
+			amp = end;
+		if (!((size_t)(amp - p) >= 6 && memcmp(p, "token=", 6) == 0) &&
+		    !((size_t)(amp - p) == 5 && memcmp(p, "token", 5) == 0)) {
+			*o = o == out + (q - url) ? '?' : '&';
+			o++;
+			memcpy(o, p, (size_t)(amp - p));
+			o += amp - p;
+		}
+		if (amp == end)
+			break;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * X-Teltop-Received-At (µs since the epoch): `teltop import` keeps when a
+ * request was first received.  Only with the control token, which the
+ * header alone cannot give: else 401, and 400 for a value that is not a
+ * time.  0 when it may go on.
+ */
+static int
+import_time(struct hconn *c, const char *v, int64_t *us)
+{
+	const char	*auth = h1_header(c->req, "authorization");
+	char		 tok[128], *end;
+	long long	 n;
+
+	if (c->ws->cfg.token == NULL || c->cap != NULL ||
+	    ((auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 ||
+	    !tt_token_equal(auth + 7, strlen(auth + 7), c->ws->cfg.token)) &&
+	    (h1_query(c->req, "token", tok, sizeof tok) == NULL ||
+	    !tt_token_equal(tok, strlen(tok), c->ws->cfg.token)))) {
+		http_refuse(c, 401, TT_CTR_REJ_AUTH, "X-Teltop-Received-At "
+		    "needs the control token (`teltop token`) as Bearer",
+		    NULL, "WWW-Authenticate: " TT_AUTH_CHALLENGE "\r\n");
+		return -1;
+	}
+	n = strtoll(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || n <= 0 ||
+	    n > 253402300799999999LL) {
+		http_refuse(c, 400, TT_CTR_REJ_MALFORMED, "X-Teltop-Received-At "
+		    "is µs since the epoch, e.g. 1767225600000000", NULL,
+		    NULL);
+		return -1;
+	}
+	*us = (int64_t)n;
+	return 0;
+}
+
 void
 route_request(struct hconn *c)
 {
@@ -1330,6 +1409,7 @@ route_request(struct hconn *c)
 	struct decode_job	*j;
 	const char		*v;
 	char			 arg[32];
+	int64_t			 received_at = 0;
 
 	switch (c->kind) {
 	case RK_HEALTHZ:
@@ -1388,6 +1468,9 @@ route_request(struct hconn *c)
 	default:
 		break;
 	}
+	if ((v = h1_header(c->req, TT_RECEIVED_AT_HEADER)) != NULL &&
+	    import_time(c, v, &received_at) != 0)
+		return;
 	if (c->cap != NULL) {
 		free(c->cap_meta);
 		c->cap_meta = proxy_capture_json(c);
@@ -1402,6 +1485,10 @@ route_request(struct hconn *c)
 		snprintf(j->cenc, sizeof j->cenc, "%s", v);
 	if ((v = h1_query(c->req, "compression", arg, sizeof arg)) != NULL)
 		snprintf(j->compression, sizeof j->compression, "%s", v);
+	j->target = target_without_token(c->req->url, c->req->url_len);
+	if ((v = h1_header(c->req, "user-agent")) != NULL)
+		j->user_agent = xstrdup(v);
+	j->received_at = received_at;
 	j->done = http_job_done;
 	j->need_key = c->need_key ? ws->cfg.token : NULL;
 	c->job = j->id;
@@ -1485,7 +1572,7 @@ ws_job_done(struct decode_job *j)
 		r->done = 1;
 	} else {
 		memset(&o, 0, sizeof o);
-		submit(j->ws, c, "/ws", NULL, j->p, j->len, &j->batch, &o);
+		submit(j->ws, c, "/ws", NULL, j, &j->batch, &o);
 		r->ticket = o.ticket;
 		r->accepted = o.accepted;
 		r->dropped = o.dropped;

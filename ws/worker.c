@@ -114,7 +114,7 @@ decode_job_run(struct decode_job *j)
 	memset(&opts, 0, sizeof opts);
 	opts.event_max = ws->cfg.event_max;
 	opts.events_max = ws->cfg.events_max;
-	opts.received_at = tt_now_us();
+	opts.received_at = j->received_at > 0 ? j->received_at : tt_now_us();
 	opts.findings = 1;	/* the sink scans only what has none */
 	opts.protobuf = (j->route == TT_ROUTE_OTLP_TRACES ||
 	    j->route == TT_ROUTE_OTLP_LOGS ||
@@ -167,6 +167,8 @@ decode_job_free(struct decode_job *j)
 	buf_free(&j->decoded);
 	tt_batch_clear(&j->batch);
 	free(j->error);
+	free(j->target);
+	free(j->user_agent);
 	free(j);
 }
 

@@ -19,15 +19,36 @@ struct ws;
 
 #define WS_BUFFERED_MAX	(256u * 1024 * 1024)	/* default buffered_max */
 
+/*
+ * How a body came, for the store to keep beside it (export, replay): what
+ * a sender would have to send again to get the same events.
+ */
+/* The header `teltop import` keeps a request's time with (and the token). */
+#define TT_RECEIVED_AT_HEADER	"x-teltop-received-at"
+
+struct ws_request {
+	const char	*method;	/* "POST", "WS" (a WebSocket message) */
+	const char	*target;	/* the path and query as sent, without a
+					   token= parameter */
+	const char	*content_encoding;	/* as sent; NULL: none */
+	const char	*user_agent;		/* NULL: none */
+	const void	*raw;		/* the bytes received, when transport
+					   decoding changed them; NULL: body */
+	size_t		 raw_len;
+	int64_t		 received_at;	/* µs; 0: now (an import's own) */
+};
+
 struct ws_sink {
 	void		*arg;
 	/*
 	 * Drop the batch's opted-out events (*dropped says how many) and
-	 * take the rest; returns the ticket committed later.
+	 * take the rest, body being the bytes decoded (rq: how they came);
+	 * returns the ticket committed later.
 	 */
 	uint64_t	(*submit)(void *arg, struct tt_batch *,
 			    const char *route, const char *content_type,
-			    const void *body, size_t len, size_t *dropped);
+			    const void *body, size_t len,
+			    const struct ws_request *rq, size_t *dropped);
 	/*
 	 * Work on a decoded batch that needs nothing shared (the privacy
 	 * findings): may run on the decode thread, before submit.  NULL: none.

@@ -285,6 +285,10 @@ struct decode_job {
 	char		 ctype[128];
 	char		 cenc[64];
 	char		 compression[32];
+	char		*target;	/* path and query, token= left out */
+	char		*user_agent;
+	int64_t		 received_at;	/* an import's (X-Teltop-Received-At,
+					   with the token); 0: now */
 	const char	*need_key;	/* the body's api_key must be this */
 	struct tt_buf	 body;		/* moved in from the request */
 	size_t		 reserved;	/* of ws->buffered, released at free */

@@ -215,7 +215,7 @@ test_json_valid(void **state)
 	    "-", "\"\\x\"", "{a:1}", "[1 2]", "\"\x01\"", "nul", "{}x", "",
 	    "1e", "+1", ".5", "\"\\u12\"", "[", "{\"a\"}", "NaN" };
 	struct tt_event	 ev;
-	char		*line;
+	char		*line, *deep;
 	size_t		 i;
 
 	(void)state;
@@ -225,6 +225,17 @@ test_json_valid(void **state)
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (tt_json_valid(bad[i], strlen(bad[i])))
 			fail_msg("%s taken", bad[i]);
+	/* as deep as cJSON parses (1000 arrays), and one level less where
+	 * the text goes into an object */
+	deep = xmalloc(2003);
+	memset(deep, '[', 1001);
+	memset(deep + 1001, ']', 1001);
+	deep[2002] = '\0';
+	assert_false(tt_json_valid(deep, 2002));
+	assert_true(tt_json_valid(deep + 1, 2000));
+	assert_false(tt_json_valid_in(deep + 1, 2000, 1));
+	assert_true(tt_json_valid_in(deep + 2, 1998, 1));
+	free(deep);
 	/* raw that cJSON takes and JSON does not is reprinted, valid */
 	tt_event_init(&ev);
 	ev.id = 3;
@@ -241,6 +252,90 @@ test_json_valid(void **state)
 	assert_non_null(strstr(line, "\"raw\":{ \"a\" : 1.50 }"));
 	free(line);
 	tt_event_clear(&ev);
+}
+
+/* The line's raw read from its text, as a viewer reads it, and printed
+ * again: the same line, and the same data where it can be. */
+static char *
+raw_again(const char *data, char **back)
+{
+	struct tt_event	 ev, b;
+	char		*line, *again, *cause = NULL;
+
+	tt_event_init(&ev);
+	ev.id = 5;
+	ev.data = xstrdup(data);
+	ev.data_len = strlen(data);
+	line = tt_event_json(&ev, NULL);
+	if (tt_event_from_text(line, strlen(line), &b, &cause) != 0)
+		fail_msg("%s: %s", line, cause);
+	again = tt_event_json(&b, NULL);
+	assert_str(again, line);
+	*back = xstrdup(b.data);
+	free(again);
+	tt_event_clear(&ev);
+	tt_event_clear(&b);
+	return line;
+}
+
+/* n arrays one in the other, the innermost holding in.  Caller frees. */
+static char *
+nest(size_t n, const char *in)
+{
+	size_t	 len = strlen(in);
+	char	*s = xmalloc(2 * n + len + 1);
+
+	memset(s, '[', n);
+	memcpy(s + n, in, len);
+	memset(s + n + len, ']', n);
+	s[2 * n + len] = '\0';
+	return s;
+}
+
+/*
+ * raw that is a JSON string goes as a string of its text: a string raw is
+ * read as the text of the payload, so "a\u00e9" put in as it is came back
+ * as aé (fuzz_viewer).  JSON too deep for cJSON one level down goes as a
+ * string too: put in as it is, the line was not JSON.
+ */
+static void
+test_event_raw_string(void **state)
+{
+	static const char *data[] = { "\"a\\u00e9\"", " \"\\/\" ",
+	    "\"x\"", "\xef\xbb\xbf\"bom\"" };
+	char	*line, *back, *deep;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof data / sizeof data[0]; i++) {
+		line = raw_again(data[i], &back);
+		assert_str(back, data[i]);
+		free(line);
+		free(back);
+	}
+	line = raw_again("\"a\\u00e9\"", &back);
+	assert_non_null(strstr(line, "\"raw\":\"\\\"a\\\\u00e9\\\"\"}"));
+	free(line);
+	free(back);
+	/* 999 arrays fit into the line, 1000 do not */
+	for (i = 999; i <= 1000; i++) {
+		deep = nest(i, "");
+		line = raw_again(deep, &back);
+		assert_str(back, deep);
+		assert_non_null(strstr(line, i == 999 ? "\"raw\":[[[" :
+		    "\"raw\":\"[[["));
+		free(line);
+		free(back);
+		free(deep);
+		/* and what cJSON alone takes (055), reprinted, the same */
+		deep = nest(i, "055");
+		line = raw_again(deep, &back);
+		assert_non_null(strstr(line, i == 999 ? "[[55]]" :
+		    "\"raw\":\"[[["));
+		free(line);
+		free(back);
+		free(deep);
+	}
 }
 
 static void
@@ -497,6 +592,70 @@ test_stats_restore_bad(void **state)
 	tt_stats_free(st);
 }
 
+/* Restore, dump, restore, dump: the same dump both times. */
+static void
+restore_twice(const char *json, char **first)
+{
+	struct tt_stats	*a = tt_stats_create(TT_ORPHAN_AFTER_US);
+	struct tt_stats	*b = tt_stats_create(TT_ORPHAN_AFTER_US);
+	cJSON		*o = cJSON_Parse(json), *d;
+	char		*ta, *tb;
+
+	assert_non_null(o);
+	assert_int_equal(tt_stats_restore(a, o, T0), 0);
+	d = tt_stats_dump(a);
+	assert_int_equal(tt_stats_restore(b, d, T0), 0);
+	ta = cJSON_PrintUnformatted(d);
+	tb = dump_text(b);
+	assert_str(tb, ta);
+	*first = ta;
+	free(tb);
+	cJSON_Delete(d);
+	cJSON_Delete(o);
+	tt_stats_free(a);
+	tt_stats_free(b);
+}
+
+/*
+ * A hello that names a row twice sums it, at most to 2^50 as one count
+ * is, so that its dump restores to the same; and a dump is in order
+ * whatever order the rows came in (fuzz_viewer: 2e+15 became 2^50, and
+ * c93 before c50 became c50 before c93).
+ */
+static void
+test_stats_restore_twice(void **state)
+{
+	char	*t;
+
+	(void)state;
+	restore_twice("{\"commands\":[{\"source\":\"werf\",\"command\":"
+	    "\"c\",\"count\":1e15,\"failures\":1e15,\"open\":1e15,"
+	    "\"buckets\":[[0,1e15],[0,1e15]]},{\"source\":\"werf\","
+	    "\"command\":\"c\",\"count\":1e15,\"failures\":1e15,"
+	    "\"open\":1e15}],\"open\":[{\"source\":\"werf\",\"command\":"
+	    "\"c\",\"execution_id\":\"x\",\"start_ts\":1767614000000000}],"
+	    "\"days\":[{\"source\":\"werf\",\"day\":\"2026-01-05\","
+	    "\"events\":1e15},{\"source\":\"werf\",\"day\":\"2026-01-05\","
+	    "\"events\":1e15}],\"metrics\":[{\"source\":\"otlp\",\"name\":"
+	    "\"m\",\"kind\":\"gauge\",\"unit\":\"\",\"points\":1e15},"
+	    "{\"source\":\"otlp\",\"name\":\"m\",\"kind\":\"gauge\","
+	    "\"unit\":\"\",\"points\":1e15}]}", &t);
+	assert_non_null(strstr(t, "\"count\":1125899906842624,"
+	    "\"failures\":1125899906842624,\"open\":1125899906842624,"));
+	assert_non_null(strstr(t, "\"buckets\":[[0,1125899906842624]]"));
+	assert_non_null(strstr(t, "\"events\":1125899906842624,"));
+	assert_non_null(strstr(t, "\"points\":1125899906842624,"));
+	free(t);
+	/* both at the end of the map's table: c93 wraps to its start */
+	restore_twice("{\"commands\":[{\"source\":\"werf\",\"command\":"
+	    "\"c50\"},{\"source\":\"werf\",\"command\":\"c93\"}],"
+	    "\"days\":[{\"source\":\"werf\",\"day\":\"d000000068\"},"
+	    "{\"source\":\"werf\",\"day\":\"d000000066\"}]}", &t);
+	assert_true(strstr(t, "\"c50\"") < strstr(t, "\"c93\""));
+	assert_true(strstr(t, "\"d000000066\"") < strstr(t, "\"d000000068\""));
+	free(t);
+}
+
 int
 main(void)
 {
@@ -505,9 +664,11 @@ main(void)
 		cmocka_unit_test(test_event_absent),
 		cmocka_unit_test(test_event_bad),
 		cmocka_unit_test(test_json_valid),
+		cmocka_unit_test(test_event_raw_string),
 		cmocka_unit_test(test_delta_round_trip),
 		cmocka_unit_test(test_stats_dump_restore),
 		cmocka_unit_test(test_stats_restore_bad),
+		cmocka_unit_test(test_stats_restore_twice),
 	};
 
 	return cmocka_run_group_tests_name("eventjson", tests, NULL, NULL);

@@ -1,0 +1,1020 @@
+/*
+ * teltop export, import and replay: the requests a collector received, as
+ * received, and the events each produced.
+ *
+ * A record is one request: when it came, its method and target (path and
+ * query, without a token=), content type, the headers that matter
+ * (Content-Encoding, User-Agent; for captured traffic the vendor's host),
+ * its body as received (base64: the bytes before any gzip or base64 form
+ * was undone) and the events it produced, as `teltop events` prints them.
+ * Events whose request was not kept (an opt-out dropped some of its
+ * events, so its bytes are not kept either) come as records without a
+ * body; they cannot be sent again.
+ *
+ *   export	one record a line (teltop's form), or HAR 1.2 (--format
+ *		har: the body in postData, the events under "_teltop")
+ *   replay	sends each record's body to its route on a collector, byte
+ *		for byte, with the pacing of received_at (--speed 1, 10, max)
+ *   import	the same into a database, through a collector of its own on a
+ *		loopback port: the same decoders, opt-out and privacy findings
+ *		as live traffic, and received_at kept (X-Teltop-Received-At,
+ *		which the collector takes only with its control token)
+ *
+ * A WebSocket message is exported with method "WS" and route "/ws"; it is
+ * sent again as POST /v1/events, which takes the same bodies.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <cJSON.h>
+#include <libwebsockets.h>
+
+#include "core/decode.h"
+#include "core/eventjson.h"
+#include "core/units.h"
+#include "core/utf8.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "ws/ws.h"
+#include "cli.h"
+#include "collector.h"
+#include "httpc.h"
+
+#define FILE_MAX	(1024ULL * 1024 * 1024)	/* bytes of a file read */
+#define SEND_TIMEOUT_MS	30000
+#define HAR_HOST	"http://127.0.0.1:8353"	/* a direct request's URL */
+
+static const char export_usage[] =
+    "teltop export [--db PATH] [--filter EXPR] [--since TIME] "
+    "[--until TIME]\n              [--format jsonl|har]";
+static const char replay_usage[] =
+    "teltop replay [--url URL] [--speed 1|10|max] [--token TOKEN] FILE";
+static const char import_usage[] =
+    "teltop import [--db PATH] FILE";
+
+/* ---- base64 ---- */
+
+static char *
+b64_encode(const void *p, size_t n)
+{
+	size_t	cap = (n + 2) / 3 * 4 + 4;
+	char	*s = xmalloc(cap);
+
+	if (lws_b64_encode_string(p, (int)n, s, (int)cap) < 0)
+		s[0] = '\0';
+	return s;
+}
+
+/* Decode s into a new buffer (*len bytes); -1 if it is not base64. */
+static int
+b64_decode(const char *s, unsigned char **out, size_t *len)
+{
+	size_t	n = strlen(s);
+	int	got;
+
+	*out = xmalloc(n / 4 * 3 + 4);
+	if (n == 0) {
+		*len = 0;
+		return 0;
+	}
+	got = lws_b64_decode_string_len(s, (int)n, (char *)*out,
+	    (int)(n / 4 * 3 + 4));
+	if (got < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	*len = (size_t)got;
+	return 0;
+}
+
+/* ---- export ---- */
+
+struct exporter {
+	struct store		*st;
+	int			 har;
+	int64_t			 since, until;	/* received_at bounds; 0 none */
+	int64_t			 payload;	/* the record's; 0: none */
+	cJSON			*rec;		/* being filled */
+	cJSON			*events;
+	size_t			 records;
+	size_t			 nevents;
+	size_t			 bodiless;
+};
+
+/* A header {"name":…, "value":…} for a HAR list. */
+static void
+har_header(cJSON *a, const char *name, const char *value)
+{
+	cJSON	*h;
+
+	if (value == NULL)
+		return;
+	h = cJSON_CreateObject();
+	cJSON_AddStringToObject(h, "name", name);
+	cJSON_AddStringToObject(h, "value", value);
+	cJSON_AddItemToArray(a, h);
+}
+
+/* The query of a target as HAR's queryString (names and values as sent). */
+static void
+har_query(cJSON *a, const char *target)
+{
+	const char	*q = strchr(target, '?'), *p, *amp, *eq;
+	char		*name, *value;
+	cJSON		*h;
+
+	if (q == NULL)
+		return;
+	for (p = q + 1; *p != '\0'; p = *amp != '\0' ? amp + 1 : amp) {
+		amp = p + strcspn(p, "&");
+		if (amp == p)
+			continue;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		name = xstrndup(p, (size_t)((eq != NULL ? eq : amp) - p));
+		value = eq != NULL ? xstrndup(eq + 1, (size_t)(amp - eq - 1)) :
+		    xstrdup("");
+		h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "name", name);
+		cJSON_AddStringToObject(h, "value", value);
+		free(name);
+		free(value);
+		cJSON_AddItemToArray(a, h);
+	}
+}
+
+/* A string member of a JSON object, or NULL. */
+static const char *
+str_of(const cJSON *o, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * Start a record for the event ev came in: its request (payload id, 0 for
+ * none), in teltop's form or as a HAR entry.
+ */
+static void
+record_start(struct exporter *x, const struct tt_event *ev, int64_t pid)
+{
+	struct store_request	 r;
+	struct tt_capture	 cap;
+	cJSON			*rq = NULL, *o, *req, *hdrs, *post, *resp, *t;
+	const char		*method = "POST", *target, *cenc, *agent;
+	const char		*host = NULL;
+	const void		*bytes;
+	char			 when[40], *b64, *url;
+	size_t			 n;
+	int			 have;
+
+	memset(&cap, 0, sizeof cap);
+	if (ev->capture != NULL && tt_capture_parse(ev->capture, &cap) == 0)
+		host = cap.host;
+	have = pid > 0 && store_request(x->st, pid, &r) == 0;
+	if (!have)
+		memset(&r, 0, sizeof r);
+	if (have && r.request != NULL)
+		rq = cJSON_Parse(r.request);
+	if (str_of(rq, "method") != NULL)
+		method = str_of(rq, "method");
+	target = str_of(rq, "target") != NULL ? str_of(rq, "target") :
+	    r.route != NULL ? r.route : "";
+	cenc = str_of(rq, "content_encoding");
+	agent = str_of(rq, "user_agent");
+	bytes = r.raw != NULL ? (const void *)r.raw : r.body;
+	n = r.raw != NULL ? r.raw_len : r.len;
+	tt_time_format(have ? r.received_at : ev->received_at, when,
+	    sizeof when);
+
+	o = cJSON_CreateObject();
+	if (!x->har) {
+		cJSON_AddStringToObject(o, "received_at", when);
+		if (have) {
+			cJSON_AddStringToObject(o, "method", method);
+			cJSON_AddStringToObject(o, "route", target);
+			if (r.content_type != NULL)
+				cJSON_AddStringToObject(o, "content_type",
+				    r.content_type);
+			t = cJSON_AddObjectToObject(o, "headers");
+			if (cenc != NULL)
+				cJSON_AddStringToObject(t, "content-encoding",
+				    cenc);
+			if (agent != NULL)
+				cJSON_AddStringToObject(t, "user-agent", agent);
+			if (host != NULL)
+				cJSON_AddStringToObject(o, "host", host);
+			b64 = b64_encode(bytes, n);
+			cJSON_AddStringToObject(o, "body_base64", b64);
+			free(b64);
+		} else
+			cJSON_AddNullToObject(o, "body_base64");
+		x->events = cJSON_AddArrayToObject(o, "events");
+	} else {
+		cJSON_AddStringToObject(o, "startedDateTime", when);
+		cJSON_AddNumberToObject(o, "time", 0);
+		req = cJSON_AddObjectToObject(o, "request");
+		cJSON_AddStringToObject(req, "method", strcmp(method, "WS") ==
+		    0 ? "POST" : method);
+		url = host != NULL ? xasprintf("https://%s%s", host, target) :
+		    xasprintf("%s%s", HAR_HOST, target);
+		cJSON_AddStringToObject(req, "url", url);
+		free(url);
+		cJSON_AddStringToObject(req, "httpVersion", "HTTP/1.1");
+		cJSON_AddArrayToObject(req, "cookies");
+		hdrs = cJSON_AddArrayToObject(req, "headers");
+		har_header(hdrs, "Host", host);
+		har_header(hdrs, "Content-Type", r.content_type);
+		har_header(hdrs, "Content-Encoding", cenc);
+		har_header(hdrs, "User-Agent", agent);
+		har_query(cJSON_AddArrayToObject(req, "queryString"), target);
+		if (have) {
+			post = cJSON_AddObjectToObject(req, "postData");
+			cJSON_AddStringToObject(post, "mimeType",
+			    r.content_type != NULL ? r.content_type : "");
+			/* text where it is text; else base64, said so */
+			if (cenc == NULL && r.raw == NULL &&
+			    tt_utf8_valid(bytes, n))
+				cJSON_AddItemToObject(post, "text",
+				    cJSON_CreateString(r.body));
+			else {
+				b64 = b64_encode(bytes, n);
+				cJSON_AddStringToObject(post, "text", b64);
+				cJSON_AddStringToObject(post, "_encoding",
+				    "base64");
+				free(b64);
+			}
+		}
+		cJSON_AddNumberToObject(req, "headersSize", -1);
+		cJSON_AddNumberToObject(req, "bodySize", have ? (double)n : 0);
+		resp = cJSON_AddObjectToObject(o, "response");
+		cJSON_AddNumberToObject(resp, "status", have ? 200 : 0);
+		cJSON_AddStringToObject(resp, "statusText", have ? "OK" : "");
+		cJSON_AddStringToObject(resp, "httpVersion", "HTTP/1.1");
+		cJSON_AddArrayToObject(resp, "cookies");
+		cJSON_AddArrayToObject(resp, "headers");
+		t = cJSON_AddObjectToObject(resp, "content");
+		cJSON_AddNumberToObject(t, "size", 0);
+		cJSON_AddStringToObject(t, "mimeType", "application/json");
+		cJSON_AddStringToObject(resp, "redirectURL", "");
+		cJSON_AddNumberToObject(resp, "headersSize", -1);
+		cJSON_AddNumberToObject(resp, "bodySize", -1);
+		cJSON_AddObjectToObject(o, "cache");
+		t = cJSON_AddObjectToObject(o, "timings");
+		cJSON_AddNumberToObject(t, "send", 0);
+		cJSON_AddNumberToObject(t, "wait", 0);
+		cJSON_AddNumberToObject(t, "receive", 0);
+		t = cJSON_AddObjectToObject(o, "_teltop");
+		if (strcmp(method, "WS") == 0)
+			cJSON_AddStringToObject(t, "method", "WS");
+		x->events = cJSON_AddArrayToObject(t, "events");
+	}
+	if (!have)
+		x->bodiless++;
+	x->rec = o;
+	x->payload = have ? pid : 0;
+	cJSON_Delete(rq);
+	store_request_clear(&r);
+	tt_capture_free(&cap);
+}
+
+/* Print the record being filled. */
+static void
+record_end(struct exporter *x)
+{
+	char	*line;
+	size_t	 len;
+
+	if (x->rec == NULL)
+		return;
+	line = tt_json_line(x->rec, &len);
+	if (x->har)
+		printf("%s\n    ", x->records > 0 ? "," : "");
+	fwrite(line, 1, len, stdout);
+	if (!x->har)
+		putchar('\n');
+	free(line);
+	cJSON_Delete(x->rec);
+	x->rec = NULL;
+	x->events = NULL;
+	x->records++;
+}
+
+static int
+export_event(void *arg, const struct tt_event *ev)
+{
+	struct exporter	*x = arg;
+	int64_t		 pid;
+	char		*s;
+
+	if ((x->since != 0 && ev->received_at < x->since) ||
+	    (x->until != 0 && ev->received_at >= x->until))
+		return 0;
+	pid = store_event_payload(x->st, ev->id);
+	if (x->rec == NULL || pid == 0 || pid != x->payload) {
+		record_end(x);
+		record_start(x, ev, pid);
+	}
+	s = tt_event_json(ev, NULL);
+	cJSON_AddItemToArray(x->events, cJSON_Parse(s));
+	free(s);
+	x->nevents++;
+	return 0;
+}
+
+/* --since/--until: a time (RFC 3339 or YYYY-MM-DD), or a span back
+ * from now (30m, 2d); -1 if neither. */
+static int
+parse_when(const char *s, int64_t *us)
+{
+	int64_t	span;
+	char	buf[40];
+
+	if (tt_time_parse(s, us) == 0)
+		return 0;
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+		snprintf(buf, sizeof buf, "%sT00:00:00Z", s);
+		return tt_time_parse(buf, us);
+	}
+	if ((span = tt_parse_duration(s)) > 0) {
+		*us = tt_now_us() - span;
+		return 0;
+	}
+	return -1;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct exporter		 x;
+	struct tt_filter	 f;
+	const char		*dbopt = NULL, *filter = NULL;
+	char			*cause = NULL;
+	int			 ch, rc;
+
+	memset(&x, 0, sizeof x);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'f':
+			filter = optarg;
+			break;
+		case 's':
+		case 'u':
+			if (parse_when(optarg, ch == 's' ? &x.since :
+			    &x.until) != 0)
+				cli_usage_error(export_usage, "bad --%s '%s': a "
+				    "time (2026-12-01, 2026-12-01T10:00:00Z) "
+				    "or a span back from now (30m, 2d)",
+				    ch == 's' ? "since" : "until", optarg);
+			break;
+		case 'F':
+			if (strcmp(optarg, "har") == 0)
+				x.har = 1;
+			else if (strcmp(optarg, "jsonl") != 0)
+				cli_usage_error(export_usage, "bad --format "
+				    "'%s': jsonl or har", optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n\nThe requests the collector "
+			    "received, one JSON object a line: received_at,\n"
+			    "method, route, content_type, headers "
+			    "(content-encoding, user-agent), host (for\n"
+			    "captured traffic), body_base64 (the bytes as "
+			    "received) and the events it\nproduced.  --format "
+			    "har writes HAR 1.2 for browser devtools and "
+			    "mitmproxy.\n`teltop import` and `teltop replay` "
+			    "read both.\n", export_usage);
+			return 0;
+		default:
+			cli_usage_error(export_usage, "bad option");
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(export_usage, "unexpected '%s'", argv[optind]);
+	if (filter != NULL && tt_filter_parse(filter, &f, &cause) != 0) {
+		fprintf(stderr, "teltop: bad --filter: %s\n", cause);
+		free(cause);
+		return 2;
+	}
+	if ((x.st = cli_open_existing(dbopt)) == NULL) {
+		if (filter != NULL)
+			tt_filter_free(&f);
+		return 1;
+	}
+	if (x.har)
+		printf("{\"log\": {\"version\": \"1.2\", \"creator\": "
+		    "{\"name\": \"teltop\", \"version\": \"1\"},\n  "
+		    "\"entries\": [");
+	rc = store_events(x.st, filter != NULL ? &f : NULL, 0, export_event,
+	    &x, &cause);
+	record_end(&x);
+	if (x.har)
+		printf("%s]}}\n", x.records > 0 ? "\n  " : "");
+	if (filter != NULL)
+		tt_filter_free(&f);
+	store_close(x.st);
+	if (rc != 0) {
+		fprintf(stderr, "teltop: %s\n", cause != NULL ? cause : "?");
+		free(cause);
+		return 1;
+	}
+	fprintf(stderr, "teltop: %zu requests, %zu events exported", x.records,
+	    x.nevents);
+	if (x.bodiless > 0)
+		fprintf(stderr, "; %zu without their request's bytes (not "
+		    "kept), which replay skips", x.bodiless);
+	fprintf(stderr, "\n");
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
+/* ---- reading records back ---- */
+
+/* A request to send again. */
+struct rec {
+	int64_t		 received_at;
+	char		*method;
+	char		*route;
+	char		*ctype;
+	char		*cenc;
+	char		*agent;
+	unsigned char	*body;		/* NULL: none was kept */
+	size_t		 len;
+	size_t		 events;	/* what it produced when received */
+};
+
+struct recs {
+	struct rec	*v;
+	size_t		 n, cap;
+};
+
+static void
+recs_clear(struct recs *rs)
+{
+	size_t	i;
+
+	for (i = 0; i < rs->n; i++) {
+		free(rs->v[i].method);
+		free(rs->v[i].route);
+		free(rs->v[i].ctype);
+		free(rs->v[i].cenc);
+		free(rs->v[i].agent);
+		free(rs->v[i].body);
+	}
+	free(rs->v);
+	memset(rs, 0, sizeof *rs);
+}
+
+static struct rec *
+recs_add(struct recs *rs)
+{
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap == 0 ? 64 : rs->cap * 2;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof *rs->v);
+	}
+	memset(&rs->v[rs->n], 0, sizeof rs->v[rs->n]);
+	return &rs->v[rs->n++];
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* One of teltop's records; -1 with *cause. */
+static int
+read_teltop(const cJSON *o, struct rec *r, char **cause)
+{
+	const cJSON	*h = cJSON_GetObjectItemCaseSensitive(o, "headers");
+	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "body_base64");
+	const cJSON	*ev = cJSON_GetObjectItemCaseSensitive(o, "events");
+
+	if (str_of(o, "received_at") == NULL ||
+	    tt_time_parse(str_of(o, "received_at"), &r->received_at) != 0) {
+		*cause = xstrdup("no received_at time");
+		return -1;
+	}
+	r->events = cJSON_IsArray(ev) ? (size_t)cJSON_GetArraySize(ev) : 0;
+	if (cJSON_IsNull(b) || b == NULL)
+		return 0;		/* its bytes were not kept */
+	if (!cJSON_IsString(b) || b64_decode(b->valuestring, &r->body,
+	    &r->len) != 0) {
+		*cause = xstrdup("body_base64 is not base64");
+		return -1;
+	}
+	if (str_of(o, "route") == NULL || str_of(o, "route")[0] != '/') {
+		*cause = xstrdup("no route (a path starting with /)");
+		return -1;
+	}
+	r->method = dup_or_null(str_of(o, "method"));
+	r->route = xstrdup(str_of(o, "route"));
+	r->ctype = dup_or_null(str_of(o, "content_type"));
+	r->cenc = dup_or_null(str_of(h, "content-encoding"));
+	r->agent = dup_or_null(str_of(h, "user-agent"));
+	return 0;
+}
+
+/* A header of a HAR list by name, any case. */
+static const char *
+har_get(const cJSON *list, const char *name)
+{
+	const cJSON	*h;
+
+	cJSON_ArrayForEach(h, list)
+		if (str_of(h, "name") != NULL &&
+		    strcasecmp(str_of(h, "name"), name) == 0)
+			return str_of(h, "value");
+	return NULL;
+}
+
+/* One HAR entry; -1 with *cause. */
+static int
+read_har(const cJSON *e, struct rec *r, char **cause)
+{
+	const cJSON	*req = cJSON_GetObjectItemCaseSensitive(e, "request");
+	const cJSON	*hdrs = cJSON_GetObjectItemCaseSensitive(req, "headers");
+	const cJSON	*post = cJSON_GetObjectItemCaseSensitive(req,
+			    "postData");
+	const cJSON	*tel = cJSON_GetObjectItemCaseSensitive(e, "_teltop");
+	const cJSON	*ev = cJSON_GetObjectItemCaseSensitive(tel, "events");
+	const char	*url = str_of(req, "url"), *path, *text, *enc;
+
+	if (str_of(e, "startedDateTime") == NULL ||
+	    tt_time_parse(str_of(e, "startedDateTime"), &r->received_at) != 0) {
+		*cause = xstrdup("no startedDateTime");
+		return -1;
+	}
+	r->events = cJSON_IsArray(ev) ? (size_t)cJSON_GetArraySize(ev) : 0;
+	if ((text = str_of(post, "text")) == NULL)
+		return 0;		/* nothing to send */
+	if (url == NULL) {
+		*cause = xstrdup("no request.url");
+		return -1;
+	}
+	/* the path and query after scheme://host */
+	path = strstr(url, "://");
+	path = path != NULL ? strchr(path + 3, '/') : url;
+	if (path == NULL || *path != '/') {
+		*cause = xasprintf("request.url '%.80s' has no path", url);
+		return -1;
+	}
+	enc = str_of(post, "_encoding");
+	if (enc != NULL && strcmp(enc, "base64") == 0) {
+		if (b64_decode(text, &r->body, &r->len) != 0) {
+			*cause = xstrdup("postData.text is not base64");
+			return -1;
+		}
+	} else {
+		r->len = strlen(text);
+		r->body = (unsigned char *)xstrdup(text);
+	}
+	r->method = dup_or_null(str_of(tel, "method") != NULL ?
+	    str_of(tel, "method") : str_of(req, "method"));
+	r->route = xstrdup(path);
+	r->ctype = dup_or_null(har_get(hdrs, "content-type") != NULL ?
+	    har_get(hdrs, "content-type") : str_of(post, "mimeType"));
+	r->cenc = dup_or_null(har_get(hdrs, "content-encoding"));
+	r->agent = dup_or_null(har_get(hdrs, "user-agent"));
+	return 0;
+}
+
+/* Read a whole file (or stdin: "-"), at most FILE_MAX bytes. */
+static char *
+slurp(const char *path, size_t *len, char **cause)
+{
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char	*buf = NULL;
+	size_t	 n = 0, cap = 0, got;
+
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - n < 65536) {
+			cap = cap == 0 ? 1 << 20 : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		if ((got = fread(buf + n, 1, cap - n, f)) == 0)
+			break;
+		if ((n += got) > FILE_MAX) {
+			*cause = xasprintf("%s: larger than 1 GiB", path);
+			free(buf);
+			if (f != stdin)
+				fclose(f);
+			return NULL;
+		}
+	}
+	if (ferror(f)) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = '\0';
+		*len = n;
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+/*
+ * The records of a file: HAR (one JSON object with "log") or teltop's
+ * form (a JSON object a line).  -1 with *cause naming the line or entry.
+ */
+static int
+read_records(const char *path, struct recs *rs, char **cause)
+{
+	cJSON		*doc, *o;
+	const cJSON	*entries, *e;
+	char		*text, *p, *nl, *why = NULL;
+	size_t		 len, i = 0;
+	unsigned	 lineno = 0;
+
+	if ((text = slurp(path, &len, cause)) == NULL)
+		return -1;
+	doc = cJSON_ParseWithLength(text, len);
+	if (doc != NULL && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc,
+	    "log"))) {
+		entries = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(doc, "log"), "entries");
+		if (!cJSON_IsArray(entries)) {
+			*cause = xasprintf("%s: a HAR file without "
+			    "log.entries", path);
+			goto fail;
+		}
+		cJSON_ArrayForEach(e, entries) {
+			if (read_har(e, recs_add(rs), &why) != 0) {
+				*cause = xasprintf("%s: entry %zu: %s", path,
+				    i, why);
+				goto fail;
+			}
+			i++;
+		}
+		cJSON_Delete(doc);
+		free(text);
+		return 0;
+	}
+	cJSON_Delete(doc);
+	for (p = text; p < text + len; p = nl + 1) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
+			nl = text + len;
+		while (p < nl && isspace((unsigned char)*p))
+			p++;
+		if (p == nl)
+			continue;
+		if ((o = cJSON_ParseWithLength(p, (size_t)(nl - p))) == NULL ||
+		    !cJSON_IsObject(o)) {
+			cJSON_Delete(o);
+			*cause = xasprintf("%s:%u: not a JSON object (teltop "
+			    "export's lines, or a HAR file)", path, lineno);
+			goto fail;
+		}
+		if (read_teltop(o, recs_add(rs), &why) != 0) {
+			cJSON_Delete(o);
+			*cause = xasprintf("%s:%u: %s", path, lineno, why);
+			goto fail;
+		}
+		cJSON_Delete(o);
+	}
+	free(text);
+	return 0;
+fail:
+	free(why);
+	free(text);
+	recs_clear(rs);
+	return -1;
+}
+
+/* ---- sending ---- */
+
+struct sender {
+	struct httpc	*h;
+	const char	*auth;		/* Authorization value, or NULL */
+	int		 keep_time;	/* send X-Teltop-Received-At */
+	double		 speed;		/* 0: as fast as it goes */
+	size_t		 sent, refused, skipped;
+	int64_t		 accepted;	/* events the replies accepted */
+	char		*first_error;
+};
+
+static void
+sleep_until(int64_t mono_us)
+{
+	struct timespec	ts;
+	int64_t		us = mono_us - tt_mono_us();
+
+	if (us <= 0)
+		return;
+	ts.tv_sec = (time_t)(us / 1000000);
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Send every record with a body, paced; counts in s.  0, or -1 when
+ * the collector cannot be reached (*cause). */
+static int
+send_all(struct sender *s, const struct recs *rs, char **cause)
+{
+	struct httpc_req	 q;
+	const struct rec	*r;
+	cJSON			*reply;
+	char			 extra[96], *why = NULL;
+	int64_t			 t0 = 0, start = tt_mono_us();
+	size_t			 i;
+	int			 status;
+
+	for (i = 0; i < rs->n; i++) {
+		r = &rs->v[i];
+		if (r->body == NULL) {
+			s->skipped++;
+			continue;
+		}
+		if (t0 == 0)
+			t0 = r->received_at;
+		if (s->speed > 0 && r->received_at > t0)
+			sleep_until(start + (int64_t)((double)(r->received_at -
+			    t0) / s->speed));
+		memset(&q, 0, sizeof q);
+		q.method = "POST";
+		/* a WebSocket message: the same body on /v1/events */
+		q.path = (r->method != NULL && strcmp(r->method, "WS") == 0) ||
+		    strcmp(r->route, "/ws") == 0 ? "/v1/events" : r->route;
+		q.ctype = r->ctype;
+		q.cenc = r->cenc;
+		q.agent = r->agent;
+		q.auth = s->auth;
+		q.body = r->body;
+		q.len = r->len;
+		if (s->keep_time) {
+			snprintf(extra, sizeof extra, "X-Teltop-Received-At: "
+			    "%lld\r\n", (long long)r->received_at);
+			q.extra = extra;
+		}
+		if ((status = httpc_request(s->h, &q, SEND_TIMEOUT_MS,
+		    &why)) < 0) {
+			*cause = xasprintf("%s: %s", httpc_where(s->h), why);
+			free(why);
+			return -1;
+		}
+		s->sent++;
+		if (status / 100 != 2) {
+			s->refused++;
+			if (s->first_error == NULL)
+				s->first_error = xasprintf("%s %s: %d %.200s",
+				    q.method, q.path, status, httpc_body(s->h));
+			continue;
+		}
+		reply = cJSON_Parse(httpc_body(s->h));
+		if (cJSON_IsNumber(cJSON_GetObjectItem(reply, "accepted")))
+			s->accepted += (int64_t)cJSON_GetObjectItem(reply,
+			    "accepted")->valuedouble;
+		cJSON_Delete(reply);
+	}
+	return 0;
+}
+
+/* What was sent, to stderr; 0 when nothing was refused. */
+static int
+report(const char *what, const struct sender *s, const struct recs *rs)
+{
+	size_t	i, expected = 0;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].body != NULL)
+			expected += rs->v[i].events;
+	fprintf(stderr, "teltop: %s %zu requests, %lld events accepted (%zu "
+	    "when first received)", what, s->sent - s->refused,
+	    (long long)s->accepted, expected);
+	if (s->skipped > 0)
+		fprintf(stderr, "; %zu records without their bytes skipped",
+		    s->skipped);
+	fprintf(stderr, "\n");
+	if (s->refused > 0)
+		fprintf(stderr, "teltop: %zu refused, the first: %s\n",
+		    s->refused, s->first_error);
+	return s->refused > 0 ? 1 : 0;
+}
+
+int
+cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "speed", required_argument, NULL, 's' },
+		{ "token", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sender	 s;
+	struct recs	 rs;
+	const char	*url = NULL;
+	char		*defurl = NULL, *cause = NULL, *auth = NULL, *end;
+	int		 ch, rc;
+
+	memset(&s, 0, sizeof s);
+	memset(&rs, 0, sizeof rs);
+	s.speed = 1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			url = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "max") == 0)
+				s.speed = 0;
+			else if ((s.speed = strtod(optarg, &end)) <= 0 ||
+			    *end != '\0' || s.speed > 1e6)
+				cli_usage_error(replay_usage, "bad --speed '%s': "
+				    "1 (as received), 10 (ten times faster) "
+				    "or max", optarg);
+			break;
+		case 't':
+			free(auth);
+			auth = xasprintf("Bearer %s", optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n\nSends each request of FILE "
+			    "(`teltop export`, or HAR) to its route on\nthe "
+			    "collector at URL (default http://%s), byte for "
+			    "byte, with its content\ntype, encoding and user "
+			    "agent; at --speed 1 with the pauses it came "
+			    "with.\n", replay_usage, cli_listen(NULL));
+			free(auth);
+			return 0;
+		default:
+			cli_usage_error(replay_usage, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		cli_usage_error(replay_usage, "one FILE (- for stdin)");
+	if (url == NULL)
+		url = defurl = xasprintf("http://%s", cli_listen(NULL));
+	s.auth = auth;
+	rc = 1;
+	if (read_records(argv[optind], &rs, &cause) != 0)
+		goto done;
+	if ((s.h = httpc_new(url, 5000, &cause)) == NULL)
+		goto done;
+	if (send_all(&s, &rs, &cause) != 0)
+		goto done;
+	rc = report("replayed", &s, &rs);
+done:
+	if (cause != NULL) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+	}
+	httpc_free(s.h);
+	recs_clear(&rs);
+	free(s.first_error);
+	free(defurl);
+	free(auth);
+	return rc;
+}
+
+/* ---- import: a collector of its own, and a thread that sends ---- */
+
+struct importer {
+	struct sender	 s;
+	const struct recs *rs;
+	char		*cause;
+	int		 rc;
+	_Atomic int	 done;
+	struct ws	*ws;
+};
+
+static void *
+import_main(void *arg)
+{
+	struct importer	*im = arg;
+
+	im->rc = send_all(&im->s, im->rs, &im->cause);
+	atomic_store(&im->done, 1);
+	ws_wake(im->ws);
+	return NULL;
+}
+
+/* The collector's lines: only what went wrong is worth saying here. */
+static void
+import_log(void *arg, const char *line)
+{
+	(void)arg;
+	if (strstr(line, "failed") != NULL || strstr(line, "cannot") != NULL)
+		fprintf(stderr, "teltop: %s\n", line);
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct importer	 im;
+	struct collector co;
+	struct recs	 rs;
+	pthread_t	 th;
+	const char	*dbopt = NULL;
+	char		*cause = NULL, *url, auth[TT_TOKEN_LEN + 16];
+	int		 ch, rc = 1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			dbopt = optarg;
+			break;
+		case 'h':
+			printf("usage: %s\n\nReads FILE (`teltop export`, or "
+			    "HAR) into the database: each request\nthrough "
+			    "the same decoders, opt-out and privacy findings "
+			    "as live traffic, with\nthe time it was first "
+			    "received.\n", import_usage);
+			return 0;
+		default:
+			cli_usage_error(import_usage, "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		cli_usage_error(import_usage, "one FILE (- for stdin)");
+	memset(&rs, 0, sizeof rs);
+	if (read_records(argv[optind], &rs, &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	memset(&co, 0, sizeof co);
+	co.opts.otlp_grpc = "off";
+	co.opts.retain_set = 1;		/* old events are what is asked for */
+	co.log = import_log;
+	if (collector_open(&co, dbopt, "127.0.0.1:0", &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		free(cause);
+		collector_close(&co);
+		recs_clear(&rs);
+		return 1;
+	}
+	if (co.token[0] == '\0') {
+		fprintf(stderr, "teltop: no control token beside the database, "
+		    "so the times received cannot be kept\n");
+		collector_close(&co);
+		recs_clear(&rs);
+		return 1;
+	}
+	memset(&im, 0, sizeof im);
+	im.rs = &rs;
+	im.ws = co.ws;
+	im.s.keep_time = 1;
+	snprintf(auth, sizeof auth, "Bearer %s", co.token);
+	im.s.auth = auth;
+	url = xasprintf("http://127.0.0.1:%d", collector_port(&co));
+	if ((im.s.h = httpc_new(url, 5000, &cause)) == NULL ||
+	    pthread_create(&th, NULL, import_main, &im) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause != NULL ? cause :
+		    "cannot start a thread");
+		free(cause);
+		goto done;
+	}
+	while (!atomic_load(&im.done))
+		if (ws_service(co.ws, 200) < 0)
+			break;
+	pthread_join(th, NULL);
+	if (im.rc != 0) {
+		fprintf(stderr, "teltop: %s\n", im.cause);
+		free(im.cause);
+	} else
+		rc = report("imported", &im.s, &rs);
+done:
+	httpc_free(im.s.h);
+	free(im.s.first_error);
+	free(url);
+	collector_close(&co);
+	recs_clear(&rs);
+	return rc;
+}
