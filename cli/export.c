@@ -47,10 +47,9 @@
 #include "cli.h"
 #include "collector.h"
 #include "httpc.h"
+#include "records.h"
 
-#define FILE_MAX	(1024ULL * 1024 * 1024)	/* bytes of a file read */
 #define SEND_TIMEOUT_MS	30000
-#define HAR_HOST	"http://127.0.0.1:8353"	/* a direct request's URL */
 
 static const char export_usage[] =
     "teltop export [--db PATH] [--filter EXPR] [--since TIME] "
@@ -60,42 +59,6 @@ static const char replay_usage[] =
 static const char import_usage[] =
     "teltop import [--db PATH] FILE";
 
-/* ---- base64 ---- */
-
-static char *
-b64_encode(const void *p, size_t n)
-{
-	size_t	cap = (n + 2) / 3 * 4 + 4;
-	char	*s = xmalloc(cap);
-
-	if (lws_b64_encode_string(p, (int)n, s, (int)cap) < 0)
-		s[0] = '\0';
-	return s;
-}
-
-/* Decode s into a new buffer (*len bytes); -1 if it is not base64. */
-static int
-b64_decode(const char *s, unsigned char **out, size_t *len)
-{
-	size_t	n = strlen(s);
-	int	got;
-
-	*out = xmalloc(n / 4 * 3 + 4);
-	if (n == 0) {
-		*len = 0;
-		return 0;
-	}
-	got = lws_b64_decode_string_len(s, (int)n, (char *)*out,
-	    (int)(n / 4 * 3 + 4));
-	if (got < 0) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	*len = (size_t)got;
-	return 0;
-}
-
 /* ---- export ---- */
 
 struct exporter {
@@ -103,53 +66,12 @@ struct exporter {
 	int			 har;
 	int64_t			 since, until;	/* received_at bounds; 0 none */
 	int64_t			 payload;	/* the record's; 0: none */
-	cJSON			*rec;		/* being filled */
-	cJSON			*events;
+	struct tt_record	 rec;		/* being filled */
+	cJSON			*events;	/* its events */
 	size_t			 records;
 	size_t			 nevents;
 	size_t			 bodiless;
 };
-
-/* A header {"name":…, "value":…} for a HAR list. */
-static void
-har_header(cJSON *a, const char *name, const char *value)
-{
-	cJSON	*h;
-
-	if (value == NULL)
-		return;
-	h = cJSON_CreateObject();
-	cJSON_AddStringToObject(h, "name", name);
-	cJSON_AddStringToObject(h, "value", value);
-	cJSON_AddItemToArray(a, h);
-}
-
-/* The query of a target as HAR's queryString (names and values as sent). */
-static void
-har_query(cJSON *a, const char *target)
-{
-	const char	*q = strchr(target, '?'), *p, *amp, *eq;
-	char		*name, *value;
-	cJSON		*h;
-
-	if (q == NULL)
-		return;
-	for (p = q + 1; *p != '\0'; p = *amp != '\0' ? amp + 1 : amp) {
-		amp = p + strcspn(p, "&");
-		if (amp == p)
-			continue;
-		eq = memchr(p, '=', (size_t)(amp - p));
-		name = xstrndup(p, (size_t)((eq != NULL ? eq : amp) - p));
-		value = eq != NULL ? xstrndup(eq + 1, (size_t)(amp - eq - 1)) :
-		    xstrdup("");
-		h = cJSON_CreateObject();
-		cJSON_AddStringToObject(h, "name", name);
-		cJSON_AddStringToObject(h, "value", value);
-		free(name);
-		free(value);
-		cJSON_AddItemToArray(a, h);
-	}
-}
 
 /* A string member of a JSON object, or NULL. */
 static const char *
@@ -160,151 +82,78 @@ str_of(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/*
- * Start a record for the event ev came in: its request (payload id, 0 for
- * none), in teltop's form or as a HAR entry.
- */
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Start the record of the request ev came in (payload id pid; 0: none). */
 static void
 record_start(struct exporter *x, const struct tt_event *ev, int64_t pid)
 {
+	struct tt_record	*rec = &x->rec;
 	struct store_request	 r;
 	struct tt_capture	 cap;
-	cJSON			*rq = NULL, *o, *req, *hdrs, *post, *resp, *t;
-	const char		*method = "POST", *target, *cenc, *agent;
-	const char		*host = NULL;
-	const void		*bytes;
-	char			 when[40], *b64, *url;
-	size_t			 n;
-	int			 have;
+	cJSON			*rq;
 
-	memset(&cap, 0, sizeof cap);
-	if (ev->capture != NULL && tt_capture_parse(ev->capture, &cap) == 0)
-		host = cap.host;
-	have = pid > 0 && store_request(x->st, pid, &r) == 0;
-	if (!have)
-		memset(&r, 0, sizeof r);
-	if (have && r.request != NULL)
-		rq = cJSON_Parse(r.request);
-	if (str_of(rq, "method") != NULL)
-		method = str_of(rq, "method");
-	target = str_of(rq, "target") != NULL ? str_of(rq, "target") :
-	    r.route != NULL ? r.route : "";
-	cenc = str_of(rq, "content_encoding");
-	agent = str_of(rq, "user_agent");
-	bytes = r.raw != NULL ? (const void *)r.raw : r.body;
-	n = r.raw != NULL ? r.raw_len : r.len;
-	tt_time_format(have ? r.received_at : ev->received_at, when,
-	    sizeof when);
-
-	o = cJSON_CreateObject();
-	if (!x->har) {
-		cJSON_AddStringToObject(o, "received_at", when);
-		if (have) {
-			cJSON_AddStringToObject(o, "method", method);
-			cJSON_AddStringToObject(o, "route", target);
-			if (r.content_type != NULL)
-				cJSON_AddStringToObject(o, "content_type",
-				    r.content_type);
-			t = cJSON_AddObjectToObject(o, "headers");
-			if (cenc != NULL)
-				cJSON_AddStringToObject(t, "content-encoding",
-				    cenc);
-			if (agent != NULL)
-				cJSON_AddStringToObject(t, "user-agent", agent);
-			if (host != NULL)
-				cJSON_AddStringToObject(o, "host", host);
-			b64 = b64_encode(bytes, n);
-			cJSON_AddStringToObject(o, "body_base64", b64);
-			free(b64);
-		} else
-			cJSON_AddNullToObject(o, "body_base64");
-		x->events = cJSON_AddArrayToObject(o, "events");
-	} else {
-		cJSON_AddStringToObject(o, "startedDateTime", when);
-		cJSON_AddNumberToObject(o, "time", 0);
-		req = cJSON_AddObjectToObject(o, "request");
-		cJSON_AddStringToObject(req, "method", strcmp(method, "WS") ==
-		    0 ? "POST" : method);
-		url = host != NULL ? xasprintf("https://%s%s", host, target) :
-		    xasprintf("%s%s", HAR_HOST, target);
-		cJSON_AddStringToObject(req, "url", url);
-		free(url);
-		cJSON_AddStringToObject(req, "httpVersion", "HTTP/1.1");
-		cJSON_AddArrayToObject(req, "cookies");
-		hdrs = cJSON_AddArrayToObject(req, "headers");
-		har_header(hdrs, "Host", host);
-		har_header(hdrs, "Content-Type", r.content_type);
-		har_header(hdrs, "Content-Encoding", cenc);
-		har_header(hdrs, "User-Agent", agent);
-		har_query(cJSON_AddArrayToObject(req, "queryString"), target);
-		if (have) {
-			post = cJSON_AddObjectToObject(req, "postData");
-			cJSON_AddStringToObject(post, "mimeType",
-			    r.content_type != NULL ? r.content_type : "");
-			/* text where it is text; else base64, said so */
-			if (cenc == NULL && r.raw == NULL &&
-			    tt_utf8_valid(bytes, n))
-				cJSON_AddItemToObject(post, "text",
-				    cJSON_CreateString(r.body));
-			else {
-				b64 = b64_encode(bytes, n);
-				cJSON_AddStringToObject(post, "text", b64);
-				cJSON_AddStringToObject(post, "_encoding",
-				    "base64");
-				free(b64);
-			}
+	memset(rec, 0, sizeof *rec);
+	rec->received_at = ev->received_at;
+	if (pid > 0 && store_request(x->st, pid, &r) == 0) {
+		rq = r.request != NULL ? cJSON_Parse(r.request) : NULL;
+		rec->received_at = r.received_at;
+		rec->method = dup_or_null(str_of(rq, "method"));
+		rec->route = xstrdup(str_of(rq, "target") != NULL ?
+		    str_of(rq, "target") : r.route != NULL ? r.route : "/");
+		rec->ctype = dup_or_null(r.content_type);
+		rec->cenc = dup_or_null(str_of(rq, "content_encoding"));
+		rec->agent = dup_or_null(str_of(rq, "user_agent"));
+		memset(&cap, 0, sizeof cap);
+		if (ev->capture != NULL && tt_capture_parse(ev->capture,
+		    &cap) == 0)
+			rec->host = dup_or_null(cap.host);
+		tt_capture_free(&cap);
+		/* the bytes as received */
+		if (r.raw != NULL) {
+			rec->body = (unsigned char *)r.raw;
+			rec->len = r.raw_len;
+			r.raw = NULL;
+		} else {
+			rec->body = (unsigned char *)r.body;
+			rec->len = r.len;
+			r.body = NULL;
 		}
-		cJSON_AddNumberToObject(req, "headersSize", -1);
-		cJSON_AddNumberToObject(req, "bodySize", have ? (double)n : 0);
-		resp = cJSON_AddObjectToObject(o, "response");
-		cJSON_AddNumberToObject(resp, "status", have ? 200 : 0);
-		cJSON_AddStringToObject(resp, "statusText", have ? "OK" : "");
-		cJSON_AddStringToObject(resp, "httpVersion", "HTTP/1.1");
-		cJSON_AddArrayToObject(resp, "cookies");
-		cJSON_AddArrayToObject(resp, "headers");
-		t = cJSON_AddObjectToObject(resp, "content");
-		cJSON_AddNumberToObject(t, "size", 0);
-		cJSON_AddStringToObject(t, "mimeType", "application/json");
-		cJSON_AddStringToObject(resp, "redirectURL", "");
-		cJSON_AddNumberToObject(resp, "headersSize", -1);
-		cJSON_AddNumberToObject(resp, "bodySize", -1);
-		cJSON_AddObjectToObject(o, "cache");
-		t = cJSON_AddObjectToObject(o, "timings");
-		cJSON_AddNumberToObject(t, "send", 0);
-		cJSON_AddNumberToObject(t, "wait", 0);
-		cJSON_AddNumberToObject(t, "receive", 0);
-		t = cJSON_AddObjectToObject(o, "_teltop");
-		if (strcmp(method, "WS") == 0)
-			cJSON_AddStringToObject(t, "method", "WS");
-		x->events = cJSON_AddArrayToObject(t, "events");
-	}
-	if (!have)
+		cJSON_Delete(rq);
+		store_request_clear(&r);
+		x->payload = pid;
+	} else {
 		x->bodiless++;
-	x->rec = o;
-	x->payload = have ? pid : 0;
-	cJSON_Delete(rq);
-	store_request_clear(&r);
-	tt_capture_free(&cap);
+		x->payload = 0;
+	}
+	x->events = cJSON_CreateArray();
 }
 
 /* Print the record being filled. */
 static void
 record_end(struct exporter *x)
 {
+	cJSON	*o;
 	char	*line;
 	size_t	 len;
 
-	if (x->rec == NULL)
+	if (x->events == NULL)
 		return;
-	line = tt_json_line(x->rec, &len);
+	o = x->har ? tt_record_har(&x->rec, x->events) :
+	    tt_record_json(&x->rec, x->events);
+	line = tt_json_line(o, &len);
 	if (x->har)
 		printf("%s\n    ", x->records > 0 ? "," : "");
 	fwrite(line, 1, len, stdout);
 	if (!x->har)
 		putchar('\n');
 	free(line);
-	cJSON_Delete(x->rec);
-	x->rec = NULL;
+	cJSON_Delete(o);
+	tt_record_clear(&x->rec);
 	x->events = NULL;
 	x->records++;
 }
@@ -320,7 +169,7 @@ export_event(void *arg, const struct tt_event *ev)
 	    (x->until != 0 && ev->received_at >= x->until))
 		return 0;
 	pid = store_event_payload(x->st, ev->id);
-	if (x->rec == NULL || pid == 0 || pid != x->payload) {
+	if (x->events == NULL || pid == 0 || pid != x->payload) {
 		record_end(x);
 		record_start(x, ev, pid);
 	}
@@ -451,156 +300,7 @@ cmd_export(int argc, char **argv)
 
 /* ---- reading records back ---- */
 
-/* A request to send again. */
-struct rec {
-	int64_t		 received_at;
-	char		*method;
-	char		*route;
-	char		*ctype;
-	char		*cenc;
-	char		*agent;
-	unsigned char	*body;		/* NULL: none was kept */
-	size_t		 len;
-	size_t		 events;	/* what it produced when received */
-};
-
-struct recs {
-	struct rec	*v;
-	size_t		 n, cap;
-};
-
-static void
-recs_clear(struct recs *rs)
-{
-	size_t	i;
-
-	for (i = 0; i < rs->n; i++) {
-		free(rs->v[i].method);
-		free(rs->v[i].route);
-		free(rs->v[i].ctype);
-		free(rs->v[i].cenc);
-		free(rs->v[i].agent);
-		free(rs->v[i].body);
-	}
-	free(rs->v);
-	memset(rs, 0, sizeof *rs);
-}
-
-static struct rec *
-recs_add(struct recs *rs)
-{
-	if (rs->n == rs->cap) {
-		rs->cap = rs->cap == 0 ? 64 : rs->cap * 2;
-		rs->v = xrealloc(rs->v, rs->cap * sizeof *rs->v);
-	}
-	memset(&rs->v[rs->n], 0, sizeof rs->v[rs->n]);
-	return &rs->v[rs->n++];
-}
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-/* One of teltop's records; -1 with *cause. */
-static int
-read_teltop(const cJSON *o, struct rec *r, char **cause)
-{
-	const cJSON	*h = cJSON_GetObjectItemCaseSensitive(o, "headers");
-	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, "body_base64");
-	const cJSON	*ev = cJSON_GetObjectItemCaseSensitive(o, "events");
-
-	if (str_of(o, "received_at") == NULL ||
-	    tt_time_parse(str_of(o, "received_at"), &r->received_at) != 0) {
-		*cause = xstrdup("no received_at time");
-		return -1;
-	}
-	r->events = cJSON_IsArray(ev) ? (size_t)cJSON_GetArraySize(ev) : 0;
-	if (cJSON_IsNull(b) || b == NULL)
-		return 0;		/* its bytes were not kept */
-	if (!cJSON_IsString(b) || b64_decode(b->valuestring, &r->body,
-	    &r->len) != 0) {
-		*cause = xstrdup("body_base64 is not base64");
-		return -1;
-	}
-	if (str_of(o, "route") == NULL || str_of(o, "route")[0] != '/') {
-		*cause = xstrdup("no route (a path starting with /)");
-		return -1;
-	}
-	r->method = dup_or_null(str_of(o, "method"));
-	r->route = xstrdup(str_of(o, "route"));
-	r->ctype = dup_or_null(str_of(o, "content_type"));
-	r->cenc = dup_or_null(str_of(h, "content-encoding"));
-	r->agent = dup_or_null(str_of(h, "user-agent"));
-	return 0;
-}
-
-/* A header of a HAR list by name, any case. */
-static const char *
-har_get(const cJSON *list, const char *name)
-{
-	const cJSON	*h;
-
-	cJSON_ArrayForEach(h, list)
-		if (str_of(h, "name") != NULL &&
-		    strcasecmp(str_of(h, "name"), name) == 0)
-			return str_of(h, "value");
-	return NULL;
-}
-
-/* One HAR entry; -1 with *cause. */
-static int
-read_har(const cJSON *e, struct rec *r, char **cause)
-{
-	const cJSON	*req = cJSON_GetObjectItemCaseSensitive(e, "request");
-	const cJSON	*hdrs = cJSON_GetObjectItemCaseSensitive(req, "headers");
-	const cJSON	*post = cJSON_GetObjectItemCaseSensitive(req,
-			    "postData");
-	const cJSON	*tel = cJSON_GetObjectItemCaseSensitive(e, "_teltop");
-	const cJSON	*ev = cJSON_GetObjectItemCaseSensitive(tel, "events");
-	const char	*url = str_of(req, "url"), *path, *text, *enc;
-
-	if (str_of(e, "startedDateTime") == NULL ||
-	    tt_time_parse(str_of(e, "startedDateTime"), &r->received_at) != 0) {
-		*cause = xstrdup("no startedDateTime");
-		return -1;
-	}
-	r->events = cJSON_IsArray(ev) ? (size_t)cJSON_GetArraySize(ev) : 0;
-	if ((text = str_of(post, "text")) == NULL)
-		return 0;		/* nothing to send */
-	if (url == NULL) {
-		*cause = xstrdup("no request.url");
-		return -1;
-	}
-	/* the path and query after scheme://host */
-	path = strstr(url, "://");
-	path = path != NULL ? strchr(path + 3, '/') : url;
-	if (path == NULL || *path != '/') {
-		*cause = xasprintf("request.url '%.80s' has no path", url);
-		return -1;
-	}
-	enc = str_of(post, "_encoding");
-	if (enc != NULL && strcmp(enc, "base64") == 0) {
-		if (b64_decode(text, &r->body, &r->len) != 0) {
-			*cause = xstrdup("postData.text is not base64");
-			return -1;
-		}
-	} else {
-		r->len = strlen(text);
-		r->body = (unsigned char *)xstrdup(text);
-	}
-	r->method = dup_or_null(str_of(tel, "method") != NULL ?
-	    str_of(tel, "method") : str_of(req, "method"));
-	r->route = xstrdup(path);
-	r->ctype = dup_or_null(har_get(hdrs, "content-type") != NULL ?
-	    har_get(hdrs, "content-type") : str_of(post, "mimeType"));
-	r->cenc = dup_or_null(har_get(hdrs, "content-encoding"));
-	r->agent = dup_or_null(har_get(hdrs, "user-agent"));
-	return 0;
-}
-
-/* Read a whole file (or stdin: "-"), at most FILE_MAX bytes. */
+/* Read a whole file (or stdin: "-"), at most TT_RECORDS_MAX_FILE bytes. */
 static char *
 slurp(const char *path, size_t *len, char **cause)
 {
@@ -619,7 +319,7 @@ slurp(const char *path, size_t *len, char **cause)
 		}
 		if ((got = fread(buf + n, 1, cap - n, f)) == 0)
 			break;
-		if ((n += got) > FILE_MAX) {
+		if ((n += got) > TT_RECORDS_MAX_FILE) {
 			*cause = xasprintf("%s: larger than 1 GiB", path);
 			free(buf);
 			if (f != stdin)
@@ -640,73 +340,22 @@ slurp(const char *path, size_t *len, char **cause)
 	return buf;
 }
 
-/*
- * The records of a file: HAR (one JSON object with "log") or teltop's
- * form (a JSON object a line).  -1 with *cause naming the line or entry.
- */
+/* The records of a file; -1 with *cause naming the file and line. */
 static int
-read_records(const char *path, struct recs *rs, char **cause)
+read_records(const char *path, struct tt_records *rs, char **cause)
 {
-	cJSON		*doc, *o;
-	const cJSON	*entries, *e;
-	char		*text, *p, *nl, *why = NULL;
-	size_t		 len, i = 0;
-	unsigned	 lineno = 0;
+	char	*text, *why = NULL;
+	size_t	 len;
+	int	 rc;
 
 	if ((text = slurp(path, &len, cause)) == NULL)
 		return -1;
-	doc = cJSON_ParseWithLength(text, len);
-	if (doc != NULL && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc,
-	    "log"))) {
-		entries = cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(doc, "log"), "entries");
-		if (!cJSON_IsArray(entries)) {
-			*cause = xasprintf("%s: a HAR file without "
-			    "log.entries", path);
-			goto fail;
-		}
-		cJSON_ArrayForEach(e, entries) {
-			if (read_har(e, recs_add(rs), &why) != 0) {
-				*cause = xasprintf("%s: entry %zu: %s", path,
-				    i, why);
-				goto fail;
-			}
-			i++;
-		}
-		cJSON_Delete(doc);
-		free(text);
-		return 0;
-	}
-	cJSON_Delete(doc);
-	for (p = text; p < text + len; p = nl + 1) {
-		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(text + len - p))) == NULL)
-			nl = text + len;
-		while (p < nl && isspace((unsigned char)*p))
-			p++;
-		if (p == nl)
-			continue;
-		if ((o = cJSON_ParseWithLength(p, (size_t)(nl - p))) == NULL ||
-		    !cJSON_IsObject(o)) {
-			cJSON_Delete(o);
-			*cause = xasprintf("%s:%u: not a JSON object (teltop "
-			    "export's lines, or a HAR file)", path, lineno);
-			goto fail;
-		}
-		if (read_teltop(o, recs_add(rs), &why) != 0) {
-			cJSON_Delete(o);
-			*cause = xasprintf("%s:%u: %s", path, lineno, why);
-			goto fail;
-		}
-		cJSON_Delete(o);
+	if ((rc = tt_records_parse(text, len, rs, &why)) != 0) {
+		*cause = xasprintf("%s: %s", path, why);
+		free(why);
 	}
 	free(text);
-	return 0;
-fail:
-	free(why);
-	free(text);
-	recs_clear(rs);
-	return -1;
+	return rc;
 }
 
 /* ---- sending ---- */
@@ -738,10 +387,10 @@ sleep_until(int64_t mono_us)
 /* Send every record with a body, paced; counts in s.  0, or -1 when
  * the collector cannot be reached (*cause). */
 static int
-send_all(struct sender *s, const struct recs *rs, char **cause)
+send_all(struct sender *s, const struct tt_records *rs, char **cause)
 {
 	struct httpc_req	 q;
-	const struct rec	*r;
+	const struct tt_record	*r;
 	cJSON			*reply;
 	char			 extra[96], *why = NULL;
 	int64_t			 t0 = 0, start = tt_mono_us();
@@ -766,7 +415,7 @@ send_all(struct sender *s, const struct recs *rs, char **cause)
 		    strcmp(r->route, "/ws") == 0 ? "/v1/events" : r->route;
 		q.ctype = r->ctype;
 		q.cenc = r->cenc;
-		q.agent = r->agent;
+		q.agent = r->agent != NULL ? r->agent : "";	/* as it came */
 		q.auth = s->auth;
 		q.body = r->body;
 		q.len = r->len;
@@ -800,7 +449,7 @@ send_all(struct sender *s, const struct recs *rs, char **cause)
 
 /* What was sent, to stderr; 0 when nothing was refused. */
 static int
-report(const char *what, const struct sender *s, const struct recs *rs)
+report(const char *what, const struct sender *s, const struct tt_records *rs)
 {
 	size_t	i, expected = 0;
 
@@ -831,7 +480,7 @@ cmd_replay(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sender	 s;
-	struct recs	 rs;
+	struct tt_records	 rs;
 	const char	*url = NULL;
 	char		*defurl = NULL, *cause = NULL, *auth = NULL, *end;
 	int		 ch, rc;
@@ -890,7 +539,7 @@ done:
 		free(cause);
 	}
 	httpc_free(s.h);
-	recs_clear(&rs);
+	tt_records_clear(&rs);
 	free(s.first_error);
 	free(defurl);
 	free(auth);
@@ -901,7 +550,7 @@ done:
 
 struct importer {
 	struct sender	 s;
-	const struct recs *rs;
+	const struct tt_records *rs;
 	char		*cause;
 	int		 rc;
 	_Atomic int	 done;
@@ -938,7 +587,7 @@ cmd_import(int argc, char **argv)
 	};
 	struct importer	 im;
 	struct collector co;
-	struct recs	 rs;
+	struct tt_records	 rs;
 	pthread_t	 th;
 	const char	*dbopt = NULL;
 	char		*cause = NULL, *url, auth[TT_TOKEN_LEN + 16];
@@ -977,14 +626,14 @@ cmd_import(int argc, char **argv)
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);
 		collector_close(&co);
-		recs_clear(&rs);
+		tt_records_clear(&rs);
 		return 1;
 	}
 	if (co.token[0] == '\0') {
 		fprintf(stderr, "teltop: no control token beside the database, "
 		    "so the times received cannot be kept\n");
 		collector_close(&co);
-		recs_clear(&rs);
+		tt_records_clear(&rs);
 		return 1;
 	}
 	memset(&im, 0, sizeof im);
@@ -1015,6 +664,6 @@ done:
 	free(im.s.first_error);
 	free(url);
 	collector_close(&co);
-	recs_clear(&rs);
+	tt_records_clear(&rs);
 	return rc;
 }

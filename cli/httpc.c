@@ -357,7 +357,7 @@ do_send(struct httpc *h, const struct httpc_req *req, int64_t deadline,
 	free(h->head);
 	h->head = xasprintf("%s %s%s HTTP/1.1\r\n"
 	    "Host: %s\r\n"
-	    "User-Agent: %s\r\n"
+	    "%s%s%s"
 	    "Accept: */*\r\n"
 	    "%s%s%s"
 	    "%s%s%s"
@@ -367,7 +367,9 @@ do_send(struct httpc *h, const struct httpc_req *req, int64_t deadline,
 	    "\r\n",
 	    method, h->base, req->path != NULL ? req->path : "/",
 	    h->hosthdr,
-	    req->agent != NULL ? req->agent : HTTPC_AGENT,
+	    req->agent == NULL || *req->agent != '\0' ? "User-Agent: " : "",
+	    req->agent == NULL ? HTTPC_AGENT : req->agent,
+	    req->agent == NULL || *req->agent != '\0' ? "\r\n" : "",
 	    req->auth != NULL ? "Authorization: " : "",
 	    req->auth != NULL ? req->auth : "",
 	    req->auth != NULL ? "\r\n" : "",

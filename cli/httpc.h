@@ -19,7 +19,7 @@ struct httpc_req {
 	const char	*path;		/* after the URL's own path */
 	const char	*ctype;		/* Content-Type, or NULL */
 	const char	*cenc;		/* Content-Encoding, or NULL */
-	const char	*agent;		/* User-Agent; NULL: teltop */
+	const char	*agent;		/* User-Agent; NULL: teltop, "": none */
 	const char	*auth;		/* Authorization value, or NULL */
 	const char	*extra;		/* more header lines, each ending
 					   "\r\n"; or NULL */

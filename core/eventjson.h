@@ -22,8 +22,9 @@ char	*tt_json_line(const cJSON *, size_t *len);
 
 /*
  * One event on one line of valid UTF-8: id, times as RFC 3339, the
- * normalized fields, pii and raw (the stored JSON as it is), capture.
- * Caller frees.
+ * normalized fields, pii and raw (the stored JSON as it is; a JSON string,
+ * or JSON too deep to nest, as a string of its text), capture.  Caller
+ * frees.
  */
 char	*tt_event_json(const struct tt_event *, size_t *len);
 /*

@@ -150,6 +150,115 @@ case_retain_size() {
 	stop_aux
 }
 
+# ---- export, import, replay: round trips of everything the main
+# collector took in (every format the other cases sent, with the real
+# clients) ----
+
+rt() { node "$here/roundtrip.mjs" "$@"; }
+
+# export -> import into a fresh database -> export: the same records, the
+# same bytes, the same events, the same times.
+case_roundtrip_import() {
+	"$TELTOP" export --db "$DB" >"$T/rt-a.jsonl" 2>"$T/rt-a.err" || fail "export: $(cat "$T/rt-a.err")"
+	grep -q '^teltop: [0-9]* requests, [0-9]* events exported' "$T/rt-a.err" || fail "$(cat "$T/rt-a.err")"
+	rm -f "$T/rt-b.db"*
+	"$TELTOP" import --db "$T/rt-b.db" "$T/rt-a.jsonl" 2>"$T/rt-b.err" || fail "import: $(cat "$T/rt-b.err")"
+	"$TELTOP" export --db "$T/rt-b.db" >"$T/rt-b.jsonl" 2>/dev/null
+	rt "$T/rt-a.jsonl" "$T/rt-b.jsonl" --times kept >"$T/rt-pairs" || fail "round trip differs"
+	# every kind of traffic the suite sends is in it
+	local want
+	for want in 'posthog posthog-batch' 'segment segment' 'rudderstack segment' 'otlp otlp-protobuf' \
+	    'otlp otlp-json' 'otlp otlp-logs-protobuf' 'otlp otlp-metrics-protobuf' 'devpod devpod-insert' \
+	    'devpod devpod-legacy' 'devtron posthog-capture' 'werf werf-json' 'generic generic'; do
+		grep -qx "$want" "$T/rt-pairs" || fail "no '$want' in the round trip: $(tr '\n' ',' <"$T/rt-pairs")"
+	done
+}
+
+# The same through HAR 1.2, whose shape devtools and mitmproxy read.
+case_roundtrip_har() {
+	"$TELTOP" export --db "$DB" --format har >"$T/rt.har" 2>/dev/null || fail "export --format har"
+	node -e '
+		const h = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const bad = (m) => { console.error(m); process.exit(1); };
+		if (h.log.version !== "1.2" || !h.log.creator || !Array.isArray(h.log.entries)) bad("no HAR 1.2 log");
+		if (h.log.entries.length === 0) bad("no entries");
+		for (const e of h.log.entries) {
+			for (const k of ["startedDateTime", "time", "request", "response", "cache", "timings"])
+				if (!(k in e)) bad("an entry without " + k);
+			for (const k of ["method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"])
+				if (!(k in e.request)) bad("a request without " + k);
+			if (isNaN(Date.parse(e.startedDateTime))) bad("startedDateTime " + e.startedDateTime);
+			new URL(e.request.url);
+		}' "$T/rt.har" || fail "not HAR 1.2"
+	rm -f "$T/rt-h.db"*
+	"$TELTOP" import --db "$T/rt-h.db" "$T/rt.har" 2>"$T/rt-h.err" || fail "import: $(cat "$T/rt-h.err")"
+	"$TELTOP" export --db "$T/rt-h.db" >"$T/rt-h.jsonl" 2>/dev/null
+	[ -s "$T/rt-a.jsonl" ] || "$TELTOP" export --db "$DB" >"$T/rt-a.jsonl" 2>/dev/null
+	rt "$T/rt-a.jsonl" "$T/rt-h.jsonl" --times kept >/dev/null || fail "HAR round trip differs"
+}
+
+# replay --speed max into a collector of its own: each request byte for
+# byte to its route; the events the same but for when they came.
+case_replay() {
+	[ -s "$T/rt-a.jsonl" ] || "$TELTOP" export --db "$DB" >"$T/rt-a.jsonl" 2>/dev/null
+	start_aux replay
+	"$TELTOP" replay --url "http://$AUX_ADDR" --speed max "$T/rt-a.jsonl" 2>"$T/replay.err" ||
+	    fail "replay: $(cat "$T/replay.err")"
+	grep -q '^teltop: replayed [0-9]* requests' "$T/replay.err" || fail "$(cat "$T/replay.err")"
+	"$TELTOP" export --db "$AUX_DB" >"$T/rt-r.jsonl" 2>/dev/null
+	rt "$T/rt-a.jsonl" "$T/rt-r.jsonl" --times new >/dev/null || fail "replay differs"
+	stop_aux
+}
+
+# --speed 1 keeps the pauses (1.5 s here), --speed 10 a tenth of them; a
+# collector cannot make them shorter, so only that bound is checked.
+case_replay_pacing() {
+	local b64
+	b64=$(printf '{"event":"paced"}' | base64 -w0)
+	printf '{"received_at":"2026-01-01T00:00:00Z","method":"POST","route":"/v1/events","content_type":"application/json","headers":{},"body_base64":"%s","events":[{}]}\n{"received_at":"2026-01-01T00:00:01.5Z","method":"POST","route":"/v1/events","content_type":"application/json","headers":{},"body_base64":"%s","events":[{}]}\n' \
+	    "$b64" "$b64" >"$T/paced.jsonl"
+	start_aux pacing
+	"$TELTOP" replay --url "http://$AUX_ADDR" --speed 1 "$T/paced.jsonl" 2>"$T/paced.err" || fail "$(cat "$T/paced.err")"
+	"$TELTOP" replay --url "http://$AUX_ADDR" --speed 10 "$T/paced.jsonl" 2>>"$T/paced.err" || fail "$(cat "$T/paced.err")"
+	aux_events
+	node -e '
+		const ev = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+		const t = ev.map((e) => Date.parse(e.received_at));
+		if (ev.length !== 4) { console.error(ev.length + " events"); process.exit(1); }
+		if (t[1] - t[0] < 1490) { console.error("speed 1: " + (t[1] - t[0]) + " ms apart"); process.exit(1); }
+		if (t[3] - t[2] < 145) { console.error("speed 10: " + (t[3] - t[2]) + " ms apart"); process.exit(1); }' "$T/aux.jsonl" ||
+	    fail "pacing"
+	# bad files and options are named
+	printf 'not json\n' >"$T/bad.jsonl"
+	local rc=0
+	"$TELTOP" replay --url "http://$AUX_ADDR" "$T/bad.jsonl" 2>"$T/bad.err" || rc=$?
+	[ "$rc" = 1 ] || fail "a bad file: exit $rc"
+	grep -q 'bad.jsonl: line 1: not a JSON object' "$T/bad.err" || fail "$(cat "$T/bad.err")"
+	rc=0
+	"$TELTOP" replay --speed 0 "$T/paced.jsonl" 2>/dev/null || rc=$?
+	[ "$rc" = 2 ] || fail "--speed 0: exit $rc"
+	stop_aux
+}
+
+# X-Teltop-Received-At is taken only with the control token.
+case_import_header_needs_token() {
+	local st
+	st=$(curl -sS -o "$T/body" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+	    -H 'X-Teltop-Received-At: 1767225600000000' --data-binary '{"event":"forged-time"}' "http://$ADDR/v1/events")
+	[ "$st" = 401 ] || fail "without the token: status $st"
+	grep -q 'X-Teltop-Received-At needs the control token' "$T/body" || fail "$(cat "$T/body")"
+	dump_events
+	! grep -q forged-time "$T/events.jsonl" || fail "stored without the token"
+}
+
+roundtrip_cases() {
+	run_case "export -> import -> export: every format's requests, bytes, events and times the same" case_roundtrip_import
+	run_case "export --format har: HAR 1.2, and imported back the same" case_roundtrip_har
+	run_case "replay --speed max: each request byte for byte, the same events" case_replay
+	run_case "replay --speed 1 and 10 keep the pauses; bad files and options are named" case_replay_pacing
+	run_case "X-Teltop-Received-At without the token: 401, nothing stored" case_import_header_needs_token
+}
+
 retention_cases() {
 	run_case "retention: retain 2s (config file) evicts all but the newest; daily counts and evicted stay" case_retain_time
 	run_case "retention: --max-db-size 1MiB holds the file near the cap under 3 MB of bodies" case_retain_size

@@ -1772,6 +1772,7 @@ with_aux history history_cases
 retention_cases
 run_input_cases
 run_capture_cases
+roundtrip_cases
 
 # The server is a child of this shell, so these run here, not in a subshell.
 set +e
