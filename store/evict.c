@@ -188,6 +188,10 @@ store_evict_slice(struct wconn *c, struct writer *w,
 	if ((by_size = over_cap(c->db, r, draining)) < 0)
 		goto error;
 	limit = r->retain_us > 0 ? now - r->retain_us : INT64_MIN;
+	/* nothing due: no transaction (this runs after every commit) */
+	if (!by_size && (r->retain_us <= 0 ||
+	    slice_end(ev, 1, 0, limit, &last, &n) != 0 || n == 0))
+		return 0;
 	if (store_txn_exec(c, w, "BEGIN IMMEDIATE", &rc, cause) != 0)
 		return -1;
 	if (slice_end(ev, want, by_size, limit, &last, &n) != 0)

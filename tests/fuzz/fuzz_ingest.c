@@ -363,6 +363,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	tt_findings_clear(&f);
 	kept = b.n;
+	/* what is not set is not known (how the request came, its raw bytes) */
+	memset(&pl, 0, sizeof pl);
 	pl.route = route_path[route];
 	pl.content_type = opts.protobuf ? "application/x-protobuf" :
 	    "application/json";

@@ -388,7 +388,7 @@ put(struct fixture *fx, enum tt_route route, const char *body, int64_t at)
 	struct tt_decode_opts	 o = { .findings = 1, .received_at = at };
 	struct tt_batch		 b;
 	struct store_payload	 p = { "/v1/insert", "application/json",
-				    body, strlen(body) };
+				    body, strlen(body), NULL, NULL, 0 };
 	char			*cause = NULL;
 
 	tt_batch_init(&b);
