@@ -211,6 +211,8 @@ main(int argc, char **argv)
 	enum tt_route		 route;
 	int			 a;
 
+	memset(&pl, 0, sizeof pl);
+
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--db") == 0 && a + 1 < argc)
 			db = argv[++a];

@@ -264,7 +264,7 @@ count_of(const cJSON *a)
 static int
 route_ok(const char *s)
 {
-	if (s == NULL || *s != '/')
+	if (s == NULL || *s != '/' || !tt_utf8_valid(s, strlen(s)))
 		return 0;
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
@@ -272,11 +272,27 @@ route_ok(const char *s)
 	return 1;
 }
 
-/* A header value: no CR, LF or NUL (it goes into a request's head). */
+/* A host name as a URL holds it: letters, digits, . - : [ ] only. */
+static int
+host_ok(const char *s)
+{
+	if (s == NULL)
+		return 1;
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(".-:[]_", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* A header value: UTF-8 without CR or LF (it goes into a request's
+ * head, and is written back as it was read). */
 static int
 value_ok(const char *s)
 {
-	return s == NULL || strpbrk(s, "\r\n") == NULL;
+	return s == NULL || (strpbrk(s, "\r\n") == NULL &&
+	    tt_utf8_valid(s, strlen(s)));
 }
 
 int
@@ -306,9 +322,13 @@ tt_record_from_json(const cJSON *o, struct tt_record *r, char **cause)
 	}
 	if (!value_ok(str_of(o, "method")) || !value_ok(str_of(o,
 	    "content_type")) || !value_ok(str_of(h, "content-encoding")) ||
-	    !value_ok(str_of(h, "user-agent")) || !value_ok(str_of(o,
-	    "host"))) {
-		*cause = xstrdup("a header holds a line break");
+	    !value_ok(str_of(h, "user-agent"))) {
+		*cause = xstrdup("a header holds a line break, or is not "
+		    "UTF-8");
+		goto fail;
+	}
+	if (!host_ok(str_of(o, "host"))) {
+		*cause = xstrdup("host is not a host name");
 		goto fail;
 	}
 	r->method = dup_or_null(str_of(o, "method"));
@@ -368,9 +388,9 @@ tt_record_from_har(const cJSON *e, struct tt_record *r, char **cause)
 	    "method")) || !value_ok(har_get(hdrs, "content-type")) ||
 	    !value_ok(str_of(post, "mimeType")) ||
 	    !value_ok(har_get(hdrs, "content-encoding")) ||
-	    !value_ok(har_get(hdrs, "user-agent")) ||
-	    !value_ok(har_get(hdrs, "host"))) {
-		*cause = xstrdup("a header holds a line break");
+	    !value_ok(har_get(hdrs, "user-agent"))) {
+		*cause = xstrdup("a header holds a line break, or is not "
+		    "UTF-8");
 		return -1;
 	}
 	enc = str_of(post, "_encoding");
@@ -386,13 +406,17 @@ tt_record_from_har(const cJSON *e, struct tt_record *r, char **cause)
 	r->method = dup_or_null(str_of(tel, "method") != NULL ?
 	    str_of(tel, "method") : str_of(req, "method"));
 	r->route = xstrdup(path);
+	/* the header; else postData's mimeType, which HAR always has ("":
+	 * none) */
 	r->ctype = dup_or_null(har_get(hdrs, "content-type") != NULL ?
-	    har_get(hdrs, "content-type") : str_of(post, "mimeType"));
+	    har_get(hdrs, "content-type") : str_of(post, "mimeType") != NULL &&
+	    *str_of(post, "mimeType") != '\0' ? str_of(post, "mimeType") :
+	    NULL);
 	r->cenc = dup_or_null(har_get(hdrs, "content-encoding"));
 	r->agent = dup_or_null(har_get(hdrs, "user-agent"));
 	/* a direct request's URL names no vendor; a captured one does */
 	host = har_get(hdrs, "host");
-	if (host != NULL && strncmp(url, "https://", 8) == 0)
+	if (host != NULL && host_ok(host) && strncmp(url, "https://", 8) == 0)
 		r->host = xstrdup(host);
 	return 0;
 }

@@ -243,7 +243,8 @@ test_refused(void **state)
 	    "line 1: no route (a path starting with /, no spaces)");
 	REFUSED("{\"received_at\":\"2026-01-01T00:00:00Z\",\"route\":\"/x\","
 	    "\"body_base64\":\"YWI=\",\"headers\":{\"user-agent\":"
-	    "\"a\\r\\nX-Evil: 1\"}}", "line 1: a header holds a line break");
+	    "\"a\\r\\nX-Evil: 1\"}}", "line 1: a header holds a line break, "
+	    "or is not UTF-8");
 	REFUSED("{\"log\":{\"version\":\"1.2\"}}",
 	    "a HAR file without log.entries");
 	REFUSED("{\"log\":{\"entries\":[{\"startedDateTime\":"
