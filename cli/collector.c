@@ -28,12 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/decode.h"
-#include "core/eventjson.h"
 #include "core/privacy.h"
 #include "core/stats.h"
 #include "core/units.h"
@@ -42,6 +39,7 @@
 #include "ws/ws.h"
 #include "cli.h"
 #include "collector.h"
+#include "records.h"
 
 #define FLUSH_DELAY_US	2000	/* group commit window */
 #define COUNT_FLUSH_US	250000	/* counters alone wait this long */
@@ -146,28 +144,6 @@ sink_prepare(void *arg, struct tt_batch *b)
 	privacy(b);
 }
 
-/* How a request came, as the store keeps it: {"method", "target",
- * "content_encoding", "user_agent"} (NULLs left out).  Caller frees. */
-static char *
-request_json(const struct ws_request *rq)
-{
-	cJSON	*o = cJSON_CreateObject();
-	char	*s;
-
-	if (rq->method != NULL)
-		cJSON_AddStringToObject(o, "method", rq->method);
-	if (rq->target != NULL)
-		cJSON_AddStringToObject(o, "target", rq->target);
-	if (rq->content_encoding != NULL)
-		cJSON_AddStringToObject(o, "content_encoding",
-		    rq->content_encoding);
-	if (rq->user_agent != NULL)
-		cJSON_AddStringToObject(o, "user_agent", rq->user_agent);
-	s = tt_json_line(o, NULL);
-	cJSON_Delete(o);
-	return s;
-}
-
 static uint64_t
 sink_submit(void *arg, struct tt_batch *b, const char *route,
     const char *ctype, const void *body, size_t len,
@@ -189,7 +165,8 @@ sink_submit(void *arg, struct tt_batch *b, const char *route,
 	*dropped = tt_optout_filter(&co->optout, b);
 	privacy(b);
 	if (rq != NULL) {
-		pl.request = request_json(rq);
+		pl.request = tt_request_json(rq->method, rq->target,
+		    rq->content_encoding, rq->user_agent);
 		pl.raw = rq->raw;
 		pl.raw_len = rq->raw_len;
 	}

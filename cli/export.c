@@ -73,21 +73,6 @@ struct exporter {
 	size_t			 bodiless;
 };
 
-/* A string member of a JSON object, or NULL. */
-static const char *
-str_of(const cJSON *o, const char *key)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
 /* Start the record of the request ev came in (payload id pid; 0: none). */
 static void
 record_start(struct exporter *x, const struct tt_event *ev, int64_t pid)
@@ -95,23 +80,18 @@ record_start(struct exporter *x, const struct tt_event *ev, int64_t pid)
 	struct tt_record	*rec = &x->rec;
 	struct store_request	 r;
 	struct tt_capture	 cap;
-	cJSON			*rq;
 
 	memset(rec, 0, sizeof *rec);
 	rec->received_at = ev->received_at;
 	if (pid > 0 && store_request(x->st, pid, &r) == 0) {
-		rq = r.request != NULL ? cJSON_Parse(r.request) : NULL;
 		rec->received_at = r.received_at;
-		rec->method = dup_or_null(str_of(rq, "method"));
-		rec->route = xstrdup(str_of(rq, "target") != NULL ?
-		    str_of(rq, "target") : r.route != NULL ? r.route : "/");
-		rec->ctype = dup_or_null(r.content_type);
-		rec->cenc = dup_or_null(str_of(rq, "content_encoding"));
-		rec->agent = dup_or_null(str_of(rq, "user_agent"));
+		tt_record_set_request(rec, r.request, r.route);
+		rec->ctype = r.content_type;
+		r.content_type = NULL;
 		memset(&cap, 0, sizeof cap);
 		if (ev->capture != NULL && tt_capture_parse(ev->capture,
-		    &cap) == 0)
-			rec->host = dup_or_null(cap.host);
+		    &cap) == 0 && cap.host != NULL)
+			rec->host = xstrdup(cap.host);
 		tt_capture_free(&cap);
 		/* the bytes as received */
 		if (r.raw != NULL) {
@@ -123,7 +103,6 @@ record_start(struct exporter *x, const struct tt_event *ev, int64_t pid)
 			rec->len = r.len;
 			r.body = NULL;
 		}
-		cJSON_Delete(rq);
 		store_request_clear(&r);
 		x->payload = pid;
 	} else {

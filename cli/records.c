@@ -88,6 +88,42 @@ tt_records_add(struct tt_records *rs)
 	return &rs->v[rs->n++];
 }
 
+/* ---- a stored request's JSON ---- */
+
+static void add_str(cJSON *, const char *, const char *);
+static const char *str_of(const cJSON *, const char *);
+static char *dup_or_null(const char *);
+
+char *
+tt_request_json(const char *method, const char *target,
+    const char *content_encoding, const char *user_agent)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	*s;
+
+	add_str(o, "method", method);
+	add_str(o, "target", target);
+	add_str(o, "content_encoding", content_encoding);
+	add_str(o, "user_agent", user_agent);
+	s = tt_json_line(o, NULL);
+	cJSON_Delete(o);
+	return s;
+}
+
+void
+tt_record_set_request(struct tt_record *r, const char *json,
+    const char *route)
+{
+	cJSON	*o = json != NULL ? cJSON_Parse(json) : NULL;
+
+	r->method = dup_or_null(str_of(o, "method"));
+	r->route = xstrdup(str_of(o, "target") != NULL ? str_of(o, "target") :
+	    route != NULL ? route : "/");
+	r->cenc = dup_or_null(str_of(o, "content_encoding"));
+	r->agent = dup_or_null(str_of(o, "user_agent"));
+	cJSON_Delete(o);
+}
+
 /* ---- writing ---- */
 
 static void

@@ -68,6 +68,18 @@ int	 tt_record_from_har(const cJSON *, struct tt_record *, char **);
 int	 tt_records_parse(const char *text, size_t len, struct tt_records *,
 	    char **cause);
 
+/*
+ * How a request came, as the store keeps it beside its body: JSON
+ * {"method", "target", "content_encoding", "user_agent"} (NULLs left
+ * out).  Caller frees.
+ */
+char	*tt_request_json(const char *method, const char *target,
+	    const char *content_encoding, const char *user_agent);
+/* Set r's method, route (the target, else route), encoding and agent from
+ * that JSON (NULL or not JSON: route only). */
+void	 tt_record_set_request(struct tt_record *, const char *json,
+	    const char *route);
+
 /* base64 (standard alphabet) both ways; decode: -1 if it is not. */
 char	*tt_b64_encode(const void *, size_t);
 int	 tt_b64_decode(const char *, unsigned char **out, size_t *len);

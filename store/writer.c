@@ -526,6 +526,18 @@ store_writer_send(struct store *st, struct job *j)
 	st->jobs++;
 }
 
+/* Hand j to the writer and wait until it is done (loop thread). */
+static void
+run_waited(struct writer *w, struct job *j)
+{
+	j->waited = 1;
+	pthread_mutex_lock(&w->lock);
+	enqueue(w, j);
+	while (!j->finished)
+		pthread_cond_wait(&w->idle, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* Run sql on the writer's thread and wait for it (loop thread; tests). */
 int
 store_writer_exec(struct store *st, const char *sql, char **cause)
@@ -539,13 +551,8 @@ store_writer_exec(struct store *st, const char *sql, char **cause)
 		return store_exec(st->db, sql, cause);
 	j = xcalloc(1, sizeof *j);
 	j->type = JOB_EXEC;
-	j->waited = 1;
 	j->text = xstrdup(sql);
-	pthread_mutex_lock(&w->lock);
-	enqueue(w, j);
-	while (!j->finished)
-		pthread_cond_wait(&w->idle, &w->lock);
-	pthread_mutex_unlock(&w->lock);
+	run_waited(w, j);
 	rc = j->rc;
 	*cause = j->cause;
 	j->cause = NULL;
@@ -760,14 +767,9 @@ store_evict(struct store *st, int64_t now, char **cause)
 	} else {
 		j = xcalloc(1, sizeof *j);
 		j->type = JOB_EVICT;
-		j->waited = 1;
 		j->ret = st->ret;
 		j->now = now;
-		pthread_mutex_lock(&w->lock);
-		enqueue(w, j);
-		while (!j->finished)
-			pthread_cond_wait(&w->idle, &w->lock);
-		pthread_mutex_unlock(&w->lock);
+		run_waited(w, j);
 		total = j->evicted;
 		if (j->rc != 0) {
 			*cause = j->cause;

@@ -1598,13 +1598,14 @@ test_open_missing_dir(void **state)
 
 /* ---- the writer thread ---- */
 
-/* A payload of n bytes that do not compress (the store packs bodies). */
+/* n bytes that do not compress, different for each seed; caller frees
+ * the body. */
 static struct store_payload
-big_payload(size_t n)
+noise_payload(size_t n, uint64_t seed)
 {
 	struct store_payload	 pl = { .route = "/v1/events",
 	    .content_type = "application/json", .body = NULL, .len = n };
-	uint64_t		 r = 88172645463325252ULL;
+	uint64_t		 r = 88172645463325252ULL ^ (seed * 2654435761U);
 	char			*b;
 	size_t			 i;
 
@@ -1618,6 +1619,13 @@ big_payload(size_t n)
 	}
 	pl.body = b;
 	return pl;
+}
+
+/* n bytes that do not compress (the same for every call). */
+static struct store_payload
+big_payload(size_t n)
+{
+	return noise_payload(n, 0);
 }
 
 /*
@@ -1953,29 +1961,6 @@ test_writer_wal_bounded(void **state)
 }
 
 /* ---- retention (store/evict.c) ---- */
-
-/* n bytes that do not compress, different for each seed; caller frees
- * the body. */
-static struct store_payload
-noise_payload(size_t n, uint64_t seed)
-{
-	struct store_payload	 pl = { .route = "/v1/events",
-	    .content_type = "application/json", .body = NULL, .len = n };
-	uint64_t		 r = 88172645463325252ULL ^ (seed * 2654435761U);
-	char			*b;
-	size_t			 i;
-
-	b = malloc(n);
-	assert_non_null(b);
-	for (i = 0; i < n; i++) {
-		r ^= r << 13;
-		r ^= r >> 7;
-		r ^= r << 17;
-		b[i] = (char)(r >> 32);
-	}
-	pl.body = b;
-	return pl;
-}
 
 /* One number from SQL on a connection of the test's own. */
 static int64_t
