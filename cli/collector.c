@@ -699,16 +699,19 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	 * thread. */
 	store_set_evict_cb(co->store, on_evicted, co);
 	store_set_retention(co->store, co->retain_us, co->max_db_size);
-	if (store_set_poster(co->store, post, co->ws) != 0)
+	if (store_set_poster(co->store, post, co->ws) != 0) {
 		say(co, "the store's writer thread did not start: commits "
 		    "run on the loop");
-	if ((line = retention_text(co)) != NULL) {
+		if (co->retain_us > 0 || co->max_db_size > 0)
+			say(co, "retention: off, it runs on the writer thread");
+	} else if ((line = retention_text(co)) != NULL) {
 		say(co, line);
 		free(line);
 	}
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
-	collector_announce(co);
+	if (!co->opts.unannounced)
+		collector_announce(co);
 	return 0;
 }
 
@@ -839,7 +842,8 @@ collector_close(struct collector *co)
 	int		 i;
 
 	if (co->ws != NULL) {
-		collector_unannounce(co);
+		if (!co->opts.unannounced)
+			collector_unannounce(co);
 		if (signal_ws == co->ws)
 			signal_ws = NULL;
 		/*

@@ -112,6 +112,8 @@ struct collector_opts {
 	uint64_t	 max_db_size;	/* 0: no cap */
 	int		 retain_set;
 	int		 max_db_size_set;
+	int		 unannounced;	/* import's: not the database's
+					   collector for a UI to find */
 };
 
 /* Their getopt_long entries, and the usage words for them. */

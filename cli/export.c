@@ -37,6 +37,7 @@
 #include <cJSON.h>
 #include <libwebsockets.h>
 
+#include "core/auth.h"
 #include "core/decode.h"
 #include "core/eventjson.h"
 #include "core/units.h"
@@ -71,6 +72,8 @@ struct exporter {
 	size_t			 records;
 	size_t			 nevents;
 	size_t			 bodiless;
+	size_t			 secret;	/* carried the control token */
+	char			 token[TT_TOKEN_LEN + 1];	/* or "" */
 };
 
 /* Start the record of the request ev came in (payload id pid; 0: none). */
@@ -85,6 +88,16 @@ record_start(struct exporter *x, const struct tt_event *ev, int64_t pid)
 	rec->received_at = ev->received_at;
 	if (pid > 0 && store_request(x->st, pid, &r) == 0) {
 		rec->received_at = r.received_at;
+		/* PostHog senders may give the control token as api_key:
+		 * such a request's bytes do not leave the database */
+		if (x->token[0] != '\0' && memmem(r.body, r.len, x->token,
+		    strlen(x->token)) != NULL) {
+			store_request_clear(&r);
+			x->secret++;
+			x->payload = pid;
+			x->events = cJSON_CreateArray();
+			return;
+		}
 		tt_record_set_request(rec, r.request, r.route);
 		rec->ctype = r.content_type;
 		r.content_type = NULL;
@@ -195,7 +208,7 @@ cmd_export(int argc, char **argv)
 	struct exporter		 x;
 	struct tt_filter	 f;
 	const char		*dbopt = NULL, *filter = NULL;
-	char			*cause = NULL;
+	char			*cause = NULL, *db, *path;
 	int			 ch, rc;
 
 	memset(&x, 0, sizeof x);
@@ -251,6 +264,16 @@ cmd_export(int argc, char **argv)
 			tt_filter_free(&f);
 		return 1;
 	}
+	if ((db = cli_db_path(dbopt, 0)) != NULL) {
+		path = tt_token_path(db);
+		if (tt_token_load(path, 0, x.token, &cause) != 0) {
+			x.token[0] = '\0';
+			free(cause);
+			cause = NULL;
+		}
+		free(path);
+		free(db);
+	}
 	if (x.har)
 		printf("{\"log\": {\"version\": \"1.2\", \"creator\": "
 		    "{\"name\": \"teltop\", \"version\": \"1\"},\n  "
@@ -273,6 +296,9 @@ cmd_export(int argc, char **argv)
 	if (x.bodiless > 0)
 		fprintf(stderr, "; %zu without their request's bytes (not "
 		    "kept), which replay skips", x.bodiless);
+	if (x.secret > 0)
+		fprintf(stderr, "; %zu without their bytes because they carry "
+		    "the control token (PostHog's api_key)", x.secret);
 	fprintf(stderr, "\n");
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
 }
@@ -344,7 +370,7 @@ struct sender {
 	const char	*auth;		/* Authorization value, or NULL */
 	int		 keep_time;	/* send X-Teltop-Received-At */
 	double		 speed;		/* 0: as fast as it goes */
-	size_t		 sent, refused, skipped;
+	size_t		 sent, refused, skipped, elsewhere;
 	int64_t		 accepted;	/* events the replies accepted */
 	char		*first_error;
 };
@@ -391,8 +417,18 @@ send_all(struct sender *s, const struct tt_records *rs, char **cause)
 		q.method = "POST";
 		/* a WebSocket message: the same body on /v1/events */
 		q.path = (r->method != NULL && strcmp(r->method, "WS") == 0) ||
-		    strcmp(r->route, "/ws") == 0 ? "/v1/events" : r->route;
-		q.ctype = r->ctype;
+		    strncmp(r->route, "/ws", 3) == 0 ? "/v1/events" : r->route;
+		/* telemetry only: a file is no way to reach the control
+		 * routes with the token */
+		if (!ws_route_ingest(q.path)) {
+			s->elsewhere++;
+			if (s->first_error == NULL)
+				s->first_error = xasprintf("%.100s is not an "
+				    "ingest route: not sent", q.path);
+			continue;
+		}
+		q.ctype = r->ctype != NULL && *r->ctype != '\0' ? r->ctype :
+		    NULL;
 		q.cenc = r->cenc;
 		q.agent = r->agent != NULL ? r->agent : "";	/* as it came */
 		q.auth = s->auth;
@@ -442,10 +478,10 @@ report(const char *what, const struct sender *s, const struct tt_records *rs)
 		fprintf(stderr, "; %zu records without their bytes skipped",
 		    s->skipped);
 	fprintf(stderr, "\n");
-	if (s->refused > 0)
+	if (s->refused + s->elsewhere > 0)
 		fprintf(stderr, "teltop: %zu refused, the first: %s\n",
-		    s->refused, s->first_error);
-	return s->refused > 0 ? 1 : 0;
+		    s->refused + s->elsewhere, s->first_error);
+	return s->refused + s->elsewhere > 0 ? 1 : 0;
 }
 
 int
@@ -600,6 +636,7 @@ cmd_import(int argc, char **argv)
 	memset(&co, 0, sizeof co);
 	co.opts.otlp_grpc = "off";
 	co.opts.retain_set = 1;		/* old events are what is asked for */
+	co.opts.unannounced = 1;	/* a UI finds the collector there is */
 	co.log = import_log;
 	if (collector_open(&co, dbopt, "127.0.0.1:0", &cause) != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);

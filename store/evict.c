@@ -115,21 +115,43 @@ store_size(struct store *st, uint64_t *used, uint64_t *file)
  * to DRAIN_TO% of it since it was over.  -1 on error.
  */
 static int
-over_cap(sqlite3 *db, const struct retention *r, int *draining)
+over_cap(sqlite3 *db, const struct retention *r, int *draining,
+    uint64_t *used)
 {
-	uint64_t	used, file;
+	uint64_t	file;
 
 	if (r->max_bytes == 0) {
 		*draining = 0;
 		return 0;
 	}
-	if (store_pages(db, &used, &file) != 0)
+	if (store_pages(db, used, &file) != 0)
 		return -1;
-	if (used > r->max_bytes)
+	if (*used > r->max_bytes)
 		*draining = 1;
-	else if (used <= r->max_bytes / 100 * DRAIN_TO)
+	else if (*used <= r->max_bytes / 100 * DRAIN_TO)
 		*draining = 0;
 	return *draining;
+}
+
+/*
+ * How many of the oldest events to take for the cap: their share of the
+ * pages in use that is over DRAIN_TO% of it, the events counted by their
+ * ids (they only grow, and go oldest first); at least 1, at most want.
+ */
+static size_t
+cap_share(sqlite3 *db, const struct retention *r, uint64_t used,
+    size_t want)
+{
+	int64_t		events;
+	uint64_t	target = r->max_bytes / 100 * DRAIN_TO;
+	double		n;
+
+	events = store_int64(db, "SELECT coalesce(max(id) - min(id) + 1, 0) "
+	    "FROM events");
+	if (events <= 0 || used <= target)
+		return 1;
+	n = (double)events * (double)(used - target) / (double)used + 1;
+	return n >= (double)want ? want : (size_t)n;
 }
 
 /* The one integer a bound statement returns (0: a NULL or no row); the
@@ -177,6 +199,7 @@ store_evict_slice(struct wconn *c, struct writer *w,
 	struct named_counts	 named;
 	struct evict		*ev;
 	int64_t			 last, n, pmax, pnext, plast, limit;
+	uint64_t		 used = 0;
 	int			 by_size, rc = SQLITE_OK;
 
 	*cause = NULL;
@@ -185,8 +208,10 @@ store_evict_slice(struct wconn *c, struct writer *w,
 	if (c->ev == NULL && (c->ev = evict_new(c->db, cause)) == NULL)
 		return -1;
 	ev = c->ev;
-	if ((by_size = over_cap(c->db, r, draining)) < 0)
+	if ((by_size = over_cap(c->db, r, draining, &used)) < 0)
 		goto error;
+	if (by_size)	/* what the excess is, not more */
+		want = cap_share(c->db, r, used, want);
 	limit = r->retain_us > 0 ? now - r->retain_us : INT64_MIN;
 	/* nothing due: no transaction (this runs after every commit) */
 	if (!by_size && (r->retain_us <= 0 ||

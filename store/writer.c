@@ -471,6 +471,7 @@ writer_main(void *arg)
 	struct retention	 r;
 	struct timespec		 ts;
 	size_t			 want;
+	int64_t			 n;
 	int			 commit;
 
 	pthread_mutex_lock(&w->lock);
@@ -489,10 +490,12 @@ writer_main(void *arg)
 			}
 			r = w->ret;
 			pthread_mutex_unlock(&w->lock);
-			/* more may be due at once; else look again later */
-			if (evict(w, &r, EVICT_SLICE) <= 0)
-				w->evict_at = tt_mono_us() + EVICT_CHECK_US;
+			/* more may be due at once; else look again later
+			 * (unless the loop set new rules meanwhile) */
+			n = evict(w, &r, EVICT_SLICE);
 			pthread_mutex_lock(&w->lock);
+			if (n <= 0 && memcmp(&r, &w->ret, sizeof r) == 0)
+				w->evict_at = tt_mono_us() + EVICT_CHECK_US;
 		}
 		if ((j = w->todo) == NULL)
 			break;
@@ -762,8 +765,6 @@ store_evict(struct store *st, int64_t now, char **cause)
 		while ((n = store_evict_slice(&st->wc, NULL, &st->ret, now,
 		    EVICT_SLICE, &st->draining, cause)) > 0)
 			total += n;
-		if (n < 0)
-			return -1;
 	} else {
 		j = xcalloc(1, sizeof *j);
 		j->type = JOB_EVICT;
@@ -771,18 +772,16 @@ store_evict(struct store *st, int64_t now, char **cause)
 		j->now = now;
 		run_waited(w, j);
 		total = j->evicted;
-		if (j->rc != 0) {
-			*cause = j->cause;
-			j->cause = NULL;
-			store_job_free(j);
-			return -1;
-		}
+		n = j->rc;
+		*cause = j->cause;
+		j->cause = NULL;
 		store_job_free(j);
 	}
+	/* what went before a failure went: the database counted it */
 	if (total > 0) {
 		st->evicted += total;
 		if (st->evict_cb != NULL)
 			st->evict_cb(st->evict_arg, total);
 	}
-	return total;
+	return n < 0 ? -1 : total;
 }

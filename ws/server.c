@@ -590,6 +590,17 @@ route_find(const char *path)
 	return NULL;
 }
 
+int
+ws_route_ingest(const char *target)
+{
+	const struct route	*r;
+	char			*path = xstrndup(target, strcspn(target, "?"));
+
+	r = route_find(path);
+	free(path);
+	return r != NULL && r->kind >= RK_EVENTS && r->kind <= RK_SEGMENT;
+}
+
 /* "Allow: GET, HEAD, POST\r\n" for a route's methods. */
 static char *
 allow_header(unsigned methods)
@@ -1391,11 +1402,12 @@ import_time(struct hconn *c, const char *v, int64_t *us)
 		return -1;
 	}
 	n = strtoll(v, &end, 10);
+	/* not ahead of the clock either: retention goes by it */
 	if (*v < '0' || *v > '9' || *end != '\0' || n <= 0 ||
-	    n > 253402300799999999LL) {
+	    n > tt_now_us() + 60000000LL) {
 		http_refuse(c, 400, TT_CTR_REJ_MALFORMED, "X-Teltop-Received-At "
-		    "is µs since the epoch, e.g. 1767225600000000", NULL,
-		    NULL);
+		    "is µs since the epoch, not ahead of now, e.g. "
+		    "1767225600000000", NULL, NULL);
 		return -1;
 	}
 	*us = (int64_t)n;
@@ -1485,7 +1497,7 @@ route_request(struct hconn *c)
 		snprintf(j->cenc, sizeof j->cenc, "%s", v);
 	if ((v = h1_query(c->req, "compression", arg, sizeof arg)) != NULL)
 		snprintf(j->compression, sizeof j->compression, "%s", v);
-	j->target = target_without_token(c->req->url, c->req->url_len);
+	j->target = target_without_token(c->req->url, strlen(c->req->url));
 	if ((v = h1_header(c->req, "user-agent")) != NULL)
 		j->user_agent = xstrdup(v);
 	j->received_at = received_at;

@@ -23,6 +23,10 @@ struct ws;
  * How a body came, for the store to keep beside it (export, replay): what
  * a sender would have to send again to get the same events.
  */
+/* Whether a request target (path, maybe a query) is one of the ingest
+ * routes: what replay and import may send a file's records to. */
+int	ws_route_ingest(const char *target);
+
 /* The header `teltop import` keeps a request's time with (and the token). */
 #define TT_RECEIVED_AT_HEADER	"x-teltop-received-at"
 

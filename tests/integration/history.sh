@@ -140,9 +140,16 @@ case_retain_size() {
 	wait_metric teltop_evicted_total 20 retainsize
 	size=$(stat -c %s "$AUX_DB")
 	[ "$size" -le $((1024 * 1024 * 5 / 4)) ] || fail "the database is $size bytes over a cap of 1 MiB"
-	aux_events
-	ev=$(aux_metric teltop_evicted_total)
+	# the slice after the last commit may still be on its way to /metrics
+	for i in $(seq 100); do
+		aux_events
+		ev=$(aux_metric teltop_evicted_total)
+		[ "$(wc -l <"$T/aux.jsonl")" = $((48 - ev)) ] && break
+		sleep 0.1
+	done
 	[ "$(wc -l <"$T/aux.jsonl")" = $((48 - ev)) ] || fail "$(wc -l <"$T/aux.jsonl") left, $ev evicted of 48"
+	# what is over the cap went, not the history
+	[ "$(wc -l <"$T/aux.jsonl")" -ge 8 ] || fail "only $(wc -l <"$T/aux.jsonl") events left under the cap"
 	tail -n 1 "$T/aux.jsonl" | grep -q '"name":"blob-48"' || fail "the newest is not there"
 	"$TELTOP" stats --db "$AUX_DB" --json >"$T/ret.stats"
 	check json "$T/ret.stats" '{"events":48,"counters":{"evicted":{"$gte":20}}}'
@@ -233,8 +240,9 @@ case_replay_pacing() {
 		const ev = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
 		const t = ev.map((e) => Date.parse(e.received_at));
 		if (ev.length !== 4) { console.error(ev.length + " events"); process.exit(1); }
-		if (t[1] - t[0] < 1490) { console.error("speed 1: " + (t[1] - t[0]) + " ms apart"); process.exit(1); }
-		if (t[3] - t[2] < 145) { console.error("speed 10: " + (t[3] - t[2]) + " ms apart"); process.exit(1); }' "$T/aux.jsonl" ||
+		// the first request also waits for its connection: some slack
+		if (t[1] - t[0] < 1300) { console.error("speed 1: " + (t[1] - t[0]) + " ms apart"); process.exit(1); }
+		if (t[3] - t[2] < 120) { console.error("speed 10: " + (t[3] - t[2]) + " ms apart"); process.exit(1); }' "$T/aux.jsonl" ||
 	    fail "pacing"
 	# bad files and options are named
 	printf 'not json\n' >"$T/bad.jsonl"
@@ -245,6 +253,15 @@ case_replay_pacing() {
 	rc=0
 	"$TELTOP" replay --speed 0 "$T/paced.jsonl" 2>/dev/null || rc=$?
 	[ "$rc" = 2 ] || fail "--speed 0: exit $rc"
+	# a file names only telemetry routes: not the opt-out registry
+	printf '{"received_at":"2026-01-01T00:00:00Z","method":"POST","route":"/v1/optout","content_type":"application/json","headers":{},"body_base64":"%s","events":[]}\n' \
+	    "$(printf '{"source":"werf","enabled":true}' | base64 -w0)" >"$T/ctl.jsonl"
+	rc=0
+	"$TELTOP" replay --url "http://$AUX_ADDR" --token "$("$TELTOP" token --db "$AUX_DB" | tail -n 1)" \
+	    "$T/ctl.jsonl" 2>"$T/ctl.err" || rc=$?
+	[ "$rc" = 1 ] || fail "a control route: exit $rc"
+	grep -q '/v1/optout is not an ingest route: not sent' "$T/ctl.err" || fail "$(cat "$T/ctl.err")"
+	! "$TELTOP" optout --db "$AUX_DB" list --json | grep -q werf || fail "the opt-out registry changed"
 	stop_aux
 }
 
