@@ -17,6 +17,12 @@
  *   An event imported with an old received_at goes when the events
  *   committed before it have gone.
  *
+ * A slice commits with synchronous=NORMAL: in WAL mode that is still
+ * atomic, only not yet on disk until the next commit of events (FULL)
+ * syncs the log with it.  A crash may bring evicted events back, to be
+ * evicted again, with their count; an fsync of its own would double what
+ * a commit of events waits for behind a slice.
+ *
  * Freed pages go to SQLite's freelist and are reused by the next inserts,
  * so under a size cap the file stops growing; it does not shrink (that
  * would take a VACUUM, which rewrites the whole file).  What the cap is
@@ -146,8 +152,10 @@ cap_share(sqlite3 *db, const struct retention *r, uint64_t used,
 	uint64_t	target = r->max_bytes / 100 * DRAIN_TO;
 	double		n;
 
-	events = store_int64(db, "SELECT coalesce(max(id) - min(id) + 1, 0) "
-	    "FROM events");
+	/* two lookups of the rowid's ends (max() and min() together would
+	 * scan the table) */
+	events = store_int64(db, "SELECT coalesce((SELECT max(id) FROM events) "
+	    "- (SELECT min(id) FROM events) + 1, 0)");
 	if (events <= 0 || used <= target)
 		return 1;
 	n = (double)events * (double)(used - target) / (double)used + 1;
@@ -217,12 +225,15 @@ store_evict_slice(struct wconn *c, struct writer *w,
 	if (!by_size && (r->retain_us <= 0 ||
 	    slice_end(ev, 1, 0, limit, &last, &n) != 0 || n == 0))
 		return 0;
+	sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	if (store_txn_exec(c, w, "BEGIN IMMEDIATE", &rc, cause) != 0)
-		return -1;
+		goto fail;
 	if (slice_end(ev, want, by_size, limit, &last, &n) != 0)
 		goto rollback;
 	if (n == 0) {
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(c->db, "PRAGMA synchronous=FULL", NULL, NULL,
+		    NULL);
 		return 0;
 	}
 	sqlite3_bind_int64(ev->s[S_PMAX], 1, last);
@@ -258,14 +269,17 @@ store_evict_slice(struct wconn *c, struct writer *w,
 		goto rollback;
 	if (store_txn_exec(c, w, "COMMIT", &rc, cause) != 0) {
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
+		goto fail;
 	}
+	sqlite3_exec(c->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	return n;
 
 rollback:
 	if (*cause == NULL)
 		*cause = xasprintf("retention: %s", sqlite3_errmsg(c->db));
 	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+fail:
+	sqlite3_exec(c->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	return -1;
 error:
 	*cause = xasprintf("retention: %s", sqlite3_errmsg(c->db));

@@ -27,7 +27,9 @@
  * is queued and a check is due (every EVICT_CHECK_US, and at once again
  * after a slice that evicted something), and, under a size cap, after
  * each commit, taking twice what it added.  A commit waits for one slice
- * at most.  Each slice's count goes to the loop as a JOB_EVICT result.
+ * at most, and a slice is sized to take about EVICT_BUDGET_US (from what
+ * the last ones cost an event) unless a commit added more than that.
+ * Each slice's count goes to the loop as a JOB_EVICT result.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -52,8 +54,10 @@
 #define CKPT_INTERVAL_US	100000	/* at most one PASSIVE run this often */
 #define WAL_SIZE_LIMIT		"16777216" /* bytes a reset WAL keeps */
 #define EVICT_CHECK_US		1000000	/* retention looks this often */
-#define EVICT_SLICE		1000	/* events a slice takes at least ... */
+#define EVICT_BUDGET_US		2000	/* what a slice aims to take */
+#define EVICT_SLICE_MIN		16	/* events a slice takes at least */
 #define EVICT_SLICE_MAX		20000	/* ... and at most */
+#define EVICT_SLICE		1000	/* store_evict()'s: nothing waits */
 
 struct writer {
 	struct store		*st;
@@ -81,6 +85,7 @@ struct writer {
 	int			 gave_up;	/* a lock wait failed */
 	int			 wal_pages;	/* after its last commit */
 	int			 draining;	/* evicting down to the cap */
+	double			 evict_cost;	/* µs an event, lately */
 	int			 evict_told;	/* a failing slice was logged */
 
 	/* The checkpointer: its thread and connection; under lock. */
@@ -423,11 +428,15 @@ evict(struct writer *w, const struct retention *r, size_t want)
 {
 	struct job	*j;
 	char		*cause = NULL;
-	int64_t		 n;
+	int64_t		 n, t0;
 
+	t0 = tt_mono_us();
 	n = store_evict_slice(&w->wc, w, r, tt_now_us(), want, &w->draining,
 	    &cause);
 	busy_end(w);
+	if (n > 0)
+		w->evict_cost = 0.8 * w->evict_cost + 0.2 *
+		    (double)(tt_mono_us() - t0) / (double)n;
 	if (n < 0 && !w->evict_told) {
 		w->evict_told = 1;
 		notice(w, xasprintf("retention: evicting failed: %s", cause));
@@ -443,6 +452,20 @@ evict(struct writer *w, const struct retention *r, size_t want)
 	if (w->wal_pages >= CKPT_HARD_PAGES && w->ck_started)
 		checkpoint_wait(w);
 	return n;
+}
+
+/* Events a slice of about EVICT_BUDGET_US takes, at least more (writer
+ * thread). */
+static size_t
+slice_size(const struct writer *w, size_t more)
+{
+	double	n = EVICT_BUDGET_US / (w->evict_cost > 0.1 ? w->evict_cost :
+	    0.1);
+
+	if (n < (double)more)
+		n = (double)more;
+	return n < EVICT_SLICE_MIN ? EVICT_SLICE_MIN : n > EVICT_SLICE_MAX ?
+	    EVICT_SLICE_MAX : (size_t)n;
 }
 
 static int
@@ -492,7 +515,7 @@ writer_main(void *arg)
 			pthread_mutex_unlock(&w->lock);
 			/* more may be due at once; else look again later
 			 * (unless the loop set new rules meanwhile) */
-			n = evict(w, &r, EVICT_SLICE);
+			n = evict(w, &r, slice_size(w, 0));
 			pthread_mutex_lock(&w->lock);
 			if (n <= 0 && memcmp(&r, &w->ret, sizeof r) == 0)
 				w->evict_at = tt_mono_us() + EVICT_CHECK_US;
@@ -509,8 +532,7 @@ writer_main(void *arg)
 		finish(w, j);
 		/* under a cap, room for what came before what comes next */
 		if (commit && r.max_bytes > 0)
-			(void)evict(w, &r, want < EVICT_SLICE ? EVICT_SLICE :
-			    want > EVICT_SLICE_MAX ? EVICT_SLICE_MAX : want);
+			(void)evict(w, &r, slice_size(w, want));
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -665,6 +687,7 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 	w->st = st;
 	w->ret = st->ret;
 	w->draining = st->draining;
+	w->evict_cost = 10;	/* µs an event, until slices say */
 	w->post = post;
 	w->post_arg = post_arg;
 	w->todo_tail = &w->todo;
