@@ -56,6 +56,63 @@ all: $(BIN)
 $(BIN): $(APP_OBJ)
 	$(QUIET_LD)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
+# The version: a tarball's VERSION file, else git describe; written only
+# when it changes, so that an unchanged tree is not relinked.
+VERSION_TEXT := $(shell (cat VERSION 2>/dev/null || \
+	git describe --tags --always --dirty 2>/dev/null || echo unknown) | \
+	head -n 1 | tr -cd 'A-Za-z0-9._+-')
+.PHONY: FORCE
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(B)/gen
+	@echo '#define TELTOP_VERSION "$(VERSION_TEXT)"' >$@.tmp; \
+	    cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+$(B)/cli/version.o: $(B)/gen/version.h
+
+# ---- install ----
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the
+# themes (which the binary looks for in $(PREFIX)/share/teltop/themes),
+# the systemd user unit and the licence; make uninstall takes them away.
+PREFIX	?= /usr/local
+DESTDIR	?=
+BINDIR	 = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/teltop
+UNITDIR	 = $(PREFIX)/lib/systemd/user
+DOCDIR	 = $(PREFIX)/share/doc/teltop
+THEMES	 = $(wildcard themes/*.theme)
+$(B)/tui/theme.o: ALL_CFLAGS += \
+	-DTELTOP_THEMES_DIR='"$(SHAREDIR)/themes"'
+# the theme directory is built in: a new PREFIX rebuilds theme.o
+$(B)/tui/theme.o: $(B)/gen/prefix.txt
+$(B)/gen/prefix.txt: FORCE
+	@mkdir -p $(B)/gen
+	@echo '$(SHAREDIR)' >$@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; \
+	    rm -f $@.tmp
+
+.PHONY: install uninstall
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/themes \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/teltop
+	install -m 644 $(THEMES) $(DESTDIR)$(SHAREDIR)/themes/
+	sed 's|@BINDIR@|$(BINDIR)|g' teltop.service \
+	    >$(DESTDIR)$(UNITDIR)/teltop.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/teltop.service
+	install -m 644 LICENSE README.md $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/teltop $(DESTDIR)$(UNITDIR)/teltop.service
+	rm -f $(THEMES:themes/%=$(DESTDIR)$(SHAREDIR)/themes/%)
+	rm -f $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(SHAREDIR)/themes $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# A staging install with only installed files: the binary finds its
+# themes, reports its version, and uninstall leaves nothing.
+.PHONY: test-install
+test-install:
+	tests/install.sh
+test: test-install
+
 $(B)/gen/otlp.pb-c.c $(B)/gen/otlp.pb-c.h: proto/otlp.proto
 	@mkdir -p $(B)/gen
 	$(QUIET_GEN)protoc-c --c_out=$(B)/gen -Iproto $<

@@ -27,6 +27,7 @@ static const char usage[] =
 	"       teltop watch [--token TOKEN] [URL]   the UI on a collector elsewhere (teltop serve)\n"
 	"       teltop token [--db PATH]   the control token, made on first use\n"
 	"       teltop ca show | path | rotate   the local CA that capture's certificates come from\n"
+	"       teltop version   (or --version) teltop's version and its libraries'\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
@@ -46,6 +47,7 @@ static const struct cmd_entry {
 	{ "export", cmd_export },
 	{ "import", cmd_import },
 	{ "replay", cmd_replay },
+	{ "version", cmd_version },
 	{ "optout", cmd_optout },
 	{ "send", cmd_send },
 	{ "wrap", cmd_wrap },
@@ -68,6 +70,9 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
+		if (argc == 2 && (strcmp(argv[1], "--version") == 0 ||
+		    strcmp(argv[1], "-V") == 0))
+			return cmd_version(1, argv + 1);
 		return cmd_ui(argc, argv);
 	}
 	cmd = argv[1];

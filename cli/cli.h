@@ -26,6 +26,9 @@ int	cmd_diff(int, char **);
 int	cmd_export(int, char **);
 int	cmd_import(int, char **);
 int	cmd_replay(int, char **);
+int	cmd_version(int, char **);
+/* "0.3.0-12-gabc1234" or a commit: what was built. */
+const char *cli_version(void);
 
 struct tt_optout;
 struct tt_counters;

@@ -276,8 +276,8 @@ cmd_export(int argc, char **argv)
 	}
 	if (x.har)
 		printf("{\"log\": {\"version\": \"1.2\", \"creator\": "
-		    "{\"name\": \"teltop\", \"version\": \"1\"},\n  "
-		    "\"entries\": [");
+		    "{\"name\": \"teltop\", \"version\": \"%s\"},\n  "
+		    "\"entries\": [", cli_version());
 	rc = store_events(x.st, filter != NULL ? &f : NULL, 0, export_event,
 	    &x, &cause);
 	record_end(&x);

@@ -460,26 +460,35 @@ error:
 	return -1;
 }
 
+/* Where `make install` puts the themes (the Makefile says, from PREFIX). */
+#ifndef TELTOP_THEMES_DIR
+#define TELTOP_THEMES_DIR	"/usr/local/share/teltop/themes"
+#endif
+
 /*
- * The theme directories in search order, as a NULL-terminated array.
- * Caller frees each and the array.
+ * The theme directories in search order, as a NULL-terminated array:
+ * $TELTOP_THEMES, next to the binary, the user's ($XDG_CONFIG_HOME, an
+ * absolute one, else ~/.config), where make install put them, the usual
+ * places, ./themes.  Caller frees each and the array.
  */
 static char **
 theme_dirs(void)
 {
 	static const char	*fixed[] = {
-		"./themes",
+		TELTOP_THEMES_DIR,
 		"/usr/local/share/teltop/themes",
 		"/usr/share/teltop/themes",
+		"./themes",
 	};
 	char			**dirs, *env, *copy, *tok, *last, *slash;
+	const char		 *xdg, *home;
 	char			  exe[PATH_MAX];
 	size_t			  n = 0, max;
 	ssize_t			  len;
 	size_t			  i;
 
 	env = getenv("TELTOP_THEMES");
-	max = nitems(fixed) + 2 + (env != NULL ? strlen(env) : 0);
+	max = nitems(fixed) + 3 + (env != NULL ? strlen(env) : 0);
 	dirs = xcalloc(max, sizeof *dirs);
 
 	if (env != NULL) {
@@ -497,6 +506,10 @@ theme_dirs(void)
 			dirs[n++] = xasprintf("%s/themes", exe);
 		}
 	}
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && *xdg == '/')
+		dirs[n++] = xasprintf("%s/teltop/themes", xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		dirs[n++] = xasprintf("%s/.config/teltop/themes", home);
 	for (i = 0; i < nitems(fixed); i++)
 		dirs[n++] = xstrdup(fixed[i]);
 	dirs[n] = NULL;

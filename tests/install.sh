@@ -1,0 +1,80 @@
+#!/bin/sh
+# tests/install.sh (make test-install): teltop installed as a packager
+# would.  A build for a prefix of its own, installed there: the binary,
+# run from elsewhere with nothing of the source tree in reach, reports its
+# version and finds the installed themes; the unit names the installed
+# binary (and passes systemd-analyze verify where systemd is); make
+# uninstall leaves no file behind.  Then the same through DESTDIR: the
+# files land under the staging root, nothing outside it.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+T=$(mktemp -d /tmp/teltop-install.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok - install: $*"; }
+fail() { echo "not ok - install: $*"; exit 1; }
+
+B=build-install
+mk() { make -s -C "$root" B="$B" BIN="$B/teltop" "$@" >"$T/make.log" 2>&1 ||
+    { cat "$T/make.log"; fail "make $*"; }; }
+
+prefix=$T/prefix
+mk PREFIX="$prefix" install
+for f in bin/teltop share/teltop/themes/nord.theme share/teltop/themes/light.theme \
+    lib/systemd/user/teltop.service share/doc/teltop/LICENSE; do
+	[ -f "$prefix/$f" ] || fail "no $f under the prefix"
+done
+ok "make install PREFIX=DIR puts the binary, themes, unit and licence there"
+
+# from an empty directory, without the tree's themes next to the binary
+mkdir "$T/elsewhere"
+v=$(cd "$T/elsewhere" && env -u TELTOP_THEMES HOME="$T/home" "$prefix/bin/teltop" --version) ||
+    fail "the installed binary: --version failed"
+echo "$v" | head -n 1 | grep -Eq '^teltop [0-9A-Za-z][0-9A-Za-z._+-]*$' || fail "version line: $v"
+echo "$v" | grep -q '^  SQLite 3\.' || fail "no SQLite version: $v"
+echo "$v" | grep -q '^  libwebsockets 4\.' || fail "no libwebsockets version: $v"
+echo "$v" | grep -q '^themes: default, high-contrast, light, mono, nord, solarized$' ||
+    fail "the installed themes are not found: $(echo "$v" | tail -n 1)"
+[ "$(cd "$T/elsewhere" && "$prefix/bin/teltop" version | head -n 1)" = "$(echo "$v" | head -n 1)" ] ||
+    fail "teltop version and --version differ"
+ok "the installed binary, run elsewhere, reports its version and finds the installed themes"
+
+# themes of the user's own, in $XDG_CONFIG_HOME/teltop/themes
+mkdir -p "$T/config/teltop/themes"
+cp "$root/themes/nord.theme" "$T/config/teltop/themes/mine.theme"
+(cd "$T/elsewhere" && XDG_CONFIG_HOME="$T/config" "$prefix/bin/teltop" version) |
+    grep -q '^themes: .*\bmine\b' || fail "a theme in \$XDG_CONFIG_HOME/teltop/themes is not found"
+ok "a theme in \$XDG_CONFIG_HOME/teltop/themes is found"
+
+grep -qx "ExecStart=$prefix/bin/teltop serve" "$prefix/lib/systemd/user/teltop.service" ||
+    fail "the unit does not start the installed binary: $(grep ExecStart "$prefix/lib/systemd/user/teltop.service")"
+grep -qx 'Restart=on-failure' "$prefix/lib/systemd/user/teltop.service" || fail "no Restart=on-failure"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	# as the system manager reads it (a user manager needs a session):
+	# the keys, and that ExecStart is an executable; any warning fails
+	if ! systemd-analyze verify "$prefix/lib/systemd/user/teltop.service" >"$T/verify.log" 2>&1 ||
+	    [ -s "$T/verify.log" ]; then
+		cat "$T/verify.log"
+		fail "systemd-analyze verify"
+	fi
+	ok "the unit starts the installed binary; systemd-analyze verify passes"
+else
+	ok "the unit starts the installed binary (no systemd-analyze here to verify it)"
+fi
+
+mk PREFIX="$prefix" uninstall
+left=$(find "$prefix" -type f | head -n 5)
+[ -z "$left" ] || fail "left after uninstall: $left"
+ok "make uninstall removes every file it installed"
+
+mk PREFIX=/usr DESTDIR="$T/stage" install
+[ -x "$T/stage/usr/bin/teltop" ] || fail "no binary under DESTDIR"
+[ -f "$T/stage/usr/share/teltop/themes/default.theme" ] || fail "no themes under DESTDIR"
+grep -qx 'ExecStart=/usr/bin/teltop serve' "$T/stage/usr/lib/systemd/user/teltop.service" ||
+    fail "the staged unit does not name /usr/bin/teltop"
+ok "make install DESTDIR=stage PREFIX=/usr stages the files for /usr"
+mk PREFIX=/usr DESTDIR="$T/stage" uninstall
+left=$(find "$T/stage" -type f | head -n 5)
+[ -z "$left" ] || fail "left after uninstall from DESTDIR: $left"
+ok "make uninstall DESTDIR=stage leaves nothing"
+echo "$n passed, 0 failed"
