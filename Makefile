@@ -106,6 +106,21 @@ uninstall:
 	-rmdir $(DESTDIR)$(SHAREDIR)/themes $(DESTDIR)$(SHAREDIR) \
 	    $(DESTDIR)$(DOCDIR) 2>/dev/null
 
+# make dist: teltop-VERSION.tar.gz of what git tracks at HEAD, with a
+# VERSION file, so that it builds where there is no git.
+DIST_VERSION := $(shell git describe --tags --always 2>/dev/null | \
+	tr -cd 'A-Za-z0-9._+-')
+DIST	 = teltop-$(DIST_VERSION)
+.PHONY: dist
+dist:
+	rm -rf $(B)/dist && mkdir -p $(B)/dist/$(DIST)
+	git archive --format=tar --prefix=$(DIST)/ HEAD >$(B)/dist/$(DIST).tar
+	echo '$(DIST_VERSION)' >$(B)/dist/$(DIST)/VERSION
+	tar -rf $(B)/dist/$(DIST).tar -C $(B)/dist $(DIST)/VERSION
+	gzip -9 -n -c $(B)/dist/$(DIST).tar >$(DIST).tar.gz
+	rm -rf $(B)/dist
+	@echo "$(DIST).tar.gz"
+
 # A staging install with only installed files: the binary finds its
 # themes, reports its version, and uninstall leaves nothing.
 .PHONY: test-install

@@ -77,4 +77,20 @@ mk PREFIX=/usr DESTDIR="$T/stage" uninstall
 left=$(find "$T/stage" -type f | head -n 5)
 [ -z "$left" ] || fail "left after uninstall from DESTDIR: $left"
 ok "make uninstall DESTDIR=stage leaves nothing"
+# make dist: a tarball that builds without git and knows its version
+want=$(git -C "$root" describe --tags --always)
+mk dist
+tarball=$(ls "$root"/teltop-*.tar.gz | head -n 1)
+[ -f "$tarball" ] || fail "make dist made no tarball"
+mkdir "$T/dist"
+tar -xzf "$tarball" -C "$T/dist"
+rm -f "$tarball"
+src=$(ls -d "$T/dist"/teltop-* | head -n 1)
+[ ! -e "$src/.git" ] || fail "the tarball holds .git"
+[ -f "$src/VERSION" ] || fail "the tarball has no VERSION"
+(cd "$src" && GIT_DIR=/nonexistent make -s >"$T/dist.log" 2>&1) || { tail -20 "$T/dist.log"; fail "the tarball does not build"; }
+got=$("$src/teltop" --version | head -n 1)
+[ "$got" = "teltop $(cat "$src/VERSION")" ] || fail "the tarball's teltop says '$got', its VERSION $(cat "$src/VERSION")"
+[ "$(cat "$src/VERSION")" = "$want" ] || fail "VERSION $(cat "$src/VERSION"), HEAD is $want"
+ok "make dist: a tarball without git that builds and says its version"
 echo "$n passed, 0 failed"
