@@ -71,7 +71,8 @@ cli_db_path(const char *opt, int create_dir)
 		path = xstrdup(opt);
 	else if ((env = getenv("TELTOP_DB")) != NULL && *env != '\0')
 		path = xstrdup(env);
-	else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env != '\0')
+	else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
+		/* a relative one is ignored, as the XDG spec says */
 		path = xasprintf("%s/teltop/events.db", env);
 	else {
 		home = getenv("HOME");

@@ -39,6 +39,15 @@ echo "$v" | grep -q '^themes: default, high-contrast, light, mono, nord, solariz
     fail "teltop version and --version differ"
 ok "the installed binary, run elsewhere, reports its version and finds the installed themes"
 
+# the database's default place: $XDG_DATA_HOME when absolute; a relative
+# one is ignored, as the XDG spec says
+msg=$(cd "$T/elsewhere" && env -u TELTOP_DB HOME="$T/home" XDG_DATA_HOME=rel "$prefix/bin/teltop" stats 2>&1 || true)
+echo "$msg" | grep -qF "no database at $T/home/.local/share/teltop/events.db" ||
+    fail "a relative XDG_DATA_HOME: $msg"
+msg=$(cd "$T/elsewhere" && env -u TELTOP_DB HOME="$T/home" XDG_DATA_HOME="$T/data" "$prefix/bin/teltop" stats 2>&1 || true)
+echo "$msg" | grep -qF "no database at $T/data/teltop/events.db" || fail "an absolute XDG_DATA_HOME: $msg"
+ok "the database is in \$XDG_DATA_HOME/teltop when it is absolute, else ~/.local/share/teltop"
+
 # themes of the user's own, in $XDG_CONFIG_HOME/teltop/themes
 mkdir -p "$T/config/teltop/themes"
 cp "$root/themes/nord.theme" "$T/config/teltop/themes/mine.theme"
