@@ -361,7 +361,11 @@ write_bundle(struct capture *c, char **cause)
 	if (extra != NULL && (data = read_file(extra, &len, &why)) == NULL)
 		goto error;	/* SSL_CERT_FILE names a file we cannot read */
 
-	cli_make_parent(c->bundle);
+	if (cli_make_parent(c->bundle, &why) != 0) {
+		/* writing the bundle says the rest */
+		free(why);
+		why = NULL;
+	}
 	tmp = xasprintf("%s.XXXXXX", c->bundle);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		why = xasprintf("%s: %s", tmp, strerror(errno));
@@ -642,9 +646,9 @@ cmd_capture(int argc, char **argv)
 	if (load_token(&c, dbopt, &cause) != 0 ||
 	    ask_collector(&c, &cause) != 0 || write_bundle(&c, &cause) != 0) {
 		if (env)
-			fprintf(stderr, "teltop capture: %s\n", cause);
+			fprintf(stderr, "teltop: capture: %s\n", cause);
 		else
-			fprintf(stderr, "teltop capture: %s; running %s "
+			fprintf(stderr, "teltop: capture: %s; running %s "
 			    "without capture\n", cause, argv[0]);
 		free(cause);
 		capture_free(&c);

@@ -43,9 +43,11 @@ void	cli_optout_print(const struct tt_optout *);
 void	cli_capture_print(const struct tt_optout *,
 	    const struct tt_counters *c);
 
-/* mkdir -p, mode 0700, of the directory path is in; says what failed. */
-void	 cli_make_parent(const char *path);
-/* The database path: option, $TELTOP_DB, XDG default.  Caller frees. */
+/* mkdir -p, mode 0700, of the directory path is in; -1 with *cause
+ * (caller frees) naming what could not be made. */
+int	 cli_make_parent(const char *path, char **cause);
+/* The database path: option, $TELTOP_DB, XDG default.  Caller frees.
+ * With create_dir its directory is made, or teltop exits saying why. */
 char	*cli_db_path(const char *opt, int create_dir);
 /* The token file next to that database (core/auth.h).  Caller frees. */
 char	*cli_token_path(const char *opt, int create_dir);

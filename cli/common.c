@@ -37,15 +37,17 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 }
 
 /* mkdir -p of the directory part of path (0700), saying what failed. */
-void
-cli_make_parent(const char *path)
+int
+cli_make_parent(const char *path, char **cause)
 {
 	char	*dir, *p;
+	int	 rc = 0;
 
+	*cause = NULL;
 	dir = xstrdup(path);
 	if ((p = strrchr(dir, '/')) == NULL || p == dir) {
 		free(dir);
-		return;
+		return 0;
 	}
 	*p = '\0';
 	for (p = dir + 1; *p != '\0'; p++) {
@@ -55,17 +57,20 @@ cli_make_parent(const char *path)
 		(void)mkdir(dir, 0700);
 		*p = '/';
 	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		fprintf(stderr, "teltop: cannot create %s: %s\n", dir,
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		*cause = xasprintf("cannot create %s: %s", dir,
 		    strerror(errno));
+		rc = -1;
+	}
 	free(dir);
+	return rc;
 }
 
 char *
 cli_db_path(const char *opt, int create_dir)
 {
 	const char	*env, *home;
-	char		*path;
+	char		*path, *cause;
 
 	if (opt != NULL)
 		path = xstrdup(opt);
@@ -79,8 +84,11 @@ cli_db_path(const char *opt, int create_dir)
 		path = xasprintf("%s/.local/share/teltop/events.db",
 		    home != NULL ? home : ".");
 	}
-	if (create_dir)
-		cli_make_parent(path);
+	/* said once, here: what would fail next only follows from it */
+	if (create_dir && cli_make_parent(path, &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		exit(1);
+	}
 	return path;
 }
 

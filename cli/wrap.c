@@ -588,7 +588,7 @@ say(struct wrap *w, const char *what, const char *why)
 	if (w->said)
 		return;
 	w->said = 1;
-	fprintf(stderr, "teltop wrap: cannot report the %s to %s (%s); "
+	fprintf(stderr, "teltop: wrap: cannot report the %s to %s (%s); "
 	    "the command is not affected\n", what, w->url, why);
 }
 

@@ -291,7 +291,7 @@ cap_case_no_collector() {
 	    >"$CAP/none.out" 2>"$CAP/none.err" || rc=$?
 	[ "$rc" -eq 7 ] || fail "exit status $rc, want 7; stderr: $(cat "$CAP/none.err")"
 	[ "$(wc -l <"$CAP/none.err")" -eq 1 ] || fail "stderr is not one line: $(cat "$CAP/none.err")"
-	grep -q '^teltop capture: no collector at 127\.0\.0\.1:1 .*running sh without capture$' "$CAP/none.err" ||
+	grep -q '^teltop: capture: no collector at 127\.0\.0\.1:1 .*running sh without capture$' "$CAP/none.err" ||
 	    fail "stderr: $(cat "$CAP/none.err")"
 	[ ! -s "$CAP/none.out" ] || fail "stdout: $(cat "$CAP/none.out")"
 	diff "$CAP/env.direct" "$CAP/env.none" >&2 || fail "the command's environment changed"
@@ -318,7 +318,7 @@ cap_case_silent() {
 	[ "$rc" -eq 5 ] || fail "exit status $rc, want 5"
 	[ "$ms" -lt 2000 ] || fail "took $ms ms"
 	[ "$(wc -l <"$CAP/mute.err")" -eq 1 ] || fail "stderr is not one line: $(cat "$CAP/mute.err")"
-	grep -q '^teltop capture: ' "$CAP/mute.err" || fail "stderr: $(cat "$CAP/mute.err")"
+	grep -q '^teltop: capture: ' "$CAP/mute.err" || fail "stderr: $(cat "$CAP/mute.err")"
 }
 
 cap_case_env_none() {
@@ -327,7 +327,7 @@ cap_case_env_none() {
 	[ "$rc" -eq 1 ] || fail "exit status $rc, want 1"
 	[ ! -s "$CAP/envnone.out" ] || fail "stdout: $(cat "$CAP/envnone.out")"
 	[ "$(wc -l <"$CAP/envnone.err")" -eq 1 ] || fail "stderr is not one line: $(cat "$CAP/envnone.err")"
-	grep -q '^teltop capture: no collector at 127\.0\.0\.1:1' "$CAP/envnone.err" || fail "stderr: $(cat "$CAP/envnone.err")"
+	grep -q '^teltop: capture: no collector at 127\.0\.0\.1:1' "$CAP/envnone.err" || fail "stderr: $(cat "$CAP/envnone.err")"
 }
 
 cap_case_usage() {

@@ -1521,7 +1521,7 @@ case_wrap_unreachable() {
 	[ "$rc" -eq 5 ] || fail "connection refused: exit status $rc, want 5"
 	[ "$ms" -lt 2000 ] || fail "connection refused: took $ms ms"
 	[ "$(wc -l <"$T/wrap.err")" -le 1 ] || fail "more than one line on stderr: $(cat "$T/wrap.err")"
-	grep -q '^teltop wrap: ' "$T/wrap.err" || fail "stderr does not say teltop wrap: $(cat "$T/wrap.err")"
+	grep -q '^teltop: wrap: ' "$T/wrap.err" || fail "stderr does not say teltop: wrap: $(cat "$T/wrap.err")"
 	# a listener that accepts and never answers
 	node -e 'const s = require("net").createServer(() => {}).listen(0, "127.0.0.1", () => console.log(s.address().port));
 	    setTimeout(() => process.exit(0), 20000)' >"$T/mute.port" &
