@@ -99,3 +99,47 @@ tt_capture_text(const struct tt_capture_counts *cc, const char *sep,
 /* One row of TT_CAPTURE_COUNTERS per source, last in the list. */
 _Static_assert(TT_CTR_COUNT - TT_CTR_CAPTURED_DEVTRON == 3 * TT_SRC_COUNT,
     "TT_COUNTERS needs one TT_CAPTURE_COUNTERS row per source");
+
+const char *
+tt_counter_help(enum tt_counter c)
+{
+	switch (c) {
+	case TT_CTR_RECEIVED:
+		return "Events received, taken or not.";
+	case TT_CTR_ACCEPTED:
+		return "Events committed to the database and acknowledged.";
+	case TT_CTR_DROPPED_OPTOUT:
+		return "Events of opted-out senders, dropped without a trace.";
+	case TT_CTR_EVICTED:
+		return "Events retention took out of the database "
+		    "(--retain, --max-db-size).";
+	case TT_CTR_BYTES:
+		return "Bytes of request bodies and WebSocket messages received.";
+	case TT_CTR_TUNNELLED:
+		return "CONNECT tunnels to hosts not intercepted, passed on.";
+	case TT_CTR_FORWARD_FAILED:
+		return "Captured requests that could not be forwarded to their "
+		    "vendor.";
+	case TT_CTR_TUNNEL_REFUSED:
+		return "CONNECT requests refused (too many tunnels, a host not "
+		    "allowed).";
+	default:
+		return tt_counter_reason(c) != NULL ? tt_counter_family_help(
+		    "rejected") : NULL;
+	}
+}
+
+const char *
+tt_counter_family_help(const char *family)
+{
+	if (strcmp(family, "rejected") == 0)
+		return "Requests and items refused, by reason.";
+	if (strcmp(family, "captured") == 0)
+		return "Requests that came through capture, by source.";
+	if (strcmp(family, "forwarded") == 0)
+		return "Captured requests passed on to their vendor, by source.";
+	if (strcmp(family, "blocked") == 0)
+		return "Captured requests of opted-out senders, kept from the "
+		    "database and the vendor, by source.";
+	return NULL;
+}

@@ -57,6 +57,10 @@ struct tt_counters {
 };
 
 const char	*tt_counter_name(enum tt_counter);
+/* A counter's line of help for /metrics ("# HELP"); each family of the
+ * rejected_* and capture counters has one of its own, by its name. */
+const char	*tt_counter_help(enum tt_counter);
+const char	*tt_counter_family_help(const char *family);
 /* The rejection reason of a rejected_* counter, else NULL. */
 const char	*tt_counter_reason(enum tt_counter);
 int64_t		 tt_counters_rejected(const struct tt_counters *);

@@ -649,8 +649,11 @@ metrics_text(struct ws *ws)
 		if (reason != NULL || tt_counter_family((enum tt_counter)i,
 		    &src) != NULL)
 			continue;
-		t = xasprintf("%s# TYPE teltop_%s_total counter\n"
+		t = xasprintf("%s# HELP teltop_%s_total %s\n"
+		    "# TYPE teltop_%s_total counter\n"
 		    "teltop_%s_total %lld\n", s,
+		    tt_counter_name((enum tt_counter)i),
+		    tt_counter_help((enum tt_counter)i),
 		    tt_counter_name((enum tt_counter)i),
 		    tt_counter_name((enum tt_counter)i),
 		    (long long)ws->counters.v[i]);
@@ -658,7 +661,9 @@ metrics_text(struct ws *ws)
 		s = t;
 	}
 	/* One sample per reason; their sum is the total. */
-	t = xasprintf("%s# TYPE teltop_rejected_total counter\n", s);
+	t = xasprintf("%s# HELP teltop_rejected_total %s\n"
+	    "# TYPE teltop_rejected_total counter\n", s,
+	    tt_counter_family_help("rejected"));
 	free(s);
 	s = t;
 	for (i = 0; i < TT_CTR_COUNT; i++) {
@@ -675,10 +680,15 @@ metrics_text(struct ws *ws)
 		for (i = 0; i < TT_SRC_COUNT; i++) {
 			c = tt_counter_capture(i, (enum tt_capture_kind)k);
 			fam = tt_counter_family(c, &src);
-			t = xasprintf("%s%s%s%s%steltop_%s_total{source=\"%s\"} "
-			    "%lld\n", s, i == 0 ? "# TYPE teltop_" : "",
-			    i == 0 ? fam : "", i == 0 ? "_total counter" : "",
-			    i == 0 ? "\n" : "", fam, src,
+			if (i == 0) {
+				t = xasprintf("%s# HELP teltop_%s_total %s\n"
+				    "# TYPE teltop_%s_total counter\n", s, fam,
+				    tt_counter_family_help(fam), fam);
+				free(s);
+				s = t;
+			}
+			t = xasprintf("%steltop_%s_total{source=\"%s\"} "
+			    "%lld\n", s, fam, src,
 			    (long long)ws->counters.v[c]);
 			free(s);
 			s = t;

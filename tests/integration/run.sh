@@ -260,6 +260,21 @@ case_healthz() {
 	[ "$(tr -d '\r\n' <"$T/body")" = ok ] || fail "body: $(head -c 100 "$T/body")"
 }
 
+# Every family of /metrics has # HELP and # TYPE before its samples, and
+# every sample belongs to a family so declared (what promtool checks).
+case_metrics_help() {
+	curl -sS --max-time 10 "http://$ADDR/metrics" >"$T/help.prom"
+	awk '
+		/^# HELP / { help[$3] = 1; next }
+		/^# TYPE / { if (!($3 in help)) { print "no HELP before TYPE: " $3; bad = 1 }
+			type[$3] = $4; next }
+		/^#/ { next }
+		{ name = $1; sub(/\{.*/, "", name)
+		  if (!(name in type)) { print "a sample of no declared family: " $0; bad = 1 } }
+		END { if (length(type) < 15) { print "only " length(type) " families"; bad = 1 }
+		      exit bad }' "$T/help.prom" || fail "/metrics: see above"
+}
+
 case_metrics_baseline() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/metrics0.prom"
@@ -1687,6 +1702,7 @@ fi
 
 run_case "GET /healthz answers ok" case_healthz
 run_case "GET /metrics has the counters" case_metrics_baseline
+run_case "GET /metrics: # HELP and # TYPE for every family" case_metrics_help
 run_case "refusals counted by route and reason in /metrics and stats --json; 404 lists the routes" case_refusals
 run_case "events on an empty database" case_events_empty
 
