@@ -7,8 +7,8 @@
  *   werf    WERF_TELEMETRY=0|false|no (off), 1|true|yes (forced on)
  *   Devtron IS_AIR_GAP_ENVIRONMENT=true; the server-side opt-out list
  *   any     DO_NOT_TRACK=1, a cross-tool convention
- * The config files are YAML; only the one path that matters is read
- * (contexts.<name>.options.TELEMETRY.value), by indentation.
+ * The config files are YAML, read with libyaml; only the one path that
+ * matters is looked at (contexts.<name>.options.TELEMETRY.value).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,10 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <yaml.h>
+
 #include "switches.h"
 #include "xmalloc.h"
-
-#define YAML_DEPTH	8
 
 const char *
 tt_switch_state_name(enum tt_switch_state s)
@@ -71,80 +71,95 @@ env_exact(struct tt_switch *s, const char *var, const char *want)
 		s->detail = xasprintf("%s is not set", var);
 }
 
-/* Strip quotes and surrounding space from a YAML scalar, in place. */
-static char *
-yaml_scalar(char *v)
+/* A scalar node's text, or NULL. */
+static const char *
+scalar(yaml_document_t *doc, int id)
 {
-	size_t	n;
+	yaml_node_t	*n = yaml_document_get_node(doc, id);
 
-	while (isspace((unsigned char)*v))
-		v++;
-	n = strlen(v);
-	while (n > 0 && isspace((unsigned char)v[n - 1]))
-		v[--n] = '\0';
-	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-		v[n - 1] = '\0';
-		v++;
-	}
-	return v;
+	return n != NULL && n->type == YAML_SCALAR_NODE ?
+	    (const char *)n->data.scalar.value : NULL;
+}
+
+/* The value of key in a mapping node (id), or 0. */
+static int
+member(yaml_document_t *doc, int id, const char *key)
+{
+	yaml_node_t		*n = yaml_document_get_node(doc, id);
+	yaml_node_pair_t	*pair;
+	const char		*k;
+
+	if (n == NULL || n->type != YAML_MAPPING_NODE)
+		return 0;
+	for (pair = n->data.mapping.pairs.start;
+	    pair < n->data.mapping.pairs.top; pair++)
+		if ((k = scalar(doc, pair->key)) != NULL && strcmp(k, key) == 0)
+			return pair->value;
+	return 0;
 }
 
 /*
  * The contexts of a DevPod/Devsy config.yaml whose TELEMETRY option is
- * "false", comma-separated (caller frees), or NULL.  *dflt: the default
- * context's name (caller frees), "default" if the file names none.
+ * "false", comma-separated (caller frees), or NULL: read with libyaml, so
+ * comments, quotes, flow style and anchors are what YAML says they are.
+ * contexts.<name>.options.TELEMETRY is {value: "false"} (or, by hand, a
+ * bare false).  *dflt: the default context's name (caller frees),
+ * "default" if the file names none.  -1 with *dflt NULL for a file that
+ * is not YAML.
  */
-static char *
-yaml_telemetry_off(FILE *f, char **dflt)
+static int
+yaml_telemetry_off(FILE *f, char **dflt, char **off, char **why)
 {
-	char	 line[1024], *key[YAML_DEPTH], *p, *colon, *v, *off = NULL;
-	int	 ind[YAML_DEPTH], depth = 0, indent, i, isoff;
+	yaml_parser_t		 parser;
+	yaml_document_t		 doc;
+	yaml_node_t		*contexts;
+	yaml_node_pair_t	*pair;
+	const char		*name, *v;
+	char			*p;
+	int			 t, root;
 
-	*dflt = NULL;
-	while (fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
-		for (indent = 0; line[indent] == ' '; indent++)
-			;
-		p = line + indent;
-		if (*p == '\0' || *p == '#' || *p == '-')
-			continue;
-		if ((colon = strchr(p, ':')) == NULL)
-			continue;
-		*colon = '\0';
-		v = yaml_scalar(colon + 1);
-		while (depth > 0 && ind[depth - 1] >= indent)
-			free(key[--depth]);
-		if (depth == YAML_DEPTH)
-			continue;
-		key[depth] = xstrdup(yaml_scalar(p));
-		ind[depth++] = indent;
-		if (depth == 1 && strcmp(key[0], "defaultContext") == 0 &&
-		    *v != '\0') {
-			free(*dflt);
-			*dflt = xstrdup(v);
-		}
-		/* contexts.<ctx>.options.TELEMETRY.value, or flow style */
-		if (depth < 4 || strcmp(key[0], "contexts") != 0 ||
-		    strcmp(key[2], "options") != 0 ||
-		    strcmp(key[3], "TELEMETRY") != 0)
-			continue;
-		isoff = 0;
-		if (depth == 5 && strcmp(key[4], "value") == 0)
-			isoff = strcasecmp(v, "false") == 0;
-		else if (depth == 4 && *v == '{')
-			isoff = strstr(v, "false") != NULL;
-		if (isoff) {
-			p = off;
-			off = xasprintf("%s%s%s", p != NULL ? p : "",
-			    p != NULL ? "," : "", key[1]);
+	*dflt = *off = *why = NULL;
+	if (!yaml_parser_initialize(&parser)) {
+		*why = xstrdup("out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		*why = xasprintf("line %zu: %s",
+		    parser.problem_mark.line + 1, parser.problem != NULL ?
+		    parser.problem : "not YAML");
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc) != NULL ? 1 : 0;
+	if (root && (v = scalar(&doc, member(&doc, 1, "defaultContext"))) !=
+	    NULL && *v != '\0')
+		*dflt = xstrdup(v);
+	contexts = root ? yaml_document_get_node(&doc, member(&doc, 1,
+	    "contexts")) : NULL;
+	if (contexts != NULL && contexts->type == YAML_MAPPING_NODE) {
+		for (pair = contexts->data.mapping.pairs.start;
+		    pair < contexts->data.mapping.pairs.top; pair++) {
+			if ((name = scalar(&doc, pair->key)) == NULL)
+				continue;
+			t = member(&doc, member(&doc, pair->value, "options"),
+			    "TELEMETRY");
+			if ((v = scalar(&doc, member(&doc, t, "value"))) ==
+			    NULL)
+				v = scalar(&doc, t);
+			if (v == NULL || strcasecmp(v, "false") != 0)
+				continue;
+			p = *off;
+			*off = xasprintf("%s%s%s", p != NULL ? p : "",
+			    p != NULL ? "," : "", name);
 			free(p);
 		}
 	}
-	for (i = 0; i < depth; i++)
-		free(key[i]);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
 	if (*dflt == NULL)
 		*dflt = xstrdup("default");
-	return off;
+	return 0;
 }
 
 /* Is name one of the comma-separated list? */
@@ -169,8 +184,9 @@ config_option(struct tt_switch *s, const char *envfile, const char *envhome,
     const char *homedir)
 {
 	const char	*v, *home;
-	char		*path, *off, *dflt;
+	char		*path, *off, *dflt, *why;
 	FILE		*f;
+	int		 rc;
 
 	if (s == NULL)
 		return;
@@ -190,8 +206,15 @@ config_option(struct tt_switch *s, const char *envfile, const char *envhome,
 		free(path);
 		return;
 	}
-	off = yaml_telemetry_off(f, &dflt);
+	rc = yaml_telemetry_off(f, &dflt, &off, &why);
 	fclose(f);
+	if (rc != 0) {
+		s->detail = xasprintf("%s is not YAML (%s), so it says nothing "
+		    "of TELEMETRY", path, why);
+		free(why);
+		free(path);
+		return;
+	}
 	if (off != NULL && in_list(off, dflt)) {
 		s->state = TT_SWITCH_OFF;
 		s->detail = xasprintf("TELEMETRY=false in context %s (the "

@@ -605,6 +605,50 @@ test_switches_config(void **state)
 	    "context")->detail, "only in"));
 	tt_switches_free(sw, n);
 
+	/*
+	 * What YAML readers (DevPod's own) read as false, and a hand-written
+	 * reader did not: a value with a trailing comment, flow style all
+	 * the way down, an anchor; each in the default context.
+	 */
+	{
+		static const char *const forms[] = {
+			"contexts:\n  default:\n    options:\n      TELEMETRY:\n"
+			"        value: \"false\"   # off, says the team\n",
+			"contexts: {default: {options: {TELEMETRY: "
+			"{value: 'false', userProvided: true}}}}\n",
+			"off: &off\n  value: \"false\"\n"
+			"contexts:\n  default:\n    options:\n"
+			"      TELEMETRY: *off\n",
+		};
+		size_t	k;
+
+		for (k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+			write_file(p, forms[k]);
+			n = tt_switches_detect(sw, TT_SWITCHES_MAX);
+			if (find_switch(sw, n, "devsy", "context")->state !=
+			    TT_SWITCH_OFF)
+				fail_msg("form %zu not read as off: %s", k,
+				    find_switch(sw, n, "devsy",
+				    "context")->detail);
+			tt_switches_free(sw, n);
+		}
+		/* "false" in a comment is no value */
+		write_file(p, "contexts:\n  default:\n    options:\n"
+		    "      TELEMETRY:\n        value: \"true\" # not false\n");
+		n = tt_switches_detect(sw, TT_SWITCHES_MAX);
+		assert_int_equal(find_switch(sw, n, "devsy", "context")->state,
+		    TT_SWITCH_UNSET);
+		tt_switches_free(sw, n);
+		/* not YAML: said so, not taken for a default */
+		write_file(p, "contexts: [unclosed\n");
+		n = tt_switches_detect(sw, TT_SWITCHES_MAX);
+		assert_int_equal(find_switch(sw, n, "devsy", "context")->state,
+		    TT_SWITCH_UNSET);
+		assert_non_null(strstr(find_switch(sw, n, "devsy",
+		    "context")->detail, "is not YAML"));
+		tt_switches_free(sw, n);
+	}
+
 	/* $DEVSY_CONFIG wins over the home directory */
 	setenv("DEVSY_CONFIG", "/nonexistent-teltop.yaml", 1);
 	n = tt_switches_detect(sw, TT_SWITCHES_MAX);
