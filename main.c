@@ -28,6 +28,7 @@ static const char usage[] =
 	"       teltop token [--db PATH]   the control token, made on first use\n"
 	"       teltop ca show | path | rotate   the local CA that capture's certificates come from\n"
 	"       teltop version   (or --version) teltop's version and its libraries'\n"
+	"       teltop help [TOPIC | COMMAND]   formats, filter, optout, privacy, capture, retention\n"
 	"\n"
 	"Defaults: --listen 127.0.0.1:8353 ($TELTOP_LISTEN), --db "
 	"$XDG_DATA_HOME/teltop/events.db\n"
@@ -59,6 +60,17 @@ static const struct cmd_entry {
 };
 
 int
+cli_run_command(const char *name, int argc, char **argv)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
+		if (strcmp(name, cmd_table[i].name) == 0)
+			return cmd_table[i].fn(argc, argv);
+	return -1;
+}
+
+int
 main(int argc, char **argv)
 {
 	const char	*cmd;
@@ -79,10 +91,8 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
 		if (strcmp(cmd, cmd_table[i].name) == 0)
 			return cmd_table[i].fn(argc - 1, argv + 1);
-	if (strcmp(cmd, "help") == 0) {
-		fputs(usage, stdout);
-		return 0;
-	}
+	if (strcmp(cmd, "help") == 0)
+		return cli_help_topic(argc - 1, argv + 1, usage);
 	fprintf(stderr, "teltop: unknown command '%s'\n%s", cmd, usage);
 	return 2;
 }

@@ -27,6 +27,10 @@ int	cmd_export(int, char **);
 int	cmd_import(int, char **);
 int	cmd_replay(int, char **);
 int	cmd_version(int, char **);
+/* teltop help [TOPIC | COMMAND] (cli/help.c); usage: main's text. */
+int	cli_help_topic(int, char **, const char *usage);
+/* Run the subcommand name (main.c's table); -1 if there is none. */
+int	cli_run_command(const char *name, int, char **);
 /* "0.3.0-12-gabc1234" or a commit: what was built. */
 const char *cli_version(void);
 

@@ -48,6 +48,23 @@ msg=$(cd "$T/elsewhere" && env -u TELTOP_DB HOME="$T/home" XDG_DATA_HOME="$T/dat
 echo "$msg" | grep -qF "no database at $T/data/teltop/events.db" || fail "an absolute XDG_DATA_HOME: $msg"
 ok "the database is in \$XDG_DATA_HOME/teltop when it is absolute, else ~/.local/share/teltop"
 
+# the help that ships: each topic, within 80 columns, sending nobody to
+# documents that do not ship; a command's own; an unknown one named
+for t in formats filter optout privacy capture retention; do
+	"$prefix/bin/teltop" help "$t" >"$T/help.$t" || fail "teltop help $t: exit $?"
+	[ "$(wc -l <"$T/help.$t")" -ge 10 ] || fail "teltop help $t is $(wc -l <"$T/help.$t") lines"
+	! awk 'length($0) > 80' "$T/help.$t" | grep -q . || fail "teltop help $t has lines over 80 columns"
+	! grep -Eq 'design\.md|formats\.md' "$T/help.$t" || fail "teltop help $t names a document that does not ship"
+done
+grep -q 'pii.kind=email' "$T/help.filter" || fail "help filter lacks pii.kind"
+grep -q '/v1/insert' "$T/help.formats" || fail "help formats lacks DevPod's route"
+"$prefix/bin/teltop" help serve | grep -q '^usage: teltop serve' || fail "teltop help serve is not serve's help"
+"$prefix/bin/teltop" help | grep -q '^  retention ' || fail "teltop help lists no topics"
+rc=0
+"$prefix/bin/teltop" help nope 2>"$T/help.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && grep -q "no help topic or command 'nope'" "$T/help.err" || fail "teltop help nope: exit $rc, $(cat "$T/help.err")"
+ok "teltop help TOPIC for formats, filter, optout, privacy, capture, retention; help COMMAND"
+
 # themes of the user's own, in $XDG_CONFIG_HOME/teltop/themes
 mkdir -p "$T/config/teltop/themes"
 cp "$root/themes/nord.theme" "$T/config/teltop/themes/mine.theme"
