@@ -24,7 +24,34 @@ for f in bin/teltop share/teltop/themes/nord.theme share/teltop/themes/light.the
     lib/systemd/user/teltop.service share/doc/teltop/LICENSE; do
 	[ -f "$prefix/$f" ] || fail "no $f under the prefix"
 done
-ok "make install PREFIX=DIR puts the binary, themes, unit and licence there"
+for f in share/bash-completion/completions/teltop share/zsh/site-functions/_teltop \
+    share/fish/vendor_completions.d/teltop.fish; do
+	[ -f "$prefix/$f" ] || fail "no $f under the prefix"
+done
+ok "make install PREFIX=DIR puts the binary, themes, unit, completions and licence there"
+
+# the completions load, and bash's completes what it should
+bash -n "$prefix/share/bash-completion/completions/teltop" || fail "bash -n on the bash completion"
+if command -v zsh >/dev/null 2>&1; then
+	zsh -n "$prefix/share/zsh/site-functions/_teltop" || fail "zsh -n on the zsh completion"
+fi
+if command -v fish >/dev/null 2>&1; then
+	fish -n "$prefix/share/fish/vendor_completions.d/teltop.fish" || fail "fish -n on the fish completion"
+fi
+comp() {	# the words bash offers for the command line "$@" (the last being completed)
+	PATH="$prefix/bin:$PATH" bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _teltop
+		printf "%s\n" "${COMPREPLY[@]}"' comp "$prefix/share/bash-completion/completions/teltop" "$@"
+}
+comp teltop ser | grep -qx serve || fail "bash: teltop ser<Tab> is not serve: $(comp teltop ser)"
+comp teltop re | sort | tr '\n' ' ' | grep -qx 'replay ' || fail "bash: teltop re<Tab>: $(comp teltop re | tr '\n' ' ')"
+comp teltop stats --source we | grep -qx werf || fail "bash: --source we<Tab> is not werf"
+comp teltop replay --speed m | grep -qx max || fail "bash: --speed m<Tab> is not max"
+comp teltop export --format h | grep -qx har || fail "bash: --format h<Tab> is not har"
+comp teltop --theme no | grep -qx nord || fail "bash: --theme no<Tab> is not nord: $(comp teltop --theme no)"
+comp teltop serve --max | grep -qx -- --max-db-size || fail "bash: serve --max<Tab> lacks --max-db-size"
+ok "completions load (bash -n, zsh -n where zsh is); bash completes commands, options, sources, themes"
 
 # from an empty directory, without the tree's themes next to the binary
 mkdir "$T/elsewhere"
