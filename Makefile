@@ -71,8 +71,8 @@ $(B)/cli/version.o: $(B)/gen/version.h
 # ---- install ----
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the
 # themes (which the binary looks for in $(PREFIX)/share/teltop/themes),
-# the systemd user unit, shell completions (bash, zsh, fish) and the
-# licence; make uninstall takes them away.
+# the systemd user unit, shell completions (bash, zsh, fish), the man page
+# and the licence; make uninstall takes them away.
 PREFIX	?= /usr/local
 DESTDIR	?=
 BINDIR	 = $(PREFIX)/bin
@@ -82,6 +82,7 @@ DOCDIR	 = $(PREFIX)/share/doc/teltop
 BASHDIR	 = $(PREFIX)/share/bash-completion/completions
 ZSHDIR	 = $(PREFIX)/share/zsh/site-functions
 FISHDIR	 = $(PREFIX)/share/fish/vendor_completions.d
+MANDIR	 = $(PREFIX)/share/man/man1
 THEMES	 = $(wildcard themes/*.theme)
 $(B)/tui/theme.o: ALL_CFLAGS += \
 	-DTELTOP_THEMES_DIR='"$(SHAREDIR)/themes"'
@@ -96,7 +97,7 @@ $(B)/gen/prefix.txt: FORCE
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/themes \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(BASHDIR) \
-	    $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR)
+	    $(DESTDIR)$(ZSHDIR) $(DESTDIR)$(FISHDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/teltop
 	install -m 644 $(THEMES) $(DESTDIR)$(SHAREDIR)/themes/
 	sed 's|@BINDIR@|$(BINDIR)|g' teltop.service \
@@ -106,13 +107,14 @@ install: $(BIN)
 	install -m 644 completions/teltop.bash $(DESTDIR)$(BASHDIR)/teltop
 	install -m 644 completions/_teltop $(DESTDIR)$(ZSHDIR)/_teltop
 	install -m 644 completions/teltop.fish $(DESTDIR)$(FISHDIR)/teltop.fish
+	install -m 644 teltop.1 $(DESTDIR)$(MANDIR)/teltop.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/teltop $(DESTDIR)$(UNITDIR)/teltop.service
 	rm -f $(THEMES:themes/%=$(DESTDIR)$(SHAREDIR)/themes/%)
 	rm -f $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DOCDIR)/README.md
 	rm -f $(DESTDIR)$(BASHDIR)/teltop $(DESTDIR)$(ZSHDIR)/_teltop \
-	    $(DESTDIR)$(FISHDIR)/teltop.fish
+	    $(DESTDIR)$(FISHDIR)/teltop.fish $(DESTDIR)$(MANDIR)/teltop.1
 	-rmdir $(DESTDIR)$(SHAREDIR)/themes $(DESTDIR)$(SHAREDIR) \
 	    $(DESTDIR)$(DOCDIR) 2>/dev/null
 

@@ -7,7 +7,7 @@ zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-de
 libssl-dev openssl libzstd-dev libyaml-dev"
 # make test: the Go test clients of tests/clients (golang-go, Go 1.19) and
 # the system CAs that `teltop capture` bundles with teltop's CA.
-[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go ca-certificates zsh"
+[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go ca-certificates zsh mandoc man-db"
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer (llvm-14) for readable stacks.
 [ "${1:-}" = fuzz ] && need="$need clang libclang-rt-14-dev llvm-14"

@@ -25,10 +25,29 @@ for f in bin/teltop share/teltop/themes/nord.theme share/teltop/themes/light.the
 	[ -f "$prefix/$f" ] || fail "no $f under the prefix"
 done
 for f in share/bash-completion/completions/teltop share/zsh/site-functions/_teltop \
-    share/fish/vendor_completions.d/teltop.fish; do
+    share/fish/vendor_completions.d/teltop.fish share/man/man1/teltop.1; do
 	[ -f "$prefix/$f" ] || fail "no $f under the prefix"
 done
 ok "make install PREFIX=DIR puts the binary, themes, unit, completions and licence there"
+
+# the man page: lint-clean, renders without a warning, and its synopsis
+# names every command teltop's own usage names
+man1=$prefix/share/man/man1/teltop.1
+[ -f "$man1" ] || fail "no man page under the prefix"
+if command -v mandoc >/dev/null 2>&1; then
+	mandoc -T lint -W warning "$man1" >"$T/lint.log" 2>&1 || { cat "$T/lint.log"; fail "mandoc -T lint"; }
+fi
+if command -v man >/dev/null 2>&1; then
+	MANWIDTH=80 man --warnings -l "$man1" >"$T/man.txt" 2>"$T/man.err" || fail "man -l: $(cat "$T/man.err")"
+	[ ! -s "$T/man.err" ] || fail "man -l warns: $(cat "$T/man.err")"
+	for c in $("$prefix/bin/teltop" --help | sed -n 's/^ *\(usage: \)\{0,1\}teltop \([a-z][a-z]*\).*/\2/p' | sort -u); do
+		grep -q "^ *teltop $c\b" "$T/man.txt" || fail "the man page's synopsis lacks teltop $c"
+	done
+	for s in 'THE LIVE UI' 'THE FILTER LANGUAGE' ENVIRONMENT FILES 'EXIT STATUS' EXAMPLES; do
+		grep -q "^$s" "$T/man.txt" || fail "the man page has no $s"
+	done
+fi
+ok "teltop(1): mandoc -T lint clean, man -l without warnings, every command in its synopsis"
 
 # the completions load, and bash's completes what it should
 bash -n "$prefix/share/bash-completion/completions/teltop" || fail "bash -n on the bash completion"
