@@ -136,7 +136,7 @@ dist:
 # A staging install with only installed files: the binary finds its
 # themes, reports its version, and uninstall leaves nothing.
 .PHONY: test-install
-test-install:
+test-install: deps
 	tests/install.sh
 test: test-install
 
