@@ -44,6 +44,7 @@
 
 #include <zlib.h>
 
+#include "core/json.h"
 #include "core/xmalloc.h"
 #include "cli.h"
 #include "httpc.h"
@@ -378,27 +379,13 @@ sb_clear(struct sb *b)
 static void
 sb_jstr(struct sb *b, const char *s)
 {
-	const char	*run;
+	size_t	n = strlen(s);
 
-	sb_add(b, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		sb_add(b, run, (size_t)(s - run));
-		if (c == '"')
-			sb_add(b, "\\\"", 2);
-		else if (c == '\\')
-			sb_add(b, "\\\\", 2);
-		else if (c == '\n')
-			sb_add(b, "\\n", 2);
-		else
-			sb_printf(b, "\\u%04x", c);
-		run = s + 1;
-	}
-	sb_add(b, run, (size_t)(s - run));
-	sb_add(b, "\"", 1);
+	sb_reserve(b, 6 * n + 2);
+	b->p[b->len++] = '"';
+	b->len += tt_json_escape(s, n, b->p + b->len, 0);
+	b->p[b->len++] = '"';
+	b->p[b->len] = '\0';
 }
 
 /* A comma, unless at the start, after a key or after a comma. */

@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "eventjson.h"
+#include "json.h"
 #include "jsonscan.h"
 #include "stats.h"
 #include "utf8.h"
@@ -70,43 +71,17 @@ jw_lit(struct jw *w, const char *s)
 	jw_raw(w, s, strlen(s));
 }
 
-/* A string as cJSON escapes it: '"', '\', and every byte below 0x20. */
+/* A string as cJSON escapes it. */
 static void
 jw_str(struct jw *w, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)s, *run;
-	char			 e[6];
+	size_t	n = strlen(s);
 
-	jw_raw(w, "\"", 1);
-	while (*p != '\0') {
-		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
-			;
-		if (p > run)
-			jw_raw(w, (const char *)run, (size_t)(p - run));
-		if (*p == '\0')
-			break;
-		e[0] = '\\';
-		switch (*p) {
-		case '"':	e[1] = '"'; break;
-		case '\\':	e[1] = '\\'; break;
-		case '\b':	e[1] = 'b'; break;
-		case '\f':	e[1] = 'f'; break;
-		case '\n':	e[1] = 'n'; break;
-		case '\r':	e[1] = 'r'; break;
-		case '\t':	e[1] = 't'; break;
-		default:
-			memcpy(e + 1, "u00", 3);
-			e[4] = hex[*p >> 4];
-			e[5] = hex[*p & 15];
-			jw_raw(w, e, 6);
-			p++;
-			continue;
-		}
-		jw_raw(w, e, 2);
-		p++;
-	}
-	jw_raw(w, "\"", 1);
+	jw_grow(w, 6 * n + 2);
+	w->p[w->len++] = '"';
+	w->len += tt_json_escape(s, n, w->p + w->len, 0);
+	w->p[w->len++] = '"';
+	w->p[w->len] = '\0';
 }
 
 /* ,"key": (the first member is written with its "{") */

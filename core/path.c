@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "json.h"
 #include "jsonscan.h"
 #include "path.h"
 #include "utf8.h"
@@ -44,9 +45,9 @@ tt_path_free(struct tt_path *p)
 	p->s[0] = '\0';
 }
 
-/* Append n bytes. */
+/* Room for n more bytes and a NUL. */
 static void
-put(struct tt_path *p, const char *s, size_t n)
+reserve(struct tt_path *p, size_t n)
 {
 	size_t	cap;
 
@@ -60,6 +61,13 @@ put(struct tt_path *p, const char *s, size_t n)
 			p->s = xrealloc(p->s, cap);
 		p->cap = cap;
 	}
+}
+
+/* Append n bytes. */
+static void
+put(struct tt_path *p, const char *s, size_t n)
+{
+	reserve(p, n);
 	memcpy(p->s + p->len, s, n);
 	p->len += n;
 	p->s[p->len] = '\0';
@@ -95,11 +103,7 @@ void
 tt_path_key_as(struct tt_path *p, const char *key, size_t len, int how,
     int plain)
 {
-	static const char	 hexd[] = "0123456789abcdef";
-	const unsigned char	*k = (const unsigned char *)key;
-	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-	char			 c;
-	size_t			 i, run;
+	char	c;
 
 	if (plain) {
 		if (how != TT_PATH_ROOT) {
@@ -113,25 +117,8 @@ tt_path_key_as(struct tt_path *p, const char *key, size_t len, int how,
 	if (how == TT_PATH_EMBED)
 		put(p, ">", 1);
 	put(p, "[\"", 2);
-	for (i = 0; i < len; i += run) {
-		for (run = 0; i + run < len && k[i + run] >= 0x20 &&
-		    k[i + run] != '"' && k[i + run] != '\\'; run++)
-			;
-		if (run > 0) {
-			put(p, key + i, run);
-			continue;
-		}
-		run = 1;
-		if (k[i] == '"' || k[i] == '\\') {
-			esc[1] = (char)k[i];
-			put(p, esc, 2);
-			esc[1] = 'u';
-		} else {
-			esc[4] = hexd[k[i] >> 4];
-			esc[5] = hexd[k[i] & 15];
-			put(p, esc, 6);
-		}
-	}
+	reserve(p, 6 * len);
+	p->len += tt_json_escape(key, len, p->s + p->len, TT_JSON_U00);
 	put(p, "\"]", 2);
 }
 

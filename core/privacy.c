@@ -121,6 +121,7 @@
 #include <cJSON.h>
 
 #include "decode.h"
+#include "json.h"
 #include "path.h"
 #include "privacy.h"
 #include "xmalloc.h"
@@ -2504,26 +2505,11 @@ tt_privacy_scan_tree(const struct cJSON *root, struct tt_findings *f)
 	scan_root(root, f);
 }
 
-/* Append s as the body of a JSON string at *p (room is the caller's). */
+/* Append s as the body of a JSON string at p (room is the caller's). */
 static char *
 put_json_str(char *p, const char *s)
 {
-	static const char	 hexd[] = "0123456789abcdef";
-	const unsigned char	*k;
-
-	for (k = (const unsigned char *)s; *k != '\0'; k++) {
-		if (*k == '"' || *k == '\\') {
-			*p++ = '\\';
-			*p++ = (char)*k;
-		} else if (*k < 0x20) {
-			memcpy(p, "\\u00", 4);
-			p[4] = hexd[*k >> 4];
-			p[5] = hexd[*k & 15];
-			p += 6;
-		} else
-			*p++ = (char)*k;
-	}
-	return p;
+	return p + tt_json_escape(s, strlen(s), p, 0);
 }
 
 /* The findings as JSON text; caller frees. */

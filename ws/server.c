@@ -28,6 +28,7 @@
 #include "core/auth.h"
 #include "core/decode.h"
 #include "core/hmap.h"
+#include "core/json.h"
 #include "core/optout.h"
 #include "core/xmalloc.h"
 #include "body.h"
@@ -200,29 +201,6 @@ wait_remove(struct conn *c)
 
 /* ---- replies ---- */
 
-/* A JSON string literal of s (escaped), appended to a new string. */
-static char *
-json_quote(const char *s)
-{
-	size_t	 n = strlen(s), i, o = 0;
-	char	*q = xmalloc(n * 6 + 3);
-
-	q[o++] = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\') {
-			q[o++] = '\\';
-			q[o++] = (char)ch;
-		} else if (ch < 0x20) {
-			o += (size_t)sprintf(q + o, "\\u%04x", ch);
-		} else
-			q[o++] = (char)ch;
-	}
-	q[o++] = '"';
-	q[o] = '\0';
-	return q;
-}
-
 /* {"ok":…,"accepted":N,"dropped":M[,"rejected":K,"errors":[…]]} */
 static char *
 result_json(int with_ok, size_t accepted, size_t dropped, size_t rejected,
@@ -233,7 +211,7 @@ result_json(int with_ok, size_t accepted, size_t dropped, size_t rejected,
 	if (rejected == 0 || err == NULL)
 		return xasprintf("{%s\"accepted\":%zu,\"dropped\":%zu}",
 		    with_ok ? "\"ok\":true," : "", accepted, dropped);
-	q = json_quote(err);
+	q = tt_json_quote(err);
 	s = xasprintf("{%s\"accepted\":%zu,\"dropped\":%zu,\"rejected\":%zu,"
 	    "\"errors\":[%s]}", with_ok ? "\"ok\":true," : "", accepted,
 	    dropped, rejected, q);
@@ -246,7 +224,7 @@ error_json(int with_ok, const char *err)
 {
 	char	*q, *s;
 
-	q = json_quote(err);
+	q = tt_json_quote(err);
 	s = xasprintf("{%s\"error\":%s}", with_ok ? "\"ok\":false," : "", q);
 	free(q);
 	return s;
@@ -395,8 +373,8 @@ push_optout(struct conn *c, const char *source, const char *client,
 
 	if (seen_key(key, sizeof key, source, client) < 0)
 		return;
-	q = json_quote(source);
-	v = client != NULL ? json_quote(client) : xstrdup("null");
+	q = tt_json_quote(source);
+	v = client != NULL ? tt_json_quote(client) : xstrdup("null");
 	text = xasprintf("{\"type\":\"optout\",\"source\":%s,\"client\":%s,"
 	    "\"enabled\":%s}", q, v, enabled ? "true" : "false");
 	free(q);
@@ -783,8 +761,8 @@ optout_post(struct hconn *c, const uint8_t *p, size_t len)
 		    NULL);
 		goto done;
 	}
-	q = json_quote(source);
-	r = client != NULL ? json_quote(client) : xstrdup("null");
+	q = tt_json_quote(source);
+	r = client != NULL ? tt_json_quote(client) : xstrdup("null");
 	free(c->optout_reply);
 	c->optout_reply = xasprintf("{\"ok\":true,\"source\":%s,"
 	    "\"client\":%s,\"enabled\":%s}", q, r,
