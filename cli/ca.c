@@ -17,8 +17,6 @@
 #include "ws/ca.h"
 #include "cli.h"
 
-static const char usage[] = "teltop ca show | path | rotate";
-
 /* Whether dir holds a CA key file yet. */
 static int
 ca_exists(const char *dir)
@@ -186,6 +184,7 @@ cmd_ca(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("ca");
 	const char	*verb;
 	int		 ch;
 
@@ -210,7 +209,7 @@ cmd_ca(int argc, char **argv)
 			    "must trust it anew\n", usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind >= argc)

@@ -54,10 +54,6 @@
 #define CAPTURE_BUNDLE		"bundle.pem"
 #define CAPTURE_NO_PROXY	"localhost,127.0.0.1,::1"
 
-static const char usage[] =
-	"teltop capture [--url URL] [--db PATH] -- CMD [ARG...]\n"
-	"       teltop capture --env [--url URL] [--db PATH]";
-
 /* The variables set, in the order --env prints them. */
 static const char *const proxy_vars[] = {
 	"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"
@@ -592,7 +588,7 @@ help(void)
 	    "  --env       print the export lines for a shell instead: "
 	    "eval \"$(teltop\n              capture --env)\"\n\n"
 	    "With no collector at URL, one line on stderr and CMD runs "
-	    "without capture\n(--env exits 1).\n", usage, CAPTURE_BUNDLE,
+	    "without capture\n(--env exits 1).\n", cli_usage("capture"), CAPTURE_BUNDLE,
 	    TT_DEFAULT_LISTEN);
 }
 
@@ -601,27 +597,24 @@ int
 cmd_capture(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_URL,
+		CLI_LONGOPT_DB,
 		{ "env", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("capture");
 	struct capture	 c;
-	const char	*url = NULL, *dbopt = NULL;
 	char		*cause = NULL;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch, env = 0;
 
 	memset(&c, 0, sizeof c);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'u':
-			url = optarg;
-			break;
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'e':
 			env = 1;
 			break;
@@ -629,7 +622,7 @@ cmd_capture(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	argv += optind;
@@ -638,12 +631,12 @@ cmd_capture(int argc, char **argv)
 		cli_usage_error(usage, "--env takes no command");
 	if (!env && argc == 0)
 		cli_usage_error(usage, "no command to run");
-	if (url == NULL)
-		url = cli_listen(NULL);
-	if (parse_url(&c, url, &cause) != 0)
+	if (where.url == NULL)
+		where.url = cli_listen(NULL);
+	if (parse_url(&c, where.url, &cause) != 0)
 		cli_usage_error(usage, "--url %s", cause);
 
-	if (load_token(&c, dbopt, &cause) != 0 ||
+	if (load_token(&c, where.db, &cause) != 0 ||
 	    ask_collector(&c, &cause) != 0 || write_bundle(&c, &cause) != 0) {
 		if (env)
 			fprintf(stderr, "teltop: capture: %s\n", cause);

@@ -6,6 +6,7 @@
 #define TT_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define TT_DEFAULT_LISTEN	"127.0.0.1:8353"
 
@@ -27,10 +28,47 @@ int	cmd_export(int, char **);
 int	cmd_import(int, char **);
 int	cmd_replay(int, char **);
 int	cmd_version(int, char **);
-/* teltop help [TOPIC | COMMAND] (cli/help.c); usage: main's text. */
-int	cli_help_topic(int, char **, const char *usage);
-/* Run the subcommand name (main.c's table); -1 if there is none. */
+int	cmd_config(int, char **);
+int	cmd_help(int, char **);
+
+/* main.c's table of commands. */
+/* Run the subcommand name; -1 if there is none. */
 int	cli_run_command(const char *name, int, char **);
+/* Whether name is a command (not "", the UI). */
+int	cli_is_command(const char *name);
+/* The synopsis of command name ("": the UI's), as usage: prints it. */
+const char *cli_usage(const char *name);
+/* `teltop --help`: the UI's synopsis, each command's summary, defaults. */
+void	cli_print_overview(FILE *);
+/* Each command's name a line, with a tab and its summary if asked. */
+void	cli_print_commands(FILE *, int with_summary);
+/* Each option of name's synopsis a line, with a tab and what it takes if
+ * it takes a value ("--db\tPATH"); -1 if there is no such command. */
+int	cli_print_options(FILE *, const char *name);
+
+/*
+ * Where a command works, shared by those that name a database (--db), a
+ * listen address (--listen) or a collector (--url): each set from its
+ * option, else the environment, else the default.
+ */
+enum { CLI_OPT_DB = 0x200, CLI_OPT_LISTEN, CLI_OPT_URL };
+#define CLI_LONGOPT_DB	\
+	{ "db", required_argument, NULL, CLI_OPT_DB }
+#define CLI_LONGOPT_LISTEN \
+	{ "listen", required_argument, NULL, CLI_OPT_LISTEN }
+#define CLI_LONGOPT_URL	\
+	{ "url", required_argument, NULL, CLI_OPT_URL }
+struct cli_where {
+	const char	*db;		/* the options' values, or NULL */
+	const char	*listen;
+	const char	*url;
+};
+/* ch (of getopt_long) one of them: keep arg, 1; else 0. */
+int	cli_where_option(struct cli_where *, int ch, const char *arg);
+/* --url, else scheme://ADDRESS/path with the listen address (option,
+ * $TELTOP_LISTEN, default).  Caller frees. */
+char	*cli_where_url(const struct cli_where *, const char *scheme,
+	    const char *path);
 /* "0.3.0-12-gabc1234" or a commit: what was built. */
 const char *cli_version(void);
 
@@ -80,5 +118,9 @@ int	 cli_parse_size(const char *, size_t *);
 int	 cli_split_addr(const char *, char **host, int *port);
 void	 cli_usage_error(const char *usage, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
+/* getopt_long() returned '?': the usage error naming the option (main()
+ * sets opterr to 0, so this is the only message). */
+void	 cli_option_error(const char *usage, char **argv)
+	    __attribute__((noreturn));
 
 #endif

@@ -128,9 +128,9 @@ struct collector_opts {
 	{ "max-db-size", required_argument, NULL, 0x107 }
 #define COLLECTOR_USAGE \
 	"[--max-buffered SIZE] [--token-required | --insecure-public]\n" \
-	"               [--forward] [--intercept HOST[=SOURCE]]\n" \
-	"               [--otlp-grpc HOST:PORT|off] [--retain DURATION]\n" \
-	"               [--max-db-size SIZE]"
+	"              [--forward] [--intercept HOST[=SOURCE]]\n" \
+	"              [--otlp-grpc HOST:PORT|off] [--retain DURATION]\n" \
+	"              [--max-db-size SIZE]"
 #define COLLECTOR_HELP \
 	"  --max-buffered SIZE  request bytes held in memory at once, e.g. " \
 	"256MiB (the\n                       default); beyond it new bodies " \

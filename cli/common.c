@@ -2,6 +2,7 @@
  * What the subcommands share.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -34,6 +35,20 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: %s\n", usage);
 	exit(2);
+}
+
+void
+cli_option_error(const char *usage, char **argv)
+{
+	const char	*word = argv[optind - 1];
+
+	/* getopt_long said nothing (opterr is 0): which option, and why */
+	if (strncmp(word, "--", 2) != 0 || optopt == 0)
+		cli_usage_error(usage, "unknown option '%s'", word);
+	if (strchr(word, '=') != NULL)
+		cli_usage_error(usage, "option '%.*s' takes no value",
+		    (int)(strchr(word, '=') - word), word);
+	cli_usage_error(usage, "option '%s' needs a value", word);
 }
 
 /* mkdir -p of the directory part of path (0700), saying what failed. */
@@ -209,4 +224,31 @@ cli_remember(void *arg, const char *key, const char *arg1, const char *arg2,
 {
 	(void)arg;
 	return tt_config_remember(NULL, key, arg1, arg2, cause);
+}
+
+int
+cli_where_option(struct cli_where *w, int ch, const char *arg)
+{
+	switch (ch) {
+	case CLI_OPT_DB:
+		w->db = arg;
+		return 1;
+	case CLI_OPT_LISTEN:
+		w->listen = arg;
+		return 1;
+	case CLI_OPT_URL:
+		w->url = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+char *
+cli_where_url(const struct cli_where *w, const char *scheme,
+    const char *path)
+{
+	if (w->url != NULL)
+		return xstrdup(w->url);
+	return xasprintf("%s://%s%s", scheme, cli_listen(w->listen), path);
 }

@@ -61,9 +61,6 @@
 #define NS			INT64_C(1000000000)
 #define MS			INT64_C(1000000)
 
-static const char usage[] =
-	"teltop demo [--url URL] [--rate N] [--duration SECONDS] [--seed N]";
-
 static volatile sig_atomic_t	stopping;
 
 /* ---- tools, streams, clients ---- */
@@ -1839,7 +1836,7 @@ help(void)
 	    "  --seed N        the same choices every run\n\n"
 	    "Prints one summary line at the end.  Exit status 1 when the "
 	    "collector cannot\nbe reached or some events could not be "
-	    "sent.\n", usage, TT_DEFAULT_LISTEN);
+	    "sent.\n", cli_usage("demo"), TT_DEFAULT_LISTEN);
 }
 
 /* A positive number option, or a usage error. */
@@ -1852,7 +1849,7 @@ number_arg(const char *opt, const char *s, double max)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > max)
-		cli_usage_error(usage, "%s %s: not a number above 0 and up to "
+		cli_usage_error(cli_usage("demo"), "%s %s: not a number above 0 and up to "
 		    "%.0f", opt, s, max);
 	return v;
 }
@@ -1869,6 +1866,7 @@ cmd_demo(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("demo");
 	struct sigaction	 sa;
 	struct timespec		 next;
 	struct demo		*d;
@@ -1905,7 +1903,7 @@ cmd_demo(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind < argc)

@@ -24,10 +24,6 @@
 #include "store/store.h"
 #include "cli.h"
 
-static const char usage[] =
-	"teltop events [--db PATH] [--filter EXPR] [--since WHEN] "
-	"[--until WHEN] [--limit N] [--format jsonl|csv] [--explain]";
-
 enum out_format { OUT_JSONL, OUT_CSV };
 
 static int
@@ -239,7 +235,7 @@ int
 cmd_events(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "filter", required_argument, NULL, 'f' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
@@ -249,20 +245,21 @@ cmd_events(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("events");
 	struct tt_filter	 filter;
 	struct store		*st;
 	enum out_format		 fmt = OUT_JSONL;
-	const char		*dbopt = NULL, *since = NULL, *until = NULL;
+	const char		*since = NULL, *until = NULL;
 	char			*cause = NULL, *end, *fexpr = NULL;
 	long long		 limit = 0;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, rc, explain = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'f':
 			free(fexpr);
 			fexpr = xstrdup(optarg);
@@ -315,7 +312,7 @@ cmd_events(int argc, char **argv)
 			    "what each means and its privacy grade.\n", usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind != argc)
@@ -333,7 +330,7 @@ cmd_events(int argc, char **argv)
 		return 2;
 	}
 	free(fexpr);
-	if ((st = cli_open_existing(dbopt)) == NULL) {
+	if ((st = cli_open_existing(where.db)) == NULL) {
 		tt_filter_free(&filter);
 		return 1;
 	}

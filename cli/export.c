@@ -52,14 +52,6 @@
 
 #define SEND_TIMEOUT_MS	30000
 
-static const char export_usage[] =
-    "teltop export [--db PATH] [--filter EXPR] [--since TIME] "
-    "[--until TIME]\n              [--format jsonl|har]";
-static const char replay_usage[] =
-    "teltop replay [--url URL] [--speed 1|10|max] [--token TOKEN] FILE";
-static const char import_usage[] =
-    "teltop import [--db PATH] FILE";
-
 /* ---- export ---- */
 
 struct exporter {
@@ -197,7 +189,7 @@ int
 cmd_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "filter", required_argument, NULL, 'f' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
@@ -205,19 +197,20 @@ cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*export_usage = cli_usage("export");
 	struct exporter		 x;
 	struct tt_filter	 f;
-	const char		*dbopt = NULL, *filter = NULL;
+	const char		*filter = NULL;
 	char			*cause = NULL, *db, *path;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, rc;
 
 	memset(&x, 0, sizeof x);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'f':
 			filter = optarg;
 			break;
@@ -249,7 +242,7 @@ cmd_export(int argc, char **argv)
 			    "read both.\n", export_usage);
 			return 0;
 		default:
-			cli_usage_error(export_usage, "bad option");
+			cli_option_error(export_usage, argv);
 		}
 	}
 	if (optind < argc)
@@ -259,12 +252,12 @@ cmd_export(int argc, char **argv)
 		free(cause);
 		return 2;
 	}
-	if ((x.st = cli_open_existing(dbopt)) == NULL) {
+	if ((x.st = cli_open_existing(where.db)) == NULL) {
 		if (filter != NULL)
 			tt_filter_free(&f);
 		return 1;
 	}
-	if ((db = cli_db_path(dbopt, 0)) != NULL) {
+	if ((db = cli_db_path(where.db, 0)) != NULL) {
 		path = tt_token_path(db);
 		if (tt_token_load(path, 0, x.token, &cause) != 0) {
 			x.token[0] = '\0';
@@ -488,16 +481,17 @@ int
 cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
+		CLI_LONGOPT_URL,
 		{ "speed", required_argument, NULL, 's' },
 		{ "token", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*replay_usage = cli_usage("replay");
 	struct sender	 s;
 	struct tt_records	 rs;
-	const char	*url = NULL;
-	char		*defurl = NULL, *cause = NULL, *auth = NULL, *end;
+	char		*url, *cause = NULL, *auth = NULL, *end;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch, rc;
 
 	memset(&s, 0, sizeof s);
@@ -505,10 +499,9 @@ cmd_replay(int argc, char **argv)
 	s.speed = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'u':
-			url = optarg;
-			break;
 		case 's':
 			if (strcmp(optarg, "max") == 0)
 				s.speed = 0;
@@ -532,13 +525,12 @@ cmd_replay(int argc, char **argv)
 			free(auth);
 			return 0;
 		default:
-			cli_usage_error(replay_usage, "bad option");
+			cli_option_error(replay_usage, argv);
 		}
 	}
 	if (optind != argc - 1)
 		cli_usage_error(replay_usage, "one FILE (- for stdin)");
-	if (url == NULL)
-		url = defurl = xasprintf("http://%s", cli_listen(NULL));
+	url = cli_where_url(&where, "http", "");
 	s.auth = auth;
 	rc = 1;
 	if (read_records(argv[optind], &rs, &cause) != 0)
@@ -556,7 +548,7 @@ done:
 	httpc_free(s.h);
 	tt_records_clear(&rs);
 	free(s.first_error);
-	free(defurl);
+	free(url);
 	free(auth);
 	return rc;
 }
@@ -596,24 +588,24 @@ int
 cmd_import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*import_usage = cli_usage("import");
 	struct importer	 im;
 	struct collector co;
 	struct tt_records	 rs;
 	pthread_t	 th;
-	const char	*dbopt = NULL;
 	char		*cause = NULL, *url, auth[TT_TOKEN_LEN + 16];
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch, rc = 1;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'h':
 			printf("usage: %s\n\nReads FILE (`teltop export`, or "
 			    "HAR) into the database: each request\nthrough "
@@ -622,7 +614,7 @@ cmd_import(int argc, char **argv)
 			    "received.\n", import_usage);
 			return 0;
 		default:
-			cli_usage_error(import_usage, "bad option");
+			cli_option_error(import_usage, argv);
 		}
 	}
 	if (optind != argc - 1)
@@ -638,7 +630,7 @@ cmd_import(int argc, char **argv)
 	co.opts.retain_set = 1;		/* old events are what is asked for */
 	co.opts.unannounced = 1;	/* a UI finds the collector there is */
 	co.log = import_log;
-	if (collector_open(&co, dbopt, "127.0.0.1:0", &cause) != 0) {
+	if (collector_open(&co, where.db, "127.0.0.1:0", &cause) != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);
 		collector_close(&co);

@@ -16,12 +16,6 @@
 #include "store/store.h"
 #include "cli.h"
 
-static const char fields_usage[] =
-	"teltop fields [--db PATH] [--source S] [--name EVENT] [--json]";
-static const char diff_usage[] =
-	"teltop diff [--db PATH] --source S [--from VERSION] [--to VERSION] "
-	"[--json]";
-
 /* The kinds of a mask as "an e-mail address, a host name". */
 static void
 print_kinds(int kinds)
@@ -106,27 +100,28 @@ int
 cmd_fields(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "source", required_argument, NULL, 's' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*fields_usage = cli_usage("fields");
 	struct tt_field_rows	 rows;
 	struct store		*st;
 	enum tt_source		 src;
-	const char		*dbopt = NULL, *source = NULL, *name = NULL;
+	const char		*source = NULL, *name = NULL;
 	char			*cause, *line;
 	size_t			 i, len;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, json = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 's':
 			if (tt_source_parse(optarg, &src) != 0)
 				cli_usage_error(fields_usage, "unknown source "
@@ -155,12 +150,12 @@ cmd_fields(int argc, char **argv)
 			    TT_FIELD_EXAMPLES);
 			return 0;
 		default:
-			cli_usage_error(fields_usage, "bad option");
+			cli_option_error(fields_usage, argv);
 		}
 	}
 	if (optind < argc)
 		cli_usage_error(fields_usage, "unexpected '%s'", argv[optind]);
-	if ((st = cli_open_existing(dbopt)) == NULL)
+	if ((st = cli_open_existing(where.db)) == NULL)
 		return 1;
 	memset(&rows, 0, sizeof rows);
 	if (store_fields(st, source, name, NULL, &rows, &cause) != 0) {
@@ -274,7 +269,7 @@ int
 cmd_diff(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "source", required_argument, NULL, 's' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
@@ -282,23 +277,24 @@ cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*diff_usage = cli_usage("diff");
 	struct tt_field_rows	 a, b;
 	struct versions		 vs;
 	struct tt_diff		 d;
 	struct store		*st;
 	enum tt_source		 src;
-	const char		*dbopt = NULL, *source = NULL, *from = NULL;
+	const char		*source = NULL, *from = NULL;
 	const char		*to = NULL;
 	char			*cause, *line;
 	size_t			 i, len;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, json = 0, rc = 1;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 's':
 			if (tt_source_parse(optarg, &src) != 0)
 				cli_usage_error(diff_usage, "unknown source "
@@ -325,14 +321,14 @@ cmd_diff(int argc, char **argv)
 			    "versions.\n", diff_usage);
 			return 0;
 		default:
-			cli_usage_error(diff_usage, "bad option");
+			cli_option_error(diff_usage, argv);
 		}
 	}
 	if (optind < argc)
 		cli_usage_error(diff_usage, "unexpected '%s'", argv[optind]);
 	if (source == NULL)
 		cli_usage_error(diff_usage, "--source is needed");
-	if ((st = cli_open_existing(dbopt)) == NULL)
+	if ((st = cli_open_existing(where.db)) == NULL)
 		return 1;
 	memset(&vs, 0, sizeof vs);
 	memset(&a, 0, sizeof a);

@@ -167,21 +167,54 @@ list_topics(FILE *f)
 		fprintf(f, "  %-10s %s\n", topics[i].name, topics[i].summary);
 }
 
+/*
+ * teltop help [TOPIC | COMMAND], and for the completions: help --commands
+ * (NAME<TAB>summary a line), help --topics (the same), help --options CMD
+ * (each option of CMD's synopsis a line; CMD "" is the UI's).
+ */
 int
-cli_help_topic(int argc, char **argv, const char *usage)
+cmd_help(int argc, char **argv)
 {
 	char	*sub[3], dashes[] = "--help";
 	size_t	 i;
 
 	if (argc < 2) {
-		fputs(usage, stdout);
+		cli_print_overview(stdout);
 		putchar('\n');
 		list_topics(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		printf("usage: %s\n\nWith no argument, the commands and the "
+		    "topics; with a topic, what it\nexplains; with a command, "
+		    "its options.\n", cli_usage("help"));
+		return 0;
+	}
+	if (strcmp(argv[1], "--commands") == 0 && argc == 2) {
+		cli_print_commands(stdout, 1);
+		return 0;
+	}
+	if (strcmp(argv[1], "--topics") == 0 && argc == 2) {
+		for (i = 0; i < NTOPICS; i++)
+			printf("%s\t%s\n", topics[i].name, topics[i].summary);
+		return 0;
+	}
+	if (strcmp(argv[1], "--options") == 0 && argc == 3) {
+		if (cli_print_options(stdout, argv[2]) == 0)
+			return 0;
+		fprintf(stderr, "teltop: no command '%s'\n", argv[2]);
+		return 2;
+	}
+	if (argc > 2)
+		cli_usage_error(cli_usage("help"), "one topic or command");
 	for (i = 0; i < NTOPICS; i++)
 		if (strcmp(argv[1], topics[i].name) == 0) {
 			fputs(topics[i].text, stdout);
+			/* a command of the same name: where its options are */
+			if (cli_is_command(argv[1]))
+				printf("\nusage: %s\n(`teltop %s --help` for "
+				    "its options)\n", cli_usage(argv[1]),
+				    argv[1]);
 			return 0;
 		}
 	/* a command: its own --help */

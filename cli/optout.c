@@ -23,10 +23,6 @@
 #include "store/store.h"
 #include "cli.h"
 
-static const char usage[] =
-	"teltop optout [--db PATH] list [--json] | set SOURCE [--client ID] | "
-	"clear SOURCE [--client ID]";
-
 /* "2026-11-21 10:00:00" in UTC from µs. */
 static void
 short_time(int64_t us, char *buf, size_t len)
@@ -251,21 +247,22 @@ int
 cmd_optout(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "client", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*dbopt = NULL, *client = NULL, *verb, *why;
+	const char	*usage = cli_usage("optout");
+	const char	*client = NULL, *verb, *why;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch, json = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'c':
 			client = optarg;
 			break;
@@ -282,7 +279,7 @@ cmd_optout(int argc, char **argv)
 			    "this machine.\n", usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind >= argc)
@@ -291,7 +288,7 @@ cmd_optout(int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		if (optind != argc || client != NULL)
 			cli_usage_error(usage, "list takes only --json");
-		return list(dbopt, json);
+		return list(where.db, json);
 	}
 	if (strcmp(verb, "set") != 0 && strcmp(verb, "clear") != 0)
 		cli_usage_error(usage, "unknown action '%s'", verb);
@@ -303,5 +300,5 @@ cmd_optout(int argc, char **argv)
 		cli_usage_error(usage, "SOURCE %s", why);
 	if (client != NULL && tt_optout_check_name(client, &why) != 0)
 		cli_usage_error(usage, "--client %s", why);
-	return change(dbopt, argv[optind], client, strcmp(verb, "set") == 0);
+	return change(where.db, argv[optind], client, strcmp(verb, "set") == 0);
 }

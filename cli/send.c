@@ -16,8 +16,6 @@
 #include "ws/client.h"
 #include "cli.h"
 
-static const char usage[] = "teltop send [--url URL] [FILE...]";
-
 struct result {
 	int	refused;
 };
@@ -77,24 +75,24 @@ int
 cmd_send(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
+		CLI_LONGOPT_URL,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("send");
 	struct tt_buf	*bufs;
 	struct ws_msg	*msgs;
 	struct result	 res;
-	const char	*url = NULL;
-	char		*defurl = NULL, *cause = NULL;
+	char		*url, *cause = NULL;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch, i, nfiles, rc = 0;
 	size_t		 n = 0, k;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'u':
-			url = optarg;
-			break;
 		case 'h':
 			printf("usage: %s\n\nSends each FILE (stdin if none) "
 			    "as one WebSocket message: a JSON event, an array "
@@ -104,11 +102,10 @@ cmd_send(int argc, char **argv)
 			    "/ws\n", usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
-	if (url == NULL)
-		url = defurl = xasprintf("ws://%s/ws", cli_listen(NULL));
+	url = cli_where_url(&where, "ws", "/ws");
 	nfiles = argc - optind;
 	bufs = xcalloc((size_t)(nfiles > 0 ? nfiles : 1), sizeof *bufs);
 	msgs = xcalloc((size_t)(nfiles > 0 ? nfiles : 1), sizeof *msgs);
@@ -143,6 +140,6 @@ out:
 		buf_free(&bufs[k]);
 	free(bufs);
 	free(msgs);
-	free(defurl);
+	free(url);
 	return rc;
 }

@@ -28,10 +28,6 @@
 #include "store/store.h"
 #include "cli.h"
 
-static const char usage[] =
-	"teltop stats [--db PATH] [--json] [--since YYYY-MM-DD] [--source S] "
-	"[--orphan-after DURATION]";
-
 struct report {
 	struct tt_cmd_stats	*cmds;
 	size_t			 ncmds;
@@ -444,7 +440,7 @@ int
 cmd_stats(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "json", no_argument, NULL, 'j' },
 		{ "since", required_argument, NULL, 's' },
 		{ "source", required_argument, NULL, 'S' },
@@ -452,21 +448,22 @@ cmd_stats(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("stats");
 	struct report	 r;
 	struct tt_stats	*stats;
 	struct store	*st;
 	enum tt_source	 src;
-	const char	*dbopt = NULL, *source = NULL;
+	const char	*source = NULL;
 	char		*cause = NULL;
 	int64_t		 since = TT_NONE, orphan_after = TT_ORPHAN_AFTER_US;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch, json = 0, rc;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'j':
 			json = 1;
 			break;
@@ -500,12 +497,12 @@ cmd_stats(int argc, char **argv)
 			    "source, tunnels).\n", usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((st = cli_open_existing(dbopt)) == NULL)
+	if ((st = cli_open_existing(where.db)) == NULL)
 		return 1;
 	stats = tt_stats_create(orphan_after);
 	memset(&r, 0, sizeof r);

@@ -11,27 +11,25 @@
 #include "core/auth.h"
 #include "cli.h"
 
-static const char usage[] = "teltop token [--db PATH]";
-
 /* Print the token of the database's directory, one line. */
 int
 cmd_token(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
+		CLI_LONGOPT_DB,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*dbopt = NULL;
+	const char	*usage = cli_usage("token");
 	char		 tok[TT_TOKEN_LEN + 1], *path, *cause = NULL;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int		 ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
 		case 'h':
 			printf("usage: %s\n\nPrints the control token, making "
 			    "it on first use: 64 hex digits in the\nfile "
@@ -44,14 +42,14 @@ cmd_token(int argc, char **argv)
 			    "token.\n", usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'",
 		    argv[optind]);
 
-	path = cli_token_path(dbopt, 1);
+	path = cli_token_path(where.db, 1);
 	if (tt_token_load(path, 1, tok, &cause) != 0) {
 		fprintf(stderr, "teltop: %s\n", cause);
 		free(cause);

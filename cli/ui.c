@@ -32,10 +32,6 @@
 #include "collector.h"
 #include "watch.h"
 
-static const char usage[] =
-	"teltop [--db PATH] [--listen HOST:PORT] [--theme NAME] [--demo] "
-	    COLLECTOR_USAGE;
-
 struct ui {
 	struct collector	 co;
 	struct tui		*tui;
@@ -281,20 +277,22 @@ int
 cmd_ui(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
+		CLI_LONGOPT_DB,
+		CLI_LONGOPT_LISTEN,
 		{ "theme", required_argument, NULL, 't' },
 		{ "demo", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		COLLECTOR_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("");
 	struct collector_opts	 opts;
 	struct ui		 u;
 	struct tui_config	 tc;
-	const char		*listen = NULL, *dbopt = NULL, *theme = NULL;
+	const char		*theme = NULL;
 	char			*cause = NULL, *logpath = NULL, url[320];
 	char			*db, *held;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, demo = 0, rc = 0;
 
 	memset(&opts, 0, sizeof opts);
@@ -302,13 +300,9 @@ cmd_ui(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (collector_option(&opts, ch, optarg, usage))
 			continue;
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'd':
-			dbopt = optarg;
-			break;
-		case 'l':
-			listen = optarg;
-			break;
 		case 't':
 			theme = optarg;
 			break;
@@ -323,13 +317,13 @@ cmd_ui(int argc, char **argv)
 			    COLLECTOR_HELP);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind != argc)
 		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	listen = cli_listen(listen);
-	collector_check_listen(&opts, listen, usage);
+	where.listen = cli_listen(where.listen);
+	collector_check_listen(&opts, where.listen, usage);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "teltop: the UI needs a terminal; run `teltop "
 		    "serve` for the collector alone\n");
@@ -338,19 +332,19 @@ cmd_ui(int argc, char **argv)
 
 	/* a collector holds the database, or the port: be its UI (two
 	 * collectors cannot share a port) */
-	db = cli_db_path(dbopt, 0);
+	db = cli_db_path(where.db, 0);
 	held = collector_holding(db);
 	free(db);
 	if (held != NULL && !listen_taken(held)) {
 		free(held);	/* it names one that does not answer */
 		held = NULL;
 	}
-	if (held != NULL || listen_taken(listen)) {
+	if (held != NULL || listen_taken(where.listen)) {
 		/* the token beside the database goes only to the collector
 		 * that holds it; any other must be given its own (watch) */
-		char	*tok = held != NULL ? cli_local_token(dbopt) : NULL;
+		char	*tok = held != NULL ? cli_local_token(where.db) : NULL;
 
-		rc = watch_run(held != NULL ? held : listen, tok, theme, NULL,
+		rc = watch_run(held != NULL ? held : where.listen, tok, theme, NULL,
 		    1);
 		free(tok);
 		free(held);
@@ -363,7 +357,7 @@ cmd_ui(int argc, char **argv)
 	u.co.log_arg = &u;
 	u.co.on_event = on_event;
 	u.co.on_event_arg = &u;
-	if (collector_open(&u.co, dbopt, listen, &cause) != 0)
+	if (collector_open(&u.co, where.db, where.listen, &cause) != 0)
 		goto error;
 	snprintf(u.listen, sizeof u.listen, "%s:%d", u.co.host,
 	    collector_port(&u.co));

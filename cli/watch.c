@@ -37,9 +37,6 @@
 #define WATCH_HELLO_US		(5 * 1000000LL)
 #define WATCH_PAGE_MAX		1000	/* events in one GET /v1/history */
 
-static const char usage[] =
-    "teltop watch [--token TOKEN] [--theme NAME] [URL]";
-
 struct watch {
 	char			 host[256];
 	int			 port;
@@ -707,6 +704,7 @@ cmd_watch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("watch");
 	const char	*token = getenv("TELTOP_TOKEN"), *theme = NULL;
 	int		 ch;
 
@@ -731,7 +729,7 @@ cmd_watch(int argc, char **argv)
 			    usage);
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind + 1 < argc)

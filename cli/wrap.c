@@ -55,10 +55,6 @@
 #define WRAP_TIMEOUT_MS		1000
 #define WRAP_POSTHOG_KEY	"phc_teltop_wrap"
 
-static const char usage[] =
-	"teltop wrap [--url URL] [--as werf|devpod|posthog|generic] "
-	"-- CMD [ARG...]";
-
 enum wrap_as { AS_GENERIC, AS_WERF, AS_DEVPOD, AS_POSTHOG };
 
 static const char *const as_names[] = { "generic", "werf", "devpod",
@@ -571,7 +567,7 @@ help(void)
 	    "DEVPOD_DISABLE_TELEMETRY=true (devpod).  An\nunreachable "
 	    "collector costs at most %d ms and one line on stderr.  The "
 	    "client\nid is HMAC-SHA256(machine id, $HOME) in hex: stable, "
-	    "and no name in clear.\n", usage, TT_DEFAULT_LISTEN, WRAP_TIMEOUT_MS);
+	    "and no name in clear.\n", cli_usage("wrap"), TT_DEFAULT_LISTEN, WRAP_TIMEOUT_MS);
 }
 
 /* `teltop wrap`: run the command, report it, pass its status on. */
@@ -579,17 +575,18 @@ int
 cmd_wrap(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
+		CLI_LONGOPT_URL,
 		{ "as", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*usage = cli_usage("wrap");
 	struct wrap		 w;
 	struct outcome		 o;
 	struct child_status	 cs;
-	const char		*url = NULL;
-	char			*defurl = NULL, *cause = NULL;
+	char			*url, *cause = NULL;
 	int64_t			 t0;
+	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch;
 	size_t			 k;
 
@@ -597,10 +594,9 @@ cmd_wrap(int argc, char **argv)
 	w.as = AS_GENERIC;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (cli_where_option(&where, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'u':
-			url = optarg;
-			break;
 		case 'a':
 			for (k = 0; k < sizeof as_names / sizeof as_names[0];
 			    k++)
@@ -615,7 +611,7 @@ cmd_wrap(int argc, char **argv)
 			help();
 			return 0;
 		default:
-			cli_usage_error(usage, "unknown option");
+			cli_option_error(usage, argv);
 		}
 	}
 	if (optind >= argc)
@@ -626,8 +622,7 @@ cmd_wrap(int argc, char **argv)
 	if (opted_out(w.as))
 		return child_exec("teltop wrap", argv);
 
-	if (url == NULL)
-		url = defurl = xasprintf("http://%s", cli_listen(NULL));
+	url = cli_where_url(&where, "http", "");
 	w.url = url;
 	if ((w.h = httpc_new(url, WRAP_CONNECT_MS, &cause)) == NULL)
 		cli_usage_error(usage, "--url %s", cause);
@@ -650,6 +645,6 @@ cmd_wrap(int argc, char **argv)
 
 	httpc_free(w.h);
 	free(w.command);
-	free(defurl);
+	free(url);
 	return child_pass(&cs);
 }

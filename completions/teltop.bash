@@ -1,41 +1,13 @@
-# bash completion for teltop: subcommands, their options, and the values
-# of --source, --theme, --format, --speed, --as and the file options.
-# Installed as $PREFIX/share/bash-completion/completions/teltop.
-
-_teltop_opts() {
-	case $1 in
-	'') echo "--db --listen --theme --demo --max-buffered --token-required
-		--insecure-public --forward --intercept --otlp-grpc --retain
-		--max-db-size --help --version" ;;
-	serve) echo "--db --listen --max-buffered --token-required
-		--insecure-public --forward --intercept --otlp-grpc --retain
-		--max-db-size --help" ;;
-	events) echo "--db --filter --limit --format --explain --since --until
-		--help" ;;
-	stats) echo "--db --json --since --source --orphan-after --help" ;;
-	fields) echo "--db --source --name --json --help" ;;
-	diff) echo "--db --source --from --to --json --help" ;;
-	export) echo "--db --filter --since --until --format --help" ;;
-	import) echo "--db --help" ;;
-	replay) echo "--url --speed --token --help" ;;
-	optout) echo "--db --client --json --help list set clear" ;;
-	send) echo "--url --help" ;;
-	wrap) echo "--url --as --help" ;;
-	capture) echo "--url --db --env --help" ;;
-	demo) echo "--url --rate --duration --seed --help" ;;
-	watch) echo "--token --theme --help" ;;
-	token) echo "--db --help" ;;
-	ca) echo "show path rotate --help" ;;
-	help) echo "formats filter optout privacy capture retention serve
-		events stats fields diff export import replay optout send wrap
-		capture demo watch token ca version" ;;
-	esac
-}
+# bash completion for teltop.  The commands, each command's options and
+# the help topics come from teltop itself (teltop help --commands,
+# --options CMD, --topics: main.c's table), so they cannot drift; the
+# values of --source, --theme, --format, --speed, --as and the file
+# options are completed here.  Installed as
+# $PREFIX/share/bash-completion/completions/teltop.
 
 _teltop() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="serve events stats fields diff export import replay optout
-		send wrap capture demo watch token ca version help" sub= i
+	local sub= i words
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		-*) ;;
@@ -63,21 +35,34 @@ _teltop() {
 	--db)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--listen|--url|--filter|--limit|--since|--until|--name|--from|--to|\
-	--client|--token|--rate|--duration|--seed|--retain|--max-db-size|\
-	--max-buffered|--intercept|--otlp-grpc|--orphan-after)
-		return ;;
+	--*)
+		# an option that takes a value (a tab and its name in
+		# --options): nothing to offer for it
+		teltop help --options "$sub" 2>/dev/null |
+		    grep -q "^$prev	" && return ;;
 	esac
 	if [ -z "$sub" ] && [[ $cur != -* ]]; then
-		COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
+		words=$(teltop help --commands 2>/dev/null | cut -f1)
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
 		return
 	fi
-	if [ "$sub" = import ] || [ "$sub" = replay ] || [ "$sub" = send ]; then
+	case $sub in
+	help)
 		if [[ $cur != -* ]]; then
-			COMPREPLY=($(compgen -f -- "$cur"))
+			[ "$prev" = help ] || return
+			words=$({ teltop help --topics; teltop help --commands; } \
+			    2>/dev/null | cut -f1 | sort -u)
+			COMPREPLY=($(compgen -W "$words" -- "$cur"))
 			return
-		fi
-	fi
-	COMPREPLY=($(compgen -W "$(_teltop_opts "$sub")" -- "$cur"))
+		fi ;;
+	ca)
+		[[ $cur != -* ]] && { COMPREPLY=($(compgen -W "show path rotate" -- "$cur")); return; } ;;
+	optout)
+		[[ $cur != -* ]] && { COMPREPLY=($(compgen -W "list set clear" -- "$cur")); return; } ;;
+	import|replay|send)
+		[[ $cur != -* ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
+	esac
+	COMPREPLY=($(compgen -W "$(teltop help --options "$sub" 2>/dev/null |
+	    cut -f1)" -- "$cur"))
 }
 complete -F _teltop teltop

@@ -175,6 +175,7 @@ set_forward(struct tt_config *cfg, struct line *l, char **why)
 		}
 	}
 	cfg->forward |= bits;
+	cfg->set |= TT_CONFIG_SET_FORWARD;
 	return 0;
 }
 
@@ -182,7 +183,7 @@ set_forward(struct tt_config *cfg, struct line *l, char **why)
 static int
 set_remembered(struct tt_config *cfg, struct line *l, char **why)
 {
-	int	sort = strcmp(l->word[0], "sort") == 0;
+	int	sort = strcmp(l->word[0], "sort") == 0, theme;
 	size_t	i, want = sort ? 3 : 2;
 
 	if (l->n != want) {
@@ -198,8 +199,10 @@ set_remembered(struct tt_config *cfg, struct line *l, char **why)
 			return -1;
 		}
 	if (!sort) {
-		snprintf(strcmp(l->word[0], "theme") == 0 ? cfg->theme :
-		    cfg->view, TT_CONFIG_WORD, "%s", l->word[1]);
+		theme = strcmp(l->word[0], "theme") == 0;
+		snprintf(theme ? cfg->theme : cfg->view, TT_CONFIG_WORD, "%s",
+		    l->word[1]);
+		cfg->set |= theme ? TT_CONFIG_SET_THEME : TT_CONFIG_SET_VIEW;
 		return 0;
 	}
 	for (i = 0; i < cfg->nsort; i++)
@@ -242,6 +245,7 @@ set_retention(struct tt_config *cfg, struct line *l, char **why)
 		    "max-db-size none");
 		return -1;
 	}
+	cfg->set |= retain ? TT_CONFIG_SET_RETAIN : TT_CONFIG_SET_MAX_DB;
 	if (strcmp(l->word[1], none) == 0) {
 		if (retain)
 			cfg->retain_us = 0;

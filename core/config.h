@@ -62,7 +62,15 @@ struct tt_config {
 		char		key[TT_CONFIG_WORD];
 	}			sort[8];		/* the last per view */
 	size_t			nsort;
+	unsigned		set;	/* TT_CONFIG_SET_*: what a file set */
 };
+
+/* The settings a file set (struct tt_config's set), for `teltop config`. */
+#define TT_CONFIG_SET_FORWARD	0x01
+#define TT_CONFIG_SET_RETAIN	0x02
+#define TT_CONFIG_SET_MAX_DB	0x04
+#define TT_CONFIG_SET_THEME	0x08
+#define TT_CONFIG_SET_VIEW	0x10
 
 /* The defaults: the built-in hosts, nothing forwarded. */
 void	 tt_config_init(struct tt_config *);

@@ -40,14 +40,29 @@ fi
 if command -v man >/dev/null 2>&1; then
 	MANWIDTH=80 man --warnings -l "$man1" >"$T/man.txt" 2>"$T/man.err" || fail "man -l: $(cat "$T/man.err")"
 	[ ! -s "$T/man.err" ] || fail "man -l warns: $(cat "$T/man.err")"
-	for c in $("$prefix/bin/teltop" --help | sed -n 's/^ *\(usage: \)\{0,1\}teltop \([a-z][a-z]*\).*/\2/p' | sort -u); do
-		grep -q "^ *teltop $c\b" "$T/man.txt" || fail "the man page's synopsis lacks teltop $c"
+	# the synopsis, command by command, against main.c's table: each
+	# command, and each of its options (the collector's may stand as
+	# "collector-options", which the page lists)
+	awk '/^SYNOPSIS/{p=1; next} /^[A-Z]/{p=0} p' "$T/man.txt" >"$T/synopsis.txt"
+	for c in '' $("$prefix/bin/teltop" help --commands | cut -f1); do
+		awk -v c="$c" '
+			/^ *teltop/ { on = (c == "" ? $2 !~ /^[a-z]/ : $2 == c) }
+			on' "$T/synopsis.txt" >"$T/syn.$c.txt"
+		[ -s "$T/syn.$c.txt" ] || fail "the man page's synopsis lacks teltop $c"
+		for o in $("$prefix/bin/teltop" help --options "$c" | cut -f1); do
+			case $o in --help|--version) continue ;; esac
+			grep -q -- "$o\b" "$T/syn.$c.txt" && continue
+			grep -q 'collector-options' "$T/syn.$c.txt" &&
+			    "$prefix/bin/teltop" help --options serve | cut -f1 | grep -qx -- "$o" &&
+			    grep -q -- "^ *$o\b" "$T/man.txt" && continue
+			fail "the man page's synopsis of teltop $c lacks $o"
+		done
 	done
 	for s in 'THE LIVE UI' 'THE FILTER LANGUAGE' ENVIRONMENT FILES 'EXIT STATUS' EXAMPLES; do
 		grep -q "^$s" "$T/man.txt" || fail "the man page has no $s"
 	done
 fi
-ok "teltop(1): mandoc -T lint clean, man -l without warnings, every command in its synopsis"
+ok "teltop(1): mandoc -T lint clean, man -l without warnings, every command and option of teltop's table in its synopsis"
 
 # the completions load, and bash's completes what it should
 bash -n "$prefix/share/bash-completion/completions/teltop" || fail "bash -n on the bash completion"
@@ -70,6 +85,16 @@ comp teltop replay --speed m | grep -qx max || fail "bash: --speed m<Tab> is not
 comp teltop export --format h | grep -qx har || fail "bash: --format h<Tab> is not har"
 comp teltop --theme no | grep -qx nord || fail "bash: --theme no<Tab> is not nord: $(comp teltop --theme no)"
 comp teltop serve --max | grep -qx -- --max-db-size || fail "bash: serve --max<Tab> lacks --max-db-size"
+# every command of the table completes from its first letters, and offers
+# its own options
+for c in $("$prefix/bin/teltop" help --commands | cut -f1); do
+	comp teltop "${c%?}" | grep -qx "$c" || fail "bash: teltop ${c%?}<Tab> does not offer $c"
+	for o in $("$prefix/bin/teltop" help --options "$c" | cut -f1); do
+		comp teltop "$c" -- | grep -qx -- "$o" || fail "bash: teltop $c --<Tab> does not offer $o"
+	done
+done
+comp teltop stats --orphan-after '' | grep -q . && fail "bash: a value for --orphan-after is completed as an option"
+comp teltop help re | grep -qx retention || fail "bash: teltop help re<Tab> is not retention"
 ok "completions load (bash -n, zsh -n where zsh is); bash completes commands, options, sources, themes"
 
 # from an empty directory, without the tree's themes next to the binary
