@@ -1817,5 +1817,101 @@ SERVER_PID=
 set -e
 record "SIGKILL after the ack loses nothing acked" "$rc" "$T/case.log"
 
+# ---------------------------------------------------------------- serve's log, config
+
+# every line of serve's stderr in LOG: one line per notable thing, after
+# an ISO 8601 UTC time (FORM file) or bare (FORM journal); never an escape
+check_log_form() {
+	local log=$1 form=$2
+	[ -s "$log" ] || { echo "empty log $log"; return 1; }
+	! grep -q $'\033' "$log" || { echo "an escape sequence in $log"; cat -A "$log"; return 1; }
+	if [ "$form" = file ]; then
+		! grep -Ev '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z teltop: ' "$log" |
+		    grep -q . || { echo "a line without its time:"; cat "$log"; return 1; }
+	else
+		! grep -Eq '^[0-9]{4}-|teltop: ' "$log" || { echo "a journal line with a time or prefix:"; cat "$log"; return 1; }
+	fi
+}
+
+case_serve_log() {
+	local js
+	# to a file: time-stamped lines; a refusal with a multi-line body
+	# excerpt is one line
+	start_aux log1
+	curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+	    --data-binary $'{"event":\n"x",\n\x02' "http://$AUX_ADDR/v1/events"
+	curl -s -o /dev/null -X POST "http://$AUX_ADDR/v1/nothere"
+	# the refusals are logged when they are counted: wait for both lines
+	for i in $(seq 100); do
+		[ "$(grep -c 'POST /v1/\(events\|nothere\)' "$T/log1.log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	stop_aux
+	[ "$(grep -c 'POST /v1/events: 400' "$T/log1.log")" = 1 ] ||
+	    { echo "the malformed body is not one line:"; cat -A "$T/log1.log"; return 1; }
+	grep -q 'POST /v1/nothere: 404' "$T/log1.log" || { cat "$T/log1.log"; return 1; }
+	grep -q 'stopped; 0 events accepted, 2 rejected$' "$T/log1.log" || { cat "$T/log1.log"; return 1; }
+	check_log_form "$T/log1.log" file
+	# to the journal (JOURNAL_STREAM names stderr): bare messages
+	: >"$T/log2.log"
+	js=$(stat -c '%d:%i' "$T/log2.log")
+	AUX_DB=$T/log2.db
+	JOURNAL_STREAM=$js "$TELTOP" serve --db "$AUX_DB" --listen 127.0.0.1:0 --otlp-grpc off 2>>"$T/log2.log" &
+	AUX_PID=$!
+	for i in $(seq 100); do
+		grep -q '^listening on ' "$T/log2.log" && break
+		kill -0 "$AUX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop_aux
+	grep -q '^listening on 127.0.0.1:[0-9]*, database ' "$T/log2.log" || { cat "$T/log2.log"; return 1; }
+	check_log_form "$T/log2.log" journal
+	# JOURNAL_STREAM inherited by a stderr redirected elsewhere is not
+	# the journal
+	JOURNAL_STREAM=$js start_aux log3 --otlp-grpc off
+	stop_aux
+	check_log_form "$T/log3.log" file
+}
+
+case_config() {
+	local C=$T/cfghome out
+	mkdir -p "$C/teltop"
+	printf '%s\n' '# mine' 'retain 30d' 'intercept telemetry.example.com werf' 'theme nord' 'forward devpod' >"$C/teltop/config"
+	out=$(env -u TELTOP_DB XDG_CONFIG_HOME="$C" XDG_DATA_HOME="$T/data" TELTOP_LISTEN=127.0.0.1:9911 \
+	    "$TELTOP" config --max-db-size 2GiB --theme mono)
+	echo "$out"
+	grep -qx "config file: $C/teltop/config" <<<"$out"
+	grep -Eq "^db +$T/data/teltop/events.db +env \(XDG_DATA_HOME\)$" <<<"$out"
+	grep -Eq '^listen +127\.0\.0\.1:9911 +env \(TELTOP_LISTEN\)$' <<<"$out"
+	grep -Eq "^retain +30d +file \($C/teltop/config\)$" <<<"$out"
+	grep -Eq '^max-db-size +2GiB +flag \(--max-db-size\)$' <<<"$out"
+	grep -Eq '^theme +mono +flag \(--theme\)$' <<<"$out"
+	grep -Eq "^forward +devpod +file " <<<"$out"
+	grep -Eq "^intercept +telemetry\.example\.com werf +file " <<<"$out"
+	grep -Eq '^intercept +analytics\.loft\.rocks devpod +default \(built in\)$' <<<"$out"
+	grep -Eq '^otlp-grpc +127\.0\.0\.1:4317 +default$' <<<"$out"
+	# the same as JSON; flags win over the file
+	env XDG_CONFIG_HOME="$C" "$TELTOP" config --json --db "$T/x.db" --retain all >"$T/config.json"
+	node -e '
+		const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const get = n => j.settings.find(s => s.name === n);
+		const want = (n, v, f) => { const s = get(n);
+			if (!s || s.value !== v || s.from !== f) throw new Error(n + ": " + JSON.stringify(s)); };
+		want("db", process.argv[2], "flag"); want("retain", "all", "flag");
+		want("theme", "nord", "file"); want("view", "stream", "default");
+		if (j.config_file_exists !== true) throw new Error("config_file_exists");
+	' "$T/config.json" "$T/x.db"
+	# a file that does not parse: said once, exit 1
+	printf 'retain forever\n' >"$C/teltop/config"
+	rc=0
+	env XDG_CONFIG_HOME="$C" "$TELTOP" config >/dev/null 2>"$T/config.err" || rc=$?
+	[ "$rc" = 1 ] && [ "$(wc -l <"$T/config.err")" = 1 ] &&
+	    grep -q "^teltop: .*config:1: retain: 'forever' is not a duration" "$T/config.err" ||
+	    { echo "rc $rc: $(cat "$T/config.err")"; return 1; }
+}
+
+run_case "serve logs one line per notable thing: time-stamped to a file, bare to the journal" case_serve_log
+run_case "teltop config: each setting and where it came from (flag, env, file, default)" case_config
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
