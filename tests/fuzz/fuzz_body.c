@@ -1,8 +1,8 @@
 /*
- * libFuzzer target: request body decoding (ws/body.c, no lws): bounded
- * gzip/zlib inflation, posthog-js base64 form bodies, and form then gzip
- * chained as ws/server.c's transport_decode() does.  Chunked bodies are
- * ws/h1.c's (fuzz_h1).
+ * libFuzzer target: request body decoding (ws/body.c; lws only for the
+ * form's %XX and base64): bounded gzip/zlib inflation, posthog-js base64
+ * form bodies, and form then gzip chained as ws/worker.c's
+ * transport_decode() does.  Chunked bodies are ws/h1.c's (fuzz_h1).
  *
  * Input: byte 0 the mode (bits 0-1: inflate, inflate, form, form+gzip; 0
  * was the chunked decoder), byte 1 the output limit (0: 1 MiB, else 64
