@@ -152,8 +152,9 @@ $(B)/%.o: %.c $(B)/gen/otlp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Unit tests: each links core/, store/, ws/body.o, h1.o and ca.o (no lws in
-# them), tui/theme.o and cli/records.o (lws's base64 only).
+# Unit tests: each links core/, store/, ws/body.o (lws's URL and base64
+# decoders only), h1.o and ca.o (no lws in them), tui/theme.o and
+# cli/records.o (lws's base64 only); PKG_LIBS brings libwebsockets.
 UNIT_LINK = $(CORE_OBJ) $(STORE_SRC:%.c=$(B)/%.o) $(B)/ws/body.o $(B)/ws/h1.o \
 	    $(B)/ws/ca.o $(B)/ws/tls.o $(B)/tui/theme.o $(B)/cli/records.o
 $(B)/tests/%: tests/unit/%.c $(UNIT_LINK)

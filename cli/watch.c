@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cJSON.h>
-#include <libwebsockets.h>
 
 #include "core/auth.h"
 #include "core/catalog.h"
@@ -30,6 +29,7 @@
 #include "cli.h"
 #include "collector.h"
 #include "httpc.h"
+#include "records.h"
 #include "watch.h"
 
 #define WATCH_CONNECT_MS	2000
@@ -421,7 +421,8 @@ host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
 	cJSON		*o;
 	const char	*b64, *r, *ct;
 	char		 path[64], *cause = NULL;
-	int		 status, n;
+	unsigned char	*bytes = NULL;
+	int		 status;
 
 	snprintf(path, sizeof path, "/v1/payload/%lld", (long long)id);
 	status = request(w, NULL, path, NULL, &cause);
@@ -433,19 +434,13 @@ host_payload(void *arg, int64_t id, char **body, size_t *len, char **route,
 	r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "route"));
 	ct = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o,
 	    "content_type"));
-	if (b64 == NULL || r == NULL || ct == NULL) {
+	/* tt_b64_decode() refuses what lws alone would decode to junk */
+	if (b64 == NULL || r == NULL || ct == NULL ||
+	    tt_b64_decode(b64, &bytes, len) != 0) {
 		cJSON_Delete(o);
 		return -1;
 	}
-	*body = xmalloc(strlen(b64) / 4 * 3 + 4);
-	n = lws_b64_decode_string_len(b64, (int)strlen(b64), *body,
-	    (int)(strlen(b64) / 4 * 3 + 4));
-	if (n < 0) {
-		free(*body);
-		cJSON_Delete(o);
-		return -1;
-	}
-	*len = (size_t)n;
+	*body = (char *)bytes;
 	*route = xstrdup(r);
 	*content_type = xstrdup(ct);
 	cJSON_Delete(o);

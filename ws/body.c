@@ -1,12 +1,14 @@
 /*
- * Body transport decoding, bounded at every step.
+ * Body transport decoding, bounded at every step: gzip/zlib by zlib, the
+ * %XX and base64 of posthog-js forms by lws, after checks of our own.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libwebsockets.h>
 #include <zlib.h>
 
-#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "body.h"
 
@@ -116,59 +118,99 @@ body_inflate(const uint8_t *in, size_t n, struct tt_buf *out, char **cause)
 	return ret;
 }
 
+/*
+ * posthog-js form bodies: lws_urldecode() undoes the %XX escapes and
+ * lws_b64_decode_string_len() the base64.  In lws 4.1.6 neither checks its
+ * input: lws_urldecode() stops at a NUL, drops an escape cut short at the
+ * end and turns '+' into ' '; the base64 decoder skips what is not in its
+ * alphabet, decodes past '=', adds a junk byte when a short last group is
+ * followed by a newline, and stops without a word when out is full.  So
+ * form_unescape() and b64_check() check first (they decode nothing), and
+ * lws is given nothing but alphabet characters and room for all of them.
+ */
+
+/* A character of the standard or the URL base64 alphabet? */
 static int
-b64val(uint8_t c)
+b64_char(char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' ||
+	    c == '_';
 }
 
-/* Decode base64 (standard or URL alphabet; padding optional). */
-static int
-base64_decode(const uint8_t *p, size_t n, struct tt_buf *out, char **cause)
+/*
+ * Percent-decode n bytes of v (n < INT_MAX) with lws_urldecode(); *len is
+ * the length decoded, NULs from %00 included.  Caller frees.
+ */
+static char *
+form_unescape(const uint8_t *v, size_t n, size_t *len, char **cause)
 {
-	uint32_t	acc = 0;
-	int		bits = 0, v, pad = 0;
-	uint8_t		byte;
-	size_t		i;
+	char	*s;
+	size_t	 i, esc = 0;
+
+	/* What lws would pass over in silence: a NUL, a cut escape. */
+	for (i = 0; i < n; i++) {
+		if (v[i] == '\0') {
+			*cause = xasprintf("bad base64 at byte %zu", i - 2 * esc);
+			return NULL;
+		}
+		if (v[i] == '%') {
+			if (n - i < 3) {
+				*cause = xasprintf("bad %%-escape at byte %zu: "
+				    "cut short", i - 2 * esc);
+				return NULL;
+			}
+			esc++;
+		}
+	}
+	s = xmalloc(n + 1);
+	memcpy(s, v, n);
+	s[n] = '\0';
+	/* In place: it writes at most n bytes, then a NUL. */
+	if (lws_urldecode(s, s, (int)n) != 0) {
+		free(s);
+		*cause = xstrdup("bad %-escape: not two hex digits");
+		return NULL;
+	}
+	*len = n - 2 * esc;	/* every escape took three bytes for one */
+	return s;
+}
+
+/*
+ * Check that s[0..n) is base64: either alphabet, padding optional and only
+ * at the end, \r and \n skipped.  A ' ' is a raw '+' that lws_urldecode()
+ * read as a form's space (a space means nothing in base64; posthog-js sends
+ * %2B, other clients a raw '+').  Squeeze s to its *clen alphabet characters
+ * in place; *dlen is the decoded length.
+ */
+static int
+b64_check(char *s, size_t n, size_t *clen, size_t *dlen, char **cause)
+{
+	size_t	i, c = 0;
+	int	pad = 0;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] == '\r' || p[i] == '\n' || p[i] == ' ')
+		if (s[i] == '\r' || s[i] == '\n')
 			continue;
-		if (p[i] == '=') {
+		if (s[i] == '=') {
 			pad++;
 			continue;
 		}
-		if (pad > 0 || (v = b64val(p[i])) < 0) {
+		if (s[i] == ' ')
+			s[i] = '+';
+		if (pad > 0 || !b64_char(s[i])) {
 			*cause = xasprintf("bad base64 at byte %zu", i);
 			return BODY_BAD;
 		}
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			byte = (uint8_t)(acc >> bits);
-			if (buf_append(out, &byte, 1) != 0) {
-				*cause = xstrdup("decoded body exceeds the "
-				    "limit");
-				return BODY_TOO_LARGE;
-			}
-		}
+		s[c++] = s[i];
 	}
-	/* 6 leftover bits: one character too many; more padding than fits. */
-	if (bits >= 6 || pad > 2) {
+	/* One character past a group holds no byte; more padding than fits. */
+	if (c % 4 == 1 || pad > 2) {
 		*cause = xstrdup("bad base64: impossible length");
 		return BODY_BAD;
 	}
+	*clen = c;
+	*dlen = c / 4 * 3 + (c % 4 != 0 ? c % 4 - 1 : 0);
 	return BODY_OK;
 }
 
@@ -176,11 +218,10 @@ int
 body_form_base64(const uint8_t *p, size_t n, struct tt_buf *out,
     char **cause)
 {
-	struct tt_buf	 enc;
 	const uint8_t	*v = NULL, *end = p + n, *amp;
-	size_t		 i, vlen = 0;
-	uint8_t		 c;
-	int		 hi, lo, rc;
+	char		*s, *dec = NULL;
+	size_t		 i, vlen = 0, slen, clen, dlen, room;
+	int		 got, rc;
 
 	/* Find data= among the form fields. */
 	for (i = 0; i < n; ) {
@@ -199,18 +240,37 @@ body_form_base64(const uint8_t *p, size_t n, struct tt_buf *out,
 		v = p;
 		vlen = n;
 	}
-	buf_init(&enc, vlen);
-	for (i = 0; i < vlen; i++) {
-		c = v[i];
-		/* A '+' stays '+': in base64 a space means nothing. */
-		if (c == '%' && i + 2 < vlen && (hi = tt_hexval(v[i + 1])) >= 0 &&
-		    (lo = tt_hexval(v[i + 2])) >= 0) {
-			c = (uint8_t)(hi * 16 + lo);
-			i += 2;
-		}
-		(void)buf_append(&enc, &c, 1);
+	if (vlen >= INT_MAX) {	/* lws counts in int */
+		*cause = xasprintf("form body of %zu bytes is too large to "
+		    "decode", vlen);
+		return BODY_TOO_LARGE;
 	}
-	rc = base64_decode(enc.p, enc.len, out, cause);
-	buf_free(&enc);
+	if ((s = form_unescape(v, vlen, &slen, cause)) == NULL)
+		return BODY_BAD;
+	if ((rc = b64_check(s, slen, &clen, &dlen, cause)) != BODY_OK)
+		goto out;
+	if (dlen > out->max - out->len) {
+		*cause = xasprintf("decoded body of %zu bytes exceeds the limit "
+		    "of %zu bytes", dlen, out->max);
+		rc = BODY_TOO_LARGE;
+		goto out;
+	}
+	if (clen == 0)		/* lws returns -1 for nothing */
+		goto out;
+	/* lws 4.1.6 wants room for a whole group and a NUL past the end. */
+	room = (clen + 3) / 4 * 3 + 2;
+	dec = xmalloc(room);
+	got = lws_b64_decode_string_len(s, (int)clen, dec, (int)room);
+	if (got < 0 || (size_t)got != dlen) {
+		*cause = xasprintf("base64 decoding gave %d of %zu bytes", got,
+		    dlen);
+		rc = BODY_BAD;
+	} else if (buf_append(out, dec, dlen) != 0) {
+		*cause = xstrdup("decoded body exceeds the limit");
+		rc = BODY_TOO_LARGE;
+	}
+out:
+	free(dec);
+	free(s);
 	return rc;
 }

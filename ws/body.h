@@ -1,7 +1,8 @@
 /*
  * Request bodies: a bounded buffer, gzip/zlib inflation stopped at a limit
  * (a gzip bomb ends at the limit, not in memory), and posthog-js
- * "data=<base64>" form bodies.  No lws types: these are plain functions.
+ * "data=<base64>" form bodies.  No lws types: these are plain functions
+ * (the form decoding calls lws_urldecode() and lws_b64_decode_string_len()).
  */
 #ifndef TT_BODY_H
 #define TT_BODY_H

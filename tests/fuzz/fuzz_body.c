@@ -1,8 +1,8 @@
 /*
- * libFuzzer target: request body decoding (ws/body.c, no lws): bounded
- * gzip/zlib inflation, posthog-js base64 form bodies, and form then gzip
- * chained as ws/server.c's transport_decode() does.  Chunked bodies are
- * ws/h1.c's (fuzz_h1).
+ * libFuzzer target: request body decoding (ws/body.c; lws only for the
+ * form's %XX and base64): bounded gzip/zlib inflation, posthog-js base64
+ * form bodies, and form then gzip chained as ws/worker.c's
+ * transport_decode() does.  Chunked bodies are ws/h1.c's (fuzz_h1).
  *
  * Input: byte 0 the mode (bits 0-1: inflate, inflate, form, form+gzip; 0
  * was the chunked decoder), byte 1 the output limit (0: 1 MiB, else 64
@@ -11,8 +11,11 @@
  *
  * Properties beyond not crashing: the output never passes its limit; a cause
  * exactly when decoding fails; an inflation that fits a limit gives the
- * same bytes under a larger one.
+ * same bytes under a larger one; a form's decoded bytes, encoded again by
+ * lws_b64_encode_string(), decode to themselves.
  */
+#include <libwebsockets.h>
+
 #include "fuzz.h"
 #include "ws/body.h"
 
@@ -81,6 +84,33 @@ form_run(const uint8_t *p, size_t n, struct tt_buf *out)
 	return rc;
 }
 
+/* What decoded, encoded again by lws (padded), decodes to the same bytes. */
+static void
+form_again(const struct tt_buf *out)
+{
+	struct tt_buf	 again;
+	size_t		 cap = (out->len + 2) / 3 * 4 + 4;
+	char		*enc, *cause = NULL;
+	int		 n, rc;
+
+	if (out->len == 0)
+		return;
+	enc = malloc(cap);
+	FUZZ_CHECK(enc != NULL, "out of memory");
+	n = lws_b64_encode_string((const char *)out->p, (int)out->len, enc,
+	    (int)cap);
+	FUZZ_CHECK(n > 0, "lws_b64_encode_string gave %d", n);
+	buf_init(&again, out->len);
+	rc = body_form_base64((const uint8_t *)enc, (size_t)n, &again,
+	    &cause);
+	FUZZ_CHECK(rc == BODY_OK && again.len == out->len &&
+	    memcmp(again.p, out->p, out->len) == 0,
+	    "%zu bytes encoded again: rc %d (%s), %zu bytes", out->len, rc,
+	    cause != NULL ? cause : "", again.len);
+	buf_free(&again);
+	free(enc);
+}
+
 /* posthog-js: data=<base64 of gzip>, decoded as transport_decode() does. */
 static void
 fuzz_form(const uint8_t *p, size_t n, size_t max, int then_gzip)
@@ -88,11 +118,13 @@ fuzz_form(const uint8_t *p, size_t n, size_t max, int then_gzip)
 	struct tt_buf	 out, z;
 
 	buf_init(&out, max);
-	if (form_run(p, n, &out) == BODY_OK && then_gzip &&
-	    body_is_gzip(out.p, out.len)) {
-		buf_init(&z, max);
-		(void)inflate_run(out.p, out.len, &z);
-		buf_free(&z);
+	if (form_run(p, n, &out) == BODY_OK) {
+		form_again(&out);
+		if (then_gzip && body_is_gzip(out.p, out.len)) {
+			buf_init(&z, max);
+			(void)inflate_run(out.p, out.len, &z);
+			buf_free(&z);
+		}
 	}
 	buf_free(&out);
 }

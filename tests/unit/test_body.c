@@ -595,6 +595,21 @@ form(const char *s, struct tt_buf *out, char **cause)
 	buf_free(&b_);							\
 } while (0)
 
+/* Expect s refused with rc and a cause that contains want. */
+#define FORM_CAUSE(s, rc, want) do {					\
+	struct tt_buf	 b_;						\
+	char		*cause_;					\
+	int		 rc_;						\
+	rc_ = form((s), &b_, &cause_);					\
+	if (rc_ != (rc))						\
+		fail_msg("\"%s\": rc %d, expected %d", (s), rc_, (rc));	\
+	if (cause_ == NULL || strstr(cause_, (want)) == NULL)		\
+		fail_msg("\"%s\": cause \"%s\", expected \"%s\"", (s),	\
+		    cause_ != NULL ? cause_ : "(null)", (want));	\
+	free(cause_);							\
+	buf_free(&b_);							\
+} while (0)
+
 /*
  * A payload whose base64 has +, / and padding: JSON then fb ff bf (which
  * encodes as "+/+/") and one more byte.
@@ -747,6 +762,221 @@ test_form_too_large(void **state)
 	free(c);
 }
 
+/* The byte named is the one at fault, counted after the %XX are undone. */
+static void
+test_form_bad_byte(void **state)
+{
+	(void)state;
+	FORM_CAUSE("data=QUJD*REVG", BODY_BAD, "bad base64 at byte 4");
+	FORM_CAUSE("data=%51UJD*REVG", BODY_BAD, "bad base64 at byte 4");
+	FORM_CAUSE("x=1&data=QUJD%2AREVG", BODY_BAD, "bad base64 at byte 4");
+	FORM_CAUSE("QUJD.REVG", BODY_BAD, "bad base64 at byte 4");
+	FORM_CAUSE("data=\tQUJD", BODY_BAD, "bad base64 at byte 0");
+	FORM_CAUSE("data=QUJD%00REVG", BODY_BAD, "bad base64 at byte 4");
+	/* lws would skip the '*' and decode four junk bytes */
+	FORM_CAUSE("data=aGVs*G8=", BODY_BAD, "bad base64 at byte 4");
+}
+
+/* Nothing after the padding but newlines; lws would decode on. */
+static void
+test_form_after_padding(void **state)
+{
+	(void)state;
+	FORM_CAUSE("data=aGVsbG8=QQ==", BODY_BAD, "bad base64 at byte 8");
+	FORM_CAUSE("data=QQ==QUJD", BODY_BAD, "bad base64 at byte 4");
+	FORM_CAUSE("data=QQ%3DQ", BODY_BAD, "bad base64 at byte 3");
+	FORM_CAUSE("data=QQ=%20", BODY_BAD, "bad base64 at byte 3");
+	FORM_OK("A", 1, "data=%s", "QQ==\r\n");
+	FORM_OK("A", 1, "data=%s", "QQ=\n=");
+}
+
+/* A character past a whole group holds no byte; at most two '='. */
+static void
+test_form_impossible_length(void **state)
+{
+	(void)state;
+	FORM_CAUSE("data=Q", BODY_BAD, "impossible length");
+	FORM_CAUSE("data=QUJDR", BODY_BAD, "impossible length");
+	FORM_CAUSE("data=QUJDR===", BODY_BAD, "impossible length");
+	FORM_CAUSE("data=QQ===", BODY_BAD, "impossible length");
+	FORM_CAUSE("a", BODY_BAD, "impossible length");	/* lws: 0 bytes */
+	FORM_OK("ABCD", 4, "data=%s", "QUJDRA");
+}
+
+/* \r and \n anywhere mean nothing, escaped or not. */
+static void
+test_form_newlines(void **state)
+{
+	(void)state;
+	FORM_OK("ABCDEF", 6, "data=%s", "QUJD\r\nREVG\n");
+	FORM_OK("ABCDEF", 6, "data=%s", "\nQ\nU\nJ\nD\nR\nE\nV\nG\n");
+	FORM_OK("ABCDEF", 6, "data=%s", "QUJD%0D%0AREVG%0a");
+	/* a short last group then a newline: lws 4.1.6 adds a byte here */
+	FORM_OK("A", 1, "data=%s", "QQ\n");
+	FORM_OK("AB", 2, "data=%s", "QUI\r\n");
+	FORM_OK("ABCDE", 5, "%s", "QUJDREU=\n");
+	FORM_OK("ABCDE", 5, "%s", "QUJDREU\n\n");
+}
+
+/*
+ * '+' survives raw and as %2B.  A space (from %20, or raw) is taken for a
+ * '+': lws_urldecode() makes one of every raw '+', and a space means nothing
+ * in base64.
+ */
+static void
+test_form_plus_space(void **state)
+{
+	static const uint8_t	 want[] = { 0xfb, 0xff, 0xbf, 0xfb, 0xff,
+	    0xbf };
+
+	(void)state;
+	FORM_OK(want, sizeof want, "data=%s", "+/+/%2b%2f+/");
+	FORM_OK(want, sizeof want, "%s", "+/+/+/+/");	/* bare */
+	FORM_OK(want, sizeof want, "data=%s", "%2B/%2B/+%2F+/");
+	FORM_OK(want, sizeof want, "data=%s", "%20/+/ /+/");
+	FORM_OK(want, sizeof want, "data=%s", "-_-_+/+/");	/* both */
+}
+
+/* %XX that is not two hex digits, even at the very end. */
+static void
+test_form_bad_escape(void **state)
+{
+	(void)state;
+	FORM_CAUSE("data=QUJD%ZZ", BODY_BAD, "escape");
+	FORM_CAUSE("data=QUJD%4G", BODY_BAD, "escape");
+	FORM_CAUSE("data=QUJD%G4", BODY_BAD, "escape");
+	FORM_CAUSE("data=QU%%41D", BODY_BAD, "escape");
+	FORM_CAUSE("data=QUJD%4%41", BODY_BAD, "escape");
+	/* lws_urldecode() would drop these two without a word */
+	FORM_CAUSE("data=QUJD%", BODY_BAD, "escape");
+	FORM_CAUSE("data=QUJD%4&x=1", BODY_BAD, "escape");
+}
+
+/* A raw NUL: lws_urldecode() would stop there. */
+static void
+test_form_nul(void **state)
+{
+	static const char	 s[] = "data=QUJD\0REVG";
+	struct tt_buf		 b;
+	uint8_t			*c;
+	char			*cause = NULL;
+
+	(void)state;
+	c = exact(s, sizeof s - 1);
+	buf_init(&b, MiB);
+	assert_int_equal(body_form_base64(c, sizeof s - 1, &b, &cause),
+	    BODY_BAD);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "bad base64 at byte 4"));
+	free(cause);
+	buf_free(&b);
+	free(c);
+}
+
+/* An empty data= (or body) decodes to nothing. */
+static void
+test_form_empty(void **state)
+{
+	(void)state;
+	FORM_OK("", 0, "data=%s", "");
+	FORM_OK("", 0, "data=%s&x=1", "");
+	FORM_OK("", 0, "x=1&data=%s", "");
+	FORM_OK("", 0, "%s", "");
+	FORM_OK("", 0, "data=%s", "\r\n");
+}
+
+/* Too large is known from the length: nothing is decoded nor kept. */
+static void
+test_form_too_large_early(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		*data, *c;
+	char		*enc, *body, *cause = NULL;
+	size_t		 n = MiB + 1;
+
+	(void)state;
+	data = sample(n);
+	enc = b64(data, n);
+	assert_true(asprintf(&body, "ver=1&data=%s", enc) >= 0);
+	c = exact(body, strlen(body));
+	buf_init(&b, MiB);
+	assert_int_equal(body_form_base64(c, strlen(body), &b, &cause),
+	    BODY_TOO_LARGE);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "limit"));
+	assert_int_equal(b.len, 0);
+	assert_null(b.p);
+	free(cause);
+	buf_free(&b);
+
+	/* One byte less fits exactly. */
+	cause = NULL;
+	buf_init(&b, n);
+	assert_int_equal(body_form_base64(c, strlen(body), &b, &cause),
+	    BODY_OK);
+	assert_null(cause);
+	assert_int_equal(b.len, n);
+	assert_memory_equal(b.p, data, n);
+	buf_free(&b);
+	free(c);
+	free(body);
+	free(enc);
+	free(data);
+}
+
+/*
+ * Random bytes of every length up to 200, each encoded one random way:
+ * either alphabet, padded or not, newlines here and there, some characters
+ * %-escaped; all decode to the bytes.
+ */
+static void
+test_form_random(void **state)
+{
+	struct tt_buf	 b;
+	uint8_t		 data[200];
+	uint32_t	 seed = 17;
+	size_t		 n, i;
+	char		*enc, *w, *o, *cause;
+	int		 round, rc;
+
+	(void)state;
+	for (round = 0; round < 5; round++) {
+		for (n = 0; n <= sizeof data; n++) {
+			for (i = 0; i < n; i++)
+				data[i] = (uint8_t)rnd(&seed);
+			enc = b64(data, n);
+			if (rnd(&seed) % 2) {
+				tr(enc, '+', '-');
+				tr(enc, '/', '_');
+			}
+			if (rnd(&seed) % 2)
+				unpad(enc);
+			w = o = malloc(strlen(enc) * 4 + 8);
+			assert_non_null(w);
+			o += sprintf(o, "data=");
+			for (i = 0; enc[i] != '\0'; i++) {
+				if (rnd(&seed) % 16 == 0)
+					*o++ = '\n';
+				if (rnd(&seed) % 4 == 0)
+					o += sprintf(o, "%%%02X",
+					    (unsigned)(uint8_t)enc[i]);
+				else
+					*o++ = enc[i];
+			}
+			*o = '\0';
+			rc = form(w, &b, &cause);
+			if (rc != BODY_OK || b.len != n ||
+			    (n > 0 && memcmp(b.p, data, n) != 0))
+				fail_msg("\"%s\": rc %d (%s), %zu of %zu bytes",
+				    w, rc, cause != NULL ? cause : "",
+				    b.len, n);
+			buf_free(&b);
+			free(w);
+			free(enc);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -768,6 +998,16 @@ main(void)
 		cmocka_unit_test(test_form_bare),
 		cmocka_unit_test(test_form_invalid),
 		cmocka_unit_test(test_form_too_large),
+		cmocka_unit_test(test_form_bad_byte),
+		cmocka_unit_test(test_form_after_padding),
+		cmocka_unit_test(test_form_impossible_length),
+		cmocka_unit_test(test_form_newlines),
+		cmocka_unit_test(test_form_plus_space),
+		cmocka_unit_test(test_form_bad_escape),
+		cmocka_unit_test(test_form_nul),
+		cmocka_unit_test(test_form_empty),
+		cmocka_unit_test(test_form_too_large_early),
+		cmocka_unit_test(test_form_random),
 	};
 
 	return cmocka_run_group_tests_name("body", tests, NULL, NULL);
