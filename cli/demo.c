@@ -1909,8 +1909,10 @@ cmd_demo(int argc, char **argv)
 			    DEMO_CONNECT_MS, &cause)) == NULL)
 				cli_usage_error(usage, "--url %s", cause);
 	}
-	if (probe(d) != 0)
-		return 1;
+	if (probe(d) != 0) {
+		rc = 1;
+		goto out;
+	}
 	if (deflateInit2(&d->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		fatal("deflateInit2 failed");
@@ -1985,6 +1987,7 @@ cmd_demo(int argc, char **argv)
 			rc = 1;
 
 	deflateEnd(&d->z);
+out:
 	for (i = 0; i < S_COUNT; i++) {
 		for (k = 0; k < d->st[i].nconn; k++) {
 			httpc_free(d->st[i].conn[k].h);
