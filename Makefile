@@ -7,7 +7,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
 PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl \
-	   libzstd yaml-0.1
+	   libzstd yaml-0.1 libcurl
 B	?= build
 BIN	?= teltop
 SANITIZE ?=

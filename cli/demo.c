@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libwebsockets.h>
 #include <zlib.h>
 
 #include "core/json.h"
@@ -807,35 +808,16 @@ b64url_random(struct demo *d, char *out, size_t n)
 	out[n] = '\0';
 }
 
-/* base64url without padding, of n bytes into out. */
+/* base64url without padding (lws pads with '='), of n bytes into out. */
 static void
-b64url(const char *in, size_t n, char *out)
+b64url(const char *in, size_t n, char *out, size_t cap)
 {
-	static const char	set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
-	const unsigned char	*p = (const unsigned char *)in;
-	uint32_t		 v;
-	size_t			 i;
-	int			 o = 0;
+	int	len;
 
-	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		out[o++] = set[v >> 18];
-		out[o++] = set[(v >> 12) & 63];
-		out[o++] = set[(v >> 6) & 63];
-		out[o++] = set[v & 63];
-	}
-	if (n - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		out[o++] = set[v >> 18];
-		out[o++] = set[(v >> 12) & 63];
-	} else if (n - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		out[o++] = set[v >> 18];
-		out[o++] = set[(v >> 12) & 63];
-		out[o++] = set[(v >> 6) & 63];
-	}
-	out[o] = '\0';
+	if ((len = lws_b64_encode_string_url(in, (int)n, out, (int)cap)) < 0)
+		fatal("b64url: %zu bytes do not fit in %zu", n, cap);
+	while (len > 0 && out[len - 1] == '=')
+		out[--len] = '\0';
 }
 
 /* The clients of every tool, and the ids they share. */
@@ -865,8 +847,8 @@ pools_init(struct demo *d)
 		b64url_random(d, sig, 342);
 		snprintf(hdr, sizeof hdr, "{\"alg\":\"RS256\",\"kid\":\"%s\"}",
 		    kid);
-		b64url(hdr, strlen(hdr), hdr64);
-		b64url(payload, strlen(payload), pay64);
+		b64url(hdr, strlen(hdr), hdr64, sizeof hdr64);
+		b64url(payload, strlen(payload), pay64, sizeof pay64);
 		snprintf(d->tokens[i], sizeof d->tokens[i], "%s.%s.%s", hdr64,
 		    pay64, sig);
 	}
@@ -1925,8 +1907,10 @@ cmd_demo(int argc, char **argv)
 			    DEMO_CONNECT_MS, &cause)) == NULL)
 				cli_usage_error(usage, "--url %s", cause);
 	}
-	if (probe(d) != 0)
-		return 1;
+	if (probe(d) != 0) {
+		rc = 1;
+		goto out;
+	}
 	if (deflateInit2(&d->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		fatal("deflateInit2 failed");
@@ -2001,6 +1985,7 @@ cmd_demo(int argc, char **argv)
 			rc = 1;
 
 	deflateEnd(&d->z);
+out:
 	for (i = 0; i < S_COUNT; i++) {
 		for (k = 0; k < d->st[i].nconn; k++) {
 			httpc_free(d->st[i].conn[k].h);

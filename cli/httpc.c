@@ -1,57 +1,64 @@
 /*
- * The blocking HTTP/1.1 client of httpc.h.  One handle holds at most one
- * connection (fd -1 when closed) and at most one request in flight.  A reply
- * is read whole into a buffer (the collector's replies are small) and parsed
- * after each read: Content-Length, chunked, or up to the end of the
- * connection.  Sockets are non-blocking; poll() bounds every wait, and
- * EINTR only means "wait again for what is left".
+ * The blocking HTTP/1.1 client of httpc.h, on libcurl.  A handle is one
+ * curl easy handle inside a multi handle of its own: the multi keeps the
+ * kept-alive connection (curl reconnects and resends by itself when the
+ * server closed it first) and lets httpc_send() return once the request is
+ * out while httpc_recv() reads the reply later.  Every wait is bounded by
+ * the call's deadline here and the connect by curl's connect timeout;
+ * curl_multi_poll() returns early on EINTR and is simply called again, so
+ * a signal never cuts a call short.  A reply's body is kept whole, at most
+ * HTTPC_REPLY_MAX bytes; a larger one aborts the transfer.
  */
-#include <sys/socket.h>
-#include <sys/uio.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 #include <errno.h>
-#include <netdb.h>
-#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "core/xmalloc.h"
 #include "httpc.h"
 
 #define HTTPC_AGENT	"teltop"
 #define HTTPC_REPLY_MAX	(40 * 1024 * 1024)	/* larger: an error */
+#define HTTPC_REPLY_MIB	(HTTPC_REPLY_MAX / (1024 * 1024))
 
 struct httpc {
-	char		*host;		/* for getaddrinfo() */
-	char		*hosthdr;	/* Host: header value */
-	char		*port;
-	char		*base;		/* URL path, no final / */
+	CURL		*easy;
+	CURLM		*multi;		/* holds the kept-alive connection */
+	char		*prefix;	/* http://host:port and the URL's path,
+					   no final / */
+	char		*host;		/* for messages */
 	char		*where;		/* "host:port" */
 	int		 connect_ms;
 
-	int		 fd;		/* -1: not connected */
-	unsigned	 served;	/* replies read on this connection */
+	struct curl_slist *headers;	/* of the request in flight */
+	size_t		 len;		/* its body's length */
+	int		 timeout_ms;	/* of the call now waiting */
+	int		 inflight;	/* the easy handle is in the multi */
+	int		 done;		/* ... and its transfer ended */
+	CURLcode	 result;	/* how, when done */
+	int		 toobig;	/* the reply passed HTTPC_REPLY_MAX */
+	char		 errbuf[CURL_ERROR_SIZE];
 
-	struct httpc_req req;		/* the request in flight */
-	char		*head;		/* request line, headers */
-	int		 inflight;
-
-	char		*in;		/* the reply so far */
-	size_t		 inlen;
-	size_t		 incap;
 	char		*body;		/* the last reply's body, NUL ended */
 	size_t		 bodylen;
 	size_t		 bodycap;
-	int		 proxy_auth;	/* the last reply said Teltop-Proxy-Auth */
+	int		 proxy_auth;	/* it said Teltop-Proxy-Auth: token */
 };
+
+static pthread_once_t	global_once = PTHREAD_ONCE_INIT;
+static CURLcode		global_rc;
+
+/* curl_global_init(), once per process. */
+static void
+global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 /* Milliseconds on the monotonic clock. */
 static int64_t
@@ -63,35 +70,55 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait until fd is ready for events or the deadline: 1, 0 (timeout), -1. */
-static int
-wait_fd(int fd, short events, int64_t deadline)
+/* Forget the body of an earlier reply. */
+static void
+clear_body(struct httpc *h)
 {
-	struct pollfd	pfd;
-	int64_t		left;
-	int		rc;
+	h->bodylen = 0;
+	if (h->body != NULL)
+		h->body[0] = '\0';
+}
 
-	for (;;) {
-		left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		pfd.fd = fd;
-		pfd.events = events;
-		pfd.revents = 0;
-		rc = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
-		if (rc > 0)
-			return 1;
-		if (rc < 0 && errno != EINTR)
-			return -1;
+/* curl's write callback: keep the body, up to HTTPC_REPLY_MAX. */
+static size_t
+on_body(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct httpc	*h = arg;
+	size_t		 len = size * nmemb;
+
+	if (len > HTTPC_REPLY_MAX - h->bodylen) {
+		h->toobig = 1;
+		return 0;		/* curl ends with CURLE_WRITE_ERROR */
 	}
+	if (h->bodycap - h->bodylen < len + 1) {
+		while (h->bodycap - h->bodylen < len + 1)
+			h->bodycap = h->bodycap == 0 ? 1024 : h->bodycap * 2;
+		h->body = xrealloc(h->body, h->bodycap);
+	}
+	memcpy(h->body + h->bodylen, p, len);
+	h->bodylen += len;
+	h->body[h->bodylen] = '\0';
+	return len;
+}
+
+/* One URL part, or NULL.  Caller frees with curl_free(). */
+static char *
+url_part(CURLU *u, CURLUPart what, unsigned int flags)
+{
+	char	*s = NULL;
+
+	if (curl_url_get(u, what, &s, flags) != CURLUE_OK)
+		return NULL;
+	return s;
 }
 
 /* Parse the URL into a handle; no connection yet. */
 struct httpc *
 httpc_new(const char *url, int connect_ms, char **cause)
 {
-	struct httpc	*h;
-	const char	*p, *hostend, *slash;
+	struct httpc	*h = NULL;
+	CURLU		*u;
+	char		*host = NULL, *port = NULL, *path = NULL, *query = NULL;
 	size_t		 n;
 
 	if (strncasecmp(url, "http://", 7) != 0) {
@@ -100,76 +127,86 @@ httpc_new(const char *url, int connect_ms, char **cause)
 		    " (no TLS here; the collector speaks plain HTTP)" : "");
 		return NULL;
 	}
-	p = url + 7;
-	slash = strchr(p, '/');
-	hostend = slash != NULL ? slash : p + strlen(p);
-	if (hostend == p) {
+	if (url[7] == '\0' || url[7] == '/') {
 		*cause = xasprintf("%s: no host in the URL", url);
 		return NULL;
 	}
-	h = xcalloc(1, sizeof *h);
-	h->fd = -1;
-	h->connect_ms = connect_ms > 0 ? connect_ms : 1000;
-	h->hosthdr = xstrndup(p, (size_t)(hostend - p));
-	if (*p == '[') {
-		const char *rb = memchr(p, ']', (size_t)(hostend - p));
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK)
+		fatal("curl_global_init: %s", curl_easy_strerror(global_rc));
 
-		if (rb == NULL || (rb + 1 != hostend && rb[1] != ':'))
-			goto bad;
-		h->host = xstrndup(p + 1, (size_t)(rb - p - 1));
-		h->port = xstrndup(rb + 1 != hostend ? rb + 2 : "80",
-		    rb + 1 != hostend ? (size_t)(hostend - rb - 2) : 2);
-	} else {
-		const char *colon = memchr(p, ':', (size_t)(hostend - p));
-
-		if (colon != NULL) {
-			h->host = xstrndup(p, (size_t)(colon - p));
-			h->port = xstrndup(colon + 1,
-			    (size_t)(hostend - colon - 1));
-		} else {
-			h->host = xstrndup(p, (size_t)(hostend - p));
-			h->port = xstrdup("80");
-		}
+	if ((u = curl_url()) == NULL)
+		fatal("curl_url: out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    (host = url_part(u, CURLUPART_HOST, 0)) == NULL ||
+	    (port = url_part(u, CURLUPART_PORT, CURLU_DEFAULT_PORT)) == NULL ||
+	    (path = url_part(u, CURLUPART_PATH, 0)) == NULL) {
+		*cause = xasprintf("%s: bad host or port in the URL", url);
+		goto out;
 	}
-	if (h->host[0] == '\0' || h->port[0] == '\0' ||
-	    strspn(h->port, "0123456789") != strlen(h->port))
-		goto bad;
-	h->base = xstrdup(slash != NULL ? slash : "");
-	n = strlen(h->base);
-	while (n > 0 && h->base[n - 1] == '/')
-		h->base[--n] = '\0';
-	h->where = xasprintf("%s", h->hosthdr);
+	if ((query = url_part(u, CURLUPART_QUERY, 0)) != NULL) {
+		*cause = xasprintf("%s: a query has no place in the URL", url);
+		goto out;
+	}
+
+	h = xcalloc(1, sizeof *h);
+	h->connect_ms = connect_ms > 0 ? connect_ms : 1000;
+	h->host = xstrdup(host);
+	h->where = xasprintf("%s:%s", host, port);
+	n = strlen(path);
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	h->prefix = xasprintf("http://%s:%s%.*s", host, port, (int)n, path);
+	if ((h->easy = curl_easy_init()) == NULL ||
+	    (h->multi = curl_multi_init()) == NULL)
+		fatal("curl_easy_init: out of memory");
+
+	/* what every request on the handle shares */
+	curl_easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->easy, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(h->easy, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(h->easy, CURLOPT_PROXY, "");	/* never *_proxy */
+	curl_easy_setopt(h->easy, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(h->easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)h->connect_ms);
+	curl_easy_setopt(h->easy, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)HTTPC_REPLY_MAX);
+	curl_easy_setopt(h->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h->easy, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);
+out:
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(query);
+	curl_url_cleanup(u);
 	return h;
-bad:
-	*cause = xasprintf("%s: bad host or port in the URL", url);
-	httpc_free(h);
-	return NULL;
 }
 
-/* Close the connection, if open. */
+/* Take the request in flight, if any, out of the multi handle. */
 static void
-disconnect(struct httpc *h)
+finish(struct httpc *h)
 {
-	if (h->fd != -1)
-		close(h->fd);
-	h->fd = -1;
-	h->served = 0;
+	if (h->inflight)
+		curl_multi_remove_handle(h->multi, h->easy);
+	h->inflight = 0;
+	curl_slist_free_all(h->headers);
+	h->headers = NULL;
 }
 
-/* Close and free. */
+/* Close the connection and free. */
 void
 httpc_free(struct httpc *h)
 {
 	if (h == NULL)
 		return;
-	disconnect(h);
+	finish(h);
+	curl_multi_cleanup(h->multi);	/* closes the connection */
+	curl_easy_cleanup(h->easy);
+	free(h->prefix);
 	free(h->host);
-	free(h->hosthdr);
-	free(h->port);
-	free(h->base);
 	free(h->where);
-	free(h->head);
-	free(h->in);
 	free(h->body);
 	free(h);
 }
@@ -188,6 +225,7 @@ httpc_body_len(const struct httpc *h)
 	return h->bodylen;
 }
 
+/* Did the last reply say Teltop-Proxy-Auth: token? */
 int
 httpc_proxy_auth(const struct httpc *h)
 {
@@ -201,191 +239,242 @@ httpc_where(const struct httpc *h)
 	return h->where;
 }
 
-/* Open the connection, within connect_ms and the deadline. */
-static int
-connect_to(struct httpc *h, int64_t deadline, char **cause)
+/* Add "name: value" to the header list; value NULL removes the header. */
+static void
+add_header(struct httpc *h, const char *name, const char *value)
 {
-	struct addrinfo	 hints, *res, *ai;
-	int64_t		 until;
-	socklen_t	 sl;
-	int		 fd, rc, err = 0, one = 1, timedout = 0;
+	char			*line;
+	struct curl_slist	*l;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(h->host, h->port, &hints, &res)) != 0) {
-		*cause = xasprintf("cannot resolve %s: %s", h->host,
-		    gai_strerror(rc));
-		return -1;
-	}
-	until = now_ms() + h->connect_ms;
-	if (until > deadline)
-		until = deadline;
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd == -1) {
-			err = errno;
+	line = xasprintf("%s:%s%s", name, value != NULL ? " " : "",
+	    value != NULL ? value : "");
+	if ((l = curl_slist_append(h->headers, line)) == NULL)
+		fatal("curl_slist_append: out of memory");
+	h->headers = l;
+	free(line);
+}
+
+/* Add the "\r\n"-ended header lines of extra. */
+static void
+add_extra(struct httpc *h, const char *extra)
+{
+	struct curl_slist	*l;
+	const char		*eol;
+	char			*line;
+
+	for (; *extra != '\0'; extra = eol + (*eol != '\0' ? 2 : 0)) {
+		if ((eol = strstr(extra, "\r\n")) == NULL)
+			eol = extra + strlen(extra);
+		if (eol == extra)
 			continue;
-		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-			if (errno != EINPROGRESS) {
-				err = errno;
-				close(fd);
-				continue;
-			}
-			rc = wait_fd(fd, POLLOUT, until);
-			if (rc <= 0) {
-				if (rc == 0)
-					timedout = 1;
-				err = rc == 0 ? ETIMEDOUT : errno;
-				close(fd);
-				continue;
-			}
-			sl = sizeof err;
-			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
-			    &sl) != 0)
-				err = errno;
-			if (err != 0) {
-				close(fd);
-				continue;
-			}
-		}
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-		    sizeof one);
-		freeaddrinfo(res);
-		h->fd = fd;
-		h->served = 0;
-		return 0;
+		line = xstrndup(extra, (size_t)(eol - extra));
+		if ((l = curl_slist_append(h->headers, line)) == NULL)
+			fatal("curl_slist_append: out of memory");
+		h->headers = l;
+		free(line);
 	}
-	freeaddrinfo(res);
-	if (timedout && err == ETIMEDOUT)
-		*cause = xasprintf("no answer from %s within %d ms", h->where,
-		    h->connect_ms);
-	else
-		*cause = xasprintf("cannot connect to %s: %s", h->where,
-		    strerror(err != 0 ? err : ECONNREFUSED));
-	return -1;
 }
 
-/* Write the head and the body of the request in flight. */
-static int
-write_request(struct httpc *h, int64_t deadline, char **cause)
+/* Set the easy handle up for req. */
+static void
+setup(struct httpc *h, const struct httpc_req *req)
 {
-	struct iovec	 iov[2];
-	struct msghdr	 msg;
-	ssize_t		 n;
-	int		 niov = 0, rc;
-
-	iov[niov].iov_base = h->head;
-	iov[niov++].iov_len = strlen(h->head);
-	if (h->req.len > 0) {
-		iov[niov].iov_base = (void *)(uintptr_t)h->req.body;
-		iov[niov++].iov_len = h->req.len;
-	}
-	memset(&msg, 0, sizeof msg);
-	msg.msg_iov = iov;
-	msg.msg_iovlen = (size_t)niov;
-	while (msg.msg_iovlen > 0) {
-		n = sendmsg(h->fd, &msg, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				*cause = xasprintf("sending to %s: %s",
-				    h->where, strerror(errno));
-				return -1;
-			}
-			if ((rc = wait_fd(h->fd, POLLOUT, deadline)) <= 0) {
-				*cause = xasprintf("sending to %s: %s",
-				    h->where, rc == 0 ? "timed out" :
-				    strerror(errno));
-				return -1;
-			}
-			continue;
-		}
-		while (msg.msg_iovlen > 0 &&
-		    (size_t)n >= msg.msg_iov->iov_len) {
-			n -= (ssize_t)msg.msg_iov->iov_len;
-			msg.msg_iov++;
-			msg.msg_iovlen--;
-		}
-		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base +
-			    n;
-			msg.msg_iov->iov_len -= (size_t)n;
-		}
-	}
-	return 0;
-}
-
-/* Connect if need be, then write; a stale kept-alive connection is redone. */
-static int
-send_once_or_twice(struct httpc *h, int64_t deadline, char **cause)
-{
-	int	reused;
-
-	if (h->fd == -1 && connect_to(h, deadline, cause) != 0)
-		return -1;
-	reused = h->served > 0;
-	if (write_request(h, deadline, cause) == 0)
-		return 0;
-	disconnect(h);
-	if (!reused)
-		return -1;
-	free(*cause);
-	*cause = NULL;
-	if (connect_to(h, deadline, cause) != 0)
-		return -1;
-	if (write_request(h, deadline, cause) == 0)
-		return 0;
-	disconnect(h);
-	return -1;
-}
-
-/* Format the head of req and write the request. */
-static int
-do_send(struct httpc *h, const struct httpc_req *req, int64_t deadline,
-    char **cause)
-{
+	CURL		*e = h->easy;
 	const char	*method;
+	char		*url;
 
-	*cause = NULL;
 	method = req->method != NULL ? req->method :
 	    req->body != NULL ? "POST" : "GET";
-	h->req = *req;
-	free(h->head);
-	h->head = xasprintf("%s %s%s HTTP/1.1\r\n"
-	    "Host: %s\r\n"
-	    "%s%s%s"
-	    "Accept: */*\r\n"
-	    "%s%s%s"
-	    "%s%s%s"
-	    "%s%s%s"
-	    "%s"
-	    "Content-Length: %zu\r\n"
-	    "\r\n",
-	    method, h->base, req->path != NULL ? req->path : "/",
-	    h->hosthdr,
-	    req->agent == NULL || *req->agent != '\0' ? "User-Agent: " : "",
-	    req->agent == NULL ? HTTPC_AGENT : req->agent,
-	    req->agent == NULL || *req->agent != '\0' ? "\r\n" : "",
-	    req->auth != NULL ? "Authorization: " : "",
-	    req->auth != NULL ? req->auth : "",
-	    req->auth != NULL ? "\r\n" : "",
-	    req->ctype != NULL ? "Content-Type: " : "",
-	    req->ctype != NULL ? req->ctype : "",
-	    req->ctype != NULL ? "\r\n" : "",
-	    req->cenc != NULL ? "Content-Encoding: " : "",
-	    req->cenc != NULL ? req->cenc : "",
-	    req->cenc != NULL ? "\r\n" : "",
-	    req->extra != NULL ? req->extra : "",
-	    req->len);
-	h->inflight = 0;
-	if (send_once_or_twice(h, deadline, cause) != 0)
-		return -1;
+	url = xasprintf("%s%s", h->prefix, req->path != NULL ? req->path :
+	    "/");
+	curl_easy_setopt(e, CURLOPT_URL, url);	/* curl copies it */
+	free(url);
+
+	/* back to a plain GET, then what this request is */
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+	curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	h->len = 0;
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0) {
+		h->len = req->body != NULL ? req->len : 0;
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)h->len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+		    req->body != NULL ? req->body : "");
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	}
+	/* NULL: teltop's own; "": no User-Agent line at all */
+	curl_easy_setopt(e, CURLOPT_USERAGENT, req->agent == NULL ?
+	    HTTPC_AGENT : *req->agent != '\0' ? req->agent : NULL);
+
+	curl_slist_free_all(h->headers);
+	h->headers = NULL;
+	add_header(h, "Expect", NULL);		/* no 100-continue wait */
+	add_header(h, "Content-Type", req->ctype);	/* NULL: not curl's */
+	if (req->cenc != NULL)
+		add_header(h, "Content-Encoding", req->cenc);
+	if (req->auth != NULL)
+		add_header(h, "Authorization", req->auth);
+	if (req->extra != NULL)
+		add_extra(h, req->extra);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->headers);
+}
+
+/* Has the whole request gone out? */
+static int
+request_sent(struct httpc *h)
+{
+	curl_off_t	up = 0;
+	long		head = 0;
+
+	curl_easy_getinfo(h->easy, CURLINFO_REQUEST_SIZE, &head);
+	curl_easy_getinfo(h->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+	return head > 0 && up >= (curl_off_t)h->len;
+}
+
+/*
+ * Run the transfer until it ends or, with until_sent, until the request
+ * is out; 0, or -1 at the deadline (the transfer goes on).
+ */
+static int
+drive(struct httpc *h, int64_t deadline, int until_sent)
+{
+	CURLMsg		*m;
+	CURLMcode	 mc;
+	int64_t		 left;
+	int		 running, n;
+
+	for (;;) {
+		if ((mc = curl_multi_perform(h->multi, &running)) != CURLM_OK)
+			fatal("curl_multi_perform: %s",
+			    curl_multi_strerror(mc));
+		while ((m = curl_multi_info_read(h->multi, &n)) != NULL) {
+			if (m->msg == CURLMSG_DONE && m->easy_handle ==
+			    h->easy) {
+				h->done = 1;
+				h->result = m->data.result;
+			}
+		}
+		if (h->done || (until_sent && request_sent(h)))
+			return 0;
+		if ((left = deadline - now_ms()) <= 0)
+			return -1;
+		/* curl waits less when its own timers (connect) say so;
+		 * EINTR returns early, and we come round again */
+		mc = curl_multi_poll(h->multi, NULL, 0,
+		    (int)(left > 1000 ? 1000 : left), NULL);
+		if (mc != CURLM_OK)
+			fatal("curl_multi_poll: %s", curl_multi_strerror(mc));
+	}
+}
+
+/* Why the transfer failed, short.  Caller frees. */
+static char *
+failure(struct httpc *h, int timedout)
+{
+	long	 head = 0, oserr = 0;
+	int	 connected;
+
+	curl_easy_getinfo(h->easy, CURLINFO_REQUEST_SIZE, &head);
+	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &oserr);
+	connected = head > 0;
+	if (timedout)
+		return xasprintf("%s %s: timed out after %d ms", connected ?
+		    "no reply from" : "cannot connect to", h->where,
+		    h->timeout_ms);
+	if (h->toobig)
+		return xasprintf("%s: reply larger than %d MiB", h->where,
+		    HTTPC_REPLY_MIB);
+	switch (h->result) {
+	case CURLE_OPERATION_TIMEDOUT:	/* the only timer curl has */
+		return xasprintf("cannot connect to %s: timed out after %d ms",
+		    h->where, h->connect_ms);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return xasprintf("cannot resolve %s", h->host);
+	case CURLE_COULDNT_CONNECT:
+		return xasprintf("cannot connect to %s: %s", h->where,
+		    strerror(oserr != 0 ? (int)oserr : ECONNREFUSED));
+	case CURLE_FILESIZE_EXCEEDED:
+		return xasprintf("%s: reply larger than %d MiB", h->where,
+		    HTTPC_REPLY_MIB);
+	case CURLE_GOT_NOTHING:
+		return xasprintf("%s closed the connection without a reply",
+		    h->where);
+	case CURLE_PARTIAL_FILE:
+		return xasprintf("%s closed the connection in the middle of "
+		    "a reply", h->where);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		if (oserr != 0)
+			return xasprintf("%s %s: %s", h->result ==
+			    CURLE_SEND_ERROR ? "sending to" : "reading from",
+			    h->where, strerror((int)oserr));
+		break;
+	default:
+		break;
+	}
+	return xasprintf("%s: %s", h->where, h->errbuf[0] != '\0' ?
+	    h->errbuf : curl_easy_strerror(h->result));
+}
+
+/* End a failed transfer (unfinished, it closes its connection): -1. */
+static int
+fail(struct httpc *h, char **cause)
+{
+	*cause = failure(h, !h->done);
+	finish(h);
+	clear_body(h);
+	return -1;
+}
+
+/* Start req and wait until it is out (or its reply is in). */
+static int
+do_send(struct httpc *h, const struct httpc_req *req, int timeout_ms,
+    int64_t deadline, char **cause)
+{
+	CURLMcode	mc;
+
+	*cause = NULL;
+	finish(h);		/* a reply nobody read */
+	setup(h, req);
+	clear_body(h);
+	h->proxy_auth = 0;
+	h->toobig = 0;
+	h->done = 0;
+	h->errbuf[0] = '\0';
+	h->timeout_ms = timeout_ms;
+	if ((mc = curl_multi_add_handle(h->multi, h->easy)) != CURLM_OK)
+		fatal("curl_multi_add_handle: %s", curl_multi_strerror(mc));
 	h->inflight = 1;
+	if (drive(h, deadline, 1) != 0 || (h->done && h->result != CURLE_OK))
+		return fail(h, cause);
 	return 0;
+}
+
+/* Wait for the reply to the request in flight: its status, or -1. */
+static int
+do_recv(struct httpc *h, int timeout_ms, int64_t deadline, char **cause)
+{
+	struct curl_header	*hdr;
+	long			 status = 0;
+
+	*cause = NULL;
+	if (!h->inflight) {
+		*cause = xstrdup("no request in flight");
+		return -1;
+	}
+	h->timeout_ms = timeout_ms;
+	if (drive(h, deadline, 0) != 0 || h->result != CURLE_OK)
+		return fail(h, cause);
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (curl_easy_header(h->easy, "Teltop-Proxy-Auth", 0, CURLH_HEADER,
+	    -1, &hdr) == CURLHE_OK)
+		h->proxy_auth = strcasestr(hdr->value, "token") != NULL;
+	finish(h);
+	return (int)status;
 }
 
 /* Write a request; its reply is read by httpc_recv(). */
@@ -393,243 +482,14 @@ int
 httpc_send(struct httpc *h, const struct httpc_req *req, int timeout_ms,
     char **cause)
 {
-	return do_send(h, req, now_ms() + timeout_ms, cause);
-}
-
-/* Case-insensitive: does the header line start with name ':'? */
-static const char *
-header_value(const char *line, const char *end, const char *name)
-{
-	size_t	n = strlen(name);
-
-	if ((size_t)(end - line) <= n || strncasecmp(line, name, n) != 0 ||
-	    line[n] != ':')
-		return NULL;
-	line += n + 1;
-	while (line < end && (*line == ' ' || *line == '\t'))
-		line++;
-	return line;
-}
-
-/* Does [p, end) contain word, case-insensitively? */
-static int
-has_token(const char *p, const char *end, const char *word)
-{
-	size_t	n = strlen(word);
-
-	for (; p + n <= end; p++)
-		if (strncasecmp(p, word, n) == 0)
-			return 1;
-	return 0;
-}
-
-/* Append len bytes to the body (the reply is bounded: so is the body). */
-static void
-keep_body(struct httpc *h, const char *p, size_t len)
-{
-	if (h->bodycap - h->bodylen < len + 1) {
-		while (h->bodycap - h->bodylen < len + 1)
-			h->bodycap = h->bodycap == 0 ? 1024 : h->bodycap * 2;
-		h->body = xrealloc(h->body, h->bodycap);
-	}
-	memcpy(h->body + h->bodylen, p, len);
-	h->bodylen += len;
-	h->body[h->bodylen] = '\0';
-}
-
-/* Forget the body of an earlier reply (or of a 1xx head). */
-static void
-clear_body(struct httpc *h)
-{
-	h->bodylen = 0;
-	if (h->body != NULL)
-		h->body[0] = '\0';
-}
-
-/*
- * Is the reply in h->in complete?  1 yes (*status, *close set), 0 not
- * yet, -1 malformed.  At eof, a reply without a length ends there.
- */
-static int
-parse_reply(struct httpc *h, int eof, int head_only, int *status, int *close,
-    char **cause)
-{
-	const char	*in = h->in, *end, *line, *eol, *v, *p;
-	size_t		 hlen, clen = 0, csize;
-	int		 minor, code, chunked = 0, has_len = 0;
-	char		*num_end;
-
-again:
-	clear_body(h);
-	end = memmem(in, h->inlen - (size_t)(in - h->in), "\r\n\r\n", 4);
-	if (end == NULL)
-		goto short_read;
-	hlen = (size_t)(end - in) + 4;
-	if (sscanf(in, "HTTP/1.%d %3d", &minor, &code) != 2 || code < 100) {
-		*cause = xasprintf("%s: not an HTTP/1.x reply", h->where);
-		return -1;
-	}
-	if (code < 200) {		/* 100 Continue and friends */
-		in += hlen;
-		goto again;
-	}
-	*close = minor == 0;
-	h->proxy_auth = 0;
-	for (line = strstr(in, "\r\n") + 2; line < end; line = eol + 2) {
-		eol = strstr(line, "\r\n");
-		if ((v = header_value(line, eol, "content-length")) != NULL) {
-			clen = strtoul(v, &num_end, 10);
-			has_len = 1;
-		} else if ((v = header_value(line, eol,
-		    "transfer-encoding")) != NULL)
-			chunked = has_token(v, eol, "chunked");
-		else if ((v = header_value(line, eol,
-		    "teltop-proxy-auth")) != NULL)
-			h->proxy_auth = has_token(v, eol, "token");
-		else if ((v = header_value(line, eol, "connection")) != NULL) {
-			if (has_token(v, eol, "close"))
-				*close = 1;
-			else if (has_token(v, eol, "keep-alive"))
-				*close = 0;
-		}
-	}
-	*status = code;
-	p = in + hlen;
-	end = h->in + h->inlen;
-	if (head_only || code == 204 || code == 304)
-		return 1;
-	if (chunked) {
-		for (;;) {
-			eol = memmem(p, (size_t)(end - p), "\r\n", 2);
-			if (eol == NULL)
-				goto short_read;
-			csize = strtoul(p, &num_end, 16);
-			if (num_end == p) {
-				*cause = xasprintf("%s: bad chunked reply",
-				    h->where);
-				return -1;
-			}
-			p = eol + 2;
-			if (csize == 0) {
-				/* trailers, then an empty line */
-				for (;;) {
-					eol = memmem(p, (size_t)(end - p),
-					    "\r\n", 2);
-					if (eol == NULL)
-						goto short_read;
-					if (eol == p)
-						return 1;
-					p = eol + 2;
-				}
-			}
-			if ((size_t)(end - p) < csize + 2)
-				goto short_read;
-			keep_body(h, p, csize);
-			p += csize + 2;
-		}
-	}
-	if (has_len) {
-		if ((size_t)(end - p) < clen)
-			goto short_read;
-		keep_body(h, p, clen);
-		return 1;
-	}
-	/* no length: the body runs to the end of the connection */
-	if (!eof)
-		return 0;
-	keep_body(h, p, (size_t)(end - p));
-	*close = 1;
-	return 1;
-short_read:
-	if (eof) {
-		*cause = xasprintf("%s closed the connection in the middle of "
-		    "a reply", h->where);
-		return -1;
-	}
-	return 0;
-}
-
-/* Read the reply to the request in flight. */
-static int
-do_recv(struct httpc *h, int64_t deadline, char **cause)
-{
-	ssize_t	n;
-	int	rc, status = 0, close_after = 0, retried = 0, eof;
-
-	*cause = NULL;
-	if (!h->inflight) {
-		*cause = xstrdup("no request in flight");
-		return -1;
-	}
-	h->inlen = 0;
-	for (;;) {
-		if (h->incap - h->inlen < 4096) {
-			h->incap = h->incap == 0 ? 8192 : h->incap * 2;
-			h->in = xrealloc(h->in, h->incap + 1);
-		}
-		n = recv(h->fd, h->in + h->inlen, h->incap - h->inlen, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if ((rc = wait_fd(h->fd, POLLIN, deadline)) <= 0) {
-				*cause = xasprintf("no reply from %s: %s",
-				    h->where, rc == 0 ? "timed out" :
-				    strerror(errno));
-				goto fail;
-			}
-			continue;
-		}
-		eof = n <= 0;
-		if (eof && h->inlen == 0 && h->served > 0 && !retried) {
-			/* The server closed a kept-alive connection first. */
-			retried = 1;
-			disconnect(h);
-			if (connect_to(h, deadline, cause) != 0 ||
-			    write_request(h, deadline, cause) != 0)
-				goto fail;
-			continue;
-		}
-		if (n < 0) {
-			*cause = xasprintf("reading from %s: %s", h->where,
-			    strerror(errno));
-			goto fail;
-		}
-		if (eof && h->inlen == 0) {
-			*cause = xasprintf("%s closed the connection without "
-			    "a reply", h->where);
-			goto fail;
-		}
-		h->inlen += (size_t)n;
-		h->in[h->inlen] = '\0';
-		if (h->inlen > HTTPC_REPLY_MAX) {
-			*cause = xasprintf("%s: reply larger than %d bytes",
-			    h->where, HTTPC_REPLY_MAX);
-			goto fail;
-		}
-		rc = parse_reply(h, eof, h->req.method != NULL &&
-		    strcmp(h->req.method, "HEAD") == 0, &status, &close_after,
-		    cause);
-		if (rc < 0)
-			goto fail;
-		if (rc == 1)
-			break;
-	}
-	h->inflight = 0;
-	h->served++;
-	if (close_after)
-		disconnect(h);
-	return status;
-fail:
-	h->inflight = 0;
-	disconnect(h);
-	return -1;
+	return do_send(h, req, timeout_ms, now_ms() + timeout_ms, cause);
 }
 
 /* Read the reply to the request in flight. */
 int
 httpc_recv(struct httpc *h, int timeout_ms, char **cause)
 {
-	return do_recv(h, now_ms() + timeout_ms, cause);
+	return do_recv(h, timeout_ms, now_ms() + timeout_ms, cause);
 }
 
 /* Write a request and read its reply, all within timeout_ms. */
@@ -639,7 +499,7 @@ httpc_request(struct httpc *h, const struct httpc_req *req, int timeout_ms,
 {
 	int64_t	deadline = now_ms() + timeout_ms;
 
-	if (do_send(h, req, deadline, cause) != 0)
+	if (do_send(h, req, timeout_ms, deadline, cause) != 0)
 		return -1;
-	return do_recv(h, deadline, cause);
+	return do_recv(h, timeout_ms, deadline, cause);
 }

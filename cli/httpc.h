@@ -1,10 +1,11 @@
 /*
- * A small blocking HTTP/1.1 client for `teltop wrap`, `teltop demo` and
- * `teltop capture`.  Plain http:// only, plain sockets and poll(): no
- * libwebsockets.  A handle is one keep-alive connection to one host, opened
- * on first use and reopened when the server has closed it.  Every call is
- * bounded by a total timeout, and a signal never cuts a call short (the
- * caller checks its own flags between calls).
+ * A small blocking HTTP/1.1 client for `teltop wrap`, `demo`, `capture`,
+ * `replay`/`import` and `watch`, on libcurl.  Plain http:// only.  A handle
+ * is one keep-alive connection to one host, opened on first use and
+ * reopened when the server has closed it.  Every call is bounded by a total
+ * timeout, and a signal never cuts a call short (the caller checks its own
+ * flags between calls).  The *_proxy variables of the environment are not
+ * used: the collector is always reached directly.
  */
 #ifndef TT_HTTPC_H
 #define TT_HTTPC_H

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cJSON.h>
+#include <curl/curl.h>
 #include <curses.h>
 #include <libwebsockets.h>
 #include <openssl/crypto.h>
@@ -48,6 +49,7 @@ cmd_version(int argc, char **argv)
 	printf("  OpenSSL %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
 	printf("  zstd %s\n", ZSTD_versionString());
 	printf("  zlib %s\n", zlibVersion());
+	printf("  libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
 	n = tui_theme_list(themes, 32);
 	printf("themes:");
 	for (i = 0; i < n; i++)
