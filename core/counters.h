@@ -9,18 +9,19 @@
 
 /*
  * id, name in the database and in JSON (stats --json, /v1/stream?stats=1:
- * a contract, never renamed), name of its family in /metrics, rejection
+ * a contract, never renamed), name of its family in /metrics (Prometheus
+ * conventions: counters end in _total, units in the name), rejection
  * reason or NULL.  Counters that share a /metrics name are one family, a
  * sample each, told apart by a label: reason="…" for the rejections,
  * source="…" for the capture counters.
  */
 #define TT_COUNTERS(_) \
-	_(RECEIVED, "received", "teltop_received_total", NULL) \
-	_(ACCEPTED, "accepted", "teltop_accepted_total", NULL) \
+	_(RECEIVED, "received", "teltop_events_received_total", NULL) \
+	_(ACCEPTED, "accepted", "teltop_events_accepted_total", NULL) \
 	_(DROPPED_OPTOUT, "dropped_optout", \
-	    "teltop_dropped_optout_total", NULL) \
-	_(EVICTED, "evicted", "teltop_evicted_total", NULL) \
-	_(BYTES, "bytes", "teltop_bytes_total", NULL) \
+	    "teltop_events_dropped_optout_total", NULL) \
+	_(EVICTED, "evicted", "teltop_events_evicted_total", NULL) \
+	_(BYTES, "bytes", "teltop_received_bytes_total", NULL) \
 	_(REJ_MALFORMED, "rejected_malformed", TT_REJECTIONS, "malformed") \
 	_(REJ_TOO_LARGE, "rejected_too_large", TT_REJECTIONS, "too_large") \
 	_(REJ_DECOMPRESS, "rejected_decompress", TT_REJECTIONS, \
@@ -30,10 +31,10 @@
 	_(REJ_BUSY, "rejected_busy", TT_REJECTIONS, "busy") \
 	_(REJ_AUTH, "rejected_auth", TT_REJECTIONS, "auth") \
 	_(REJ_STORE, "rejected_store", TT_REJECTIONS, "store") \
-	_(TUNNELLED, "tunnelled", "teltop_tunnelled_total", NULL) \
-	_(FORWARD_FAILED, "forward_failed", "teltop_forward_failed_total", \
+	_(TUNNELLED, "tunnelled", "teltop_tunnels_opened_total", NULL) \
+	_(FORWARD_FAILED, "forward_failed", "teltop_forward_failures_total", \
 	    NULL) \
-	_(TUNNEL_REFUSED, "tunnel_refused", "teltop_tunnel_refused_total", \
+	_(TUNNEL_REFUSED, "tunnel_refused", "teltop_tunnels_refused_total", \
 	    NULL) \
 	TT_CAPTURE_COUNTERS(_, DEVTRON, "devtron") \
 	TT_CAPTURE_COUNTERS(_, DEVPOD, "devpod") \
@@ -46,7 +47,7 @@
 	TT_CAPTURE_COUNTERS(_, GENERIC, "generic")
 
 /* The /metrics family of the rejected_* counters, by reason. */
-#define TT_REJECTIONS	"teltop_rejected_total"
+#define TT_REJECTIONS	"teltop_rejections_total"
 
 /*
  * Per source (the rows of TT_SOURCES, in its order), requests that came
@@ -54,9 +55,12 @@
  * the opt-out.  /metrics shows them as one family each with a source label.
  */
 #define TT_CAPTURE_COUNTERS(_, id, name) \
-	_(CAPTURED_##id, "captured_" name, "teltop_captured_total", NULL) \
-	_(FORWARDED_##id, "forwarded_" name, "teltop_forwarded_total", NULL) \
-	_(BLOCKED_##id, "blocked_" name, "teltop_blocked_total", NULL)
+	_(CAPTURED_##id, "captured_" name, "teltop_captured_requests_total", \
+	    NULL) \
+	_(FORWARDED_##id, "forwarded_" name, \
+	    "teltop_forwarded_requests_total", NULL) \
+	_(BLOCKED_##id, "blocked_" name, "teltop_blocked_requests_total", \
+	    NULL)
 
 enum tt_counter {
 #define TT_COUNTER_ENUM(id, name, metric, reason) TT_CTR_##id,
@@ -71,7 +75,7 @@ struct tt_counters {
 
 /* A counter's name in the database and in JSON. */
 const char	*tt_counter_name(enum tt_counter);
-/* The name of its family in /metrics ("teltop_received_total"). */
+/* The name of its family in /metrics ("teltop_events_received_total"). */
 const char	*tt_counter_metric(enum tt_counter);
 /*
  * The label that tells its sample from the others of its family ("reason",

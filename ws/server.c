@@ -654,13 +654,14 @@ metrics_text(struct ws *ws)
 		}
 	}
 	s = refused_metrics(ws, s);
-	t = xasprintf("%s# HELP teltop_tunnels Tunnels and relays open now.\n"
-	    "# TYPE teltop_tunnels gauge\nteltop_tunnels %d\n"
+	t = xasprintf("%s# HELP teltop_tunnels_open Tunnels and relays open "
+	    "now.\n# TYPE teltop_tunnels_open gauge\nteltop_tunnels_open %d\n"
 	    "# HELP teltop_stream_viewers Viewers on /v1/stream now.\n"
 	    "# TYPE teltop_stream_viewers gauge\nteltop_stream_viewers %d\n"
-	    "# HELP teltop_stream_dropped_total Events viewers missed, being "
-	    "too far behind.\n# TYPE teltop_stream_dropped_total counter\n"
-	    "teltop_stream_dropped_total %lld\n", s, proxy_tunnels(ws),
+	    "# HELP teltop_stream_dropped_events_total Events viewers missed, "
+	    "being too far behind.\n"
+	    "# TYPE teltop_stream_dropped_events_total counter\n"
+	    "teltop_stream_dropped_events_total %lld\n", s, proxy_tunnels(ws),
 	    ws_stream_viewers(ws), (long long)ws_stream_dropped(ws));
 	free(s);
 	return t;

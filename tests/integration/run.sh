@@ -279,7 +279,7 @@ case_metrics_baseline() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/metrics0.prom"
 	local m
-	for m in teltop_received_total teltop_accepted_total teltop_connections; do
+	for m in teltop_events_received_total teltop_events_accepted_total teltop_connections; do
 		check metric "$T/metrics0.prom" "$m" >/dev/null
 	done
 }
@@ -303,8 +303,8 @@ case_refusals() {
 	for m in 'route="/v1development/profiles",reason="route"' 'route="/v1/events",reason="route"' \
 	    'route="/v1/events",reason="malformed"' 'route="/v1/events",reason="decompress"' \
 	    'route="/v1/traces",reason="protobuf"' 'route="/v1/optout",reason="auth"'; do
-		grep -Eq "^teltop_refused_total\{$m\} [1-9]" "$T/body" ||
-		    fail "no teltop_refused_total{$m}: $(grep refused "$T/body")"
+		grep -Eq "^teltop_route_rejections_total\{$m\} [1-9]" "$T/body" ||
+		    fail "no teltop_route_rejections_total{$m}: $(grep route_rejections "$T/body")"
 	done
 	# the same in the database, for stats (written with the next commit)
 	for m in $(seq 50); do
@@ -818,16 +818,16 @@ case_metrics_rising() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/metrics1.prom"
 	local m a b
-	for m in teltop_received_total teltop_accepted_total; do
+	for m in teltop_events_received_total teltop_events_accepted_total; do
 		a=$(check metric "$T/metrics0.prom" "$m")
 		b=$(check metric "$T/metrics1.prom" "$m")
 		node -e 'process.exit(Number(process.argv[2]) >= Number(process.argv[1]) + 40 ? 0 : 1)' "$a" "$b" ||
 		    fail "$m went from $a to $b; expected it to rise by at least 40"
 	done
-	b=$(check metric "$T/metrics1.prom" teltop_rejected_total) || fail "no teltop_rejected_total"
-	node -e 'process.exit(Number(process.argv[1]) > 0 ? 0 : 1)' "$b" || fail "teltop_rejected_total is $b"
-	grep -qE '^teltop_rejected_total\{[^}]*reason="[^"]+"[^}]*\} [0-9]' "$T/metrics1.prom" ||
-	    fail "no teltop_rejected_total{reason=\"…\"} sample: $(grep teltop_rejected "$T/metrics1.prom" | head -n 5)"
+	b=$(check metric "$T/metrics1.prom" teltop_rejections_total) || fail "no teltop_rejections_total"
+	node -e 'process.exit(Number(process.argv[1]) > 0 ? 0 : 1)' "$b" || fail "teltop_rejections_total is $b"
+	grep -qE '^teltop_rejections_total\{[^}]*reason="[^"]+"[^}]*\} [0-9]' "$T/metrics1.prom" ||
+	    fail "no teltop_rejections_total{reason=\"…\"} sample: $(grep teltop_rejections "$T/metrics1.prom" | head -n 5)"
 	check metric "$T/metrics1.prom" teltop_connections >/dev/null
 }
 
@@ -1384,8 +1384,8 @@ case_grpc() {
 	for i in 'route="/opentelemetry.proto.collector.trace.v1.TraceService/Export",reason="protobuf"' \
 	    'route="/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",reason="route"' \
 	    'route="/opentelemetry.proto.collector.logs.v1.LogsService/Export",reason="too_large"'; do
-		grep -Fq "teltop_refused_total{$i} 1" "$T/grpc.prom" ||
-		    fail "no teltop_refused_total{$i} 1: $(grep refused "$T/grpc.prom")"
+		grep -Fq "teltop_route_rejections_total{$i} 1" "$T/grpc.prom" ||
+		    fail "no teltop_route_rejections_total{$i} 1: $(grep route_rejections "$T/grpc.prom")"
 	done
 	stop_aux
 }
@@ -1524,7 +1524,7 @@ case_wrap_dnt() {
 	after=$(wc -l <"$T/aux.jsonl")
 	[ "$before" -eq "$after" ] || fail "$((after - before)) event(s) stored although tracking was off"
 	curl -sS --max-time 5 "http://$AUX_ADDR/metrics" >"$T/wrap.prom"
-	[ "$(check metric "$T/wrap.prom" teltop_received_total)" -eq "$after" ] ||
+	[ "$(check metric "$T/wrap.prom" teltop_events_received_total)" -eq "$after" ] ||
 	    fail "the collector received something: $(grep received "$T/wrap.prom")"
 }
 
@@ -1604,10 +1604,10 @@ case_demo() {
 	    if (!werf.length) { console.error("no werf command with a finished, timed run: " + JSON.stringify(s.commands)); process.exit(1) }' \
 	    "$T/dstats.json"
 	curl -sS --max-time 5 "http://$AUX_ADDR/metrics" >"$T/demo.prom"
-	[ "$(check metric "$T/demo.prom" teltop_rejected_total)" -eq 0 ] ||
-	    fail "rejected: $(grep rejected "$T/demo.prom")"
-	[ "$(check metric "$T/demo.prom" teltop_accepted_total)" -eq "$sent" ] ||
-	    fail "accepted $(check metric "$T/demo.prom" teltop_accepted_total), sent $sent"
+	[ "$(check metric "$T/demo.prom" teltop_rejections_total)" -eq 0 ] ||
+	    fail "rejected: $(grep rejections "$T/demo.prom")"
+	[ "$(check metric "$T/demo.prom" teltop_events_accepted_total)" -eq "$sent" ] ||
+	    fail "accepted $(check metric "$T/demo.prom" teltop_events_accepted_total), sent $sent"
 }
 
 case_demo_unreachable() {

@@ -45,13 +45,15 @@ test_names(void **state)
 
 /*
  * /metrics names follow Prometheus' conventions (teltop_, lower case,
- * counters end in _total); a family of more than one
- * counter tells them apart by a label value of its own, and has help.
+ * counters end in _total) and are not JSON's names dressed up; a family of
+ * more than one counter tells them apart by a label value of its own, and
+ * has one line of help.
  */
 static void
 test_metric_names(void **state)
 {
 	const char	*name, *label, *value, *l2, *v2;
+	char		 old[64];
 	int		 i, j;
 	size_t		 k;
 
@@ -65,6 +67,10 @@ test_metric_names(void **state)
 		for (k = 0; name[k] != '\0'; k++)
 			if ((name[k] < 'a' || name[k] > 'z') && name[k] != '_')
 				fail_msg("%s: a character not [a-z_]", name);
+		snprintf(old, sizeof old, "teltop_%s_total",
+		    tt_counter_name((enum tt_counter)i));
+		if (strcmp(name, old) == 0)
+			fail_msg("%s: JSON's name with teltop_ and _total", name);
 		assert_non_null(tt_counter_help((enum tt_counter)i));
 		assert_true(tt_counter_help((enum tt_counter)i)[0] != '\0');
 		label = tt_counter_label((enum tt_counter)i, &value);
@@ -82,15 +88,15 @@ test_metric_names(void **state)
 		}
 	}
 	assert_str(tt_counter_metric(TT_CTR_RECEIVED),
-	    "teltop_received_total");
+	    "teltop_events_received_total");
 	assert_str(tt_counter_metric(TT_CTR_BYTES),
-	    "teltop_bytes_total");
+	    "teltop_received_bytes_total");
 	assert_str(tt_counter_metric(TT_CTR_REJ_BUSY),
-	    "teltop_rejected_total");
+	    "teltop_rejections_total");
 	assert_str(tt_counter_label(TT_CTR_REJ_BUSY, &value), "reason");
 	assert_str(value, "busy");
 	assert_str(tt_counter_metric(TT_CTR_BLOCKED_WERF),
-	    "teltop_blocked_total");
+	    "teltop_blocked_requests_total");
 	assert_str(tt_counter_label(TT_CTR_BLOCKED_WERF, &value), "source");
 	assert_str(value, "werf");
 	assert_null(tt_counter_label(TT_CTR_TUNNELLED, &value));
