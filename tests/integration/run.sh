@@ -275,6 +275,62 @@ case_metrics_help() {
 		      exit bad }' "$T/help.prom" || fail "/metrics: see above"
 }
 
+# /metrics passes `promtool check metrics` (Debian's prometheus package):
+# on a collector of its own, after events of several kinds, an opt-out
+# drop and refusals of three reasons, so that every labelled family has
+# samples that count; promtool must exit 0 and say nothing (no lint).
+case_metrics_promtool() {
+	local i
+	command -v promtool >/dev/null || fail "no promtool: scripts/deps.sh test installs Debian's prometheus"
+	start_aux prom
+	trap '[ -z "$AUX_PID" ] || kill -KILL "$AUX_PID" 2>/dev/null || true' EXIT
+	ADDR=$AUX_ADDR	# http() and the helpers, in this case's subshell
+	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' \
+	    -H 'User-Agent: Go-http-client/1.1' --data-binary @"$FIX/devpod_insert.json")"
+	want_status 200 "$(http POST /v1/traces -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/otlp_werf.json")"
+	want_status 200 "$(http POST /batch/ -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/devtron_heartbeat_summary.json")"
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/send_werf.json")"
+	# an opt-out, then an event it drops
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $("$TELTOP" token --db "$AUX_DB")" \
+	    -H 'Content-Type: application/json' --data-binary '{"source":"devsy","client":null,"enabled":true}')"
+	for i in $(seq 100); do
+		want_status 200 "$(http GET '/v1/optout?source=devsy')"
+		grep -q '"devsy"' "$T/body" && break
+		[ "$i" -lt 100 ] || fail "the opt-out of devsy is not in the registry: $(cat "$T/body")"
+		sleep 0.1
+	done
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary '{"name":"prom-dropped","source":"devsy","client_id":"prom-client"}')"
+	want_body '{"accepted":0,"dropped":1}'
+	# refusals: malformed, decompress, route
+	want_status 400 "$(http POST /v1/events -H 'Content-Type: application/json' --data-binary 'nope')"
+	want_status 400 "$(http POST /v1/events -H 'Content-Encoding: gzip' --data-binary 'not gzip')"
+	want_status 404 "$(http POST /v1/nowhere --data-binary 'x')"
+
+	want_status 200 "$(http GET /metrics)"
+	cp "$T/body" "$T/prom.prom"
+	set +e
+	promtool check metrics <"$T/prom.prom" >"$T/promtool.out" 2>&1
+	i=$?
+	set -e
+	[ "$i" -eq 0 ] && [ ! -s "$T/promtool.out" ] ||
+	    fail "promtool check metrics: exit $i: $(cat "$T/promtool.out")"
+	# the samples are there and count what was sent
+	grep -Eq '^teltop_events_accepted_total [1-9]' "$T/prom.prom" || fail "nothing accepted: $(grep accepted "$T/prom.prom")"
+	grep -Eq '^teltop_events_dropped_optout_total [1-9]' "$T/prom.prom" || fail "no drop counted: $(grep dropped "$T/prom.prom")"
+	grep -Eq '^teltop_received_bytes_total [1-9]' "$T/prom.prom" || fail "no bytes counted"
+	for i in malformed decompress route; do
+		grep -Eq "^teltop_rejections_total\{reason=\"$i\"\} [1-9]" "$T/prom.prom" ||
+		    fail "no teltop_rejections_total{reason=\"$i\"}: $(grep rejections "$T/prom.prom")"
+	done
+	grep -Fq 'teltop_route_rejections_total{route="/v1/nowhere",reason="route"} 1' "$T/prom.prom" ||
+	    fail "no teltop_route_rejections_total for /v1/nowhere: $(grep route_rejections "$T/prom.prom")"
+	stop_aux
+}
+
 case_metrics_baseline() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/metrics0.prom"
@@ -1703,6 +1759,7 @@ fi
 run_case "GET /healthz answers ok" case_healthz
 run_case "GET /metrics has the counters" case_metrics_baseline
 run_case "GET /metrics: # HELP and # TYPE for every family" case_metrics_help
+run_case "GET /metrics passes promtool check metrics (events, an opt-out drop, refusals)" case_metrics_promtool
 run_case "refusals counted by route and reason in /metrics and stats --json; 404 lists the routes" case_refusals
 run_case "events on an empty database" case_events_empty
 
