@@ -838,7 +838,7 @@ if start_server "$db"; then
 	if run_load cap.fill $(load_args arrays) --kind mix --events "$n_cap"; then
 		put cap.rate "$(field "$(cat "$tmp/cap.fill.out")" acked_per_s)"
 		put cap.evicted "$(curl -sS --max-time 10 "http://$url/metrics" |
-		    sed -n 's/^teltop_evicted_total //p')"
+		    sed -n 's/^teltop_events_evicted_total //p')"
 	fi
 	touch "$tmp/cap.stop"
 	wait "$sampler" 2>/dev/null

@@ -1,5 +1,6 @@
 /*
- * Counter names, from the TT_COUNTERS X-macro.
+ * Counter names, in the database and JSON and in /metrics, from the
+ * TT_COUNTERS X-macro, and their help.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -10,9 +11,10 @@
 
 static const struct {
 	const char	*name;
+	const char	*metric;
 	const char	*reason;
 } counters[] = {
-#define TT_COUNTER_INFO(id, name, reason) { name, reason },
+#define TT_COUNTER_INFO(id, name, metric, reason) { name, metric, reason },
 	TT_COUNTERS(TT_COUNTER_INFO)
 #undef TT_COUNTER_INFO
 };
@@ -21,6 +23,25 @@ const char *
 tt_counter_name(enum tt_counter c)
 {
 	return (unsigned)c < TT_CTR_COUNT ? counters[c].name : "unknown";
+}
+
+const char *
+tt_counter_metric(enum tt_counter c)
+{
+	return (unsigned)c < TT_CTR_COUNT ? counters[c].metric :
+	    "teltop_unknown_total";
+}
+
+const char *
+tt_counter_label(enum tt_counter c, const char **value)
+{
+	if (tt_counter_reason(c) != NULL) {
+		*value = tt_counter_reason(c);
+		return "reason";
+	}
+	if (tt_counter_family(c, value) != NULL)
+		return "source";
+	return NULL;
 }
 
 const char *
@@ -100,9 +121,12 @@ tt_capture_text(const struct tt_capture_counts *cc, const char *sep,
 _Static_assert(TT_CTR_COUNT - TT_CTR_CAPTURED_DEVTRON == 3 * TT_SRC_COUNT,
     "TT_COUNTERS needs one TT_CAPTURE_COUNTERS row per source");
 
+/* One line for each family: the rejections and capture counters share. */
 const char *
 tt_counter_help(enum tt_counter c)
 {
+	const char	*fam, *src;
+
 	switch (c) {
 	case TT_CTR_RECEIVED:
 		return "Events received, taken or not.";
@@ -124,22 +148,17 @@ tt_counter_help(enum tt_counter c)
 		return "CONNECT requests refused (too many tunnels, a host not "
 		    "allowed).";
 	default:
-		return tt_counter_reason(c) != NULL ? tt_counter_family_help(
-		    "rejected") : NULL;
+		break;
 	}
-}
-
-const char *
-tt_counter_family_help(const char *family)
-{
-	if (strcmp(family, "rejected") == 0)
+	if (tt_counter_reason(c) != NULL)
 		return "Requests and items refused, by reason.";
-	if (strcmp(family, "captured") == 0)
+	fam = tt_counter_family(c, &src);
+	if (fam == NULL)
+		return "";
+	if (strcmp(fam, "captured") == 0)
 		return "Requests that came through capture, by source.";
-	if (strcmp(family, "forwarded") == 0)
+	if (strcmp(fam, "forwarded") == 0)
 		return "Captured requests passed on to their vendor, by source.";
-	if (strcmp(family, "blocked") == 0)
-		return "Captured requests of opted-out senders, kept from the "
-		    "database and the vendor, by source.";
-	return NULL;
+	return "Captured requests of opted-out senders, kept from the "
+	    "database and the vendor, by source.";
 }

@@ -7,24 +7,35 @@
 
 #include <stdint.h>
 
-/* id, name in the database and in /metrics, rejection reason or NULL */
+/*
+ * id, name in the database and in JSON (stats --json, /v1/stream?stats=1:
+ * a contract, never renamed), name of its family in /metrics (Prometheus
+ * conventions: counters end in _total, units in the name), rejection
+ * reason or NULL.  Counters that share a /metrics name are one family, a
+ * sample each, told apart by a label: reason="…" for the rejections,
+ * source="…" for the capture counters.
+ */
 #define TT_COUNTERS(_) \
-	_(RECEIVED, "received", NULL) \
-	_(ACCEPTED, "accepted", NULL) \
-	_(DROPPED_OPTOUT, "dropped_optout", NULL) \
-	_(EVICTED, "evicted", NULL) \
-	_(BYTES, "bytes", NULL) \
-	_(REJ_MALFORMED, "rejected_malformed", "malformed") \
-	_(REJ_TOO_LARGE, "rejected_too_large", "too_large") \
-	_(REJ_DECOMPRESS, "rejected_decompress", "decompress") \
-	_(REJ_PROTOBUF, "rejected_protobuf", "protobuf") \
-	_(REJ_ROUTE, "rejected_route", "route") \
-	_(REJ_BUSY, "rejected_busy", "busy") \
-	_(REJ_AUTH, "rejected_auth", "auth") \
-	_(REJ_STORE, "rejected_store", "store") \
-	_(TUNNELLED, "tunnelled", NULL) \
-	_(FORWARD_FAILED, "forward_failed", NULL) \
-	_(TUNNEL_REFUSED, "tunnel_refused", NULL) \
+	_(RECEIVED, "received", "teltop_events_received_total", NULL) \
+	_(ACCEPTED, "accepted", "teltop_events_accepted_total", NULL) \
+	_(DROPPED_OPTOUT, "dropped_optout", \
+	    "teltop_events_dropped_optout_total", NULL) \
+	_(EVICTED, "evicted", "teltop_events_evicted_total", NULL) \
+	_(BYTES, "bytes", "teltop_received_bytes_total", NULL) \
+	_(REJ_MALFORMED, "rejected_malformed", TT_REJECTIONS, "malformed") \
+	_(REJ_TOO_LARGE, "rejected_too_large", TT_REJECTIONS, "too_large") \
+	_(REJ_DECOMPRESS, "rejected_decompress", TT_REJECTIONS, \
+	    "decompress") \
+	_(REJ_PROTOBUF, "rejected_protobuf", TT_REJECTIONS, "protobuf") \
+	_(REJ_ROUTE, "rejected_route", TT_REJECTIONS, "route") \
+	_(REJ_BUSY, "rejected_busy", TT_REJECTIONS, "busy") \
+	_(REJ_AUTH, "rejected_auth", TT_REJECTIONS, "auth") \
+	_(REJ_STORE, "rejected_store", TT_REJECTIONS, "store") \
+	_(TUNNELLED, "tunnelled", "teltop_tunnels_opened_total", NULL) \
+	_(FORWARD_FAILED, "forward_failed", "teltop_forward_failures_total", \
+	    NULL) \
+	_(TUNNEL_REFUSED, "tunnel_refused", "teltop_tunnels_refused_total", \
+	    NULL) \
 	TT_CAPTURE_COUNTERS(_, DEVTRON, "devtron") \
 	TT_CAPTURE_COUNTERS(_, DEVPOD, "devpod") \
 	TT_CAPTURE_COUNTERS(_, DEVSY, "devsy") \
@@ -35,18 +46,24 @@
 	TT_CAPTURE_COUNTERS(_, OTLP, "otlp") \
 	TT_CAPTURE_COUNTERS(_, GENERIC, "generic")
 
+/* The /metrics family of the rejected_* counters, by reason. */
+#define TT_REJECTIONS	"teltop_rejections_total"
+
 /*
  * Per source (the rows of TT_SOURCES, in its order), requests that came
  * through capture: captured, then forwarded to the vendor or blocked by
- * the opt-out.  /metrics shows them as one family with a source label.
+ * the opt-out.  /metrics shows them as one family each with a source label.
  */
 #define TT_CAPTURE_COUNTERS(_, id, name) \
-	_(CAPTURED_##id, "captured_" name, NULL) \
-	_(FORWARDED_##id, "forwarded_" name, NULL) \
-	_(BLOCKED_##id, "blocked_" name, NULL)
+	_(CAPTURED_##id, "captured_" name, "teltop_captured_requests_total", \
+	    NULL) \
+	_(FORWARDED_##id, "forwarded_" name, \
+	    "teltop_forwarded_requests_total", NULL) \
+	_(BLOCKED_##id, "blocked_" name, "teltop_blocked_requests_total", \
+	    NULL)
 
 enum tt_counter {
-#define TT_COUNTER_ENUM(id, name, reason) TT_CTR_##id,
+#define TT_COUNTER_ENUM(id, name, metric, reason) TT_CTR_##id,
 	TT_COUNTERS(TT_COUNTER_ENUM)
 #undef TT_COUNTER_ENUM
 	TT_CTR_COUNT
@@ -56,11 +73,17 @@ struct tt_counters {
 	int64_t	v[TT_CTR_COUNT];
 };
 
+/* A counter's name in the database and in JSON. */
 const char	*tt_counter_name(enum tt_counter);
-/* A counter's line of help for /metrics ("# HELP"); each family of the
- * rejected_* and capture counters has one of its own, by its name. */
+/* The name of its family in /metrics ("teltop_events_received_total"). */
+const char	*tt_counter_metric(enum tt_counter);
+/*
+ * The label that tells its sample from the others of its family ("reason",
+ * "source"), *value its value; NULL when the family has one sample.
+ */
+const char	*tt_counter_label(enum tt_counter, const char **value);
+/* Its family's line of help for /metrics ("# HELP"). */
 const char	*tt_counter_help(enum tt_counter);
-const char	*tt_counter_family_help(const char *family);
 /* The rejection reason of a rejected_* counter, else NULL. */
 const char	*tt_counter_reason(enum tt_counter);
 int64_t		 tt_counters_rejected(const struct tt_counters *);

@@ -189,13 +189,13 @@ refused_metrics(const struct ws *ws, char *s)
 	char			*t;
 	size_t			 i;
 
-	t = xasprintf("%s# HELP teltop_refused_total Requests and items not "
-	    "taken, by route and reason.\n# TYPE teltop_refused_total "
-	    "counter\n", s);
+	t = xasprintf("%s# HELP teltop_route_rejections_total Requests and "
+	    "items refused, by route and reason.\n"
+	    "# TYPE teltop_route_rejections_total counter\n", s);
 	free(s);
 	s = t;
 	for (i = 0; i < r->nkeys; i++) {
-		t = xasprintf("%steltop_refused_total{route=\"%s\","
+		t = xasprintf("%steltop_route_rejections_total{route=\"%s\","
 		    "reason=\"%s\"} %lld\n", s, r->keys[i].route,
 		    tt_counter_reason(r->keys[i].reason),
 		    (long long)r->keys[i].count);

@@ -608,13 +608,17 @@ routes_json(void)
 	return t;
 }
 
+/*
+ * GET /metrics: Prometheus text, every family with its # HELP and # TYPE;
+ * the counters of TT_COUNTERS under their /metrics names, a family's
+ * samples told apart by their label.
+ */
 static char *
 metrics_text(struct ws *ws)
 {
-	const char	*src, *fam;
+	const char	*name, *label, *value;
 	char		*s, *t;
-	enum tt_counter	 c;
-	int		 i, k;
+	int		 i, j;
 
 	s = xasprintf("# HELP teltop_connections Open connections.\n"
 	    "# TYPE teltop_connections gauge\nteltop_connections %d\n"
@@ -623,62 +627,41 @@ metrics_text(struct ws *ws)
 	    "# TYPE teltop_buffered_bytes gauge\nteltop_buffered_bytes %zu\n",
 	    ws->connections, budget_used(ws));
 	for (i = 0; i < TT_CTR_COUNT; i++) {
-		const char *reason = tt_counter_reason((enum tt_counter)i);
-		if (reason != NULL || tt_counter_family((enum tt_counter)i,
-		    &src) != NULL)
-			continue;
-		t = xasprintf("%s# HELP teltop_%s_total %s\n"
-		    "# TYPE teltop_%s_total counter\n"
-		    "teltop_%s_total %lld\n", s,
-		    tt_counter_name((enum tt_counter)i),
-		    tt_counter_help((enum tt_counter)i),
-		    tt_counter_name((enum tt_counter)i),
-		    tt_counter_name((enum tt_counter)i),
-		    (long long)ws->counters.v[i]);
+		name = tt_counter_metric((enum tt_counter)i);
+		for (j = 0; j < i; j++)
+			if (strcmp(tt_counter_metric((enum tt_counter)j),
+			    name) == 0)
+				break;
+		if (j < i)
+			continue;	/* its family is out already */
+		t = xasprintf("%s# HELP %s %s\n# TYPE %s counter\n", s, name,
+		    tt_counter_help((enum tt_counter)i), name);
 		free(s);
 		s = t;
-	}
-	/* One sample per reason; their sum is the total. */
-	t = xasprintf("%s# HELP teltop_rejected_total %s\n"
-	    "# TYPE teltop_rejected_total counter\n", s,
-	    tt_counter_family_help("rejected"));
-	free(s);
-	s = t;
-	for (i = 0; i < TT_CTR_COUNT; i++) {
-		const char *reason = tt_counter_reason((enum tt_counter)i);
-		if (reason == NULL)
-			continue;
-		t = xasprintf("%steltop_rejected_total{reason=\"%s\"} %lld\n",
-		    s, reason, (long long)ws->counters.v[i]);
-		free(s);
-		s = t;
-	}
-	/* Capture: one family per kind, a sample per source. */
-	for (k = TT_CAP_CAPTURED; k <= TT_CAP_BLOCKED; k++)
-		for (i = 0; i < TT_SRC_COUNT; i++) {
-			c = tt_counter_capture(i, (enum tt_capture_kind)k);
-			fam = tt_counter_family(c, &src);
-			if (i == 0) {
-				t = xasprintf("%s# HELP teltop_%s_total %s\n"
-				    "# TYPE teltop_%s_total counter\n", s, fam,
-				    tt_counter_family_help(fam), fam);
-				free(s);
-				s = t;
-			}
-			t = xasprintf("%steltop_%s_total{source=\"%s\"} "
-			    "%lld\n", s, fam, src,
-			    (long long)ws->counters.v[c]);
+		for (j = i; j < TT_CTR_COUNT; j++) {
+			if (strcmp(tt_counter_metric((enum tt_counter)j),
+			    name) != 0)
+				continue;
+			label = tt_counter_label((enum tt_counter)j, &value);
+			if (label != NULL)
+				t = xasprintf("%s%s{%s=\"%s\"} %lld\n", s, name,
+				    label, value, (long long)ws->counters.v[j]);
+			else
+				t = xasprintf("%s%s %lld\n", s, name,
+				    (long long)ws->counters.v[j]);
 			free(s);
 			s = t;
 		}
+	}
 	s = refused_metrics(ws, s);
-	t = xasprintf("%s# HELP teltop_tunnels Tunnels and relays open now.\n"
-	    "# TYPE teltop_tunnels gauge\nteltop_tunnels %d\n"
+	t = xasprintf("%s# HELP teltop_tunnels_open Tunnels and relays open "
+	    "now.\n# TYPE teltop_tunnels_open gauge\nteltop_tunnels_open %d\n"
 	    "# HELP teltop_stream_viewers Viewers on /v1/stream now.\n"
 	    "# TYPE teltop_stream_viewers gauge\nteltop_stream_viewers %d\n"
-	    "# HELP teltop_stream_dropped_total Events viewers missed, being "
-	    "too far behind.\n# TYPE teltop_stream_dropped_total counter\n"
-	    "teltop_stream_dropped_total %lld\n", s, proxy_tunnels(ws),
+	    "# HELP teltop_stream_dropped_events_total Events viewers missed, "
+	    "being too far behind.\n"
+	    "# TYPE teltop_stream_dropped_events_total counter\n"
+	    "teltop_stream_dropped_events_total %lld\n", s, proxy_tunnels(ws),
 	    ws_stream_viewers(ws), (long long)ws_stream_dropped(ws));
 	free(s);
 	return t;

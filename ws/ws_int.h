@@ -244,7 +244,7 @@ struct refused	*refused_new(void);
 void		 refused_free(struct refused *);
 /* Count (cfg.sink too), log (rate-limited) and keep one refusal. */
 void		 ws_refused(struct ws *, const struct ws_refuse *);
-/* s with the teltop_refused_total samples appended (s is freed). */
+/* s with the teltop_route_rejections_total samples appended (s is freed). */
 char		*refused_metrics(const struct ws *, char *s);
 /*
  * Refuse the current request: counted as received and refused, then

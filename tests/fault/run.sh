@@ -603,7 +603,7 @@ commit_fails() {
 		return 1
 	fi
 	grep -q 'reason="store"' <(curl -s --max-time 5 "http://$ADDR/metrics") ||
-	    { echo "the failed commits are not counted in /metrics:"; curl -s "http://$ADDR/metrics" | grep -i refused; return 1; }
+	    { echo "the failed commits are not counted in /metrics:"; curl -s "http://$ADDR/metrics" | grep rejections; return 1; }
 	stop_server "$d/serve.log"
 }
 

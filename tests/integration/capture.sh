@@ -591,7 +591,7 @@ cap_case_node_agent() {
 cap_case_tunnel() {
 	local fp t0 t1 n0 n1 target sn
 	fp=$(openssl x509 -in "$CAP/tunnel.pem" -noout -fingerprint -sha256 | sed 's/^.*=//')
-	t0=$(cap_metric "$CP_ADDR" teltop_tunnelled_total)
+	t0=$(cap_metric "$CP_ADDR" teltop_tunnels_opened_total)
 	cap_events "$CP_DB"
 	n0=$(wc -l <"$T/cap.events.jsonl")
 	for target in "127.0.0.1:$CAP_ECHO_PORT tunnel.test" "www.tunnel.test:443 www.tunnel.test" \
@@ -604,8 +604,8 @@ cap_case_tunnel() {
 		    v.echo_header === "capservers" && v.fingerprint256 === "'"$fp"'"' ||
 		    fail "CONNECT $target: not the server's own certificate, or the bytes did not come back"
 	done
-	t1=$(cap_metric "$CP_ADDR" teltop_tunnelled_total)
-	[ "$t1" -ge $((t0 + 4)) ] || fail "teltop_tunnelled_total went from $t0 to $t1 after 4 tunnels"
+	t1=$(cap_metric "$CP_ADDR" teltop_tunnels_opened_total)
+	[ "$t1" -ge $((t0 + 4)) ] || fail "teltop_tunnels_opened_total went from $t0 to $t1 after 4 tunnels"
 	cap_events "$CP_DB"
 	n1=$(wc -l <"$T/cap.events.jsonl")
 	[ "$n1" -eq "$n0" ] || fail "tunnels stored $((n1 - n0)) event(s)"
@@ -647,14 +647,15 @@ cap_case_name_constraints() {
 # /metrics: the capture counters are there and count what went through.
 cap_case_metrics() {
 	local m c
-	for m in teltop_captured_total teltop_forwarded_total teltop_blocked_total teltop_tunnelled_total \
-	    teltop_forward_failed_total teltop_tunnels; do
+	for m in teltop_captured_requests_total teltop_forwarded_requests_total \
+	    teltop_blocked_requests_total teltop_tunnels_opened_total \
+	    teltop_forward_failures_total teltop_tunnels_refused_total teltop_tunnels_open; do
 		cap_metric "$CP_ADDR" "$m" >/dev/null || fail "no $m in /metrics"
 	done
-	c=$(cap_metric "$CP_ADDR" teltop_captured_total)
-	[ "$c" -ge 10 ] || fail "teltop_captured_total is $c after the cases above (10 requests or more)"
-	[ "$(cap_metric "$CP_ADDR" teltop_forwarded_total)" -eq 0 ] || fail "forwarded without --forward"
-	[ "$(cap_metric "$CP_ADDR" teltop_tunnels)" -eq 0 ] || fail "teltop_tunnels is not 0 with no tunnel open"
+	c=$(cap_metric "$CP_ADDR" teltop_captured_requests_total)
+	[ "$c" -ge 10 ] || fail "teltop_captured_requests_total is $c after the cases above (10 requests or more)"
+	[ "$(cap_metric "$CP_ADDR" teltop_forwarded_requests_total)" -eq 0 ] || fail "forwarded without --forward"
+	[ "$(cap_metric "$CP_ADDR" teltop_tunnels_open)" -eq 0 ] || fail "teltop_tunnels_open is not 0 with no tunnel open"
 }
 
 # ---------------------------------------------------------------- bad input
@@ -691,26 +692,26 @@ cap_case_stalled() {
 	cap_alive CP
 }
 
-# cap_no_tunnels ADDR: the gauge teltop_tunnels is 0.
+# cap_no_tunnels ADDR: the gauge teltop_tunnels_open is 0.
 cap_no_tunnels() {
 	local v
-	v=$(cap_metric "$1" teltop_tunnels) || return 1
-	[ "$v" = 0 ] || { echo "teltop_tunnels $v" >&2; return 1; }
+	v=$(cap_metric "$1" teltop_tunnels_open) || return 1
+	[ "$v" = 0 ] || { echo "teltop_tunnels_open $v" >&2; return 1; }
 }
 
 # 1000 tunnels at once: each works or gets a 503 that says why; /healthz
 # and ingest answer meanwhile; all are released afterwards.
 cap_case_many() {
 	local t0 t1
-	t0=$(cap_metric "$CP_ADDR" teltop_tunnelled_total)
+	t0=$(cap_metric "$CP_ADDR" teltop_tunnels_opened_total)
 	CAP_TIMEOUT_MS=60000 cap_proxy "$CAP/many.json" many "$CP_ADDR" "127.0.0.1:$CAP_TCP_PORT" 1000
 	cap_js "$CAP/many.json" 'v.nbad === 0 && v.ok + v.refused503 === 1000 && v.ok > 0 &&
 	    v.healthz === 200 && v.healthz_ms < 2000 && v.ingest === 200'
 	cap_alive CP
 	cap_until 5000 cap_no_tunnels "$CP_ADDR"
-	t1=$(cap_metric "$CP_ADDR" teltop_tunnelled_total)
+	t1=$(cap_metric "$CP_ADDR" teltop_tunnels_opened_total)
 	[ "$t1" -ge $((t0 + $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).ok)' "$CAP/many.json"))) ] ||
-	    fail "teltop_tunnelled_total went from $t0 to $t1"
+	    fail "teltop_tunnels_opened_total went from $t0 to $t1"
 	cap_expect "$CP_DB" '{"where":{"name":"it-cap-many-ingest"},"count":1}'
 }
 
@@ -725,7 +726,7 @@ cap_case_forward() {
 	cap_proxy "$CAP/vprobe.json" tunnel "$FW_ADDR" www.vendor.test:443 www.vendor.test "$CAP/vendor-ca.pem"
 	cap_js "$CAP/vprobe.json" 'v.connect === 200 && v.status === 200' ||
 	    fail "TELTOP_TEST_RESOLVE does not lead to the stand-in vendor: not forwarding anything"
-	f0=$(cap_metric "$FW_ADDR" teltop_forwarded_total)
+	f0=$(cap_metric "$FW_ADDR" teltop_forwarded_requests_total)
 	CLIENT_BODY_OUT=$CAP/fwd.body cap_capture "$CAP/fwd.out" "$FW_ADDR" "$FW_DB" "$CAP_BIN/devpodpost" "$m"
 	cap_status200 "$CAP/fwd.out"
 	grep -q '^vendor-ok POST /v1/insert' "$CAP/fwd.out" || fail "the client did not get the vendor's reply: $(head -c 300 "$CAP/fwd.out")"
@@ -746,8 +747,8 @@ cap_case_forward() {
 	    }
 	    if (bad.length) { console.error(bad.join("; ")); process.exit(1) }' "$CAP/vendor.log" "$CAP/fwd.body" "$m"
 	cap_expect "$FW_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[{"source":"devpod","via":"capture","host":"analytics.loft.rocks"}]}'
-	f1=$(cap_metric "$FW_ADDR" teltop_forwarded_total)
-	[ "$f1" -eq $((f0 + 1)) ] || fail "teltop_forwarded_total went from $f0 to $f1"
+	f1=$(cap_metric "$FW_ADDR" teltop_forwarded_requests_total)
+	[ "$f1" -eq $((f0 + 1)) ] || fail "teltop_forwarded_requests_total went from $f0 to $f1"
 }
 
 # cap_vendor_got MARKER: a request the vendor got has MARKER in its body.
@@ -770,7 +771,7 @@ cap_case_forward_optout() {
 	local m=it-cap-blk-$(cap_rand) c=it-cap-ctl-$(cap_rand) b0 b1
 	"$TELTOP" optout --db "$FW_DB" set devpod >"$CAP/oo.out" 2>&1 || fail "teltop optout set devpod: $(cat "$CAP/oo.out")"
 	cap_until 3000 cap_fw_optout_has devpod
-	b0=$(cap_metric "$FW_ADDR" teltop_blocked_total)
+	b0=$(cap_metric "$FW_ADDR" teltop_blocked_requests_total)
 	cap_capture "$CAP/fwd.out" "$FW_ADDR" "$FW_DB" "$CAP_BIN/devpodpost" "$m"
 	cap_status200 "$CAP/fwd.out"
 	cap_capture "$CAP/ctl.out" "$FW_ADDR" "$FW_DB" "$CAP_BIN/posthoggo" "$c"
@@ -779,8 +780,8 @@ cap_case_forward_optout() {
 	! cap_vendor_got "$m" || fail "the opted-out DevPod request reached the vendor"
 	cap_expect "$FW_DB" '{"where":{"client_id":"'"$c"'"},"count":1}'
 	cap_match "$FW_DB" '{"where":{"$text":"'"$m"'"},"none":true}' || fail "the opted-out DevPod event is stored"
-	b1=$(cap_metric "$FW_ADDR" teltop_blocked_total)
-	[ "$b1" -eq $((b0 + 1)) ] || fail "teltop_blocked_total went from $b0 to $b1"
+	b1=$(cap_metric "$FW_ADDR" teltop_blocked_requests_total)
+	[ "$b1" -eq $((b0 + 1)) ] || fail "teltop_blocked_requests_total went from $b0 to $b1"
 	# what `teltop optout list` says of DevPod: forwarded once, blocked once
 	cap_until 3000 cap_optout_capture devpod 'e.capture.forwarded === 1 && e.capture.blocked === 1'
 }
@@ -801,12 +802,12 @@ cap_case_forward_failed() {
 	cap_until 3000 eval '! cap_fw_optout_has devpod'
 	kill -TERM "$CAP_VENDOR_PORT_PID" 2>/dev/null || true
 	wait "$CAP_VENDOR_PORT_PID" 2>/dev/null || true
-	f0=$(cap_metric "$FW_ADDR" teltop_forward_failed_total)
+	f0=$(cap_metric "$FW_ADDR" teltop_forward_failures_total)
 	cap_capture "$CAP/ffail.out" "$FW_ADDR" "$FW_DB" "$CAP_BIN/devpodpost" "$m"
 	cap_status200 "$CAP/ffail.out"
 	cap_expect "$FW_DB" '{"where":{"client_id":"'"$m"'"},"count":1,"expect":[{"source":"devpod","via":"capture"}]}'
-	f1=$(cap_metric "$FW_ADDR" teltop_forward_failed_total)
-	[ "$f1" -eq $((f0 + 1)) ] || fail "teltop_forward_failed_total went from $f0 to $f1"
+	f1=$(cap_metric "$FW_ADDR" teltop_forward_failures_total)
+	[ "$f1" -eq $((f0 + 1)) ] || fail "teltop_forward_failures_total went from $f0 to $f1"
 	cap_alive FW
 }
 

@@ -112,7 +112,7 @@ case_retain_time() {
 		printf '{"event":"retained-%s","client_id":"ret"}' "$i" >"$T/ret.json"
 		history_post /v1/events "$T/ret.json"
 	done
-	wait_metric teltop_evicted_total 4 retain
+	wait_metric teltop_events_evicted_total 4 retain
 	aux_events
 	n=$(wc -l <"$T/aux.jsonl")
 	[ "$n" = 1 ] || fail "$n events left, expected the newest: $(cat "$T/aux.jsonl")"
@@ -137,13 +137,13 @@ case_retain_size() {
 		    "$(head -c 49152 /dev/urandom | base64 -w0)" >"$T/blob.json"
 		history_post /v1/events "$T/blob.json"
 	done
-	wait_metric teltop_evicted_total 20 retainsize
+	wait_metric teltop_events_evicted_total 20 retainsize
 	size=$(stat -c %s "$AUX_DB")
 	[ "$size" -le $((1024 * 1024 * 5 / 4)) ] || fail "the database is $size bytes over a cap of 1 MiB"
 	# the slice after the last commit may still be on its way to /metrics
 	for i in $(seq 100); do
 		aux_events
-		ev=$(aux_metric teltop_evicted_total)
+		ev=$(aux_metric teltop_events_evicted_total)
 		[ "$(wc -l <"$T/aux.jsonl")" = $((48 - ev)) ] && break
 		sleep 0.1
 	done

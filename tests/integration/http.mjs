@@ -416,8 +416,8 @@ const HEALTHZ_OK = [200, (r, w) => {
 		fail(`${w}: body ${show(r.body)}, want "ok"`);
 }];
 const METRICS_OK = [200, (r, w) => {
-	if (!/^teltop_received_total \d+$/m.test(r.text))
-		fail(`${w}: no teltop_received_total sample in ${show(r.body)}`);
+	if (!/^teltop_events_received_total \d+$/m.test(r.text))
+		fail(`${w}: no teltop_events_received_total sample in ${show(r.body)}`);
 }];
 
 function posthogBatch(...names) {

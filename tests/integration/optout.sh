@@ -126,10 +126,10 @@ oo_present() {
 	done
 }
 
-# oo_dropped_metric: teltop_dropped_optout_total from /metrics.
+# oo_dropped_metric: teltop_events_dropped_optout_total from /metrics.
 oo_dropped_metric() {
 	want_status 200 "$(http GET /metrics)"
-	check metric "$T/body" teltop_dropped_optout_total
+	check metric "$T/body" teltop_events_dropped_optout_total
 }
 
 # oo_stats: `teltop stats --json` into $T/oo.stats.json.
@@ -230,7 +230,7 @@ case_optout_cli_every_route() {
 
 	n=5	# 2 + 1 + 1 + 1
 	m1=$(oo_dropped_metric)
-	oo_delta teltop_dropped_optout_total "$m0" "$m1" $n
+	oo_delta teltop_events_dropped_optout_total "$m0" "$m1" $n
 	oo_stats
 	s1=$(oo_val "$T/oo.stats.json" 'v.counters.dropped_optout')
 	oo_delta "stats counters.dropped_optout" "$s0" "$s1" $n
@@ -287,7 +287,7 @@ case_optout_posthog_werf() {
 	oo_js "$T/oo.list.json" 'v.length === 2 && v.find((e) => e.source === "werf").dropped === 4 &&
 	    v.find((e) => e.source === "werf").stored_since === 0 && v.find((e) => e.source === "devtron").dropped === 2'
 	m1=$(oo_dropped_metric)
-	oo_delta teltop_dropped_optout_total "$m0" "$m1" 6
+	oo_delta teltop_events_dropped_optout_total "$m0" "$m1" 6
 
 	oo_cli clear devtron
 	oo_cli clear werf

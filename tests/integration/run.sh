@@ -275,11 +275,67 @@ case_metrics_help() {
 		      exit bad }' "$T/help.prom" || fail "/metrics: see above"
 }
 
+# /metrics passes `promtool check metrics` (Debian's prometheus package):
+# on a collector of its own, after events of several kinds, an opt-out
+# drop and refusals of three reasons, so that every labelled family has
+# samples that count; promtool must exit 0 and say nothing (no lint).
+case_metrics_promtool() {
+	local i
+	command -v promtool >/dev/null || fail "no promtool: scripts/deps.sh test installs Debian's prometheus"
+	start_aux prom
+	trap '[ -z "$AUX_PID" ] || kill -KILL "$AUX_PID" 2>/dev/null || true' EXIT
+	ADDR=$AUX_ADDR	# http() and the helpers, in this case's subshell
+	want_status 200 "$(http POST /v1/insert -H 'Content-Type: application/json' \
+	    -H 'User-Agent: Go-http-client/1.1' --data-binary @"$FIX/devpod_insert.json")"
+	want_status 200 "$(http POST /v1/traces -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/otlp_werf.json")"
+	want_status 200 "$(http POST /batch/ -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/devtron_heartbeat_summary.json")"
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary @"$FIX/send_werf.json")"
+	# an opt-out, then an event it drops
+	want_status 200 "$(http POST /v1/optout -H "Authorization: Bearer $("$TELTOP" token --db "$AUX_DB")" \
+	    -H 'Content-Type: application/json' --data-binary '{"source":"devsy","client":null,"enabled":true}')"
+	for i in $(seq 100); do
+		want_status 200 "$(http GET '/v1/optout?source=devsy')"
+		grep -q '"devsy"' "$T/body" && break
+		[ "$i" -lt 100 ] || fail "the opt-out of devsy is not in the registry: $(cat "$T/body")"
+		sleep 0.1
+	done
+	want_status 200 "$(http POST /v1/events -H 'Content-Type: application/json' \
+	    --data-binary '{"name":"prom-dropped","source":"devsy","client_id":"prom-client"}')"
+	want_body '{"accepted":0,"dropped":1}'
+	# refusals: malformed, decompress, route
+	want_status 400 "$(http POST /v1/events -H 'Content-Type: application/json' --data-binary 'nope')"
+	want_status 400 "$(http POST /v1/events -H 'Content-Encoding: gzip' --data-binary 'not gzip')"
+	want_status 404 "$(http POST /v1/nowhere --data-binary 'x')"
+
+	want_status 200 "$(http GET /metrics)"
+	cp "$T/body" "$T/prom.prom"
+	set +e
+	promtool check metrics <"$T/prom.prom" >"$T/promtool.out" 2>&1
+	i=$?
+	set -e
+	[ "$i" -eq 0 ] && [ ! -s "$T/promtool.out" ] ||
+	    fail "promtool check metrics: exit $i: $(cat "$T/promtool.out")"
+	# the samples are there and count what was sent
+	grep -Eq '^teltop_events_accepted_total [1-9]' "$T/prom.prom" || fail "nothing accepted: $(grep accepted "$T/prom.prom")"
+	grep -Eq '^teltop_events_dropped_optout_total [1-9]' "$T/prom.prom" || fail "no drop counted: $(grep dropped "$T/prom.prom")"
+	grep -Eq '^teltop_received_bytes_total [1-9]' "$T/prom.prom" || fail "no bytes counted"
+	for i in malformed decompress route; do
+		grep -Eq "^teltop_rejections_total\{reason=\"$i\"\} [1-9]" "$T/prom.prom" ||
+		    fail "no teltop_rejections_total{reason=\"$i\"}: $(grep rejections "$T/prom.prom")"
+	done
+	grep -Fq 'teltop_route_rejections_total{route="/v1/nowhere",reason="route"} 1' "$T/prom.prom" ||
+	    fail "no teltop_route_rejections_total for /v1/nowhere: $(grep route_rejections "$T/prom.prom")"
+	stop_aux
+}
+
 case_metrics_baseline() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/metrics0.prom"
 	local m
-	for m in teltop_received_total teltop_accepted_total teltop_connections; do
+	for m in teltop_events_received_total teltop_events_accepted_total teltop_connections; do
 		check metric "$T/metrics0.prom" "$m" >/dev/null
 	done
 }
@@ -303,8 +359,8 @@ case_refusals() {
 	for m in 'route="/v1development/profiles",reason="route"' 'route="/v1/events",reason="route"' \
 	    'route="/v1/events",reason="malformed"' 'route="/v1/events",reason="decompress"' \
 	    'route="/v1/traces",reason="protobuf"' 'route="/v1/optout",reason="auth"'; do
-		grep -Eq "^teltop_refused_total\{$m\} [1-9]" "$T/body" ||
-		    fail "no teltop_refused_total{$m}: $(grep refused "$T/body")"
+		grep -Eq "^teltop_route_rejections_total\{$m\} [1-9]" "$T/body" ||
+		    fail "no teltop_route_rejections_total{$m}: $(grep route_rejections "$T/body")"
 	done
 	# the same in the database, for stats (written with the next commit)
 	for m in $(seq 50); do
@@ -818,16 +874,16 @@ case_metrics_rising() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/metrics1.prom"
 	local m a b
-	for m in teltop_received_total teltop_accepted_total; do
+	for m in teltop_events_received_total teltop_events_accepted_total; do
 		a=$(check metric "$T/metrics0.prom" "$m")
 		b=$(check metric "$T/metrics1.prom" "$m")
 		node -e 'process.exit(Number(process.argv[2]) >= Number(process.argv[1]) + 40 ? 0 : 1)' "$a" "$b" ||
 		    fail "$m went from $a to $b; expected it to rise by at least 40"
 	done
-	b=$(check metric "$T/metrics1.prom" teltop_rejected_total) || fail "no teltop_rejected_total"
-	node -e 'process.exit(Number(process.argv[1]) > 0 ? 0 : 1)' "$b" || fail "teltop_rejected_total is $b"
-	grep -qE '^teltop_rejected_total\{[^}]*reason="[^"]+"[^}]*\} [0-9]' "$T/metrics1.prom" ||
-	    fail "no teltop_rejected_total{reason=\"…\"} sample: $(grep teltop_rejected "$T/metrics1.prom" | head -n 5)"
+	b=$(check metric "$T/metrics1.prom" teltop_rejections_total) || fail "no teltop_rejections_total"
+	node -e 'process.exit(Number(process.argv[1]) > 0 ? 0 : 1)' "$b" || fail "teltop_rejections_total is $b"
+	grep -qE '^teltop_rejections_total\{[^}]*reason="[^"]+"[^}]*\} [0-9]' "$T/metrics1.prom" ||
+	    fail "no teltop_rejections_total{reason=\"…\"} sample: $(grep teltop_rejections "$T/metrics1.prom" | head -n 5)"
 	check metric "$T/metrics1.prom" teltop_connections >/dev/null
 }
 
@@ -1384,8 +1440,8 @@ case_grpc() {
 	for i in 'route="/opentelemetry.proto.collector.trace.v1.TraceService/Export",reason="protobuf"' \
 	    'route="/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",reason="route"' \
 	    'route="/opentelemetry.proto.collector.logs.v1.LogsService/Export",reason="too_large"'; do
-		grep -Fq "teltop_refused_total{$i} 1" "$T/grpc.prom" ||
-		    fail "no teltop_refused_total{$i} 1: $(grep refused "$T/grpc.prom")"
+		grep -Fq "teltop_route_rejections_total{$i} 1" "$T/grpc.prom" ||
+		    fail "no teltop_route_rejections_total{$i} 1: $(grep route_rejections "$T/grpc.prom")"
 	done
 	stop_aux
 }
@@ -1524,7 +1580,7 @@ case_wrap_dnt() {
 	after=$(wc -l <"$T/aux.jsonl")
 	[ "$before" -eq "$after" ] || fail "$((after - before)) event(s) stored although tracking was off"
 	curl -sS --max-time 5 "http://$AUX_ADDR/metrics" >"$T/wrap.prom"
-	[ "$(check metric "$T/wrap.prom" teltop_received_total)" -eq "$after" ] ||
+	[ "$(check metric "$T/wrap.prom" teltop_events_received_total)" -eq "$after" ] ||
 	    fail "the collector received something: $(grep received "$T/wrap.prom")"
 }
 
@@ -1604,10 +1660,10 @@ case_demo() {
 	    if (!werf.length) { console.error("no werf command with a finished, timed run: " + JSON.stringify(s.commands)); process.exit(1) }' \
 	    "$T/dstats.json"
 	curl -sS --max-time 5 "http://$AUX_ADDR/metrics" >"$T/demo.prom"
-	[ "$(check metric "$T/demo.prom" teltop_rejected_total)" -eq 0 ] ||
-	    fail "rejected: $(grep rejected "$T/demo.prom")"
-	[ "$(check metric "$T/demo.prom" teltop_accepted_total)" -eq "$sent" ] ||
-	    fail "accepted $(check metric "$T/demo.prom" teltop_accepted_total), sent $sent"
+	[ "$(check metric "$T/demo.prom" teltop_rejections_total)" -eq 0 ] ||
+	    fail "rejected: $(grep rejections "$T/demo.prom")"
+	[ "$(check metric "$T/demo.prom" teltop_events_accepted_total)" -eq "$sent" ] ||
+	    fail "accepted $(check metric "$T/demo.prom" teltop_events_accepted_total), sent $sent"
 }
 
 case_demo_unreachable() {
@@ -1703,6 +1759,7 @@ fi
 run_case "GET /healthz answers ok" case_healthz
 run_case "GET /metrics has the counters" case_metrics_baseline
 run_case "GET /metrics: # HELP and # TYPE for every family" case_metrics_help
+run_case "GET /metrics passes promtool check metrics (events, an opt-out drop, refusals)" case_metrics_promtool
 run_case "refusals counted by route and reason in /metrics and stats --json; 404 lists the routes" case_refusals
 run_case "events on an empty database" case_events_empty
 

@@ -94,7 +94,7 @@ case_stream_origin() {
 case_stream_slow_viewer() {
 	local vpid i n=60 per=100 pad got dropped before
 	stream_auth
-	before=$(curl -sS "http://$AUX_ADDR/metrics" | awk '$1 == "teltop_stream_dropped_total" { print $2 }')
+	before=$(curl -sS "http://$AUX_ADDR/metrics" | awk '$1 == "teltop_stream_dropped_events_total" { print $2 }')
 	rm -f "$T/resume"
 	node "$CLIENTS/viewer.mjs" slow "ws://$AUX_ADDR/v1/stream" "$T/resume" $((n * per)) \
 	    >"$T/slow.out" 2>"$T/slow.out.err" &
@@ -120,8 +120,8 @@ case_stream_slow_viewer() {
 	tail -n 1 "$T/slow.out" >"$T/slow.json"
 	check json "$T/slow.json" '{"dropped":{"$gte":1},"received":{"$gte":1},"notes":{"$gte":1}}'
 	dropped=$(node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1])).dropped))' "$T/slow.json")
-	got=$(curl -sS "http://$AUX_ADDR/metrics" | awk '$1 == "teltop_stream_dropped_total" { print $2 }')
-	[ "$got" = $((before + dropped)) ] || fail "teltop_stream_dropped_total $got, want $before + $dropped"
+	got=$(curl -sS "http://$AUX_ADDR/metrics" | awk '$1 == "teltop_stream_dropped_events_total" { print $2 }')
+	[ "$got" = $((before + dropped)) ] || fail "teltop_stream_dropped_events_total $got, want $before + $dropped"
 	got=$("$TELTOP" events --db "$AUX_DB" --filter 'client_id=slow' --format jsonl | wc -l)
 	[ "$got" = $((n * per)) ] || fail "stored $got of $((n * per))"
 }

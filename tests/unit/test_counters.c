@@ -1,5 +1,6 @@
 /*
- * Unit tests for core/counters.c: names, reasons, the capture counters of
+ * Unit tests for core/counters.c: names (in JSON and in /metrics), reasons
+ * and labels, the capture counters of
  * each source (tt_counter_capture, tt_counter_family), and what the
  * Opt-out view, `optout list` and `stats` make of them: per source and
  * total counts and their line of text.
@@ -40,6 +41,65 @@ test_names(void **state)
 	assert_str(tt_counter_name(TT_CTR_TUNNELLED), "tunnelled");
 	assert_str(tt_counter_name(TT_CTR_FORWARD_FAILED), "forward_failed");
 	assert_str(tt_counter_name(TT_CTR_COUNT), "unknown");
+}
+
+/*
+ * /metrics names follow Prometheus' conventions (teltop_, lower case,
+ * counters end in _total) and are not JSON's names dressed up; a family of
+ * more than one counter tells them apart by a label value of its own, and
+ * has one line of help.
+ */
+static void
+test_metric_names(void **state)
+{
+	const char	*name, *label, *value, *l2, *v2;
+	char		 old[64];
+	int		 i, j;
+	size_t		 k;
+
+	(void)state;
+	for (i = 0; i < TT_CTR_COUNT; i++) {
+		name = tt_counter_metric((enum tt_counter)i);
+		if (strncmp(name, "teltop_", 7) != 0 ||
+		    strlen(name) <= 13 || strcmp(name + strlen(name) - 6,
+		    "_total") != 0)
+			fail_msg("%s: not teltop_…_total", name);
+		for (k = 0; name[k] != '\0'; k++)
+			if ((name[k] < 'a' || name[k] > 'z') && name[k] != '_')
+				fail_msg("%s: a character not [a-z_]", name);
+		snprintf(old, sizeof old, "teltop_%s_total",
+		    tt_counter_name((enum tt_counter)i));
+		if (strcmp(name, old) == 0)
+			fail_msg("%s: JSON's name with teltop_ and _total", name);
+		assert_non_null(tt_counter_help((enum tt_counter)i));
+		assert_true(tt_counter_help((enum tt_counter)i)[0] != '\0');
+		label = tt_counter_label((enum tt_counter)i, &value);
+		for (j = 0; j < TT_CTR_COUNT; j++) {
+			if (j == i || strcmp(name, tt_counter_metric(
+			    (enum tt_counter)j)) != 0)
+				continue;
+			l2 = tt_counter_label((enum tt_counter)j, &v2);
+			if (label == NULL || l2 == NULL ||
+			    strcmp(label, l2) != 0 || strcmp(value, v2) == 0)
+				fail_msg("%s: counters %d and %d not told apart",
+				    name, i, j);
+			assert_str(tt_counter_help((enum tt_counter)i),
+			    tt_counter_help((enum tt_counter)j));
+		}
+	}
+	assert_str(tt_counter_metric(TT_CTR_RECEIVED),
+	    "teltop_events_received_total");
+	assert_str(tt_counter_metric(TT_CTR_BYTES),
+	    "teltop_received_bytes_total");
+	assert_str(tt_counter_metric(TT_CTR_REJ_BUSY),
+	    "teltop_rejections_total");
+	assert_str(tt_counter_label(TT_CTR_REJ_BUSY, &value), "reason");
+	assert_str(value, "busy");
+	assert_str(tt_counter_metric(TT_CTR_BLOCKED_WERF),
+	    "teltop_blocked_requests_total");
+	assert_str(tt_counter_label(TT_CTR_BLOCKED_WERF, &value), "source");
+	assert_str(value, "werf");
+	assert_null(tt_counter_label(TT_CTR_TUNNELLED, &value));
 }
 
 /* The capture counters of each source are named after it. */
@@ -144,6 +204,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_metric_names),
 		cmocka_unit_test(test_capture_counter_map),
 		cmocka_unit_test(test_capture_counts),
 		cmocka_unit_test(test_capture_text),
