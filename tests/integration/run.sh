@@ -280,8 +280,8 @@ case_metrics_help() {
 # drop and refusals of three reasons, so that every labelled family has
 # samples that count; promtool must exit 0 and say nothing (no lint).
 case_metrics_promtool() {
-	local i
-	command -v promtool >/dev/null || fail "no promtool: scripts/deps.sh test installs Debian's prometheus"
+	local i promtool
+	promtool=$("$root/scripts/promtool.sh") || fail "no promtool (scripts/promtool.sh)"
 	start_aux prom
 	trap '[ -z "$AUX_PID" ] || kill -KILL "$AUX_PID" 2>/dev/null || true' EXIT
 	ADDR=$AUX_ADDR	# http() and the helpers, in this case's subshell
@@ -313,7 +313,7 @@ case_metrics_promtool() {
 	want_status 200 "$(http GET /metrics)"
 	cp "$T/body" "$T/prom.prom"
 	set +e
-	promtool check metrics <"$T/prom.prom" >"$T/promtool.out" 2>&1
+	"$promtool" check metrics <"$T/prom.prom" >"$T/promtool.out" 2>&1
 	i=$?
 	set -e
 	[ "$i" -eq 0 ] && [ ! -s "$T/promtool.out" ] ||
