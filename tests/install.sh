@@ -95,7 +95,19 @@ for c in $("$prefix/bin/teltop" help --commands | cut -f1); do
 done
 comp teltop stats --orphan-after '' | grep -q . && fail "bash: a value for --orphan-after is completed as an option"
 comp teltop help re | grep -qx retention || fail "bash: teltop help re<Tab> is not retention"
-ok "completions load (bash -n, zsh -n where zsh is); bash completes commands, options, sources, themes"
+# zsh's, in an interactive zsh on a pty (tests/zcomplete.zsh)
+if command -v zsh >/dev/null 2>&1; then
+	mkdir -p "$T/zbin"
+	ln -s "$prefix/bin/teltop" "$T/zbin/teltop"
+	timeout 60 zsh -f "$root/tests/zcomplete.zsh" "$prefix/share/zsh/site-functions" "$T/zbin" \
+	    'teltop ser' 'teltop stats --source we' 'teltop help reten' 'teltop config --js' \
+	    'teltop export --format h' 'teltop --the' >"$T/zsh.out" 2>&1 || true
+	printf '%s\n' 'COMPLETED: teltop serve' 'COMPLETED: teltop stats --source werf' \
+	    'COMPLETED: teltop help retention' 'COMPLETED: teltop config --json' \
+	    'COMPLETED: teltop export --format har' 'COMPLETED: teltop --theme' >"$T/zsh.want"
+	sed 's/ *$//' "$T/zsh.out" | diff "$T/zsh.want" - >&2 || fail "zsh completes otherwise (above)"
+fi
+ok "completions load (bash -n, zsh -n where zsh is); bash and zsh complete commands, options, sources, themes"
 
 # from an empty directory, without the tree's themes next to the binary
 mkdir "$T/elsewhere"
