@@ -215,9 +215,7 @@ cmd_ca(int argc, char **argv)
 	if (optind >= argc)
 		cli_usage_error(usage, "say show, path or rotate");
 	verb = argv[optind++];
-	if (optind != argc)
-		cli_usage_error(usage, "unexpected argument '%s'",
-		    argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 	if (strcmp(verb, "show") == 0)
 		return show();
 	if (strcmp(verb, "path") == 0)

@@ -118,6 +118,8 @@ int	 cli_parse_size(const char *, size_t *);
 int	 cli_split_addr(const char *, char **host, int *port);
 void	 cli_usage_error(const char *usage, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
+/* After getopt_long(): an argument left over is a usage error. */
+void	 cli_no_more_args(const char *usage, int argc, char **argv);
 /* getopt_long() returned '?': the usage error naming the option (main()
  * sets opterr to 0, so this is the only message). */
 void	 cli_option_error(const char *usage, char **argv)

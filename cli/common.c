@@ -38,6 +38,14 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 }
 
 void
+cli_no_more_args(const char *usage, int argc, char **argv)
+{
+	if (optind < argc)
+		cli_usage_error(usage, "unexpected argument '%s'",
+		    argv[optind]);
+}
+
+void
 cli_option_error(const char *usage, char **argv)
 {
 	const char	*word = argv[optind - 1];

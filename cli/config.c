@@ -330,9 +330,7 @@ cmd_config(int argc, char **argv)
 			cli_option_error(usage, argv);
 		}
 	}
-	if (optind != argc)
-		cli_usage_error(usage, "unexpected argument '%s'",
-		    argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 
 	path = tt_config_default_path();
 	have_file = path != NULL && access(path, F_OK) == 0;

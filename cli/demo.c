@@ -1888,9 +1888,7 @@ cmd_demo(int argc, char **argv)
 			cli_option_error(usage, argv);
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(usage, "unexpected argument '%s'",
-		    argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 	if (d->url == NULL)
 		d->url = defurl = xasprintf("http://%s", cli_listen(NULL));
 	d->rng = have_seed ? seed : (uint64_t)clock_ns(CLOCK_REALTIME) ^

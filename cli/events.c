@@ -315,8 +315,7 @@ cmd_events(int argc, char **argv)
 			cli_option_error(usage, argv);
 		}
 	}
-	if (optind != argc)
-		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 	if (explain && fmt == OUT_CSV)
 		cli_usage_error(usage, "--explain goes with jsonl");
 	if (since != NULL)

@@ -500,8 +500,7 @@ cmd_stats(int argc, char **argv)
 			cli_option_error(usage, argv);
 		}
 	}
-	if (optind != argc)
-		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 	if ((st = cli_open_existing(where.db)) == NULL)
 		return 1;
 	stats = tt_stats_create(orphan_after);

@@ -45,9 +45,7 @@ cmd_token(int argc, char **argv)
 			cli_option_error(usage, argv);
 		}
 	}
-	if (optind != argc)
-		cli_usage_error(usage, "unexpected argument '%s'",
-		    argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 
 	path = cli_token_path(where.db, 1);
 	if (tt_token_load(path, 1, tok, &cause) != 0) {

@@ -320,8 +320,7 @@ cmd_ui(int argc, char **argv)
 			cli_option_error(usage, argv);
 		}
 	}
-	if (optind != argc)
-		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	cli_no_more_args(usage, argc, argv);
 	where.listen = cli_listen(where.listen);
 	collector_check_listen(&opts, where.listen, usage);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
