@@ -7,7 +7,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wcast-qual -Wwrite-strings -Wundef -Werror
 PKGS	 = libwebsockets libcjson sqlite3 ncursesw zlib libprotobuf-c openssl \
-	   libzstd yaml-0.1 libcurl
+	   libzstd yaml-0.1 libcurl libpq
 B	?= build
 BIN	?= teltop
 SANITIZE ?=
@@ -187,6 +187,18 @@ test-screen: teltop $(B)/tests/unpack
 	tests/screen/run.sh ./teltop
 
 test: deps test-unit test-integration test-screen
+
+# PostgreSQL (store/pg.c) against a throwaway cluster on 127.0.0.1 that
+# tests/pg/cluster.sh starts and stops around it.
+$(B)/tests/pg/test_pg: tests/pg/test_pg.c $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS) \
+		-lcmocka
+.PHONY: test-pg
+test-pg: $(B)/tests/pg/test_pg
+	@scripts/deps.sh test
+	tests/pg/run.sh $(B)/tests/pg/test_pg
+test: test-pg
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,
 # a full disk, another process holding the write lock, commits that fail.

@@ -321,3 +321,33 @@ tt_batch_clear(struct tt_batch *b)
 	free(b->first_error);
 	tt_batch_init(b);
 }
+
+char *
+tt_event_key(const struct tt_event *ev)
+{
+	static const char *const ids[] = { "uuid", "messageId" };
+	const cJSON	*v, *span;
+	cJSON		*root;
+	char		*key = NULL;
+	size_t		 i;
+
+	/* a run's own id names its start and its finish */
+	if (ev->execution_id != NULL && *ev->execution_id != '\0')
+		return xasprintf("x:%s:%s:%s", ev->execution_id,
+		    tt_phase_name(ev->phase), ev->name != NULL ? ev->name : "");
+	if (ev->data == NULL ||
+	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) == NULL)
+		return NULL;
+	for (i = 0; key == NULL && i < sizeof ids / sizeof ids[0]; i++)
+		if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root,
+		    ids[i])) && *v->valuestring != '\0')
+			key = xasprintf("%c:%s", ids[i][0], v->valuestring);
+	/* an OTLP span: its trace and span ids */
+	if (key == NULL && cJSON_IsString(span =
+	    cJSON_GetObjectItemCaseSensitive(root, "spanId")) &&
+	    cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root,
+	    "traceId")))
+		key = xasprintf("s:%s:%s", v->valuestring, span->valuestring);
+	cJSON_Delete(root);
+	return key;
+}

@@ -114,6 +114,12 @@ const char	*tt_format_static(const char *s);
  */
 const char	*tt_signal_of(const char *format);
 const char	*tt_phase_name(enum tt_phase);
+/*
+ * The event's own id, the same however often it is sent: its run's id with
+ * phase and name, else PostHog's uuid, Segment's messageId or an OTLP span's
+ * trace and span ids; NULL when it has none.  Caller frees.
+ */
+char		*tt_event_key(const struct tt_event *);
 int		 tt_phase_parse(const char *, enum tt_phase *);
 
 void		 tt_event_init(struct tt_event *);

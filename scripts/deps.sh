@@ -4,10 +4,11 @@
 set -u
 need="gcc make pkg-config libwebsockets-dev libcjson-dev libsqlite3-dev libncurses-dev
 zlib1g-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev libhttp-parser-dev curl
-libssl-dev openssl libzstd-dev libyaml-dev libcurl4-openssl-dev"
-# make test: the Go test clients of tests/clients (golang-go, Go 1.19) and
-# the system CAs that `teltop capture` bundles with teltop's CA.
-[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go ca-certificates zsh mandoc man-db"
+libssl-dev openssl libzstd-dev libyaml-dev libcurl4-openssl-dev libpq-dev"
+# make test: the Go test clients of tests/clients (golang-go, Go 1.19),
+# the system CAs that `teltop capture` bundles with teltop's CA, and a
+# PostgreSQL server for the throwaway clusters of tests/pg.
+[ "${1:-}" = test ] && need="$need tmux nodejs npm golang-go ca-certificates zsh mandoc man-db postgresql"
 # make fuzz: clang with libFuzzer and the sanitizer runtimes, and
 # llvm-symbolizer (llvm-14) for readable stacks.
 [ "${1:-}" = fuzz ] && need="$need clang libclang-rt-14-dev llvm-14"

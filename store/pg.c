@@ -1,0 +1,468 @@
+/*
+ * PostgreSQL: the events' schema and their durable batch write (pg.h).
+ *
+ * A batch is one transaction: its rows are copied (COPY, text format) into
+ * a temporary stage, then inserted into events with ON CONFLICT DO NOTHING
+ * on (source, event_key, day), so that a client retrying through two
+ * collectors is stored once.  The day partitions a batch needs are made
+ * before it, each in a short transaction of its own under an advisory lock
+ * (CREATE TABLE IF NOT EXISTS races between sessions otherwise).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "core/event.h"
+#include "core/xmalloc.h"
+#include "pg.h"
+
+#define PG_SCHEMA_VERSION	1
+#define PG_LOCK_MIGRATE		0x74656c01	/* advisory lock keys */
+#define PG_LOCK_PARTITION	0x74656c02
+#define PG_KNOWN_DAYS		64		/* partitions remembered */
+#define DAY_US			(86400 * INT64_C(1000000))
+
+struct pg {
+	PGconn	*conn;
+	char	*collector;
+	int64_t	 days[PG_KNOWN_DAYS];	/* partitions known to exist */
+	size_t	 ndays, next_day;
+};
+
+/* The schema, version by version: each runs once, in order. */
+static const char *const migrations[] = {
+	/* 1: events, partitioned by their own day */
+	"CREATE SEQUENCE events_id_seq;"
+	"CREATE TABLE events ("
+	"  id bigint NOT NULL DEFAULT nextval('events_id_seq'),"
+	"  day date NOT NULL,"
+	"  source text NOT NULL,"
+	"  event_key text,"
+	"  received_at bigint NOT NULL,"
+	"  ts bigint NOT NULL,"
+	"  format text NOT NULL,"
+	"  phase smallint NOT NULL,"
+	"  name text, client_id text, execution_id text, command text,"
+	"  duration_ms double precision, exit_code bigint, severity bigint,"
+	"  error text, version text, os text, arch text, pii text,"
+	"  data text NOT NULL, capture text,"
+	"  collector text NOT NULL"
+	") PARTITION BY RANGE (day);"
+	"CREATE UNIQUE INDEX events_key ON events (source, event_key, day);"
+	"CREATE INDEX events_id ON events (id);",
+};
+
+#define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
+
+/* The columns a batch writes, in COPY's order. */
+#define PG_COLUMNS \
+	"day, source, event_key, received_at, ts, format, phase, name, " \
+	"client_id, execution_id, command, duration_ms, exit_code, " \
+	"severity, error, version, os, arch, pii, data, capture, collector"
+
+int
+pg_is_url(const char *db)
+{
+	return db != NULL && (strncmp(db, "postgresql://", 13) == 0 ||
+	    strncmp(db, "postgres://", 11) == 0);
+}
+
+/* libpq's message, one line, without its newline.  Caller frees. */
+static char *
+conn_error(PGconn *conn, const char *what)
+{
+	const char	*m = PQerrorMessage(conn);
+	size_t		 n = strcspn(m, "\n");
+
+	return xasprintf("%s: %.*s", what, (int)n, *m != '\0' ? m :
+	    "unknown error");
+}
+
+/* Run sql (no rows wanted): 0, or -1 with *cause. */
+static int
+exec(struct pg *pg, const char *sql, const char *what, char **cause)
+{
+	PGresult	*r = PQexec(pg->conn, sql);
+	int		 ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+			     PQresultStatus(r) == PGRES_TUPLES_OK;
+
+	PQclear(r);
+	if (!ok) {
+		*cause = conn_error(pg->conn, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The one integer a query returns, or -1. */
+static int64_t
+query_int(struct pg *pg, const char *sql)
+{
+	PGresult	*r = PQexec(pg->conn, sql);
+	int64_t		 v = -1;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+	    !PQgetisnull(r, 0, 0))
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return v;
+}
+
+int
+pg_schema_version(struct pg *pg)
+{
+	return (int)query_int(pg, "SELECT max(version) FROM teltop_schema");
+}
+
+/* Bring the schema up to date, once for all collectors at a time. */
+static int
+migrate(struct pg *pg, char **cause)
+{
+	char	sql[160];
+	int	v;
+
+	if (exec(pg, "BEGIN", "migrate", cause) != 0)
+		return -1;
+	snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%d)",
+	    PG_LOCK_MIGRATE);
+	if (exec(pg, sql, "migrate: lock", cause) != 0 ||
+	    exec(pg, "CREATE TABLE IF NOT EXISTS teltop_schema (version "
+	    "integer NOT NULL)", "migrate", cause) != 0)
+		goto fail;
+	if ((v = pg_schema_version(pg)) < 0)
+		v = 0;
+	if (v > NMIGRATIONS) {
+		*cause = xasprintf("the database's schema is version %d, newer "
+		    "than this teltop's %d", v, NMIGRATIONS);
+		goto fail;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		snprintf(sql, sizeof sql, "INSERT INTO teltop_schema VALUES "
+		    "(%d)", v + 1);
+		if (exec(pg, migrations[v], "migrate", cause) != 0 ||
+		    exec(pg, sql, "migrate", cause) != 0)
+			goto fail;
+	}
+	return exec(pg, "COMMIT", "migrate", cause);
+
+fail:
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	return -1;
+}
+
+struct pg *
+pg_open(const char *url, const char *collector, char **cause)
+{
+	struct pg	*pg = xcalloc(1, sizeof *pg);
+
+	pg->conn = PQconnectdb(url);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		*cause = conn_error(pg->conn, "cannot connect to PostgreSQL");
+		pg_close(pg);
+		return NULL;
+	}
+	pg->collector = xstrdup(collector);
+	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
+	    migrate(pg, cause) != 0 ||
+	    exec(pg, "CREATE TEMP TABLE events_stage ON COMMIT DELETE ROWS AS "
+	    "SELECT 0::bigint AS n, id, " PG_COLUMNS " FROM events WITH NO "
+	    "DATA", "open: stage", cause) != 0) {
+		pg_close(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+void
+pg_close(struct pg *pg)
+{
+	if (pg == NULL)
+		return;
+	PQfinish(pg->conn);
+	free(pg->collector);
+	free(pg);
+}
+
+/* "2026-12-03" of a time in µs UTC. */
+static void
+day_text(int64_t us, char out[16])
+{
+	time_t		t = (time_t)(us / 1000000 - (us % 1000000 < 0));
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* The start of the day of us, in µs UTC. */
+static int64_t
+day_of(int64_t us)
+{
+	int64_t	d = us / DAY_US;
+
+	if (us % DAY_US < 0)
+		d--;
+	return d * DAY_US;
+}
+
+/* Make the partition of day (µs, a day's start) unless it is known. */
+static int
+need_partition(struct pg *pg, int64_t day, char **cause)
+{
+	char	from[16], to[16], name[16], sql[256];
+	size_t	i;
+
+	for (i = 0; i < pg->ndays; i++)
+		if (pg->days[i] == day)
+			return 0;
+	day_text(day, from);
+	day_text(day + DAY_US, to);
+	snprintf(name, sizeof name, "%.4s%.2s%.2s", from, from + 5, from + 8);
+	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d);"
+	    "CREATE TABLE IF NOT EXISTS events_%s PARTITION OF events FOR "
+	    "VALUES FROM ('%s') TO ('%s'); COMMIT", PG_LOCK_PARTITION, name,
+	    from, to);
+	if (exec(pg, sql, "partition", cause) != 0) {
+		PQclear(PQexec(pg->conn, "ROLLBACK"));
+		return -1;
+	}
+	pg->days[pg->next_day] = day;
+	pg->next_day = (pg->next_day + 1) % PG_KNOWN_DAYS;
+	if (pg->ndays < PG_KNOWN_DAYS)
+		pg->ndays++;
+	return 0;
+}
+
+/* Append s in COPY's text form (\N for NULL) and a separator. */
+static void
+copy_text(char **buf, size_t *len, size_t *cap, const char *s, size_t n,
+    char sep)
+{
+	size_t	i, need = (s != NULL ? 2 * n : 2) + 2;
+
+	if (*len + need > *cap) {
+		*cap = (*len + need) * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	if (s == NULL) {
+		memcpy(*buf + *len, "\\N", 2);
+		*len += 2;
+	}
+	for (i = 0; s != NULL && i < n; i++) {
+		switch (s[i]) {
+		case '\\': case '\t': case '\n': case '\r':
+			(*buf)[(*len)++] = '\\';
+			(*buf)[(*len)++] = s[i] == '\\' ? '\\' : s[i] == '\t' ?
+			    't' : s[i] == '\n' ? 'n' : 'r';
+			break;
+		default:
+			(*buf)[(*len)++] = s[i];
+		}
+	}
+	(*buf)[(*len)++] = sep;
+}
+
+static void
+copy_str(char **buf, size_t *len, size_t *cap, const char *s, char sep)
+{
+	copy_text(buf, len, cap, s, s != NULL ? strlen(s) : 0, sep);
+}
+
+static void
+copy_int(char **buf, size_t *len, size_t *cap, int64_t v, char sep)
+{
+	char	num[32];
+
+	if (v == TT_NONE) {
+		copy_text(buf, len, cap, NULL, 0, sep);
+		return;
+	}
+	snprintf(num, sizeof num, "%lld", (long long)v);
+	copy_str(buf, len, cap, num, sep);
+}
+
+/* Event n of its batch as a line of COPY text. */
+static int
+copy_row(struct pg *pg, const struct tt_event *ev, size_t n, char **buf,
+    size_t *len, size_t *cap, char **cause)
+{
+	char	day[16], num[40], *key;
+
+	if (ev->data == NULL || memchr(ev->data, '\0', ev->data_len) != NULL) {
+		*cause = xstrdup("an event's JSON holds a NUL byte");
+		return -1;
+	}
+	day_text(ev->ts, day);
+	key = tt_event_key(ev);
+	copy_int(buf, len, cap, (int64_t)n, '\t');
+	copy_str(buf, len, cap, day, '\t');
+	copy_str(buf, len, cap, tt_source_name(ev->source), '\t');
+	copy_str(buf, len, cap, key, '\t');
+	free(key);
+	copy_int(buf, len, cap, ev->received_at, '\t');
+	copy_int(buf, len, cap, ev->ts, '\t');
+	copy_str(buf, len, cap, ev->format, '\t');
+	copy_int(buf, len, cap, (int64_t)ev->phase, '\t');
+	copy_str(buf, len, cap, ev->name, '\t');
+	copy_str(buf, len, cap, ev->client_id, '\t');
+	copy_str(buf, len, cap, ev->execution_id, '\t');
+	copy_str(buf, len, cap, ev->command, '\t');
+	if (ev->duration_ms == (double)TT_NONE)
+		copy_text(buf, len, cap, NULL, 0, '\t');
+	else {
+		snprintf(num, sizeof num, "%.17g", ev->duration_ms);
+		copy_str(buf, len, cap, num, '\t');
+	}
+	copy_int(buf, len, cap, ev->exit_code, '\t');
+	copy_int(buf, len, cap, ev->severity, '\t');
+	copy_str(buf, len, cap, ev->error, '\t');
+	copy_str(buf, len, cap, ev->version, '\t');
+	copy_str(buf, len, cap, ev->os, '\t');
+	copy_str(buf, len, cap, ev->arch, '\t');
+	copy_str(buf, len, cap, ev->pii, '\t');
+	copy_text(buf, len, cap, ev->data, ev->data_len, '\t');
+	copy_str(buf, len, cap, ev->capture, '\t');
+	copy_str(buf, len, cap, pg->collector, '\n');
+	return 0;
+}
+
+/* COPY the batch's rows into the stage. */
+static int
+copy_batch(struct pg *pg, const struct tt_batch *b, char **cause)
+{
+	PGresult	*r;
+	char		*buf = NULL;
+	size_t		 len = 0, cap = 0, i;
+	int		 rc = -1;
+
+	for (i = 0; i < b->n; i++)
+		if (copy_row(pg, &b->ev[i], i, &buf, &len, &cap, cause) != 0) {
+			free(buf);
+			return -1;
+		}
+	r = PQexec(pg->conn, "COPY events_stage (n, " PG_COLUMNS ") FROM "
+	    "STDIN");
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		PQclear(r);
+		free(buf);
+		*cause = conn_error(pg->conn, "copy");
+		return -1;
+	}
+	PQclear(r);
+	if (PQputCopyData(pg->conn, buf, (int)len) == 1 &&
+	    PQputCopyEnd(pg->conn, NULL) == 1) {
+		r = PQgetResult(pg->conn);
+		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+		PQclear(r);
+		while ((r = PQgetResult(pg->conn)) != NULL)
+			PQclear(r);
+	}
+	free(buf);
+	if (rc != 0)
+		*cause = conn_error(pg->conn, "copy");
+	return rc;
+}
+
+int
+pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
+{
+	PGresult	*r;
+	size_t		 i, n;
+	int		 k;
+
+	*stored = 0;
+	if (b->n == 0)
+		return 0;
+	if (b->n > INT32_MAX / 2) {
+		*cause = xstrdup("batch too large");
+		return -1;
+	}
+	for (i = 0; i < b->n; i++)
+		if (need_partition(pg, day_of(b->ev[i].ts), cause) != 0)
+			return -1;
+	if (exec(pg, "BEGIN", "commit", cause) != 0)
+		return -1;
+	if (copy_batch(pg, b, cause) != 0)
+		goto fail;
+	/* ids in the batch's order; the new rows only, and which they are */
+	if (exec(pg, "UPDATE events_stage s SET id = o.id FROM (SELECT n, "
+	    "nextval('events_id_seq') AS id FROM (SELECT n FROM events_stage "
+	    "ORDER BY n) q) o WHERE s.n = o.n", "commit", cause) != 0)
+		goto fail;
+	r = PQexec(pg->conn, "WITH i AS (INSERT INTO events (id, " PG_COLUMNS
+	    ") SELECT id, " PG_COLUMNS " FROM events_stage ORDER BY n ON "
+	    "CONFLICT (source, event_key, day) DO NOTHING RETURNING id) "
+	    "SELECT s.n, s.id FROM events_stage s JOIN i USING (id)");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		*cause = conn_error(pg->conn, "insert");
+		goto fail;
+	}
+	n = (size_t)PQntuples(r);
+	for (k = 0; k < (int)n; k++) {
+		i = (size_t)strtoull(PQgetvalue(r, k, 0), NULL, 10);
+		if (i < b->n)
+			b->ev[i].id = strtoll(PQgetvalue(r, k, 1), NULL, 10);
+	}
+	PQclear(r);
+	if (exec(pg, "COMMIT", "commit", cause) != 0)
+		goto fail;
+	*stored = n;
+	return 0;
+
+fail:
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	for (i = 0; i < b->n; i++)
+		b->ev[i].id = 0;
+	return -1;
+}
+
+int
+pg_drop_days_before(struct pg *pg, int64_t day_us, char **cause)
+{
+	PGresult	*r;
+	char		 cut[16], name[16], sql[128];
+	int		 i, dropped = 0;
+
+	day_text(day_us, cut);
+	snprintf(name, sizeof name, "%.4s%.2s%.2s", cut, cut + 5, cut + 8);
+	r = PQexec(pg->conn, "SELECT c.relname FROM pg_inherits h JOIN "
+	    "pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = "
+	    "'events'::regclass ORDER BY 1");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		*cause = conn_error(pg->conn, "retention");
+		return -1;
+	}
+	for (i = 0; i < PQntuples(r); i++) {
+		/* events_YYYYMMDD sorts as its day */
+		if (strncmp(PQgetvalue(r, i, 0), "events_", 7) != 0 ||
+		    strcmp(PQgetvalue(r, i, 0) + 7, name) >= 0)
+			continue;
+		snprintf(sql, sizeof sql, "DROP TABLE %s", PQgetvalue(r, i, 0));
+		if (exec(pg, sql, "retention", cause) != 0) {
+			PQclear(r);
+			return -1;
+		}
+		dropped++;
+	}
+	PQclear(r);
+	pg->ndays = pg->next_day = 0;	/* made again when needed */
+	return dropped;
+}
+
+int64_t
+pg_event_count(struct pg *pg)
+{
+	return query_int(pg, "SELECT count(*) FROM events");
+}
+
+int
+pg_partition_count(struct pg *pg)
+{
+	return (int)query_int(pg, "SELECT count(*) FROM pg_inherits WHERE "
+	    "inhparent = 'events'::regclass");
+}

@@ -1,0 +1,52 @@
+/*
+ * PostgreSQL as the shared store of many collectors (issue 18): the first
+ * part, the events' schema and their durable batch write.  Not yet behind
+ * store.h: `--db postgresql://` comes once the backend interface does.
+ *
+ * The schema (migrated on open, one advisory lock around it so that
+ * collectors starting together migrate once):
+ *   events	partitioned by range of day, the event's own day (UTC), so
+ *		that retention drops whole partitions and a retried event
+ *		lands in the partition it did the first time
+ *   unique (source, event_key, day)	event_key is the event's own id
+ *		(tt_event_key()); an event without one is never merged
+ *   collector	which collector received it
+ *
+ * Blocking libpq on the calling thread, one connection per struct pg.
+ */
+#ifndef TT_STORE_PG_H
+#define TT_STORE_PG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tt_batch;
+struct pg;
+
+/* Is db a PostgreSQL URL (postgresql:// or postgres://)? */
+int		 pg_is_url(const char *db);
+/*
+ * Connect to url and bring the schema to the current version; collector
+ * names this process in the rows it writes.  NULL with *cause (caller
+ * frees) when the server cannot be reached or the schema is newer.
+ */
+struct pg	*pg_open(const char *url, const char *collector, char **cause);
+void		 pg_close(struct pg *);
+/* The schema version in the database. */
+int		 pg_schema_version(struct pg *);
+/*
+ * Commit the events of b in one transaction: 0 once COMMIT succeeded, with
+ * *stored the rows added (an event whose key is already stored is not
+ * added again) and each new event's id set; -1 with *cause, and nothing of
+ * b committed.
+ */
+int		 pg_commit(struct pg *, struct tt_batch *b, size_t *stored,
+		     char **cause);
+/* Drop the partitions of days before day_us (µs UTC, a day's start): the
+ * number dropped, or -1 with *cause. */
+int		 pg_drop_days_before(struct pg *, int64_t day_us, char **cause);
+/* Events stored, and the partitions holding them (-1 on error). */
+int64_t		 pg_event_count(struct pg *);
+int		 pg_partition_count(struct pg *);
+
+#endif

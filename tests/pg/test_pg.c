@@ -1,0 +1,312 @@
+/*
+ * store/pg.c against a real PostgreSQL (tests/pg/run.sh starts a throwaway
+ * cluster and names it in TELTOP_TEST_PG): the schema's migration, batches
+ * committed with their ids, an event retried through two collectors
+ * stored once, COPY's escaping, retention by partition, and a server gone
+ * mid-batch leaving nothing half-written.  Each test starts from an empty
+ * events table.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "core/event.h"
+#include "core/xmalloc.h"
+#include "store/pg.h"
+
+#define DAY_US	(86400 * INT64_C(1000000))
+#define T0	(INT64_C(1764720000) * 1000000)	/* 2025-12-03T00:00:00Z */
+
+static const char *
+url(void)
+{
+	const char	*u = getenv("TELTOP_TEST_PG");
+
+	if (u == NULL || *u == '\0')
+		fail_msg("TELTOP_TEST_PG is not set (run tests/pg/run.sh)");
+	return u;
+}
+
+/* sql on a connection of the test's own; the first value, or NULL. */
+static char *
+sql1(const char *sql)
+{
+	PGconn		*c = PQconnectdb(url());
+	PGresult	*r;
+	char		*v = NULL;
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
+	    !PQgetisnull(r, 0, 0))
+		v = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+static struct pg *
+open_as(const char *collector)
+{
+	struct pg	*pg;
+	char		*cause = NULL;
+
+	if ((pg = pg_open(url(), collector, &cause)) == NULL)
+		fail_msg("pg_open: %s", cause);
+	return pg;
+}
+
+/* A fresh schema: the next pg_open() migrates it again. */
+static int
+setup(void **state)
+{
+	(void)state;
+	free(sql1("SET client_min_messages = warning; DROP TABLE IF EXISTS "
+	    "events CASCADE; DROP SEQUENCE IF "
+	    "EXISTS events_id_seq; DROP TABLE IF EXISTS teltop_schema"));
+	return 0;
+}
+
+/* An event of source at ts; data is its JSON. */
+static void
+add(struct tt_batch *b, enum tt_source source, int64_t ts, const char *name,
+    const char *exec_id, const char *data)
+{
+	struct tt_event	*ev = tt_batch_add(b);
+
+	ev->source = source;
+	ev->format = "generic";
+	ev->received_at = T0 + 5 * DAY_US;
+	ev->ts = ts;
+	ev->phase = TT_PHASE_POINT;
+	ev->name = xstrdup(name);
+	ev->execution_id = exec_id != NULL ? xstrdup(exec_id) : NULL;
+	ev->data = xstrdup(data);
+	ev->data_len = strlen(data);
+	ev->duration_ms = (double)TT_NONE;
+	ev->exit_code = TT_NONE;
+	ev->severity = TT_NONE;
+}
+
+static void
+test_migrate_once(void **state)
+{
+	struct pg	*a, *b;
+	char		*v;
+
+	(void)state;
+	a = open_as("a");
+	b = open_as("b");	/* a second collector finds it done */
+	assert_int_equal(pg_schema_version(a), 1);
+	assert_int_equal(pg_schema_version(b), 1);
+	v = sql1("SELECT count(*) FROM teltop_schema");
+	assert_string_equal(v, "1");
+	free(v);
+	pg_close(a);
+	pg_close(b);
+}
+
+static void
+test_commit_ids_partitions(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*pg = open_as("c1");
+	char		*cause = NULL, *v;
+	size_t		 stored;
+
+	(void)state;
+	tt_batch_init(&b);
+	add(&b, TT_SRC_POSTHOG, T0 + 10, "a", NULL, "{\"uuid\":\"u-1\"}");
+	add(&b, TT_SRC_WERF, T0 + DAY_US + 10, "CommandStarted", "x-1",
+	    "{}");
+	add(&b, TT_SRC_GENERIC, T0 + 2 * DAY_US, "c", NULL, "{\"k\":1}");
+	if (pg_commit(pg, &b, &stored, &cause) != 0)
+		fail_msg("pg_commit: %s", cause);
+	assert_int_equal(stored, 3);
+	assert_true(b.ev[0].id > 0);
+	assert_true(b.ev[1].id > b.ev[0].id);
+	assert_true(b.ev[2].id > b.ev[1].id);
+	assert_int_equal(pg_event_count(pg), 3);
+	assert_int_equal(pg_partition_count(pg), 3);
+	v = sql1("SELECT string_agg(day::text || ' ' || source || ' ' || "
+	    "coalesce(event_key, '-') || ' ' || collector, ',' ORDER BY id) "
+	    "FROM events");
+	assert_string_equal(v, "2025-12-03 posthog u:u-1 c1,"
+	    "2025-12-04 werf x:x-1:point:CommandStarted c1,"
+	    "2025-12-05 generic - c1");
+	free(v);
+	tt_batch_clear(&b);
+	pg_close(pg);
+}
+
+/* The same batch through a second collector: the keyed events once. */
+static void
+test_retry_stored_once(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*a = open_as("a"), *c = open_as("b");
+	char		*cause = NULL, *v;
+	size_t		 stored;
+
+	(void)state;
+	tt_batch_init(&b);
+	add(&b, TT_SRC_POSTHOG, T0, "a", NULL, "{\"uuid\":\"u-9\"}");
+	add(&b, TT_SRC_SEGMENT, T0, "b", NULL, "{\"messageId\":\"m-9\"}");
+	add(&b, TT_SRC_GENERIC, T0, "c", NULL, "{\"no\":\"id\"}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	assert_int_equal(stored, 3);
+	b.ev[0].id = b.ev[1].id = b.ev[2].id = 0;
+	assert_int_equal(pg_commit(c, &b, &stored, &cause), 0);
+	assert_int_equal(stored, 1);	/* only the one without an id */
+	assert_int_equal(b.ev[0].id, 0);
+	assert_int_equal(b.ev[1].id, 0);
+	assert_true(b.ev[2].id > 0);
+	v = sql1("SELECT string_agg(collector, ',' ORDER BY id) FROM events "
+	    "WHERE event_key IS NOT NULL");
+	assert_string_equal(v, "a,a");
+	free(v);
+	/* a duplicate within one batch is one row too */
+	tt_batch_clear(&b);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_POSTHOG, T0, "d", NULL, "{\"uuid\":\"u-10\"}");
+	add(&b, TT_SRC_POSTHOG, T0, "d", NULL, "{\"uuid\":\"u-10\"}");
+	assert_int_equal(pg_commit(c, &b, &stored, &cause), 0);
+	assert_int_equal(stored, 1);
+	assert_int_equal(pg_event_count(c), 5);
+	tt_batch_clear(&b);
+	pg_close(a);
+	pg_close(c);
+}
+
+/* Tabs, newlines, backslashes and quotes survive COPY's text form. */
+static void
+test_copy_escaping(void **state)
+{
+	static const char	data[] = "{\"s\":\"a\\tb\\\\n\\\"\"}";
+	struct tt_batch		 b;
+	struct pg		*pg = open_as("tab\there");
+	char			*cause = NULL, *v;
+	size_t			 stored;
+
+	(void)state;
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "line1\nline2\t\\x", NULL, data);
+	b.ev[0].error = xstrdup("back\\slash\r\n");
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
+	v = sql1("SELECT name FROM events");
+	assert_string_equal(v, "line1\nline2\t\\x");
+	free(v);
+	v = sql1("SELECT error || data || collector FROM events");
+	assert_non_null(v);
+	assert_true(strncmp(v, "back\\slash\r\n", 12) == 0);
+	assert_string_equal(v + 12, "{\"s\":\"a\\tb\\\\n\\\"\"}tab\there");
+	free(v);
+	v = sql1("SELECT count(*) FROM events WHERE duration_ms IS NULL AND "
+	    "exit_code IS NULL AND os IS NULL");
+	assert_string_equal(v, "1");
+	free(v);
+	tt_batch_clear(&b);
+	pg_close(pg);
+}
+
+/* Retention drops whole days. */
+static void
+test_drop_days(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*pg = open_as("r");
+	char		*cause = NULL;
+	size_t		 stored;
+	int		 d;
+
+	(void)state;
+	tt_batch_init(&b);
+	for (d = 0; d < 4; d++)
+		add(&b, TT_SRC_GENERIC, T0 + d * DAY_US + 1, "e", NULL, "{}");
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
+	assert_int_equal(pg_partition_count(pg), 4);
+	assert_int_equal(pg_drop_days_before(pg, T0 + 2 * DAY_US, &cause), 2);
+	assert_int_equal(pg_partition_count(pg), 2);
+	assert_int_equal(pg_event_count(pg), 2);
+	/* a day dropped is made again when an event of it comes */
+	b.ev[0].id = 0;
+	b.n = 1;
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
+	assert_int_equal(pg_event_count(pg), 3);
+	b.n = 4;
+	tt_batch_clear(&b);
+	pg_close(pg);
+}
+
+static void
+test_unreachable(void **state)
+{
+	char	*cause = NULL;
+
+	(void)state;
+	assert_null(pg_open("postgresql://teltop@127.0.0.1:1/teltop?"
+	    "connect_timeout=5", "x", &cause));
+	assert_non_null(strstr(cause, "cannot connect to PostgreSQL"));
+	assert_null(strchr(cause, '\n'));
+	free(cause);
+	assert_true(pg_is_url("postgres://h/db"));
+	assert_true(pg_is_url("postgresql://h/db"));
+	assert_false(pg_is_url("/tmp/postgresql://x"));
+	assert_false(pg_is_url(NULL));
+}
+
+/* The server killed under an open connection: the batch fails whole, and
+ * nothing of it is there once the server is back. */
+static void
+test_server_gone(void **state)
+{
+	const char	*dir = getenv("TELTOP_TEST_PG_DIR");
+	struct tt_batch	 b;
+	struct pg	*pg = open_as("k");
+	char		*cause = NULL, cmd[512];
+	size_t		 stored;
+
+	(void)state;
+	assert_non_null(dir);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_POSTHOG, T0, "a", NULL, "{\"uuid\":\"gone-1\"}");
+	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh kill %s", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), -1);
+	assert_non_null(cause);
+	assert_int_equal(b.ev[0].id, 0);
+	free(cause);
+	pg_close(pg);
+	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh restart %s", dir);
+	assert_int_equal(system(cmd), 0);
+	pg = open_as("k");
+	assert_int_equal(pg_event_count(pg), 0);
+	tt_batch_clear(&b);
+	pg_close(pg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_migrate_once, setup),
+		cmocka_unit_test_setup(test_commit_ids_partitions, setup),
+		cmocka_unit_test_setup(test_retry_stored_once, setup),
+		cmocka_unit_test_setup(test_copy_escaping, setup),
+		cmocka_unit_test_setup(test_drop_days, setup),
+		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test_setup(test_server_gone, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
