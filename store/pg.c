@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "core/event.h"
+#include "core/optout.h"
 #include "core/xmalloc.h"
 #include "pg.h"
 
@@ -23,11 +24,29 @@
 #define PG_LOCK_MIGRATE		0x74656c01	/* advisory lock keys */
 #define PG_LOCK_PARTITION	0x74656c02
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
+#define PG_CHANNEL		"teltop_optout"	/* NOTIFY of a registry change */
 #define DAY_US			(86400 * INT64_C(1000000))
 
+/* A counter to add with the next commit. */
+struct pg_count {
+	char	*name;
+	int64_t	 n;
+};
+
+/* Events dropped under an opt-out entry, to add with the next commit. */
+struct pg_drop {
+	char	*source;
+	char	*client;	/* "" for the whole source */
+	int64_t	 n;
+};
+
 struct pg {
-	PGconn	*conn;
-	char	*collector;
+	PGconn		*conn;
+	char		*collector;
+	struct pg_count	*counts;
+	size_t		 ncounts;
+	struct pg_drop	*drops;
+	size_t		 ndrops;
 	int64_t	 days[PG_KNOWN_DAYS];	/* partitions known to exist */
 	size_t	 ndays, next_day;
 };
@@ -53,6 +72,26 @@ static const char *const migrations[] = {
 	") PARTITION BY RANGE (day);"
 	"CREATE UNIQUE INDEX events_key ON events (source, event_key, day);"
 	"CREATE INDEX events_id ON events (id);",
+	/*
+	 * 2: the opt-out registry (client '' is the whole source; since_id
+	 * the last event id when it was set, where the proof starts) and the
+	 * counters, a row per collector so that collectors never wait on
+	 * each other's rows; read as their sums.
+	 */
+	"CREATE TABLE optout ("
+	"  source text NOT NULL,"
+	"  client text NOT NULL DEFAULT '',"
+	"  since bigint NOT NULL,"
+	"  since_id bigint NOT NULL DEFAULT 0,"
+	"  set_by text NOT NULL,"
+	"  dropped bigint NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (source, client));"
+	"CREATE TABLE counters ("
+	"  name text NOT NULL,"
+	"  collector text NOT NULL,"
+	"  value bigint NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (name, collector));"
+	"CREATE INDEX events_source_id ON events (source, id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -153,6 +192,41 @@ fail:
 	return -1;
 }
 
+/* Run sql with text parameters: its result if it succeeded (caller
+ * clears), else NULL with *cause. */
+static PGresult *
+execp(struct pg *pg, const char *sql, int n, const char *const *values,
+    const char *what, char **cause)
+{
+	PGresult	*r = PQexecParams(pg->conn, sql, n, NULL, values, NULL,
+			    NULL, 0);
+
+	if (PQresultStatus(r) == PGRES_COMMAND_OK ||
+	    PQresultStatus(r) == PGRES_TUPLES_OK)
+		return r;
+	PQclear(r);
+	*cause = conn_error(pg->conn, what);
+	return NULL;
+}
+
+static void
+forget_counts(struct pg *pg)
+{
+	size_t	i;
+
+	for (i = 0; i < pg->ncounts; i++)
+		free(pg->counts[i].name);
+	for (i = 0; i < pg->ndrops; i++) {
+		free(pg->drops[i].source);
+		free(pg->drops[i].client);
+	}
+	free(pg->counts);
+	free(pg->drops);
+	pg->counts = NULL;
+	pg->drops = NULL;
+	pg->ncounts = pg->ndrops = 0;
+}
+
 struct pg *
 pg_open(const char *url, const char *collector, char **cause)
 {
@@ -182,6 +256,7 @@ pg_close(struct pg *pg)
 	if (pg == NULL)
 		return;
 	PQfinish(pg->conn);
+	forget_counts(pg);
 	free(pg->collector);
 	free(pg);
 }
@@ -366,6 +441,41 @@ copy_batch(struct pg *pg, const struct tt_batch *b, char **cause)
 	return rc;
 }
 
+/* The counters and opt-out drops queued, in the commit's transaction. */
+static int
+write_counts(struct pg *pg, char **cause)
+{
+	const char	*v[3];
+	PGresult	*r;
+	char		 num[32];
+	size_t		 i;
+
+	for (i = 0; i < pg->ncounts; i++) {
+		snprintf(num, sizeof num, "%lld", (long long)pg->counts[i].n);
+		v[0] = pg->counts[i].name;
+		v[1] = pg->collector;
+		v[2] = num;
+		if ((r = execp(pg, "INSERT INTO counters (name, collector, "
+		    "value) VALUES ($1, $2, $3) ON CONFLICT (name, collector) "
+		    "DO UPDATE SET value = counters.value + EXCLUDED.value", 3,
+		    v, "counters", cause)) == NULL)
+			return -1;
+		PQclear(r);
+	}
+	for (i = 0; i < pg->ndrops; i++) {
+		snprintf(num, sizeof num, "%lld", (long long)pg->drops[i].n);
+		v[0] = pg->drops[i].source;
+		v[1] = pg->drops[i].client;
+		v[2] = num;
+		if ((r = execp(pg, "UPDATE optout SET dropped = dropped + $3 "
+		    "WHERE source = $1 AND client = $2", 3, v, "opt-out "
+		    "registry", cause)) == NULL)
+			return -1;
+		PQclear(r);
+	}
+	return 0;
+}
+
 int
 pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 {
@@ -374,7 +484,7 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 	int		 k;
 
 	*stored = 0;
-	if (b->n == 0)
+	if (b->n == 0 && pg->ncounts == 0 && pg->ndrops == 0)
 		return 0;
 	if (b->n > INT32_MAX / 2) {
 		*cause = xstrdup("batch too large");
@@ -385,6 +495,13 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 			return -1;
 	if (exec(pg, "BEGIN", "commit", cause) != 0)
 		return -1;
+	if (b->n == 0) {
+		if (write_counts(pg, cause) != 0 ||
+		    exec(pg, "COMMIT", "commit", cause) != 0)
+			goto fail;
+		forget_counts(pg);
+		return 0;
+	}
 	if (copy_batch(pg, b, cause) != 0)
 		goto fail;
 	/* ids in the batch's order; the new rows only, and which they are */
@@ -408,8 +525,10 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 			b->ev[i].id = strtoll(PQgetvalue(r, k, 1), NULL, 10);
 	}
 	PQclear(r);
-	if (exec(pg, "COMMIT", "commit", cause) != 0)
+	if (write_counts(pg, cause) != 0 ||
+	    exec(pg, "COMMIT", "commit", cause) != 0)
 		goto fail;
+	forget_counts(pg);
 	*stored = n;
 	return 0;
 
@@ -465,4 +584,146 @@ pg_partition_count(struct pg *pg)
 {
 	return (int)query_int(pg, "SELECT count(*) FROM pg_inherits WHERE "
 	    "inhparent = 'events'::regclass");
+}
+
+void
+pg_count(struct pg *pg, const char *name, int64_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < pg->ncounts; i++)
+		if (strcmp(pg->counts[i].name, name) == 0) {
+			pg->counts[i].n += n;
+			return;
+		}
+	pg->counts = xrealloc(pg->counts, (pg->ncounts + 1) *
+	    sizeof *pg->counts);
+	pg->counts[pg->ncounts].name = xstrdup(name);
+	pg->counts[pg->ncounts++].n = n;
+}
+
+int64_t
+pg_counter(struct pg *pg, const char *name)
+{
+	const char	*v[1] = { name };
+	PGresult	*r;
+	char		*cause = NULL;
+	int64_t		 n = -1;
+
+	if ((r = execp(pg, "SELECT coalesce(sum(value), 0) FROM counters "
+	    "WHERE name = $1", 1, v, "counters", &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
+void
+pg_optout_dropped(struct pg *pg, const char *source, const char *client,
+    int64_t n)
+{
+	size_t	i;
+
+	if (client == NULL)
+		client = "";
+	for (i = 0; i < pg->ndrops; i++)
+		if (strcmp(pg->drops[i].source, source) == 0 &&
+		    strcmp(pg->drops[i].client, client) == 0) {
+			pg->drops[i].n += n;
+			return;
+		}
+	pg->drops = xrealloc(pg->drops, (pg->ndrops + 1) * sizeof *pg->drops);
+	pg->drops[pg->ndrops].source = xstrdup(source);
+	pg->drops[pg->ndrops].client = xstrdup(client);
+	pg->drops[pg->ndrops++].n = n;
+}
+
+/* Set (enable) or clear an entry, and NOTIFY in the same transaction:
+ * every collector listening hears of it once it is committed. */
+int
+pg_optout_change(struct pg *pg, const char *source, const char *client,
+    int enable, int64_t now, const char *set_by, char **cause)
+{
+	const char	*v[4];
+	PGresult	*r;
+	char		 since[32];
+	int		 changed;
+
+	snprintf(since, sizeof since, "%lld", (long long)now);
+	v[0] = source;
+	v[1] = client != NULL ? client : "";
+	v[2] = since;
+	v[3] = set_by;
+	if (exec(pg, "BEGIN", "opt-out registry", cause) != 0)
+		return -1;
+	r = execp(pg, enable ? "INSERT INTO optout (source, client, since, "
+	    "since_id, set_by) VALUES ($1, $2, $3, (SELECT coalesce(max(id), "
+	    "0) FROM events), $4) ON CONFLICT (source, client) DO NOTHING" :
+	    "DELETE FROM optout WHERE source = $1 AND client = $2",
+	    enable ? 4 : 2, v, "opt-out registry", cause);
+	if (r == NULL)
+		goto fail;
+	changed = strcmp(PQcmdTuples(r), "0") != 0;
+	PQclear(r);
+	if ((changed && exec(pg, "NOTIFY " PG_CHANNEL, "opt-out registry",
+	    cause) != 0) || exec(pg, "COMMIT", "opt-out registry",
+	    cause) != 0)
+		goto fail;
+	return changed;
+
+fail:
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	return -1;
+}
+
+int
+pg_optout_load(struct pg *pg, struct tt_optout *out, char **cause)
+{
+	struct tt_optout_entry	*e;
+	PGresult		*r;
+	int			 i;
+
+	r = execp(pg, "SELECT o.source, o.client, o.since, o.since_id, "
+	    "o.set_by, o.dropped, (SELECT count(*) FROM events e WHERE "
+	    "e.source = o.source AND e.id > o.since_id AND (o.client = '' OR "
+	    "e.client_id = o.client)) FROM optout o ORDER BY 1, 2", 0, NULL,
+	    "opt-out registry", cause);
+	if (r == NULL)
+		return -1;
+	tt_optout_clear(out);
+	for (i = 0; i < PQntuples(r); i++) {
+		e = tt_optout_put(out, PQgetvalue(r, i, 0),
+		    *PQgetvalue(r, i, 1) != '\0' ? PQgetvalue(r, i, 1) : NULL,
+		    strtoll(PQgetvalue(r, i, 2), NULL, 10), PQgetvalue(r, i, 4));
+		e->since_id = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+		e->dropped = strtoll(PQgetvalue(r, i, 5), NULL, 10);
+		e->stored_since = strtoll(PQgetvalue(r, i, 6), NULL, 10);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pg_listen(struct pg *pg, char **cause)
+{
+	if (exec(pg, "LISTEN " PG_CHANNEL, "listen", cause) != 0)
+		return -1;
+	return PQsocket(pg->conn);
+}
+
+int
+pg_notified(struct pg *pg)
+{
+	PGnotify	*n;
+	int		 count = 0;
+
+	if (PQconsumeInput(pg->conn) == 0)
+		return -1;
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		count++;
+		PQfreemem(n);
+	}
+	return count;
 }

@@ -1,6 +1,7 @@
 /*
  * PostgreSQL as the shared store of many collectors (issue 18): the first
- * part, the events' schema and their durable batch write.  Not yet behind
+ * part, the events' schema and their durable batch write, the counters
+ * and the opt-out registry with its NOTIFY.  Not yet behind
  * store.h: `--db postgresql://` comes once the backend interface does.
  *
  * The schema (migrated on open, one advisory lock around it so that
@@ -35,7 +36,8 @@ void		 pg_close(struct pg *);
 /* The schema version in the database. */
 int		 pg_schema_version(struct pg *);
 /*
- * Commit the events of b in one transaction: 0 once COMMIT succeeded, with
+ * Commit the events of b in one transaction, with the counters and drops
+ * queued (pg_count(), pg_optout_dropped()): 0 once COMMIT succeeded, with
  * *stored the rows added (an event whose key is already stored is not
  * added again) and each new event's id set; -1 with *cause, and nothing of
  * b committed.
@@ -48,5 +50,35 @@ int		 pg_drop_days_before(struct pg *, int64_t day_us, char **cause);
 /* Events stored, and the partitions holding them (-1 on error). */
 int64_t		 pg_event_count(struct pg *);
 int		 pg_partition_count(struct pg *);
+
+/*
+ * Counters: n added to name with the next commit, in this collector's own
+ * row (collectors never wait on each other's); read as the sum over all
+ * collectors (-1 on error).
+ */
+void		 pg_count(struct pg *, const char *name, int64_t n);
+int64_t		 pg_counter(struct pg *, const char *name);
+
+/*
+ * The opt-out registry, shared by every collector on the database.  A
+ * change is its own transaction with a NOTIFY in it: 1 changed, 0 already
+ * so, -1 with *cause.  client NULL: the whole source.
+ */
+struct tt_optout;
+int		 pg_optout_change(struct pg *, const char *source,
+		     const char *client, int enable, int64_t now,
+		     const char *set_by, char **cause);
+/* Events dropped under an entry, added with the next commit. */
+void		 pg_optout_dropped(struct pg *, const char *source,
+		     const char *client, int64_t n);
+/* The registry with its proof (events stored since each entry was set). */
+int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
+/*
+ * Hear of registry changes made through any connection: the socket to
+ * poll for reading (-1 with *cause); once it is readable, pg_notified()
+ * says how many changes came (0: none yet, -1: the connection is lost).
+ */
+int		 pg_listen(struct pg *, char **cause);
+int		 pg_notified(struct pg *);
 
 #endif

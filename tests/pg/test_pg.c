@@ -2,10 +2,13 @@
  * store/pg.c against a real PostgreSQL (tests/pg/run.sh starts a throwaway
  * cluster and names it in TELTOP_TEST_PG): the schema's migration, batches
  * committed with their ids, an event retried through two collectors
- * stored once, COPY's escaping, retention by partition, and a server gone
+ * stored once, COPY's escaping, retention by partition, counters that add
+ * up across collectors, an opt-out heard by another collector (NOTIFY)
+ * with its proof, and a server gone
  * mid-batch leaving nothing half-written.  Each test starts from an empty
  * events table.
  */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "core/event.h"
+#include "core/optout.h"
 #include "core/xmalloc.h"
 #include "store/pg.h"
 
@@ -72,8 +76,8 @@ setup(void **state)
 {
 	(void)state;
 	free(sql1("SET client_min_messages = warning; DROP TABLE IF EXISTS "
-	    "events CASCADE; DROP SEQUENCE IF "
-	    "EXISTS events_id_seq; DROP TABLE IF EXISTS teltop_schema"));
+	    "events, optout, counters, teltop_schema CASCADE; DROP SEQUENCE "
+	    "IF EXISTS events_id_seq"));
 	return 0;
 }
 
@@ -107,10 +111,10 @@ test_migrate_once(void **state)
 	(void)state;
 	a = open_as("a");
 	b = open_as("b");	/* a second collector finds it done */
-	assert_int_equal(pg_schema_version(a), 1);
-	assert_int_equal(pg_schema_version(b), 1);
+	assert_int_equal(pg_schema_version(a), 2);
+	assert_int_equal(pg_schema_version(b), 2);
 	v = sql1("SELECT count(*) FROM teltop_schema");
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 	free(v);
 	pg_close(a);
 	pg_close(b);
@@ -295,6 +299,106 @@ test_server_gone(void **state)
 	pg_close(pg);
 }
 
+/* Each collector counts in its own row; the counter is their sum, and a
+ * count is kept for the next commit when one fails. */
+static void
+test_counters_add_up(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*a = open_as("a"), *c = open_as("b");
+	char		*cause = NULL, *v;
+	size_t		 stored;
+
+	(void)state;
+	tt_batch_init(&b);
+	pg_count(a, "received", 3);
+	pg_count(a, "received", 2);
+	pg_count(c, "received", 10);
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);	/* counts alone */
+	add(&b, TT_SRC_GENERIC, T0, "e", NULL, "{}");
+	assert_int_equal(pg_commit(c, &b, &stored, &cause), 0);
+	assert_int_equal(pg_counter(a, "received"), 15);
+	assert_int_equal(pg_counter(a, "nothing"), 0);
+	v = sql1("SELECT string_agg(collector || '=' || value, ',' ORDER BY "
+	    "collector) FROM counters");
+	assert_string_equal(v, "a=5,b=10");
+	free(v);
+	tt_batch_clear(&b);
+	pg_close(a);
+	pg_close(c);
+}
+
+/* Wait (bounded) until a change is heard on fd. */
+static int
+heard(struct pg *pg, int fd)
+{
+	struct pollfd	pfd;
+	int		i, n;
+
+	for (i = 0; i < 100; i++) {
+		if ((n = pg_notified(pg)) != 0)
+			return n;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, 100);
+	}
+	return 0;
+}
+
+/* An opt-out set through one collector is heard by another, with its
+ * proof; clearing it too. */
+static void
+test_optout_notify(void **state)
+{
+	struct tt_optout	 reg;
+	struct tt_batch		 b;
+	struct pg		*a = open_as("a"), *c = open_as("b");
+	char			*cause = NULL;
+	size_t			 stored;
+	int			 fd;
+
+	(void)state;
+	tt_optout_init(&reg);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_DEVPOD, T0, "before", NULL, "{}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	assert_true((fd = pg_listen(c, &cause)) >= 0);
+	assert_int_equal(pg_notified(c), 0);
+	assert_int_equal(pg_optout_change(a, "devpod", NULL, 1, T0, "cli",
+	    &cause), 1);
+	assert_int_equal(pg_optout_change(a, "devpod", NULL, 1, T0, "cli",
+	    &cause), 0);	/* already so: no second NOTIFY */
+	assert_int_equal(heard(c, fd), 1);
+	assert_int_equal(pg_optout_load(c, &reg, &cause), 0);
+	assert_int_equal(reg.n, 1);
+	assert_string_equal(reg.v[0].source, "devpod");
+	assert_null(reg.v[0].client);
+	assert_string_equal(reg.v[0].set_by, "cli");
+	assert_int_equal(reg.v[0].stored_since, 0);	/* the proof */
+	/* drops ride along with a commit; an event stored anyway shows */
+	pg_optout_dropped(c, "devpod", NULL, 4);
+	b.ev[0].id = 0;
+	b.ev[0].source = TT_SRC_WERF;
+	assert_int_equal(pg_commit(c, &b, &stored, &cause), 0);
+	b.ev[0].source = TT_SRC_DEVPOD;
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	assert_int_equal(pg_optout_load(c, &reg, &cause), 0);
+	assert_int_equal(reg.v[0].dropped, 4);
+	assert_int_equal(reg.v[0].stored_since, 1);
+	/* a client's entry, then cleared */
+	assert_int_equal(pg_optout_change(a, "werf", "c-1", 1, T0, "ui",
+	    &cause), 1);
+	assert_int_equal(pg_optout_change(a, "werf", "c-1", 0, T0, "ui",
+	    &cause), 1);
+	assert_true(heard(c, fd) >= 1);
+	assert_int_equal(pg_optout_load(c, &reg, &cause), 0);
+	assert_int_equal(reg.n, 1);
+	tt_optout_clear(&reg);
+	tt_batch_clear(&b);
+	pg_close(a);
+	pg_close(c);
+}
+
 int
 main(void)
 {
@@ -304,6 +408,8 @@ main(void)
 		cmocka_unit_test_setup(test_retry_stored_once, setup),
 		cmocka_unit_test_setup(test_copy_escaping, setup),
 		cmocka_unit_test_setup(test_drop_days, setup),
+		cmocka_unit_test_setup(test_counters_add_up, setup),
+		cmocka_unit_test_setup(test_optout_notify, setup),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test_setup(test_server_gone, setup),
 	};
