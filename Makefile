@@ -236,7 +236,7 @@ asan:
 		SANITIZE=address,undefined CFLAGS="-O1 -g" build-asan/teltop
 	$(ASAN_ENV) $(MAKE) B=build-asan BIN=build-asan/teltop \
 		SANITIZE=address,undefined CFLAGS="-O1 -g" test-unit \
-		build-asan/tests/unpack
+		build-asan/tests/unpack test-pg
 	$(ASAN_ENV) tests/integration/run.sh build-asan/teltop
 	$(ASAN_ENV) tests/screen/run.sh build-asan/teltop
 

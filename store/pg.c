@@ -26,6 +26,8 @@
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
 #define PG_CHANNEL		"teltop_optout"	/* NOTIFY of a registry change */
 #define DAY_US			(86400 * INT64_C(1000000))
+#define PG_BACKOFF_MIN		(100 * 1000)		/* µs */
+#define PG_BACKOFF_MAX		(5 * 1000 * 1000)
 
 /* A counter to add with the next commit. */
 struct pg_count {
@@ -47,6 +49,10 @@ struct pg {
 	size_t		 ncounts;
 	struct pg_drop	*drops;
 	size_t		 ndrops;
+	int		 listening;
+	char		*down;		/* why the connection is lost, or NULL */
+	int64_t		 backoff;	/* µs before the next reconnect */
+	int64_t		 next_try;	/* monotonic µs */
 	int64_t	 days[PG_KNOWN_DAYS];	/* partitions known to exist */
 	size_t	 ndays, next_day;
 };
@@ -227,6 +233,97 @@ forget_counts(struct pg *pg)
 	pg->ncounts = pg->ndrops = 0;
 }
 
+/* What a session needs, after connecting and after each reconnect: the
+ * stage is a temporary table, and LISTEN is the session's. */
+static int
+session(struct pg *pg, char **cause)
+{
+	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
+	    exec(pg, "CREATE TEMP TABLE IF NOT EXISTS events_stage ON COMMIT "
+	    "DELETE ROWS AS SELECT 0::bigint AS n, id, " PG_COLUMNS " FROM "
+	    "events WITH NO DATA", "open: stage", cause) != 0)
+		return -1;
+	if (pg->listening && exec(pg, "LISTEN " PG_CHANNEL, "listen",
+	    cause) != 0)
+		return -1;
+	return 0;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The connection was lost (or a reconnect failed): why, and the next try
+ * after a backoff that doubles up to PG_BACKOFF_MAX. */
+static void
+went_down(struct pg *pg, const char *why)
+{
+	free(pg->down);
+	pg->down = xstrdup(why);
+	pg->backoff = pg->backoff == 0 ? PG_BACKOFF_MIN :
+	    pg->backoff * 2 > PG_BACKOFF_MAX ? PG_BACKOFF_MAX : pg->backoff * 2;
+	pg->next_try = now_us() + pg->backoff;
+}
+
+/* Up, or reconnected now: 0; else -1 with *cause (answer 503). */
+static int
+ensure_up(struct pg *pg, char **cause)
+{
+	char	*why = NULL;
+
+	if (PQstatus(pg->conn) == CONNECTION_OK && pg->down == NULL)
+		return 0;
+	if (pg->down == NULL)
+		went_down(pg, "the connection was lost");
+	if (now_us() < pg->next_try) {
+		*cause = xasprintf("PostgreSQL is down: %s", pg->down);
+		return -1;
+	}
+	PQreset(pg->conn);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		why = conn_error(pg->conn, "reconnect");
+		went_down(pg, why);
+		free(why);
+		*cause = xasprintf("PostgreSQL is down: %s", pg->down);
+		return -1;
+	}
+	if (session(pg, &why) != 0) {
+		went_down(pg, why);
+		free(why);
+		*cause = xasprintf("PostgreSQL is down: %s", pg->down);
+		return -1;
+	}
+	free(pg->down);
+	pg->down = NULL;
+	pg->backoff = 0;
+	return 0;
+}
+
+/* After a failed statement: if the connection is gone, say so. */
+static void
+check_lost(struct pg *pg, const char *cause)
+{
+	if (PQstatus(pg->conn) != CONNECTION_OK && pg->down == NULL)
+		went_down(pg, cause);
+}
+
+const char *
+pg_down(const struct pg *pg)
+{
+	return pg->down;
+}
+
+int
+pg_socket(const struct pg *pg)
+{
+	return pg->down == NULL ? PQsocket(pg->conn) : -1;
+}
+
 struct pg *
 pg_open(const char *url, const char *collector, char **cause)
 {
@@ -240,10 +337,7 @@ pg_open(const char *url, const char *collector, char **cause)
 	}
 	pg->collector = xstrdup(collector);
 	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
-	    migrate(pg, cause) != 0 ||
-	    exec(pg, "CREATE TEMP TABLE events_stage ON COMMIT DELETE ROWS AS "
-	    "SELECT 0::bigint AS n, id, " PG_COLUMNS " FROM events WITH NO "
-	    "DATA", "open: stage", cause) != 0) {
+	    migrate(pg, cause) != 0 || session(pg, cause) != 0) {
 		pg_close(pg);
 		return NULL;
 	}
@@ -257,6 +351,7 @@ pg_close(struct pg *pg)
 		return;
 	PQfinish(pg->conn);
 	forget_counts(pg);
+	free(pg->down);
 	free(pg->collector);
 	free(pg);
 }
@@ -480,8 +575,9 @@ int
 pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 {
 	PGresult	*r;
+	const char	*e;
 	size_t		 i, n;
-	int		 k;
+	int		 k, gone_day = 0, retried = 0;
 
 	*stored = 0;
 	if (b->n == 0 && pg->ncounts == 0 && pg->ndrops == 0)
@@ -490,11 +586,18 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 		*cause = xstrdup("batch too large");
 		return -1;
 	}
-	for (i = 0; i < b->n; i++)
-		if (need_partition(pg, day_of(b->ev[i].ts), cause) != 0)
-			return -1;
-	if (exec(pg, "BEGIN", "commit", cause) != 0)
+	if (ensure_up(pg, cause) != 0)
 		return -1;
+again:
+	for (i = 0; i < b->n; i++)
+		if (need_partition(pg, day_of(b->ev[i].ts), cause) != 0) {
+			check_lost(pg, *cause);
+			return -1;
+		}
+	if (exec(pg, "BEGIN", "commit", cause) != 0) {
+		check_lost(pg, *cause);
+		return -1;
+	}
 	if (b->n == 0) {
 		if (write_counts(pg, cause) != 0 ||
 		    exec(pg, "COMMIT", "commit", cause) != 0)
@@ -514,6 +617,9 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 	    "CONFLICT (source, event_key, day) DO NOTHING RETURNING id) "
 	    "SELECT s.n, s.id FROM events_stage s JOIN i USING (id)");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		/* a day another collector's retention dropped: make it again */
+		gone_day = (e = PQresultErrorField(r, PG_DIAG_SQLSTATE)) !=
+		    NULL && strcmp(e, "23514") == 0;
 		PQclear(r);
 		*cause = conn_error(pg->conn, "insert");
 		goto fail;
@@ -534,8 +640,17 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 
 fail:
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	check_lost(pg, *cause);
 	for (i = 0; i < b->n; i++)
 		b->ev[i].id = 0;
+	if (gone_day && !retried) {
+		pg->ndays = pg->next_day = 0;
+		free(*cause);
+		*cause = NULL;
+		retried = 1;
+		gone_day = 0;
+		goto again;
+	}
 	return -1;
 }
 
@@ -710,6 +825,7 @@ pg_listen(struct pg *pg, char **cause)
 {
 	if (exec(pg, "LISTEN " PG_CHANNEL, "listen", cause) != 0)
 		return -1;
+	pg->listening = 1;
 	return PQsocket(pg->conn);
 }
 
@@ -719,8 +835,12 @@ pg_notified(struct pg *pg)
 	PGnotify	*n;
 	int		 count = 0;
 
-	if (PQconsumeInput(pg->conn) == 0)
+	if (pg->down != NULL)
 		return -1;
+	if (PQconsumeInput(pg->conn) == 0) {
+		went_down(pg, "the connection was lost");
+		return -1;
+	}
 	while ((n = PQnotifies(pg->conn)) != NULL) {
 		count++;
 		PQfreemem(n);

@@ -81,4 +81,15 @@ int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
 int		 pg_listen(struct pg *, char **cause);
 int		 pg_notified(struct pg *);
 
+/*
+ * A lost connection is tried again by the next pg_commit() after a backoff
+ * (100 ms, doubling to 5 s); until it is back every commit fails at once,
+ * saying "PostgreSQL is down: ..." (the sender gets 503, never an ack).
+ * pg_down() says why it is down (for /healthz), NULL while it is up;
+ * pg_socket() is the connection's socket now (it changes with a
+ * reconnect; -1 while down), LISTEN included.
+ */
+const char	*pg_down(const struct pg *);
+int		 pg_socket(const struct pg *);
+
 #endif

@@ -269,36 +269,6 @@ test_unreachable(void **state)
 	assert_false(pg_is_url(NULL));
 }
 
-/* The server killed under an open connection: the batch fails whole, and
- * nothing of it is there once the server is back. */
-static void
-test_server_gone(void **state)
-{
-	const char	*dir = getenv("TELTOP_TEST_PG_DIR");
-	struct tt_batch	 b;
-	struct pg	*pg = open_as("k");
-	char		*cause = NULL, cmd[512];
-	size_t		 stored;
-
-	(void)state;
-	assert_non_null(dir);
-	tt_batch_init(&b);
-	add(&b, TT_SRC_POSTHOG, T0, "a", NULL, "{\"uuid\":\"gone-1\"}");
-	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh kill %s", dir);
-	assert_int_equal(system(cmd), 0);
-	assert_int_equal(pg_commit(pg, &b, &stored, &cause), -1);
-	assert_non_null(cause);
-	assert_int_equal(b.ev[0].id, 0);
-	free(cause);
-	pg_close(pg);
-	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh restart %s", dir);
-	assert_int_equal(system(cmd), 0);
-	pg = open_as("k");
-	assert_int_equal(pg_event_count(pg), 0);
-	tt_batch_clear(&b);
-	pg_close(pg);
-}
-
 /* Each collector counts in its own row; the counter is their sum, and a
  * count is kept for the next commit when one fails. */
 static void
@@ -399,6 +369,105 @@ test_optout_notify(void **state)
 	pg_close(c);
 }
 
+/* Commit b through pg until it succeeds, as a collector's writer would
+ * (each failure answered 503); bounded. */
+static int
+commit_when_back(struct pg *pg, struct tt_batch *b, size_t *stored)
+{
+	char	*cause = NULL;
+	int	 i;
+
+	for (i = 0; i < 200; i++) {
+		if (pg_commit(pg, b, stored, &cause) == 0)
+			return 0;
+		assert_non_null(strstr(cause, "PostgreSQL is down: "));
+		free(cause);
+		cause = NULL;
+		(void)poll(NULL, 0, 50);
+	}
+	return -1;
+}
+
+/*
+ * The server killed under an open connection: the batch fails whole and
+ * nothing of it is there; commits fail at once while it is down, and the
+ * same connection comes back by itself once it is up (LISTEN too).
+ */
+static void
+test_server_gone(void **state)
+{
+	const char	*dir = getenv("TELTOP_TEST_PG_DIR");
+	struct tt_batch	 b;
+	struct pg	*pg = open_as("k"), *other;
+	char		*cause = NULL, cmd[512];
+	size_t		 stored;
+	int		 fd;
+
+	(void)state;
+	assert_non_null(dir);
+	assert_true(pg_listen(pg, &cause) >= 0);
+	assert_null(pg_down(pg));
+	tt_batch_init(&b);
+	add(&b, TT_SRC_POSTHOG, T0, "a", NULL, "{\"uuid\":\"gone-1\"}");
+	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh kill %s", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(b.ev[0].id, 0);
+	assert_non_null(pg_down(pg));
+	assert_int_equal(pg_socket(pg), -1);
+	assert_int_equal(pg_notified(pg), -1);
+	/* while it is down: at once, saying so */
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), -1);
+	assert_non_null(strstr(cause, "PostgreSQL is down: "));
+	free(cause);
+	cause = NULL;
+
+	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh restart %s", dir);
+	assert_int_equal(system(cmd), 0);
+	other = open_as("o");
+	assert_int_equal(pg_event_count(other), 0);	/* nothing half-done */
+	assert_int_equal(commit_when_back(pg, &b, &stored), 0);
+	assert_int_equal(stored, 1);
+	assert_null(pg_down(pg));
+	assert_true((fd = pg_socket(pg)) >= 0);
+	/* the reconnected session listens again */
+	assert_int_equal(pg_optout_change(other, "devtron", NULL, 1, T0, "cli",
+	    &cause), 1);
+	assert_int_equal(heard(pg, fd), 1);
+	assert_int_equal(pg_event_count(other), 1);
+	tt_batch_clear(&b);
+	pg_close(other);
+	pg_close(pg);
+}
+
+/* A day dropped by another collector's retention is made again by one
+ * that had it in its cache. */
+static void
+test_day_dropped_elsewhere(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*a = open_as("a"), *c = open_as("b");
+	char		*cause = NULL;
+	size_t		 stored;
+
+	(void)state;
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "e", NULL, "{}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	assert_int_equal(pg_drop_days_before(c, T0 + DAY_US, &cause), 1);
+	b.ev[0].id = 0;
+	if (pg_commit(a, &b, &stored, &cause) != 0)
+		fail_msg("pg_commit: %s", cause);
+	assert_int_equal(stored, 1);
+	assert_int_equal(pg_event_count(c), 1);
+	tt_batch_clear(&b);
+	pg_close(a);
+	pg_close(c);
+}
+
 int
 main(void)
 {
@@ -411,6 +480,7 @@ main(void)
 		cmocka_unit_test_setup(test_counters_add_up, setup),
 		cmocka_unit_test_setup(test_optout_notify, setup),
 		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test_setup(test_day_dropped_elsewhere, setup),
 		cmocka_unit_test_setup(test_server_gone, setup),
 	};
 
