@@ -21,6 +21,7 @@
 #include "core/event.h"
 #include "core/units.h"
 #include "core/xmalloc.h"
+#include "store/pg.h"
 #include "store/store.h"
 #include "cli.h"
 
@@ -106,6 +107,13 @@ cli_db_path(const char *opt, int create_dir)
 		home = getenv("HOME");
 		path = xasprintf("%s/.local/share/teltop/events.db",
 		    home != NULL ? home : ".");
+	}
+	/* not a path to make directories for: store/pg.c is not yet a
+	 * store the commands run on */
+	if (pg_is_url(path)) {
+		fprintf(stderr, "teltop: %s: this teltop cannot run on a "
+		    "PostgreSQL store yet; --db takes a SQLite file\n", path);
+		exit(1);
 	}
 	/* said once, here: what would fail next only follows from it */
 	if (create_dir && cli_make_parent(path, &cause) != 0) {

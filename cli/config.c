@@ -14,6 +14,7 @@
 
 #include "core/config.h"
 #include "core/xmalloc.h"
+#include "store/pg.h"
 #include "ws/ws.h"
 #include "cli.h"
 #include "collector.h"
@@ -68,6 +69,13 @@ put_db(struct answer *a, const char *opt)
 	} else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/') {
 		from = FROM_ENV;
 		via = "XDG_DATA_HOME";
+	}
+	env = opt != NULL ? opt : getenv("TELTOP_DB");
+	if (pg_is_url(env)) {
+		/* what cli_db_path() refuses, shown as given */
+		put(a, "db", xasprintf("%s (PostgreSQL: not supported yet)",
+		    env), from, via);
+		return;
 	}
 	put(a, "db", cli_db_path(opt, 0), from, via);
 	put(a, "token-file", cli_token_path(opt, 0), from, "next to the "
