@@ -270,6 +270,17 @@ storebench: $(B)/bench/storebench
 	$(B)/bench/storebench --db $(B)/storebench.db $(STOREBENCH_ARGS)
 	@rm -f $(B)/storebench.db $(B)/storebench.db-wal $(B)/storebench.db-shm
 
+# store/pg.c's batch commit against a raw COPY of the same rows, on a
+# throwaway cluster (bench/pgbench.c); `make pgbench PGBENCH_ARGS="--kind
+# bench"`.  bench/run.sh runs it as its last step.
+PGBENCH_ARGS ?=
+.PHONY: pgbench
+$(B)/bench/pgbench: bench/pgbench.c bench/bench_event.h $(UNIT_LINK)
+	@mkdir -p $(dir $@)
+	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS)
+pgbench: $(B)/bench/pgbench
+	tests/pg/run.sh sh -c '$(B)/bench/pgbench --url "$$TELTOP_TEST_PG" $(PGBENCH_ARGS)'
+
 clean:
 	rm -rf build build-asan teltop
 

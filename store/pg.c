@@ -102,11 +102,6 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
 
-/* The columns a batch writes, in COPY's order. */
-#define PG_COLUMNS \
-	"day, source, event_key, received_at, ts, format, phase, name, " \
-	"client_id, execution_id, command, duration_ms, exit_code, " \
-	"severity, error, version, os, arch, pii, data, capture, collector"
 
 int
 pg_is_url(const char *db)
@@ -240,8 +235,8 @@ session(struct pg *pg, char **cause)
 {
 	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
 	    exec(pg, "CREATE TEMP TABLE IF NOT EXISTS events_stage ON COMMIT "
-	    "DELETE ROWS AS SELECT 0::bigint AS n, id, " PG_COLUMNS " FROM "
-	    "events WITH NO DATA", "open: stage", cause) != 0)
+	    "DELETE ROWS AS SELECT id, " PG_COLUMNS " FROM events WITH NO "
+	    "DATA", "open: stage", cause) != 0)
 		return -1;
 	if (pg->listening && exec(pg, "LISTEN " PG_CHANNEL, "listen",
 	    cause) != 0)
@@ -454,9 +449,9 @@ copy_int(char **buf, size_t *len, size_t *cap, int64_t v, char sep)
 	copy_str(buf, len, cap, num, sep);
 }
 
-/* Event n of its batch as a line of COPY text. */
+/* An event as a line of COPY text, first column n. */
 static int
-copy_row(struct pg *pg, const struct tt_event *ev, size_t n, char **buf,
+copy_row(struct pg *pg, const struct tt_event *ev, int64_t n, char **buf,
     size_t *len, size_t *cap, char **cause)
 {
 	char	day[16], num[40], *key;
@@ -467,7 +462,7 @@ copy_row(struct pg *pg, const struct tt_event *ev, size_t n, char **buf,
 	}
 	day_text(ev->ts, day);
 	key = tt_event_key(ev);
-	copy_int(buf, len, cap, (int64_t)n, '\t');
+	copy_int(buf, len, cap, n, '\t');
 	copy_str(buf, len, cap, day, '\t');
 	copy_str(buf, len, cap, tt_source_name(ev->source), '\t');
 	copy_str(buf, len, cap, key, '\t');
@@ -499,21 +494,44 @@ copy_row(struct pg *pg, const struct tt_event *ev, size_t n, char **buf,
 	return 0;
 }
 
-/* COPY the batch's rows into the stage. */
+/* The batch as COPY text, the first column ids[i] (NULL: i). */
+static char *
+batch_text(struct pg *pg, const struct tt_batch *b, const int64_t *ids,
+    size_t *len, char **cause)
+{
+	char	*buf = NULL;
+	size_t	 cap = 0, i;
+
+	*len = 0;
+	for (i = 0; i < b->n; i++)
+		if (copy_row(pg, &b->ev[i], ids != NULL ? ids[i] : (int64_t)i,
+		    &buf, len, &cap, cause) != 0) {
+			free(buf);
+			return NULL;
+		}
+	return buf != NULL ? buf : xstrdup("");
+}
+
+char *
+pg_copy_text(struct pg *pg, const struct tt_batch *b, size_t *len,
+    char **cause)
+{
+	return batch_text(pg, b, NULL, len, cause);
+}
+
+/* COPY the batch's rows into the stage, with their ids. */
 static int
-copy_batch(struct pg *pg, const struct tt_batch *b, char **cause)
+copy_batch(struct pg *pg, const struct tt_batch *b, const int64_t *ids,
+    char **cause)
 {
 	PGresult	*r;
-	char		*buf = NULL;
-	size_t		 len = 0, cap = 0, i;
+	char		*buf;
+	size_t		 len;
 	int		 rc = -1;
 
-	for (i = 0; i < b->n; i++)
-		if (copy_row(pg, &b->ev[i], i, &buf, &len, &cap, cause) != 0) {
-			free(buf);
-			return -1;
-		}
-	r = PQexec(pg->conn, "COPY events_stage (n, " PG_COLUMNS ") FROM "
+	if ((buf = batch_text(pg, b, ids, &len, cause)) == NULL)
+		return -1;
+	r = PQexec(pg->conn, "COPY events_stage (id, " PG_COLUMNS ") FROM "
 	    "STDIN");
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		PQclear(r);
@@ -534,6 +552,48 @@ copy_batch(struct pg *pg, const struct tt_batch *b, char **cause)
 	if (rc != 0)
 		*cause = conn_error(pg->conn, "copy");
 	return rc;
+}
+
+/* n ids of the sequence, increasing, in one round trip. */
+static int
+take_ids(struct pg *pg, size_t n, int64_t **ids, char **cause)
+{
+	PGresult	*r;
+	char		 num[32];
+	const char	*v[1] = { num };
+	size_t		 i;
+
+	snprintf(num, sizeof num, "%zu", n);
+	if ((r = execp(pg, "SELECT nextval('events_id_seq') FROM "
+	    "generate_series(1, $1::bigint)", 1, v, "ids", cause)) == NULL)
+		return -1;
+	if ((size_t)PQntuples(r) != n) {
+		PQclear(r);
+		*cause = xstrdup("ids: the sequence gave too few");
+		return -1;
+	}
+	*ids = xcalloc(n, sizeof **ids);
+	for (i = 0; i < n; i++)
+		(*ids)[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+/* The event that was given id (ids increasing) is stored as it. */
+static void
+set_id(struct tt_batch *b, const int64_t *ids, int64_t id)
+{
+	size_t	lo = 0, hi = b->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < b->n && ids[lo] == id)
+		b->ev[lo].id = id;
 }
 
 /* The counters and opt-out drops queued, in the commit's transaction. */
@@ -576,6 +636,7 @@ pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 {
 	PGresult	*r;
 	const char	*e;
+	int64_t		*ids = NULL;
 	size_t		 i, n;
 	int		 k, gone_day = 0, retried = 0;
 
@@ -605,17 +666,13 @@ again:
 		forget_counts(pg);
 		return 0;
 	}
-	if (copy_batch(pg, b, cause) != 0)
+	if (take_ids(pg, b->n, &ids, cause) != 0 ||
+	    copy_batch(pg, b, ids, cause) != 0)
 		goto fail;
-	/* ids in the batch's order; the new rows only, and which they are */
-	if (exec(pg, "UPDATE events_stage s SET id = o.id FROM (SELECT n, "
-	    "nextval('events_id_seq') AS id FROM (SELECT n FROM events_stage "
-	    "ORDER BY n) q) o WHERE s.n = o.n", "commit", cause) != 0)
-		goto fail;
-	r = PQexec(pg->conn, "WITH i AS (INSERT INTO events (id, " PG_COLUMNS
-	    ") SELECT id, " PG_COLUMNS " FROM events_stage ORDER BY n ON "
-	    "CONFLICT (source, event_key, day) DO NOTHING RETURNING id) "
-	    "SELECT s.n, s.id FROM events_stage s JOIN i USING (id)");
+	/* the new rows only: their ids say which events they are */
+	r = PQexec(pg->conn, "INSERT INTO events (id, " PG_COLUMNS ") SELECT "
+	    "id, " PG_COLUMNS " FROM events_stage ORDER BY id ON CONFLICT "
+	    "(source, event_key, day) DO NOTHING RETURNING id");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		/* a day another collector's retention dropped: make it again */
 		gone_day = (e = PQresultErrorField(r, PG_DIAG_SQLSTATE)) !=
@@ -625,21 +682,21 @@ again:
 		goto fail;
 	}
 	n = (size_t)PQntuples(r);
-	for (k = 0; k < (int)n; k++) {
-		i = (size_t)strtoull(PQgetvalue(r, k, 0), NULL, 10);
-		if (i < b->n)
-			b->ev[i].id = strtoll(PQgetvalue(r, k, 1), NULL, 10);
-	}
+	for (k = 0; k < (int)n; k++)
+		set_id(b, ids, strtoll(PQgetvalue(r, k, 0), NULL, 10));
 	PQclear(r);
 	if (write_counts(pg, cause) != 0 ||
 	    exec(pg, "COMMIT", "commit", cause) != 0)
 		goto fail;
 	forget_counts(pg);
+	free(ids);
 	*stored = n;
 	return 0;
 
 fail:
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	free(ids);
+	ids = NULL;
 	check_lost(pg, *cause);
 	for (i = 0; i < b->n; i++)
 		b->ev[i].id = 0;

@@ -24,6 +24,12 @@
 struct tt_batch;
 struct pg;
 
+/* The columns a batch writes, in COPY's order (after "n", its place). */
+#define PG_COLUMNS \
+	"day, source, event_key, received_at, ts, format, phase, name, " \
+	"client_id, execution_id, command, duration_ms, exit_code, " \
+	"severity, error, version, os, arch, pii, data, capture, collector"
+
 /* Is db a PostgreSQL URL (postgresql:// or postgres://)? */
 int		 pg_is_url(const char *db);
 /*
@@ -43,6 +49,11 @@ int		 pg_schema_version(struct pg *);
  * b committed.
  */
 int		 pg_commit(struct pg *, struct tt_batch *b, size_t *stored,
+		     char **cause);
+/* What pg_commit() copies for b: COPY text of the columns "n, "
+ * PG_COLUMNS (make pgbench's raw reference sends the same bytes).
+ * NULL with *cause for an event that cannot be stored.  Caller frees. */
+char		*pg_copy_text(struct pg *, const struct tt_batch *, size_t *len,
 		     char **cause);
 /* Drop the partitions of days before day_us (µs UTC, a day's start): the
  * number dropped, or -1 with *cause. */
