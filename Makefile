@@ -241,9 +241,10 @@ asan:
 	$(ASAN_ENV) tests/screen/run.sh build-asan/teltop
 
 # bench: not part of `make test` nor of CI; the tools only need libc and
-# sqlite3, not teltop's objects; the big databases are cached in $(B)/bench.
+# sqlite3, not teltop's objects (pgbench, step 8, links store/pg.o: its
+# rule is below); the big databases are cached in $(B)/bench.
 BENCH_TOOLS = $(B)/bench/load $(B)/bench/rawinsert $(B)/bench/dbinfo \
-	$(B)/bench/viewers
+	$(B)/bench/viewers $(B)/bench/pgbench
 bench: $(BIN) $(BENCH_TOOLS)
 	bench/run.sh ./$(BIN) $(B)/bench
 

@@ -45,6 +45,9 @@
 #     step 3's (a commit waits for one slice at most).  And the paced load
 #     into "serve --retain 3s": the rows left at the end against what 3 s
 #     of it is.
+#  8. PostgreSQL (issue 18): store/pg.c's batch commit against a raw COPY
+#     of the same rows into the same throwaway cluster (bench/pgbench.c);
+#     skipped where there is no PostgreSQL server.
 # Then a table: goal | measured | target | ok/FAIL, ratios against the raw
 # reference of the same run.  Targets are reported, not asserted.
 #
@@ -880,6 +883,30 @@ say "step 7: the file at most $(median cap.file) B (with its WAL" \
     "$(median retain.rows) rows"
 lap "step 7"
 
+# ---- step 8: PostgreSQL (issue 18) ----
+# store/pg.c's batch commit (batches of 100, the mix) against a raw COPY of
+# the same bytes into a plain table, on a throwaway cluster (make pgbench);
+# said and skipped where there is no PostgreSQL server or no pgbench.
+n_pg=$(scaled 50000)
+if [ -x "$tools/pgbench" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+	if "$here/../tests/pg/run.sh" sh -c '"$1" --url "$TELTOP_TEST_PG" --events "$2" --rounds "$3" --kind mix' \
+	    pgbench "$tools/pgbench" "$n_pg" "$repeat" >"$tmp/pg.out" 2>&1; then
+		while read -r l; do
+			case $l in round*)
+				put pg.raw "$(field "$l" raw_ev_per_s)"
+				put pg.commit "$(field "$l" teltop_ev_per_s)" ;;
+			esac
+		done <"$tmp/pg.out"
+		say "step 8: PostgreSQL commits $(median pg.commit)/s, raw COPY $(median pg.raw)/s"
+	else
+		say "step 8 FAILED: $(tail -n 5 "$tmp/pg.out")"
+		failed=1
+	fi
+else
+	say "step 8: skipped (no PostgreSQL server, or no $tools/pgbench: make bench builds it)"
+fi
+lap "step 8"
+
 # ---- the rates ----
 echo
 printf '%-30s %-5s %10s %10s %10s %7s\n' "rate (events/s)" kind min median \
@@ -1032,6 +1059,8 @@ row "ack p99 at $p/s evicting / not (arrays, mix)" \
 q=$(ratio "$(median retain.rows)" "$((paced_rate * 3))")
 row "rows left by --retain 3s / 3 s of $p/s" \
     "$q ($(median retain.rows) rows)" "$q" "<=" 1.5
+rate_row "PostgreSQL batch commit / raw COPY (store/pg.c, mix)" pg.commit \
+    pg.raw - -
 echo
 say "$(awk -v t="$(( ($(now_ns) - t_start) / 1000000000 ))" 'BEGIN {
 	printf "%d min %02d s", t / 60, t % 60 }'); load average at the end:" \
