@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "core/event.h"
+#include "core/filter.h"
 #include "core/optout.h"
 #include "core/xmalloc.h"
 #include "pg.h"
@@ -903,4 +904,124 @@ pg_notified(struct pg *pg)
 		PQfreemem(n);
 	}
 	return count;
+}
+
+/* The columns read back, in row_event()'s order. */
+#define PG_READ_COLUMNS \
+	"id, received_at, ts, source, format, phase, name, client_id, " \
+	"execution_id, command, duration_ms, exit_code, severity, error, " \
+	"version, os, arch, pii, data, capture"
+
+static char *
+col_str(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL :
+	    xstrdup(PQgetvalue(r, row, col));
+}
+
+static int64_t
+col_int(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? TT_NONE :
+	    strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* Row row of r (PG_READ_COLUMNS) as an event. */
+static void
+row_event(const PGresult *r, int row, struct tt_event *ev)
+{
+	tt_event_init(ev);
+	ev->id = col_int(r, row, 0);
+	ev->received_at = col_int(r, row, 1);
+	ev->ts = col_int(r, row, 2);
+	if (tt_source_parse(PQgetvalue(r, row, 3), &ev->source) != 0)
+		ev->source = TT_SRC_GENERIC;
+	ev->format = tt_format_static(PQgetvalue(r, row, 4));
+	ev->phase = (enum tt_phase)col_int(r, row, 5);
+	ev->name = col_str(r, row, 6);
+	ev->client_id = col_str(r, row, 7);
+	ev->execution_id = col_str(r, row, 8);
+	ev->command = col_str(r, row, 9);
+	ev->duration_ms = PQgetisnull(r, row, 10) ? (double)TT_NONE :
+	    strtod(PQgetvalue(r, row, 10), NULL);
+	ev->exit_code = col_int(r, row, 11);
+	ev->severity = col_int(r, row, 12);
+	ev->error = col_str(r, row, 13);
+	ev->version = col_str(r, row, 14);
+	ev->os = col_str(r, row, 15);
+	ev->arch = col_str(r, row, 16);
+	ev->pii = col_str(r, row, 17);
+	ev->data = col_str(r, row, 18);
+	ev->data_len = ev->data != NULL ? strlen(ev->data) : 0;
+	ev->data_off = TT_NOT_IN_BODY;
+	ev->capture = col_str(r, row, 19);
+}
+
+#define PG_PAGE	1000	/* rows a query reads at a time */
+
+/* The page of rows after (ascending) or before (descending) id from. */
+static PGresult *
+page(struct pg *pg, int64_t from, int desc, char **cause)
+{
+	char		 num[32];
+	const char	*v[1] = { num };
+
+	snprintf(num, sizeof num, "%lld", (long long)from);
+	return execp(pg, desc ? "SELECT " PG_READ_COLUMNS " FROM events WHERE "
+	    "id < $1::bigint ORDER BY id DESC LIMIT 1000" : "SELECT "
+	    PG_READ_COLUMNS " FROM events WHERE id > $1::bigint ORDER BY id "
+	    "LIMIT 1000", 1, v, "query", cause);
+}
+
+int
+pg_events(struct pg *pg, const struct tt_filter *f, int64_t limit,
+    int (*cb)(void *, const struct tt_event *), void *arg, char **cause)
+{
+	struct tt_event	*kept = NULL, ev;
+	PGresult	*r;
+	int64_t		 from = limit > 0 ? INT64_MAX : 0, n = 0, k;
+	size_t		 cap = 0;
+	int		 i, rows, stop = 0;
+
+	*cause = NULL;
+	/* with a limit, the newest that match, from the end back */
+	do {
+		if ((r = page(pg, from, limit > 0, cause)) == NULL)
+			goto fail;
+		rows = PQntuples(r);
+		for (i = 0; i < rows && !stop; i++) {
+			row_event(r, i, &ev);
+			from = ev.id;
+			if (f != NULL && !tt_filter_match(f, &ev)) {
+				tt_event_clear(&ev);
+				continue;
+			}
+			if (limit > 0) {
+				if ((size_t)n == cap) {
+					cap = cap != 0 ? cap * 2 : 64;
+					kept = xrealloc(kept, cap * sizeof *kept);
+				}
+				kept[n++] = ev;
+				stop = n == limit;
+				continue;
+			}
+			stop = cb(arg, &ev);
+			tt_event_clear(&ev);
+		}
+		PQclear(r);
+	} while (!stop && rows == PG_PAGE);
+	/* oldest first, as without a limit */
+	for (k = n - 1, stop = 0; k >= 0; k--) {
+		if (!stop)
+			stop = cb(arg, &kept[k]);
+		tt_event_clear(&kept[k]);
+	}
+	free(kept);
+	return 0;
+
+fail:
+	for (k = 0; k < n; k++)
+		tt_event_clear(&kept[k]);
+	free(kept);
+	return -1;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 struct tt_batch;
+struct tt_event;
 struct pg;
 
 /* The columns a batch writes, in COPY's order (after "n", its place). */
@@ -91,6 +92,17 @@ int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
  */
 int		 pg_listen(struct pg *, char **cause);
 int		 pg_notified(struct pg *);
+
+/*
+ * Each stored event (the filter f applied, NULL: all) to cb, oldest first;
+ * with limit > 0 only the newest limit of them.  cb returns nonzero to
+ * stop.  0, or -1 with *cause.  The filter runs here, on each row (the
+ * SQLite store makes SQL of it).
+ */
+struct tt_filter;
+int		 pg_events(struct pg *, const struct tt_filter *, int64_t limit,
+		     int (*cb)(void *, const struct tt_event *), void *arg,
+		     char **cause);
 
 /*
  * A lost connection is tried again by the next pg_commit() after a backoff

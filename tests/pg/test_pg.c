@@ -21,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "core/event.h"
+#include "core/filter.h"
 #include "core/optout.h"
 #include "core/xmalloc.h"
 #include "store/pg.h"
@@ -468,6 +469,98 @@ test_day_dropped_elsewhere(void **state)
 	pg_close(c);
 }
 
+struct seen {
+	char	 names[64][16];
+	int	 n, stop_at;
+	int64_t	 last_id;
+	int	 ordered;
+	double	 dur[64];
+};
+
+static int
+on_event(void *arg, const struct tt_event *ev)
+{
+	struct seen	*s = arg;
+
+	if (ev->id <= s->last_id)
+		s->ordered = 0;
+	s->last_id = ev->id;
+	if (s->n < 64) {
+		snprintf(s->names[s->n], sizeof s->names[0], "%s", ev->name);
+		s->dur[s->n] = ev->duration_ms;
+	}
+	s->n++;
+	return s->stop_at > 0 && s->n == s->stop_at;
+}
+
+static struct seen *
+events(struct pg *pg, const char *filter, int64_t limit, int stop_at)
+{
+	static struct seen	s;
+	struct tt_filter	f;
+	char			*cause = NULL;
+
+	memset(&s, 0, sizeof s);
+	s.ordered = 1;
+	s.stop_at = stop_at;
+	if (filter != NULL && tt_filter_parse(filter, &f, &cause) != 0)
+		fail_msg("filter: %s", cause);
+	if (pg_events(pg, filter != NULL ? &f : NULL, limit, on_event, &s,
+	    &cause) != 0)
+		fail_msg("pg_events: %s", cause);
+	if (filter != NULL)
+		tt_filter_free(&f);
+	return &s;
+}
+
+/* Read back oldest first, filtered, the newest N, across pages. */
+static void
+test_events_read_back(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*pg = open_as("r");
+	struct seen	*s;
+	char		*cause = NULL, name[16];
+	size_t		 stored;
+	int		 i;
+
+	(void)state;
+	tt_batch_init(&b);
+	add(&b, TT_SRC_WERF, T0, "w1", NULL, "{}");
+	b.ev[0].duration_ms = 12.5;
+	b.ev[0].exit_code = 3;
+	b.ev[0].command = xstrdup("werf converge");
+	add(&b, TT_SRC_DEVPOD, T0 + 1, "d1", NULL, "{}");
+	add(&b, TT_SRC_WERF, T0 + 2, "w2", NULL, "{}");
+	for (i = 0; i < 2500; i++) {
+		snprintf(name, sizeof name, "g%d", i);
+		add(&b, TT_SRC_GENERIC, T0 + 3 + i, name, NULL, "{}");
+	}
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
+	s = events(pg, NULL, 0, 0);
+	assert_int_equal(s->n, 2503);
+	assert_true(s->ordered);
+	assert_string_equal(s->names[0], "w1");
+	assert_true(s->dur[0] == 12.5);
+	assert_true(s->dur[1] == (double)TT_NONE);
+	s = events(pg, "source=werf exit_code=3 command~converge", 0, 0);
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->names[0], "w1");
+	s = events(pg, "source=werf|devpod", 2, 0);
+	assert_int_equal(s->n, 2);
+	assert_true(s->ordered);
+	assert_string_equal(s->names[0], "d1");
+	assert_string_equal(s->names[1], "w2");
+	s = events(pg, "source=generic", 1500, 0);	/* across pages */
+	assert_int_equal(s->n, 1500);
+	assert_true(s->ordered);
+	assert_string_equal(s->names[0], "g1000");
+	s = events(pg, NULL, 0, 5);			/* the callback stops */
+	assert_int_equal(s->n, 5);
+	tt_batch_clear(&b);
+	pg_close(pg);
+}
+
 int
 main(void)
 {
@@ -477,6 +570,7 @@ main(void)
 		cmocka_unit_test_setup(test_retry_stored_once, setup),
 		cmocka_unit_test_setup(test_copy_escaping, setup),
 		cmocka_unit_test_setup(test_drop_days, setup),
+		cmocka_unit_test_setup(test_events_read_back, setup),
 		cmocka_unit_test_setup(test_counters_add_up, setup),
 		cmocka_unit_test_setup(test_optout_notify, setup),
 		cmocka_unit_test(test_unreachable),
