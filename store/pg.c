@@ -26,6 +26,10 @@
 #define PG_LOCK_PARTITION	0x74656c02
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
 #define PG_CHANNEL		"teltop_optout"	/* NOTIFY of a registry change */
+
+/* The partitioned tables. */
+enum { PG_EVENTS, PG_PAYLOADS };
+static const char *const pg_tables[] = { "events", "payloads" };
 #define DAY_US			(86400 * INT64_C(1000000))
 #define PG_BACKOFF_MIN		(100 * 1000)		/* µs */
 #define PG_BACKOFF_MAX		(5 * 1000 * 1000)
@@ -54,7 +58,10 @@ struct pg {
 	char		*down;		/* why the connection is lost, or NULL */
 	int64_t		 backoff;	/* µs before the next reconnect */
 	int64_t		 next_try;	/* monotonic µs */
-	int64_t	 days[PG_KNOWN_DAYS];	/* partitions known to exist */
+	struct {
+		int64_t	 day;
+		int	 table;		/* PG_EVENTS or PG_PAYLOADS */
+	}	 days[PG_KNOWN_DAYS];	/* partitions known to exist */
 	size_t	 ndays, next_day;
 };
 
@@ -99,6 +106,24 @@ static const char *const migrations[] = {
 	"  value bigint NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (name, collector));"
 	"CREATE INDEX events_source_id ON events (source, id);",
+	/*
+	 * 3: the requests as received, byte for byte, partitioned by the day
+	 * they were received; an event names the request it came in.
+	 */
+	"CREATE SEQUENCE payloads_id_seq;"
+	"CREATE TABLE payloads ("
+	"  id bigint NOT NULL,"
+	"  day date NOT NULL,"
+	"  received_at bigint NOT NULL,"
+	"  route text NOT NULL,"
+	"  content_type text,"
+	"  request text,"
+	"  body bytea NOT NULL,"
+	"  raw bytea,"
+	"  collector text NOT NULL"
+	") PARTITION BY RANGE (day);"
+	"CREATE INDEX payloads_id ON payloads (id);"
+	"ALTER TABLE events ADD COLUMN payload_id bigint;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -149,6 +174,19 @@ query_int(struct pg *pg, const char *sql)
 	    !PQgetisnull(r, 0, 0))
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
+	return v;
+}
+
+/* A big-endian 64-bit integer, as binary results send bigint. */
+static uint64_t
+be64(const char *p)
+{
+	const unsigned char	*b = (const unsigned char *)p;
+	uint64_t		 v = 0;
+	int			 i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
 	return v;
 }
 
@@ -374,28 +412,29 @@ day_of(int64_t us)
 	return d * DAY_US;
 }
 
-/* Make the partition of day (µs, a day's start) unless it is known. */
+/* Make table's partition of day (µs, a day's start) unless it is known. */
 static int
-need_partition(struct pg *pg, int64_t day, char **cause)
+need_partition(struct pg *pg, int table, int64_t day, char **cause)
 {
 	char	from[16], to[16], name[16], sql[256];
 	size_t	i;
 
 	for (i = 0; i < pg->ndays; i++)
-		if (pg->days[i] == day)
+		if (pg->days[i].day == day && pg->days[i].table == table)
 			return 0;
 	day_text(day, from);
 	day_text(day + DAY_US, to);
 	snprintf(name, sizeof name, "%.4s%.2s%.2s", from, from + 5, from + 8);
 	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d);"
-	    "CREATE TABLE IF NOT EXISTS events_%s PARTITION OF events FOR "
-	    "VALUES FROM ('%s') TO ('%s'); COMMIT", PG_LOCK_PARTITION, name,
-	    from, to);
+	    "CREATE TABLE IF NOT EXISTS %s_%s PARTITION OF %s FOR VALUES FROM "
+	    "('%s') TO ('%s'); COMMIT", PG_LOCK_PARTITION, pg_tables[table],
+	    name, pg_tables[table], from, to);
 	if (exec(pg, sql, "partition", cause) != 0) {
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
 		return -1;
 	}
-	pg->days[pg->next_day] = day;
+	pg->days[pg->next_day].day = day;
+	pg->days[pg->next_day].table = table;
 	pg->next_day = (pg->next_day + 1) % PG_KNOWN_DAYS;
 	if (pg->ndays < PG_KNOWN_DAYS)
 		pg->ndays++;
@@ -450,10 +489,11 @@ copy_int(char **buf, size_t *len, size_t *cap, int64_t v, char sep)
 	copy_str(buf, len, cap, num, sep);
 }
 
-/* An event as a line of COPY text, first column n. */
+/* An event as a line of COPY text, first column n, last its request's
+ * id (0: none). */
 static int
-copy_row(struct pg *pg, const struct tt_event *ev, int64_t n, char **buf,
-    size_t *len, size_t *cap, char **cause)
+copy_row(struct pg *pg, const struct tt_event *ev, int64_t n,
+    int64_t payload_id, char **buf, size_t *len, size_t *cap, char **cause)
 {
 	char	day[16], num[40], *key;
 
@@ -491,22 +531,24 @@ copy_row(struct pg *pg, const struct tt_event *ev, int64_t n, char **buf,
 	copy_str(buf, len, cap, ev->pii, '\t');
 	copy_text(buf, len, cap, ev->data, ev->data_len, '\t');
 	copy_str(buf, len, cap, ev->capture, '\t');
-	copy_str(buf, len, cap, pg->collector, '\n');
+	copy_str(buf, len, cap, pg->collector, '\t');
+	copy_int(buf, len, cap, payload_id > 0 ? payload_id : TT_NONE, '\n');
 	return 0;
 }
 
-/* The batch as COPY text, the first column ids[i] (NULL: i). */
+/* The events as COPY text, the first column ids[i] (NULL: i), the last
+ * pids[i] (NULL: none). */
 static char *
-batch_text(struct pg *pg, const struct tt_batch *b, const int64_t *ids,
-    size_t *len, char **cause)
+batch_text(struct pg *pg, struct tt_event *const *evs, size_t n,
+    const int64_t *ids, const int64_t *pids, size_t *len, char **cause)
 {
 	char	*buf = NULL;
 	size_t	 cap = 0, i;
 
 	*len = 0;
-	for (i = 0; i < b->n; i++)
-		if (copy_row(pg, &b->ev[i], ids != NULL ? ids[i] : (int64_t)i,
-		    &buf, len, &cap, cause) != 0) {
+	for (i = 0; i < n; i++)
+		if (copy_row(pg, evs[i], ids != NULL ? ids[i] : (int64_t)i,
+		    pids != NULL ? pids[i] : 0, &buf, len, &cap, cause) != 0) {
 			free(buf);
 			return NULL;
 		}
@@ -517,56 +559,118 @@ char *
 pg_copy_text(struct pg *pg, const struct tt_batch *b, size_t *len,
     char **cause)
 {
-	return batch_text(pg, b, NULL, len, cause);
+	struct tt_event	**evs = xcalloc(b->n + 1, sizeof *evs);
+	char		 *text;
+	size_t		  i;
+
+	for (i = 0; i < b->n; i++)
+		evs[i] = &b->ev[i];
+	text = batch_text(pg, evs, b->n, NULL, NULL, len, cause);
+	free(evs);
+	return text;
 }
 
-/* COPY the batch's rows into the stage, with their ids. */
+/* COPY text (len bytes, owned: freed here) into table (columns). */
 static int
-copy_batch(struct pg *pg, const struct tt_batch *b, const int64_t *ids,
+copy_in(struct pg *pg, const char *table_cols, char *text, size_t len,
     char **cause)
 {
 	PGresult	*r;
-	char		*buf;
-	size_t		 len;
+	char		 sql[512];
 	int		 rc = -1;
 
-	if ((buf = batch_text(pg, b, ids, &len, cause)) == NULL)
-		return -1;
-	r = PQexec(pg->conn, "COPY events_stage (id, " PG_COLUMNS ") FROM "
-	    "STDIN");
+	snprintf(sql, sizeof sql, "COPY %s FROM STDIN", table_cols);
+	r = PQexec(pg->conn, sql);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		PQclear(r);
-		free(buf);
+		free(text);
 		*cause = conn_error(pg->conn, "copy");
 		return -1;
 	}
 	PQclear(r);
-	if (PQputCopyData(pg->conn, buf, (int)len) == 1 &&
+	if (len > INT32_MAX)
+		PQputCopyEnd(pg->conn, "too large");
+	else if (PQputCopyData(pg->conn, text, (int)len) == 1 &&
 	    PQputCopyEnd(pg->conn, NULL) == 1) {
 		r = PQgetResult(pg->conn);
 		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
 		PQclear(r);
-		while ((r = PQgetResult(pg->conn)) != NULL)
-			PQclear(r);
 	}
-	free(buf);
+	while ((r = PQgetResult(pg->conn)) != NULL)
+		PQclear(r);
+	free(text);
 	if (rc != 0)
 		*cause = conn_error(pg->conn, "copy");
 	return rc;
 }
 
-/* n ids of the sequence, increasing, in one round trip. */
+/* bytes as COPY text of a bytea: \\x and hex digits. */
+static void
+copy_bytea(char **buf, size_t *len, size_t *cap, const void *p, size_t n,
+    char sep)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*b = p;
+	size_t			 i;
+
+	if (p == NULL) {
+		copy_text(buf, len, cap, NULL, 0, sep);
+		return;
+	}
+	if (*len + 2 * n + 4 > *cap) {
+		*cap = (*len + 2 * n + 4) * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, "\\\\x", 3);
+	*len += 3;
+	for (i = 0; i < n; i++) {
+		(*buf)[(*len)++] = hex[b[i] >> 4];
+		(*buf)[(*len)++] = hex[b[i] & 15];
+	}
+	(*buf)[(*len)++] = sep;
+}
+
+/* The parts' requests as COPY text for payloads, with their ids. */
+static char *
+payload_text(struct pg *pg, const struct pg_part *parts, size_t nparts,
+    const int64_t *pids, size_t *len)
+{
+	const struct pg_payload	*p;
+	char			*buf = NULL, day[16];
+	size_t			 cap = 0, i;
+
+	*len = 0;
+	for (i = 0; i < nparts; i++) {
+		if ((p = parts[i].payload) == NULL)
+			continue;
+		day_text(p->received_at, day);
+		copy_int(&buf, len, &cap, pids[i], '\t');
+		copy_str(&buf, len, &cap, day, '\t');
+		copy_int(&buf, len, &cap, p->received_at, '\t');
+		copy_str(&buf, len, &cap, p->route != NULL ? p->route : "", '\t');
+		copy_str(&buf, len, &cap, p->content_type, '\t');
+		copy_str(&buf, len, &cap, p->request, '\t');
+		copy_bytea(&buf, len, &cap, p->body != NULL ? p->body : "",
+		    p->len, '\t');
+		copy_bytea(&buf, len, &cap, p->raw, p->raw_len, '\t');
+		copy_str(&buf, len, &cap, pg->collector, '\n');
+	}
+	return buf != NULL ? buf : xstrdup("");
+}
+
+/* n ids of the table's sequence, increasing, in one round trip. */
 static int
-take_ids(struct pg *pg, size_t n, int64_t **ids, char **cause)
+take_ids(struct pg *pg, int table, size_t n, int64_t **ids, char **cause)
 {
 	PGresult	*r;
-	char		 num[32];
+	char		 num[32], sql[128];
 	const char	*v[1] = { num };
 	size_t		 i;
 
 	snprintf(num, sizeof num, "%zu", n);
-	if ((r = execp(pg, "SELECT nextval('events_id_seq') FROM "
-	    "generate_series(1, $1::bigint)", 1, v, "ids", cause)) == NULL)
+	snprintf(sql, sizeof sql, "SELECT nextval('%s_id_seq') FROM "
+	    "generate_series(1, $1::bigint)", pg_tables[table]);
+	if ((r = execp(pg, sql, 1, v, "ids", cause)) == NULL)
 		return -1;
 	if ((size_t)PQntuples(r) != n) {
 		PQclear(r);
@@ -582,9 +686,9 @@ take_ids(struct pg *pg, size_t n, int64_t **ids, char **cause)
 
 /* The event that was given id (ids increasing) is stored as it. */
 static void
-set_id(struct tt_batch *b, const int64_t *ids, int64_t id)
+set_id(struct tt_event **evs, size_t n, const int64_t *ids, int64_t id)
 {
-	size_t	lo = 0, hi = b->n, mid;
+	size_t	lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -593,8 +697,8 @@ set_id(struct tt_batch *b, const int64_t *ids, int64_t id)
 		else
 			hi = mid;
 	}
-	if (lo < b->n && ids[lo] == id)
-		b->ev[lo].id = id;
+	if (lo < n && ids[lo] == id)
+		evs[lo]->id = id;
 }
 
 /* The counters and opt-out drops queued, in the commit's transaction. */
@@ -635,72 +739,130 @@ write_counts(struct pg *pg, char **cause)
 int
 pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 {
-	PGresult	*r;
-	const char	*e;
-	int64_t		*ids = NULL;
-	size_t		 i, n;
-	int		 k, gone_day = 0, retried = 0;
+	struct pg_part	part = { NULL, b };
+
+	return pg_commit_parts(pg, &part, 1, stored, cause);
+}
+
+/* The partitions the parts need: their events' days, their requests'. */
+static int
+need_partitions(struct pg *pg, const struct pg_part *parts, size_t nparts,
+    char **cause)
+{
+	size_t	i, k;
+
+	for (i = 0; i < nparts; i++) {
+		if (parts[i].payload != NULL && need_partition(pg, PG_PAYLOADS,
+		    day_of(parts[i].payload->received_at), cause) != 0)
+			return -1;
+		for (k = 0; k < parts[i].b->n; k++)
+			if (need_partition(pg, PG_EVENTS,
+			    day_of(parts[i].b->ev[k].ts), cause) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+int
+pg_commit_parts(struct pg *pg, struct pg_part *parts, size_t nparts,
+    size_t *stored, char **cause)
+{
+	struct tt_event	**evs = NULL;
+	PGresult	 *r;
+	const char	 *e;
+	char		 *text;
+	int64_t		 *ids = NULL, *pids = NULL, *evpids = NULL;
+	size_t		  i, k, n, nev = 0, npay = 0, len;
+	int		  row, gone_day = 0, retried = 0;
 
 	*stored = 0;
-	if (b->n == 0 && pg->ncounts == 0 && pg->ndrops == 0)
+	for (i = 0; i < nparts; i++) {
+		nev += parts[i].b->n;
+		npay += parts[i].payload != NULL;
+	}
+	if (nev == 0 && npay == 0 && pg->ncounts == 0 && pg->ndrops == 0)
 		return 0;
-	if (b->n > INT32_MAX / 2) {
+	if (nev > INT32_MAX / 2) {
 		*cause = xstrdup("batch too large");
 		return -1;
 	}
 	if (ensure_up(pg, cause) != 0)
 		return -1;
+	evs = xcalloc(nev + 1, sizeof *evs);
+	evpids = xcalloc(nev + 1, sizeof *evpids);
 again:
-	for (i = 0; i < b->n; i++)
-		if (need_partition(pg, day_of(b->ev[i].ts), cause) != 0) {
-			check_lost(pg, *cause);
-			return -1;
-		}
-	if (exec(pg, "BEGIN", "commit", cause) != 0) {
+	if (need_partitions(pg, parts, nparts, cause) != 0 ||
+	    exec(pg, "BEGIN", "commit", cause) != 0) {
 		check_lost(pg, *cause);
-		return -1;
+		goto out;
 	}
-	if (b->n == 0) {
-		if (write_counts(pg, cause) != 0 ||
-		    exec(pg, "COMMIT", "commit", cause) != 0)
+	/* the requests first: the events name them */
+	if (npay > 0) {
+		if (take_ids(pg, PG_PAYLOADS, npay, &ids, cause) != 0)
 			goto fail;
-		forget_counts(pg);
-		return 0;
+		pids = xcalloc(nparts, sizeof *pids);
+		for (i = k = 0; i < nparts; i++)
+			if (parts[i].payload != NULL)
+				pids[i] = ids[k++];
+		free(ids);
+		ids = NULL;
+		text = payload_text(pg, parts, nparts, pids, &len);
+		if (copy_in(pg, "payloads (id, day, received_at, route, "
+		    "content_type, request, body, raw, collector)", text, len,
+		    cause) != 0)
+			goto fail;
 	}
-	if (take_ids(pg, b->n, &ids, cause) != 0 ||
-	    copy_batch(pg, b, ids, cause) != 0)
-		goto fail;
-	/* the new rows only: their ids say which events they are */
-	r = PQexec(pg->conn, "INSERT INTO events (id, " PG_COLUMNS ") SELECT "
-	    "id, " PG_COLUMNS " FROM events_stage ORDER BY id ON CONFLICT "
-	    "(source, event_key, day) DO NOTHING RETURNING id");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		/* a day another collector's retention dropped: make it again */
-		gone_day = (e = PQresultErrorField(r, PG_DIAG_SQLSTATE)) !=
-		    NULL && strcmp(e, "23514") == 0;
+	for (i = k = 0; i < nparts; i++)
+		for (n = 0; n < parts[i].b->n; n++, k++) {
+			evs[k] = &parts[i].b->ev[n];
+			evpids[k] = pids != NULL ? pids[i] : 0;
+		}
+	n = 0;
+	if (nev > 0) {
+		if (take_ids(pg, PG_EVENTS, nev, &ids, cause) != 0 ||
+		    (text = batch_text(pg, evs, nev, ids, evpids, &len,
+		    cause)) == NULL ||
+		    copy_in(pg, "events_stage (id, " PG_COLUMNS ")", text, len,
+		    cause) != 0)
+			goto fail;
+		/* the new rows only: their ids say which events they are */
+		r = PQexec(pg->conn, "INSERT INTO events (id, " PG_COLUMNS ") "
+		    "SELECT id, " PG_COLUMNS " FROM events_stage ORDER BY id ON "
+		    "CONFLICT (source, event_key, day) DO NOTHING RETURNING id");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			/* a day another collector's retention dropped */
+			gone_day = (e = PQresultErrorField(r,
+			    PG_DIAG_SQLSTATE)) != NULL && strcmp(e, "23514") == 0;
+			PQclear(r);
+			*cause = conn_error(pg->conn, "insert");
+			goto fail;
+		}
+		n = (size_t)PQntuples(r);
+		for (row = 0; row < (int)n; row++)
+			set_id(evs, nev, ids, strtoll(PQgetvalue(r, row, 0),
+			    NULL, 10));
 		PQclear(r);
-		*cause = conn_error(pg->conn, "insert");
-		goto fail;
 	}
-	n = (size_t)PQntuples(r);
-	for (k = 0; k < (int)n; k++)
-		set_id(b, ids, strtoll(PQgetvalue(r, k, 0), NULL, 10));
-	PQclear(r);
 	if (write_counts(pg, cause) != 0 ||
 	    exec(pg, "COMMIT", "commit", cause) != 0)
 		goto fail;
 	forget_counts(pg);
-	free(ids);
 	*stored = n;
+	free(ids);
+	free(pids);
+	free(evs);
+	free(evpids);
 	return 0;
 
 fail:
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
 	free(ids);
-	ids = NULL;
+	free(pids);
+	ids = pids = NULL;
 	check_lost(pg, *cause);
-	for (i = 0; i < b->n; i++)
-		b->ev[i].id = 0;
+	for (i = 0; i < nev; i++)
+		if (evs[i] != NULL)
+			evs[i]->id = 0;
 	if (gone_day && !retried) {
 		pg->ndays = pg->next_day = 0;
 		free(*cause);
@@ -709,6 +871,9 @@ fail:
 		gone_day = 0;
 		goto again;
 	}
+out:
+	free(evs);
+	free(evpids);
 	return -1;
 }
 
@@ -716,32 +881,38 @@ int
 pg_drop_days_before(struct pg *pg, int64_t day_us, char **cause)
 {
 	PGresult	*r;
+	const char	*rel, *day;
 	char		 cut[16], name[16], sql[128];
-	int		 i, dropped = 0;
+	int		 i, t, dropped = 0;
 
 	day_text(day_us, cut);
 	snprintf(name, sizeof name, "%.4s%.2s%.2s", cut, cut + 5, cut + 8);
-	r = PQexec(pg->conn, "SELECT c.relname FROM pg_inherits h JOIN "
-	    "pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = "
-	    "'events'::regclass ORDER BY 1");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		PQclear(r);
-		*cause = conn_error(pg->conn, "retention");
-		return -1;
-	}
-	for (i = 0; i < PQntuples(r); i++) {
-		/* events_YYYYMMDD sorts as its day */
-		if (strncmp(PQgetvalue(r, i, 0), "events_", 7) != 0 ||
-		    strcmp(PQgetvalue(r, i, 0) + 7, name) >= 0)
-			continue;
-		snprintf(sql, sizeof sql, "DROP TABLE %s", PQgetvalue(r, i, 0));
-		if (exec(pg, sql, "retention", cause) != 0) {
+	for (t = PG_EVENTS; t <= PG_PAYLOADS; t++) {
+		snprintf(sql, sizeof sql, "SELECT c.relname FROM pg_inherits h "
+		    "JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = "
+		    "'%s'::regclass ORDER BY 1", pg_tables[t]);
+		r = PQexec(pg->conn, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			PQclear(r);
+			*cause = conn_error(pg->conn, "retention");
 			return -1;
 		}
-		dropped++;
+		for (i = 0; i < PQntuples(r); i++) {
+			/* TABLE_YYYYMMDD sorts as its day */
+			rel = PQgetvalue(r, i, 0);
+			if (strncmp(rel, pg_tables[t], strlen(pg_tables[t])) !=
+			    0 || *(day = rel + strlen(pg_tables[t])) != '_' ||
+			    strcmp(day + 1, name) >= 0)
+				continue;
+			snprintf(sql, sizeof sql, "DROP TABLE %s", rel);
+			if (exec(pg, sql, "retention", cause) != 0) {
+				PQclear(r);
+				return -1;
+			}
+			dropped += t == PG_EVENTS;
+		}
+		PQclear(r);
 	}
-	PQclear(r);
 	pg->ndays = pg->next_day = 0;	/* made again when needed */
 	return dropped;
 }
@@ -1024,4 +1195,71 @@ fail:
 		tt_event_clear(&kept[k]);
 	free(kept);
 	return -1;
+}
+
+int
+pg_payload_get(struct pg *pg, int64_t id, struct pg_request *out,
+    char **cause)
+{
+	PGresult	*r;
+	char		 num[32];
+	const char	*v[1] = { num };
+
+	memset(out, 0, sizeof *out);
+	snprintf(num, sizeof num, "%lld", (long long)id);
+	/* binary results: the bytes as they are */
+	r = PQexecParams(pg->conn, "SELECT received_at, route, content_type, "
+	    "request, body, raw FROM payloads WHERE id = $1::bigint", 1, NULL,
+	    v, NULL, NULL, 1);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		*cause = conn_error(pg->conn, "payload");
+		return -1;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	out->id = id;
+	out->received_at = (int64_t)be64(PQgetvalue(r, 0, 0));
+	out->route = xstrndup(PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1));
+	if (!PQgetisnull(r, 0, 2))
+		out->content_type = xstrndup(PQgetvalue(r, 0, 2),
+		    (size_t)PQgetlength(r, 0, 2));
+	if (!PQgetisnull(r, 0, 3))
+		out->request = xstrndup(PQgetvalue(r, 0, 3),
+		    (size_t)PQgetlength(r, 0, 3));
+	out->len = (size_t)PQgetlength(r, 0, 4);
+	out->body = xmalloc(out->len + 1);
+	memcpy(out->body, PQgetvalue(r, 0, 4), out->len);
+	out->body[out->len] = '\0';
+	if (!PQgetisnull(r, 0, 5)) {
+		out->raw_len = (size_t)PQgetlength(r, 0, 5);
+		out->raw = xmalloc(out->raw_len + 1);
+		memcpy(out->raw, PQgetvalue(r, 0, 5), out->raw_len);
+		out->raw[out->raw_len] = '\0';
+	}
+	PQclear(r);
+	return 1;
+}
+
+void
+pg_request_clear(struct pg_request *rq)
+{
+	free(rq->route);
+	free(rq->content_type);
+	free(rq->request);
+	free(rq->body);
+	free(rq->raw);
+	memset(rq, 0, sizeof *rq);
+}
+
+int64_t
+pg_event_payload(struct pg *pg, int64_t event_id)
+{
+	char		 sql[96];
+
+	snprintf(sql, sizeof sql, "SELECT coalesce(payload_id, 0) FROM events "
+	    "WHERE id = %lld", (long long)event_id);
+	return query_int(pg, sql);
 }

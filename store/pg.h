@@ -29,7 +29,8 @@ struct pg;
 #define PG_COLUMNS \
 	"day, source, event_key, received_at, ts, format, phase, name, " \
 	"client_id, execution_id, command, duration_ms, exit_code, " \
-	"severity, error, version, os, arch, pii, data, capture, collector"
+	"severity, error, version, os, arch, pii, data, capture, collector, " \
+	"payload_id"
 
 /* Is db a PostgreSQL URL (postgresql:// or postgres://)? */
 int		 pg_is_url(const char *db);
@@ -42,6 +43,30 @@ struct pg	*pg_open(const char *url, const char *collector, char **cause);
 void		 pg_close(struct pg *);
 /* The schema version in the database. */
 int		 pg_schema_version(struct pg *);
+/* A request as received, kept byte for byte with its events. */
+struct pg_payload {
+	int64_t		 received_at;	/* µs UTC */
+	const char	*route;
+	const char	*content_type;	/* NULL: none */
+	const char	*request;	/* how it came, JSON; NULL: unknown */
+	const void	*body;		/* transport-decoded */
+	size_t		 len;
+	const void	*raw;		/* as received, if not body; or NULL */
+	size_t		 raw_len;
+};
+
+/* A request (or none) and the events it carried. */
+struct pg_part {
+	const struct pg_payload	*payload;	/* NULL: none */
+	struct tt_batch		*b;
+};
+
+/*
+ * Commit the parts in one transaction (a group commit of several
+ * requests), as pg_commit() does one batch.
+ */
+int		 pg_commit_parts(struct pg *, struct pg_part *, size_t nparts,
+		     size_t *stored, char **cause);
 /*
  * Commit the events of b in one transaction, with the counters and drops
  * queued (pg_count(), pg_optout_dropped()): 0 once COMMIT succeeded, with
@@ -92,6 +117,25 @@ int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
  */
 int		 pg_listen(struct pg *, char **cause);
 int		 pg_notified(struct pg *);
+
+/* A request read back; every string owned, body and raw NUL-ended. */
+struct pg_request {
+	int64_t		 id;
+	int64_t		 received_at;
+	char		*route;
+	char		*content_type;	/* NULL: none */
+	char		*request;	/* NULL: not known */
+	char		*body;
+	size_t		 len;
+	char		*raw;		/* NULL: as received is body */
+	size_t		 raw_len;
+};
+/* The request with id: 1 found, 0 there is none, -1 with *cause. */
+int		 pg_payload_get(struct pg *, int64_t id, struct pg_request *,
+		     char **cause);
+void		 pg_request_clear(struct pg_request *);
+/* The id of the request an event came in: 0 none, -1 no such event. */
+int64_t		 pg_event_payload(struct pg *, int64_t event_id);
 
 /*
  * Each stored event (the filter f applied, NULL: all) to cb, oldest first;

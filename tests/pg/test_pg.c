@@ -77,8 +77,8 @@ setup(void **state)
 {
 	(void)state;
 	free(sql1("SET client_min_messages = warning; DROP TABLE IF EXISTS "
-	    "events, optout, counters, teltop_schema CASCADE; DROP SEQUENCE "
-	    "IF EXISTS events_id_seq"));
+	    "events, payloads, optout, counters, teltop_schema CASCADE; DROP "
+	    "SEQUENCE IF EXISTS events_id_seq, payloads_id_seq"));
 	return 0;
 }
 
@@ -112,10 +112,10 @@ test_migrate_once(void **state)
 	(void)state;
 	a = open_as("a");
 	b = open_as("b");	/* a second collector finds it done */
-	assert_int_equal(pg_schema_version(a), 2);
-	assert_int_equal(pg_schema_version(b), 2);
+	assert_int_equal(pg_schema_version(a), 3);
+	assert_int_equal(pg_schema_version(b), 3);
 	v = sql1("SELECT count(*) FROM teltop_schema");
-	assert_string_equal(v, "2");
+	assert_string_equal(v, "3");
 	free(v);
 	pg_close(a);
 	pg_close(b);
@@ -561,6 +561,85 @@ test_events_read_back(void **state)
 	pg_close(pg);
 }
 
+/* Requests kept byte for byte (every byte value, NULs too), each event
+ * naming its own, in one group commit with a part that has none. */
+static void
+test_payloads(void **state)
+{
+	struct pg_payload	 p1, p2;
+	struct pg_part		 parts[3];
+	struct pg_request	 rq;
+	struct tt_batch		 b1, b2, b3;
+	struct pg		*pg = open_as("p");
+	unsigned char		 body[512], raw[3] = { 0x1f, 0x8b, 0x00 };
+	char			*cause = NULL;
+	size_t			 stored, i;
+	int64_t			 pid1, pid2;
+
+	(void)state;
+	for (i = 0; i < sizeof body; i++)
+		body[i] = (unsigned char)i;
+	memset(&p1, 0, sizeof p1);
+	p1.received_at = T0 + 7 * DAY_US;
+	p1.route = "/batch";
+	p1.content_type = "application/json";
+	p1.request = "{\"method\":\"POST\"}";
+	p1.body = body;
+	p1.len = sizeof body;
+	p1.raw = raw;
+	p1.raw_len = sizeof raw;
+	memset(&p2, 0, sizeof p2);
+	p2.received_at = T0;
+	p2.route = "/v1/insert";
+	p2.body = "";
+	tt_batch_init(&b1);
+	tt_batch_init(&b2);
+	tt_batch_init(&b3);
+	add(&b1, TT_SRC_POSTHOG, T0, "a", NULL, "{}");
+	add(&b1, TT_SRC_POSTHOG, T0, "b", NULL, "{}");
+	add(&b2, TT_SRC_DEVPOD, T0, "c", NULL, "{}");
+	add(&b3, TT_SRC_GENERIC, T0, "d", NULL, "{}");
+	parts[0].payload = &p1;
+	parts[0].b = &b1;
+	parts[1].payload = NULL;
+	parts[1].b = &b3;
+	parts[2].payload = &p2;
+	parts[2].b = &b2;
+	if (pg_commit_parts(pg, parts, 3, &stored, &cause) != 0)
+		fail_msg("pg_commit_parts: %s", cause);
+	assert_int_equal(stored, 4);
+	pid1 = pg_event_payload(pg, b1.ev[0].id);
+	pid2 = pg_event_payload(pg, b2.ev[0].id);
+	assert_true(pid1 > 0 && pid2 > pid1);
+	assert_int_equal(pg_event_payload(pg, b1.ev[1].id), pid1);
+	assert_int_equal(pg_event_payload(pg, b3.ev[0].id), 0);
+	assert_int_equal(pg_payload_get(pg, pid1, &rq, &cause), 1);
+	assert_int_equal(rq.received_at, p1.received_at);
+	assert_string_equal(rq.route, "/batch");
+	assert_string_equal(rq.content_type, "application/json");
+	assert_string_equal(rq.request, "{\"method\":\"POST\"}");
+	assert_int_equal(rq.len, sizeof body);
+	assert_memory_equal(rq.body, body, sizeof body);
+	assert_int_equal(rq.raw_len, sizeof raw);
+	assert_memory_equal(rq.raw, raw, sizeof raw);
+	pg_request_clear(&rq);
+	assert_int_equal(pg_payload_get(pg, pid2, &rq, &cause), 1);
+	assert_null(rq.content_type);
+	assert_null(rq.raw);
+	assert_int_equal(rq.len, 0);
+	pg_request_clear(&rq);
+	assert_int_equal(pg_payload_get(pg, pid2 + 100, &rq, &cause), 0);
+	/* retention drops the requests' days too */
+	assert_int_equal(pg_drop_days_before(pg, T0 + DAY_US, &cause), 1);
+	assert_int_equal(pg_payload_get(pg, pid2, &rq, &cause), 0);
+	assert_int_equal(pg_payload_get(pg, pid1, &rq, &cause), 1);
+	pg_request_clear(&rq);
+	tt_batch_clear(&b1);
+	tt_batch_clear(&b2);
+	tt_batch_clear(&b3);
+	pg_close(pg);
+}
+
 int
 main(void)
 {
@@ -571,6 +650,7 @@ main(void)
 		cmocka_unit_test_setup(test_copy_escaping, setup),
 		cmocka_unit_test_setup(test_drop_days, setup),
 		cmocka_unit_test_setup(test_events_read_back, setup),
+		cmocka_unit_test_setup(test_payloads, setup),
 		cmocka_unit_test_setup(test_counters_add_up, setup),
 		cmocka_unit_test_setup(test_optout_notify, setup),
 		cmocka_unit_test(test_unreachable),
