@@ -190,14 +190,15 @@ test: deps test-unit test-integration test-screen
 
 # PostgreSQL (store/pg.c) against a throwaway cluster on 127.0.0.1 that
 # tests/pg/cluster.sh starts and stops around it.
-$(B)/tests/pg/test_pg: tests/pg/test_pg.c $(UNIT_LINK)
+PG_TESTS = $(B)/tests/pg/test_pg $(B)/tests/pg/test_store_pg
+$(B)/tests/pg/%: tests/pg/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS) \
 		-lcmocka
 .PHONY: test-pg
-test-pg: $(B)/tests/pg/test_pg
+test-pg: $(PG_TESTS)
 	@scripts/deps.sh test
-	tests/pg/run.sh $(B)/tests/pg/test_pg
+	@for t in $(PG_TESTS); do tests/pg/run.sh $$t || exit 1; done
 test: test-pg
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,

@@ -626,6 +626,8 @@ store_fields(struct store *st, const char *source, const char *name,
 	size_t			 added = out->n;
 	int			 step;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("the field catalog", cause);
 	*cause = NULL;
 	if (sqlite3_prepare_v2(st->db, "SELECT source, name, path, version, "
 	    "types, kinds, events, first_seen, last_seen, examples, format "
@@ -713,6 +715,8 @@ store_field_versions(struct store *st, const char *source,
 	size_t			 n = 0, i;
 	int			 step;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("the field catalog", cause);
 	*cause = NULL;
 	/* an event name's events are those of its most common field */
 	if (sqlite3_prepare_v2(st->db, "SELECT version, min(f), sum(m) FROM "

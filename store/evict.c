@@ -113,6 +113,8 @@ store_pages(sqlite3 *db, uint64_t *used, uint64_t *file)
 int
 store_size(struct store *st, uint64_t *used, uint64_t *file)
 {
+	if (st->pg != NULL)
+		return -1;
 	return store_pages(st->db, used, file);
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/decode.h"
 #include "core/xmalloc.h"
+#include "pg.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -81,6 +82,8 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
 	const char		*client;
 	int			 rc;
 
+	if (st->pg != NULL)
+		return pg_optout_load(st->pg, reg, cause);
 	tt_optout_clear(reg);
 	if (st->optout_load == NULL && sqlite3_prepare_v3(st->db, sql_load,
 	    -1, SQLITE_PREPARE_PERSISTENT, &st->optout_load, NULL) !=
@@ -107,12 +110,36 @@ store_optout_load(struct store *st, struct tt_optout *reg, int with_proof,
 }
 
 /* Count, for each entry, the events stored since it was set. */
+/* The proof on PostgreSQL: read with the registry, copied into reg's
+ * entries. */
+static int
+pg_proof(struct store *st, struct tt_optout *reg, char **cause)
+{
+	struct tt_optout	 now;
+	struct tt_optout_entry	*e;
+	size_t			 i;
+
+	tt_optout_init(&now);
+	if (pg_optout_load(st->pg, &now, cause) != 0) {
+		tt_optout_clear(&now);
+		return -1;
+	}
+	for (i = 0; i < reg->n; i++) {
+		e = tt_optout_find(&now, reg->v[i].source, reg->v[i].client);
+		reg->v[i].stored_since = e != NULL ? e->stored_since : TT_NONE;
+	}
+	tt_optout_clear(&now);
+	return 0;
+}
+
 int
 store_optout_proof(struct store *st, struct tt_optout *reg, char **cause)
 {
 	sqlite3_stmt	*ps, *pc;
 	size_t		 i;
 
+	if (st->pg != NULL)
+		return pg_proof(st, reg, cause);
 	if (reg->n == 0)
 		return 0;
 	if (sqlite3_prepare_v2(st->db, sql_proof_source, -1, &ps, NULL) !=
@@ -136,11 +163,17 @@ store_optout_proof(struct store *st, struct tt_optout *reg, char **cause)
  * db, by the thread that owns db.  Rows changed (0 or 1), or -1.
  */
 int
-store_optout_write(sqlite3 *db, const char *source, const char *client,
+store_optout_write(struct wconn *c, const char *source, const char *client,
     const char *set_by, int64_t since, int *rc, char **cause)
 {
+	sqlite3		*db = c->db;
 	sqlite3_stmt	*s;
 
+	if (c->pg != NULL) {
+		*rc = SQLITE_OK;
+		return pg_optout_change(c->pg, source, client, set_by != NULL,
+		    since, set_by != NULL ? set_by : "", cause);
+	}
 	if ((*rc = sqlite3_prepare_v2(db, set_by != NULL ? sql_set :
 	    sql_clear, -1, &s, NULL)) != SQLITE_OK)
 		return fail(db, NULL, cause);
@@ -164,7 +197,7 @@ store_optout_set(struct store *st, const char *source, const char *client,
 {
 	int	rc;
 
-	return store_optout_write(st->db, source, client, set_by,
+	return store_optout_write(&st->wc, source, client, set_by,
 	    tt_now_us(), &rc, cause);
 }
 
@@ -175,7 +208,7 @@ store_optout_clear(struct store *st, const char *source, const char *client,
 {
 	int	rc;
 
-	return store_optout_write(st->db, source, client, NULL, 0, &rc,
+	return store_optout_write(&st->wc, source, client, NULL, 0, &rc,
 	    cause);
 }
 
@@ -192,7 +225,7 @@ store_optout_change(struct store *st, const char *source, const char *client,
 	if (enabled && set_by == NULL)
 		set_by = "?";
 	if (st->writer == NULL) {
-		rc = store_optout_write(st->db, source, client,
+		rc = store_optout_write(&st->wc, source, client,
 		    enabled ? set_by : NULL, since, &code, &cause);
 		if (cb != NULL)
 			cb(arg, rc, cause);
@@ -276,7 +309,14 @@ int64_t
 store_data_version(struct store *st)
 {
 	int64_t	v = -1;
+	int	n;
 
+	if (st->pg != NULL) {
+		/* the changes heard (NOTIFY), not polled per event */
+		if ((n = pg_notified(st->pg)) > 0)
+			st->pg_heard += n;
+		return st->pg_heard;
+	}
 	if (st->data_version == NULL && sqlite3_prepare_v3(st->db,
 	    "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
 	    &st->data_version, NULL) != SQLITE_OK)

@@ -15,6 +15,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/counters.h"
 #include "core/event.h"
 #include "core/filter.h"
 #include "core/optout.h"
@@ -163,15 +164,22 @@ exec(struct pg *pg, const char *sql, const char *what, char **cause)
 	return 0;
 }
 
+static PGresult	*readq(struct pg *, const char *, int, const char *const *,
+		    int, const char *, char **);
+
 /* The one integer a query returns, or -1. */
 static int64_t
 query_int(struct pg *pg, const char *sql)
 {
-	PGresult	*r = PQexec(pg->conn, sql);
+	PGresult	*r;
+	char		*cause = NULL;
 	int64_t		 v = -1;
 
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-	    !PQgetisnull(r, 0, 0))
+	if ((r = readq(pg, sql, 0, NULL, 0, "query", &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return v;
@@ -249,8 +257,8 @@ execp(struct pg *pg, const char *sql, int n, const char *const *values,
 	return NULL;
 }
 
-static void
-forget_counts(struct pg *pg)
+void
+pg_forget_counts(struct pg *pg)
 {
 	size_t	i;
 
@@ -292,15 +300,20 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The connection was lost (or a reconnect failed): why, and the next try
- * after a backoff that doubles up to PG_BACKOFF_MAX. */
+/* The connection was lost (or a reconnect failed): why, and when to try
+ * again: at once the first time, then after a backoff that doubles from
+ * PG_BACKOFF_MIN up to PG_BACKOFF_MAX. */
 static void
 went_down(struct pg *pg, const char *why)
 {
+	if (pg->down == NULL)
+		pg->backoff = 0;
+	else
+		pg->backoff = pg->backoff == 0 ? PG_BACKOFF_MIN :
+		    pg->backoff * 2 > PG_BACKOFF_MAX ? PG_BACKOFF_MAX :
+		    pg->backoff * 2;
 	free(pg->down);
 	pg->down = xstrdup(why);
-	pg->backoff = pg->backoff == 0 ? PG_BACKOFF_MIN :
-	    pg->backoff * 2 > PG_BACKOFF_MAX ? PG_BACKOFF_MAX : pg->backoff * 2;
 	pg->next_try = now_us() + pg->backoff;
 }
 
@@ -346,6 +359,37 @@ check_lost(struct pg *pg, const char *cause)
 		went_down(pg, cause);
 }
 
+/*
+ * A read on its own (no transaction of ours around it): reconnected first
+ * if the connection is down, and run again once if it was lost under it.
+ * The result, or NULL with *cause.
+ */
+static PGresult *
+readq(struct pg *pg, const char *sql, int n, const char *const *v,
+    int binary, const char *what, char **cause)
+{
+	PGresult	*r;
+	int		 tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (ensure_up(pg, cause) != 0)
+			return NULL;
+		r = PQexecParams(pg->conn, sql, n, NULL, v, NULL, NULL, binary);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK ||
+		    PQresultStatus(r) == PGRES_COMMAND_OK)
+			return r;
+		PQclear(r);
+		*cause = conn_error(pg->conn, what);
+		if (PQstatus(pg->conn) == CONNECTION_OK)
+			return NULL;
+		went_down(pg, *cause);
+		free(*cause);
+		*cause = NULL;
+	}
+	*cause = xasprintf("PostgreSQL is down: %s", pg->down);
+	return NULL;
+}
+
 const char *
 pg_down(const struct pg *pg)
 {
@@ -384,7 +428,7 @@ pg_close(struct pg *pg)
 	if (pg == NULL)
 		return;
 	PQfinish(pg->conn);
-	forget_counts(pg);
+	pg_forget_counts(pg);
 	free(pg->down);
 	free(pg->collector);
 	free(pg);
@@ -846,7 +890,7 @@ again:
 	if (write_counts(pg, cause) != 0 ||
 	    exec(pg, "COMMIT", "commit", cause) != 0)
 		goto fail;
-	forget_counts(pg);
+	pg_forget_counts(pg);
 	*stored = n;
 	free(ids);
 	free(pids);
@@ -954,8 +998,8 @@ pg_counter(struct pg *pg, const char *name)
 	char		*cause = NULL;
 	int64_t		 n = -1;
 
-	if ((r = execp(pg, "SELECT coalesce(sum(value), 0) FROM counters "
-	    "WHERE name = $1", 1, v, "counters", &cause)) == NULL) {
+	if ((r = readq(pg, "SELECT coalesce(sum(value), 0) FROM counters "
+	    "WHERE name = $1", 1, v, 0, "counters", &cause)) == NULL) {
 		free(cause);
 		return -1;
 	}
@@ -1029,10 +1073,10 @@ pg_optout_load(struct pg *pg, struct tt_optout *out, char **cause)
 	PGresult		*r;
 	int			 i;
 
-	r = execp(pg, "SELECT o.source, o.client, o.since, o.since_id, "
+	r = readq(pg, "SELECT o.source, o.client, o.since, o.since_id, "
 	    "o.set_by, o.dropped, (SELECT count(*) FROM events e WHERE "
 	    "e.source = o.source AND e.id > o.since_id AND (o.client = '' OR "
-	    "e.client_id = o.client)) FROM optout o ORDER BY 1, 2", 0, NULL,
+	    "e.client_id = o.client)) FROM optout o ORDER BY 1, 2", 0, NULL, 0,
 	    "opt-out registry", cause);
 	if (r == NULL)
 		return -1;
@@ -1064,11 +1108,18 @@ pg_notified(struct pg *pg)
 	PGnotify	*n;
 	int		 count = 0;
 
-	if (pg->down != NULL)
-		return -1;
-	if (PQconsumeInput(pg->conn) == 0) {
-		went_down(pg, "the connection was lost");
-		return -1;
+	char		*cause = NULL;
+
+	/* down: try again (after the backoff); back, changes may have been
+	 * missed meanwhile, so say there was one */
+	if (pg->down != NULL || PQconsumeInput(pg->conn) == 0) {
+		if (pg->down == NULL)
+			went_down(pg, "the connection was lost");
+		if (ensure_up(pg, &cause) != 0) {
+			free(cause);
+			return -1;
+		}
+		return 1;
 	}
 	while ((n = PQnotifies(pg->conn)) != NULL) {
 		count++;
@@ -1138,10 +1189,10 @@ page(struct pg *pg, int64_t from, int desc, char **cause)
 	const char	*v[1] = { num };
 
 	snprintf(num, sizeof num, "%lld", (long long)from);
-	return execp(pg, desc ? "SELECT " PG_READ_COLUMNS " FROM events WHERE "
+	return readq(pg, desc ? "SELECT " PG_READ_COLUMNS " FROM events WHERE "
 	    "id < $1::bigint ORDER BY id DESC LIMIT 1000" : "SELECT "
 	    PG_READ_COLUMNS " FROM events WHERE id > $1::bigint ORDER BY id "
-	    "LIMIT 1000", 1, v, "query", cause);
+	    "LIMIT 1000", 1, v, 0, "query", cause);
 }
 
 int
@@ -1208,14 +1259,10 @@ pg_payload_get(struct pg *pg, int64_t id, struct pg_request *out,
 	memset(out, 0, sizeof *out);
 	snprintf(num, sizeof num, "%lld", (long long)id);
 	/* binary results: the bytes as they are */
-	r = PQexecParams(pg->conn, "SELECT received_at, route, content_type, "
-	    "request, body, raw FROM payloads WHERE id = $1::bigint", 1, NULL,
-	    v, NULL, NULL, 1);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		PQclear(r);
-		*cause = conn_error(pg->conn, "payload");
+	if ((r = readq(pg, "SELECT received_at, route, content_type, "
+	    "request, body, raw FROM payloads WHERE id = $1::bigint", 1, v, 1,
+	    "payload", cause)) == NULL)
 		return -1;
-	}
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		return 0;
@@ -1262,4 +1309,60 @@ pg_event_payload(struct pg *pg, int64_t event_id)
 	snprintf(sql, sizeof sql, "SELECT coalesce(payload_id, 0) FROM events "
 	    "WHERE id = %lld", (long long)event_id);
 	return query_int(pg, sql);
+}
+
+const char *
+pg_collector(const struct pg *pg)
+{
+	return pg->collector;
+}
+
+int64_t
+pg_last_id(struct pg *pg)
+{
+	return query_int(pg, "SELECT coalesce(max(id), 0) FROM events");
+}
+
+int
+pg_counters(struct pg *pg, struct tt_counters *c)
+{
+	PGresult	*r;
+	char		*cause = NULL;
+	int		 i, k;
+
+	memset(c, 0, sizeof *c);
+	if ((r = readq(pg, "SELECT name, sum(value) FROM counters GROUP BY "
+	    "name", 0, NULL, 0, "counters", &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	for (i = 0; i < PQntuples(r); i++)
+		for (k = 0; k < TT_CTR_COUNT; k++)
+			if (strcmp(PQgetvalue(r, i, 0), tt_counter_name(
+			    (enum tt_counter)k)) == 0)
+				c->v[k] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int
+pg_named_counters(struct pg *pg, const char *prefix,
+    void (*cb)(void *, const char *, int64_t), void *arg)
+{
+	const char	*v[1] = { prefix };
+	PGresult	*r;
+	char		*cause = NULL;
+	int		 i;
+
+	if ((r = readq(pg, "SELECT name, sum(value) FROM counters WHERE "
+	    "left(name, length($1)) = $1 GROUP BY name ORDER BY name", 1, v, 0,
+	    "counters", &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	for (i = 0; i < PQntuples(r); i++)
+		cb(arg, PQgetvalue(r, i, 0), strtoll(PQgetvalue(r, i, 1), NULL,
+		    10));
+	PQclear(r);
+	return 0;
 }

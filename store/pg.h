@@ -41,6 +41,8 @@ int		 pg_is_url(const char *db);
  */
 struct pg	*pg_open(const char *url, const char *collector, char **cause);
 void		 pg_close(struct pg *);
+/* The collector name it was opened with. */
+const char	*pg_collector(const struct pg *);
 /* The schema version in the database. */
 int		 pg_schema_version(struct pg *);
 /* A request as received, kept byte for byte with its events. */
@@ -95,6 +97,16 @@ int		 pg_partition_count(struct pg *);
  */
 void		 pg_count(struct pg *, const char *name, int64_t n);
 int64_t		 pg_counter(struct pg *, const char *name);
+/* Every counter of core/counters.h, summed; 0, or -1. */
+struct tt_counters;
+int		 pg_counters(struct pg *, struct tt_counters *);
+/* Each counter named prefix... with its sum, to cb; 0, or -1. */
+int		 pg_named_counters(struct pg *, const char *prefix,
+		     void (*cb)(void *, const char *, int64_t), void *arg);
+/* The highest event id stored, 0 for none (-1 on error). */
+int64_t		 pg_last_id(struct pg *);
+/* Forget the counts and drops queued (their caller keeps them instead). */
+void		 pg_forget_counts(struct pg *);
 
 /*
  * The opt-out registry, shared by every collector on the database.  A
@@ -113,7 +125,8 @@ int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
 /*
  * Hear of registry changes made through any connection: the socket to
  * poll for reading (-1 with *cause); once it is readable, pg_notified()
- * says how many changes came (0: none yet, -1: the connection is lost).
+ * says how many changes came (0: none yet, -1: the connection is lost and
+ * not back yet; 1 when it just came back, as changes may have been missed).
  */
 int		 pg_listen(struct pg *, char **cause);
 int		 pg_notified(struct pg *);

@@ -12,6 +12,7 @@
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "pack.h"
+#include "pg.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -524,6 +525,8 @@ store_events(struct store *st, const struct tt_filter *f, int64_t limit,
 	int		 rc, stop = 0;
 
 	*cause = NULL;
+	if (st->pg != NULL)
+		return pg_events(st->pg, f, limit, cb, arg, cause);
 	body_forget(st);
 	sql = xstrdup("SELECT " EVENT_COLS " FROM events");
 	for (i = 0; f != NULL && i < f->n; i++) {
@@ -567,6 +570,8 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 	const char	*t;
 	int		 rc;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("scanning events", cause);
 	*cause = NULL;
 	body_forget(st);
 	rc = sqlite3_prepare_v2(st->db, "SELECT ts, source, name, phase, "
@@ -618,6 +623,8 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 int64_t
 store_event_count(struct store *st)
 {
+	if (st->pg != NULL)
+		return pg_event_count(st->pg);
 	return store_int64(st->db, "SELECT count(*) FROM events");
 }
 
@@ -625,6 +632,8 @@ store_event_count(struct store *st)
 int64_t
 store_last_id(struct store *st)
 {
+	if (st->pg != NULL)
+		return pg_last_id(st->pg);
 	return store_int64(st->db, "SELECT coalesce(max(id), 0) FROM events");
 }
 
@@ -635,6 +644,8 @@ store_counters(struct store *st, struct tt_counters *c)
 	const char	*name;
 	int		 i;
 
+	if (st->pg != NULL)
+		return pg_counters(st->pg, c);
 	memset(c, 0, sizeof *c);
 	if (sqlite3_prepare_v2(st->db, "SELECT name, value FROM counters", -1,
 	    &s, NULL) != SQLITE_OK)
@@ -658,6 +669,8 @@ store_named_counters(struct store *st, const char *prefix,
 	const char	*name;
 	size_t		 n = strlen(prefix);
 
+	if (st->pg != NULL)
+		return pg_named_counters(st->pg, prefix, cb, arg);
 	if (sqlite3_prepare_v2(st->db, "SELECT name, value FROM counters "
 	    "WHERE substr(name, 1, ?) = ? ORDER BY name", -1, &s, NULL) !=
 	    SQLITE_OK)
@@ -671,6 +684,49 @@ store_named_counters(struct store *st, const char *prefix,
 	return 0;
 }
 
+/* store_request() on PostgreSQL: 0 found, -1 not there or failed. */
+static int
+pg_request_of(struct pg *pg, int64_t id, struct store_request *r)
+{
+	struct pg_request	 q;
+	char			*cause = NULL;
+
+	memset(r, 0, sizeof *r);
+	if (pg_payload_get(pg, id, &q, &cause) != 1) {
+		free(cause);
+		return -1;
+	}
+	r->id = q.id;
+	r->received_at = q.received_at;
+	r->route = q.route;
+	r->content_type = q.content_type;
+	r->request = q.request;
+	r->body = q.body;
+	r->len = q.len;
+	r->raw = q.raw;
+	r->raw_len = q.raw_len;
+	return 0;
+}
+
+/* store_payload() on PostgreSQL. */
+static int
+pg_payload_of(struct pg *pg, int64_t event_id, char **body, size_t *len,
+    char **route, char **content_type)
+{
+	struct store_request	r;
+	int64_t			id = pg_event_payload(pg, event_id);
+
+	if (id <= 0 || pg_request_of(pg, id, &r) != 0)
+		return -1;
+	*body = r.body;
+	*len = r.len;
+	*route = r.route;
+	*content_type = r.content_type;
+	free(r.request);
+	free(r.raw);
+	return 0;
+}
+
 int
 store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
     char **route, char **content_type)
@@ -678,6 +734,9 @@ store_payload(struct store *st, int64_t event_id, char **body, size_t *len,
 	sqlite3_stmt	*s;
 	int		 rc = -1;
 
+	if (st->pg != NULL)
+		return pg_payload_of(st->pg, event_id, body, len, route,
+		    content_type);
 	if (sqlite3_prepare_v2(st->db, "SELECT p.body, coalesce(r.route, "
 	    "p.route), CASE WHEN r.id IS NULL THEN p.content_type ELSE "
 	    "r.content_type END FROM events e JOIN payloads p ON "
@@ -702,6 +761,8 @@ store_event_payload(struct store *st, int64_t event_id)
 	sqlite3_stmt	*s;
 	int64_t		 id = 0;
 
+	if (st->pg != NULL)
+		return pg_event_payload(st->pg, event_id);
 	if (st->payload_of == NULL && sqlite3_prepare_v3(st->db, "SELECT "
 	    "payload_id FROM events WHERE id = ?", -1,
 	    SQLITE_PREPARE_PERSISTENT, &st->payload_of, NULL) != SQLITE_OK)
@@ -721,6 +782,8 @@ store_request(struct store *st, int64_t id, struct store_request *r)
 	const void	*raw;
 	int		 rc = -1;
 
+	if (st->pg != NULL)
+		return pg_request_of(st->pg, id, r);
 	memset(r, 0, sizeof *r);
 	if (sqlite3_prepare_v2(st->db, "SELECT p.body, coalesce(r.route, "
 	    "p.route), CASE WHEN r.id IS NULL THEN p.content_type ELSE "
@@ -844,6 +907,8 @@ store_privacy(struct store *st, int64_t since_us, const char *source,
 	uint64_t			 id;
 	int				 rc;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("the privacy summary", cause);
 	*cause = NULL;
 	if (since_us == TT_NONE && (rc = store_rollup_privacy(st, source, cb,
 	    arg, cause)) != 1)
@@ -965,6 +1030,8 @@ store_events_within(struct store *st, const struct tt_filter *f,
 	int64_t	deadline = tt_mono_us() + budget_us;
 	int	rc;
 
+	if (st->pg != NULL)
+		return pg_events(st->pg, f, limit, cb, arg, cause);
 	sqlite3_progress_handler(st->db, 1000, past_deadline, &deadline);
 	rc = store_events(st, f, limit, cb, arg, cause);
 	sqlite3_progress_handler(st->db, 0, NULL, NULL);

@@ -1343,6 +1343,8 @@ store_rollup_sync(struct store *st, int *rebuilt, int64_t *rolled,
 	struct rollup	*r;
 	int		 ok, rebuild, rc = SQLITE_OK;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("rollups", cause);
 	*cause = NULL;
 	*rebuilt = 0;
 	*rolled = 0;
@@ -1538,6 +1540,8 @@ store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
 {
 	int	ok, rc = -1;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("rollups", cause);
 	*cause = NULL;
 	/* One read transaction: the rows agree with one another. */
 	if (store_exec(st->db, "BEGIN", cause) != 0)
@@ -1557,6 +1561,8 @@ store_rollup_load(struct store *st, const char *source, struct tt_stats *out,
 int64_t
 store_rollup_events(struct store *st)
 {
+	if (st->pg != NULL)
+		return 0;
 	return store_int64(st->db,
 	    "SELECT coalesce(sum(events), 0) FROM rollup_day");
 }
@@ -1570,6 +1576,8 @@ store_rollup_privacy(struct store *st, const char *source,
 	sqlite3_stmt			*s;
 	int				 step;
 
+	if (st->pg != NULL)
+		return store_pg_not_yet("the privacy summary", cause);
 	*cause = NULL;
 	if ((step = usable(st->db, 0, NULL, cause)) <= 0)
 		return step < 0 ? -1 : 1;

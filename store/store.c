@@ -19,12 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "core/decode.h"
 #include "core/hmap.h"
 #include "core/xmalloc.h"
 #include "pack.h"
+#include "pg.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -717,6 +720,37 @@ store_wconn_finalize(struct wconn *c)
 	c->pack = NULL;
 }
 
+/*
+ * A store on PostgreSQL: the loop's connection, which listens for the
+ * registry's changes (store_data_version()); this machine's name in the
+ * rows it writes.
+ */
+static struct store *
+open_pg(struct store *st, const char *url, char **cause)
+{
+	char	host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	if ((st->pg = pg_open(url, host, cause)) == NULL ||
+	    pg_listen(st->pg, cause) < 0) {
+		store_close(st);
+		return NULL;
+	}
+	st->url = xstrdup(url);
+	st->wc.pg = st->pg;
+	return st;
+}
+
+int
+store_pg_not_yet(const char *what, char **cause)
+{
+	if (cause != NULL)
+		*cause = xasprintf("%s: not on a PostgreSQL store yet", what);
+	return -1;
+}
+
 /* Open (creating if needed) the database at path. */
 struct store *
 store_open(const char *path, char **cause)
@@ -725,6 +759,8 @@ store_open(const char *path, char **cause)
 
 	*cause = NULL;
 	st = xcalloc(1, sizeof *st);
+	if (pg_is_url(path))
+		return open_pg(st, path, cause);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		*cause = xasprintf("cannot open database %s: %s", path,
@@ -845,8 +881,8 @@ store_close(struct store *st)
 	if (st->locked_out && have_work(st))	/* do not wait again */
 		fprintf(stderr, "teltop: store: the database stayed locked by "
 		    "another process; the last counter updates are lost\n");
-	else if (st->db != NULL && st->wc.ins_counter != NULL &&
-	    store_flush(st, &cause) != 0) {
+	else if (((st->db != NULL && st->wc.ins_counter != NULL) ||
+	    st->pg != NULL) && store_flush(st, &cause) != 0) {
 		fprintf(stderr, "teltop: store: final flush failed: %s\n",
 		    cause);
 		free(cause);
@@ -861,6 +897,8 @@ store_close(struct store *st)
 	store_rowread_clear(&st->rd);
 	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
+	pg_close(st->pg);
+	free(st->url);
 	free(st);
 }
 
@@ -1326,6 +1364,10 @@ store_txn(struct wconn *c, struct writer *w, struct job *j)
 	int	rc = SQLITE_OK;
 
 	j->cause = NULL;
+	if (c->pg != NULL) {
+		store_pg_txn(c, j);
+		return;
+	}
 	if (store_txn_exec(c, w, "BEGIN IMMEDIATE", &rc, &j->cause) != 0)
 		goto fail;
 	for (i = 0; i < j->n; i++)
@@ -1356,6 +1398,67 @@ fail:
 	j->rc = -1;
 	j->how = (rc & 0xff) == SQLITE_FULL ? TT_COMMIT_DISK_FULL :
 	    TT_COMMIT_FAILED;
+}
+
+/*
+ * The job's transaction on PostgreSQL: its requests with their events,
+ * counters and drop counts in one commit (pg_commit_parts()).  The events'
+ * aggregate deltas stay empty: rollups are not kept there yet.  On failure
+ * nothing is kept, here either: the job's counts go back to the store's
+ * queue (store_commit_done()), not pg's.
+ */
+void
+store_pg_txn(struct wconn *c, struct job *j)
+{
+	struct pg_part		*parts;
+	struct pg_payload	*pay;
+	struct tt_batch		*b;
+	struct pending		*p;
+	size_t			 i, stored;
+	int			 k;
+
+	parts = xcalloc(j->n + 1, sizeof *parts);
+	pay = xcalloc(j->n + 1, sizeof *pay);
+	b = xcalloc(j->n + 1, sizeof *b);
+	for (i = 0; i < j->n; i++) {
+		p = &j->p[i];
+		if (p->delta == NULL)
+			p->delta = xcalloc(p->n + 1, sizeof *p->delta);
+		tt_batch_init(&b[i]);
+		b[i].ev = p->ev;	/* a view: the pending owns them */
+		b[i].n = p->n;
+		pay[i].received_at = p->n > 0 ? p->ev[0].received_at :
+		    tt_now_us();
+		pay[i].route = p->route;
+		pay[i].content_type = p->content_type;
+		pay[i].request = p->request;
+		pay[i].body = p->body;
+		pay[i].len = p->len;
+		pay[i].raw = p->raw;
+		pay[i].raw_len = p->raw_len;
+		parts[i].payload = p->route != NULL ? &pay[i] : NULL;
+		parts[i].b = &b[i];
+	}
+	for (k = 0; k < TT_CTR_COUNT; k++)
+		if (j->counts.v[k] != 0)
+			pg_count(c->pg, tt_counter_name((enum tt_counter)k),
+			    j->counts.v[k]);
+	for (i = 0; i < j->named.n; i++)
+		pg_count(c->pg, j->named.v[i].name, j->named.v[i].delta);
+	for (i = 0; i < j->ndrops; i++)
+		pg_optout_dropped(c->pg, j->drops[i].source, j->drops[i].client,
+		    j->drops[i].n);
+	if (pg_commit_parts(c->pg, parts, j->n, &stored, &j->cause) == 0) {
+		j->rc = 0;
+		j->how = TT_COMMIT_OK;
+	} else {
+		pg_forget_counts(c->pg);
+		j->rc = -1;
+		j->how = TT_COMMIT_FAILED;
+	}
+	free(b);
+	free(pay);
+	free(parts);
 }
 
 /* Move everything queued into a commit job. */

@@ -58,9 +58,11 @@ struct drop_delta {
 	int64_t	 n;
 };
 
-/* A connection that commits batches, with its cached statements. */
+/* A connection that commits batches, with its cached statements; or, on
+ * PostgreSQL, its own connection there (pg.h) and none of the rest. */
 struct wconn {
 	sqlite3		*db;
+	struct pg	*pg;
 	sqlite3_stmt	*ins_payload;
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_counter;
@@ -140,6 +142,14 @@ struct job {
 struct store {
 	sqlite3			*db;	/* the loop's: reads, and writes when
 					   there is no writer */
+	/*
+	 * On PostgreSQL (store_open() of a postgresql:// URL) db is NULL and
+	 * pg is the loop's connection (wc.pg too); the writer opens its own
+	 * from url.  What is not done there yet says so (store_pg_not_yet).
+	 */
+	struct pg		*pg;
+	char			*url;
+	int64_t			 pg_heard;	/* registry changes heard */
 	struct wconn		 wc;	/* db's insert statements */
 	struct pending		*pending;
 	size_t			 held;		/* bytes queued, not yet done */
@@ -239,7 +249,11 @@ void	store_free_drops(struct drop_delta *, size_t);
  * statement of its own; 1 if it changed, 0 if not, -1 with *cause and the
  * SQLite code in *rc.  Any thread, on its own connection.
  */
-int	store_optout_write(sqlite3 *, const char *source, const char *client,
+/* PostgreSQL: what the store does not do there yet, as *cause; -1. */
+int	store_pg_not_yet(const char *what, char **cause);
+/* PostgreSQL: the transaction of a commit job on c->pg (store_txn()). */
+void	store_pg_txn(struct wconn *c, struct job *j);
+int	store_optout_write(struct wconn *, const char *source, const char *client,
 	    const char *set_by, int64_t since, int *rc, char **cause);
 
 /*

@@ -43,6 +43,7 @@
 
 #include "core/decode.h"
 #include "core/xmalloc.h"
+#include "pg.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -391,7 +392,7 @@ run(struct writer *w, struct job *j)
 		break;
 	case JOB_OPTOUT:
 		for (;;) {
-			j->rc = store_optout_write(w->wc.db, j->source,
+			j->rc = store_optout_write(&w->wc, j->source,
 			    j->client, j->enabled ? j->set_by : NULL, j->since,
 			    &code, &j->cause);
 			if (j->rc >= 0 || (code & 0xff) != SQLITE_BUSY ||
@@ -403,9 +404,14 @@ run(struct writer *w, struct job *j)
 		}
 		break;
 	case JOB_EXEC:
-		j->rc = store_exec(w->wc.db, j->text, &j->cause);
+		j->rc = w->wc.pg != NULL ? store_pg_not_yet("SQL for the tests",
+		    &j->cause) : store_exec(w->wc.db, j->text, &j->cause);
 		break;
 	case JOB_EVICT:		/* store_evict(): all that is due */
+		if (w->wc.pg != NULL) {
+			j->rc = 0;
+			break;
+		}
 		while ((n = store_evict_slice(&w->wc, w, &j->ret, j->now,
 		    EVICT_SLICE, &w->draining, &j->cause)) > 0)
 			j->evicted += n;
@@ -430,6 +436,8 @@ evict(struct writer *w, const struct retention *r, size_t want)
 	char		*cause = NULL;
 	int64_t		 n, t0;
 
+	if (w->wc.pg != NULL)	/* retention is not done there yet */
+		return 0;
 	t0 = tt_mono_us();
 	n = store_evict_slice(&w->wc, w, r, tt_now_us(), want, &w->draining,
 	    &cause);
@@ -572,6 +580,8 @@ store_writer_exec(struct store *st, const char *sql, char **cause)
 	int		 rc;
 
 	*cause = NULL;
+	if (st->pg != NULL)
+		return store_pg_not_yet("SQL for the tests", cause);
 	if (w == NULL)
 		return store_exec(st->db, sql, cause);
 	j = xcalloc(1, sizeof *j);
@@ -591,6 +601,7 @@ writer_free(struct writer *w)
 {
 	store_wconn_finalize(&w->wc);
 	sqlite3_close(w->wc.db);
+	pg_close(w->wc.pg);
 	sqlite3_close(w->ck_db);
 	pthread_cond_destroy(&w->ck_cond);
 	pthread_cond_destroy(&w->ck_wake);
@@ -679,8 +690,10 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
-	path = sqlite3_db_filename(st->db, "main");
-	if (path == NULL || *path == '\0')
+	if (st->pg != NULL)
+		path = st->url;
+	else if ((path = sqlite3_db_filename(st->db, "main")) == NULL ||
+	    *path == '\0')
 		return -1;	/* a memory database: nobody else can see it */
 
 	w = xcalloc(1, sizeof *w);
@@ -700,6 +713,13 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 	pthread_cond_init(&w->wake, &ca);
 	pthread_cond_init(&w->ck_wake, &ca);
 	pthread_condattr_destroy(&ca);
+	if (st->pg != NULL) {
+		/* PostgreSQL: a connection of its own, no checkpointer */
+		if ((w->wc.pg = pg_open(path, pg_collector(st->pg),
+		    &cause)) == NULL)
+			goto error;
+		goto start;
+	}
 	if (open_conn(path, &w->wc.db) != 0)
 		goto error;
 	sqlite3_busy_handler(w->wc.db, on_busy, w);
@@ -717,13 +737,15 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 		w->ck_db = NULL;
 	}
 
+start:
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (w->ck_db != NULL && pthread_create(&w->ck_thread, NULL,
 	    checkpointer_main, w) == 0) {
 		w->ck_started = 1;
 		sqlite3_wal_hook(w->wc.db, on_wal, w);
-	} else	/* no checkpointer: commits checkpoint as they used to */
+	} else if (w->wc.db != NULL)
+		/* no checkpointer: commits checkpoint as they used to */
 		sqlite3_wal_autocheckpoint(w->wc.db, 1000);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -783,6 +805,8 @@ store_evict(struct store *st, int64_t now, char **cause)
 	struct job	*j;
 	int64_t		 n, total = 0;
 
+	if (st->pg != NULL)
+		return 0;	/* retention is not done there yet */
 	*cause = NULL;
 	if (w == NULL) {
 		while ((n = store_evict_slice(&st->wc, NULL, &st->ret, now,

@@ -1,0 +1,340 @@
+/*
+ * store.h on PostgreSQL (store_open() of a postgresql:// URL), against the
+ * throwaway cluster of tests/pg/run.sh: what the collector's ingest path
+ * needs, the same as on SQLite.  Tickets reported committed only after
+ * COMMIT, synchronously and from the writer thread; events, requests and
+ * counters read back; an opt-out set through a second store heard by the
+ * first (store_data_version() moves: NOTIFY, not polling); the server
+ * killed: the ticket reported failed (a 503), never committed, and the
+ * next one committed once it is back.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "core/event.h"
+#include "core/optout.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+
+#define T0	(INT64_C(1764720000) * 1000000)	/* 2025-12-03T00:00:00Z */
+
+struct posted {
+	void		(*fn)(void *);
+	void		*arg;
+	struct posted	*next;
+};
+
+struct fixture {
+	struct store	*st;
+	uint64_t	 first[64], last[64];
+	enum tt_commit	 how[64];
+	int		 ncalls;
+	int64_t		 ids[64];
+	int		 nids;
+	pthread_mutex_t	 lock;
+	struct posted	*head, **tail;
+};
+
+static struct fixture	fx;
+
+static const char *
+url(void)
+{
+	const char	*u = getenv("TELTOP_TEST_PG");
+
+	if (u == NULL || *u == '\0')
+		fail_msg("TELTOP_TEST_PG is not set (run tests/pg/run.sh)");
+	return u;
+}
+
+static void
+sql(const char *text)
+{
+	PGconn		*c = PQconnectdb(url());
+	PGresult	*r;
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, text);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", text, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+static void
+on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
+{
+	(void)arg;
+	assert_true(fx.ncalls < 64);
+	fx.first[fx.ncalls] = first;
+	fx.last[fx.ncalls] = last;
+	fx.how[fx.ncalls++] = how;
+}
+
+static void
+on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
+{
+	(void)arg;
+	(void)d;
+	if (fx.nids < 64)
+		fx.ids[fx.nids++] = ev->id;
+}
+
+/* The writer thread's results, run on the test's thread (run_posted). */
+static void
+post(void *arg, void (*fn)(void *), void *fnarg)
+{
+	struct posted	*p = xcalloc(1, sizeof *p);
+
+	(void)arg;
+	p->fn = fn;
+	p->arg = fnarg;
+	pthread_mutex_lock(&fx.lock);
+	*fx.tail = p;
+	fx.tail = &p->next;
+	pthread_mutex_unlock(&fx.lock);
+}
+
+static void
+run_posted(void)
+{
+	struct posted	*p, *next;
+
+	pthread_mutex_lock(&fx.lock);
+	p = fx.head;
+	fx.head = NULL;
+	fx.tail = &fx.head;
+	pthread_mutex_unlock(&fx.lock);
+	for (; p != NULL; p = next) {
+		next = p->next;
+		p->fn(p->arg);
+		free(p);
+	}
+}
+
+/* Run what the writer posts until n commit calls came; bounded. */
+static void
+wait_calls(int n)
+{
+	int	i;
+
+	for (i = 0; i < 1000 && fx.ncalls < n; i++) {
+		run_posted();
+		if (fx.ncalls < n)
+			(void)poll(NULL, 0, 10);
+	}
+	assert_int_equal(fx.ncalls, n);
+}
+
+static int
+setup(void **state)
+{
+	char	*cause = NULL;
+
+	(void)state;
+	sql("SET client_min_messages = warning; DROP TABLE IF EXISTS events, "
+	    "payloads, optout, counters, teltop_schema CASCADE; DROP SEQUENCE "
+	    "IF EXISTS events_id_seq, payloads_id_seq");
+	memset(&fx, 0, sizeof fx);
+	pthread_mutex_init(&fx.lock, NULL);
+	fx.tail = &fx.head;
+	if ((fx.st = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	store_set_commit_cb(fx.st, on_commit, NULL);
+	store_set_event_cb(fx.st, on_event, NULL);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	store_close(fx.st);
+	run_posted();
+	pthread_mutex_destroy(&fx.lock);
+	return 0;
+}
+
+static uint64_t
+submit(const char *name, const char *uuid, const char *body)
+{
+	struct store_payload	 p;
+	struct tt_batch		 b;
+	struct tt_event		*ev;
+	uint64_t		 t;
+
+	tt_batch_init(&b);
+	ev = tt_batch_add(&b);
+	ev->source = TT_SRC_POSTHOG;
+	ev->format = "posthog-batch";
+	ev->received_at = ev->ts = T0;
+	ev->name = xstrdup(name);
+	ev->data = xasprintf("{\"uuid\":\"%s\"}", uuid);
+	ev->data_len = strlen(ev->data);
+	memset(&p, 0, sizeof p);
+	p.route = "/batch";
+	p.content_type = "application/json";
+	p.body = body;
+	p.len = strlen(body);
+	t = store_submit(fx.st, &b, &p);
+	tt_batch_clear(&b);
+	return t;
+}
+
+struct names {
+	char	v[8][32];
+	int	n;
+};
+
+static int
+on_row(void *arg, const struct tt_event *ev)
+{
+	struct names	*n = arg;
+
+	if (n->n < 8)
+		snprintf(n->v[n->n++], sizeof n->v[0], "%s", ev->name);
+	return 0;
+}
+
+/* Synchronous: committed when store_flush() returns; read back. */
+static void
+test_sync(void **state)
+{
+	struct tt_counters	 c;
+	struct store_request	 rq;
+	struct names		 names = { .n = 0 };
+	char			*cause = NULL;
+	uint64_t		 t1, t2;
+
+	(void)state;
+	t1 = submit("one", "u-1", "[{\"event\":\"one\"}]");
+	t2 = submit("two", "u-2", "[{\"event\":\"two\"}]");
+	store_count(fx.st, TT_CTR_RECEIVED, 2);
+	assert_int_equal(fx.ncalls, 0);
+	if (store_flush(fx.st, &cause) != 0)
+		fail_msg("store_flush: %s", cause);
+	assert_int_equal(fx.ncalls, 1);
+	assert_int_equal(fx.first[0], t1);
+	assert_int_equal(fx.last[0], t2);
+	assert_int_equal(fx.how[0], TT_COMMIT_OK);
+	assert_int_equal(fx.nids, 2);
+	assert_true(fx.ids[0] > 0 && fx.ids[1] > fx.ids[0]);
+	assert_int_equal(store_event_count(fx.st), 2);
+	assert_int_equal(store_last_id(fx.st), fx.ids[1]);
+	assert_int_equal(store_events(fx.st, NULL, 0, on_row, &names, &cause),
+	    0);
+	assert_int_equal(names.n, 2);
+	assert_string_equal(names.v[0], "one");
+	assert_int_equal(store_counters(fx.st, &c), 0);
+	assert_int_equal(c.v[TT_CTR_RECEIVED], 2);
+	assert_int_equal(store_request(fx.st, store_event_payload(fx.st,
+	    fx.ids[1]), &rq), 0);
+	assert_string_equal(rq.route, "/batch");
+	assert_string_equal(rq.body, "[{\"event\":\"two\"}]");
+	store_request_clear(&rq);
+	/* what is not there yet says so */
+	assert_int_equal(store_rollup_sync(fx.st, NULL, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "not on a PostgreSQL store yet"));
+	free(cause);
+}
+
+/* An opt-out set through another store (collector) is heard here. */
+static void
+test_optout_heard(void **state)
+{
+	struct tt_optout	 reg;
+	struct store		*other;
+	char			*cause = NULL;
+	int64_t			 v0;
+	int			 i;
+
+	(void)state;
+	tt_optout_init(&reg);
+	v0 = store_data_version(fx.st);
+	if ((other = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	assert_int_equal(store_optout_set(other, "devpod", NULL, "cli",
+	    &cause), 1);
+	for (i = 0; i < 200 && store_data_version(fx.st) == v0; i++)
+		(void)poll(NULL, 0, 50);
+	assert_true(store_data_version(fx.st) > v0);
+	assert_int_equal(store_optout_load(fx.st, &reg, 1, &cause), 0);
+	assert_int_equal(reg.n, 1);
+	assert_string_equal(reg.v[0].source, "devpod");
+	assert_int_equal(reg.v[0].stored_since, 0);
+	assert_int_equal(store_optout_clear(fx.st, "devpod", NULL, &cause), 1);
+	assert_int_equal(store_optout_load(other, &reg, 1, &cause), 0);
+	assert_int_equal(reg.n, 0);
+	tt_optout_clear(&reg);
+	store_close(other);
+}
+
+/* With the writer: results posted back; the server killed mid-way. */
+static void
+test_writer_and_outage(void **state)
+{
+	const char	*dir = getenv("TELTOP_TEST_PG_DIR");
+	char		*cause = NULL, cmd[512];
+	uint64_t	 t;
+	int		 i;
+
+	(void)state;
+	assert_non_null(dir);
+	assert_int_equal(store_set_poster(fx.st, post, NULL), 0);
+	t = submit("w1", "w-1", "[]");
+	assert_int_equal(store_flush(fx.st, &cause), 0);
+	wait_calls(1);
+	assert_int_equal(fx.first[0], t);
+	assert_int_equal(fx.how[0], TT_COMMIT_OK);
+
+	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh kill %s", dir);
+	assert_int_equal(system(cmd), 0);
+	t = submit("w2", "w-2", "[]");
+	assert_int_equal(store_flush(fx.st, &cause), 0);
+	wait_calls(2);
+	assert_int_equal(fx.first[1], t);
+	assert_int_equal(fx.how[1], TT_COMMIT_FAILED);	/* never acked */
+
+	snprintf(cmd, sizeof cmd, "tests/pg/cluster.sh restart %s", dir);
+	assert_int_equal(system(cmd), 0);
+	/* the sender retries until the writer's connection is back */
+	for (i = 0; i < 100; i++) {
+		t = submit("w2", "w-2", "[]");
+		assert_int_equal(store_flush(fx.st, &cause), 0);
+		wait_calls(fx.ncalls + 1);
+		if (fx.how[fx.ncalls - 1] == TT_COMMIT_OK)
+			break;
+		(void)poll(NULL, 0, 50);
+	}
+	assert_int_equal(fx.how[fx.ncalls - 1], TT_COMMIT_OK);
+	assert_int_equal(fx.last[fx.ncalls - 1], t);
+	assert_int_equal(store_set_poster(fx.st, NULL, NULL), 0);
+	run_posted();
+	/* w1 and w2 once each: the failed commit left nothing */
+	assert_int_equal(store_event_count(fx.st), 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_optout_heard, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_writer_and_outage, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
