@@ -188,17 +188,19 @@ test-screen: teltop $(B)/tests/unpack
 
 test: deps test-unit test-integration test-screen
 
-# PostgreSQL (store/pg.c) against a throwaway cluster on 127.0.0.1 that
-# tests/pg/cluster.sh starts and stops around it.
+# PostgreSQL (store/pg.c; store.h on it; the commands that run on it)
+# against a throwaway cluster on 127.0.0.1 that tests/pg/cluster.sh starts
+# and stops around each.
 PG_TESTS = $(B)/tests/pg/test_pg $(B)/tests/pg/test_store_pg
 $(B)/tests/pg/%: tests/pg/%.c $(UNIT_LINK)
 	@mkdir -p $(dir $@)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS) \
 		-lcmocka
 .PHONY: test-pg
-test-pg: $(PG_TESTS)
+test-pg: $(PG_TESTS) $(BIN)
 	@scripts/deps.sh test
 	@for t in $(PG_TESTS); do tests/pg/run.sh $$t || exit 1; done
+	tests/pg/run.sh tests/pg/cli.sh ./$(BIN)
 test: test-pg
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,

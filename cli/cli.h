@@ -91,6 +91,12 @@ int	 cli_make_parent(const char *path, char **cause);
 /* The database path: option, $TELTOP_DB, XDG default.  Caller frees.
  * With create_dir its directory is made, or teltop exits saying why. */
 char	*cli_db_path(const char *opt, int create_dir);
+/* The same, but a PostgreSQL URL is given back as it is (for the commands
+ * that run on PostgreSQL: events, optout, the read-only ones through
+ * cli_open_existing()).  Caller frees. */
+char	*cli_db_any(const char *opt, int create_dir);
+/* db for messages: a URL's password masked.  Static storage. */
+const char *cli_db_shown(const char *db);
 /* The token file next to that database (core/auth.h).  Caller frees. */
 char	*cli_token_path(const char *opt, int create_dir);
 /* The token in that file if it can be read (what lets a UI on this

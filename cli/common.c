@@ -90,29 +90,35 @@ cli_make_parent(const char *path, char **cause)
 	return rc;
 }
 
+/* The database as given: option, $TELTOP_DB, XDG default. */
+static char *
+db_value(const char *opt)
+{
+	const char	*env, *home;
+
+	if (opt != NULL)
+		return xstrdup(opt);
+	if ((env = getenv("TELTOP_DB")) != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
+		/* a relative one is ignored, as the XDG spec says */
+		return xasprintf("%s/teltop/events.db", env);
+	home = getenv("HOME");
+	return xasprintf("%s/.local/share/teltop/events.db",
+	    home != NULL ? home : ".");
+}
+
 char *
 cli_db_path(const char *opt, int create_dir)
 {
-	const char	*env, *home;
-	char		*path, *cause;
+	char	*path = db_value(opt), *cause;
 
-	if (opt != NULL)
-		path = xstrdup(opt);
-	else if ((env = getenv("TELTOP_DB")) != NULL && *env != '\0')
-		path = xstrdup(env);
-	else if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
-		/* a relative one is ignored, as the XDG spec says */
-		path = xasprintf("%s/teltop/events.db", env);
-	else {
-		home = getenv("HOME");
-		path = xasprintf("%s/.local/share/teltop/events.db",
-		    home != NULL ? home : ".");
-	}
-	/* not a path to make directories for: store/pg.c is not yet a
-	 * store the commands run on */
+	/* not a path to make directories for: only some commands run on
+	 * PostgreSQL yet (cli_db_any()) */
 	if (pg_is_url(path)) {
-		fprintf(stderr, "teltop: %s: this teltop cannot run on a "
-		    "PostgreSQL store yet; --db takes a SQLite file\n", path);
+		fprintf(stderr, "teltop: %s: this command cannot run on a "
+		    "PostgreSQL store yet; --db takes a SQLite file here\n",
+		    cli_db_shown(path));
 		exit(1);
 	}
 	/* said once, here: what would fail next only follows from it */
@@ -121,6 +127,34 @@ cli_db_path(const char *opt, int create_dir)
 		exit(1);
 	}
 	return path;
+}
+
+char *
+cli_db_any(const char *opt, int create_dir)
+{
+	char	*db = db_value(opt);
+
+	if (pg_is_url(db))
+		return db;
+	free(db);
+	return cli_db_path(opt, create_dir);
+}
+
+const char *
+cli_db_shown(const char *db)
+{
+	static char	 shown[1024];
+	const char	*at, *colon, *start;
+
+	/* postgresql://user:secret@host/db -> postgresql://user:***@host/db */
+	if (!pg_is_url(db) || (at = strchr(db, '@')) == NULL ||
+	    (start = strstr(db, "://")) == NULL)
+		return db;
+	start += 3;
+	if ((colon = memchr(start, ':', (size_t)(at - start))) == NULL)
+		return db;
+	snprintf(shown, sizeof shown, "%.*s:***%s", (int)(colon - db), db, at);
+	return shown;
 }
 
 char *
@@ -140,8 +174,8 @@ cli_open_existing(const char *dbopt)
 	struct store	*st;
 	char		*db, *cause = NULL;
 
-	db = cli_db_path(dbopt, 0);
-	if (access(db, F_OK) != 0) {
+	db = cli_db_any(dbopt, 0);
+	if (!pg_is_url(db) && access(db, F_OK) != 0) {
 		fprintf(stderr, "teltop: no database at %s (start `teltop "
 		    "serve` first, or pass --db PATH)\n", db);
 		free(db);

@@ -73,8 +73,8 @@ put_db(struct answer *a, const char *opt)
 	env = opt != NULL ? opt : getenv("TELTOP_DB");
 	if (pg_is_url(env)) {
 		/* what cli_db_path() refuses, shown as given */
-		put(a, "db", xasprintf("%s (PostgreSQL: not supported yet)",
-		    env), from, via);
+		put(a, "db", xasprintf("%s (PostgreSQL: teltop events and "
+		    "optout run on it so far)", cli_db_shown(env)), from, via);
 		return;
 	}
 	put(a, "db", cli_db_path(opt, 0), from, via);

@@ -20,6 +20,7 @@
 #include "core/switches.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
+#include "store/pg.h"
 #include "store/store.h"
 #include "cli.h"
 
@@ -153,8 +154,8 @@ list(const char *dbopt, int json)
 
 	tt_optout_init(&reg);
 	memset(&counters, 0, sizeof counters);
-	db = cli_db_path(dbopt, 0);
-	if (access(db, F_OK) == 0) {
+	db = cli_db_any(dbopt, 0);
+	if (pg_is_url(db) || access(db, F_OK) == 0) {
 		if ((st = store_open(db, &cause)) == NULL ||
 		    store_optout_load(st, &reg, 1, &cause) != 0) {
 			fprintf(stderr, "teltop: %s\n", cause);
@@ -165,7 +166,7 @@ list(const char *dbopt, int json)
 		}
 		if (store_counters(st, &counters) != 0) {
 			fprintf(stderr, "teltop: cannot read the counters of "
-			    "%s\n", db);
+			    "%s\n", cli_db_shown(db));
 			store_close(st);
 			free(db);
 			return 1;
@@ -177,7 +178,7 @@ list(const char *dbopt, int json)
 		puts(s);
 		free(s);
 	} else {
-		printf("Opt-out registry of %s\n", db);
+		printf("Opt-out registry of %s\n", cli_db_shown(db));
 		cli_optout_print(&reg);
 		cli_capture_print(&reg, &counters);
 		print_switches();
@@ -199,7 +200,7 @@ change(const char *dbopt, const char *source, const char *client,
 	const char		*who = client != NULL ? client : source;
 	int			 rc;
 
-	db = cli_db_path(dbopt, 1);
+	db = cli_db_any(dbopt, 1);
 	tt_optout_init(&reg);
 	if ((st = store_open(db, &cause)) == NULL)
 		goto error;
@@ -216,7 +217,7 @@ change(const char *dbopt, const char *source, const char *client,
 		printf("%s%s%s: opted out since %s UTC; a collector on %s "
 		    "drops its events within a second\n", source,
 		    client != NULL ? " client " : "", client != NULL ? client :
-		    "", since, db);
+		    "", since, cli_db_shown(db));
 	else if (enabled)
 		printf("%s was already opted out (since %s UTC, by %s)\n",
 		    who, since, e->set_by);
