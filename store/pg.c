@@ -679,7 +679,7 @@ static char *
 payload_text(struct pg *pg, const struct pg_part *parts, size_t nparts,
     const int64_t *pids, size_t *len)
 {
-	const struct pg_payload	*p;
+	const struct store_payload *p;
 	char			*buf = NULL, day[16];
 	size_t			 cap = 0, i;
 
@@ -687,10 +687,10 @@ payload_text(struct pg *pg, const struct pg_part *parts, size_t nparts,
 	for (i = 0; i < nparts; i++) {
 		if ((p = parts[i].payload) == NULL)
 			continue;
-		day_text(p->received_at, day);
+		day_text(parts[i].received_at, day);
 		copy_int(&buf, len, &cap, pids[i], '\t');
 		copy_str(&buf, len, &cap, day, '\t');
-		copy_int(&buf, len, &cap, p->received_at, '\t');
+		copy_int(&buf, len, &cap, parts[i].received_at, '\t');
 		copy_str(&buf, len, &cap, p->route != NULL ? p->route : "", '\t');
 		copy_str(&buf, len, &cap, p->content_type, '\t');
 		copy_str(&buf, len, &cap, p->request, '\t');
@@ -783,7 +783,7 @@ write_counts(struct pg *pg, char **cause)
 int
 pg_commit(struct pg *pg, struct tt_batch *b, size_t *stored, char **cause)
 {
-	struct pg_part	part = { NULL, b };
+	struct pg_part	part = { NULL, 0, b };
 
 	return pg_commit_parts(pg, &part, 1, stored, cause);
 }
@@ -797,7 +797,7 @@ need_partitions(struct pg *pg, const struct pg_part *parts, size_t nparts,
 
 	for (i = 0; i < nparts; i++) {
 		if (parts[i].payload != NULL && need_partition(pg, PG_PAYLOADS,
-		    day_of(parts[i].payload->received_at), cause) != 0)
+		    day_of(parts[i].received_at), cause) != 0)
 			return -1;
 		for (k = 0; k < parts[i].b->n; k++)
 			if (need_partition(pg, PG_EVENTS,
@@ -1249,7 +1249,7 @@ fail:
 }
 
 int
-pg_payload_get(struct pg *pg, int64_t id, struct pg_request *out,
+pg_payload_get(struct pg *pg, int64_t id, struct store_request *out,
     char **cause)
 {
 	PGresult	*r;
@@ -1288,17 +1288,6 @@ pg_payload_get(struct pg *pg, int64_t id, struct pg_request *out,
 	}
 	PQclear(r);
 	return 1;
-}
-
-void
-pg_request_clear(struct pg_request *rq)
-{
-	free(rq->route);
-	free(rq->content_type);
-	free(rq->request);
-	free(rq->body);
-	free(rq->raw);
-	memset(rq, 0, sizeof *rq);
 }
 
 int64_t

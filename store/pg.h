@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store.h"
+
 struct tt_batch;
 struct tt_event;
 struct pg;
@@ -45,21 +47,10 @@ void		 pg_close(struct pg *);
 const char	*pg_collector(const struct pg *);
 /* The schema version in the database. */
 int		 pg_schema_version(struct pg *);
-/* A request as received, kept byte for byte with its events. */
-struct pg_payload {
-	int64_t		 received_at;	/* µs UTC */
-	const char	*route;
-	const char	*content_type;	/* NULL: none */
-	const char	*request;	/* how it came, JSON; NULL: unknown */
-	const void	*body;		/* transport-decoded */
-	size_t		 len;
-	const void	*raw;		/* as received, if not body; or NULL */
-	size_t		 raw_len;
-};
-
-/* A request (or none) and the events it carried. */
+/* A request (or none: no payload) and the events it carried. */
 struct pg_part {
-	const struct pg_payload	*payload;	/* NULL: none */
+	const struct store_payload *payload;	/* NULL: none */
+	int64_t			 received_at;	/* its time, µs UTC */
 	struct tt_batch		*b;
 };
 
@@ -131,22 +122,9 @@ int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
 int		 pg_listen(struct pg *, char **cause);
 int		 pg_notified(struct pg *);
 
-/* A request read back; every string owned, body and raw NUL-ended. */
-struct pg_request {
-	int64_t		 id;
-	int64_t		 received_at;
-	char		*route;
-	char		*content_type;	/* NULL: none */
-	char		*request;	/* NULL: not known */
-	char		*body;
-	size_t		 len;
-	char		*raw;		/* NULL: as received is body */
-	size_t		 raw_len;
-};
 /* The request with id: 1 found, 0 there is none, -1 with *cause. */
-int		 pg_payload_get(struct pg *, int64_t id, struct pg_request *,
+int		 pg_payload_get(struct pg *, int64_t id, struct store_request *,
 		     char **cause);
-void		 pg_request_clear(struct pg_request *);
 /* The id of the request an event came in: 0 none, -1 no such event. */
 int64_t		 pg_event_payload(struct pg *, int64_t event_id);
 

@@ -688,24 +688,12 @@ store_named_counters(struct store *st, const char *prefix,
 static int
 pg_request_of(struct pg *pg, int64_t id, struct store_request *r)
 {
-	struct pg_request	 q;
-	char			*cause = NULL;
+	char	*cause = NULL;
 
-	memset(r, 0, sizeof *r);
-	if (pg_payload_get(pg, id, &q, &cause) != 1) {
-		free(cause);
-		return -1;
-	}
-	r->id = q.id;
-	r->received_at = q.received_at;
-	r->route = q.route;
-	r->content_type = q.content_type;
-	r->request = q.request;
-	r->body = q.body;
-	r->len = q.len;
-	r->raw = q.raw;
-	r->raw_len = q.raw_len;
-	return 0;
+	if (pg_payload_get(pg, id, r, &cause) == 1)
+		return 0;
+	free(cause);
+	return -1;
 }
 
 /* store_payload() on PostgreSQL. */

@@ -1411,7 +1411,7 @@ void
 store_pg_txn(struct wconn *c, struct job *j)
 {
 	struct pg_part		*parts;
-	struct pg_payload	*pay;
+	struct store_payload	*pay;
 	struct tt_batch		*b;
 	struct pending		*p;
 	size_t			 i, stored;
@@ -1427,8 +1427,6 @@ store_pg_txn(struct wconn *c, struct job *j)
 		tt_batch_init(&b[i]);
 		b[i].ev = p->ev;	/* a view: the pending owns them */
 		b[i].n = p->n;
-		pay[i].received_at = p->n > 0 ? p->ev[0].received_at :
-		    tt_now_us();
 		pay[i].route = p->route;
 		pay[i].content_type = p->content_type;
 		pay[i].request = p->request;
@@ -1437,6 +1435,8 @@ store_pg_txn(struct wconn *c, struct job *j)
 		pay[i].raw = p->raw;
 		pay[i].raw_len = p->raw_len;
 		parts[i].payload = p->route != NULL ? &pay[i] : NULL;
+		parts[i].received_at = p->n > 0 ? p->ev[0].received_at :
+		    tt_now_us();
 		parts[i].b = &b[i];
 	}
 	for (k = 0; k < TT_CTR_COUNT; k++)

@@ -25,40 +25,10 @@
 #include "core/optout.h"
 #include "core/xmalloc.h"
 #include "store/pg.h"
+#include "store/store.h"
+#include "pgtest.h"
 
 #define DAY_US	(86400 * INT64_C(1000000))
-#define T0	(INT64_C(1764720000) * 1000000)	/* 2025-12-03T00:00:00Z */
-
-static const char *
-url(void)
-{
-	const char	*u = getenv("TELTOP_TEST_PG");
-
-	if (u == NULL || *u == '\0')
-		fail_msg("TELTOP_TEST_PG is not set (run tests/pg/run.sh)");
-	return u;
-}
-
-/* sql on a connection of the test's own; the first value, or NULL. */
-static char *
-sql1(const char *sql)
-{
-	PGconn		*c = PQconnectdb(url());
-	PGresult	*r;
-	char		*v = NULL;
-
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
-	    PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(c));
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
-	    !PQgetisnull(r, 0, 0))
-		v = xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	PQfinish(c);
-	return v;
-}
 
 static struct pg *
 open_as(const char *collector)
@@ -71,14 +41,11 @@ open_as(const char *collector)
 	return pg;
 }
 
-/* A fresh schema: the next pg_open() migrates it again. */
 static int
 setup(void **state)
 {
 	(void)state;
-	free(sql1("SET client_min_messages = warning; DROP TABLE IF EXISTS "
-	    "events, payloads, optout, counters, teltop_schema CASCADE; DROP "
-	    "SEQUENCE IF EXISTS events_id_seq, payloads_id_seq"));
+	drop_schema();
 	return 0;
 }
 
@@ -566,9 +533,9 @@ test_events_read_back(void **state)
 static void
 test_payloads(void **state)
 {
-	struct pg_payload	 p1, p2;
+	struct store_payload	 p1, p2;
 	struct pg_part		 parts[3];
-	struct pg_request	 rq;
+	struct store_request	 rq;
 	struct tt_batch		 b1, b2, b3;
 	struct pg		*pg = open_as("p");
 	unsigned char		 body[512], raw[3] = { 0x1f, 0x8b, 0x00 };
@@ -580,7 +547,6 @@ test_payloads(void **state)
 	for (i = 0; i < sizeof body; i++)
 		body[i] = (unsigned char)i;
 	memset(&p1, 0, sizeof p1);
-	p1.received_at = T0 + 7 * DAY_US;
 	p1.route = "/batch";
 	p1.content_type = "application/json";
 	p1.request = "{\"method\":\"POST\"}";
@@ -589,7 +555,6 @@ test_payloads(void **state)
 	p1.raw = raw;
 	p1.raw_len = sizeof raw;
 	memset(&p2, 0, sizeof p2);
-	p2.received_at = T0;
 	p2.route = "/v1/insert";
 	p2.body = "";
 	tt_batch_init(&b1);
@@ -600,10 +565,13 @@ test_payloads(void **state)
 	add(&b2, TT_SRC_DEVPOD, T0, "c", NULL, "{}");
 	add(&b3, TT_SRC_GENERIC, T0, "d", NULL, "{}");
 	parts[0].payload = &p1;
+	parts[0].received_at = T0 + 7 * DAY_US;
 	parts[0].b = &b1;
 	parts[1].payload = NULL;
+	parts[1].received_at = T0;
 	parts[1].b = &b3;
 	parts[2].payload = &p2;
+	parts[2].received_at = T0;
 	parts[2].b = &b2;
 	if (pg_commit_parts(pg, parts, 3, &stored, &cause) != 0)
 		fail_msg("pg_commit_parts: %s", cause);
@@ -614,7 +582,7 @@ test_payloads(void **state)
 	assert_int_equal(pg_event_payload(pg, b1.ev[1].id), pid1);
 	assert_int_equal(pg_event_payload(pg, b3.ev[0].id), 0);
 	assert_int_equal(pg_payload_get(pg, pid1, &rq, &cause), 1);
-	assert_int_equal(rq.received_at, p1.received_at);
+	assert_int_equal(rq.received_at, T0 + 7 * DAY_US);
 	assert_string_equal(rq.route, "/batch");
 	assert_string_equal(rq.content_type, "application/json");
 	assert_string_equal(rq.request, "{\"method\":\"POST\"}");
@@ -622,18 +590,18 @@ test_payloads(void **state)
 	assert_memory_equal(rq.body, body, sizeof body);
 	assert_int_equal(rq.raw_len, sizeof raw);
 	assert_memory_equal(rq.raw, raw, sizeof raw);
-	pg_request_clear(&rq);
+	store_request_clear(&rq);
 	assert_int_equal(pg_payload_get(pg, pid2, &rq, &cause), 1);
 	assert_null(rq.content_type);
 	assert_null(rq.raw);
 	assert_int_equal(rq.len, 0);
-	pg_request_clear(&rq);
+	store_request_clear(&rq);
 	assert_int_equal(pg_payload_get(pg, pid2 + 100, &rq, &cause), 0);
 	/* retention drops the requests' days too */
 	assert_int_equal(pg_drop_days_before(pg, T0 + DAY_US, &cause), 1);
 	assert_int_equal(pg_payload_get(pg, pid2, &rq, &cause), 0);
 	assert_int_equal(pg_payload_get(pg, pid1, &rq, &cause), 1);
-	pg_request_clear(&rq);
+	store_request_clear(&rq);
 	tt_batch_clear(&b1);
 	tt_batch_clear(&b2);
 	tt_batch_clear(&b3);

@@ -25,8 +25,7 @@
 #include "core/optout.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
-
-#define T0	(INT64_C(1764720000) * 1000000)	/* 2025-12-03T00:00:00Z */
+#include "pgtest.h"
 
 struct posted {
 	void		(*fn)(void *);
@@ -46,31 +45,6 @@ struct fixture {
 };
 
 static struct fixture	fx;
-
-static const char *
-url(void)
-{
-	const char	*u = getenv("TELTOP_TEST_PG");
-
-	if (u == NULL || *u == '\0')
-		fail_msg("TELTOP_TEST_PG is not set (run tests/pg/run.sh)");
-	return u;
-}
-
-static void
-sql(const char *text)
-{
-	PGconn		*c = PQconnectdb(url());
-	PGresult	*r;
-
-	assert_int_equal(PQstatus(c), CONNECTION_OK);
-	r = PQexec(c, text);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
-	    PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", text, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-}
 
 static void
 on_commit(void *arg, uint64_t first, uint64_t last, enum tt_commit how)
@@ -143,9 +117,7 @@ setup(void **state)
 	char	*cause = NULL;
 
 	(void)state;
-	sql("SET client_min_messages = warning; DROP TABLE IF EXISTS events, "
-	    "payloads, optout, counters, teltop_schema CASCADE; DROP SEQUENCE "
-	    "IF EXISTS events_id_seq, payloads_id_seq");
+	drop_schema();
 	memset(&fx, 0, sizeof fx);
 	pthread_mutex_init(&fx.lock, NULL);
 	fx.tail = &fx.head;
