@@ -144,16 +144,36 @@ const char *
 cli_db_shown(const char *db)
 {
 	static char	 shown[1024];
-	const char	*at, *colon, *start;
+	const char	*p, *start, *at, *colon;
+	size_t		 n = 0;
 
-	/* postgresql://user:secret@host/db -> postgresql://user:***@host/db */
-	if (!pg_is_url(db) || (at = strchr(db, '@')) == NULL ||
-	    (start = strstr(db, "://")) == NULL)
+	if (!pg_is_url(db))
 		return db;
-	start += 3;
-	if ((colon = memchr(start, ':', (size_t)(at - start))) == NULL)
-		return db;
-	snprintf(shown, sizeof shown, "%.*s:***%s", (int)(colon - db), db, at);
+	/* postgresql://user:secret@host/db?password=x: both masked */
+	start = strstr(db, "://") + 3;
+	at = strchr(start, '@');
+	colon = at != NULL ? memchr(start, ':', (size_t)(at - start)) : NULL;
+	for (p = db; *p != '\0'; ) {
+		if (n + 16 >= sizeof shown) {	/* room for a mask and "..." */
+			snprintf(shown + n, sizeof shown - n, "...");
+			return shown;
+		}
+		if (p == colon) {
+			n += (size_t)snprintf(shown + n, sizeof shown - n,
+			    ":***");
+			p = at;
+			continue;
+		}
+		if (strncmp(p, "password=", 9) == 0 && p > db &&
+		    (p[-1] == '?' || p[-1] == '&')) {
+			n += (size_t)snprintf(shown + n, sizeof shown - n,
+			    "password=***");
+			p += strcspn(p, "&");
+			continue;
+		}
+		shown[n++] = *p++;
+	}
+	shown[n] = '\0';
 	return shown;
 }
 

@@ -331,23 +331,32 @@ tt_event_key(const struct tt_event *ev)
 	char		*key = NULL;
 	size_t		 i;
 
-	/* a run's own id names its start and its finish */
-	if (ev->execution_id != NULL && *ev->execution_id != '\0')
+	/* the event's own id first: PostHog's, Segment's, a span's */
+	if (ev->data != NULL &&
+	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) != NULL) {
+		for (i = 0; key == NULL && i < sizeof ids / sizeof ids[0]; i++)
+			if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(
+			    root, ids[i])) && *v->valuestring != '\0')
+				key = xasprintf("%c:%s", ids[i][0],
+				    v->valuestring);
+		if (key == NULL && cJSON_IsString(span =
+		    cJSON_GetObjectItemCaseSensitive(root, "spanId")) &&
+		    *span->valuestring != '\0' && cJSON_IsString(v =
+		    cJSON_GetObjectItemCaseSensitive(root, "traceId")))
+			key = xasprintf("s:%s:%s", v->valuestring,
+			    span->valuestring);
+		cJSON_Delete(root);
+		if (key != NULL)
+			return key;
+	}
+	/*
+	 * Else a run's start and finish are named by its id; anything else
+	 * (two log records of one trace, say) has no id of its own and is
+	 * never taken for another.
+	 */
+	if (ev->execution_id != NULL && *ev->execution_id != '\0' &&
+	    (ev->phase == TT_PHASE_START || ev->phase == TT_PHASE_FINISH))
 		return xasprintf("x:%s:%s:%s", ev->execution_id,
 		    tt_phase_name(ev->phase), ev->name != NULL ? ev->name : "");
-	if (ev->data == NULL ||
-	    (root = cJSON_ParseWithLength(ev->data, ev->data_len)) == NULL)
-		return NULL;
-	for (i = 0; key == NULL && i < sizeof ids / sizeof ids[0]; i++)
-		if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root,
-		    ids[i])) && *v->valuestring != '\0')
-			key = xasprintf("%c:%s", ids[i][0], v->valuestring);
-	/* an OTLP span: its trace and span ids */
-	if (key == NULL && cJSON_IsString(span =
-	    cJSON_GetObjectItemCaseSensitive(root, "spanId")) &&
-	    cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root,
-	    "traceId")))
-		key = xasprintf("s:%s:%s", v->valuestring, span->valuestring);
-	cJSON_Delete(root);
-	return key;
+	return NULL;
 }

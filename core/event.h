@@ -115,9 +115,10 @@ const char	*tt_format_static(const char *s);
 const char	*tt_signal_of(const char *format);
 const char	*tt_phase_name(enum tt_phase);
 /*
- * The event's own id, the same however often it is sent: its run's id with
- * phase and name, else PostHog's uuid, Segment's messageId or an OTLP span's
- * trace and span ids; NULL when it has none.  Caller frees.
+ * The event's own id, the same however often it is sent: PostHog's uuid,
+ * Segment's messageId or an OTLP span's trace and span ids; else, for a
+ * run's start or finish, its run id with phase and name; NULL when it has
+ * none (it is then never taken for another event).  Caller frees.
  */
 char		*tt_event_key(const struct tt_event *);
 int		 tt_phase_parse(const char *, enum tt_phase *);

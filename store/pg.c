@@ -19,6 +19,7 @@
 #include "core/event.h"
 #include "core/filter.h"
 #include "core/optout.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 #include "pg.h"
 
@@ -56,6 +57,9 @@ struct pg {
 	struct pg_drop	*drops;
 	size_t		 ndrops;
 	int		 listening;
+	uint64_t	 reconnects;	/* sessions made again, in all */
+	uint64_t	 reconnects_heard; /* what pg_notified() last saw */
+	char		 state[6];	/* the last failed statement's SQLSTATE */
 	char		*down;		/* why the connection is lost, or NULL */
 	int64_t		 backoff;	/* µs before the next reconnect */
 	int64_t		 next_try;	/* monotonic µs */
@@ -146,6 +150,15 @@ conn_error(PGconn *conn, const char *what)
 
 	return xasprintf("%s: %.*s", what, (int)n, *m != '\0' ? m :
 	    "unknown error");
+}
+
+/* Remember the SQLSTATE of a failed result (pg->state). */
+static void
+note_state(struct pg *pg, const PGresult *r)
+{
+	const char	*e = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	snprintf(pg->state, sizeof pg->state, "%s", e != NULL ? e : "");
 }
 
 /* Run sql (no rows wanted): 0, or -1 with *cause. */
@@ -348,6 +361,7 @@ ensure_up(struct pg *pg, char **cause)
 	free(pg->down);
 	pg->down = NULL;
 	pg->backoff = 0;
+	pg->reconnects++;
 	return 0;
 }
 
@@ -390,6 +404,70 @@ readq(struct pg *pg, const char *sql, int n, const char *const *v,
 	return NULL;
 }
 
+/*
+ * BEGIN, and with xid the transaction's id into it (for txid_status()
+ * after a COMMIT whose answer was lost), reconnecting first if need be.
+ * A connection found lost by BEGIN itself, before anything of the
+ * transaction was sent, is made again and BEGIN sent once more.
+ */
+static int
+begin(struct pg *pg, char xid[32], char **cause)
+{
+	PGresult	*r;
+	int		 tries, ok;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (ensure_up(pg, cause) != 0)
+			return -1;
+		r = PQexec(pg->conn, xid != NULL ? "BEGIN; SELECT txid_current()"
+		    : "BEGIN");
+		ok = PQresultStatus(r) == (xid != NULL ? PGRES_TUPLES_OK :
+		    PGRES_COMMAND_OK);
+		if (ok && xid != NULL)
+			snprintf(xid, 32, "%s", PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (ok)
+			return 0;
+		*cause = conn_error(pg->conn, "begin");
+		if (PQstatus(pg->conn) == CONNECTION_OK) {
+			PQclear(PQexec(pg->conn, "ROLLBACK"));
+			return -1;
+		}
+		went_down(pg, *cause);
+		free(*cause);
+		*cause = NULL;
+	}
+	*cause = xasprintf("PostgreSQL is down: %s", pg->down);
+	return -1;
+}
+
+/*
+ * COMMIT failed with the connection lost: was it committed all the same?
+ * 1 yes (the server says so, on a new session), 0 no or not known.
+ */
+static int
+committed_anyway(struct pg *pg, const char *xid)
+{
+	PGresult	*r;
+	const char	*v[1] = { xid };
+	char		*cause = NULL;
+	int		 yes;
+
+	if (PQstatus(pg->conn) == CONNECTION_OK || *xid == '\0')
+		return 0;
+	if (pg->down == NULL)
+		went_down(pg, "the connection was lost at COMMIT");
+	if ((r = readq(pg, "SELECT txid_status($1::bigint)", 1, v, 0,
+	    "commit", &cause)) == NULL) {
+		free(cause);
+		return 0;
+	}
+	yes = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "committed") ==
+	    0;
+	PQclear(r);
+	return yes;
+}
+
 const char *
 pg_down(const struct pg *pg)
 {
@@ -402,12 +480,33 @@ pg_socket(const struct pg *pg)
 	return pg->down == NULL ? PQsocket(pg->conn) : -1;
 }
 
+/*
+ * Connect with bounds of our own unless the URL sets them: a connect that
+ * gives up after 5 s and keepalives that find a silent peer within about
+ * half a minute, so that a server that vanished holds no thread for the
+ * kernel's minutes.  The URL's own parameters win (expand_dbname: what
+ * comes after in the arrays overrides what comes before).
+ */
+static PGconn *
+connect_url(const char *url)
+{
+	static const char *const keys[] = {
+		"connect_timeout", "keepalives", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "tcp_user_timeout",
+		"dbname", NULL
+	};
+	const char	*values[] = { "5", "1", "10", "5", "3", "20000", url,
+			    NULL };
+
+	return PQconnectdbParams(keys, values, 1);
+}
+
 struct pg *
 pg_open(const char *url, const char *collector, char **cause)
 {
 	struct pg	*pg = xcalloc(1, sizeof *pg);
 
-	pg->conn = PQconnectdb(url);
+	pg->conn = connect_url(url);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		*cause = conn_error(pg->conn, "cannot connect to PostgreSQL");
 		pg_close(pg);
@@ -485,13 +584,21 @@ need_partition(struct pg *pg, int table, int64_t day, char **cause)
 	return 0;
 }
 
-/* Append s in COPY's text form (\N for NULL) and a separator. */
+/*
+ * Append s in COPY's text form (\N for NULL) and a separator.  Bytes that
+ * are not UTF-8 (a header's 0xff, say) become U+FFFD: PostgreSQL's text
+ * refuses them, and one would fail the whole group.
+ */
 static void
 copy_text(char **buf, size_t *len, size_t *cap, const char *s, size_t n,
     char sep)
 {
-	size_t	i, need = (s != NULL ? 2 * n : 2) + 2;
+	char	*clean = NULL;
+	size_t	 i, need;
 
+	if (s != NULL && !tt_utf8_valid(s, n))
+		s = clean = tt_utf8_clean(s, n, &n);
+	need = (s != NULL ? 2 * n : 2) + 2;
 	if (*len + need > *cap) {
 		*cap = (*len + need) * 2;
 		*buf = xrealloc(*buf, *cap);
@@ -512,6 +619,7 @@ copy_text(char **buf, size_t *len, size_t *cap, const char *s, size_t n,
 		}
 	}
 	(*buf)[(*len)++] = sep;
+	free(clean);
 }
 
 static void
@@ -626,26 +734,36 @@ copy_in(struct pg *pg, const char *table_cols, char *text, size_t len,
 	snprintf(sql, sizeof sql, "COPY %s FROM STDIN", table_cols);
 	r = PQexec(pg->conn, sql);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		note_state(pg, r);
 		PQclear(r);
 		free(text);
 		*cause = conn_error(pg->conn, "copy");
 		return -1;
 	}
 	PQclear(r);
-	if (len > INT32_MAX)
-		PQputCopyEnd(pg->conn, "too large");
-	else if (PQputCopyData(pg->conn, text, (int)len) == 1 &&
-	    PQputCopyEnd(pg->conn, NULL) == 1) {
-		r = PQgetResult(pg->conn);
-		rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+	if (len > INT32_MAX || PQputCopyData(pg->conn, text, (int)len) != 1)
+		PQputCopyEnd(pg->conn, "the rows could not be sent");
+	else
+		PQputCopyEnd(pg->conn, NULL);
+	/* the COPY's result, then the end: never COPY_IN again */
+	while ((r = PQgetResult(pg->conn)) != NULL) {
+		if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+			if (rc == -1)
+				rc = 0;
+		} else {
+			rc = -2;
+			note_state(pg, r);
+		}
 		PQclear(r);
+		if (PQstatus(pg->conn) != CONNECTION_OK)
+			break;
 	}
-	while ((r = PQgetResult(pg->conn)) != NULL)
-		PQclear(r);
 	free(text);
-	if (rc != 0)
+	if (rc != 0) {
 		*cause = conn_error(pg->conn, "copy");
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 /* bytes as COPY text of a bytea: \\x and hex digits. */
@@ -813,11 +931,10 @@ pg_commit_parts(struct pg *pg, struct pg_part *parts, size_t nparts,
 {
 	struct tt_event	**evs = NULL;
 	PGresult	 *r;
-	const char	 *e;
-	char		 *text;
+	char		 *text, xid[32];
 	int64_t		 *ids = NULL, *pids = NULL, *evpids = NULL;
 	size_t		  i, k, n, nev = 0, npay = 0, len;
-	int		  row, gone_day = 0, retried = 0;
+	int		  row, retried = 0, relinked = 0;
 
 	*stored = 0;
 	for (i = 0; i < nparts; i++) {
@@ -830,16 +947,28 @@ pg_commit_parts(struct pg *pg, struct pg_part *parts, size_t nparts,
 		*cause = xstrdup("batch too large");
 		return -1;
 	}
-	if (ensure_up(pg, cause) != 0)
-		return -1;
 	evs = xcalloc(nev + 1, sizeof *evs);
 	evpids = xcalloc(nev + 1, sizeof *evpids);
 again:
-	if (need_partitions(pg, parts, nparts, cause) != 0 ||
-	    exec(pg, "BEGIN", "commit", cause) != 0) {
+	xid[0] = '\0';
+	pg->state[0] = '\0';
+	if (ensure_up(pg, cause) != 0)
+		goto out;
+	if (need_partitions(pg, parts, nparts, cause) != 0) {
+		/* the first statement found the session gone: nothing of
+		 * the batch was sent, so make it again and start over */
+		if (PQstatus(pg->conn) != CONNECTION_OK && !relinked) {
+			went_down(pg, *cause);
+			free(*cause);
+			*cause = NULL;
+			relinked = 1;
+			goto again;
+		}
 		check_lost(pg, *cause);
 		goto out;
 	}
+	if (begin(pg, xid, cause) != 0)
+		goto out;
 	/* the requests first: the events name them */
 	if (npay > 0) {
 		if (take_ids(pg, PG_PAYLOADS, npay, &ids, cause) != 0)
@@ -874,9 +1003,7 @@ again:
 		    "SELECT id, " PG_COLUMNS " FROM events_stage ORDER BY id ON "
 		    "CONFLICT (source, event_key, day) DO NOTHING RETURNING id");
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			/* a day another collector's retention dropped */
-			gone_day = (e = PQresultErrorField(r,
-			    PG_DIAG_SQLSTATE)) != NULL && strcmp(e, "23514") == 0;
+			note_state(pg, r);
 			PQclear(r);
 			*cause = conn_error(pg->conn, "insert");
 			goto fail;
@@ -887,9 +1014,15 @@ again:
 			    NULL, 10));
 		PQclear(r);
 	}
-	if (write_counts(pg, cause) != 0 ||
-	    exec(pg, "COMMIT", "commit", cause) != 0)
+	if (write_counts(pg, cause) != 0)
 		goto fail;
+	if (exec(pg, "COMMIT", "commit", cause) != 0) {
+		/* lost with its answer: the server knows whether it did */
+		if (!committed_anyway(pg, xid))
+			goto fail;
+		free(*cause);
+		*cause = NULL;
+	}
 	pg_forget_counts(pg);
 	*stored = n;
 	free(ids);
@@ -907,12 +1040,13 @@ fail:
 	for (i = 0; i < nev; i++)
 		if (evs[i] != NULL)
 			evs[i]->id = 0;
-	if (gone_day && !retried) {
+	/* a day (of events or requests) another collector's retention
+	 * dropped: forget the days known and make them again, once */
+	if (strcmp(pg->state, "23514") == 0 && !retried) {
 		pg->ndays = pg->next_day = 0;
 		free(*cause);
 		*cause = NULL;
 		retried = 1;
-		gone_day = 0;
 		goto again;
 	}
 out:
@@ -926,7 +1060,7 @@ pg_drop_days_before(struct pg *pg, int64_t day_us, char **cause)
 {
 	PGresult	*r;
 	const char	*rel, *day;
-	char		 cut[16], name[16], sql[128];
+	char		 cut[16], name[16], sql[192], *quoted;
 	int		 i, t, dropped = 0;
 
 	day_text(day_us, cut);
@@ -948,7 +1082,14 @@ pg_drop_days_before(struct pg *pg, int64_t day_us, char **cause)
 			    0 || *(day = rel + strlen(pg_tables[t])) != '_' ||
 			    strcmp(day + 1, name) >= 0)
 				continue;
-			snprintf(sql, sizeof sql, "DROP TABLE %s", rel);
+			if ((quoted = PQescapeIdentifier(pg->conn, rel,
+			    strlen(rel))) == NULL) {
+				PQclear(r);
+				*cause = conn_error(pg->conn, "retention");
+				return -1;
+			}
+			snprintf(sql, sizeof sql, "DROP TABLE %s", quoted);
+			PQfreemem(quoted);
 			if (exec(pg, sql, "retention", cause) != 0) {
 				PQclear(r);
 				return -1;
@@ -1044,7 +1185,7 @@ pg_optout_change(struct pg *pg, const char *source, const char *client,
 	v[1] = client != NULL ? client : "";
 	v[2] = since;
 	v[3] = set_by;
-	if (exec(pg, "BEGIN", "opt-out registry", cause) != 0)
+	if (begin(pg, NULL, cause) != 0)
 		return -1;
 	r = execp(pg, enable ? "INSERT INTO optout (source, client, since, "
 	    "since_id, set_by) VALUES ($1, $2, $3, (SELECT coalesce(max(id), "
@@ -1063,6 +1204,7 @@ pg_optout_change(struct pg *pg, const char *source, const char *client,
 
 fail:
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	check_lost(pg, *cause);
 	return -1;
 }
 
@@ -1106,12 +1248,10 @@ int
 pg_notified(struct pg *pg)
 {
 	PGnotify	*n;
+	char		*cause = NULL;
 	int		 count = 0;
 
-	char		*cause = NULL;
-
-	/* down: try again (after the backoff); back, changes may have been
-	 * missed meanwhile, so say there was one */
+	/* down: try again (after the backoff) */
 	if (pg->down != NULL || PQconsumeInput(pg->conn) == 0) {
 		if (pg->down == NULL)
 			went_down(pg, "the connection was lost");
@@ -1119,11 +1259,17 @@ pg_notified(struct pg *pg)
 			free(cause);
 			return -1;
 		}
-		return 1;
 	}
 	while ((n = PQnotifies(pg->conn)) != NULL) {
 		count++;
 		PQfreemem(n);
+	}
+	/* a new session, whichever call made it: changes may have been
+	 * missed meanwhile, so say there was one */
+	if (pg->reconnects != pg->reconnects_heard) {
+		pg->reconnects_heard = pg->reconnects;
+		if (count == 0)
+			count = 1;
 	}
 	return count;
 }
@@ -1354,4 +1500,10 @@ pg_named_counters(struct pg *pg, const char *prefix,
 		    10));
 	PQclear(r);
 	return 0;
+}
+
+int
+pg_backend_pid(const struct pg *pg)
+{
+	return PQbackendPID(pg->conn);
 }

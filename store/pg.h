@@ -148,6 +148,8 @@ int		 pg_events(struct pg *, const struct tt_filter *, int64_t limit,
  * reconnect; -1 while down), LISTEN included.
  */
 const char	*pg_down(const struct pg *);
+/* The server process of the connection now (the tests end it). */
+int		 pg_backend_pid(const struct pg *);
 int		 pg_socket(const struct pg *);
 
 #endif

@@ -1500,8 +1500,10 @@ store_commit_done(struct store *st, struct job *j)
 	if (j->how == TT_COMMIT_OK && st->event_cb != NULL) {
 		for (i = 0; i < j->n; i++)
 			for (k = 0; k < j->p[i].n; k++)
-				st->event_cb(st->event_arg, &j->p[i].ev[k],
-				    &j->p[i].delta[k]);
+				/* id 0: already stored (a retry), not again */
+				if (j->p[i].ev[k].id != 0)
+					st->event_cb(st->event_arg,
+					    &j->p[i].ev[k], &j->p[i].delta[k]);
 	}
 	if (j->how != TT_COMMIT_OK) {
 		for (i = 0; i < TT_CTR_COUNT; i++)

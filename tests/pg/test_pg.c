@@ -101,6 +101,7 @@ test_commit_ids_partitions(void **state)
 	add(&b, TT_SRC_POSTHOG, T0 + 10, "a", NULL, "{\"uuid\":\"u-1\"}");
 	add(&b, TT_SRC_WERF, T0 + DAY_US + 10, "CommandStarted", "x-1",
 	    "{}");
+	b.ev[1].phase = TT_PHASE_START;
 	add(&b, TT_SRC_GENERIC, T0 + 2 * DAY_US, "c", NULL, "{\"k\":1}");
 	if (pg_commit(pg, &b, &stored, &cause) != 0)
 		fail_msg("pg_commit: %s", cause);
@@ -114,7 +115,7 @@ test_commit_ids_partitions(void **state)
 	    "coalesce(event_key, '-') || ' ' || collector, ',' ORDER BY id) "
 	    "FROM events");
 	assert_string_equal(v, "2025-12-03 posthog u:u-1 c1,"
-	    "2025-12-04 werf x:x-1:point:CommandStarted c1,"
+	    "2025-12-04 werf x:x-1:start:CommandStarted c1,"
 	    "2025-12-05 generic - c1");
 	free(v);
 	tt_batch_clear(&b);
@@ -608,6 +609,94 @@ test_payloads(void **state)
 	pg_close(pg);
 }
 
+/* End pg's session from outside, as a restart or an idle timeout would. */
+static void
+terminate(struct pg *pg)
+{
+	char	sql[96];
+
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)",
+	    pg_backend_pid(pg));
+	free(sql1(sql));
+}
+
+/*
+ * A session ended under an idle connection: the next commit, opt-out
+ * change and read each come through (reconnecting first, nothing of
+ * theirs having been sent), and pg_notified() says a change may have been
+ * missed whichever call reconnected.
+ */
+static void
+test_session_ended(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*a = open_as("a");
+	char		*cause = NULL;
+	size_t		 stored;
+
+	(void)state;
+	assert_true(pg_listen(a, &cause) >= 0);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "e", NULL, "{}");
+	terminate(a);
+	if (pg_commit(a, &b, &stored, &cause) != 0)
+		fail_msg("commit after the session ended: %s", cause);
+	assert_int_equal(stored, 1);
+	terminate(a);
+	if (pg_optout_change(a, "werf", NULL, 1, T0, "ui", &cause) != 1)
+		fail_msg("opt-out after the session ended: %s", cause);
+	terminate(a);
+	assert_int_equal(pg_last_id(a), b.ev[0].id);	/* reconnects */
+	assert_true(pg_notified(a) >= 1);
+	assert_int_equal(pg_notified(a), 0);
+	tt_batch_clear(&b);
+	pg_close(a);
+}
+
+/* A request whose header is not UTF-8 is stored (made UTF-8) and does
+ * not fail the requests committed with it. */
+static void
+test_not_utf8(void **state)
+{
+	struct store_payload	 bad, good;
+	struct pg_part		 parts[2];
+	struct store_request	 rq;
+	struct tt_batch		 b1, b2;
+	struct pg		*pg = open_as("u");
+	char			*cause = NULL;
+	size_t			 stored;
+
+	(void)state;
+	memset(&bad, 0, sizeof bad);
+	bad.route = "/v1/events";
+	bad.content_type = "application/json\xff\xfe";
+	bad.body = "{}";
+	bad.len = 2;
+	good = bad;
+	good.content_type = "application/json";
+	tt_batch_init(&b1);
+	tt_batch_init(&b2);
+	add(&b1, TT_SRC_GENERIC, T0, "bad\xc3", NULL, "{}");
+	add(&b2, TT_SRC_GENERIC, T0, "good", NULL, "{}");
+	parts[0].payload = &bad;
+	parts[0].received_at = T0;
+	parts[0].b = &b1;
+	parts[1].payload = &good;
+	parts[1].received_at = T0;
+	parts[1].b = &b2;
+	if (pg_commit_parts(pg, parts, 2, &stored, &cause) != 0)
+		fail_msg("pg_commit_parts: %s", cause);
+	assert_int_equal(stored, 2);
+	assert_int_equal(pg_payload_get(pg, pg_event_payload(pg,
+	    b1.ev[0].id), &rq, &cause), 1);
+	assert_string_equal(rq.content_type, "application/json\xef\xbf\xbd"
+	    "\xef\xbf\xbd");
+	store_request_clear(&rq);
+	tt_batch_clear(&b1);
+	tt_batch_clear(&b2);
+	pg_close(pg);
+}
+
 int
 main(void)
 {
@@ -623,6 +712,8 @@ main(void)
 		cmocka_unit_test_setup(test_optout_notify, setup),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test_setup(test_day_dropped_elsewhere, setup),
+		cmocka_unit_test_setup(test_session_ended, setup),
+		cmocka_unit_test_setup(test_not_utf8, setup),
 		cmocka_unit_test_setup(test_server_gone, setup),
 	};
 
