@@ -13,6 +13,7 @@
 #include <cJSON.h>
 
 #include "core/config.h"
+#include "core/units.h"
 #include "core/xmalloc.h"
 #include "store/pg.h"
 #include "ws/ws.h"
@@ -96,24 +97,18 @@ put_listen(struct answer *a, const char *opt)
 		    NULL);
 }
 
+/* A retention span as the header and the options write it ("30d"). */
 static char *
 duration_text(int64_t us)
 {
-	static const struct { int64_t us; char unit; } units[] = {
-		{ 86400 * INT64_C(1000000), 'd' },
-		{ 3600 * INT64_C(1000000), 'h' },
-		{ 60 * INT64_C(1000000), 'm' },
-		{ INT64_C(1000000), 's' },
-	};
-	size_t	i;
+	char	buf[32];
 
-	for (i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (us % units[i].us == 0)
-			return xasprintf("%lld%c", (long long)(us / units[i].us),
-			    units[i].unit);
-	return xasprintf("%lldus", (long long)us);
+	tt_span_text(us, buf, sizeof buf);
+	return xstrdup(buf);
 }
 
+/* A size as an option takes it ("2GiB": whole units, no space), not
+ * tt_size_text()'s rounded "2.0 GiB" for reading. */
 static char *
 size_text(uint64_t n)
 {
