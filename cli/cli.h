@@ -99,6 +99,13 @@ char	*cli_db_any(const char *opt, int create_dir);
 const char *cli_db_shown(const char *db);
 /* The token file next to that database (core/auth.h).  Caller frees. */
 char	*cli_token_path(const char *opt, int create_dir);
+/*
+ * Where a collector of db keeps its own files (its control token, the
+ * announcement a UI finds it by): a path whose directory holds them.  Next
+ * to a SQLite file; for a PostgreSQL URL, this user's
+ * $XDG_DATA_HOME/teltop/postgresql/ (made when create_dir).  Caller frees.
+ */
+char	*cli_files_base(const char *db, int create_dir);
 /* The token in that file if it can be read (what lets a UI on this
  * machine change its collector's opt-out), else NULL.  Caller frees. */
 char	*cli_local_token(const char *opt);

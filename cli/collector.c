@@ -269,6 +269,14 @@ collector_optout_snapshot(struct collector *co, struct tt_optout *out)
 	}
 }
 
+static const char *
+sink_down(void *arg)
+{
+	struct collector	*co = arg;
+
+	return store_down(co->store);
+}
+
 static char *
 sink_optout_json(void *arg, const char *source, const char *client)
 {
@@ -328,7 +336,7 @@ sink_optout_change(void *arg, const char *source, const char *client,
 }
 
 /* A committed event joins the live aggregates, as the store worked out
- * (d: what it changed). */
+ * (d: what it changed; NULL: the aggregates work it out). */
 static void
 on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
@@ -336,7 +344,10 @@ on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 
 	if (ev->id > co->last_id)
 		co->last_id = ev->id;
-	tt_stats_apply(co->stats, ev, d);
+	if (d != NULL)
+		tt_stats_apply(co->stats, ev, d);
+	else
+		tt_stats_add(co->stats, ev);
 	if (co->ws != NULL)	/* the last commits come after it is gone */
 		ws_stream_event(co->ws, ev, d);
 	if (co->on_event != NULL)
@@ -416,7 +427,7 @@ collector_disk_free(struct collector *co)
 		return co->disk_free;
 	co->disk_at = now;
 	co->disk_free = -1;
-	dir = xstrdup(co->db);
+	dir = xstrdup(co->files);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		slash[slash == dir] = '\0';
 	if (statvfs(slash != NULL ? dir : ".", &sv) == 0 && sv.f_blocks > 0)
@@ -562,6 +573,39 @@ capture_config(struct collector *co, char **cause)
 	return 0;
 }
 
+static void
+scanned(void *arg, const struct tt_event *ev)
+{
+	tt_stats_add(arg, ev);
+}
+
+/*
+ * The aggregates on PostgreSQL, which keeps no rollups yet: every stored
+ * event (of all collectors) replayed into them at start, then this
+ * collector's own as they are committed.
+ */
+static int
+load_pg(struct collector *co, char **cause)
+{
+	int64_t	 t0 = tt_now_us();
+	char	*line;
+
+	co->stats = tt_stats_create(TT_ORPHAN_AFTER_US);
+	if (store_scan(co->store, TT_NONE, NULL, scanned, co->stats,
+	    cause) != 0)
+		return -1;
+	co->stored0 = store_event_count(co->store);
+	if (co->stored0 < 0)
+		co->stored0 = 0;
+	line = xasprintf("collector %s on %s: aggregates replayed from "
+	    "%lld stored events in %lld ms", store_name(co->store),
+	    cli_db_shown(co->db), (long long)co->stored0,
+	    (long long)((tt_now_us() - t0) / 1000));
+	say(co, line);
+	free(line);
+	return 0;
+}
+
 int
 collector_open(struct collector *co, const char *dbopt, const char *listen,
     char **cause)
@@ -581,8 +625,15 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	co->last_id = 0;
 	log_repeat_init(&co->logrep, LOG_REPEAT_US);
 	tt_optout_init(&co->optout);
-	co->db = cli_db_path(dbopt, 1);
+	co->db = cli_db_any(dbopt, 1);
+	co->files = cli_files_base(co->db, 1);
 	co->host = NULL;
+	co->pg = store_is_url(co->db);
+	if (!co->pg && co->opts.name != NULL) {
+		*cause = xstrdup("--name names a collector in a PostgreSQL "
+		    "store shared with others; a SQLite file has one");
+		return -1;
+	}
 	if (cli_split_addr(listen, &co->host, &port) != 0) {
 		*cause = xasprintf("bad listen address '%s': expected "
 		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)",
@@ -602,6 +653,8 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	}
 	if ((co->store = store_open(co->db, cause)) == NULL)
 		return -1;
+	if (co->opts.name != NULL)
+		(void)store_set_name(co->store, co->opts.name);
 	store_set_commit_cb(co->store, on_commit, co);
 	store_set_log_cb(co->store, on_store_log, co);
 	co->data_version = store_data_version(co->store);
@@ -614,6 +667,11 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	 * if they are in another; rows stored past them counted), then kept
 	 * live by the store's deltas.
 	 */
+	if (co->pg) {
+		if (load_pg(co, cause) != 0)
+			return -1;
+		goto loaded;
+	}
 	t0 = tt_now_us();
 	if (store_rollup_sync(co->store, &rebuilt, &rolled, cause) != 0)
 		return -1;
@@ -640,15 +698,16 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 		co->stored0 -= counted.v[TT_CTR_EVICTED];
 	if (co->stored0 < 0)
 		co->stored0 = 0;
-	co->evicted = 0;
-	store_set_event_cb(co->store, on_event, co);
 	line = xasprintf("aggregates loaded from the rollups in %lld ms",
 	    (long long)((tt_now_us() - t0) / 1000));
 	say(co, line);
 	free(line);
+loaded:
+	co->evicted = 0;
+	store_set_event_cb(co->store, on_event, co);
 
 	/* The control token: made on first use, next to the database. */
-	path = tt_token_path(co->db);
+	path = tt_token_path(co->files);
 	if (tt_token_load(path, 1, co->token, &tcause) != 0) {
 		line = xasprintf("no control token, so the opt-out registry "
 		    "cannot be changed over HTTP: %s", tcause);
@@ -677,6 +736,16 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	}
 	if (capture_config(co, cause) != 0)
 		return -1;
+	if (co->pg && co->max_db_size > 0) {
+		if (co->opts.max_db_size_set) {
+			*cause = xstrdup("--max-db-size caps a SQLite file; "
+			    "on PostgreSQL, --retain drops whole days");
+			return -1;
+		}
+		say(co, "max-db-size (the config file's) caps a SQLite file: "
+		    "not used on PostgreSQL, where retain drops whole days");
+		co->max_db_size = 0;
+	}
 	cfg.intercept = &co->capture.intercept;
 	cfg.forward = co->capture.forward;
 	cfg.request_max = TT_REQUEST_MAX;
@@ -688,6 +757,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	cfg.sink.count = sink_count;
 	cfg.sink.refused = sink_refused;
 	cfg.sink.flush = sink_flush;
+	cfg.sink.down = sink_down;
 	cfg.sink.optout_json = sink_optout_json;
 	cfg.sink.optout_match = sink_optout_match;
 	cfg.sink.optout_change = sink_optout_change;
@@ -786,9 +856,25 @@ collector_option(struct collector_opts *o, int ch, const char *arg,
 			    "of at least 1MiB, like 2GiB or 500MiB, or none",
 			    arg);
 		return 1;
+	case 0x108:
+		if (!collector_name_ok(arg))
+			cli_usage_error(usage, "bad --name '%s': 1 to %d "
+			    "letters, digits, '.', '_' or '-'", arg,
+			    COLLECTOR_NAME_MAX);
+		o->name = arg;
+		return 1;
 	default:
 		return 0;
 	}
+}
+
+int
+collector_name_ok(const char *name)
+{
+	size_t	n = strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n > 0 && n <= COLLECTOR_NAME_MAX && name[n] == '\0';
 }
 
 /* --otlp-grpc HOST:PORT: loopback only (gRPC ingest takes no token). */
@@ -878,12 +964,13 @@ collector_close(struct collector *co)
 	tt_stats_free(co->stats);
 	tt_optout_clear(&co->optout);
 	free(co->db);
+	free(co->files);
 	free(co->host);
 	free(co->grpc_host);
 	co->ws = NULL;
 	co->store = NULL;
 	co->stats = NULL;
-	co->db = co->host = NULL;
+	co->db = co->files = co->host = NULL;
 }
 
 /* An opt-out change is written (or failed): bring the registry here in

@@ -114,7 +114,11 @@ struct collector_opts {
 	int		 max_db_size_set;
 	int		 unannounced;	/* import's: not the database's
 					   collector for a UI to find */
+	const char	*name;		/* --name: NULL the host name */
 };
+
+/* A collector's name (--name): what it writes in a shared store. */
+#define COLLECTOR_NAME_MAX	64
 
 /* Their getopt_long entries, and the usage words for them. */
 #define COLLECTOR_LONGOPTS \
@@ -125,12 +129,13 @@ struct collector_opts {
 	{ "intercept", required_argument, NULL, 0x104 }, \
 	{ "otlp-grpc", required_argument, NULL, 0x105 }, \
 	{ "retain", required_argument, NULL, 0x106 }, \
-	{ "max-db-size", required_argument, NULL, 0x107 }
+	{ "max-db-size", required_argument, NULL, 0x107 }, \
+	{ "name", required_argument, NULL, 0x108 }
 #define COLLECTOR_USAGE \
 	"[--max-buffered SIZE] [--token-required | --insecure-public]\n" \
 	"              [--forward] [--intercept HOST[=SOURCE]]\n" \
 	"              [--otlp-grpc HOST:PORT|off] [--retain DURATION]\n" \
-	"              [--max-db-size SIZE]"
+	"              [--max-db-size SIZE] [--name NAME]"
 #define COLLECTOR_HELP \
 	"  --max-buffered SIZE  request bytes held in memory at once, e.g. " \
 	"256MiB (the\n                       default); beyond it new bodies " \
@@ -155,7 +160,10 @@ struct collector_opts {
 	"  --max-db-size SIZE   evict the oldest events while the database " \
 	"holds more\n                       (2GiB; none: no cap, the " \
 	"default); daily counts,\n                       commands and the " \
-	"field catalog stay\n"
+	"field catalog stay (SQLite only)\n" \
+	"  --name NAME          this collector's name in a PostgreSQL store " \
+	"shared with\n                       others (default: the host " \
+	"name)\n"
 
 struct collector {
 	struct collector_opts opts;	/* set before collector_open() */
@@ -176,6 +184,8 @@ struct collector {
 	int		 disk_free;	/* and what it found */
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
+	char		*files;		/* cli_files_base() of db */
+	int		 pg;		/* db is a PostgreSQL URL */
 	char		*host;
 	char		*grpc_host;	/* NULL: no gRPC listener asked for */
 	char		 token[TT_TOKEN_LEN + 1];	/* "" when none */
@@ -194,6 +204,8 @@ struct collector {
  */
 int	collector_option(struct collector_opts *, int ch, const char *arg,
 	    const char *usage);
+/* Is name one --name takes? */
+int	collector_name_ok(const char *name);
 /* A usage error (exit 2) unless listen is an address these options
  * allow (beyond loopback: --token-required or --insecure-public). */
 void	collector_check_grpc(const char *arg, const char *usage);

@@ -21,7 +21,6 @@
 #include "core/event.h"
 #include "core/units.h"
 #include "core/xmalloc.h"
-#include "store/pg.h"
 #include "store/store.h"
 #include "cli.h"
 
@@ -90,22 +89,46 @@ cli_make_parent(const char *path, char **cause)
 	return rc;
 }
 
+/* FILE in teltop's XDG data directory. */
+static char *
+data_file(const char *file)
+{
+	const char	*env, *home;
+
+	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
+		/* a relative one is ignored, as the XDG spec says */
+		return xasprintf("%s/teltop/%s", env, file);
+	home = getenv("HOME");
+	return xasprintf("%s/.local/share/teltop/%s",
+	    home != NULL ? home : ".", file);
+}
+
 /* The database as given: option, $TELTOP_DB, XDG default. */
 static char *
 db_value(const char *opt)
 {
-	const char	*env, *home;
+	const char	*env;
 
 	if (opt != NULL)
 		return xstrdup(opt);
 	if ((env = getenv("TELTOP_DB")) != NULL && *env != '\0')
 		return xstrdup(env);
-	if ((env = getenv("XDG_DATA_HOME")) != NULL && *env == '/')
-		/* a relative one is ignored, as the XDG spec says */
-		return xasprintf("%s/teltop/events.db", env);
-	home = getenv("HOME");
-	return xasprintf("%s/.local/share/teltop/events.db",
-	    home != NULL ? home : ".");
+	return data_file("events.db");
+}
+
+char *
+cli_files_base(const char *db, int create_dir)
+{
+	char	*base, *cause;
+
+	if (!store_is_url(db))
+		return xstrdup(db);
+	base = data_file("postgresql/collector");
+	if (create_dir && cli_make_parent(base, &cause) != 0) {
+		fprintf(stderr, "teltop: %s\n", cause);
+		exit(1);
+	}
+	return base;
 }
 
 char *
@@ -115,7 +138,7 @@ cli_db_path(const char *opt, int create_dir)
 
 	/* not a path to make directories for: only some commands run on
 	 * PostgreSQL yet (cli_db_any()) */
-	if (pg_is_url(path)) {
+	if (store_is_url(path)) {
 		fprintf(stderr, "teltop: %s: this command cannot run on a "
 		    "PostgreSQL store yet; --db takes a SQLite file here\n",
 		    cli_db_shown(path));
@@ -134,7 +157,7 @@ cli_db_any(const char *opt, int create_dir)
 {
 	char	*db = db_value(opt);
 
-	if (pg_is_url(db))
+	if (store_is_url(db))
 		return db;
 	free(db);
 	return cli_db_path(opt, create_dir);
@@ -147,7 +170,7 @@ cli_db_shown(const char *db)
 	const char	*p, *start, *at, *colon;
 	size_t		 n = 0;
 
-	if (!pg_is_url(db))
+	if (!store_is_url(db))
 		return db;
 	/* postgresql://user:secret@host/db?password=x: both masked */
 	start = strstr(db, "://") + 3;
@@ -180,10 +203,12 @@ cli_db_shown(const char *db)
 char *
 cli_token_path(const char *opt, int create_dir)
 {
-	char	*db, *path;
+	char	*db, *path, *base;
 
-	db = cli_db_path(opt, create_dir);
-	path = tt_token_path(db);
+	db = cli_db_any(opt, create_dir);
+	base = cli_files_base(db, create_dir);
+	path = tt_token_path(base);
+	free(base);
 	free(db);
 	return path;
 }
@@ -195,7 +220,7 @@ cli_open_existing(const char *dbopt)
 	char		*db, *cause = NULL;
 
 	db = cli_db_any(dbopt, 0);
-	if (!pg_is_url(db) && access(db, F_OK) != 0) {
+	if (!store_is_url(db) && access(db, F_OK) != 0) {
 		fprintf(stderr, "teltop: no database at %s (start `teltop "
 		    "serve` first, or pass --db PATH)\n", db);
 		free(db);

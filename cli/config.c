@@ -15,7 +15,7 @@
 #include "core/config.h"
 #include "core/units.h"
 #include "core/xmalloc.h"
-#include "store/pg.h"
+#include "store/store.h"
 #include "ws/ws.h"
 #include "cli.h"
 #include "collector.h"
@@ -72,7 +72,7 @@ put_db(struct answer *a, const char *opt)
 		via = "XDG_DATA_HOME";
 	}
 	env = opt != NULL ? opt : getenv("TELTOP_DB");
-	if (pg_is_url(env)) {
+	if (store_is_url(env)) {
 		/* what cli_db_path() refuses, shown as given */
 		put(a, "db", xasprintf("%s (PostgreSQL: teltop events and "
 		    "optout run on it so far)", cli_db_shown(env)), from, via);
@@ -209,6 +209,18 @@ put_file(struct answer *a, const struct tt_config *cfg, const char *path,
 	}
 }
 
+/* This machine's name: a collector's default --name. */
+static char *
+host_name(void)
+{
+	char	host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "localhost");
+	host[sizeof host - 1] = '\0';
+	return xstrdup(host);
+}
+
 /* The collector's own options, which the file does not set. */
 static void
 put_collector(struct answer *a, const struct collector_opts *o)
@@ -234,6 +246,10 @@ put_collector(struct answer *a, const struct collector_opts *o)
 	else
 		put(a, "otlp-grpc", xstrdup(COLLECTOR_GRPC), FROM_DEFAULT,
 		    NULL);
+	if (o->name != NULL)
+		put(a, "name", xstrdup(o->name), FROM_FLAG, "--name");
+	else
+		put(a, "name", host_name(), FROM_DEFAULT, NULL);
 }
 
 static void

@@ -201,7 +201,7 @@ cmd_export(int argc, char **argv)
 	struct exporter		 x;
 	struct tt_filter	 f;
 	const char		*filter = NULL;
-	char			*cause = NULL, *db, *path;
+	char			*cause = NULL, *path;
 	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, rc;
 
@@ -257,16 +257,13 @@ cmd_export(int argc, char **argv)
 			tt_filter_free(&f);
 		return 1;
 	}
-	if ((db = cli_db_path(where.db, 0)) != NULL) {
-		path = tt_token_path(db);
-		if (tt_token_load(path, 0, x.token, &cause) != 0) {
-			x.token[0] = '\0';
-			free(cause);
-			cause = NULL;
-		}
-		free(path);
-		free(db);
+	path = cli_token_path(where.db, 0);
+	if (tt_token_load(path, 0, x.token, &cause) != 0) {
+		x.token[0] = '\0';
+		free(cause);
+		cause = NULL;
 	}
+	free(path);
 	if (x.har)
 		printf("{\"log\": {\"version\": \"1.2\", \"creator\": "
 		    "{\"name\": \"teltop\", \"version\": \"%s\"},\n  "

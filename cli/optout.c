@@ -20,7 +20,6 @@
 #include "core/switches.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
-#include "store/pg.h"
 #include "store/store.h"
 #include "cli.h"
 
@@ -155,7 +154,7 @@ list(const char *dbopt, int json)
 	tt_optout_init(&reg);
 	memset(&counters, 0, sizeof counters);
 	db = cli_db_any(dbopt, 0);
-	if (pg_is_url(db) || access(db, F_OK) == 0) {
+	if (store_is_url(db) || access(db, F_OK) == 0) {
 		if ((st = store_open(db, &cause)) == NULL ||
 		    store_optout_load(st, &reg, 1, &cause) != 0) {
 			fprintf(stderr, "teltop: %s\n", cause);

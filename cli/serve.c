@@ -154,7 +154,7 @@ cmd_serve(int argc, char **argv)
 	collector_catch_signals(&co, 0);
 
 	line = xasprintf("listening on %s:%d, database %s", co.host,
-	    collector_port(&co), co.db);
+	    collector_port(&co), cli_db_shown(co.db));
 	log_line(&form, line);
 	free(line);
 	if (ws_grpc_port(co.ws) > 0) {

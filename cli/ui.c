@@ -291,7 +291,7 @@ cmd_ui(int argc, char **argv)
 	struct tui_config	 tc;
 	const char		*theme = NULL;
 	char			*cause = NULL, *logpath = NULL, url[320];
-	char			*db, *held;
+	char			*db, *base, *held;
 	struct cli_where	 where = { NULL, NULL, NULL };
 	int			 ch, demo = 0, rc = 0;
 
@@ -331,8 +331,10 @@ cmd_ui(int argc, char **argv)
 
 	/* a collector holds the database, or the port: be its UI (two
 	 * collectors cannot share a port) */
-	db = cli_db_path(where.db, 0);
-	held = collector_holding(db);
+	db = cli_db_any(where.db, 0);
+	base = cli_files_base(db, 0);
+	held = collector_holding(base);
+	free(base);
 	free(db);
 	if (held != NULL && !listen_taken(held)) {
 		free(held);	/* it names one that does not answer */
@@ -360,7 +362,7 @@ cmd_ui(int argc, char **argv)
 		goto error;
 	snprintf(u.listen, sizeof u.listen, "%s:%d", u.co.host,
 	    collector_port(&u.co));
-	logpath = log_path(u.co.db);
+	logpath = log_path(u.co.files);
 
 	memset(&tc, 0, sizeof tc);
 	tc.host.arg = &u;

@@ -283,7 +283,7 @@ announce_path(const char *db)
 void
 collector_announce(struct collector *co)
 {
-	char	*path = announce_path(co->db), *tmp, line[320];
+	char	*path = announce_path(co->files), *tmp, line[320];
 	int	 fd, n, ok = 0;
 
 	tmp = xasprintf("%s.%ld", path, (long)getpid());
@@ -332,9 +332,9 @@ collector_unannounce(struct collector *co)
 	char	*path, addr[300];
 	long	 pid;
 
-	if (co->db == NULL)
+	if (co->files == NULL)
 		return;
-	path = announce_path(co->db);
+	path = announce_path(co->files);
 	if (announced(path, addr, sizeof addr, &pid) == 0 &&
 	    pid == (long)getpid())
 		(void)unlink(path);

@@ -1056,12 +1056,17 @@ out:
 }
 
 int
-pg_drop_days_before(struct pg *pg, int64_t day_us, char **cause)
+pg_drop_days_before(struct pg *pg, int64_t day_us, int64_t *events,
+    char **cause)
 {
 	PGresult	*r;
 	const char	*rel, *day;
 	char		 cut[16], name[16], sql[192], *quoted;
 	int		 i, t, dropped = 0;
+	int64_t		 n;
+
+	if (events != NULL)
+		*events = 0;
 
 	day_text(day_us, cut);
 	snprintf(name, sizeof name, "%.4s%.2s%.2s", cut, cut + 5, cut + 8);
@@ -1088,12 +1093,20 @@ pg_drop_days_before(struct pg *pg, int64_t day_us, char **cause)
 				*cause = conn_error(pg->conn, "retention");
 				return -1;
 			}
-			snprintf(sql, sizeof sql, "DROP TABLE %s", quoted);
+			/* its rows are counted as evicted, as on SQLite */
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s",
+			    quoted);
+			n = t == PG_EVENTS ? query_int(pg, sql) : 0;
+			/* another collector's retention may drop it first */
+			snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s",
+			    quoted);
 			PQfreemem(quoted);
 			if (exec(pg, sql, "retention", cause) != 0) {
 				PQclear(r);
 				return -1;
 			}
+			if (t == PG_EVENTS && events != NULL && n > 0)
+				*events += n;
 			dropped += t == PG_EVENTS;
 		}
 		PQclear(r);
@@ -1395,6 +1408,33 @@ fail:
 }
 
 int
+pg_scan(struct pg *pg, int64_t since_us, const char *source,
+    void (*cb)(void *, const struct tt_event *), void *arg, char **cause)
+{
+	struct tt_event	 ev;
+	PGresult	*r;
+	int64_t		 from = 0;
+	int		 i, rows;
+
+	*cause = NULL;
+	do {
+		if ((r = page(pg, from, 0, cause)) == NULL)
+			return -1;
+		rows = PQntuples(r);
+		for (i = 0; i < rows; i++) {
+			row_event(r, i, &ev);
+			from = ev.id;
+			if (ev.ts >= since_us && (source == NULL ||
+			    strcmp(tt_source_name(ev.source), source) == 0))
+				cb(arg, &ev);
+			tt_event_clear(&ev);
+		}
+		PQclear(r);
+	} while (rows == PG_PAGE);
+	return 0;
+}
+
+int
 pg_payload_get(struct pg *pg, int64_t id, struct store_request *out,
     char **cause)
 {
@@ -1450,6 +1490,19 @@ const char *
 pg_collector(const struct pg *pg)
 {
 	return pg->collector;
+}
+
+void
+pg_set_collector(struct pg *pg, const char *name)
+{
+	free(pg->collector);
+	pg->collector = xstrdup(name);
+}
+
+uint64_t
+pg_reconnects(const struct pg *pg)
+{
+	return pg->reconnects;
 }
 
 int64_t

@@ -43,8 +43,10 @@ int		 pg_is_url(const char *db);
  */
 struct pg	*pg_open(const char *url, const char *collector, char **cause);
 void		 pg_close(struct pg *);
-/* The collector name it was opened with. */
+/* The collector name in the rows it writes: the one it was opened with,
+ * or the one set since. */
 const char	*pg_collector(const struct pg *);
+void		 pg_set_collector(struct pg *, const char *);
 /* The schema version in the database. */
 int		 pg_schema_version(struct pg *);
 /* A request (or none: no payload) and the events it carried. */
@@ -75,8 +77,10 @@ int		 pg_commit(struct pg *, struct tt_batch *b, size_t *stored,
 char		*pg_copy_text(struct pg *, const struct tt_batch *, size_t *len,
 		     char **cause);
 /* Drop the partitions of days before day_us (µs UTC, a day's start): the
- * number dropped, or -1 with *cause. */
-int		 pg_drop_days_before(struct pg *, int64_t day_us, char **cause);
+ * number dropped, or -1 with *cause; *events (unless NULL) the events
+ * they held. */
+int		 pg_drop_days_before(struct pg *, int64_t day_us,
+		     int64_t *events, char **cause);
 /* Events stored, and the partitions holding them (-1 on error). */
 int64_t		 pg_event_count(struct pg *);
 int		 pg_partition_count(struct pg *);
@@ -138,6 +142,11 @@ struct tt_filter;
 int		 pg_events(struct pg *, const struct tt_filter *, int64_t limit,
 		     int (*cb)(void *, const struct tt_event *), void *arg,
 		     char **cause);
+/* Every event of ts >= since_us (of source, NULL: all), in id order: as
+ * store_scan() on SQLite. */
+int		 pg_scan(struct pg *, int64_t since_us, const char *source,
+		     void (*cb)(void *, const struct tt_event *), void *arg,
+		     char **cause);
 
 /*
  * A lost connection is tried again by the next pg_commit() after a backoff
@@ -148,6 +157,8 @@ int		 pg_events(struct pg *, const struct tt_filter *, int64_t limit,
  * reconnect; -1 while down), LISTEN included.
  */
 const char	*pg_down(const struct pg *);
+/* Sessions made again since it was opened. */
+uint64_t	 pg_reconnects(const struct pg *);
 /* The server process of the connection now (the tests end it). */
 int		 pg_backend_pid(const struct pg *);
 int		 pg_socket(const struct pg *);

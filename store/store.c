@@ -744,6 +744,46 @@ open_pg(struct store *st, const char *url, char **cause)
 }
 
 int
+store_set_name(struct store *st, const char *name)
+{
+	if (st->pg == NULL || st->writer != NULL)
+		return -1;
+	pg_set_collector(st->pg, name);
+	return 0;
+}
+
+const char *
+store_name(const struct store *st)
+{
+	return st->pg != NULL ? pg_collector(st->pg) : NULL;
+}
+
+/*
+ * Why the store cannot commit now, or NULL: the loop's connection lost
+ * (the tick finds that out within TICK_US), or the writer's last commit
+ * failed for a lost connection while the loop's has not been made again
+ * since.  SQLite: always NULL (a full disk or a lock is a failed commit,
+ * not a store that is down).
+ */
+const char *
+store_down(const struct store *st)
+{
+	if (st->pg == NULL)
+		return NULL;
+	if (pg_down(st->pg) != NULL)
+		return pg_down(st->pg);
+	if (st->down != NULL && pg_reconnects(st->pg) == st->down_reconnects)
+		return st->down;
+	return NULL;
+}
+
+int
+store_is_url(const char *db)
+{
+	return pg_is_url(db);
+}
+
+int
 store_pg_not_yet(const char *what, char **cause)
 {
 	if (cause != NULL)
@@ -898,6 +938,7 @@ store_close(struct store *st)
 	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
 	pg_close(st->pg);
+	free(st->down);
 	free(st->url);
 	free(st);
 }
@@ -1455,6 +1496,7 @@ store_pg_txn(struct wconn *c, struct job *j)
 		pg_forget_counts(c->pg);
 		j->rc = -1;
 		j->how = TT_COMMIT_FAILED;
+		j->down = pg_down(c->pg) != NULL;
 	}
 	free(b);
 	free(pay);
@@ -1485,6 +1527,21 @@ store_commit_job(struct store *st)
 	return j;
 }
 
+/* What a PostgreSQL commit says of the store being down (store_down()). */
+static void
+down_track(struct store *st, const struct job *j)
+{
+	if (j->how == TT_COMMIT_OK) {
+		free(st->down);
+		st->down = NULL;
+	} else if (j->down) {
+		free(st->down);
+		st->down = xstrdup(j->cause != NULL ? j->cause :
+		    "PostgreSQL is down");
+		st->down_reconnects = pg_reconnects(st->pg);
+	}
+}
+
 /*
  * A commit job came back: committed events go to the event callback, then
  * the tickets to the commit callback.  A failed job's counter deltas and
@@ -1497,13 +1554,17 @@ store_commit_done(struct store *st, struct job *j)
 	uint64_t	first, last;
 	size_t		i, k;
 
+	if (st->pg != NULL && j->type == JOB_COMMIT)
+		down_track(st, j);
 	if (j->how == TT_COMMIT_OK && st->event_cb != NULL) {
 		for (i = 0; i < j->n; i++)
 			for (k = 0; k < j->p[i].n; k++)
-				/* id 0: already stored (a retry), not again */
+				/* id 0: already stored (a retry), not again;
+				 * no rollups on PostgreSQL (NULL delta) */
 				if (j->p[i].ev[k].id != 0)
 					st->event_cb(st->event_arg,
-					    &j->p[i].ev[k], &j->p[i].delta[k]);
+					    &j->p[i].ev[k], st->pg != NULL ?
+					    NULL : &j->p[i].delta[k]);
 	}
 	if (j->how != TT_COMMIT_OK) {
 		for (i = 0; i < TT_CTR_COUNT; i++)

@@ -70,12 +70,17 @@ struct store_request {
 };
 
 struct store	*store_open(const char *path, char **cause);
+/* Is db a server's URL (postgresql:// or postgres://), which store_open()
+ * opens as a store many collectors share, rather than a SQLite path? */
+int		 store_is_url(const char *db);
 /* Flush what is queued, wait for the writer and join it, free. */
 void		 store_close(struct store *);
 void		 store_set_commit_cb(struct store *, store_commit_cb, void *);
 /* Called for each event once it is committed (ids set), with what it
  * changed in the aggregates, before the commit callback: how live
- * aggregates follow the database (tt_stats_apply). */
+ * aggregates follow the database (tt_stats_apply).  NULL for what it
+ * changed where the store keeps no rollups (PostgreSQL, so far): the
+ * aggregates then step themselves (tt_stats_add). */
 void		 store_set_event_cb(struct store *,
 		     void (*)(void *, const struct tt_event *,
 		     const struct tt_stats_delta *), void *);
@@ -297,5 +302,14 @@ void		 store_optout_dropped(struct store *, const char *source,
  * too.
  */
 int64_t		 store_data_version(struct store *);
+/*
+ * The collector's name in what it writes (PostgreSQL: the default is the
+ * host name), set before store_set_poster(); -1 on SQLite, where one file
+ * has one collector.  store_name() is NULL there.
+ */
+int		 store_set_name(struct store *, const char *);
+const char	*store_name(const struct store *);
+/* Why the store cannot commit now (what /healthz says), or NULL. */
+const char	*store_down(const struct store *);
 
 #endif

@@ -115,6 +115,7 @@ struct job {
 	struct drop_delta	*drops;
 	size_t			 ndrops;
 	enum tt_commit		 how;
+	int			 down;		/* failed: PostgreSQL is down */
 
 	/* JOB_OPTOUT: set (enabled) or clear an entry; then cb. */
 	char			*source;
@@ -150,6 +151,8 @@ struct store {
 	struct pg		*pg;
 	char			*url;
 	int64_t			 pg_heard;	/* registry changes heard */
+	char			*down;		/* the last commit's "down" */
+	uint64_t		 down_reconnects; /* pg's reconnects then */
 	struct wconn		 wc;	/* db's insert statements */
 	struct pending		*pending;
 	size_t			 held;		/* bytes queued, not yet done */

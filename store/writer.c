@@ -188,6 +188,10 @@ deliver_list(struct store *st, struct job *j)
 			store_job_free(j);
 			break;
 		case JOB_EVICT:
+			/* on SQLite the slice counted them in its own
+			 * transaction; on PostgreSQL the next commit does */
+			if (st->pg != NULL)
+				store_count(st, TT_CTR_EVICTED, j->evicted);
 			st->evicted += j->evicted;
 			if (st->evict_cb != NULL)
 				st->evict_cb(st->evict_arg, j->evicted);
@@ -426,6 +430,27 @@ run(struct writer *w, struct job *j)
 }
 
 /*
+ * Retention on PostgreSQL: the days wholly older than retain_us dropped,
+ * partition by partition (the day that straddles the cut stays until it is
+ * wholly past), counted in the evicted counter with the next commit; no
+ * size cap there.  The events dropped, or -1 with *cause.
+ */
+#define PG_DAY_US	(86400LL * 1000000)	/* partitions are UTC days */
+static int64_t
+evict_pg(struct writer *w, const struct retention *r, char **cause)
+{
+	int64_t	cut, n;
+
+	if (r->retain_us <= 0)
+		return 0;
+	cut = tt_now_us() - r->retain_us;
+	cut -= cut % PG_DAY_US;
+	if (pg_drop_days_before(w->wc.pg, cut, &n, cause) < 0)
+		return -1;
+	return n;
+}
+
+/*
  * One slice of retention (writer thread): its count to the loop, a failure
  * to the log (once until a slice works again).  The events evicted, or -1.
  */
@@ -436,12 +461,14 @@ evict(struct writer *w, const struct retention *r, size_t want)
 	char		*cause = NULL;
 	int64_t		 n, t0;
 
-	if (w->wc.pg != NULL)	/* retention is not done there yet */
-		return 0;
 	t0 = tt_mono_us();
-	n = store_evict_slice(&w->wc, w, r, tt_now_us(), want, &w->draining,
-	    &cause);
-	busy_end(w);
+	if (w->wc.pg != NULL)
+		n = evict_pg(w, r, &cause);
+	else {
+		n = store_evict_slice(&w->wc, w, r, tt_now_us(), want,
+		    &w->draining, &cause);
+		busy_end(w);
+	}
 	if (n > 0)
 		w->evict_cost = 0.8 * w->evict_cost + 0.2 *
 		    (double)(tt_mono_us() - t0) / (double)n;

@@ -1396,7 +1396,13 @@ route_request(struct hconn *c)
 
 	switch (c->kind) {
 	case RK_HEALTHZ:
-		http_reply(c, 200, "text/plain", xstrdup("ok\n"), NULL);
+		if (ws->cfg.sink.down != NULL &&
+		    (v = ws->cfg.sink.down(ws->cfg.sink.arg)) != NULL)
+			http_reply(c, 503, "text/plain", xasprintf("down: "
+			    "%s\n", v), NULL);
+		else
+			http_reply(c, 200, "text/plain", xstrdup("ok\n"),
+			    NULL);
 		return;
 	case RK_METRICS:
 		http_reply(c, 200, "text/plain; version=0.0.4",

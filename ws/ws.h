@@ -64,6 +64,9 @@ struct ws_sink {
 	void		(*count)(void *arg, enum tt_counter, int64_t);
 	/* A timer asked for with ws_request_flush() fired. */
 	void		(*flush)(void *arg);
+	/* Why events cannot be committed now (GET /healthz answers 503
+	 * with it), or NULL (NULL hook: never). */
+	const char	*(*down)(void *arg);
 	/* The opt-out registry as JSON for GET /v1/optout; caller frees. */
 	char		*(*optout_json)(void *arg, const char *source,
 			    const char *client);

@@ -58,10 +58,29 @@ rc=0
 "$TELTOP" stats --db "$pw" >/dev/null 2>"$T/stats.err" || rc=$?
 [ "$rc" = 1 ] && [ "$(wc -l <"$T/stats.err")" = 1 ] && grep -q 'not on a PostgreSQL store yet' "$T/stats.err" ||
     fail "stats on PostgreSQL: rc $rc: $(cat "$T/stats.err")"
-rc=0
-"$TELTOP" serve --db "$pw" --listen 127.0.0.1:0 >/dev/null 2>"$T/serve.err" || rc=$?
-[ "$rc" = 1 ] && grep -q 'cannot run on a PostgreSQL store yet' "$T/serve.err" ||
-    fail "serve on PostgreSQL: rc $rc: $(cat "$T/serve.err")"
-! grep -q s3cret "$T/stats.err" "$T/serve.err" || fail "a password shown: $(cat "$T/stats.err" "$T/serve.err")"
-ok "stats and serve say they do not run on PostgreSQL yet, once, without the password"
+# serve on PostgreSQL: two collectors, each named, both stored, the
+# password masked in what they log
+up() { grep -q 'listening on 127.0.0.1:' "$1"; }
+wait_up() {
+	for _ in $(seq 500); do up "$1" && return 0; kill -0 "$2" 2>/dev/null || break; sleep 0.02; done
+	fail "serve did not start: $(cat "$1")"
+}
+"$TELTOP" serve --db "$pw" --listen 127.0.0.1:0 --otlp-grpc off --name alpha >"$T/a.log" 2>&1 &
+A=$!
+"$TELTOP" serve --db "$U" --listen 127.0.0.1:0 --otlp-grpc off --name beta >"$T/b.log" 2>&1 &
+B=$!
+trap 'kill $A $B 2>/dev/null; rm -rf "$T"' EXIT
+wait_up "$T/a.log" $A
+wait_up "$T/b.log" $B
+addr() { grep -o 'listening on 127.0.0.1:[0-9]*' "$1" | head -n 1 | sed 's/listening on //'; }
+curl -sf -XPOST --data-binary '{"name":"from-alpha"}' "http://$(addr "$T/a.log")/v1/events" | grep -q '"accepted":1' || fail "POST to alpha"
+curl -sf -XPOST --data-binary '{"name":"from-beta"}' "http://$(addr "$T/b.log")/v1/events" | grep -q '"accepted":1' || fail "POST to beta"
+[ "$(psql -qAt "$U" -c "SELECT string_agg(name || '@' || collector, ',' ORDER BY name) FROM events WHERE name LIKE 'from-%'")" = "from-alpha@alpha,from-beta@beta" ] ||
+    fail "events of two collectors: $(psql -qAt "$U" -c "SELECT name, collector FROM events")"
+[ "$(curl -s "http://$(addr "$T/a.log")/healthz")" = ok ] || fail "healthz"
+kill -TERM $A $B
+wait $A || fail "alpha exit status $?"
+wait $B || fail "beta exit status $?"
+! grep -q s3cret "$T/stats.err" "$T/a.log" || fail "a password shown: $(cat "$T/stats.err" "$T/a.log")"
+ok "stats says it does not run on PostgreSQL yet, once; two named collectors store there; no password shown"
 echo "$n passed, 0 failed"

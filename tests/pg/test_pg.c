@@ -200,15 +200,20 @@ test_drop_days(void **state)
 	struct pg	*pg = open_as("r");
 	char		*cause = NULL;
 	size_t		 stored;
+	int64_t		 events;
 	int		 d;
 
 	(void)state;
 	tt_batch_init(&b);
 	for (d = 0; d < 4; d++)
 		add(&b, TT_SRC_GENERIC, T0 + d * DAY_US + 1, "e", NULL, "{}");
+	add(&b, TT_SRC_GENERIC, T0 + 2, "e", NULL, "{}");
 	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
 	assert_int_equal(pg_partition_count(pg), 4);
-	assert_int_equal(pg_drop_days_before(pg, T0 + 2 * DAY_US, &cause), 2);
+	/* the first day's two events and the second's one */
+	assert_int_equal(pg_drop_days_before(pg, T0 + 2 * DAY_US, &events,
+	    &cause), 2);
+	assert_int_equal(events, 3);
 	assert_int_equal(pg_partition_count(pg), 2);
 	assert_int_equal(pg_event_count(pg), 2);
 	/* a day dropped is made again when an event of it comes */
@@ -216,7 +221,7 @@ test_drop_days(void **state)
 	b.n = 1;
 	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
 	assert_int_equal(pg_event_count(pg), 3);
-	b.n = 4;
+	b.n = 5;
 	tt_batch_clear(&b);
 	pg_close(pg);
 }
@@ -426,7 +431,7 @@ test_day_dropped_elsewhere(void **state)
 	tt_batch_init(&b);
 	add(&b, TT_SRC_GENERIC, T0, "e", NULL, "{}");
 	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
-	assert_int_equal(pg_drop_days_before(c, T0 + DAY_US, &cause), 1);
+	assert_int_equal(pg_drop_days_before(c, T0 + DAY_US, NULL, &cause), 1);
 	b.ev[0].id = 0;
 	if (pg_commit(a, &b, &stored, &cause) != 0)
 		fail_msg("pg_commit: %s", cause);
@@ -599,7 +604,7 @@ test_payloads(void **state)
 	store_request_clear(&rq);
 	assert_int_equal(pg_payload_get(pg, pid2 + 100, &rq, &cause), 0);
 	/* retention drops the requests' days too */
-	assert_int_equal(pg_drop_days_before(pg, T0 + DAY_US, &cause), 1);
+	assert_int_equal(pg_drop_days_before(pg, T0 + DAY_US, NULL, &cause), 1);
 	assert_int_equal(pg_payload_get(pg, pid2, &rq, &cause), 0);
 	assert_int_equal(pg_payload_get(pg, pid1, &rq, &cause), 1);
 	store_request_clear(&rq);
