@@ -69,7 +69,7 @@ wait_up() {
 A=$!
 "$TELTOP" serve --db "$U" --listen 127.0.0.1:0 --otlp-grpc off --name beta >"$T/b.log" 2>&1 &
 B=$!
-trap 'kill $A $B 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $A $B 2>/dev/null || true; rm -rf "$T"' EXIT
 wait_up "$T/a.log" $A
 wait_up "$T/b.log" $B
 addr() { grep -o 'listening on 127.0.0.1:[0-9]*' "$1" | head -n 1 | sed 's/listening on //'; }
