@@ -188,7 +188,8 @@ test-screen: teltop $(B)/tests/unpack
 
 test: deps test-unit test-integration test-screen
 
-# PostgreSQL (store/pg.c; store.h on it; the commands that run on it)
+# PostgreSQL (store/pg.c; store.h on it; the commands that run on it;
+# collectors under load, killed, and the server restarted under them)
 # against a throwaway cluster on 127.0.0.1 that tests/pg/cluster.sh starts
 # and stops around each.
 PG_TESTS = $(B)/tests/pg/test_pg $(B)/tests/pg/test_store_pg
@@ -197,10 +198,11 @@ $(B)/tests/pg/%: tests/pg/%.c $(UNIT_LINK)
 	$(QUIET_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(PKG_LIBS) \
 		-lcmocka
 .PHONY: test-pg
-test-pg: $(PG_TESTS) $(BIN)
+test-pg: $(PG_TESTS) $(BIN) $(B)/fault/faultload
 	@scripts/deps.sh test
 	@for t in $(PG_TESTS); do tests/pg/run.sh $$t || exit 1; done
 	tests/pg/run.sh tests/pg/cli.sh ./$(BIN)
+	tests/pg/run.sh tests/pg/load.sh ./$(BIN) $(B)/fault/faultload
 test: test-pg
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,
