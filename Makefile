@@ -189,7 +189,8 @@ test-screen: teltop $(B)/tests/unpack
 test: deps test-unit test-integration test-screen
 
 # PostgreSQL (store/pg.c; store.h on it; the commands that run on it;
-# collectors under load, killed, and the server restarted under them)
+# collectors under load, killed, and the server restarted under them; the
+# UI and a watch on it in tmux)
 # against a throwaway cluster on 127.0.0.1 that tests/pg/cluster.sh starts
 # and stops around each.
 PG_TESTS = $(B)/tests/pg/test_pg $(B)/tests/pg/test_store_pg
@@ -203,6 +204,7 @@ test-pg: $(PG_TESTS) $(BIN) $(B)/fault/faultload
 	@for t in $(PG_TESTS); do tests/pg/run.sh $$t || exit 1; done
 	tests/pg/run.sh tests/pg/cli.sh ./$(BIN)
 	tests/pg/run.sh tests/pg/load.sh ./$(BIN) $(B)/fault/faultload
+	tests/pg/run.sh tests/pg/ui.sh ./$(BIN)
 test: test-pg
 
 # Fault tests (tests/fault/): the kill -9 loop under WebSocket + HTTP load,

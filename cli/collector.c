@@ -47,6 +47,8 @@
 #define FLUSH_NOW_EVENTS 50	/* ... or events: a batch this big gains
 				   nothing from the window but its wait */
 #define TICK_US		100000	/* how often the registry is checked */
+#define BEAT_US		(5 * 1000000)	/* a heartbeat on PostgreSQL */
+#define PEERS_US	(60 * INT64_C(1000000))	/* "seen in the last minute" */
 #define LOG_REPEAT_US	2000000	/* identical log lines counted this long */
 #define DISK_CHECK_US	5000000	/* the disk's free space looked at */
 
@@ -410,8 +412,8 @@ retention_text(const struct collector *co)
 int64_t
 collector_stored(const struct collector *co)
 {
-	int64_t	n = co->stored0 + ws_counters(co->ws)->v[TT_CTR_ACCEPTED] -
-	    co->evicted;
+	int64_t	n = co->stored0 + ws_counters(co->ws)->v[TT_CTR_ACCEPTED] +
+	    co->others - co->evicted;
 
 	return n > 0 ? n : 0;
 }
@@ -517,7 +519,59 @@ reload(struct collector *co, char **cause)
 	return 0;
 }
 
-/* Reload the registry when another process wrote to the database. */
+/* An event another collector committed (PostgreSQL): it joins the
+ * aggregates and the live stream as our own do. */
+static void
+on_other(void *arg, const struct tt_event *ev)
+{
+	struct collector	*co = arg;
+
+	co->others++;
+	on_event(co, ev, NULL);
+}
+
+static void
+add_peer(void *arg, const char *name, int instances)
+{
+	struct collector	*co = arg;
+	char			*s;
+
+	s = xasprintf(instances > 1 ? "%s%s%s (%d)" : "%s%s%s",
+	    co->peers != NULL ? co->peers : "", co->peers != NULL ? ", " : "",
+	    name, instances);
+	free(co->peers);
+	co->peers = s;
+}
+
+/* Say we run (a row of the collectors table), and read who else does. */
+static void
+heartbeat(struct collector *co)
+{
+	char	*cause = NULL;
+	int64_t	 now = tt_now_us();
+
+	co->beat_at = tt_mono_us();
+	if (store_heartbeat(co->store, now, &cause) != 0) {
+		free(cause);	/* down: /healthz says so */
+		return;
+	}
+	free(co->peers);
+	co->peers = NULL;
+	if (store_collectors(co->store, now - PEERS_US, add_peer, co,
+	    &cause) < 0)
+		free(cause);
+}
+
+const char *
+collector_peers(const struct collector *co)
+{
+	return co->peers;
+}
+
+/*
+ * Reload the registry when another process wrote to the database; on
+ * PostgreSQL also take in what other collectors committed, and beat.
+ */
 static void
 tick(void *arg)
 {
@@ -534,6 +588,14 @@ tick(void *arg)
 			say(co, cause);
 			free(cause);
 		}
+	}
+	if (co->pg) {
+		if (store_others(co->store, on_other, co, &cause) < 0) {
+			say(co, cause);
+			free(cause);
+		}
+		if (tt_mono_us() - co->beat_at >= BEAT_US)
+			heartbeat(co);
 	}
 	ws_timer_schedule(co->tick, TICK_US);
 }
@@ -623,6 +685,9 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	co->tick = NULL;
 	co->ops = NULL;
 	co->last_id = 0;
+	co->beat_at = 0;
+	co->others = 0;
+	co->peers = NULL;
 	log_repeat_init(&co->logrep, LOG_REPEAT_US);
 	tt_optout_init(&co->optout);
 	co->db = cli_db_any(dbopt, 1);
@@ -778,6 +843,8 @@ loaded:
 		say(co, line);
 		free(line);
 	}
+	if (co->pg)
+		heartbeat(co);
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
 	if (!co->opts.unannounced)
@@ -967,6 +1034,8 @@ collector_close(struct collector *co)
 	free(co->files);
 	free(co->host);
 	free(co->grpc_host);
+	free(co->peers);
+	co->peers = NULL;
 	co->ws = NULL;
 	co->store = NULL;
 	co->stats = NULL;

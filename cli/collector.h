@@ -186,6 +186,9 @@ struct collector {
 	char		*db;
 	char		*files;		/* cli_files_base() of db */
 	int		 pg;		/* db is a PostgreSQL URL */
+	int64_t		 beat_at;	/* the last heartbeat (mono µs) */
+	int64_t		 others;	/* events other collectors stored */
+	char		*peers;		/* "alpha, beta": seen last minute */
 	char		*host;
 	char		*grpc_host;	/* NULL: no gRPC listener asked for */
 	char		 token[TT_TOKEN_LEN + 1];	/* "" when none */
@@ -216,6 +219,9 @@ void	collector_check_listen(const struct collector_opts *,
  * bound), oldest first, to cb; since= counts back from now (0: the clock).
  * -2 with *cause for a filter that does not parse, -1 for the store.
  */
+/* On PostgreSQL: the collectors on the database seen in the last minute
+ * ("alpha, beta (2)"), refreshed every few seconds; NULL on SQLite. */
+const char *collector_peers(const struct collector *);
 int	collector_history(struct collector *, const char *filter, int64_t now,
 	    int64_t before, int n, int (*cb)(void *, const struct tt_event *),
 	    void *arg, char **cause);

@@ -179,6 +179,7 @@ host_status(void *arg, struct tui_status *st)
 	st->evicted = c->v[TT_CTR_EVICTED];
 	st->connections = ws_connections(u->co.ws);
 	st->disk_free = collector_disk_free(&u->co);
+	st->collectors = collector_peers(&u->co);
 }
 
 static void

@@ -118,6 +118,7 @@ tt_event_clear(struct tt_event *ev)
 	free(ev->pii);
 	free(ev->data);
 	free(ev->capture);
+	free(ev->collector);
 	tt_event_init(ev);
 }
 
@@ -143,6 +144,7 @@ tt_event_copy(struct tt_event *dst, const struct tt_event *src,
 	dst->arch = dup_or_null(src->arch);
 	dst->pii = with_data ? dup_or_null(src->pii) : NULL;
 	dst->capture = dup_or_null(src->capture);
+	dst->collector = dup_or_null(src->collector);
 	dst->data = NULL;
 	dst->data_len = 0;
 	if (!with_data)

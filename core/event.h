@@ -85,6 +85,9 @@ struct tt_event {
 	 * the event was sent to teltop directly.
 	 */
 	char		*capture;
+	/* The collector that received it, read back from a store many
+	 * share (PostgreSQL); NULL otherwise. */
+	char		*collector;
 };
 
 /* A growable array of events; owns them. */

@@ -276,6 +276,8 @@ tt_event_json(const struct tt_event *ev, size_t *len)
 	jw_json(&w, "raw", ev->data, ev->data_len, "null");
 	if (ev->capture != NULL)
 		jw_capture(&w, ev->capture);
+	if (ev->collector != NULL)
+		jw_str_or_null(&w, "collector", ev->collector);
 	jw_raw(&w, "}", 1);
 	n = w.len;
 	w.p = tt_utf8_json(w.p, &n);
@@ -441,6 +443,8 @@ tt_event_from_json(const cJSON *o, struct tt_event *ev, char **cause)
 	if (bad == NULL && (v = member(o, "request")) != NULL &&
 	    cJSON_IsObject(v))
 		ev->capture = text_of(v, NULL);
+	if (bad == NULL && get_str(o, "collector", &ev->collector) != 0)
+		bad = "collector";
 	if (bad != NULL) {
 		*cause = xasprintf("the event's \"%s\" is not what teltop "
 		    "events prints", bad);

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/random.h>
+#include <unistd.h>
+
 #include <libpq-fe.h>
 
 #include "core/counters.h"
@@ -28,6 +31,10 @@
 #define PG_LOCK_PARTITION	0x74656c02
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
 #define PG_CHANNEL		"teltop_optout"	/* NOTIFY of a registry change */
+#define PG_EVENTS_CHANNEL	"teltop_events"	/* NOTIFY of committed events */
+#define PG_NOTE_MAX		7000	/* bytes of one such NOTIFY (8000) */
+#define PG_HEARD_MAX		65536	/* ids heard, not yet read */
+#define PG_GONE_US		(86400 * INT64_C(1000000)) /* heartbeat kept */
 
 /* The partitioned tables. */
 enum { PG_EVENTS, PG_PAYLOADS };
@@ -68,6 +75,10 @@ struct pg {
 		int	 table;		/* PG_EVENTS or PG_PAYLOADS */
 	}	 days[PG_KNOWN_DAYS];	/* partitions known to exist */
 	size_t	 ndays, next_day;
+	char		 instance[20];	/* this store's, in its NOTIFYs */
+	int64_t		*heard;		/* ids others committed, to read */
+	size_t		 nheard, heardcap;
+	uint64_t	 heard_lost;	/* past PG_HEARD_MAX, not read */
 };
 
 /* The schema, version by version: each runs once, in order. */
@@ -129,6 +140,16 @@ static const char *const migrations[] = {
 	") PARTITION BY RANGE (day);"
 	"CREATE INDEX payloads_id ON payloads (id);"
 	"ALTER TABLE events ADD COLUMN payload_id bigint;",
+	/*
+	 * 4: the collectors running on the database, each instance's last
+	 * heartbeat (what a UI's header lists); an instance gone a day is
+	 * removed by the next heartbeat of any.
+	 */
+	"CREATE TABLE collectors ("
+	"  instance text PRIMARY KEY,"
+	"  name text NOT NULL,"
+	"  started_at bigint NOT NULL,"
+	"  seen_at bigint NOT NULL);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -298,8 +319,9 @@ session(struct pg *pg, char **cause)
 	    "DELETE ROWS AS SELECT id, " PG_COLUMNS " FROM events WITH NO "
 	    "DATA", "open: stage", cause) != 0)
 		return -1;
-	if (pg->listening && exec(pg, "LISTEN " PG_CHANNEL, "listen",
-	    cause) != 0)
+	if (pg->listening && (exec(pg, "LISTEN " PG_CHANNEL, "listen",
+	    cause) != 0 || exec(pg, "LISTEN " PG_EVENTS_CHANNEL, "listen",
+	    cause) != 0))
 		return -1;
 	return 0;
 }
@@ -501,6 +523,17 @@ connect_url(const char *url)
 	return PQconnectdbParams(keys, values, 1);
 }
 
+/* A name no other store has: 16 hex digits from the kernel's random. */
+static void
+make_instance(char *out, size_t len)
+{
+	uint64_t	v = 0;
+
+	if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
+		v = (uint64_t)getpid() << 32 ^ (uint64_t)now_us();
+	snprintf(out, len, "%016llx", (unsigned long long)v);
+}
+
 struct pg *
 pg_open(const char *url, const char *collector, char **cause)
 {
@@ -513,6 +546,7 @@ pg_open(const char *url, const char *collector, char **cause)
 		return NULL;
 	}
 	pg->collector = xstrdup(collector);
+	make_instance(pg->instance, sizeof pg->instance);
 	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
 	    migrate(pg, cause) != 0 || session(pg, cause) != 0) {
 		pg_close(pg);
@@ -530,6 +564,7 @@ pg_close(struct pg *pg)
 	pg_forget_counts(pg);
 	free(pg->down);
 	free(pg->collector);
+	free(pg->heard);
 	free(pg);
 }
 
@@ -925,6 +960,68 @@ need_partitions(struct pg *pg, const struct pg_part *parts, size_t nparts,
 	return 0;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* NOTIFY one note of committed ids: 0, or -1 with *cause. */
+static int
+notify_note(struct pg *pg, const char *note, char **cause)
+{
+	const char	*v[2] = { PG_EVENTS_CHANNEL, note };
+	PGresult	*r;
+
+	r = PQexecParams(pg->conn, "SELECT pg_notify($1, $2)", 2, NULL, v,
+	    NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		note_state(pg, r);
+		PQclear(r);
+		*cause = conn_error(pg->conn, "notify");
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/*
+ * Tell the other stores on the database which events this transaction
+ * adds (NOTIFY is sent at COMMIT, not before): "INSTANCE a-b,c,...", the
+ * ids as runs, in notes of at most PG_NOTE_MAX bytes.  ids is sorted here.
+ */
+static int
+notify_committed(struct pg *pg, int64_t *ids, size_t n, char **cause)
+{
+	char	note[PG_NOTE_MAX + 64];
+	size_t	i, j, len;
+	int	w;
+
+	if (n == 0)
+		return 0;
+	qsort(ids, n, sizeof *ids, id_cmp);
+	len = (size_t)snprintf(note, sizeof note, "%s ", pg->instance);
+	for (i = 0; i < n; i = j + 1) {
+		for (j = i; j + 1 < n && ids[j + 1] == ids[j] + 1; j++)
+			;
+		if (len > PG_NOTE_MAX) {
+			note[len - 1] = '\0';	/* the ',' */
+			if (notify_note(pg, note, cause) != 0)
+				return -1;
+			len = (size_t)snprintf(note, sizeof note, "%s ",
+			    pg->instance);
+		}
+		w = j > i ? snprintf(note + len, sizeof note - len, "%lld-%lld,",
+		    (long long)ids[i], (long long)ids[j]) : snprintf(note + len,
+		    sizeof note - len, "%lld,", (long long)ids[i]);
+		len += (size_t)w;
+	}
+	note[len - 1] = '\0';
+	return notify_note(pg, note, cause);
+}
+
 int
 pg_commit_parts(struct pg *pg, struct pg_part *parts, size_t nparts,
     size_t *stored, char **cause)
@@ -932,7 +1029,7 @@ pg_commit_parts(struct pg *pg, struct pg_part *parts, size_t nparts,
 	struct tt_event	**evs = NULL;
 	PGresult	 *r;
 	char		 *text, xid[32];
-	int64_t		 *ids = NULL, *pids = NULL, *evpids = NULL;
+	int64_t		 *ids = NULL, *pids = NULL, *evpids = NULL, *got = NULL;
 	size_t		  i, k, n, nev = 0, npay = 0, len;
 	int		  row, retried = 0, relinked = 0;
 
@@ -1009,10 +1106,14 @@ again:
 			goto fail;
 		}
 		n = (size_t)PQntuples(r);
-		for (row = 0; row < (int)n; row++)
-			set_id(evs, nev, ids, strtoll(PQgetvalue(r, row, 0),
-			    NULL, 10));
+		got = xcalloc(n + 1, sizeof *got);
+		for (row = 0; row < (int)n; row++) {
+			got[row] = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+			set_id(evs, nev, ids, got[row]);
+		}
 		PQclear(r);
+		if (notify_committed(pg, got, n, cause) != 0)
+			goto fail;
 	}
 	if (write_counts(pg, cause) != 0)
 		goto fail;
@@ -1025,6 +1126,7 @@ again:
 	}
 	pg_forget_counts(pg);
 	*stored = n;
+	free(got);
 	free(ids);
 	free(pids);
 	free(evs);
@@ -1033,9 +1135,10 @@ again:
 
 fail:
 	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	free(got);
 	free(ids);
 	free(pids);
-	ids = pids = NULL;
+	ids = pids = got = NULL;
 	check_lost(pg, *cause);
 	for (i = 0; i < nev; i++)
 		if (evs[i] != NULL)
@@ -1251,10 +1354,63 @@ pg_optout_load(struct pg *pg, struct tt_optout *out, char **cause)
 int
 pg_listen(struct pg *pg, char **cause)
 {
-	if (exec(pg, "LISTEN " PG_CHANNEL, "listen", cause) != 0)
+	if (exec(pg, "LISTEN " PG_CHANNEL, "listen", cause) != 0 ||
+	    exec(pg, "LISTEN " PG_EVENTS_CHANNEL, "listen", cause) != 0)
 		return -1;
 	pg->listening = 1;
 	return PQsocket(pg->conn);
+}
+
+/* Keep id to read (the caller keeps to PG_HEARD_MAX). */
+static void
+heard_id(struct pg *pg, int64_t id)
+{
+	if (pg->nheard == pg->heardcap) {
+		pg->heardcap = pg->heardcap != 0 ? pg->heardcap * 2 : 256;
+		pg->heard = xrealloc(pg->heard, pg->heardcap *
+		    sizeof *pg->heard);
+	}
+	pg->heard[pg->nheard++] = id;
+}
+
+/*
+ * A note of notify_committed() from another store: its ids kept for
+ * pg_heard().  Our own (the writer's connection shares the instance) and
+ * anything malformed are passed over.
+ */
+static void
+heard_note(struct pg *pg, const char *note)
+{
+	size_t		 len = strlen(pg->instance);
+	const char	*p;
+	char		*end;
+	long long	 a, b;
+
+	if (strncmp(note, pg->instance, len) == 0 && note[len] == ' ')
+		return;
+	if ((p = strchr(note, ' ')) == NULL)
+		return;
+	for (p++; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		a = strtoll(p, &end, 10);
+		if (end == p || a <= 0)
+			return;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtoll(p, &end, 10);
+			if (end == p || b < a)
+				return;
+		}
+		if (*end != ',' && *end != '\0')
+			return;
+		for (; a <= b; a++) {
+			if (pg->nheard == PG_HEARD_MAX) {
+				pg->heard_lost += (uint64_t)(b - a) + 1;
+				break;
+			}
+			heard_id(pg, a);
+		}
+	}
 }
 
 int
@@ -1274,7 +1430,10 @@ pg_notified(struct pg *pg)
 		}
 	}
 	while ((n = PQnotifies(pg->conn)) != NULL) {
-		count++;
+		if (strcmp(n->relname, PG_EVENTS_CHANNEL) == 0)
+			heard_note(pg, n->extra);
+		else
+			count++;
 		PQfreemem(n);
 	}
 	/* a new session, whichever call made it: changes may have been
@@ -1291,7 +1450,7 @@ pg_notified(struct pg *pg)
 #define PG_READ_COLUMNS \
 	"id, received_at, ts, source, format, phase, name, client_id, " \
 	"execution_id, command, duration_ms, exit_code, severity, error, " \
-	"version, os, arch, pii, data, capture"
+	"version, os, arch, pii, data, capture, collector"
 
 static char *
 col_str(const PGresult *r, int row, int col)
@@ -1336,6 +1495,7 @@ row_event(const PGresult *r, int row, struct tt_event *ev)
 	ev->data_len = ev->data != NULL ? strlen(ev->data) : 0;
 	ev->data_off = TT_NOT_IN_BODY;
 	ev->capture = col_str(r, row, 19);
+	ev->collector = col_str(r, row, 20);
 }
 
 #define PG_PAGE	1000	/* rows a query reads at a time */
@@ -1432,6 +1592,121 @@ pg_scan(struct pg *pg, int64_t since_us, const char *source,
 		PQclear(r);
 	} while (rows == PG_PAGE);
 	return 0;
+}
+
+int
+pg_heard(struct pg *pg, void (*cb)(void *, const struct tt_event *),
+    void *arg, char **cause)
+{
+	struct tt_event	 ev;
+	PGresult	*r;
+	const char	*v[1];
+	char		*list;
+	size_t		 i, k, len, chunk;
+	int		 row, rows, n = 0;
+
+	*cause = NULL;
+	if (pg->nheard == 0)
+		return 0;
+	qsort(pg->heard, pg->nheard, sizeof *pg->heard, id_cmp);
+	/* "{1,2,...}" of PG_PAGE ids at a time */
+	list = xmalloc(PG_PAGE * 21 + 3);
+	for (i = 0; i < pg->nheard; i += chunk) {
+		chunk = pg->nheard - i < PG_PAGE ? pg->nheard - i : PG_PAGE;
+		len = 0;
+		list[len++] = '{';
+		for (k = 0; k < chunk; k++)
+			len += (size_t)snprintf(list + len, 22, "%s%lld",
+			    k > 0 ? "," : "", (long long)pg->heard[i + k]);
+		list[len++] = '}';
+		list[len] = '\0';
+		v[0] = list;
+		if ((r = readq(pg, "SELECT " PG_READ_COLUMNS " FROM events "
+		    "WHERE id = ANY($1::bigint[]) ORDER BY id", 1, v, 0,
+		    "query", cause)) == NULL) {
+			n = -1;
+			break;
+		}
+		rows = PQntuples(r);
+		for (row = 0; row < rows; row++) {
+			row_event(r, row, &ev);
+			cb(arg, &ev);
+			tt_event_clear(&ev);
+			n++;
+		}
+		PQclear(r);
+	}
+	free(list);
+	pg->nheard = 0;
+	return n;
+}
+
+uint64_t
+pg_heard_lost(const struct pg *pg)
+{
+	return pg->heard_lost;
+}
+
+int
+pg_heartbeat(struct pg *pg, int64_t now, char **cause)
+{
+	char		 t[32], gone[32];
+	const char	*v[4] = { pg->instance, pg->collector, t, gone };
+	PGresult	*r;
+
+	snprintf(t, sizeof t, "%lld", (long long)now);
+	snprintf(gone, sizeof gone, "%lld", (long long)(now - PG_GONE_US));
+	if ((r = readq(pg, "WITH gone AS (DELETE FROM collectors WHERE "
+	    "seen_at < $4::bigint) INSERT INTO collectors (instance, name, "
+	    "started_at, seen_at) VALUES ($1, $2, $3::bigint, $3::bigint) ON "
+	    "CONFLICT (instance) DO UPDATE SET name = excluded.name, seen_at = "
+	    "excluded.seen_at", 4, v, 0, "heartbeat", cause)) == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+void
+pg_leave(struct pg *pg)
+{
+	const char	*v[1] = { pg->instance };
+
+	if (pg->down == NULL && PQstatus(pg->conn) == CONNECTION_OK)
+		PQclear(PQexecParams(pg->conn, "DELETE FROM collectors WHERE "
+		    "instance = $1", 1, NULL, v, NULL, NULL, 0));
+}
+
+int
+pg_collectors(struct pg *pg, int64_t since, void (*cb)(void *, const char *,
+    int), void *arg, char **cause)
+{
+	char		 t[32];
+	const char	*v[1] = { t };
+	PGresult	*r;
+	int		 i, rows;
+
+	snprintf(t, sizeof t, "%lld", (long long)since);
+	if ((r = readq(pg, "SELECT name, count(*) FROM collectors WHERE "
+	    "seen_at >= $1::bigint GROUP BY name ORDER BY name", 1, v, 0,
+	    "collectors", cause)) == NULL)
+		return -1;
+	rows = PQntuples(r);
+	for (i = 0; i < rows; i++)
+		cb(arg, PQgetvalue(r, i, 0), atoi(PQgetvalue(r, i, 1)));
+	PQclear(r);
+	return rows;
+}
+
+const char *
+pg_instance(const struct pg *pg)
+{
+	return pg->instance;
+}
+
+void
+pg_set_instance(struct pg *pg, const char *instance)
+{
+	snprintf(pg->instance, sizeof pg->instance, "%s", instance);
 }
 
 int

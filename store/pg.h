@@ -126,6 +126,31 @@ int		 pg_optout_load(struct pg *, struct tt_optout *, char **cause);
 int		 pg_listen(struct pg *, char **cause);
 int		 pg_notified(struct pg *);
 
+/*
+ * Events other stores on the database committed: each commit NOTIFYs the
+ * ids it added, and pg_notified() keeps those of others (at most 65536
+ * unread; past that they are counted by pg_heard_lost() and not read).
+ * pg_heard() reads what was kept, in id order, to cb: how many, or -1
+ * with *cause.  What a live view of all collectors shows.
+ */
+int		 pg_heard(struct pg *, void (*cb)(void *,
+		     const struct tt_event *), void *arg, char **cause);
+uint64_t	 pg_heard_lost(const struct pg *);
+/* This store's instance in its notes (the writer's connection takes the
+ * loop's, so that the loop does not hear its own commits). */
+const char	*pg_instance(const struct pg *);
+void		 pg_set_instance(struct pg *, const char *);
+/*
+ * The collectors table: a store's heartbeat (its instance, collector name
+ * and now, µs UTC; instances silent for a day are removed), its leaving
+ * (closed cleanly), and the names of those seen since since, with how
+ * many instances each, sorted: how many names, or -1 with *cause.
+ */
+int		 pg_heartbeat(struct pg *, int64_t now, char **cause);
+void		 pg_leave(struct pg *);
+int		 pg_collectors(struct pg *, int64_t since, void (*cb)(void *,
+		     const char *name, int instances), void *arg, char **cause);
+
 /* The request with id: 1 found, 0 there is none, -1 with *cause. */
 int		 pg_payload_get(struct pg *, int64_t id, struct store_request *,
 		     char **cause);

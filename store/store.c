@@ -778,6 +778,30 @@ store_down(const struct store *st)
 }
 
 int
+store_others(struct store *st, void (*cb)(void *, const struct tt_event *),
+    void *arg, char **cause)
+{
+	*cause = NULL;
+	return st->pg != NULL ? pg_heard(st->pg, cb, arg, cause) : 0;
+}
+
+int
+store_heartbeat(struct store *st, int64_t now_us, char **cause)
+{
+	*cause = NULL;
+	return st->pg != NULL ? pg_heartbeat(st->pg, now_us, cause) : 0;
+}
+
+int
+store_collectors(struct store *st, int64_t since_us,
+    void (*cb)(void *, const char *, int), void *arg, char **cause)
+{
+	*cause = NULL;
+	return st->pg != NULL ? pg_collectors(st->pg, since_us, cb, arg,
+	    cause) : 0;
+}
+
+int
 store_is_url(const char *db)
 {
 	return pg_is_url(db);
@@ -937,6 +961,8 @@ store_close(struct store *st)
 	store_rowread_clear(&st->rd);
 	store_free_drops(st->drops, st->ndrops);
 	sqlite3_close(st->db);
+	if (st->pg != NULL)
+		pg_leave(st->pg);
 	pg_close(st->pg);
 	free(st->down);
 	free(st->url);
@@ -1548,6 +1574,15 @@ down_track(struct store *st, const struct job *j)
  * drop counts go back in the queue for the next commit; its events are
  * lost (the senders are told and may retry).
  */
+/* On a shared store an event says which collector received it, as it
+ * does when read back. */
+static void
+ev_collector(struct store *st, struct tt_event *ev)
+{
+	if (st->pg != NULL && ev->collector == NULL)
+		ev->collector = xstrdup(pg_collector(st->pg));
+}
+
 void
 store_commit_done(struct store *st, struct job *j)
 {
@@ -1561,10 +1596,12 @@ store_commit_done(struct store *st, struct job *j)
 			for (k = 0; k < j->p[i].n; k++)
 				/* id 0: already stored (a retry), not again;
 				 * no rollups on PostgreSQL (NULL delta) */
-				if (j->p[i].ev[k].id != 0)
+				if (j->p[i].ev[k].id != 0) {
+					ev_collector(st, &j->p[i].ev[k]);
 					st->event_cb(st->event_arg,
 					    &j->p[i].ev[k], st->pg != NULL ?
 					    NULL : &j->p[i].delta[k]);
+				}
 	}
 	if (j->how != TT_COMMIT_OK) {
 		for (i = 0; i < TT_CTR_COUNT; i++)

@@ -312,4 +312,22 @@ const char	*store_name(const struct store *);
 /* Why the store cannot commit now (what /healthz says), or NULL. */
 const char	*store_down(const struct store *);
 
+/*
+ * A store many collectors share (PostgreSQL; on SQLite each does nothing
+ * and returns 0).  store_others(): the events other collectors committed
+ * since the last call, heard by the NOTIFY each commit sends (what
+ * store_data_version() reads off the connection: call it first), oldest
+ * first, with which collector received each: how many, or -1 with *cause.
+ * store_heartbeat(): this collector is running, at now_us (µs UTC); it
+ * leaves the list when the store is closed.  store_collectors(): the
+ * collectors seen since since_us, by name (with how many run under it),
+ * sorted: how many names, or -1 with *cause.
+ */
+int		 store_others(struct store *, void (*)(void *,
+		     const struct tt_event *), void *, char **cause);
+int		 store_heartbeat(struct store *, int64_t now_us, char **cause);
+int		 store_collectors(struct store *, int64_t since_us,
+		     void (*)(void *, const char *name, int instances),
+		     void *, char **cause);
+
 #endif

@@ -745,6 +745,8 @@ store_set_poster(struct store *st, store_poster post, void *post_arg)
 		if ((w->wc.pg = pg_open(path, pg_collector(st->pg),
 		    &cause)) == NULL)
 			goto error;
+		/* its commits are ours: the loop must not hear them */
+		pg_set_instance(w->wc.pg, pg_instance(st->pg));
 		goto start;
 	}
 	if (open_conn(path, &w->wc.db) != 0)

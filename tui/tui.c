@@ -275,6 +275,19 @@ tui_confirm_optout(struct tui *t, const char *source, const char *client,
  * address); the counts stay.  Where "rejected N" is goes to rej_x0..x1;
  * a disk that is nearly full is said last, at disk_x0..x1.
  */
+/* How many names a "alpha, beta (2)" list has. */
+static int
+names(const char *list)
+{
+	int	n = 1;
+
+	while ((list = strstr(list, ", ")) != NULL) {
+		n++;
+		list += 2;
+	}
+	return n;
+}
+
 static void
 header_line(struct tui *t, char *line, size_t len)
 {
@@ -299,6 +312,12 @@ header_line(struct tui *t, char *line, size_t len)
 		if (level == 0)
 			snprintf(line + strlen(line), len - strlen(line),
 			    "conn %d  ", t->st.connections);
+		if (t->st.collectors != NULL && level < 2)
+			snprintf(line + strlen(line), len - strlen(line),
+			    "collectors %s  ", t->st.collectors);
+		else if (t->st.collectors != NULL && level < 4)
+			snprintf(line + strlen(line), len - strlen(line),
+			    "coll %d  ", names(t->st.collectors));
 		snprintf(line + strlen(line), len - strlen(line), level < 2 ?
 		    "stored %lld  dropped %lld  %s" : "st %lld  drop %lld  %s",
 		    (long long)t->st.stored, (long long)t->st.dropped, ev);

@@ -33,6 +33,9 @@ struct tui_status {
 	int64_t		 evicted;	/* by retention, this run */
 	int		 connections;
 	int		 disk_free;	/* % of the database's disk; -1: unknown */
+	/* A store many share (PostgreSQL): the collectors seen in the last
+	 * minute, "alpha, beta"; NULL: one machine's store. */
+	const char	*collectors;
 };
 
 struct tui_host {

@@ -79,10 +79,10 @@ test_migrate_once(void **state)
 	(void)state;
 	a = open_as("a");
 	b = open_as("b");	/* a second collector finds it done */
-	assert_int_equal(pg_schema_version(a), 3);
-	assert_int_equal(pg_schema_version(b), 3);
+	assert_int_equal(pg_schema_version(a), 4);
+	assert_int_equal(pg_schema_version(b), 4);
 	v = sql1("SELECT count(*) FROM teltop_schema");
-	assert_string_equal(v, "3");
+	assert_string_equal(v, "4");
 	free(v);
 	pg_close(a);
 	pg_close(b);
@@ -341,6 +341,147 @@ test_optout_notify(void **state)
 	tt_batch_clear(&b);
 	pg_close(a);
 	pg_close(c);
+}
+
+/* What pg_heard() gave: "name@collector" joined by ','. */
+static void
+heard_event(void *arg, const struct tt_event *ev)
+{
+	char	**names = arg, *s;
+
+	s = xasprintf("%s%s%s@%s", *names != NULL ? *names : "",
+	    *names != NULL ? "," : "", ev->name, ev->collector);
+	free(*names);
+	*names = s;
+}
+
+static void
+add_name(void *arg, const char *name, int instances)
+{
+	char	**names = arg, *s;
+
+	s = xasprintf("%s%s%s:%d", *names != NULL ? *names : "",
+	    *names != NULL ? "," : "", name, instances);
+	free(*names);
+	*names = s;
+}
+
+/* Read what pg heard (bounded) until the event named last came; the
+ * events read, in order. */
+static char *
+hear_until(struct pg *pg, int fd, const char *last)
+{
+	struct pollfd	 pfd;
+	char		*names = NULL, *cause = NULL, *at;
+	int		 i;
+
+	for (i = 0; i < 100; i++) {
+		(void)pg_notified(pg);
+		if (pg_heard(pg, heard_event, &names, &cause) < 0)
+			fail_msg("pg_heard: %s", cause);
+		if (names != NULL && (at = strstr(names, last)) != NULL &&
+		    at[strlen(last)] == '@')
+			return names;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		(void)poll(&pfd, 1, 100);
+	}
+	fail_msg("never heard %s: %s", last, names != NULL ? names : "");
+	return NULL;
+}
+
+/*
+ * What one collector commits another hears of (a NOTIFY of the ids at
+ * COMMIT) and reads back, in id order, with the collector that received
+ * it; what its own writer commits (the same instance) it does not; a
+ * retried event, not stored again, is not heard again; notes that are not
+ * teltop's are passed over, and what is kept to read is bounded.
+ */
+static void
+test_events_heard(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*a = open_as("alpha"), *c = open_as("beta");
+	struct pg	*w = open_as("beta");
+	char		*cause = NULL, *names;
+	size_t		 stored;
+	int		 fd, i;
+
+	(void)state;
+	assert_true((fd = pg_listen(c, &cause)) >= 0);
+	pg_set_instance(w, pg_instance(c));	/* c's writer */
+	tt_batch_init(&b);
+	for (i = 0; i < 3; i++)
+		add(&b, TT_SRC_POSTHOG, T0 + i, i == 0 ? "a1" : i == 1 ? "a2" :
+		    "a3", NULL, i == 0 ? "{\"uuid\":\"u-h1\"}" : "{}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	names = hear_until(c, fd, "a3");
+	assert_string_equal(names, "a1@alpha,a2@alpha,a3@alpha");
+	free(names);
+	tt_batch_clear(&b);
+
+	/* our own writer's commit, then alpha's retry of a1 (stored once,
+	 * so nothing new) and a marker */
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "own", NULL, "{}");
+	assert_int_equal(pg_commit(w, &b, &stored, &cause), 0);
+	tt_batch_clear(&b);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_POSTHOG, T0, "a1", NULL, "{\"uuid\":\"u-h1\"}");
+	add(&b, TT_SRC_GENERIC, T0, "mark", NULL, "{}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	assert_int_equal(stored, 1);
+	names = hear_until(c, fd, "mark");
+	assert_string_equal(names, "mark@alpha");
+	free(names);
+	tt_batch_clear(&b);
+
+	/* anything on the channel that is not a note of ids */
+	free(sql1("SELECT pg_notify('teltop_events', 'zz 9-1'), "
+	    "pg_notify('teltop_events', 'zz x'), pg_notify('teltop_events', "
+	    "''), pg_notify('teltop_events', 'zz 1-100000')"));
+	names = hear_until(c, fd, "a1");	/* ids 1..65536 are read */
+	free(names);
+	assert_int_equal(pg_heard_lost(c), 100000 - 65536);
+	pg_close(a);
+	pg_close(c);
+	pg_close(w);
+}
+
+/* The collectors table: each beats, the list has who beat since; one that
+ * left is gone from it; one silent a day is removed by another's beat. */
+static void
+test_collectors(void **state)
+{
+	struct pg	*a = open_as("alpha"), *b = open_as("beta");
+	struct pg	*b2 = open_as("beta");
+	char		*cause = NULL, *names = NULL, *v;
+
+	(void)state;
+	assert_int_equal(pg_heartbeat(a, T0, &cause), 0);
+	assert_int_equal(pg_heartbeat(b, T0 + 1, &cause), 0);
+	assert_int_equal(pg_heartbeat(b2, T0 + 2, &cause), 0);
+	assert_int_equal(pg_collectors(a, T0, add_name, &names, &cause), 2);
+	assert_string_equal(names, "alpha:1,beta:2");
+	free(names);
+	names = NULL;
+	assert_int_equal(pg_collectors(a, T0 + 1, add_name, &names, &cause),
+	    1);
+	assert_string_equal(names, "beta:2");
+	free(names);
+	names = NULL;
+	pg_leave(b2);
+	assert_int_equal(pg_collectors(a, T0, add_name, &names, &cause), 2);
+	assert_string_equal(names, "alpha:1,beta:1");
+	free(names);
+	/* a day and a minute on: alpha's beat removes beta's row */
+	assert_int_equal(pg_heartbeat(a, T0 + DAY_US + 60000000, &cause), 0);
+	v = sql1("SELECT string_agg(name, ',') FROM collectors");
+	assert_string_equal(v, "alpha");
+	free(v);
+	pg_close(a);
+	pg_close(b);
+	pg_close(b2);
 }
 
 /* Commit b through pg until it succeeds, as a collector's writer would
@@ -715,6 +856,8 @@ main(void)
 		cmocka_unit_test_setup(test_payloads, setup),
 		cmocka_unit_test_setup(test_counters_add_up, setup),
 		cmocka_unit_test_setup(test_optout_notify, setup),
+		cmocka_unit_test_setup(test_events_heard, setup),
+		cmocka_unit_test_setup(test_collectors, setup),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test_setup(test_day_dropped_elsewhere, setup),
 		cmocka_unit_test_setup(test_session_ended, setup),
