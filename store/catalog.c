@@ -35,6 +35,7 @@
 #include "core/shape.h"
 #include "core/xmalloc.h"
 #include "pack.h"
+#include "pg.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -102,8 +103,9 @@ struct kind {
 };
 
 struct catalog {
-	sqlite3			*db;
+	sqlite3			*db;	/* NULL: sums from nothing (PostgreSQL) */
 	sqlite3_stmt		*s[S_COUNT];
+	struct hmap		 pii;	/* without db: store_catalog_pii() */
 	struct hmap		 kinds;	/* key -> struct kind */
 	int64_t			 total;	/* rows in the table; -1 unknown */
 
@@ -127,7 +129,8 @@ store_catalog_new(sqlite3 *db, char **cause)
 	c->db = db;
 	c->total = -1;
 	hmap_init(&c->kinds);
-	for (i = 0; i < S_COUNT; i++)
+	hmap_init(&c->pii);
+	for (i = 0; db != NULL && i < S_COUNT; i++)
 		if (sqlite3_prepare_v3(db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &c->s[i], NULL) != SQLITE_OK) {
 			*cause = xasprintf("field catalog: %s",
@@ -179,6 +182,7 @@ store_catalog_free(struct catalog *c)
 	store_catalog_end(c);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(c->s[i]);
+	store_pii_cache_clear(&c->pii);
 	free(c->kbuf);
 	free(c);
 }
@@ -246,6 +250,20 @@ acc_load(struct catalog *c, struct kind *k, struct acc *a)
 	sqlite3_stmt	*s = c->s[S_GET];
 	int		 step;
 
+	if (c->db == NULL) {
+		/* the sums of this transaction only; its new rows bounded
+		 * here, the table's where they are merged */
+		if (k->stored < 0)
+			k->stored = 0;
+		if (k->stored >= CAT_KIND_MAX) {
+			a->skip = 1;
+			return 0;
+		}
+		k->stored++;
+		a->first = INT64_MAX;
+		a->last = INT64_MIN;
+		return 0;
+	}
 	bind_row(s, k, a);
 	if ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		a->types = sqlite3_column_int(s, 0);
@@ -529,6 +547,135 @@ store_catalog_flush(struct catalog *c, int *rc, char **cause)
 	return 0;
 }
 
+const struct pii_parsed *
+store_catalog_pii(struct catalog *c, const char *pii)
+{
+	return store_pii_parse(&c->pii, pii);
+}
+
+/* The next of a kind's key's three NUL-separated parts, from *p. */
+static const char *
+key_part(const char **p, const char *end)
+{
+	const char	*s = *p, *z;
+
+	if ((z = memchr(s, '\0', (size_t)(end - s))) == NULL)
+		z = end;
+	*p = z < end ? z + 1 : end;
+	return s;
+}
+
+static void
+catalog_rows(struct catalog *c, void (*cb)(void *,
+    const struct tt_field_row *), void *arg)
+{
+	struct tt_field_row	 r;
+	const struct kind	*k;
+	struct acc		*a;
+	const char		*p, *end;
+	char			*version;
+	size_t			 i, j;
+
+	for (i = 0; i < c->kinds.cap; i++) {
+		if (c->kinds.slots[i].key == NULL)
+			continue;
+		k = c->kinds.slots[i].value;
+		p = k->key;
+		end = k->key + k->klen;
+		memset(&r, 0, sizeof r);
+		/* views, not copies: the row is the callback's to read */
+		r.source = (char *)(uintptr_t)key_part(&p, end);
+		r.name = (char *)(uintptr_t)key_part(&p, end);
+		version = (char *)(uintptr_t)key_part(&p, end);
+		r.versions = &version;
+		r.nversions = 1;
+		for (j = 0; j < k->rows.cap; j++) {
+			if (k->rows.slots[j].key == NULL)
+				continue;
+			a = k->rows.slots[j].value;
+			if (a->skip || a->events == 0)
+				continue;
+			r.path = a->path;
+			r.format = (char *)(uintptr_t)(a->format != NULL ?
+			    a->format : "unknown");
+			r.types = a->types;
+			r.kinds = a->kinds;
+			r.events = a->events;
+			r.first_seen = a->first;
+			r.last_seen = a->last;
+			r.examples = a->ex;
+			r.nexamples = a->nex;
+			cb(arg, &r);
+		}
+	}
+}
+
+static void
+row_keep(void *arg, const struct tt_field_row *r)
+{
+	struct tt_field_rows	*rows = arg;
+	struct tt_field_row	*d = tt_field_rows_add(rows);
+
+	*d = *r;	/* views into the catalog's rows, but for versions */
+	d->versions = xmalloc(sizeof *d->versions);
+	d->versions[0] = r->versions[0];
+}
+
+int
+store_catalog_pg_flush(struct catalog *c, struct pg *pg, char **cause)
+{
+	struct tt_field_rows	rows;
+	size_t			 i;
+	int			 rc;
+
+	memset(&rows, 0, sizeof rows);
+	catalog_rows(c, row_keep, &rows);
+	rc = pg_fields_merge(pg, rows.v, rows.n, red_mask, CAT_KIND_MAX,
+	    CAT_ROWS_MAX, cause);
+	for (i = 0; i < rows.n; i++)
+		free(rows.v[i].versions);
+	free(rows.v);
+	return rc;
+}
+
+/* An event of the PostgreSQL store into the catalog being built. */
+struct pg_build {
+	struct catalog	*c;
+	char		*cause;
+};
+
+static void
+pg_build_event(void *arg, const struct tt_event *ev)
+{
+	struct pg_build	*b = arg;
+	int		 rc;
+
+	if (b->cause == NULL)
+		(void)store_catalog_event(b->c, ev, ev->pii != NULL ?
+		    store_catalog_pii(b->c, ev->pii) : NULL, &rc, &b->cause);
+}
+
+int
+store_catalog_pg_build(void *arg, struct pg *pg, char **cause)
+{
+	struct pg_build	 b;
+	int		 rc = -1;
+
+	(void)arg;
+	b.c = store_catalog_new(NULL, NULL);
+	b.cause = NULL;
+	if (pg_scan(pg, TT_NONE, NULL, pg_build_event, &b, cause) != 0)
+		goto out;
+	if (b.cause != NULL) {
+		*cause = b.cause;
+		goto out;
+	}
+	rc = store_catalog_pg_flush(b.c, pg, cause);
+out:
+	store_catalog_free(b.c);
+	return rc;
+}
+
 /* ---- building it from the events ---- */
 
 int
@@ -615,20 +762,80 @@ row_examples(struct tt_field_row *r, const char *text)
 	r->nexamples = a.nex;
 }
 
+/* What a reader has made of the rows so far: each field once. */
+struct field_reader {
+	struct tt_field_rows	*out;
+	struct tt_field_row	*r;	/* the field of the last row */
+};
+
+/* One row of a version of a field: the rows of one field, a version
+ * each, become one. */
+static void
+field_put(struct field_reader *fr, const char *src, const char *nm,
+    const char *path, const char *ver, int types, int kinds, int64_t events,
+    int64_t first, int64_t last, const char *examples, const char *format)
+{
+	struct tt_field_row	*r = fr->r;
+
+	if (src == NULL || nm == NULL || path == NULL || ver == NULL)
+		return;
+	if (r == NULL || strcmp(r->source, src) != 0 ||
+	    strcmp(r->name, nm) != 0 || strcmp(r->path, path) != 0) {
+		r = fr->r = tt_field_rows_add(fr->out);
+		r->source = xstrdup(src);
+		r->name = xstrdup(nm);
+		r->path = xstrdup(path);
+		r->first_seen = INT64_MAX;
+		r->last_seen = INT64_MIN;
+	}
+	r->types |= types;
+	r->kinds |= kinds;
+	r->events += events;
+	if (first < r->first_seen)
+		r->first_seen = first;
+	if (last > r->last_seen)
+		r->last_seen = last;
+	tt_field_row_add_version(r, ver);
+	/* the format of the latest version's events */
+	free(r->format);
+	r->format = xstrdup(format != NULL ? format : "unknown");
+	/* the examples of the latest version that has some */
+	if (examples != NULL)
+		row_examples(r, examples);
+	if (r->kinds & red_mask)
+		row_examples(r, NULL);
+}
+
+/* A row of pg_fields(), its columns as text. */
+static void
+field_pg(void *arg, const char *const *c)
+{
+	if (c[4] == NULL || c[5] == NULL || c[6] == NULL || c[7] == NULL ||
+	    c[8] == NULL)
+		return;
+	field_put(arg, c[0], c[1], c[2], c[3], atoi(c[4]), atoi(c[5]),
+	    strtoll(c[6], NULL, 10), strtoll(c[7], NULL, 10),
+	    strtoll(c[8], NULL, 10), c[9], c[10]);
+}
+
 int
 store_fields(struct store *st, const char *source, const char *name,
     const char *version, struct tt_field_rows *out, char **cause)
 {
-	struct tt_field_row	*r = NULL;
+	struct field_reader	 fr;
 	sqlite3_stmt		*s;
-	const char		*src, *nm, *path, *ver;
-	int64_t			 first, last;
 	size_t			 added = out->n;
 	int			 step;
 
-	if (st->pg != NULL)
-		return store_pg_not_yet("the field catalog", cause);
 	*cause = NULL;
+	fr.out = out;
+	fr.r = NULL;
+	if (st->pg != NULL) {
+		if (pg_fields(st->pg, source, name, version, field_pg, &fr,
+		    cause) != 0)
+			return -1;
+		goto sort;
+	}
 	if (sqlite3_prepare_v2(st->db, "SELECT source, name, path, version, "
 	    "types, kinds, events, first_seen, last_seen, examples, format "
 	    "FROM fields WHERE (?1 IS NULL OR source = ?1) AND (?2 IS NULL OR "
@@ -641,50 +848,23 @@ store_fields(struct store *st, const char *source, const char *name,
 	store_bind_text(s, 1, source);
 	store_bind_text(s, 2, name);
 	store_bind_text(s, 3, version);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		src = (const char *)sqlite3_column_text(s, 0);
-		nm = (const char *)sqlite3_column_text(s, 1);
-		path = (const char *)sqlite3_column_text(s, 2);
-		ver = (const char *)sqlite3_column_text(s, 3);
-		if (src == NULL || nm == NULL || path == NULL || ver == NULL)
-			continue;
-		/* the rows of one field, a version each, become one */
-		if (r == NULL || strcmp(r->source, src) != 0 ||
-		    strcmp(r->name, nm) != 0 || strcmp(r->path, path) != 0) {
-			r = tt_field_rows_add(out);
-			r->source = xstrdup(src);
-			r->name = xstrdup(nm);
-			r->path = xstrdup(path);
-			r->first_seen = INT64_MAX;
-			r->last_seen = INT64_MIN;
-		}
-		r->types |= sqlite3_column_int(s, 4);
-		r->kinds |= sqlite3_column_int(s, 5);
-		r->events += sqlite3_column_int64(s, 6);
-		first = sqlite3_column_int64(s, 7);
-		last = sqlite3_column_int64(s, 8);
-		if (first < r->first_seen)
-			r->first_seen = first;
-		if (last > r->last_seen)
-			r->last_seen = last;
-		tt_field_row_add_version(r, ver);
-		/* the format of the latest version's events */
-		free(r->format);
-		r->format = xstrdup(sqlite3_column_text(s, 10) != NULL ?
-		    (const char *)sqlite3_column_text(s, 10) : "unknown");
-		/* the examples of the latest version that has some */
-		if (sqlite3_column_type(s, 9) != SQLITE_NULL)
-			row_examples(r, (const char *)sqlite3_column_text(s,
-			    9));
-		if (r->kinds & red_mask)
-			row_examples(r, NULL);
-	}
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		field_put(&fr, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    sqlite3_column_int(s, 4), sqlite3_column_int(s, 5),
+		    sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
+		    sqlite3_column_int64(s, 8),
+		    (const char *)sqlite3_column_text(s, 9),
+		    (const char *)sqlite3_column_text(s, 10));
 	sqlite3_finalize(s);
 	if (step != SQLITE_DONE) {
 		*cause = xasprintf("field catalog: %s",
 		    sqlite3_errmsg(st->db));
 		return -1;
 	}
+sort:
 	for (; added < out->n; added++)
 		tt_versions_sort(out->v[added].versions,
 		    out->v[added].nversions);
@@ -704,20 +884,46 @@ version_row_cmp(const void *a, const void *b)
 	    ((const struct version_row *)b)->version);
 }
 
+struct version_rows {
+	struct version_row	*v;
+	size_t			 n;
+};
+
+static void
+version_pg(void *arg, const char *version, int64_t first, int64_t events)
+{
+	struct version_rows	*vr = arg;
+
+	vr->v = xrealloc(vr->v, (vr->n + 1) * sizeof *vr->v);
+	vr->v[vr->n].version = xstrdup(version);
+	vr->v[vr->n].first = first;
+	vr->v[vr->n].events = events;
+	vr->n++;
+}
+
 int
 store_field_versions(struct store *st, const char *source,
     void (*cb)(void *, const char *version, int64_t first_seen,
     int64_t events), void *arg, char **cause)
 {
 	struct version_row	*v = NULL;
+	struct version_rows	 vr;
 	sqlite3_stmt		*s;
 	const char		*t;
 	size_t			 n = 0, i;
 	int			 step;
 
-	if (st->pg != NULL)
-		return store_pg_not_yet("the field catalog", cause);
 	*cause = NULL;
+	if (st->pg != NULL) {
+		vr.v = NULL;
+		vr.n = 0;
+		if (pg_field_versions(st->pg, source, version_pg, &vr,
+		    cause) != 0)
+			return -1;
+		v = vr.v;
+		n = vr.n;
+		goto sort;
+	}
 	/* an event name's events are those of its most common field */
 	if (sqlite3_prepare_v2(st->db, "SELECT version, min(f), sum(m) FROM "
 	    "(SELECT version, min(first_seen) AS f, max(events) AS m FROM "
@@ -741,7 +947,8 @@ store_field_versions(struct store *st, const char *source,
 	if (step != SQLITE_DONE)
 		*cause = xasprintf("field catalog: %s",
 		    sqlite3_errmsg(st->db));
-	else if (n > 1)
+sort:
+	if (*cause == NULL && n > 1)
 		qsort(v, n, sizeof *v, version_row_cmp);
 	for (i = 0; i < n; i++) {
 		if (*cause == NULL)

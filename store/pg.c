@@ -16,8 +16,10 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <cJSON.h>
 #include <libpq-fe.h>
 
+#include "core/catalog.h"
 #include "core/counters.h"
 #include "core/event.h"
 #include "core/filter.h"
@@ -27,6 +29,7 @@
 #include "pg.h"
 
 #define PG_SCHEMA_VERSION	1
+#define PG_MIGRATION_FIELDS	5	/* the one that makes the catalog */
 #define PG_LOCK_MIGRATE		0x74656c01	/* advisory lock keys */
 #define PG_LOCK_PARTITION	0x74656c02
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
@@ -79,6 +82,9 @@ struct pg {
 	int64_t		*heard;		/* ids others committed, to read */
 	size_t		 nheard, heardcap;
 	uint64_t	 heard_lost;	/* past PG_HEARD_MAX, not read */
+	/* run in each commit's transaction, after its events are in */
+	int		(*hook)(void *, struct pg *, char **);
+	void		*hook_arg;
 };
 
 /* The schema, version by version: each runs once, in order. */
@@ -150,6 +156,18 @@ static const char *const migrations[] = {
 	"  name text NOT NULL,"
 	"  started_at bigint NOT NULL,"
 	"  seen_at bigint NOT NULL);",
+	/*
+	 * 5: the field catalog (store/catalog.c has its columns): a row per
+	 * source, event name, version and path, what every collector's
+	 * commits add merged into it (pg_fields_merge()).
+	 */
+	"CREATE TABLE fields ("
+	"  source text NOT NULL, name text NOT NULL, version text NOT NULL,"
+	"  path text NOT NULL, types integer NOT NULL DEFAULT 0,"
+	"  kinds integer NOT NULL DEFAULT 0, events bigint NOT NULL DEFAULT 0,"
+	"  first_seen bigint NOT NULL, last_seen bigint NOT NULL,"
+	"  examples text, format text NOT NULL,"
+	"  PRIMARY KEY (source, name, version, path));",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -239,8 +257,11 @@ pg_schema_version(struct pg *pg)
 }
 
 /* Bring the schema up to date, once for all collectors at a time. */
+static int	session(struct pg *, char **);
+
 static int
-migrate(struct pg *pg, char **cause)
+migrate(struct pg *pg, int (*build)(void *, struct pg *, char **), void *arg,
+    char **cause)
 {
 	char	sql[160];
 	int	v;
@@ -265,6 +286,11 @@ migrate(struct pg *pg, char **cause)
 		    "(%d)", v + 1);
 		if (exec(pg, migrations[v], "migrate", cause) != 0 ||
 		    exec(pg, sql, "migrate", cause) != 0)
+			goto fail;
+		/* the catalog of the events there are, in the migration's
+		 * transaction: no collector commits meanwhile (the lock) */
+		if (v + 1 == PG_MIGRATION_FIELDS && build != NULL &&
+		    (session(pg, cause) != 0 || build(arg, pg, cause) != 0))
 			goto fail;
 	}
 	return exec(pg, "COMMIT", "migrate", cause);
@@ -317,7 +343,10 @@ session(struct pg *pg, char **cause)
 	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
 	    exec(pg, "CREATE TEMP TABLE IF NOT EXISTS events_stage ON COMMIT "
 	    "DELETE ROWS AS SELECT id, " PG_COLUMNS " FROM events WITH NO "
-	    "DATA", "open: stage", cause) != 0)
+	    "DATA", "open: stage", cause) != 0 ||
+	    exec(pg, "CREATE TEMP TABLE IF NOT EXISTS fields_stage ON COMMIT "
+	    "DELETE ROWS AS SELECT * FROM fields WITH NO DATA",
+	    "open: stage", cause) != 0)
 		return -1;
 	if (pg->listening && (exec(pg, "LISTEN " PG_CHANNEL, "listen",
 	    cause) != 0 || exec(pg, "LISTEN " PG_EVENTS_CHANNEL, "listen",
@@ -537,6 +566,13 @@ make_instance(char *out, size_t len)
 struct pg *
 pg_open(const char *url, const char *collector, char **cause)
 {
+	return pg_open_built(url, collector, NULL, NULL, cause);
+}
+
+struct pg *
+pg_open_built(const char *url, const char *collector,
+    int (*build)(void *, struct pg *, char **), void *arg, char **cause)
+{
 	struct pg	*pg = xcalloc(1, sizeof *pg);
 
 	pg->conn = connect_url(url);
@@ -548,7 +584,7 @@ pg_open(const char *url, const char *collector, char **cause)
 	pg->collector = xstrdup(collector);
 	make_instance(pg->instance, sizeof pg->instance);
 	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
-	    migrate(pg, cause) != 0 || session(pg, cause) != 0) {
+	    migrate(pg, build, arg, cause) != 0 || session(pg, cause) != 0) {
 		pg_close(pg);
 		return NULL;
 	}
@@ -1115,6 +1151,8 @@ again:
 		if (notify_committed(pg, got, n, cause) != 0)
 			goto fail;
 	}
+	if (pg->hook != NULL && pg->hook(pg->hook_arg, pg, cause) != 0)
+		goto fail;
 	if (write_counts(pg, cause) != 0)
 		goto fail;
 	if (exec(pg, "COMMIT", "commit", cause) != 0) {
@@ -1639,6 +1677,190 @@ pg_heard(struct pg *pg, void (*cb)(void *, const struct tt_event *),
 	free(list);
 	pg->nheard = 0;
 	return n;
+}
+
+int
+pg_privacy(struct pg *pg, int64_t since_us, const char *source,
+    void (*cb)(void *, const char *, const char *, const char *, int,
+    int64_t), void *arg, char **cause)
+{
+	char		 since[32];
+	const char	*v[2] = { since, source };
+	PGresult	*r;
+	int		 i;
+
+	*cause = NULL;
+	snprintf(since, sizeof since, "%lld", (long long)since_us);
+	/* pii is what teltop wrote: a JSON array of findings */
+	if ((r = readq(pg, "SELECT e.source, f->>'field', f->>'kind', "
+	    "f->>'grade', count(*) FROM events e, jsonb_array_elements("
+	    "e.pii::jsonb) f WHERE e.pii IS NOT NULL AND e.pii LIKE '[%' AND "
+	    "e.pii <> '[]' AND e.ts >= $1::bigint AND ($2::text IS NULL OR "
+	    "e.source = $2) GROUP BY 1, 2, 3, 4", 2, v, 0, "privacy",
+	    cause)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++) {
+		if (PQgetisnull(r, i, 1) || PQgetisnull(r, i, 2))
+			continue;
+		cb(arg, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+		    PQgetvalue(r, i, 2), !PQgetisnull(r, i, 3) &&
+		    strcmp(PQgetvalue(r, i, 3), "red") == 0,
+		    strtoll(PQgetvalue(r, i, 4), NULL, 10));
+	}
+	PQclear(r);
+	return 0;
+}
+
+void
+pg_set_hook(struct pg *pg, int (*fn)(void *, struct pg *, char **),
+    void *arg)
+{
+	pg->hook = fn;
+	pg->hook_arg = arg;
+}
+
+/* A row's examples as COPY text: a JSON array, or NULL for none. */
+static void
+copy_examples(char **buf, size_t *len, size_t *cap,
+    const struct tt_field_row *r)
+{
+	cJSON	*o;
+	char	*text;
+	size_t	 i;
+
+	if (r->nexamples == 0) {
+		copy_str(buf, len, cap, NULL, '\t');
+		return;
+	}
+	o = cJSON_CreateArray();
+	for (i = 0; i < r->nexamples; i++)
+		cJSON_AddItemToArray(o, cJSON_CreateString(r->examples[i]));
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	copy_str(buf, len, cap, text, '\t');
+	cJSON_free(text);
+}
+
+int
+pg_fields_merge(struct pg *pg, const struct tt_field_row *rows, size_t n,
+    int red, int kind_max, int64_t rows_max, char **cause)
+{
+	PGresult	*r;
+	char		*buf = NULL, *sql;
+	size_t		 len = 0, cap = 0, i;
+	int		 ok;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		copy_str(&buf, &len, &cap, rows[i].source, '\t');
+		copy_str(&buf, &len, &cap, rows[i].name, '\t');
+		copy_str(&buf, &len, &cap, rows[i].versions[0], '\t');
+		copy_str(&buf, &len, &cap, rows[i].path, '\t');
+		copy_int(&buf, &len, &cap, rows[i].types, '\t');
+		copy_int(&buf, &len, &cap, rows[i].kinds, '\t');
+		copy_int(&buf, &len, &cap, rows[i].events, '\t');
+		copy_int(&buf, &len, &cap, rows[i].first_seen, '\t');
+		copy_int(&buf, &len, &cap, rows[i].last_seen, '\t');
+		copy_examples(&buf, &len, &cap, &rows[i]);
+		copy_str(&buf, &len, &cap, rows[i].format, '\n');
+	}
+	if (copy_in(pg, "fields_stage (source, name, version, path, types, "
+	    "kinds, events, first_seen, last_seen, examples, format)", buf,
+	    len, cause) != 0)
+		return -1;
+	/*
+	 * In key order, so that two collectors' commits lock shared rows in
+	 * the same order.  A row new to the table only while its kind has
+	 * fewer than kind_max and the table about rows_max (the planner's
+	 * count: no scan).  Examples: those there first, then the new ones,
+	 * at most TT_FIELD_EXAMPLES, none once the field is found red.
+	 */
+	sql = xasprintf("INSERT INTO fields AS f SELECT s.* FROM fields_stage "
+	    "s WHERE EXISTS (SELECT 1 FROM fields x WHERE x.source = s.source "
+	    "AND x.name = s.name AND x.version = s.version AND x.path = "
+	    "s.path) OR ((SELECT count(*) FROM fields x WHERE x.source = "
+	    "s.source AND x.name = s.name AND x.version = s.version) < %d AND "
+	    "(SELECT reltuples FROM pg_class WHERE oid = 'fields'::regclass) "
+	    "< %lld) ORDER BY s.source, s.name, s.version, s.path "
+	    "ON CONFLICT (source, name, version, path) DO UPDATE SET "
+	    "types = f.types | excluded.types, kinds = f.kinds | excluded.kinds, "
+	    "events = f.events + excluded.events, "
+	    "first_seen = least(f.first_seen, excluded.first_seen), "
+	    "last_seen = greatest(f.last_seen, excluded.last_seen), "
+	    "format = CASE WHEN excluded.last_seen >= f.last_seen THEN "
+	    "excluded.format ELSE f.format END, "
+	    "examples = CASE WHEN (f.kinds | excluded.kinds) & %d <> 0 THEN NULL "
+	    "ELSE (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE "
+	    "jsonb_agg(v ORDER BY o)::text END FROM (SELECT v, min(o) AS o FROM "
+	    "(SELECT a.v, a.o FROM jsonb_array_elements_text(coalesce("
+	    "f.examples, '[]')::jsonb) WITH ORDINALITY a(v, o) UNION ALL "
+	    "SELECT b.v, b.o + 1000 FROM jsonb_array_elements_text(coalesce("
+	    "excluded.examples, '[]')::jsonb) WITH ORDINALITY b(v, o)) u "
+	    "GROUP BY v ORDER BY min(o) LIMIT %d) t) END", kind_max,
+	    (long long)rows_max, red, TT_FIELD_EXAMPLES);
+	r = PQexec(pg->conn, sql);
+	free(sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		note_state(pg, r);
+		*cause = conn_error(pg->conn, "field catalog");
+	}
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+/* Text of a column, NULL for NULL. */
+static const char *
+col_or_null(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+int
+pg_fields(struct pg *pg, const char *source, const char *name,
+    const char *version, void (*cb)(void *, const char *const *), void *arg,
+    char **cause)
+{
+	const char	*v[3] = { source, name, version }, *cols[11];
+	PGresult	*r;
+	int		 i, k;
+
+	if ((r = readq(pg, "SELECT source, name, path, version, types, kinds, "
+	    "events, first_seen, last_seen, examples, format FROM fields "
+	    "WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR "
+	    "name = $2) AND ($3::text IS NULL OR version = $3) ORDER BY "
+	    "source, name, path, first_seen", 3, v, 0, "field catalog",
+	    cause)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++) {
+		for (k = 0; k < 11; k++)
+			cols[k] = col_or_null(r, i, k);
+		cb(arg, cols);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pg_field_versions(struct pg *pg, const char *source, void (*cb)(void *,
+    const char *, int64_t, int64_t), void *arg, char **cause)
+{
+	const char	*v[1] = { source };
+	PGresult	*r;
+	int		 i;
+
+	/* an event name's events are those of its most common field */
+	if ((r = readq(pg, "SELECT version, min(f), sum(m) FROM (SELECT "
+	    "version, min(first_seen) AS f, max(events) AS m FROM fields WHERE "
+	    "source = $1 GROUP BY version, name) t GROUP BY version", 1, v, 0,
+	    "field catalog", cause)) == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(r); i++)
+		cb(arg, PQgetvalue(r, i, 0), strtoll(PQgetvalue(r, i, 1), NULL,
+		    10), strtoll(PQgetvalue(r, i, 2), NULL, 10));
+	PQclear(r);
+	return 0;
 }
 
 uint64_t

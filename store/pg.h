@@ -42,6 +42,11 @@ int		 pg_is_url(const char *db);
  * frees) when the server cannot be reached or the schema is newer.
  */
 struct pg	*pg_open(const char *url, const char *collector, char **cause);
+/* The same; build(arg, pg) runs in the migration that makes the field
+ * catalog, to fill it from the events there are. */
+struct pg	*pg_open_built(const char *url, const char *collector,
+		     int (*build)(void *, struct pg *, char **), void *arg,
+		     char **cause);
 void		 pg_close(struct pg *);
 /* The collector name in the rows it writes: the one it was opened with,
  * or the one set since. */
@@ -150,6 +155,45 @@ int		 pg_heartbeat(struct pg *, int64_t now, char **cause);
 void		 pg_leave(struct pg *);
 int		 pg_collectors(struct pg *, int64_t since, void (*cb)(void *,
 		     const char *name, int instances), void *arg, char **cause);
+
+/* The privacy findings of the events of ts >= since_us (of source,
+ * NULL: all), grouped by source, field, kind and grade, to cb: 0, or -1
+ * with *cause. */
+int		 pg_privacy(struct pg *, int64_t since_us, const char *source,
+		     void (*cb)(void *, const char *source, const char *field,
+		     const char *kind, int red, int64_t events), void *arg,
+		     char **cause);
+
+/*
+ * Run fn(arg, pg) in each commit's transaction once its events are in
+ * (their ids set; a retried one's 0), before the counters and COMMIT:
+ * nonzero fails the commit.  What the store adds there (the catalog).
+ */
+void		 pg_set_hook(struct pg *, int (*fn)(void *, struct pg *,
+		     char **), void *arg);
+/*
+ * The field catalog (store/catalog.c's rows): add what a transaction saw
+ * (each row's one version in versions[0]) to the rows there, in the
+ * transaction running (a hook's); a field found in red kinds loses its
+ * examples.  New rows only while their kind has fewer than kind_max and
+ * the table fewer than about rows_max.  0, or -1 with *cause.
+ */
+struct tt_field_row;
+int		 pg_fields_merge(struct pg *, const struct tt_field_row *,
+		     size_t n, int red_kinds, int kind_max, int64_t rows_max,
+		     char **cause);
+/* Its rows of source, name and version (NULL: any), ordered by source,
+ * name, path and first seen, each to cb as 11 columns of text (NULL for
+ * NULL) in catalog.c's order: source, name, path, version, types,
+ * kinds, events, first_seen, last_seen, examples, format. */
+int		 pg_fields(struct pg *, const char *source, const char *name,
+		     const char *version, void (*cb)(void *,
+		     const char *const *), void *arg, char **cause);
+/* The versions of source there, each with its first seen and about how
+ * many events (as store_field_versions()), unsorted. */
+int		 pg_field_versions(struct pg *, const char *source,
+		     void (*cb)(void *, const char *, int64_t, int64_t),
+		     void *arg, char **cause);
 
 /* The request with id: 1 found, 0 there is none, -1 with *cause. */
 int		 pg_payload_get(struct pg *, int64_t id, struct store_request *,

@@ -868,6 +868,13 @@ priv_cmp(const void *a, const void *b)
 	return x->red - y->red;
 }
 
+static void
+pg_finding(void *arg, const char *source, const char *field, const char *kind,
+    int red, int64_t n)
+{
+	priv_add(arg, source, field, kind, red, n);
+}
+
 /* Counts per finding id of one source's packed findings. */
 struct priv_ids {
 	char		*source;
@@ -895,14 +902,21 @@ store_privacy(struct store *st, int64_t since_us, const char *source,
 	uint64_t			 id;
 	int				 rc;
 
-	if (st->pg != NULL)
-		return store_pg_not_yet("the privacy summary", cause);
 	*cause = NULL;
-	if (since_us == TT_NONE && (rc = store_rollup_privacy(st, source, cb,
-	    arg, cause)) != 1)
+	if (st->pg == NULL && since_us == TT_NONE &&
+	    (rc = store_rollup_privacy(st, source, cb, arg, cause)) != 1)
 		return rc;
 	memset(&a, 0, sizeof a);
 	hmap_init(&a.at);
+	if (st->pg != NULL) {
+		/* the findings grouped there, of the events it holds */
+		if (pg_privacy(st->pg, since_us, source, pg_finding, &a,
+		    cause) != 0) {
+			rc = -1;
+			goto out;
+		}
+		goto grouped;
+	}
 	rc = sqlite3_prepare_v2(st->db, "SELECT source, pii FROM events "
 	    "WHERE typeof(pii) = 'blob' AND length(pii) > 0 AND ts >= ?1 AND "
 	    "(?2 IS NULL OR source = ?2)", -1, &s, NULL);
@@ -976,6 +990,7 @@ store_privacy(struct store *st, int64_t since_us, const char *source,
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		goto fail;
+grouped:
 	if (a.n > 0)
 		qsort(a.v, a.n, sizeof *a.v, priv_cmp);
 	for (i = 0; i < a.n; i++)

@@ -733,7 +733,8 @@ open_pg(struct store *st, const char *url, char **cause)
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
-	if ((st->pg = pg_open(url, host, cause)) == NULL ||
+	if ((st->pg = pg_open_built(url, host, store_catalog_pg_build, NULL,
+	    cause)) == NULL ||
 	    pg_listen(st->pg, cause) < 0) {
 		store_close(st);
 		return NULL;
@@ -1469,20 +1470,57 @@ fail:
 
 /*
  * The job's transaction on PostgreSQL: its requests with their events,
- * counters and drop counts in one commit (pg_commit_parts()).  The events'
- * aggregate deltas stay empty: rollups are not kept there yet.  On failure
+ * counters, drop counts and field catalog in one commit (pg_commit_parts()).
+ * The events' aggregate deltas stay empty: no rollups are kept there
+ * (readers replay the events).  On failure
  * nothing is kept, here either: the job's counts go back to the store's
  * queue (store_commit_done()), not pg's.
  */
+/* What the transaction's hook works on. */
+struct pg_txn {
+	struct wconn	*c;
+	struct job	*j;
+};
+
+/*
+ * In the transaction, once the events are in: the field catalog of those
+ * stored (a retried event has id 0), summed from nothing and merged into
+ * the rows there.  Each try of the transaction starts again.
+ */
+static int
+pg_txn_catalog(void *arg, struct pg *pg, char **cause)
+{
+	struct pg_txn	*x = arg;
+	struct catalog	*cat = x->c->cat;
+	struct tt_event	*ev;
+	size_t		 i, k;
+	int		 rc = 0, ok = 0;
+
+	store_catalog_end(cat);
+	for (i = 0; i < x->j->n && ok == 0; i++)
+		for (k = 0; k < x->j->p[i].n && ok == 0; k++) {
+			ev = &x->j->p[i].ev[k];
+			if (ev->id != 0)
+				ok = store_catalog_event(cat, ev,
+				    ev->pii != NULL ? store_catalog_pii(cat,
+				    ev->pii) : NULL, &rc, cause);
+		}
+	if (ok == 0)
+		ok = store_catalog_pg_flush(cat, pg, cause);
+	store_catalog_end(cat);
+	return ok;
+}
+
 void
 store_pg_txn(struct wconn *c, struct job *j)
 {
+	struct pg_txn		 x = { c, j };
 	struct pg_part		*parts;
 	struct store_payload	*pay;
 	struct tt_batch		*b;
 	struct pending		*p;
 	size_t			 i, stored;
-	int			 k;
+	int			 k, rc;
 
 	parts = xcalloc(j->n + 1, sizeof *parts);
 	pay = xcalloc(j->n + 1, sizeof *pay);
@@ -1515,7 +1553,12 @@ store_pg_txn(struct wconn *c, struct job *j)
 	for (i = 0; i < j->ndrops; i++)
 		pg_optout_dropped(c->pg, j->drops[i].source, j->drops[i].client,
 		    j->drops[i].n);
-	if (pg_commit_parts(c->pg, parts, j->n, &stored, &j->cause) == 0) {
+	if (c->cat == NULL)
+		c->cat = store_catalog_new(NULL, NULL);
+	pg_set_hook(c->pg, pg_txn_catalog, &x);
+	rc = pg_commit_parts(c->pg, parts, j->n, &stored, &j->cause);
+	pg_set_hook(c->pg, NULL, NULL);
+	if (rc == 0) {
 		j->rc = 0;
 		j->how = TT_COMMIT_OK;
 	} else {

@@ -260,7 +260,9 @@ int		 store_rollup_sync(struct store *, int *rebuilt,
  * replay of every event through tt_stats_add() gives.  Open starts older
  * than the model's orphan timeout at now_us are its orphans.  1 (nothing
  * loaded) when the days are in another time zone, or events were stored
- * past them (store_rollup_sync): replay (store_scan).
+ * past them (store_rollup_sync), and always on PostgreSQL, which keeps no
+ * rollups (so its aggregates are those of the events retention keeps):
+ * replay (store_scan).
  */
 int		 store_rollup_load(struct store *, const char *source,
 		     struct tt_stats *, int64_t now_us, char **cause);

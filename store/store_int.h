@@ -297,6 +297,11 @@ struct pii_parsed {
 /* pii's findings (a JSON array), from the connection's cache: valid until
  * the next call. */
 const struct pii_parsed *store_rollup_pii(struct rollup *, const char *pii);
+/* The same from a cache of one's own (an hmap, emptied with
+ * store_pii_cache_clear()). */
+struct hmap;
+const struct pii_parsed *store_pii_parse(struct hmap *, const char *pii);
+void	store_pii_cache_clear(struct hmap *);
 
 /* store_privacy() of everything, from the rollups; 1 when they do not
  * count every event stored (then the events). */
@@ -312,8 +317,19 @@ int	store_rollup_migration(void);
  * caller's transaction; the days in this process's zone). */
 int	store_rollup_build(sqlite3 *, char **cause);
 
-/* catalog.c: a connection's field catalog, on its thread. */
+/*
+ * catalog.c: a connection's field catalog, on its thread.  With no
+ * database (PostgreSQL) it only sums what a transaction adds, from
+ * nothing, and store_catalog_pg_flush() merges that into the rows there
+ * (pg_fields_merge(), in the transaction).
+ */
 struct catalog *store_catalog_new(sqlite3 *, char **cause);
+struct pg;
+int	store_catalog_pg_flush(struct catalog *, struct pg *, char **cause);
+/* Fill the (empty) catalog there from its events: pg_open_built()'s. */
+int	store_catalog_pg_build(void *, struct pg *, char **cause);
+/* The findings of pii, parsed in the catalog's own cache (no database). */
+const struct pii_parsed *store_catalog_pii(struct catalog *, const char *);
 void	store_catalog_free(struct catalog *);
 /* ev is inserted: its fields into the transaction's rows (pp: its
  * findings, NULL for none). */

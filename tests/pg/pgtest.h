@@ -48,7 +48,8 @@ static void
 drop_schema(void)
 {
 	free(sql1("SET client_min_messages = warning; DROP TABLE IF EXISTS "
-	    "events, payloads, optout, counters, collectors, teltop_schema "
+	    "events, payloads, optout, counters, collectors, fields, "
+	    "teltop_schema "
 	    "CASCADE; DROP "
 	    "SEQUENCE IF EXISTS events_id_seq, payloads_id_seq"));
 }

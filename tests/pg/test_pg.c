@@ -79,10 +79,10 @@ test_migrate_once(void **state)
 	(void)state;
 	a = open_as("a");
 	b = open_as("b");	/* a second collector finds it done */
-	assert_int_equal(pg_schema_version(a), 4);
-	assert_int_equal(pg_schema_version(b), 4);
+	assert_int_equal(pg_schema_version(a), 5);
+	assert_int_equal(pg_schema_version(b), 5);
 	v = sql1("SELECT count(*) FROM teltop_schema");
-	assert_string_equal(v, "4");
+	assert_string_equal(v, "5");
 	free(v);
 	pg_close(a);
 	pg_close(b);

@@ -6,7 +6,8 @@
  * counters read back; an opt-out set through a second store heard by the
  * first (store_data_version() moves: NOTIFY, not polling); the server
  * killed: the ticket reported failed (a 503), never committed, and the
- * next one committed once it is back.
+ * next one committed once it is back; the field catalog of two stores and
+ * the privacy summary.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -21,8 +22,10 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "core/catalog.h"
 #include "core/event.h"
 #include "core/optout.h"
+#include "core/stats.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "pgtest.h"
@@ -186,8 +189,11 @@ test_sync(void **state)
 	struct tt_counters	 c;
 	struct store_request	 rq;
 	struct names		 names = { .n = 0 };
+	struct tt_stats		*stats;
 	char			*cause = NULL;
 	uint64_t		 t1, t2;
+	int64_t			 rolled;
+	int			 rebuilt;
 
 	(void)state;
 	t1 = submit("one", "u-1", "[{\"event\":\"one\"}]");
@@ -215,10 +221,14 @@ test_sync(void **state)
 	assert_string_equal(rq.route, "/batch");
 	assert_string_equal(rq.body, "[{\"event\":\"two\"}]");
 	store_request_clear(&rq);
-	/* what is not there yet says so */
-	assert_int_equal(store_rollup_sync(fx.st, NULL, NULL, &cause), -1);
-	assert_non_null(strstr(cause, "not on a PostgreSQL store yet"));
-	free(cause);
+	/* no rollups there: nothing to sync, and readers replay */
+	assert_int_equal(store_rollup_sync(fx.st, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 0);
+	assert_int_equal(rolled, 0);
+	stats = tt_stats_create(TT_ORPHAN_AFTER_US);
+	assert_int_equal(store_rollup_load(fx.st, NULL, stats, T0, &cause), 1);
+	tt_stats_free(stats);
 }
 
 /* An opt-out set through another store (collector) is heard here. */
@@ -297,6 +307,144 @@ test_writer_and_outage(void **state)
 	assert_int_equal(store_event_count(fx.st), 2);
 }
 
+/* An event of werf with data and its findings (pii: JSON or NULL),
+ * committed through st. */
+static void
+commit_werf(struct store *st, const char *version, const char *data,
+    const char *pii)
+{
+	struct tt_batch		 b;
+	struct tt_event		*ev;
+	char			*cause = NULL;
+
+	tt_batch_init(&b);
+	ev = tt_batch_add(&b);
+	ev->source = TT_SRC_WERF;
+	ev->format = "generic";
+	ev->received_at = ev->ts = T0;
+	ev->name = xstrdup("run");
+	ev->version = xstrdup(version);
+	ev->data = xstrdup(data);
+	ev->data_len = strlen(data);
+	ev->pii = pii != NULL ? xstrdup(pii) : NULL;
+	(void)store_submit(st, &b, NULL);
+	tt_batch_clear(&b);
+	if (store_flush(st, &cause) != 0)
+		fail_msg("flush: %s", cause);
+}
+
+/* The field of path in rows, or NULL. */
+static const struct tt_field_row *
+field_at(const struct tt_field_rows *rows, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < rows->n; i++)
+		if (strcmp(rows->v[i].path, path) == 0)
+			return &rows->v[i];
+	return NULL;
+}
+
+static void
+add_version(void *arg, const char *version, int64_t first, int64_t events)
+{
+	char	*s, **all = arg;
+
+	(void)first;
+	s = xasprintf("%s%s%s:%lld", *all != NULL ? *all : "",
+	    *all != NULL ? "," : "", version, (long long)events);
+	free(*all);
+	*all = s;
+}
+
+static void
+add_finding(void *arg, const struct store_privacy_row *r)
+{
+	char	*s, **all = arg;
+
+	s = xasprintf("%s%s%s %s %s %lld", *all != NULL ? *all : "",
+	    *all != NULL ? "," : "", r->field, r->kind, r->red ? "red" :
+	    "not-red", (long long)r->events);
+	free(*all);
+	*all = s;
+}
+
+/*
+ * The field catalog and the privacy summary on PostgreSQL: what two
+ * stores (two collectors) commit adds up in one catalog, a retried event
+ * is not counted again, a field found red loses its examples, the
+ * versions are listed; the findings are grouped.  A database of schema 4
+ * (no catalog) gets it built from its events when a store opens it.
+ */
+static void
+test_catalog(void **state)
+{
+	struct tt_field_rows		 rows;
+	const struct tt_field_row	*f;
+	struct store			*other;
+	char				*cause = NULL, *all = NULL;
+
+	(void)state;
+	if ((other = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	commit_werf(fx.st, "v1.2", "{\"mode\":\"a\",\"n\":1}", NULL);
+	commit_werf(other, "v1.2", "{\"mode\":\"b\",\"who\":\"x@y.org\"}",
+	    "[{\"field\":\"who\",\"kind\":\"email\",\"grade\":\"red\"}]");
+	commit_werf(other, "v1.10", "{\"mode\":\"c\"}", NULL);
+	memset(&rows, 0, sizeof rows);
+	if (store_fields(fx.st, "werf", NULL, NULL, &rows, &cause) != 0)
+		fail_msg("store_fields: %s", cause);
+	assert_non_null(f = field_at(&rows, "mode"));
+	assert_int_equal(f->events, 3);
+	assert_int_equal(f->nversions, 2);
+	assert_string_equal(f->versions[0], "v1.2");	/* release order */
+	assert_string_equal(f->versions[1], "v1.10");
+	assert_non_null(f = field_at(&rows, "who"));
+	assert_int_equal(f->events, 1);
+	assert_int_equal(f->nexamples, 0);		/* red */
+	assert_true(f->kinds != 0);
+	tt_field_rows_clear(&rows);
+	/* one version's fields, the examples of both collectors */
+	memset(&rows, 0, sizeof rows);
+	assert_int_equal(store_fields(other, "werf", "run", "v1.2", &rows,
+	    &cause), 0);
+	assert_non_null(f = field_at(&rows, "mode"));
+	assert_int_equal(f->events, 2);
+	assert_int_equal(f->nexamples, 2);
+	assert_string_equal(f->examples[0], "a");
+	assert_string_equal(f->examples[1], "b");
+	tt_field_rows_clear(&rows);
+	assert_int_equal(store_field_versions(fx.st, "werf", add_version,
+	    &all, &cause), 0);
+	assert_string_equal(all, "v1.2:2,v1.10:1");
+	free(all);
+	all = NULL;
+	assert_int_equal(store_privacy(fx.st, TT_NONE, NULL, add_finding,
+	    &all, &cause), 0);
+	assert_string_equal(all, "who email red 1");
+	free(all);
+	all = NULL;
+	assert_int_equal(store_privacy(fx.st, T0 + 1, NULL, add_finding,
+	    &all, &cause), 0);
+	assert_null(all);	/* none since then */
+	store_close(other);
+
+	/* schema 4, without a catalog: built from the events at open */
+	free(sql1("DROP TABLE fields; DELETE FROM teltop_schema WHERE "
+	    "version = 5"));
+	if ((other = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open of schema 4: %s", cause);
+	memset(&rows, 0, sizeof rows);
+	assert_int_equal(store_fields(other, "werf", NULL, NULL, &rows,
+	    &cause), 0);
+	assert_non_null(f = field_at(&rows, "mode"));
+	assert_int_equal(f->events, 3);
+	assert_non_null(f = field_at(&rows, "n"));
+	assert_int_equal(f->events, 1);
+	tt_field_rows_clear(&rows);
+	store_close(other);
+}
+
 int
 main(void)
 {
@@ -306,6 +454,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_writer_and_outage, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_catalog, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
