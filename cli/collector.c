@@ -343,17 +343,23 @@ static void
 on_event(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
 	struct collector	*co = arg;
+	struct tt_stats_delta	 own;
 
 	if (ev->id > co->last_id)
 		co->last_id = ev->id;
 	if (d != NULL)
 		tt_stats_apply(co->stats, ev, d);
-	else
-		tt_stats_add(co->stats, ev);
+	else {
+		/* worked out here, and so handed to viewers too */
+		tt_stats_add_delta(co->stats, ev, &own);
+		d = &own;
+	}
 	if (co->ws != NULL)	/* the last commits come after it is gone */
 		ws_stream_event(co->ws, ev, d);
 	if (co->on_event != NULL)
 		co->on_event(co->on_event_arg, ev);
+	if (d == &own)
+		tt_stats_delta_clear(&own);
 }
 
 static void

@@ -983,26 +983,34 @@ void
 tt_stats_add(struct tt_stats *st, const struct tt_event *ev)
 {
 	struct tt_stats_delta	 d;
+
+	tt_stats_add_delta(st, ev, &d);
+	tt_stats_delta_clear(&d);
+}
+
+void
+tt_stats_add_delta(struct tt_stats *st, const struct tt_event *ev,
+    struct tt_stats_delta *d)
+{
 	struct day		*day;
 	size_t			 n;
 
-	tt_stats_delta_init(&d);
-	d.source = ev->source;
-	d.ts = ev->ts;
-	memcpy(d.day, tt_day_cached(&st->dc, ev->ts), 11);
+	tt_stats_delta_init(d);
+	d->source = ev->source;
+	d->ts = ev->ts;
+	memcpy(d->day, tt_day_cached(&st->dc, ev->ts), 11);
 	if (ev->client_id != NULL && ev->client_id[0] != '\0') {
-		day = day_get(st, d.day, ev->source);
+		day = day_get(st, d->day, ev->source);
 		n = day->seen.n;
 		(void)hmap_put(&day->seen, ev->client_id,
 		    strlen(ev->client_id));
-		d.new_client = day->seen.n != n;
+		d->new_client = day->seen.n != n;
 	}
-	d.summary = tt_event_is_summary(ev);
-	(void)tt_metric_point(ev, &d);
+	d->summary = tt_event_is_summary(ev);
+	(void)tt_metric_point(ev, d);
 	if (ev->phase != TT_PHASE_POINT)
-		tt_exec_step(has_exec(ev) ? exec_get(st, ev) : NULL, ev, &d);
-	tt_stats_apply(st, ev, &d);
-	tt_stats_delta_clear(&d);
+		tt_exec_step(has_exec(ev) ? exec_get(st, ev) : NULL, ev, d);
+	tt_stats_apply(st, ev, d);
 }
 
 /* ---- loading from rollups ---- */

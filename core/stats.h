@@ -119,6 +119,10 @@ struct tt_exec {
 struct tt_stats	*tt_stats_create(int64_t orphan_after_us);
 void		 tt_stats_free(struct tt_stats *);
 void		 tt_stats_add(struct tt_stats *, const struct tt_event *);
+/* The same, with what it changed into d (the caller clears it): what a
+ * store that works no deltas out hands on to viewers. */
+void		 tt_stats_add_delta(struct tt_stats *, const struct tt_event *,
+		     struct tt_stats_delta *d);
 
 /* The command an event counts under: its command, else its name. */
 const char	*tt_event_command(const struct tt_event *);

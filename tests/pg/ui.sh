@@ -8,6 +8,8 @@
 #   - events posted to alpha and to beta after the UI started show in its
 #     live stream (NOTIFY of committed batches), and in the watch of
 #     alpha's /v1/stream;
+#   - a run started through one collector and finished through the other
+#     is one run in both viewers' Commands view;
 #   - `teltop events` says which collector received each.
 # Every wait is for a state on the screen or in a log, bounded by WAIT
 # seconds (20); a failure prints the screen.
@@ -101,6 +103,23 @@ post beta live-again-beta
 wait_screen watch 'live-again-beta'
 wait_screen ui 'live-again-beta'
 ok "a watch of alpha's stream shows beta's events, history and live"
+
+# a run started through beta and finished through alpha: one run with
+# its duration in the Commands view of both viewers (the watch's model
+# follows alpha's deltas, worked out for beta's events too)
+run='"source":"werf","execution_id":"e-7","command":"werf bundle apply"'
+curl -sf -XPOST --data-binary "{\"name\":\"CommandStarted\",\"phase\":\"start\",$run}" \
+    "http://$(addr beta)/v1/events" | grep -q '"accepted":1' || fail "start to beta"
+wait_screen ui 'CommandStarted'
+curl -sf -XPOST --data-binary "{\"name\":\"CommandExited\",\"phase\":\"finish\",$run,\"duration_ms\":2500,\"exit_code\":1}" \
+    "http://$(addr alpha)/v1/events" | grep -q '"accepted":1' || fail "finish to alpha"
+wait_screen watch 'CommandExited'
+tm send-keys -t ui 2
+tm send-keys -t watch 2
+wait_screen ui 'werf +bundle apply +1 +1 .*2\.5s'
+wait_screen watch 'werf +bundle apply +1 +1 .*2\.5s'
+ok "a run started through beta and finished through alpha counts once, with its duration, in both viewers"
+tm send-keys -t ui 1
 
 "$TELTOP" events --db "$U" --filter 'name=live-from-beta' >"$T/ev.jsonl"
 grep -q '"collector":"beta"' "$T/ev.jsonl" || fail "teltop events: $(cat "$T/ev.jsonl")"
