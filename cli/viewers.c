@@ -91,6 +91,8 @@ status_object(struct collector *co)
 	cJSON_AddNumberToObject(o, "connections",
 	    (double)ws_connections(co->ws));
 	cJSON_AddNumberToObject(o, "last_id", (double)co->last_id);
+	if (collector_peers(co) != NULL)	/* a store shared with others */
+		cJSON_AddStringToObject(o, "collectors", collector_peers(co));
 	if (store_counters(co->store, &db) != 0)
 		memset(&db, 0, sizeof db);
 	store_counters_queued(co->store, &db);

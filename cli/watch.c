@@ -51,6 +51,7 @@ struct watch {
 	struct tt_event		 pending;	/* an event waiting for its delta */
 	int			 have_pending;
 	struct tui_status	 st;
+	char			 collectors[256]; /* st.collectors, if any */
 	struct tt_counters	 counters;
 	struct tt_optout	 optout;
 	char			*bad;		/* a message that did not parse */
@@ -122,6 +123,14 @@ read_status(struct watch *w, const cJSON *o)
 	w->st.connections = (int)num(o, "connections");
 	w->st.disk_free = cJSON_GetObjectItemCaseSensitive(o, "disk_free") !=
 	    NULL ? (int)num(o, "disk_free") : -1;
+	/* the collectors on its database, when it shares one (cut to fit) */
+	m = cJSON_GetObjectItemCaseSensitive(o, "collectors");
+	w->st.collectors = NULL;
+	if (cJSON_IsString(m)) {
+		snprintf(w->collectors, sizeof w->collectors, "%s",
+		    m->valuestring);
+		w->st.collectors = w->collectors;
+	}
 	m = cJSON_GetObjectItemCaseSensitive(o, "counters");
 	for (i = 0; i < TT_CTR_COUNT; i++)
 		w->counters.v[i] = num(m, tt_counter_name((enum tt_counter)i));

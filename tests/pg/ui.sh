@@ -3,8 +3,8 @@
 # throwaway cluster of tests/pg/run.sh ($TELTOP_TEST_PG).  Two collectors
 # (alpha, beta) serve on the database; a UI with a collector of its own
 # (viewer1) and a `teltop watch` of alpha are the viewers.
-#   - the UI's header lists the collectors seen in the last minute, and
-#     drops one that stopped;
+#   - the UI's header (and the watch's) lists the collectors seen in the
+#     last minute, and drops one that stopped;
 #   - events posted to alpha and to beta after the UI started show in its
 #     live stream (NOTIFY of committed batches), and in the watch of
 #     alpha's /v1/stream;
@@ -99,10 +99,11 @@ tok=$(XDG_DATA_HOME=$T/alpha "$TELTOP" token --db "$U") || fail "teltop token"
 tm new-session -d -s watch -x 132 -y 30 "env XDG_DATA_HOME=$T/watch $(printf %q "$TELTOP") \
     watch --token $tok http://$(addr alpha) 2>$T/watch.err; echo WATCH-EXITED; sleep 600"
 wait_screen watch 'live-from-beta'
+wait_screen watch 'collectors alpha, beta, viewer1 '
 post beta live-again-beta
 wait_screen watch 'live-again-beta'
 wait_screen ui 'live-again-beta'
-ok "a watch of alpha's stream shows beta's events, history and live"
+ok "a watch of alpha's stream shows beta's events, history and live, and the collectors"
 
 # a run started through beta and finished through alpha: one run with
 # its duration in the Commands view of both viewers (the watch's model
