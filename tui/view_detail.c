@@ -206,6 +206,8 @@ build(struct tui *t)
 	field(jl, "arch", ev->arch);
 	if (ev->severity != TT_NONE)
 		field_int(jl, "severity", ev->severity);
+	if (ev->collector != NULL)	/* a store many collectors share */
+		field(jl, "collector", ev->collector);
 	if (ev->capture != NULL) {
 		field(jl, "via", "capture");
 		field(jl, "host", cap.host);

@@ -120,7 +120,13 @@ tm send-keys -t watch 2
 wait_screen ui 'werf +bundle apply +1 +1 .*2\.5s'
 wait_screen watch 'werf +bundle apply +1 +1 .*2\.5s'
 ok "a run started through beta and finished through alpha counts once, with its duration, in both viewers"
+# the newest event (alpha's finish) in the detail view says who received it
 tm send-keys -t ui 1
+wait_screen ui 'CommandExited'
+tm send-keys -t ui End Enter
+wait_screen ui 'collector +alpha'
+tm send-keys -t ui Escape
+ok "the detail view says which collector received the event"
 
 "$TELTOP" events --db "$U" --filter 'name=live-from-beta' >"$T/ev.jsonl"
 grep -q '"collector":"beta"' "$T/ev.jsonl" || fail "teltop events: $(cat "$T/ev.jsonl")"
