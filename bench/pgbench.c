@@ -132,8 +132,9 @@ main(int argc, char **argv)
 	must(c, "SET client_min_messages = warning");
 	for (r = 0; r < rounds; r++) {
 		must(c, "DROP TABLE IF EXISTS events, payloads, optout, "
-		    "counters, teltop_schema, bench_raw CASCADE; DROP SEQUENCE "
-		    "IF EXISTS events_id_seq, payloads_id_seq");
+		    "fields, counters, collectors, teltop_schema, bench_raw "
+		    "CASCADE; DROP SEQUENCE IF EXISTS events_id_seq, "
+		    "payloads_id_seq");
 		if ((pg = pg_open(url, "bench", &cause)) == NULL) {
 			fprintf(stderr, "pgbench: %s\n", cause);
 			return 1;

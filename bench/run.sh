@@ -45,7 +45,8 @@
 #     step 3's (a commit waits for one slice at most).  And the paced load
 #     into "serve --retain 3s": the rows left at the end against what 3 s
 #     of it is.
-#  8. PostgreSQL (issue 18): store/pg.c's batch commit against a raw COPY
+#  8. PostgreSQL (issue 18): store/pg.c's batch commit, and events acked
+#     through a collector (bench/pgcollector.sh), against a raw COPY
 #     of the same rows into the same throwaway cluster (bench/pgbench.c);
 #     skipped where there is no PostgreSQL server.
 # Then a table: goal | measured | target | ok/FAIL, ratios against the raw
@@ -886,18 +887,25 @@ lap "step 7"
 # ---- step 8: PostgreSQL (issue 18) ----
 # store/pg.c's batch commit (batches of 100, the mix) against a raw COPY of
 # the same bytes into a plain table, on a throwaway cluster (make pgbench);
-# said and skipped where there is no PostgreSQL server or no pgbench.
+# then the same number of events acked through `teltop serve` on that
+# cluster (bench/pgcollector.sh: WS arrays of 100, every ack a row); said
+# and skipped where there is no PostgreSQL server or no pgbench.
 n_pg=$(scaled 50000)
 if [ -x "$tools/pgbench" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-	if "$here/../tests/pg/run.sh" sh -c '"$1" --url "$TELTOP_TEST_PG" --events "$2" --rounds "$3" --kind mix' \
-	    pgbench "$tools/pgbench" "$n_pg" "$repeat" >"$tmp/pg.out" 2>&1; then
+	if "$here/../tests/pg/run.sh" sh -c '"$1" --url "$TELTOP_TEST_PG" --events "$2" --rounds "$3" --kind mix &&
+	    "$4" "$5" "$6" "$2" "$3"' pgbench "$tools/pgbench" "$n_pg" "$repeat" \
+	    "$here/pgcollector.sh" "$teltop" "$load" >"$tmp/pg.out" 2>&1; then
 		while read -r l; do
-			case $l in round*)
+			case $l in
+			round\ *)
 				put pg.raw "$(field "$l" raw_ev_per_s)"
 				put pg.commit "$(field "$l" teltop_ev_per_s)" ;;
+			round=*)
+				put pg.acked "$(field "$l" acked_per_s)" ;;
 			esac
 		done <"$tmp/pg.out"
-		say "step 8: PostgreSQL commits $(median pg.commit)/s, raw COPY $(median pg.raw)/s"
+		say "step 8: PostgreSQL commits $(median pg.commit)/s, acked through a collector" \
+		    "$(median pg.acked)/s, raw COPY $(median pg.raw)/s"
 	else
 		say "step 8 FAILED: $(tail -n 5 "$tmp/pg.out")"
 		failed=1
@@ -1061,6 +1069,8 @@ row "rows left by --retain 3s / 3 s of $p/s" \
     "$q ($(median retain.rows) rows)" "$q" "<=" 1.5
 rate_row "PostgreSQL batch commit / raw COPY (store/pg.c, mix)" pg.commit \
     pg.raw - -
+rate_row "PostgreSQL acked through a collector / raw COPY (WS arrays, mix)" \
+    pg.acked pg.raw - -
 echo
 say "$(awk -v t="$(( ($(now_ns) - t_start) / 1000000000 ))" 'BEGIN {
 	printf "%d min %02d s", t / 60, t % 60 }'); load average at the end:" \
