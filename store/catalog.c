@@ -664,7 +664,7 @@ store_catalog_pg_build(void *arg, struct pg *pg, char **cause)
 	(void)arg;
 	b.c = store_catalog_new(NULL, NULL);
 	b.cause = NULL;
-	if (pg_scan(pg, TT_NONE, NULL, pg_build_event, &b, cause) != 0)
+	if (pg_scan(pg, TT_NONE, NULL, 1, pg_build_event, &b, cause) != 0)
 		goto out;
 	if (b.cause != NULL) {
 		*cause = b.cause;

@@ -45,6 +45,7 @@ static const char *const pg_tables[] = { "events", "payloads" };
 #define DAY_US			(86400 * INT64_C(1000000))
 #define PG_BACKOFF_MIN		(100 * 1000)		/* µs */
 #define PG_BACKOFF_MAX		(5 * 1000 * 1000)
+#define PG_CONNECT_US		(5 * 1000 * 1000)	/* connect_timeout */
 
 /* A counter to add with the next commit. */
 struct pg_count {
@@ -82,6 +83,9 @@ struct pg {
 	int64_t		*heard;		/* ids others committed, to read */
 	size_t		 nheard, heardcap;
 	uint64_t	 heard_lost;	/* past PG_HEARD_MAX, not read */
+	int		 async;		/* reconnect without blocking */
+	int		 connecting;	/* such a reconnect is under way */
+	int64_t		 connect_at;	/* since when (monotonic µs) */
 	/* run in each commit's transaction, after its events are in */
 	int		(*hook)(void *, struct pg *, char **);
 	void		*hook_arg;
@@ -381,21 +385,73 @@ went_down(struct pg *pg, const char *why)
 	pg->next_try = now_us() + pg->backoff;
 }
 
+/*
+ * A reconnect of an async connection (pg_set_async()) under way: 0 once it
+ * is made, 1 while it is still on its way, -1 when it failed (then down,
+ * with the next try after the backoff).  It never waits: PQresetPoll()
+ * only does what the socket allows now.
+ */
+static int
+reconnect_poll(struct pg *pg)
+{
+	char	*why;
+
+	switch (PQresetPoll(pg->conn)) {
+	case PGRES_POLLING_OK:
+		pg->connecting = 0;
+		return 0;
+	case PGRES_POLLING_FAILED:
+		pg->connecting = 0;
+		why = conn_error(pg->conn, "reconnect");
+		went_down(pg, why);
+		free(why);
+		return -1;
+	default:
+		if (now_us() - pg->connect_at < PG_CONNECT_US)
+			return 1;
+		/* libpq keeps no connect_timeout without blocking */
+		pg->connecting = 0;
+		went_down(pg, "reconnect: timed out");
+		return -1;
+	}
+}
+
 /* Up, or reconnected now: 0; else -1 with *cause (answer 503). */
 static int
 ensure_up(struct pg *pg, char **cause)
 {
 	char	*why = NULL;
+	int	 rc;
 
-	if (PQstatus(pg->conn) == CONNECTION_OK && pg->down == NULL)
+	if (PQstatus(pg->conn) == CONNECTION_OK && pg->down == NULL &&
+	    !pg->connecting)
 		return 0;
 	if (pg->down == NULL)
 		went_down(pg, "the connection was lost");
-	if (now_us() < pg->next_try) {
+	if (!pg->connecting && now_us() < pg->next_try) {
 		*cause = xasprintf("PostgreSQL is down: %s", pg->down);
 		return -1;
 	}
-	PQreset(pg->conn);
+	if (pg->async) {
+		if (!pg->connecting) {
+			if (!PQresetStart(pg->conn)) {
+				why = conn_error(pg->conn, "reconnect");
+				went_down(pg, why);
+				free(why);
+				*cause = xasprintf("PostgreSQL is down: %s",
+				    pg->down);
+				return -1;
+			}
+			pg->connecting = 1;
+			pg->connect_at = now_us();
+		}
+		if ((rc = reconnect_poll(pg)) != 0) {
+			*cause = xasprintf("PostgreSQL is down: %s%s", pg->down,
+			    rc > 0 ? " (reconnecting)" : "");
+			return -1;
+		}
+	} else
+		PQreset(pg->conn);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		why = conn_error(pg->conn, "reconnect");
 		went_down(pg, why);
@@ -1606,7 +1662,7 @@ fail:
 }
 
 int
-pg_scan(struct pg *pg, int64_t since_us, const char *source,
+pg_scan(struct pg *pg, int64_t since_us, const char *source, int whole,
     void (*cb)(void *, const struct tt_event *), void *arg, char **cause)
 {
 	struct tt_event	 ev;
@@ -1614,17 +1670,32 @@ pg_scan(struct pg *pg, int64_t since_us, const char *source,
 	int64_t		 from = 0;
 	int		 i, rows;
 
+	char		 after[32], since[32];
+	const char	*v[3] = { after, since, source };
+
 	*cause = NULL;
+	snprintf(since, sizeof since, "%lld", (long long)since_us);
+	/* only what the aggregates read: a payload only where they read it
+	 * (Devtron's Summary counts, metric points), the filters there */
 	do {
-		if ((r = page(pg, from, 0, cause)) == NULL)
+		snprintf(after, sizeof after, "%lld", (long long)from);
+		if ((r = readq(pg, whole ? "SELECT " PG_READ_COLUMNS " FROM "
+		    "events WHERE id > $1::bigint AND ts >= $2::bigint AND "
+		    "($3::text IS NULL OR source = $3) ORDER BY id LIMIT 1000" :
+		    "SELECT id, received_at, ts, source, format, phase, name, "
+		    "client_id, execution_id, command, duration_ms, exit_code, "
+		    "severity, error, version, os, arch, NULL, CASE WHEN source = "
+		    "'devtron' AND name = 'Summary' OR format LIKE "
+		    "'otlp-metrics-%' THEN data END, NULL, collector FROM events "
+		    "WHERE id > $1::bigint AND ts >= $2::bigint AND ($3::text IS "
+		    "NULL OR source = $3) ORDER BY id LIMIT 1000", 3, v, 0,
+		    "query", cause)) == NULL)
 			return -1;
 		rows = PQntuples(r);
 		for (i = 0; i < rows; i++) {
 			row_event(r, i, &ev);
 			from = ev.id;
-			if (ev.ts >= since_us && (source == NULL ||
-			    strcmp(tt_source_name(ev.source), source) == 0))
-				cb(arg, &ev);
+			cb(arg, &ev);
 			tt_event_clear(&ev);
 		}
 		PQclear(r);
@@ -1917,6 +1988,12 @@ pg_collectors(struct pg *pg, int64_t since, void (*cb)(void *, const char *,
 		cb(arg, PQgetvalue(r, i, 0), atoi(PQgetvalue(r, i, 1)));
 	PQclear(r);
 	return rows;
+}
+
+void
+pg_set_async(struct pg *pg, int async)
+{
+	pg->async = async;
 }
 
 const char *

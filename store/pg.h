@@ -211,11 +211,11 @@ struct tt_filter;
 int		 pg_events(struct pg *, const struct tt_filter *, int64_t limit,
 		     int (*cb)(void *, const struct tt_event *), void *arg,
 		     char **cause);
-/* Every event of ts >= since_us (of source, NULL: all), in id order: as
- * store_scan() on SQLite. */
+/* Every event of ts >= since_us (of source, NULL: all), in id order:
+ * whole, or as store_scan() on SQLite (only what the aggregates read). */
 int		 pg_scan(struct pg *, int64_t since_us, const char *source,
-		     void (*cb)(void *, const struct tt_event *), void *arg,
-		     char **cause);
+		     int whole, void (*cb)(void *, const struct tt_event *),
+		     void *arg, char **cause);
 
 /*
  * A lost connection is tried again by the next pg_commit() after a backoff
@@ -226,6 +226,14 @@ int		 pg_scan(struct pg *, int64_t since_us, const char *source,
  * reconnect; -1 while down), LISTEN included.
  */
 const char	*pg_down(const struct pg *);
+/*
+ * Async (what a collector's loop uses): a lost connection is made again
+ * without blocking, a step at each call that needs it (PQresetStart(),
+ * then PQresetPoll()), failing as down meanwhile; given up after 5 s as
+ * connect_timeout would be.  The host name is still resolved blocking
+ * (libpq does that in PQresetStart()); hostaddr= avoids it.
+ */
+void		 pg_set_async(struct pg *, int);
 /* Sessions made again since it was opened. */
 uint64_t	 pg_reconnects(const struct pg *);
 /* The server process of the connection now (the tests end it). */

@@ -571,7 +571,8 @@ store_scan(struct store *st, int64_t since_us, const char *source,
 	int		 rc;
 
 	if (st->pg != NULL)
-		return pg_scan(st->pg, since_us, source, cb, arg, cause);
+		return pg_scan(st->pg, since_us, source, 0, cb, arg,
+		    cause);
 	*cause = NULL;
 	body_forget(st);
 	rc = sqlite3_prepare_v2(st->db, "SELECT ts, source, name, phase, "

@@ -741,6 +741,8 @@ open_pg(struct store *st, const char *url, char **cause)
 	}
 	st->url = xstrdup(url);
 	st->wc.pg = st->pg;
+	/* the loop's connection: a reconnect must not hold the loop */
+	pg_set_async(st->pg, 1);
 	return st;
 }
 

@@ -8,14 +8,19 @@
  * mid-batch leaving nothing half-written.  Each test starts from an empty
  * events table.
  */
+#include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libpq-fe.h>
@@ -241,6 +246,268 @@ test_unreachable(void **state)
 	assert_true(pg_is_url("postgresql://h/db"));
 	assert_false(pg_is_url("/tmp/postgresql://x"));
 	assert_false(pg_is_url(NULL));
+}
+
+/*
+ * A TCP relay in front of the server, on a thread: it forwards each
+ * connection it accepts, until told to hold the next ones (accepted, never
+ * answered: a host that does not answer) or to cut what it forwards.
+ */
+struct relay {
+	int		 lfd, port, server_port;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	int		 hold;		/* new connections are held */
+	int		 held;		/* the connection held, or -1 */
+	int		 release;	/* forward the held one now */
+	int		 cut;		/* close what is forwarded */
+	int		 stop;
+	int		 accepts;	/* connections accepted */
+	int		 pairs[8][2];	/* client, server */
+	int		 npairs;
+};
+
+static int
+relay_connect(int port)
+{
+	struct sockaddr_in	sa;
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		fail_msg("relay: connect to the server: %s", strerror(errno));
+	return fd;
+}
+
+static void
+relay_add(struct relay *r, int client)
+{
+	if (r->npairs == 8)
+		fail_msg("relay: too many connections");
+	r->pairs[r->npairs][0] = client;
+	r->pairs[r->npairs][1] = relay_connect(r->server_port);
+	r->npairs++;
+}
+
+static void
+relay_close(struct relay *r, int i)
+{
+	close(r->pairs[i][0]);
+	close(r->pairs[i][1]);
+	r->pairs[i][0] = r->pairs[--r->npairs][0];
+	r->pairs[i][1] = r->pairs[r->npairs][1];
+}
+
+static void *
+relay_run(void *arg)
+{
+	struct relay	*r = arg;
+	struct pollfd	 p[17];
+	char		 buf[65536];
+	ssize_t		 n;
+	int		 i, k, fd;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+		if (r->cut)
+			while (r->npairs > 0)
+				relay_close(r, 0);
+		r->cut = 0;
+		if (r->release && r->held >= 0) {
+			relay_add(r, r->held);
+			r->held = -1;
+			r->release = 0;
+		}
+		p[0].fd = r->lfd;
+		p[0].events = POLLIN;
+		for (i = 0; i < r->npairs; i++)
+			for (k = 0; k < 2; k++) {
+				p[1 + 2 * i + k].fd = r->pairs[i][k];
+				p[1 + 2 * i + k].events = POLLIN;
+			}
+		pthread_mutex_unlock(&r->lock);
+		if (poll(p, (nfds_t)(1 + 2 * r->npairs), 20) <= 0)
+			continue;
+		pthread_mutex_lock(&r->lock);
+		if ((p[0].revents & POLLIN) &&
+		    (fd = accept(r->lfd, NULL, NULL)) >= 0) {
+			r->accepts++;
+			if (r->hold && r->held < 0)
+				r->held = fd;
+			else if (r->hold)
+				close(fd);
+			else
+				relay_add(r, fd);
+		}
+		for (i = 0; i < r->npairs; i++)
+			for (k = 0; k < 2; k++) {
+				if (!(p[1 + 2 * i + k].revents &
+				    (POLLIN | POLLHUP | POLLERR)))
+					continue;
+				n = read(r->pairs[i][k], buf, sizeof buf);
+				if (n <= 0 || write(r->pairs[i][!k], buf,
+				    (size_t)n) != n) {
+					relay_close(r, i);
+					i = r->npairs;	/* the fds moved */
+					break;
+				}
+			}
+		pthread_mutex_unlock(&r->lock);
+	}
+	while (r->npairs > 0)
+		relay_close(r, 0);
+	if (r->held >= 0)
+		close(r->held);
+	return NULL;
+}
+
+/* The relay's URL: the cluster's with the relay's port. */
+static char *
+relay_start(struct relay *r)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof sa;
+	const char		*u = url(), *colon;
+	char			*end;
+
+	memset(r, 0, sizeof *r);
+	r->held = -1;
+	/* postgresql://USER@127.0.0.1:PORT/DB */
+	if ((colon = strrchr(u, ':')) == NULL ||
+	    (r->server_port = (int)strtol(colon + 1, &end, 10)) <= 0 ||
+	    *end != '/')
+		fail_msg("relay: a URL without a port: %s", u);
+	r->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(r->lfd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    listen(r->lfd, 8) != 0 ||
+	    getsockname(r->lfd, (struct sockaddr *)&sa, &len) != 0)
+		fail_msg("relay: listen: %s", strerror(errno));
+	r->port = ntohs(sa.sin_port);
+	pthread_mutex_init(&r->lock, NULL);
+	assert_int_equal(pthread_create(&r->thread, NULL, relay_run, r), 0);
+	return xasprintf("%.*s:%d%s", (int)(colon - u), u, r->port, end);
+}
+
+static void
+relay_set(struct relay *r, int *what, int v)
+{
+	pthread_mutex_lock(&r->lock);
+	*what = v;
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int
+relay_held(struct relay *r)
+{
+	int	fd;
+
+	pthread_mutex_lock(&r->lock);
+	fd = r->held;
+	pthread_mutex_unlock(&r->lock);
+	return fd;
+}
+
+static int
+relay_accepts(struct relay *r)
+{
+	int	n;
+
+	pthread_mutex_lock(&r->lock);
+	n = r->accepts;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+static void
+relay_stop(struct relay *r)
+{
+	relay_set(r, &r->stop, 1);
+	pthread_join(r->thread, NULL);
+	close(r->lfd);
+	pthread_mutex_destroy(&r->lock);
+}
+
+/*
+ * The server's host stops answering (the connection cut, the next ones
+ * accepted but never answered): an async connection's reconnect does not
+ * wait for it.  pg_notified() comes back, down, while the new connection
+ * waits for its answer; once the host answers, the calls that follow
+ * complete that same connection (a blocking reconnect would have waited
+ * out connect_timeout inside one call, given it up and knocked again),
+ * with nothing lost.
+ */
+static void
+test_reconnect_async(void **state)
+{
+	struct relay	 r;
+	struct pollfd	 pfd;
+	struct pg	*pg;
+	struct tt_batch	 b;
+	char		*u, *cause = NULL;
+	size_t		 stored;
+	int		 i, n, fd, knocks;
+
+	(void)state;
+	u = relay_start(&r);
+	if ((pg = pg_open(u, "async", &cause)) == NULL)
+		fail_msg("pg_open through the relay: %s", cause);
+	pg_set_async(pg, 1);
+	assert_true(pg_listen(pg, &cause) >= 0);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "before", NULL, "{}");
+	assert_int_equal(pg_commit(pg, &b, &stored, &cause), 0);
+
+	relay_set(&r, &r.hold, 1);
+	relay_set(&r, &r.accepts, 0);
+	relay_set(&r, &r.cut, 1);
+	for (i = 0; i < 200 && (n = pg_notified(pg)) >= 0; i++)
+		(void)poll(NULL, 0, 20);	/* until the cut is seen */
+	assert_int_equal(n, -1);
+	assert_non_null(pg_down(pg));
+	for (i = 0; i < 200 && (fd = relay_held(&r)) < 0; i++) {
+		(void)pg_notified(pg);		/* past the backoff */
+		(void)poll(NULL, 0, 20);
+	}
+	assert_true(fd >= 0);		/* a reconnect knocked */
+	/* each call takes it a step (its start-up packet is sent once the
+	 * socket is writable) and comes back down: it waits for the answer */
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (i = 0; i < 500 && poll(&pfd, 1, 0) == 0; i++) {
+		assert_int_equal(pg_notified(pg), -1);
+		(void)poll(NULL, 0, 20);
+	}
+	assert_true(pfd.revents & POLLIN);	/* what it sent */
+	assert_int_equal(pg_notified(pg), -1);	/* down meanwhile */
+	assert_int_equal(pg_last_id(pg), -1);	/* reads fail meanwhile */
+	knocks = relay_accepts(&r);
+
+	/* the host answers: that same connection is made, by the calls
+	 * after the one that started it (a blocking reconnect would have
+	 * given it up and knocked again) */
+	relay_set(&r, &r.hold, 0);
+	relay_set(&r, &r.release, 1);
+	for (i = 0; i < 500 && (n = pg_notified(pg)) < 1; i++)
+		(void)poll(NULL, 0, 20);
+	assert_int_equal(n, 1);		/* back: changes may have been missed */
+	assert_null(pg_down(pg));
+	assert_int_equal(knocks, 1);
+	assert_int_equal(relay_accepts(&r), knocks);
+	assert_int_equal(pg_last_id(pg), b.ev[0].id);
+	tt_batch_clear(&b);
+	pg_close(pg);
+	relay_stop(&r);
+	free(u);
 }
 
 /* Each collector counts in its own row; the counter is their sum, and a
@@ -859,6 +1126,7 @@ main(void)
 		cmocka_unit_test_setup(test_events_heard, setup),
 		cmocka_unit_test_setup(test_collectors, setup),
 		cmocka_unit_test(test_unreachable),
+		cmocka_unit_test_setup(test_reconnect_async, setup),
 		cmocka_unit_test_setup(test_day_dropped_elsewhere, setup),
 		cmocka_unit_test_setup(test_session_ended, setup),
 		cmocka_unit_test_setup(test_not_utf8, setup),
