@@ -554,17 +554,15 @@ static void
 heartbeat(struct collector *co)
 {
 	char	*cause = NULL;
-	int64_t	 now = tt_now_us();
 
 	co->beat_at = tt_mono_us();
-	if (store_heartbeat(co->store, now, &cause) != 0) {
+	if (store_heartbeat(co->store, &cause) != 0) {
 		free(cause);	/* down: /healthz says so */
 		return;
 	}
 	free(co->peers);
 	co->peers = NULL;
-	if (store_collectors(co->store, now - PEERS_US, add_peer, co,
-	    &cause) < 0)
+	if (store_collectors(co->store, PEERS_US, add_peer, co, &cause) < 0)
 		free(cause);
 }
 
@@ -599,6 +597,14 @@ tick(void *arg)
 		if (store_others(co->store, on_other, co, &cause) < 0) {
 			say(co, cause);
 			free(cause);
+		}
+		if (store_others_missed(co->store) != co->missed) {
+			co->missed = store_others_missed(co->store);
+			say(co, "the live view and its aggregates may lack events "
+			    "other collectors committed meanwhile (the "
+			    "connection to PostgreSQL was lost, or too many "
+			    "came at once): the database has them, and a "
+			    "restart counts them");
 		}
 		if (tt_mono_us() - co->beat_at >= BEAT_US)
 			heartbeat(co);
@@ -693,6 +699,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	co->last_id = 0;
 	co->beat_at = 0;
 	co->others = 0;
+	co->missed = 0;
 	co->peers = NULL;
 	log_repeat_init(&co->logrep, LOG_REPEAT_US);
 	tt_optout_init(&co->optout);
@@ -741,6 +748,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	if (co->pg) {
 		if (load_pg(co, cause) != 0)
 			return -1;
+		co->missed = store_others_missed(co->store);
 		goto loaded;
 	}
 	t0 = tt_now_us();

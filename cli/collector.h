@@ -188,6 +188,7 @@ struct collector {
 	int		 pg;		/* db is a PostgreSQL URL */
 	int64_t		 beat_at;	/* the last heartbeat (mono µs) */
 	int64_t		 others;	/* events other collectors stored */
+	uint64_t	 missed;	/* store_others_missed() last said */
 	char		*peers;		/* "alpha, beta": seen last minute */
 	char		*host;
 	char		*grpc_host;	/* NULL: no gRPC listener asked for */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <poll.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -83,8 +84,14 @@ struct pg {
 	int64_t		*heard;		/* ids others committed, to read */
 	size_t		 nheard, heardcap;
 	uint64_t	 heard_lost;	/* past PG_HEARD_MAX, not read */
+	/* the snapshot the last replay (pg_scan) read in: what notes of
+	 * transactions it saw need not be read again */
+	int		 snap_set;
+	int64_t		 snap_xmin, snap_xmax, *snap_xip;
+	size_t		 snap_nxip;
 	int		 async;		/* reconnect without blocking */
 	int		 connecting;	/* such a reconnect is under way */
+	PostgresPollingStatusType polling; /* what it waits for */
 	int64_t		 connect_at;	/* since when (monotonic µs) */
 	/* run in each commit's transaction, after its events are in */
 	int		(*hook)(void *, struct pg *, char **);
@@ -292,7 +299,9 @@ migrate(struct pg *pg, int (*build)(void *, struct pg *, char **), void *arg,
 		    exec(pg, sql, "migrate", cause) != 0)
 			goto fail;
 		/* the catalog of the events there are, in the migration's
-		 * transaction: no collector commits meanwhile (the lock) */
+		 * transaction: collectors of this version wait for its lock
+		 * (older ones, which merge no catalog, may commit meanwhile
+		 * and their events may be missed) */
 		if (v + 1 == PG_MIGRATION_FIELDS && build != NULL &&
 		    (session(pg, cause) != 0 || build(arg, pg, cause) != 0))
 			goto fail;
@@ -388,15 +397,28 @@ went_down(struct pg *pg, const char *why)
 /*
  * A reconnect of an async connection (pg_set_async()) under way: 0 once it
  * is made, 1 while it is still on its way, -1 when it failed (then down,
- * with the next try after the backoff).  It never waits: PQresetPoll()
- * only does what the socket allows now.
+ * with the next try after the backoff).  It never waits: PQresetPoll() is
+ * called only once the socket is ready for what it last said it waits
+ * for (it would block in a write or read otherwise).
  */
 static int
 reconnect_poll(struct pg *pg)
 {
-	char	*why;
+	struct pollfd	 p;
+	char		*why;
 
-	switch (PQresetPoll(pg->conn)) {
+	/* libpq's next step may block unless its socket is ready for it */
+	p.fd = PQsocket(pg->conn);
+	p.events = pg->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+	p.revents = 0;
+	if (p.fd >= 0 && poll(&p, 1, 0) == 0) {
+		if (now_us() - pg->connect_at < PG_CONNECT_US)
+			return 1;
+		pg->connecting = 0;
+		went_down(pg, "reconnect: timed out");
+		return -1;
+	}
+	switch ((pg->polling = PQresetPoll(pg->conn))) {
 	case PGRES_POLLING_OK:
 		pg->connecting = 0;
 		return 0;
@@ -444,6 +466,8 @@ ensure_up(struct pg *pg, char **cause)
 			}
 			pg->connecting = 1;
 			pg->connect_at = now_us();
+			/* as after PQconnectStart(): wait to write */
+			pg->polling = PGRES_POLLING_WRITING;
 		}
 		if ((rc = reconnect_poll(pg)) != 0) {
 			*cause = xasprintf("PostgreSQL is down: %s%s", pg->down,
@@ -657,6 +681,7 @@ pg_close(struct pg *pg)
 	free(pg->down);
 	free(pg->collector);
 	free(pg->heard);
+	free(pg->snap_xip);
 	free(pg);
 }
 
@@ -1070,7 +1095,6 @@ notify_note(struct pg *pg, const char *note, char **cause)
 	r = PQexecParams(pg->conn, "SELECT pg_notify($1, $2)", 2, NULL, v,
 	    NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		note_state(pg, r);
 		PQclear(r);
 		*cause = conn_error(pg->conn, "notify");
 		return -1;
@@ -1080,21 +1104,24 @@ notify_note(struct pg *pg, const char *note, char **cause)
 }
 
 /*
- * Tell the other stores on the database which events this transaction
- * adds (NOTIFY is sent at COMMIT, not before): "INSTANCE a-b,c,...", the
- * ids as runs, in notes of at most PG_NOTE_MAX bytes.  ids is sorted here.
+ * Tell the other stores on the database which events the transaction xid
+ * (txid_current()) added, once it is committed: "INSTANCE XID a-b,c,...",
+ * the ids as runs, in notes of at most PG_NOTE_MAX bytes.  ids is sorted
+ * here.
  */
 static int
-notify_committed(struct pg *pg, int64_t *ids, size_t n, char **cause)
+notify_committed(struct pg *pg, int64_t *ids, size_t n, const char *xid,
+    char **cause)
 {
-	char	note[PG_NOTE_MAX + 64];
-	size_t	i, j, len;
+	char	note[PG_NOTE_MAX + 96];
+	size_t	i, j, len, head;
 	int	w;
 
 	if (n == 0)
 		return 0;
 	qsort(ids, n, sizeof *ids, id_cmp);
-	len = (size_t)snprintf(note, sizeof note, "%s ", pg->instance);
+	head = len = (size_t)snprintf(note, sizeof note, "%s %.24s ",
+	    pg->instance, xid);
 	for (i = 0; i < n; i = j + 1) {
 		for (j = i; j + 1 < n && ids[j + 1] == ids[j] + 1; j++)
 			;
@@ -1102,8 +1129,7 @@ notify_committed(struct pg *pg, int64_t *ids, size_t n, char **cause)
 			note[len - 1] = '\0';	/* the ',' */
 			if (notify_note(pg, note, cause) != 0)
 				return -1;
-			len = (size_t)snprintf(note, sizeof note, "%s ",
-			    pg->instance);
+			len = head;	/* the same "INSTANCE XID " */
 		}
 		w = j > i ? snprintf(note + len, sizeof note - len, "%lld-%lld,",
 		    (long long)ids[i], (long long)ids[j]) : snprintf(note + len,
@@ -1122,6 +1148,7 @@ pg_commit_parts(struct pg *pg, struct pg_part *parts, size_t nparts,
 	PGresult	 *r;
 	char		 *text, xid[32];
 	int64_t		 *ids = NULL, *pids = NULL, *evpids = NULL, *got = NULL;
+	char		 *ncause = NULL;
 	size_t		  i, k, n, nev = 0, npay = 0, len;
 	int		  row, retried = 0, relinked = 0;
 
@@ -1204,8 +1231,6 @@ again:
 			set_id(evs, nev, ids, got[row]);
 		}
 		PQclear(r);
-		if (notify_committed(pg, got, n, cause) != 0)
-			goto fail;
 	}
 	if (pg->hook != NULL && pg->hook(pg->hook_arg, pg, cause) != 0)
 		goto fail;
@@ -1220,6 +1245,11 @@ again:
 	}
 	pg_forget_counts(pg);
 	*stored = n;
+	/* after COMMIT, so that collectors' commits do not queue on the
+	 * notification lock through their flush; best effort, as a live
+	 * view is (the rows are in the database whatever happens here) */
+	if (n > 0 && notify_committed(pg, got, n, xid, &ncause) != 0)
+		free(ncause);
 	free(got);
 	free(ids);
 	free(pids);
@@ -1455,6 +1485,53 @@ pg_listen(struct pg *pg, char **cause)
 	return PQsocket(pg->conn);
 }
 
+/*
+ * Did the replay's snapshot (pg_scan(), "xmin:xmax:xip,...") see what the
+ * transaction xid committed?  Yes when xid is below xmin, or below xmax
+ * and not in progress then.  No snapshot: no.
+ */
+static int
+snap_sees(const struct pg *pg, int64_t xid)
+{
+	size_t	i;
+
+	if (!pg->snap_set || xid >= pg->snap_xmax)
+		return 0;
+	if (xid < pg->snap_xmin)
+		return 1;
+	for (i = 0; i < pg->snap_nxip; i++)
+		if (pg->snap_xip[i] == xid)
+			return 0;
+	return 1;
+}
+
+/* Keep a snapshot's text (pg_current_snapshot()) for snap_sees(). */
+static void
+snap_keep(struct pg *pg, const char *text)
+{
+	const char	*p = text;
+	char		*end;
+
+	free(pg->snap_xip);
+	pg->snap_xip = NULL;
+	pg->snap_nxip = 0;
+	pg->snap_set = 0;
+	pg->snap_xmin = strtoll(p, &end, 10);
+	if (*end != ':')
+		return;
+	pg->snap_xmax = strtoll(end + 1, &end, 10);
+	if (*end != ':')
+		return;
+	for (p = end + 1; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		pg->snap_xip = xrealloc(pg->snap_xip, (pg->snap_nxip + 1) *
+		    sizeof *pg->snap_xip);
+		pg->snap_xip[pg->snap_nxip++] = strtoll(p, &end, 10);
+		if (end == p)
+			return;
+	}
+	pg->snap_set = 1;
+}
+
 /* Keep id to read (the caller keeps to PG_HEARD_MAX). */
 static void
 heard_id(struct pg *pg, int64_t id)
@@ -1478,13 +1555,19 @@ heard_note(struct pg *pg, const char *note)
 	size_t		 len = strlen(pg->instance);
 	const char	*p;
 	char		*end;
-	long long	 a, b;
+	long long	 a, b, xid;
 
 	if (strncmp(note, pg->instance, len) == 0 && note[len] == ' ')
 		return;
 	if ((p = strchr(note, ' ')) == NULL)
 		return;
-	for (p++; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+	xid = strtoll(p + 1, &end, 10);
+	if (end == p + 1 || *end != ' ')
+		return;
+	/* its rows are in the replay already */
+	if (snap_sees(pg, (int64_t)xid))
+		return;
+	for (p = end + 1; *p != '\0'; p = *end == ',' ? end + 1 : end) {
 		a = strtoll(p, &end, 10);
 		if (end == p || a <= 0)
 			return;
@@ -1667,14 +1750,35 @@ pg_scan(struct pg *pg, int64_t since_us, const char *source, int whole,
 {
 	struct tt_event	 ev;
 	PGresult	*r;
+	uint64_t	 sessions = pg->reconnects;
 	int64_t		 from = 0;
 	int		 i, rows;
-
 	char		 after[32], since[32];
 	const char	*v[3] = { after, since, source };
 
 	*cause = NULL;
 	snprintf(since, sizeof since, "%lld", (long long)since_us);
+	/*
+	 * A replay reads in one snapshot, and keeps it: the notes of the
+	 * transactions it saw (heard since LISTEN, before or during it) are
+	 * then passed over, not counted twice.  A whole scan runs in its
+	 * caller's transaction (the migration's).
+	 */
+	if (!whole) {
+		if (ensure_up(pg, cause) != 0)
+			return -1;
+		r = PQexec(pg->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ "
+		    "READ ONLY; SELECT pg_current_snapshot()");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			PQclear(r);
+			*cause = conn_error(pg->conn, "replay");
+			check_lost(pg, *cause);
+			PQclear(PQexec(pg->conn, "ROLLBACK"));
+			return -1;
+		}
+		snap_keep(pg, PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
 	/* only what the aggregates read: a payload only where they read it
 	 * (Devtron's Summary counts, metric points), the filters there */
 	do {
@@ -1689,8 +1793,18 @@ pg_scan(struct pg *pg, int64_t since_us, const char *source, int whole,
 		    "'otlp-metrics-%' THEN data END, NULL, collector FROM events "
 		    "WHERE id > $1::bigint AND ts >= $2::bigint AND ($3::text IS "
 		    "NULL OR source = $3) ORDER BY id LIMIT 1000", 3, v, 0,
-		    "query", cause)) == NULL)
+		    "query", cause)) == NULL || pg->reconnects != sessions) {
+			/* a session made again is out of the snapshot */
+			PQclear(r);
+			if (*cause == NULL)
+				*cause = xstrdup("replay: the connection was "
+				    "lost");
+			if (!whole) {
+				PQclear(PQexec(pg->conn, "ROLLBACK"));
+				pg->snap_set = 0;
+			}
 			return -1;
+		}
 		rows = PQntuples(r);
 		for (i = 0; i < rows; i++) {
 			row_event(r, i, &ev);
@@ -1700,6 +1814,10 @@ pg_scan(struct pg *pg, int64_t since_us, const char *source, int whole,
 		}
 		PQclear(r);
 	} while (rows == PG_PAGE);
+	if (!whole && exec(pg, "COMMIT", "replay", cause) != 0) {
+		pg->snap_set = 0;
+		return -1;
+	}
 	return 0;
 }
 
@@ -1733,8 +1851,12 @@ pg_heard(struct pg *pg, void (*cb)(void *, const struct tt_event *),
 		if ((r = readq(pg, "SELECT " PG_READ_COLUMNS " FROM events "
 		    "WHERE id = ANY($1::bigint[]) ORDER BY id", 1, v, 0,
 		    "query", cause)) == NULL) {
-			n = -1;
-			break;
+			/* what is not read yet stays, for the next call */
+			memmove(pg->heard, pg->heard + i, (pg->nheard - i) *
+			    sizeof *pg->heard);
+			pg->nheard -= i;
+			free(list);
+			return -1;
 		}
 		rows = PQntuples(r);
 		for (row = 0; row < rows; row++) {
@@ -1841,14 +1963,24 @@ pg_fields_merge(struct pg *pg, const struct tt_field_row *rows, size_t n,
 	    len, cause) != 0)
 		return -1;
 	/*
+	 * Grouped by key first: two staged rows may have one key once COPY
+	 * made their text UTF-8, and one INSERT may not touch a row twice.
 	 * In key order, so that two collectors' commits lock shared rows in
-	 * the same order.  A row new to the table only while its kind has
-	 * fewer than kind_max and the table about rows_max (the planner's
-	 * count: no scan).  Examples: those there first, then the new ones,
-	 * at most TT_FIELD_EXAMPLES, none once the field is found red.
+	 * the same order.  A row new to the table only while its kind had
+	 * fewer than kind_max before the statement (so a batch, at most
+	 * kind_max new rows of a kind itself, may go past it once) and the
+	 * table about rows_max (the planner's count, no scan: unknown, so
+	 * not applied, until the table is first analyzed).  Examples: those
+	 * there first, then the new ones, at most TT_FIELD_EXAMPLES, none
+	 * once the field is found red.
 	 */
-	sql = xasprintf("INSERT INTO fields AS f SELECT s.* FROM fields_stage "
-	    "s WHERE EXISTS (SELECT 1 FROM fields x WHERE x.source = s.source "
+	sql = xasprintf("INSERT INTO fields AS f SELECT s.* FROM (SELECT "
+	    "source, name, version, path, bit_or(types) AS types, bit_or(kinds) "
+	    "AS kinds, sum(events) AS events, min(first_seen) AS first_seen, "
+	    "max(last_seen) AS last_seen, (array_agg(examples))[1] AS examples, "
+	    "(array_agg(format ORDER BY last_seen DESC))[1] AS format FROM "
+	    "fields_stage GROUP BY source, name, version, path) s "
+	    "WHERE EXISTS (SELECT 1 FROM fields x WHERE x.source = s.source "
 	    "AND x.name = s.name AND x.version = s.version AND x.path = "
 	    "s.path) OR ((SELECT count(*) FROM fields x WHERE x.source = "
 	    "s.source AND x.name = s.name AND x.version = s.version) < %d AND "
@@ -1940,20 +2072,27 @@ pg_heard_lost(const struct pg *pg)
 	return pg->heard_lost;
 }
 
+/* The server's clock in µs as SQL, where a time of 0 ($n) says to use it:
+ * every collector's beats on one clock, whatever their own say. */
+#define PG_AT(n) \
+	"(CASE WHEN $" #n "::bigint <> 0 THEN $" #n "::bigint ELSE " \
+	"(extract(epoch FROM clock_timestamp()) * 1000000)::bigint END)"
+
 int
-pg_heartbeat(struct pg *pg, int64_t now, char **cause)
+pg_heartbeat(struct pg *pg, int64_t at, char **cause)
 {
 	char		 t[32], gone[32];
 	const char	*v[4] = { pg->instance, pg->collector, t, gone };
 	PGresult	*r;
 
-	snprintf(t, sizeof t, "%lld", (long long)now);
-	snprintf(gone, sizeof gone, "%lld", (long long)(now - PG_GONE_US));
+	snprintf(t, sizeof t, "%lld", (long long)at);
+	snprintf(gone, sizeof gone, "%lld", (long long)PG_GONE_US);
 	if ((r = readq(pg, "WITH gone AS (DELETE FROM collectors WHERE "
-	    "seen_at < $4::bigint) INSERT INTO collectors (instance, name, "
-	    "started_at, seen_at) VALUES ($1, $2, $3::bigint, $3::bigint) ON "
-	    "CONFLICT (instance) DO UPDATE SET name = excluded.name, seen_at = "
-	    "excluded.seen_at", 4, v, 0, "heartbeat", cause)) == NULL)
+	    "seen_at < " PG_AT(3) " - $4::bigint) INSERT INTO collectors "
+	    "(instance, name, started_at, seen_at) VALUES ($1, $2, " PG_AT(3)
+	    ", " PG_AT(3) ") ON CONFLICT (instance) DO UPDATE SET name = "
+	    "excluded.name, seen_at = excluded.seen_at", 4, v, 0, "heartbeat",
+	    cause)) == NULL)
 		return -1;
 	PQclear(r);
 	return 0;
@@ -1970,18 +2109,19 @@ pg_leave(struct pg *pg)
 }
 
 int
-pg_collectors(struct pg *pg, int64_t since, void (*cb)(void *, const char *,
-    int), void *arg, char **cause)
+pg_collectors(struct pg *pg, int64_t within, int64_t at,
+    void (*cb)(void *, const char *, int), void *arg, char **cause)
 {
-	char		 t[32];
-	const char	*v[1] = { t };
+	char		 w[32], t[32];
+	const char	*v[2] = { w, t };
 	PGresult	*r;
 	int		 i, rows;
 
-	snprintf(t, sizeof t, "%lld", (long long)since);
+	snprintf(w, sizeof w, "%lld", (long long)within);
+	snprintf(t, sizeof t, "%lld", (long long)at);
 	if ((r = readq(pg, "SELECT name, count(*) FROM collectors WHERE "
-	    "seen_at >= $1::bigint GROUP BY name ORDER BY name", 1, v, 0,
-	    "collectors", cause)) == NULL)
+	    "seen_at >= " PG_AT(2) " - $1::bigint GROUP BY name ORDER BY "
+	    "name", 2, v, 0, "collectors", cause)) == NULL)
 		return -1;
 	rows = PQntuples(r);
 	for (i = 0; i < rows; i++)

@@ -141,20 +141,27 @@ int		 pg_notified(struct pg *);
 int		 pg_heard(struct pg *, void (*cb)(void *,
 		     const struct tt_event *), void *arg, char **cause);
 uint64_t	 pg_heard_lost(const struct pg *);
+/* The replay (pg_scan() but whole) reads in one snapshot, kept: a note of
+ * a transaction that snapshot saw is passed over (its events were
+ * replayed), so that an event committed elsewhere during the replay is
+ * counted once. */
 /* This store's instance in its notes (the writer's connection takes the
  * loop's, so that the loop does not hear its own commits). */
 const char	*pg_instance(const struct pg *);
 void		 pg_set_instance(struct pg *, const char *);
 /*
- * The collectors table: a store's heartbeat (its instance, collector name
- * and now, µs UTC; instances silent for a day are removed), its leaving
- * (closed cleanly), and the names of those seen since since, with how
- * many instances each, sorted: how many names, or -1 with *cause.
+ * The collectors table: a store's heartbeat (its instance and collector
+ * name at `at`, µs UTC; instances silent for a day before it are
+ * removed), its leaving (closed cleanly), and the names of those seen
+ * within `within` µs before `at`, with how many instances each, sorted:
+ * how many names, or -1 with *cause.  An `at` of 0 is the server's clock
+ * (what collectors use, so that their own clocks do not matter).
  */
-int		 pg_heartbeat(struct pg *, int64_t now, char **cause);
+int		 pg_heartbeat(struct pg *, int64_t at, char **cause);
 void		 pg_leave(struct pg *);
-int		 pg_collectors(struct pg *, int64_t since, void (*cb)(void *,
-		     const char *name, int instances), void *arg, char **cause);
+int		 pg_collectors(struct pg *, int64_t within, int64_t at,
+		     void (*cb)(void *, const char *name, int instances),
+		     void *arg, char **cause);
 
 /* The privacy findings of the events of ts >= since_us (of source,
  * NULL: all), grouped by source, field, kind and grade, to cb: 0, or -1

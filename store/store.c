@@ -788,19 +788,26 @@ store_others(struct store *st, void (*cb)(void *, const struct tt_event *),
 	return st->pg != NULL ? pg_heard(st->pg, cb, arg, cause) : 0;
 }
 
-int
-store_heartbeat(struct store *st, int64_t now_us, char **cause)
+uint64_t
+store_others_missed(const struct store *st)
 {
-	*cause = NULL;
-	return st->pg != NULL ? pg_heartbeat(st->pg, now_us, cause) : 0;
+	return st->pg != NULL ? pg_heard_lost(st->pg) + pg_reconnects(st->pg) :
+	    0;
 }
 
 int
-store_collectors(struct store *st, int64_t since_us,
+store_heartbeat(struct store *st, char **cause)
+{
+	*cause = NULL;
+	return st->pg != NULL ? pg_heartbeat(st->pg, 0, cause) : 0;
+}
+
+int
+store_collectors(struct store *st, int64_t within_us,
     void (*cb)(void *, const char *, int), void *arg, char **cause)
 {
 	*cause = NULL;
-	return st->pg != NULL ? pg_collectors(st->pg, since_us, cb, arg,
+	return st->pg != NULL ? pg_collectors(st->pg, within_us, 0, cb, arg,
 	    cause) : 0;
 }
 

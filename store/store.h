@@ -319,16 +319,19 @@ const char	*store_down(const struct store *);
  * and returns 0).  store_others(): the events other collectors committed
  * since the last call, heard by the NOTIFY each commit sends (what
  * store_data_version() reads off the connection: call it first), oldest
- * first, with which collector received each: how many, or -1 with *cause.
- * store_heartbeat(): this collector is running, at now_us (µs UTC); it
- * leaves the list when the store is closed.  store_collectors(): the
- * collectors seen since since_us, by name (with how many run under it),
- * sorted: how many names, or -1 with *cause.
+ * first, with which collector received each: how many, or -1 with *cause
+ * (what was not read yet is read by the next call).  What it cannot give
+ * (the connection was lost meanwhile, or too many came at once) moves
+ * store_others_missed().  store_heartbeat(): this collector is running
+ * (on the server's clock); it leaves the list when the store is closed.
+ * store_collectors(): the collectors seen within within_us, by name (with
+ * how many run under it), sorted: how many names, or -1 with *cause.
  */
 int		 store_others(struct store *, void (*)(void *,
 		     const struct tt_event *), void *, char **cause);
-int		 store_heartbeat(struct store *, int64_t now_us, char **cause);
-int		 store_collectors(struct store *, int64_t since_us,
+uint64_t	 store_others_missed(const struct store *);
+int		 store_heartbeat(struct store *, char **cause);
+int		 store_collectors(struct store *, int64_t within_us,
 		     void (*)(void *, const char *name, int instances),
 		     void *, char **cause);
 

@@ -706,13 +706,50 @@ test_events_heard(void **state)
 	/* anything on the channel that is not a note of ids */
 	free(sql1("SELECT pg_notify('teltop_events', 'zz 9-1'), "
 	    "pg_notify('teltop_events', 'zz x'), pg_notify('teltop_events', "
-	    "''), pg_notify('teltop_events', 'zz 1-100000')"));
+	    "''), pg_notify('teltop_events', 'zz 5 1-100000')"));
 	names = hear_until(c, fd, "a1");	/* ids 1..65536 are read */
 	free(names);
 	assert_int_equal(pg_heard_lost(c), 100000 - 65536);
 	pg_close(a);
 	pg_close(c);
 	pg_close(w);
+}
+
+/*
+ * A replay (pg_scan) and the notes of what it read: an event committed
+ * elsewhere before or during the replay is counted by the replay alone,
+ * its note passed over (the replay's snapshot saw its transaction); one
+ * committed after it comes through the note.
+ */
+static void
+test_replay_once(void **state)
+{
+	struct tt_batch	 b;
+	struct pg	*a = open_as("alpha"), *c = open_as("beta");
+	char		*cause = NULL, *names = NULL;
+	size_t		 stored;
+	int		 fd;
+
+	(void)state;
+	assert_true((fd = pg_listen(c, &cause)) >= 0);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "during", NULL, "{}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	tt_batch_clear(&b);
+	/* the replay reads it (its note is on its way meanwhile) */
+	assert_int_equal(pg_scan(c, TT_NONE, NULL, 0, heard_event, &names,
+	    &cause), 0);
+	assert_string_equal(names, "during@alpha");
+	free(names);
+	tt_batch_init(&b);
+	add(&b, TT_SRC_GENERIC, T0, "after", NULL, "{}");
+	assert_int_equal(pg_commit(a, &b, &stored, &cause), 0);
+	tt_batch_clear(&b);
+	names = hear_until(c, fd, "after");
+	assert_string_equal(names, "after@alpha");	/* not "during" again */
+	free(names);
+	pg_close(a);
+	pg_close(c);
 }
 
 /* The collectors table: each beats, the list has who beat since; one that
@@ -728,17 +765,20 @@ test_collectors(void **state)
 	assert_int_equal(pg_heartbeat(a, T0, &cause), 0);
 	assert_int_equal(pg_heartbeat(b, T0 + 1, &cause), 0);
 	assert_int_equal(pg_heartbeat(b2, T0 + 2, &cause), 0);
-	assert_int_equal(pg_collectors(a, T0, add_name, &names, &cause), 2);
+	/* seen within 2 µs of T0 + 2, then within 1 µs */
+	assert_int_equal(pg_collectors(a, 2, T0 + 2, add_name, &names,
+	    &cause), 2);
 	assert_string_equal(names, "alpha:1,beta:2");
 	free(names);
 	names = NULL;
-	assert_int_equal(pg_collectors(a, T0 + 1, add_name, &names, &cause),
-	    1);
+	assert_int_equal(pg_collectors(a, 1, T0 + 2, add_name, &names,
+	    &cause), 1);
 	assert_string_equal(names, "beta:2");
 	free(names);
 	names = NULL;
 	pg_leave(b2);
-	assert_int_equal(pg_collectors(a, T0, add_name, &names, &cause), 2);
+	assert_int_equal(pg_collectors(a, 2, T0 + 2, add_name, &names,
+	    &cause), 2);
 	assert_string_equal(names, "alpha:1,beta:1");
 	free(names);
 	/* a day and a minute on: alpha's beat removes beta's row */
@@ -746,6 +786,14 @@ test_collectors(void **state)
 	v = sql1("SELECT string_agg(name, ',') FROM collectors");
 	assert_string_equal(v, "alpha");
 	free(v);
+	/* on the server's clock (at 0): a beat of now is within a minute,
+	 * and alpha's of a year ago is gone */
+	names = NULL;
+	assert_int_equal(pg_heartbeat(b2, 0, &cause), 0);
+	assert_int_equal(pg_collectors(a, 60000000, 0, add_name, &names,
+	    &cause), 1);
+	assert_string_equal(names, "beta:1");
+	free(names);
 	pg_close(a);
 	pg_close(b);
 	pg_close(b2);
@@ -1125,6 +1173,7 @@ main(void)
 		cmocka_unit_test_setup(test_optout_notify, setup),
 		cmocka_unit_test_setup(test_events_heard, setup),
 		cmocka_unit_test_setup(test_collectors, setup),
+		cmocka_unit_test_setup(test_replay_once, setup),
 		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test_setup(test_reconnect_async, setup),
 		cmocka_unit_test_setup(test_day_dropped_elsewhere, setup),

@@ -1,0 +1,2 @@
+build-dev/cli/child.o: cli/child.c cli/child.h
+cli/child.h:

@@ -1,0 +1,14 @@
+build-dev/core/formats/devpod.o: core/formats/devpod.c \
+ core/formats/../xmalloc.h core/formats/formats.h \
+ /usr/include/cjson/cJSON.h core/formats/../decode.h \
+ core/formats/../event.h core/formats/json.h core/formats/../event.h \
+ core/formats/../privacy.h core/formats/span.h
+core/formats/../xmalloc.h:
+core/formats/formats.h:
+/usr/include/cjson/cJSON.h:
+core/formats/../decode.h:
+core/formats/../event.h:
+core/formats/json.h:
+core/formats/../event.h:
+core/formats/../privacy.h:
+core/formats/span.h:

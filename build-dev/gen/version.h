@@ -1,0 +1,1 @@
+#define TELTOP_VERSION "7aef628-dirty"

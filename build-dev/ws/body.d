@@ -1,0 +1,3 @@
+build-dev/ws/body.o: ws/body.c core/xmalloc.h ws/body.h
+core/xmalloc.h:
+ws/body.h:

@@ -1,0 +1,14 @@
+build-dev/ws/grpc.o: ws/grpc.c core/decode.h core/event.h core/xmalloc.h \
+ ws/body.h ws/ws_int.h core/counters.h core/event.h core/hosts.h ws/h1.h \
+ ws/tls.h ws/ws.h
+core/decode.h:
+core/event.h:
+core/xmalloc.h:
+ws/body.h:
+ws/ws_int.h:
+core/counters.h:
+core/event.h:
+core/hosts.h:
+ws/h1.h:
+ws/tls.h:
+ws/ws.h:

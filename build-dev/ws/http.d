@@ -1,0 +1,11 @@
+build-dev/ws/http.o: ws/http.c core/xmalloc.h ws/ws_int.h core/counters.h \
+ core/event.h ws/body.h core/hosts.h ws/h1.h ws/tls.h ws/ws.h
+core/xmalloc.h:
+ws/ws_int.h:
+core/counters.h:
+core/event.h:
+ws/body.h:
+core/hosts.h:
+ws/h1.h:
+ws/tls.h:
+ws/ws.h:
