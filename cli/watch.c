@@ -575,7 +575,7 @@ int
 watch_run(const char *url, const char *token, const char *theme,
     const char *logpath, int attached)
 {
-	char			*mine = NULL, *held, *db;
+	char			*mine = NULL, *held, *db, *files;
 	struct watch		 w;
 	struct ws_sub_cb	 cb;
 	struct tui_config	 tc;
@@ -598,11 +598,14 @@ watch_run(const char *url, const char *token, const char *theme,
 	 * only its user can write): never to whatever else listens.
 	 */
 	if (token == NULL && !attached) {
-		db = cli_db_path(NULL, 0);
-		held = collector_holding(db);
+		/* a PostgreSQL store's files are this machine's, too */
+		db = cli_db_any(NULL, 0);
+		files = cli_files_base(db, 0);
+		held = collector_holding(files);
 		if (held != NULL && strcmp(held, w.where) == 0)
 			token = mine = cli_local_token(NULL);
 		free(held);
+		free(files);
 		free(db);
 	}
 	w.token = token;

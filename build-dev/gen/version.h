@@ -1,1 +1,1 @@
-#define TELTOP_VERSION "7aef628-dirty"
+#define TELTOP_VERSION "1ece44f-dirty"
