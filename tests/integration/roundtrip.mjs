@@ -45,6 +45,9 @@ for (let i = 0; i < a.length; i++) {
 		const ea = { ...ra.events[k] }, eb = { ...rb.events[k] };
 		for (const e of [ea, eb]) {
 			delete e.id;
+			/* where it was stored: a store shared by collectors
+			 * names one, a SQLite file none */
+			delete e.collector;
 			if (ra.host !== undefined) {
 				delete e.via;
 				delete e.host;
