@@ -1,2 +1,0 @@
-build-dev/cli/child.o: cli/child.c cli/child.h
-cli/child.h:

@@ -1,2 +1,0 @@
-build-dev/cli/help.o: cli/help.c cli/cli.h
-cli/cli.h:

@@ -1,3 +1,0 @@
-build-dev/cli/token.o: cli/token.c core/auth.h cli/cli.h
-core/auth.h:
-cli/cli.h:

@@ -1,3 +1,0 @@
-build-dev/core/timeparse.o: core/timeparse.c core/decode.h core/event.h
-core/decode.h:
-core/event.h:

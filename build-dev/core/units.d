@@ -1,2 +1,0 @@
-build-dev/core/units.o: core/units.c core/units.h
-core/units.h:

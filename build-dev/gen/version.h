@@ -1,1 +1,0 @@
-#define TELTOP_VERSION "1ece44f-dirty"
