@@ -647,39 +647,6 @@ capture_config(struct collector *co, char **cause)
 	return 0;
 }
 
-static void
-scanned(void *arg, const struct tt_event *ev)
-{
-	tt_stats_add(arg, ev);
-}
-
-/*
- * The aggregates on PostgreSQL, which keeps no rollups yet: every stored
- * event (of all collectors) replayed into them at start, then this
- * collector's own as they are committed.
- */
-static int
-load_pg(struct collector *co, char **cause)
-{
-	int64_t	 t0 = tt_now_us();
-	char	*line;
-
-	co->stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_scan(co->store, TT_NONE, NULL, scanned, co->stats,
-	    cause) != 0)
-		return -1;
-	co->stored0 = store_event_count(co->store);
-	if (co->stored0 < 0)
-		co->stored0 = 0;
-	line = xasprintf("collector %s on %s: aggregates replayed from "
-	    "%lld stored events in %lld ms", store_name(co->store),
-	    cli_db_shown(co->db), (long long)co->stored0,
-	    (long long)((tt_now_us() - t0) / 1000));
-	say(co, line);
-	free(line);
-	return 0;
-}
-
 int
 collector_open(struct collector *co, const char *dbopt, const char *listen,
     char **cause)
@@ -745,12 +712,6 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	 * if they are in another; rows stored past them counted), then kept
 	 * live by the store's deltas.
 	 */
-	if (co->pg) {
-		if (load_pg(co, cause) != 0)
-			return -1;
-		co->missed = store_others_missed(co->store);
-		goto loaded;
-	}
 	t0 = tt_now_us();
 	if (store_rollup_sync(co->store, &rebuilt, &rolled, cause) != 0)
 		return -1;
@@ -781,7 +742,8 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	    (long long)((tt_now_us() - t0) / 1000));
 	say(co, line);
 	free(line);
-loaded:
+	/* on PostgreSQL: what the live view may miss from the start */
+	co->missed = store_others_missed(co->store);
 	co->evicted = 0;
 	store_set_event_cb(co->store, on_event, co);
 

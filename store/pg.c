@@ -8,6 +8,7 @@
  * before it, each in a short transaction of its own under an advisory lock
  * (CREATE TABLE IF NOT EXISTS races between sessions otherwise).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,12 @@
 
 #define PG_SCHEMA_VERSION	1
 #define PG_MIGRATION_FIELDS	5	/* the one that makes the catalog */
+#define PG_MIGRATION_ROLLUPS	6	/* the one that makes the rollups */
 #define PG_LOCK_MIGRATE		0x74656c01	/* advisory lock keys */
 #define PG_LOCK_PARTITION	0x74656c02
+#define PG_LOCK_ROLLUPS		1952803843	/* 0x74656c03: decimal, for SQL */
+#define PG_STR_(x)		#x
+#define PG_STR(x)		PG_STR_(x)
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
 #define PG_CHANNEL		"teltop_optout"	/* NOTIFY of a registry change */
 #define PG_EVENTS_CHANNEL	"teltop_events"	/* NOTIFY of committed events */
@@ -179,6 +184,48 @@ static const char *const migrations[] = {
 	"  first_seen bigint NOT NULL, last_seen bigint NOT NULL,"
 	"  examples text, format text NOT NULL,"
 	"  PRIMARY KEY (source, name, version, path));",
+	/*
+	 * 6: the rollups (store/rollup.c says what each holds), merged by
+	 * every collector's commits under one advisory lock; an execution's
+	 * earlier events found through events_exec.  "recent" is a list of
+	 * numbers, oldest first, separated by spaces.
+	 */
+	"CREATE INDEX events_exec ON events (source, execution_id, id) "
+	"  WHERE execution_id IS NOT NULL;"
+	"CREATE TABLE rollup_cmd ("
+	"  source text NOT NULL, command text NOT NULL,"
+	"  count bigint NOT NULL DEFAULT 0, failures bigint NOT NULL DEFAULT 0,"
+	"  open bigint NOT NULL DEFAULT 0, last_seen bigint, max_ms bigint,"
+	"  recent text, PRIMARY KEY (source, command));"
+	"CREATE TABLE rollup_hist ("
+	"  source text NOT NULL, command text NOT NULL, bucket integer NOT NULL,"
+	"  n bigint NOT NULL, PRIMARY KEY (source, command, bucket));"
+	"CREATE TABLE rollup_open ("
+	"  source text NOT NULL, execution_id text NOT NULL,"
+	"  command text NOT NULL, start_ts bigint NOT NULL,"
+	"  PRIMARY KEY (source, execution_id));"
+	"CREATE TABLE rollup_day ("
+	"  day text NOT NULL, source text NOT NULL,"
+	"  events bigint NOT NULL DEFAULT 0, commands bigint NOT NULL DEFAULT 0,"
+	"  failures bigint NOT NULL DEFAULT 0, clients bigint NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (day, source));"
+	"CREATE TABLE rollup_client ("
+	"  day text NOT NULL, source text NOT NULL, client text NOT NULL,"
+	"  PRIMARY KEY (day, source, client));"
+	"CREATE TABLE rollup_summary ("
+	"  day text NOT NULL, source text NOT NULL, client text NOT NULL,"
+	"  ts bigint NOT NULL, counts text NOT NULL,"
+	"  PRIMARY KEY (day, source, client));"
+	"CREATE TABLE rollup_privacy ("
+	"  source text NOT NULL, field text NOT NULL, kind text NOT NULL,"
+	"  grade text NOT NULL, events bigint NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (source, field, kind, grade));"
+	"CREATE TABLE rollup_metric ("
+	"  source text NOT NULL, name text NOT NULL, kind text NOT NULL,"
+	"  unit text NOT NULL, points bigint NOT NULL DEFAULT 0,"
+	"  last_seen bigint, last double precision, min double precision,"
+	"  max double precision, recent text, PRIMARY KEY (source, name));"
+	"CREATE TABLE rollup_meta (key text PRIMARY KEY, value text NOT NULL);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -271,8 +318,8 @@ pg_schema_version(struct pg *pg)
 static int	session(struct pg *, char **);
 
 static int
-migrate(struct pg *pg, int (*build)(void *, struct pg *, char **), void *arg,
-    char **cause)
+migrate(struct pg *pg, int (*build)(void *, struct pg *, int, char **),
+    void *arg, char **cause)
 {
 	char	sql[160];
 	int	v;
@@ -298,12 +345,14 @@ migrate(struct pg *pg, int (*build)(void *, struct pg *, char **), void *arg,
 		if (exec(pg, migrations[v], "migrate", cause) != 0 ||
 		    exec(pg, sql, "migrate", cause) != 0)
 			goto fail;
-		/* the catalog of the events there are, in the migration's
-		 * transaction: collectors of this version wait for its lock
-		 * (older ones, which merge no catalog, may commit meanwhile
-		 * and their events may be missed) */
-		if (v + 1 == PG_MIGRATION_FIELDS && build != NULL &&
-		    (session(pg, cause) != 0 || build(arg, pg, cause) != 0))
+		/* the catalog and the rollups of the events there are, in
+		 * the migration's transaction: collectors of this version
+		 * wait for its lock (older ones, which merge neither, may
+		 * commit meanwhile and their events may be missed) */
+		if ((v + 1 == PG_MIGRATION_FIELDS ||
+		    v + 1 == PG_MIGRATION_ROLLUPS) && build != NULL &&
+		    (session(pg, cause) != 0 ||
+		    build(arg, pg, v + 1, cause) != 0))
 			goto fail;
 	}
 	return exec(pg, "COMMIT", "migrate", cause);
@@ -550,8 +599,13 @@ begin(struct pg *pg, char xid[32], char **cause)
 	for (tries = 0; tries < 2; tries++) {
 		if (ensure_up(pg, cause) != 0)
 			return -1;
-		r = PQexec(pg->conn, xid != NULL ? "BEGIN; SELECT txid_current()"
-		    : "BEGIN");
+		/* a commit of events holds the rollups' lock to its end:
+		 * collectors' commits (and their ids) then come one after
+		 * another, so what one reads of an execution is what a
+		 * replay in id order would have */
+		r = PQexec(pg->conn, xid != NULL ? "BEGIN; SELECT "
+		    "pg_advisory_xact_lock(" PG_STR(PG_LOCK_ROLLUPS) "); "
+		    "SELECT txid_current()" : "BEGIN");
 		ok = PQresultStatus(r) == (xid != NULL ? PGRES_TUPLES_OK :
 		    PGRES_COMMAND_OK);
 		if (ok && xid != NULL)
@@ -651,7 +705,7 @@ pg_open(const char *url, const char *collector, char **cause)
 
 struct pg *
 pg_open_built(const char *url, const char *collector,
-    int (*build)(void *, struct pg *, char **), void *arg, char **cause)
+    int (*build)(void *, struct pg *, int, char **), void *arg, char **cause)
 {
 	struct pg	*pg = xcalloc(1, sizeof *pg);
 
@@ -2273,4 +2327,188 @@ int
 pg_backend_pid(const struct pg *pg)
 {
 	return PQbackendPID(pg->conn);
+}
+
+/* ---- what the rollups (rollup.c) run ---- */
+
+void
+pg_array_init(struct pg_array *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+void
+pg_array_free(struct pg_array *a)
+{
+	free(a->buf);
+	pg_array_init(a);
+}
+
+/* Append s (NULL: NULL) as an element of a text[] literal: quoted, with
+ * '"' and '\\' escaped, and made UTF-8 as copy_text() makes it. */
+void
+pg_array_add(struct pg_array *a, const char *s)
+{
+	char	*clean = NULL;
+	size_t	 n = s != NULL ? strlen(s) : 0, i, need;
+
+	if (s != NULL && !tt_utf8_valid(s, n))
+		s = clean = tt_utf8_clean(s, n, &n);
+	need = 2 * n + 8;
+	if (a->len + need > a->cap) {
+		a->cap = (a->len + need) * 2;
+		a->buf = xrealloc(a->buf, a->cap);
+	}
+	a->buf[a->len++] = a->n++ == 0 ? '{' : ',';
+	if (s == NULL) {
+		memcpy(a->buf + a->len, "NULL", 4);
+		a->len += 4;
+	} else {
+		a->buf[a->len++] = '"';
+		for (i = 0; i < n; i++) {
+			if (s[i] == '"' || s[i] == '\\')
+				a->buf[a->len++] = '\\';
+			a->buf[a->len++] = s[i];
+		}
+		a->buf[a->len++] = '"';
+	}
+	free(clean);
+}
+
+void
+pg_array_int(struct pg_array *a, int64_t v)
+{
+	char	num[32];
+
+	if (v == TT_NONE) {
+		pg_array_add(a, NULL);
+		return;
+	}
+	snprintf(num, sizeof num, "%lld", (long long)v);
+	pg_array_add(a, num);
+}
+
+void
+pg_array_real(struct pg_array *a, double v)
+{
+	char	num[40];
+
+	if (isnan(v)) {
+		pg_array_add(a, NULL);
+		return;
+	}
+	snprintf(num, sizeof num, "%.17g", v);
+	pg_array_add(a, num);
+}
+
+const char *
+pg_array_text(struct pg_array *a)
+{
+	if (a->len + 3 > a->cap) {
+		a->cap = a->len + 16;
+		a->buf = xrealloc(a->buf, a->cap);
+	}
+	if (a->n == 0)
+		memcpy(a->buf, "{}", 3);
+	else
+		memcpy(a->buf + a->len, "}", 2);
+	return a->buf;
+}
+
+int
+pg_run(struct pg *pg, const char *sql, int n, const char *const *params,
+    void (*row)(void *, int, const char *const *), void *arg, char **cause)
+{
+	PGresult	*r;
+	const char	*vals[PG_RUN_COLS];
+	int		 i, k, rows, cols;
+
+	/* never made again here: it may be in a transaction of the caller */
+	if (pg->down != NULL || pg->connecting ||
+	    PQstatus(pg->conn) != CONNECTION_OK) {
+		*cause = xasprintf("PostgreSQL is down: %s", pg->down != NULL ?
+		    pg->down : "the connection was lost");
+		return -1;
+	}
+	if ((r = execp(pg, sql, n, params, "rollups", cause)) == NULL) {
+		check_lost(pg, *cause);
+		return -1;
+	}
+	rows = PQntuples(r);
+	cols = PQnfields(r);
+	if (cols > PG_RUN_COLS)
+		cols = PG_RUN_COLS;
+	for (i = 0; row != NULL && i < rows; i++) {
+		for (k = 0; k < cols; k++)
+			vals[k] = PQgetisnull(r, i, k) ? NULL :
+			    PQgetvalue(r, i, k);
+		row(arg, i, vals);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pg_rollup_begin(struct pg *pg, int snapshot, char **cause)
+{
+	PGresult	*r;
+
+	if (ensure_up(pg, cause) != 0)
+		return -1;
+	r = PQexec(pg->conn, snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE "
+	    "READ READ ONLY; SELECT pg_current_snapshot()" : "BEGIN; SELECT "
+	    "pg_advisory_xact_lock(" PG_STR(PG_LOCK_ROLLUPS) ")");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		*cause = conn_error(pg->conn, "rollups");
+		check_lost(pg, *cause);
+		PQclear(PQexec(pg->conn, "ROLLBACK"));
+		return -1;
+	}
+	if (snapshot)
+		snap_keep(pg, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+int
+pg_rollup_end(struct pg *pg, int commit, char **cause)
+{
+	if (commit && exec(pg, "COMMIT", "rollups", cause) == 0)
+		return 0;
+	PQclear(PQexec(pg->conn, "ROLLBACK"));
+	if (commit)
+		check_lost(pg, *cause);
+	return commit ? -1 : 0;
+}
+
+int
+pg_scan_between(struct pg *pg, int64_t after, int64_t before,
+    void (*cb)(void *, const struct tt_event *), void *arg, char **cause)
+{
+	struct tt_event	 ev;
+	PGresult	*r;
+	char		 from[32], to[32];
+	const char	*v[2] = { from, to };
+	int		 i, rows;
+
+	snprintf(to, sizeof to, "%lld", (long long)before);
+	do {
+		snprintf(from, sizeof from, "%lld", (long long)after);
+		if ((r = execp(pg, "SELECT " PG_READ_COLUMNS " FROM events WHERE "
+		    "id > $1::bigint AND id < $2::bigint ORDER BY id LIMIT 1000",
+		    2, v, "rollups", cause)) == NULL) {
+			check_lost(pg, *cause);
+			return -1;
+		}
+		rows = PQntuples(r);
+		for (i = 0; i < rows; i++) {
+			row_event(r, i, &ev);
+			after = ev.id;
+			cb(arg, &ev);
+			tt_event_clear(&ev);
+		}
+		PQclear(r);
+	} while (rows == PG_PAGE);
+	return 0;
 }

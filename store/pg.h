@@ -42,11 +42,13 @@ int		 pg_is_url(const char *db);
  * frees) when the server cannot be reached or the schema is newer.
  */
 struct pg	*pg_open(const char *url, const char *collector, char **cause);
-/* The same; build(arg, pg) runs in the migration that makes the field
- * catalog, to fill it from the events there are. */
+/* The same; build(arg, pg, version) runs in the migrations that make the
+ * field catalog and the rollups, to fill them from the events there are. */
 struct pg	*pg_open_built(const char *url, const char *collector,
-		     int (*build)(void *, struct pg *, char **), void *arg,
+		     int (*build)(void *, struct pg *, int, char **), void *arg,
 		     char **cause);
+#define PG_BUILD_FIELDS		5	/* the versions build() is called at */
+#define PG_BUILD_ROLLUPS	6
 void		 pg_close(struct pg *);
 /* The collector name in the rows it writes: the one it was opened with,
  * or the one set since. */
@@ -246,5 +248,41 @@ uint64_t	 pg_reconnects(const struct pg *);
 /* The server process of the connection now (the tests end it). */
 int		 pg_backend_pid(const struct pg *);
 int		 pg_socket(const struct pg *);
+
+/*
+ * What the rollups (store/rollup.c) run, in the transaction of a commit
+ * (its hook) or of pg_rollup_begin(): statements of their own, their
+ * parameters text, many rows passed as array literals (pg_array).
+ */
+struct pg_array {
+	char	*buf;
+	size_t	 len, cap;
+	int	 n;
+};
+void		 pg_array_init(struct pg_array *);
+void		 pg_array_free(struct pg_array *);
+void		 pg_array_add(struct pg_array *, const char *);	/* NULL: NULL */
+void		 pg_array_int(struct pg_array *, int64_t);	/* TT_NONE: NULL */
+void		 pg_array_real(struct pg_array *, double);	/* NAN: NULL */
+/* The literal ('{...}'), valid until the next add. */
+const char	*pg_array_text(struct pg_array *);
+#define PG_RUN_COLS	16
+/* Run sql with n text parameters; row(arg, i, values) for each row
+ * (NULL: SQL NULL; at most PG_RUN_COLS columns).  -1 with *cause. */
+int		 pg_run(struct pg *, const char *sql, int n,
+		     const char *const *params,
+		     void (*row)(void *, int, const char *const *), void *arg,
+		     char **cause);
+/* The events with ids between after and before (both excluded), in id
+ * order, in the caller's transaction. */
+int		 pg_scan_between(struct pg *, int64_t after, int64_t before,
+		     void (*cb)(void *, const struct tt_event *), void *arg,
+		     char **cause);
+/* A transaction of the rollups: with snapshot, a read in one snapshot that
+ * is kept (what it saw is not heard again, as after pg_scan()); without,
+ * one that holds the commits' lock (a rebuild).  pg_rollup_end() commits
+ * or rolls back. */
+int		 pg_rollup_begin(struct pg *, int snapshot, char **cause);
+int		 pg_rollup_end(struct pg *, int commit, char **cause);
 
 #endif

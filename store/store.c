@@ -725,6 +725,17 @@ store_wconn_finalize(struct wconn *c)
  * registry's changes (store_data_version()); this machine's name in the
  * rows it writes.
  */
+/* What the migrations of version v fill from the events there are. */
+static int
+pg_build(void *arg, struct pg *pg, int v, char **cause)
+{
+	if (v == PG_BUILD_FIELDS)
+		return store_catalog_pg_build(arg, pg, cause);
+	if (v == PG_BUILD_ROLLUPS)
+		return store_rollup_pg_build(arg, pg, cause);
+	return 0;
+}
+
 static struct store *
 open_pg(struct store *st, const char *url, char **cause)
 {
@@ -733,7 +744,7 @@ open_pg(struct store *st, const char *url, char **cause)
 	if (gethostname(host, sizeof host) != 0)
 		snprintf(host, sizeof host, "localhost");
 	host[sizeof host - 1] = '\0';
-	if ((st->pg = pg_open_built(url, host, store_catalog_pg_build, NULL,
+	if ((st->pg = pg_open_built(url, host, pg_build, NULL,
 	    cause)) == NULL ||
 	    pg_listen(st->pg, cause) < 0) {
 		store_close(st);
@@ -1479,11 +1490,11 @@ fail:
 
 /*
  * The job's transaction on PostgreSQL: its requests with their events,
- * counters, drop counts and field catalog in one commit (pg_commit_parts()).
- * The events' aggregate deltas stay empty: no rollups are kept there
- * (readers replay the events).  On failure
- * nothing is kept, here either: the job's counts go back to the store's
- * queue (store_commit_done()), not pg's.
+ * counters, drop counts, rollups and field catalog in one commit
+ * (pg_commit_parts()), the events' aggregate deltas worked out by the
+ * rollups as on SQLite.  On failure nothing is kept, here either: the
+ * job's counts go back to the store's queue (store_commit_done()), not
+ * pg's.
  */
 /* What the transaction's hook works on. */
 struct pg_txn {
@@ -1492,18 +1503,38 @@ struct pg_txn {
 };
 
 /*
- * In the transaction, once the events are in: the field catalog of those
- * stored (a retried event has id 0), summed from nothing and merged into
- * the rows there.  Each try of the transaction starts again.
+ * In the transaction, once the events are in: the rollups and the field
+ * catalog of those stored (a retried event has id 0), the catalog summed
+ * from nothing and merged into the rows there.  Each try of the
+ * transaction starts again.
  */
 static int
-pg_txn_catalog(void *arg, struct pg *pg, char **cause)
+pg_txn_hook(void *arg, struct pg *pg, char **cause)
 {
-	struct pg_txn	*x = arg;
-	struct catalog	*cat = x->c->cat;
-	struct tt_event	*ev;
-	size_t		 i, k;
-	int		 rc = 0, ok = 0;
+	struct pg_txn		 *x = arg;
+	struct catalog		 *cat = x->c->cat;
+	struct tt_event		 *ev, **evs;
+	struct tt_stats_delta	**ds;
+	size_t			  i, k, n = 0;
+	int			  rc = 0, ok = 0;
+
+	for (i = 0; i < x->j->n; i++)
+		n += x->j->p[i].n;
+	evs = xcalloc(n + 1, sizeof *evs);
+	ds = xcalloc(n + 1, sizeof *ds);
+	for (i = n = 0; i < x->j->n; i++)
+		for (k = 0; k < x->j->p[i].n; k++) {
+			tt_stats_delta_clear(&x->j->p[i].delta[k]);
+			if (x->j->p[i].ev[k].id != 0) {
+				evs[n] = &x->j->p[i].ev[k];
+				ds[n++] = &x->j->p[i].delta[k];
+			}
+		}
+	ok = store_rollup_pg_batch(x->c->ru, evs, ds, n, cause);
+	free(evs);
+	free(ds);
+	if (ok != 0)
+		return -1;
 
 	store_catalog_end(cat);
 	for (i = 0; i < x->j->n && ok == 0; i++)
@@ -1564,9 +1595,12 @@ store_pg_txn(struct wconn *c, struct job *j)
 		    j->drops[i].n);
 	if (c->cat == NULL)
 		c->cat = store_catalog_new(NULL, NULL);
-	pg_set_hook(c->pg, pg_txn_catalog, &x);
+	if (c->ru == NULL)
+		c->ru = store_rollup_new_pg(c->pg);
+	pg_set_hook(c->pg, pg_txn_hook, &x);
 	rc = pg_commit_parts(c->pg, parts, j->n, &stored, &j->cause);
 	pg_set_hook(c->pg, NULL, NULL);
+	store_rollup_end(c->ru, rc == 0);
 	if (rc == 0) {
 		j->rc = 0;
 		j->how = TT_COMMIT_OK;
@@ -1646,13 +1680,11 @@ store_commit_done(struct store *st, struct job *j)
 	if (j->how == TT_COMMIT_OK && st->event_cb != NULL) {
 		for (i = 0; i < j->n; i++)
 			for (k = 0; k < j->p[i].n; k++)
-				/* id 0: already stored (a retry), not again;
-				 * no rollups on PostgreSQL (NULL delta) */
+				/* id 0: already stored (a retry), not again */
 				if (j->p[i].ev[k].id != 0) {
 					ev_collector(st, &j->p[i].ev[k]);
 					st->event_cb(st->event_arg,
-					    &j->p[i].ev[k], st->pg != NULL ?
-					    NULL : &j->p[i].delta[k]);
+					    &j->p[i].ev[k], &j->p[i].delta[k]);
 				}
 	}
 	if (j->how != TT_COMMIT_OK) {

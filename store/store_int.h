@@ -19,6 +19,7 @@ struct evict;
 struct pack;
 struct pending;
 struct rollup;
+struct pg;
 struct writer;
 
 /*
@@ -275,6 +276,16 @@ void	 store_rowread_clear(struct rowread *);
 /* rollup.c: a connection's rollups, on its thread, with its pack. */
 struct rollup *store_rollup_new(sqlite3 *, struct pack *, char **cause);
 void	store_rollup_free(struct rollup *);
+/* On PostgreSQL (the writer's connection): the rollups of a commit's
+ * stored events (in id order) in its transaction, their deltas into
+ * deltas[i] (NULL: none wanted); store_rollup_end() once it is over. */
+struct rollup *store_rollup_new_pg(struct pg *);
+int	store_rollup_pg_batch(struct rollup *, struct tt_event *const *evs,
+	    struct tt_stats_delta *const *deltas, size_t n, char **cause);
+/* The rollups built from the events, in the migration that makes them
+ * (pg_open_built()); the events they count. */
+int	store_rollup_pg_build(void *, struct pg *, char **cause);
+int	store_rollup_pg_events(struct pg *, int64_t *, char **cause);
 /*
  * ev is inserted (its id set): add what it changes to the transaction's
  * sums and write its rows that cannot wait (open starts, clients, Devtron

@@ -43,13 +43,18 @@ sql1(const char *sql)
 	return v;
 }
 
+/* The rollups' tables (schema 6). */
+#define PG_ROLLUP_TABLES \
+	"rollup_cmd, rollup_hist, rollup_open, rollup_day, rollup_client, " \
+	"rollup_summary, rollup_privacy, rollup_metric, rollup_meta"
+
 /* A fresh schema: the next store or pg_open() migrates it again. */
 static void
 drop_schema(void)
 {
 	free(sql1("SET client_min_messages = warning; DROP TABLE IF EXISTS "
 	    "events, payloads, optout, counters, collectors, fields, "
-	    "teltop_schema "
+	    PG_ROLLUP_TABLES ", teltop_schema "
 	    "CASCADE; DROP "
 	    "SEQUENCE IF EXISTS events_id_seq, payloads_id_seq"));
 }

@@ -84,10 +84,10 @@ test_migrate_once(void **state)
 	(void)state;
 	a = open_as("a");
 	b = open_as("b");	/* a second collector finds it done */
-	assert_int_equal(pg_schema_version(a), 5);
-	assert_int_equal(pg_schema_version(b), 5);
+	assert_int_equal(pg_schema_version(a), 6);
+	assert_int_equal(pg_schema_version(b), 6);
 	v = sql1("SELECT count(*) FROM teltop_schema");
-	assert_string_equal(v, "5");
+	assert_string_equal(v, "6");
 	free(v);
 	pg_close(a);
 	pg_close(b);

@@ -29,6 +29,8 @@
 #include "core/xmalloc.h"
 #include "store/store.h"
 #include "pgtest.h"
+#include "../unit/tt_test.h"
+#include "../unit/rollup_scenario.h"
 
 struct posted {
 	void		(*fn)(void *);
@@ -221,14 +223,15 @@ test_sync(void **state)
 	assert_string_equal(rq.route, "/batch");
 	assert_string_equal(rq.body, "[{\"event\":\"two\"}]");
 	store_request_clear(&rq);
-	/* no rollups there: nothing to sync, and readers replay */
+	/* the rollups count both, in this zone: nothing to sync */
 	assert_int_equal(store_rollup_sync(fx.st, &rebuilt, &rolled, &cause),
 	    0);
 	assert_int_equal(rebuilt, 0);
 	assert_int_equal(rolled, 0);
 	stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	assert_int_equal(store_rollup_load(fx.st, NULL, stats, T0, &cause), 1);
+	assert_int_equal(store_rollup_load(fx.st, NULL, stats, T0, &cause), 0);
 	tt_stats_free(stats);
+	assert_int_equal(store_rollup_events(fx.st), 2);
 }
 
 /* An opt-out set through another store (collector) is heard here. */
@@ -434,8 +437,9 @@ test_catalog(void **state)
 	store_close(other);
 
 	/* schema 4, without a catalog: built from the events at open */
-	free(sql1("DROP TABLE fields; DELETE FROM teltop_schema WHERE "
-	    "version = 5"));
+	free(sql1("DROP TABLE fields; DROP TABLE " PG_ROLLUP_TABLES "; "
+	    "DROP INDEX events_exec; DELETE FROM teltop_schema WHERE "
+	    "version >= 5"));
 	if ((other = store_open(url(), &cause)) == NULL)
 		fail_msg("store_open of schema 4: %s", cause);
 	memset(&rows, 0, sizeof rows);
@@ -449,6 +453,149 @@ test_catalog(void **state)
 	store_close(other);
 }
 
+
+/* An event row as someone in psql might write one by hand. */
+#define HAND_ROW "INSERT INTO events (id, day, source, received_at, ts, " \
+	"format, phase, name, client_id, data, collector) SELECT " \
+	"nextval('events_id_seq'), day, source, received_at, ts, format, " \
+	"phase, name, client_id, data, collector FROM events WHERE name = " \
+	"'Heartbeat' LIMIT 1"
+
+/* Commit what was submitted to st, synchronously. */
+static void
+flush_st(struct store *st)
+{
+	char	*cause = NULL;
+
+	if (store_flush(st, &cause) != 0)
+		fail_msg("store_flush: %s", cause);
+}
+
+/*
+ * The rollups on PostgreSQL: the SQLite tests' scenario (every pairing
+ * case, duplicates, Summaries, privacy, metrics), its commits alternating
+ * between two stores (two collectors), read back after each as the
+ * reference model replayed from the events and the deltas' live model
+ * give.  Then what keeps them: events gone (retention) leave them;
+ * a database of schema 5 gets them built at open; days of another zone
+ * are not read, and a sync rebuilds them.
+ */
+static void
+test_rollups(void **state)
+{
+	struct tt_stats	*loaded;
+	struct tt_cmd_stats *c;
+	struct store	*other;
+	char		*cause = NULL, *zone;
+	int64_t		 rolled;
+	size_t		 i, n;
+	int		 rebuilt, werf = 0;
+
+	(void)state;
+	if ((other = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	rollup_begin(fx.st);
+	store_set_event_cb(other, rollup_on_event, NULL);
+	RSUBMIT(fx.st, rs1);
+	flush_st(fx.st);
+	rollups_agree(fx.st);
+	RSUBMIT(other, rs2);
+	flush_st(other);
+	rollups_agree(fx.st);
+	RSUBMIT(fx.st, rs3);
+	flush_st(fx.st);
+	rollups_agree(other);
+	/* the live model ages e5 into an orphan before its finish comes */
+	free((tt_stats_commands(rfx.live, RNOW, &c), c));
+	free((tt_stats_commands(rfx.ref, RNOW, &c), c));
+	RSUBMIT(other, rs4);
+	flush_st(other);
+	rollups_agree(fx.st);
+	rollups_agree(other);
+	n = tt_stats_commands(rfx.ref, RNOW, &c);
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].command, "werf converge") == 0) {
+			/* as on SQLite: e2's start through one, its late
+			 * finish through the other, 17 s */
+			assert_i64(c[i].count, 6);
+			assert_i64(c[i].failures, 2);
+			assert_i64(c[i].with_duration, 5);
+			assert_i64(c[i].max_ms, 200000);
+			assert_i64(c[i].running, 0);
+			werf = 1;
+		}
+	free(c);
+	assert_true(werf);
+	metrics_expected(rfx.ref);
+
+	/* schema 5: the rollups built from the events, in the migration */
+	store_close(other);
+	free(sql1("DROP TABLE " PG_ROLLUP_TABLES "; DROP INDEX events_exec; "
+	    "DELETE FROM teltop_schema WHERE version = 6"));
+	if ((other = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open of schema 5: %s", cause);
+	rollups_agree(other);
+
+	/* another zone's days: not read; the sync builds ours again */
+	free(sql1("UPDATE rollup_meta SET value = 'Elsewhere/Else' WHERE "
+	    "key = 'zone'"));
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
+	    1);
+	tt_stats_free(loaded);
+	assert_int_equal(store_rollup_sync(other, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 1);
+	rollups_agree(other);
+	/* a writer of another zone marks the days as in none */
+	free(sql1("UPDATE rollup_meta SET value = 'Elsewhere/Else' WHERE "
+	    "key = 'zone'"));
+	RSUBMIT(fx.st, rs1);
+	flush_st(fx.st);
+	zone = sql1("SELECT value FROM rollup_meta WHERE key = 'zone'");
+	assert_string_equal(zone, "");
+	free(zone);
+	assert_int_equal(store_rollup_sync(other, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 1);
+	rollups_agree(other);
+
+	/* a row written by hand: not counted until a sync or a commit
+	 * rolls it up from the row (readers replay meanwhile) */
+	free(sql1(HAND_ROW));
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
+	    1);
+	tt_stats_free(loaded);
+	assert_int_equal(store_rollup_sync(other, &rebuilt, &rolled, &cause),
+	    0);
+	assert_int_equal(rebuilt, 0);
+	assert_i64(rolled, 1);
+	assert_i64(store_rollup_events(other), store_event_count(other));
+	free(sql1(HAND_ROW));
+	RSUBMIT(fx.st, rs3);
+	flush_st(fx.st);
+	assert_i64(store_rollup_events(other), store_event_count(other));
+	assert_i64(store_rollup_events(other), rfx.nevents + 2);
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
+	    0);
+	tt_stats_free(loaded);
+
+	/* the events gone, the aggregates stay */
+	free(sql1("TRUNCATE events"));
+	loaded = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
+	    0);
+	assert_i64(store_rollup_events(other), rfx.nevents + 2);
+	free((tt_stats_commands(loaded, RNOW, &c), c));
+	assert_true(tt_stats_commands(loaded, RNOW, &c) > 0);
+	free(c);
+	tt_stats_free(loaded);
+	store_close(other);
+	rollup_finish();
+}
+
 int
 main(void)
 {
@@ -459,6 +606,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_writer_and_outage, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_catalog, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollups, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
