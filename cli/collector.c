@@ -593,22 +593,20 @@ tick(void *arg)
 			free(cause);
 		}
 	}
-	if (co->pg) {
-		if (store_others(co->store, on_other, co, &cause) < 0) {
-			say(co, cause);
-			free(cause);
-		}
-		if (store_others_missed(co->store) != co->missed) {
-			co->missed = store_others_missed(co->store);
-			say(co, "the live view and its aggregates may lack events "
-			    "other collectors committed meanwhile (the "
-			    "connection to PostgreSQL was lost, or too many "
-			    "came at once): the database has them, and a "
-			    "restart counts them");
-		}
-		if (tt_mono_us() - co->beat_at >= BEAT_US)
-			heartbeat(co);
+	/* what other collectors of a shared store did (none: nothing) */
+	if (store_others(co->store, on_other, co, &cause) < 0) {
+		say(co, cause);
+		free(cause);
 	}
+	if (store_others_missed(co->store) != co->missed) {
+		co->missed = store_others_missed(co->store);
+		say(co, "the live view and its aggregates may lack events "
+		    "other collectors committed meanwhile (the connection to "
+		    "PostgreSQL was lost, or too many came at once): the "
+		    "database has them, and a restart counts them");
+	}
+	if (tt_mono_us() - co->beat_at >= BEAT_US)
+		heartbeat(co);
 	ws_timer_schedule(co->tick, TICK_US);
 }
 
@@ -673,12 +671,6 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	co->db = cli_db_any(dbopt, 1);
 	co->files = cli_files_base(co->db, 1);
 	co->host = NULL;
-	co->pg = store_is_url(co->db);
-	if (!co->pg && co->opts.name != NULL) {
-		*cause = xstrdup("--name names a collector in a PostgreSQL "
-		    "store shared with others; a SQLite file has one");
-		return -1;
-	}
 	if (cli_split_addr(listen, &co->host, &port) != 0) {
 		*cause = xasprintf("bad listen address '%s': expected "
 		    "HOST:PORT, e.g. 127.0.0.1:8353 (port 0 picks one)",
@@ -698,8 +690,12 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	}
 	if ((co->store = store_open(co->db, cause)) == NULL)
 		return -1;
-	if (co->opts.name != NULL)
-		(void)store_set_name(co->store, co->opts.name);
+	if (co->opts.name != NULL &&
+	    store_set_name(co->store, co->opts.name) != 0) {
+		*cause = xstrdup("--name names a collector in a PostgreSQL "
+		    "store shared with others; a SQLite file has one");
+		return -1;
+	}
 	store_set_commit_cb(co->store, on_commit, co);
 	store_set_log_cb(co->store, on_store_log, co);
 	co->data_version = store_data_version(co->store);
@@ -777,7 +773,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	}
 	if (capture_config(co, cause) != 0)
 		return -1;
-	if (co->pg && co->max_db_size > 0) {
+	if (!store_size_capped(co->store) && co->max_db_size > 0) {
 		if (co->opts.max_db_size_set) {
 			*cause = xstrdup("--max-db-size caps a SQLite file; "
 			    "on PostgreSQL, --retain drops whole days");
@@ -819,8 +815,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 		say(co, line);
 		free(line);
 	}
-	if (co->pg)
-		heartbeat(co);
+	heartbeat(co);
 	co->tick = ws_timer_create(co->ws, tick, co);
 	ws_timer_schedule(co->tick, TICK_US);
 	if (!co->opts.unannounced)

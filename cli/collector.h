@@ -185,7 +185,6 @@ struct collector {
 	struct tt_counters final;	/* this run's counters, once closed */
 	char		*db;
 	char		*files;		/* cli_files_base() of db */
-	int		 pg;		/* db is a PostgreSQL URL */
 	int64_t		 beat_at;	/* the last heartbeat (mono µs) */
 	int64_t		 others;	/* events other collectors stored */
 	uint64_t	 missed;	/* store_others_missed() last said */

@@ -1,8 +1,8 @@
 /*
- * PostgreSQL as the shared store of many collectors (issue 18): the first
- * part, the events' schema and their durable batch write, the counters
- * and the opt-out registry with its NOTIFY.  Not yet behind
- * store.h: `--db postgresql://` comes once the backend interface does.
+ * PostgreSQL as the shared store of many collectors, behind store.h: the
+ * events' schema and their durable batch write, the counters, the
+ * opt-out registry with its NOTIFY, the field catalog's and the rollups'
+ * tables (catalog.c and rollup.c work out what goes into them).
  *
  * The schema (migrated on open, one advisory lock around it so that
  * collectors starting together migrate once):

@@ -814,6 +814,12 @@ store_heartbeat(struct store *st, char **cause)
 }
 
 int
+store_size_capped(const struct store *st)
+{
+	return st->pg == NULL;
+}
+
+int
 store_collectors(struct store *st, int64_t within_us,
     void (*cb)(void *, const char *, int), void *arg, char **cause)
 {

@@ -78,9 +78,7 @@ void		 store_close(struct store *);
 void		 store_set_commit_cb(struct store *, store_commit_cb, void *);
 /* Called for each event once it is committed (ids set), with what it
  * changed in the aggregates, before the commit callback: how live
- * aggregates follow the database (tt_stats_apply).  NULL for what it
- * changed where the store keeps no rollups (PostgreSQL, so far): the
- * aggregates then step themselves (tt_stats_add). */
+ * aggregates follow the database (tt_stats_apply). */
 void		 store_set_event_cb(struct store *,
 		     void (*)(void *, const struct tt_event *,
 		     const struct tt_stats_delta *), void *);
@@ -260,9 +258,9 @@ int		 store_rollup_sync(struct store *, int *rebuilt,
  * replay of every event through tt_stats_add() gives.  Open starts older
  * than the model's orphan timeout at now_us are its orphans.  1 (nothing
  * loaded) when the days are in another time zone, or events were stored
- * past them (store_rollup_sync), and always on PostgreSQL, which keeps no
- * rollups (so its aggregates are those of the events retention keeps):
- * replay (store_scan).
+ * past them (store_rollup_sync): replay (store_scan).  On PostgreSQL it
+ * reads in one snapshot, kept: what it counted is not heard again
+ * (store_others).
  */
 int		 store_rollup_load(struct store *, const char *source,
 		     struct tt_stats *, int64_t now_us, char **cause);
@@ -330,6 +328,9 @@ const char	*store_down(const struct store *);
 int		 store_others(struct store *, void (*)(void *,
 		     const struct tt_event *), void *, char **cause);
 uint64_t	 store_others_missed(const struct store *);
+/* Can the store be held to a size (--max-db-size)?  A SQLite file can;
+ * PostgreSQL's retention drops whole days instead. */
+int		 store_size_capped(const struct store *);
 int		 store_heartbeat(struct store *, char **cause);
 int		 store_collectors(struct store *, int64_t within_us,
 		     void (*)(void *, const char *name, int instances),
