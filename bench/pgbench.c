@@ -132,7 +132,10 @@ main(int argc, char **argv)
 	must(c, "SET client_min_messages = warning");
 	for (r = 0; r < rounds; r++) {
 		must(c, "DROP TABLE IF EXISTS events, payloads, optout, "
-		    "fields, counters, collectors, teltop_schema, bench_raw "
+		    "fields, counters, collectors, teltop_schema, bench_raw, "
+		    "rollup_cmd, rollup_hist, rollup_open, rollup_day, "
+		    "rollup_client, rollup_summary, rollup_privacy, "
+		    "rollup_metric, rollup_meta "
 		    "CASCADE; DROP SEQUENCE IF EXISTS events_id_seq, "
 		    "payloads_id_seq");
 		if ((pg = pg_open(url, "bench", &cause)) == NULL) {

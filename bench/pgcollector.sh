@@ -23,7 +23,9 @@ export XDG_DATA_HOME=$T/data
 
 for r in $(seq "$ROUNDS"); do
 	psql -qX "$U" -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; DROP TABLE IF EXISTS \
-	    events, payloads, optout, counters, collectors, fields, teltop_schema CASCADE; \
+	    events, payloads, optout, counters, collectors, fields, teltop_schema, \
+	    rollup_cmd, rollup_hist, rollup_open, rollup_day, rollup_client, rollup_summary, \
+	    rollup_privacy, rollup_metric, rollup_meta CASCADE; \
 	    DROP SEQUENCE IF EXISTS events_id_seq, payloads_id_seq" >/dev/null
 	"$TELTOP" serve --db "$U" --listen 127.0.0.1:0 --otlp-grpc off --name bench \
 	    >"$T/serve.log" 2>&1 &

@@ -461,6 +461,17 @@ test_catalog(void **state)
 	"phase, name, client_id, data, collector FROM events WHERE name = " \
 	"'Heartbeat' LIMIT 1"
 
+/* What store_rollup_load() of st answers: 0 (loaded) or 1 (replay). */
+static void
+loads(struct store *st, int want)
+{
+	struct tt_stats	*m = tt_stats_create(0);
+	char		*cause = NULL;
+
+	assert_int_equal(store_rollup_load(st, NULL, m, RNOW, &cause), want);
+	tt_stats_free(m);
+}
+
 /* Commit what was submitted to st, synchronously. */
 static void
 flush_st(struct store *st)
@@ -539,10 +550,7 @@ test_rollups(void **state)
 	/* another zone's days: not read; the sync builds ours again */
 	free(sql1("UPDATE rollup_meta SET value = 'Elsewhere/Else' WHERE "
 	    "key = 'zone'"));
-	loaded = tt_stats_create(0);
-	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
-	    1);
-	tt_stats_free(loaded);
+	loads(other, 1);
 	assert_int_equal(store_rollup_sync(other, &rebuilt, &rolled, &cause),
 	    0);
 	assert_int_equal(rebuilt, 1);
@@ -563,10 +571,7 @@ test_rollups(void **state)
 	/* a row written by hand: not counted until a sync or a commit
 	 * rolls it up from the row (readers replay meanwhile) */
 	free(sql1(HAND_ROW));
-	loaded = tt_stats_create(0);
-	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
-	    1);
-	tt_stats_free(loaded);
+	loads(other, 1);
 	assert_int_equal(store_rollup_sync(other, &rebuilt, &rolled, &cause),
 	    0);
 	assert_int_equal(rebuilt, 0);
@@ -577,10 +582,7 @@ test_rollups(void **state)
 	flush_st(fx.st);
 	assert_i64(store_rollup_events(other), store_event_count(other));
 	assert_i64(store_rollup_events(other), rfx.nevents + 2);
-	loaded = tt_stats_create(0);
-	assert_int_equal(store_rollup_load(other, NULL, loaded, RNOW, &cause),
-	    0);
-	tt_stats_free(loaded);
+	loads(other, 0);
 
 	/* the events gone, the aggregates stay */
 	free(sql1("TRUNCATE events"));
