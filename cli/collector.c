@@ -528,12 +528,12 @@ reload(struct collector *co, char **cause)
 /* An event another collector committed (PostgreSQL): it joins the
  * aggregates and the live stream as our own do. */
 static void
-on_other(void *arg, const struct tt_event *ev)
+on_other(void *arg, const struct tt_event *ev, const struct tt_stats_delta *d)
 {
 	struct collector	*co = arg;
 
 	co->others++;
-	on_event(co, ev, NULL);
+	on_event(co, ev, d);
 }
 
 static void
@@ -645,6 +645,12 @@ capture_config(struct collector *co, char **cause)
 	return 0;
 }
 
+static void
+scanned(void *arg, const struct tt_event *ev)
+{
+	tt_stats_add(arg, ev);
+}
+
 int
 collector_open(struct collector *co, const char *dbopt, const char *listen,
     char **cause)
@@ -654,7 +660,7 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	int			 port;
 	char			*line, *path, *tcause = NULL;
 	int64_t			 t0, rolled;
-	int			 rebuilt;
+	int			 rebuilt, rc;
 
 	co->store = NULL;
 	co->ws = NULL;
@@ -722,19 +728,28 @@ collector_open(struct collector *co, const char *dbopt, const char *listen,
 	}
 	t0 = tt_now_us();
 	co->stats = tt_stats_create(TT_ORPHAN_AFTER_US);
-	if (store_rollup_load(co->store, NULL, co->stats, t0, cause) != 0) {
-		if (*cause == NULL)
-			*cause = xstrdup("the rollups are in another time "
-			    "zone");
+	if ((rc = store_rollup_load(co->store, NULL, co->stats, t0,
+	    cause)) < 0)
 		return -1;
+	if (rc == 1) {
+		/* another zone's collector wrote since the sync (a store
+		 * shared across zones): the events kept, replayed */
+		if (store_scan(co->store, TT_NONE, NULL, scanned, co->stats,
+		    cause) != 0)
+			return -1;
+		co->stored0 = store_event_count(co->store);
+	} else {
+		/* the rollups count every event ever stored; some were
+		 * evicted */
+		co->stored0 = store_rollup_events(co->store);
+		if (store_counters(co->store, &counted) == 0)
+			co->stored0 -= counted.v[TT_CTR_EVICTED];
 	}
-	/* the rollups count every event ever stored; some were evicted */
-	co->stored0 = store_rollup_events(co->store);
-	if (store_counters(co->store, &counted) == 0)
-		co->stored0 -= counted.v[TT_CTR_EVICTED];
 	if (co->stored0 < 0)
 		co->stored0 = 0;
-	line = xasprintf("aggregates loaded from the rollups in %lld ms",
+	line = xasprintf("aggregates %s in %lld ms", rc == 1 ?
+	    "replayed from the events kept (the rollups' days are in another "
+	    "time zone)" : "loaded from the rollups",
 	    (long long)((tt_now_us() - t0) / 1000));
 	say(co, line);
 	free(line);

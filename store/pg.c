@@ -211,6 +211,7 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (day, source));"
 	"CREATE TABLE rollup_client ("
 	"  day text NOT NULL, source text NOT NULL, client text NOT NULL,"
+	"  first_id bigint NOT NULL,"
 	"  PRIMARY KEY (day, source, client));"
 	"CREATE TABLE rollup_summary ("
 	"  day text NOT NULL, source text NOT NULL, client text NOT NULL,"
@@ -402,7 +403,11 @@ pg_forget_counts(struct pg *pg)
 static int
 session(struct pg *pg, char **cause)
 {
+	/* a collector that vanished mid-commit holds the commits' lock
+	 * until its session goes: not for the kernel's hours */
 	if (exec(pg, "SET client_min_messages = warning", "open", cause) != 0 ||
+	    exec(pg, "SET idle_in_transaction_session_timeout = '60s'",
+	    "open", cause) != 0 ||
 	    exec(pg, "CREATE TEMP TABLE IF NOT EXISTS events_stage ON COMMIT "
 	    "DELETE ROWS AS SELECT id, " PG_COLUMNS " FROM events WITH NO "
 	    "DATA", "open: stage", cause) != 0 ||
@@ -603,7 +608,8 @@ begin(struct pg *pg, char xid[32], char **cause)
 		 * collectors' commits (and their ids) then come one after
 		 * another, so what one reads of an execution is what a
 		 * replay in id order would have */
-		r = PQexec(pg->conn, xid != NULL ? "BEGIN; SELECT "
+		r = PQexec(pg->conn, xid != NULL ? "BEGIN ISOLATION LEVEL "
+		    "READ COMMITTED; SELECT "
 		    "pg_advisory_xact_lock(" PG_STR(PG_LOCK_ROLLUPS) "); "
 		    "SELECT txid_current()" : "BEGIN");
 		ok = PQresultStatus(r) == (xid != NULL ? PGRES_TUPLES_OK :
@@ -2449,6 +2455,12 @@ pg_run(struct pg *pg, const char *sql, int n, const char *const *params,
 }
 
 int
+pg_up(struct pg *pg, char **cause)
+{
+	return ensure_up(pg, cause);
+}
+
+int
 pg_rollup_begin(struct pg *pg, int snapshot, char **cause)
 {
 	PGresult	*r;
@@ -2456,8 +2468,9 @@ pg_rollup_begin(struct pg *pg, int snapshot, char **cause)
 	if (ensure_up(pg, cause) != 0)
 		return -1;
 	r = PQexec(pg->conn, snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE "
-	    "READ READ ONLY; SELECT pg_current_snapshot()" : "BEGIN; SELECT "
-	    "pg_advisory_xact_lock(" PG_STR(PG_LOCK_ROLLUPS) ")");
+	    "READ READ ONLY; SELECT pg_current_snapshot()" : "BEGIN ISOLATION "
+	    "LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock("
+	    PG_STR(PG_LOCK_ROLLUPS) ")");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
 		*cause = conn_error(pg->conn, "rollups");

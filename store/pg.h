@@ -283,6 +283,8 @@ int		 pg_scan_between(struct pg *, int64_t after, int64_t before,
  * one that holds the commits' lock (a rebuild).  pg_rollup_end() commits
  * or rolls back. */
 int		 pg_rollup_begin(struct pg *, int snapshot, char **cause);
+/* Up, or made again now (outside a transaction only): 0, or -1. */
+int		 pg_up(struct pg *, char **cause);
 int		 pg_rollup_end(struct pg *, int commit, char **cause);
 
 #endif

@@ -208,6 +208,7 @@ struct acc_client {
 	char		 day[11];
 	enum tt_source	 source;
 	char		*client;	/* owned */
+	int64_t		 first_id;	/* the event that counted it */
 };
 
 /* On PostgreSQL: an open start as the transaction leaves it. */
@@ -1115,6 +1116,7 @@ client_new_pg(struct rollup *r, size_t klen, struct tt_stats_delta *d,
 		memcpy((*slot)->day, d->day, 11);
 		(*slot)->source = ev->source;
 		(*slot)->client = xstrdup(ev->client_id);
+		(*slot)->first_id = ev->id;
 	}
 	d->new_client = 1;
 	acc_day(r, d->day, ev->source)->clients++;
@@ -1882,7 +1884,17 @@ store_rollup_privacy(struct store *st, const char *source,
  *
  * Days are in the zone of rollup_meta 'zone', as on SQLite: a writer of
  * another zone marks it '' (no reader trusts them), a collector of another
- * zone rebuilds them at start.
+ * zone rebuilds them at start, holding the commits' lock meanwhile.  So
+ * collectors of one database should share a zone (TZ); when they do not,
+ * readers replay the events kept.
+ *
+ * Rows past rollup_meta 'last_id' are rolled up from their rows first.
+ * A writer that takes no lock (psql, say) may commit ids below a commit's
+ * after it: those are not counted.  Other collectors' events come to a
+ * viewer with the deltas their commits worked out, read back
+ * (store_rollup_pg_heard): each execution's first start and finish before
+ * the event, and the event that first counted each client of a day
+ * (rollup_client.first_id).
  */
 
 #define PG_ROLL_CHUNK	1000	/* events a build works out at a time */
@@ -2461,14 +2473,16 @@ flush_pg(struct rollup *r, char **cause)
 		goto out;
 	ask_free(&a);
 
-	ask_init(&a, 3);
+	ask_init(&a, 4);
 	EACH(&r->t.newclients, i, cl) {
 		pg_array_add(&a.col[0], cl->day);
 		pg_array_add(&a.col[1], tt_source_name(cl->source));
 		pg_array_add(&a.col[2], cl->client);
+		pg_array_int(&a.col[3], cl->first_id);
 	}
 	if (a.col[0].n > 0 && ask_run(r, &a, "INSERT INTO rollup_client "
-	    "SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[]) "
+	    "SELECT d, s, c, min(i) FROM unnest($1::text[], $2::text[], "
+	    "$3::text[], $4::bigint[]) AS k(d, s, c, i) GROUP BY d, s, c "
 	    "ON CONFLICT DO NOTHING", NULL, NULL, NULL, cause) != 0)
 		goto out;
 	ask_free(&a);
@@ -2681,7 +2695,8 @@ sync_pg(struct store *st, int *rebuilt, int64_t *rolled, char **cause)
 	struct meta	m;
 	int		ok, rebuild;
 
-	if (meta_pg(st->pg, INT64_MAX, &m, cause) != 0)
+	if (pg_up(st->pg, cause) != 0 ||
+	    meta_pg(st->pg, INT64_MAX, &m, cause) != 0)
 		return -1;
 	ok = meta_usable(&m, 1);
 	free(m.zone);
@@ -2903,7 +2918,8 @@ privacy_pg(struct store *st, const char *source,
 	const char	*v[1] = { source };
 	int		 ok;
 
-	if (meta_pg(st->pg, INT64_MAX, &m, cause) != 0)
+	if (pg_up(st->pg, cause) != 0 ||
+	    meta_pg(st->pg, INT64_MAX, &m, cause) != 0)
 		return -1;
 	ok = meta_usable(&m, 0);
 	free(m.zone);
@@ -2929,6 +2945,146 @@ int
 store_rollup_pg_events(struct pg *pg, int64_t *n, char **cause)
 {
 	*n = 0;
+	if (pg_up(pg, cause) != 0)
+		return -1;
 	return pg_run(pg, "SELECT coalesce(sum(events), 0) FROM rollup_day", 0,
 	    NULL, int_row, n, cause);
+}
+
+/* ---- what other collectors committed, on PostgreSQL ---- */
+
+/* The reads of heard events: row ordinals to events. */
+struct heard {
+	size_t		 *idx;		/* ordinal - 1: the event's index */
+	size_t		  nidx, capidx;
+	struct pexec	**x;		/* by event: its execution before it */
+	int64_t		 *first;	/* by event: its client's first id */
+	int		  kind;		/* 0: executions, 1: clients */
+};
+
+static void
+heard_add(struct heard *h, size_t i)
+{
+	if (h->nidx == h->capidx) {
+		h->capidx = h->capidx != 0 ? h->capidx * 2 : 64;
+		h->idx = xrealloc(h->idx, h->capidx * sizeof *h->idx);
+	}
+	h->idx[h->nidx++] = i;
+}
+
+static void
+heard_row(void *arg, int i, const char *const *v)
+{
+	struct heard	*h = arg;
+	size_t		 n = (size_t)strtoll(v[0], NULL, 10), k;
+
+	(void)i;
+	if (n < 1 || n > h->nidx)
+		return;
+	k = h->idx[n - 1];
+	if (h->kind == 1)
+		h->first[k] = v[1] != NULL ? strtoll(v[1], NULL, 10) : 0;
+	else if (h->x[k] == NULL) {
+		h->x[k] = xcalloc(1, sizeof *h->x[k]);
+		exec_fold(h->x[k], v + 1);
+	}
+}
+
+int
+store_rollup_pg_heard(struct pg *pg, struct tt_event *const *evs,
+    struct tt_stats_delta *const *ds, size_t n, char **cause)
+{
+	struct rollup		*r = store_rollup_new_pg(pg);
+	struct ask		 ex, cl;
+	struct heard		 h;
+	struct tt_exec		 x;
+	const struct tt_event	*ev;
+	size_t			 i, k;
+	int			 ok = -1;
+
+	*cause = NULL;
+	memset(&h, 0, sizeof h);
+	h.x = xcalloc(n + 1, sizeof *h.x);
+	h.first = xcalloc(n + 1, sizeof *h.first);
+	ask_init(&ex, 3);
+	ask_init(&cl, 3);
+	/* an execution as its events before each left it (all committed:
+	 * commits come in id order), and whether each counted its client */
+	for (i = 0; i < n; i++) {
+		ev = evs[i];
+		if (ev->execution_id != NULL && ev->execution_id[0] != '\0' &&
+		    ev->phase != TT_PHASE_POINT) {
+			heard_add(&h, i);
+			pg_array_add(&ex.col[0], tt_source_name(ev->source));
+			pg_array_add(&ex.col[1], ev->execution_id);
+			pg_array_int(&ex.col[2], ev->id);
+		}
+	}
+	if (h.nidx > 0 && ask_run(r, &ex, "SELECT k.n, s.id, s.ts, s.command, "
+	    "s.name, f.id, f.ts, f.command, f.name, f.duration_ms FROM "
+	    "unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS "
+	    "k(s, x, b, n) LEFT JOIN LATERAL (SELECT id, ts, command, name "
+	    "FROM events WHERE source = k.s AND execution_id = k.x AND phase = "
+	    "1 AND id < k.b ORDER BY id LIMIT 1) s ON true LEFT JOIN LATERAL "
+	    "(SELECT id, ts, command, name, duration_ms FROM events WHERE "
+	    "source = k.s AND execution_id = k.x AND phase = 2 AND id < k.b "
+	    "ORDER BY id LIMIT 1) f ON true WHERE s.id IS NOT NULL OR f.id IS "
+	    "NOT NULL", NULL, heard_row, &h, cause) != 0)
+		goto out;
+	h.nidx = 0;
+	h.kind = 1;
+	for (i = 0; i < n; i++) {
+		ev = evs[i];
+		if (ev->client_id != NULL && ev->client_id[0] != '\0') {
+			heard_add(&h, i);
+			pg_array_add(&cl.col[0], tt_day_cached(&r->dc, ev->ts));
+			pg_array_add(&cl.col[1], tt_source_name(ev->source));
+			pg_array_add(&cl.col[2], ev->client_id);
+		}
+	}
+	if (h.nidx > 0 && ask_run(r, &cl, "SELECT k.n, r.first_id FROM "
+	    "unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS "
+	    "k(d, s, c, n) JOIN rollup_client r ON r.day = k.d AND "
+	    "r.source = k.s AND r.client = k.c", NULL, heard_row, &h,
+	    cause) != 0)
+		goto out;
+	/* each one's delta, as its commit worked it out */
+	for (i = 0; i < n; i++) {
+		struct tt_stats_delta *d = ds[i];
+
+		ev = evs[i];
+		tt_stats_delta_clear(d);
+		tt_stats_delta_init(d);
+		d->source = ev->source;
+		d->ts = ev->ts;
+		memcpy(d->day, tt_day_cached(&r->dc, ev->ts), 11);
+		d->new_client = h.first[i] != 0 && h.first[i] == ev->id;
+		d->summary = tt_event_is_summary(ev);
+		(void)tt_metric_point(ev, d);
+		if (ev->phase == TT_PHASE_POINT)
+			continue;
+		if (ev->execution_id == NULL || ev->execution_id[0] == '\0') {
+			tt_exec_step(NULL, ev, d);
+			continue;
+		}
+		if (h.x[i] != NULL)
+			x = h.x[i]->x;
+		else {
+			memset(&x, 0, sizeof x);
+			x.command = tt_event_command(ev);
+		}
+		tt_exec_step(&x, ev, d);
+	}
+	ok = 0;
+out:
+	for (k = 0; k < n; k++)
+		if (h.x[k] != NULL)
+			free_pexec(h.x[k]);
+	free(h.x);
+	free(h.first);
+	free(h.idx);
+	ask_free(&ex);
+	ask_free(&cl);
+	store_rollup_free(r);
+	return ok;
 }

@@ -791,12 +791,72 @@ store_down(const struct store *st)
 	return NULL;
 }
 
-int
-store_others(struct store *st, void (*cb)(void *, const struct tt_event *),
-    void *arg, char **cause)
+#define OTHERS_CHUNK	1000	/* heard events worked out at a time */
+
+/* Heard events gathered, handed on with their deltas a chunk at a time. */
+struct others {
+	struct store		*st;
+	void			(*cb)(void *, const struct tt_event *,
+				    const struct tt_stats_delta *);
+	void			*arg;
+	struct tt_event		 ev[OTHERS_CHUNK];
+	struct tt_event		*p[OTHERS_CHUNK];
+	struct tt_stats_delta	 d[OTHERS_CHUNK];
+	struct tt_stats_delta	*pd[OTHERS_CHUNK];
+	size_t			 n;
+};
+
+static void
+others_flush(struct others *o)
 {
+	char	*cause = NULL;
+	size_t	 i;
+	int	 ok;
+
+	for (i = 0; i < o->n; i++) {
+		tt_stats_delta_init(&o->d[i]);
+		o->pd[i] = &o->d[i];
+	}
+	ok = store_rollup_pg_heard(o->st->pg, o->p, o->pd, o->n, &cause);
+	free(cause);	/* the aggregates step them themselves */
+	for (i = 0; i < o->n; i++) {
+		o->cb(o->arg, &o->ev[i], ok == 0 ? &o->d[i] : NULL);
+		tt_stats_delta_clear(&o->d[i]);
+		tt_event_clear(&o->ev[i]);
+	}
+	o->n = 0;
+}
+
+static void
+others_event(void *arg, const struct tt_event *ev)
+{
+	struct others	*o = arg;
+
+	tt_event_copy(&o->ev[o->n], ev, 1);
+	o->p[o->n] = &o->ev[o->n];
+	if (++o->n == OTHERS_CHUNK)
+		others_flush(o);
+}
+
+int
+store_others(struct store *st, void (*cb)(void *, const struct tt_event *,
+    const struct tt_stats_delta *), void *arg, char **cause)
+{
+	struct others	*o;
+	int		 n;
+
 	*cause = NULL;
-	return st->pg != NULL ? pg_heard(st->pg, cb, arg, cause) : 0;
+	if (st->pg == NULL)
+		return 0;
+	o = xcalloc(1, sizeof *o);
+	o->st = st;
+	o->cb = cb;
+	o->arg = arg;
+	n = pg_heard(st->pg, others_event, o, cause);
+	if (o->n > 0)
+		others_flush(o);
+	free(o);
+	return n;
 }
 
 uint64_t

@@ -317,7 +317,9 @@ const char	*store_down(const struct store *);
  * and returns 0).  store_others(): the events other collectors committed
  * since the last call, heard by the NOTIFY each commit sends (what
  * store_data_version() reads off the connection: call it first), oldest
- * first, with which collector received each: how many, or -1 with *cause
+ * first, with which collector received each and what it changed in the
+ * aggregates (as its commit worked it out; NULL when that could not be
+ * read: the aggregates then step themselves): how many, or -1 with *cause
  * (what was not read yet is read by the next call).  What it cannot give
  * (the connection was lost meanwhile, or too many came at once) moves
  * store_others_missed().  store_heartbeat(): this collector is running
@@ -326,7 +328,8 @@ const char	*store_down(const struct store *);
  * how many run under it), sorted: how many names, or -1 with *cause.
  */
 int		 store_others(struct store *, void (*)(void *,
-		     const struct tt_event *), void *, char **cause);
+		     const struct tt_event *, const struct tt_stats_delta *),
+		     void *, char **cause);
 uint64_t	 store_others_missed(const struct store *);
 /* Can the store be held to a size (--max-db-size)?  A SQLite file can;
  * PostgreSQL's retention drops whole days instead. */

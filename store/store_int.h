@@ -286,6 +286,10 @@ int	store_rollup_pg_batch(struct rollup *, struct tt_event *const *evs,
  * (pg_open_built()); the events they count. */
 int	store_rollup_pg_build(void *, struct pg *, char **cause);
 int	store_rollup_pg_events(struct pg *, int64_t *, char **cause);
+/* The deltas of events other collectors committed (heard, in id order):
+ * what their commits worked out, read back from the database. */
+int	store_rollup_pg_heard(struct pg *, struct tt_event *const *evs,
+	    struct tt_stats_delta *const *deltas, size_t n, char **cause);
 /*
  * ev is inserted (its id set): add what it changes to the transaction's
  * sums and write its rows that cannot wait (open starts, clients, Devtron

@@ -598,6 +598,91 @@ test_rollups(void **state)
 	rollup_finish();
 }
 
+/* A heard event, applied to a model with the delta read for it. */
+static void
+heard_apply(void *arg, const struct tt_event *ev,
+    const struct tt_stats_delta *d)
+{
+	assert_non_null(d);
+	tt_stats_apply(arg, ev, d);
+	rfx.nevents++;
+}
+
+static void
+replay_into(void *arg, const struct tt_event *ev)
+{
+	tt_stats_add(arg, ev);
+}
+
+/*
+ * What another collector committed comes with the delta its commit worked
+ * out, read back: a viewer whose model was loaded from the rollups (it
+ * never saw the start, nor the client's first event) steps a finish
+ * through another collector as a replay of every event would: one run,
+ * its span timed, nothing left running, the client not counted again.
+ */
+static void
+test_heard_deltas(void **state)
+{
+	static const struct rspec a[] = {
+		W_START("h1", "c1", 1),
+		{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", NULL, NULL,
+		  "d1", NULL, TT_NONE, TT_NONE, 2, NULL, NULL, NULL },
+	};
+	static const struct rspec b[] = {
+		W_FINISH("h1", "c1", 4, 0, TT_NONE),
+		{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", NULL, NULL,
+		  "d1", NULL, TT_NONE, TT_NONE, 5, NULL, NULL, NULL },
+		{ TT_SRC_DEVTRON, TT_PHASE_POINT, "Heartbeat", NULL, NULL,
+		  "d2", NULL, TT_NONE, TT_NONE, 6, NULL, NULL, NULL },
+		W_FINISH("h1", "c1", 4, 0, TT_NONE),	/* again: stored once */
+	};
+	struct tt_stats	*model, *ref;
+	struct tt_cmd_stats *c;
+	struct store	*other, *viewer;
+	char		*cause = NULL;
+	int		 i;
+	size_t		 n, k;
+
+	(void)state;
+	if ((other = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	RSUBMIT(fx.st, a);
+	flush_st(fx.st);
+	if ((viewer = store_open(url(), &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	model = tt_stats_create(0);
+	assert_int_equal(store_rollup_load(viewer, NULL, model, RNOW, &cause),
+	    0);
+	RSUBMIT(other, b);
+	flush_st(other);
+	for (i = 0; i < 500 && rfx.nevents < 3; i++) {
+		(void)store_data_version(viewer);
+		assert_true(store_others(viewer, heard_apply, model,
+		    &cause) >= 0);
+		if (rfx.nevents < 3)
+			(void)poll(NULL, 0, 10);
+	}
+	assert_int_equal(rfx.nevents, 3);
+	ref = tt_stats_create(0);
+	assert_int_equal(store_scan(viewer, TT_NONE, NULL, replay_into, ref,
+	    &cause), 0);
+	models_equal(ref, model, RNOW);
+	n = tt_stats_commands(model, RNOW, &c);
+	for (k = 0; k < n; k++)
+		if (strcmp(c[k].command, "werf converge") == 0) {
+			assert_i64(c[k].count, 1);
+			assert_i64(c[k].with_duration, 1);
+			assert_i64(c[k].running, 0);
+		}
+	free(c);
+	tt_stats_free(ref);
+	tt_stats_free(model);
+	store_close(viewer);
+	store_close(other);
+	memset(&rfx, 0, sizeof rfx);
+}
+
 int
 main(void)
 {
@@ -609,6 +694,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_catalog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heard_deltas, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
