@@ -793,36 +793,42 @@ store_down(const struct store *st)
 
 #define OTHERS_CHUNK	1000	/* heard events worked out at a time */
 
-/* Heard events gathered, handed on with their deltas a chunk at a time. */
+/* Heard events gathered, handed on with their deltas a chunk at a time
+ * (the chunk made at the first: most ticks hear nothing). */
+struct others_chunk {
+	struct tt_event		 ev[OTHERS_CHUNK];
+	struct tt_event		*p[OTHERS_CHUNK];
+	struct tt_stats_delta	 d[OTHERS_CHUNK];
+	struct tt_stats_delta	*pd[OTHERS_CHUNK];
+};
+
 struct others {
 	struct store		*st;
 	void			(*cb)(void *, const struct tt_event *,
 				    const struct tt_stats_delta *);
 	void			*arg;
-	struct tt_event		 ev[OTHERS_CHUNK];
-	struct tt_event		*p[OTHERS_CHUNK];
-	struct tt_stats_delta	 d[OTHERS_CHUNK];
-	struct tt_stats_delta	*pd[OTHERS_CHUNK];
+	struct others_chunk	*c;
 	size_t			 n;
 };
 
 static void
 others_flush(struct others *o)
 {
-	char	*cause = NULL;
-	size_t	 i;
-	int	 ok;
+	struct others_chunk	*c = o->c;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 ok;
 
 	for (i = 0; i < o->n; i++) {
-		tt_stats_delta_init(&o->d[i]);
-		o->pd[i] = &o->d[i];
+		tt_stats_delta_init(&c->d[i]);
+		c->pd[i] = &c->d[i];
 	}
-	ok = store_rollup_pg_heard(o->st->pg, o->p, o->pd, o->n, &cause);
+	ok = store_rollup_pg_heard(o->st->pg, c->p, c->pd, o->n, &cause);
 	free(cause);	/* the aggregates step them themselves */
 	for (i = 0; i < o->n; i++) {
-		o->cb(o->arg, &o->ev[i], ok == 0 ? &o->d[i] : NULL);
-		tt_stats_delta_clear(&o->d[i]);
-		tt_event_clear(&o->ev[i]);
+		o->cb(o->arg, &c->ev[i], ok == 0 ? &c->d[i] : NULL);
+		tt_stats_delta_clear(&c->d[i]);
+		tt_event_clear(&c->ev[i]);
 	}
 	o->n = 0;
 }
@@ -832,8 +838,10 @@ others_event(void *arg, const struct tt_event *ev)
 {
 	struct others	*o = arg;
 
-	tt_event_copy(&o->ev[o->n], ev, 1);
-	o->p[o->n] = &o->ev[o->n];
+	if (o->c == NULL)
+		o->c = xmalloc(sizeof *o->c);
+	tt_event_copy(&o->c->ev[o->n], ev, 1);
+	o->c->p[o->n] = &o->c->ev[o->n];
 	if (++o->n == OTHERS_CHUNK)
 		others_flush(o);
 }
@@ -842,20 +850,20 @@ int
 store_others(struct store *st, void (*cb)(void *, const struct tt_event *,
     const struct tt_stats_delta *), void *arg, char **cause)
 {
-	struct others	*o;
-	int		 n;
+	struct others	o;
+	int		n;
 
 	*cause = NULL;
 	if (st->pg == NULL)
 		return 0;
-	o = xcalloc(1, sizeof *o);
-	o->st = st;
-	o->cb = cb;
-	o->arg = arg;
-	n = pg_heard(st->pg, others_event, o, cause);
-	if (o->n > 0)
-		others_flush(o);
-	free(o);
+	memset(&o, 0, sizeof o);
+	o.st = st;
+	o.cb = cb;
+	o.arg = arg;
+	n = pg_heard(st->pg, others_event, &o, cause);
+	if (o.n > 0)
+		others_flush(&o);
+	free(o.c);
 	return n;
 }
 
