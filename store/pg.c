@@ -35,7 +35,7 @@
 #define PG_MIGRATION_ROLLUPS	6	/* the one that makes the rollups */
 #define PG_LOCK_MIGRATE		0x74656c01	/* advisory lock keys */
 #define PG_LOCK_PARTITION	0x74656c02
-#define PG_LOCK_ROLLUPS		1952803843	/* 0x74656c03: decimal, for SQL */
+#define PG_LOCK_ROLLUPS		1952803843	/* 0x74656c03, for SQL */
 #define PG_STR_(x)		#x
 #define PG_STR(x)		PG_STR_(x)
 #define PG_KNOWN_DAYS		64		/* partitions remembered */
