@@ -720,11 +720,6 @@ store_wconn_finalize(struct wconn *c)
 	c->pack = NULL;
 }
 
-/*
- * A store on PostgreSQL: the loop's connection, which listens for the
- * registry's changes (store_data_version()); this machine's name in the
- * rows it writes.
- */
 /* What the migrations of version v fill from the events there are. */
 static int
 pg_build(void *arg, struct pg *pg, int v, char **cause)
@@ -736,6 +731,11 @@ pg_build(void *arg, struct pg *pg, int v, char **cause)
 	return 0;
 }
 
+/*
+ * A store on PostgreSQL: the loop's connection, which listens for the
+ * registry's changes (store_data_version()); this machine's name in the
+ * rows it writes.
+ */
 static struct store *
 open_pg(struct store *st, const char *url, char **cause)
 {
