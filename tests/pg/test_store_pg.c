@@ -656,7 +656,7 @@ test_heard_deltas(void **state)
 	    0);
 	RSUBMIT(other, b);
 	flush_st(other);
-	for (i = 0; i < 500 && rfx.nevents < 3; i++) {
+	for (i = 0; i < 3000 && rfx.nevents < 3; i++) {	/* 30 s at most */
 		(void)store_data_version(viewer);
 		assert_true(store_others(viewer, heard_apply, model,
 		    &cause) >= 0);
