@@ -288,6 +288,22 @@ struct got {
 enum { GOT_EXEC, GOT_SET, GOT_METRIC, GOT_RECENT };
 
 /*
+ * Of each (source, execution, id) asked, with its ordinal: the first start
+ * and the first finish of the execution before that id (exec_fold()'s
+ * columns), where it has either.
+ */
+#define SQL_EXEC_BEFORE \
+	"SELECT k.n, s.id, s.ts, s.command, s.name, f.id, f.ts, f.command, " \
+	"f.name, f.duration_ms FROM unnest($1::text[], $2::text[], " \
+	"$3::bigint[]) WITH ORDINALITY AS k(s, x, b, n) LEFT JOIN LATERAL " \
+	"(SELECT id, ts, command, name FROM events WHERE source = k.s AND " \
+	"execution_id = k.x AND phase = 1 AND id < k.b ORDER BY id LIMIT 1) s " \
+	"ON true LEFT JOIN LATERAL (SELECT id, ts, command, name, duration_ms " \
+	"FROM events WHERE source = k.s AND execution_id = k.x AND phase = 2 " \
+	"AND id < k.b ORDER BY id LIMIT 1) f ON true WHERE s.id IS NOT NULL " \
+	"OR f.id IS NOT NULL"
+
+/*
  * An execution's first start (v[0..3]: id, ts, command, name) and first
  * finish (v[4..8]: the same, and its duration) worked out in id order:
  * what every earlier event of it made of its state (those after the
@@ -481,7 +497,6 @@ prefetch_pg(struct rollup *r, struct tt_event *const *evs, size_t nev,
 	struct tt_stats_delta	 d;
 	const char		*day;
 	struct meta		 mt;
-	char			 first[32];
 	size_t			 i, n;
 	int			 ok = -1;
 
@@ -502,7 +517,7 @@ prefetch_pg(struct rollup *r, struct tt_event *const *evs, size_t nev,
 			return -1;
 		ok = -1;
 	}
-	ask_init(&st, 2);
+	ask_init(&st, 3);
 	ask_init(&cl, 3);
 	ask_init(&me, 2);
 	hmap_init(&asked);
@@ -518,6 +533,8 @@ prefetch_pg(struct rollup *r, struct tt_event *const *evs, size_t nev,
 				pg_array_add(&st.col[0],
 				    tt_source_name(ev->source));
 				pg_array_add(&st.col[1], ev->execution_id);
+				/* before the transaction's first event */
+				pg_array_int(&st.col[2], evs[0]->id);
 			}
 		}
 		day = tt_day_cached(&r->dc, ev->ts);
@@ -549,22 +566,12 @@ prefetch_pg(struct rollup *r, struct tt_event *const *evs, size_t nev,
 		}
 		tt_stats_delta_clear(&d);
 	}
-	snprintf(first, sizeof first, "%lld", nev > 0 ?
-	    (long long)evs[0]->id : 0LL);
 	g.r = r;
 	g.kind = GOT_EXEC;
 	g.a = &st;
 	g.into = &r->t.execs;
-	if (st.n > 0 && ask_run(r, &st, "SELECT k.n, s.id, s.ts, s.command, "
-	    "s.name, f.id, f.ts, f.command, f.name, f.duration_ms FROM "
-	    "unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(s, x, n) "
-	    "LEFT JOIN LATERAL (SELECT id, ts, command, name FROM events WHERE "
-	    "source = k.s AND execution_id = k.x AND phase = 1 AND id < "
-	    "$3::bigint ORDER BY id LIMIT 1) s ON true LEFT JOIN LATERAL "
-	    "(SELECT id, ts, command, name, duration_ms FROM events WHERE "
-	    "source = k.s AND execution_id = k.x AND phase = 2 AND id < "
-	    "$3::bigint ORDER BY id LIMIT 1) f ON true WHERE s.id IS NOT NULL "
-	    "OR f.id IS NOT NULL", first, got_row, &g, cause) != 0)
+	if (st.n > 0 && ask_run(r, &st, SQL_EXEC_BEFORE, NULL, got_row, &g,
+	    cause) != 0)
 		goto out;
 	g.kind = GOT_SET;
 	g.a = &cl;
@@ -1289,16 +1296,8 @@ store_rollup_pg_heard(struct pg *pg, struct tt_event *const *evs,
 			pg_array_int(&ex.col[2], ev->id);
 		}
 	}
-	if (h.nidx > 0 && ask_run(r, &ex, "SELECT k.n, s.id, s.ts, s.command, "
-	    "s.name, f.id, f.ts, f.command, f.name, f.duration_ms FROM "
-	    "unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS "
-	    "k(s, x, b, n) LEFT JOIN LATERAL (SELECT id, ts, command, name "
-	    "FROM events WHERE source = k.s AND execution_id = k.x AND phase = "
-	    "1 AND id < k.b ORDER BY id LIMIT 1) s ON true LEFT JOIN LATERAL "
-	    "(SELECT id, ts, command, name, duration_ms FROM events WHERE "
-	    "source = k.s AND execution_id = k.x AND phase = 2 AND id < k.b "
-	    "ORDER BY id LIMIT 1) f ON true WHERE s.id IS NOT NULL OR f.id IS "
-	    "NOT NULL", NULL, heard_row, &h, cause) != 0)
+	if (h.nidx > 0 && ask_run(r, &ex, SQL_EXEC_BEFORE, NULL, heard_row,
+	    &h, cause) != 0)
 		goto out;
 	h.nidx = 0;
 	h.kind = 1;
